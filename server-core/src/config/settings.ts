@@ -134,7 +134,7 @@ type SettingOf<K extends string> = Extract<SettingsTable[number], { key: K }>;
 
 /** All settings of one app, fully resolved (every key present). */
 export type AppSettings = { -readonly [S in SettingsTable[number] as S['key']]: z.infer<S['schema']> };
-export type SettingKey = keyof AppSettings;
+export type SettingKey = keyof AppSettings & string;
 
 export function settingSpec<K extends SettingKey>(key: K): SettingOf<K> {
   const spec = SETTINGS.find((s) => s.key === key);
