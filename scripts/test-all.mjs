@@ -14,6 +14,11 @@ mkdirSync(reports, { recursive: true });
 const only = process.argv.slice(2);
 const suites = [
   {
+    name: 'build',
+    cmd: ['npm', 'run', 'build', '--silent'],
+    read: null,
+  },
+  {
     name: 'python-worker',
     cmd: ['python3', 'app/tests/run.py', '--json', join(reports, 'python.json')],
     read: (f) => JSON.parse(readFileSync(f, 'utf8')),
