@@ -1,0 +1,491 @@
+// The control API's contract: every route (method, path, params, query, body, response) and every SSE event,
+// as zod schemas and inferred types. The server validates with these; the renderer's typed client is built from
+// them. Bundled into the browser: runtime imports are zod and settings.ts (which imports only zod) — nothing else.
+import { z } from 'zod';
+import { partialSettingsSchema, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
+import type { ErrorCode } from '../errors.js';
+import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../runtime/types.js';
+
+export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind } from '../config/settings.js';
+export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, Bind } from '../config/settings.js';
+export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel } from '../runtime/types.js';
+export type { ErrorCode, SerializedError } from '../errors.js';
+
+/** Bumped when a route or event changes incompatibly; served by GET /api/health. */
+export const CONTRACT_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Names and building blocks
+
+export const appIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)');
+export const profileNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must start with a letter: lowercase letters, digits, _ and - (max 32)');
+export const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+
+/** Shown instead of a secret env value, everywhere the API returns one. Sending it back means "keep the stored value". */
+export const SECRET_MASK = '••••';
+/** Env names treated as secret even when not marked. */
+export const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+
+export function isSecretEnvKey(name: string, marked: readonly string[] = []): boolean {
+  return marked.includes(name) || SECRET_NAME_PATTERN.test(name);
+}
+
+/** The profiles every app has. An app's stored profile of the same name overrides these (per key). */
+export const BUILTIN_PROFILES: Readonly<Record<'dev' | 'staging', PartialAppSettings>> = {
+  dev: { reload: true, workers: 1, threads: 1, env: { DEBUG: '1', FLASK_DEBUG: '1', DJANGO_DEBUG: 'True' } },
+  staging: {
+    reload: false,
+    workers: 4,
+    threads: 2,
+    logLevel: 'warning',
+    env: { DEBUG: '0', FLASK_DEBUG: '0', DJANGO_DEBUG: 'False', FLASK_ENV: 'production' },
+  },
+};
+export const BUILTIN_PROFILE_NAMES = ['dev', 'staging'] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// App definitions (what is saved) and the config document
+
+export const appDefinitionSchema = z.strictObject({
+  id: appIdSchema,
+  name: z.string().min(1).max(100),
+  /** Absolute path of the project folder. */
+  folder: z.string().min(1),
+  /** The app's base settings: overrides of the defaults. `chdir` defaults to `folder`. */
+  settings: partialSettingsSchema,
+  /** Per-profile overrides of the base settings. `dev` and `staging` exist even when absent here. */
+  profiles: z.record(profileNameSchema, partialSettingsSchema),
+  activeProfile: profileNameSchema,
+  /** Env names to mask besides those matching SECRET_NAME_PATTERN. */
+  secretEnvKeys: z.array(envNameSchema),
+  /** Read `.env` and `.env.<profile>` from the project folder. */
+  dotenv: z.boolean(),
+  /** Where the definition came from first. */
+  origin: z.enum(['user', 'pyproject', 'demo']),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type AppDefinition = z.infer<typeof appDefinitionSchema>;
+
+export const CONFIG_SCHEMA_VERSION = 1;
+export const configDocumentSchema = z.strictObject({
+  schemaVersion: z.literal(CONFIG_SCHEMA_VERSION),
+  /** Set once the demo app has been offered, so removing it sticks. */
+  demoOffered: z.boolean(),
+  apps: z.array(appDefinitionSchema),
+});
+export type ConfigDocument = z.infer<typeof configDocumentSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request bodies and queries
+
+export const addAppBodySchema = z.strictObject({
+  folder: z.string().min(1),
+  name: z.string().min(1).max(100).optional(),
+  id: appIdSchema.optional(),
+  settings: partialSettingsSchema.optional(),
+  profiles: z.record(profileNameSchema, partialSettingsSchema).optional(),
+  activeProfile: profileNameSchema.optional(),
+  secretEnvKeys: z.array(envNameSchema).optional(),
+  dotenv: z.boolean().optional(),
+  /** Import `[tool.gantry]` from pyproject.toml (default true). Explicit fields above win over it. */
+  importPyproject: z.boolean().optional(),
+  /** Fill interpreter and entry point from detection when not given (default true). */
+  detect: z.boolean().optional(),
+});
+export type AddAppBody = z.infer<typeof addAppBodySchema>;
+
+/** Fields present replace the stored field whole (send the full `settings` / `profiles` objects). */
+export const updateAppBodySchema = z.strictObject({
+  name: z.string().min(1).max(100).optional(),
+  folder: z.string().min(1).optional(),
+  settings: partialSettingsSchema.optional(),
+  profiles: z.record(profileNameSchema, partialSettingsSchema).optional(),
+  activeProfile: profileNameSchema.optional(),
+  secretEnvKeys: z.array(envNameSchema).optional(),
+  dotenv: z.boolean().optional(),
+});
+export type UpdateAppBody = z.infer<typeof updateAppBodySchema>;
+
+export const appIdParamsSchema = z.strictObject({ id: appIdSchema });
+export const workerParamsSchema = z.strictObject({ id: appIdSchema, workerId: z.coerce.number().int().min(1) });
+export const requestParamsSchema = z.strictObject({ id: appIdSchema, requestId: z.string().min(1).max(200) });
+export const launchParamsSchema = z.strictObject({ launchId: z.string().min(1).max(100) });
+
+export const profileQuerySchema = z.strictObject({ profile: profileNameSchema.optional() });
+export const startBodySchema = z.strictObject({ profile: profileNameSchema.optional() });
+export const stopBodySchema = z.strictObject({ graceful: z.boolean().optional() });
+export const reloadBodySchema = z.strictObject({ mode: z.enum(['generation', 'rolling']).optional() });
+export const scaleBodySchema = z.strictObject({ workers: z.number().int().min(1).max(512) });
+export const launchBodySchema = z.strictObject({
+  profile: profileNameSchema.optional(), // default 'staging'
+  /** false: answer at once with the launch id (state 'running'); follow it on SSE or GET /api/launches/:id. */
+  wait: z.boolean().optional(),
+});
+export const detectBodySchema = z.strictObject({ folder: z.string().min(1), verify: z.boolean().optional() });
+export const portCheckBodySchema = z.strictObject({
+  bind: z.string().min(1),
+  /** The app asking: its own claim on the port does not count as a conflict. */
+  appId: appIdSchema.optional(),
+});
+export const saveToProjectBodySchema = z.strictObject({ includeProfiles: z.boolean().optional() });
+
+/** A list in a query string: `a,b` or repeated `k=a&k=b` (both accepted). */
+const csv = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((x) => x.trim()).filter((x) => x.length > 0));
+const limitSchema = z.coerce.number().int().min(1).max(5000);
+const seqSchema = z.coerce.number().int().min(0);
+
+export const statusClassSchema = z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']);
+export const accessQuerySchema = z.strictObject({
+  /** Comma-separated status classes, e.g. `4xx,5xx`. */
+  status: csv.pipe(z.array(statusClassSchema)).optional(),
+  /** Comma-separated methods. */
+  method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
+  /** Case-insensitive substring of the path (and query). */
+  path: z.string().max(500).optional(),
+  minDurationMs: z.coerce.number().min(0).optional(),
+  requestId: z.string().max(200).optional(),
+  /** Paging: entries with seq < before (newest first). */
+  before: seqSchema.optional(),
+  /** Tail: entries with seq > after (oldest first). */
+  after: seqSchema.optional(),
+  limit: limitSchema.optional(),
+});
+export type AccessQuery = z.input<typeof accessQuerySchema>;
+
+export const outputQuerySchema = z.strictObject({
+  requestId: z.string().max(200).optional(),
+  source: csv.pipe(z.array(z.enum(['stdout', 'stderr', 'gantry']))).optional(),
+  level: csv.pipe(z.array(z.enum(['debug', 'info', 'warning', 'error', 'critical']))).optional(),
+  search: z.string().max(500).optional(),
+  before: seqSchema.optional(),
+  after: seqSchema.optional(),
+  limit: limitSchema.optional(),
+});
+export type OutputQuery = z.input<typeof outputQuerySchema>;
+
+export const pageQuerySchema = z.strictObject({ before: seqSchema.optional(), after: seqSchema.optional(), limit: limitSchema.optional() });
+export const metricsQuerySchema = z.strictObject({ history: z.enum(['0', '1']).optional() });
+export const fsListQuerySchema = z.strictObject({ path: z.string().optional() });
+
+export const SSE_TYPES = ['access', 'output', 'app-event', 'status', 'launch', 'metrics', 'apps-changed', 'notice', 'dropped'] as const;
+export type SseType = (typeof SSE_TYPES)[number];
+export const eventsQuerySchema = z.strictObject({
+  /** For EventSource, which cannot send headers. */
+  token: z.string().optional(),
+  /** Comma-separated app ids; absent: all apps. */
+  apps: csv.pipe(z.array(appIdSchema)).optional(),
+  /** Comma-separated event types; absent: all. */
+  types: csv.pipe(z.array(z.enum(SSE_TYPES))).optional(),
+  /** Same as the Last-Event-ID header (which wins when both are sent). */
+  lastEventId: seqSchema.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses
+
+export interface ErrorBody {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: { readonly field?: string; readonly reason?: string } & Record<string, unknown>;
+}
+
+export interface OkBody { readonly ok: true }
+
+export interface HealthBody {
+  readonly ok: true;
+  readonly version: string;
+  readonly contractVersion: number;
+  readonly pid: number;
+  readonly home: string;
+}
+
+/** Where an effective value came from. */
+export type SettingOrigin =
+  | { readonly layer: 'default' }
+  | { readonly layer: 'app' }
+  | { readonly layer: 'profile'; readonly profile: string; readonly builtin: boolean }
+  | { readonly layer: 'env-file'; readonly file: string }
+  | { readonly layer: 'detected'; readonly detail: string };
+
+export interface EffectiveSettings {
+  readonly appId: string;
+  readonly profile: string;
+  /** Fully resolved; secret env values masked. */
+  readonly settings: AppSettings;
+  readonly origins: Readonly<Record<SettingKey, SettingOrigin>>;
+  /** Per env var: where its value came from. */
+  readonly envOrigins: Readonly<Record<string, SettingOrigin>>;
+  /** Env names whose values are masked. */
+  readonly secretEnvKeys: readonly string[];
+}
+
+export interface AppStatusView {
+  readonly appId: string;
+  readonly state: AppState;
+  /** The profile it is running with; null when stopped. */
+  readonly profile: string | null;
+  readonly urls: readonly string[];
+  /** True only when the workers are ready and every listener answers. */
+  readonly healthy: boolean;
+  readonly generation: number;
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: Record<string, unknown> } | null;
+  readonly startedAt: number | null;
+}
+
+export interface AppSummary {
+  /** Secret env values masked. */
+  readonly definition: AppDefinition;
+  readonly status: AppStatusView;
+  readonly metrics: MetricsSnapshot | null;
+  readonly profiles: readonly string[];
+}
+
+export interface AppView extends AppSummary {
+  readonly effective: EffectiveSettings;
+}
+
+export interface AddAppResponse {
+  readonly app: AppView;
+  readonly detection: DetectionResult | null;
+  readonly notices: readonly Notice[];
+}
+
+export type AccessRecord = AccessEntry & { readonly seq: number };
+export type OutputRecord = OutputLine & { readonly seq: number };
+export type EventRecord = AppEvent & { readonly seq: number };
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass as `before` for the next (older) page; null at the start of the buffer. */
+  readonly nextBefore: number | null;
+  /** Highest seq seen in the buffer (for `after` tails). */
+  readonly latestSeq: number;
+}
+
+export interface RequestDetail {
+  readonly entry: AccessRecord | null;
+  readonly output: readonly OutputRecord[];
+}
+
+export interface MetricsView {
+  readonly current: MetricsSnapshot | null;
+  /** One sample per second while running, oldest first (bounded). */
+  readonly history: readonly MetricsSnapshot[];
+}
+
+export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'uv' | 'system';
+export interface InterpreterCandidate {
+  readonly path: string;
+  readonly source: InterpreterSource;
+  readonly reason: string;
+  readonly exists: boolean;
+}
+export type Framework = 'django' | 'flask' | 'procfile' | 'pyproject' | 'wsgi';
+export interface EntryCandidate {
+  /** MODULE:CALLABLE, ready for the `app` setting. */
+  readonly app: string;
+  readonly framework: Framework;
+  readonly reason: string;
+  /** Higher is more likely. */
+  readonly score: number;
+  /** Env the candidate needs (DJANGO_SETTINGS_MODULE). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly file: string | null;
+}
+export interface ImportVerification {
+  readonly app: string;
+  readonly python: string;
+  readonly ok: boolean;
+  /** The import error verbatim (traceback), when it failed. */
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+export interface DetectionResult {
+  readonly folder: string;
+  readonly interpreter: InterpreterCandidate | null;
+  readonly interpreters: readonly InterpreterCandidate[];
+  readonly pythonVersion: string | null;
+  readonly candidates: readonly EntryCandidate[];
+  readonly verification: ImportVerification | null;
+  /** `[tool.gantry]` from pyproject.toml, validated; null when absent. */
+  readonly pyproject: { readonly settings: PartialAppSettings; readonly profiles: Readonly<Record<string, PartialAppSettings>>; readonly errors: readonly string[] } | null;
+  /** What adding the folder would set: app, python, env. */
+  readonly suggested: PartialAppSettings;
+  readonly framework: Framework | null;
+  /** Django projects: a STATIC_ROOT/collectstatic is possible. */
+  readonly django: { readonly settingsModule: string; readonly managePy: string } | null;
+}
+
+export interface PortHolder {
+  readonly pid: number | null;
+  readonly command: string | null;
+}
+export interface PortCheckResult {
+  readonly bind: string;
+  readonly free: boolean;
+  /** The process holding it, when the OS lets us know. */
+  readonly holder: PortHolder | null;
+  /** Another Gantry app whose settings claim this port. */
+  readonly claimedBy: string | null;
+  /** A free port near it, when this one is not usable. */
+  readonly suggestion: number | null;
+}
+
+export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'collectstatic' | 'start' | 'health';
+export type LaunchStepStatus = 'running' | 'ok' | 'failed' | 'skipped';
+export interface LaunchStep {
+  readonly step: LaunchStepName;
+  readonly status: LaunchStepStatus;
+  /** Output of the step (process output, error text); complete on ok/failed. */
+  readonly output: string;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+}
+export interface LaunchResult {
+  readonly launchId: string;
+  readonly appId: string;
+  readonly profile: string;
+  readonly state: 'running' | 'ok' | 'failed';
+  readonly steps: readonly LaunchStep[];
+  readonly url: string | null;
+  readonly failedStep: LaunchStepName | null;
+  readonly error: ErrorBody | null;
+}
+export interface LaunchProgress {
+  readonly launchId: string;
+  readonly appId: string;
+  readonly profile: string;
+  /** Position of the step in this launch (0-based). 'done' ends the launch. */
+  readonly index: number;
+  readonly kind: 'step' | 'done';
+  readonly step: LaunchStepName | null;
+  readonly status: LaunchStepStatus | 'ok' | 'failed';
+  readonly output: string;
+  readonly url: string | null;
+}
+
+export interface Notice {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly time: number;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface SaveToProjectResult {
+  readonly path: string;
+  /** False: the file was re-serialised whole and its comments were lost. */
+  readonly commentsPreserved: boolean;
+}
+
+export interface FsEntry {
+  readonly name: string;
+  readonly path: string;
+  /** Has manage.py, app.py, wsgi.py, pyproject.toml or a Procfile. */
+  readonly looksLikeProject: boolean;
+}
+export interface FsListing {
+  readonly path: string;
+  readonly parent: string | null;
+  readonly dirs: readonly FsEntry[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Server-sent events: `event: <type>`, `id: <seq>`, `data: <JSON SseEnvelope>`. Resume with Last-Event-ID.
+// Heartbeats are SSE comments (`: hb`) every 15 s.
+
+export interface SseDataMap {
+  access: AccessRecord;
+  output: OutputRecord;
+  'app-event': EventRecord;
+  status: AppStatusView;
+  launch: LaunchProgress;
+  metrics: MetricsSnapshot;
+  'apps-changed': { readonly appIds: readonly string[] };
+  notice: Notice;
+  /** The client fell behind (or resumed past the ring): events fromId..toId were not delivered. */
+  dropped: { readonly count: number; readonly fromId: number; readonly toId: number; readonly reason: 'slow-client' | 'resume-gap' };
+}
+export type SseEnvelope = { [T in SseType]: { readonly id: number; readonly type: T; readonly appId: string | null; readonly time: number; readonly data: SseDataMap[T] } }[SseType];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Route table
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly summary: string;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+}
+/** A route whose response type is R (phantom field: never present at runtime). */
+export type Route<S extends RouteSpec, R> = S & { readonly __response?: R };
+function route<R>() {
+  return <const S extends RouteSpec>(spec: S): Route<S, R> => spec;
+}
+
+export const ROUTES = {
+  health: route<HealthBody>()({ method: 'GET', path: '/api/health', summary: 'Liveness, versions and the config folder.' }),
+  notices: route<{ notices: readonly Notice[] }>()({ method: 'GET', path: '/api/notices', summary: 'Host notices (e.g. a corrupt config was set aside).' }),
+  listApps: route<{ apps: readonly AppSummary[] }>()({ method: 'GET', path: '/api/apps', summary: 'Every app with its status and metrics.' }),
+  addApp: route<AddAppResponse>()({ method: 'POST', path: '/api/apps', summary: 'Add an app from a folder (detects, imports [tool.gantry]).', body: addAppBodySchema }),
+  addDemo: route<AddAppResponse>()({ method: 'POST', path: '/api/apps/demo', summary: 'Add the bundled demo app "Hello (demo)".' }),
+  getApp: route<AppView>()({ method: 'GET', path: '/api/apps/:id', summary: 'One app: definition, status, metrics, effective settings.', params: appIdParamsSchema }),
+  updateApp: route<AppView>()({ method: 'PATCH', path: '/api/apps/:id', summary: 'Change an app; fields present replace the stored ones.', params: appIdParamsSchema, body: updateAppBodySchema }),
+  removeApp: route<OkBody>()({ method: 'DELETE', path: '/api/apps/:id', summary: 'Stop and remove an app.', params: appIdParamsSchema }),
+  effective: route<EffectiveSettings>()({ method: 'GET', path: '/api/apps/:id/effective', summary: 'Settings in effect for a profile, with where each came from.', params: appIdParamsSchema, query: profileQuerySchema }),
+  saveToProject: route<SaveToProjectResult>()({ method: 'POST', path: '/api/apps/:id/save-to-project', summary: 'Write the app\'s settings to [tool.gantry] in pyproject.toml.', params: appIdParamsSchema, body: saveToProjectBodySchema }),
+  start: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/start', summary: 'Start with a profile (default: the active one).', params: appIdParamsSchema, body: startBodySchema }),
+  stop: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/stop', summary: 'Stop (graceful by default).', params: appIdParamsSchema, body: stopBodySchema }),
+  restart: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/restart', summary: 'Stop then start, optionally with another profile.', params: appIdParamsSchema, body: startBodySchema }),
+  reload: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/reload', summary: 'Zero-downtime reload (generation or rolling) with the current settings.', params: appIdParamsSchema, body: reloadBodySchema }),
+  scale: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/scale', summary: 'Set the number of workers live.', params: appIdParamsSchema, body: scaleBodySchema }),
+  restartWorker: route<OkBody>()({ method: 'POST', path: '/api/apps/:id/workers/:workerId/restart', summary: 'Restart one worker.', params: workerParamsSchema }),
+  launch: route<LaunchResult>()({ method: 'POST', path: '/api/apps/:id/launch', summary: 'Preflight, start and health-check a profile (default staging).', params: appIdParamsSchema, body: launchBodySchema }),
+  getLaunch: route<LaunchResult>()({ method: 'GET', path: '/api/launches/:launchId', summary: 'A launch\'s steps so far.', params: launchParamsSchema }),
+  status: route<AppStatusView>()({ method: 'GET', path: '/api/apps/:id/status', summary: 'State, URLs, health.', params: appIdParamsSchema }),
+  workers: route<{ workers: readonly WorkerSnapshot[] }>()({ method: 'GET', path: '/api/apps/:id/workers', summary: 'Worker table.', params: appIdParamsSchema }),
+  metrics: route<MetricsView>()({ method: 'GET', path: '/api/apps/:id/metrics', summary: 'Current metrics, with per-second history when history=1.', params: appIdParamsSchema, query: metricsQuerySchema }),
+  access: route<Page<AccessRecord>>()({ method: 'GET', path: '/api/apps/:id/access', summary: 'Access log, filtered, paged (newest first; `after` tails oldest first).', params: appIdParamsSchema, query: accessQuerySchema }),
+  request: route<RequestDetail>()({ method: 'GET', path: '/api/apps/:id/requests/:requestId', summary: 'One request\'s access entry and the output lines it produced.', params: requestParamsSchema }),
+  output: route<Page<OutputRecord>>()({ method: 'GET', path: '/api/apps/:id/output', summary: 'App output and Gantry lines, filtered, paged.', params: appIdParamsSchema, query: outputQuerySchema }),
+  events: route<Page<EventRecord>>()({ method: 'GET', path: '/api/apps/:id/events', summary: 'App events (crash, timeout, reload, recycle, scale, state).', params: appIdParamsSchema, query: pageQuerySchema }),
+  detect: route<DetectionResult>()({ method: 'POST', path: '/api/detect', summary: 'Detect interpreter and entry point of a folder; verify by importing.', body: detectBodySchema }),
+  checkPort: route<PortCheckResult>()({ method: 'POST', path: '/api/ports/check', summary: 'Is a bind free, who holds it, which port is free next.', body: portCheckBodySchema }),
+  fsList: route<FsListing>()({ method: 'GET', path: '/api/fs', summary: 'Sub-folders of a folder (default: home), for the browser\'s folder picker.', query: fsListQuerySchema }),
+  stream: route<never>()({ method: 'GET', path: '/api/events', summary: 'Server-sent events (see SseEnvelope); token may be passed as ?token=.', query: eventsQuerySchema }),
+  prometheus: route<string>()({ method: 'GET', path: '/metrics', summary: 'Prometheus text for every running app.' }),
+} as const;
+
+export type Routes = typeof ROUTES;
+export type RouteName = keyof Routes;
+export type ResponseOf<N extends RouteName> = NonNullable<Routes[N]['__response']>;
+type SchemaInput<S> = S extends z.ZodType ? z.input<S> : undefined;
+export type ParamsOf<N extends RouteName> = Routes[N] extends { params: infer P } ? SchemaInput<P> : undefined;
+export type QueryOf<N extends RouteName> = Routes[N] extends { query: infer Q } ? SchemaInput<Q> : undefined;
+export type BodyOf<N extends RouteName> = Routes[N] extends { body: infer B } ? SchemaInput<B> : undefined;
+
+/** Fills `:name` segments of a route path (URI-encoded). */
+export function buildPath(path: string, params: Readonly<Record<string, string | number>> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(String(v));
+  });
+}
+
+/** Serialises a query object (arrays joined with commas, undefined left out). */
+export function buildQuery(query: Readonly<Record<string, unknown>> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null) continue;
+    const text = Array.isArray(v) ? v.join(',') : String(v);
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(text)}`);
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
