@@ -1,0 +1,55 @@
+// Start `gantry serve` on port 0 the way a user would, and parse the real port from its
+// "Listening at: http://HOST:PORT (PID)" line.
+import { assertGantryBuilt, GANTRY_BIN } from './paths.js';
+import { startProcess, type StartedProcess } from './process.js';
+
+export interface HttpServer extends StartedProcess {
+  readonly host: string;
+  readonly port: number;
+  /** http://HOST:PORT, without a trailing slash. */
+  readonly url: string;
+}
+
+export interface GantryOptions {
+  /** MODULE:CALLABLE */
+  readonly app: string;
+  readonly chdir?: string;
+  readonly python?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** More `gantry serve` flags, e.g. ['-w', '2']. */
+  readonly args?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+export const LISTENING = /Listening at: http:\/\/(\[[^\]]+\]|[^\s:/]+):(\d+)/;
+
+export function gantryServeArgs(opts: GantryOptions): string[] {
+  const args = ['serve', '-b', '127.0.0.1:0'];
+  if (opts.chdir) args.push('--chdir', opts.chdir);
+  if (opts.python) args.push('--python', opts.python);
+  for (const [k, v] of Object.entries(opts.env ?? {})) args.push('-e', `${k}=${v}`);
+  args.push(...(opts.args ?? []), opts.app);
+  return args;
+}
+
+export async function startGantry(opts: GantryOptions): Promise<HttpServer> {
+  assertGantryBuilt();
+  const proc = await startProcess({
+    name: 'gantry serve',
+    command: process.execPath,
+    args: [GANTRY_BIN, ...gantryServeArgs(opts)],
+    ready: LISTENING,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+  });
+  return withAddress(proc);
+}
+
+export function withAddress(proc: StartedProcess): HttpServer {
+  const host = proc.ready[1]!.replace(/^\[|\]$/g, '');
+  const port = Number(proc.ready[2]);
+  if (!Number.isInteger(port) || port <= 0) {
+    throw new Error(`${proc.name} printed port ${proc.ready[2]}; expected the real port, not 0`);
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { ...proc, host, port, url: `http://${urlHost}:${port}` };
+}
