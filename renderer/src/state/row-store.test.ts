@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { RowStore, type Scheduler } from './row-store';
+
+/** A scheduler the test drives by hand: `frame()` runs what the store asked for. */
+function manualFrames(): { schedule: Scheduler; frame: () => void; scheduled: () => number } {
+  let queue: Array<() => void> = [];
+  let count = 0;
+  return {
+    schedule: (fn) => {
+      queue.push(fn);
+      count++;
+      return () => {
+        queue = queue.filter((f) => f !== fn);
+      };
+    },
+    frame: () => {
+      const q = queue;
+      queue = [];
+      for (const f of q) f();
+    },
+    scheduled: () => count,
+  };
+}
+
+describe('RowStore batching', () => {
+  it('applies rows pushed in one frame together, scheduling one flush', () => {
+    const f = manualFrames();
+    const store = new RowStore<number>({ cap: 100, schedule: f.schedule });
+    let renders = 0;
+    store.subscribe(() => renders++);
+    store.push([1]);
+    store.push([2, 3]);
+    store.push([4]);
+    expect(store.getSnapshot().rows).toEqual([]);
+    expect(f.scheduled()).toBe(1);
+    f.frame();
+    expect(store.getSnapshot().rows).toEqual([1, 2, 3, 4]);
+    expect(renders).toBe(1);
+  });
+
+  it('keeps only the newest `cap` rows and counts the dropped ones', () => {
+    const f = manualFrames();
+    const store = new RowStore<number>({ cap: 5, schedule: f.schedule });
+    store.push([1, 2, 3]);
+    f.frame();
+    store.push([4, 5, 6, 7]);
+    f.frame();
+    const s = store.getSnapshot();
+    expect(s.rows).toEqual([3, 4, 5, 6, 7]);
+    expect(s.dropped).toBe(2);
+    // Sequence numbers stay stable: row 5 was the 5th received (index 4) before and after the trim.
+    expect(s.dropped + s.rows.indexOf(5)).toBe(4);
+  });
+
+  it('holds rows while paused and shows them on resume', () => {
+    const f = manualFrames();
+    const store = new RowStore<number>({ cap: 10, schedule: f.schedule });
+    store.push([1]);
+    f.frame();
+    store.setPaused(true);
+    store.push([2, 3]);
+    f.frame();
+    expect(store.getSnapshot()).toMatchObject({ rows: [1], pending: 2, paused: true });
+    store.setPaused(false);
+    expect(store.getSnapshot()).toMatchObject({ rows: [1, 2, 3], pending: 0, paused: false });
+  });
+
+  it('never holds more than `cap` pending rows while paused, and reports the skipped ones', () => {
+    const f = manualFrames();
+    const store = new RowStore<number>({ cap: 3, schedule: f.schedule });
+    store.setPaused(true);
+    store.push([1, 2, 3, 4, 5]);
+    expect(store.getSnapshot()).toMatchObject({ pending: 3, skipped: 2 });
+    store.setPaused(false);
+    expect(store.getSnapshot().rows).toEqual([3, 4, 5]);
+  });
+
+  it('handles a burst of 50k rows in one frame without exceeding the cap', () => {
+    const f = manualFrames();
+    const store = new RowStore<number>({ cap: 10_000, schedule: f.schedule });
+    for (let i = 0; i < 50; i++) store.push(Array.from({ length: 1000 }, (_, j) => i * 1000 + j));
+    f.frame();
+    const s = store.getSnapshot();
+    expect(s.rows.length).toBe(10_000);
+    expect(s.rows[0]).toBe(40_000);
+    expect(s.rows.at(-1)).toBe(49_999);
+  });
+
+  it('reset replaces the rows and cancels a pending flush', () => {
+    const f = manualFrames();
+    const store = new RowStore<string>({ cap: 3, schedule: f.schedule });
+    store.push(['live']);
+    store.reset(['a', 'b', 'c', 'd']);
+    f.frame();
+    expect(store.getSnapshot().rows).toEqual(['b', 'c', 'd']);
+  });
+});

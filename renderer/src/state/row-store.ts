@@ -1,0 +1,133 @@
+// A live, capped list of rows fed faster than React should render: incoming rows wait in a pending
+// batch and are applied at most once per animation frame; past `cap` the oldest rows are dropped.
+// `dropped` counts rows removed from the front of the shown list, so shown row i has the stable
+// sequence number dropped + i and a table can keep its scroll position when the front is trimmed.
+
+export interface RowSnapshot<T> {
+  readonly rows: readonly T[];
+  /** Shown rows removed from the front so far (the sequence number of rows[0]). */
+  readonly dropped: number;
+  /** Rows received while paused, waiting to be shown. */
+  readonly pending: number;
+  /** Rows that never reached the table because more than `cap` arrived while paused. */
+  readonly skipped: number;
+  readonly paused: boolean;
+}
+
+export type Scheduler = (flush: () => void) => () => void;
+
+/** requestAnimationFrame when there is a document, else a timer (tests, background). */
+export const frameScheduler: Scheduler = (flush) => {
+  if (typeof requestAnimationFrame === 'function') {
+    const id = requestAnimationFrame(flush);
+    return () => cancelAnimationFrame(id);
+  }
+  const id = setTimeout(flush, 16);
+  return () => clearTimeout(id);
+};
+
+export interface RowStoreOptions {
+  readonly cap: number;
+  readonly schedule?: Scheduler;
+}
+
+export class RowStore<T> {
+  private rows: T[] = [];
+  private pending: T[] = [];
+  private dropped = 0;
+  private skipped = 0;
+  private paused = false;
+  private cancel: (() => void) | null = null;
+  private snapshot: RowSnapshot<T>;
+  private readonly listeners = new Set<() => void>();
+  readonly cap: number;
+  private readonly schedule: Scheduler;
+
+  constructor(options: RowStoreOptions) {
+    this.cap = Math.max(1, options.cap);
+    this.schedule = options.schedule ?? frameScheduler;
+    this.snapshot = this.makeSnapshot();
+  }
+
+  /** Queues rows; they appear at the next frame (or on resume when paused). */
+  push(items: readonly T[]): void {
+    if (items.length === 0) return;
+    for (const item of items) this.pending.push(item);
+    // Never hold more pending rows than the table could show: older ones would be trimmed anyway.
+    if (this.pending.length > this.cap) {
+      const excess = this.pending.length - this.cap;
+      this.pending.splice(0, excess);
+      this.skipped += excess;
+    }
+    if (this.paused) {
+      this.publish();
+      return;
+    }
+    this.cancel ??= this.schedule(() => {
+      this.cancel = null;
+      this.flush();
+    });
+  }
+
+  /** Replaces everything (e.g. the history page loaded when the table opens). */
+  reset(items: readonly T[]): void {
+    this.cancelFlush();
+    this.pending = [];
+    this.dropped += this.rows.length;
+    this.rows = items.length > this.cap ? items.slice(items.length - this.cap) : items.slice();
+    this.skipped = 0;
+    this.publish();
+  }
+
+  /** Applies the pending batch now. */
+  flush(): void {
+    this.cancelFlush();
+    if (this.paused || this.pending.length === 0) return;
+    const next = this.rows.concat(this.pending);
+    this.pending = [];
+    const trim = Math.max(0, next.length - this.cap);
+    this.rows = trim > 0 ? next.slice(trim) : next;
+    this.dropped += trim;
+    this.publish();
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (paused) this.cancelFlush();
+    this.publish();
+    if (!paused) this.flush();
+  }
+
+  clear(): void {
+    this.cancelFlush();
+    this.dropped += this.rows.length;
+    this.rows = [];
+    this.pending = [];
+    this.skipped = 0;
+    this.publish();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  getSnapshot = (): RowSnapshot<T> => this.snapshot;
+
+  private cancelFlush(): void {
+    this.cancel?.();
+    this.cancel = null;
+  }
+
+  private makeSnapshot(): RowSnapshot<T> {
+    return { rows: this.rows, dropped: this.dropped, pending: this.pending.length, skipped: this.skipped, paused: this.paused };
+  }
+
+  private publish(): void {
+    this.snapshot = this.makeSnapshot();
+    for (const l of this.listeners) l();
+  }
+}
