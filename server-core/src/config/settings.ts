@@ -81,7 +81,8 @@ export function formatBind(bind: Bind): string {
   return bind.host.includes(':') ? `[${bind.host}]:${bind.port}` : `${bind.host}:${bind.port}`;
 }
 
-function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
+// K keeps each key's literal type, so AppSettings has one typed property per setting (not a string index).
+function setting<const K extends string, S extends z.ZodType>(spec: SettingSpec<S> & { readonly key: K }): SettingSpec<S> & { readonly key: K } {
   return spec;
 }
 
