@@ -1,0 +1,61 @@
+// Per-app history the control API pages through: access entries, output lines and events, each in its own
+// bounded ring (the runtime's own buffers are its business; these survive restarts of the app).
+import type { AccessQuery, OutputQuery } from '../control/contract.js';
+import type { AccessEntry, AppEvent, MetricsSnapshot, OutputLine } from '../runtime/types.js';
+import { Ring } from './ring.js';
+
+export interface LogCapacities {
+  readonly access: number;
+  readonly output: number;
+  readonly events: number;
+  readonly metrics: number;
+}
+export const DEFAULT_CAPACITIES: LogCapacities = { access: 10_000, output: 5_000, events: 1_000, metrics: 600 };
+
+type Parsed<T> = { [K in keyof T]: T[K] extends string | string[] | undefined ? Exclude<T[K], string> : T[K] };
+export type AccessFilter = Omit<Parsed<AccessQuery>, 'minDurationMs' | 'before' | 'after' | 'limit'> & { minDurationMs?: number; before?: number; after?: number; limit?: number };
+
+export class AppLogs {
+  readonly access: Ring<AccessEntry>;
+  readonly output: Ring<OutputLine>;
+  readonly events: Ring<AppEvent>;
+  readonly metrics: MetricsSnapshot[] = [];
+
+  constructor(private readonly caps: LogCapacities = DEFAULT_CAPACITIES) {
+    this.access = new Ring(caps.access);
+    this.output = new Ring(caps.output);
+    this.events = new Ring(caps.events);
+  }
+
+  addMetrics(m: MetricsSnapshot): void {
+    this.metrics.push(m);
+    if (this.metrics.length > this.caps.metrics) this.metrics.splice(0, this.metrics.length - this.caps.metrics);
+  }
+
+  queryAccess(f: { status?: string[]; method?: string[]; path?: string; minDurationMs?: number; requestId?: string; before?: number; after?: number; limit?: number }) {
+    const methods = f.method?.map((m) => m.toUpperCase());
+    const needle = f.path?.toLowerCase();
+    return this.access.page(
+      (e) =>
+        (!f.status || f.status.includes(`${Math.floor(e.status / 100)}xx`)) &&
+        (!methods || methods.includes(e.method.toUpperCase())) &&
+        (!needle || `${e.path}${e.query ? `?${e.query}` : ''}`.toLowerCase().includes(needle)) &&
+        (f.minDurationMs === undefined || e.durationMs >= f.minDurationMs) &&
+        (!f.requestId || e.requestId === f.requestId),
+      f,
+    );
+  }
+
+  queryOutput(f: { requestId?: string; source?: string[]; level?: string[]; search?: string; before?: number; after?: number; limit?: number }) {
+    const needle = f.search?.toLowerCase();
+    return this.output.page(
+      (l) =>
+        (!f.requestId || l.requestId === f.requestId) &&
+        (!f.source || f.source.includes(l.source)) &&
+        (!f.level || f.level.includes(l.level)) &&
+        (!needle || l.text.toLowerCase().includes(needle)),
+      f,
+    );
+  }
+}
+export type { OutputQuery };

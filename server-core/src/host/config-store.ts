@@ -1,0 +1,109 @@
+// The saved app definitions: one JSON document {schemaVersion, demoOffered, apps} in the config folder.
+// Validated on load; written atomically with a copy of the last good document beside it. A corrupt or
+// future-version file is never overwritten silently: it is set aside, the last good copy is used, and a notice says so.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CONFIG_SCHEMA_VERSION, configDocumentSchema, type ConfigDocument, type Notice } from '../control/contract.js';
+import { GantryError } from '../errors.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { CONFIG_FILE, LAST_GOOD_SUFFIX } from './paths.js';
+
+export function emptyConfig(): ConfigDocument {
+  return { schemaVersion: CONFIG_SCHEMA_VERSION, demoOffered: false, apps: [] };
+}
+
+export interface LoadResult {
+  readonly doc: ConfigDocument;
+  /** True when no config existed yet (first run). */
+  readonly fresh: boolean;
+  readonly notices: readonly Notice[];
+}
+
+type ReadOutcome = { kind: 'missing' } | { kind: 'ok'; doc: ConfigDocument } | { kind: 'bad'; reason: string; future: boolean };
+
+export class ConfigStore {
+  readonly file: string;
+  readonly lastGoodFile: string;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly home: string) {
+    this.file = path.join(home, CONFIG_FILE);
+    this.lastGoodFile = this.file + LAST_GOOD_SUFFIX;
+  }
+
+  async load(): Promise<LoadResult> {
+    await fs.mkdir(this.home, { recursive: true, mode: 0o700 });
+    const main = await readConfig(this.file);
+    if (main.kind === 'ok') return { doc: main.doc, fresh: false, notices: [] };
+    if (main.kind === 'missing') {
+      // No main file but a last-good one: a previous run was interrupted between files; use it quietly.
+      const lg = await readConfig(this.lastGoodFile);
+      if (lg.kind === 'ok') {
+        await this.save(lg.doc);
+        return { doc: lg.doc, fresh: false, notices: [] };
+      }
+      return { doc: emptyConfig(), fresh: true, notices: [] };
+    }
+    // Set the bad file aside before anything can write over it.
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const aside = `${this.file}.${main.future ? 'future' : 'corrupt'}-${stamp}`;
+    await fs.rename(this.file, aside);
+    const lg = await readConfig(this.lastGoodFile);
+    const doc = lg.kind === 'ok' ? lg.doc : emptyConfig();
+    const usedLastGood = lg.kind === 'ok';
+    const message = main.future
+      ? `${this.file} was written by a newer Gantry (${main.reason}); it was kept as ${path.basename(aside)} and ${usedLastGood ? 'the last good copy is in use' : 'Gantry started with no apps'}.`
+      : `${this.file} could not be read (${main.reason}); it was kept as ${path.basename(aside)} and ${usedLastGood ? 'the last good copy is in use' : 'Gantry started with no apps'}.`;
+    // Re-establish a valid main file so the next start does not look like a first run (the bad one is safe aside).
+    await this.save(usedLastGood ? doc : { ...doc, demoOffered: true });
+    return {
+      doc: usedLastGood ? doc : { ...doc, demoOffered: true },
+      fresh: false,
+      notices: [{ code: 'GANTRY_ERR_CONFIG_CORRUPT', message, time: Date.now(), details: { file: this.file, setAside: aside, reason: main.reason, usedLastGood, future: main.future } }],
+    };
+  }
+
+  /** Validates and writes the document atomically, then refreshes the last-good copy. Calls are serialised. */
+  save(doc: ConfigDocument): Promise<void> {
+    const parsed = configDocumentSchema.safeParse(doc);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return Promise.reject(new GantryError('GANTRY_ERR_INVALID_CONFIG', `config document invalid: ${issue.message}`, { field: issue.path.join('.'), reason: issue.message }));
+    }
+    const text = JSON.stringify(parsed.data, null, 2) + '\n';
+    const run = this.chain.then(async () => {
+      await fs.mkdir(this.home, { recursive: true, mode: 0o700 });
+      await writeFileAtomic(this.file, text);
+      // last-good mirrors the newest document that was validated and written whole.
+      await writeFileAtomic(this.lastGoodFile, text);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function readConfig(file: string): Promise<ReadOutcome> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'bad', reason: (e as Error).message, future: false };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { kind: 'bad', reason: `not JSON: ${(e as Error).message}`, future: false };
+  }
+  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version > CONFIG_SCHEMA_VERSION) {
+    return { kind: 'bad', reason: `schemaVersion ${version} > ${CONFIG_SCHEMA_VERSION}`, future: true };
+  }
+  const parsed = configDocumentSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { kind: 'bad', reason: `${issue.path.join('.') || '(root)'}: ${issue.message}`, future: false };
+  }
+  return { kind: 'ok', doc: parsed.data };
+}
