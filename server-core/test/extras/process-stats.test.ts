@@ -1,0 +1,77 @@
+// Process sampling on this very process and on a real child, through /proc and through ps.
+import { describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createProcessSampler } from '../../src/supervisor/process-stats.js';
+
+function burn(ms: number): void {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) x += Math.sqrt(x + 1);
+  expect(x).toBeGreaterThan(0);
+}
+
+async function startChild(): Promise<ChildProcess> {
+  // The child prints once it is running, so we sample a live process, not one still exec'ing.
+  const child = spawn(process.execPath, ['-e', 'process.stdout.write("up\\n"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await once(child.stdout!, 'data');
+  return child;
+}
+
+const platforms: NodeJS.Platform[] = process.platform === 'linux' ? ['linux', 'darwin'] : [process.platform];
+
+describe.each(platforms)('sampler (%s code path)', (platform) => {
+  it('this process: RSS > 0 and close to node\'s own figure', async () => {
+    const sampler = createProcessSampler({ platform });
+    const stats = await sampler.sample([process.pid]);
+    const s = stats.get(process.pid)!;
+    expect(s).not.toBeNull();
+    expect(s.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    const rss = process.memoryUsage.rss();
+    expect(s.rssBytes).toBeGreaterThan(rss * 0.5);
+    expect(s.rssBytes).toBeLessThan(rss * 2);
+  });
+
+  it('a spawned child: RSS > 0; after it exits, null', async () => {
+    const sampler = createProcessSampler({ platform });
+    const child = await startChild();
+    try {
+      const pid = child.pid!;
+      const before = await sampler.sample([pid, process.pid]);
+      expect(before.get(pid)?.rssBytes).toBeGreaterThan(0);
+      expect(before.get(process.pid)).not.toBeNull();
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      const after = await sampler.sample([pid]);
+      expect(after.get(pid)).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('an empty list and a pid that never existed', async () => {
+    const sampler = createProcessSampler({ platform });
+    expect((await sampler.sample([])).size).toBe(0);
+    expect((await sampler.sample([2 ** 22 + 12345])).get(2 ** 22 + 12345)).toBeNull();
+  });
+});
+
+describe.runIf(process.platform === 'linux')('CPU% from /proc deltas', () => {
+  it('null on the first sample, then reflects a busy loop in this process', async () => {
+    const sampler = createProcessSampler();
+    const first = await sampler.sample([process.pid]);
+    expect(first.get(process.pid)!.cpuPercent).toBeNull();
+    burn(300);
+    const second = await sampler.sample([process.pid]);
+    const cpu = second.get(process.pid)!.cpuPercent!;
+    expect(cpu).toBeGreaterThan(20); // loose: the machine is shared
+    expect(cpu).toBeLessThan(250);
+  });
+
+  it('forget() drops the baseline', async () => {
+    const sampler = createProcessSampler();
+    await sampler.sample([process.pid]);
+    sampler.forget(process.pid);
+    expect((await sampler.sample([process.pid])).get(process.pid)!.cpuPercent).toBeNull();
+  });
+});
