@@ -1,0 +1,228 @@
+# One gateway connection: reads records in large chunks, routes them to their requests
+# (multiplexed ids), and serialises output records onto the socket.
+import collections
+import socket
+import threading
+
+from . import fastcgi
+from .environ import build_environ
+from .request import Request
+from .wsgi_input import InlineInput, ThreadedInput
+
+_BEGIN = fastcgi.BEGIN_REQUEST
+_ABORT = fastcgi.ABORT_REQUEST
+_PARAMS = fastcgi.PARAMS
+_STDIN = fastcgi.STDIN
+_GET_VALUES = fastcgi.GET_VALUES
+_DATA = fastcgi.DATA
+_decode_pairs_str = fastcgi.decode_pairs_str
+_end_request = fastcgi.encode_end_request
+
+RECV_SIZE = 256 * 1024
+_DONTWAIT = getattr(socket, 'MSG_DONTWAIT', 0)
+
+
+class Connection(object):
+    def __init__(self, sock, server):
+        self.sock = sock
+        self.server = server
+        self.parser = fastcgi.RecordParser()
+        self.requests = {}
+        self.ready = collections.deque()
+        self.wlock = threading.Lock()
+        self.open = True
+        self.close_when_idle = False
+        self.inline = server.threads == 1
+        # Inline requests block this connection's reader, so between streamed chunks they peek
+        # at the socket for an ABORT_REQUEST; threaded requests get it from the reader.
+        self.poll_abort = self._poll if (self.inline and _DONTWAIT) else None
+
+    # --- output ---
+    def send(self, data):
+        with self.wlock:
+            if not self.open:
+                return False
+            try:
+                self.sock.sendall(data)
+                return True
+            except OSError:
+                pass
+        self._lost()
+        return False
+
+    # --- input ---
+    def serve(self):
+        recv = self.sock.recv
+        try:
+            while self.open:
+                data = recv(RECV_SIZE)
+                if not data:
+                    break
+                self._records(data)
+                if self.ready:
+                    self._run_ready()
+                if self.close_when_idle and not self.requests:
+                    break
+        except OSError:
+            pass
+        finally:
+            self._lost()
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+    def _run_ready(self):
+        server = self.server
+        ready = self.ready
+        lock = server.inline_lock
+        app = server.app
+        while ready and self.open:
+            req = ready.popleft()
+            with lock:
+                req.run(app, server)
+
+    def pump(self):
+        """Blocking read for an inline request waiting on its body."""
+        try:
+            data = self.sock.recv(RECV_SIZE)
+        except OSError:
+            data = b''
+        if not data:
+            self._lost()
+            return
+        self._records(data)
+
+    def _poll(self):
+        try:
+            data = self.sock.recv(RECV_SIZE, _DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b''
+        if not data:
+            self._lost()
+            return
+        self._records(data)
+
+    def _records(self, data):
+        try:
+            records = self.parser.feed(data)
+        except ValueError:
+            self._lost()
+            return
+        requests = self.requests
+        for rtype, rid, content in records:
+            if rtype == _STDIN:
+                req = requests.get(rid)
+                if req is not None:
+                    if content:
+                        req.input.feed(content)
+                    else:
+                        req.input.finish()
+            elif rtype == _PARAMS:
+                req = requests.get(rid)
+                if req is None or req.environ is not None:
+                    continue
+                if content:
+                    req.params.append(content)
+                else:
+                    self._params_done(req)
+            elif rtype == _BEGIN:
+                self._begin(rid, content)
+            elif rtype == _ABORT:
+                self._abort(rid)
+            elif rtype == _GET_VALUES:
+                self._get_values(content)
+            elif rtype == _DATA:
+                pass
+            else:
+                self.send(fastcgi.encode_unknown_type(rtype))
+
+    def _begin(self, rid, content):
+        role, flags = fastcgi.decode_begin_request(content)
+        keep = bool(flags & fastcgi.KEEP_CONN)
+        if not keep:
+            self.close_when_idle = True
+        if role != fastcgi.RESPONDER:
+            self.send(_end_request(rid, 0, fastcgi.UNKNOWN_ROLE))
+            return
+        server = self.server
+        if server.stopping or rid in self.requests:
+            # A stopping worker takes no new work: the gateway retries it elsewhere.
+            self.send(_end_request(rid, 0, fastcgi.OVERLOADED))
+            return
+        req = Request(rid, self, keep)
+        req.input = InlineInput(None, self.pump) if self.inline else ThreadedInput(None)
+        self.requests[rid] = req
+        server.begin()
+
+    def _params_done(self, req):
+        server = self.server
+        try:
+            pairs = _decode_pairs_str(b''.join(req.params).decode('latin-1'))
+        except (ValueError, IndexError):
+            self._drop(req)
+            return
+        req.params = None
+        env, content_length = build_environ(server.base, pairs, server.script_name)
+        if content_length is not None:
+            req.input._left = content_length
+        env['wsgi.input'] = req.input
+        req.environ = env
+        if self.inline:
+            self.ready.append(req)
+        else:
+            server.submit(req)
+
+    def _abort(self, rid):
+        req = self.requests.get(rid)
+        if req is None:
+            return
+        req.aborted = True
+        req.input.abort()
+        if req.environ is None:
+            self._drop(req)
+
+    def _drop(self, req):
+        """End a request that never reached the app."""
+        if self.requests.pop(req.id, None) is not None:
+            self.send(_end_request(req.id, 1))
+            self.server.end(False)
+
+    def _get_values(self, content):
+        try:
+            names = [name for name, _ in fastcgi.decode_pairs(content)]
+        except ValueError:
+            return
+        known = self.server.fcgi_values
+        pairs = [(n, known[n]) for n in names if n in known]
+        self.send(fastcgi.encode_record(fastcgi.GET_VALUES_RESULT, 0, fastcgi.encode_pairs(pairs)))
+
+    def request_done(self, req):
+        self.requests.pop(req.id, None)
+        if not self.inline:
+            req.input.release()
+        self.server.end(True)
+        if self.close_when_idle and not self.requests and not self.inline:
+            # Wake the reader so it closes the connection (FCGI_KEEP_CONN was not set).
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _lost(self):
+        """The gateway closed the connection (or broke the protocol): abort everything on it."""
+        if not self.open:
+            return
+        self.open = False
+        for req in list(self.requests.values()):
+            req.aborted = True
+            req.input.abort()
+            if req.environ is None:
+                self.requests.pop(req.id, None)
+                self.server.end(False)
+        while self.ready:
+            req = self.ready.popleft()
+            if self.requests.pop(req.id, None) is not None:
+                self.server.end(False)

@@ -1,0 +1,269 @@
+# One FastCGI request: runs the WSGI app and turns start_response/write/the iterable into
+# FCGI_STDOUT records, with PEP 3333's rules (exc_info, delayed headers, close() always).
+import sys
+import traceback
+
+from . import fastcgi
+from .stdio import ErrorStream, set_current
+from .wsgi_input import ClientDisconnected
+
+_STDOUT = fastcgi.STDOUT
+_STDERR = fastcgi.STDERR
+_encode_stream = fastcgi.encode_stream
+_end_stream = fastcgi.end_stream
+_end_request = fastcgi.encode_end_request
+
+# Lists/tuples already in memory are sent in one go up to this size; bigger ones stream.
+_JOIN_LIMIT = 1 << 20
+
+_HOP_BY_HOP = frozenset((
+    'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
+    'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'proxy-connection',
+))
+
+_ERROR_BODY = b'Internal Server Error'
+_ERROR_HEAD = (b'Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n'
+               b'Content-Length: 21\r\n\r\n')
+
+
+class FileWrapper(object):
+    """wsgi.file_wrapper: plain block reads (the bytes go over FastCGI, so no sendfile)."""
+
+    def __init__(self, filelike, blksize=65536):
+        self.filelike = filelike
+        # Small blocks only cost records and syscalls; read at least 64 KiB at a time.
+        self.blksize = blksize if blksize > 65536 else 65536
+        close = getattr(filelike, 'close', None)
+        if close is not None:
+            self.close = close
+
+    def __iter__(self):
+        read = self.filelike.read
+        size = self.blksize
+        while True:
+            data = read(size)
+            if not data:
+                return
+            yield data
+
+
+def _validate(status, headers):
+    if type(status) is not str:
+        raise TypeError('status must be a str, got %r' % (status,))
+    if len(status) < 4 or status[3] != ' ' or not status[:3].isdigit():
+        raise ValueError('status must look like "200 OK", got %r' % (status,))
+    if '\n' in status or '\r' in status:
+        raise ValueError('status contains a line break')
+    if type(headers) is not list:
+        raise TypeError('response_headers must be a list, got %r' % (type(headers),))
+    for item in headers:
+        if type(item) is not tuple or len(item) != 2:
+            raise TypeError('each header must be a (name, value) tuple, got %r' % (item,))
+        name, value = item
+        if type(name) is not str or type(value) is not str:
+            raise TypeError('header names and values must be str, got %r' % (item,))
+        if name.lower() in _HOP_BY_HOP:
+            raise ValueError('hop-by-hop header not allowed: %r' % (name,))
+        if ':' in name or '\n' in name or '\r' in name or '\n' in value or '\r' in value:
+            raise ValueError('invalid character in header %r' % (item,))
+
+
+class Request(object):
+    __slots__ = ('id', 'conn', 'keep', 'params', 'environ', 'input', 'status', 'headers',
+                 'headers_sent', 'aborted', 'stderr_used', 'head', 'started', 'finished')
+
+    def __init__(self, rid, conn, keep):
+        self.id = rid
+        self.conn = conn
+        self.keep = keep
+        self.params = []
+        self.environ = None
+        self.input = None
+        self.status = None
+        self.headers = None
+        self.headers_sent = False
+        self.aborted = False
+        self.stderr_used = False
+        self.head = False
+        self.started = False
+        self.finished = False
+
+    # --- the WSGI callables ---
+    def start_response(self, status, headers, exc_info=None):
+        if exc_info is not None:
+            try:
+                if self.headers_sent:
+                    raise exc_info[1].with_traceback(exc_info[2])
+            finally:
+                exc_info = None
+        elif self.status is not None:
+            raise AssertionError('start_response() called a second time without exc_info')
+        _validate(status, headers)
+        self.status = status
+        self.headers = headers
+        return self.write
+
+    def write(self, data):
+        if self.status is None:
+            raise AssertionError('write() called before start_response()')
+        if type(data) is not bytes:
+            if not isinstance(data, (bytes, bytearray, memoryview)):
+                raise TypeError('write() takes bytes, got %r' % (type(data),))
+            data = bytes(data)
+        if self.aborted:
+            raise ClientDisconnected('request aborted by the gateway')
+        if not self.headers_sent:
+            data = self._head() + (b'' if self.head else data)
+        elif self.head or not data:
+            return
+        if not self.conn.send(_encode_stream(_STDOUT, self.id, data)):
+            self.aborted = True
+            raise ClientDisconnected('gateway connection closed')
+
+    def write_stderr(self, s):
+        if self.finished:
+            sys.__stderr__.write(s)
+            return
+        if isinstance(s, str):
+            s = s.encode('utf-8', 'backslashreplace')
+        if s:
+            self.stderr_used = True
+            self.conn.send(_encode_stream(_STDERR, self.id, s))
+
+    # --- running ---
+    def _head(self):
+        if self.status is None:
+            raise AssertionError('the application returned without calling start_response()')
+        lines = ['Status: ', self.status, '\r\n']
+        for name, value in self.headers:
+            lines += (name, ': ', value, '\r\n')
+        lines.append('\r\n')
+        head = ''.join(lines).encode('latin-1')
+        self.headers_sent = True
+        return head
+
+    def _tail(self, app_status):
+        rid = self.id
+        # From here on, the request's streams are closed: later stderr goes to fd 2.
+        self.finished = True
+        if self.stderr_used:
+            return _end_stream(_STDOUT, rid) + _end_stream(_STDERR, rid) + _end_request(rid, app_status)
+        return _end_stream(_STDOUT, rid) + _end_request(rid, app_status)
+
+    def run(self, app, server):
+        """Run the app for this request; always ends it with END_REQUEST (unless aborted first)."""
+        self.started = True
+        if self.aborted:
+            # Aborted while queued: the app never sees it.
+            self._abort_end()
+            self.conn.request_done(self)
+            return
+        environ = self.environ
+        environ['wsgi.errors'] = ErrorStream(self)
+        self.head = environ['REQUEST_METHOD'] == 'HEAD'
+        set_current(self)
+        result = None
+        try:
+            try:
+                result = app(environ, self.start_response)
+                self._respond(result)
+            except ClientDisconnected:
+                self._abort_end()
+            except Exception:
+                self._app_error(sys.exc_info(), server)
+            finally:
+                close = getattr(result, 'close', None)
+                if close is not None:
+                    try:
+                        close()
+                    except Exception:
+                        self._log_exception(sys.exc_info(), server, 'close() raised')
+        finally:
+            set_current(None)
+            self.finished = True
+            self.conn.request_done(self)
+
+    def _respond(self, result):
+        rid = self.id
+        send = self.conn.send
+        t = type(result)
+        if t is list or t is tuple:
+            if len(result) == 1:
+                body = result[0]
+                if type(body) is not bytes:
+                    raise TypeError('the application must yield bytes, got %r' % (type(body),))
+            else:
+                for chunk in result:
+                    if type(chunk) is not bytes:
+                        raise TypeError('the application must yield bytes, got %r' % (type(chunk),))
+                body = b''.join(result)
+            if len(body) <= _JOIN_LIMIT:
+                if self.aborted:
+                    raise ClientDisconnected('aborted')
+                if not self.headers_sent:
+                    body = self._head() + (b'' if self.head else body)
+                elif self.head:
+                    body = b''
+                # Small response: headers, body and END_REQUEST leave in one sendall.
+                if not send(_encode_stream(_STDOUT, rid, body) + self._tail(0)):
+                    raise ClientDisconnected('gateway connection closed')
+                return
+            result = [body]
+        poll = self.conn.poll_abort
+        first = True
+        for chunk in result:
+            if type(chunk) is not bytes:
+                raise TypeError('the application must yield bytes, got %r' % (type(chunk),))
+            if not chunk:
+                continue
+            if first:
+                first = False
+            elif poll is not None:
+                poll()
+            if self.aborted:
+                raise ClientDisconnected('aborted')
+            if not self.headers_sent:
+                chunk = self._head() + (b'' if self.head else chunk)
+            elif self.head:
+                continue
+            if not send(_encode_stream(_STDOUT, rid, chunk)):
+                raise ClientDisconnected('gateway connection closed')
+        if self.aborted:
+            raise ClientDisconnected('aborted')
+        data = b'' if self.headers_sent else _encode_stream(_STDOUT, rid, self._head())
+        if not send(data + self._tail(0)):
+            raise ClientDisconnected('gateway connection closed')
+
+    def _abort_end(self):
+        self.aborted = True
+        self.finished = True
+        self.conn.send(_end_request(self.id, 1))
+
+    def _log_exception(self, exc_info, server, what):
+        tb = ''.join(traceback.format_exception(*exc_info))
+        try:
+            self.write_stderr(tb)
+        except Exception:
+            pass
+        env = self.environ or {}
+        server.control.send({
+            'type': 'request_error', 'requestId': env.get('HTTP_X_REQUEST_ID', ''), 'fcgiId': self.id,
+            'message': '%s: %s' % (what, ''.join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()),
+            'traceback': tb,
+        })
+
+    def _app_error(self, exc_info, server):
+        self._log_exception(exc_info, server, 'application error')
+        exc_info = None
+        rid = self.id
+        if self.aborted:
+            self.finished = True
+            self.conn.send(_end_request(rid, 1))
+        elif not self.headers_sent:
+            self.headers_sent = True
+            body = _ERROR_HEAD + (b'' if self.head else _ERROR_BODY)
+            self.conn.send(_encode_stream(_STDOUT, rid, body) + self._tail(1))
+        else:
+            # Headers are gone: all we can do is cut the response short (appStatus 1 tells the
+            # gateway the body is incomplete).
+            self.conn.send(self._tail(1))

@@ -1,0 +1,179 @@
+# The listening side: binds unix:PATH or HOST:PORT, accepts gateway connections (one reader thread
+# each), runs requests inline or on a thread pool, and stops gracefully on SIGTERM/SIGINT/max-requests.
+import os
+import queue
+import selectors
+import signal
+import socket
+import stat
+import sys
+import threading
+
+from .connection import Connection
+from .control import BootError, ERR_WORKER_BOOT
+from .environ import make_base
+from .request import FileWrapper
+
+
+def bind(listen):
+    """Bind and listen; raises BootError (exit 3) on a bad address or a failed bind."""
+    try:
+        if listen.startswith('unix:'):
+            path = listen[5:]
+            if not path:
+                raise BootError(ERR_WORKER_BOOT, 'bad --listen %r: empty socket path' % (listen,))
+            try:
+                if stat.S_ISSOCK(os.stat(path).st_mode):
+                    os.unlink(path)  # stale socket from a previous worker
+            except FileNotFoundError:
+                pass
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(path)
+        else:
+            host, sep, port = listen.rpartition(':')
+            if not sep or not port.isdigit():
+                raise BootError(ERR_WORKER_BOOT, 'bad --listen %r: expected unix:PATH or HOST:PORT' % (listen,))
+            host = host.strip('[]') or '127.0.0.1'
+            info = socket.getaddrinfo(host, int(port), 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)[0]
+            sock = socket.socket(info[0], socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(info[4])
+        sock.listen(1024)
+        return sock
+    except BootError:
+        raise
+    except (OSError, ValueError, OverflowError) as e:
+        raise BootError(ERR_WORKER_BOOT, 'cannot listen on %s: %s' % (listen, e))
+
+
+class Server(object):
+    def __init__(self, app, listener, listen, threads, script_name, max_requests, control):
+        self.app = app
+        self.listener = listener
+        self.listen = listen
+        self.threads = threads
+        self.script_name = script_name
+        self.max_requests = max_requests
+        self.control = control
+        self.base = make_base(threads > 1, script_name, FileWrapper)
+        self.fcgi_values = {
+            'FCGI_MAX_CONNS': str(max(threads, 1) * 4 if threads > 1 else 64),
+            'FCGI_MAX_REQS': str(threads),
+            'FCGI_MPXS_CONNS': '1' if threads > 1 else '0',
+        }
+        self.inline_lock = threading.Lock()
+        self.cond = threading.Condition(threading.Lock())
+        self.active = 0
+        self.served = 0
+        self.stopping = False
+        self.stop_reason = None
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
+        self._queue = None
+        if threads > 1:
+            self._queue = queue.SimpleQueue()
+            for i in range(threads):
+                t = threading.Thread(target=self._pool_loop, name='gantry-req-%d' % i)
+                t.daemon = True
+                t.start()
+
+    # --- request accounting ---
+    def begin(self):
+        with self.cond:
+            self.active += 1
+
+    def end(self, ran):
+        with self.cond:
+            self.active -= 1
+            if ran:
+                self.served += 1
+                if self.max_requests and self.served >= self.max_requests and not self.stopping:
+                    self._stop_locked('max-requests')
+            if not self.active:
+                self.cond.notify_all()
+
+    def submit(self, req):
+        self._queue.put(req)
+
+    def _pool_loop(self):
+        get = self._queue.get
+        app = self.app
+        while True:
+            get().run(app, self)
+
+    # --- stopping ---
+    def request_stop(self, reason):
+        with self.cond:
+            self._stop_locked(reason)
+
+    def _stop_locked(self, reason):
+        if not self.stopping:
+            self.stopping = True
+            self.stop_reason = reason
+        try:
+            os.write(self._wake_w, b'x')
+        except OSError:
+            pass
+
+    def _on_signal(self, signum, frame):
+        # Only record it; the accept loop acts (a handler must not block on the request lock).
+        self.stop_reason = self.stop_reason or signal.Signals(signum).name
+        self.stopping = True
+        try:
+            os.write(self._wake_w, b'x')
+        except OSError:
+            pass
+
+    def serve_forever(self, on_ready):
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        listener = self.listener
+        listener.setblocking(False)
+        sel = selectors.DefaultSelector()
+        sel.register(listener, selectors.EVENT_READ)
+        sel.register(self._wake_r, selectors.EVENT_READ)
+        on_ready()
+        is_tcp = listener.family in (socket.AF_INET, getattr(socket, 'AF_INET6', None))
+        n = 0
+        while not self.stopping:
+            for key, _ in sel.select():
+                if key.fileobj is listener:
+                    while True:
+                        try:
+                            sock, _ = listener.accept()
+                        except (BlockingIOError, InterruptedError):
+                            break
+                        except OSError:
+                            break
+                        sock.setblocking(True)
+                        if is_tcp:
+                            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                        n += 1
+                        t = threading.Thread(target=Connection(sock, self).serve, name='gantry-conn-%d' % n)
+                        t.daemon = True
+                        t.start()
+                else:
+                    try:
+                        os.read(self._wake_r, 512)
+                    except OSError:
+                        pass
+        self._drain_and_exit()
+
+    def _drain_and_exit(self):
+        sel_close = self.listener.close
+        sel_close()
+        if self.listen.startswith('unix:'):
+            try:
+                os.unlink(self.listen[5:])
+            except OSError:
+                pass
+        self.control.send({'type': 'stopping', 'reason': self.stop_reason or 'stop', 'pid': os.getpid()})
+        with self.cond:
+            while self.active:
+                self.cond.wait()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(0)
