@@ -255,7 +255,17 @@ export interface AddAppResponse {
 
 export type AccessRecord = AccessEntry & { readonly seq: number };
 export type OutputRecord = OutputLine & { readonly seq: number };
-export type EventRecord = AppEvent & { readonly seq: number };
+/** An event the Host adds to the runtime's own: a bind that was taken when the app tried to start. */
+export interface PortConflictEvent {
+  readonly type: 'port-conflict';
+  readonly time: number;
+  readonly bind: string;
+  readonly holder: PortHolder | null;
+  readonly claimedBy: string | null;
+  readonly suggestion: number | null;
+}
+export type HostAppEvent = AppEvent | PortConflictEvent;
+export type EventRecord = HostAppEvent & { readonly seq: number };
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -453,7 +463,7 @@ export const ROUTES = {
   access: route<Page<AccessRecord>>()({ method: 'GET', path: '/api/apps/:id/access', summary: 'Access log, filtered, paged (newest first; `after` tails oldest first).', params: appIdParamsSchema, query: accessQuerySchema }),
   request: route<RequestDetail>()({ method: 'GET', path: '/api/apps/:id/requests/:requestId', summary: 'One request\'s access entry and the output lines it produced.', params: requestParamsSchema }),
   output: route<Page<OutputRecord>>()({ method: 'GET', path: '/api/apps/:id/output', summary: 'App output and Gantry lines, filtered, paged.', params: appIdParamsSchema, query: outputQuerySchema }),
-  events: route<Page<EventRecord>>()({ method: 'GET', path: '/api/apps/:id/events', summary: 'App events (crash, timeout, reload, recycle, scale, state).', params: appIdParamsSchema, query: pageQuerySchema }),
+  events: route<Page<EventRecord>>()({ method: 'GET', path: '/api/apps/:id/events', summary: 'App events (crash, timeout, reload, recycle, scale, state, port conflict).', params: appIdParamsSchema, query: pageQuerySchema }),
   detect: route<DetectionResult>()({ method: 'POST', path: '/api/detect', summary: 'Detect interpreter and entry point of a folder; verify by importing.', body: detectBodySchema }),
   checkPort: route<PortCheckResult>()({ method: 'POST', path: '/api/ports/check', summary: 'Is a bind free, who holds it, which port is free next.', body: portCheckBodySchema }),
   fsList: route<FsListing>()({ method: 'GET', path: '/api/fs', summary: 'Sub-folders of a folder (default: home), for the browser\'s folder picker.', query: fsListQuerySchema }),

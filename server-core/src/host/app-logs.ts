@@ -1,7 +1,7 @@
 // Per-app history the control API pages through: access entries, output lines and events, each in its own
 // bounded ring (the runtime's own buffers are its business; these survive restarts of the app).
-import type { AccessQuery, OutputQuery } from '../control/contract.js';
-import type { AccessEntry, AppEvent, MetricsSnapshot, OutputLine } from '../runtime/types.js';
+import type { HostAppEvent } from '../control/contract.js';
+import type { AccessEntry, MetricsSnapshot, OutputLine } from '../runtime/types.js';
 import { Ring } from './ring.js';
 
 export interface LogCapacities {
@@ -12,13 +12,11 @@ export interface LogCapacities {
 }
 export const DEFAULT_CAPACITIES: LogCapacities = { access: 10_000, output: 5_000, events: 1_000, metrics: 600 };
 
-type Parsed<T> = { [K in keyof T]: T[K] extends string | string[] | undefined ? Exclude<T[K], string> : T[K] };
-export type AccessFilter = Omit<Parsed<AccessQuery>, 'minDurationMs' | 'before' | 'after' | 'limit'> & { minDurationMs?: number; before?: number; after?: number; limit?: number };
 
 export class AppLogs {
   readonly access: Ring<AccessEntry>;
   readonly output: Ring<OutputLine>;
-  readonly events: Ring<AppEvent>;
+  readonly events: Ring<HostAppEvent>;
   readonly metrics: MetricsSnapshot[] = [];
 
   constructor(private readonly caps: LogCapacities = DEFAULT_CAPACITIES) {
@@ -58,4 +56,3 @@ export class AppLogs {
     );
   }
 }
-export type { OutputQuery };

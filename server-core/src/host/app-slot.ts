@@ -1,0 +1,108 @@
+// One app inside the Host: its definition, its runtime while it has one, and the history the API pages through.
+// Runtime events are recorded here (rings) and forwarded to the Host's event hub; operations on the app are
+// serialised so a stop never overtakes the start it follows.
+import type { AppDefinition, AppStatusView, HostAppEvent } from '../control/contract.js';
+import type { SerializedError } from '../errors.js';
+import type { AppRuntime } from '../runtime/types.js';
+import { AppLogs, type LogCapacities } from './app-logs.js';
+import type { EventHub } from './event-hub.js';
+
+const METRICS_INTERVAL_MS = 1000;
+
+export class AppSlot {
+  runtime: AppRuntime | null = null;
+  /** The profile the current runtime was started with. */
+  profile: string | null = null;
+  startedAt: number | null = null;
+  /** Why the last start failed, when it failed before a runtime could say so itself. */
+  lastError: SerializedError | null = null;
+  readonly logs: AppLogs;
+  private unsubscribers: (() => void)[] = [];
+  private metricsTimer: NodeJS.Timeout | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    public def: AppDefinition,
+    private readonly hub: EventHub,
+    caps?: LogCapacities,
+  ) {
+    this.logs = new AppLogs(caps);
+  }
+
+  get id(): string {
+    return this.def.id;
+  }
+
+  /** Runs fn after every operation queued before it on this app. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  isActive(): boolean {
+    const s = this.runtime?.status().state;
+    return s === 'starting' || s === 'running' || s === 'reloading' || s === 'stopping';
+  }
+
+  attach(runtime: AppRuntime, profile: string): void {
+    this.detach();
+    this.runtime = runtime;
+    this.profile = profile;
+    this.startedAt = Date.now();
+    this.lastError = null;
+    const id = this.id;
+    this.unsubscribers.push(
+      runtime.on('access', (entry) => this.hub.publish('access', id, this.logs.access.push(entry))),
+      runtime.on('output', (line) => this.hub.publish('output', id, this.logs.output.push(line))),
+      runtime.on('event', (event) => {
+        this.recordEvent(event);
+        if (event.type === 'state') this.publishStatus();
+      }),
+    );
+    this.metricsTimer = setInterval(() => this.sampleMetrics(), METRICS_INTERVAL_MS);
+    this.metricsTimer.unref();
+  }
+
+  /** Stops listening to the runtime (it is stopped or being replaced). */
+  detach(): void {
+    for (const u of this.unsubscribers.splice(0)) u();
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    this.metricsTimer = null;
+  }
+
+  recordEvent(event: HostAppEvent): void {
+    this.hub.publish('app-event', this.id, this.logs.events.push(event));
+  }
+
+  publishStatus(): void {
+    this.hub.publish('status', this.id, this.statusView());
+  }
+
+  private sampleMetrics(): void {
+    const rt = this.runtime;
+    if (!rt || rt.status().state !== 'running') return;
+    const m = rt.metrics();
+    this.logs.addMetrics(m);
+    this.hub.publish('metrics', this.id, m);
+  }
+
+  statusView(): AppStatusView {
+    const rt = this.runtime;
+    if (!rt) {
+      return { appId: this.id, state: this.lastError ? 'failed' : 'stopped', profile: null, urls: [], healthy: false, generation: 0, error: this.lastError, startedAt: null };
+    }
+    const s = rt.status();
+    const running = s.state !== 'stopped' && s.state !== 'failed';
+    return {
+      appId: this.id,
+      state: s.state === 'stopped' && this.lastError ? 'failed' : s.state,
+      profile: running ? this.profile : null,
+      urls: running ? s.urls : [],
+      healthy: s.healthy,
+      generation: s.generation,
+      error: s.error ?? this.lastError,
+      startedAt: running ? this.startedAt : null,
+    };
+  }
+}

@@ -1,0 +1,533 @@
+// The Host: many apps, their saved definitions, and every operation the control API offers on them.
+// One AppRuntime per running app (createAppRuntime); definitions persist through the ConfigStore.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { appSettingsSchema, parseBind, type AppSettings } from '../config/settings.js';
+import {
+  accessQuerySchema,
+  addAppBodySchema,
+  outputQuerySchema,
+  pageQuerySchema,
+  updateAppBodySchema,
+  type AccessQuery,
+  type AccessRecord,
+  type AddAppBody,
+  type AddAppResponse,
+  type AppDefinition,
+  type AppStatusView,
+  type AppSummary,
+  type AppView,
+  type DetectionResult,
+  type EffectiveSettings,
+  type EventRecord,
+  type FsListing,
+  type LaunchResult,
+  type MetricsView,
+  type Notice,
+  type OutputQuery,
+  type OutputRecord,
+  type Page,
+  type PortCheckResult,
+  type RequestDetail,
+  type SaveToProjectResult,
+  type UpdateAppBody,
+} from '../control/contract.js';
+import { GantryError } from '../errors.js';
+import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
+import { AppSlot } from './app-slot.js';
+import type { LogCapacities } from './app-logs.js';
+import { ConfigStore } from './config-store.js';
+import { applyUpdate, checkPortClaims, claimedPorts, invalid, mergePartial, slugify, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
+import { DEMO_APP_ID, DEMO_APP_NAME, DEMO_ENTRY, defaultDemoFolder } from './demo.js';
+import { detectProject } from './detect/index.js';
+import { findInterpreters } from './detect/interpreter.js';
+import { hasProfile, maskDefinition, profileNames, resolveSettings, toEffective } from './effective.js';
+import { EventHub } from './event-hub.js';
+import { listFolder } from './fs-list.js';
+import { runLaunch } from './launch.js';
+import { defaultGantryHome } from './paths.js';
+import { findPortHolder, nextFreePort, probeBind } from './ports.js';
+import { mergePrometheus } from './prometheus-merge.js';
+import { readPyprojectGantry, writePyprojectGantry } from './pyproject.js';
+import { loadOrCreateToken } from './token.js';
+
+export type RuntimeFactory = (settings: AppSettings) => AppRuntime | Promise<AppRuntime>;
+
+export interface HostOptions {
+  /** Config folder; default GANTRY_HOME or the platform's config folder. */
+  readonly home?: string;
+  /** Makes one app's runtime; default createAppRuntime from runtime/app-runtime.js. */
+  readonly createRuntime?: RuntimeFactory;
+  /** The demo app's folder; null: no demo. Default: the repo's app/examples/hello. */
+  readonly demoFolder?: string | null;
+  readonly logCapacities?: LogCapacities;
+  /** Bound on stopping every app at close (ms). */
+  readonly stopTimeoutMs?: number;
+  /** Launch health-check bound (ms). */
+  readonly healthTimeoutMs?: number;
+}
+
+const defaultRuntimeFactory: RuntimeFactory = async (settings) => {
+  // Loaded lazily so the Host can be built (and tested with a fake runtime) independently of the runtime module.
+  const mod = (await import(new URL('../runtime/app-runtime.js', import.meta.url).href)) as { createAppRuntime: RuntimeFactory };
+  return mod.createAppRuntime(settings);
+};
+
+const MAX_LAUNCHES = 50;
+
+export class Host {
+  readonly hub = new EventHub();
+  readonly notices: Notice[] = [];
+  private readonly slots = new Map<string, AppSlot>();
+  private readonly launches = new Map<string, LaunchResult>();
+  private demoOffered = false;
+  private closed = false;
+
+  private constructor(
+    readonly home: string,
+    readonly token: string,
+    private readonly store: ConfigStore,
+    private readonly options: HostOptions,
+  ) {}
+
+  static async create(options: HostOptions = {}): Promise<Host> {
+    const home = options.home ?? defaultGantryHome();
+    const store = new ConfigStore(home);
+    const loaded = await store.load();
+    const token = await loadOrCreateToken(home);
+    const host = new Host(home, token, store, options);
+    host.demoOffered = loaded.doc.demoOffered;
+    for (const def of loaded.doc.apps) host.slots.set(def.id, new AppSlot(def, host.hub, options.logCapacities));
+    for (const n of loaded.notices) host.notice(n);
+    if (loaded.fresh && !host.demoOffered) {
+      const folder = options.demoFolder === undefined ? defaultDemoFolder() : options.demoFolder;
+      if (folder) await host.addDemo(folder).catch((e: unknown) => host.notice({ code: 'GANTRY_ERR_INVALID_CONFIG', message: `the demo app could not be added: ${(e as Error).message}`, time: Date.now() }));
+    }
+    return host;
+  }
+
+  notice(n: Notice): void {
+    this.notices.push(n);
+    this.hub.publish('notice', null, n);
+  }
+
+  // ---- definitions -------------------------------------------------------------------------------------------
+
+  private slot(id: string): AppSlot {
+    const s = this.slots.get(id);
+    if (!s) throw new GantryError('GANTRY_ERR_APP_UNKNOWN', `no app with id ${id}`, { field: 'id', reason: 'unknown app' });
+    return s;
+  }
+
+  private definitions(): AppDefinition[] {
+    return [...this.slots.values()].map((s) => s.def);
+  }
+
+  private async persist(): Promise<void> {
+    await this.store.save({ schemaVersion: 1, demoOffered: this.demoOffered, apps: this.definitions() });
+    this.hub.publish('apps-changed', null, { appIds: [...this.slots.keys()] });
+  }
+
+  private summary(slot: AppSlot): AppSummary {
+    const rt = slot.runtime;
+    return {
+      definition: maskDefinition(slot.def),
+      status: slot.statusView(),
+      metrics: rt && slot.isActive() ? rt.metrics() : null,
+      profiles: profileNames(slot.def),
+    };
+  }
+
+  listApps(): AppSummary[] {
+    return [...this.slots.values()].map((s) => this.summary(s));
+  }
+
+  async getApp(id: string): Promise<AppView> {
+    const slot = this.slot(id);
+    return { ...this.summary(slot), effective: await this.effective(id) };
+  }
+
+  async addApp(input: AddAppBody, origin: AppDefinition['origin'] = 'user'): Promise<AddAppResponse> {
+    const parsed = addAppBodySchema.safeParse(input);
+    if (!parsed.success) throw invalid(parsed.error);
+    const body = parsed.data;
+    const folder = path.resolve(body.folder);
+    const st = await fs.stat(folder).catch(() => null);
+    if (!st?.isDirectory()) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
+
+    const pyproject = body.importPyproject === false ? null : await readPyprojectGantry(folder);
+    let detection: DetectionResult | null = null;
+    if (body.detect !== false) detection = await detectProject(folder, { verify: true, python: body.settings?.python ?? pyproject?.settings.python });
+    const notices: Notice[] = [];
+    for (const e of pyproject?.errors ?? []) notices.push({ code: 'GANTRY_ERR_INVALID_CONFIG', message: `pyproject.toml ignored: ${e}`, time: Date.now() });
+
+    const settings = mergePartial(detection?.suggested, pyproject?.settings, body.settings);
+    const profiles = { ...(pyproject?.profiles ?? {}), ...(body.profiles ?? {}) };
+    const name = body.name ?? pyproject?.settings.name ?? pyproject?.projectName ?? path.basename(folder);
+    const taken = new Set(this.slots.keys());
+    if (body.id && taken.has(body.id)) throw new GantryError('GANTRY_ERR_APP_EXISTS', `an app with id ${body.id} exists`, { field: 'id', reason: 'taken' });
+    const id = body.id ?? uniqueId(slugify(name), taken);
+    const now = Date.now();
+    const def: AppDefinition = {
+      id,
+      name,
+      folder,
+      settings,
+      profiles,
+      activeProfile: body.activeProfile ?? 'dev',
+      secretEnvKeys: body.secretEnvKeys ?? pyproject?.secretEnvKeys ?? [],
+      dotenv: body.dotenv ?? true,
+      origin: pyproject && origin === 'user' ? 'pyproject' : origin,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // No bind anywhere: give the app its own free port rather than everyone's default 8000.
+    if (!def.settings.bind && !Object.values(def.profiles).some((p) => p.bind)) {
+      const claimed = claimedPorts(this.definitions());
+      const port = (await nextFreePort('127.0.0.1', 7999, new Set(claimed.keys()))) ?? 8000;
+      def.settings = { ...def.settings, bind: [`127.0.0.1:${port}`] };
+    }
+    const valid = validateDefinition(def);
+    checkPortClaims(valid, this.definitions());
+    const slot = new AppSlot(valid, this.hub, this.options.logCapacities);
+    this.slots.set(id, slot);
+    try {
+      await this.persist();
+    } catch (e) {
+      this.slots.delete(id);
+      throw e;
+    }
+    return { app: await this.getApp(id), detection, notices };
+  }
+
+  /** Adds the bundled demo app (again, if it was removed). */
+  async addDemo(folder = this.options.demoFolder ?? defaultDemoFolder()): Promise<AddAppResponse> {
+    if (!folder) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'the demo app is not installed', { field: 'folder', reason: 'missing' });
+    this.demoOffered = true;
+    const id = uniqueId(DEMO_APP_ID, new Set(this.slots.keys()));
+    return this.addApp({ folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false }, 'demo');
+  }
+
+  async updateApp(id: string, input: UpdateAppBody): Promise<AppView> {
+    const parsed = updateAppBodySchema.safeParse(input);
+    if (!parsed.success) throw invalid(parsed.error);
+    const slot = this.slot(id);
+    const next = validateDefinition(applyUpdate(slot.def, parsed.data));
+    checkPortClaims(next, this.definitions());
+    const prev = slot.def;
+    slot.def = next;
+    try {
+      await this.persist();
+    } catch (e) {
+      slot.def = prev; // the last good definition stays in effect
+      throw e;
+    }
+    return this.getApp(id);
+  }
+
+  async removeApp(id: string): Promise<void> {
+    const slot = this.slot(id);
+    await slot.serial(async () => {
+      if (slot.runtime && slot.isActive()) await this.boundedStop(slot.runtime, this.options.stopTimeoutMs ?? 30_000);
+      slot.detach();
+    });
+    this.slots.delete(id);
+    await this.persist();
+  }
+
+  async effective(id: string, profile?: string): Promise<EffectiveSettings> {
+    const slot = this.slot(id);
+    const p = this.profileOf(slot, profile);
+    return toEffective(id, p, await this.resolve(slot.def, p));
+  }
+
+  async saveToProject(id: string, includeProfiles = true): Promise<SaveToProjectResult> {
+    const def = this.slot(id).def;
+    // The folder is implied by the file's location; the interpreter path is machine-specific.
+    const { chdir: _c, python: _p, ...settings } = def.settings;
+    return writePyprojectGantry(def.folder, { settings, profiles: includeProfiles ? def.profiles : {}, secretEnvKeys: def.secretEnvKeys });
+  }
+
+  private profileOf(slot: AppSlot, profile?: string): string {
+    const p = profile ?? slot.def.activeProfile;
+    if (!hasProfile(slot.def, p)) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `profile: no profile named ${p}`, { field: 'profile', reason: `no profile named ${p}` });
+    return p;
+  }
+
+  private async resolve(def: AppDefinition, profile: string) {
+    let detected: string | null = null;
+    if (!def.settings.python && !def.profiles[profile]?.python) {
+      const found = (await findInterpreters(def.folder)).find((c) => c.exists && c.source !== 'system');
+      detected = found?.path ?? null;
+    }
+    return resolveSettings(def, profile, detected);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+  start(id: string, profile?: string): Promise<AppStatusView> {
+    const slot = this.slot(id);
+    const p = this.profileOf(slot, profile);
+    return slot.serial(async () => {
+      if (slot.isActive()) {
+        if (slot.profile === p) return slot.statusView();
+        throw new GantryError('GANTRY_ERR_APP_STATE', `${id} is running with profile ${slot.profile}; restart it to switch to ${p}`, { state: slot.runtime?.status().state, profile: slot.profile });
+      }
+      const { settings } = await this.resolve(slot.def, p);
+      await this.startWith(slot, p, settings);
+      return slot.statusView();
+    });
+  }
+
+  /** Starts the app's runtime with these settings (caller holds the app's serial lock). */
+  private async startWith(slot: AppSlot, profile: string, settings: AppSettings): Promise<void> {
+    if (this.closed) throw new GantryError('GANTRY_ERR_APP_STATE', 'the host is closing');
+    const full = appSettingsSchema.safeParse(settings);
+    if (!full.success) throw invalid(full.error, 'settings');
+    await this.checkBindsFree(slot, settings);
+    let runtime: AppRuntime;
+    try {
+      runtime = await (this.options.createRuntime ?? defaultRuntimeFactory)(full.data);
+    } catch (e) {
+      slot.lastError = toSerialized(e);
+      slot.publishStatus();
+      throw e;
+    }
+    slot.attach(runtime, profile);
+    slot.publishStatus();
+    try {
+      await runtime.start();
+    } catch (e) {
+      slot.lastError = toSerialized(e);
+      slot.publishStatus();
+      throw e;
+    }
+    slot.publishStatus();
+  }
+
+  /** Every TCP bind must be free: not another running app's, not another process's. Reports who holds it. */
+  private async checkBindsFree(slot: AppSlot, settings: AppSettings): Promise<void> {
+    for (const b of settings.bind) {
+      const bind = parseBind(b);
+      if (bind?.kind !== 'tcp' || bind.port === 0) continue;
+      const other = this.runningClaim(bind.port, slot.id);
+      const probe = other ? null : await probeBind(bind.host, bind.port);
+      if (!other && probe?.free) continue;
+      const holder = other ? null : await findPortHolder(bind.port);
+      const suggestion = await nextFreePort(bind.host, bind.port, new Set(claimedPorts(this.definitions(), slot.id).keys()));
+      slot.recordEvent({ type: 'port-conflict', time: Date.now(), bind: b, holder, claimedBy: other, suggestion });
+      const err = new GantryError('GANTRY_ERR_PORT_IN_USE', `${b} is in use${other ? ` by app ${other}` : holder?.pid ? ` by pid ${holder.pid} (${holder.command ?? '?'})` : ''}`, {
+        field: 'bind', reason: 'in use', bind: b, holder, claimedBy: other, suggestion,
+      });
+      slot.lastError = err.toJSON();
+      slot.publishStatus();
+      throw err;
+    }
+  }
+
+  private runningClaim(port: number, exceptId: string): string | null {
+    for (const s of this.slots.values()) {
+      if (s.id === exceptId || !s.isActive() || !s.runtime) continue;
+      if (tcpPorts(s.runtime.status().settings).includes(port)) return s.id;
+    }
+    return null;
+  }
+
+  stop(id: string, graceful = true): Promise<AppStatusView> {
+    const slot = this.slot(id);
+    return slot.serial(async () => {
+      if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful });
+      slot.lastError = null;
+      slot.publishStatus();
+      return slot.statusView();
+    });
+  }
+
+  async restart(id: string, profile?: string): Promise<AppStatusView> {
+    const slot = this.slot(id);
+    const p = profile ?? slot.profile ?? slot.def.activeProfile;
+    await this.stop(id);
+    return this.start(id, p);
+  }
+
+  /** Zero-downtime reload into the app's current definition (so edited settings take effect). */
+  reload(id: string, mode?: ReloadMode): Promise<AppStatusView> {
+    const slot = this.slot(id);
+    return slot.serial(async () => {
+      const rt = this.activeRuntime(slot);
+      const { settings } = await this.resolve(slot.def, slot.profile ?? slot.def.activeProfile);
+      await rt.reload({ ...(mode ? { mode } : {}), settings });
+      return slot.statusView();
+    });
+  }
+
+  scale(id: string, workers: number): Promise<AppStatusView> {
+    const slot = this.slot(id);
+    return slot.serial(async () => {
+      await this.activeRuntime(slot).scale(workers);
+      return slot.statusView();
+    });
+  }
+
+  async restartWorker(id: string, workerId: number): Promise<void> {
+    const rt = this.activeRuntime(this.slot(id));
+    if (!rt.workers().some((w) => w.id === workerId)) throw new GantryError('GANTRY_ERR_APP_STATE', `no worker ${workerId}`, { field: 'workerId', reason: 'unknown worker' });
+    await rt.restartWorker(workerId);
+  }
+
+  private activeRuntime(slot: AppSlot): AppRuntime {
+    if (!slot.runtime || !slot.isActive()) throw new GantryError('GANTRY_ERR_APP_STATE', `${slot.id} is not running`, { state: slot.statusView().state });
+    return slot.runtime;
+  }
+
+  /** Preflight, start and health-check; resolves with the result (wait) or at once with the launch id. */
+  async launch(id: string, profile = 'staging', wait = true): Promise<LaunchResult> {
+    const slot = this.slot(id);
+    const p = this.profileOf(slot, profile);
+    const launchId = randomBytes(8).toString('hex');
+    const record = (r: LaunchResult): void => {
+      this.launches.set(launchId, r);
+      if (this.launches.size > MAX_LAUNCHES) this.launches.delete(this.launches.keys().next().value!);
+    };
+    record({ launchId, appId: id, profile: p, state: 'running', steps: [], url: null, failedStep: null, error: null });
+    const done = slot.serial(() =>
+      runLaunch(
+        {
+          launchId,
+          appId: id,
+          profile: p,
+          stagingDir: path.join(this.home, 'staging', id, 'static'),
+          healthTimeoutMs: this.options.healthTimeoutMs,
+          resolve: async () => (await this.resolve(slot.def, p)).settings,
+          ownPorts: () => new Set(slot.runtime && slot.isActive() ? tcpPorts(slot.runtime.status().settings) : []),
+          runningClaim: (port) => this.runningClaim(port, id),
+          start: async (settings) => {
+            if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful: true });
+            await this.startWith(slot, p, settings);
+          },
+          status: () => slot.runtime?.status() ?? null,
+          workers: () => slot.runtime?.workers() ?? [],
+          emit: (progress) => this.hub.publish('launch', id, progress),
+        },
+        record,
+      ),
+    ).then((r) => {
+      record(r);
+      return r;
+    });
+    return wait ? done : this.launches.get(launchId)!;
+  }
+
+  getLaunch(launchId: string): LaunchResult {
+    const r = this.launches.get(launchId);
+    if (!r) throw new GantryError('GANTRY_ERR_APP_UNKNOWN', `no launch ${launchId}`, { field: 'launchId', reason: 'unknown launch' });
+    return r;
+  }
+
+  // ---- observation ---------------------------------------------------------------------------------------------
+
+  status(id: string): AppStatusView {
+    return this.slot(id).statusView();
+  }
+
+  workers(id: string): readonly WorkerSnapshot[] {
+    return this.slot(id).runtime?.workers() ?? [];
+  }
+
+  metrics(id: string, history = false): MetricsView {
+    const slot = this.slot(id);
+    return { current: slot.runtime && slot.isActive() ? slot.runtime.metrics() : null, history: history ? slot.logs.metrics.slice() : [] };
+  }
+
+  access(id: string, query: AccessQuery = {}): Page<AccessRecord> {
+    const q = accessQuerySchema.safeParse(query);
+    if (!q.success) throw invalid(q.error);
+    return pageOf(this.slot(id).logs.queryAccess(q.data));
+  }
+
+  output(id: string, query: OutputQuery = {}): Page<OutputRecord> {
+    const q = outputQuerySchema.safeParse(query);
+    if (!q.success) throw invalid(q.error);
+    return pageOf(this.slot(id).logs.queryOutput(q.data));
+  }
+
+  events(id: string, query: { before?: number; after?: number; limit?: number } = {}): Page<EventRecord> {
+    const q = pageQuerySchema.parse(query);
+    return pageOf(this.slot(id).logs.events.page(() => true, q));
+  }
+
+  request(id: string, requestId: string): RequestDetail {
+    const logs = this.slot(id).logs;
+    const entry = logs.queryAccess({ requestId, limit: 1 }).items[0] ?? null;
+    const output = logs.queryOutput({ requestId, limit: 5000 }).items.reverse();
+    return { entry, output };
+  }
+
+  detect(folder: string, verify = true): Promise<DetectionResult> {
+    return detectProject(folder, { verify });
+  }
+
+  async checkPort(bindText: string, appId?: string): Promise<PortCheckResult> {
+    const bind = parseBind(bindText);
+    if (!bind) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'bind: must be HOST:PORT', { field: 'bind', reason: 'must be HOST:PORT' });
+    if (bind.kind !== 'tcp') return { bind: bindText, free: true, holder: null, claimedBy: null, suggestion: null };
+    const claims = claimedPorts(this.definitions(), appId);
+    const claimedBy = claims.get(bind.port) ?? this.runningClaim(bind.port, appId ?? '');
+    const ownRunning = appId !== undefined && this.slots.get(appId)?.isActive() && tcpPorts(this.slots.get(appId)!.runtime!.status().settings).includes(bind.port);
+    const probe = await probeBind(bind.host, bind.port);
+    const free = probe.free || Boolean(ownRunning);
+    const holder = probe.free ? null : await findPortHolder(bind.port);
+    const usable = free && !claimedBy;
+    const suggestion = usable ? null : await nextFreePort(bind.host, bind.port, new Set(claims.keys()));
+    return { bind: bindText, free, holder, claimedBy: claimedBy ?? null, suggestion };
+  }
+
+  listFolder(p?: string): Promise<FsListing> {
+    return listFolder(p);
+  }
+
+  prometheus(): string {
+    const texts = [...this.slots.values()].filter((s) => s.runtime && s.isActive()).map((s) => s.runtime!.prometheus());
+    const running = texts.length;
+    texts.unshift(`# HELP gantry_host_apps Apps known to the host.\n# TYPE gantry_host_apps gauge\ngantry_host_apps ${this.slots.size}\n# HELP gantry_host_apps_running Apps running now.\n# TYPE gantry_host_apps_running gauge\ngantry_host_apps_running ${running}\n`);
+    return mergePrometheus(texts);
+  }
+
+  /** Stops every app (bounded) and stops sampling. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const bound = this.options.stopTimeoutMs ?? 30_000;
+    await Promise.all(
+      [...this.slots.values()].map(async (s) => {
+        if (s.runtime && s.isActive()) await this.boundedStop(s.runtime, bound).catch(() => undefined);
+        s.detach();
+      }),
+    );
+  }
+
+  private async boundedStop(rt: AppRuntime, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = rt.stop({ graceful: true });
+    const expired = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
+    try {
+      if ((await Promise.race([graceful.then(() => 'ok' as const), expired])) === 'timeout') await rt.stop({ graceful: false });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function pageOf<T>(p: { items: T[]; nextBefore: number | null; latestSeq: number }): Page<T> {
+  return { items: p.items, nextBefore: p.nextBefore, latestSeq: p.latestSeq };
+}
+
+function toSerialized(e: unknown): { code: GantryError['code']; message: string; details?: Record<string, unknown> } {
+  if (e instanceof GantryError) return e.toJSON();
+  return { code: 'GANTRY_ERR_INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+export function createHost(options: HostOptions = {}): Promise<Host> {
+  return Host.create(options);
+}
