@@ -1,0 +1,168 @@
+// Listener checks and the metrics/health server, against real sockets on port 0.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent, createServer, request, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkListener, connectHost } from '../../src/gateway/health.js';
+import { startMetricsServer } from '../../src/gateway/metrics-server.js';
+import { isGantryError } from '../../src/errors.js';
+import { AppMetrics } from '../../src/metrics/app-metrics.js';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function httpServer(status: number): Promise<{ server: Server; port: number; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers['user-agent']}`);
+    res.statusCode = status;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise((r) => server.close(r)));
+  return { server, port: (server.address() as AddressInfo).port, seen };
+}
+
+function get(url: string, method = 'GET'): Promise<{ status: number; type: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('checkListener', () => {
+  it('any HTTP status counts as answering (a 500 too); sends HEAD / by default', async () => {
+    const { port, seen } = await httpServer(500);
+    const r = await checkListener({ kind: 'tcp', host: '127.0.0.1', port });
+    expect(r.ok).toBe(true);
+    expect(r.status).toBe(500);
+    expect(r.error).toBeNull();
+    expect(seen).toEqual(['HEAD / gantry-health']);
+  });
+
+  it('a wildcard bind is checked on loopback', async () => {
+    const { port } = await httpServer(204);
+    expect((await checkListener({ kind: 'tcp', host: '0.0.0.0', port }, { method: 'GET', path: '/ping' })).status).toBe(204);
+    expect(connectHost('::')).toBe('::1');
+  });
+
+  it('nothing listening → not ok, with the reason', async () => {
+    const { server, port } = await httpServer(200);
+    await new Promise((r) => server.close(r));
+    const r = await checkListener({ kind: 'tcp', host: '127.0.0.1', port });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('a listener that accepts but never answers → timeout', async () => {
+    const silent = createNetServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => silent.close(r)));
+    const sockets: import('node:net').Socket[] = [];
+    silent.on('connection', (s) => sockets.push(s));
+    cleanups.push(() => sockets.forEach((s) => s.destroy()));
+    const r = await checkListener({ kind: 'tcp', host: '127.0.0.1', port: (silent.address() as AddressInfo).port }, { timeoutMs: 200 });
+    expect(r.ok).toBe(false);
+    expect(r.error).toBe('timeout after 200 ms');
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(150);
+  });
+
+  it('works over a Unix socket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-health-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 's.sock');
+    const server = createServer((_req, res) => res.end());
+    await new Promise<void>((r) => server.listen(path, r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    expect((await checkListener({ kind: 'unix', path })).status).toBe(200);
+  });
+});
+
+describe('metrics server', () => {
+  it('/metrics serves the provided Prometheus text with the right content type', async () => {
+    const m = new AppMetrics({ app: 'demo' });
+    m.record(200, 12, 1);
+    const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => m.prometheus(), health: () => true });
+    cleanups.push(() => ms.close());
+    expect(ms.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const r = await get(`${ms.url}/metrics`);
+    expect(r.status).toBe(200);
+    expect(r.type).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(r.body).toContain('gantry_requests_total{app="demo",status_class="2xx"} 1');
+    const h = await get(`${ms.url}/metrics`, 'HEAD');
+    expect(h.status).toBe(200);
+    expect(h.body).toBe('');
+  });
+
+  it('/healthz: 200 when healthy, 503 with a JSON reason when not; follows the provider live', async () => {
+    let healthy = true;
+    const ms = await startMetricsServer({
+      bind: { kind: 'tcp', host: '127.0.0.1', port: 0 },
+      metrics: () => '',
+      health: async () => (healthy ? true : { healthy: false, reason: 'no ready workers', details: { ready: 0, wanted: 2 } }),
+    });
+    cleanups.push(() => ms.close());
+    const ok = await get(`${ms.url}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ status: 'ok' });
+    healthy = false;
+    const bad = await get(`${ms.url}/healthz`);
+    expect(bad.status).toBe(503);
+    expect(bad.type).toBe('application/json');
+    expect(JSON.parse(bad.body)).toEqual({ status: 'unhealthy', reason: 'no ready workers', details: { ready: 0, wanted: 2 } });
+  });
+
+  it('a plain false gives a generic reason; a throwing provider gives 500', async () => {
+    const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => { throw new Error('boom'); }, health: () => false });
+    cleanups.push(() => ms.close());
+    const r = await get(`${ms.url}/healthz`);
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body).reason).toBe('not healthy');
+    const m = await get(`${ms.url}/metrics`);
+    expect(m.status).toBe(500);
+    expect(JSON.parse(m.body).reason).toBe('boom');
+  });
+
+  it('other paths 404, other methods 405', async () => {
+    const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => '', health: () => true });
+    cleanups.push(() => ms.close());
+    expect((await get(`${ms.url}/`)).status).toBe(404);
+    expect((await get(`${ms.url}/metrics`, 'POST')).status).toBe(405);
+  });
+
+  it('a taken port rejects with GANTRY_ERR_PORT_IN_USE; a bad address with GANTRY_ERR_INVALID_CONFIG', async () => {
+    const { port } = await httpServer(200);
+    const err = await startMetricsServer({ bind: `127.0.0.1:${port}`, metrics: () => '', health: () => true }).catch((e: unknown) => e);
+    expect(isGantryError(err, 'GANTRY_ERR_PORT_IN_USE')).toBe(true);
+    const bad = await startMetricsServer({ bind: 'unix:', metrics: () => '', health: () => true }).catch((e: unknown) => e);
+    expect(isGantryError(bad, 'GANTRY_ERR_INVALID_CONFIG')).toBe(true);
+  });
+
+  it('close() does not wait for kept-alive scrapers', async () => {
+    const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => 'x 1\n', health: () => true });
+    const agent = new Agent({ keepAlive: true });
+    cleanups.push(() => agent.destroy());
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(`${ms.url}/metrics`, { agent }, (res) => {
+        let b = '';
+        res.on('data', (c) => (b += c));
+        res.on('end', () => resolve(b));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(body).toBe('x 1\n');
+    const t0 = performance.now();
+    await ms.close();
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
