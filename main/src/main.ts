@@ -1,0 +1,195 @@
+// Gantry's Electron main process: a thin shell over server-core. It creates the Host and the control API in
+// process, shows the UI in one secure window, keeps a tray icon with every app, turns crashes and timeouts
+// into notifications, and on quit stops every app within a bounded time. Everything else is server-core's.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, protocol, screen, session, shell } from 'electron';
+import { parseDesktopArgs, resolveGantryHome } from './args.js';
+import { loadDesktopPrefs, saveDesktopPrefs, type DesktopPrefs } from './desktop-prefs.js';
+import { realDesktopServices, realIpcMain } from './electron-real.js';
+import { createDesktopCore } from './host-adapter.js';
+import type { DesktopCore } from './host-port.js';
+import { registerIpcHandlers } from './ipc-handlers.js';
+import { setLinuxAutostart } from './login-item.js';
+import { createMainWindow } from './main-window.js';
+import { decideNavigation } from './navigation-guard.js';
+import { notificationFor } from './notifications.js';
+import { QuitController } from './quit-sequence.js';
+import { RENDERER_ORIGIN, RENDERER_SCHEME, serveRendererRequest } from './renderer-protocol.js';
+import { resourcePaths } from './resource-paths.js';
+import { createTray, type TrayController } from './tray.js';
+import type { TrayAction } from './tray-model.js';
+import { fitToScreens, loadWindowState } from './window-state.js';
+
+const log = (line: string): void => void process.stderr.write(line + '\n');
+
+const args = parseDesktopArgs(process.argv.slice(1));
+const home = resolveGantryHome(args, process.env, process.platform, os.homedir());
+// server-core reads GANTRY_HOME; --gantry-home must reach it (tests run each app in a temp home).
+process.env.GANTRY_HOME = home;
+app.setName('Gantry');
+// Chromium's profile goes under Gantry's home too: the single-instance lock is per profile, so two test runs
+// with different homes do not collide, and nothing is written to the real user folder during tests.
+app.setPath('userData', path.join(home, 'electron'));
+
+const paths = resourcePaths(path.dirname(fileURLToPath(import.meta.url)), app.isPackaged, process.resourcesPath);
+let core: DesktopCore | null = null;
+let window: BrowserWindow | null = null;
+let tray: TrayController | null = null;
+let prefs: DesktopPrefs = { startAtLogin: false, startMinimised: false };
+
+let exitCode = 0; // 1 once boot failed, so a broken start is visible to whoever launched us
+const quit = new QuitController(() => core?.host ?? null, (code) => app.exit(Math.max(code, exitCode)), undefined, log);
+
+// Must run before 'ready': gantry:// behaves like https (standard, secure) so the page has a real origin.
+protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Gantry owns this home; it shows its window (second-instance below) and we leave quietly.
+  app.exit(0);
+} else {
+  app.on('second-instance', () => showWindow());
+  app.on('before-quit', (event) => {
+    if (quit.done) return;
+    event.preventDefault();
+    void quit.request();
+  });
+  app.on('window-all-closed', () => {
+    if (tray === null) void quit.request();
+  });
+  app.on('activate', () => showWindow());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void quit.request());
+  // Any webContents (even one we did not create) gets the same navigation lock and no permissions.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.whenReady().then(boot).catch(fatal);
+}
+
+function showWindow(): void {
+  if (window === null || window.isDestroyed()) {
+    window = openWindow(true);
+    return;
+  }
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+function openExternal(url: string): void {
+  const decision = decideNavigation(url);
+  if (decision.openExternally !== null) void shell.openExternal(decision.openExternally);
+}
+
+function openWindow(show: boolean, state: Parameters<typeof createMainWindow>[0]['state'] = null): BrowserWindow {
+  return createMainWindow({
+    preloadPath: paths.preloadPath,
+    iconPath: path.join(paths.iconsDir, '512x512.png'),
+    state,
+    show,
+    configDir: home,
+    openExternal,
+    hideOnClose: () => tray !== null && !quit.inProgress && !quit.done,
+    log,
+  });
+}
+
+async function boot(): Promise<void> {
+  prefs = await loadDesktopPrefs(home);
+  core = await createDesktopCore({ home, workerDir: paths.workerDir, allowedOrigins: [RENDERER_ORIGIN] });
+  const api = core.api;
+
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(paths.rendererDir, api.url, request.url));
+
+  const services = realDesktopServices({ window: () => window, onNotificationClick: showWindow });
+  registerIpcHandlers({
+    ipc: realIpcMain,
+    services,
+    trustedWebContentsId: () => (window !== null && !window.isDestroyed() ? window.webContents.id : null),
+    bootstrap: () => ({ api: { url: api.url, token: api.token } }),
+  });
+
+  const saved = await loadWindowState(home);
+  const workAreas = screen.getAllDisplays().map((d) => d.workArea);
+  const bounds = saved ? fitToScreens(saved.bounds, workAreas) : null;
+  const minimised = args.minimised || prefs.startMinimised;
+
+  try {
+    tray = createTray({
+      iconsDir: paths.iconsDir,
+      platform: process.platform,
+      input: () => ({ apps: core?.host.list() ?? [], startAtLogin: prefs.startAtLogin, startMinimised: prefs.startMinimised, loginItemSupported: true }),
+      dispatch: (action) => void runTrayAction(action),
+      onClick: showWindow,
+    });
+  } catch (e) {
+    // Some Linux desktops have no tray; the window then is the only way in, so it must show and close = quit.
+    log(`gantry: no tray icon: ${String(e)}`);
+    tray = null;
+  }
+
+  core.host.onStatusChange(() => tray?.refresh());
+  core.host.onAppEvent((appInfo, event) => {
+    const text = notificationFor(appInfo, event);
+    if (text !== null) services.notify(text.title, text.body);
+  });
+
+  window = openWindow(!minimised || tray === null, bounds && saved ? { bounds, maximized: saved.maximized } : null);
+}
+
+async function runTrayAction(action: TrayAction): Promise<void> {
+  try {
+    switch (action.kind) {
+      case 'show-window':
+        return showWindow();
+      case 'start':
+        return await core?.host.start(action.appId);
+      case 'stop':
+        return await core?.host.stop(action.appId);
+      case 'open-url':
+        return openExternal(action.url);
+      case 'toggle-start-at-login':
+        return await updatePrefs({ ...prefs, startAtLogin: !prefs.startAtLogin });
+      case 'toggle-start-minimised':
+        return await updatePrefs({ ...prefs, startMinimised: !prefs.startMinimised });
+      case 'quit':
+        return void quit.request();
+      default:
+        return assertNever(action);
+    }
+  } catch (e) {
+    log(`gantry: tray action ${action.kind} failed: ${String(e)}`);
+  } finally {
+    tray?.refresh();
+  }
+}
+
+async function updatePrefs(next: DesktopPrefs): Promise<void> {
+  const loginChanged = next.startAtLogin !== prefs.startAtLogin;
+  prefs = next;
+  await saveDesktopPrefs(home, prefs);
+  if (!loginChanged) return;
+  if (process.platform === 'linux') {
+    // An AppImage's executable is the mount point's binary; APPIMAGE is the file the user actually has.
+    const exe = process.env.APPIMAGE ?? process.execPath;
+    await setLinuxAutostart(prefs.startAtLogin, app.isPackaged ? [exe, '--minimised'] : [exe, app.getAppPath(), '--minimised'], process.env, os.homedir());
+  } else {
+    app.setLoginItemSettings({ openAtLogin: prefs.startAtLogin, openAsHidden: true, args: ['--minimised'] });
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected tray action: ${JSON.stringify(value)}`);
+}
+
+function fatal(e: unknown): void {
+  log(`gantry: could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  exitCode = 1;
+  void quit.request();
+}
+
+process.on('unhandledRejection', (e) => log(`gantry: unhandled rejection: ${String(e)}`));
