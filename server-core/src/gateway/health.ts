@@ -1,7 +1,7 @@
 // "Does the listener answer?": one short HTTP request to a bind, any status counts. Used for AppStatus.healthy
 // (with "workers are ready"), the UI's green state and /healthz on the metrics server.
-// Wiring: `const r = await checkListener(parseBind(bind)!, { timeoutMs: 1000 })`; healthy = workersReady && r.ok
-// for every bind. Cache the result for a second or two if many callers poll: each check is a real request
+// Wiring: `const { ok } = await checkListeners(settings.bind.map((b) => parseBind(b)!))`; healthy = workersReady && ok
+// (checkListener does one bind). Cache the result for a second or two if many callers poll: each check is a real request
 // that reaches the app (HEAD / by default, so the app must at least route it; any status is fine).
 import { request } from 'node:http';
 import type { Bind } from '../config/settings.js';
@@ -65,4 +65,10 @@ export function checkListener(bind: Bind, options: ListenerCheckOptions = {}): P
     req.on('error', (err) => done(false, null, err.message));
     req.end();
   });
+}
+
+/** Every bind in parallel; ok only when all of them answer (AppStatus.healthy wants "every listener answers"). */
+export async function checkListeners(binds: readonly Bind[], options: ListenerCheckOptions = {}): Promise<{ ok: boolean; results: ListenerCheck[] }> {
+  const results = await Promise.all(binds.map((b) => checkListener(b, options)));
+  return { ok: results.length > 0 && results.every((r) => r.ok), results };
 }

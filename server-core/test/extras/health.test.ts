@@ -5,7 +5,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkListener, connectHost } from '../../src/gateway/health.js';
+import { checkListener, checkListeners, connectHost } from '../../src/gateway/health.js';
 import { startMetricsServer } from '../../src/gateway/metrics-server.js';
 import { isGantryError } from '../../src/errors.js';
 import { AppMetrics } from '../../src/metrics/app-metrics.js';
@@ -84,6 +84,20 @@ describe('checkListener', () => {
     await new Promise<void>((r) => server.listen(path, r));
     cleanups.push(() => new Promise((r) => server.close(r)));
     expect((await checkListener({ kind: 'unix', path })).status).toBe(200);
+  });
+});
+
+describe('checkListeners', () => {
+  it('ok only when every bind answers', async () => {
+    const a = await httpServer(200);
+    const b = await httpServer(404);
+    const both = await checkListeners([{ kind: 'tcp', host: '127.0.0.1', port: a.port }, { kind: 'tcp', host: '127.0.0.1', port: b.port }]);
+    expect(both.ok).toBe(true);
+    expect(both.results.map((r) => r.status)).toEqual([200, 404]);
+    await new Promise((r) => b.server.close(r));
+    const one = await checkListeners([{ kind: 'tcp', host: '127.0.0.1', port: a.port }, { kind: 'tcp', host: '127.0.0.1', port: b.port }]);
+    expect(one.ok).toBe(false);
+    expect((await checkListeners([])).ok).toBe(false);
   });
 });
 

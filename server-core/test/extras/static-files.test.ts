@@ -1,6 +1,6 @@
 // Static-file maps against a real node:http server on port 0 and real files in a temp folder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -141,6 +141,34 @@ describe('serving', () => {
     expect((await get('/static/empty/')).status).toBe(404);
     expect((await get('/static/')).status).toBe(404); // no listings
     expect((await get('/static/missing.txt')).status).toBe(404);
+  });
+
+  it.runIf(process.platform === 'linux')('a client that leaves mid-download does not leak the file descriptor', async () => {
+    // Count descriptors open on big.bin itself (sockets come and go in this same process).
+    const fds = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).endsWith('big.bin');
+        } catch {
+          return false;
+        }
+      }).length;
+    const baseline = 0;
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/static/big.bin', agent: false }, (res) => {
+        res.once('data', () => {
+          expect(fds()).toBe(1); // the server is streaming from it now
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+      req.end();
+    });
+    // Wait on the state itself (the fd count), bounded, rather than on a fixed delay.
+    const deadline = performance.now() + 5000;
+    while (fds() > baseline && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(fds()).toBeLessThanOrEqual(baseline);
   });
 
   it('streams a large file whole', async () => {
