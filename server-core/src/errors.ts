@@ -21,6 +21,7 @@ export const ERRORS = {
   GANTRY_ERR_UNAUTHORIZED: { status: 401, expected: true, doc: 'The control API token is missing or wrong.' },
   GANTRY_ERR_FORBIDDEN_ORIGIN: { status: 403, expected: true, doc: 'The Host or Origin header is not this control API\'s own.' },
   GANTRY_ERR_PREFLIGHT: { status: 422, expected: true, doc: 'A launch preflight step failed; details carry its output.' },
+  GANTRY_ERR_NOT_FOUND: { status: 404, expected: true, doc: 'No control API route or file at that path.' },
   GANTRY_ERR_RELOAD_FAILED: { status: 500, expected: true, doc: 'The new generation failed to boot; the old one keeps serving.' },
   GANTRY_ERR_INTERNAL: { status: 500, expected: false, doc: 'A bug in Gantry.' },
 } as const;

@@ -1,0 +1,63 @@
+// The control API's gatekeeping, applied before any route: the Host header must name this loopback listener
+// (DNS-rebinding defence), an Origin must be the API's own or an allowed one (CSRF defence), and /api and /metrics
+// need the token. The token travels as `Authorization: Bearer`, or `?token=` on GET /api/events only.
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { tokenMatches } from '../host/token.js';
+
+export const SESSION_COOKIE = 'gantry_session';
+
+export interface Gate {
+  readonly port: () => number;
+  readonly token: string;
+  /** Origins accepted besides the API's own (the Electron window's gantry://ui). */
+  readonly extraOrigins: readonly string[];
+}
+
+export type Verdict = { ok: true } | { ok: false; status: 401 | 403; code: 'GANTRY_ERR_UNAUTHORIZED' | 'GANTRY_ERR_FORBIDDEN_ORIGIN'; message: string };
+
+export function ownHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`];
+}
+
+export function ownOrigins(port: number): string[] {
+  return ownHosts(port).map((h) => `http://${h}`);
+}
+
+export function checkHostAndOrigin(gate: Gate, headers: IncomingHttpHeaders): Verdict {
+  const port = gate.port();
+  const host = (headers.host ?? '').toLowerCase();
+  if (!ownHosts(port).includes(host)) {
+    return { ok: false, status: 403, code: 'GANTRY_ERR_FORBIDDEN_ORIGIN', message: `Host "${host}" is not this control API (expected 127.0.0.1:${port} or localhost:${port})` };
+  }
+  const origin = headers.origin;
+  if (origin !== undefined && !ownOrigins(port).includes(origin.toLowerCase()) && !gate.extraOrigins.includes(origin)) {
+    return { ok: false, status: 403, code: 'GANTRY_ERR_FORBIDDEN_ORIGIN', message: `Origin "${origin}" may not use this control API` };
+  }
+  return { ok: true };
+}
+
+export function bearer(headers: IncomingHttpHeaders): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
+  return m ? m[1]! : null;
+}
+
+export function checkToken(gate: Gate, headers: IncomingHttpHeaders, queryToken: string | null): Verdict {
+  if (tokenMatches(gate.token, bearer(headers)) || (queryToken !== null && tokenMatches(gate.token, queryToken))) return { ok: true };
+  return { ok: false, status: 401, code: 'GANTRY_ERR_UNAUTHORIZED', message: 'missing or wrong control API token' };
+}
+
+/**
+ * The page's session cookie: proves the browser opened `/?token=…` before, so the page's own assets (which a
+ * browser fetches without headers) can be served. Derived from the token, never the token itself; HttpOnly and
+ * SameSite=Strict. It authorises the UI's files only, never /api (which always wants the token).
+ */
+export function sessionValue(token: string): string {
+  return createHash('sha256').update(`gantry-ui-session:${token}`).digest('hex');
+}
+
+export function hasSession(gate: Gate, headers: IncomingHttpHeaders): boolean {
+  const cookie = headers.cookie ?? '';
+  const m = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([0-9a-f]{64})`).exec(cookie);
+  return m ? tokenMatches(sessionValue(gate.token), m[1]) : false;
+}

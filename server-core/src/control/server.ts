@@ -1,0 +1,219 @@
+// The control API (fastify) on 127.0.0.1: the routes of contract.ts bound to the Host, the SSE stream,
+// Prometheus text, and the built renderer. Every input is validated with the contract's zod schemas; bad input
+// gets 400 {code: GANTRY_ERR_INVALID_CONFIG, message, details: {field, reason}}.
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { GantryError, type ErrorCode } from '../errors.js';
+import type { Host } from '../host/host.js';
+import { invalid } from '../host/definitions.js';
+import { ROUTES, eventsQuerySchema, type ErrorBody, type RouteName } from './contract.js';
+import { checkHostAndOrigin, checkToken, hasSession, SESSION_COOKIE, sessionValue, type Gate } from './security.js';
+import { SseClient } from './sse.js';
+import { defaultRendererDir, indexHtml, lookupStatic, UNAUTHORISED_PAGE } from './static-ui.js';
+
+export interface ControlServerOptions {
+  readonly host: Host;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly rendererDir?: string;
+  /** Origins accepted besides the API's own, e.g. the Electron window's `gantry://ui`. */
+  readonly allowedOrigins?: readonly string[];
+  readonly heartbeatMs?: number;
+  /** Frames one SSE client may have queued before the oldest are dropped. */
+  readonly sseMaxBuffered?: number;
+}
+
+export interface ControlServer {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+type Input = { params: any; query: any; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Handler = (input: Input) => Promise<unknown> | unknown;
+
+function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> | undefined {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw invalid(r.error, where === 'body' ? '' : where);
+  return r.data;
+}
+
+function handlers(host: Host): Partial<Record<RouteName, Handler>> {
+  return {
+    health: () => ({ ok: true, version: '0.1.0', contractVersion: 1, pid: process.pid, home: host.home }),
+    notices: () => ({ notices: host.notices }),
+    listApps: () => ({ apps: host.listApps() }),
+    addApp: ({ body }) => host.addApp(body),
+    addDemo: () => host.addDemo(),
+    getApp: ({ params }) => host.getApp(params.id),
+    updateApp: ({ params, body }) => host.updateApp(params.id, body),
+    removeApp: async ({ params }) => (await host.removeApp(params.id), { ok: true }),
+    effective: ({ params, query }) => host.effective(params.id, query.profile),
+    saveToProject: ({ params, body }) => host.saveToProject(params.id, body.includeProfiles ?? true),
+    start: ({ params, body }) => host.start(params.id, body.profile),
+    stop: ({ params, body }) => host.stop(params.id, body.graceful ?? true),
+    restart: ({ params, body }) => host.restart(params.id, body.profile),
+    reload: ({ params, body }) => host.reload(params.id, body.mode),
+    scale: ({ params, body }) => host.scale(params.id, body.workers),
+    restartWorker: async ({ params }) => (await host.restartWorker(params.id, params.workerId), { ok: true }),
+    launch: ({ params, body }) => host.launch(params.id, body.profile ?? 'staging', body.wait ?? true),
+    getLaunch: ({ params }) => host.getLaunch(params.launchId),
+    status: ({ params }) => host.status(params.id),
+    workers: ({ params }) => ({ workers: host.workers(params.id) }),
+    metrics: ({ params, query }) => host.metrics(params.id, query.history === '1'),
+    access: ({ params, query }) => host.access(params.id, query),
+    request: ({ params }) => host.request(params.id, params.requestId),
+    output: ({ params, query }) => host.output(params.id, query),
+    events: ({ params, query }) => host.events(params.id, query),
+    detect: ({ body }) => host.detect(body.folder, body.verify ?? true),
+    checkPort: ({ body }) => host.checkPort(body.bind, body.appId),
+    fsList: ({ query }) => host.listFolder(query.path),
+  };
+}
+
+function errorBody(e: unknown): { status: number; body: ErrorBody } {
+  if (e instanceof GantryError) return { status: e.status, body: e.toJSON() as ErrorBody };
+  const fe = e as { statusCode?: number; message?: string; code?: string };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // fastify's own refusals: bad JSON, wrong content type, body too large.
+    return { status: fe.statusCode, body: { code: 'GANTRY_ERR_INVALID_CONFIG', message: fe.message ?? 'bad request', details: { field: 'body', reason: fe.message ?? fe.code ?? 'bad request' } } };
+  }
+  return { status: 500, body: { code: 'GANTRY_ERR_INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+}
+
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { host } = options;
+  let port = 0;
+  const gate: Gate = { port: () => port, token: host.token, extraOrigins: options.allowedOrigins ?? [] };
+  const rendererDir = options.rendererDir ?? defaultRendererDir();
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const streams = new Set<() => void>();
+
+  // Empty JSON bodies count as {} (a POST /start with nothing to say).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text as string));
+    } catch (e) {
+      done(Object.assign(new Error(`body is not valid JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+
+  const refuse = (reply: FastifyReply, status: number, code: ErrorCode, message: string) => reply.code(status).header('cache-control', 'no-store').send({ code, message });
+  const corsFor = (req: FastifyRequest): Record<string, string> => {
+    const origin = req.headers.origin;
+    return origin && gate.extraOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    const hv = checkHostAndOrigin(gate, req.headers);
+    if (!hv.ok) return refuse(reply, hv.status, hv.code, hv.message);
+    reply.headers({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', ...corsFor(req) });
+    if (req.method === 'OPTIONS') {
+      // CORS preflight from an allowed extra origin (the Electron window); carries no token by design.
+      return reply
+        .code(204)
+        .headers({ 'access-control-allow-methods': 'GET, POST, PATCH, DELETE', 'access-control-allow-headers': 'authorization, content-type, last-event-id', 'access-control-max-age': '600' })
+        .send();
+    }
+    const url = req.url.split('?')[0]!;
+    if (url.startsWith('/api/') || url === '/api' || url === '/metrics') {
+      const queryToken = req.method === 'GET' && url === ROUTES.stream.path ? ((req.query as { token?: unknown }).token as string | undefined) ?? null : null;
+      const tv = checkToken(gate, req.headers, queryToken);
+      if (!tv.ok) return refuse(reply, tv.status, tv.code, tv.message);
+      reply.header('cache-control', 'no-store');
+    }
+  });
+
+  app.setErrorHandler((error, _req, reply) => {
+    const { status, body } = errorBody(error);
+    reply.code(status).send(body);
+  });
+
+  const table = handlers(host);
+  for (const [name, route] of Object.entries(ROUTES) as [RouteName, (typeof ROUTES)[RouteName]][]) {
+    const handler = table[name];
+    if (!handler) continue;
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (req, reply) => {
+        const input: Input = {
+          params: parse('params' in route ? route.params : undefined, req.params, 'params'),
+          query: parse('query' in route ? route.query : undefined, req.query, 'query'),
+          body: parse('body' in route ? route.body : undefined, req.body, 'body'),
+        };
+        const result = await handler(input);
+        return reply.code(200).send(result);
+      },
+    });
+  }
+
+  app.get(ROUTES.prometheus.path, async (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(host.prometheus()));
+
+  app.get(ROUTES.stream.path, (req, reply) => {
+    const query = parse(eventsQuerySchema, req.query, 'query')!;
+    const headerId = req.headers['last-event-id'];
+    const lastId = typeof headerId === 'string' && /^\d+$/.test(headerId) ? Number(headerId) : query.lastEventId;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', ...corsFor(req) });
+    res.socket?.setNoDelay(true);
+    const client = new SseClient(res, { maxBuffered: options.sseMaxBuffered, apps: query.apps, types: query.types });
+    client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);
+    // Replay and subscription happen in one synchronous block, so no event can slip between them.
+    if (lastId !== undefined) {
+      const { events, missed } = host.hub.since(lastId);
+      if (missed) client.send({ id: missed.toId, type: 'dropped', appId: null, time: Date.now(), data: { count: missed.toId - missed.fromId + 1, fromId: missed.fromId, toId: missed.toId, reason: 'resume-gap' } });
+      for (const e of events) client.send(e);
+    }
+    const unsubscribe = host.hub.subscribe((e) => client.send(e));
+    const heartbeat = setInterval(() => client.comment('hb'), options.heartbeatMs ?? 15_000);
+    const end = (): void => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      client.close();
+      streams.delete(end);
+      if (!res.writableEnded) res.end();
+    };
+    streams.add(end);
+    res.on('close', end);
+    res.on('error', end);
+  });
+
+  // The UI: everything not under /api. Index needs the token (query) or the session cookie; assets the cookie.
+  app.setNotFoundHandler(async (req, reply) => {
+    const url = req.url.split('?')[0]!;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
+    if (url.startsWith('/api')) return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
+    const found = await lookupStatic(rendererDir, url);
+    const queryToken = (req.query as { token?: unknown }).token;
+    const tokenOk = typeof queryToken === 'string' && checkToken(gate, {}, queryToken).ok;
+    const session = hasSession(gate, req.headers);
+    if (found.kind === 'index') {
+      if (!tokenOk && !session) return reply.code(401).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(UNAUTHORISED_PAGE);
+      if (tokenOk) reply.header('set-cookie', `${SESSION_COOKIE}=${sessionValue(gate.token)}; Path=/; HttpOnly; SameSite=Strict`);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await indexHtml(rendererDir, gate.token));
+    }
+    if (!session && !tokenOk && !checkToken(gate, req.headers, null).ok) return refuse(reply, 401, 'GANTRY_ERR_UNAUTHORIZED', 'open the UI with its token first');
+    if (found.kind === 'missing') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no file ${url}`);
+    return reply.type(found.type).header('cache-control', 'no-cache').send(found.body);
+  });
+
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  port = (app.server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    token: host.token,
+    async close() {
+      for (const end of [...streams]) end();
+      await app.close();
+    },
+  };
+}
+

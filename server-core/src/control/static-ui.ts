@@ -1,0 +1,49 @@
+// Serves the built renderer (renderer/dist) at `/`, or a placeholder page when it is not built. index.html is
+// served only to a browser that shows it holds the token (`/?token=…`, or the session cookie set by that visit),
+// with the token injected as <meta name="gantry-token">; assets need the session cookie.
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff',
+  '.map': 'application/json', '.txt': 'text/plain; charset=utf-8', '.webp': 'image/webp',
+};
+
+export function defaultRendererDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'renderer', 'dist');
+}
+
+export type StaticFile = { kind: 'file'; body: Buffer; type: string } | { kind: 'index' } | { kind: 'missing' };
+
+/** Resolves a URL path inside dir; `index` for the page itself and for client-side routes (no extension). */
+export async function lookupStatic(dir: string, urlPath: string): Promise<StaticFile> {
+  const clean = decodeURIComponent(urlPath.split('?')[0]!);
+  if (clean === '/' || clean === '/index.html' || !path.extname(clean)) return { kind: 'index' };
+  const file = path.resolve(dir, '.' + clean);
+  if (!file.startsWith(dir + path.sep)) return { kind: 'missing' }; // traversal
+  try {
+    const body = await fs.readFile(file);
+    return { kind: 'file', body, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
+  } catch {
+    return { kind: 'missing' };
+  }
+}
+
+export async function indexHtml(dir: string, token: string): Promise<string> {
+  const file = path.join(dir, 'index.html');
+  const html = existsSync(file) ? await fs.readFile(file, 'utf8') : PLACEHOLDER;
+  const meta = `<meta name="gantry-token" content="${token}">`;
+  return html.includes('</head>') ? html.replace('</head>', `${meta}</head>`) : meta + html;
+}
+
+export const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gantry</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto">
+<h1>Gantry</h1><p>The control API is running. The UI is not built yet: run <code>npm run build -w renderer</code>.</p>
+<p>Meanwhile, <code>gantry apps list</code> drives the same API.</p></body></html>`;
+
+export const UNAUTHORISED_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gantry</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto">
+<h1>Open Gantry with its link</h1><p>Use the URL <code>gantry ui</code> printed (it carries the access token).</p></body></html>`;
