@@ -62,13 +62,20 @@ export function createProxyTrust(forwardedAllowIps: readonly string[]): ProxyTru
   // Peers repeat (one proxy, a few clients): remember answers so the hot path is one Map lookup.
   const memo = new Map<string, boolean>();
 
+  const netMemo = new Map<string, boolean>();
   function isTrustedIp(canon: string): boolean {
     if (all) return true;
     if (exact.has(canon)) return true;
     if (nets.length === 0) return false;
-    const v6 = canon.includes(':');
-    const n = ipToBigInt(canon);
-    return nets.some((net) => net.v6 === v6 && (n & net.mask) === net.bits);
+    let t = netMemo.get(canon);
+    if (t === undefined) {
+      const v6 = canon.includes(':');
+      const n = ipToBigInt(canon);
+      t = nets.some((net) => net.v6 === v6 && (n & net.mask) === net.bits);
+      if (netMemo.size > 4096) netMemo.clear();
+      netMemo.set(canon, t);
+    }
+    return t;
   }
 
   function isTrusted(addr: string | undefined): boolean {
@@ -216,7 +223,7 @@ export function stripPort(hop: string): string | null {
 export function normalizeIp(addr: string): string {
   let a = addr;
   if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1);
-  if (a.length > 7 && a.charCodeAt(0) === 58 /* : */ && /^::ffff:/i.test(a) && a.includes('.')) return a.slice(7);
+  if (a.charCodeAt(0) === 58 /* : */ && (a.startsWith('::ffff:') || a.startsWith('::FFFF:')) && a.includes('.')) return a.slice(7);
   if (a.includes(':')) {
     const pct = a.indexOf('%');
     return (pct === -1 ? a : a.slice(0, pct)).toLowerCase();
