@@ -1,13 +1,110 @@
 // Binds host-port.ts to server-core's public entry (`@gantry/server-core`): creates the Host in process and
 // starts the control API on 127.0.0.1 with the install's token. The only file in main/ that imports server-core.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import * as core from '@gantry/server-core';
-import type { CreateDesktopCore, DesktopCore } from './host-port.js';
+import type { CreateDesktopCore, DesktopAppEvent, DesktopAppState, DesktopAppStatus, DesktopCore, DesktopHost } from './host-port.js';
 
-/** Until server-core's public entry exports the Host, fail with a clear message rather than a TypeError. */
-export const createDesktopCore: CreateDesktopCore = async (options): Promise<DesktopCore> => {
-  const exported = core as unknown as Record<string, unknown>;
-  if (typeof exported.createHost !== 'function') {
-    throw new Error('@gantry/server-core does not export createHost yet; the desktop app needs the Host (issue 4)');
+/** The parts of server-core's Host this adapter uses (server-core/src/host/host.ts). */
+export interface CoreHost {
+  readonly token: string;
+  readonly hub: { subscribe(listener: (e: { readonly type: string; readonly appId: string | null; readonly data: unknown }) => void): () => void };
+  listApps(): readonly { readonly definition: { readonly id: string; readonly name: string }; readonly status: { readonly state: string; readonly urls: readonly string[]; readonly healthy: boolean } }[];
+  start(id: string): Promise<unknown>;
+  stop(id: string, graceful?: boolean): Promise<unknown>;
+  workers(id: string): readonly { readonly pid: number | null }[];
+  close(): Promise<void>;
+}
+
+/** server-core's exports this adapter needs: createHost (host/host.ts) and startControlServer (control/server.ts). */
+export interface CoreEntry {
+  createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number }): Promise<CoreHost>;
+  startControlServer(options: { host: CoreHost; port?: number; rendererDir?: string; allowedOrigins?: readonly string[] }): Promise<{ readonly url: string; readonly token: string; close(): Promise<void> }>;
+}
+
+/** How long the Host gives each app to stop gracefully before it stops it hard; the quit sequence's bound is above it. */
+export const HOST_STOP_TIMEOUT_MS = 8_000;
+
+const STATES: readonly DesktopAppState[] = ['stopped', 'starting', 'running', 'reloading', 'stopping', 'failed'];
+
+function toState(s: string): DesktopAppState {
+  return (STATES as readonly string[]).includes(s) ? (s as DesktopAppState) : 'failed';
+}
+
+function coreEntry(): CoreEntry {
+  const exported = core as unknown as Partial<CoreEntry>;
+  if (typeof exported.createHost !== 'function' || typeof exported.startControlServer !== 'function') {
+    throw new Error('@gantry/server-core must export createHost and startControlServer from its public entry (src/index.ts)');
   }
-  throw new Error(`host adapter not bound yet (home ${options.home})`);
-};
+  return exported as CoreEntry;
+}
+
+/** SIGKILL a worker and, when it leads a process group, everything it started. Already-gone pids are fine. */
+function killPid(pid: number): void {
+  for (const target of process.platform === 'win32' ? [pid] : [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      /* not a group leader, or already gone */
+    }
+  }
+}
+
+/** Adapts a server-core Host to DesktopHost. Exported for tests, which pass a fake CoreHost. */
+export function desktopHost(host: CoreHost): DesktopHost {
+  const seenPids = new Set<number>();
+  const rememberPids = (): void => {
+    for (const app of host.listApps()) {
+      try {
+        for (const w of host.workers(app.definition.id)) if (w.pid !== null) seenPids.add(w.pid);
+      } catch {
+        /* not running */
+      }
+    }
+  };
+  return {
+    list: (): DesktopAppStatus[] =>
+      host.listApps().map((a) => ({ id: a.definition.id, name: a.definition.name, state: toState(a.status.state), healthy: a.status.healthy, urls: a.status.urls })),
+    start: async (id) => void (await host.start(id)),
+    stop: async (id) => void (await host.stop(id, true)),
+    stopAll: async () => {
+      // Remember every worker pid first: if the graceful stop hangs, killAll still knows whom to kill.
+      rememberPids();
+      await host.close();
+    },
+    killAll: async () => {
+      rememberPids();
+      for (const pid of seenPids) killPid(pid);
+    },
+    onStatusChange: (listener) =>
+      host.hub.subscribe((e) => {
+        if (e.type === 'status' || e.type === 'apps-changed') listener();
+      }),
+    onAppEvent: (listener) =>
+      host.hub.subscribe((e) => {
+        if (e.type !== 'app-event' || e.appId === null) return;
+        const app = host.listApps().find((a) => a.definition.id === e.appId);
+        listener({ id: e.appId, name: app?.definition.name ?? e.appId }, e.data as DesktopAppEvent);
+      }),
+  };
+}
+
+export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: string): CreateDesktopCore {
+  return async (options): Promise<DesktopCore> => {
+    const { createHost, startControlServer } = entry();
+    const demo = path.join(options.workerDir, 'examples', 'hello');
+    const host = await createHost({ home: options.home, stopTimeoutMs: HOST_STOP_TIMEOUT_MS, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
+    let server: Awaited<ReturnType<CoreEntry['startControlServer']>>;
+    try {
+      server = await startControlServer({ host, port: 0, rendererDir, allowedOrigins: options.allowedOrigins });
+    } catch (e) {
+      await host.close().catch(() => undefined);
+      throw e;
+    }
+    const url = server.url.replace(/\/+$/, '');
+    return { host: desktopHost(host), api: { url, token: server.token, close: () => server.close() } };
+  };
+}
+
+/** The real binding, against `@gantry/server-core`. */
+export const createDesktopCoreFor = (rendererDir: string): CreateDesktopCore => makeCreateDesktopCore(coreEntry, rendererDir);

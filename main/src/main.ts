@@ -8,14 +8,14 @@ import { app, BrowserWindow, protocol, screen, session, shell } from 'electron';
 import { parseDesktopArgs, resolveGantryHome } from './args.js';
 import { loadDesktopPrefs, saveDesktopPrefs, type DesktopPrefs } from './desktop-prefs.js';
 import { realDesktopServices, realIpcMain } from './electron-real.js';
-import { createDesktopCore } from './host-adapter.js';
+import { createDesktopCoreFor } from './host-adapter.js';
 import type { DesktopCore } from './host-port.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { setLinuxAutostart } from './login-item.js';
 import { createMainWindow } from './main-window.js';
 import { decideNavigation } from './navigation-guard.js';
 import { notificationFor } from './notifications.js';
-import { QuitController } from './quit-sequence.js';
+import { QuitController, type StoppableHost } from './quit-sequence.js';
 import { RENDERER_ORIGIN, RENDERER_SCHEME, serveRendererRequest } from './renderer-protocol.js';
 import { resourcePaths } from './resource-paths.js';
 import { createTray, type TrayController } from './tray.js';
@@ -34,13 +34,24 @@ app.setName('Gantry');
 app.setPath('userData', path.join(home, 'electron'));
 
 const paths = resourcePaths(path.dirname(fileURLToPath(import.meta.url)), app.isPackaged, process.resourcesPath);
+// Where the Python worker (app/gantry_worker.py) is: in a packaged app it sits outside the asar archive, where
+// server-core cannot find it relative to its own files; server-core reads this to locate the worker script.
+process.env.GANTRY_WORKER_DIR ??= paths.workerDir;
 let core: DesktopCore | null = null;
 let window: BrowserWindow | null = null;
 let tray: TrayController | null = null;
 let prefs: DesktopPrefs = { startAtLogin: false, startMinimised: false };
 
 let exitCode = 0; // 1 once boot failed, so a broken start is visible to whoever launched us
-const quit = new QuitController(() => core?.host ?? null, (code) => app.exit(Math.max(code, exitCode)), undefined, log);
+// Quitting stops the apps first (bounded, see quit-sequence.ts), then the control API.
+const quitTarget = (c: DesktopCore): StoppableHost => ({
+  stopAll: async () => {
+    await c.host.stopAll();
+    await c.api.close();
+  },
+  killAll: () => c.host.killAll(),
+});
+const quit = new QuitController(() => (core ? quitTarget(core) : null), (code) => app.exit(Math.max(code, exitCode)), undefined, log);
 
 // Must run before 'ready': gantry:// behaves like https (standard, secure) so the page has a real origin.
 protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -98,7 +109,7 @@ function openWindow(show: boolean, state: Parameters<typeof createMainWindow>[0]
 
 async function boot(): Promise<void> {
   prefs = await loadDesktopPrefs(home);
-  core = await createDesktopCore({ home, workerDir: paths.workerDir, allowedOrigins: [RENDERER_ORIGIN] });
+  core = await createDesktopCoreFor(paths.rendererDir)({ home, workerDir: paths.workerDir, allowedOrigins: [RENDERER_ORIGIN] });
   const api = core.api;
 
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

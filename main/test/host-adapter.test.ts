@@ -1,0 +1,125 @@
+// The binding to server-core's Host: statuses mapped for the tray, hub events turned into status changes and
+// notifications, quit stopping through Host.close and killing every worker it ever saw when that overruns.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { desktopHost, HOST_STOP_TIMEOUT_MS, makeCreateDesktopCore, type CoreEntry, type CoreHost } from '../src/host-adapter.js';
+import { stopEverything } from '../src/quit-sequence.js';
+
+type Envelope = { type: string; appId: string | null; data: unknown };
+
+function fakeHost(overrides: Partial<CoreHost> = {}) {
+  const listeners = new Set<(e: Envelope) => void>();
+  const calls: string[] = [];
+  const host: CoreHost = {
+    token: 'tok',
+    hub: {
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    },
+    listApps: () => [
+      { definition: { id: 'blog', name: 'Blog' }, status: { state: 'running', urls: ['http://127.0.0.1:8000'], healthy: true } },
+      { definition: { id: 'shop', name: 'Shop' }, status: { state: 'weird-new-state', urls: [], healthy: false } },
+    ],
+    start: async (id) => void calls.push(`start ${id}`),
+    stop: async (id, graceful) => void calls.push(`stop ${id} ${graceful}`),
+    workers: (id) => {
+      if (id !== 'blog') throw new Error('not running');
+      return [{ pid: 111 }, { pid: null }];
+    },
+    close: async () => void calls.push('close'),
+    ...overrides,
+  };
+  return { host, calls, emit: (e: Envelope) => listeners.forEach((l) => l(e)), listeners };
+}
+
+describe('desktopHost', () => {
+  it('maps app summaries for the tray (unknown states read as failed, never green)', () => {
+    const { host } = fakeHost();
+    expect(desktopHost(host).list()).toEqual([
+      { id: 'blog', name: 'Blog', state: 'running', healthy: true, urls: ['http://127.0.0.1:8000'] },
+      { id: 'shop', name: 'Shop', state: 'failed', healthy: false, urls: [] },
+    ]);
+  });
+
+  it('starts and stops (gracefully) by id', async () => {
+    const { host, calls } = fakeHost();
+    const d = desktopHost(host);
+    await d.start('blog');
+    await d.stop('blog');
+    expect(calls).toEqual(['start blog', 'stop blog true']);
+  });
+
+  it('reports status changes and app events with the app’s name, and unsubscribes', () => {
+    const f = fakeHost();
+    const d = desktopHost(f.host);
+    let changes = 0;
+    const events: unknown[] = [];
+    const off1 = d.onStatusChange(() => changes++);
+    const off2 = d.onAppEvent((app, e) => events.push([app, e]));
+    f.emit({ type: 'status', appId: 'blog', data: {} });
+    f.emit({ type: 'apps-changed', appId: null, data: {} });
+    f.emit({ type: 'access', appId: 'blog', data: {} });
+    f.emit({ type: 'app-event', appId: 'blog', data: { type: 'timeout', path: '/slow' } });
+    f.emit({ type: 'app-event', appId: 'gone', data: { type: 'boot-error' } });
+    expect(changes).toBe(2);
+    expect(events).toEqual([
+      [{ id: 'blog', name: 'Blog' }, { type: 'timeout', path: '/slow' }],
+      [{ id: 'gone', name: 'gone' }, { type: 'boot-error' }],
+    ]);
+    off1();
+    off2();
+    expect(f.listeners.size).toBe(0);
+  });
+
+  it('stopAll closes the Host; killAll SIGKILLs every worker pid seen, even after the Host forgot them', async () => {
+    // A real process stands in for a worker stuck past the graceful limit.
+    const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000); console.log("up")'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await once(child.stdout!, 'data');
+    let running = true;
+    const f = fakeHost({
+      workers: () => (running ? [{ pid: child.pid! }] : []),
+      close: () => {
+        running = false; // the Host no longer lists the worker…
+        return new Promise(() => {}); // …and never finishes stopping it
+      },
+    });
+    const exited = once(child, 'exit');
+    const outcome = await stopEverything(desktopHost(f.host), { gracefulMs: 100, forceMs: 1000 });
+    expect(outcome.kind).toBe('forced');
+    await exited;
+    expect(child.signalCode).toBe('SIGKILL');
+  });
+});
+
+describe('makeCreateDesktopCore', () => {
+  it('creates the Host with a bounded stop and starts the control API on a free port with the window’s origin allowed', async () => {
+    const f = fakeHost();
+    const seen: unknown[] = [];
+    const entry: CoreEntry = {
+      createHost: async (o) => (seen.push(['createHost', o]), f.host),
+      startControlServer: async (o) => (seen.push(['startControlServer', { ...o, host: o.host === f.host }]), { url: 'http://127.0.0.1:5123/', token: 'tok', close: async () => {} }),
+    };
+    const core = await makeCreateDesktopCore(() => entry, '/r/dist')({ home: '/h', workerDir: '/nonexistent', allowedOrigins: ['gantry://ui'] });
+    expect(core.api.url).toBe('http://127.0.0.1:5123');
+    expect(core.api.token).toBe('tok');
+    expect(seen).toEqual([
+      ['createHost', { home: '/h', stopTimeoutMs: HOST_STOP_TIMEOUT_MS }],
+      ['startControlServer', { host: true, port: 0, rendererDir: '/r/dist', allowedOrigins: ['gantry://ui'] }],
+    ]);
+  });
+
+  it('closes the Host when the control API cannot start', async () => {
+    const f = fakeHost();
+    const entry: CoreEntry = {
+      createHost: async () => f.host,
+      startControlServer: async () => {
+        throw new Error('EADDRINUSE');
+      },
+    };
+    await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow('EADDRINUSE');
+    expect(f.calls).toEqual(['close']);
+  });
+});
