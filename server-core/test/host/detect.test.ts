@@ -1,0 +1,100 @@
+// Detection on fixture layouts (test/fixtures/detect/): interpreter, ranked entry points with reasons, and the
+// import check run with Debian's /usr/bin/python3 (which has Flask and Django).
+import { cp, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectProject } from '../../src/host/detect/index.js';
+import { procfileCandidates } from '../../src/host/detect/entry-points.js';
+import { findInterpreters } from '../../src/host/detect/interpreter.js';
+import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+const fixture = (name: string): string => resolve(SERVER_CORE_DIR, 'test', 'fixtures', 'detect', name);
+const temps: TempDir[] = [];
+afterEach(async () => {
+  for (const t of temps.splice(0)) await t.remove();
+});
+
+describe('entry points', () => {
+  it('Django: manage.py -> settings -> WSGI_APPLICATION, verified by importing', async () => {
+    const r = await detectProject(fixture('django-basic'), { python: SYSTEM_PYTHON });
+    expect(r.framework).toBe('django');
+    expect(r.candidates[0]).toMatchObject({ app: 'mysite.wsgi:application', framework: 'django', env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' } });
+    expect(r.candidates[0]!.reason).toContain('WSGI_APPLICATION');
+    expect(r.django).toMatchObject({ settingsModule: 'mysite.settings' });
+    expect(r.suggested).toMatchObject({ app: 'mysite.wsgi:application', env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' } });
+    expect(r.verification).toMatchObject({ ok: true, error: null, python: SYSTEM_PYTHON });
+    expect(r.pythonVersion).toMatch(/^3\.\d+/);
+  });
+
+  it('Flask: an app object in app.py', async () => {
+    const r = await detectProject(fixture('flask-app'), { python: SYSTEM_PYTHON });
+    expect(r.candidates[0]).toMatchObject({ app: 'app:app', framework: 'flask' });
+    expect(r.candidates[0]!.reason).toMatch(/Flask app object "app"/);
+    expect(r.verification?.ok).toBe(true);
+  });
+
+  it('Flask: a create_app() factory', async () => {
+    const r = await detectProject(fixture('flask-factory'), { python: SYSTEM_PYTHON });
+    expect(r.candidates[0]).toMatchObject({ app: 'app:create_app()', framework: 'flask' });
+    expect(r.verification?.ok).toBe(true);
+  });
+
+  it('Procfile: web: gunicorn OPTIONS MODULE:CALLABLE', async () => {
+    const r = await detectProject(fixture('procfile'), { python: SYSTEM_PYTHON });
+    expect(r.candidates[0]).toMatchObject({ app: 'service.main:api', framework: 'procfile' });
+    expect(r.verification?.ok).toBe(true);
+  });
+
+  it('Procfile: uwsgi --module', () => {
+    expect(procfileCandidates('web: uwsgi --http :8000 --module shop.wsgi:application\nworker: celery -A x')).toEqual([
+      expect.objectContaining({ app: 'shop.wsgi:application', framework: 'procfile' }),
+    ]);
+    expect(procfileCandidates('web: gunicorn mysite.wsgi')[0]!.app).toBe('mysite.wsgi:application');
+  });
+
+  it('pyproject [tool.gantry] ranks first and its settings and profiles are read', async () => {
+    const r = await detectProject(fixture('pyproject'), { python: SYSTEM_PYTHON });
+    expect(r.candidates[0]).toMatchObject({ app: 'site_app:application', framework: 'pyproject' });
+    expect(r.pyproject).toMatchObject({ settings: { app: 'site_app:application', workers: 2, maxRequests: 500, env: { GREETING: 'from pyproject' } }, profiles: { staging: { workers: 3 } }, errors: [] });
+    expect(r.verification?.ok).toBe(true);
+  });
+
+  it('reports the import error verbatim when the best candidate does not import', async () => {
+    const r = await detectProject(fixture('broken'), { python: SYSTEM_PYTHON });
+    expect(r.candidates[0]!.app).toBe('app:app');
+    expect(r.verification?.ok).toBe(false);
+    expect(r.verification?.error).toContain('Traceback (most recent call last)');
+    expect(r.verification?.error).toContain("ModuleNotFoundError: No module named 'gantry_fixture_missing_module'");
+  });
+
+  it('refuses a path that is not a folder', async () => {
+    await expect(detectProject(join(fixture('flask-app'), 'app.py'))).rejects.toMatchObject({ code: 'GANTRY_ERR_INVALID_CONFIG', details: { field: 'folder' } });
+  });
+});
+
+describe('interpreter', () => {
+  it('finds the project .venv and uses it to verify', async () => {
+    const r = await detectProject(fixture('venv'));
+    expect(r.interpreter).toMatchObject({ source: '.venv', path: join(fixture('venv'), '.venv', 'bin', 'python'), exists: true });
+    expect(r.suggested.python).toBe(join(fixture('venv'), '.venv', 'bin', 'python'));
+    expect(r.candidates[0]!.app).toBe('wsgi:application');
+    expect(r.verification?.ok).toBe(true);
+  });
+
+  it('names Poetry and uv in-project layouts, a pyvenv.cfg folder, $VIRTUAL_ENV, then python3 on PATH', async () => {
+    const t = await makeTempDir();
+    temps.push(t);
+    await cp(fixture('venv'), join(t.path, 'poetry'), { recursive: true, verbatimSymlinks: true });
+    await writeFile(join(t.path, 'poetry', 'poetry.lock'), '');
+    await cp(fixture('venv'), join(t.path, 'uvproj'), { recursive: true, verbatimSymlinks: true });
+    await writeFile(join(t.path, 'uvproj', 'uv.lock'), '');
+    await cp(join(fixture('venv'), '.venv'), join(t.path, 'custom', 'pyenv-here'), { recursive: true, verbatimSymlinks: true });
+
+    expect((await findInterpreters(join(t.path, 'poetry'), { PATH: '' }))[0]).toMatchObject({ source: 'poetry' });
+    expect((await findInterpreters(join(t.path, 'uvproj'), { PATH: '' }))[0]).toMatchObject({ source: 'uv' });
+    const custom = await findInterpreters(join(t.path, 'custom'), { PATH: '/usr/bin', VIRTUAL_ENV: join(t.path, 'poetry', '.venv') });
+    expect(custom.map((c) => c.source)).toEqual(['pyvenv.cfg', 'VIRTUAL_ENV', 'system']);
+    expect(custom[0]!.reason).toContain('pyenv-here/pyvenv.cfg');
+  });
+});
