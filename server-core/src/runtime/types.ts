@@ -59,6 +59,8 @@ export interface AccessEntry {
   readonly remoteAddr: string;
   readonly userAgent: string;
   readonly referer: string;
+  /** The user name from HTTP Basic auth, when the request had one (gunicorn's %(u)s). */
+  readonly remoteUser?: string;
   readonly requestHeaders?: Readonly<Record<string, string>>;
   readonly responseHeaders?: Readonly<Record<string, string>>;
 }

@@ -1,0 +1,187 @@
+// `gantry serve [OPTIONS] MODULE:CALLABLE`: one app in the foreground, gunicorn-style. Logs go to the
+// error log (stderr by default) and the access log; signals are queued by their handlers and acted on one
+// at a time by a small loop, as gunicorn's arbiter does.
+import { defaultSettings, formatBind, mergeSettings, parseBind, type AppSettings } from '../config/settings.js';
+import { isGantryError } from '../errors.js';
+import { compileAccessFormat } from '../logging/access-log-format.js';
+import { ErrorLog } from '../logging/error-log.js';
+import { LogFile } from '../logging/log-file.js';
+import { createAppRuntime } from '../runtime/app-runtime.js';
+import type { AppEvent } from '../runtime/types.js';
+import { ArgsError, parseArgs } from './args.js';
+import { serveHelp } from './help.js';
+import { VERSION } from './version.js';
+
+type QueuedSignal = 'SIGTERM' | 'SIGINT' | 'SIGQUIT' | 'SIGHUP' | 'SIGTTIN' | 'SIGTTOU' | 'SIGUSR1';
+const SIGNALS: readonly QueuedSignal[] = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGUSR1'];
+
+/** Exit codes: gunicorn's for boot failures. */
+const EXIT_USAGE = 2;
+const EXIT_WORKER_BOOT = 3;
+const EXIT_APP_LOAD = 4;
+
+export function settingsFromArgs(argv: readonly string[]): { settings: AppSettings; help: boolean; version: boolean } {
+  const parsed = parseArgs(argv);
+  const partial = { ...parsed.settings };
+  if (parsed.positionals.length > 1) throw new ArgsError('', `unexpected arguments: ${parsed.positionals.slice(1).join(' ')}`);
+  if (parsed.positionals.length === 1) {
+    const app = parsed.positionals[0]!;
+    if (!/^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(.*\))?)?$/.test(app)) throw new ArgsError('MODULE:CALLABLE', `must be MODULE or MODULE:CALLABLE, not ${JSON.stringify(app)}`);
+    partial.app = app;
+  } else if (!parsed.help && !parsed.version) {
+    throw new ArgsError('', 'the app to serve is required: gantry serve [OPTIONS] MODULE:CALLABLE');
+  }
+  return { settings: mergeSettings(defaultSettings(), partial), help: parsed.help, version: parsed.version };
+}
+
+export async function runServe(argv: readonly string[]): Promise<number> {
+  let settings: AppSettings;
+  try {
+    const r = settingsFromArgs(argv);
+    if (r.help) {
+      process.stdout.write(serveHelp());
+      return 0;
+    }
+    if (r.version) {
+      process.stdout.write(`gantry ${VERSION}\n`);
+      return 0;
+    }
+    settings = r.settings;
+  } catch (err) {
+    if (err instanceof ArgsError) {
+      process.stderr.write(`usage: gantry serve [OPTIONS] MODULE:CALLABLE\ngantry: error: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+
+  const errorLog = new ErrorLog(new LogFile(settings.errorLogfile, process.stderr), settings.logLevel);
+  const accessFile = settings.accessLogfile === '' ? null : new LogFile(settings.accessLogfile, process.stdout);
+  const formatAccess = compileAccessFormat(settings.accessLogformat);
+  const runtime = createAppRuntime(settings);
+  runtime.on('output', (line) => errorLog.output(line));
+  if (accessFile) runtime.on('access', (entry) => accessFile.writeLine(formatAccess(entry)));
+  runtime.on('event', (e) => logEvent(errorLog, e));
+
+  const queue: QueuedSignal[] = [];
+  let wake: (() => void) | null = null;
+  const handlers = SIGNALS.map((sig) => {
+    const h = (): void => {
+      queue.push(sig);
+      wake?.();
+    };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  const cleanup = async (): Promise<void> => {
+    for (const [sig, h] of handlers) process.off(sig, h);
+    await accessFile?.close();
+    await errorLog.close();
+  };
+
+  errorLog.log('info', `Starting gantry ${VERSION}`);
+  try {
+    await runtime.start();
+  } catch (err) {
+    const code = reportStartFailure(errorLog, err);
+    await runtime.stop({ graceful: false }).catch(() => {});
+    await cleanup();
+    return code;
+  }
+  for (const url of runtime.status().urls) errorLog.log('info', `Listening at: ${url} (${process.pid})`);
+  errorLog.log('info', `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s))`);
+
+  let failed = false;
+  runtime.on('event', (e) => {
+    if (e.type === 'state' && e.state === 'failed') {
+      failed = true;
+      queue.push('SIGQUIT');
+      wake?.();
+    }
+  });
+
+  // The loop: one signal at a time, in arrival order.
+  for (;;) {
+    if (queue.length === 0) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    const sig = queue.shift();
+    if (sig === undefined) continue;
+    if (sig === 'SIGTERM' || sig === 'SIGINT' || sig === 'SIGQUIT') {
+      const graceful = sig !== 'SIGQUIT';
+      if (!failed) errorLog.log('info', `Handling signal: ${sig.slice(3).toLowerCase()}`);
+      await runtime.stop({ graceful });
+      errorLog.log('info', 'Shutting down: Master');
+      await cleanup();
+      if (failed) return exitCodeFor(runtime.status().error?.code);
+      return 0;
+    }
+    if (sig === 'SIGHUP') {
+      errorLog.log('info', 'Handling signal: hup');
+      await runtime.reload().catch((err: unknown) => errorLog.log('error', `Reload failed: ${describe(err)}`));
+    } else if (sig === 'SIGTTIN' || sig === 'SIGTTOU') {
+      const now = runtime.status().settings.workers;
+      const to = sig === 'SIGTTIN' ? now + 1 : Math.max(1, now - 1);
+      errorLog.log('info', `Handling signal: ${sig.slice(3).toLowerCase()}`);
+      if (to !== now) await runtime.scale(to).catch((err: unknown) => errorLog.log('error', `Scale failed: ${describe(err)}`));
+    } else if (sig === 'SIGUSR1') {
+      errorLog.log('info', 'Handling signal: usr1');
+      accessFile?.reopen();
+      errorLog.reopen();
+    }
+  }
+}
+
+function exitCodeFor(code: string | undefined): number {
+  if (code === 'GANTRY_ERR_APP_IMPORT' || code === 'GANTRY_ERR_APP_NOT_FOUND') return EXIT_APP_LOAD;
+  if (code === 'GANTRY_ERR_WORKER_BOOT') return EXIT_WORKER_BOOT;
+  return 1;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Prints why the app could not start, the traceback once, and picks the exit code. */
+function reportStartFailure(log: ErrorLog, err: unknown): number {
+  if (!isGantryError(err)) {
+    log.log('critical', `Unexpected error while starting: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  }
+  const traceback = typeof err.details?.traceback === 'string' ? err.details.traceback : '';
+  log.log('error', `${err.code}: ${err.message}`);
+  if (traceback.trim() !== '') log.log('error', traceback.trimEnd());
+  log.log('info', err.code === 'GANTRY_ERR_PORT_IN_USE' || err.code === 'GANTRY_ERR_BIND' ? 'Reason: could not listen.' : 'Reason: App failed to load.');
+  return exitCodeFor(err.code);
+}
+
+function logEvent(log: ErrorLog, e: AppEvent): void {
+  switch (e.type) {
+    case 'worker-exit':
+      if (e.exit.reason === 'crashed' || e.exit.reason === 'boot-error') {
+        const tail = e.exit.stderrTail.slice(-5).join(' | ');
+        log.log('warning', `Worker ${e.workerId} (pid:${e.pid}) ${e.exit.reason}: ${e.exit.signal ?? `exit code ${e.exit.code}`}${tail ? ` — ${tail}` : ''}`);
+      } else log.log('debug', `Worker ${e.workerId} (pid:${e.pid}) exited (${e.exit.reason})`);
+      return;
+    case 'boot-error':
+      return;
+    case 'timeout':
+      log.log('critical', `WORKER TIMEOUT (pid:${e.workerPid}) ${e.method} ${e.path} request ${e.requestId} after ${(e.durationMs / 1000).toFixed(1)}s`);
+      return;
+    case 'reload':
+      if (e.phase === 'failed') log.log('error', `Reload to generation ${e.generation} failed, the old workers keep serving: ${e.error?.message ?? ''}`);
+      else log.log('info', `Reload ${e.phase} (generation ${e.generation}, ${e.mode})`);
+      return;
+    case 'recycle':
+      return;
+    case 'scale':
+      log.log('info', `Scaling workers ${e.from} -> ${e.to}`);
+      return;
+    case 'state':
+      log.log('debug', `App state: ${e.state}`);
+      return;
+    default:
+      return;
+  }
+}
+
+export { formatBind, parseBind };

@@ -1,0 +1,282 @@
+// One HTTP request's trip through a worker: it waits in the dispatcher's queue, sends the FastCGI
+// request, streams the body both ways with back-pressure, frames the response, and writes the access
+// entry. It is the dispatcher's job and the worker connection's response sink at once (no closures per
+// request beyond what node's streams need).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERRORS } from '../errors.js';
+import type { CgiHead } from '../fastcgi/cgi-response.js';
+import type { ParamList, RequestHeadEncoder } from '../fastcgi/request-head.js';
+import { WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
+import type { AccessEntry, OutputLine } from '../runtime/types.js';
+import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
+import type { Dispatcher } from './dispatcher.js';
+import { sendError } from './error-response.js';
+
+/** What every exchange of one app shares. */
+export interface ExchangeContext {
+  readonly appName: string;
+  readonly dispatcher: Dispatcher;
+  limitRequestBody: number;
+  /** Put request and response headers in access entries (formats with %({h}i)s / %({h}o)s). */
+  includeHeaders: boolean;
+  access(entry: AccessEntry): void;
+  output(line: OutputLine): void;
+}
+
+export class Exchange implements DispatchJob, ResponseSink {
+  startedAt = 0;
+  private target: DispatchTarget | null = null;
+  private conn: WorkerConnection | null = null;
+  private queued = false;
+  private done = false;
+  private bodyBytes = 0;
+  private sentBytes = 0;
+  private responseHeaders: string[] | null = null;
+  /** The app's Content-Length, or -1. */
+  private declaredLength = -1;
+  private readonly arrivedAt = Date.now();
+  private readonly t0 = performance.now();
+
+  constructor(
+    private readonly ctx: ExchangeContext,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly encoder: RequestHeadEncoder,
+    private readonly params: ParamList,
+    readonly requestId: string,
+    readonly method: string,
+    readonly path: string,
+    private readonly query: string,
+    private readonly hasBody: boolean,
+    private readonly expectContinue: boolean,
+  ) {}
+
+  start(): void {
+    this.res.on('close', this.onClose);
+    this.res.on('finish', this.onFinish);
+    this.queued = true;
+    this.ctx.dispatcher.dispatch(this);
+  }
+
+  // --- DispatchJob -------------------------------------------------------------------------------
+
+  run(target: DispatchTarget, conn: WorkerConnection): void {
+    this.queued = false;
+    this.target = target;
+    this.conn = conn;
+    if (this.done) {
+      // The client left between slot and connect; the slot frees at END_REQUEST after the abort.
+      conn.begin(this.encoder.encode(1, this.params, true), this);
+      conn.abort();
+      return;
+    }
+    if (this.expectContinue) this.res.writeContinue();
+    conn.begin(this.encoder.encode(1, this.params, !this.hasBody), this);
+    if (this.hasBody) {
+      conn.onDrain = this.onConnDrain;
+      this.req.on('data', this.onReqData);
+      this.req.on('end', this.onReqEnd);
+    }
+  }
+
+  refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH'): void {
+    this.queued = false;
+    if (this.done) return;
+    const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', '1'];
+    this.respondError(ERRORS[code].status, code, retry, code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody);
+  }
+
+  timedOut(): void {
+    if (this.done) return;
+    this.conn?.abort();
+    this.detach();
+    if (!this.res.headersSent) this.respondError(504, 'GANTRY_ERR_WORKER_TIMEOUT', [], this.hasBody);
+    else this.res.destroy();
+    this.done = true;
+  }
+
+  // --- ResponseSink ------------------------------------------------------------------------------
+
+  head(head: CgiHead): void {
+    if (this.done || this.res.headersSent) return;
+    const headers = head.headers;
+    this.responseHeaders = headers;
+    for (let i = 0; i < headers.length; i += 2) {
+      const n = headers[i]!;
+      if (n.length === 14 && n.toLowerCase() === 'content-length') this.declaredLength = Number(headers[i + 1]);
+    }
+    headers.push('X-Request-ID', this.requestId);
+    if (head.close) headers.push('Connection', 'close');
+    if (head.reason !== '') this.res.writeHead(head.status, head.reason, headers);
+    else this.res.writeHead(head.status, headers);
+  }
+
+  body(chunk: Buffer): boolean {
+    if (this.done) return true;
+    this.sentBytes += chunk.length;
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', this.onResDrain);
+    return false;
+  }
+
+  stderr(text: string): void {
+    const t = this.target;
+    this.ctx.output({
+      time: Date.now(),
+      app: this.ctx.appName,
+      source: 'stderr',
+      level: 'error',
+      workerId: t?.info.workerId ?? null,
+      workerPid: t?.info.pid ?? null,
+      requestId: this.requestId,
+      text,
+    });
+  }
+
+  end(appStatus: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.detach();
+    // appStatus 1 with a body shorter than promised (or unframed) means the app raised mid-body: cut the
+    // connection so the client sees an incomplete response, never a clean end (WORKER.md).
+    if (appStatus !== 0 && this.method !== 'HEAD' && this.declaredLength !== this.sentBytes) {
+      this.res.destroy();
+      return;
+    }
+    this.res.end();
+  }
+
+  fail(error: Error): void {
+    if (this.done) return;
+    if (error instanceof WorkerOverloadedError && this.bodyBytes === 0 && this.target !== null) {
+      // Nothing reached the app: send the request to another worker.
+      this.ctx.dispatcher.removeTarget(this.target);
+      this.detach();
+      this.conn = null;
+      this.target = null;
+      this.startedAt = 0;
+      this.queued = true;
+      this.ctx.dispatcher.dispatch(this);
+      return;
+    }
+    this.done = true;
+    this.detach();
+    this.stderr(`[gantry] request failed: ${error.message}`);
+    if (!this.res.headersSent) this.respondError(502, 'GANTRY_ERR_WORKER_CRASH', [], this.hasBody);
+    else this.res.destroy();
+  }
+
+  // --- client side -------------------------------------------------------------------------------
+
+  private readonly onReqData = (chunk: Buffer): void => {
+    const conn = this.conn;
+    if (conn === null || this.done) return;
+    this.bodyBytes += chunk.length;
+    const limit = this.ctx.limitRequestBody;
+    if (limit > 0 && this.bodyBytes > limit) {
+      this.done = true;
+      conn.abort();
+      this.detach();
+      if (!this.res.headersSent) this.respondError(413, 'request body too large', [], true);
+      else this.res.destroy();
+      return;
+    }
+    if (!conn.writeBody(chunk)) this.req.pause();
+  };
+
+  private readonly onReqEnd = (): void => {
+    if (!this.done) this.conn?.endBody();
+  };
+
+  private readonly onConnDrain = (): void => {
+    this.req.resume();
+  };
+
+  private readonly onResDrain = (): void => {
+    this.conn?.resume();
+  };
+
+  private readonly onClose = (): void => {
+    if (this.res.writableFinished) return;
+    // The client went away before the response was complete.
+    if (this.queued) {
+      this.ctx.dispatcher.cancel(this);
+      this.queued = false;
+    }
+    if (!this.done) {
+      this.done = true;
+      this.conn?.abort();
+      this.detach();
+      this.log(this.res.headersSent ? this.res.statusCode : 499);
+    }
+  };
+
+  private readonly onFinish = (): void => {
+    this.log(this.res.statusCode);
+  };
+
+  private detach(): void {
+    const conn = this.conn;
+    if (conn !== null) conn.onDrain = null;
+    if (this.hasBody) {
+      this.req.off('data', this.onReqData);
+      this.req.off('end', this.onReqEnd);
+    }
+  }
+
+  private respondError(status: number, message: string, extra: string[], closeAfter: boolean): void {
+    this.done = true;
+    this.sentBytes = sendError(this.res, status, message, this.requestId, extra, closeAfter);
+  }
+
+  private log(status: number): void {
+    const req = this.req;
+    const raw = req.rawHeaders;
+    let userAgent = '';
+    let referer = '';
+    let remoteUser: string | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const n = raw[i]!;
+      if (n.length === 10 && n.toLowerCase() === 'user-agent') userAgent = raw[i + 1]!;
+      else if (n.length === 7 && n.toLowerCase() === 'referer') referer = raw[i + 1]!;
+      else if (n.length === 13 && n.toLowerCase() === 'authorization') remoteUser = basicUser(raw[i + 1]!);
+    }
+    const withHeaders = this.ctx.includeHeaders;
+    this.ctx.access({
+      time: this.arrivedAt,
+      app: this.ctx.appName,
+      requestId: this.requestId,
+      method: this.method,
+      path: this.path,
+      query: this.query,
+      protocol: `HTTP/${req.httpVersion}`,
+      status,
+      bytes: this.method === 'HEAD' ? 0 : this.sentBytes,
+      durationMs: performance.now() - this.t0,
+      workerPid: this.target?.info.pid ?? null,
+      remoteAddr: req.socket.remoteAddress ?? '',
+      userAgent,
+      referer,
+      ...(remoteUser !== undefined ? { remoteUser } : {}),
+      ...(withHeaders ? { requestHeaders: pairsToObject(raw), responseHeaders: pairsToObject(this.responseHeaders ?? []) } : {}),
+    });
+  }
+}
+
+/** The user of `Authorization: Basic …`, as gunicorn's %(u)s. */
+function basicUser(value: string): string | undefined {
+  if (!/^basic /i.test(value)) return undefined;
+  const decoded = Buffer.from(value.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? undefined : decoded.slice(0, colon);
+}
+
+/** Flat [name, value, …] → { lowercased name: value } (repeats joined with ', '). */
+function pairsToObject(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const k = flat[i]!.toLowerCase();
+    out[k] = k in out ? `${out[k]}, ${flat[i + 1]}` : flat[i + 1]!;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+// The error log in gunicorn's shape: `[2026-11-24 01:02:03 +0000] [4121] [INFO] Listening at: …`, with
+// a level threshold. Worker output carries its origin: `[worker 3 pid 4121]`.
+import type { LogLevel, OutputLine } from '../runtime/types.js';
+import type { LogFile } from './log-file.js';
+
+export const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `2026-11-24 01:02:03 +0000` in local time, as gunicorn's '%Y-%m-%d %H:%M:%S %z'. */
+export function formatLogTime(ms: number): string {
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const abs = Math.abs(off);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${off >= 0 ? '+' : '-'}${pad2(Math.floor(abs / 60))}${pad2(abs % 60)}`;
+}
+
+export class ErrorLog {
+  constructor(
+    private readonly file: LogFile,
+    public level: LogLevel = 'info',
+    private readonly pid = process.pid,
+  ) {}
+
+  enabled(level: LogLevel): boolean {
+    return LEVELS[level] >= LEVELS[this.level];
+  }
+
+  log(level: LogLevel, message: string, time = Date.now()): void {
+    if (!this.enabled(level)) return;
+    this.file.writeLine(`[${formatLogTime(time)}] [${this.pid}] [${level.toUpperCase()}] ${message}`);
+  }
+
+  /** App output: the worker's own lines are written as they are, tagged with where they came from. */
+  output(line: OutputLine): void {
+    if (line.source === 'gantry') {
+      const origin = line.workerPid !== null ? `[worker ${line.workerId} pid ${line.workerPid}] ` : '';
+      this.log(line.level, origin + line.text, line.time);
+      return;
+    }
+    if (!this.enabled(line.level === 'error' && line.requestId === null ? 'info' : line.level)) return;
+    const origin = `[worker ${line.workerId ?? '?'} pid ${line.workerPid ?? '?'}]`;
+    const rid = line.requestId !== null ? ` [${line.requestId}]` : '';
+    this.file.writeLine(`${origin}${rid} ${line.text}`);
+  }
+
+  reopen(): void {
+    this.file.reopen();
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+}

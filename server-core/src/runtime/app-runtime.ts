@@ -1,0 +1,298 @@
+// One app, running or not: the gateway, dispatcher, arbiter, log bus and metrics wired together behind
+// the AppRuntime interface that `gantry serve`, the Host and the Electron main drive.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { appSettingsSchema, type AppSettings } from '../config/settings.js';
+import { GantryError, isGantryError } from '../errors.js';
+import { Dispatcher } from '../gateway/dispatcher.js';
+import type { ExchangeContext } from '../gateway/exchange.js';
+import { HttpGateway, type PreHandler, type ProxyResolver } from '../gateway/http-gateway.js';
+import { createProxyTrust } from '../gateway/proxy-headers.js';
+import { splitTarget } from '../gateway/path-info.js';
+import { createStaticHandler } from '../gateway/static-files.js';
+import { formatNeedsHeaders } from '../logging/access-log-format.js';
+import { LogBus, type LogBusCapacity } from '../logging/log-bus.js';
+import { AppMetrics } from '../metrics/app-metrics.js';
+import { Arbiter, type ProcessStats } from '../supervisor/arbiter.js';
+import { createProcessSampler } from '../supervisor/process-stats.js';
+import { findPython } from '../supervisor/python-env.js';
+import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
+
+export interface AppRuntimeOptions {
+  /** The worker launcher; default <repo>/app/gantry_worker.py. */
+  readonly workerScript?: string;
+  /** The environment workers inherit before `env` settings; default process.env. */
+  readonly baseEnv?: Readonly<Record<string, string | undefined>>;
+  readonly logCapacity?: LogBusCapacity;
+  /** Sample worker RSS/CPU every 2 s (default true). */
+  readonly processStats?: boolean;
+}
+
+/** What an AppRuntime made here offers beyond the interface: its log bus (ring buffers). */
+export interface LocalAppRuntime extends AppRuntime {
+  readonly logs: LogBus;
+  /** The interpreter in use, once started. */
+  readonly python: string | null;
+}
+
+export const DEFAULT_WORKER_SCRIPT = fileURLToPath(new URL('../../../app/gantry_worker.py', import.meta.url));
+
+export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptions = {}): LocalAppRuntime {
+  return new Runtime(appSettingsSchema.parse(settings) as AppSettings, options);
+}
+
+class Runtime implements LocalAppRuntime {
+  readonly logs: LogBus;
+  python: string | null = null;
+  private settings: AppSettings;
+  private readonly dispatcher: Dispatcher;
+  private readonly ctx: ExchangeContext;
+  private gateway: HttpGateway | null = null;
+  private arbiter: Arbiter | null = null;
+  private socketDir: string | null = null;
+  private metricsRegistry: AppMetrics;
+  private stopping: Promise<void> | null = null;
+  private watcher: { close(): Promise<void> } | null = null;
+  private ownState: AppStatus['state'] = 'stopped';
+
+  constructor(
+    settings: AppSettings,
+    private readonly options: AppRuntimeOptions,
+  ) {
+    this.settings = settings;
+    this.logs = new LogBus(options.logCapacity);
+    this.dispatcher = new Dispatcher(settings.maxQueue);
+    this.metricsRegistry = new AppMetrics({ app: this.name });
+    const metrics = (): AppMetrics => this.metricsRegistry;
+    const logs = this.logs;
+    this.ctx = {
+      appName: this.name,
+      dispatcher: this.dispatcher,
+      limitRequestBody: settings.limitRequestBody,
+      includeHeaders: formatNeedsHeaders(settings.accessLogformat),
+      access(entry) {
+        metrics().record(entry.status, entry.durationMs, null);
+        logs.emitAccess(entry);
+      },
+      output: (line) => logs.emitOutput(line),
+    };
+    this.logs.on('event', (e) => {
+      if (e.type === 'worker-exit' && e.respawnInMs !== null) this.metricsRegistry.recordRestart(e.exit.reason);
+      if (e.type === 'state') this.ownState = e.state;
+    });
+  }
+
+  private get name(): string {
+    return this.settings.name || this.settings.app;
+  }
+
+  status(): AppStatus {
+    const state = this.arbiter?.state ?? this.ownState;
+    const urls = this.gateway?.urls ?? [];
+    const healthy = state === 'running' && this.dispatcher.accepting().length > 0 && (this.gateway?.all.every((l) => l.server.listening) ?? false);
+    return { name: this.name, state, urls, healthy, generation: this.arbiter?.generation ?? 0, error: this.arbiter?.error ?? null, settings: this.settings };
+  }
+
+  on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
+    return this.logs.on(event, listener);
+  }
+
+  async start(): Promise<void> {
+    const state = this.status().state;
+    if (state !== 'stopped' && state !== 'failed') throw new GantryError('GANTRY_ERR_APP_STATE', `cannot start while ${state}`);
+    const s = this.settings;
+    const cwd = resolve(s.chdir);
+    this.stopping = null;
+    let python: string;
+    try {
+      python = findPython(s.python, cwd, this.options.baseEnv ?? process.env).path;
+    } catch (err) {
+      this.fail(err);
+      throw err;
+    }
+    this.python = python;
+    this.dispatcher.mode = 'queue';
+    this.dispatcher.maxQueue = s.maxQueue;
+    this.ctx.limitRequestBody = s.limitRequestBody;
+    this.ctx.includeHeaders = formatNeedsHeaders(s.accessLogformat);
+    this.metricsRegistry = new AppMetrics({ app: this.name });
+    const gateway = new HttpGateway(s, this.ctx);
+    gateway.preHandlers = this.preHandlers(s, cwd);
+    gateway.proxy = proxyResolver(s.forwardedAllowIps);
+    try {
+      await gateway.listen();
+    } catch (err) {
+      this.fail(err);
+      throw err;
+    }
+    this.gateway = gateway;
+    this.socketDir = mkdtempSync(join(tmpdir(), 'gantry-'));
+    const sampler = this.options.processStats === false ? null : createProcessSampler();
+    const arbiter = new Arbiter(s, {
+      appName: this.name,
+      python,
+      workerScript: this.options.workerScript ?? process.env.GANTRY_WORKER_SCRIPT ?? DEFAULT_WORKER_SCRIPT,
+      socketDir: this.socketDir,
+      cwd,
+      baseEnv: this.options.baseEnv ?? process.env,
+      dispatcher: this.dispatcher,
+      event: (e) => this.logs.emitEvent(e),
+      output: (line) => this.logs.emitOutput(line),
+      processStats: sampler
+        ? async (pid: number): Promise<ProcessStats | null> => {
+            const st = (await sampler.sample([pid])).get(pid);
+            return st ? { rssBytes: st.rssBytes, cpuPercent: st.cpuPercent ?? 0 } : null;
+          }
+        : undefined,
+    });
+    this.arbiter = arbiter;
+    try {
+      await arbiter.start();
+    } catch (err) {
+      await this.teardown(0);
+      throw err;
+    }
+    if (s.reload) await this.watch(python, cwd);
+  }
+
+  private fail(err: unknown): void {
+    const error = isGantryError(err) ? err.toJSON() : { code: 'GANTRY_ERR_INTERNAL' as const, message: String(err) };
+    this.logs.emitEvent({ type: 'state', time: Date.now(), state: 'failed', error });
+  }
+
+  private preHandlers(s: AppSettings, cwd: string): PreHandler[] {
+    if (Object.keys(s.static).length === 0) return [];
+    const serve = createStaticHandler(s.static, { cwd, onError: (err) => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `static file error: ${String(err)}` }) });
+    return [
+      (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+        if (!serve(req, res)) return false;
+        const t0 = performance.now();
+        const time = Date.now();
+        res.setHeader('X-Request-ID', requestId);
+        res.once('finish', () => {
+          const target = splitTarget(req.url ?? '/');
+          const len = Number(res.getHeader('content-length') ?? 0);
+          this.ctx.access({ time, app: this.name, requestId, method: req.method ?? 'GET', path: target.path, query: target.query, protocol: `HTTP/${req.httpVersion}`, status: res.statusCode, bytes: req.method === 'HEAD' ? 0 : len, durationMs: performance.now() - t0, workerPid: null, remoteAddr: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', referer: req.headers.referer ?? '' });
+        });
+        return true;
+      },
+    ];
+  }
+
+  private async watch(python: string, cwd: string): Promise<void> {
+    const { watchProject, checkSyntax } = await import('../supervisor/file-watcher.js');
+    const say = (level: 'info' | 'error', text: string): void => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level, workerId: null, workerPid: null, requestId: null, text });
+    this.watcher = await watchProject({
+      root: cwd,
+      extraFiles: this.settings.reloadExtraFiles,
+      onChange: (paths) => {
+        void (async () => {
+          const check = await checkSyntax(python, paths.filter((p) => p.endsWith('.py')), { cwd });
+          if (!check.ok) return say('error', `Not reloading, syntax error:\n${check.output}`);
+          say('info', `Reloading: ${paths.length} file(s) changed`);
+          await this.reload().catch((err: unknown) => say('error', `Reload failed: ${err instanceof Error ? err.message : String(err)}`));
+        })();
+      },
+      onError: (err) => say('error', `file watcher: ${String(err)}`),
+    });
+  }
+
+  async stop(options: { readonly graceful?: boolean } = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const graceful = options.graceful ?? true;
+    this.stopping = this.teardown(graceful ? this.settings.gracefulTimeout * 1000 : 0);
+    return this.stopping;
+  }
+
+  /** Stop accepting, let in-flight requests finish (within graceMs), stop workers, close everything. */
+  private async teardown(graceMs: number): Promise<void> {
+    const gateway = this.gateway;
+    const arbiter = this.arbiter;
+    await this.watcher?.close();
+    this.watcher = null;
+    const closed = gateway?.close(graceMs + 1000) ?? Promise.resolve();
+    const deadline = Date.now() + graceMs;
+    while ((this.dispatcher.inFlight > 0 || this.dispatcher.queueDepth > 0) && Date.now() < deadline && arbiter?.state !== 'failed') {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.dispatcher.mode = 'refuse';
+    if (arbiter) await arbiter.stop(graceMs > 0);
+    gateway?.closeAllConnections();
+    await closed;
+    if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
+    this.socketDir = null;
+    this.gateway = null;
+  }
+
+  async reload(options: { readonly mode?: ReloadMode; readonly settings?: AppSettings } = {}): Promise<void> {
+    const arbiter = this.requireRunning();
+    const next = options.settings ? (appSettingsSchema.parse(options.settings) as AppSettings) : this.settings;
+    await arbiter.reload(options.mode ?? 'generation', next);
+    this.settings = next;
+    this.dispatcher.maxQueue = next.maxQueue;
+    this.gateway?.update(next);
+    this.ctx.includeHeaders = formatNeedsHeaders(next.accessLogformat);
+    if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps);
+  }
+
+  async scale(workers: number): Promise<void> {
+    const arbiter = this.requireRunning();
+    if (!Number.isInteger(workers) || workers < 1 || workers > 512) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'workers: must be 1..512', { field: 'workers' });
+    this.settings = { ...this.settings, workers };
+    await arbiter.scale(workers);
+  }
+
+  async restartWorker(workerId: number): Promise<void> {
+    await this.requireRunning().restartWorker(workerId);
+  }
+
+  workers(): readonly WorkerSnapshot[] {
+    return this.arbiter?.snapshot() ?? [];
+  }
+
+  metrics(): MetricsSnapshot {
+    this.refreshGauges();
+    return this.metricsRegistry.snapshot();
+  }
+
+  prometheus(): string {
+    this.refreshGauges();
+    return this.metricsRegistry.prometheus();
+  }
+
+  private refreshGauges(): void {
+    this.metricsRegistry.setInFlight(this.dispatcher.inFlight);
+    this.metricsRegistry.setQueueDepth(this.dispatcher.queueDepth);
+    this.metricsRegistry.setWorkers(this.workers());
+  }
+
+  private requireRunning(): Arbiter {
+    const a = this.arbiter;
+    if (!a || (a.state !== 'running' && a.state !== 'reloading')) throw new GantryError('GANTRY_ERR_APP_STATE', `app is ${a?.state ?? 'stopped'}`);
+    return a;
+  }
+}
+
+/** Trusted-proxy headers, looked at only when a forwarding header is there (keeps the common path cheap). */
+function proxyResolver(allowIps: readonly string[]): ProxyResolver | null {
+  if (allowIps.length === 0) return null;
+  const trust = createProxyTrust(allowIps);
+  return (req) => {
+    const raw = req.rawHeaders;
+    let forwarded = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const c = raw[i]!.charCodeAt(0) | 0x20;
+      if ((c === 0x78 /* x */ || c === 0x66) /* f */ && /^(x-forwarded-|forwarded$)/i.test(raw[i]!)) {
+        forwarded = true;
+        break;
+      }
+    }
+    if (!forwarded) return null;
+    const client = trust.resolveClient(req.socket.remoteAddress, req.headers);
+    if (!client.trusted) return null;
+    return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(client.host !== null ? { host: client.host } : {}) };
+  };
+}

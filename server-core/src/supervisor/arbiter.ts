@@ -1,0 +1,468 @@
+// The master, gunicorn-style: process events (ready, exit, boot error) only record what happened and
+// wake the loop; the loop acts — reapWorker, murderWorkers (timeouts), manageWorkers (bring each slot
+// back, scale down, recycle) — so every decision is made in one place, one step at a time.
+import { join } from 'node:path';
+import type { AppSettings } from '../config/settings.js';
+import { GantryError, type ErrorCode, type SerializedError } from '../errors.js';
+import { DispatchTarget } from '../gateway/dispatch-target.js';
+import type { Dispatcher } from '../gateway/dispatcher.js';
+import type { AppEvent, AppState, ExitReason, OutputLine, WorkerSnapshot } from '../runtime/types.js';
+import { BACKOFF_RESET_AFTER_MS, backoffDelay } from './backoff.js';
+import { deferred, type BootFailurePolicy, type SlotHistory, type WorkerRecord } from './worker-record.js';
+import { WorkerProcess, type BootErrorMessage } from './worker-process.js';
+
+export interface ProcessStats {
+  readonly rssBytes: number;
+  readonly cpuPercent: number;
+}
+
+export interface ArbiterOptions {
+  readonly appName: string;
+  readonly python: string;
+  readonly workerScript: string;
+  readonly socketDir: string;
+  /** The app's folder, absolute. */
+  readonly cwd: string;
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly dispatcher: Dispatcher;
+  event(e: AppEvent): void;
+  output(line: OutputLine): void;
+  /** RSS/CPU of a pid (supervisor/process-stats.ts), when available. */
+  readonly processStats?: ((pid: number) => Promise<ProcessStats | null>) | undefined;
+}
+
+const BOOT_EXIT_CODES: Record<number, ErrorCode> = { 3: 'GANTRY_ERR_WORKER_BOOT', 4: 'GANTRY_ERR_APP_IMPORT' };
+
+export class Arbiter {
+  settings: AppSettings;
+  state: AppState = 'stopped';
+  error: SerializedError | null = null;
+  /** The generation taking traffic. */
+  generation = 0;
+  private readonly workers = new Map<number, WorkerRecord>();
+  private readonly slots = new Map<number, SlotHistory>();
+  private uid = 0;
+  private loopTimer: NodeJS.Timeout | null = null;
+  private statsTimer: NodeJS.Timeout | null = null;
+  private wakeScheduled = false;
+  /** A generation reload holds manageWorkers back from the slots it is replacing. */
+  private reloading = false;
+
+  constructor(
+    settings: AppSettings,
+    private readonly opts: ArbiterOptions,
+  ) {
+    this.settings = settings;
+  }
+
+  private setState(state: AppState, error?: SerializedError): void {
+    this.state = state;
+    if (error) this.error = error;
+    else if (state === 'starting' || state === 'running') this.error = null;
+    this.opts.event({ type: 'state', time: Date.now(), state, ...(error ? { error } : {}) });
+  }
+
+  // --- public verbs --------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    this.setState('starting');
+    this.generation = 1;
+    this.opts.dispatcher.mode = 'queue';
+    const recs: WorkerRecord[] = [];
+    for (let id = 1; id <= this.settings.workers; id++) recs.push(this.spawnWorker(id, this.generation, 'fail-app', true));
+    this.startLoop();
+    try {
+      await Promise.all(recs.map((r) => r.ready));
+    } catch (err) {
+      await this.halt(err as GantryError);
+      throw err;
+    }
+    if (this.state === 'starting') this.setState('running');
+  }
+
+  /** Graceful: workers finish what they have (TERM), within gracefulTimeout; fast: a short grace only. */
+  async stop(graceful: boolean): Promise<void> {
+    if (this.state !== 'failed') this.setState('stopping');
+    this.stopLoop();
+    const grace = graceful ? this.settings.gracefulTimeout * 1000 : 500;
+    await Promise.all([...this.workers.values()].map((r) => this.retire(r, 'stop', grace)));
+    this.opts.dispatcher.refuseQueued('GANTRY_ERR_NO_WORKERS');
+    if (this.state !== 'failed') this.setState('stopped');
+  }
+
+  /** Zero-downtime reload, in generations (all at once) or rolling (one worker at a time). */
+  async reload(mode: 'generation' | 'rolling', settings?: AppSettings): Promise<void> {
+    if (this.state !== 'running') throw new GantryError('GANTRY_ERR_APP_STATE', `cannot reload while ${this.state}`);
+    const previous = this.settings;
+    const generation = this.generation + 1;
+    if (settings) this.settings = settings;
+    this.setState('reloading');
+    this.opts.event({ type: 'reload', time: Date.now(), phase: 'started', generation, mode });
+    try {
+      if (mode === 'generation') await this.reloadGeneration(generation);
+      else await this.reloadRolling(generation);
+    } catch (err) {
+      this.settings = previous;
+      const error = toSerialized(err, 'GANTRY_ERR_RELOAD_FAILED');
+      this.opts.event({ type: 'reload', time: Date.now(), phase: 'failed', generation, mode, error });
+      if ((this.state as AppState) === 'reloading') this.setState('running');
+      this.wake();
+      throw new GantryError('GANTRY_ERR_RELOAD_FAILED', `reload failed: ${error.message}`, { cause: error });
+    }
+    this.generation = generation;
+    this.opts.event({ type: 'reload', time: Date.now(), phase: 'done', generation, mode });
+    if ((this.state as AppState) === 'reloading') this.setState('running');
+    this.wake();
+  }
+
+  private async reloadGeneration(generation: number): Promise<void> {
+    this.reloading = true;
+    const fresh: WorkerRecord[] = [];
+    try {
+      for (let id = 1; id <= this.settings.workers; id++) fresh.push(this.spawnWorker(id, generation, 'reject', false));
+      await Promise.all(fresh.map((r) => r.ready));
+      await this.warmup(fresh);
+    } catch (err) {
+      this.reloading = false;
+      await Promise.all(fresh.map((r) => this.retire(r, 'reload-failed', 1000)));
+      throw err;
+    }
+    const old = [...this.workers.values()].filter((r) => !fresh.includes(r) && r.retiring === null);
+    for (const r of fresh) if (r.target) this.opts.dispatcher.addTarget(r.target);
+    this.reloading = false;
+    await Promise.all(old.map((r) => this.retire(r, 'reload', this.settings.gracefulTimeout * 1000)));
+  }
+
+  private async reloadRolling(generation: number): Promise<void> {
+    const old = [...this.workers.values()].filter((r) => r.retiring === null && r.replaceReason === null);
+    for (const r of old) {
+      if (r.retiring !== null) continue;
+      const fresh = this.spawnWorker(r.id, generation, 'reject', false);
+      try {
+        await fresh.ready;
+        await this.warmup([fresh]);
+      } catch (err) {
+        await this.retire(fresh, 'reload-failed', 1000);
+        throw err;
+      }
+      if (fresh.target) this.opts.dispatcher.addTarget(fresh.target);
+      await this.retire(r, 'reload', this.settings.gracefulTimeout * 1000);
+    }
+  }
+
+  private async warmup(recs: readonly WorkerRecord[]): Promise<void> {
+    const path = this.settings.warmupPath;
+    if (path === '') return;
+    const { warmupRequest } = await import('./warmup.js');
+    const timeoutMs = Math.max(1000, (this.settings.timeout || 30) * 1000);
+    await Promise.all(
+      recs.map(async (r) => {
+        const status = await warmupRequest(r.socketPath, path, timeoutMs);
+        if (status >= 500) throw new GantryError('GANTRY_ERR_RELOAD_FAILED', `warm-up GET ${path} answered ${status} (worker ${r.id})`);
+      }),
+    );
+  }
+
+  async scale(workers: number): Promise<void> {
+    const from = this.settings.workers;
+    this.settings = { ...this.settings, workers };
+    this.opts.event({ type: 'scale', time: Date.now(), from, to: workers });
+    this.manageWorkers();
+    const starting = [...this.workers.values()].filter((r) => r.state === 'starting' && r.id <= workers);
+    await Promise.allSettled(starting.map((r) => r.ready));
+  }
+
+  /** Replaces one worker, rolling: the new one is ready before the old one stops taking traffic. */
+  async restartWorker(id: number): Promise<void> {
+    const rec = [...this.workers.values()].find((r) => r.id === id && r.retiring === null && r.replaceReason === null);
+    if (!rec) throw new GantryError('GANTRY_ERR_APP_STATE', `no running worker ${id}`);
+    this.replace(rec, 'restart');
+    const fresh = [...this.workers.values()].find((r) => r.id === id && r !== rec && r.retiring === null);
+    if (fresh) await fresh.ready;
+  }
+
+  snapshot(): WorkerSnapshot[] {
+    const out: WorkerSnapshot[] = [];
+    for (const r of this.workers.values()) {
+      const slot = this.slot(r.id);
+      const current = r.target ? [...r.target.active.values()].map((j) => ({ requestId: j.requestId, method: j.method, path: j.path, startedAt: j.startedAt })) : [];
+      const state = r.retiring !== null ? (r.retiring === 'reload' || r.retiring === 'recycle' ? 'draining' : 'stopping') : r.state === 'idle' && current.length > 0 ? 'busy' : r.state;
+      out.push({ id: r.id, pid: r.proc.pid, generation: r.generation, state, current, requests: r.target?.requests ?? 0, rssBytes: r.rssBytes, cpuPercent: r.cpuPercent, startedAt: r.startedAt, restarts: slot.restarts, lastExit: slot.lastExit });
+    }
+    return out.sort((a, b) => a.id - b.id || a.generation - b.generation);
+  }
+
+  get restarts(): number {
+    let n = 0;
+    for (const s of this.slots.values()) n += s.restarts;
+    return n;
+  }
+
+  // --- the loop ------------------------------------------------------------------------------------
+
+  private startLoop(): void {
+    this.stopLoop();
+    const timeout = this.settings.timeout;
+    const every = timeout > 0 ? Math.min(1000, Math.max(50, (timeout * 1000) / 8)) : 1000;
+    this.loopTimer = setInterval(() => this.loop(), every);
+    this.loopTimer.unref();
+    if (this.opts.processStats) {
+      this.statsTimer = setInterval(() => void this.sampleStats(), 2000);
+      this.statsTimer.unref();
+    }
+  }
+
+  private stopLoop(): void {
+    if (this.loopTimer) clearInterval(this.loopTimer);
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.loopTimer = null;
+    this.statsTimer = null;
+  }
+
+  /** Something happened: run the loop soon (once, however many events). */
+  wake(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.loop();
+    });
+  }
+
+  private loop(): void {
+    if (this.state === 'stopped' || this.state === 'stopping' || this.state === 'failed') return;
+    this.murderWorkers();
+    this.manageWorkers();
+  }
+
+  /** Requests past the timeout: 504 to the client, the worker's stack captured, the worker replaced. */
+  private murderWorkers(): void {
+    const timeout = this.settings.timeout;
+    if (timeout <= 0) return;
+    const now = Date.now();
+    for (const { target, job } of this.opts.dispatcher.overdue(now, timeout * 1000)) {
+      const rec = this.byTarget(target);
+      const durationMs = now - job.startedAt;
+      job.timedOut();
+      if (!rec || rec.retiring === 'timeout') continue;
+      rec.retiring = 'timeout';
+      this.opts.dispatcher.removeTarget(target);
+      this.say('error', `WORKER TIMEOUT (pid:${rec.proc.pid}) request ${job.requestId} ${job.method} ${job.path} after ${(durationMs / 1000).toFixed(1)}s`, rec);
+      void (async () => {
+        const stack = await rec.proc.dumpStacks();
+        this.opts.event({ type: 'timeout', time: Date.now(), requestId: job.requestId, method: job.method, path: job.path, durationMs, workerPid: rec.proc.pid, stack });
+        for (const line of stack.split('\n')) if (line.trim() !== '') this.say('error', line, rec);
+        await rec.proc.kill();
+      })();
+    }
+  }
+
+  /** Brings every slot to one live worker, stops extra ones, and starts recycling where due. */
+  private manageWorkers(): void {
+    if (this.state !== 'running' && this.state !== 'reloading' && this.state !== 'starting') return;
+    const want = this.settings.workers;
+    const now = Date.now();
+    const covered = new Set<number>();
+    for (const r of this.workers.values()) {
+      if (r.retiring !== null) continue;
+      if (r.id > want) {
+        void this.retire(r, 'scale-down', this.settings.gracefulTimeout * 1000);
+        continue;
+      }
+      if (r.replaceReason === null) covered.add(r.id);
+      else if (!this.reloading) this.checkReplacement(r);
+      if (r.state !== 'starting' && r.replaceReason === null) this.checkRecycle(r, now);
+    }
+    if (this.reloading) return;
+    for (let id = 1; id <= want; id++) {
+      if (covered.has(id)) continue;
+      const slot = this.slot(id);
+      if (slot.respawnAt > now) continue;
+      slot.respawnAt = 0;
+      this.spawnWorker(id, this.generation, 'fail-app', true);
+    }
+  }
+
+  /** Max requests, memory, lifetime: mark for a rolling replacement. */
+  private checkRecycle(r: WorkerRecord, now: number): void {
+    const s = this.settings;
+    const reqs = r.target?.requests ?? 0;
+    let reason: string | null = null;
+    if (r.maxRequests > 0 && reqs >= r.maxRequests) reason = 'max-requests';
+    else if (s.maxWorkerRss > 0 && r.rssBytes !== null && r.rssBytes > s.maxWorkerRss * 1024 * 1024) reason = 'max-worker-rss';
+    else if (s.maxWorkerLifetime > 0 && now - r.startedAt > s.maxWorkerLifetime * 1000) reason = 'max-worker-lifetime';
+    if (reason === null) return;
+    this.opts.event({ type: 'recycle', time: now, workerId: r.id, pid: r.proc.pid, reason });
+    this.say('info', `Recycling worker (${reason})`, r);
+    this.replace(r, reason);
+  }
+
+  private replace(r: WorkerRecord, reason: string): void {
+    r.replaceReason = reason;
+    this.wake();
+  }
+
+  /** A worker marked for replacement retires once a newer worker for its slot is ready. */
+  private checkReplacement(r: WorkerRecord): void {
+    for (const other of this.workers.values()) {
+      if (other !== r && other.id === r.id && other.retiring === null && other.replaceReason === null && other.state !== 'starting') {
+        void this.retire(r, r.replaceReason === 'restart' ? 'restart' : 'recycle', this.settings.gracefulTimeout * 1000);
+        return;
+      }
+    }
+  }
+
+  // --- process events ------------------------------------------------------------------------------
+
+  private spawnWorker(id: number, generation: number, policy: BootFailurePolicy, autoAdd: boolean): WorkerRecord {
+    const uid = ++this.uid;
+    const s = this.settings;
+    const socketPath = join(this.opts.socketDir, `w${id}-${uid}.sock`);
+    const args = ['--app', s.app, '--listen', `unix:${socketPath}`, '--chdir', this.opts.cwd, '--threads', String(s.threads), '--worker-id', String(id)];
+    for (const p of s.pythonpath) args.push('--pythonpath', p);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.opts.baseEnv)) if (v !== undefined) env[k] = v;
+    Object.assign(env, s.env);
+    const ready = deferred();
+    let rec!: WorkerRecord;
+    const proc = new WorkerProcess(
+      { python: this.opts.python, script: this.opts.workerScript, args, cwd: this.opts.cwd, env },
+      {
+        ready: () => this.onReady(rec),
+        bootError: (msg) => {
+          rec.bootError = msg;
+        },
+        requestError: () => {},
+        stopping: () => {
+          if (rec.target) this.opts.dispatcher.removeTarget(rec.target);
+        },
+        output: (source, text) => this.opts.output({ time: Date.now(), app: this.opts.appName, source, level: source === 'stderr' ? 'error' : 'info', workerId: id, workerPid: proc.pid, requestId: null, text }),
+        exit: (code, signal) => this.reapWorker(rec, code, signal),
+      },
+    );
+    const jitter = s.maxRequestsJitter > 0 ? Math.floor(Math.random() * (s.maxRequestsJitter + 1)) : 0;
+    rec = {
+      uid, id, generation, threads: s.threads, socketPath, proc, startedAt: Date.now(), policy, autoAdd,
+      state: 'starting', target: null, retiring: null, replaceReason: null,
+      maxRequests: s.maxRequests > 0 ? s.maxRequests + jitter : 0,
+      bootError: null, rssBytes: null, cpuPercent: null,
+      ready: ready.promise, resolveReady: ready.resolve, rejectReady: ready.reject,
+    };
+    this.workers.set(uid, rec);
+    this.say('info', `Booting worker with pid: ${proc.pid}`, rec);
+    return rec;
+  }
+
+  private onReady(rec: WorkerRecord): void {
+    if (rec.retiring !== null) return;
+    rec.state = 'idle';
+    rec.target = new DispatchTarget(rec.socketPath, rec.threads, { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation });
+    if (rec.autoAdd) this.opts.dispatcher.addTarget(rec.target);
+    rec.resolveReady();
+    this.wake();
+  }
+
+  /** A worker process exited: record why, fail its in-flight requests, decide about a respawn. */
+  private reapWorker(rec: WorkerRecord, code: number | null, signal: string | null): void {
+    this.workers.delete(rec.uid);
+    const wasReady = rec.state !== 'starting';
+    rec.state = 'exited';
+    if (rec.target) this.opts.dispatcher.forget(rec.target);
+    const slot = this.slot(rec.id);
+    const bootCode = rec.bootError ? (rec.bootError.code as ErrorCode) : code !== null ? BOOT_EXIT_CODES[code] : undefined;
+    const reason = rec.retiring ?? (bootCode ? 'boot-error' : 'crashed');
+    const exit: ExitReason = { code, signal, reason, stderrTail: rec.proc.stderrTail(), at: Date.now() };
+    slot.lastExit = exit;
+    let respawnInMs: number | null = null;
+    if (!wasReady) {
+      const error = bootFailure(rec, code, signal, bootCode);
+      rec.rejectReady(error);
+      if (rec.retiring === null && rec.policy === 'fail-app' && (bootCode !== undefined || this.state === 'starting')) {
+        this.opts.event({ type: 'worker-exit', time: Date.now(), workerId: rec.id, pid: rec.proc.pid, exit, respawnInMs: null });
+        if (this.state !== 'starting') void this.halt(error);
+        return;
+      }
+    }
+    if (rec.retiring === null && (this.state === 'running' || this.state === 'reloading')) {
+      slot.restarts++;
+      slot.consecutiveCrashes = Date.now() - rec.startedAt > BACKOFF_RESET_AFTER_MS ? 1 : slot.consecutiveCrashes + 1;
+      respawnInMs = rec.policy === 'fail-app' || wasReady ? backoffDelay(slot.consecutiveCrashes) : null;
+      if (respawnInMs !== null) slot.respawnAt = Date.now() + respawnInMs;
+      this.say('warning', `Worker (pid:${rec.proc.pid}) exited with ${signal ?? `code ${code}`}${respawnInMs ? `; restarting in ${respawnInMs} ms` : ''}`, rec);
+      if (respawnInMs !== null && respawnInMs > 0) setTimeout(() => this.wake(), respawnInMs).unref();
+    } else if (rec.retiring !== null && rec.retiring !== 'stop' && rec.retiring !== 'reload-failed') {
+      slot.restarts++;
+    }
+    this.opts.event({ type: 'worker-exit', time: Date.now(), workerId: rec.id, pid: rec.proc.pid, exit, respawnInMs });
+    this.wake();
+  }
+
+  /** The app cannot run (boot error): stop every worker, refuse traffic, keep the traceback. */
+  private async halt(error: GantryError): Promise<void> {
+    if (this.state === 'failed') return;
+    const serialized = { ...error.toJSON() };
+    this.opts.event({ type: 'boot-error', time: Date.now(), error: serialized });
+    this.setState('failed', serialized);
+    this.stopLoop();
+    this.opts.dispatcher.mode = 'refuse';
+    this.opts.dispatcher.refuseQueued('GANTRY_ERR_NO_WORKERS');
+    await Promise.all([...this.workers.values()].map((r) => this.retire(r, 'stop', 1000)));
+  }
+
+  /** Stops one worker on purpose: out of dispatch now, TERM (finish in-flight), KILL after `graceMs`. */
+  private async retire(rec: WorkerRecord, reason: string, graceMs: number): Promise<void> {
+    if (rec.retiring === null) rec.retiring = reason;
+    if (rec.target) this.opts.dispatcher.removeTarget(rec.target);
+    await rec.proc.stop(graceMs);
+  }
+
+  private async sampleStats(): Promise<void> {
+    const stats = this.opts.processStats;
+    if (!stats) return;
+    await Promise.all(
+      [...this.workers.values()].map(async (r) => {
+        const s = await stats(r.proc.pid).catch(() => null);
+        if (s) {
+          r.rssBytes = s.rssBytes;
+          r.cpuPercent = s.cpuPercent;
+        }
+      }),
+    );
+    if (this.settings.maxWorkerRss > 0) this.wake();
+  }
+
+  private byTarget(target: DispatchTarget): WorkerRecord | undefined {
+    for (const r of this.workers.values()) if (r.target === target) return r;
+    return undefined;
+  }
+
+  private slot(id: number): SlotHistory {
+    let s = this.slots.get(id);
+    if (!s) {
+      s = { restarts: 0, consecutiveCrashes: 0, lastExit: null, respawnAt: 0 };
+      this.slots.set(id, s);
+    }
+    return s;
+  }
+
+  private say(level: OutputLine['level'], text: string, rec: WorkerRecord | null): void {
+    this.opts.output({ time: Date.now(), app: this.opts.appName, source: 'gantry', level, workerId: rec?.id ?? null, workerPid: rec?.proc.pid ?? null, requestId: null, text });
+  }
+}
+
+function bootFailure(rec: WorkerRecord, code: number | null, signal: string | null, bootCode: ErrorCode | undefined): GantryError {
+  const tail = rec.proc.stderrTail().join('\n');
+  if (rec.bootError) {
+    const m = rec.bootError;
+    const known = (m.code in BOOT_CODES ? m.code : 'GANTRY_ERR_WORKER_BOOT') as ErrorCode;
+    return new GantryError(known, m.message, { traceback: m.traceback ?? tail, exitCode: code, workerId: rec.id });
+  }
+  return new GantryError(bootCode ?? 'GANTRY_ERR_WORKER_BOOT', `worker ${rec.id} exited before it was ready (${signal ?? `code ${code}`})`, { traceback: tail, exitCode: code, signal, workerId: rec.id });
+}
+
+const BOOT_CODES = { GANTRY_ERR_APP_IMPORT: 1, GANTRY_ERR_APP_NOT_FOUND: 1, GANTRY_ERR_WORKER_BOOT: 1 } as const;
+
+function toSerialized(err: unknown, code: ErrorCode): SerializedError {
+  if (err instanceof GantryError) return err.toJSON();
+  return { code, message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,51 @@
+// Finds the Python interpreter for an app: --python, else the project's virtualenv (.venv/, venv/,
+// $VIRTUAL_ENV), else python3 on PATH. Fails with GANTRY_ERR_PYTHON_NOT_FOUND, never with a spawn ENOENT.
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { GantryError } from '../errors.js';
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+export interface PythonChoice {
+  readonly path: string;
+  /** Where it came from, for the startup log line. */
+  readonly source: 'setting' | '.venv' | 'venv' | 'VIRTUAL_ENV' | 'PATH';
+}
+
+/** `python` is the setting ('' = find one); `projectDir` is the app's chdir, absolute. */
+export function findPython(python: string, projectDir: string, env: NodeJS.ProcessEnv = process.env): PythonChoice {
+  if (python !== '') {
+    const explicit = python.includes('/') ? resolve(projectDir, python) : onPath(python, env);
+    if (explicit !== null && isExecutableFile(explicit)) return { path: explicit, source: 'setting' };
+    throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', `Python interpreter not found or not executable: ${python}`, { python });
+  }
+  for (const dir of ['.venv', 'venv'] as const) {
+    const candidate = join(projectDir, dir, 'bin', 'python');
+    if (isExecutableFile(candidate)) return { path: candidate, source: dir };
+  }
+  const venv = env.VIRTUAL_ENV;
+  if (venv && isAbsolute(venv)) {
+    const candidate = join(venv, 'bin', 'python');
+    if (isExecutableFile(candidate)) return { path: candidate, source: 'VIRTUAL_ENV' };
+  }
+  const fallback = onPath('python3', env);
+  if (fallback !== null) return { path: fallback, source: 'PATH' };
+  throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', 'No Python interpreter found: no .venv/, venv/ or $VIRTUAL_ENV in the project and no python3 on PATH; pass --python PATH', {});
+}

@@ -1,0 +1,208 @@
+// One Python worker process: spawned with execa with the fds WORKER.md lists (0 stdin-as-lifeline,
+// 1/2 app output, 3 JSON control lines, 4 faulthandler dumps). It reports what happens and does as told;
+// deciding what to do about it is the arbiter's job.
+import type { ChildProcess } from 'node:child_process';
+import { execa } from 'execa';
+import type { Readable } from 'node:stream';
+
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly pid: number;
+  readonly python?: string;
+  readonly executable?: string;
+  readonly threads?: number;
+}
+
+export interface BootErrorMessage {
+  readonly type: 'boot_error';
+  readonly code: string;
+  readonly message: string;
+  readonly traceback?: string;
+}
+
+export interface RequestErrorMessage {
+  readonly type: 'request_error';
+  readonly requestId?: string;
+  readonly message?: string;
+  readonly traceback?: string;
+}
+
+export interface WorkerProcessHooks {
+  ready(msg: ReadyMessage): void;
+  bootError(msg: BootErrorMessage): void;
+  requestError(msg: RequestErrorMessage): void;
+  /** The worker began a graceful stop (SIGTERM, max-requests): stop dispatching to it. */
+  stopping(reason: string): void;
+  output(source: 'stdout' | 'stderr', text: string): void;
+  exit(code: number | null, signal: string | null): void;
+}
+
+export interface WorkerLaunch {
+  readonly python: string;
+  readonly script: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const STDERR_TAIL = 20;
+
+/** Calls `onLine` per complete line of a text stream. */
+function eachLine(stream: Readable | null | undefined, onLine: (line: string) => void): void {
+  if (!stream) return;
+  let tail = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const text = tail + chunk;
+    const lines = text.split('\n');
+    tail = lines.pop() ?? '';
+    for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  });
+  stream.on('end', () => {
+    if (tail.length > 0) onLine(tail);
+    tail = '';
+  });
+  stream.on('error', () => {});
+}
+
+export class WorkerProcess {
+  readonly pid: number;
+  private readonly child: ChildProcess;
+  private exited = false;
+  private exitWaiters: Array<() => void> = [];
+  private readonly stderrLines: string[] = [];
+  private stackListener: ((chunk: string) => void) | null = null;
+
+  constructor(launch: WorkerLaunch, private readonly hooks: WorkerProcessHooks) {
+    const subprocess = execa(launch.python, ['-u', launch.script, ...launch.args], {
+      cwd: launch.cwd,
+      env: { ...launch.env, PYTHONUNBUFFERED: '1' },
+      extendEnv: false,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      buffer: false,
+      reject: false,
+      cleanup: true,
+      encoding: 'utf8',
+    });
+    subprocess.catch(() => {});
+    this.child = subprocess as unknown as ChildProcess;
+    this.pid = this.child.pid ?? -1;
+    const stdio = this.child.stdio as unknown as Array<Readable | null>;
+    eachLine(this.child.stdout as Readable, (line) => hooks.output('stdout', line));
+    eachLine(this.child.stderr as Readable, (line) => {
+      this.stderrLines.push(line);
+      if (this.stderrLines.length > STDERR_TAIL) this.stderrLines.shift();
+      hooks.output('stderr', line);
+    });
+    eachLine(stdio[3], (line) => this.onControl(line));
+    const dumps = stdio[4];
+    if (dumps) {
+      dumps.setEncoding('utf8');
+      dumps.on('data', (chunk: string) => this.stackListener?.(chunk));
+      dumps.on('error', () => {});
+    }
+    this.child.stdin?.on('error', () => {});
+    this.child.on('exit', (code, signal) => {
+      this.exited = true;
+      // Let the output pipes drain first so the exit reason has the last stderr lines.
+      setImmediate(() => {
+        hooks.exit(code, signal);
+        for (const w of this.exitWaiters) w();
+        this.exitWaiters = [];
+      });
+    });
+    if (this.pid === -1) {
+      this.child.on('error', () => {
+        if (!this.exited) {
+          this.exited = true;
+          hooks.exit(127, null);
+        }
+      });
+    }
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** The last lines the worker wrote on stderr. */
+  stderrTail(): string[] {
+    return [...this.stderrLines];
+  }
+
+  private onControl(line: string): void {
+    if (line.trim() === '') return;
+    let msg: { type?: string };
+    try {
+      msg = JSON.parse(line) as { type?: string };
+    } catch {
+      this.hooks.output('stderr', `[gantry] bad control line from worker: ${line.slice(0, 200)}`);
+      return;
+    }
+    if (msg.type === 'ready') this.hooks.ready(msg as ReadyMessage);
+    else if (msg.type === 'boot_error') this.hooks.bootError(msg as BootErrorMessage);
+    else if (msg.type === 'request_error') this.hooks.requestError(msg as RequestErrorMessage);
+    else if (msg.type === 'stopping') this.hooks.stopping(String((msg as { reason?: unknown }).reason ?? ''));
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.exited) return;
+    try {
+      process.kill(this.pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  waitForExit(ms: number): Promise<boolean> {
+    if (this.exited) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.exitWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Bounded stop: TERM (the worker finishes in-flight requests), then KILL after `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.exited) return;
+    this.signal('SIGTERM');
+    if (await this.waitForExit(graceMs)) return;
+    this.signal('SIGKILL');
+    await this.waitForExit(5000);
+  }
+
+  async kill(): Promise<void> {
+    this.signal('SIGKILL');
+    await this.waitForExit(5000);
+  }
+
+  /**
+   * Asks for a faulthandler dump of every thread (SIGUSR2 → fd 4) and collects it until the output has
+   * been quiet for `quietMs`, at most `capMs`.
+   */
+  dumpStacks(quietMs = 150, capMs = 2000): Promise<string> {
+    if (this.exited) return Promise.resolve('');
+    return new Promise((resolve) => {
+      let text = '';
+      let quiet: NodeJS.Timeout | null = null;
+      const finish = (): void => {
+        clearTimeout(cap);
+        if (quiet) clearTimeout(quiet);
+        this.stackListener = null;
+        resolve(text);
+      };
+      const cap = setTimeout(finish, capMs);
+      this.stackListener = (chunk) => {
+        text += chunk;
+        if (quiet) clearTimeout(quiet);
+        quiet = setTimeout(finish, quietMs);
+      };
+      // A worker that never answers still resolves through the cap; one already dumping extends the quiet wait.
+      quiet = setTimeout(finish, Math.max(quietMs * 4, 500));
+      this.signal('SIGUSR2');
+    });
+  }
+}
