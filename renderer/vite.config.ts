@@ -12,6 +12,13 @@ export default defineConfig({
     sourcemap: true,
     // One chunk is fine for a local app; keep the warning quiet for uPlot + React.
     chunkSizeWarningLimit: 1200,
+    rollupOptions: {
+      // zod ships /* @__PURE__ */ comments in places Rollup cannot use; harmless, and noisy.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION') return;
+        warn(warning);
+      },
+    },
   },
   server: {
     // `npm run dev` against a running `gantry ui`: set GANTRY_API=http://127.0.0.1:PORT to proxy the API.

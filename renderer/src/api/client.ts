@@ -28,7 +28,7 @@ export function createApiClient(connection: ApiConnection, fetchImpl: typeof fet
       const spec = ROUTES[name];
       const a = (args ?? {}) as { params?: Record<string, string | number>; query?: Record<string, unknown>; body?: unknown; signal?: AbortSignal };
       const path = buildPath(spec.path, a.params ?? {}) + buildQuery(a.query);
-      const hasBody = 'body' in spec && spec.method !== 'GET';
+      const hasBody = 'body' in spec;
       let res: Response;
       try {
         res = await fetchImpl(connection.baseUrl + path, {

@@ -5,12 +5,9 @@ import { preload, type ApiConnection } from './preload';
 
 const STORAGE_KEY = 'gantry.token';
 
-export async function resolveConnection(loc: Location = window.location, storage: Storage | null = safeSession()): Promise<ApiConnection> {
-  const fromPreload = preload()?.api;
-  if (fromPreload) {
-    const c = typeof fromPreload === 'function' ? await fromPreload() : fromPreload;
-    return { baseUrl: c.baseUrl.replace(/\/+$/, ''), token: c.token };
-  }
+export function resolveConnection(loc: Location = window.location, storage: Storage | null = safeSession()): ApiConnection {
+  const bridge = preload()?.api;
+  if (bridge?.url) return { baseUrl: bridge.url.replace(/\/+$/, ''), token: bridge.token };
   const url = new URL(loc.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {

@@ -29,7 +29,7 @@ function fakeServer() {
 }
 
 // setImmediate is not faked: it lets fetch and stream promises settle.
-const tick = () => new Promise((r) => setImmediate(r));
+const tick = () => new Promise((r) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(() => r(undefined)));
 
 describe('backoffDelay', () => {
   it('doubles from the initial delay up to the maximum', () => {

@@ -1,5 +1,6 @@
-// What the Electron preload may expose as `window.gantry` (all optional: in a browser it is absent).
-// Named functions only, never a generic channel call: see STYLE.md, "The preload is small and curated".
+// What the Electron preload exposes as `window.gantry` (main/src/preload-api.ts, GantryBridge), mirrored
+// here rather than imported so the renderer depends on nothing but the control contract. Every member is
+// treated as optional: in a browser (`gantry ui`) there is no bridge at all.
 
 export interface ApiConnection {
   /** Origin of the control API, e.g. http://127.0.0.1:43121 (no trailing slash). */
@@ -7,15 +8,22 @@ export interface ApiConnection {
   readonly token: string;
 }
 
+/** As the bridge spells it: `url`, not `baseUrl`. */
+export interface BridgeApiAddress {
+  readonly url: string;
+  readonly token: string;
+}
+
 export interface GantryPreload {
-  /** The control API to talk to; a value or a function resolving to one. */
-  readonly api?: ApiConnection | (() => ApiConnection | Promise<ApiConnection>);
+  /** The control API to talk to. */
+  readonly api?: BridgeApiAddress;
   /** Native folder picker; resolves to the chosen absolute path, or null when cancelled. */
   readonly chooseFolder?: () => Promise<string | null>;
   /** Desktop notification (crashes, timeouts). */
-  readonly notify?: (title: string, body: string) => void;
-  /** Opens a URL in the user's browser instead of inside the window. */
-  readonly openExternal?: (url: string) => void;
+  readonly notify?: (title: string, body: string) => Promise<void> | void;
+  /** Opens an http(s) URL in the system browser instead of inside the window. */
+  readonly openExternal?: (url: string) => Promise<void> | void;
+  readonly platform?: string;
 }
 
 declare global {

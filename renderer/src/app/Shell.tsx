@@ -1,0 +1,48 @@
+// The frame around every screen: top bar with navigation and the live-connection indicator, the notice
+// banner, then the routed screen.
+import { useStore } from '../state/external-store';
+import { NoticeBanner } from '../components/NoticeBanner';
+import { AppsOverview } from '../screens/overview/AppsOverview';
+import { AddAppScreen } from '../screens/add/AddAppScreen';
+import { AppDetail } from '../screens/detail/AppDetail';
+import { useLive } from './live-context';
+import { href, useRoute } from './router';
+import { ConnectionIndicator } from '../components/ConnectionIndicator';
+
+export function Shell() {
+  const route = useRoute();
+  const live = useLive();
+  const { stream } = useStore(live.apps);
+  const current = route;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <a className="brand" href={href({ name: 'overview' })} aria-label="Gantry, all apps">
+          <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M3 20V8l9-5 9 5v12" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" />
+            <path d="M7 20v-7h10v7M7 16h10" fill="none" stroke="currentColor" strokeWidth="2" />
+          </svg>
+          <span>Gantry</span>
+        </a>
+        <nav className="topnav" aria-label="Main">
+          <a href={href({ name: 'overview' })} aria-current={current.name === 'overview' || current.name === 'app' ? 'page' : undefined}>
+            Apps
+          </a>
+          <a href={href({ name: 'add' })} aria-current={current.name === 'add' ? 'page' : undefined}>
+            Add app
+          </a>
+        </nav>
+        <div className="spacer" />
+        <ConnectionIndicator state={stream} />
+      </header>
+      <NoticeBanner />
+      <main id="main" className="main" tabIndex={-1}>
+        {current.name === 'overview' && <AppsOverview />}
+        {current.name === 'add' && <AddAppScreen />}
+        {current.name === 'app' && <AppDetail key={current.id} route={current} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,317 @@
+// Add an app: choose a folder (native picker in Electron, server-side browsing in a browser), see what
+// was detected and why, pick the entry point, a port that is free, workers, threads and env; save, and
+// optionally start at once.
+import { useEffect, useRef, useState } from 'react';
+import { useApi } from '../../app/api-context';
+import { useLive } from '../../app/live-context';
+import { navigate } from '../../app/router';
+import { errorMessage } from '../../api/api-error';
+import type { DetectionResult } from '../../api/contract';
+import { preload } from '../../api/preload';
+import { EnvEditor, envFromRows, envRowsFrom, type EnvRow } from '../../components/EnvEditor';
+import { FolderBrowser } from '../../components/FolderBrowser';
+import { PortField, validPort } from '../../components/PortField';
+import { fieldOfError, validateSetting } from '../../state/setting-validation';
+import { DetectionResults } from './DetectionResults';
+import './add-app.css';
+
+const HOST = '127.0.0.1';
+
+function baseName(folder: string): string {
+  return folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? folder;
+}
+
+export function AddAppScreen() {
+  const client = useApi();
+  const { apps } = useLive();
+  const chooseNative = preload()?.chooseFolder;
+
+  const [folder, setFolder] = useState('');
+  const [browsing, setBrowsing] = useState(false);
+  const [detecting, setDetecting] = useState(false);
+  const [detection, setDetection] = useState<DetectionResult | null>(null);
+  const [detectError, setDetectError] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [nameTouched, setNameTouched] = useState(false);
+  const [entry, setEntry] = useState('');
+  const [port, setPort] = useState('8000');
+  const [portTouched, setPortTouched] = useState(false);
+  const [workers, setWorkers] = useState('2');
+  const [threads, setThreads] = useState('1');
+  const [env, setEnv] = useState<EnvRow[]>([]);
+  const [saving, setSaving] = useState<null | 'add' | 'start'>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const detectSeq = useRef(0);
+
+  // Suggest a free port up front so the common case needs no typing.
+  useEffect(() => {
+    let cancelled = false;
+    client.call('checkPort', { body: { bind: `${HOST}:8000` } }).then(
+      (r) => !cancelled && !portTouched && (!r.free || r.claimedBy) && r.suggestion !== null && setPort(String(r.suggestion)),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const detect = async (path: string) => {
+    const p = path.trim();
+    if (!p) return;
+    const seq = ++detectSeq.current;
+    setDetecting(true);
+    setDetectError(null);
+    setDetection(null);
+    try {
+      const d = await client.call('detect', { body: { folder: p, verify: true } });
+      if (seq !== detectSeq.current) return;
+      setDetection(d);
+      const best = d.candidates[0]?.app ?? (typeof d.suggested.app === 'string' ? d.suggested.app : '');
+      setEntry(best);
+      if (!nameTouched) setName(baseName(d.folder));
+      const suggestedEnv = d.suggested.env ?? {};
+      if (Object.keys(suggestedEnv).length > 0) setEnv((rows) => (rows.length ? rows : envRowsFrom(suggestedEnv, [])));
+    } catch (e) {
+      if (seq === detectSeq.current) setDetectError(errorMessage(e));
+    } finally {
+      if (seq === detectSeq.current) setDetecting(false);
+    }
+  };
+
+  const chooseFolder = async () => {
+    if (chooseNative) {
+      const p = await chooseNative();
+      if (p) {
+        setFolder(p);
+        void detect(p);
+      }
+    } else {
+      setBrowsing(true);
+    }
+  };
+
+  const localErrors = (): Record<string, string> => {
+    const errs: Record<string, string> = {};
+    if (!folder.trim()) errs.folder = 'Choose the project folder.';
+    if (!name.trim()) errs.name = 'Give the app a name.';
+    const appErr = validateSetting('app', entry);
+    if (!entry) errs.app = 'Pick or type an entry point.';
+    else if (appErr) errs.app = appErr;
+    if (!validPort(port)) errs.bind = 'Ports are 1–65535.';
+    for (const [k, v] of [
+      ['workers', workers],
+      ['threads', threads],
+    ] as const) {
+      const m = validateSetting(k, Number(v));
+      if (!/^\d+$/.test(v)) errs[k] = 'must be a whole number';
+      else if (m) errs[k] = m;
+    }
+    return errs;
+  };
+
+  const submit = async (andStart: boolean) => {
+    const errs = localErrors();
+    setFieldErrors(errs);
+    setFormError(null);
+    if (Object.keys(errs).length > 0) return;
+    setSaving(andStart ? 'start' : 'add');
+    const { env: envMap, secretEnvKeys } = envFromRows(env);
+    try {
+      const r = await client.call('addApp', {
+        body: {
+          folder: folder.trim(),
+          name: name.trim(),
+          settings: {
+            app: entry,
+            bind: [`${HOST}:${port}`],
+            workers: Number(workers),
+            threads: Number(threads),
+            ...(Object.keys(envMap).length ? { env: envMap } : {}),
+            ...(detection?.interpreter && detection.interpreter.source !== 'system' ? { python: detection.interpreter.path } : {}),
+          },
+          ...(secretEnvKeys.length ? { secretEnvKeys } : {}),
+          detect: false,
+        },
+      });
+      const id = r.app.definition.id;
+      if (andStart) {
+        try {
+          apps.patchStatus(await client.call('start', { params: { id }, body: {} }));
+        } catch (e) {
+          // Saved but not started: land on the app, where the error and its output are shown.
+          setFormError(`Saved, but it did not start: ${errorMessage(e)}`);
+        }
+      }
+      await apps.refresh();
+      navigate({ name: 'app', id, tab: 'requests' });
+    } catch (e) {
+      const f = fieldOfError(e);
+      if (f) setFieldErrors({ [f === 'bind' ? 'bind' : f]: errorMessage(e) });
+      else setFormError(errorMessage(e));
+    } finally {
+      setSaving(null);
+    }
+  };
+
+  return (
+    <div className="page add-app" data-screen="add">
+      <div className="page-head">
+        <h1>Add an app</h1>
+      </div>
+      <form
+        className="stack add-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit(true);
+        }}
+        noValidate
+      >
+        <section className="card panel stack" aria-labelledby="sec-folder">
+          <h2 id="sec-folder">1. Project folder</h2>
+          <div className="field">
+            <label className="field-label" htmlFor="folder">
+              Folder
+            </label>
+            <div className="row">
+              <input
+                id="folder"
+                className="input input-mono grow"
+                value={folder}
+                placeholder="/home/you/projects/mysite"
+                onChange={(e) => setFolder(e.target.value)}
+                onBlur={() => folder.trim() && folder.trim() !== detection?.folder && void detect(folder)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    void detect(folder);
+                  }
+                }}
+                aria-invalid={!!fieldErrors.folder}
+                aria-describedby="folder-hint"
+              />
+              <button type="button" className="btn" onClick={() => void chooseFolder()}>
+                {chooseNative ? 'Choose folder…' : 'Browse…'}
+              </button>
+              <button type="button" className="btn" onClick={() => void detect(folder)} disabled={!folder.trim() || detecting}>
+                {detecting && <span className="spinner" aria-hidden="true" />}Detect
+              </button>
+            </div>
+            <p id="folder-hint" className="field-hint">
+              The folder with your <code>manage.py</code>, <code>app.py</code>, <code>wsgi.py</code> or <code>pyproject.toml</code>.
+            </p>
+            {fieldErrors.folder && <p className="field-error">{fieldErrors.folder}</p>}
+          </div>
+          {browsing && (
+            <FolderBrowser
+              start={folder}
+              onClose={() => setBrowsing(false)}
+              onChoose={(p) => {
+                setBrowsing(false);
+                setFolder(p);
+                void detect(p);
+              }}
+            />
+          )}
+          <div role="status" aria-live="polite">
+            {detecting && (
+              <p className="row muted">
+                <span className="spinner" aria-hidden="true" /> Looking for the interpreter and entry point, then importing it…
+              </p>
+            )}
+          </div>
+          {detectError && (
+            <p className="field-error" role="alert">
+              {detectError}
+            </p>
+          )}
+          {detection && <DetectionResults detection={detection} entry={entry} onEntry={setEntry} entryError={fieldErrors.app} />}
+          {!detection && !detecting && fieldErrors.app && <p className="field-error">{fieldErrors.app}</p>}
+        </section>
+
+        <section className="card panel stack" aria-labelledby="sec-run">
+          <h2 id="sec-run">2. How it runs</h2>
+          <div className="form-grid">
+            <div className="field">
+              <label className="field-label" htmlFor="name">
+                Name
+              </label>
+              <input
+                id="name"
+                className="input"
+                value={name}
+                onChange={(e) => {
+                  setName(e.target.value);
+                  setNameTouched(true);
+                }}
+                aria-invalid={!!fieldErrors.name}
+              />
+              {fieldErrors.name && <p className="field-error">{fieldErrors.name}</p>}
+            </div>
+            <PortField
+              id="port"
+              host={HOST}
+              port={port}
+              onChange={(p) => {
+                setPort(p);
+                setPortTouched(true);
+              }}
+              error={fieldErrors.bind}
+            />
+            <NumberField id="workers" label="Workers" hint="Processes; each handles `threads` requests at once." value={workers} onChange={setWorkers} error={fieldErrors.workers} />
+            <NumberField id="threads" label="Threads" hint="Requests one worker handles at once." value={threads} onChange={setThreads} error={fieldErrors.threads} />
+          </div>
+          <div className="field">
+            <span className="field-label" id="env-label">
+              Environment variables
+            </span>
+            <EnvEditor idPrefix="env" rows={env} onChange={setEnv} error={fieldErrors.env} />
+          </div>
+        </section>
+
+        {formError && (
+          <div className="alert tone-err" role="alert">
+            <div className="alert-body">{formError}</div>
+          </div>
+        )}
+        <div className="row">
+          <span className="spacer" />
+          <a className="btn btn-ghost" href="#/">
+            Cancel
+          </a>
+          <button type="button" className="btn" disabled={saving !== null} onClick={() => void submit(false)}>
+            {saving === 'add' && <span className="spinner" aria-hidden="true" />}Add app
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={saving !== null}>
+            {saving === 'start' && <span className="spinner" aria-hidden="true" />}Add and start
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+function NumberField(props: { id: string; label: string; hint: string; value: string; onChange: (v: string) => void; error?: string | undefined }) {
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        className="input input-num"
+        type="number"
+        min={1}
+        inputMode="numeric"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={!!props.error}
+        aria-describedby={`${props.id}-hint`}
+      />
+      <p id={`${props.id}-hint`} className="field-hint">
+        {props.hint}
+      </p>
+      {props.error && <p className="field-error">{props.error}</p>}
+    </div>
+  );
+}

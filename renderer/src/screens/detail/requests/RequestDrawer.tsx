@@ -1,0 +1,146 @@
+// One request in full: summary, timing, request and response headers, and every output line it produced
+// (stderr, tracebacks, timeout stacks), fetched by request id so the traceback sits beside its request.
+import { useEffect, useState } from 'react';
+import { useApi } from '../../../app/api-context';
+import { errorMessage } from '../../../api/api-error';
+import type { AccessRecord, RequestDetail } from '../../../api/contract';
+import { Drawer } from '../../../components/Drawer';
+import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
+import { statusClass } from '../../../state/request-filters';
+import { OutputLines } from '../output/OutputLines';
+
+export interface RequestDrawerProps {
+  readonly appId: string;
+  readonly requestId: string;
+  /** The row as the table has it, shown at once while the full detail loads. */
+  readonly row: AccessRecord | null;
+  readonly onClose: () => void;
+}
+
+export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerProps) {
+  const client = useApi();
+  const [detail, setDetail] = useState<RequestDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setDetail(null);
+    setError(null);
+    const load = () =>
+      client.call('request', { params: { id: appId, requestId }, signal: ctrl.signal }).then(setDetail, (e: unknown) => {
+        if (!ctrl.signal.aborted) setError(errorMessage(e));
+      });
+    void load();
+    // Output of a slow request may still be arriving: read once more shortly after.
+    const again = setTimeout(() => void load(), 1500);
+    return () => {
+      ctrl.abort();
+      clearTimeout(again);
+    };
+  }, [client, appId, requestId]);
+
+  const e = detail?.entry ?? row;
+  const output = detail?.output ?? [];
+  return (
+    <Drawer
+      label={`Request ${requestId}`}
+      onClose={onClose}
+      testId="request-drawer"
+      title={
+        e ? (
+          <h2 className="drawer-req-title">
+            <span className={`s${statusClass(e.status)}`}>{e.status}</span> {e.method} <span className="mono">{e.path}</span>
+          </h2>
+        ) : (
+          <h2>Request {requestId}</h2>
+        )
+      }
+    >
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {detail && !detail.entry && !row && <p className="muted">This request is no longer in Gantry&apos;s memory (only the most recent ones are kept).</p>}
+      {e && (
+        <section>
+          <h3>Summary</h3>
+          <dl className="kv">
+            <dt>Request ID</dt>
+            <dd data-testid="drawer-request-id">{e.requestId}</dd>
+            <dt>URL</dt>
+            <dd>
+              {e.path}
+              {e.query ? `?${e.query}` : ''}
+            </dd>
+            <dt>Protocol</dt>
+            <dd>{e.protocol}</dd>
+            <dt>Client</dt>
+            <dd>{e.remoteAddr}</dd>
+            <dt>User agent</dt>
+            <dd>{e.userAgent || '–'}</dd>
+            {e.referer && (
+              <>
+                <dt>Referer</dt>
+                <dd>{e.referer}</dd>
+              </>
+            )}
+            <dt>Worker pid</dt>
+            <dd>{e.workerPid ?? '–'}</dd>
+            <dt>Response size</dt>
+            <dd>{fmtBytes(e.bytes)}</dd>
+          </dl>
+        </section>
+      )}
+      {e && (
+        <section>
+          <h3>Timing</h3>
+          <dl className="kv">
+            <dt>Received</dt>
+            <dd>
+              {new Date(e.time).toLocaleDateString()} {fmtClock(e.time)}
+            </dd>
+            <dt>Finished</dt>
+            <dd>{fmtClock(e.time + e.durationMs)}</dd>
+            <dt>Duration</dt>
+            <dd>{fmtDuration(e.durationMs)}</dd>
+          </dl>
+          <div className="timing-bar" aria-hidden="true">
+            <span style={{ width: `${Math.min(100, Math.max(2, (Math.log10(1 + e.durationMs) / 4) * 100))}%` }} />
+          </div>
+        </section>
+      )}
+      <section data-testid="request-output">
+        <h3>Output from this request {output.length > 0 && <span className="faint">({output.length} lines)</span>}</h3>
+        {detail === null && !error ? <p className="muted">Loading…</p> : output.length === 0 ? <p className="muted">The app wrote nothing to stderr or stdout while handling it.</p> : <OutputLines lines={output} />}
+      </section>
+      {e && (
+        <>
+          <Headers title="Request headers" headers={e.requestHeaders} />
+          <Headers title="Response headers" headers={e.responseHeaders} />
+        </>
+      )}
+    </Drawer>
+  );
+}
+
+function Headers({ title, headers }: { readonly title: string; readonly headers: Readonly<Record<string, string>> | undefined }) {
+  const entries = Object.entries(headers ?? {});
+  return (
+    <section>
+      <h3>{title}</h3>
+      {entries.length === 0 ? (
+        <p className="muted">Not recorded.</p>
+      ) : (
+        <dl className="kv">
+          {entries.map(([k, v]) => (
+            <div key={k} className="kv-pair">
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}

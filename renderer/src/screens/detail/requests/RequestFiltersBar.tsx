@@ -1,0 +1,69 @@
+// The Requests toolbar: pause/resume, status-class toggles, method, path, minimum duration and search.
+import { METHODS, STATUS_CLASSES, isFiltering, type RequestFilters, type StatusClass } from '../../../state/request-filters';
+
+export interface RequestFiltersBarProps {
+  readonly filters: RequestFilters;
+  readonly onChange: (f: RequestFilters) => void;
+  readonly paused: boolean;
+  readonly pending: number;
+  readonly onPause: (paused: boolean) => void;
+  readonly shown: number;
+  readonly total: number;
+}
+
+export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPause, shown, total }: RequestFiltersBarProps) {
+  const toggleClass = (c: StatusClass) =>
+    onChange({ ...f, statusClasses: f.statusClasses.includes(c) ? f.statusClasses.filter((x) => x !== c) : [...f.statusClasses, c] });
+  return (
+    <div className="tab-toolbar req-toolbar" role="toolbar" aria-label="Request filters">
+      <button type="button" className="btn" aria-pressed={paused} onClick={() => onPause(!paused)} data-testid="pause">
+        {paused ? `▶ Resume${pending ? ` (${pending} new)` : ''}` : '❚❚ Pause'}
+      </button>
+      <div className="btn-group status-toggles" role="group" aria-label="Status class">
+        {STATUS_CLASSES.map((c) => (
+          <button key={c} type="button" className="btn btn-sm status-toggle" aria-pressed={f.statusClasses.includes(c)} onClick={() => toggleClass(c)}>
+            <span className={`s${c}`}>{c}</span>
+          </button>
+        ))}
+      </div>
+      <label className="visually-hidden" htmlFor="f-method">
+        Method
+      </label>
+      <select id="f-method" className="select select-sm" value={f.methods[0] ?? ''} onChange={(e) => onChange({ ...f, methods: e.target.value ? [e.target.value] : [] })}>
+        <option value="">All methods</option>
+        {METHODS.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <input className="input input-sm input-mono f-path" aria-label="Path contains" placeholder="/path contains…" value={f.path} onChange={(e) => onChange({ ...f, path: e.target.value })} />
+      <span className="row f-min">
+        <label htmlFor="f-min" className="faint">
+          ≥
+        </label>
+        <input
+          id="f-min"
+          className="input input-sm f-min-input"
+          type="number"
+          min={0}
+          aria-label="Minimum duration in milliseconds"
+          placeholder="0"
+          value={f.minDurationMs || ''}
+          onChange={(e) => onChange({ ...f, minDurationMs: Math.max(0, Number(e.target.value) || 0) })}
+        />
+        <span className="faint">ms</span>
+      </span>
+      <input className="input input-sm f-search" type="search" aria-label="Search requests" placeholder="Search id, status, agent…" value={f.search} onChange={(e) => onChange({ ...f, search: e.target.value })} />
+      {isFiltering(f) && (
+        <button type="button" className="btn btn-sm btn-ghost" onClick={() => onChange({ statusClasses: [], methods: [], path: '', minDurationMs: 0, search: '' })}>
+          Clear
+        </button>
+      )}
+      <span className="spacer" />
+      <span className="faint req-count" aria-live="polite" data-testid="request-count">
+        {isFiltering(f) ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : `${total.toLocaleString()} requests`}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+// The Requests tab: filters (remembered per app) over the live access log, and the details drawer of the
+// request named in the URL (#/apps/:id/requests/:requestId), so a notice can link straight to it.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AccessRecord, AppSummary } from '../../../api/contract';
+import { navigate } from '../../../app/router';
+import { useFilteredRows } from '../../../hooks/use-filtered-rows';
+import { useStore } from '../../../state/external-store';
+import { compileFilters, isFiltering, loadFilters, saveFilters, type RequestFilters } from '../../../state/request-filters';
+import { useAppLiveData } from '../AppDetail';
+import { RequestDrawer } from './RequestDrawer';
+import { RequestFiltersBar } from './RequestFiltersBar';
+import { RequestTable } from './RequestTable';
+import './requests.css';
+
+export function RequestsTab({ app, requestId }: { readonly app: AppSummary; readonly requestId: string | null }) {
+  const appId = app.definition.id;
+  const data = useAppLiveData();
+  const meta = useStore(data.meta);
+  const [filters, setFilters] = useState<RequestFilters>(() => loadFilters(appId));
+  useEffect(() => saveFilters(appId, filters), [appId, filters]);
+  const predicate = useMemo(() => compileFilters(filters), [filters]);
+  const { view, snapshot } = useFilteredRows(data.access, predicate);
+
+  const open = useCallback((r: AccessRecord) => navigate({ name: 'app', id: appId, tab: 'requests', requestId: r.requestId }), [appId]);
+  const close = useCallback(() => navigate({ name: 'app', id: appId, tab: 'requests' }), [appId]);
+  const selectedRow = useMemo(() => (requestId ? (snapshot.rows.findLast((r) => r.requestId === requestId) ?? null) : null), [snapshot.rows, requestId]);
+
+  const running = app.status.state === 'running' || app.status.state === 'reloading';
+  const emptyText = !meta.loaded
+    ? 'Loading…'
+    : isFiltering(filters) && snapshot.rows.length > 0
+      ? 'No request matches these filters.'
+      : running
+        ? `Waiting for requests. Open ${app.status.urls[0] ?? 'the app'} to send one.`
+        : 'No requests yet. Start the app, then open its URL.';
+
+  return (
+    <div className="requests-tab" data-loaded={meta.loaded ? 'true' : 'false'}>
+      <RequestFiltersBar
+        filters={filters}
+        onChange={setFilters}
+        paused={snapshot.paused}
+        pending={snapshot.pending}
+        onPause={(p) => data.access.setPaused(p)}
+        shown={view.rows.length}
+        total={snapshot.rows.length}
+      />
+      {(meta.error || meta.missed > 0 || snapshot.skipped > 0 || meta.stream === 'reconnecting') && (
+        <p className="req-note muted" role="status">
+          {meta.stream === 'reconnecting' && 'Live updates interrupted; reconnecting… '}
+          {meta.error && `Could not load history: ${meta.error}. `}
+          {meta.missed > 0 && `${meta.missed.toLocaleString()} live events were missed (the UI fell behind or reconnected late). `}
+          {snapshot.skipped > 0 && `${snapshot.skipped.toLocaleString()} requests arrived while paused beyond the ${data.access.cap.toLocaleString()} kept.`}
+        </p>
+      )}
+      <RequestTable view={view} selectedId={requestId} onOpen={open} emptyText={emptyText} />
+      {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} onClose={close} />}
+    </div>
+  );
+}

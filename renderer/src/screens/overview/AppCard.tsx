@@ -1,0 +1,116 @@
+// One app on the overview: what state it is in, where it answers, how busy it is, and the buttons to
+// drive it. Buttons are disabled rather than hidden when they do not apply, so nothing jumps around.
+import type { AppSummary, MetricsSnapshot } from '../../api/contract';
+import { href } from '../../app/router';
+import { ExternalLink } from '../../components/ExternalLink';
+import { Sparkline } from '../../components/Sparkline';
+import { StatusBadge } from '../../components/StatusBadge';
+import { fmtPercent, fmtRate } from '../../format';
+import { recentErrorRate, type LaunchView } from '../../state/apps-store';
+import { allowedActions } from '../../state/status-badge';
+import { LaunchPanel } from './LaunchPanel';
+import { ProfileSwitch } from './ProfileSwitch';
+import { useAppActions } from './use-app-actions';
+
+export interface AppCardProps {
+  readonly app: AppSummary;
+  readonly history: readonly MetricsSnapshot[];
+  readonly launch: LaunchView | undefined;
+}
+
+export function AppCard({ app, history, launch }: AppCardProps) {
+  const { definition: def, status, metrics } = app;
+  const actions = useAppActions(def.id);
+  const allowed = allowedActions(status.state);
+  const running = status.state !== 'stopped' && status.state !== 'failed';
+  const live = running && metrics;
+  const errRate = recentErrorRate(history);
+  const profile = status.profile ?? def.activeProfile;
+  const busy = actions.busy !== null;
+  const launching = launch?.state === 'running';
+
+  return (
+    <article className="app-card card" aria-labelledby={`app-${def.id}-name`} data-app={def.id} data-state={status.state} data-healthy={status.healthy ? 'true' : 'false'}>
+      <header className="app-card-head">
+        <h2 id={`app-${def.id}-name`} className="app-card-name">
+          <a href={href({ name: 'app', id: def.id, tab: 'requests' })}>{def.name}</a>
+        </h2>
+        <StatusBadge state={status.state} healthy={status.healthy} />
+        <span className="spacer" />
+        <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} onChange={(p) => void actions.switchProfile(p, running)} />
+      </header>
+
+      <div className="app-card-urls">
+        {status.urls.length > 0 && running ? (
+          status.urls.map((u) => <ExternalLink key={u} href={u} className="mono" />)
+        ) : (
+          <span className="faint mono" title="Folder">
+            {def.folder}
+          </span>
+        )}
+      </div>
+
+      <dl className="app-card-stats">
+        <div>
+          <dt>Workers</dt>
+          <dd data-testid="workers">{live ? `${metrics.workersBusy} busy / ${metrics.workersTotal}` : '–'}</dd>
+        </div>
+        <div>
+          <dt>Req/s</dt>
+          <dd data-testid="rate">{live ? fmtRate(metrics.rate) : '–'}</dd>
+        </div>
+        <div>
+          <dt title="Share of 5xx responses over the last minute">Errors</dt>
+          <dd className={errRate && errRate > 0 ? 'tone-err-text' : undefined}>{live ? fmtPercent(errRate) : '–'}</dd>
+        </div>
+        <div className="app-card-spark">
+          <dt className="visually-hidden">Requests per second, last minute</dt>
+          <dd>
+            <Sparkline values={history.map((m) => m.rate)} label={`Requests per second for ${def.name}, last minute`} />
+          </dd>
+        </div>
+      </dl>
+
+      {status.state === 'failed' && status.error && (
+        <p className="app-card-error tone-err-text" role="alert">
+          {status.error.message}{' '}
+          <a href={href({ name: 'app', id: def.id, tab: 'output', query: { level: 'error' } })}>Show output</a>
+        </p>
+      )}
+
+      <footer className="app-card-actions">
+        <div className="btn-group">
+          <button type="button" className="btn btn-primary" disabled={!allowed.start || busy} onClick={() => void actions.run('start', profile)}>
+            {actions.busy === 'start' && <span className="spinner" aria-hidden="true" />}Start
+          </button>
+          <button type="button" className="btn" disabled={!allowed.stop || busy} onClick={() => void actions.run('stop')}>
+            {actions.busy === 'stop' && <span className="spinner" aria-hidden="true" />}Stop
+          </button>
+          <button type="button" className="btn" disabled={!allowed.restart || busy} onClick={() => void actions.run('restart', profile)}>
+            {actions.busy === 'restart' && <span className="spinner" aria-hidden="true" />}Restart
+          </button>
+          {allowed.open && status.urls[0] ? (
+            <ExternalLink href={status.urls[0]} className="btn">
+              Open
+            </ExternalLink>
+          ) : (
+            <button type="button" className="btn" disabled>
+              Open
+            </button>
+          )}
+        </div>
+        <span className="spacer" />
+        <button type="button" className="btn" disabled={busy || launching} onClick={() => void actions.launch('staging')} title="Preflight checks, then start with the staging profile">
+          {launching && <span className="spinner" aria-hidden="true" />}Launch staging
+        </button>
+      </footer>
+
+      {actions.error && (
+        <p className="field-error app-card-error" role="alert">
+          {actions.error}
+        </p>
+      )}
+      {launch && <LaunchPanel appId={def.id} launch={launch} />}
+    </article>
+  );
+}

@@ -1,0 +1,60 @@
+// Every app at a glance, or the teaching empty state when there are none.
+import { useState } from 'react';
+import { useApi } from '../../app/api-context';
+import { useLive } from '../../app/live-context';
+import { navigate } from '../../app/router';
+import { errorMessage } from '../../api/api-error';
+import { EmptyState } from '../../components/EmptyState';
+import { useStore } from '../../state/external-store';
+import { AppCard } from './AppCard';
+import './overview.css';
+
+export function AppsOverview() {
+  const client = useApi();
+  const { apps } = useLive();
+  const state = useStore(apps);
+  const [demoBusy, setDemoBusy] = useState(false);
+  const [demoError, setDemoError] = useState<string | null>(null);
+
+  const addDemo = async () => {
+    setDemoBusy(true);
+    setDemoError(null);
+    try {
+      const r = await client.call('addDemo');
+      await apps.refresh();
+      navigate({ name: 'app', id: r.app.definition.id, tab: 'requests' });
+    } catch (e) {
+      setDemoError(errorMessage(e));
+    } finally {
+      setDemoBusy(false);
+    }
+  };
+
+  return (
+    <div className="page" data-screen="overview" aria-busy={!state.loaded}>
+      <div className="page-head">
+        <h1>Apps</h1>
+        <span className="spacer" />
+        {state.apps.length > 0 && (
+          <a className="btn btn-primary" href="#/add">
+            Add app
+          </a>
+        )}
+      </div>
+      {state.error && (
+        <div className="alert tone-err" role="alert">
+          <div className="alert-body">Could not load apps: {state.error}</div>
+          <button type="button" className="btn btn-sm" onClick={() => void apps.refresh()}>
+            Retry
+          </button>
+        </div>
+      )}
+      {state.loaded && !state.error && state.apps.length === 0 && <EmptyState onAddDemo={() => void addDemo()} busy={demoBusy} error={demoError} />}
+      <div className="app-grid">
+        {state.apps.map((a) => (
+          <AppCard key={a.definition.id} app={a} history={state.history[a.definition.id] ?? []} launch={state.launches[a.definition.id]} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+// Live progress of a one-click staging launch: each preflight step as it runs, then the URL or the failed
+// step's output. Follows the event stream, and polls the launch as a fallback so a missed event never
+// leaves it spinning.
+import { useEffect } from 'react';
+import { useApi } from '../../app/api-context';
+import { useLive } from '../../app/live-context';
+import type { LaunchStepName } from '../../api/contract';
+import type { LaunchView } from '../../state/apps-store';
+import { ExternalLink } from '../../components/ExternalLink';
+import { fmtDuration } from '../../format';
+
+const STEP_LABELS: Record<LaunchStepName, string> = {
+  interpreter: 'Interpreter runs',
+  import: 'App imports',
+  ports: 'Ports are free',
+  'django-check': 'manage.py check --deploy',
+  collectstatic: 'collectstatic',
+  start: 'Start workers',
+  health: 'Health check',
+};
+
+export function LaunchPanel({ appId, launch }: { readonly appId: string; readonly launch: LaunchView }) {
+  const client = useApi();
+  const { apps } = useLive();
+
+  useEffect(() => {
+    if (!launch.launchId) return;
+    const id = launch.launchId;
+    let stopped = false;
+    const poll = async () => {
+      try {
+        const r = await client.call('getLaunch', { params: { launchId: id } });
+        if (!stopped) apps.applyLaunchResult(r);
+      } catch {
+        // The stream may still deliver; try again next tick.
+      }
+    };
+    if (launch.state !== 'running') {
+      void poll(); // one last read for the complete step outputs
+      return;
+    }
+    const t = setInterval(poll, 1000);
+    return () => {
+      stopped = true;
+      clearInterval(t);
+    };
+  }, [client, apps, launch.launchId, launch.state]);
+
+  return (
+    <section className="launch" aria-label={`Launch ${launch.profile}`} data-state={launch.state} data-testid="launch-panel">
+      <div className="row">
+        <strong>Launch {launch.profile}</strong>
+        <span className="spacer" />
+        {launch.state !== 'running' && (
+          <button type="button" className="btn btn-sm btn-ghost" onClick={() => apps.dismissLaunch(appId)} aria-label="Close launch progress">
+            ✕
+          </button>
+        )}
+      </div>
+      <ol className="launch-steps">
+        {launch.steps.map((s, i) => (
+          <li key={`${s.step}-${i}`} className="launch-step" data-step={s.step} data-status={s.status}>
+            <StepIcon status={s.status} />
+            <span>{STEP_LABELS[s.step] ?? s.step}</span>
+            {s.endedAt !== null && s.startedAt > 0 && <span className="faint">{fmtDuration(s.endedAt - s.startedAt)}</span>}
+            {s.status === 'failed' && s.output && <pre className="codeblock launch-output">{s.output}</pre>}
+          </li>
+        ))}
+        {launch.state === 'running' && launch.steps.length === 0 && (
+          <li className="launch-step" data-status="running">
+            <StepIcon status="running" /> Preparing…
+          </li>
+        )}
+      </ol>
+      <div role="status" aria-live="polite">
+        {launch.state === 'ok' && launch.url && (
+          <p className="launch-result tone-ok-text">
+            Staging is up at <ExternalLink href={launch.url} />
+          </p>
+        )}
+        {launch.state === 'failed' && (
+          <div className="launch-result">
+            <p className="field-error">
+              {launch.failedStep ? `Stopped at “${STEP_LABELS[launch.failedStep as LaunchStepName] ?? launch.failedStep}”.` : 'The launch failed.'}
+            </p>
+            {launch.error && !launch.steps.some((s) => s.status === 'failed' && s.output) && <pre className="codeblock launch-output">{launch.error}</pre>}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function StepIcon({ status }: { readonly status: string }) {
+  if (status === 'running') return <span className="spinner step-icon tone-info-text" aria-label="running" />;
+  const glyph = status === 'ok' ? '✓' : status === 'failed' ? '✕' : '–';
+  const cls = status === 'ok' ? 'tone-ok-text' : status === 'failed' ? 'tone-err-text' : 'faint';
+  return (
+    <span className={`step-icon ${cls}`} aria-label={status}>
+      {glyph}
+    </span>
+  );
+}

@@ -1,0 +1,115 @@
+// One app's live logs while its detail screen is open: the access log and the output, each a capped
+// RowStore fed by the app's own event stream. The history page is loaded first; stream entries that
+// arrive meanwhile are held back and then added if newer, so nothing shows twice and nothing is lost.
+import type { ApiClient } from '../api/client';
+import type { AccessRecord, EventRecord, OutputRecord, SseEnvelope } from '../api/contract';
+import type { StreamState } from '../api/event-stream';
+import { subscribeLiveEvents } from '../api/live-events';
+import { ExternalStore } from './external-store';
+import { RowStore } from './row-store';
+
+export const TABLE_CAP = 10_000;
+const HISTORY_LIMIT = 2000;
+
+export interface LiveMeta {
+  readonly stream: StreamState;
+  readonly loaded: boolean;
+  readonly error: string | null;
+  /** Events the server said we missed (slow client or a gap on resume). */
+  readonly missed: number;
+  /** App events (crash, timeout, reload…), newest last, for the Output tab. */
+  readonly events: readonly EventRecord[];
+}
+
+type Seqd = { readonly seq: number };
+
+/** Holds stream items until the history is in, then forwards only those newer than it. */
+class Gate<T extends Seqd> {
+  private held: T[] | null = [];
+  private lastSeq = -1;
+  constructor(private readonly store: RowStore<T>) {}
+  push(item: T): void {
+    if (this.held) this.held.push(item);
+    else if (item.seq > this.lastSeq) {
+      this.lastSeq = item.seq;
+      this.store.push([item]);
+    }
+  }
+  open(history: readonly T[]): void {
+    this.store.reset(history);
+    this.lastSeq = history.length ? history[history.length - 1]!.seq : -1;
+    const held = this.held ?? [];
+    this.held = null;
+    for (const item of held) this.push(item);
+  }
+}
+
+export class AppLiveData {
+  readonly access = new RowStore<AccessRecord>({ cap: TABLE_CAP });
+  readonly output = new RowStore<OutputRecord>({ cap: TABLE_CAP });
+  readonly meta = new (class extends ExternalStore<LiveMeta> {
+    update(p: Partial<LiveMeta>) {
+      this.set({ ...this.state, ...p });
+    }
+  })({ stream: 'connecting', loaded: false, error: null, missed: 0, events: [] });
+
+  private accessGate = new Gate(this.access);
+  private outputGate = new Gate(this.output);
+
+  constructor(
+    private readonly client: ApiClient,
+    readonly appId: string,
+  ) {}
+
+  /** Starts the stream and loads history; returns the stop function. */
+  start(): () => void {
+    const stop = subscribeLiveEvents(this.client, {
+      apps: [this.appId],
+      types: ['access', 'output', 'app-event', 'dropped'],
+      onState: (stream) => this.meta.update({ stream }),
+      onEvent: (env) => this.apply(env),
+    });
+    void this.loadHistory();
+    return stop;
+  }
+
+  async loadHistory(): Promise<void> {
+    const id = this.appId;
+    try {
+      const [access, output, events] = await Promise.all([
+        this.client.call('access', { params: { id }, query: { limit: HISTORY_LIMIT } }),
+        this.client.call('output', { params: { id }, query: { limit: HISTORY_LIMIT } }),
+        this.client.call('events', { params: { id }, query: { limit: 200 } }),
+      ]);
+      // Pages come newest first; the tables show oldest at the top.
+      this.accessGate.open(access.items.slice().reverse());
+      this.outputGate.open(output.items.slice().reverse());
+      this.meta.update({ loaded: true, error: null, events: events.items.slice().reverse() });
+    } catch (e) {
+      this.accessGate.open([]);
+      this.outputGate.open([]);
+      this.meta.update({ loaded: true, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private apply(env: SseEnvelope): void {
+    switch (env.type) {
+      case 'access':
+        this.accessGate.push(env.data);
+        break;
+      case 'output':
+        this.outputGate.push(env.data);
+        break;
+      case 'app-event': {
+        const events = this.meta.getSnapshot().events;
+        this.meta.update({ events: [...events.slice(-499), env.data] });
+        break;
+      }
+      case 'dropped':
+        this.meta.update({ missed: this.meta.getSnapshot().missed + env.data.count });
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessRecord } from '../api/contract';
+import { compileFilters, EMPTY_FILTERS, isFiltering, loadFilters, saveFilters, statusClass } from './request-filters';
+import { FilteredView } from './filtered-view';
+import { RowStore } from './row-store';
+
+let seq = 0;
+function row(over: Partial<AccessRecord>): AccessRecord {
+  return {
+    seq: seq++, time: 0, app: 'a', requestId: `r${seq}`, method: 'GET', path: '/', query: '', protocol: 'HTTP/1.1', status: 200, bytes: 10,
+    durationMs: 5, workerPid: 100, remoteAddr: '127.0.0.1', userAgent: 'curl/8', referer: '', ...over,
+  };
+}
+
+describe('request filters', () => {
+  const rows = [
+    row({ method: 'GET', path: '/', status: 200, durationMs: 2 }),
+    row({ method: 'POST', path: '/api/items', status: 201, durationMs: 40 }),
+    row({ method: 'GET', path: '/missing', status: 404, durationMs: 1 }),
+    row({ method: 'GET', path: '/error', status: 500, durationMs: 120, requestId: 'abc-123' }),
+    row({ method: 'DELETE', path: '/api/items/3', query: 'force=1', status: 204, durationMs: 9 }),
+  ];
+  const pick = (f: Partial<typeof EMPTY_FILTERS>) => rows.filter(compileFilters({ ...EMPTY_FILTERS, ...f })).map((r) => r.path);
+
+  it('maps statuses to classes', () => {
+    expect([101, 200, 204, 301, 404, 499, 500, 599].map(statusClass)).toEqual(['1xx', '2xx', '2xx', '3xx', '4xx', '4xx', '5xx', '5xx']);
+  });
+
+  it('passes everything with no filters', () => {
+    expect(pick({})).toHaveLength(5);
+    expect(isFiltering(EMPTY_FILTERS)).toBe(false);
+  });
+
+  it('filters by status class, method, path, minimum duration, and combines them with AND', () => {
+    expect(pick({ statusClasses: ['4xx', '5xx'] })).toEqual(['/missing', '/error']);
+    expect(pick({ methods: ['post', 'DELETE'] })).toEqual(['/api/items', '/api/items/3']);
+    expect(pick({ path: 'ITEMS' })).toEqual(['/api/items', '/api/items/3']);
+    expect(pick({ path: 'force=1' })).toEqual(['/api/items/3']);
+    expect(pick({ minDurationMs: 10 })).toEqual(['/api/items', '/error']);
+    expect(pick({ methods: ['GET'], minDurationMs: 2 })).toEqual(['/', '/error']);
+  });
+
+  it('searches every term across path, status and request id', () => {
+    expect(pick({ search: 'abc-123' })).toEqual(['/error']);
+    expect(pick({ search: '404' })).toEqual(['/missing']);
+    expect(pick({ search: 'items 204' })).toEqual(['/api/items/3']);
+  });
+
+  it('remembers filters per app and ignores junk in storage', () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) } as unknown as Storage;
+    saveFilters('one', { ...EMPTY_FILTERS, statusClasses: ['5xx'], path: '/api' }, storage);
+    expect(loadFilters('one', storage)).toMatchObject({ statusClasses: ['5xx'], path: '/api' });
+    expect(loadFilters('two', storage)).toEqual(EMPTY_FILTERS);
+    store.set('gantry.requests.filters.three', '{"statusClasses":["9xx","2xx"],"minDurationMs":"x","methods":[1,"GET"]}');
+    expect(loadFilters('three', storage)).toEqual({ ...EMPTY_FILTERS, statusClasses: ['2xx'], methods: ['GET'] });
+    store.set('gantry.requests.filters.four', 'not json');
+    expect(loadFilters('four', storage)).toEqual(EMPTY_FILTERS);
+    saveFilters('one', EMPTY_FILTERS, storage);
+    expect(store.has('gantry.requests.filters.one')).toBe(false);
+  });
+});
+
+describe('FilteredView over a capped RowStore', () => {
+  it('tests only new rows per batch and drops trimmed ones, matching a full recompute', () => {
+    const store = new RowStore<number>({ cap: 50, schedule: () => () => {} });
+    const view = new FilteredView<number>();
+    let calls = 0;
+    const even = (n: number) => (calls++, n % 2 === 0);
+    for (let batch = 0; batch < 10; batch++) {
+      store.push(Array.from({ length: 17 }, (_, i) => batch * 17 + i));
+      store.flush();
+      const before = calls;
+      const out = view.update(store.getSnapshot(), even);
+      expect(calls - before).toBe(17); // only the batch, never the whole table
+      expect(out.rows).toEqual(store.getSnapshot().rows.filter((n) => n % 2 === 0));
+      expect(out.seqs.map((s) => s - store.getSnapshot().dropped).every((i) => store.getSnapshot().rows[i]! % 2 === 0)).toBe(true);
+    }
+  });
+
+  it('recomputes when the filter changes', () => {
+    const store = new RowStore<number>({ cap: 10, schedule: () => () => {} });
+    store.push([1, 2, 3, 4, 5]);
+    store.flush();
+    const view = new FilteredView<number>();
+    expect(view.update(store.getSnapshot(), (n) => n > 3).rows).toEqual([4, 5]);
+    expect(view.update(store.getSnapshot(), (n) => n < 3).rows).toEqual([1, 2]);
+  });
+});
