@@ -1,0 +1,148 @@
+// Lint is about two things: import boundaries between the processes (VS Code's layering rule, here as
+// no-restricted-imports) and obvious bugs. Style is left to the compiler and to review.
+//   server-core → Node built-ins and its own dependencies; never electron, React, renderer/ or main/.
+//   renderer    → the control contract and the settings table (values), any server-core type (type-only),
+//                 main/src/preload-api.ts (type-only); never electron or other server-core/main code.
+//   main        → server-core through its public entry `@gantry/server-core` only.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const NODE_GLOBALS = Object.fromEntries(
+  ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'structuredClone', 'fetch', 'AbortController', 'TextEncoder', 'TextDecoder', 'globalThis', '__dirname', '__filename', 'require', 'module', 'exports'].map((g) => [g, 'readonly']),
+);
+
+// eslint-plugin-react-hooks is used when installed (it is not a dependency yet). Without it, its rule names are
+// declared as inert placeholders so the renderer's `eslint-disable … react-hooks/…` comments stay valid;
+// nothing is checked under those names until the real plugin is added to devDependencies.
+const inert = { meta: { schema: false }, create: () => ({}) };
+const reactHooks = await import('eslint-plugin-react-hooks').then((m) => m.default ?? m, () => null);
+const reactHooksConfig = reactHooks
+  ? { files: ['renderer/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' } }
+  : { files: ['renderer/**/*.{ts,tsx}'], plugins: { 'react-hooks': { rules: { 'rules-of-hooks': inert, 'exhaustive-deps': inert } } } };
+
+const electronBan = {
+  paths: [{ name: 'electron', message: 'Only main/ may use Electron; server-core and the renderer run without it.' }],
+  patterns: [{ regex: '^electron/', message: 'Only main/ may use Electron.' }],
+};
+
+// `import('electron')` and `require('electron')` escape no-restricted-imports; catch them too.
+const electronDynamicBan = [
+  'error',
+  { selector: "ImportExpression[source.value=/^electron(\\u002F|$)/]", message: 'Only main/ may use Electron.' },
+  { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\u002F|$)/]", message: 'Only main/ may use Electron.' },
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/.tmp/**', 'build/**', 'app/**', 'protocol/**', 'bench/results/**', '**/test-results/**', '**/playwright-report/**', '**/coverage/**', 'release/**'],
+  },
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'off' },
+  },
+  // Bugs, not style: eslint's and typescript-eslint's recommended sets minus the rules that are about taste.
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: NODE_GLOBALS },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': 'off',
+      '@typescript-eslint/no-empty-object-type': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/ban-ts-comment': 'off',
+      '@typescript-eslint/no-unused-expressions': ['error', { allowShortCircuit: true, allowTernary: true, allowTaggedTemplates: true }],
+      '@typescript-eslint/no-this-alias': 'off',
+      '@typescript-eslint/no-namespace': 'off',
+      'no-unused-vars': 'off',
+      'no-empty': 'off',
+      'no-useless-escape': 'off',
+      'no-control-regex': 'off',
+      'prefer-const': 'off',
+      'no-inner-declarations': 'off',
+      'no-case-declarations': 'off',
+      'no-constant-condition': ['error', { checkLoops: false }],
+      'no-self-compare': 'error',
+      'no-unmodified-loop-condition': 'error',
+      'no-promise-executor-return': 'off',
+      'no-constructor-return': 'error',
+      'no-unreachable-loop': 'error',
+    },
+  },
+  {
+    files: ['**/*.cjs', '**/*.cts'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+  {
+    files: ['server-core/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            { regex: '^(react|react-dom)(/|$)', message: 'server-core runs headless: no React.' },
+            { regex: '(^|/)(renderer|main)/', message: 'server-core must not depend on the renderer or the Electron shell.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': electronDynamicBan,
+    },
+  },
+  {
+    files: ['renderer/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...electronBan,
+          patterns: [
+            ...electronBan.patterns,
+            {
+              // Values only from the contract and the settings table (they import nothing but zod); types from anywhere.
+              regex: '(^|/)server-core/(?!src/control/contract(\\.[jt]s)?$|src/config/settings(\\.[jt]s)?$)',
+              allowTypeImports: true,
+              message: 'The renderer talks to server-core only through the control API: import values from server-core/src/control/contract.ts or src/config/settings.ts, anything else as `import type`.',
+            },
+            {
+              regex: '^@gantry/server-core(?!/contract$)',
+              allowTypeImports: true,
+              message: 'The renderer may import values only from @gantry/server-core/contract; anything else as `import type`.',
+            },
+            {
+              regex: '(^|/)main/(?!src/preload-api(\\.[jt]s)?$)',
+              message: 'The renderer may use only main/src/preload-api.ts (types) from the Electron shell.',
+            },
+            {
+              regex: '(^|/)main/src/preload-api(\\.[jt]s)?$',
+              allowTypeImports: true,
+              message: 'main/src/preload-api.ts is types only: use `import type`.',
+            },
+            { regex: '^@gantry/main(/|$)', message: 'The renderer may use only main/src/preload-api.ts (types) from the Electron shell.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': electronDynamicBan,
+    },
+  },
+  reactHooksConfig,
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', EventSource: 'readonly' } },
+  },
+  {
+    files: ['main/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.{1,2}/(.*/)?server-core/', message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".' },
+            { regex: '^@gantry/server-core/.', message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".' },
+            { regex: '(^|/)renderer/', message: 'main/ does not import the renderer; it serves renderer/dist as files.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,48 @@
+// The import boundaries in eslint.config.mjs, checked through ESLint's API with small snippets placed (virtually)
+// in each package: electron only in main/, the renderer only on the contract, main only on server-core's entry.
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+let eslint: ESLint;
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+async function problems(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return result!.messages.map((m) => m.ruleId ?? m.message);
+}
+
+const cases: [file: string, code: string, allowed: boolean][] = [
+  ['server-core/src/x.ts', "import { app } from 'electron';\nexport const a = app;", false],
+  ['server-core/src/x.ts', "export const e = await import('electron');", false],
+  ['server-core/src/x.ts', "export const e = require('electron');", false],
+  ['server-core/src/x.ts', "import React from 'react';\nexport const r = React;", false],
+  ['server-core/src/x.ts', "import { z } from 'zod';\nexport const s = z.string();", true],
+  ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;", false],
+  ['renderer/src/x.ts', "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;", false],
+  ['renderer/src/x.ts', "import { ROUTES } from '../../server-core/src/control/contract';\nexport const r = ROUTES;", true],
+  ['renderer/src/x.ts', "import { SETTINGS } from '../../server-core/src/config/settings.ts';\nexport const s = SETTINGS;", true],
+  ['renderer/src/x.ts', "import { Host } from '../../server-core/src/host/host';\nexport const h = Host;", false],
+  ['renderer/src/x.ts', "export * from '../../server-core/src/host/host';", false],
+  ['renderer/src/x.ts', "import type { Host } from '../../server-core/src/host/host';\nexport type H = Host;", true],
+  ['renderer/src/x.ts', "import type { GantryBridge } from '../../main/src/preload-api';\nexport type B = GantryBridge;", true],
+  ['renderer/src/x.ts', "import { IPC_CHANNELS } from '../../main/src/ipc-handlers';\nexport const c = IPC_CHANNELS;", false],
+  ['main/src/x.ts', "import * as core from '@gantry/server-core';\nexport const c = core;", true],
+  ['main/src/x.ts', "import { app } from 'electron';\nexport const a = app;", true],
+  ['main/src/x.ts', "import { Host } from '../../server-core/src/host/host.js';\nexport const h = Host;", false],
+  ['main/src/x.ts', "import { ROUTES } from '@gantry/server-core/contract';\nexport const r = ROUTES;", false],
+  ['main/test/x.test.ts', "import { Host } from '../../server-core/src/host/host.js';\nexport const h = Host;", false],
+];
+
+describe('import boundaries', () => {
+  for (const [file, code, allowed] of cases) {
+    it(`${allowed ? 'allows' : 'refuses'} in ${file}: ${code.split('\n')[0]}`, async () => {
+      const found = await problems(file, code);
+      if (allowed) expect(found).toEqual([]);
+      else expect(found.some((r) => r === '@typescript-eslint/no-restricted-imports' || r === 'no-restricted-syntax'), found.join(', ')).toBe(true);
+    });
+  }
+});
