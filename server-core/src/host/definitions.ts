@@ -10,7 +10,9 @@ import { unmaskPartial } from './effective.js';
 /** The first zod issue as GANTRY_ERR_INVALID_CONFIG naming the field. */
 export function invalid(error: z.ZodError, prefix = ''): GantryError {
   const issue = error.issues[0]!;
-  const field = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
+  // An unknown key is named itself, not its parent object.
+  const extra = issue.code === 'unrecognized_keys' ? [String(issue.keys[0])] : [];
+  const field = [prefix, ...issue.path.map(String), ...extra].filter((p) => p !== '').join('.');
   return new GantryError('GANTRY_ERR_INVALID_CONFIG', `${field || 'body'}: ${issue.message}`, { field: field || 'body', reason: issue.message });
 }
 

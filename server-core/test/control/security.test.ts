@@ -1,0 +1,127 @@
+// The control API's gate: token on every route, Host must be the loopback listener (DNS rebinding), Origin must
+// be the API's own or an allowed one (CSRF); the UI page needs the token once, then a session cookie.
+import http from 'node:http';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './api-client.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+function raw(port: number, path: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method, headers, setHost: false, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let h: Harness;
+let ui: TempDir;
+beforeAll(async () => {
+  ui = await makeTempDir('gantry-ui-');
+  await mkdir(join(ui.path, 'assets'));
+  await writeFile(join(ui.path, 'index.html'), '<!doctype html><html><head><title>UI</title></head><body>ui</body></html>');
+  await writeFile(join(ui.path, 'assets', 'app.js'), 'console.log(1)');
+  h = await startHarness({}, { rendererDir: ui.path, allowedOrigins: ['gantry://ui'] });
+});
+afterAll(async () => {
+  await h.close();
+  await ui.remove();
+});
+
+describe('token', () => {
+  it('listens on 127.0.0.1 only', () => {
+    expect(h.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('is required on every API route and /metrics', async () => {
+    const host = `127.0.0.1:${h.server.port}`;
+    for (const path of ['/api/health', '/api/apps', '/api/events', '/metrics', '/api/nope']) {
+      const r = await raw(h.server.port, path, { host });
+      expect(r.status, path).toBe(401);
+      expect(JSON.parse(r.body).code).toBe('GANTRY_ERR_UNAUTHORIZED');
+    }
+    const wrong = await raw(h.server.port, '/api/apps', { host, authorization: `Bearer ${'0'.repeat(64)}` });
+    expect(wrong.status).toBe(401);
+    const ok = await raw(h.server.port, '/api/apps', { host, authorization: `Bearer ${h.server.token}` });
+    expect(ok.status).toBe(200);
+  });
+
+  it('?token= is accepted for the event stream only', async () => {
+    const host = `127.0.0.1:${h.server.port}`;
+    expect((await raw(h.server.port, `/api/apps?token=${h.server.token}`, { host })).status).toBe(401);
+    const res = await fetch(`${h.server.url}/api/events?token=${h.server.token}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await res.body!.cancel();
+  });
+});
+
+describe('Host and Origin', () => {
+  it('refuses a foreign Host (DNS rebinding) even with the right token', async () => {
+    for (const host of ['evil.example:' + h.server.port, '127.0.0.1:1', 'localhost', '']) {
+      const r = await raw(h.server.port, '/api/apps', { host, authorization: `Bearer ${h.server.token}` });
+      expect(r.status, host).toBe(403);
+      expect(JSON.parse(r.body).code).toBe('GANTRY_ERR_FORBIDDEN_ORIGIN');
+    }
+    const local = await raw(h.server.port, '/api/apps', { host: `localhost:${h.server.port}`, authorization: `Bearer ${h.server.token}` });
+    expect(local.status).toBe(200);
+  });
+
+  it('refuses a foreign Origin (CSRF), accepts its own and the allowed extra one', async () => {
+    const base = { host: `127.0.0.1:${h.server.port}`, authorization: `Bearer ${h.server.token}` };
+    const evil = await raw(h.server.port, '/api/apps', { ...base, origin: 'http://evil.example' }, 'GET');
+    expect(evil.status).toBe(403);
+    expect(JSON.parse(evil.body).code).toBe('GANTRY_ERR_FORBIDDEN_ORIGIN');
+    expect((await raw(h.server.port, '/api/apps', { ...base, origin: 'null' })).status).toBe(403);
+    expect((await raw(h.server.port, '/api/apps', { ...base, origin: `http://localhost:${h.server.port}` })).status).toBe(200);
+    const electron = await raw(h.server.port, '/api/apps', { ...base, origin: 'gantry://ui' });
+    expect(electron.status).toBe(200);
+    expect(electron.headers['access-control-allow-origin']).toBe('gantry://ui');
+    const preflight = await raw(h.server.port, '/api/apps', { host: base.host, origin: 'gantry://ui', 'access-control-request-method': 'POST' }, 'OPTIONS');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
+  });
+});
+
+describe('the UI page', () => {
+  it('needs the token in the URL, then injects it and sets a session cookie for the assets', async () => {
+    const host = `127.0.0.1:${h.server.port}`;
+    const bare = await raw(h.server.port, '/', { host });
+    expect(bare.status).toBe(401);
+    expect(bare.body).not.toContain(h.server.token);
+    expect((await raw(h.server.port, '/assets/app.js', { host })).status).toBe(401);
+
+    const page = await raw(h.server.port, `/?token=${h.server.token}`, { host });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`<meta name="gantry-token" content="${h.server.token}">`);
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    expect(cookie).not.toContain(h.server.token);
+
+    const asset = await raw(h.server.port, '/assets/app.js', { host, cookie });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    // A client-side route reloads fine with the cookie alone.
+    expect((await raw(h.server.port, '/apps/x', { host, cookie })).status).toBe(200);
+    // The cookie never opens the API.
+    expect((await raw(h.server.port, '/api/apps', { host, cookie })).status).toBe(401);
+    expect((await raw(h.server.port, '/assets/%2e%2e/%2e%2e/secret.txt', { host, cookie })).status).toBe(404);
+  });
+
+  it('serves a placeholder page when the renderer is not built', async () => {
+    const empty = await makeTempDir();
+    const h2 = await startHarness({}, { rendererDir: empty.path });
+    const page = await raw(h2.server.port, `/?token=${h2.server.token}`, { host: `127.0.0.1:${h2.server.port}` });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('The UI is not built yet');
+    await h2.close();
+    await empty.remove();
+  });
+});
