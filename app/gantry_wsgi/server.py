@@ -31,7 +31,7 @@ def bind(listen):
             sock.bind(path)
         else:
             host, sep, port = listen.rpartition(':')
-            if not sep or not port.isdigit():
+            if not sep or not port.isdigit() or int(port) > 65535:
                 raise BootError(ERR_WORKER_BOOT, 'bad --listen %r: expected unix:PATH or HOST:PORT' % (listen,))
             host = host.strip('[]') or '127.0.0.1'
             info = socket.getaddrinfo(host, int(port), 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)[0]

@@ -1,0 +1,141 @@
+# Lifecycle: parent death (stdin EOF), graceful SIGTERM/SIGINT with a request in flight,
+# SIGUSR2 stack dumps on fd 4, --max-requests, and running without fds 3/4 (by hand, nginx).
+import os
+import signal
+import socket
+import subprocess
+import sys
+import unittest
+import uuid
+
+from harness import FIXTURES, LAUNCHER, TIMEOUT, Worker, _Collector, params_for
+
+
+def token():
+    return uuid.uuid4().hex[:12]
+
+
+class LifecycleTest(unittest.TestCase):
+    def test_stdin_eof_exits(self):
+        w = Worker('pep_app:application')
+        try:
+            os.close(w.stdin_w)
+            w.stdin_w = None
+            self.assertIsNotNone(w.wait_exit(), 'worker outlived its parent')
+        finally:
+            w.close()
+
+    def _graceful(self, sig, threads):
+        w = Worker('pep_app:application', threads=threads)
+        try:
+            t = token()
+            c = w.connect()
+            c.begin(1, params_for('/hang', 'POST', query='t=' + t, body=b'abc'))
+            self.assertTrue(w.stdout.wait_for(('HANGING:%s' % t).encode()))
+            w.proc.send_signal(sig)
+            msg = w.wait_message('stopping')
+            self.assertEqual(msg['reason'], signal.Signals(sig).name)
+            # The in-flight request still completes...
+            c.stdin(1, b'abc')
+            r = c.wait_end(1)
+            self.assertEqual(r.body, b'finished:abc')
+            self.assertEqual(r.app_status, 0)
+            # ...and then the worker exits 0.
+            self.assertEqual(w.wait_exit(), 0)
+            self.assertFalse(os.path.exists(w.sock_path))
+            self.assertNotIn('KeyboardInterrupt', w.stderr.text())
+            c.close()
+        finally:
+            w.close()
+
+    def test_sigterm_graceful_inline(self):
+        self._graceful(signal.SIGTERM, 1)
+
+    def test_sigterm_graceful_threaded(self):
+        self._graceful(signal.SIGTERM, 4)
+
+    def test_sigint_graceful(self):
+        self._graceful(signal.SIGINT, 1)
+
+    def test_stopping_worker_refuses_new_requests(self):
+        w = Worker('pep_app:application', threads=2)
+        try:
+            t = token()
+            busy, idle = w.connect(), w.connect()
+            busy.begin(1, params_for('/hang', 'POST', query='t=' + t, body=b'abc'))
+            self.assertTrue(w.stdout.wait_for(('HANGING:%s' % t).encode()))
+            w.proc.send_signal(signal.SIGTERM)
+            w.wait_message('stopping')
+            idle.begin(9, params_for('/write'))
+            r = idle.wait_end(9)
+            self.assertEqual(r.protocol_status, 2)  # FCGI_OVERLOADED: the gateway retries elsewhere
+            busy.stdin(1, b'abc')
+            self.assertEqual(busy.wait_end(1).body, b'finished:abc')
+            self.assertEqual(w.wait_exit(), 0)
+            busy.close()
+            idle.close()
+        finally:
+            w.close()
+
+    def test_idle_worker_stops_at_once(self):
+        w = Worker('pep_app:application')
+        try:
+            c = w.connect()  # an idle keep-alive connection must not hold the stop
+            w.proc.send_signal(signal.SIGTERM)
+            self.assertEqual(w.wait_exit(), 0)
+            c.close()
+        finally:
+            w.close()
+
+    def test_sigusr2_dumps_stacks_to_fd4(self):
+        w = Worker('pep_app:application', threads=2)
+        try:
+            w.proc.send_signal(signal.SIGUSR2)
+            self.assertTrue(w.fault.wait_for(b'serve_forever'), w.fault.text())
+            self.assertIn('most recent call first', w.fault.text())
+            self.assertEqual(w.request('/write').body, b'one,two,three')
+            self.assertIsNone(w.proc.poll())
+        finally:
+            w.close()
+
+    def test_max_requests(self):
+        w = Worker('pep_app:application', args=['--max-requests', '3'])
+        try:
+            c = w.connect()
+            for i in range(3):
+                self.assertEqual(c.request('/write', rid=1).body, b'one,two,three')
+            self.assertEqual(w.wait_message('stopping')['reason'], 'max-requests')
+            self.assertEqual(w.wait_exit(), 0)
+            c.close()
+        finally:
+            w.close()
+
+    def test_runs_without_control_fds(self):
+        # As under nginx or by hand: no fd 3/4, stdin not a pipe, TCP listen.
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+        s.close()
+        env = dict(os.environ, PYTHONUNBUFFERED='1')
+        p = subprocess.Popen([sys.executable, '-u', LAUNCHER, '--app', 'pep_app', '--listen', '127.0.0.1:%d' % port,
+                              '--chdir', FIXTURES], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        err = _Collector(os.dup(p.stderr.fileno()))
+        p.stderr.close()
+        try:
+            self.assertTrue(err.wait_for(b'serving pep_app on'), err.text())
+            from harness import FcgiConn
+            conn = FcgiConn(socket.create_connection(('127.0.0.1', port), timeout=TIMEOUT))
+            self.assertEqual(conn.request('/write').body, b'one,two,three')
+            conn.close()
+            p.send_signal(signal.SIGTERM)
+            self.assertEqual(p.wait(TIMEOUT), 0)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
+
+
+if __name__ == '__main__':
+    unittest.main()
