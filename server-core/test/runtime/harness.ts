@@ -1,0 +1,50 @@
+// Starts a real AppRuntime (gateway + Python workers) on a fixture app, on port 0, for integration tests.
+import { fileURLToPath } from 'node:url';
+import { defaultSettings, mergeSettings, type AppSettings, type PartialAppSettings } from '../../src/config/settings.js';
+import { createAppRuntime, type LocalAppRuntime } from '../../src/runtime/app-runtime.js';
+import type { AccessEntry, AppEvent } from '../../src/runtime/types.js';
+
+export const FIXTURE_APPS = fileURLToPath(new URL('../fixtures/apps/', import.meta.url));
+
+export interface Running {
+  readonly runtime: LocalAppRuntime;
+  readonly url: string;
+  readonly port: number;
+  readonly events: AppEvent[];
+  readonly access: AccessEntry[];
+  stop(): Promise<void>;
+}
+
+export function fixtureSettings(overrides: PartialAppSettings = {}): AppSettings {
+  return mergeSettings(defaultSettings(), { app: 'basic:application', chdir: FIXTURE_APPS, bind: ['127.0.0.1:0'], python: 'python3', gracefulTimeout: 5, ...overrides });
+}
+
+export async function startApp(overrides: PartialAppSettings = {}): Promise<Running> {
+  const runtime = createAppRuntime(fixtureSettings(overrides), { processStats: overrides.maxWorkerRss ? true : false });
+  const events: AppEvent[] = [];
+  const access: AccessEntry[] = [];
+  runtime.on('event', (e) => events.push(e));
+  runtime.on('access', (a) => access.push(a));
+  await runtime.start();
+  const url = runtime.status().urls[0]!;
+  return { runtime, url, port: Number(new URL(url).port), events, access, stop: () => runtime.stop({ graceful: false }) };
+}
+
+/** Resolves when `predicate` holds, checking on each runtime event and every 20 ms; rejects at the deadline. */
+export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
