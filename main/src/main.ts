@@ -53,8 +53,10 @@ const quitTarget = (c: DesktopCore): StoppableHost => ({
 });
 const quit = new QuitController(() => (core ? quitTarget(core) : null), (code) => app.exit(Math.max(code, exitCode)), undefined, log);
 
-// Must run before 'ready': gantry:// behaves like https (standard, secure) so the page has a real origin.
-protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Must run before 'ready', in one call: gantry:// behaves like https (standard: relative URLs and a real origin;
+// secure: a secure context) and may serve the bundle's `<script type="module" crossorigin>` (corsEnabled), the
+// same privileges VS Code gives its vscode-file:// scheme. No bypassCSP: our own CSP header applies.
+protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 
 if (!app.requestSingleInstanceLock()) {
   // Another Gantry owns this home; it shows its window (second-instance below) and we leave quietly.

@@ -37,10 +37,3 @@ export type GantryBootstrapChannel = 'gantry:bootstrap';
 export interface GantryBootstrap {
   readonly api: GantryApiAddress;
 }
-
-declare global {
-  interface Window {
-    /** Present only in the Electron window (see main/src/preload-api.ts). */
-    readonly gantry?: GantryBridge;
-  }
-}
