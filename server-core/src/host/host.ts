@@ -34,6 +34,7 @@ import {
   type UpdateAppBody,
 } from '../control/contract.js';
 import { GantryError } from '../errors.js';
+import { createAppRuntime } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
@@ -68,11 +69,7 @@ export interface HostOptions {
   readonly healthTimeoutMs?: number;
 }
 
-const defaultRuntimeFactory: RuntimeFactory = async (settings) => {
-  // Loaded lazily so the Host can be built (and tested with a fake runtime) independently of the runtime module.
-  const mod = (await import(new URL('../runtime/app-runtime.js', import.meta.url).href)) as { createAppRuntime: RuntimeFactory };
-  return mod.createAppRuntime(settings);
-};
+const defaultRuntimeFactory: RuntimeFactory = (settings) => createAppRuntime(settings);
 
 const MAX_LAUNCHES = 50;
 
