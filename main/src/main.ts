@@ -34,9 +34,9 @@ app.setName('Gantry');
 app.setPath('userData', path.join(home, 'electron'));
 
 const paths = resourcePaths(path.dirname(fileURLToPath(import.meta.url)), app.isPackaged, process.resourcesPath);
-// Where the Python worker (app/gantry_worker.py) is: in a packaged app it sits outside the asar archive, where
-// server-core cannot find it relative to its own files; server-core reads this to locate the worker script.
-process.env.GANTRY_WORKER_DIR ??= paths.workerDir;
+// Where the Python worker is: in a packaged app it sits outside the asar archive (resources/worker), where
+// server-core cannot find it relative to its own files; server-core's app runtime reads GANTRY_WORKER_SCRIPT.
+process.env.GANTRY_WORKER_SCRIPT ??= path.join(paths.workerDir, 'gantry_worker.py');
 let core: DesktopCore | null = null;
 let window: BrowserWindow | null = null;
 let tray: TrayController | null = null;
