@@ -1,0 +1,59 @@
+// main's adapter against the real server-core (through its public entry only): a real Host with a temp home,
+// the control API answering the window's origin, the demo app started with real Python workers, and quit
+// leaving no worker behind. Skipped (with the reason) until server-core's entry exports createHost and
+// startControlServer.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@gantry/server-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCreateDesktopCore, type CoreEntry } from '../src/host-adapter.js';
+import type { DesktopCore } from '../src/host-port.js';
+import { stopEverything } from '../src/quit-sequence.js';
+import { RENDERER_ORIGIN } from '../src/renderer-protocol.js';
+
+const entry = core as unknown as Partial<CoreEntry> & { workers?: never };
+const exported = typeof entry.createHost === 'function' && typeof entry.startControlServer === 'function';
+const repo = path.resolve(import.meta.dirname, '..', '..');
+
+describe.skipIf(!exported)('with the real server-core (skipped until @gantry/server-core exports createHost and startControlServer)', () => {
+  let home: string;
+  let desktop: DesktopCore;
+
+  beforeAll(async () => {
+    home = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-main-core-'));
+    desktop = await makeCreateDesktopCore(() => entry as CoreEntry, path.join(repo, 'renderer', 'dist'))({ home, workerDir: path.join(repo, 'app'), allowedOrigins: [RENDERER_ORIGIN] });
+  });
+  afterAll(async () => {
+    if (desktop) await stopEverything({ stopAll: () => desktop.host.stopAll().then(() => desktop.api.close()), killAll: () => desktop.host.killAll() }, { gracefulMs: 15_000, forceMs: 3_000 });
+    if (home) await fs.rm(home, { recursive: true, force: true });
+  });
+
+  it('listens on loopback and accepts the window’s origin with the token, refusing others', async () => {
+    expect(desktop.api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = `${desktop.api.url}/api/health`;
+    const ok = await fetch(health, { headers: { authorization: `Bearer ${desktop.api.token}`, origin: RENDERER_ORIGIN } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(RENDERER_ORIGIN);
+    const preflight = await fetch(health, { method: 'OPTIONS', headers: { origin: RENDERER_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.status).toBeLessThan(300);
+    expect((await fetch(health, { headers: { origin: RENDERER_ORIGIN } })).status).toBe(401);
+    expect((await fetch(health, { headers: { authorization: `Bearer ${desktop.api.token}`, origin: 'https://evil.example' } })).status).toBe(403);
+  });
+
+  it('lists the demo app for the tray, starts it with real workers, and quit leaves none running', async () => {
+    const apps = desktop.host.list();
+    expect(apps.length).toBeGreaterThan(0);
+    const demo = apps[0]!;
+    expect(demo.state).toBe('stopped');
+    await desktop.host.start(demo.id);
+    const running = desktop.host.list().find((a) => a.id === demo.id)!;
+    expect(running.state).toBe('running');
+    const res = await fetch(`${desktop.api.url}/api/apps/${demo.id}/workers`, { headers: { authorization: `Bearer ${desktop.api.token}` } });
+    const pids = ((await res.json()) as { workers: { pid: number | null }[] }).workers.map((w) => w.pid).filter((p): p is number => p !== null);
+    expect(pids.length).toBeGreaterThan(0);
+    const outcome = await stopEverything(desktop.host, { gracefulMs: 15_000, forceMs: 3_000 });
+    expect(outcome.kind).toBe('graceful');
+    for (const pid of pids) expect(() => process.kill(pid, 0), `worker ${pid}`).toThrow();
+  });
+});
