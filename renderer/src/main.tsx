@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles/theme.css';
 import './styles/base.css';
+import './components/components.css';
 import './app/shell.css';
 import { Root } from './app/Root';
 

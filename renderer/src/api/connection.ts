@@ -19,7 +19,9 @@ export function resolveConnection(loc: Location = window.location, storage: Stor
       // file:// or a sandbox may refuse; keeping the token in the bar is harmless there.
     }
   }
-  const token = fromUrl ?? storage?.getItem(STORAGE_KEY) ?? '';
+  // `gantry ui` also writes the token into the page it serves (<meta name="gantry-token">).
+  const fromMeta = typeof document !== 'undefined' ? document.querySelector<HTMLMetaElement>('meta[name="gantry-token"]')?.content : undefined;
+  const token = fromUrl ?? fromMeta ?? storage?.getItem(STORAGE_KEY) ?? '';
   // Served by `gantry ui`: the API is on the same origin.
   return { baseUrl: url.protocol.startsWith('http') ? url.origin : '', token };
 }

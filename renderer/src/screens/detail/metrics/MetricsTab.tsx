@@ -1,6 +1,134 @@
-// Placeholder while the Metrics tab is written.
-import type { AppSummary } from '../../../api/contract';
+// The Metrics tab: live charts of requests/s, latency percentiles, status classes per second, queue depth
+// and memory per worker. Seeded with the server's per-second history, then extended from the live
+// metrics the overview already receives; memory comes from the worker table, sampled while open.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type uPlot from 'uplot';
+import { useApi } from '../../../app/api-context';
+import { useLive } from '../../../app/live-context';
+import type { AppSummary, MetricsSnapshot } from '../../../api/contract';
+import { UPlotChart } from '../../../components/UPlotChart';
+import { fmtRate } from '../../../format';
+import { usePoll } from '../workers/use-poll';
+import { memorySeries, metricsSeries, type MemorySample } from './series';
+import './metrics.css';
+
+const KEEP = 600; // ten minutes of one-per-second samples
 
 export function MetricsTab({ app }: { readonly app: AppSummary }) {
-  return <div className="tab-scroll">{app.definition.name}</div>;
+  const client = useApi();
+  const { apps } = useLive();
+  const id = app.definition.id;
+  const [samples, setSamples] = useState<MetricsSnapshot[]>([]);
+  const [mem, setMem] = useState<MemorySample[]>([]);
+
+  useEffect(() => {
+    let cancelled = false;
+    client.call('metrics', { params: { id }, query: { history: '1' } }).then(
+      (v) => !cancelled && setSamples((cur) => mergeSamples(v.history, cur)),
+      () => undefined,
+    );
+    // Live samples arrive through the overview's store; append each new one.
+    let last = 0;
+    const unsub = apps.subscribe(() => {
+      const m = apps.getSnapshot().apps.find((a) => a.definition.id === id)?.metrics;
+      if (m && m.time > last) {
+        last = m.time;
+        setSamples((cur) => mergeSamples(cur, [m]));
+      }
+    });
+    return () => {
+      cancelled = true;
+      unsub();
+    };
+  }, [client, apps, id]);
+
+  const workers = usePoll((signal) => client.call('workers', { params: { id }, signal }), 2000);
+  const lastWorkers = useRef<unknown>(null);
+  useEffect(() => {
+    if (!workers.data || workers.data === lastWorkers.current) return;
+    lastWorkers.current = workers.data;
+    const t = Date.now();
+    setMem((cur) => [...cur.slice(-KEEP + 1), { time: t, rss: Object.fromEntries(workers.data!.workers.filter((w) => w.rssBytes !== null).map((w) => [w.id, w.rssBytes!])) }]);
+  }, [workers.data]);
+
+  const s = useMemo(() => metricsSeries(samples), [samples]);
+  const m = useMemo(() => memorySeries(mem), [mem]);
+  const current = samples.at(-1);
+  const running = app.status.state !== 'stopped' && app.status.state !== 'failed';
+
+  return (
+    <div className="tab-scroll metrics-tab" data-testid="metrics">
+      {current && (
+        <dl className="metric-tiles">
+          <Tile label="Requests/s" value={fmtRate(current.rate)} />
+          <Tile label="p50" value={`${current.latencyMs.p50.toFixed(1)} ms`} />
+          <Tile label="p95" value={`${current.latencyMs.p95.toFixed(1)} ms`} />
+          <Tile label="p99" value={`${current.latencyMs.p99.toFixed(1)} ms`} />
+          <Tile label="In flight" value={String(current.inFlight)} />
+          <Tile label="Queue" value={String(current.queueDepth)} />
+          <Tile label="Requests" value={current.requests.toLocaleString()} />
+          <Tile label="Restarts" value={String(current.restarts)} />
+        </dl>
+      )}
+      {!running && samples.length === 0 && <p className="muted">The app is not running. Start it and send some requests to see charts.</p>}
+      <div className="chart-grid">
+        <UPlotChart title="Requests per second" unit="req/s" series={[{ label: 'req/s', color: '--chart-1', fill: true }]} data={[s.x, s.rate] as uPlot.AlignedData} />
+        <UPlotChart
+          title="Latency"
+          unit="ms"
+          series={[
+            { label: 'p50', color: '--chart-4' },
+            { label: 'p95', color: '--chart-2' },
+            { label: 'p99', color: '--chart-5' },
+          ]}
+          data={[s.x, s.p50, s.p95, s.p99] as uPlot.AlignedData}
+        />
+        <UPlotChart
+          title="Responses per second by status class"
+          unit="/s"
+          series={[
+            { label: '2xx', color: '--s2xx' },
+            { label: '3xx', color: '--s3xx' },
+            { label: '4xx', color: '--s4xx' },
+            { label: '5xx', color: '--s5xx' },
+          ]}
+          data={[s.x, s.c2, s.c3, s.c4, s.c5] as uPlot.AlignedData}
+        />
+        <UPlotChart
+          title="Queue depth and in flight"
+          unit=""
+          format={(v) => `${Math.round(v)}`}
+          series={[
+            { label: 'queued', color: '--chart-5' },
+            { label: 'in flight', color: '--chart-1' },
+          ]}
+          data={[s.x, s.queue, s.inFlight] as uPlot.AlignedData}
+        />
+        <UPlotChart
+          title="Memory per worker"
+          unit="MB"
+          format={(v) => `${v.toFixed(0)}`}
+          series={m.ids.map((wid, i) => ({ label: `worker ${wid}`, color: `--chart-${(i % 5) + 1}` }))}
+          data={[m.x, ...m.values] as uPlot.AlignedData}
+        />
+      </div>
+    </div>
+  );
+}
+
+function Tile({ label, value }: { readonly label: string; readonly value: string }) {
+  return (
+    <div className="metric-tile card">
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+function mergeSamples(a: readonly MetricsSnapshot[], b: readonly MetricsSnapshot[]): MetricsSnapshot[] {
+  const byTime = new Map<number, MetricsSnapshot>();
+  for (const m of a) byTime.set(m.time, m);
+  for (const m of b) byTime.set(m.time, m);
+  const all = [...byTime.values()].sort((x, y) => x.time - y.time);
+  return all.length > KEEP ? all.slice(all.length - KEEP) : all;
 }

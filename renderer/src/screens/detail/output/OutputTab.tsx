@@ -1,6 +1,63 @@
-// Placeholder while the Output tab is written.
+// The Output tab: the app's stdout/stderr and Gantry's own lines, live and searchable, beside the app's
+// events (crashes, timeouts with the stack, reloads, recycles). Lines that belong to a request link to it.
+import { useMemo, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
+import { useFilteredRows } from '../../../hooks/use-filtered-rows';
+import { useStore } from '../../../state/external-store';
+import { compileOutputFilters, EMPTY_OUTPUT_FILTERS, LEVELS, levelsFrom, SOURCES, type OutputFilters } from '../../../state/output-filters';
+import { useAppLiveData } from '../AppDetail';
+import { EventsPanel } from './EventsPanel';
+import { OutputLog } from './OutputLog';
+import './output.css';
 
-export function OutputTab({ app }: { readonly app: AppSummary; readonly query: Readonly<Record<string, string>> }) {
-  return <div className="tab-scroll">{app.definition.name}</div>;
+export function OutputTab({ app, query }: { readonly app: AppSummary; readonly query: Readonly<Record<string, string>> }) {
+  const data = useAppLiveData();
+  const meta = useStore(data.meta);
+  const [filters, setFilters] = useState<OutputFilters>(() => ({
+    ...EMPTY_OUTPUT_FILTERS,
+    levels: levelsFrom(query.level),
+    pid: query.pid && /^\d+$/.test(query.pid) ? Number(query.pid) : null,
+    search: query.q ?? '',
+  }));
+  const predicate = useMemo(() => compileOutputFilters(filters), [filters]);
+  const { view, snapshot } = useFilteredRows(data.output, predicate);
+  const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+
+  return (
+    <div className="output-tab">
+      <div className="tab-toolbar" role="toolbar" aria-label="Output filters">
+        <button type="button" className="btn" aria-pressed={snapshot.paused} onClick={() => data.output.setPaused(!snapshot.paused)}>
+          {snapshot.paused ? `▶ Resume${snapshot.pending ? ` (${snapshot.pending} new)` : ''}` : '❚❚ Pause'}
+        </button>
+        <div className="btn-group" role="group" aria-label="Level">
+          {LEVELS.map((l) => (
+            <button key={l} type="button" className="btn btn-sm" aria-pressed={filters.levels.includes(l)} onClick={() => setFilters({ ...filters, levels: toggle(filters.levels, l) })}>
+              <span className={`lvl-${l}`}>{l}</span>
+            </button>
+          ))}
+        </div>
+        <div className="btn-group" role="group" aria-label="Source">
+          {SOURCES.map((s) => (
+            <button key={s} type="button" className="btn btn-sm" aria-pressed={filters.sources.includes(s)} onClick={() => setFilters({ ...filters, sources: toggle(filters.sources, s) })}>
+              {s}
+            </button>
+          ))}
+        </div>
+        {filters.pid !== null && (
+          <button type="button" className="btn btn-sm" aria-pressed="true" onClick={() => setFilters({ ...filters, pid: null })} title="Show every worker">
+            pid {filters.pid} ✕
+          </button>
+        )}
+        <input className="input input-sm f-search" type="search" aria-label="Search output" placeholder="Search output…" value={filters.search} onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
+        <span className="spacer" />
+        <span className="faint req-count">
+          {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
+        </span>
+      </div>
+      <div className="output-body">
+        <OutputLog appId={app.definition.id} view={view} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
+        <EventsPanel appId={app.definition.id} events={meta.events} />
+      </div>
+    </div>
+  );
 }

@@ -1,0 +1,86 @@
+// A uPlot time-series chart that follows its container's width and the theme's colours. The plot is built
+// once per series layout and fed with setData afterwards, which is what keeps uPlot fast.
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  readonly label: string;
+  /** A CSS variable name (e.g. --chart-1) or a colour. */
+  readonly color: string;
+  readonly fill?: boolean;
+}
+
+export interface UPlotChartProps {
+  readonly title: string;
+  readonly series: readonly ChartSeries[];
+  /** [x seconds, ...one array per series] */
+  readonly data: uPlot.AlignedData;
+  readonly unit: string;
+  readonly height?: number;
+  readonly format?: (v: number) => string;
+}
+
+function cssColor(el: Element, c: string): string {
+  return c.startsWith('--') ? getComputedStyle(el).getPropertyValue(c).trim() || '#888' : c;
+}
+
+export function UPlotChart({ title, series, data, unit, height = 200, format }: UPlotChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const layout = series.map((s) => `${s.label}:${s.color}`).join('|');
+  const [theme, setTheme] = useState(0);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const axisColor = cssColor(el, '--text-muted');
+    const grid = cssColor(el, '--chart-grid');
+    const fmt = format ?? ((v: number) => `${+v.toFixed(2)}`);
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      axes: [
+        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 56, values: (_u, vals) => vals.map((v) => fmt(v)) },
+      ],
+      series: [
+        { label: 'time' },
+        ...series.map((s) => {
+          const stroke = cssColor(el, s.color);
+          return { label: s.label, stroke, width: 1.5, fill: s.fill ? `${stroke}22` : undefined, points: { show: false }, value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmt(v)} ${unit}`) };
+        }),
+      ],
+    };
+    const p = new uPlot(opts, dataRef.current, el);
+    plot.current = p;
+    const ro = new ResizeObserver(() => p.setSize({ width: Math.max(200, el.clientWidth), height }));
+    ro.observe(el);
+    // Theme follows the system: rebuild colours when it flips.
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    const rebuild = () => setTheme((t) => t + 1);
+    mq?.addEventListener?.('change', rebuild);
+    return () => {
+      mq?.removeEventListener?.('change', rebuild);
+      ro.disconnect();
+      p.destroy();
+      plot.current = null;
+    };
+  }, [layout, height, unit, theme]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data]);
+
+  return (
+    <figure className="chart card">
+      <figcaption className="chart-title">{title}</figcaption>
+      <div ref={box} className="chart-box" role="img" aria-label={`${title} chart`} />
+    </figure>
+  );
+}
