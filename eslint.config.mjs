@@ -62,7 +62,6 @@ export default tseslint.config(
       'no-case-declarations': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
       'no-self-compare': 'error',
-      'no-unmodified-loop-condition': 'error',
       'no-promise-executor-return': 'off',
       'no-constructor-return': 'error',
       'no-unreachable-loop': 'error',
