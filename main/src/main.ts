@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, screen, session, shell } from 'electron';
 import { parseDesktopArgs, resolveGantryHome } from './args.js';
 import { loadDesktopPrefs, saveDesktopPrefs, type DesktopPrefs } from './desktop-prefs.js';
 import { realDesktopServices, realIpcMain } from './electron-real.js';
@@ -15,6 +15,7 @@ import { setLinuxAutostart } from './login-item.js';
 import { createMainWindow } from './main-window.js';
 import { decideNavigation } from './navigation-guard.js';
 import { notificationFor } from './notifications.js';
+import { isPermissionAllowed } from './permissions.js';
 import { QuitController, type StoppableHost } from './quit-sequence.js';
 import { RENDERER_ORIGIN, RENDERER_SCHEME, serveRendererRequest } from './renderer-protocol.js';
 import { resourcePaths } from './resource-paths.js';
@@ -29,6 +30,8 @@ const home = resolveGantryHome(args, process.env, process.platform, os.homedir()
 // server-core reads GANTRY_HOME; --gantry-home must reach it (tests run each app in a temp home).
 process.env.GANTRY_HOME = home;
 app.setName('Gantry');
+// Windows shows notifications only for an app with an AppUserModelID (the installer's appId).
+if (process.platform === 'win32') app.setAppUserModelId('dev.gantry.desktop');
 // Chromium's profile goes under Gantry's home too: the single-instance lock is per profile, so two test runs
 // with different homes do not collide, and nothing is written to the real user folder during tests.
 app.setPath('userData', path.join(home, 'electron'));
@@ -114,8 +117,8 @@ async function boot(): Promise<void> {
   core = await createDesktopCoreFor(paths.rendererDir)({ home, workerDir: paths.workerDir, allowedOrigins: [RENDERER_ORIGIN] });
   const api = core.api;
 
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl || contents.getURL())));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
   protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(paths.rendererDir, api.url, request.url));
 
   const services = realDesktopServices({ window: () => window, onNotificationClick: showWindow });
@@ -202,6 +205,9 @@ function assertNever(value: never): never {
 function fatal(e: unknown): void {
   log(`gantry: could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   exitCode = 1;
+  // Someone who double-clicked the app has no terminal: say why in a dialog (modal; on Linux before 'ready'
+  // Electron prints it to stderr instead).
+  dialog.showErrorBox('Gantry could not start', e instanceof Error ? e.message : String(e));
   void quit.request();
 }
 

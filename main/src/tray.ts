@@ -45,7 +45,8 @@ export function createTray(options: TrayOptions): TrayController {
     tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(model.items, options.dispatch)));
   };
 
-  tray.on('click', options.onClick);
+  // On macOS a click opens the menu; elsewhere a (left) click shows the window, the menu is on right click.
+  if (options.platform !== 'darwin') tray.on('click', options.onClick);
   rebuild();
   return {
     refresh() {

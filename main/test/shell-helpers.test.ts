@@ -9,6 +9,7 @@ import { DEFAULT_PREFS, loadDesktopPrefs, parseDesktopPrefs, saveDesktopPrefs } 
 import { autostartDesktopEntry, quoteExecArg, setLinuxAutostart } from '../src/login-item.js';
 import { decideNavigation } from '../src/navigation-guard.js';
 import { notificationFor } from '../src/notifications.js';
+import { isPermissionAllowed } from '../src/permissions.js';
 import { resourcePaths } from '../src/resource-paths.js';
 import { menuTemplate } from '../src/tray-menu.js';
 import { trayModel, type TrayAction } from '../src/tray-model.js';
@@ -124,5 +125,16 @@ describe('tray menu template', () => {
     (template.at(-1)!.click as () => void)();
     expect(dispatched).toEqual([{ kind: 'start', appId: 'blog' }, { kind: 'show-window' }, { kind: 'quit' }]);
     expect(template[5]).toMatchObject({ type: 'checkbox', label: 'Start minimised', checked: true });
+  });
+});
+
+describe('permissions', () => {
+  it('grants only clipboard writes, only to Gantry’s page', () => {
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'gantry://ui/index.html')).toBe(true);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'gantry://ui')).toBe(true);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'display-capture']) {
+      expect(isPermissionAllowed(p, 'gantry://ui/index.html'), p).toBe(false);
+    }
   });
 });
