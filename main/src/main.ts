@@ -85,6 +85,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function showWindow(): void {
+  // 'activate' and 'second-instance' can arrive before boot has registered gantry:// and the IPC handlers.
+  if (core === null || quit.inProgress || quit.done) return;
   if (window === null || window.isDestroyed()) {
     window = openWindow(true);
     return;
