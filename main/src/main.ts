@@ -44,6 +44,7 @@ let core: DesktopCore | null = null;
 let window: BrowserWindow | null = null;
 let tray: TrayController | null = null;
 let prefs: DesktopPrefs = { startAtLogin: false, startMinimised: false };
+let booted = false;
 
 let exitCode = 0; // 1 once boot failed, so a broken start is visible to whoever launched us
 // Quitting stops the apps first (bounded, see quit-sequence.ts), then the control API.
@@ -86,7 +87,7 @@ if (!app.requestSingleInstanceLock()) {
 
 function showWindow(): void {
   // 'activate' and 'second-instance' can arrive before boot has registered gantry:// and the IPC handlers.
-  if (core === null || quit.inProgress || quit.done) return;
+  if (!booted || quit.inProgress || quit.done) return;
   if (window === null || window.isDestroyed()) {
     window = openWindow(true);
     return;
@@ -157,6 +158,7 @@ async function boot(): Promise<void> {
   });
 
   window = openWindow(!minimised || tray === null, bounds && saved ? { bounds, maximized: saved.maximized } : null);
+  booted = true;
 }
 
 async function runTrayAction(action: TrayAction): Promise<void> {
