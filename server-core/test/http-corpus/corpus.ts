@@ -9,7 +9,7 @@
 // .json: { description, interaction?: "send" | "expect-100" | "vanish", methods?: [..],
 //          responses: [Expected...], close: bool }   or   { description, anyOf: [{responses, close}...] }
 // Expected: { status: N | [N...], environ?: {KEY: value | null (absent)}, body?: string (what the
-//             app read from wsgi.input), bodyLength?: N, headers?: {lower-case name: value} }
+//             app read from wsgi.input), bodyLength?: N (its length), wireBodyLength?: N (response body bytes), headers?: {lower-case name: value} }
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,7 +17,10 @@ export interface ExpectedResponse {
   readonly status: number | readonly number[];
   readonly environ?: Readonly<Record<string, string | null>>;
   readonly body?: string;
+  /** How many bytes the app read from wsgi.input. */
   readonly bodyLength?: number;
+  /** How many body bytes the response carried on the wire (0 for HEAD). */
+  readonly wireBodyLength?: number;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

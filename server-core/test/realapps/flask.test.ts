@@ -186,6 +186,32 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
     });
   });
 
+  it('after a large response, every worker slot still answers promptly', async () => {
+    // A response bigger than the socket buffers makes the gateway pause the worker connection for
+    // back-pressure; it must be resumed once the response is done, or the next request on that
+    // slot waits for the timeout (504).
+    const big = await fetch(`${server.url}/api/items?limit=20000`);
+    expect(big.status).toBe(200);
+    await big.arrayBuffer();
+    const statuses: number[] = [];
+    // Sequential, so each lands on an idle slot; 4 slots (2 workers x 2 threads), twice round.
+    for (let i = 0; i < 8; i++) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), 5_000);
+      try {
+        const res = await fetch(`${server.url}/json`, { signal: ac.signal });
+        statuses.push(res.status);
+        await res.arrayBuffer();
+      } catch (err) {
+        statuses.push(-1); // no answer within 5 s
+        if (!ac.signal.aborted) throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    expect(statuses).toEqual(Array(8).fill(200));
+  });
+
   describe('errors', () => {
     it('unknown URL -> the app\'s 404 page', async () => {
       const res = await fetch(`${server.url}/does/not/exist`);
