@@ -1,0 +1,249 @@
+// `gantry apps list|add|show|start|stop|restart|launch|remove|logs …`: drives the control API of a running
+// `gantry ui`, found through GANTRY_HOME/ui.json (URL and token). Same routes the UI uses; nothing local.
+import path from 'node:path';
+import { buildPath, buildQuery, ROUTES, type AccessRecord, type AppSummary, type AppView, type LaunchProgress, type LaunchResult, type RouteName } from '../control/contract.js';
+import { defaultGantryHome } from '../host/paths.js';
+import { readRuntimeFile, type RuntimeInfo } from '../host/runtime-file.js';
+import { ArgsError, parseArgs } from './args.js';
+
+const USAGE = `usage: gantry apps COMMAND [options]   (drives a running \`gantry ui\`)
+
+  list                       every app, its state and URL
+  add FOLDER [MODULE:CALLABLE] [SETTINGS…]
+                             add a project folder (detects interpreter and entry point);
+                             gunicorn-style flags set its settings, e.g. -b 127.0.0.1:9000 -w 2
+                             --name NAME  --id ID  --profile P (active)  --no-detect
+  show ID                    definition, status and the settings in effect
+  start ID [--profile P]     start (default: the app's active profile)
+  stop ID
+  restart ID [--profile P]
+  launch ID [--profile P]    preflight + start + health check (default profile: staging)
+  remove ID
+  logs ID [--status 5xx] [--path TEXT] [--limit N]   recent requests, newest first
+
+common options: --home DIR (config folder), --json (machine-readable output)
+`;
+
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+interface Opts {
+  readonly positionals: string[];
+  readonly flags: Map<string, string | true>;
+  readonly rest: string[];
+}
+
+const VALUE_FLAGS = new Set(['--home', '--profile', '--name', '--id', '--status', '--path', '--limit']);
+const BOOL_FLAGS = new Set(['--json', '--no-detect', '-h', '--help']);
+
+/** Splits our own flags from the rest (the rest are settings flags for `add`). */
+function split(argv: readonly string[]): Opts {
+  const positionals: string[] = [];
+  const flags = new Map<string, string | true>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (VALUE_FLAGS.has(name)) {
+      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new CliError(`${name}: needs a value`, 2);
+      flags.set(name, v);
+    } else if (BOOL_FLAGS.has(a)) flags.set(a, true);
+    else {
+      // Everything else goes to the settings parser in order (it knows which flags take a value).
+      rest.push(a);
+      if (!a.startsWith('-')) positionals.push(a);
+    }
+  }
+  return { positionals, flags, rest };
+}
+
+class Api {
+  constructor(private readonly info: RuntimeInfo) {}
+
+  async call<T>(name: RouteName, params: Record<string, string> = {}, body?: unknown, query?: Record<string, unknown>): Promise<T> {
+    const route = ROUTES[name];
+    const res = await fetch(this.info.url + buildPath(route.path, params) + buildQuery(query), {
+      method: route.method,
+      headers: { authorization: `Bearer ${this.info.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    }).catch((e: Error) => {
+      throw new CliError(`cannot reach gantry ui at ${this.info.url}: ${e.message}`);
+    });
+    const data = (await res.json().catch(() => null)) as (T & { code?: string; message?: string; details?: { field?: string } }) | null;
+    if (!res.ok) {
+      const field = data?.details?.field ? ` (field: ${data.details.field})` : '';
+      throw new CliError(`${data?.code ?? res.status}: ${data?.message ?? res.statusText}${field}`);
+    }
+    return data as T;
+  }
+
+  /** Follows the event stream, handing each launch progress event of one app to onEvent until it returns true. */
+  async followLaunch(appId: string, onEvent: (p: LaunchProgress) => boolean): Promise<{ done: Promise<void>; stop(): void }> {
+    const ac = new AbortController();
+    let finished!: () => void;
+    const done = new Promise<void>((r) => (finished = r));
+    const res = await fetch(`${this.info.url}${ROUTES.stream.path}${buildQuery({ apps: [appId], types: ['launch'] })}`, {
+      headers: { authorization: `Bearer ${this.info.token}`, accept: 'text/event-stream' },
+      signal: ac.signal,
+    });
+    void (async () => {
+      let buf = '';
+      try {
+        for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
+          buf += chunk;
+          let at: number;
+          while ((at = buf.indexOf('\n\n')) >= 0) {
+            const data = buf.slice(0, at).split('\n').find((l) => l.startsWith('data: '));
+            buf = buf.slice(at + 2);
+            if (data && onEvent((JSON.parse(data.slice(6)) as { data: LaunchProgress }).data)) ac.abort();
+          }
+        }
+      } catch {
+        /* aborted */
+      } finally {
+        finished();
+      }
+    })();
+    return { done, stop: () => ac.abort() };
+  }
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function print(json: boolean, data: unknown, text: () => string): void {
+  process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : text());
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const o = split(args);
+  if (!command || command === '-h' || command === '--help' || o.flags.has('--help') || o.flags.has('-h')) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const home = (o.flags.get('--home') as string | undefined) ?? defaultGantryHome();
+  const info = await readRuntimeFile(home);
+  if (!info) throw new CliError(`gantry ui is not running for ${home} (no ${path.join(home, 'ui.json')}); start it with \`gantry ui\``);
+  const api = new Api(info);
+  const json = o.flags.has('--json');
+  const profile = o.flags.get('--profile') as string | undefined;
+  const id = (): string => {
+    const v = o.positionals[0];
+    if (!v) throw new CliError(`gantry apps ${command}: which app? (an ID from \`gantry apps list\`)`, 2);
+    return v;
+  };
+
+  switch (command) {
+    case 'list': {
+      const { apps } = await api.call<{ apps: AppSummary[] }>('listApps');
+      print(json, apps, () =>
+        apps.length === 0
+          ? 'no apps yet: gantry apps add FOLDER\n'
+          : table([['ID', 'NAME', 'STATE', 'PROFILE', 'URL'], ...apps.map((a) => [a.definition.id, a.definition.name, a.status.state + (a.status.healthy ? '' : a.status.state === 'running' ? ' (unhealthy)' : ''), a.status.profile ?? a.definition.activeProfile, a.status.urls[0] ?? a.definition.settings.bind?.[0] ?? ''])]),
+      );
+      return 0;
+    }
+    case 'add': {
+      let parsed;
+      try {
+        parsed = parseArgs(o.rest);
+      } catch (e) {
+        if (e instanceof ArgsError) throw new CliError(e.message, 2);
+        throw e;
+      }
+      const folder = parsed.positionals[0];
+      if (!folder) throw new CliError('gantry apps add: which folder?', 2);
+      // As in `gantry serve`, MODULE:CALLABLE is positional.
+      const settings = parsed.positionals[1] ? { ...parsed.settings, app: parsed.positionals[1] } : parsed.settings;
+      const body = {
+        folder: path.resolve(folder),
+        ...(Object.keys(settings).length > 0 ? { settings } : {}),
+        ...(o.flags.has('--name') ? { name: o.flags.get('--name') } : {}),
+        ...(o.flags.has('--id') ? { id: o.flags.get('--id') } : {}),
+        ...(profile ? { activeProfile: profile } : {}),
+        ...(o.flags.has('--no-detect') ? { detect: false } : {}),
+      };
+      const r = await api.call<{ app: AppView; detection: { candidates: { app: string; reason: string }[]; verification: { ok: boolean; error: string | null } | null } | null }>('addApp', {}, body);
+      print(json, r, () => {
+        const lines = [`added ${r.app.definition.id} (${r.app.definition.name}): ${r.app.effective.settings.app} on ${r.app.effective.settings.bind.join(' ')}`];
+        const v = r.detection?.verification;
+        if (v && !v.ok) lines.push(`warning: the entry point does not import:\n${v.error}`);
+        return lines.join('\n') + '\n';
+      });
+      return 0;
+    }
+    case 'show': {
+      const app = await api.call<AppView>('getApp', { id: id() });
+      print(json, app, () => {
+        const e = app.effective;
+        const rows = Object.entries(e.settings).map(([k, v]) => [k, JSON.stringify(v), (e.origins as Record<string, { layer: string }>)[k]!.layer]);
+        return `${app.definition.name} (${app.definition.id}) — ${app.status.state}${app.status.urls[0] ? ` at ${app.status.urls[0]}` : ''}\nfolder: ${app.definition.folder}\nprofile: ${e.profile} (profiles: ${app.profiles.join(', ')})\n\n` + table([['SETTING', 'VALUE', 'FROM'], ...rows]);
+      });
+      return 0;
+    }
+    case 'start':
+    case 'restart': {
+      const s = await api.call<{ state: string; urls: string[] }>(command, { id: id() }, profile ? { profile } : {});
+      print(json, s, () => `${id()}: ${s.state}${s.urls[0] ? ` at ${s.urls[0]}` : ''}\n`);
+      return 0;
+    }
+    case 'stop': {
+      const s = await api.call<{ state: string }>('stop', { id: id() }, {});
+      print(json, s, () => `${id()}: ${s.state}\n`);
+      return 0;
+    }
+    case 'remove': {
+      await api.call('removeApp', { id: id() });
+      print(json, { ok: true }, () => `removed ${id()}\n`);
+      return 0;
+    }
+    case 'launch': {
+      const appId = id();
+      const follow = json ? null : await api.followLaunch(appId, (p) => {
+        if (p.kind === 'step' && p.status !== 'running') process.stdout.write(`  ${p.status === 'ok' ? '✓' : p.status === 'skipped' ? '-' : '✗'} ${p.step}${p.status === 'failed' && p.output ? `\n${p.output.replace(/^/gm, '      ')}` : ''}\n`);
+        else if (p.kind === 'step' && process.stdout.isTTY) process.stdout.write(`  … ${p.step}\r`);
+        return p.kind === 'done';
+      });
+      const r = await api.call<LaunchResult>('launch', { id: appId }, { profile: profile ?? 'staging', wait: true });
+      if (follow) {
+        // The answer can overtake the last progress events on the stream; let them print (bounded).
+        const grace = setTimeout(() => follow.stop(), 3000);
+        await follow.done;
+        clearTimeout(grace);
+      }
+      print(json, r, () => (r.state === 'ok' ? `launched ${appId} (${r.profile}): ${r.url}\n` : `launch failed at ${r.failedStep}: ${r.error?.message ?? ''}\n`));
+      return r.state === 'ok' ? 0 : 1;
+    }
+    case 'logs': {
+      const limit = Number(o.flags.get('--limit') ?? 50);
+      const q = { status: o.flags.get('--status') as string | undefined, path: o.flags.get('--path') as string | undefined, limit };
+      const page = await api.call<{ items: AccessRecord[] }>('access', { id: id() }, undefined, q);
+      print(json, page.items, () =>
+        table([['TIME', 'METHOD', 'PATH', 'STATUS', 'MS', 'REQUEST ID'], ...page.items.map((e) => [new Date(e.time).toISOString(), e.method, e.path + (e.query ? `?${e.query}` : ''), String(e.status), e.durationMs.toFixed(1), e.requestId])]),
+      );
+      return 0;
+    }
+    default:
+      throw new CliError(`unknown command ${JSON.stringify(command)}\n${USAGE}`, 2);
+  }
+}
+
+export async function runApps(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`gantry apps: error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

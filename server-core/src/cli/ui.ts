@@ -1,0 +1,108 @@
+// `gantry ui [--port P] [--open] [--home DIR]`: the Host plus the control API (and the built renderer) on
+// 127.0.0.1; prints the URL with the token and writes GANTRY_HOME/ui.json so `gantry apps` can find it.
+import { spawn } from 'node:child_process';
+import { startControlServer } from '../control/server.js';
+import { createHost } from '../host/host.js';
+import { defaultGantryHome } from '../host/paths.js';
+import { removeRuntimeFile, writeRuntimeFile } from '../host/runtime-file.js';
+
+const USAGE = `usage: gantry ui [--port P] [--open] [--home DIR]
+
+Starts Gantry's control API and UI on 127.0.0.1 and prints the address to open.
+  --port P     listen on this port (default: a free one)
+  --open       open the UI in the default browser
+  --home DIR   config folder (default: $GANTRY_HOME or the platform's config folder)
+`;
+
+interface UiArgs {
+  port: number;
+  open: boolean;
+  home: string | null;
+}
+
+function parseUiArgs(argv: readonly string[]): UiArgs | string {
+  const out: UiArgs = { port: 0, open: false, home: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (flag === '--open') out.open = true;
+    else if (flag === '--port' || flag === '-p') {
+      const v = value();
+      if (!v || !/^\d+$/.test(v) || Number(v) > 65535) return `--port: must be a port number, not ${JSON.stringify(v ?? '')}`;
+      out.port = Number(v);
+    } else if (flag === '--home') {
+      const v = value();
+      if (!v) return '--home: needs a folder';
+      out.home = v;
+    } else if (flag === '-h' || flag === '--help') return 'help';
+    else return `unknown argument ${JSON.stringify(a)}`;
+  }
+  return out;
+}
+
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined); // no browser opener: the printed URL is enough
+    child.unref();
+  } catch {
+    /* ignore */
+  }
+}
+
+export async function runUi(argv: readonly string[]): Promise<number> {
+  const args = parseUiArgs(argv);
+  if (args === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (typeof args === 'string') {
+    process.stderr.write(`gantry ui: error: ${args}\n${USAGE}`);
+    return 2;
+  }
+  const home = args.home ?? defaultGantryHome();
+  const host = await createHost({ home });
+  for (const n of host.notices) process.stderr.write(`gantry ui: ${n.code}: ${n.message}\n`);
+  let server;
+  try {
+    server = await startControlServer({ host, port: args.port });
+  } catch (e) {
+    await host.close();
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`gantry ui: error: cannot listen on 127.0.0.1:${args.port}: ${err.code === 'EADDRINUSE' ? 'GANTRY_ERR_PORT_IN_USE' : err.message}\n`);
+    return 1;
+  }
+  await writeRuntimeFile(home, { url: server.url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
+  const url = `${server.url}/?token=${server.token}`;
+  process.stdout.write(`Gantry UI: ${url}\n`);
+  if (args.open) openBrowser(url);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    let done = (): void => undefined;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`gantry ui: ${signal}: stopping every app\n`);
+      void (async () => {
+        await server.close().catch(() => undefined);
+        await host.close().catch(() => undefined);
+        await removeRuntimeFile(home);
+        done();
+        resolve(0);
+      })();
+    };
+    // `on`, not `once`: execa's exit hook (signal-exit) re-raises a signal when no other listener is left,
+    // which would kill us before the apps are stopped. Removed once everything is down.
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    done = () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+  });
+}

@@ -1,0 +1,84 @@
+// `gantry ui` and `gantry apps …` as a user runs them: the built CLI, a temp GANTRY_HOME, the demo app.
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertGantryBuilt, GANTRY_BIN, REPO_ROOT } from '../helpers/paths.js';
+import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+function gantry(home: TempDir, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [GANTRY_BIN, ...args, '--home', home.path], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('gantry ui + gantry apps', () => {
+  let home: TempDir;
+  let ui: StartedProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    assertGantryBuilt();
+    home = await makeTempDir('gantry-cli-');
+    ui = await startProcess({ name: 'gantry ui', command: process.execPath, args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'], ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/ });
+    url = ui.ready[1]!;
+  });
+  afterAll(async () => {
+    await ui?.stop({ timeoutMs: 20_000 });
+    await home.remove();
+  });
+
+  it('prints the UI URL with the token, and the page answers to it', async () => {
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('gantry-token');
+    expect((await stat(join(home.path, 'ui.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('lists, adds, starts, launches and stops apps through the running API', async () => {
+    const list = await gantry(home, 'apps', 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/hello-demo\s+Hello \(demo\)\s+stopped/);
+
+    const add = await gantry(home, 'apps', 'add', join(REPO_ROOT, 'app', 'examples', 'hello'), 'hello:application', '--id', 'hello2', '--name', 'Hello again', '-w', '2', '--no-detect', '-e', 'X=1');
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/^added hello2 \(Hello again\)/);
+
+    const bad = await gantry(home, 'apps', 'add', home.path, '-w', 'zero');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('-w: must be a whole number');
+
+    const show = await gantry(home, 'apps', 'show', 'hello2', '--json');
+    expect(JSON.parse(show.stdout).effective.settings).toMatchObject({ workers: 1, env: { X: '1' } }); // dev profile: 1 worker
+    expect(JSON.parse(show.stdout).definition.settings.workers).toBe(2);
+
+    const start = await gantry(home, 'apps', 'start', 'hello-demo');
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stdout).toMatch(/hello-demo: running at http:\/\/127\.0\.0\.1:\d+/);
+
+    const launch = await gantry(home, 'apps', 'launch', 'hello2');
+    expect(launch.code, launch.stdout + launch.stderr).toBe(0);
+    expect(launch.stdout).toMatch(/✓ import/);
+    expect(launch.stdout).toMatch(/launched hello2 \(staging\): http:\/\/127\.0\.0\.1:\d+/);
+
+    const running = await gantry(home, 'apps', 'list', '--json');
+    expect(JSON.parse(running.stdout).map((a: any) => [a.definition.id, a.status.state, a.status.profile])).toEqual([['hello-demo', 'running', 'dev'], ['hello2', 'running', 'staging']]);
+
+    expect((await gantry(home, 'apps', 'stop', 'hello2')).stdout).toContain('hello2: stopped');
+    const unknown = await gantry(home, 'apps', 'start', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('GANTRY_ERR_APP_UNKNOWN');
+  });
+
+  it('stops every app and removes its runtime file on SIGTERM', async () => {
+    const exit = await ui.stop({ signal: 'SIGTERM', timeoutMs: 20_000 });
+    expect(exit.code).toBe(0);
+    await expect(stat(join(home.path, 'ui.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    const after = await gantry(home, 'apps', 'list');
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('gantry ui is not running');
+  });
+});
