@@ -9,6 +9,8 @@ export interface DispatchJob {
   readonly path: string;
   /** When the job got its worker slot (ms since epoch); 0 while queued. */
   startedAt: number;
+  /** Times the job was sent to a worker that turned out to be going away (it is retried elsewhere). */
+  attempts: number;
   /** The job has a slot and a connected socket: send the request. */
   run(target: DispatchTarget, conn: WorkerConnection): void;
   /** The job will never reach a worker (queue full, no workers, connect failed). */
@@ -33,6 +35,11 @@ export class DispatchTarget {
   requests = 0;
   /** Set by the dispatcher: the target takes new jobs. */
   accepting = false;
+  /**
+   * Set by the supervisor when it stops this worker gracefully: the worker finishes what it has read, so a
+   * connection it closes without answering carried a request the app never saw (safe to retry).
+   */
+  draining = false;
   /** Called when a slot frees up (a request ended or its connection broke). */
   onSlotFree: ((target: DispatchTarget) => void) | null = null;
   /** Called when a request completes, for max-requests accounting. */

@@ -4,6 +4,9 @@ import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 
 export type DispatcherMode = 'queue' | 'refuse';
 
+/** How many workers a request may be offered to when the first ones turn out to be going away. */
+export const MAX_ATTEMPTS = 3;
+
 export class Dispatcher {
   private readonly targets: DispatchTarget[] = [];
   /** Every target with work in flight or taking work, draining ones included (for timeouts). */
@@ -110,13 +113,16 @@ export class Dispatcher {
   private assign(target: DispatchTarget, job: DispatchJob): void {
     const conn = target.take(job);
     job.startedAt = Date.now();
+    job.attempts++;
     conn.ensureConnected((err) => {
-      if (err !== null) {
-        // The slot is released by the connection's close; the request never reached the worker.
-        job.refuse('GANTRY_ERR_WORKER_CRASH');
-        return;
-      }
-      job.run(target, conn);
+      if (err === null) return job.run(target, conn);
+      // The request never reached the worker (it stopped listening: stopping or dead), so it is safe to
+      // send elsewhere. The slot is released by the connection's close.
+      this.removeTarget(target);
+      if (job.attempts < MAX_ATTEMPTS) {
+        job.startedAt = 0;
+        this.dispatch(job);
+      } else job.refuse('GANTRY_ERR_WORKER_CRASH');
     });
   }
 

@@ -9,7 +9,7 @@ import type { ParamList, RequestHeadEncoder } from '../fastcgi/request-head.js';
 import { WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
 import type { AccessEntry, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
-import type { Dispatcher } from './dispatcher.js';
+import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
 import { sendError } from './error-response.js';
 
 /** What every exchange of one app shares. */
@@ -25,6 +25,7 @@ export interface ExchangeContext {
 
 export class Exchange implements DispatchJob, ResponseSink {
   startedAt = 0;
+  attempts = 0;
   private target: DispatchTarget | null = null;
   private conn: WorkerConnection | null = null;
   private queued = false;
@@ -148,10 +149,14 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   fail(error: Error): void {
     if (this.done) return;
-    if (error instanceof WorkerOverloadedError && this.bodyBytes === 0 && this.target !== null) {
-      // Nothing reached the app: send the request to another worker.
-      this.ctx.dispatcher.removeTarget(this.target);
+    const target = this.target;
+    // Nothing reached the app when the worker refused it (stopping), or closed the connection without a
+    // word while we were retiring it (a graceful stop finishes only what it has read): retry elsewhere.
+    const neverRan = error instanceof WorkerOverloadedError || (target !== null && target.draining && this.responseHeaders === null);
+    if (neverRan && this.bodyBytes === 0 && target !== null && this.attempts < MAX_ATTEMPTS) {
+      this.ctx.dispatcher.removeTarget(target);
       this.detach();
+      if (this.hasBody) this.req.pause();
       this.conn = null;
       this.target = null;
       this.startedAt = 0;

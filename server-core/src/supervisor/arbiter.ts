@@ -176,9 +176,12 @@ export class Arbiter {
   async restartWorker(id: number): Promise<void> {
     const rec = [...this.workers.values()].find((r) => r.id === id && r.retiring === null && r.replaceReason === null);
     if (!rec) throw new GantryError('GANTRY_ERR_APP_STATE', `no running worker ${id}`);
-    this.replace(rec, 'restart');
+    rec.replaceReason = 'restart';
+    this.manageWorkers();
     const fresh = [...this.workers.values()].find((r) => r.id === id && r !== rec && r.retiring === null);
     if (fresh) await fresh.ready;
+    this.manageWorkers();
+    await rec.proc.waitForExit(this.settings.gracefulTimeout * 1000 + 5000);
   }
 
   snapshot(): WorkerSnapshot[] {
@@ -334,7 +337,10 @@ export class Arbiter {
         },
         requestError: () => {},
         stopping: () => {
-          if (rec.target) this.opts.dispatcher.removeTarget(rec.target);
+          if (rec.target) {
+            rec.target.draining = true;
+            this.opts.dispatcher.removeTarget(rec.target);
+          }
         },
         output: (source, text) => this.opts.output({ time: Date.now(), app: this.opts.appName, source, level: source === 'stderr' ? 'error' : 'info', workerId: id, workerPid: proc.pid, requestId: null, text }),
         exit: (code, signal) => this.reapWorker(rec, code, signal),
@@ -357,6 +363,11 @@ export class Arbiter {
     if (rec.retiring !== null) return;
     rec.state = 'idle';
     rec.target = new DispatchTarget(rec.socketPath, rec.threads, { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation });
+    if (rec.maxRequests > 0) {
+      rec.target.onRequestDone = (t) => {
+        if (t.requests === rec.maxRequests) this.wake();
+      };
+    }
     if (rec.autoAdd) this.opts.dispatcher.addTarget(rec.target);
     rec.resolveReady();
     this.wake();
@@ -412,7 +423,10 @@ export class Arbiter {
   /** Stops one worker on purpose: out of dispatch now, TERM (finish in-flight), KILL after `graceMs`. */
   private async retire(rec: WorkerRecord, reason: string, graceMs: number): Promise<void> {
     if (rec.retiring === null) rec.retiring = reason;
-    if (rec.target) this.opts.dispatcher.removeTarget(rec.target);
+    if (rec.target) {
+      rec.target.draining = true;
+      this.opts.dispatcher.removeTarget(rec.target);
+    }
     await rec.proc.stop(graceMs);
   }
 

@@ -1,0 +1,203 @@
+// Supervision over real worker processes: crash restart, kill -9, boot errors, timeouts with a stack,
+// graceful stop, reloads (generation, rolling, into a broken app), scaling and recycling.
+import { afterEach, describe, expect, it } from 'vitest';
+import { isGantryError } from '../../src/errors.js';
+import { createAppRuntime } from '../../src/runtime/app-runtime.js';
+import type { AppEvent } from '../../src/runtime/types.js';
+import { fetchRaw } from '../gateway/http-client.js';
+import { alive, fixtureSettings, startApp, until, type Running } from '../runtime/harness.js';
+
+let app: Running | null = null;
+afterEach(async () => {
+  await app?.stop();
+  app = null;
+});
+
+function livePids(a: Running): number[] {
+  return a.runtime
+    .workers()
+    .filter((w) => w.state === 'idle' || w.state === 'busy')
+    .map((w) => w.pid!)
+    .sort();
+}
+
+/** Requests in a loop until stopped; counts what did not come back 200. */
+function loadLoop(url: string, concurrency = 2): { stop(): Promise<{ ok: number; failed: string[] }> } {
+  let running = true;
+  let ok = 0;
+  const failed: string[] = [];
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      try {
+        const r = await fetchRaw(`${url}/`);
+        if (r.status === 200) ok++;
+        else failed.push(`status ${r.status}`);
+      } catch (err) {
+        failed.push(String(err));
+      }
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return { ok, failed };
+    },
+  };
+}
+
+describe('supervision', () => {
+  it('restores the worker count after kill -9; only its in-flight request fails (502)', async () => {
+    app = await startApp({ workers: 2 });
+    const a = app;
+    const before = livePids(a);
+    expect(before.length).toBe(2);
+    const slow = fetchRaw(`${a.url}/slow?ms=3000`);
+    await until(() => a.runtime.workers().some((w) => w.current.length > 0), 10_000, 'request in flight');
+    const victim = a.runtime.workers().find((w) => w.current.length > 0)!.pid!;
+    process.kill(victim, 'SIGKILL');
+    expect((await slow).status).toBe(502);
+    await until(() => livePids(a).length === 2 && !livePids(a).includes(victim), 15_000, 'replacement worker');
+    const exit = a.events.find((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit' && e.pid === victim);
+    expect(exit?.exit).toMatchObject({ signal: 'SIGKILL', reason: 'crashed' });
+    expect(exit?.respawnInMs).toBe(0);
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  });
+
+  it('respawns a worker that crashes itself and keeps its last stderr lines', async () => {
+    app = await startApp({ workers: 1 });
+    const a = app;
+    const pid = livePids(a)[0]!;
+    expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
+    await until(() => livePids(a).length === 1 && livePids(a)[0] !== pid, 15_000, 'respawn');
+    const w = a.runtime.workers()[0]!;
+    expect(w.restarts).toBe(1);
+    expect(w.lastExit).toMatchObject({ code: 17, reason: 'crashed' });
+  });
+
+  it('a boot error fails the app with its traceback, once, without respawning', async () => {
+    const runtime = createAppRuntime(fixtureSettings({ app: 'broken:application', workers: 2 }), { processStats: false });
+    const events: AppEvent[] = [];
+    const booted: number[] = [];
+    runtime.on('event', (e) => events.push(e));
+    runtime.on('output', (l) => {
+      const m = /Booting worker with pid: (\d+)/.exec(l.text);
+      if (m) booted.push(Number(m[1]));
+    });
+    let error: unknown;
+    await runtime.start().catch((e: unknown) => (error = e));
+    expect(isGantryError(error, 'GANTRY_ERR_APP_IMPORT')).toBe(true);
+    expect(String((error as { details: { traceback: string } }).details.traceback)).toContain('this_module_does_not_exist_anywhere');
+    const status = runtime.status();
+    expect(status.state).toBe('failed');
+    expect(status.error?.code).toBe('GANTRY_ERR_APP_IMPORT');
+    expect(events.filter((e) => e.type === 'boot-error').length).toBe(1);
+    expect(booted.length).toBe(2);
+    await until(() => booted.every((p) => !alive(p)), 10_000, 'workers gone');
+    expect(booted.length).toBe(2);
+    await runtime.stop();
+  });
+
+  it('answers 504 past the timeout, captures the stack, logs it and replaces the worker', async () => {
+    app = await startApp({ workers: 1, timeout: 1 });
+    const a = app;
+    const pid = livePids(a)[0]!;
+    const r = await fetchRaw(`${a.url}/hang`, { headers: { 'X-Request-ID': 'hang-1' } });
+    expect(r.status).toBe(504);
+    await until(() => a.events.some((e) => e.type === 'timeout'), 10_000, 'timeout event');
+    const ev = a.events.find((e): e is Extract<AppEvent, { type: 'timeout' }> => e.type === 'timeout')!;
+    expect(ev).toMatchObject({ requestId: 'hang-1', method: 'GET', path: '/hang', workerPid: pid });
+    expect(ev.durationMs).toBeGreaterThanOrEqual(1000);
+    expect(ev.stack).toMatch(/basic\.py/);
+    expect(a.access.find((e) => e.requestId === 'hang-1')?.status).toBe(504);
+    await until(() => livePids(a).length === 1 && livePids(a)[0] !== pid, 15_000, 'replacement');
+    expect(alive(pid)).toBe(false);
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  });
+
+  it('graceful stop lets the in-flight request finish and leaves no worker behind', async () => {
+    app = await startApp({ workers: 2 });
+    const a = app;
+    const pids = livePids(a);
+    const slow = fetchRaw(`${a.url}/slow?ms=800`);
+    await until(() => a.runtime.metrics().inFlight === 1, 10_000, 'in flight');
+    await a.runtime.stop({ graceful: true });
+    app = null;
+    const r = await slow;
+    expect(r.status).toBe(200);
+    expect(r.text()).toBe('slow done');
+    expect(pids.filter(alive)).toEqual([]);
+    expect(a.runtime.status().state).toBe('stopped');
+  });
+
+  it('reloads (generation and rolling) under a steady request loop with zero failures', async () => {
+    app = await startApp({ workers: 2 });
+    const a = app;
+    const first = livePids(a);
+    const load = loadLoop(a.url);
+    await a.runtime.reload();
+    const second = livePids(a);
+    await a.runtime.reload({ mode: 'rolling' });
+    const third = livePids(a);
+    const { ok, failed } = await load.stop();
+    expect(failed).toEqual([]);
+    expect(ok).toBeGreaterThan(0);
+    expect(second.some((p) => first.includes(p))).toBe(false);
+    expect(third.some((p) => second.includes(p))).toBe(false);
+    expect(a.runtime.status().generation).toBe(3);
+    expect(a.events.filter((e) => e.type === 'reload' && e.phase === 'done').length).toBe(2);
+    await until(() => [...first, ...second].every((p) => !alive(p)), 10_000, 'old generations gone');
+  });
+
+  it('a reload into a broken app keeps the old generation serving', async () => {
+    app = await startApp({ workers: 2 });
+    const a = app;
+    const before = livePids(a);
+    let error: unknown;
+    await a.runtime.reload({ settings: fixtureSettings({ app: 'broken:application', workers: 2 }) }).catch((e: unknown) => (error = e));
+    expect(isGantryError(error, 'GANTRY_ERR_RELOAD_FAILED')).toBe(true);
+    const failed = a.events.find((e) => e.type === 'reload' && e.phase === 'failed');
+    expect(failed).toBeDefined();
+    expect(a.runtime.status().state).toBe('running');
+    expect(a.runtime.status().settings.app).toBe('basic:application');
+    expect(livePids(a)).toEqual(before);
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  });
+
+  it('scales up and down live', async () => {
+    app = await startApp({ workers: 1 });
+    const a = app;
+    await a.runtime.scale(3);
+    expect(livePids(a).length).toBe(3);
+    await a.runtime.scale(1);
+    await until(() => a.runtime.workers().length === 1, 10_000, 'scale down');
+    expect(a.events.filter((e) => e.type === 'scale').map((e) => (e as { to: number }).to)).toEqual([3, 1]);
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  });
+
+  it('recycles by max-requests, rolling, without a failed request', async () => {
+    app = await startApp({ workers: 1, maxRequests: 3 });
+    const a = app;
+    const statuses: number[] = [];
+    const pids = new Set<string>();
+    // Keep the traffic going until two recycles happened (each replacement takes a moment to boot).
+    while (a.events.filter((e) => e.type === 'recycle').length < 2 && statuses.length < 2000) {
+      const r = await fetchRaw(`${a.url}/pid`);
+      statuses.push(r.status);
+      pids.add(r.text());
+    }
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(pids.size).toBeGreaterThanOrEqual(2);
+    const recycle = a.events.find((e) => e.type === 'recycle');
+    expect(recycle).toMatchObject({ reason: 'max-requests', workerId: 1 });
+  });
+
+  it('restartWorker replaces one worker with a new process', async () => {
+    app = await startApp({ workers: 2 });
+    const a = app;
+    const before = a.runtime.workers().find((w) => w.id === 1)!.pid;
+    await a.runtime.restartWorker(1);
+    await until(() => a.runtime.workers().filter((w) => w.id === 1).length === 1, 10_000, 'old worker 1 gone');
+    expect(a.runtime.workers().find((w) => w.id === 1)!.pid).not.toBe(before);
+  });
+});
