@@ -15,7 +15,6 @@ _PARAMS = fastcgi.PARAMS
 _STDIN = fastcgi.STDIN
 _GET_VALUES = fastcgi.GET_VALUES
 _DATA = fastcgi.DATA
-_decode_pairs_str = fastcgi.decode_pairs_str
 _end_request = fastcgi.encode_end_request
 
 RECV_SIZE = 256 * 1024
@@ -32,6 +31,8 @@ class Connection(object):
         self.wlock = threading.Lock()
         self.open = True
         self.close_when_idle = False
+        self.inflight = 0  # threaded mode: begun and not yet finished (ids are released earlier)
+        self.count_lock = threading.Lock()
         self.inline = server.threads == 1
         # Inline requests block this connection's reader, so between streamed chunks they peek
         # at the socket for an ABORT_REQUEST; threaded requests get it from the reader.
@@ -61,7 +62,8 @@ class Connection(object):
                 self._records(data)
                 if self.ready:
                     self._run_ready()
-                if self.close_when_idle and not self.requests:
+                # Threaded requests close the connection themselves once their END_REQUEST is out.
+                if self.close_when_idle and self.inline and not self.requests:
                     break
         except OSError:
             pass
@@ -153,19 +155,25 @@ class Connection(object):
             self.send(_end_request(rid, 0, fastcgi.OVERLOADED))
             return
         req = Request(rid, self, keep)
-        req.input = InlineInput(None, self.pump) if self.inline else ThreadedInput(None)
+        if self.inline:
+            req.input = InlineInput(None, self.pump)
+        else:
+            req.input = ThreadedInput(None)
+            with self.count_lock:
+                self.inflight += 1
         self.requests[rid] = req
         server.begin()
 
     def _params_done(self, req):
         server = self.server
+        params = req.params
+        req.params = None
         try:
-            pairs = _decode_pairs_str(b''.join(req.params).decode('latin-1'))
-        except (ValueError, IndexError):
+            env, content_length = build_environ(server.base, params[0] if len(params) == 1 else b''.join(params),
+                                                server.script_name)
+        except ValueError:
             self._drop(req)
             return
-        req.params = None
-        env, content_length = build_environ(server.base, pairs, server.script_name)
         if content_length is not None:
             req.input._left = content_length
         env['wsgi.input'] = req.input
@@ -188,7 +196,13 @@ class Connection(object):
         """End a request that never reached the app."""
         if self.requests.pop(req.id, None) is not None:
             self.send(_end_request(req.id, 1))
-            self.server.end(False)
+            self._forget(req)
+
+    def _forget(self, req):
+        self.server.end(False)
+        if not self.inline:
+            with self.count_lock:
+                self.inflight -= 1
 
     def _get_values(self, content):
         try:
@@ -199,12 +213,20 @@ class Connection(object):
         pairs = [(n, known[n]) for n in names if n in known]
         self.send(fastcgi.encode_record(fastcgi.GET_VALUES_RESULT, 0, fastcgi.encode_pairs(pairs)))
 
+    def release_id(self, req):
+        if self.requests.get(req.id) is req:
+            del self.requests[req.id]
+
     def request_done(self, req):
-        self.requests.pop(req.id, None)
-        if not self.inline:
-            req.input.release()
+        self.release_id(req)
         self.server.end(True)
-        if self.close_when_idle and not self.requests and not self.inline:
+        if self.inline:
+            return
+        req.input.release()
+        with self.count_lock:
+            self.inflight -= 1
+            idle = not self.inflight
+        if self.close_when_idle and idle:
             # Wake the reader so it closes the connection (FCGI_KEEP_CONN was not set).
             try:
                 self.sock.shutdown(socket.SHUT_RDWR)
@@ -221,8 +243,8 @@ class Connection(object):
             req.input.abort()
             if req.environ is None:
                 self.requests.pop(req.id, None)
-                self.server.end(False)
+                self._forget(req)
         while self.ready:
             req = self.ready.popleft()
             if self.requests.pop(req.id, None) is not None:
-                self.server.end(False)
+                self._forget(req)

@@ -1,7 +1,9 @@
 # Builds the PEP 3333 environ from FastCGI params. The constant keys are computed once per worker;
 # a request costs one dict copy, one update and a few lookups.
-import sys
 from urllib.parse import unquote_to_bytes
+
+from .fastcgi import decode_pairs_into
+from struct import error as struct_error
 
 
 def make_base(multithread, script_name, file_wrapper, errors_default=None):
@@ -23,11 +25,15 @@ def make_base(multithread, script_name, file_wrapper, errors_default=None):
     }
 
 
-def build_environ(base, pairs, script_name):
-    """pairs: (name, value) latin-1 str tuples from the PARAMS stream. Returns (environ,
-    content_length or None). The caller adds wsgi.input and wsgi.errors."""
+def build_environ(base, raw, script_name):
+    """raw: the whole PARAMS stream (bytes). Returns (environ, content_length or None); raises
+    ValueError on a malformed stream. The caller adds wsgi.input and wsgi.errors."""
     env = base.copy()
-    env.update(pairs)
+    # latin-1: PEP 3333's bytes-as-str for every CGI value, incl. PATH_INFO's raw bytes.
+    try:
+        decode_pairs_into(raw.decode('latin-1'), raw, env)
+    except (IndexError, struct_error):
+        raise ValueError('truncated FastCGI name-value pair')
     https = env.get('HTTPS')
     if https and https.lower() in ('on', '1', 'yes'):
         env['wsgi.url_scheme'] = 'https'

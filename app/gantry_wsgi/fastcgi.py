@@ -114,40 +114,73 @@ def encode_pairs(pairs):
     return b''.join(out)
 
 
-def decode_pairs_str(s):
-    """Name-value pairs from a latin-1-decoded string (one char per byte) -> list of (name, value)
-    str tuples. Working on str is what the environ needs anyway and avoids per-pair decode calls.
-    Raises ValueError on truncated input."""
+def decode_pairs_str(s, b=None):
+    """Name-value pairs -> list of (name, value) str tuples. s is the content decoded as latin-1
+    (one char per byte, which is what the environ needs anyway); b the same content as bytes, for
+    the lengths. Raises ValueError (or IndexError/struct.error) on truncated input."""
+    if b is None:
+        b = s.encode('latin-1')
     out = []
+    append = out.append
+    unpack_len = _len4.unpack_from
     i = 0
-    end = len(s)
+    end = len(b)
     while i < end:
-        n = ord(s[i])
-        if n & 0x80:
-            n = ((n & 0x7F) << 24) | (ord(s[i + 1]) << 16) | (ord(s[i + 2]) << 8) | ord(s[i + 3])
-            i += 4
-        else:
+        n = b[i]
+        if n < 128:
             i += 1
-        v = ord(s[i])
-        if v & 0x80:
-            v = ((v & 0x7F) << 24) | (ord(s[i + 1]) << 16) | (ord(s[i + 2]) << 8) | ord(s[i + 3])
-            i += 4
         else:
+            n = unpack_len(b, i)[0] & 0x7FFFFFFF
+            i += 4
+        v = b[i]
+        if v < 128:
             i += 1
+        else:
+            v = unpack_len(b, i)[0] & 0x7FFFFFFF
+            i += 4
         j = i + n
         k = j + v
         if k > end:
             raise ValueError('truncated FastCGI name-value pair')
-        out.append((s[i:j], s[j:k]))
+        append((s[i:j], s[j:k]))
         i = k
     return out
 
 
+def decode_pairs_into(s, b, d):
+    """decode_pairs_str, but stores each pair straight into dict d (the request's environ):
+    this is the hot path, and skipping the list of tuples saves a fifth of its time."""
+    unpack_len = _len4.unpack_from
+    i = 0
+    end = len(b)
+    while i < end:
+        n = b[i]
+        if n < 128:
+            i += 1
+        else:
+            n = unpack_len(b, i)[0] & 0x7FFFFFFF
+            i += 4
+        v = b[i]
+        if v < 128:
+            i += 1
+        else:
+            v = unpack_len(b, i)[0] & 0x7FFFFFFF
+            i += 4
+        j = i + n
+        k = j + v
+        if k > end:
+            raise ValueError('truncated FastCGI name-value pair')
+        d[s[i:j]] = s[j:k]
+        i = k
+    return d
+
+
 def decode_pairs(data):
     """Name-value pairs from bytes -> list of (name, value) latin-1 str tuples."""
+    data = bytes(data)
     try:
-        return decode_pairs_str(bytes(data).decode('latin-1'))
-    except IndexError:
+        return decode_pairs_str(data.decode('latin-1'), data)
+    except (IndexError, struct.error):
         raise ValueError('truncated FastCGI name-value pair')
 
 

@@ -144,8 +144,10 @@ class Request(object):
 
     def _tail(self, app_status):
         rid = self.id
-        # From here on, the request's streams are closed: later stderr goes to fd 2.
+        # From here on, the request's streams are closed: later stderr goes to fd 2, and the id
+        # is free for the gateway's next request before END_REQUEST even leaves.
         self.finished = True
+        self.conn.release_id(self)
         if self.stderr_used:
             return _end_stream(_STDOUT, rid) + _end_stream(_STDERR, rid) + _end_request(rid, app_status)
         return _end_stream(_STDOUT, rid) + _end_request(rid, app_status)
@@ -237,6 +239,7 @@ class Request(object):
     def _abort_end(self):
         self.aborted = True
         self.finished = True
+        self.conn.release_id(self)
         self.conn.send(_end_request(self.id, 1))
 
     def _log_exception(self, exc_info, server, what):
@@ -258,6 +261,7 @@ class Request(object):
         rid = self.id
         if self.aborted:
             self.finished = True
+            self.conn.release_id(self)
             self.conn.send(_end_request(rid, 1))
         elif not self.headers_sent:
             self.headers_sent = True

@@ -62,7 +62,8 @@ class Server(object):
             'FCGI_MPXS_CONNS': '1' if threads > 1 else '0',
         }
         self.inline_lock = threading.Lock()
-        self.cond = threading.Condition(threading.Lock())
+        self.lock = threading.Lock()
+        self.cond = threading.Condition(self.lock)
         self.active = 0
         self.served = 0
         self.stopping = False
@@ -79,11 +80,11 @@ class Server(object):
 
     # --- request accounting ---
     def begin(self):
-        with self.cond:
+        with self.lock:
             self.active += 1
 
     def end(self, ran):
-        with self.cond:
+        with self.lock:
             self.active -= 1
             if ran:
                 self.served += 1
