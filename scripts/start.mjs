@@ -8,10 +8,12 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserArgs } from './lib/browser-args.mjs';
 import { electronBinary } from './lib/electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const passthrough = process.argv.slice(2);
+// `npm start -- …` strips the `--`; `node scripts/start.mjs -- …` does not.
+const passthrough = process.argv[2] === '--' ? process.argv.slice(3) : process.argv.slice(2);
 const FETCH_TIMEOUT_MS = 120_000;
 
 /** Newest mtime under `p` (files only), skipping node_modules and dist. */
@@ -95,5 +97,5 @@ if (found.ok) {
   run(found.binary, [path.join(root, 'main'), ...passthrough]);
 } else {
   process.stdout.write(`Electron window unavailable (${found.reason}); serving the UI to your browser instead: gantry ui --open\n`);
-  run(process.execPath, [path.join(root, 'server-core', 'bin', 'gantry.js'), 'ui', '--open', ...passthrough]);
+  run(process.execPath, [path.join(root, 'server-core', 'bin', 'gantry.js'), 'ui', '--open', ...browserArgs(passthrough)]);
 }

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { browserArgs } from '../../scripts/lib/browser-args.mjs';
 import { electronBinary } from '../../scripts/lib/electron-binary.mjs';
 
 const dir = '/repo/node_modules/electron';
@@ -37,6 +38,14 @@ describe('electronBinary', () => {
 
   it('falls back when the electron package itself is missing', () => {
     expect(electronBinary({ env: display, platform: 'linux', electronDir: null, ...noBinary })).toMatchObject({ ok: false, fetchable: false });
+  });
+});
+
+describe('browserArgs', () => {
+  it('maps the desktop options onto gantry ui', () => {
+    expect(browserArgs(['--gantry-home', '/tmp/g', '--port', '8123'])).toEqual(['--home', '/tmp/g', '--port', '8123']);
+    expect(browserArgs(['--gantry-home=/tmp/g', '--minimised'])).toEqual(['--home', '/tmp/g']);
+    expect(browserArgs([])).toEqual([]);
   });
 });
 
