@@ -16,10 +16,26 @@ export interface CoreHost {
   close(): Promise<void>;
 }
 
-/** server-core's exports this adapter needs: createHost (host/host.ts) and startControlServer (control/server.ts). */
+/** `GANTRY_HOME/ui.json`, through which `gantry apps …` finds the running control API (host/runtime-file.ts). */
+export interface RuntimeInfo {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  readonly pid: number;
+  readonly startedAt: number;
+}
+
+/**
+ * server-core's exports this adapter needs: createHost (host/host.ts) and startControlServer (control/server.ts);
+ * and, when exported, the runtime-file helpers, so the CLI can drive the desktop app's Host and a second Host
+ * (a `gantry ui` already running on the same home) is refused instead of fighting over apps.json.
+ */
 export interface CoreEntry {
   createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number }): Promise<CoreHost>;
-  startControlServer(options: { host: CoreHost; port?: number; rendererDir?: string; allowedOrigins?: readonly string[] }): Promise<{ readonly url: string; readonly token: string; close(): Promise<void> }>;
+  startControlServer(options: { host: CoreHost; port?: number; rendererDir?: string; allowedOrigins?: readonly string[] }): Promise<{ readonly url: string; readonly port?: number; readonly token: string; close(): Promise<void> }>;
+  readRuntimeFile?(home: string): Promise<RuntimeInfo | null>;
+  writeRuntimeFile?(home: string, info: RuntimeInfo): Promise<void>;
+  removeRuntimeFile?(home: string, pid?: number): Promise<void>;
 }
 
 /** How long the Host gives each app to stop gracefully before it stops it hard; the quit sequence's bound is above it. */
@@ -91,7 +107,12 @@ export function desktopHost(host: CoreHost): DesktopHost {
 
 export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: string): CreateDesktopCore {
   return async (options): Promise<DesktopCore> => {
-    const { createHost, startControlServer } = entry();
+    const core = entry();
+    const { createHost, startControlServer } = core;
+    const running = core.readRuntimeFile ? await core.readRuntimeFile(options.home) : null;
+    if (running !== null && running.pid !== process.pid) {
+      throw new Error(`Gantry is already running for ${options.home} (pid ${running.pid}, ${running.url}); stop it first, or use another --gantry-home`);
+    }
     const demo = path.join(options.workerDir, 'examples', 'hello');
     const host = await createHost({ home: options.home, stopTimeoutMs: HOST_STOP_TIMEOUT_MS, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
     let server: Awaited<ReturnType<CoreEntry['startControlServer']>>;
@@ -102,7 +123,13 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
       throw e;
     }
     const url = server.url.replace(/\/+$/, '');
-    return { host: desktopHost(host), api: { url, token: server.token, close: () => server.close() } };
+    const port = server.port ?? Number(new URL(url).port);
+    await core.writeRuntimeFile?.(options.home, { url, port, token: server.token, pid: process.pid, startedAt: Date.now() });
+    const close = async (): Promise<void> => {
+      await core.removeRuntimeFile?.(options.home).catch(() => undefined);
+      await server.close();
+    };
+    return { host: desktopHost(host), api: { url, token: server.token, close } };
   };
 }
 

@@ -119,6 +119,8 @@ async function boot(): Promise<void> {
   prefs = await loadDesktopPrefs(home);
   core = await createDesktopCoreFor(paths.rendererDir)({ home, workerDir: paths.workerDir, allowedOrigins: [RENDERER_ORIGIN] });
   const api = core.api;
+  // The token stays out of logs; tests and scripts get it from window.gantry.api or GANTRY_HOME/ui.json.
+  log(`gantry: control API on ${api.url} (home ${home})`);
 
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl || contents.getURL())));
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));

@@ -122,4 +122,31 @@ describe('makeCreateDesktopCore', () => {
     await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow('EADDRINUSE');
     expect(f.calls).toEqual(['close']);
   });
+
+  it('registers ui.json for `gantry apps` and removes it on close, when server-core exports the helpers', async () => {
+    const f = fakeHost();
+    const files: string[] = [];
+    const entry: CoreEntry = {
+      createHost: async () => f.host,
+      startControlServer: async () => ({ url: 'http://127.0.0.1:5123', port: 5123, token: 'tok', close: async () => void files.push('server closed') }),
+      readRuntimeFile: async () => null,
+      writeRuntimeFile: async (home, info) => void files.push(`write ${home} ${info.url} ${info.port} ${info.token} ${info.pid === process.pid}`),
+      removeRuntimeFile: async (home) => void files.push(`remove ${home}`),
+    };
+    const core = await makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] });
+    await core.api.close();
+    expect(files).toEqual(['write /h http://127.0.0.1:5123 5123 tok true', 'remove /h', 'server closed']);
+  });
+
+  it('refuses to start a second Host on a home where gantry ui is already running', async () => {
+    const f = fakeHost();
+    let created = false;
+    const entry: CoreEntry = {
+      createHost: async () => ((created = true), f.host),
+      startControlServer: async () => ({ url: 'http://127.0.0.1:1', token: 't', close: async () => {} }),
+      readRuntimeFile: async () => ({ url: 'http://127.0.0.1:4000', port: 4000, token: 'x', pid: 999_999, startedAt: 0 }),
+    };
+    await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow(/already running for \/h \(pid 999999, http:\/\/127\.0\.0\.1:4000\)/);
+    expect(created).toBe(false);
+  });
 });
