@@ -171,14 +171,16 @@ class Request(object):
                 self._respond(result)
             except ClientDisconnected:
                 self._abort_end()
-            except Exception:
+            except BaseException:
+                # SystemExit or KeyboardInterrupt from app code is this request's failure too: the
+                # worker keeps serving (the gateway decides about the process, not the app).
                 self._app_error(sys.exc_info(), server)
             finally:
                 close = getattr(result, 'close', None)
                 if close is not None:
                     try:
                         close()
-                    except Exception:
+                    except BaseException:
                         self._log_exception(sys.exc_info(), server, 'close() raised')
         finally:
             set_current(None)

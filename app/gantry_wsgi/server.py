@@ -100,7 +100,14 @@ class Server(object):
         get = self._queue.get
         app = self.app
         while True:
-            get().run(app, self)
+            req = get()
+            try:
+                req.run(app, self)
+            except BaseException:
+                # run() handles app errors; anything reaching here is a worker bug: keep the
+                # thread, say what happened.
+                import traceback
+                traceback.print_exc(file=sys.__stderr__)
 
     # --- stopping ---
     def request_stop(self, reason):

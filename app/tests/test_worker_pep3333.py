@@ -278,6 +278,13 @@ class _Pep3333(object):
         self.assertIn('Traceback', msg['traceback'])
         self.assertEqual(self.get('/write').body, b'one,two,three')
 
+    def test_system_exit_in_app_is_a_500(self):
+        for _ in range(2):
+            r = self.get('/sys-exit')
+            self.assertEqual(r.status, '500 Internal Server Error')
+            self.assertIn(b'SystemExit', r.stderr)
+        self.assertEqual(self.get('/write').body, b'one,two,three')
+
     def test_error_after_start_aborts_stream(self):
         r = self.get('/error-after')
         self.assertEqual(r.status, '200 OK')
