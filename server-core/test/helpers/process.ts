@@ -48,6 +48,8 @@ export async function startProcess(opts: StartOptions): Promise<StartedProcess> 
     // Own process group: a forced stop can take down everything this process started.
     detached: true,
   });
+  // A pipe to a process that has exited must not become an unhandled error in the test run.
+  for (const stream of child.stdio) stream?.on('error', () => undefined);
   let out = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer | string) => {
