@@ -33,8 +33,3 @@ export interface DesktopServices {
   revealFile(path: string): void;
 }
 
-/** What the quit sequence needs from the app object. */
-export interface AppLifecycleLike {
-  quit(): void;
-  exit(code?: number): void;
-}
