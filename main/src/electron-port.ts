@@ -32,4 +32,3 @@ export interface DesktopServices {
   openExternal(url: string): Promise<void>;
   revealFile(path: string): void;
 }
-

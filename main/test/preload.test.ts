@@ -26,7 +26,8 @@ const fakeElectron = {
 type Bridge = import('../src/preload-api.js').GantryBridge;
 
 const source = readFileSync(new URL('../src/preload.cts', import.meta.url), 'utf8');
-const compiled = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+// Compiled as the build compiles it (NodeNext: a .cts file becomes CommonJS), not with looser options.
+const compiled = ts.transpileModule(source, { fileName: 'preload.cts', compilerOptions: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 } }).outputText;
 
 /**
  * Runs the preload the way Electron's sandboxed renderer does: wrapped in a function whose `require` knows
@@ -86,6 +87,12 @@ describe('preload', () => {
     await bridge.openExternal('https://example.org/');
     await bridge.revealFile('/x');
     expect(new Set(invoked.map((i) => i.channel))).toEqual(new Set(IPC_CHANNELS));
+  });
+
+  it('compiles to a CommonJS script that requires nothing but electron', () => {
+    expect(compiled).toContain('require("electron")');
+    expect(compiled.match(/require\(/g)).toHaveLength(1);
+    expect(compiled).not.toMatch(/\bimport\s*[({]|^import |^export /m);
   });
 
   it('has no generic channel: the source passes no caller-chosen channel to ipcRenderer', () => {
