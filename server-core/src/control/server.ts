@@ -89,7 +89,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   let port = 0;
   const gate: Gate = { port: () => port, token: host.token, extraOrigins: options.allowedOrigins ?? [] };
   const rendererDir = options.rendererDir ?? defaultRendererDir();
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // forceCloseConnections: at close, keep-alive and streaming sockets are cut rather than waited for.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const streams = new Set<() => void>();
 
   // Empty JSON bodies count as {} (a POST /start with nothing to say).

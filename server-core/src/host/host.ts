@@ -1,12 +1,10 @@
 // The Host: many apps, their saved definitions, and every operation the control API offers on them.
 // One AppRuntime per running app (createAppRuntime); definitions persist through the ConfigStore.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { appSettingsSchema, parseBind, type AppSettings } from '../config/settings.js';
+import { appSettingsSchema, type AppSettings } from '../config/settings.js';
 import {
   accessQuerySchema,
-  addAppBodySchema,
   outputQuerySchema,
   pageQuerySchema,
   updateAppBodySchema,
@@ -39,18 +37,19 @@ import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
 import { ConfigStore } from './config-store.js';
-import { applyUpdate, checkPortClaims, claimedPorts, invalid, mergePartial, slugify, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
+import { applyUpdate, checkPortClaims, invalid, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
 import { DEMO_APP_ID, DEMO_APP_NAME, DEMO_ENTRY, defaultDemoFolder } from './demo.js';
 import { detectProject } from './detect/index.js';
 import { findInterpreters } from './detect/interpreter.js';
 import { hasProfile, maskDefinition, profileNames, resolveSettings, toEffective } from './effective.js';
 import { EventHub } from './event-hub.js';
+import { buildNewApp } from './new-app.js';
 import { listFolder } from './fs-list.js';
 import { runLaunch } from './launch.js';
 import { defaultGantryHome } from './paths.js';
-import { findPortHolder, nextFreePort, probeBind } from './ports.js';
+import { checkPort, conflictError, findBindConflict, runningClaim } from './port-guard.js';
 import { mergePrometheus } from './prometheus-merge.js';
-import { readPyprojectGantry, writePyprojectGantry } from './pyproject.js';
+import { writePyprojectGantry } from './pyproject.js';
 import { loadOrCreateToken } from './token.js';
 
 export type RuntimeFactory = (settings: AppSettings) => AppRuntime | Promise<AppRuntime>;
@@ -80,6 +79,7 @@ export class Host {
   private readonly launches = new Map<string, LaunchResult>();
   private demoOffered = false;
   private closed = false;
+  private definitionsQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly home: string,
@@ -110,6 +110,12 @@ export class Host {
   }
 
   // ---- definitions -------------------------------------------------------------------------------------------
+
+  private definitionsSerial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.definitionsQueue.then(fn, fn);
+    this.definitionsQueue = run.catch(() => undefined);
+    return run;
+  }
 
   private slot(id: string): AppSlot {
     const s = this.slots.get(id);
@@ -145,57 +151,19 @@ export class Host {
     return { ...this.summary(slot), effective: await this.effective(id) };
   }
 
-  async addApp(input: AddAppBody, origin: AppDefinition['origin'] = 'user'): Promise<AddAppResponse> {
-    const parsed = addAppBodySchema.safeParse(input);
-    if (!parsed.success) throw invalid(parsed.error);
-    const body = parsed.data;
-    const folder = path.resolve(body.folder);
-    const st = await fs.stat(folder).catch(() => null);
-    if (!st?.isDirectory()) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
-
-    const pyproject = body.importPyproject === false ? null : await readPyprojectGantry(folder);
-    let detection: DetectionResult | null = null;
-    if (body.detect !== false) detection = await detectProject(folder, { verify: true, python: body.settings?.python ?? pyproject?.settings.python });
-    const notices: Notice[] = [];
-    for (const e of pyproject?.errors ?? []) notices.push({ code: 'GANTRY_ERR_INVALID_CONFIG', message: `pyproject.toml ignored: ${e}`, time: Date.now() });
-
-    const settings = mergePartial(detection?.suggested, pyproject?.settings, body.settings);
-    const profiles = { ...(pyproject?.profiles ?? {}), ...(body.profiles ?? {}) };
-    const name = body.name ?? pyproject?.settings.name ?? pyproject?.projectName ?? path.basename(folder);
-    const taken = new Set(this.slots.keys());
-    if (body.id && taken.has(body.id)) throw new GantryError('GANTRY_ERR_APP_EXISTS', `an app with id ${body.id} exists`, { field: 'id', reason: 'taken' });
-    const id = body.id ?? uniqueId(slugify(name), taken);
-    const now = Date.now();
-    const def: AppDefinition = {
-      id,
-      name,
-      folder,
-      settings,
-      profiles,
-      activeProfile: body.activeProfile ?? 'dev',
-      secretEnvKeys: body.secretEnvKeys ?? pyproject?.secretEnvKeys ?? [],
-      dotenv: body.dotenv ?? true,
-      origin: pyproject && origin === 'user' ? 'pyproject' : origin,
-      createdAt: now,
-      updatedAt: now,
-    };
-    // No bind anywhere: give the app its own free port rather than everyone's default 8000.
-    if (!def.settings.bind && !Object.values(def.profiles).some((p) => p.bind)) {
-      const claimed = claimedPorts(this.definitions());
-      const port = (await nextFreePort('127.0.0.1', 7999, new Set(claimed.keys()))) ?? 8000;
-      def.settings = { ...def.settings, bind: [`127.0.0.1:${port}`] };
-    }
-    const valid = validateDefinition(def);
-    checkPortClaims(valid, this.definitions());
-    const slot = new AppSlot(valid, this.hub, this.options.logCapacities);
-    this.slots.set(id, slot);
-    try {
-      await this.persist();
-    } catch (e) {
-      this.slots.delete(id);
-      throw e;
-    }
-    return { app: await this.getApp(id), detection, notices };
+  addApp(input: AddAppBody, origin: AppDefinition['origin'] = 'user'): Promise<AddAppResponse> {
+    // Serialised: two adds at once must not pick the same id or port.
+    return this.definitionsSerial(async () => {
+      const { def, detection, notices } = await buildNewApp(input, origin, this.definitions());
+      this.slots.set(def.id, new AppSlot(def, this.hub, this.options.logCapacities));
+      try {
+        await this.persist();
+      } catch (e) {
+        this.slots.delete(def.id);
+        throw e;
+      }
+      return { app: await this.getApp(def.id), detection, notices };
+    });
   }
 
   /** Adds the bundled demo app (again, if it was removed). */
@@ -206,21 +174,23 @@ export class Host {
     return this.addApp({ folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false }, 'demo');
   }
 
-  async updateApp(id: string, input: UpdateAppBody): Promise<AppView> {
-    const parsed = updateAppBodySchema.safeParse(input);
-    if (!parsed.success) throw invalid(parsed.error);
-    const slot = this.slot(id);
-    const next = validateDefinition(applyUpdate(slot.def, parsed.data));
-    checkPortClaims(next, this.definitions());
-    const prev = slot.def;
-    slot.def = next;
-    try {
-      await this.persist();
-    } catch (e) {
-      slot.def = prev; // the last good definition stays in effect
-      throw e;
-    }
-    return this.getApp(id);
+  updateApp(id: string, input: UpdateAppBody): Promise<AppView> {
+    return this.definitionsSerial(async () => {
+      const parsed = updateAppBodySchema.safeParse(input);
+      if (!parsed.success) throw invalid(parsed.error);
+      const slot = this.slot(id);
+      const next = validateDefinition(applyUpdate(slot.def, parsed.data));
+      checkPortClaims(next, this.definitions());
+      const prev = slot.def;
+      slot.def = next;
+      try {
+        await this.persist();
+      } catch (e) {
+        slot.def = prev; // the last good definition stays in effect
+        throw e;
+      }
+      return this.getApp(id);
+    });
   }
 
   async removeApp(id: string): Promise<void> {
@@ -305,30 +275,17 @@ export class Host {
 
   /** Every TCP bind must be free: not another running app's, not another process's. Reports who holds it. */
   private async checkBindsFree(slot: AppSlot, settings: AppSettings): Promise<void> {
-    for (const b of settings.bind) {
-      const bind = parseBind(b);
-      if (bind?.kind !== 'tcp' || bind.port === 0) continue;
-      const other = this.runningClaim(bind.port, slot.id);
-      const probe = other ? null : await probeBind(bind.host, bind.port);
-      if (!other && probe?.free) continue;
-      const holder = other ? null : await findPortHolder(bind.port);
-      const suggestion = await nextFreePort(bind.host, bind.port, new Set(claimedPorts(this.definitions(), slot.id).keys()));
-      slot.recordEvent({ type: 'port-conflict', time: Date.now(), bind: b, holder, claimedBy: other, suggestion });
-      const err = new GantryError('GANTRY_ERR_PORT_IN_USE', `${b} is in use${other ? ` by app ${other}` : holder?.pid ? ` by pid ${holder.pid} (${holder.command ?? '?'})` : ''}`, {
-        field: 'bind', reason: 'in use', bind: b, holder, claimedBy: other, suggestion,
-      });
-      slot.lastError = err.toJSON();
-      slot.publishStatus();
-      throw err;
-    }
+    const conflict = await findBindConflict(this.slots.values(), this.definitions(), slot.id, settings);
+    if (!conflict) return;
+    slot.recordEvent({ type: 'port-conflict', time: Date.now(), ...conflict });
+    const err = conflictError(conflict);
+    slot.lastError = err.toJSON();
+    slot.publishStatus();
+    throw err;
   }
 
   private runningClaim(port: number, exceptId: string): string | null {
-    for (const s of this.slots.values()) {
-      if (s.id === exceptId || !s.isActive() || !s.runtime) continue;
-      if (tcpPorts(s.runtime.status().settings).includes(port)) return s.id;
-    }
-    return null;
+    return runningClaim(this.slots.values(), port, exceptId);
   }
 
   stop(id: string, graceful = true): Promise<AppStatusView> {
@@ -409,10 +366,18 @@ export class Host {
         },
         record,
       ),
-    ).then((r) => {
-      record(r);
-      return r;
-    });
+    ).then(
+      (r) => {
+        record(r);
+        return r;
+      },
+      (e: unknown) => {
+        // runLaunch reports step failures itself; this is a bug path, kept from crashing a wait=false caller.
+        const r: LaunchResult = { ...this.launches.get(launchId)!, state: 'failed', error: toSerialized(e) };
+        record(r);
+        return r;
+      },
+    );
     return wait ? done : this.launches.get(launchId)!;
   }
 
@@ -465,19 +430,8 @@ export class Host {
     return detectProject(folder, { verify });
   }
 
-  async checkPort(bindText: string, appId?: string): Promise<PortCheckResult> {
-    const bind = parseBind(bindText);
-    if (!bind) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'bind: must be HOST:PORT', { field: 'bind', reason: 'must be HOST:PORT' });
-    if (bind.kind !== 'tcp') return { bind: bindText, free: true, holder: null, claimedBy: null, suggestion: null };
-    const claims = claimedPorts(this.definitions(), appId);
-    const claimedBy = claims.get(bind.port) ?? this.runningClaim(bind.port, appId ?? '');
-    const ownRunning = appId !== undefined && this.slots.get(appId)?.isActive() && tcpPorts(this.slots.get(appId)!.runtime!.status().settings).includes(bind.port);
-    const probe = await probeBind(bind.host, bind.port);
-    const free = probe.free || Boolean(ownRunning);
-    const holder = probe.free ? null : await findPortHolder(bind.port);
-    const usable = free && !claimedBy;
-    const suggestion = usable ? null : await nextFreePort(bind.host, bind.port, new Set(claims.keys()));
-    return { bind: bindText, free, holder, claimedBy: claimedBy ?? null, suggestion };
+  checkPort(bindText: string, appId?: string): Promise<PortCheckResult> {
+    return checkPort(this.slots, this.definitions(), bindText, appId);
   }
 
   listFolder(p?: string): Promise<FsListing> {
@@ -489,6 +443,11 @@ export class Host {
     const running = texts.length;
     texts.unshift(`# HELP gantry_host_apps Apps known to the host.\n# TYPE gantry_host_apps gauge\ngantry_host_apps ${this.slots.size}\n# HELP gantry_host_apps_running Apps running now.\n# TYPE gantry_host_apps_running gauge\ngantry_host_apps_running ${running}\n`);
     return mergePrometheus(texts);
+  }
+
+  /** Stops every running app now, without waiting for in-flight requests (the desktop's last resort on quit). */
+  async killAll(): Promise<void> {
+    await Promise.all([...this.slots.values()].map((s) => (s.runtime && s.isActive() ? s.runtime.stop({ graceful: false }).catch(() => undefined) : undefined)));
   }
 
   /** Stops every app (bounded) and stops sampling. */

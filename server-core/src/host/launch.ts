@@ -107,7 +107,7 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
       if (claim || (probe && !probe.free)) {
         const holder: PortHolder | null = claim ? null : await findPortHolder(bind.port);
         const suggestion = await nextFreePort(bind.host, bind.port);
-        const who = claim ? `app ${claim}` : holder?.pid ? `pid ${holder.pid} (${holder.command ?? '?'})` : probe && !probe.free ? probe.message : 'another process';
+        const who = claim ? `app ${claim}` : holder?.pid ? `pid ${holder.pid} (${holder.command ?? '?'})` : probe && !probe.free && probe.code !== 'EADDRINUSE' ? probe.message : 'another process (the OS did not say which)';
         lines.push(`${b}: in use by ${who}${suggestion ? `; port ${suggestion} is free` : ''}`);
         return { status: 'failed', output: lines.join('\n'), error: { code: 'GANTRY_ERR_PORT_IN_USE', message: `${b} is in use`, details: { field: 'bind', reason: `in use by ${who}`, bind: b, holder, claimedBy: claim, suggestion } } };
       }

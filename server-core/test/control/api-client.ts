@@ -3,6 +3,9 @@ import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { createHost, type Host, type HostOptions } from '../../src/host/host.js';
 import { startControlServer, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
 
+// New apps get ports away from the 8000s that other suites (and developers) use; per test process.
+process.env.GANTRY_FIRST_PORT ??= String(20000 + (process.pid % 20000));
+
 export interface Harness {
   readonly home: TempDir;
   readonly host: Host;

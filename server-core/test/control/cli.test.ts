@@ -7,9 +7,12 @@ import { assertGantryBuilt, GANTRY_BIN, REPO_ROOT } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
+// New apps get ports from a range away from the 8000s other test suites use.
+const env = { ...process.env, GANTRY_FIRST_PORT: String(20000 + (process.pid % 20000)) };
+
 function gantry(home: TempDir, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [GANTRY_BIN, ...args, '--home', home.path], { timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [GANTRY_BIN, ...args, '--home', home.path], { timeout: 60_000, env }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -23,7 +26,7 @@ describe('gantry ui + gantry apps', () => {
   beforeAll(async () => {
     assertGantryBuilt();
     home = await makeTempDir('gantry-cli-');
-    ui = await startProcess({ name: 'gantry ui', command: process.execPath, args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'], ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/ });
+    ui = await startProcess({ name: 'gantry ui', command: process.execPath, env, args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'], ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/ });
     url = ui.ready[1]!;
   });
   afterAll(async () => {
