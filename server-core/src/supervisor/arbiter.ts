@@ -329,7 +329,7 @@ export class Arbiter {
     const ready = deferred();
     let rec!: WorkerRecord;
     const proc = new WorkerProcess(
-      { python: this.opts.python, script: this.opts.workerScript, args, cwd: this.opts.cwd, env },
+      { python: this.opts.python, script: this.opts.workerScript, args, cwd: this.opts.cwd, env, lifelineDir: this.opts.socketDir },
       {
         ready: () => this.onReady(rec),
         bootError: (msg) => {
@@ -342,7 +342,13 @@ export class Arbiter {
             this.opts.dispatcher.removeTarget(rec.target);
           }
         },
-        output: (source, text) => this.opts.output({ time: Date.now(), app: this.opts.appName, source, level: source === 'stderr' ? 'error' : 'info', workerId: id, workerPid: proc.pid, requestId: null, text }),
+        output: (source, text) => {
+          if (source === 'stderr' && rec.bootOutput !== null) {
+            if (rec.bootOutput.length < 500) rec.bootOutput.push({ time: Date.now(), text });
+            return;
+          }
+          this.workerOutput(rec, source, text, Date.now());
+        },
         exit: (code, signal) => this.reapWorker(rec, code, signal),
       },
     );
@@ -351,7 +357,7 @@ export class Arbiter {
       uid, id, generation, threads: s.threads, socketPath, proc, startedAt: Date.now(), policy, autoAdd,
       state: 'starting', target: null, retiring: null, replaceReason: null,
       maxRequests: s.maxRequests > 0 ? s.maxRequests + jitter : 0,
-      bootError: null, rssBytes: null, cpuPercent: null,
+      bootError: null, bootOutput: [], rssBytes: null, cpuPercent: null,
       ready: ready.promise, resolveReady: ready.resolve, rejectReady: ready.reject,
     };
     this.workers.set(uid, rec);
@@ -359,7 +365,18 @@ export class Arbiter {
     return rec;
   }
 
+  private workerOutput(rec: WorkerRecord, source: 'stdout' | 'stderr', text: string, time: number): void {
+    this.opts.output({ time, app: this.opts.appName, source, level: source === 'stderr' ? 'error' : 'info', workerId: rec.id, workerPid: rec.proc.pid, requestId: null, text });
+  }
+
+  private flushBootOutput(rec: WorkerRecord): void {
+    const lines = rec.bootOutput;
+    rec.bootOutput = null;
+    for (const l of lines ?? []) this.workerOutput(rec, 'stderr', l.text, l.time);
+  }
+
   private onReady(rec: WorkerRecord): void {
+    this.flushBootOutput(rec);
     if (rec.retiring !== null) return;
     rec.state = 'idle';
     rec.target = new DispatchTarget(rec.socketPath, rec.threads, { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation });
@@ -386,6 +403,8 @@ export class Arbiter {
     slot.lastExit = exit;
     let respawnInMs: number | null = null;
     if (!wasReady) {
+      if (bootCode === undefined) this.flushBootOutput(rec);
+      rec.bootOutput = null;
       const error = bootFailure(rec, code, signal, bootCode);
       rec.rejectReady(error);
       if (rec.retiring === null && rec.policy === 'fail-app' && (bootCode !== undefined || this.state === 'starting')) {

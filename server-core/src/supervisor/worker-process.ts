@@ -1,7 +1,9 @@
 // One Python worker process: spawned with execa with the fds WORKER.md lists (0 stdin-as-lifeline,
 // 1/2 app output, 3 JSON control lines, 4 faulthandler dumps). It reports what happens and does as told;
 // deciding what to do about it is the arbiter's job.
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { closeSync, constants as fsc, openSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Readable } from 'node:stream';
 
@@ -43,6 +45,40 @@ export interface WorkerLaunch {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /** A private folder for the stdin lifeline FIFO (the app's socket dir). */
+  readonly lifelineDir?: string;
+}
+
+let lifelines = 0;
+
+/**
+ * The worker's fd 0 must be a real pipe whose only writer is this process, so that the worker sees EOF
+ * the moment we die, however we die (WORKER.md). node's 'pipe' stdio is a socketpair, so make a FIFO:
+ * returns the read end for the child and the write end we keep, or null where FIFOs are not available.
+ */
+function openLifeline(dir: string): { childFd: number; keepFd: number } | null {
+  const path = join(dir, `life-${process.pid}-${++lifelines}`);
+  try {
+    execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  try {
+    // A non-blocking reader first so the writer can open; then a blocking reader for the child.
+    const probe = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
+    const keepFd = openSync(path, fsc.O_WRONLY);
+    const childFd = openSync(path, fsc.O_RDONLY);
+    closeSync(probe);
+    return { childFd, keepFd };
+  } catch {
+    return null;
+  } finally {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 const STDERR_TAIL = 20;
@@ -73,18 +109,24 @@ export class WorkerProcess {
   private readonly stderrLines: string[] = [];
   private stackListener: ((chunk: string) => void) | null = null;
 
+  private lifeline: number | null = null;
+
   constructor(launch: WorkerLaunch, private readonly hooks: WorkerProcessHooks) {
+    const life = launch.lifelineDir ? openLifeline(launch.lifelineDir) : null;
+    this.lifeline = life?.keepFd ?? null;
     const subprocess = execa(launch.python, ['-u', launch.script, ...launch.args], {
       cwd: launch.cwd,
       env: { ...launch.env, PYTHONUNBUFFERED: '1' },
       extendEnv: false,
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      // execa passes a numeric fd through as that fd; its types only list named fds.
+      stdio: [(life?.childFd ?? 'pipe') as 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       buffer: false,
       reject: false,
       cleanup: true,
       encoding: 'utf8',
     });
     subprocess.catch(() => {});
+    if (life) closeSync(life.childFd);
     this.child = subprocess as unknown as ChildProcess;
     this.pid = this.child.pid ?? -1;
     const stdio = this.child.stdio as unknown as Array<Readable | null>;
@@ -104,6 +146,10 @@ export class WorkerProcess {
     this.child.stdin?.on('error', () => {});
     this.child.on('exit', (code, signal) => {
       this.exited = true;
+      if (this.lifeline !== null) {
+        closeSync(this.lifeline);
+        this.lifeline = null;
+      }
       // Let the output pipes drain first so the exit reason has the last stderr lines.
       setImmediate(() => {
         hooks.exit(code, signal);

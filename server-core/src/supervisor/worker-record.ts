@@ -27,6 +27,8 @@ export interface WorkerRecord {
   /** Recycle after this many requests (0: never). */
   maxRequests: number;
   bootError: BootErrorMessage | null;
+  /** stderr lines written before ready: shown once ready, dropped on a boot error (its traceback says it all). */
+  bootOutput: Array<{ time: number; text: string }> | null;
   rssBytes: number | null;
   cpuPercent: number | null;
   readonly ready: Promise<void>;

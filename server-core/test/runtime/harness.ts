@@ -1,4 +1,5 @@
 // Starts a real AppRuntime (gateway + Python workers) on a fixture app, on port 0, for integration tests.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings, mergeSettings, type AppSettings, type PartialAppSettings } from '../../src/config/settings.js';
 import { createAppRuntime, type LocalAppRuntime } from '../../src/runtime/app-runtime.js';
@@ -39,12 +40,17 @@ export async function until(predicate: () => boolean | Promise<boolean>, timeout
   }
 }
 
-/** True while a process with this pid exists. */
+/** True while a process with this pid exists and is not a zombie (an exited child nobody reaped yet). */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
