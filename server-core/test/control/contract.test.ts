@@ -1,0 +1,52 @@
+// The contract is bundled into the browser: it may import zod and the settings table at run time, nothing else.
+// Every route it declares is documented in docs/control-api.md and served by the control API.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPath, buildQuery, ROUTES, accessQuerySchema, addAppBodySchema } from '../../src/control/contract.js';
+import { REPO_ROOT, SERVER_CORE_DIR } from '../helpers/paths.js';
+import { startHarness, type Harness } from './api-client.js';
+
+const runtimeImports = (src: string): string[] =>
+  [...src.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
+describe('contract', () => {
+  it('imports only zod and settings.ts at run time (browser-safe), and settings.ts only zod', async () => {
+    const contract = await readFile(join(SERVER_CORE_DIR, 'src/control/contract.ts'), 'utf8');
+    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js']));
+    const settings = await readFile(join(SERVER_CORE_DIR, 'src/config/settings.ts'), 'utf8');
+    expect(runtimeImports(settings)).toEqual(['zod']);
+  });
+
+  it('every route is in the docs route table', async () => {
+    const doc = await readFile(join(REPO_ROOT, 'docs/control-api.md'), 'utf8');
+    for (const r of Object.values(ROUTES)) expect(doc, r.path).toContain(`| ${r.method} | \`${r.path}\``);
+  });
+
+  it('builds paths and queries the way the server reads them', () => {
+    expect(buildPath(ROUTES.restartWorker.path, { id: 'my-app', workerId: 3 })).toBe('/api/apps/my-app/workers/3/restart');
+    expect(buildPath(ROUTES.request.path, { id: 'a', requestId: 'x/y' })).toBe('/api/apps/a/requests/x%2Fy');
+    const q = buildQuery({ status: ['4xx', '5xx'], path: 'a b', limit: 5, method: undefined });
+    expect(q).toBe('?status=4xx%2C5xx&path=a%20b&limit=5');
+    expect(accessQuerySchema.parse(Object.fromEntries(new URLSearchParams(q.slice(1))))).toEqual({ status: ['4xx', '5xx'], path: 'a b', limit: 5 });
+    expect(addAppBodySchema.safeParse({ folder: '/x', settings: { workers: 2 } }).success).toBe(true);
+  });
+});
+
+describe('every contract route is served', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('no route answers 404 "no route"', async () => {
+    for (const [name, r] of Object.entries(ROUTES)) {
+      if (name === 'stream') continue; // long-lived; covered by sse.test.ts
+      const path = r.path.replace(':workerId', '1').replace(/:[A-Za-z]+/g, 'x');
+      const res = await fetch(h.server.url + path, { method: r.method, headers: { authorization: `Bearer ${h.server.token}`, 'content-type': 'application/json' }, body: r.method === 'GET' || r.method === 'DELETE' ? undefined : '{}' });
+      const body = await res.text();
+      expect(body, `${r.method} ${path}`).not.toContain('no route');
+    }
+  });
+});
