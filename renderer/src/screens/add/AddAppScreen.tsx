@@ -38,6 +38,7 @@ export function AddAppScreen() {
   const [portTouched, setPortTouched] = useState(false);
   const [workers, setWorkers] = useState('2');
   const [threads, setThreads] = useState('1');
+  const [profile, setProfile] = useState<'dev' | 'staging'>('dev');
   const [env, setEnv] = useState<EnvRow[]>([]);
   const [saving, setSaving] = useState<null | 'add' | 'start'>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -125,11 +126,13 @@ export function AddAppScreen() {
           settings: {
             app: entry,
             bind: [`${HOST}:${port}`],
-            workers: Number(workers),
-            threads: Number(threads),
             ...(Object.keys(envMap).length ? { env: envMap } : {}),
             ...(detection?.interpreter && detection.interpreter.source !== 'system' ? { python: detection.interpreter.path } : {}),
           },
+          // Profiles override base settings, and the built-in ones set workers/threads: put the numbers
+          // the user typed into the profile the app runs with, so they are what is in effect.
+          activeProfile: profile,
+          profiles: { [profile]: { workers: Number(workers), threads: Number(threads) } },
           ...(secretEnvKeys.length ? { secretEnvKeys } : {}),
           detect: false,
         },
@@ -258,6 +261,18 @@ export function AddAppScreen() {
               }}
               error={fieldErrors.bind}
             />
+            <div className="field">
+              <label className="field-label" htmlFor="profile">
+                Profile
+              </label>
+              <select id="profile" className="select" value={profile} onChange={(e) => setProfile(e.target.value as 'dev' | 'staging')} aria-describedby="profile-hint">
+                <option value="dev">dev — reload on change, debug env</option>
+                <option value="staging">staging — production-like</option>
+              </select>
+              <p id="profile-hint" className="field-hint">
+                Workers and threads below are saved in this profile. Switch profiles any time from the app&apos;s card.
+              </p>
+            </div>
             <NumberField id="workers" label="Workers" hint="Processes; each handles `threads` requests at once." value={workers} onChange={setWorkers} error={fieldErrors.workers} />
             <NumberField id="threads" label="Threads" hint="Requests one worker handles at once." value={threads} onChange={setThreads} error={fieldErrors.threads} />
           </div>

@@ -1,0 +1,181 @@
+// A person hosts the demo app with Gantry, start to finish: from the empty state, add the folder, start
+// it, watch requests arrive, filter and open them, scale workers, find the traceback of a failing request,
+// launch staging, stop. Every wait is on UI state; every screen is photographed.
+import path from 'node:path';
+import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { AddAppPage } from '../pages/add-app-page';
+import { AppDetailPage } from '../pages/app-detail-page';
+import { OverviewPage } from '../pages/overview-page';
+import { send } from '../support/traffic';
+
+const APP = 'Hello e2e';
+const DEMO_FOLDER = path.join(REPO_ROOT, 'app/examples/hello');
+
+test.describe.serial('hosting the demo app', () => {
+  let appUrl = '';
+
+  test('a first-time user sees the demo app; with it removed, the empty state teaches', async ({ ui: page, shot }) => {
+    const overview = new OverviewPage(page);
+    await overview.open();
+    await expect(overview.card('Hello (demo)')).toBeVisible();
+    await overview.expectState('Hello (demo)', 'stopped');
+    await shot('01-overview-demo');
+
+    await overview.openApp('Hello (demo)');
+    const detail = new AppDetailPage(page);
+    await detail.tab('Settings');
+    await page.getByRole('button', { name: 'Remove app…' }).click();
+    await page.getByRole('button', { name: /Yes, remove/ }).click();
+
+    await expect(overview.emptyState).toBeVisible();
+    await expect(overview.emptyState.getByRole('link', { name: 'Add a folder' })).toBeVisible();
+    await expect(overview.emptyState.getByRole('button', { name: 'Try the demo app' })).toBeVisible();
+    await shot('02-empty-state');
+  });
+
+  test('adds the demo folder: detection finds hello:application, the port is free, it starts healthy', async ({ ui: page, shot }) => {
+    const overview = new OverviewPage(page);
+    await overview.open();
+    await overview.emptyState.getByRole('link', { name: 'Add a folder' }).click();
+
+    const add = new AddAppPage(page);
+    await add.detect(DEMO_FOLDER);
+    await expect(add.detection).toContainText('hello:application');
+    await add.chooseEntry('hello:application');
+    await add.setName(APP);
+    await add.setWorkers(2);
+    await add.addEnv('GREETING', 'hi');
+    await add.addEnv('API_TOKEN', 's3cret');
+    await add.expectPortFree();
+    await shot('03-add-app');
+    await add.addAndStart();
+
+    const detail = new AppDetailPage(page);
+    await detail.expectState('running', true);
+    await expect(page.getByRole('heading', { name: APP, level: 1 })).toBeVisible();
+    appUrl = await detail.appUrl();
+  });
+
+  test('requests sent to the app appear live in the Requests table', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await page.reload(); // a fresh load shows history, then live rows
+    await detail.expectState('running', true);
+    await expect(detail.requestTable).toBeVisible();
+
+    await send(`${appUrl}/json`, 5);
+    await send(`${appUrl}/nothing-here`, 2);
+    await expect(detail.rowsWithPath('/json')).toHaveCount(5);
+    await expect(detail.rowsWithPath('/nothing-here')).toHaveCount(2);
+    // More rows arrive while we watch: the table keeps up without a reload.
+    await send(`${appUrl}/slow?ms=50`, 3);
+    await expect(detail.rowsWithPath('/slow')).toHaveCount(3);
+    await shot('04-requests');
+  });
+
+  test('filters by status class and search, and remembers them for this app', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await detail.toggleStatusClass('4xx');
+    await expect(detail.requestRows()).toHaveCount(2);
+    await expect(detail.rowsWithPath('/nothing-here')).toHaveCount(2);
+    await shot('05-requests-filtered');
+
+    await page.reload();
+    await expect(page.getByRole('group', { name: 'Status class' }).getByRole('button', { name: '4xx' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(detail.requestRows()).toHaveCount(2);
+
+    await detail.clearFilters();
+    await detail.search('slow');
+    await expect(detail.requestRows()).toHaveCount(3);
+    await detail.search('');
+  });
+
+  test('opens a request to see its headers and timing', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    const row = detail.rowsWithPath('/json').first();
+    const requestId = await row.getAttribute('data-request-id');
+    await row.click();
+    await expect(detail.drawer).toBeVisible();
+    await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText(requestId!);
+    await expect(detail.drawer.getByRole('heading', { name: 'Timing' })).toBeVisible();
+    await shot('06-request-drawer');
+    await page.keyboard.press('Escape');
+    await expect(detail.drawer).toBeHidden();
+  });
+
+  test('a failing request shows its traceback beside it', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    const [status] = await send(`${appUrl}/error`);
+    expect(status).toBe(500);
+    const row = detail.rowsWithPath('/error');
+    await expect(row).toHaveCount(1);
+    await expect(row).toHaveAttribute('data-status', '500');
+    await row.click();
+    const output = detail.drawer.getByTestId('request-output');
+    await expect(output).toContainText('Traceback (most recent call last)');
+    await expect(output).toContainText('RuntimeError');
+    await shot('07-request-traceback');
+    await page.keyboard.press('Escape');
+
+    await detail.tab('Output');
+    await expect(page.getByTestId('output-log')).toContainText('RuntimeError');
+    await shot('08-output');
+  });
+
+  test('scales workers up live', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await detail.tab('Workers');
+    await expect(detail.workerRows).toHaveCount(2);
+    await detail.scaleUp();
+    await expect(page.getByTestId('worker-target')).toHaveText('3');
+    await expect(detail.workerRows.filter({ has: page.locator('.badge', { hasText: /idle|busy/ }) })).toHaveCount(3, { timeout: 30_000 });
+    await shot('09-workers');
+  });
+
+  test('shows live metrics charts', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await detail.tab('Metrics');
+    await send(`${appUrl}/json`, 10);
+    await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
+    await expect(page.getByTestId('metrics').locator('.metric-tile', { hasText: 'Requests' }).last()).not.toContainText(/^Requests0$/);
+    await shot('10-metrics');
+  });
+
+  test('settings show values in effect, mask secrets, and explain invalid input beside the field', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await detail.tab('Settings');
+    const form = page.getByTestId('settings-form');
+    await expect(form).toBeVisible();
+    await expect(detail.setting('env')).toContainText('API_TOKEN');
+    await expect(detail.setting('env')).not.toContainText('s3cret');
+
+    // The add form saved workers in the dev profile, so that is where the user edits them.
+    await page.getByRole('radio', { name: /Profile: dev/ }).click();
+    const workers = detail.setting('workers');
+    await expect(workers.getByLabel('Workers')).toHaveValue('2');
+    await expect(workers.locator('.set-value')).toHaveText('2');
+    await workers.getByLabel('Workers').fill('0');
+    await expect(workers.getByRole('alert')).toContainText('at least 1');
+    await expect(workers).toHaveAttribute('data-invalid', 'true');
+    await shot('11-settings-invalid');
+    await workers.getByLabel('Workers').fill('3');
+    await expect(workers).toHaveAttribute('data-invalid', 'false');
+  });
+
+  test('launches staging with live preflight steps, then stops', async ({ ui: page, shot }) => {
+    const overview = new OverviewPage(page);
+    await overview.open();
+    await overview.press(APP, 'Launch staging');
+    const panel = overview.launchPanel(APP);
+    await expect(panel).toBeVisible();
+    await expect(panel.locator('[data-step]').first()).toBeVisible();
+    await expect(panel).toHaveAttribute('data-state', /ok|failed/, { timeout: 60_000 });
+    await shot('12-launch-staging');
+    await expect(panel).toHaveAttribute('data-state', 'ok');
+    await expect(panel).toContainText('Staging is up at');
+    await overview.expectState(APP, 'running', true);
+
+    await overview.press(APP, 'Stop');
+    await overview.expectState(APP, 'stopped');
+    await shot('13-overview-stopped');
+  });
+});

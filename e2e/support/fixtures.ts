@@ -1,0 +1,68 @@
+// The specs' fixtures: a page already on the Gantry UI (browser, or the Electron window when
+// GANTRY_E2E_ELECTRON=1), a token-carrying API helper for setup the user would not do by hand (sending
+// traffic to the app), and screenshots saved under test-results/screens.
+import { test as base, expect, _electron, type Page, type APIRequestContext, request as pwRequest } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(here, '..', '..');
+export const SCREENS_DIR = path.resolve(here, '..', 'test-results', 'screens');
+
+interface Gantry {
+  readonly url: string;
+  readonly token: string;
+  readonly origin: string;
+  readonly api: APIRequestContext;
+}
+
+export const test = base.extend<{ shot: (name: string) => Promise<void> }, { gantry: Gantry; electronPage: Page | null; ui: Page }>({
+  gantry: [
+    async ({ electronPage }, use) => {
+      // In Electron the window's preload knows where the API is; in a browser the global setup told us.
+      const bridge = electronPage ? await electronPage.evaluate(() => (window as unknown as { gantry: { api: { url: string; token: string } } }).gantry.api) : null;
+      const url = bridge ? `${bridge.url}/?token=${bridge.token}` : process.env.GANTRY_E2E_URL;
+      if (!url) throw new Error('GANTRY_E2E_URL is not set: the global setup did not start gantry ui');
+      const u = new URL(url);
+      const token = u.searchParams.get('token') ?? '';
+      const api = await pwRequest.newContext({ baseURL: u.origin, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+      await use({ url, token, origin: u.origin, api });
+      await api.dispose();
+    },
+    { scope: 'worker' },
+  ],
+  electronPage: [
+    async ({}, use) => {
+      if (process.env.GANTRY_E2E_ELECTRON !== '1') return use(null);
+      const home = mkdtempSync(path.join(tmpdir(), 'gantry-e2e-electron-'));
+      const app = await _electron.launch({ args: [path.join(REPO_ROOT, 'main/dist/main.js'), '--gantry-home', home, '--no-sandbox'], env: { ...process.env, GANTRY_HOME: home } });
+      const win = await app.firstWindow();
+      await use(win);
+      await app.close();
+    },
+    { scope: 'worker' },
+  ],
+  // One page for the whole story (the specs are consecutive steps of one user's session).
+  ui: [
+    async ({ browser, gantry, electronPage }, use) => {
+      if (electronPage) return use(electronPage);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(gantry.url);
+      await use(page);
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+  shot: async ({ ui: page }, use) => {
+    await use(async (name) => {
+      // Let fonts and charts settle on a state the spec already waited for; never a fixed sleep.
+      await page.evaluate(() => document.fonts.ready);
+      await page.screenshot({ path: path.join(SCREENS_DIR, `${name}.png`), fullPage: false });
+    });
+  },
+});
+
+export { expect };
