@@ -6,8 +6,8 @@
 //   {headers:N}          N fields "X-H-i: v\r\n" (i = 1..N)
 //   {bigheaders:N:SIZE}  N fields "X-Big-i: " + SIZE bytes of "b" + "\r\n"
 //
-// .json: { description, interaction?: "send" | "expect-100" | "vanish", methods?: [..],
-//          responses: [Expected...], close: bool }   or   { description, anyOf: [{responses, close}...] }
+// .json: { description, interaction?: "send" | "expect-100" | "vanish" | "stall", methods?: [..],
+//          responses: [Expected...], close: bool, closeWithinMs?: N (stall only) }   or   { description, anyOf: [{responses, close}...] }
 // Expected: { status: N | [N...], environ?: {KEY: value | null (absent)}, body?: string (what the
 //             app read from wsgi.input), bodyLength?: N (its length), wireBodyLength?: N (response body bytes), headers?: {lower-case name: value} }
 import { readdirSync, readFileSync } from 'node:fs';
@@ -33,10 +33,12 @@ export interface Outcome {
 export interface CorpusCase {
   readonly id: string;
   readonly description: string;
-  readonly interaction: 'send' | 'expect-100' | 'vanish';
+  readonly interaction: 'send' | 'expect-100' | 'vanish' | 'stall';
   readonly methods: readonly string[];
   readonly bytes: Buffer;
   readonly outcomes: readonly Outcome[];
+  /** For "stall": how long the server may take to give up (default 15 s). */
+  readonly closeWithinMs: number;
 }
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -80,6 +82,7 @@ export function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
     responses?: ExpectedResponse[];
     close?: boolean;
     anyOf?: Outcome[];
+    closeWithinMs?: number;
   };
   const outcomes = spec.anyOf ?? [{ responses: spec.responses ?? [], close: spec.close ?? false }];
   return {
@@ -89,6 +92,7 @@ export function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
     methods: spec.methods ?? [],
     bytes: decodeEscapes(expandMacros(raw)),
     outcomes,
+    closeWithinMs: spec.closeWithinMs ?? 15_000,
   };
 }
 
