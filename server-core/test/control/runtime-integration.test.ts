@@ -116,6 +116,17 @@ describe('launch staging', () => {
     await stream.close();
   });
 
+  it('starting an app whose import fails marks it failed with the traceback (no restart loop)', async () => {
+    const r = await h.api('POST', '/api/apps/broken/start', {});
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(r.body)).toContain('gantry_fixture_missing_module');
+    const status = await h.api('GET', '/api/apps/broken/status');
+    expect(status.body.state).toBe('failed');
+    expect(JSON.stringify(status.body.error)).toContain('gantry_fixture_missing_module');
+    const events = await h.api('GET', '/api/apps/broken/events');
+    expect(events.body.items.some((e: any) => e.type === 'boot-error' || (e.type === 'state' && e.state === 'failed'))).toBe(true);
+  });
+
   it('a Django project passes check --deploy and collectstatic, starts healthy and returns its URL', async () => {
     const folder = join(work.path, 'djangosite');
     await cp(fixtureProject('djangosite'), folder, { recursive: true });
