@@ -261,12 +261,16 @@ export class Host {
       slot.publishStatus();
       throw e;
     }
+    const previous = slot.runtime;
+    if (previous) await previous.stop({ graceful: false }).catch(() => undefined); // a failed one may still hold sockets
     slot.attach(runtime, profile);
     slot.publishStatus();
     try {
       await runtime.start();
     } catch (e) {
       slot.lastError = toSerialized(e);
+      // Release whatever the failed start holds (listeners, socket folder); status keeps saying "failed".
+      await runtime.stop({ graceful: false }).catch(() => undefined);
       slot.publishStatus();
       throw e;
     }
