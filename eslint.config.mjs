@@ -68,6 +68,11 @@ export default tseslint.config(
     },
   },
   {
+    // Playwright fixtures without dependencies are written `async ({}, use) => …` by design.
+    files: ['e2e/**'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
+  {
     files: ['**/*.cjs', '**/*.cts'],
     languageOptions: { sourceType: 'commonjs' },
   },

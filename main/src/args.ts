@@ -1,6 +1,7 @@
 // The desktop app's own command-line options, picked out of Electron's argv (which also carries the
 // executable, the app path and Chromium switches, so unknown arguments are ignored rather than refused).
 import path from 'node:path';
+import { defaultGantryHome } from '@gantry/server-core';
 
 export interface DesktopArgs {
   /** --gantry-home DIR (or --gantry-home=DIR): config folder for this run; tests pass a temp folder. */
@@ -22,13 +23,9 @@ export function parseDesktopArgs(argv: readonly string[], cwd: string = process.
 }
 
 /**
- * Gantry's config folder: --gantry-home, else GANTRY_HOME, else the platform's usual place. Same rules as
- * server-core's host/paths.ts (which reads GANTRY_HOME; main.ts sets it from --gantry-home before the Host starts).
+ * Gantry's config folder: --gantry-home, else server-core's rule (GANTRY_HOME, else the platform's usual place),
+ * so the desktop app and `gantry ui`/`gantry apps` agree on it. main.ts exports the result as GANTRY_HOME.
  */
-export function resolveGantryHome(args: DesktopArgs, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, homedir: string): string {
-  if (args.gantryHome) return args.gantryHome;
-  if (env.GANTRY_HOME) return path.resolve(env.GANTRY_HOME);
-  if (platform === 'darwin') return path.join(homedir, 'Library', 'Application Support', 'Gantry');
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(homedir, 'AppData', 'Roaming'), 'Gantry');
-  return path.join(env.XDG_CONFIG_HOME || path.join(homedir, '.config'), 'gantry');
+export function resolveGantryHome(args: DesktopArgs, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  return args.gantryHome ?? defaultGantryHome(env, platform);
 }

@@ -1,8 +1,8 @@
 // Binds host-port.ts to server-core's public entry (`@gantry/server-core`): creates the Host in process and
-// starts the control API on 127.0.0.1 with the install's token. The only file in main/ that imports server-core.
+// starts the control API on 127.0.0.1 with the install's token. (args.ts also takes defaultGantryHome from there.)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as core from '@gantry/server-core';
+import { createHost, readRuntimeFile, startControlServer } from '@gantry/server-core';
 import type { CreateDesktopCore, DesktopAppEvent, DesktopAppState, DesktopAppStatus, DesktopCore, DesktopHost } from './host-port.js';
 
 /** The parts of server-core's Host this adapter uses (server-core/src/host/host.ts). */
@@ -47,13 +47,8 @@ function toState(s: string): DesktopAppState {
   return (STATES as readonly string[]).includes(s) ? (s as DesktopAppState) : 'failed';
 }
 
-function coreEntry(): CoreEntry {
-  const exported = core as unknown as Partial<CoreEntry>;
-  if (typeof exported.createHost !== 'function' || typeof exported.startControlServer !== 'function') {
-    throw new Error('@gantry/server-core must export createHost and startControlServer from its public entry (src/index.ts)');
-  }
-  return exported as CoreEntry;
-}
+/** server-core's real exports; the annotation makes the compiler check them against what this adapter expects. */
+const realEntry: CoreEntry = { createHost, startControlServer, readRuntimeFile };
 
 /** SIGKILL a worker and, when it leads a process group, everything it started. Already-gone pids are fine. */
 function killPid(pid: number): void {
@@ -134,4 +129,4 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
 }
 
 /** The real binding, against `@gantry/server-core`. */
-export const createDesktopCoreFor = (rendererDir: string): CreateDesktopCore => makeCreateDesktopCore(coreEntry, rendererDir);
+export const createDesktopCoreFor = (rendererDir: string): CreateDesktopCore => makeCreateDesktopCore(() => realEntry, rendererDir);

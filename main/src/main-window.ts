@@ -21,7 +21,14 @@ export interface MainWindowOptions {
 
 const SAVE_DEBOUNCE_MS = 500;
 
-export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+export interface MainWindow {
+  readonly window: BrowserWindow;
+  /** Saves the current size and position now and resolves once written (quit awaits it: app.exit closes the
+   * window without 'close' events, and would otherwise cut a pending write short). */
+  saveState(): Promise<void>;
+}
+
+export function createMainWindow(options: MainWindowOptions): MainWindow {
   const win = new BrowserWindow(windowOptions({ preloadPath: options.preloadPath, bounds: options.state?.bounds ?? null, show: options.show, iconPath: options.iconPath }));
   const contents = win.webContents;
 
@@ -49,23 +56,26 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
 
   let saveTimer: NodeJS.Timeout | null = null;
-  const saveNow = (): void => {
+  let writing: Promise<void> = Promise.resolve();
+  const saveNow = (): Promise<void> => {
     if (saveTimer !== null) clearTimeout(saveTimer);
     saveTimer = null;
-    if (win.isDestroyed() || win.isMinimized()) return;
+    if (win.isDestroyed() || win.isMinimized()) return writing;
     const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
-    saveWindowState(options.configDir, state).catch((e: unknown) => options.log(`gantry: could not save window state: ${String(e)}`));
+    // Writes run one after another, so an older state never lands after a newer one.
+    writing = writing.then(() => saveWindowState(options.configDir, state)).catch((e: unknown) => options.log(`gantry: could not save window state: ${String(e)}`));
+    return writing;
   };
   const saveSoon = (): void => {
     if (saveTimer !== null) clearTimeout(saveTimer);
-    saveTimer = setTimeout(saveNow, SAVE_DEBOUNCE_MS);
+    saveTimer = setTimeout(() => void saveNow(), SAVE_DEBOUNCE_MS);
   };
   win.on('resize', saveSoon);
   win.on('move', saveSoon);
   win.on('maximize', saveSoon);
   win.on('unmaximize', saveSoon);
   win.on('close', (event) => {
-    saveNow();
+    void saveNow();
     if (options.hideOnClose()) {
       event.preventDefault();
       win.hide();
@@ -74,5 +84,5 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
 
   contents.on('render-process-gone', (_event, details) => options.log(`gantry: renderer ${details.reason} (exit ${details.exitCode})`));
   void win.loadURL(RENDERER_INDEX_URL).catch((e: unknown) => options.log(`gantry: could not load the UI: ${String(e)}`));
-  return win;
+  return { window: win, saveState: saveNow };
 }

@@ -26,7 +26,7 @@ import { fitToScreens, loadWindowState } from './window-state.js';
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
 const args = parseDesktopArgs(process.argv.slice(1));
-const home = resolveGantryHome(args, process.env, process.platform, os.homedir());
+const home = resolveGantryHome(args, process.env, process.platform);
 // server-core reads GANTRY_HOME; --gantry-home must reach it (tests run each app in a temp home).
 process.env.GANTRY_HOME = home;
 app.setName('Gantry');
@@ -42,6 +42,7 @@ const paths = resourcePaths(path.dirname(fileURLToPath(import.meta.url)), app.is
 process.env.GANTRY_WORKER_SCRIPT ??= path.join(paths.workerDir, 'gantry_worker.py');
 let core: DesktopCore | null = null;
 let window: BrowserWindow | null = null;
+let saveWindowState: () => Promise<void> = async () => {};
 let tray: TrayController | null = null;
 let prefs: DesktopPrefs = { startAtLogin: false, startMinimised: false };
 let booted = false;
@@ -50,6 +51,7 @@ let exitCode = 0; // 1 once boot failed, so a broken start is visible to whoever
 // Quitting stops the apps first (bounded, see quit-sequence.ts), then the control API.
 const quitTarget = (c: DesktopCore): StoppableHost => ({
   stopAll: async () => {
+    await saveWindowState();
     await c.host.stopAll();
     await c.api.close();
   },
@@ -103,7 +105,7 @@ function openExternal(url: string): void {
 }
 
 function openWindow(show: boolean, state: Parameters<typeof createMainWindow>[0]['state'] = null): BrowserWindow {
-  return createMainWindow({
+  const created = createMainWindow({
     preloadPath: paths.preloadPath,
     iconPath: path.join(paths.iconsDir, '512x512.png'),
     state,
@@ -113,6 +115,8 @@ function openWindow(show: boolean, state: Parameters<typeof createMainWindow>[0]
     hideOnClose: () => tray !== null && !quit.inProgress && !quit.done,
     log,
   });
+  saveWindowState = created.saveState;
+  return created.window;
 }
 
 async function boot(): Promise<void> {

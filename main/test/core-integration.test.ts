@@ -1,28 +1,24 @@
 // main's adapter against the real server-core (through its public entry only): a real Host with a temp home,
 // the control API answering the window's origin, the demo app started with real Python workers, and quit
-// leaving no worker behind. Skipped (with the reason) until server-core's entry exports createHost and
-// startControlServer.
+// leaving no worker behind.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import * as core from '@gantry/server-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCreateDesktopCore, type CoreEntry } from '../src/host-adapter.js';
+import { createDesktopCoreFor } from '../src/host-adapter.js';
 import type { DesktopCore } from '../src/host-port.js';
 import { stopEverything } from '../src/quit-sequence.js';
 import { RENDERER_ORIGIN } from '../src/renderer-protocol.js';
 
-const entry = core as unknown as Partial<CoreEntry> & { workers?: never };
-const exported = typeof entry.createHost === 'function' && typeof entry.startControlServer === 'function';
 const repo = path.resolve(import.meta.dirname, '..', '..');
 
-describe.skipIf(!exported)('with the real server-core (skipped until @gantry/server-core exports createHost and startControlServer)', () => {
+describe('with the real server-core', () => {
   let home: string;
   let desktop: DesktopCore;
 
   beforeAll(async () => {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-main-core-'));
-    desktop = await makeCreateDesktopCore(() => entry as CoreEntry, path.join(repo, 'renderer', 'dist'))({ home, workerDir: path.join(repo, 'app'), allowedOrigins: [RENDERER_ORIGIN] });
+    desktop = await createDesktopCoreFor(path.join(repo, 'renderer', 'dist'))({ home, workerDir: path.join(repo, 'app'), allowedOrigins: [RENDERER_ORIGIN] });
   });
   afterAll(async () => {
     if (desktop) await stopEverything({ stopAll: () => desktop.host.stopAll().then(() => desktop.api.close()), killAll: () => desktop.host.killAll() }, { gracefulMs: 15_000, forceMs: 3_000 });

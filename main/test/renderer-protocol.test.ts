@@ -84,6 +84,8 @@ describe('serveRendererRequest', () => {
   it('404s for missing files and escapes', async () => {
     expect((await serveRendererRequest(root, API, 'gantry://ui/assets/missing.js')).status).toBe(404);
     expect((await serveRendererRequest(root, API, 'gantry://ui/../secret.txt')).status).not.toBe(200);
-    expect((await serveRendererRequest(root, API, 'gantry://evil/index.html')).status).toBe(404);
+    const evil = await serveRendererRequest(root, API, 'gantry://evil/index.html');
+    expect(evil.status).toBe(404);
+    expect(evil.headers.get('content-security-policy')).toBe(contentSecurityPolicy(API)); // every response, even errors
   });
 });

@@ -55,13 +55,13 @@ describe('desktop args', () => {
     expect(parseDesktopArgs(['gantry', '--gantry-home=/x', '--minimised'], '/w')).toEqual({ gantryHome: '/x', minimised: true });
     expect(parseDesktopArgs(['gantry', '--no-sandbox', '--enable-logging', '--hidden'], '/w')).toEqual({ gantryHome: null, minimised: true });
   });
-  it('resolves the home: flag, then GANTRY_HOME, then the platform default', () => {
+  it('resolves the home: flag, then GANTRY_HOME, then the platform default (server-core’s rule)', () => {
     const none = { gantryHome: null, minimised: false };
-    expect(resolveGantryHome({ gantryHome: '/flag', minimised: false }, { GANTRY_HOME: '/env' }, 'linux', '/home/me')).toBe('/flag');
-    expect(resolveGantryHome(none, { GANTRY_HOME: '/env' }, 'linux', '/home/me')).toBe('/env');
-    expect(resolveGantryHome(none, {}, 'linux', '/home/me')).toBe('/home/me/.config/gantry');
-    expect(resolveGantryHome(none, { XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/me')).toBe('/xdg/gantry');
-    expect(resolveGantryHome(none, {}, 'darwin', '/Users/me')).toBe('/Users/me/Library/Application Support/Gantry');
+    expect(resolveGantryHome({ gantryHome: '/flag', minimised: false }, { GANTRY_HOME: '/env' }, 'linux')).toBe('/flag');
+    expect(resolveGantryHome(none, { GANTRY_HOME: '/env' }, 'linux')).toBe('/env');
+    expect(resolveGantryHome(none, {}, 'linux')).toBe(path.join(os.homedir(), '.config', 'gantry'));
+    expect(resolveGantryHome(none, { XDG_CONFIG_HOME: '/xdg' }, 'linux')).toBe('/xdg/gantry');
+    expect(resolveGantryHome(none, {}, 'darwin')).toBe(path.join(os.homedir(), 'Library', 'Application Support', 'Gantry'));
   });
 });
 
