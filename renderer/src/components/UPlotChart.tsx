@@ -19,13 +19,15 @@ export interface UPlotChartProps {
   readonly unit: string;
   readonly height?: number;
   readonly format?: (v: number) => string;
+  /** Counts (queue depth): ticks on whole numbers only. */
+  readonly integer?: boolean;
 }
 
 function cssColor(el: Element, c: string): string {
   return c.startsWith('--') ? getComputedStyle(el).getPropertyValue(c).trim() || '#888' : c;
 }
 
-export function UPlotChart({ title, series, data, unit, height = 200, format }: UPlotChartProps) {
+export function UPlotChart({ title, series, data, unit, height = 200, format, integer }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const layout = series.map((s) => `${s.label}:${s.color}`).join('|');
@@ -47,7 +49,7 @@ export function UPlotChart({ title, series, data, unit, height = 200, format }: 
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 56, values: (_u, vals) => vals.map((v) => fmt(v)) },
+        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 56, values: (_u, vals) => vals.map((v) => fmt(v)), ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}) },
       ],
       series: [
         { label: 'time' },
@@ -71,7 +73,7 @@ export function UPlotChart({ title, series, data, unit, height = 200, format }: 
       p.destroy();
       plot.current = null;
     };
-  }, [layout, height, unit, theme]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [layout, height, unit, theme, integer]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     plot.current?.setData(data);

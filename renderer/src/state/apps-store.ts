@@ -119,9 +119,10 @@ export class AppsStore extends ExternalStore<AppsState> {
   /** The POST answered: with wait:false it carries the id (and any steps already run); with wait:true the end. */
   applyLaunchResult(result: LaunchResult): void {
     const cur = this.state.launches[result.appId];
-    // Progress events may already be ahead of this answer; never move backwards.
-    const steps = cur && cur.steps.length > result.steps.length ? cur.steps : result.steps;
-    const state = cur && cur.state !== 'running' && result.state === 'running' ? cur.state : result.state;
+    // Progress events may be ahead of this answer while it runs; once it has ended, the answer is the truth.
+    const ended = result.state !== 'running';
+    const steps = !ended && cur && cur.steps.length > result.steps.length ? cur.steps : result.steps;
+    const state = cur && cur.state !== 'running' && !ended ? cur.state : result.state;
     this.setLaunch(result.appId, {
       launchId: result.launchId,
       profile: result.profile,
@@ -156,17 +157,15 @@ export class AppsStore extends ExternalStore<AppsState> {
       return;
     }
     if (!p.step) return;
+    // Steps are keyed by name (each runs once per launch): a step's "running" and its outcome are two
+    // events for one row, whatever their event index.
     const steps = base.steps.slice();
-    const prev = steps[p.index];
-    steps[p.index] = {
-      step: p.step,
-      status: p.status === 'failed' || p.status === 'ok' || p.status === 'running' || p.status === 'skipped' ? p.status : 'running',
-      output: p.output || prev?.output || '',
-      startedAt: prev?.startedAt ?? Date.now(),
-      endedAt: p.status === 'running' ? null : Date.now(),
-    };
-    // Indexes may arrive with holes if an event was dropped; keep the array dense for rendering.
-    for (let i = 0; i < steps.length; i++) steps[i] ??= { step: p.step, status: 'ok', output: '', startedAt: 0, endedAt: 0 };
+    const at = steps.findIndex((s) => s.step === p.step);
+    const prev = at === -1 ? undefined : steps[at];
+    const status = p.status === 'failed' || p.status === 'ok' || p.status === 'running' || p.status === 'skipped' ? p.status : 'running';
+    const row = { step: p.step, status, output: p.output || prev?.output || '', startedAt: prev?.startedAt ?? Date.now(), endedAt: status === 'running' ? null : Date.now() };
+    if (at === -1) steps.push(row);
+    else steps[at] = row;
     this.setLaunch(p.appId, { ...base, launchId: p.launchId, steps });
   }
 

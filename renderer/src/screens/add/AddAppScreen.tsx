@@ -266,14 +266,14 @@ export function AddAppScreen() {
                 Profile
               </label>
               <select id="profile" className="select" value={profile} onChange={(e) => setProfile(e.target.value as 'dev' | 'staging')} aria-describedby="profile-hint">
-                <option value="dev">dev — reload on change, debug env</option>
-                <option value="staging">staging — production-like</option>
+                <option value="dev">dev (reload, debug)</option>
+                <option value="staging">staging (production-like)</option>
               </select>
               <p id="profile-hint" className="field-hint">
                 Workers and threads below are saved in this profile. Switch profiles any time from the app&apos;s card.
               </p>
             </div>
-            <NumberField id="workers" label="Workers" hint="Processes; each handles `threads` requests at once." value={workers} onChange={setWorkers} error={fieldErrors.workers} />
+            <NumberField id="workers" label="Workers" hint="Processes serving requests side by side." value={workers} onChange={setWorkers} error={fieldErrors.workers} />
             <NumberField id="threads" label="Threads" hint="Requests one worker handles at once." value={threads} onChange={setThreads} error={fieldErrors.threads} />
           </div>
           <div className="field">

@@ -97,6 +97,7 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
         <UPlotChart
           title="Queue depth and in flight"
           unit=""
+          integer
           format={(v) => `${Math.round(v)}`}
           series={[
             { label: 'queued', color: '--chart-5' },

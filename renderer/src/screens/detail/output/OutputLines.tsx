@@ -2,17 +2,21 @@
 // list instead; this one renders everything.
 import type { OutputRecord } from '../../../api/contract';
 import { fmtClock } from '../../../format';
+import { continuesPrevious } from '../../../state/output-grouping';
 
 export function OutputLines({ lines }: { readonly lines: readonly OutputRecord[] }) {
   return (
     <div className="codeblock out-lines" role="log">
-      {lines.map((l) => (
-        <div key={l.seq} className={`out-line lvl-${l.level} src-${l.source}`} data-level={l.level}>
-          <span className="out-time">{fmtClock(l.time)}</span>
-          <span className={`out-level lvl-${l.level}`}>{l.level}</span>
-          <span className="out-text">{l.text}</span>
-        </div>
-      ))}
+      {lines.map((l, i) => {
+        const cont = continuesPrevious(lines[i - 1], l);
+        return (
+          <div key={l.seq} className={`out-line lvl-${l.level} src-${l.source}${cont ? ' out-cont' : ''}`} data-level={l.level}>
+            <span className="out-time">{cont ? '' : fmtClock(l.time)}</span>
+            <span className={`out-level lvl-${l.level}`}>{cont ? '' : l.level}</span>
+            <span className="out-text">{l.text}</span>
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import type { OutputRecord } from '../../../api/contract';
 import { href } from '../../../app/router';
 import { fmtClock } from '../../../format';
 import type { FilteredRows } from '../../../state/filtered-view';
+import { continuesPrevious } from '../../../state/output-grouping';
 
 const EST = 20;
 
@@ -40,16 +41,17 @@ export function OutputLog({ appId, view, emptyText }: { readonly appId: string; 
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
           {v.getVirtualItems().map((item) => {
             const l = rows[item.index]!;
+            const cont = continuesPrevious(rows[item.index - 1], l);
             return (
-              <div key={item.key} ref={v.measureElement} data-index={item.index} className={`out-line lvl-${l.level} src-${l.source}`} style={{ transform: `translateY(${item.start}px)` }} data-level={l.level}>
-                <span className="out-time">{fmtClock(l.time)}</span>
-                <span className={`out-level lvl-${l.level}`}>{l.level}</span>
+              <div key={item.key} ref={v.measureElement} data-index={item.index} className={`out-line lvl-${l.level} src-${l.source}${cont ? ' out-cont' : ''}`} style={{ transform: `translateY(${item.start}px)` }} data-level={l.level}>
+                <span className="out-time">{cont ? '' : fmtClock(l.time)}</span>
+                <span className={`out-level lvl-${l.level}`}>{cont ? '' : l.level}</span>
                 <span className="out-src faint" title={l.workerPid ? `worker ${l.workerId ?? '?'} pid ${l.workerPid}` : l.source}>
-                  {l.source === 'gantry' ? 'gantry' : l.workerPid ? `${l.source} ${l.workerPid}` : l.source}
+                  {cont ? '' : l.source === 'gantry' ? 'gantry' : l.workerPid ? `${l.source} ${l.workerPid}` : l.source}
                 </span>
                 <span className="out-text">
                   {l.text}
-                  {l.requestId && (
+                  {l.requestId && !cont && (
                     <a className="out-req" href={href({ name: 'app', id: appId, tab: 'requests', requestId: l.requestId })} title="Show the request that wrote this line">
                       request {l.requestId}
                     </a>

@@ -105,9 +105,6 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
             <dt>Duration</dt>
             <dd>{fmtDuration(e.durationMs)}</dd>
           </dl>
-          <div className="timing-bar" aria-hidden="true">
-            <span style={{ width: `${Math.min(100, Math.max(2, (Math.log10(1 + e.durationMs) / 4) * 100))}%` }} />
-          </div>
         </section>
       )}
       <section data-testid="request-output">
