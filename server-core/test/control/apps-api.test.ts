@@ -203,6 +203,26 @@ describe('ports', () => {
   });
 });
 
+describe('detection through the API', () => {
+  it('POST /api/detect finds the venv, ranks candidates and returns the import error verbatim', async () => {
+    const ok = await h.api('POST', '/api/detect', { folder: fixture('venv') });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ interpreter: { source: '.venv' }, candidates: [{ app: 'wsgi:application' }], verification: { ok: true } });
+
+    // A broken project with its own .venv (Debian's python3, which has Flask): the failure is the app's own.
+    await cp(fixture('broken'), join(project.path, 'broken'), { recursive: true });
+    await cp(join(fixture('venv'), '.venv'), join(project.path, 'broken', '.venv'), { recursive: true, verbatimSymlinks: true });
+    const bad = await h.api('POST', '/api/detect', { folder: join(project.path, 'broken') });
+    expect(bad.body.verification.ok).toBe(false);
+    expect(bad.body.verification.error).toMatch(/Traceback \(most recent call last\):[\s\S]*ModuleNotFoundError: No module named 'gantry_fixture_missing_module'$/);
+
+    const notFolder = await h.api('POST', '/api/detect', { folder: join(project.path, 'nope') });
+    expect(notFolder.status).toBe(400);
+    expect(notFolder.body.details.field).toBe('folder');
+    expect((await h.api('POST', '/api/detect', { folder: 42 })).body.details.field).toBe('folder');
+  });
+});
+
 describe('folders', () => {
   it('lists sub-folders and marks projects', async () => {
     const r = await h.api('GET', `/api/fs?path=${encodeURIComponent(resolve(SERVER_CORE_DIR, 'test/fixtures/detect'))}`);
