@@ -151,6 +151,7 @@ const rows = results.map((r) => {
   const notes = [];
   if (r.skipped) notes.push(`skipped: ${r.skipped}`);
   if (r.error) notes.push(`error: ${r.error}`);
+  if (r.stopForced) notes.push('did not stop on SIGTERM within 20 s (killed)');
   if (r.ofIdeal) notes.push(`${(r.ofIdeal * 100).toFixed(0)}% of ideal ${WORKLOADS[r.workload].ideal}/s`);
   // uWSGI's --http-socket answers HTTP/1.0-style and closes each connection; wrk counts each close
   // as a read error although the response arrived. Not a failed request.
