@@ -34,6 +34,15 @@ class Connection(object):
         self.inflight = 0  # threaded mode: begun and not yet finished (ids are released earlier)
         self.count_lock = threading.Lock()
         self.inline = server.threads == 1
+        self.fileno = sock.fileno()
+        # Threaded mode: a lone request runs on this reader thread while the watcher looks out
+        # for more records; once the gateway multiplexes (mpx), requests go to the pool.
+        self.watcher = None if self.inline else server.watcher
+        self.mpx = self.watcher is None
+        self.handoff_lock = threading.Lock()
+        self.inline_active = False
+        self.taken_over = False
+        self.watched = None
         # Inline requests block this connection's reader, so between streamed chunks they peek
         # at the socket for an ABORT_REQUEST; threaded requests get it from the reader.
         self.poll_abort = self._poll if (self.inline and _DONTWAIT) else None
@@ -54,6 +63,7 @@ class Connection(object):
     # --- input ---
     def serve(self):
         recv = self.sock.recv
+        handed_off = False
         try:
             while self.open:
                 data = recv(RECV_SIZE)
@@ -61,18 +71,75 @@ class Connection(object):
                     break
                 self._records(data)
                 if self.ready:
-                    self._run_ready()
+                    if self.inline:
+                        self._run_ready()
+                    elif self._dispatch_ready():
+                        handed_off = True
+                        return
                 # Threaded requests close the connection themselves once their END_REQUEST is out.
                 if self.close_when_idle and self.inline and not self.requests:
                     break
         except OSError:
             pass
         finally:
-            self._lost()
-            try:
-                self.sock.close()
-            except OSError:
-                pass
+            if not handed_off:
+                if self.watcher is not None:
+                    self.watcher.forget(self)
+                self._lost()
+                try:
+                    self.sock.close()
+                except OSError:
+                    pass
+
+    def _dispatch_ready(self):
+        """Threaded mode. Returns True if another thread took over reading this connection."""
+        ready = self.ready
+        server = self.server
+        if (not self.mpx and len(ready) == 1 and len(self.requests) == 1 and ready[0].input._eof
+                and server.try_claim()):
+            return self._run_watched(ready.popleft())
+        if len(ready) > 1 or len(self.requests) > 1:
+            self.mpx = True
+        while ready:
+            server.submit(ready.popleft())
+        return False
+
+    def _run_watched(self, req):
+        server = self.server
+        with self.handoff_lock:
+            self.inline_active = True
+        self.watched = req
+        try:
+            self.watcher.arm(self)
+            req.run(server.app, server)
+        finally:
+            server.unclaim()
+            self._end_watch()
+        return self.taken_over
+
+    def _end_watch(self):
+        # Called as the request's END_REQUEST is about to leave (and again, harmlessly, after
+        # run): the gateway's next request may arrive any moment now and is ours to read, not
+        # a sign of multiplexing.
+        if self.watched is None:
+            return
+        self.watched = None
+        with self.handoff_lock:
+            self.inline_active = False
+            taken = self.taken_over
+        if not taken:
+            self.watcher.disarm(self)
+
+    def take_over(self):
+        """Watcher thread: records arrived while this connection's reader runs a request."""
+        with self.handoff_lock:
+            if not self.inline_active or self.taken_over:
+                return
+            self.taken_over = True
+            self.mpx = True
+        t = threading.Thread(target=self.serve, name='gantry-conn-mpx')
+        t.daemon = True
+        t.start()
 
     def _run_ready(self):
         server = self.server
@@ -178,10 +245,7 @@ class Connection(object):
             req.input._left = content_length
         env['wsgi.input'] = req.input
         req.environ = env
-        if self.inline:
-            self.ready.append(req)
-        else:
-            server.submit(req)
+        self.ready.append(req)
 
     def _abort(self, rid):
         req = self.requests.get(rid)
@@ -216,6 +280,8 @@ class Connection(object):
     def release_id(self, req):
         if self.requests.get(req.id) is req:
             del self.requests[req.id]
+        if req is self.watched:
+            self._end_watch()
 
     def request_done(self, req):
         self.release_id(req)

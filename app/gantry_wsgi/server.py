@@ -71,7 +71,14 @@ class Server(object):
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self._queue = None
+        self.watcher = None
+        self.busy = 0  # threaded: requests running, inline or on the pool (never above threads)
+        self.slot_lock = threading.Lock()
+        self.slot_free = threading.Condition(self.slot_lock)
         if threads > 1:
+            from . import watcher
+            if watcher.available():
+                self.watcher = watcher.Watcher()
             self._queue = queue.SimpleQueue()
             for i in range(threads):
                 t = threading.Thread(target=self._pool_loop, name='gantry-req-%d' % i)
@@ -93,6 +100,24 @@ class Server(object):
             if not self.active:
                 self.cond.notify_all()
 
+    def try_claim(self):
+        with self.slot_lock:
+            if self.busy < self.threads:
+                self.busy += 1
+                return True
+            return False
+
+    def claim(self):
+        with self.slot_lock:
+            while self.busy >= self.threads:
+                self.slot_free.wait()
+            self.busy += 1
+
+    def unclaim(self):
+        with self.slot_lock:
+            self.busy -= 1
+            self.slot_free.notify()
+
     def submit(self, req):
         self._queue.put(req)
 
@@ -101,6 +126,7 @@ class Server(object):
         app = self.app
         while True:
             req = get()
+            self.claim()
             try:
                 req.run(app, self)
             except BaseException:
@@ -108,6 +134,8 @@ class Server(object):
                 # thread, say what happened.
                 import traceback
                 traceback.print_exc(file=sys.__stderr__)
+            finally:
+                self.unclaim()
 
     # --- stopping ---
     def request_stop(self, reason):

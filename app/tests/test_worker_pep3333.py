@@ -464,6 +464,24 @@ class ThreadedWorkerTest(_Pep3333, unittest.TestCase):
         self.assertEqual((r1.status, r2.status), ('200 OK', '200 OK'))
         self.assertNotEqual(r1.body, r2.body)  # different pool threads
 
+    def test_second_request_while_first_runs_on_reader_thread(self):
+        # The first request runs on the connection's own thread; the second arrives on the same
+        # connection only once the first is inside the app: the worker must still read and run it.
+        k = token()
+        c = self.w.connect()
+        try:
+            c.begin(1, params_for('/barrier', query='k=%s&n=2' % k))
+            c.stdin(1, b'')
+            self.assertTrue(self.w.stdout.wait_for(('BARRIER-WAIT:%s' % k).encode()))
+            c.begin(2, params_for('/barrier', query='k=%s&n=2' % k))
+            c.stdin(2, b'')
+            r1, r2 = c.wait_end(1), c.wait_end(2)
+            self.assertEqual((r1.status, r2.status), ('200 OK', '200 OK'))
+            # ...and the connection keeps working afterwards.
+            self.assertEqual(c.request('/write', rid=3).body, b'one,two,three')
+        finally:
+            c.close()
+
     def test_concurrent_connections(self):
         k = token()
         conns = [self.w.connect() for _ in range(4)]
