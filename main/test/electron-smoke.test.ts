@@ -10,11 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const mainDir = path.resolve(import.meta.dirname, '..');
 type Entry = { kind: string; [k: string]: any };
 
-function runMain(env: Record<string, string>): { code: number | null; journal: Entry[]; stderr: string; home: string } {
+function runMain(env: Record<string, string>, extraArgs: string[] = []): { code: number | null; journal: Entry[]; stderr: string; home: string } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-smoke-'));
   const journal = path.join(home, 'journal.jsonl');
   fs.writeFileSync(journal, '');
-  const r = spawnSync(process.execPath, ['--import', path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'), path.join(mainDir, 'dist', 'main.js'), '--gantry-home', home], {
+  const r = spawnSync(process.execPath, ['--import', path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'), path.join(mainDir, 'dist', 'main.js'), '--gantry-home', home, ...extraArgs], {
     env: { ...process.env, GANTRY_HOME: '', FAKE_ELECTRON_JOURNAL: journal, ...env },
     encoding: 'utf8',
     timeout: 30_000,
@@ -110,6 +110,24 @@ describe('main.js with a stand-in Electron and server-core', () => {
     expect(find(j(), 'BrowserWindow.hide')).toBeDefined();
     const saved = JSON.parse(fs.readFileSync(path.join(run.home, 'window-state.json'), 'utf8'));
     expect(saved).toMatchObject({ bounds: { x: 10, y: 20, width: 1000, height: 700 }, maximized: false });
+  });
+});
+
+describe('main.js, other starts', () => {
+  it('a second instance leaves at once, without a Host or a window', () => {
+    const run = runMain({ FAKE_CORE: '1', FAKE_SECOND_INSTANCE: '1' });
+    expect(run.code).toBe(0);
+    expect(find(run.journal, 'app.exit')).toEqual({ kind: 'app.exit', code: 0 });
+    expect(find(run.journal, 'protocol.handle')).toBeUndefined();
+    expect(find(run.journal, 'BrowserWindow.new')).toBeUndefined();
+  });
+
+  it('--minimised starts in the tray: the window is created but not shown', () => {
+    const run = runMain({ FAKE_CORE: '1' }, ['--minimised']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(find(run.journal, 'BrowserWindow.new')).toBeDefined();
+    expect(find(run.journal, 'tray.new')).toBeDefined();
+    expect(find(run.journal, 'BrowserWindow.show')).toBeUndefined();
   });
 });
 

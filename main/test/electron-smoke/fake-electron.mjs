@@ -20,7 +20,10 @@ class FakeApp extends EventEmitter {
   setAppUserModelId() {}
   setPath(name, value) { note('app.setPath', { name, value, ready: readyFired }); }
   getAppPath() { return process.cwd(); }
-  requestSingleInstanceLock() { note('app.requestSingleInstanceLock', { ready: readyFired }); return true; }
+  requestSingleInstanceLock() {
+    note('app.requestSingleInstanceLock', { ready: readyFired });
+    return process.env.FAKE_SECOND_INSTANCE !== '1';
+  }
   whenReady() { return this.#ready.then(() => { readyFired = true; }); }
   setLoginItemSettings(s) { note('app.setLoginItemSettings', s); }
   quit() {
