@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { startControlServer } from '../control/server.js';
 import { createHost } from '../host/host.js';
 import { defaultGantryHome } from '../host/paths.js';
-import { removeRuntimeFile, writeRuntimeFile } from '../host/runtime-file.js';
+import { readRuntimeFile, removeRuntimeFile, writeRuntimeFile } from '../host/runtime-file.js';
 
 const USAGE = `usage: gantry ui [--port P] [--open] [--home DIR]
 
@@ -63,6 +63,12 @@ export async function runUi(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const home = args.home ?? defaultGantryHome();
+  // Two Hosts on one config folder would fight over apps.json and the apps' ports.
+  const running = await readRuntimeFile(home);
+  if (running && running.pid !== process.pid) {
+    process.stderr.write(`gantry ui: error: Gantry is already running for ${home} (pid ${running.pid}): ${running.url}\n`);
+    return 1;
+  }
   const host = await createHost({ home });
   for (const n of host.notices) process.stderr.write(`gantry ui: ${n.code}: ${n.message}\n`);
   let server;

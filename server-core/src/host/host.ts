@@ -32,7 +32,7 @@ import {
   type UpdateAppBody,
 } from '../control/contract.js';
 import { GantryError } from '../errors.js';
-import { createAppRuntime } from '../runtime/app-runtime.js';
+import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
@@ -66,9 +66,10 @@ export interface HostOptions {
   readonly stopTimeoutMs?: number;
   /** Launch health-check bound (ms). */
   readonly healthTimeoutMs?: number;
+  /** Passed to createAppRuntime when no createRuntime is given (e.g. the packaged app's worker script). */
+  readonly runtimeOptions?: AppRuntimeOptions;
 }
 
-const defaultRuntimeFactory: RuntimeFactory = (settings) => createAppRuntime(settings);
 
 const MAX_LAUNCHES = 50;
 
@@ -255,7 +256,7 @@ export class Host {
     await this.checkBindsFree(slot, settings);
     let runtime: AppRuntime;
     try {
-      runtime = await (this.options.createRuntime ?? defaultRuntimeFactory)(full.data);
+      runtime = await (this.options.createRuntime ?? ((s: AppSettings) => createAppRuntime(s, this.options.runtimeOptions)))(full.data);
     } catch (e) {
       slot.lastError = toSerialized(e);
       slot.publishStatus();

@@ -41,6 +41,12 @@ describe('gantry ui + gantry apps', () => {
     expect((await stat(join(home.path, 'ui.json'))).mode & 0o777).toBe(0o600);
   });
 
+  it('refuses a second gantry ui on the same config folder', async () => {
+    const second = await gantry(home, 'ui', '--port', '0');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('already running');
+  });
+
   it('lists, adds, starts, launches and stops apps through the running API', async () => {
     const list = await gantry(home, 'apps', 'list');
     expect(list.code, list.stderr).toBe(0);
