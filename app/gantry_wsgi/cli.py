@@ -4,7 +4,9 @@ import argparse
 import faulthandler
 import os
 import platform
+import select
 import signal
+import socket
 import stat
 import sys
 import threading
@@ -56,12 +58,40 @@ def parse_args(argv):
 
 def _watch_stdin():
     # EOF on fd 0 means the gateway is gone: leave at once so no worker outlives it.
-    try:
-        while os.read(0, 65536):
-            pass
-    except OSError:
-        pass
+    while True:
+        try:
+            if not os.read(0, 65536):
+                break
+        except BlockingIOError:
+            select.select([0], [], [])
+        except InterruptedError:
+            continue
+        except OSError:
+            return  # not something we can watch after all
     os._exit(0)
+
+
+def _stdin_is_lifeline():
+    """A pipe/FIFO, or a connected socket (node's default 'pipe' stdio is a socketpair). Not a tty
+    (run by hand) and not a listening socket (spawn-fcgi puts the FastCGI listener on fd 0)."""
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    if stat.S_ISFIFO(mode):
+        return True
+    if stat.S_ISSOCK(mode):
+        try:
+            s = socket.socket(fileno=os.dup(0))
+        except OSError:
+            return False
+        try:
+            return not s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+        except OSError:
+            return False
+        finally:
+            s.close()
+    return False
 
 
 def _setup_fds():
@@ -71,12 +101,7 @@ def _setup_fds():
         fault_file = open(FAULT_FD, 'w', closefd=False)
         if hasattr(signal, 'SIGUSR2'):
             faulthandler.register(signal.SIGUSR2, file=fault_file, all_threads=True)
-    try:
-        mode = os.fstat(0).st_mode
-        watch = stat.S_ISFIFO(mode)
-    except OSError:
-        watch = False
-    if watch:
+    if _stdin_is_lifeline():
         t = threading.Thread(target=_watch_stdin, name='gantry-stdin-watch')
         t.daemon = True
         t.start()

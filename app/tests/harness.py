@@ -83,7 +83,7 @@ class _Collector(object):
 
 class Worker(object):
     def __init__(self, app, threads=1, args=(), chdir=FIXTURES, listen=None, env=None, wait_ready=True,
-                 python=None):
+                 python=None, stdin_socket=False):
         self.tmp = tempfile.mkdtemp(prefix='gantry-w-')
         self.sock_path = os.path.join(self.tmp, 'w.sock')
         self.listen = listen or ('unix:' + self.sock_path)
@@ -92,7 +92,11 @@ class Worker(object):
         if chdir:
             cmd += ['--chdir', chdir]
         cmd += list(args)
-        r0, self.stdin_w = os.pipe()
+        if stdin_socket:
+            a, b = socket.socketpair()
+            r0, self.stdin_w = a.detach(), b.detach()
+        else:
+            r0, self.stdin_w = os.pipe()
         self.ctl_r, w3 = os.pipe()
         self.fault_r, w4 = os.pipe()
         e = dict(os.environ)

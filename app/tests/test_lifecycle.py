@@ -25,6 +25,17 @@ class LifecycleTest(unittest.TestCase):
         finally:
             w.close()
 
+    def test_stdin_socketpair_eof_exits(self):
+        # node's default 'pipe' stdio is a socketpair, not a pipe.
+        w = Worker('pep_app:application', stdin_socket=True)
+        try:
+            self.assertEqual(w.request('/write').body, b'one,two,three')
+            os.close(w.stdin_w)
+            w.stdin_w = None
+            self.assertIsNotNone(w.wait_exit(), 'worker outlived its parent')
+        finally:
+            w.close()
+
     def _graceful(self, sig, threads):
         w = Worker('pep_app:application', threads=threads)
         try:
@@ -116,10 +127,14 @@ class LifecycleTest(unittest.TestCase):
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
         s.close()
-        env = dict(os.environ, PYTHONUNBUFFERED='1')
+        # fd 0 is a listening socket, as spawn-fcgi leaves it: not a lifeline, must not stop the worker.
+        ls = socket.socket()
+        ls.bind(('127.0.0.1', 0))
+        ls.listen(1)
         p = subprocess.Popen([sys.executable, '-u', LAUNCHER, '--app', 'pep_app', '--listen', '127.0.0.1:%d' % port,
-                              '--chdir', FIXTURES], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              '--chdir', FIXTURES], stdin=ls.fileno(), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
+        ls.close()
         err = _Collector(os.dup(p.stderr.fileno()))
         p.stderr.close()
         try:
@@ -127,6 +142,8 @@ class LifecycleTest(unittest.TestCase):
             from harness import FcgiConn
             conn = FcgiConn(socket.create_connection(('127.0.0.1', port), timeout=TIMEOUT))
             self.assertEqual(conn.request('/write').body, b'one,two,three')
+            self.assertEqual(conn.request('/write').body, b'one,two,three')
+            self.assertIsNone(p.poll())
             conn.close()
             p.send_signal(signal.SIGTERM)
             self.assertEqual(p.wait(TIMEOUT), 0)
