@@ -95,6 +95,21 @@ describe.skipIf(skip)('nginx fastcgi_pass -> gantry worker -> Flask', () => {
     expect(body.items).toHaveLength(20000);
   });
 
+  it('streams a generator response (no length) and a 20 MB send_file download', async () => {
+    const stream = await fetch(`${nginx.url}/stream?lines=1000`);
+    expect(stream.status).toBe(200);
+    const lines = (await stream.text()).split('\n');
+    expect(lines).toHaveLength(1001);
+    expect(lines[999]).toBe('line 999 of /stream');
+    const size = 20 * 1024 * 1024;
+    const dl = await fetch(`${nginx.url}/download?size=${size}`);
+    expect(dl.status).toBe(200);
+    const got = Buffer.from(await dl.arrayBuffer());
+    expect(got.length).toBe(size);
+    expect(got[size - 1]).toBe(255);
+    expect(got[256 * 1000 + 7]).toBe(7);
+  });
+
   it('passes redirects through with their status and Location', async () => {
     const res = await fetch(`${nginx.url}/redirect?to=/json&code=301`, { redirect: 'manual' });
     expect(res.status).toBe(301);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpServer } from '../helpers/gantry.js';
 import { browser } from '../helpers/http.js';
 import { fixtureProject, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { rawExchange } from '../helpers/raw-http.js';
+import { RawConnection, rawExchange } from '../helpers/raw-http.js';
 import { requirePythonModule } from '../helpers/tools.js';
 import { serveApp } from './serve.js';
 
@@ -210,6 +210,60 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       }
     }
     expect(statuses).toEqual(Array(8).fill(200));
+  });
+
+  describe('streaming and downloads', () => {
+    it('a generator response without a length is chunked on HTTP/1.1', async () => {
+      const { responses } = await rawExchange(server.port, 'GET /stream?lines=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(responses).toHaveLength(1);
+      expect(responses[0]!.status).toBe(200);
+      expect(responses[0]!.header('transfer-encoding')).toBe('chunked');
+      expect(responses[0]!.body.toString()).toBe('line 0 of /stream\nline 1 of /stream\nline 2 of /stream\n');
+    });
+
+    it('the same response to an HTTP/1.0 client ends with the connection instead', async () => {
+      const { responses, closed } = await rawExchange(server.port, 'GET /stream?lines=2 HTTP/1.0\r\nHost: x\r\n\r\n');
+      expect(closed).toBe(true);
+      expect(responses).toHaveLength(1);
+      expect(responses[0]!.header('transfer-encoding')).toBeUndefined();
+      expect(responses[0]!.body.toString()).toBe('line 0 of /stream\nline 1 of /stream\n');
+    });
+
+    it('send_file (wsgi.file_wrapper) delivers 20 MB intact', async () => {
+      const size = 20 * 1024 * 1024 + 5;
+      const res = await fetch(`${server.url}/download?size=${size}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBe(String(size));
+      expect(res.headers.get('content-disposition')).toBe('attachment; filename=data.bin');
+      const got = Buffer.from(await res.arrayBuffer());
+      const pattern = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      const expected = Buffer.concat([...Array<Buffer>(Math.floor(size / 256)).fill(pattern), Buffer.alloc(size % 256)]);
+      expect(got.length).toBe(size);
+      expect(createHash('sha256').update(got).digest('hex')).toBe(createHash('sha256').update(expected).digest('hex'));
+    });
+
+    it('a client leaving mid-download frees its worker: every slot answers afterwards', async () => {
+      const conn = await RawConnection.connect(server.port);
+      await conn.write(`GET /download?size=${200 * 1024 * 1024} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await conn.waitFor((c) => c.received.length > 256 * 1024, 10_000, 'the first 256 KB');
+      conn.destroy();
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const ac = new AbortController();
+        const timer = setTimeout(() => ac.abort(), 10_000);
+        try {
+          const res = await fetch(`${server.url}/json`, { signal: ac.signal });
+          statuses.push(res.status);
+          await res.arrayBuffer();
+        } catch (err) {
+          statuses.push(-1); // no answer within 10 s
+          if (!ac.signal.aborted) throw err;
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+      expect(statuses).toEqual(Array(8).fill(200));
+    });
   });
 
   describe('errors', () => {
