@@ -15,8 +15,13 @@ export interface SseClientOptions {
   readonly types?: readonly SseType[];
 }
 
+// One event goes to every connected client: serialise it once.
+const serialised = new WeakMap<SseEnvelope, string>();
+
 export function formatFrame(e: SseEnvelope, withId = true): string {
-  return `${withId ? `id: ${e.id}\n` : ''}event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+  let json = serialised.get(e);
+  if (json === undefined) serialised.set(e, (json = JSON.stringify(e)));
+  return `${withId ? `id: ${e.id}\n` : ''}event: ${e.type}\ndata: ${json}\n\n`;
 }
 
 export class SseClient {
