@@ -12,9 +12,11 @@ export interface SseReader {
   /** Resolves with the frames once `done(frames)` is true; rejects after timeoutMs. */
   until(done: (frames: Frame[]) => boolean, timeoutMs?: number): Promise<Frame[]>;
   close(): Promise<void>;
+  /** For a reader opened paused: start reading. */
+  resume(): void;
 }
 
-export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
+export async function openSse(url: string, headers: Record<string, string> = {}, opts: { paused?: boolean } = {}): Promise<SseReader> {
   const ac = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ac.signal });
   if (res.status !== 200) throw new Error(`SSE ${url} answered ${res.status}: ${await res.text()}`);
@@ -24,7 +26,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
   let ended = false;
+  let resume!: () => void;
+  const started = opts.paused ? new Promise<void>((r) => (resume = r)) : Promise.resolve();
+  if (!opts.paused) resume = () => undefined;
   void (async () => {
+    await started;
     try {
       for (;;) {
         const { value, done } = await reader.read();
@@ -83,5 +89,6 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     async close() {
       ac.abort();
     },
+    resume: () => resume(),
   };
 }

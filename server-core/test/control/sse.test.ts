@@ -95,6 +95,31 @@ describe('SSE /api/events', () => {
   });
 });
 
+describe('a slow client over real HTTP', () => {
+  it('is sent a dropped notice instead of the server queueing without bound, then the newest events', async () => {
+    const h2 = await startHarness({}, { sseMaxBuffered: 5 });
+    try {
+      const stream = await openSse(`${h2.server.url}/api/events?types=notice`, { authorization: `Bearer ${h2.server.token}` }, { paused: true });
+      const big = 'x'.repeat(16 * 1024);
+      let last = 0;
+      // ~48 MB: far past what the socket buffers hold while the client does not read.
+      for (let i = 0; i < 3000; i++) last = h2.host.hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: big, time: i }).id;
+      stream.resume();
+      const frames = await stream.until((f) => f.some((x) => x.data.id === last));
+      const dropped = frames.filter((f) => f.event === 'dropped');
+      expect(dropped.length).toBeGreaterThan(0);
+      expect(dropped[0]!.data.data).toMatchObject({ reason: 'slow-client' });
+      expect(dropped[0]!.data.data.count).toBeGreaterThan(1000);
+      const ids = frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(ids.length + dropped.reduce((n, d) => n + d.data.data.count, 0)).toBe(3000);
+      await stream.close();
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
 describe('SseClient back-pressure', () => {
   class SlowSink extends EventEmitter {
     writes: string[] = [];
