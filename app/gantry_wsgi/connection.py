@@ -217,7 +217,9 @@ class Connection(object):
             self.send(_end_request(rid, 0, fastcgi.UNKNOWN_ROLE))
             return
         server = self.server
-        if server.stopping or rid in self.requests:
+        if rid in self.requests:
+            return  # a protocol error by the client; answering would end the live request
+        if server.stopping:
             # A stopping worker takes no new work: the gateway retries it elsewhere.
             self.send(_end_request(rid, 0, fastcgi.OVERLOADED))
             return

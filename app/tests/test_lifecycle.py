@@ -110,16 +110,18 @@ class LifecycleTest(unittest.TestCase):
             w.close()
 
     def test_max_requests(self):
-        w = Worker('pep_app:application', args=['--max-requests', '3'])
-        try:
-            c = w.connect()
-            for i in range(3):
-                self.assertEqual(c.request('/write', rid=1).body, b'one,two,three')
-            self.assertEqual(w.wait_message('stopping')['reason'], 'max-requests')
-            self.assertEqual(w.wait_exit(), 0)
-            c.close()
-        finally:
-            w.close()
+        for threads in (1, 4):
+            with self.subTest(threads=threads):
+                w = Worker('pep_app:application', threads=threads, args=['--max-requests', '3'])
+                try:
+                    c = w.connect()
+                    for i in range(3):
+                        self.assertEqual(c.request('/write', rid=1).body, b'one,two,three')
+                    self.assertEqual(w.wait_message('stopping')['reason'], 'max-requests')
+                    self.assertEqual(w.wait_exit(), 0)
+                    c.close()
+                finally:
+                    w.close()
 
     def test_runs_without_control_fds(self):
         # As under nginx or by hand: no fd 3/4, stdin not a pipe, TCP listen.
