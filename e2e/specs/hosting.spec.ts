@@ -100,6 +100,14 @@ test.describe.serial('hosting the demo app', () => {
     await shot('06-request-drawer');
     await page.keyboard.press('Escape');
     await expect(detail.drawer).toBeHidden();
+
+    // The same with the keyboard: focus the table, go to the last row, open it.
+    await detail.requestTable.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText((await detail.requestRows().last().getAttribute('data-request-id'))!);
+    await page.keyboard.press('Escape');
+    await expect(detail.drawer).toBeHidden();
   });
 
   test('a failing request shows its traceback beside it', async ({ ui: page, shot }) => {
@@ -161,6 +169,29 @@ test.describe.serial('hosting the demo app', () => {
     await expect(workers).toHaveAttribute('data-invalid', 'false');
   });
 
+  test('a request past the timeout raises a notice that links to the request', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    const timeout = detail.setting('timeout');
+    await timeout.getByRole('button', { name: /Set Timeout/ }).click();
+    await timeout.getByLabel('Timeout (s)').fill('1');
+    await page.getByRole('button', { name: 'Save profile dev' }).click();
+    await expect(page.getByText('Saved.')).toBeVisible();
+    await expect(timeout.locator('.set-value')).toHaveText('1');
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await detail.expectState('running', true);
+
+    const [status] = await send(`${appUrl}/slow?ms=4000`);
+    expect(status).toBe(504);
+    const notice = page.locator('[data-notice="timeout"]');
+    await expect(notice).toBeVisible();
+    await expect(notice).toContainText('/slow');
+    await shot('12-timeout-notice');
+    await notice.getByRole('link', { name: 'Show the request and stack' }).click();
+    await expect(detail.drawer).toBeVisible();
+    await expect(detail.drawer).toContainText('504');
+    await page.keyboard.press('Escape');
+  });
+
   test('launches staging with live preflight steps, then stops', async ({ ui: page, shot }) => {
     const overview = new OverviewPage(page);
     await overview.open();
@@ -169,13 +200,28 @@ test.describe.serial('hosting the demo app', () => {
     await expect(panel).toBeVisible();
     await expect(panel.locator('[data-step]').first()).toBeVisible();
     await expect(panel).toHaveAttribute('data-state', /ok|failed/, { timeout: 60_000 });
-    await shot('12-launch-staging');
+    await shot('13-launch-staging');
     await expect(panel).toHaveAttribute('data-state', 'ok');
     await expect(panel).toContainText('Staging is up at');
     await overview.expectState(APP, 'running', true);
 
     await overview.press(APP, 'Stop');
     await overview.expectState(APP, 'stopped');
-    await shot('13-overview-stopped');
+    await shot('14-overview-stopped');
+  });
+
+  test('follows the system dark theme', async ({ ui: page, shot }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const overview = new OverviewPage(page);
+    await expect(overview.card(APP)).toBeVisible();
+    await shot('15-overview-dark');
+    await overview.openApp(APP);
+    const detail = new AppDetailPage(page);
+    await expect(detail.requestRows().first()).toBeVisible();
+    await shot('16-requests-dark');
+    await detail.tab('Metrics');
+    await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
+    await shot('17-metrics-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 });

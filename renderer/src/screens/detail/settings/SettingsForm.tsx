@@ -2,6 +2,7 @@
 // settings table: every setting with its label, doc, input by kind, the value in effect and its source.
 // Local checks use the same zod schemas as the server; the server's 400 is shown beside its field.
 import { useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { SETTINGS, type EffectiveSettings, type PartialAppSettings, type SettingKey, type SettingSpec } from '../../../api/contract';
 import { errorMessage } from '../../../api/api-error';
 import { EnvEditor, envFromRows, envRowsFrom, type EnvRow } from '../../../components/EnvEditor';
@@ -27,6 +28,8 @@ export interface SettingsFormProps {
   readonly secretEnvKeys: readonly string[];
   readonly effective: EffectiveSettings | null;
   readonly onSave: (values: PartialAppSettings, secretEnvKeys: string[]) => Promise<void>;
+  /** Where the save bar goes (a footer below the scrolling area, so it never covers a field); inline when absent. */
+  readonly footer?: HTMLElement | null;
 }
 
 type Drafts = Partial<Record<SettingKey, Draft>>;
@@ -54,7 +57,7 @@ export function validateDrafts(drafts: Drafts): Partial<Record<SettingKey, strin
   return errors;
 }
 
-export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave }: SettingsFormProps) {
+export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, footer }: SettingsFormProps) {
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(values));
   const [env, setEnv] = useState<EnvRow[]>(() => envRowsFrom(values.env ?? {}, secretEnvKeys));
   const [envSet, setEnvSet] = useState(values.env !== undefined);
@@ -119,8 +122,23 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave }
   };
 
   const eff = effective?.settings as Record<string, unknown> | undefined;
+  const formId = `settings-form-${layer}`;
+  const saveBar = (
+    <div className="settings-savebar">
+      <div role="status" aria-live="polite" className="settings-status">
+        {formError && <span className="field-error">{formError}</span>}
+        {!formError && saved && <span className="field-ok">Saved. Settings that do not apply live take effect at the next restart or reload.</span>}
+        {!formError && !saved && dirty && <span className="muted">Unsaved changes</span>}
+      </div>
+      <span className="spacer" />
+      <button type="submit" form={formId} className="btn btn-primary" disabled={saving || !dirty}>
+        {saving && <span className="spinner" aria-hidden="true" />}Save {layer === 'base' ? 'settings' : `profile ${layer}`}
+      </button>
+    </div>
+  );
   return (
     <form
+      id={formId}
       className="settings-form"
       noValidate
       onSubmit={(e) => {
@@ -202,17 +220,7 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave }
           )}
         </section>
       ))}
-      <div className="settings-savebar">
-        <div role="status" aria-live="polite" className="settings-status">
-          {formError && <span className="field-error">{formError}</span>}
-          {!formError && saved && <span className="field-ok">Saved. Settings that do not apply live take effect at the next restart or reload.</span>}
-          {!formError && !saved && dirty && <span className="muted">Unsaved changes</span>}
-        </div>
-        <span className="spacer" />
-        <button type="submit" className="btn btn-primary" disabled={saving || !dirty}>
-          {saving && <span className="spinner" aria-hidden="true" />}Save {layer === 'base' ? 'settings' : `profile ${layer}`}
-        </button>
-      </div>
+      {footer ? createPortal(saveBar, footer) : saveBar}
     </form>
   );
 }

@@ -19,6 +19,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [newProfile, setNewProfile] = useState('');
   const [extraProfiles, setExtraProfiles] = useState<string[]>([]);
+  const [footer, setFooter] = useState<HTMLDivElement | null>(null);
   const [project, setProject] = useState<{ busy: boolean; result: SaveToProjectResult | null; error: string | null }>({ busy: false, result: null, error: null });
 
   const load = useCallback(async () => {
@@ -75,49 +76,52 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   };
 
   return (
-    <div className="tab-scroll settings-tab">
-      <div className="settings-top">
-        <div className="layer-picker" role="radiogroup" aria-label="Settings layer">
-          {['base', ...profiles].map((p) => (
-            <button key={p} type="button" role="radio" aria-checked={layer === p} className="btn btn-sm layer-btn" onClick={() => setLayer(p)}>
-              {p === 'base' ? 'Base settings' : `Profile: ${p}`}
-              {p === def?.activeProfile && <span className="badge plain tone-ok">active</span>}
-            </button>
-          ))}
-          <span className="row new-profile">
-            <input className="input input-sm" aria-label="New profile name" placeholder="new profile" value={newProfile} onChange={(e) => setNewProfile(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addProfile())} aria-invalid={!!newProfileError} />
-            <button type="button" className="btn btn-sm" onClick={addProfile} disabled={!newProfile || !!newProfileError}>
-              + Add
-            </button>
-          </span>
+    <div className="settings-layout">
+      <div className="tab-scroll settings-tab">
+        <div className="settings-top">
+          <div className="layer-picker" role="radiogroup" aria-label="Settings layer">
+            {['base', ...profiles].map((p) => (
+              <button key={p} type="button" role="radio" aria-checked={layer === p} className="btn btn-sm layer-btn" onClick={() => setLayer(p)}>
+                {p === 'base' ? 'Base settings' : `Profile: ${p}`}
+                {p === def?.activeProfile && <span className="badge plain tone-ok">active</span>}
+              </button>
+            ))}
+            <span className="row new-profile">
+              <input className="input input-sm" aria-label="New profile name" placeholder="new profile" value={newProfile} onChange={(e) => setNewProfile(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addProfile())} aria-invalid={!!newProfileError} />
+              <button type="button" className="btn btn-sm" onClick={addProfile} disabled={!newProfile || !!newProfileError}>
+                + Add
+              </button>
+            </span>
+          </div>
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={() => void saveToProject()} disabled={project.busy} title="Write [tool.gantry] into the project's pyproject.toml">
+            {project.busy && <span className="spinner" aria-hidden="true" />}Save to pyproject.toml
+          </button>
         </div>
-        <span className="spacer" />
-        <button type="button" className="btn" onClick={() => void saveToProject()} disabled={project.busy} title="Write [tool.gantry] into the project's pyproject.toml">
-          {project.busy && <span className="spinner" aria-hidden="true" />}Save to pyproject.toml
-        </button>
-      </div>
-      {newProfileError && <p className="field-error">{newProfileError}</p>}
-      <div role="status" aria-live="polite">
-        {project.result && (
-          <p className="field-ok">
-            Written to <code>{project.result.path}</code>
-            {!project.result.commentsPreserved && <span className="tone-warn-text"> (the file was rewritten whole; its comments were lost)</span>}.
+        {newProfileError && <p className="field-error">{newProfileError}</p>}
+        <div role="status" aria-live="polite">
+          {project.result && (
+            <p className="field-ok">
+              Written to <code>{project.result.path}</code>
+              {!project.result.commentsPreserved && <span className="tone-warn-text"> (the file was rewritten whole; its comments were lost)</span>}.
+            </p>
+          )}
+          {project.error && <p className="field-error">{project.error}</p>}
+        </div>
+        <p className="muted settings-explain">
+          {layer === 'base'
+            ? 'Base settings apply to every profile unless a profile overrides them. “In effect” shows the active profile’s result.'
+            : `Profile ${layer} overrides the base settings. “In effect” shows what running with ${layer} would use.`}
+        </p>
+        {loadError && (
+          <p className="field-error" role="alert">
+            {loadError}
           </p>
         )}
-        {project.error && <p className="field-error">{project.error}</p>}
+        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} />}
+        {def && <RemoveApp id={id} name={def.name} />}
       </div>
-      <p className="muted settings-explain">
-        {layer === 'base'
-          ? 'Base settings apply to every profile unless a profile overrides them. “In effect” shows the active profile’s result.'
-          : `Profile ${layer} overrides the base settings. “In effect” shows what running with ${layer} would use.`}
-      </p>
-      {loadError && (
-        <p className="field-error" role="alert">
-          {loadError}
-        </p>
-      )}
-      {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} />}
-      {def && <RemoveApp id={id} name={def.name} />}
+      <div ref={setFooter} className="settings-footer" />
     </div>
   );
 }
