@@ -388,6 +388,8 @@ export interface SaveToProjectResult {
   readonly path: string;
   /** False: the file was re-serialised whole and its comments were lost. */
   readonly commentsPreserved: boolean;
+  /** Secret env names left out of the file (their values belong in .env, not in version control). */
+  readonly omittedSecretEnvKeys?: readonly string[];
 }
 
 export interface FsEntry {

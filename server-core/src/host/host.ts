@@ -1,9 +1,11 @@
 // The Host: many apps, their saved definitions, and every operation the control API offers on them.
 // One AppRuntime per running app (createAppRuntime); definitions persist through the ConfigStore.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import { appSettingsSchema, type AppSettings } from '../config/settings.js';
+import { appSettingsSchema, type AppSettings, type PartialAppSettings } from '../config/settings.js';
 import {
+  isSecretEnvKey,
   accessQuerySchema,
   outputQuerySchema,
   pageQuerySchema,
@@ -180,6 +182,9 @@ export class Host {
       const parsed = updateAppBodySchema.safeParse(input);
       if (!parsed.success) throw invalid(parsed.error);
       const slot = this.slot(id);
+      if (parsed.data.folder !== undefined && !(await isFolder(parsed.data.folder))) {
+        throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${parsed.data.folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
+      }
       const next = validateDefinition(applyUpdate(slot.def, parsed.data));
       checkPortClaims(next, this.definitions());
       const prev = slot.def;
@@ -212,9 +217,18 @@ export class Host {
 
   async saveToProject(id: string, includeProfiles = true): Promise<SaveToProjectResult> {
     const def = this.slot(id).def;
+    // pyproject.toml usually goes into version control: secret values stay out of it (they belong in .env).
+    const omitted = new Set<string>();
+    const scrub = (p: PartialAppSettings): PartialAppSettings => {
+      if (!p.env) return p;
+      const env = Object.fromEntries(Object.entries(p.env).filter(([k]) => !(isSecretEnvKey(k, def.secretEnvKeys) && omitted.add(k))));
+      return { ...p, env };
+    };
     // The folder is implied by the file's location; the interpreter path is machine-specific.
-    const { chdir: _c, python: _p, ...settings } = def.settings;
-    return writePyprojectGantry(def.folder, { settings, profiles: includeProfiles ? def.profiles : {}, secretEnvKeys: def.secretEnvKeys });
+    const { chdir: _c, python: _p, ...settings } = scrub(def.settings);
+    const profiles = includeProfiles ? Object.fromEntries(Object.entries(def.profiles).map(([k, v]) => [k, scrub(v)])) : {};
+    const r = await writePyprojectGantry(def.folder, { settings, profiles, secretEnvKeys: def.secretEnvKeys });
+    return { ...r, omittedSecretEnvKeys: [...omitted].sort() };
   }
 
   private profileOf(slot: AppSlot, profile?: string): string {
@@ -487,6 +501,10 @@ function pageOf<T>(p: { items: T[]; nextBefore: number | null; latestSeq: number
 function toSerialized(e: unknown): { code: GantryError['code']; message: string; details?: Record<string, unknown> } {
   if (e instanceof GantryError) return e.toJSON();
   return { code: 'GANTRY_ERR_INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+async function isFolder(p: string): Promise<boolean> {
+  return (await fs.stat(path.resolve(p)).catch(() => null))?.isDirectory() ?? false;
 }
 
 export function createHost(options: HostOptions = {}): Promise<Host> {

@@ -90,6 +90,9 @@ describe('apps CRUD', () => {
 
   it('an invalid update is refused and the last good definition stays', async () => {
     await h.api('POST', '/api/apps', { folder: project.path, detect: false });
+    const moved = await h.api('PATCH', '/api/apps/tomlsite', { folder: join(project.path, 'gone') });
+    expect(moved.status).toBe(400);
+    expect(moved.body.details.field).toBe('folder');
     const bad = await h.api('PATCH', '/api/apps/tomlsite', { settings: { workers: 'many' } });
     expect(bad.status).toBe(400);
     expect(bad.body.details.field).toBe('settings.workers');
@@ -153,11 +156,13 @@ describe('profiles and effective settings', () => {
   });
 
   it('save to project writes [tool.gantry] back', async () => {
-    await h.api('POST', '/api/apps', { folder: project.path, detect: false, settings: { workers: 7 } });
+    await h.api('POST', '/api/apps', { folder: project.path, detect: false, settings: { workers: 7, env: { API_TOKEN: 'tok-value', MODE: 'x' } } });
     const r = await h.api('POST', '/api/apps/tomlsite/save-to-project', {});
-    expect(r.body).toMatchObject({ path: join(project.path, 'pyproject.toml'), commentsPreserved: true });
+    expect(r.body).toMatchObject({ path: join(project.path, 'pyproject.toml'), commentsPreserved: true, omittedSecretEnvKeys: ['API_TOKEN'] });
     const text = await readFile(join(project.path, 'pyproject.toml'), 'utf8');
     expect(text).toContain('workers = 7');
+    expect(text).toContain('MODE = "x"');
+    expect(text).not.toContain('tok-value');
     expect(text).toContain('# keep this comment');
   });
 });
