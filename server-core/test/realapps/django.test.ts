@@ -9,7 +9,7 @@ import { browser, hiddenInput } from '../helpers/http.js';
 import { fixtureProject, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { requirePythonModule } from '../helpers/tools.js';
-import { serveApp } from './serve.js';
+import { REFERENCE, serveApp } from './serve.js';
 
 const django = await requirePythonModule(SYSTEM_PYTHON, 'django', 'apt-get install python3-django');
 const PROJECT = fixtureProject('djangosite');
@@ -26,10 +26,17 @@ describe.skipIf(!django.path)('Django fixture under gantry serve', () => {
 
   beforeAll(async () => {
     tmp = await makeTempDir('gantry-django-');
-    const env = { GANTRY_DJANGO_DB: join(tmp.path, 'db.sqlite3'), DJANGO_SECRET_KEY: 'gantry-test-key-not-secret', PYTHONDONTWRITEBYTECODE: '1' };
+    const env = {
+      GANTRY_DJANGO_DB: join(tmp.path, 'db.sqlite3'),
+      DJANGO_SECRET_KEY: 'gantry-test-key-not-secret',
+      DJANGO_STATIC_ROOT: join(tmp.path, 'static'),
+      PYTHONDONTWRITEBYTECODE: '1',
+    };
     manage(env, 'migrate', '--noinput', '-v', '0');
+    manage(env, 'collectstatic', '--noinput', '-v', '0');
     manage({ ...env, DJANGO_SUPERUSER_PASSWORD: ADMIN_PASSWORD }, 'createsuperuser', '--noinput', '--username', 'admin', '--email', 'admin@example.com');
-    server = await serveApp({ app: 'mysite.wsgi:application', chdir: PROJECT, env });
+    // The collected static files are served by the gateway (--static), as a deployment would.
+    server = await serveApp({ app: 'mysite.wsgi:application', chdir: PROJECT, env, staticMap: { '/static': join(tmp.path, 'static') } });
   });
   afterAll(async () => {
     const exit = await server?.stop();
@@ -136,6 +143,24 @@ describe.skipIf(!django.path)('Django fixture under gantry serve', () => {
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('errornote');
       expect(b.jar.get('sessionid')).toBeUndefined();
+    });
+  });
+
+  describe.skipIf(REFERENCE)('static files collected by collectstatic, served by the gateway', () => {
+    it('the admin stylesheet the login page links to is served', async () => {
+      const page = await (await fetch(`${server.url}/admin/login/`)).text();
+      const href = page.match(/href="(\/static\/admin\/css\/[^"]+\.css)"/)?.[1];
+      expect(href).toBeTruthy();
+      const css = await fetch(`${server.url}${href}`);
+      expect(css.status).toBe(200);
+      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+      expect((await css.text()).length).toBeGreaterThan(100);
+    });
+
+    it('a missing static file is 404', async () => {
+      const res = await fetch(`${server.url}/static/admin/css/no-such-file.css`);
+      expect(res.status).toBe(404);
+      await res.arrayBuffer();
     });
   });
 

@@ -11,6 +11,9 @@ export interface ServeOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly workers?: number;
   readonly threads?: number;
+  /** URL prefix → folder, served by Gantry's gateway (--static). gunicorn has no equivalent: tests
+   *  that rely on it are skipped in the reference run (REFERENCE). */
+  readonly staticMap?: Readonly<Record<string, string>>;
 }
 
 export const REFERENCE = process.env.GANTRY_REALAPPS_REFERENCE === 'gunicorn';
@@ -27,6 +30,6 @@ export function serveApp(opts: ServeOptions): Promise<HttpServer> {
     chdir: opts.chdir,
     python: SYSTEM_PYTHON,
     env: opts.env,
-    args: ['-w', String(workers), '--threads', String(threads)],
+    args: ['-w', String(workers), '--threads', String(threads), ...Object.entries(opts.staticMap ?? {}).flatMap(([url, dir]) => ['--static', `${url}=${dir}`])],
   });
 }
