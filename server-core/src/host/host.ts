@@ -3,9 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { appSettingsSchema, type AppSettings, type PartialAppSettings } from '../config/settings.js';
+import { appSettingsSchema, type AppSettings } from '../config/settings.js';
 import {
-  isSecretEnvKey,
   accessQuerySchema,
   outputQuerySchema,
   pageQuerySchema,
@@ -51,7 +50,7 @@ import { runLaunch } from './launch.js';
 import { defaultGantryHome } from './paths.js';
 import { checkPort, conflictError, findBindConflict, runningClaim } from './port-guard.js';
 import { mergePrometheus } from './prometheus-merge.js';
-import { writePyprojectGantry } from './pyproject.js';
+import { saveDefinitionToProject } from './pyproject.js';
 import { loadOrCreateToken } from './token.js';
 
 export type RuntimeFactory = (settings: AppSettings) => AppRuntime | Promise<AppRuntime>;
@@ -215,20 +214,8 @@ export class Host {
     return toEffective(id, p, await this.resolve(slot.def, p));
   }
 
-  async saveToProject(id: string, includeProfiles = true): Promise<SaveToProjectResult> {
-    const def = this.slot(id).def;
-    // pyproject.toml usually goes into version control: secret values stay out of it (they belong in .env).
-    const omitted = new Set<string>();
-    const scrub = (p: PartialAppSettings): PartialAppSettings => {
-      if (!p.env) return p;
-      const env = Object.fromEntries(Object.entries(p.env).filter(([k]) => !(isSecretEnvKey(k, def.secretEnvKeys) && omitted.add(k))));
-      return { ...p, env };
-    };
-    // The folder is implied by the file's location; the interpreter path is machine-specific.
-    const { chdir: _c, python: _p, ...settings } = scrub(def.settings);
-    const profiles = includeProfiles ? Object.fromEntries(Object.entries(def.profiles).map(([k, v]) => [k, scrub(v)])) : {};
-    const r = await writePyprojectGantry(def.folder, { settings, profiles, secretEnvKeys: def.secretEnvKeys });
-    return { ...r, omittedSecretEnvKeys: [...omitted].sort() };
+  saveToProject(id: string, includeProfiles = true): Promise<SaveToProjectResult> {
+    return saveDefinitionToProject(this.slot(id).def, includeProfiles);
   }
 
   private profileOf(slot: AppSlot, profile?: string): string {

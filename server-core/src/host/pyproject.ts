@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import { partialSettingsSchema, type PartialAppSettings } from '../config/settings.js';
-import { profileNameSchema, type SaveToProjectResult } from '../control/contract.js';
+import { isSecretEnvKey, profileNameSchema, type AppDefinition, type SaveToProjectResult } from '../control/contract.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 export interface PyprojectGantry {
@@ -116,4 +116,20 @@ export function spliceGantrySections(text: string, section: string): string {
   let body = kept.join('\n').replace(/\n+$/, '');
   if (body.length > 0) body += '\n\n';
   return body + section;
+}
+
+/** "Save to project": the app's settings and profiles, minus what is machine-specific or secret. */
+export async function saveDefinitionToProject(def: AppDefinition, includeProfiles = true): Promise<SaveToProjectResult> {
+  // pyproject.toml usually goes into version control: secret values stay out of it (they belong in .env).
+  const omitted = new Set<string>();
+  const scrub = (p: PartialAppSettings): PartialAppSettings => {
+    if (!p.env) return p;
+    const env = Object.fromEntries(Object.entries(p.env).filter(([k]) => !(isSecretEnvKey(k, def.secretEnvKeys) && omitted.add(k))));
+    return { ...p, env };
+  };
+  // The folder is implied by the file's location; the interpreter path is machine-specific.
+  const { chdir: _c, python: _p, ...settings } = scrub(def.settings);
+  const profiles = includeProfiles ? Object.fromEntries(Object.entries(def.profiles).map(([k, v]) => [k, scrub(v)])) : {};
+  const r = await writePyprojectGantry(def.folder, { settings, profiles, secretEnvKeys: def.secretEnvKeys });
+  return { ...r, omittedSecretEnvKeys: [...omitted].sort() };
 }
