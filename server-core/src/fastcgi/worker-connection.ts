@@ -183,6 +183,9 @@ export class WorkerConnection {
         this.sink = null;
         this.headSent = false;
         this.state = 'idle';
+        // The client may have paused us for the last body chunk and then finished without a 'drain':
+        // an idle connection must always be reading.
+        this.socket?.resume();
         if (wasActive && sink !== null) {
           if (this.parser.head === null) sink.fail(protocolStatus === ProtocolStatus.OVERLOADED ? new WorkerOverloadedError() : new Error('worker ended the request without a response'));
           else sink.end(appStatus);

@@ -105,7 +105,11 @@ export class HttpGateway {
   private listenOne(bind: Bind): Promise<Listener> {
     const server = createServer({
       maxHeaderSize: maxHeaderSizeFor(this.limits),
-      requireHostHeader: false,
+      // RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400 (node's check).
+      requireHostHeader: true,
+      // How often node looks for connections past headersTimeout (its default, 30 s, lets a slowloris
+      // client hold a socket far longer than --header-timeout).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, this.settings.headerTimeout * 500)),
       noDelay: true,
       keepAlive: true,
     });
@@ -124,7 +128,7 @@ export class HttpGateway {
     server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
       const v = statusForParserError(err, this.limits);
       if (v === null) socket.destroy();
-      else writeRawError(socket, v.status, v.message);
+      else answerAfterPending(socket, v.status, v.message);
     });
     return new Promise<Listener>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -215,6 +219,24 @@ export class HttpGateway {
   closeAllConnections(): void {
     for (const l of this.listeners) l.server.closeAllConnections();
   }
+}
+
+/**
+ * A parse error after good pipelined requests: their responses go out first, then the error and the close
+ * (writing it at once would cut into a response still streaming).
+ */
+function answerAfterPending(socket: Socket, status: number, message: string): void {
+  const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  // Only a response whose request was read whole is "before" the bad bytes; if the error is in its own
+  // body (bad chunking), that request is the bad one.
+  if (pending && !pending.writableFinished && pending.req?.complete) {
+    pending.once('finish', () => setImmediate(() => answerAfterPending(socket, status, message)));
+    pending.once('close', () => {
+      if (!pending.writableFinished) socket.destroy();
+    });
+    return;
+  }
+  writeRawError(socket, status, message);
 }
 
 function removeStaleSocket(path: string): void {

@@ -32,7 +32,7 @@ export function maxHeaderSizeFor(limits: RequestLimits): number {
 }
 
 export interface LimitViolation {
-  readonly status: 400 | 408 | 413 | 414 | 431;
+  readonly status: 400 | 408 | 413 | 414 | 431 | 505;
   readonly message: string;
 }
 
@@ -54,6 +54,7 @@ export function inspectRequest(req: IncomingMessage, limits: RequestLimits): Hea
 
 /** The first limit this request breaks, or null. */
 export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadFacts): LimitViolation | null {
+  if (req.httpVersionMajor !== 1) return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
   const url = req.url ?? '';
   // METHOD SP target SP HTTP/x.y
   const lineLength = (req.method?.length ?? 0) + 1 + url.length + 9;
@@ -62,6 +63,7 @@ export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?
   if (raw.length / 2 > limits.fields) return { status: 431, message: `more than ${limits.fields} header fields` };
   let contentLength: string | undefined;
   let transferEncoding = false;
+  let hosts = 0;
   const fieldSize = limits.fieldSize;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
@@ -73,7 +75,9 @@ export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?
       contentLength = value;
     } else if (n === 17 && name.toLowerCase() === 'transfer-encoding') transferEncoding = true;
     else if (n === 12 && facts !== undefined && name.toLowerCase() === 'x-request-id') facts.requestId = value;
+    else if (n === 4 && name.toLowerCase() === 'host') hosts++;
   }
+  if (hosts > 1) return { status: 400, message: 'more than one Host header' };
   if (facts !== undefined) facts.hasBody = transferEncoding || (contentLength !== undefined && contentLength !== '0');
   // Request smuggling: a body framed two ways is refused outright (RFC 9112 §6.3 allows rejecting it).
   if (contentLength !== undefined && transferEncoding) return { status: 400, message: 'both Content-Length and Transfer-Encoding' };
@@ -102,6 +106,12 @@ export function statusForParserError(err: NodeJS.ErrnoException & { rawPacket?: 
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'HPE_HEADERS_TIMEOUT':
       return { status: 408, message: 'request timeout' };
+    case 'HPE_INVALID_VERSION': {
+      // A well-formed HTTP/x.y line with a version we do not speak: 505, not 400.
+      const line = err.rawPacket?.toString('latin1', 0, Math.min(err.rawPacket.length, limits.requestLine + 2)).split('\r\n', 1)[0] ?? '';
+      if (/^[A-Z]+ \S+ HTTP\/\d\.\d$/.test(line)) return { status: 505, message: 'HTTP version not supported' };
+      return { status: 400, message: 'bad request (HPE_INVALID_VERSION)' };
+    }
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return { status: 413, message: 'chunk extensions too large' };
     default:

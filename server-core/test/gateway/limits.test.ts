@@ -42,7 +42,7 @@ describe('limits', () => {
 
   it('431 for too many header fields and for one field too large', async () => {
     const many = Array.from({ length: 11 }, (_, i) => `X-H${i}: v\r\n`).join('');
-    expect((await rawExchange(app.port, `GET / HTTP/1.1\r\n${many}\r\n`)).responses[0]!.status).toBe(431);
+    expect((await rawExchange(app.port, `GET / HTTP/1.1\r\nHost: x\r\n${many}\r\n`)).responses[0]!.status).toBe(431);
     expect((await rawExchange(app.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(120)}\r\n\r\n`)).responses[0]!.status).toBe(431);
     const huge = await rawExchange(app.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Huge: ${'b'.repeat(200_000)}\r\n\r\n`);
     expect(huge.responses[0]!.status).toBe(431);
@@ -67,8 +67,16 @@ describe('limits', () => {
     await stillServing();
   });
 
-  it('400 for garbage, bad versions and duplicate conflicting Content-Length', async () => {
-    for (const bad of ['NOT HTTP AT ALL\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx', 'GET / HTTP/1.1\r\nBad Header: x\r\n\r\n']) {
+  it('505 for an HTTP version we do not speak', async () => {
+    for (const v of ['2.0', '9.9']) {
+      const { responses, closed } = await sendUntilClosed(`GET / HTTP/${v}\r\nHost: x\r\n\r\n`);
+      expect(responses[0]?.status, v).toBe(505);
+      expect(closed).toBe(true);
+    }
+  });
+
+  it('400 for garbage, a missing or doubled Host, duplicate conflicting Content-Length', async () => {
+    for (const bad of ['NOT HTTP AT ALL\r\n\r\n', 'GET / HTTP/1.1\r\n\r\n', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx', 'GET / HTTP/1.1\r\nBad Header: x\r\n\r\n']) {
       const { responses, closed } = await sendUntilClosed(bad);
       expect(responses[0]?.status, bad).toBe(400);
       expect(closed).toBe(true);

@@ -1,6 +1,7 @@
 // Back-pressure both ways (a big body never sits in the gateway's memory) and the bounded queue.
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RawConnection } from '../helpers/raw-http.js';
 import { startApp, until, type Running } from '../runtime/harness.js';
 import { fetchRaw } from './http-client.js';
 
@@ -70,6 +71,29 @@ describe('streaming with back-pressure', () => {
     expect(body).toBe(String(total));
     expect(peak).toBeLessThan(64 * MB);
   }, 120_000);
+});
+
+describe('worker connection reuse', () => {
+  let app: Running | null = null;
+  afterEach(async () => {
+    await app?.stop();
+    app = null;
+  });
+
+  it('a worker connection paused by a slow client reads again for the next request', async () => {
+    app = await startApp({ workers: 1, threads: 2 });
+    const c = await RawConnection.connect(app.port);
+    try {
+      const big = Array.from({ length: 20 }, (_, i) => `X-Big-${i}: ${'b'.repeat(4000)}\r\n`).join('');
+      await c.write(`GET /environ HTTP/1.1\r\nHost: c\r\n${big}\r\n`);
+      await c.responses(1);
+      await c.write('GET /environ HTTP/1.1\r\nHost: c\r\n\r\n');
+      const { responses } = await c.responses(2);
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    } finally {
+      c.destroy();
+    }
+  });
 });
 
 describe('queue', () => {
