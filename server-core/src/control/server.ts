@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import { GantryError, type ErrorCode } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { invalid } from '../host/definitions.js';
-import { ROUTES, eventsQuerySchema, type ErrorBody, type RouteName } from './contract.js';
+import { CONTRACT_VERSION, ROUTES, eventsQuerySchema, type ErrorBody, type RouteName } from './contract.js';
+import { VERSION } from '../cli/version.js';
 import { checkHostAndOrigin, checkToken, hasSession, SESSION_COOKIE, sessionValue, type Gate } from './security.js';
 import { SseClient } from './sse.js';
 import { defaultRendererDir, indexHtml, lookupStatic, UNAUTHORISED_PAGE } from './static-ui.js';
@@ -43,7 +44,7 @@ function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where
 
 function handlers(host: Host): Partial<Record<RouteName, Handler>> {
   return {
-    health: () => ({ ok: true, version: '0.1.0', contractVersion: 1, pid: process.pid, home: host.home }),
+    health: () => ({ ok: true, version: VERSION, contractVersion: CONTRACT_VERSION, pid: process.pid, home: host.home }),
     notices: () => ({ notices: host.notices }),
     listApps: () => ({ apps: host.listApps() }),
     addApp: ({ body }) => host.addApp(body),

@@ -40,6 +40,12 @@ describe('every contract route is served', () => {
   });
   afterAll(() => h.close());
 
+  it('health names the versions and the config folder', async () => {
+    const r = await h.api('GET', '/api/health');
+    expect(r.body).toMatchObject({ ok: true, contractVersion: 1, pid: process.pid, home: h.home.path });
+    expect(r.body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it('no route answers 404 "no route"', async () => {
     for (const [name, r] of Object.entries(ROUTES)) {
       if (name === 'stream') continue; // long-lived; covered by sse.test.ts
