@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sampler, snapshot } from './rss.mjs';
 import { BENCH_DIR, SERVERS, startServer, SYSTEM_PYTHON } from './servers.mjs';
 import { runWrk } from './wrk.mjs';
 
@@ -51,6 +52,31 @@ const WORKLOADS = {
     connections: 256,
     ideal: (WORKERS * 32) / 0.010,
     check: async (url) => expectBody(await fetch(url), HELLO),
+  },
+  'download-100m': {
+    label: '100 MiB download, 1 conn',
+    app: 'bench_apps:download',
+    path: '/',
+    shape: { workers: WORKERS, threads: 1, gthreadThreads: 4 },
+    connections: 1,
+    wrkThreads: 1,
+    payloadBytes: 100 * 1024 * 1024,
+    check: async (url) => {
+      const res = await fetch(url);
+      const n = (await res.arrayBuffer()).byteLength;
+      if (res.status !== 200 || n !== 100 * 1024 * 1024) throw new Error(`status ${res.status}, ${n} bytes`);
+    },
+  },
+  'upload-100m': {
+    label: '100 MiB upload, 1 conn',
+    app: 'bench_apps:upload',
+    path: '/upload',
+    script: join(BENCH_DIR, 'upload100m.lua'),
+    shape: { workers: WORKERS, threads: 1, gthreadThreads: 4 },
+    connections: 1,
+    wrkThreads: 1,
+    payloadBytes: 100 * 1024 * 1024,
+    check: async (url) => expectBody(await fetch(url, { method: 'POST', body: Buffer.alloc(1 << 20, 117) }), String(1 << 20)),
   },
 };
 
@@ -117,9 +143,14 @@ for (const wk of workloadKeys) {
     const url = `http://127.0.0.1:${server.port}${w.path}`;
     try {
       await w.check(url);
-      await runWrk({ url, connections: w.connections, durationS: warmupS, script: w.script });
-      const r = await runWrk({ url, connections: w.connections, durationS, script: w.script });
+      row.rssIdle = snapshot(server.pid);
+      const wrkOpts = { url, connections: w.connections, threads: w.wrkThreads ?? 2, script: w.script };
+      await runWrk({ ...wrkOpts, durationS: warmupS });
+      const rss = sampler(server.pid);
+      const r = await runWrk({ ...wrkOpts, durationS });
+      row.rssPeak = rss.stop();
       Object.assign(row, r);
+      if (w.payloadBytes) row.mbPerS = (r.rps * w.payloadBytes) / 1e6;
       if (w.ideal) row.ofIdeal = r.rps / w.ideal;
       console.error(`[${wk}] ${sk}: ${r.rps.toFixed(0)} req/s, p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}${errorsText(r.errors) ? `, errors ${errorsText(r.errors)}` : ''}`);
     } catch (e) {
@@ -144,10 +175,11 @@ function fmtMs(ms) {
 }
 
 // One table: each row's req/s and latency, and Gantry's throughput as a multiple of that row's.
-const header = ['workload', 'server', 'req/s', 'p50', 'p99', 'errors', 'gantry x', 'note'];
+const header = ['workload', 'server', 'req/s', 'MB/s', 'p50', 'p99', 'errors', 'RSS MB leader/all', 'gantry x', 'note'];
 const rows = results.map((r) => {
   const gantry = results.find((g) => g.workload === r.workload && g.server === 'gantry' && g.rps);
   const ratio = gantry && r.rps && r.server !== 'gantry' ? `${(gantry.rps / r.rps).toFixed(2)}x` : '';
+  const rss = r.rssPeak ? `${r.rssPeak.leaderMB.toFixed(0)}/${r.rssPeak.totalMB.toFixed(0)}` : '-';
   const notes = [];
   if (r.skipped) notes.push(`skipped: ${r.skipped}`);
   if (r.error) notes.push(`error: ${r.error}`);
@@ -157,11 +189,12 @@ const rows = results.map((r) => {
   // as a read error although the response arrived. Not a failed request.
   if (r.server === 'uwsgi' && r.errors?.read) notes.push('read errors = uWSGI closing each connection');
   const note = notes.join('; ');
-  return [WORKLOADS[r.workload].label, SERVERS[r.server].label, r.rps ? r.rps.toFixed(0) : '-', fmtMs(r.p50), fmtMs(r.p99), errorsText(r.errors) || (r.rps ? '0' : '-'), ratio, note];
+  return [WORKLOADS[r.workload].label, SERVERS[r.server].label, r.rps ? r.rps.toFixed(r.rps < 100 ? 1 : 0) : '-', r.mbPerS ? r.mbPerS.toFixed(0) : '', fmtMs(r.p50), fmtMs(r.p99), errorsText(r.errors) || (r.rps ? '0' : '-'), rss, ratio, note];
 });
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-console.log(`\nGantry benchmark: ${WORKERS} workers each, wrk -t2, ${durationS}s runs after ${warmupS}s warm-up, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
+console.log(`\nGantry benchmark: ${WORKERS} workers each, wrk -t2 (-t1 for 1 connection), ${durationS}s runs after ${warmupS}s warm-up, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
+console.log('RSS: peak resident MB during the measured run, of the leader (gantry gateway / gunicorn arbiter / uWSGI master) and of all its processes.');
 console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const r of rows) console.log(line(r));

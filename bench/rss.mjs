@@ -1,0 +1,51 @@
+// Memory of a server while it is benchmarked: the resident set of its leader (Gantry's gateway,
+// gunicorn's arbiter, uWSGI's master) and of its whole process group (leader + workers), from /proc.
+import { readdirSync, readFileSync } from 'node:fs';
+
+function rssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0; // gone
+  }
+}
+
+/** Pids whose process group is `pgid` (servers are started detached, so pgid = leader pid). */
+function groupPids(pgid) {
+  const pids = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the parenthesised command: state ppid pgrp ...
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid) pids.push(Number(name));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+export function snapshot(leaderPid) {
+  const pids = groupPids(leaderPid);
+  const leader = rssKb(leaderPid);
+  const total = pids.reduce((sum, p) => sum + rssKb(p), 0);
+  return { leaderMB: leader / 1024, totalMB: total / 1024, processes: pids.length };
+}
+
+/** Samples every `everyMs` until stop() is called; returns the peaks. */
+export function sampler(leaderPid, everyMs = 250) {
+  let peak = snapshot(leaderPid);
+  const timer = setInterval(() => {
+    const s = snapshot(leaderPid);
+    peak = { leaderMB: Math.max(peak.leaderMB, s.leaderMB), totalMB: Math.max(peak.totalMB, s.totalMB), processes: Math.max(peak.processes, s.processes) };
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
