@@ -22,14 +22,20 @@ export type StaticFile = { kind: 'file'; body: Buffer; type: string } | { kind: 
 export async function lookupStatic(dir: string, urlPath: string): Promise<StaticFile> {
   const clean = decodeURIComponent(urlPath.split('?')[0]!);
   if (clean === '/' || clean === '/index.html' || !path.extname(clean)) return { kind: 'index' };
-  const file = path.resolve(dir, '.' + clean);
-  if (!file.startsWith(dir + path.sep)) return { kind: 'missing' }; // traversal
-  try {
-    const body = await fs.readFile(file);
-    return { kind: 'file', body, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
-  } catch {
-    return { kind: 'missing' };
+  // The build uses relative asset URLs (it also runs from gantry://), so a page at /apps/x asks for
+  // /apps/x/assets/…: fall back to the part from /assets/ on.
+  const at = clean.lastIndexOf('/assets/');
+  for (const candidate of at > 0 ? [clean, clean.slice(at)] : [clean]) {
+    const file = path.resolve(dir, '.' + candidate);
+    if (!file.startsWith(dir + path.sep)) continue; // traversal
+    try {
+      const body = await fs.readFile(file);
+      return { kind: 'file', body, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
+    } catch {
+      /* try the next candidate */
+    }
   }
+  return { kind: 'missing' };
 }
 
 export async function indexHtml(dir: string, token: string): Promise<string> {

@@ -108,6 +108,8 @@ describe('the UI page', () => {
     const asset = await raw(h.server.port, '/assets/app.js', { host, cookie });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
+    // Relative asset URLs from a nested client-side route still find the file.
+    expect((await raw(h.server.port, '/apps/x/assets/app.js', { host, cookie })).status).toBe(200);
     // A client-side route reloads fine with the cookie alone.
     expect((await raw(h.server.port, '/apps/x', { host, cookie })).status).toBe(200);
     // The cookie never opens the API.
