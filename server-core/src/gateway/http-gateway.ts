@@ -123,8 +123,8 @@ export class HttpGateway {
       facts: { serverName: '', serverPort: '', remoteAddr: '', remotePort: '', https: false },
       unix: bind.kind === 'unix',
     };
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(state, req, res, false));
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.onRequest(state, req, res, true));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.guarded(state, req, res, false));
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.guarded(state, req, res, true));
     server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
       const v = statusForParserError(err, this.limits);
       if (v === null) socket.destroy();
@@ -159,6 +159,17 @@ export class HttpGateway {
         server.listen({ host: bind.host, port: bind.port, backlog: this.settings.backlog }, done);
       }
     });
+  }
+
+  /** A bug in handling one request must cost that request, never the process (and every other request). */
+  private guarded(state: ListenerState, req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
+    try {
+      this.onRequest(state, req, res, expectContinue);
+    } catch (err) {
+      this.ctx.output({ time: Date.now(), app: this.ctx.appName, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `internal error handling ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+      if (!res.headersSent) sendError(res, 500, 'internal error', '-', [], true);
+      else res.destroy();
+    }
   }
 
   private onRequest(state: ListenerState, req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {

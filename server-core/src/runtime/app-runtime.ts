@@ -171,7 +171,8 @@ class Runtime implements LocalAppRuntime {
         if (!serve(req, res)) return false;
         const t0 = performance.now();
         const time = Date.now();
-        res.setHeader('X-Request-ID', requestId);
+        // The handler may already have answered (a 404 or 400 it sends at once).
+        if (!res.headersSent) res.setHeader('X-Request-ID', requestId);
         res.once('finish', () => {
           const target = splitTarget(req.url ?? '/');
           const len = Number(res.getHeader('content-length') ?? 0);
