@@ -16,6 +16,8 @@ export interface MainWindowOptions {
   readonly openExternal: (url: string) => void;
   /** True when closing should hide rather than destroy (a tray exists and we are not quitting). */
   readonly hideOnClose: () => boolean;
+  /** Called each time closing hid the window instead of quitting. */
+  readonly onHidden?: () => void;
   readonly log: (line: string) => void;
 }
 
@@ -79,6 +81,7 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     if (options.hideOnClose()) {
       event.preventDefault();
       win.hide();
+      options.onHidden?.();
     }
   });
 

@@ -9,6 +9,7 @@ import { parseDesktopArgs, resolveGantryHome } from './args.js';
 import { loadDesktopPrefs, saveDesktopPrefs, type DesktopPrefs } from './desktop-prefs.js';
 import { realDesktopServices, realIpcMain } from './electron-real.js';
 import { createDesktopCoreFor } from './host-adapter.js';
+import type { DesktopServices } from './electron-port.js';
 import type { DesktopCore } from './host-port.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { setLinuxAutostart } from './login-item.js';
@@ -46,6 +47,8 @@ let saveWindowState: () => Promise<void> = async () => {};
 let tray: TrayController | null = null;
 let prefs: DesktopPrefs = { startAtLogin: false, startMinimised: false };
 let booted = false;
+let toldAboutTray = false;
+let services: DesktopServices | null = null;
 
 let exitCode = 0; // 1 once boot failed, so a broken start is visible to whoever launched us
 // Quitting stops the apps first (bounded, see quit-sequence.ts), then the control API.
@@ -113,6 +116,12 @@ function openWindow(show: boolean, state: Parameters<typeof createMainWindow>[0]
     configDir: home,
     openExternal,
     hideOnClose: () => tray !== null && !quit.inProgress && !quit.done,
+    onHidden: () => {
+      // Once per run: a tray icon is easy to miss (some Linux desktops hide them), so say where Gantry went.
+      if (toldAboutTray) return;
+      toldAboutTray = true;
+      services?.notify('Gantry is still running', 'Your apps keep serving. Reopen Gantry from its tray icon or by starting it again; quit from the tray menu.');
+    },
     log,
   });
   saveWindowState = created.saveState;
@@ -130,7 +139,7 @@ async function boot(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
   protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(paths.rendererDir, api.url, request.url));
 
-  const services = realDesktopServices({ window: () => window, onNotificationClick: showWindow });
+  services = realDesktopServices({ window: () => window, onNotificationClick: showWindow });
   registerIpcHandlers({
     ipc: realIpcMain,
     services,
@@ -160,7 +169,7 @@ async function boot(): Promise<void> {
   core.host.onStatusChange(() => tray?.refresh());
   core.host.onAppEvent((appInfo, event) => {
     const text = notificationFor(appInfo, event);
-    if (text !== null) services.notify(text.title, text.body);
+    if (text !== null) services?.notify(text.title, text.body);
   });
 
   window = openWindow(!minimised || tray === null, bounds && saved ? { bounds, maximized: saved.maximized } : null);

@@ -108,6 +108,7 @@ describe('main.js with a stand-in Electron and server-core', () => {
   it('hides the window on close (the tray keeps the apps reachable) and saves its bounds', () => {
     expect(find(j(), 'window.close')).toEqual({ kind: 'window.close', prevented: true });
     expect(find(j(), 'BrowserWindow.hide')).toBeDefined();
+    expect(j().filter((e) => e.kind === 'notification').map((e) => e.title)).toEqual(['Blog: a worker crashed', 'Gantry is still running']);
     const saved = JSON.parse(fs.readFileSync(path.join(run.home, 'window-state.json'), 'utf8'));
     expect(saved).toMatchObject({ bounds: { x: 10, y: 20, width: 1000, height: 700 }, maximized: false });
   });
