@@ -3,6 +3,7 @@
 import { BrowserWindow } from 'electron';
 import { decideNavigation } from './navigation-guard.js';
 import { RENDERER_INDEX_URL } from './renderer-protocol.js';
+import { reloadDecision } from './renderer-recovery.js';
 import { windowOptions } from './window-options.js';
 import { saveWindowState, type WindowState } from './window-state.js';
 
@@ -85,7 +86,13 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     }
   });
 
-  contents.on('render-process-gone', (_event, details) => options.log(`gantry: renderer ${details.reason} (exit ${details.exitCode})`));
+  let reloads: readonly number[] = [];
+  contents.on('render-process-gone', (_event, details) => {
+    const decision = reloadDecision(details.reason, reloads, Date.now());
+    reloads = decision.recent;
+    options.log(`gantry: renderer ${details.reason} (exit ${details.exitCode})${decision.reload ? '; reloading the page' : ''}`);
+    if (decision.reload && !win.isDestroyed()) contents.reload();
+  });
   void win.loadURL(RENDERER_INDEX_URL).catch((e: unknown) => options.log(`gantry: could not load the UI: ${String(e)}`));
   return { window: win, saveState: saveNow };
 }

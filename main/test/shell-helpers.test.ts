@@ -10,6 +10,7 @@ import { autostartDesktopEntry, quoteExecArg, setLinuxAutostart } from '../src/l
 import { decideNavigation } from '../src/navigation-guard.js';
 import { notificationFor } from '../src/notifications.js';
 import { isPermissionAllowed } from '../src/permissions.js';
+import { reloadDecision } from '../src/renderer-recovery.js';
 import { resourcePaths } from '../src/resource-paths.js';
 import { menuTemplate } from '../src/tray-menu.js';
 import { trayModel, type TrayAction } from '../src/tray-model.js';
@@ -136,5 +137,22 @@ describe('permissions', () => {
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'display-capture']) {
       expect(isPermissionAllowed(p, 'gantry://ui/index.html'), p).toBe(false);
     }
+  });
+});
+
+describe('renderer recovery', () => {
+  it('reloads after a crash, at most three times a minute', () => {
+    let recent: readonly number[] = [];
+    const outcomes: boolean[] = [];
+    for (const t of [0, 1_000, 2_000, 3_000]) {
+      const d = reloadDecision('crashed', recent, t);
+      recent = d.recent;
+      outcomes.push(d.reload);
+    }
+    expect(outcomes).toEqual([true, true, true, false]);
+    expect(reloadDecision('oom', recent, 61_000).reload).toBe(true); // the first reload has aged out
+  });
+  it('does not reload after a clean exit', () => {
+    expect(reloadDecision('clean-exit', [], 0)).toEqual({ reload: false, recent: [] });
   });
 });
