@@ -16,9 +16,10 @@ _end_request = fastcgi.encode_end_request
 # Lists/tuples already in memory are sent in one go up to this size; bigger ones stream.
 _JOIN_LIMIT = 1 << 20
 
+# The same set wsgiref.util.is_hop_by_hop refuses (RFC 2616 13.5.1).
 _HOP_BY_HOP = frozenset((
     'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
-    'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'proxy-connection',
+    'te', 'trailers', 'transfer-encoding', 'upgrade',
 ))
 
 _ERROR_BODY = b'Internal Server Error'
@@ -122,6 +123,8 @@ class Request(object):
 
     def write_stderr(self, s):
         if self.finished:
+            if not isinstance(s, str):
+                s = bytes(s).decode('utf-8', 'replace')
             sys.__stderr__.write(s)
             return
         if isinstance(s, str):
