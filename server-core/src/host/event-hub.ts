@@ -37,6 +37,8 @@ export class EventHub {
 
   /** Events with id > afterId still held, and how many between were lost to the ring's bound. */
   since(afterId: number): { events: SseEnvelope[]; missed: { fromId: number; toId: number } | null } {
+    // An id from the future means a previous server instance numbered it: everything held here is new to the client.
+    if (afterId > this.seq) return { events: this.ring.slice(), missed: null };
     const first = this.ring[0]?.id ?? this.seq + 1;
     const missed = afterId + 1 < first && afterId < this.seq ? { fromId: afterId + 1, toId: first - 1 } : null;
     // Ids are dense, so the start index is arithmetic.

@@ -118,7 +118,7 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
   if (out.status === 'failed') return fail('ports', out);
 
   const managePy = path.join(folder, 'manage.py');
-  const isDjango = existsSync(managePy) && Boolean(settings.env.DJANGO_SETTINGS_MODULE ?? true);
+  const isDjango = existsSync(managePy);
   out = await step('django-check', async () => {
     if (!isDjango) return { status: 'skipped', output: 'not a Django project (no manage.py)' };
     const r = await run(python, [managePy, 'check', '--deploy'], { cwd: folder, env, timeoutMs: stepTimeout });

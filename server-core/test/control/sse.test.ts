@@ -92,6 +92,8 @@ describe('SSE /api/events', () => {
     expect(events.map((e) => e.id)).toEqual([4, 5, 6]);
     expect(hub.since(6).events).toEqual([]);
     expect(hub.since(6).missed).toBeNull();
+    // A Last-Event-ID from before a server restart (higher than anything here): replay all that is held.
+    expect(hub.since(999).events.map((e) => e.id)).toEqual([4, 5, 6]);
   });
 });
 
