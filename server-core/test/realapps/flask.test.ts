@@ -297,6 +297,24 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
     });
   });
 
+  it('keeps 200 concurrent requests apart: each answer carries its own body, query and cookie', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const b = browser(server.url);
+        const set = await b.fetch(`/cookie/set?value=v${i}`);
+        await set.arrayBuffer();
+        const [post, cookies] = await Promise.all([
+          b.fetch(`/api/echo?n=${i}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i, pad: 'x'.repeat(i * 37) }) }),
+          b.fetch('/cookie/get'),
+        ]);
+        const echoed = (await post.json()) as { received: { i: number; pad: string } };
+        const jar = (await cookies.json()) as { cookies: { flavour: string } };
+        return [echoed.received.i, echoed.received.pad.length, jar.cookies.flavour];
+      }),
+    );
+    expect(results).toEqual(Array.from({ length: 200 }, (_, i) => [i, i * 37, `v${i}`]));
+  });
+
   it('serves 50 concurrent requests correctly', async () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => fetch(`${server.url}/api/items?limit=${i % 7}`).then(async (r) => [r.status, ((await r.json()) as { count: number }).count])),
