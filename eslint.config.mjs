@@ -73,7 +73,7 @@ export default tseslint.config(
     rules: { 'no-empty-pattern': 'off' },
   },
   {
-    files: ['**/*.cjs', '**/*.cts'],
+    files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
   },
   {
