@@ -6,7 +6,7 @@ import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { AddAppPage } from '../pages/add-app-page';
 import { AppDetailPage } from '../pages/app-detail-page';
 import { OverviewPage } from '../pages/overview-page';
-import { send } from '../support/traffic';
+import { burst, send } from '../support/traffic';
 
 const APP = 'Hello e2e';
 const DEMO_FOLDER = path.join(REPO_ROOT, 'app/examples/hello');
@@ -39,7 +39,18 @@ test.describe.serial('hosting the demo app', () => {
     await overview.emptyState.getByRole('link', { name: 'Add a folder' }).click();
 
     const add = new AddAppPage(page);
-    await add.detect(DEMO_FOLDER);
+    // In a browser the folder is browsed on the server's disk, starting from what is typed.
+    await add.folder.fill(path.dirname(DEMO_FOLDER));
+    await page.getByRole('button', { name: 'Browse…' }).click();
+    const browser = page.getByTestId('folder-browser');
+    const hello = browser.locator('.folder-item', { hasText: 'hello' });
+    await expect(hello).toBeVisible();
+    await shot('03a-folder-browser');
+    await hello.click();
+    await expect(browser.locator('.folder-browser-path')).toHaveText(DEMO_FOLDER);
+    await browser.getByRole('button', { name: 'Use this folder' }).click();
+    await expect(add.folder).toHaveValue(DEMO_FOLDER);
+    await expect(add.detection).toBeVisible({ timeout: 30_000 });
     await expect(add.detection).toContainText('hello:application');
     await add.chooseEntry('hello:application');
     await add.setName(APP);
@@ -47,7 +58,7 @@ test.describe.serial('hosting the demo app', () => {
     await add.addEnv('GREETING', 'hi');
     await add.addEnv('API_TOKEN', 's3cret');
     await add.expectPortFree();
-    await shot('03-add-app');
+    await shot('03b-add-app');
     await add.addAndStart();
 
     const detail = new AppDetailPage(page);
@@ -72,11 +83,39 @@ test.describe.serial('hosting the demo app', () => {
     await shot('04-requests');
   });
 
+  test('keeps up with a burst of traffic and does not move rows under a reader who scrolled up', async ({ ui: page }) => {
+    const detail = new AppDetailPage(page);
+    await burst(`${appUrl}/json?burst=1`, 1500, 16);
+    await expect(page.getByTestId('request-count')).toHaveText(/^1,510 requests$/, { timeout: 30_000 });
+    // At the bottom, the table follows the newest row.
+    await expect(detail.requestTable).toHaveAttribute('data-following', 'true');
+
+    // Scrolled up, new rows arrive below without moving what the reader looks at.
+    await detail.requestTable.evaluate((el) => (el.scrollTop = 200 * 28));
+    await expect(detail.requestTable).toHaveAttribute('data-following', 'false');
+    const firstVisible = () =>
+      detail.requestTable.evaluate((el) => {
+        const top = el.getBoundingClientRect().top + 28; // below the sticky header
+        const rows = [...el.querySelectorAll<HTMLElement>('[data-request-id]')];
+        return rows.find((r) => r.getBoundingClientRect().bottom > top + 1)?.dataset.requestId ?? null;
+      });
+    const before = await firstVisible();
+    const scrollBefore = await detail.requestTable.evaluate((el) => el.scrollTop);
+    await burst(`${appUrl}/json?burst=2`, 200, 8);
+    await expect(page.getByTestId('request-count')).toHaveText(/^1,710 requests$/);
+    await expect(page.getByRole('button', { name: /↓ 200 new/ })).toBeVisible();
+    expect(await firstVisible()).toBe(before);
+    expect(await detail.requestTable.evaluate((el) => el.scrollTop)).toBe(scrollBefore);
+    await page.getByRole('button', { name: /↓ 200 new/ }).click();
+    await expect(detail.requestTable).toHaveAttribute('data-following', 'true');
+  });
+
   test('filters by status class and search, and remembers them for this app', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     await detail.toggleStatusClass('4xx');
     await expect(detail.requestRows()).toHaveCount(2);
     await expect(detail.rowsWithPath('/nothing-here')).toHaveCount(2);
+    await expect(page.getByTestId('request-count')).toHaveText(/^2 of /);
     await shot('05-requests-filtered');
 
     await page.reload();

@@ -8,3 +8,16 @@ export async function send(url: string, times = 1): Promise<number[]> {
   }
   return statuses;
 }
+
+/** `total` GETs over `concurrency` parallel connections, as fast as the app answers. */
+export async function burst(url: string, total: number, concurrency: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < total) {
+      next++;
+      const r = await fetch(url);
+      await r.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+}

@@ -52,7 +52,9 @@ export function FolderBrowser({ start, onChoose, onClose }: FolderBrowserProps) 
         {listing?.dirs.map((d) => (
           <li key={d.path}>
             <button type="button" className="folder-item" onClick={() => setPath(d.path)} onDoubleClick={() => onChoose(d.path)}>
-              <span aria-hidden="true">{d.looksLikeProject ? '🐍' : '📁'}</span>
+              <svg className={`folder-icon${d.looksLikeProject ? ' is-project' : ''}`} width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+                <path d="M1.5 3.5h5l1.5 1.5h6.5v8h-13z" fill="currentColor" fillOpacity="0.18" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />
+              </svg>
               <span className="folder-name">{d.name}</span>
               {d.looksLikeProject && <span className="badge plain tone-info">Python project</span>}
             </button>

@@ -97,6 +97,14 @@ export class AppsStore extends ExternalStore<AppsState> {
     if (i === -1) return this.scheduleRefresh();
     const apps = this.state.apps.slice();
     apps[i] = { ...apps[i]!, status };
+    // "Staging is up at …" stops being true when the app stops: drop a finished, successful launch then.
+    const launch = this.state.launches[status.appId];
+    if (launch?.state === 'ok' && (status.state === 'stopped' || status.state === 'failed')) {
+      const launches = { ...this.state.launches };
+      delete launches[status.appId];
+      this.set({ ...this.state, apps, launches });
+      return;
+    }
     this.set({ ...this.state, apps });
   }
 

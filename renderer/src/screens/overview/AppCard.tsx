@@ -61,7 +61,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
         </div>
         <div>
           <dt title="Share of 5xx responses over the last minute">Errors</dt>
-          <dd className={errRate && errRate > 0 ? 'tone-err-text' : undefined}>{live ? fmtPercent(errRate) : '–'}</dd>
+          <dd className={live && errRate && errRate > 0 ? 'tone-err-text' : undefined}>{live ? fmtPercent(errRate) : '–'}</dd>
         </div>
         <div className="app-card-spark">
           <dt className="visually-hidden">Requests per second, last minute</dt>

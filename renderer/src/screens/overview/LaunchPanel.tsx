@@ -7,7 +7,6 @@ import { useLive } from '../../app/live-context';
 import type { LaunchStepName } from '../../api/contract';
 import type { LaunchView } from '../../state/apps-store';
 import { ExternalLink } from '../../components/ExternalLink';
-import { fmtDuration } from '../../format';
 
 const STEP_LABELS: Record<LaunchStepName, string> = {
   interpreter: 'Interpreter runs',
@@ -62,7 +61,7 @@ export function LaunchPanel({ appId, launch }: { readonly appId: string; readonl
           <li key={`${s.step}-${i}`} className="launch-step" data-step={s.step} data-status={s.status}>
             <StepIcon status={s.status} />
             <span>{STEP_LABELS[s.step] ?? s.step}</span>
-            {s.endedAt !== null && s.startedAt > 0 && <span className="faint">{fmtDuration(s.endedAt - s.startedAt)}</span>}
+            {s.endedAt !== null && s.startedAt > 0 && s.status !== 'skipped' ? <span className="faint">{stepTime(s.endedAt - s.startedAt)}</span> : <span />}
             {s.status === 'failed' && s.output && <pre className="codeblock launch-output">{s.output}</pre>}
           </li>
         ))}
@@ -100,4 +99,8 @@ function StepIcon({ status }: { readonly status: string }) {
       {glyph}
     </span>
   );
+}
+
+function stepTime(ms: number): string {
+  return ms < 1 ? '<1 ms' : ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

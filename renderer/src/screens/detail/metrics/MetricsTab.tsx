@@ -7,7 +7,7 @@ import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import type { AppSummary, MetricsSnapshot } from '../../../api/contract';
 import { UPlotChart } from '../../../components/UPlotChart';
-import { fmtRate } from '../../../format';
+import { fmtDuration, fmtRate } from '../../../format';
 import { usePoll } from '../workers/use-poll';
 import { memorySeries, metricsSeries, type MemorySample } from './series';
 import './metrics.css';
@@ -61,9 +61,9 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
       {current && (
         <dl className="metric-tiles">
           <Tile label="Requests/s" value={fmtRate(current.rate)} />
-          <Tile label="p50" value={`${current.latencyMs.p50.toFixed(1)} ms`} />
-          <Tile label="p95" value={`${current.latencyMs.p95.toFixed(1)} ms`} />
-          <Tile label="p99" value={`${current.latencyMs.p99.toFixed(1)} ms`} />
+          <Tile label="p50" value={fmtDuration(current.latencyMs.p50)} />
+          <Tile label="p95" value={fmtDuration(current.latencyMs.p95)} />
+          <Tile label="p99" value={fmtDuration(current.latencyMs.p99)} />
           <Tile label="In flight" value={String(current.inFlight)} />
           <Tile label="Queue" value={String(current.queueDepth)} />
           <Tile label="Requests" value={current.requests.toLocaleString()} />

@@ -71,6 +71,7 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
         {!running && workers.length === 0 ? (
           <p className="muted">The app is not running. Start it to see its workers.</p>
         ) : (
+          <div className="card table-card">
           <table className="table workers-table" data-testid="workers-table">
             <thead>
               <tr>
@@ -95,6 +96,7 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </div>
     </div>
