@@ -104,7 +104,7 @@ export default tseslint.config(
             ...electronBan.patterns,
             {
               // Values only from the contract and the settings table (they import nothing but zod); types from anywhere.
-              regex: '(^|/)server-core/(?!src/control/contract(\\.[jt]s)?$|src/config/settings(\\.[jt]s)?$)',
+              regex: '^\\.{1,2}/(.*/)?server-core/(?!src/control/contract(\\.[jt]s)?$|src/config/settings(\\.[jt]s)?$)',
               allowTypeImports: true,
               message: 'The renderer talks to server-core only through the control API: import values from server-core/src/control/contract.ts or src/config/settings.ts, anything else as `import type`.',
             },
