@@ -86,7 +86,7 @@ export default tseslint.config(
           patterns: [
             ...electronBan.patterns,
             { regex: '^(react|react-dom)(/|$)', message: 'server-core runs headless: no React.' },
-            { regex: '(^|/)(renderer|main)/', message: 'server-core must not depend on the renderer or the Electron shell.' },
+            { regex: '^\\.{1,2}/(.*/)?(renderer|main)/', message: 'server-core must not depend on the renderer or the Electron shell.' },
           ],
         },
       ],
@@ -114,11 +114,11 @@ export default tseslint.config(
               message: 'The renderer may import values only from @gantry/server-core/contract; anything else as `import type`.',
             },
             {
-              regex: '(^|/)main/(?!src/preload-api(\\.[jt]s)?$)',
+              regex: '^\\.{1,2}/(.*/)?main/(?!src/preload-api(\\.[jt]s)?$)',
               message: 'The renderer may use only main/src/preload-api.ts (types) from the Electron shell.',
             },
             {
-              regex: '(^|/)main/src/preload-api(\\.[jt]s)?$',
+              regex: '^\\.{1,2}/(.*/)?main/src/preload-api(\\.[jt]s)?$',
               allowTypeImports: true,
               message: 'main/src/preload-api.ts is types only: use `import type`.',
             },
@@ -143,7 +143,7 @@ export default tseslint.config(
           patterns: [
             { regex: '^\\.{1,2}/(.*/)?server-core/', message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".' },
             { regex: '^@gantry/server-core/.', message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".' },
-            { regex: '(^|/)renderer/', message: 'main/ does not import the renderer; it serves renderer/dist as files.' },
+            { regex: '^\\.{1,2}/(.*/)?renderer/', message: 'main/ does not import the renderer; it serves renderer/dist as files.' },
           ],
         },
       ],
