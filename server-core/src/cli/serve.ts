@@ -88,7 +88,27 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     await cleanup();
     return code;
   }
+  let metricsServer: { url: string; close(): Promise<void> } | null = null;
+  if (settings.metricsBind !== '') {
+    try {
+      const { startMetricsServer } = await import('../gateway/metrics-server.js');
+      metricsServer = await startMetricsServer({
+        bind: settings.metricsBind,
+        metrics: () => runtime.prometheus(),
+        health: () => {
+          const st = runtime.status();
+          return { healthy: st.healthy, reason: st.healthy ? 'ok' : `app is ${st.state}` };
+        },
+      });
+    } catch (err) {
+      const code = reportStartFailure(errorLog, err);
+      await runtime.stop({ graceful: false }).catch(() => {});
+      await cleanup();
+      return code;
+    }
+  }
   for (const url of runtime.status().urls) errorLog.log('info', `Listening at: ${url} (${process.pid})`);
+  if (metricsServer) errorLog.log('info', `Metrics at: ${metricsServer.url}/metrics (health: ${metricsServer.url}/healthz)`);
   errorLog.log('info', `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s))`);
 
   let failed = false;
@@ -110,6 +130,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
       const graceful = sig !== 'SIGQUIT';
       if (!failed) errorLog.log('info', `Handling signal: ${sig.slice(3).toLowerCase()}`);
       await runtime.stop({ graceful });
+      await metricsServer?.close();
       errorLog.log('info', 'Shutting down: Master');
       await cleanup();
       if (failed) return exitCodeFor(runtime.status().error?.code);

@@ -1,7 +1,7 @@
 // `gantry serve` end to end: the built CLI (bin/gantry.js) with real workers — startup lines, access log,
 // signals (HUP reload, TTIN/TTOU, TERM), exit codes, boot failures, and no Python process left behind,
 // even when gantry itself is SIGKILLed.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
@@ -92,6 +92,33 @@ describe('gantry serve', () => {
     process.kill(p.pid, 'SIGKILL');
     await p.exited;
     await until(() => pids.every((pid) => !alive(pid)), 10_000, 'workers to notice their parent is gone');
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('serves /metrics and /healthz on --metrics-bind, reopens the access log on USR1, stops fast on QUIT', async () => {
+    tmp = await makeTempDir();
+    const accessLog = join(tmp.path, 'access.log');
+    proc = await serve(['-b', '127.0.0.1:0', '--metrics-bind', '127.0.0.1:0', '--access-logfile', accessLog, 'basic:application'], /Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/);
+    const p = proc;
+    const port = Number((await p.waitForOutput(LISTENING))[1]);
+    const metricsUrl = p.ready[1]!;
+    expect((await fetchRaw(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    const metrics = await fetchRaw(`${metricsUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.text()).toMatch(/^gantry_\w+/m);
+    expect((await fetchRaw(`${metricsUrl}/healthz`)).status).toBe(200);
+
+    await until(() => readFileSync(accessLog, 'utf8').includes('"GET / HTTP/1.1" 200'), 10_000, 'first access line');
+    renameSync(accessLog, `${accessLog}.1`);
+    process.kill(p.pid, 'SIGUSR1');
+    await p.waitForOutput(/Handling signal: usr1/, 10_000);
+    expect((await fetchRaw(`http://127.0.0.1:${port}/pid`)).status).toBe(200);
+    await until(() => existsSync(accessLog) && readFileSync(accessLog, 'utf8').includes('"GET /pid HTTP/1.1" 200'), 10_000, 'line in the reopened log');
+    expect(readFileSync(`${accessLog}.1`, 'utf8')).not.toContain('/pid');
+
+    const pids = workerPids(p.output());
+    process.kill(p.pid, 'SIGQUIT');
+    expect((await p.exited).code).toBe(0);
     expect(pids.filter(alive)).toEqual([]);
   });
 
