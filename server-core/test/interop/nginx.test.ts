@@ -142,3 +142,47 @@ describe.skipIf(skip)('nginx fastcgi_pass -> gantry worker -> Flask', () => {
     expect(results).toEqual(Array.from({ length: 40 }, (_, i) => [200, i]));
   });
 });
+
+// The same app mounted under /shop by nginx (SCRIPT_NAME=/shop, PATH_INFO=the rest), the way apps
+// are deployed beside others on one host: Flask must build its URLs and redirects under the prefix.
+describe.skipIf(skip)('nginx fastcgi_pass under a mount prefix (/shop)', () => {
+  let tmp: TempDir;
+  let worker: StartedProcess;
+  let nginx: NginxServer;
+
+  beforeAll(async () => {
+    tmp = await makeTempDir('gantry-nginx-mount-');
+    const sock = join(tmp.path, 'w1.sock');
+    worker = await startWorker({ python: SYSTEM_PYTHON, app: 'flaskapp:app', chdir: fixtureProject('flaskapp'), listen: `unix:${sock}`, threads: 2 });
+    nginx = await startNginx({ nginx: nginxTool.path!, prefix: join(tmp.path, 'nginx'), fastcgi: `unix:${sock}`, mount: '/shop' });
+  });
+  afterAll(async () => {
+    const results = await Promise.allSettled([nginx?.stop(), worker?.stop()]);
+    await tmp?.remove();
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  });
+
+  it('passes SCRIPT_NAME and PATH_INFO split at the prefix', async () => {
+    const res = await fetch(`${nginx.url}/shop/env?x=1`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ script_name: '/shop', path_info: '/env', url: `http://127.0.0.1:${nginx.port}/shop/env?x=1` });
+  });
+
+  it('links and redirects stay under the prefix', async () => {
+    const form = await (await fetch(`${nginx.url}/shop/form`)).text();
+    expect(form).toContain('action="/shop/form"');
+    expect(form).toContain('href="/shop/static/style.css"');
+    const b = browser(nginx.url);
+    const post = await b.fetch('/shop/form', { method: 'POST', body: new URLSearchParams({ name: 'Prefix' }) });
+    expect(post.status).toBe(302);
+    expect(new URL(post.headers.get('location')!, nginx.url).pathname).toBe('/shop/thanks');
+    const thanks = await b.fetch('/shop/thanks');
+    expect(await thanks.text()).toContain('Thanks, Prefix!');
+  });
+
+  it('serves static files under the prefix', async () => {
+    const res = await fetch(`${nginx.url}/shop/static/style.css`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('gantry-static-marker');
+  });
+});
