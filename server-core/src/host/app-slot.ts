@@ -1,7 +1,23 @@
 // One app inside the Host: its definition, its runtime while it has one, and the history the API pages through.
 // Runtime events are recorded here (rings) and forwarded to the Host's event hub; operations on the app are
 // serialised so a stop never overtakes the start it follows.
-import type { AppDefinition, AppStatusView, HostAppEvent } from '../control/contract.js';
+import {
+  accessQuerySchema,
+  outputQuerySchema,
+  pageQuerySchema,
+  type AccessQuery,
+  type AccessRecord,
+  type AppDefinition,
+  type AppStatusView,
+  type EventRecord,
+  type HostAppEvent,
+  type MetricsView,
+  type OutputQuery,
+  type OutputRecord,
+  type Page,
+  type RequestDetail,
+} from '../control/contract.js';
+import { invalid } from './definitions.js';
 import type { SerializedError } from '../errors.js';
 import type { AppRuntime } from '../runtime/types.js';
 import { AppLogs, type LogCapacities } from './app-logs.js';
@@ -104,5 +120,35 @@ export class AppSlot {
       error: s.error ?? this.lastError,
       startedAt: running ? this.startedAt : null,
     };
+  }
+
+  // ---- history queries (validated here too: the Host is also driven without the HTTP layer) ----------------
+
+  metricsView(history: boolean): MetricsView {
+    return { current: this.runtime && this.isActive() ? this.runtime.metrics() : null, history: history ? this.logs.metrics.slice() : [] };
+  }
+
+  accessPage(query: AccessQuery): Page<AccessRecord> {
+    const q = accessQuerySchema.safeParse(query);
+    if (!q.success) throw invalid(q.error, 'query');
+    return this.logs.queryAccess(q.data);
+  }
+
+  outputPage(query: OutputQuery): Page<OutputRecord> {
+    const q = outputQuerySchema.safeParse(query);
+    if (!q.success) throw invalid(q.error, 'query');
+    return this.logs.queryOutput(q.data);
+  }
+
+  eventsPage(query: { before?: number; after?: number; limit?: number }): Page<EventRecord> {
+    const q = pageQuerySchema.safeParse(query);
+    if (!q.success) throw invalid(q.error, 'query');
+    return this.logs.events.page(() => true, q.data);
+  }
+
+  requestDetail(requestId: string): RequestDetail {
+    const entry = this.logs.queryAccess({ requestId, limit: 1 }).items[0] ?? null;
+    const output = this.logs.queryOutput({ requestId, limit: 5000 }).items.reverse();
+    return { entry, output };
   }
 }

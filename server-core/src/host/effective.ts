@@ -12,6 +12,7 @@ import {
   type SettingOrigin,
 } from '../control/contract.js';
 import { defaultSettings, mergeSettings, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
+import { findInterpreters } from './detect/interpreter.js';
 import { readDotenv } from './dotenv.js';
 
 export interface Resolved {
@@ -61,6 +62,15 @@ export async function resolveSettings(def: AppDefinition, profile: string, detec
   }
   const secretEnvKeys = Object.keys(settings.env).filter((k) => isSecretEnvKey(k, def.secretEnvKeys));
   return { settings, origins, envOrigins, secretEnvKeys };
+}
+
+/** resolveSettings with the project's own virtualenv filling an empty `python`. */
+export async function resolveForApp(def: AppDefinition, profile: string): Promise<Resolved> {
+  let detected: string | null = null;
+  if (!def.settings.python && !def.profiles[profile]?.python) {
+    detected = (await findInterpreters(def.folder)).find((c) => c.exists && c.source !== 'system')?.path ?? null;
+  }
+  return resolveSettings(def, profile, detected);
 }
 
 export function toEffective(appId: string, profile: string, r: Resolved): EffectiveSettings {

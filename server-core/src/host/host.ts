@@ -5,9 +5,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { appSettingsSchema, type AppSettings } from '../config/settings.js';
 import {
-  accessQuerySchema,
-  outputQuerySchema,
-  pageQuerySchema,
   updateAppBodySchema,
   type AccessQuery,
   type AccessRecord,
@@ -41,8 +38,7 @@ import { ConfigStore } from './config-store.js';
 import { applyUpdate, checkPortClaims, invalid, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
 import { DEMO_APP_ID, DEMO_APP_NAME, DEMO_ENTRY, defaultDemoFolder } from './demo.js';
 import { detectProject } from './detect/index.js';
-import { findInterpreters } from './detect/interpreter.js';
-import { hasProfile, maskDefinition, profileNames, resolveSettings, toEffective } from './effective.js';
+import { hasProfile, maskDefinition, profileNames, resolveForApp, toEffective, type Resolved } from './effective.js';
 import { EventHub } from './event-hub.js';
 import { buildNewApp } from './new-app.js';
 import { listFolder } from './fs-list.js';
@@ -224,13 +220,8 @@ export class Host {
     return p;
   }
 
-  private async resolve(def: AppDefinition, profile: string) {
-    let detected: string | null = null;
-    if (!def.settings.python && !def.profiles[profile]?.python) {
-      const found = (await findInterpreters(def.folder)).find((c) => c.exists && c.source !== 'system');
-      detected = found?.path ?? null;
-    }
-    return resolveSettings(def, profile, detected);
+  private resolve(def: AppDefinition, profile: string): Promise<Resolved> {
+    return resolveForApp(def, profile);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------------------------
@@ -404,32 +395,23 @@ export class Host {
   }
 
   metrics(id: string, history = false): MetricsView {
-    const slot = this.slot(id);
-    return { current: slot.runtime && slot.isActive() ? slot.runtime.metrics() : null, history: history ? slot.logs.metrics.slice() : [] };
+    return this.slot(id).metricsView(history);
   }
 
   access(id: string, query: AccessQuery = {}): Page<AccessRecord> {
-    const q = accessQuerySchema.safeParse(query);
-    if (!q.success) throw invalid(q.error);
-    return pageOf(this.slot(id).logs.queryAccess(q.data));
+    return this.slot(id).accessPage(query);
   }
 
   output(id: string, query: OutputQuery = {}): Page<OutputRecord> {
-    const q = outputQuerySchema.safeParse(query);
-    if (!q.success) throw invalid(q.error);
-    return pageOf(this.slot(id).logs.queryOutput(q.data));
+    return this.slot(id).outputPage(query);
   }
 
   events(id: string, query: { before?: number; after?: number; limit?: number } = {}): Page<EventRecord> {
-    const q = pageQuerySchema.parse(query);
-    return pageOf(this.slot(id).logs.events.page(() => true, q));
+    return this.slot(id).eventsPage(query);
   }
 
   request(id: string, requestId: string): RequestDetail {
-    const logs = this.slot(id).logs;
-    const entry = logs.queryAccess({ requestId, limit: 1 }).items[0] ?? null;
-    const output = logs.queryOutput({ requestId, limit: 5000 }).items.reverse();
-    return { entry, output };
+    return this.slot(id).requestDetail(requestId);
   }
 
   detect(folder: string, verify = true): Promise<DetectionResult> {
@@ -481,9 +463,6 @@ export class Host {
   }
 }
 
-function pageOf<T>(p: { items: T[]; nextBefore: number | null; latestSeq: number }): Page<T> {
-  return { items: p.items, nextBefore: p.nextBefore, latestSeq: p.latestSeq };
-}
 
 function toSerialized(e: unknown): { code: GantryError['code']; message: string; details?: Record<string, unknown> } {
   if (e instanceof GantryError) return e.toJSON();
