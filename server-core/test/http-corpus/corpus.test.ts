@@ -155,6 +155,7 @@ for (const dir of ['valid', 'invalid'] as const) {
       it(`${c.id}: ${c.description}`, async () => {
         const { finals, closed, interim } = await exchange(c);
         if (c.interaction === 'expect-100') expect(interim.map((r) => r.status)).toEqual([100]);
+        if (c.interim) expect(interim.map((r) => r.status), 'interim responses').toEqual(c.interim);
         const verdict = judge(c, finals, closed);
         expect(verdict.why, `${c.id} (${c.description})`).toEqual([]);
         expect(verdict.ok).toBe(true);

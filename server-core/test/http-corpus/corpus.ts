@@ -7,7 +7,8 @@
 //   {bigheaders:N:SIZE}  N fields "X-Big-i: " + SIZE bytes of "b" + "\r\n"
 //
 // .json: { description, interaction?: "send" | "expect-100" | "vanish" | "stall", methods?: [..],
-//          responses: [Expected...], close: bool, closeWithinMs?: N (stall only) }   or   { description, anyOf: [{responses, close}...] }
+//          responses: [Expected...], close: bool, closeWithinMs?: N (stall only),
+//          interim?: [1xx statuses that must come first] }   or   { description, anyOf: [{responses, close}...] }
 // Expected: { status: N | [N...], environ?: {KEY: value | null (absent)}, body?: string (what the
 //             app read from wsgi.input), bodyLength?: N (its length), wireBodyLength?: N (response body bytes), headers?: {lower-case name: value} }
 import { readdirSync, readFileSync } from 'node:fs';
@@ -37,6 +38,8 @@ export interface CorpusCase {
   readonly methods: readonly string[];
   readonly bytes: Buffer;
   readonly outcomes: readonly Outcome[];
+  /** When set, the interim (1xx) statuses that must precede the final responses. */
+  readonly interim?: readonly number[];
   /** For "stall": how long the server may take to give up (default 15 s). */
   readonly closeWithinMs: number;
 }
@@ -83,6 +86,7 @@ export function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
     close?: boolean;
     anyOf?: Outcome[];
     closeWithinMs?: number;
+    interim?: number[];
   };
   const outcomes = spec.anyOf ?? [{ responses: spec.responses ?? [], close: spec.close ?? false }];
   return {
@@ -93,6 +97,7 @@ export function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
     bytes: decodeEscapes(expandMacros(raw)),
     outcomes,
     closeWithinMs: spec.closeWithinMs ?? 15_000,
+    ...(spec.interim ? { interim: spec.interim } : {}),
   };
 }
 

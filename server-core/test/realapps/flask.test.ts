@@ -229,6 +229,16 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       expect(responses[0]!.body.toString()).toBe('line 0 of /stream\nline 1 of /stream\n');
     });
 
+    it('HEAD of a generator response sends no body bytes (not even a last chunk) and the next pipelined request is answered', async () => {
+      const { responses } = await rawExchange(
+        server.port,
+        'HEAD /stream?lines=3 HTTP/1.1\r\nHost: x\r\n\r\nGET /json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        { methods: ['HEAD', 'GET'], expect: 2 },
+      );
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+      expect(JSON.parse(responses[1]!.body.toString())).toEqual({ message: 'Hello, World!' });
+    });
+
     it('send_file (wsgi.file_wrapper) delivers 20 MB intact', async () => {
       const size = 20 * 1024 * 1024 + 5;
       const res = await fetch(`${server.url}/download?size=${size}`);
