@@ -67,6 +67,13 @@ describe('gantry ui + gantry apps', () => {
     const start = await gantry(home, 'apps', 'start', 'hello-demo');
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/hello-demo: running at http:\/\/127\.0\.0\.1:\d+/);
+    const demoUrl = /running at (\S+)/.exec(start.stdout)![1]!;
+    await (await fetch(new URL('/json', demoUrl))).text();
+    await (await fetch(new URL('/nope', demoUrl))).text();
+    const logs = await gantry(home, 'apps', 'logs', 'hello-demo', '--status', '4xx');
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/GET\s+\/nope\s+404/);
+    expect(logs.stdout).not.toContain('/json');
 
     const launch = await gantry(home, 'apps', 'launch', 'hello2');
     expect(launch.code, launch.stdout + launch.stderr).toBe(0);
