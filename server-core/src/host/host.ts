@@ -200,8 +200,16 @@ export class Host {
       if (slot.runtime && slot.isActive()) await this.boundedStop(slot.runtime, this.options.stopTimeoutMs ?? 30_000);
       slot.detach();
     });
-    this.slots.delete(id);
-    await this.persist();
+    await this.definitionsSerial(async () => {
+      if (this.slots.get(id) !== slot) return; // removed meanwhile
+      this.slots.delete(id);
+      try {
+        await this.persist();
+      } catch (e) {
+        this.slots.set(id, slot); // not saved: keep it, as the file still has it
+        throw e;
+      }
+    });
   }
 
   async effective(id: string, profile?: string): Promise<EffectiveSettings> {
