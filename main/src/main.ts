@@ -150,7 +150,9 @@ async function boot(): Promise<void> {
   const saved = await loadWindowState(home);
   const workAreas = screen.getAllDisplays().map((d) => d.workArea);
   const bounds = saved ? fitToScreens(saved.bounds, workAreas) : null;
-  const minimised = args.minimised || prefs.startMinimised;
+  // Login items get --minimised on Windows and Linux; macOS passes no arguments to them, but says it launched us.
+  const openedAtLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
+  const minimised = args.minimised || prefs.startMinimised || openedAtLogin;
 
   try {
     tray = createTray({
