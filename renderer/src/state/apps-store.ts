@@ -45,8 +45,15 @@ export class AppsStore extends ExternalStore<AppsState> {
       try {
         const { apps } = await this.client.call('listApps');
         const history = { ...this.state.history };
-        for (const a of apps) if (a.metrics && !history[a.definition.id]) history[a.definition.id] = [a.metrics];
+        const seed: string[] = [];
+        for (const a of apps) {
+          if (!a.metrics || history[a.definition.id]) continue;
+          history[a.definition.id] = [a.metrics];
+          seed.push(a.definition.id);
+        }
         this.set({ ...this.state, loaded: true, error: null, apps, history });
+        // A fresh window should not start with an empty sparkline: fill it from the server's per-second history.
+        for (const id of seed) void this.seedHistory(id);
       } catch (e) {
         this.set({ ...this.state, loaded: true, error: e instanceof Error ? e.message : String(e) });
       } finally {
@@ -54,6 +61,18 @@ export class AppsStore extends ExternalStore<AppsState> {
       }
     })();
     return this.refreshing;
+  }
+
+  private async seedHistory(appId: string): Promise<void> {
+    try {
+      const view = await this.client.call('metrics', { params: { id: appId }, query: { history: '1' } });
+      const live = this.state.history[appId] ?? [];
+      const lastSeeded = view.history.at(-1)?.time ?? 0;
+      const merged = [...view.history, ...live.filter((m) => m.time > lastSeeded)].slice(-SPARK_POINTS);
+      if (merged.length > live.length) this.set({ ...this.state, history: { ...this.state.history, [appId]: merged } });
+    } catch {
+      // The sparkline simply starts from now.
+    }
   }
 
   /** Coalesces bursts of "apps changed" into one reload. */
@@ -182,15 +201,19 @@ export class AppsStore extends ExternalStore<AppsState> {
   }
 }
 
-/** Share of 5xx responses among the requests answered during the samples held (null: no requests). */
-export function recentErrorRate(samples: readonly MetricsSnapshot[]): number | null {
+/** Responses and 5xx among them during the samples held (null: no samples). */
+export function recentCounts(samples: readonly MetricsSnapshot[]): { total: number; errors: number } | null {
   if (samples.length === 0) return null;
   const last = samples[samples.length - 1]!;
   const first = samples.length > 1 ? samples[0]! : null;
   const total = (m: MetricsSnapshot) => m.statusClasses['1xx'] + m.statusClasses['2xx'] + m.statusClasses['3xx'] + m.statusClasses['4xx'] + m.statusClasses['5xx'];
   // Counters restart with the app: if they went down, count from zero.
   const base = first && total(first) <= total(last) ? first : null;
-  const n = total(last) - (base ? total(base) : 0);
-  const errors = last.statusClasses['5xx'] - (base ? base.statusClasses['5xx'] : 0);
-  return n > 0 ? errors / n : null;
+  return { total: total(last) - (base ? total(base) : 0), errors: last.statusClasses['5xx'] - (base ? base.statusClasses['5xx'] : 0) };
+}
+
+/** Share of 5xx responses among the requests answered during the samples held (null: no requests). */
+export function recentErrorRate(samples: readonly MetricsSnapshot[]): number | null {
+  const c = recentCounts(samples);
+  return c && c.total > 0 ? c.errors / c.total : null;
 }

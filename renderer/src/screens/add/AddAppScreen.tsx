@@ -183,7 +183,6 @@ export function AddAppScreen() {
                 value={folder}
                 placeholder="/home/you/projects/mysite"
                 onChange={(e) => setFolder(e.target.value)}
-                onBlur={() => folder.trim() && folder.trim() !== detection?.folder && void detect(folder)}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter') {
                     e.preventDefault();

@@ -6,7 +6,7 @@ import { ExternalLink } from '../../components/ExternalLink';
 import { Sparkline } from '../../components/Sparkline';
 import { StatusBadge } from '../../components/StatusBadge';
 import { fmtPercent, fmtRate } from '../../format';
-import { recentErrorRate, type LaunchView } from '../../state/apps-store';
+import { recentErrorRate, recentCounts, type LaunchView } from '../../state/apps-store';
 import { allowedActions } from '../../state/status-badge';
 import { LaunchPanel } from './LaunchPanel';
 import { ProfileSwitch } from './ProfileSwitch';
@@ -61,7 +61,9 @@ export function AppCard({ app, history, launch }: AppCardProps) {
         </div>
         <div>
           <dt title="Share of 5xx responses over the last minute">Errors</dt>
-          <dd className={live && errRate && errRate > 0 ? 'tone-err-text' : undefined}>{live ? fmtPercent(errRate) : '–'}</dd>
+          <dd className={live && errRate && errRate > 0 ? 'tone-err-text' : undefined} title={errTitle(history)}>
+            {live ? fmtPercent(errRate) : '–'}
+          </dd>
         </div>
         <div className="app-card-spark">
           <dt className="visually-hidden">Requests per second, last minute</dt>
@@ -113,4 +115,9 @@ export function AppCard({ app, history, launch }: AppCardProps) {
       {launch && <LaunchPanel appId={def.id} launch={launch} />}
     </article>
   );
+}
+
+function errTitle(history: readonly MetricsSnapshot[]): string {
+  const c = recentCounts(history);
+  return c ? `${c.errors} of ${c.total} responses were 5xx in the last minute` : 'No requests in the last minute';
 }
