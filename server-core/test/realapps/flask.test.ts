@@ -7,7 +7,7 @@ import { browser } from '../helpers/http.js';
 import { fixtureProject, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { RawConnection, rawExchange } from '../helpers/raw-http.js';
 import { requirePythonModule } from '../helpers/tools.js';
-import { serveApp } from './serve.js';
+import { REFERENCE, serveApp } from './serve.js';
 
 const flask = await requirePythonModule(SYSTEM_PYTHON, 'flask', 'apt-get install python3-flask');
 
@@ -323,6 +323,29 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       }),
     );
     expect(results).toEqual(Array.from({ length: 200 }, (_, i) => [i, i * 37, `v${i}`]));
+  });
+
+  describe.skipIf(REFERENCE)('app output', () => {
+    it('print, stderr and logging stay out of the response and reach the log, stderr tagged with the request id', async () => {
+      const tag = `t${Date.now()}`;
+      const res = await fetch(`${server.url}/noisy?tag=${tag}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ tag });
+      const id = res.headers.get('x-request-id');
+      expect(id).toBeTruthy();
+      const esc = id!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await server.waitForOutput(new RegExp(`noisy stdout ${tag}`), 10_000);
+      await server.waitForOutput(new RegExp(`\\[${esc}\\] noisy stderr ${tag}`), 10_000);
+      await server.waitForOutput(new RegExp(`\\[${esc}\\] .*noisy logger ${tag}`), 10_000);
+    });
+
+    it('a view\'s traceback is logged with its request id', async () => {
+      const res = await fetch(`${server.url}/error`);
+      expect(res.status).toBe(500);
+      await res.arrayBuffer();
+      const esc = res.headers.get('x-request-id')!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await server.waitForOutput(new RegExp(`\\[${esc}\\] RuntimeError: boom: deliberate error from the fixture`), 10_000);
+    });
   });
 
   it('serves 50 concurrent requests correctly', async () => {
