@@ -1,0 +1,72 @@
+// The gateway extras as wired into a running app: trusted proxy headers into the environ, static files
+// before the app (with access entries), and --reload reacting to an edited module.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { FIXTURE_APPS, startApp, until, type Running } from '../runtime/harness.js';
+import { fetchRaw } from './http-client.js';
+
+let app: Running | null = null;
+let tmp: TempDir | null = null;
+afterEach(async () => {
+  await app?.stop();
+  app = null;
+  await tmp?.remove();
+  tmp = null;
+});
+
+async function environ(a: Running, headers: Record<string, string>): Promise<Record<string, string>> {
+  return JSON.parse((await fetchRaw(`${a.url}/environ`, { headers })).text()) as Record<string, string>;
+}
+
+describe('proxy headers', () => {
+  it('honours X-Forwarded-* from a trusted peer (loopback by default)', async () => {
+    app = await startApp();
+    const env = await environ(app, { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example' });
+    expect(env.REMOTE_ADDR).toBe('203.0.113.7');
+    expect(env['wsgi.url_scheme']).toBe('https');
+    expect(env.HTTP_HOST).toBe('shop.example');
+  });
+
+  it('ignores them from a peer that is not trusted', async () => {
+    app = await startApp({ forwardedAllowIps: ['10.9.9.9'] });
+    const env = await environ(app, { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' });
+    expect(env.REMOTE_ADDR).toBe('127.0.0.1');
+    expect(env['wsgi.url_scheme']).toBe('http');
+  });
+});
+
+describe('static files and dev reload', () => {
+  it('serves --static before the app and logs the hit', async () => {
+    tmp = await makeTempDir();
+    mkdirSync(join(tmp.path, 'pub'));
+    writeFileSync(join(tmp.path, 'pub', 'a.txt'), 'static text');
+    app = await startApp({ static: { '/files': join(tmp.path, 'pub') } });
+    const r = await fetchRaw(`${app.url}/files/a.txt`, { headers: { 'X-Request-ID': 'st-1' } });
+    expect(r.status).toBe(200);
+    expect(r.text()).toBe('static text');
+    expect(r.headers['x-request-id']).toBe('st-1');
+    await until(() => app!.access.some((e) => e.requestId === 'st-1'), 5000, 'access entry');
+    expect(app.access.find((e) => e.requestId === 'st-1')).toMatchObject({ status: 200, path: '/files/a.txt', workerPid: null });
+    expect((await fetchRaw(`${app.url}/`)).text()).toBe('hello world\n');
+  });
+
+  it('--reload: an edited module is reloaded; a syntax error keeps the old workers', async () => {
+    tmp = await makeTempDir();
+    copyFileSync(join(FIXTURE_APPS, 'basic.py'), join(tmp.path, 'basic.py'));
+    const edit = (text: string): void => writeFileSync(join(tmp!.path, 'basic.py'), text);
+    const original = (await import('node:fs')).readFileSync(join(FIXTURE_APPS, 'basic.py'), 'utf8');
+    app = await startApp({ chdir: tmp.path, reload: true });
+    const a = app;
+    edit(original.replace("b'hello world\\n'", "b'hello again\\n'"));
+    await until(async () => (await fetchRaw(`${a.url}/`)).text() === 'hello again\n', 20_000, 'reloaded code');
+    const errors: string[] = [];
+    a.runtime.on('output', (l) => {
+      if (l.level === 'error') errors.push(l.text);
+    });
+    edit(original + '\ndef broken(:\n');
+    await until(() => errors.some((t) => t.includes('SyntaxError')), 20_000, 'syntax error reported');
+    expect((await fetchRaw(`${a.url}/`)).text()).toBe('hello again\n');
+  }, 60_000);
+});

@@ -1,0 +1,61 @@
+// Recycling by memory and by age (rolling: a replacement is ready before the old worker goes), threads
+// per worker, and warm-up requests gating a reload.
+import { afterEach, describe, expect, it } from 'vitest';
+import { isGantryError } from '../../src/errors.js';
+import type { AppEvent } from '../../src/runtime/types.js';
+import { fetchRaw } from '../gateway/http-client.js';
+import { fixtureSettings, startApp, until, type Running } from '../runtime/harness.js';
+
+let app: Running | null = null;
+afterEach(async () => {
+  await app?.stop();
+  app = null;
+});
+
+function recycles(a: Running): Array<Extract<AppEvent, { type: 'recycle' }>> {
+  return a.events.filter((e): e is Extract<AppEvent, { type: 'recycle' }> => e.type === 'recycle');
+}
+
+describe('recycling', () => {
+  it('recycles a worker whose memory passes --max-worker-rss', async () => {
+    app = await startApp({ workers: 1, maxWorkerRss: 80 });
+    const a = app;
+    const pid = a.runtime.workers()[0]!.pid;
+    expect((await fetchRaw(`${a.url}/leak?mb=120`)).status).toBe(200);
+    await until(() => recycles(a).length > 0, 20_000, 'rss recycle');
+    expect(recycles(a)[0]).toMatchObject({ reason: 'max-worker-rss', pid });
+    await until(() => a.runtime.workers().length === 1 && a.runtime.workers()[0]!.pid !== pid, 15_000, 'replacement');
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  }, 60_000);
+
+  it('recycles a worker older than --max-worker-lifetime', async () => {
+    app = await startApp({ workers: 1, maxWorkerLifetime: 1 });
+    const a = app;
+    await until(() => recycles(a).some((e) => e.reason === 'max-worker-lifetime'), 15_000, 'lifetime recycle');
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  });
+});
+
+describe('threads and warm-up', () => {
+  it('runs up to --threads requests at once in one worker', async () => {
+    app = await startApp({ workers: 1, threads: 4 });
+    const a = app;
+    const inflight = Array.from({ length: 4 }, () => fetchRaw(`${a.url}/slow?ms=1500`));
+    await until(() => (a.runtime.workers()[0]?.current.length ?? 0) === 4, 10_000, '4 requests in one worker');
+    expect(a.runtime.metrics().queueDepth).toBe(0);
+    expect((await Promise.all(inflight)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('a reload whose new workers fail the warm-up request keeps the old generation', async () => {
+    app = await startApp({ workers: 1 });
+    const a = app;
+    const before = a.runtime.workers()[0]!.pid;
+    let error: unknown;
+    await a.runtime.reload({ settings: fixtureSettings({ workers: 1, warmupPath: '/error' }) }).catch((e: unknown) => (error = e));
+    expect(isGantryError(error, 'GANTRY_ERR_RELOAD_FAILED')).toBe(true);
+    expect(a.runtime.workers().map((w) => w.pid)).toEqual([before]);
+    await a.runtime.reload({ settings: fixtureSettings({ workers: 1, warmupPath: '/' }) });
+    expect(a.runtime.workers().map((w) => w.pid)).not.toContain(before);
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  });
+});
