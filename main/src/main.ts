@@ -37,7 +37,8 @@ if (process.platform === 'win32') app.setAppUserModelId('dev.gantry.desktop');
 // with different homes do not collide, and nothing is written to the real user folder during tests.
 app.setPath('userData', path.join(home, 'electron'));
 
-const paths = resourcePaths(path.dirname(fileURLToPath(import.meta.url)), app.isPackaged, process.resourcesPath);
+const distDir = path.dirname(fileURLToPath(import.meta.url));
+const paths = resourcePaths(distDir, app.isPackaged, process.resourcesPath);
 // Where the Python worker is: in a packaged app it sits outside the asar archive (resources/worker), where
 // server-core cannot find it relative to its own files; server-core's app runtime reads GANTRY_WORKER_SCRIPT.
 process.env.GANTRY_WORKER_SCRIPT ??= path.join(paths.workerDir, 'gantry_worker.py');
@@ -213,7 +214,8 @@ async function updatePrefs(next: DesktopPrefs): Promise<void> {
   if (process.platform === 'linux') {
     // An AppImage's executable is the mount point's binary; APPIMAGE is the file the user actually has.
     const exe = process.env.APPIMAGE ?? process.execPath;
-    await setLinuxAutostart(prefs.startAtLogin, app.isPackaged ? [exe, '--minimised'] : [exe, app.getAppPath(), '--minimised'], process.env, os.homedir());
+    // Unpackaged (npm start): electron plus the main/ folder, whichever way this run was launched.
+    await setLinuxAutostart(prefs.startAtLogin, app.isPackaged ? [exe, '--minimised'] : [exe, path.dirname(distDir), '--minimised'], process.env, os.homedir());
   } else {
     app.setLoginItemSettings({ openAtLogin: prefs.startAtLogin, openAsHidden: true, args: ['--minimised'] });
   }
