@@ -71,6 +71,14 @@ describe('demo app with real workers', () => {
     expect(prom.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toContain('gantry_host_apps_running 1');
     expect(text.split('\n').filter((l) => l.startsWith('# TYPE gantry_host_apps ')).length).toBe(1);
+    // A second running app: the merged text still declares each family once.
+    await h.api('POST', '/api/apps', { folder: DEMO, id: 'hello-two', settings: { app: 'hello:application' }, detect: false });
+    expect((await h.api('POST', '/api/apps/hello-two/start', {})).body.state).toBe('running');
+    const both = await (await fetch(`${h.server.url}/metrics`, { headers: { authorization: `Bearer ${h.server.token}` } })).text();
+    const types = both.split('\n').filter((l) => l.startsWith('# TYPE '));
+    expect(new Set(types).size).toBe(types.length);
+    expect(both).toContain('gantry_host_apps_running 2');
+    await h.api('DELETE', '/api/apps/hello-two');
     const bad = await h.api('POST', '/api/apps/hello-demo/scale', { workers: 0 });
     expect(bad.status).toBe(400);
     expect(bad.body.details.field).toBe('workers');
