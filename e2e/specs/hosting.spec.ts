@@ -249,18 +249,39 @@ test.describe.serial('hosting the demo app', () => {
     await shot('14-overview-stopped');
   });
 
+  test('a broken entry point fails visibly: the launch stops at the failing step with its output', async ({ ui: page, shot }) => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
+    const add = new AddAppPage(page);
+    await add.detect(DEMO_FOLDER);
+    await page.getByLabel('Custom entry point (MODULE:CALLABLE)').fill('hello:no_such_callable');
+    await add.setName('Broken e2e');
+    await add.expectPortFree();
+    await page.getByRole('button', { name: 'Add app', exact: true }).click();
+
+    const overview = new OverviewPage(page);
+    await overview.open();
+    await overview.press('Broken e2e', 'Launch staging');
+    const panel = overview.launchPanel('Broken e2e');
+    await expect(panel).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
+    const failed = panel.locator('[data-status="failed"]');
+    await expect(failed).toHaveCount(1);
+    await expect(failed).toContainText('no_such_callable');
+    await expect(overview.card('Broken e2e').getByTestId('app-state')).not.toHaveAttribute('data-state', 'running');
+    await shot('15-launch-failed');
+  });
+
   test('follows the system dark theme', async ({ ui: page, shot }) => {
     await page.emulateMedia({ colorScheme: 'dark' });
     const overview = new OverviewPage(page);
     await expect(overview.card(APP)).toBeVisible();
-    await shot('15-overview-dark');
+    await shot('16-overview-dark');
     await overview.openApp(APP);
     const detail = new AppDetailPage(page);
     await expect(detail.requestRows().first()).toBeVisible();
-    await shot('16-requests-dark');
+    await shot('17-requests-dark');
     await detail.tab('Metrics');
     await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
-    await shot('17-metrics-dark');
+    await shot('18-metrics-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 });
