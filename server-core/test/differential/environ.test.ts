@@ -30,14 +30,19 @@ async function echo(port: number, raw: string): Promise<{ status: number; echo: 
   return { status: final!.status, echo: final!.status === 200 ? (JSON.parse(final!.body.toString('utf8')) as Echo) : null };
 }
 
-describe.skipIf(!gunicornTool.path)('environ: Gantry vs gunicorn', () => {
+const CONFIGS = [
+  { name: 'gunicorn sync -w 1 vs gantry -w 1', workers: 1, threads: 1, workerClass: 'sync' as const },
+  { name: 'gunicorn gthread -w 2 --threads 4 vs gantry -w 2 --threads 4', workers: 2, threads: 4, workerClass: 'gthread' as const },
+];
+
+describe.skipIf(!gunicornTool.path).each(CONFIGS)('environ: $name', ({ workers, threads, workerClass }) => {
   let gunicorn: HttpServer;
   let gantry: HttpServer;
   beforeAll(async () => {
     const chdir = fixtureProject('echo');
     [gunicorn, gantry] = await Promise.all([
-      startGunicorn({ app: 'environ_echo:application', chdir, workers: 1, workerClass: 'sync' }),
-      startGantry({ app: 'environ_echo:application', chdir, python: SYSTEM_PYTHON, args: ['-w', '1'] }),
+      startGunicorn({ app: 'environ_echo:application', chdir, workers, threads, workerClass }),
+      startGantry({ app: 'environ_echo:application', chdir, python: SYSTEM_PYTHON, args: ['-w', String(workers), '--threads', String(threads)] }),
     ]);
   });
   afterAll(async () => {
@@ -51,7 +56,7 @@ describe.skipIf(!gunicornTool.path)('environ: Gantry vs gunicorn', () => {
       expect(g.status).toBe(200);
       const ge = { ...g.echo!.environ };
       const te = { ...t.echo!.environ };
-      const ctx: Context = { raw: req.raw, headers: headersOf(req.raw), gunicornPort: gunicorn.port };
+      const ctx: Context = { raw: req.raw, headers: headersOf(req.raw), gunicornPort: gunicorn.port, workers };
       for (const d of DIFFERENCES) {
         d.check(ge, te, ctx);
         for (const k of typeof d.keys === 'function' ? d.keys(ctx) : d.keys) {
@@ -59,6 +64,7 @@ describe.skipIf(!gunicornTool.path)('environ: Gantry vs gunicorn', () => {
           delete te[k];
         }
       }
+      // Everything else, wsgi.multithread included, must be identical.
       expect(te).toEqual(ge);
       expect(t.echo!.body).toBe(g.echo!.body);
       // Objects (wsgi.input, wsgi.errors, wsgi.file_wrapper): the same keys; their types are each server's own.
