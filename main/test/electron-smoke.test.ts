@@ -132,6 +132,23 @@ describe('main.js, other starts', () => {
   });
 });
 
+describe('main.js with the real server-core and Python workers', () => {
+  it('starts the demo app from the tray, and quitting leaves no worker running', () => {
+    const run = runMain({ FAKE_SCENARIO: 'real-host' });
+    expect(find(run.journal, 'scenario.error')).toBeUndefined();
+    expect(run.code, run.stderr).toBe(0);
+    expect(find(run.journal, 'tray.before')!.label).toMatch(/^○ .* — stopped$/);
+    expect(find(run.journal, 'tray.after')!.label).toMatch(/^● .* — running$/);
+    const pids = find(run.journal, 'workers')!.pids as number[];
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) expect(() => process.kill(pid, 0), `worker ${pid} survived`).toThrow();
+    expect(run.stderr).toMatch(/gantry: control API on http:\/\/127\.0\.0\.1:\d+ \(home /);
+    const token = find(run.journal, 'preload.bootstrap')!.window.api.token as string;
+    expect(token.length).toBeGreaterThan(16);
+    expect(run.stderr).not.toContain(token); // the token never reaches the log
+  }, 60_000);
+});
+
 describe('main.js when the Host cannot be created', () => {
   it('says why in an error dialog and exits 1', () => {
     // The stand-in core is left out: the real entry is used, and a home that is a file cannot hold a config.

@@ -116,7 +116,8 @@ export class BrowserWindow extends EventEmitter {
     this.webContents.url = url;
     note('BrowserWindow.loadURL', { url });
     setTimeout(() => this.emit('ready-to-show'), 5);
-    if (windows.length === 1) setTimeout(() => void scenario(this).catch((e) => note('scenario.error', { message: String(e?.stack ?? e) })), 20);
+    const run = process.env.FAKE_SCENARIO === 'real-host' ? realHostScenario : scenario;
+    if (windows.length === 1) setTimeout(() => void run(this).catch((e) => note('scenario.error', { message: String(e?.stack ?? e) })), 20);
   }
   show() { note('BrowserWindow.show'); }
   hide() { note('BrowserWindow.hide'); }
@@ -176,5 +177,28 @@ async function scenario(win) {
   const close = { prevented: false, preventDefault() { this.prevented = true; } };
   win.emit('close', close);
   note('window.close', { prevented: close.prevented });
+  app.quit();
+}
+
+/** With the real server-core: start the demo app from the tray, watch it run with real workers, then quit. */
+async function realHostScenario(win) {
+  const frame = { url: win.webContents.url, parent: null };
+  const boot = { sender: { id: win.webContents.id }, senderFrame: frame, returnValue: undefined };
+  onHandlers.get('gantry:bootstrap')(boot);
+  const { url, token } = boot.returnValue.api;
+  note('preload.bootstrap', { window: boot.returnValue });
+  const appItem = tray.menu.find((i) => i.submenu);
+  note('tray.before', { label: appItem.label });
+  appItem.submenu.find((i) => i.label === 'Start').click();
+  let label = appItem.label;
+  for (let i = 0; i < 200 && !label.includes('— running'); i++) {
+    await tick(100);
+    label = tray.menu.find((i) => i.submenu).label;
+  }
+  note('tray.after', { label, tooltip: tray.tooltip });
+  const apps = await (await fetch(`${url}/api/apps`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const id = apps.apps[0].definition.id;
+  const workers = await (await fetch(`${url}/api/apps/${id}/workers`, { headers: { authorization: `Bearer ${token}` } })).json();
+  note('workers', { pids: workers.workers.map((w) => w.pid).filter((p) => p !== null) });
   app.quit();
 }
