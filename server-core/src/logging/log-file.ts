@@ -7,6 +7,8 @@ export class LogFile {
   private stream: WriteStream | null = null;
   private pending = '';
   private scheduled = false;
+  /** Streams being closed after a reopen: close() waits for them too. */
+  private closing: Array<Promise<void>> = [];
 
   /** `fallback` is the std stream "-" means. */
   constructor(
@@ -44,16 +46,17 @@ export class LogFile {
   /** Closes and opens the file again (after it was moved away by log rotation). */
   reopen(): void {
     this.flush();
-    if (this.stream === null) return;
-    this.stream.end();
+    const old = this.stream;
+    if (old === null) return;
+    this.closing.push(new Promise((resolve) => old.end(resolve)));
     this.open();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.flush();
     const s = this.stream;
     this.stream = null;
-    if (s === null) return Promise.resolve();
-    return new Promise((resolve) => s.end(resolve));
+    await Promise.all(this.closing.splice(0));
+    if (s !== null) await new Promise<void>((resolve) => s.end(resolve));
   }
 }

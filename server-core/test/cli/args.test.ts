@@ -56,6 +56,12 @@ describe('parseArgs', () => {
     expect(() => settingsFromArgs(['not an app!'])).toThrow(/MODULE:CALLABLE/);
   });
 
+  it('knows --help and --version', () => {
+    expect(parseArgs(['--help']).help).toBe(true);
+    expect(parseArgs(['-v']).version).toBe(true);
+    expect(settingsFromArgs(['--version']).version).toBe(true);
+  });
+
   it('every flag in the table parses and appears in --help', () => {
     const help = serveHelp();
     for (const spec of SETTINGS) {

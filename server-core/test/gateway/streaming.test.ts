@@ -73,6 +73,37 @@ describe('streaming with back-pressure', () => {
   }, 120_000);
 });
 
+describe('client going away', () => {
+  let app: Running | null = null;
+  afterEach(async () => {
+    await app?.stop();
+    app = null;
+  });
+
+  it('aborts the worker request when the client leaves mid-download, freeing the worker', async () => {
+    app = await startApp({ workers: 1 });
+    const a = app;
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${a.url}/big?mb=500`, { agent: false }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => {});
+      req.on('close', () => resolve());
+      req.end();
+      setTimeout(() => reject(new Error('no data')), 10_000).unref();
+    });
+    // One worker, one slot: this only answers once the aborted request let go of it.
+    const r = await fetchRaw(`${a.url}/`);
+    expect(r.status).toBe(200);
+    await until(() => a.access.some((e) => e.path === '/big'), 5000, 'access entry for the aborted request');
+    expect(a.access.find((e) => e.path === '/big')!.bytes).toBeLessThan(500 * MB);
+    expect(a.runtime.workers()[0]!.restarts).toBe(0);
+  });
+});
+
 describe('worker connection reuse', () => {
   let app: Running | null = null;
   afterEach(async () => {

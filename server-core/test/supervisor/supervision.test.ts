@@ -192,6 +192,17 @@ describe('supervision', () => {
     expect(recycle).toMatchObject({ reason: 'max-requests', workerId: 1 });
   });
 
+  it('starts again after a stop, on the same runtime', async () => {
+    app = await startApp({ workers: 1 });
+    const a = app;
+    await a.runtime.stop();
+    expect(a.runtime.status().state).toBe('stopped');
+    await a.runtime.start();
+    const url = a.runtime.status().urls[0]!;
+    expect((await fetchRaw(`${url}/`)).status).toBe(200);
+    expect(a.runtime.status()).toMatchObject({ state: 'running', healthy: true });
+  });
+
   it('restartWorker replaces one worker with a new process', async () => {
     app = await startApp({ workers: 2 });
     const a = app;
