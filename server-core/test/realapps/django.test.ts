@@ -66,6 +66,17 @@ describe.skipIf(!django.path)('Django fixture under gantry serve', () => {
       expect(await thanks.text()).toContain('<p id="thanks">Thanks, Linus!</p>');
     });
 
+    it('non-ASCII form input survives the round trip (UTF-8 in, UTF-8 out)', async () => {
+      const b = browser(server.url);
+      const token = hiddenInput(await (await b.fetch('/guestbook/')).text(), 'csrfmiddlewaretoken')!;
+      const name = 'Zoë Ünïcødé 🚀 名前';
+      const post = await b.fetch('/guestbook/', { method: 'POST', body: new URLSearchParams({ csrfmiddlewaretoken: token, name }) });
+      expect(post.status).toBe(302);
+      const thanks = await b.fetch(new URL(post.headers.get('location')!, server.url).pathname);
+      expect(thanks.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await thanks.text()).toContain(`Thanks, ${name}!`);
+    });
+
     it('POST without the cookie and token -> 403', async () => {
       const res = await fetch(`${server.url}/guestbook/`, { method: 'POST', body: new URLSearchParams({ name: 'Mallory' }) });
       expect(res.status).toBe(403);

@@ -49,6 +49,17 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       expect(await home.text()).toContain('<p id="greeting">Hello, Grace Hopper</p>');
     });
 
+    it('non-ASCII names and query values survive (UTF-8 form body, percent-encoded UTF-8 query)', async () => {
+      const b = browser(server.url);
+      const name = 'Zoë 🚀 名前';
+      const post = await b.fetch('/form', { method: 'POST', body: new URLSearchParams({ name }) });
+      expect(post.status).toBe(302);
+      expect(await (await b.fetch('/thanks')).text()).toContain(`Thanks, ${name}!`);
+      const redirect = await fetch(`${server.url}/redirect?to=${encodeURIComponent('/caf\u00e9?q=\u00fc')}`, { redirect: 'manual' });
+      expect(redirect.status).toBe(302);
+      expect(new URL(redirect.headers.get('location')!, server.url).pathname).toBe('/caf%C3%A9');
+    });
+
     it('POST invalid -> 400 with the error shown', async () => {
       const res = await fetch(`${server.url}/form`, { method: 'POST', body: new URLSearchParams({ name: '   ' }) });
       expect(res.status).toBe(400);
