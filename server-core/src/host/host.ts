@@ -180,6 +180,10 @@ export class Host {
       if (parsed.data.folder !== undefined && !(await isFolder(parsed.data.folder))) {
         throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${parsed.data.folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
       }
+      const name = parsed.data.name;
+      if (name !== undefined && this.definitions().some((d) => d.id !== id && d.name.toLowerCase() === name.toLowerCase())) {
+        throw new GantryError('GANTRY_ERR_APP_EXISTS', `an app named "${name}" exists`, { field: 'name', reason: 'taken' });
+      }
       const next = validateDefinition(applyUpdate(slot.def, parsed.data));
       checkPortClaims(next, this.definitions());
       const prev = slot.def;

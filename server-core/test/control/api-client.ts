@@ -4,7 +4,7 @@ import { createHost, type Host, type HostOptions } from '../../src/host/host.js'
 import { startControlServer, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
 
 // New apps get ports away from the 8000s that other suites (and developers) use; per test process.
-process.env.GANTRY_FIRST_PORT ??= String(20000 + (process.pid % 20000));
+process.env.GANTRY_FIRST_PORT ??= String(20000 + 100 * Math.floor(Math.random() * 300));
 
 export interface Harness {
   readonly home: TempDir;

@@ -80,7 +80,16 @@ describe('apps CRUD', () => {
 
     const dup = await h.api('POST', '/api/apps', { folder: project.path, id: 'tomlsite', detect: false });
     expect(dup.status).toBe(409);
-    expect(dup.body.code).toBe('GANTRY_ERR_APP_EXISTS');
+    expect(dup.body).toMatchObject({ code: 'GANTRY_ERR_APP_EXISTS', details: { field: 'id' } });
+    const sameName = await h.api('POST', '/api/apps', { folder: project.path, name: 'renamed', detect: false });
+    expect(sameName.status).toBe(409);
+    expect(sameName.body.details.field).toBe('name');
+    // A derived name that is taken gets a number.
+    const again = await h.api('POST', '/api/apps', { folder: project.path, detect: false, importPyproject: false });
+    const third = await h.api('POST', '/api/apps', { folder: project.path, detect: false, importPyproject: false });
+    expect(third.body.app.definition.name).toBe(`${again.body.app.definition.name} (2)`);
+    await h.api('DELETE', `/api/apps/${again.body.app.definition.id}`);
+    await h.api('DELETE', `/api/apps/${third.body.app.definition.id}`);
 
     expect((await h.api('DELETE', '/api/apps/tomlsite')).body).toEqual({ ok: true });
     const gone = await h.api('GET', '/api/apps/tomlsite');

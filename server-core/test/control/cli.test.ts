@@ -8,7 +8,7 @@ import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
 // New apps get ports from a range away from the 8000s other test suites use.
-const env = { ...process.env, GANTRY_FIRST_PORT: String(20000 + (process.pid % 20000)) };
+const env = { ...process.env, GANTRY_FIRST_PORT: String(20000 + 100 * Math.floor(Math.random() * 300)) };
 
 function gantry(home: TempDir, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
