@@ -1,5 +1,6 @@
 // The frame around every screen: top bar with navigation and the live-connection indicator, the notice
 // banner, then the routed screen.
+import { useEffect } from 'react';
 import { useStore } from '../state/external-store';
 import { NoticeBanner } from '../components/NoticeBanner';
 import { AppsOverview } from '../screens/overview/AppsOverview';
@@ -12,8 +13,14 @@ import { ConnectionIndicator } from '../components/ConnectionIndicator';
 export function Shell() {
   const route = useRoute();
   const live = useLive();
-  const { stream } = useStore(live.apps);
+  const { stream, apps } = useStore(live.apps);
   const current = route;
+  const appName = current.name === 'app' ? (apps.find((a) => a.definition.id === current.id)?.definition.name ?? current.id) : null;
+  const title = current.name === 'overview' ? 'Apps' : current.name === 'add' ? 'Add an app' : `${appName} · ${current.tab[0]!.toUpperCase()}${current.tab.slice(1)}`;
+  // Screen readers and the window list say where you are.
+  useEffect(() => {
+    document.title = `${title} — Gantry`;
+  }, [title]);
 
   return (
     <div className="shell">
