@@ -104,6 +104,7 @@ export class Host {
 
   notice(n: Notice): void {
     this.notices.push(n);
+    if (this.notices.length > 100) this.notices.splice(0, this.notices.length - 100);
     this.hub.publish('notice', null, n);
   }
 
