@@ -91,7 +91,8 @@ if (process.env.GANTRY_SKIP_BUILD !== '1') for (const ws of ['server-core', 'ren
 let found = check();
 if (!found.ok && found.fetchable) {
   process.stderr.write('gantry: fetching the Electron binary…\n');
-  if (fetchElectron(electronDir())) found = check();
+  found = fetchElectron(electronDir()) ? check() : found;
+  if (!found.ok) found = { ...found, reason: 'the Electron binary is not downloaded and could not be fetched' };
 }
 if (found.ok) {
   run(found.binary, [path.join(root, 'main'), ...passthrough]);
