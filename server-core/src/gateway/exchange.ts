@@ -31,6 +31,7 @@ export class Exchange implements DispatchJob, ResponseSink {
   private queued = false;
   private done = false;
   private bodyBytes = 0;
+  private reqEnded = false;
   private sentBytes = 0;
   private responseHeaders: string[] | null = null;
   /** The app's Content-Length, or -1. */
@@ -75,6 +76,8 @@ export class Exchange implements DispatchJob, ResponseSink {
     conn.begin(this.encoder.encode(1, this.params, !this.hasBody), this);
     if (this.hasBody) {
       conn.onDrain = this.onConnDrain;
+      // A retried request whose (empty) body already ended: close its STDIN on the new worker at once.
+      if (this.reqEnded) return conn.endBody();
       this.req.on('data', this.onReqData);
       this.req.on('end', this.onReqEnd);
     }
@@ -190,6 +193,7 @@ export class Exchange implements DispatchJob, ResponseSink {
   };
 
   private readonly onReqEnd = (): void => {
+    this.reqEnded = true;
     if (!this.done) this.conn?.endBody();
   };
 
@@ -226,6 +230,9 @@ export class Exchange implements DispatchJob, ResponseSink {
     if (this.hasBody) {
       this.req.off('data', this.onReqData);
       this.req.off('end', this.onReqEnd);
+      // Whatever body is left is read and dropped, so a keep-alive connection is never left stalled
+      // on a paused request (the retry path pauses it again itself).
+      this.req.resume();
     }
   }
 

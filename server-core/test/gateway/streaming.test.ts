@@ -111,6 +111,23 @@ describe('worker connection reuse', () => {
     app = null;
   });
 
+  it('a body the app never reads does not stall the keep-alive connection', async () => {
+    app = await startApp({ workers: 1, limitRequestBody: 0 });
+    const c = await RawConnection.connect(app.port);
+    try {
+      const size = 8 * MB;
+      await c.write(`POST / HTTP/1.1\r\nHost: c\r\nContent-Length: ${size}\r\n\r\n`);
+      const block = Buffer.alloc(MB, 0x62);
+      for (let i = 0; i < 8; i++) await c.write(block);
+      await c.write('GET /pid HTTP/1.1\r\nHost: c\r\n\r\n');
+      const { responses } = await c.responses(2, [], 20_000);
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+      expect(responses[0]!.body.toString()).toBe('hello world\n');
+    } finally {
+      c.destroy();
+    }
+  });
+
   it('a worker connection paused by a slow client reads again for the next request', async () => {
     app = await startApp({ workers: 1, threads: 2 });
     const c = await RawConnection.connect(app.port);
