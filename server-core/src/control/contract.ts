@@ -304,6 +304,8 @@ export interface EntryCandidate {
   /** Env the candidate needs (DJANGO_SETTINGS_MODULE). */
   readonly env: Readonly<Record<string, string>>;
   readonly file: string | null;
+  /** Other settings it implies, e.g. `chdir`/`pythonpath` from a Procfile's gunicorn flags. */
+  readonly settings?: PartialAppSettings;
 }
 export interface ImportVerification {
   readonly app: string;

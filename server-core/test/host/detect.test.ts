@@ -46,6 +46,20 @@ describe('entry points', () => {
     expect(r.verification?.ok).toBe(true);
   });
 
+  it('Procfile: gunicorn --chdir moves the project root, for the import check and the settings', async () => {
+    const r = await detectProject(fixture('procfile-chdir'), { python: SYSTEM_PYTHON });
+    expect(r.candidates[0]).toMatchObject({ app: 'api:app', framework: 'procfile', settings: { chdir: 'src' } });
+    expect(r.suggested).toMatchObject({ app: 'api:app', chdir: 'src' });
+    expect(r.verification?.ok).toBe(true);
+  });
+
+  it('Flask: FLASK_APP in .flaskenv names the module; the app object inside it ranks first', async () => {
+    const r = await detectProject(fixture('flaskenv'), { python: SYSTEM_PYTHON });
+    expect(r.candidates[0]).toMatchObject({ app: 'portal:server', framework: 'flask' });
+    expect(r.candidates[0]!.reason).toMatch(/^\.flaskenv sets FLASK_APP=portal; portal\.py creates a Flask app object "server"/);
+    expect(r.verification?.ok).toBe(true);
+  });
+
   it('Procfile: uwsgi --module', () => {
     expect(procfileCandidates('web: uwsgi --http :8000 --module shop.wsgi:application\nworker: celery -A x')).toEqual([
       expect.objectContaining({ app: 'shop.wsgi:application', framework: 'procfile' }),

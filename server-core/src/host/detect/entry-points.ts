@@ -27,8 +27,26 @@ export async function findEntryPoints(folder: string, pyprojectApp?: string): Pr
   const procfile = await read(path.join(folder, 'Procfile'));
   if (procfile) for (const c of procfileCandidates(procfile)) add(c);
 
+  let flaskApp: { spec: string; file: string } | null = null;
+  for (const envFile of ['.flaskenv', '.env']) {
+    const text = await read(path.join(folder, envFile));
+    const m = text ? /^(?:export\s+)?FLASK_APP\s*=\s*['"]?([\w.]+(?::[\w.]+(?:\(\))?)?)['"]?\s*$/m.exec(text) : null;
+    if (m) {
+      flaskApp = { spec: m[1]!, file: envFile };
+      break;
+    }
+  }
+  if (flaskApp?.spec.includes(':')) add({ app: flaskApp.spec, framework: 'flask', reason: `${flaskApp.file} sets FLASK_APP=${flaskApp.spec}`, score: 92, env: {}, file: flaskApp.file });
+
   const django = await djangoCandidates(folder, add);
   await flaskAndWsgiCandidates(folder, add);
+  if (flaskApp && !flaskApp.spec.includes(':')) {
+    // FLASK_APP=module: Flask looks inside for its app; so do we, ranking what the scan found in it first.
+    const mod = flaskApp.spec;
+    const inModule = found.filter((c) => c.app.split(':')[0] === mod);
+    for (const c of inModule) found[found.indexOf(c)] = { ...c, score: c.score + 10, reason: `${flaskApp.file} sets FLASK_APP=${mod}; ${c.reason}` };
+    if (inModule.length === 0) add({ app: `${mod}:app`, framework: 'flask', reason: `${flaskApp.file} sets FLASK_APP=${mod}`, score: 88, env: {}, file: flaskApp.file });
+  }
   found.sort((a, b) => b.score - a.score);
   return { candidates: found, django };
 }
@@ -44,14 +62,22 @@ export function procfileCandidates(text: string): EntryCandidate[] {
     const gi = tokens.findIndex((t) => /(^|\/)gunicorn$/.test(t));
     if (gi >= 0) {
       const rest = tokens.slice(gi + 1);
+      const settings: { chdir?: string; pythonpath?: string[] } = {};
+      let app: string | null = null;
       for (let i = 0; i < rest.length; i++) {
         const t = rest[i]!;
         if (t.startsWith('-')) {
-          if (!t.includes('=') && GUNICORN_VALUE_OPTS.has(t)) i++;
+          const [flag, inline] = t.includes('=') ? [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] : [t, undefined];
+          const value = inline ?? (GUNICORN_VALUE_OPTS.has(flag) ? rest[++i] : undefined);
+          // The flags that change where the module is found matter to detection and to the app's settings.
+          if (flag === '--chdir' && value) settings.chdir = value;
+          if (flag === '--pythonpath' && value) settings.pythonpath = value.split(',');
           continue;
         }
-        out.push({ app: t.includes(':') ? t : `${t}:application`, framework: 'procfile', reason: `Procfile web: gunicorn ${t}`, score: 95, env: {}, file: 'Procfile' });
-        break;
+        app ??= t;
+      }
+      if (app) {
+        out.push({ app: app.includes(':') ? app : `${app}:application`, framework: 'procfile', reason: `Procfile web: gunicorn ${app}`, score: 95, env: {}, file: 'Procfile', ...(Object.keys(settings).length > 0 ? { settings } : {}) });
       }
     }
     const ui = tokens.findIndex((t) => /(^|\/)uwsgi$/.test(t));

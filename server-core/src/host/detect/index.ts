@@ -34,7 +34,9 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
   let verification: DetectionResult['verification'] = null;
   let pythonVersion: string | null = null;
   if (best && interpreter && opts.verify !== false) {
-    const v = await verifyImport(interpreter.path, folder, best.app, best.env, opts.timeoutMs);
+    // A candidate that moves the project root (gunicorn --chdir) is imported from there.
+    const where = best.settings?.chdir ? path.resolve(folder, best.settings.chdir) : folder;
+    const v = await verifyImport(interpreter.path, where, best.app, best.env, opts.timeoutMs);
     pythonVersion = v.pythonVersion;
     verification = { app: v.app, python: v.python, ok: v.ok, error: v.error, durationMs: v.durationMs };
   }
@@ -43,6 +45,7 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
   if (best) suggested.app = best.app;
   if (interpreter && interpreter.source !== 'system' && interpreter.source !== 'configured') suggested.python = interpreter.path;
   if (best && Object.keys(best.env).length > 0) suggested.env = { ...best.env };
+  if (best?.settings) Object.assign(suggested, best.settings);
   return {
     folder,
     interpreter,
