@@ -32,7 +32,8 @@ export function isSecretEnvKey(name: string, marked: readonly string[] = []): bo
 
 /** The profiles every app has. An app's stored profile of the same name overrides these (per key). */
 export const BUILTIN_PROFILES: Readonly<Record<'dev' | 'staging', PartialAppSettings>> = {
-  dev: { reload: true, workers: 1, threads: 1, env: { DEBUG: '1', FLASK_DEBUG: '1', DJANGO_DEBUG: 'True' } },
+  // dev leaves env alone: debug switches are the project's own business (its .env); staging turns the usual ones off.
+  dev: { reload: true, workers: 1, threads: 1 },
   staging: {
     reload: false,
     workers: 4,
