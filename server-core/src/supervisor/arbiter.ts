@@ -398,7 +398,9 @@ export class Arbiter {
     if (rec.target) this.opts.dispatcher.forget(rec.target);
     const slot = this.slot(rec.id);
     const bootCode = rec.bootError ? (rec.bootError.code as ErrorCode) : code !== null ? BOOT_EXIT_CODES[code] : undefined;
-    const reason = rec.retiring ?? (bootCode ? 'boot-error' : 'crashed');
+    // Exit 0 that we did not ask for is the worker's own clean stop (its max-requests, a stray signal).
+    const cleanExit = wasReady && code === 0 && rec.retiring === null;
+    const reason = rec.retiring ?? (bootCode ? 'boot-error' : cleanExit ? 'exited' : 'crashed');
     const exit: ExitReason = { code, signal, reason, stderrTail: rec.proc.stderrTail(), at: Date.now() };
     slot.lastExit = exit;
     let respawnInMs: number | null = null;
@@ -415,7 +417,8 @@ export class Arbiter {
     }
     if (rec.retiring === null && (this.state === 'running' || this.state === 'reloading')) {
       slot.restarts++;
-      slot.consecutiveCrashes = Date.now() - rec.startedAt > BACKOFF_RESET_AFTER_MS ? 1 : slot.consecutiveCrashes + 1;
+      if (cleanExit) slot.consecutiveCrashes = 0;
+      else slot.consecutiveCrashes = Date.now() - rec.startedAt > BACKOFF_RESET_AFTER_MS ? 1 : slot.consecutiveCrashes + 1;
       respawnInMs = rec.policy === 'fail-app' || wasReady ? backoffDelay(slot.consecutiveCrashes) : null;
       if (respawnInMs !== null) slot.respawnAt = Date.now() + respawnInMs;
       this.say('warning', `Worker (pid:${rec.proc.pid}) exited with ${signal ?? `code ${code}`}${respawnInMs ? `; restarting in ${respawnInMs} ms` : ''}`, rec);

@@ -123,6 +123,9 @@ export class WorkerProcess {
       buffer: false,
       reject: false,
       cleanup: true,
+      // Its own process group: a terminal's Ctrl-C goes to gantry alone, which then stops the workers in
+      // order (the stdin lifeline still takes them down if gantry dies).
+      detached: true,
       encoding: 'utf8',
     });
     subprocess.catch(() => {});

@@ -84,6 +84,17 @@ describe('gantry serve', () => {
     expect(p.output()).toContain('gantry: error: --workers: must be at least 1');
   });
 
+  it('Ctrl-C (SIGINT to the whole process group) stops gracefully without respawning anything', async () => {
+    proc = await serve(['-b', '127.0.0.1:0', '-w', '2', 'basic:application']);
+    const p = proc;
+    const pids = workerPids(p.output());
+    process.kill(-p.pid, 'SIGINT');
+    expect((await p.exited).code).toBe(0);
+    expect(workerPids(p.output())).toEqual(pids);
+    expect(p.output()).not.toMatch(/exited with|crashed/);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
   it('leaves no worker behind when gantry itself is SIGKILLed', async () => {
     proc = await serve(['-b', '127.0.0.1:0', '-w', '2', 'basic:application']);
     const p = proc;
