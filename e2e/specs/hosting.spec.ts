@@ -1,6 +1,8 @@
 // A person hosts the demo app with Gantry, start to finish: from the empty state, add the folder, start
 // it, watch requests arrive, filter and open them, scale workers, find the traceback of a failing request,
 // launch staging, stop. Every wait is on UI state; every screen is photographed.
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { AddAppPage } from '../pages/add-app-page';
@@ -13,6 +15,7 @@ const DEMO_FOLDER = path.join(REPO_ROOT, 'app/examples/hello');
 
 test.describe.serial('hosting the demo app', () => {
   let appUrl = '';
+  let brokenFolder = '';
 
   test('a first-time user sees the demo app; with it removed, the empty state teaches', async ({ ui: page, shot }) => {
     const overview = new OverviewPage(page);
@@ -176,6 +179,19 @@ test.describe.serial('hosting the demo app', () => {
     await expect(page.getByTestId('worker-target')).toHaveText('3');
     await expect(detail.workerRows.filter({ has: page.locator('.badge', { hasText: /idle|busy/ }) })).toHaveCount(3, { timeout: 30_000 });
     await shot('09-workers');
+
+    // Restart one worker: a new process takes its slot.
+    const pid = detail.workerRows.first().locator('td').nth(1);
+    const before = await pid.innerText();
+    await page.getByRole('button', { name: 'Restart worker 1' }).click();
+    await expect(pid).not.toHaveText(before, { timeout: 30_000 });
+    await expect(detail.workerRows.first()).toHaveAttribute('data-state', /idle|busy/, { timeout: 30_000 });
+
+    // A graceful reload replaces every worker with a new generation.
+    await page.getByRole('button', { name: 'Reload (graceful)' }).click();
+    // (The reload boots the saved worker count; the live scale-up above was not saved.)
+    await expect(detail.workerRows.filter({ hasNotText: '· g2' })).toHaveCount(0, { timeout: 30_000 });
+    await expect(detail.workerRows.filter({ hasText: '· g2' }).first()).toBeVisible();
   });
 
   test('shows live metrics charts', async ({ ui: page, shot }) => {
@@ -250,9 +266,12 @@ test.describe.serial('hosting the demo app', () => {
   });
 
   test('a broken entry point fails visibly: the launch stops at the failing step with its output', async ({ ui: page, shot }) => {
+    // A copy of the demo, so saving settings into its pyproject.toml leaves the repository alone.
+    brokenFolder = path.join(mkdtempSync(path.join(tmpdir(), 'gantry-e2e-app-')), 'hello');
+    cpSync(DEMO_FOLDER, brokenFolder, { recursive: true });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
     const add = new AddAppPage(page);
-    await add.detect(DEMO_FOLDER);
+    await add.detect(brokenFolder);
     await page.getByLabel('Custom entry point (MODULE:CALLABLE)').fill('hello:no_such_callable');
     await add.setName('Broken e2e');
     await add.expectPortFree();
@@ -270,9 +289,22 @@ test.describe.serial('hosting the demo app', () => {
     await shot('15-launch-failed');
   });
 
+  test('saves an app\'s settings into its pyproject.toml', async ({ ui: page }) => {
+    const overview = new OverviewPage(page);
+    await overview.openApp('Broken e2e');
+    await new AppDetailPage(page).tab('Settings');
+    await page.getByRole('button', { name: 'Save to pyproject.toml' }).click();
+    await expect(page.getByText(/^Written to /)).toContainText(path.join(brokenFolder, 'pyproject.toml'));
+    const toml = readFileSync(path.join(brokenFolder, 'pyproject.toml'), 'utf8');
+    expect(toml).toContain('[tool.gantry]');
+    expect(toml).toContain('hello:no_such_callable');
+    rmSync(path.dirname(brokenFolder), { recursive: true, force: true });
+  });
+
   test('follows the system dark theme', async ({ ui: page, shot }) => {
     await page.emulateMedia({ colorScheme: 'dark' });
     const overview = new OverviewPage(page);
+    await overview.open();
     await expect(overview.card(APP)).toBeVisible();
     await shot('16-overview-dark');
     await overview.openApp(APP);
