@@ -178,10 +178,8 @@ function reportStartFailure(log: ErrorLog, err: unknown): number {
 function logEvent(log: ErrorLog, e: AppEvent): void {
   switch (e.type) {
     case 'worker-exit':
-      if (e.exit.reason === 'crashed') {
-        const tail = e.exit.stderrTail.slice(-5).join(' | ');
-        log.log('warning', `Worker ${e.workerId} (pid:${e.pid}) ${e.exit.reason}: ${e.exit.signal ?? `exit code ${e.exit.code}`}${tail ? ` — ${tail}` : ''}`);
-      } else log.log('debug', `Worker ${e.workerId} (pid:${e.pid}) exited (${e.exit.reason})`);
+      // Crashes are already reported by the supervisor's own line (and the worker's stderr before it).
+      log.log('debug', `Worker ${e.workerId} (pid:${e.pid}) exited (${e.exit.reason})`);
       return;
     case 'boot-error':
       return;
