@@ -122,9 +122,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
         .headers({ 'access-control-allow-methods': 'GET, POST, PATCH, DELETE', 'access-control-allow-headers': 'authorization, content-type, last-event-id', 'access-control-max-age': '600' })
         .send();
     }
+    // Decide by the route the router matched, not by the URL's spelling: the router decodes (/%61pi/apps is
+    // /api/apps), so a prefix test on the raw URL could be walked around. Every registered route is API or
+    // /metrics and needs the token; only the not-found handler (the UI's files) has its own rule.
+    const route = req.routeOptions.url;
     const url = req.url.split('?')[0]!;
-    if (url.startsWith('/api/') || url === '/api' || url === '/metrics') {
-      const queryToken = req.method === 'GET' && url === ROUTES.stream.path ? ((req.query as { token?: unknown }).token as string | undefined) ?? null : null;
+    if (route !== undefined || url.toLowerCase().startsWith('/api')) {
+      const queryToken = req.method === 'GET' && route === ROUTES.stream.path ? ((req.query as { token?: unknown }).token as string | undefined) ?? null : null;
       const tv = checkToken(gate, req.headers, queryToken);
       if (!tv.ok) return refuse(reply, tv.status, tv.code, tv.message);
       reply.header('cache-control', 'no-store');
@@ -191,7 +195,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0]!;
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
-    if (url.startsWith('/api')) return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
+    if (url.toLowerCase().startsWith('/api')) return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
     const found = await lookupStatic(rendererDir, url);
     const queryToken = (req.query as { token?: unknown }).token;
     const tokenOk = typeof queryToken === 'string' && checkToken(gate, {}, queryToken).ok;

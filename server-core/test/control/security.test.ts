@@ -46,6 +46,11 @@ describe('token', () => {
       expect(r.status, path).toBe(401);
       expect(JSON.parse(r.body).code).toBe('GANTRY_ERR_UNAUTHORIZED');
     }
+    // However the path is spelled, a route the router matches is a route that needs the token.
+    for (const path of ['/%61pi/apps', '/%6detrics', '/api/%61pps', '/%61pi/events', '/api/apps/', '//api/apps']) {
+      const r = await raw(h.server.port, path, { host });
+      expect(r.status, path).toBe(401);
+    }
     const wrong = await raw(h.server.port, '/api/apps', { host, authorization: `Bearer ${'0'.repeat(64)}` });
     expect(wrong.status).toBe(401);
     const ok = await raw(h.server.port, '/api/apps', { host, authorization: `Bearer ${h.server.token}` });
