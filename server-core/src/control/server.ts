@@ -91,7 +91,16 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const gate: Gate = { port: () => port, token: host.token, extraOrigins: options.allowedOrigins ?? [] };
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   // forceCloseConnections: at close, keep-alive and streaming sockets are cut rather than waited for.
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+    // Refusals fastify makes before routing (a malformed URL) answer in the API's error shape too.
+    frameworkErrors: (error, _req, reply) => {
+      const r = reply as unknown as FastifyReply;
+      void r.code(400).send({ code: 'GANTRY_ERR_INVALID_CONFIG', message: error.message, details: { field: 'url', reason: error.message } });
+    },
+  });
   const streams = new Set<() => void>();
 
   // Empty JSON bodies count as {} (a POST /start with nothing to say).

@@ -20,7 +20,12 @@ export type StaticFile = { kind: 'file'; body: Buffer; type: string } | { kind: 
 
 /** Resolves a URL path inside dir; `index` for the page itself and for client-side routes (no extension). */
 export async function lookupStatic(dir: string, urlPath: string): Promise<StaticFile> {
-  const clean = decodeURIComponent(urlPath.split('?')[0]!);
+  let clean: string;
+  try {
+    clean = decodeURIComponent(urlPath.split('?')[0]!);
+  } catch {
+    return { kind: 'missing' };
+  }
   if (clean === '/' || clean === '/index.html' || !path.extname(clean)) return { kind: 'index' };
   // The build uses relative asset URLs (it also runs from gantry://), so a page at /apps/x asks for
   // /apps/x/assets/…: fall back to the part from /assets/ on.

@@ -51,6 +51,9 @@ describe('token', () => {
       const r = await raw(h.server.port, path, { host });
       expect(r.status, path).toBe(401);
     }
+    const malformed = await raw(h.server.port, '/api/apps/%E0%A4%A', { host });
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toMatchObject({ code: 'GANTRY_ERR_INVALID_CONFIG', details: { field: 'url' } });
     const wrong = await raw(h.server.port, '/api/apps', { host, authorization: `Bearer ${'0'.repeat(64)}` });
     expect(wrong.status).toBe(401);
     const ok = await raw(h.server.port, '/api/apps', { host, authorization: `Bearer ${h.server.token}` });
