@@ -31,6 +31,9 @@ export interface ArbiterOptions {
   readonly processStats?: ((pid: number) => Promise<ProcessStats | null>) | undefined;
 }
 
+/** How long a worker may take to import the app and say ready (at least the request timeout). */
+const BOOT_TIMEOUT_MS = 60_000;
+
 const BOOT_EXIT_CODES: Record<number, ErrorCode> = { 3: 'GANTRY_ERR_WORKER_BOOT', 4: 'GANTRY_ERR_APP_IMPORT' };
 
 export class Arbiter {
@@ -74,6 +77,8 @@ export class Arbiter {
     try {
       await Promise.all(recs.map((r) => r.ready));
     } catch (err) {
+      const state = this.state as AppState;
+      if (state === 'stopping' || state === 'stopped') throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
       await this.halt(err as GantryError);
       throw err;
     }
@@ -240,9 +245,18 @@ export class Arbiter {
 
   /** Requests past the timeout: 504 to the client, the worker's stack captured, the worker replaced. */
   private murderWorkers(): void {
+    const now = Date.now();
+    // A worker that never says ready (an import that hangs) is a boot failure, not a wait forever.
+    const bootLimit = Math.max(BOOT_TIMEOUT_MS, this.settings.timeout * 1000);
+    for (const r of this.workers.values()) {
+      if (r.state === 'starting' && r.retiring === null && now - r.startedAt > bootLimit) {
+        r.bootError = { type: 'boot_error', code: 'GANTRY_ERR_WORKER_BOOT', message: `worker ${r.id} did not become ready within ${Math.round(bootLimit / 1000)} s` };
+        this.say('error', r.bootError.message, r);
+        void r.proc.kill();
+      }
+    }
     const timeout = this.settings.timeout;
     if (timeout <= 0) return;
-    const now = Date.now();
     for (const { target, job } of this.opts.dispatcher.overdue(now, timeout * 1000)) {
       const rec = this.byTarget(target);
       const durationMs = now - job.startedAt;

@@ -192,6 +192,19 @@ describe('supervision', () => {
     expect(recycle).toMatchObject({ reason: 'max-requests', workerId: 1 });
   });
 
+  it('a stop during start ends the start without marking the app failed', async () => {
+    const runtime = createAppRuntime(fixtureSettings({ workers: 2 }), { processStats: false });
+    const starting = runtime.start().then(
+      () => 'started',
+      (e: unknown) => (isGantryError(e) ? e.code : String(e)),
+    );
+    await until(() => runtime.workers().length === 2, 10_000, 'workers spawned');
+    await runtime.stop();
+    expect(['started', 'GANTRY_ERR_APP_STATE']).toContain(await starting);
+    expect(runtime.status().state).toBe('stopped');
+    expect(runtime.workers().filter((w) => w.pid !== null && alive(w.pid))).toEqual([]);
+  });
+
   it('starts again after a stop, on the same runtime', async () => {
     app = await startApp({ workers: 1 });
     const a = app;
