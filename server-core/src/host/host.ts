@@ -258,6 +258,9 @@ export class Host {
     if (this.closed) throw new GantryError('GANTRY_ERR_APP_STATE', 'the host is closing');
     const full = appSettingsSchema.safeParse(settings);
     if (!full.success) throw invalid(full.error, 'settings');
+    const previous = slot.runtime;
+    // A previous runtime (failed, or stopped) may still hold sockets: release them before checking the binds.
+    if (previous && !slot.isActive()) await previous.stop({ graceful: false }).catch(() => undefined);
     await this.checkBindsFree(slot, settings);
     let runtime: AppRuntime;
     try {
@@ -267,8 +270,6 @@ export class Host {
       slot.publishStatus();
       throw e;
     }
-    const previous = slot.runtime;
-    if (previous) await previous.stop({ graceful: false }).catch(() => undefined); // a failed one may still hold sockets
     slot.attach(runtime, profile);
     slot.publishStatus();
     try {
