@@ -41,10 +41,18 @@ describe('gantry ui + gantry apps', () => {
     expect((await stat(join(home.path, 'ui.json'))).mode & 0o777).toBe(0o600);
   });
 
-  it('refuses a second gantry ui on the same config folder', async () => {
+  it('refuses a second gantry ui on the same config folder, and a taken --port', async () => {
     const second = await gantry(home, 'ui', '--port', '0');
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('already running');
+    const other = await makeTempDir('gantry-cli-');
+    const port = new URL(url).port;
+    const taken = await gantry(other, 'ui', '--port', port);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('GANTRY_ERR_PORT_IN_USE');
+    const bad = await gantry(other, 'ui', '--port', 'x');
+    expect(bad.code).toBe(2);
+    await other.remove();
   });
 
   it('lists, adds, starts, launches and stops apps through the running API', async () => {
