@@ -1,15 +1,17 @@
 // The master, gunicorn-style: process events (ready, exit, boot error) only record what happened and
 // wake the loop; the loop acts — reapWorker, murderWorkers (timeouts), manageWorkers (bring each slot
 // back, scale down, recycle) — so every decision is made in one place, one step at a time.
-import { join } from 'node:path';
 import type { AppSettings } from '../config/settings.js';
 import { GantryError, type ErrorCode, type SerializedError } from '../errors.js';
 import { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { Dispatcher } from '../gateway/dispatcher.js';
 import type { AppEvent, AppState, ExitReason, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 import { BACKOFF_RESET_AFTER_MS, backoffDelay } from './backoff.js';
-import { deferred, type BootFailurePolicy, type SlotHistory, type WorkerRecord } from './worker-record.js';
-import { WorkerProcess, type BootErrorMessage } from './worker-process.js';
+import { BOOT_EXIT_CODES, bootFailure, toSerialized } from './boot-failure.js';
+import { reloadGeneration, reloadRolling, type ReloadOps } from './reload-strategies.js';
+import { launchSpec } from './worker-launch.js';
+import { deferred, snapshotOf, type BootFailurePolicy, type SlotHistory, type WorkerRecord } from './worker-record.js';
+import { WorkerProcess } from './worker-process.js';
 
 export interface ProcessStats {
   readonly rssBytes: number;
@@ -34,7 +36,6 @@ export interface ArbiterOptions {
 /** How long a worker may take to import the app and say ready (at least the request timeout). */
 const BOOT_TIMEOUT_MS = 60_000;
 
-const BOOT_EXIT_CODES: Record<number, ErrorCode> = { 3: 'GANTRY_ERR_WORKER_BOOT', 4: 'GANTRY_ERR_APP_IMPORT' };
 
 export class Arbiter {
   settings: AppSettings;
@@ -104,8 +105,9 @@ export class Arbiter {
     this.setState('reloading');
     this.opts.event({ type: 'reload', time: Date.now(), phase: 'started', generation, mode });
     try {
-      if (mode === 'generation') await this.reloadGeneration(generation);
-      else await this.reloadRolling(generation);
+      const ops = this.reloadOps(generation);
+      if (mode === 'generation') await reloadGeneration(ops);
+      else await reloadRolling(ops);
     } catch (err) {
       this.settings = previous;
       const error = toSerialized(err, 'GANTRY_ERR_RELOAD_FAILED');
@@ -120,52 +122,20 @@ export class Arbiter {
     this.wake();
   }
 
-  private async reloadGeneration(generation: number): Promise<void> {
-    this.reloading = true;
-    const fresh: WorkerRecord[] = [];
-    try {
-      for (let id = 1; id <= this.settings.workers; id++) fresh.push(this.spawnWorker(id, generation, 'reject', false));
-      await Promise.all(fresh.map((r) => r.ready));
-      await this.warmup(fresh);
-    } catch (err) {
-      this.reloading = false;
-      await Promise.all(fresh.map((r) => this.retire(r, 'reload-failed', 1000)));
-      throw err;
-    }
-    const old = [...this.workers.values()].filter((r) => !fresh.includes(r) && r.retiring === null);
-    for (const r of fresh) if (r.target) this.opts.dispatcher.addTarget(r.target);
-    this.reloading = false;
-    await Promise.all(old.map((r) => this.retire(r, 'reload', this.settings.gracefulTimeout * 1000)));
-  }
-
-  private async reloadRolling(generation: number): Promise<void> {
-    const old = [...this.workers.values()].filter((r) => r.retiring === null && r.replaceReason === null);
-    for (const r of old) {
-      if (r.retiring !== null) continue;
-      const fresh = this.spawnWorker(r.id, generation, 'reject', false);
-      try {
-        await fresh.ready;
-        await this.warmup([fresh]);
-      } catch (err) {
-        await this.retire(fresh, 'reload-failed', 1000);
-        throw err;
-      }
-      if (fresh.target) this.opts.dispatcher.addTarget(fresh.target);
-      await this.retire(r, 'reload', this.settings.gracefulTimeout * 1000);
-    }
-  }
-
-  private async warmup(recs: readonly WorkerRecord[]): Promise<void> {
-    const path = this.settings.warmupPath;
-    if (path === '') return;
-    const { warmupRequest } = await import('./warmup.js');
-    const timeoutMs = Math.max(1000, (this.settings.timeout || 30) * 1000);
-    await Promise.all(
-      recs.map(async (r) => {
-        const status = await warmupRequest(r.socketPath, path, timeoutMs);
-        if (status >= 500) throw new GantryError('GANTRY_ERR_RELOAD_FAILED', `warm-up GET ${path} answered ${status} (worker ${r.id})`);
-      }),
-    );
+  /** What the reload strategies may do to this arbiter's workers. */
+  private reloadOps(generation: number): ReloadOps {
+    return {
+      settings: this.settings,
+      spawn: (id) => this.spawnWorker(id, generation, 'reject', false),
+      retire: (rec, reason, graceMs) => this.retire(rec, reason, graceMs),
+      live: () => [...this.workers.values()],
+      switchIn: (rec) => {
+        if (rec.target) this.opts.dispatcher.addTarget(rec.target);
+      },
+      holdSlots: (hold) => {
+        this.reloading = hold;
+      },
+    };
   }
 
   async scale(workers: number): Promise<void> {
@@ -190,14 +160,7 @@ export class Arbiter {
   }
 
   snapshot(): WorkerSnapshot[] {
-    const out: WorkerSnapshot[] = [];
-    for (const r of this.workers.values()) {
-      const slot = this.slot(r.id);
-      const current = r.target ? [...r.target.active.values()].map((j) => ({ requestId: j.requestId, method: j.method, path: j.path, startedAt: j.startedAt })) : [];
-      const state = r.retiring !== null ? (r.retiring === 'reload' || r.retiring === 'recycle' ? 'draining' : 'stopping') : r.state === 'idle' && current.length > 0 ? 'busy' : r.state;
-      out.push({ id: r.id, pid: r.proc.pid, generation: r.generation, state, current, requests: r.target?.requests ?? 0, rssBytes: r.rssBytes, cpuPercent: r.cpuPercent, startedAt: r.startedAt, restarts: slot.restarts, lastExit: slot.lastExit });
-    }
-    return out.sort((a, b) => a.id - b.id || a.generation - b.generation);
+    return [...this.workers.values()].map((r) => snapshotOf(r, this.slot(r.id))).sort((a, b) => a.id - b.id || a.generation - b.generation);
   }
 
   get restarts(): number {
@@ -334,12 +297,7 @@ export class Arbiter {
   private spawnWorker(id: number, generation: number, policy: BootFailurePolicy, autoAdd: boolean): WorkerRecord {
     const uid = ++this.uid;
     const s = this.settings;
-    const socketPath = join(this.opts.socketDir, `w${id}-${uid}.sock`);
-    const args = ['--app', s.app, '--listen', `unix:${socketPath}`, '--chdir', this.opts.cwd, '--threads', String(s.threads), '--worker-id', String(id)];
-    for (const p of s.pythonpath) args.push('--pythonpath', p);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.opts.baseEnv)) if (v !== undefined) env[k] = v;
-    Object.assign(env, s.env);
+    const { socketPath, args, env } = launchSpec(s, this.opts, id, uid);
     const ready = deferred();
     let rec!: WorkerRecord;
     const proc = new WorkerProcess(
@@ -500,19 +458,3 @@ export class Arbiter {
   }
 }
 
-function bootFailure(rec: WorkerRecord, code: number | null, signal: string | null, bootCode: ErrorCode | undefined): GantryError {
-  const tail = rec.proc.stderrTail().join('\n');
-  if (rec.bootError) {
-    const m = rec.bootError;
-    const known = (m.code in BOOT_CODES ? m.code : 'GANTRY_ERR_WORKER_BOOT') as ErrorCode;
-    return new GantryError(known, m.message, { traceback: m.traceback ?? tail, exitCode: code, workerId: rec.id });
-  }
-  return new GantryError(bootCode ?? 'GANTRY_ERR_WORKER_BOOT', `worker ${rec.id} exited before it was ready (${signal ?? `code ${code}`})`, { traceback: tail, exitCode: code, signal, workerId: rec.id });
-}
-
-const BOOT_CODES = { GANTRY_ERR_APP_IMPORT: 1, GANTRY_ERR_APP_NOT_FOUND: 1, GANTRY_ERR_WORKER_BOOT: 1 } as const;
-
-function toSerialized(err: unknown, code: ErrorCode): SerializedError {
-  if (err instanceof GantryError) return err.toJSON();
-  return { code, message: err instanceof Error ? err.message : String(err) };
-}

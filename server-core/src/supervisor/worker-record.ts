@@ -1,6 +1,6 @@
 // What the arbiter knows about one worker process and about each numbered slot across its workers.
 import type { DispatchTarget } from '../gateway/dispatch-target.js';
-import type { ExitReason, WorkerState } from '../runtime/types.js';
+import type { ExitReason, WorkerSnapshot, WorkerState } from '../runtime/types.js';
 import type { BootErrorMessage, WorkerProcess } from './worker-process.js';
 
 /** What a boot failure of this worker means: the app fails (start, respawn) or only the caller's action fails (reload). */
@@ -53,4 +53,12 @@ export function deferred(): { promise: Promise<void>; resolve(): void; reject(er
   });
   promise.catch(() => {});
   return { promise, resolve, reject };
+}
+
+/** The plain-data view of a worker for the UI and the control API. */
+export function snapshotOf(r: WorkerRecord, slot: SlotHistory): WorkerSnapshot {
+  const current = r.target ? [...r.target.active.values()].map((j) => ({ requestId: j.requestId, method: j.method, path: j.path, startedAt: j.startedAt })) : [];
+  const state: WorkerState =
+    r.retiring !== null ? (r.retiring === 'reload' || r.retiring === 'recycle' ? 'draining' : 'stopping') : r.state === 'idle' && current.length > 0 ? 'busy' : r.state;
+  return { id: r.id, pid: r.proc.pid, generation: r.generation, state, current, requests: r.target?.requests ?? 0, rssBytes: r.rssBytes, cpuPercent: r.cpuPercent, startedAt: r.startedAt, restarts: slot.restarts, lastExit: slot.lastExit };
 }
