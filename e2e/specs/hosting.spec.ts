@@ -113,6 +113,21 @@ test.describe.serial('hosting the demo app', () => {
     await expect(detail.requestTable).toHaveAttribute('data-following', 'true');
   });
 
+  test('loads older requests on demand, beyond the first page', async ({ ui: page }) => {
+    const detail = new AppDetailPage(page);
+    await burst(`${appUrl}/json?burst=3`, 600, 16);
+    await expect(page.getByTestId('request-count')).toHaveText('2,310 requests');
+    await page.reload(); // the history page holds the newest 2,000
+    await expect(page.getByTestId('request-count')).toHaveText('2,000 requests');
+    await detail.requestTable.evaluate((el) => (el.scrollTop = 0));
+    await page.getByTestId('load-older').click();
+    await expect(page.getByTestId('request-count')).toHaveText('2,310 requests');
+    await expect(page.getByTestId('load-older')).toBeHidden();
+    // The reader's place was kept; scrolling up reaches the very first request of the session.
+    await detail.requestTable.evaluate((el) => (el.scrollTop = 0));
+    await expect(detail.requestRows().first().locator('.c-path')).toHaveText('/json');
+  });
+
   test('filters by status class and search, and remembers them for this app', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     await detail.toggleStatusClass('4xx');
@@ -121,9 +136,12 @@ test.describe.serial('hosting the demo app', () => {
     await expect(page.getByTestId('request-count')).toHaveText(/^2 of /);
     await shot('05-requests-filtered');
 
+    // After a reload the first history page holds only the newest 2,000; the remembered filter still finds
+    // the two older 404s, because filtering fetches the rest of the server's buffer.
     await page.reload();
     await expect(page.getByRole('group', { name: 'Status class' }).getByRole('button', { name: '4xx' })).toHaveAttribute('aria-pressed', 'true');
     await expect(detail.requestRows()).toHaveCount(2);
+    await expect(page.getByTestId('request-count')).toHaveText('2 of 2,310');
 
     await detail.clearFilters();
     await detail.search('slow');

@@ -19,6 +19,9 @@ export interface LiveMeta {
   readonly missed: number;
   /** App events (crash, timeout, reload…), newest last, for the Output tab. */
   readonly events: readonly EventRecord[];
+  /** Paging cursor for older access entries (null: nothing older in the server's buffer). */
+  readonly olderAccess: number | null;
+  readonly loadingOlder: boolean;
 }
 
 type Seqd = { readonly seq: number };
@@ -51,7 +54,7 @@ export class AppLiveData {
     update(p: Partial<LiveMeta>) {
       this.set({ ...this.state, ...p });
     }
-  })({ stream: 'connecting', loaded: false, error: null, missed: 0, events: [] });
+  })({ stream: 'connecting', loaded: false, error: null, missed: 0, events: [], olderAccess: null, loadingOlder: false });
 
   private accessGate = new Gate(this.access);
   private outputGate = new Gate(this.output);
@@ -84,11 +87,27 @@ export class AppLiveData {
       // Pages come newest first; the tables show oldest at the top.
       this.accessGate.open(access.items.slice().reverse());
       this.outputGate.open(output.items.slice().reverse());
-      this.meta.update({ loaded: true, error: null, events: events.items.slice().reverse() });
+      this.meta.update({ loaded: true, error: null, events: events.items.slice().reverse(), olderAccess: access.nextBefore });
     } catch (e) {
       this.accessGate.open([]);
       this.outputGate.open([]);
       this.meta.update({ loaded: true, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** Loads the page of access entries before the oldest shown; returns how many were added (0: the table is full). */
+  async loadOlderAccess(limit = 1000): Promise<number> {
+    const { olderAccess, loadingOlder } = this.meta.getSnapshot();
+    if (olderAccess === null || loadingOlder) return 0;
+    this.meta.update({ loadingOlder: true });
+    try {
+      const page = await this.client.call('access', { params: { id: this.appId }, query: { before: olderAccess, limit } });
+      const added = this.access.prepend(page.items.slice().reverse());
+      this.meta.update({ loadingOlder: false, olderAccess: added === page.items.length ? page.nextBefore : olderAccess });
+      return added;
+    } catch (e) {
+      this.meta.update({ loadingOlder: false, error: e instanceof Error ? e.message : String(e) });
+      return 0;
     }
   }
 

@@ -9,6 +9,8 @@ export interface FilteredRows<T> {
   readonly seqs: readonly number[];
   /** Filtered rows removed from the front during this epoch (a table shifts its scroll by this). */
   readonly trimmed: number;
+  /** Filtered rows added in front (older history loaded) during this epoch. */
+  readonly prepended: number;
   /** Changes when the view was recomputed from scratch. */
   readonly epoch: number;
 }
@@ -20,9 +22,12 @@ export class FilteredView<T> {
   /** Sequence number one past the last source row already tested. */
   private nextSeq = 0;
   private trimmed = 0;
+  private prepended = 0;
+  /** Sequence number of the first source row already tested. */
+  private firstSeq = 0;
   private epoch = 0;
   private source: readonly T[] | null = null;
-  private result: FilteredRows<T> = { rows: [], seqs: [], trimmed: 0, epoch: 0 };
+  private result: FilteredRows<T> = { rows: [], seqs: [], trimmed: 0, prepended: 0, epoch: 0 };
 
   update(snapshot: RowSnapshot<T>, predicate: (row: T) => boolean): FilteredRows<T> {
     const { rows: src, dropped } = snapshot;
@@ -33,10 +38,31 @@ export class FilteredView<T> {
       this.rows = [];
       this.seqs = [];
       this.nextSeq = dropped;
+      this.firstSeq = dropped;
       this.trimmed = 0;
+      this.prepended = 0;
       this.epoch++;
       changed = true;
     }
+    if (dropped < this.firstSeq) {
+      // Older rows were put in front: test just those.
+      const preRows: T[] = [];
+      const preSeqs: number[] = [];
+      for (let seq = dropped; seq < this.firstSeq; seq++) {
+        const row = src[seq - dropped]!;
+        if (predicate(row)) {
+          preRows.push(row);
+          preSeqs.push(seq);
+        }
+      }
+      if (preRows.length > 0) {
+        this.rows = preRows.concat(this.rows);
+        this.seqs = preSeqs.concat(this.seqs);
+        this.prepended += preRows.length;
+        changed = true;
+      }
+    }
+    this.firstSeq = dropped;
     let cut = 0;
     while (cut < this.seqs.length && this.seqs[cut]! < dropped) cut++;
     if (cut > 0) {
@@ -62,7 +88,7 @@ export class FilteredView<T> {
       this.seqs = this.seqs.concat(addSeqs);
       changed = true;
     }
-    if (changed) this.result = { rows: this.rows, seqs: this.seqs, trimmed: this.trimmed, epoch: this.epoch };
+    if (changed) this.result = { rows: this.rows, seqs: this.seqs, trimmed: this.trimmed, prepended: this.prepended, epoch: this.epoch };
     return this.result;
   }
 }

@@ -86,4 +86,21 @@ describe('FilteredView over a capped RowStore', () => {
     expect(view.update(store.getSnapshot(), (n) => n > 3).rows).toEqual([4, 5]);
     expect(view.update(store.getSnapshot(), (n) => n < 3).rows).toEqual([1, 2]);
   });
+
+  it('adds matching older rows in front and counts them, without retesting the rest', () => {
+    const store = new RowStore<number>({ cap: 100, schedule: () => () => {} });
+    store.push([10, 11, 12, 13]);
+    store.flush();
+    const view = new FilteredView<number>();
+    const even = (n: number) => n % 2 === 0;
+    const first = view.update(store.getSnapshot(), even);
+    expect(first.rows).toEqual([10, 12]);
+    store.prepend([6, 7, 8, 9]);
+    const next = view.update(store.getSnapshot(), even);
+    expect(next.rows).toEqual([6, 8, 10, 12]);
+    expect(next.prepended - first.prepended).toBe(2);
+    expect(next.epoch).toBe(first.epoch);
+    expect(next.seqs.map((q) => store.getSnapshot().rows[q - store.getSnapshot().dropped])).toEqual([6, 8, 10, 12]);
+  });
 });
+

@@ -94,4 +94,18 @@ describe('RowStore batching', () => {
     f.frame();
     expect(store.getSnapshot().rows).toEqual(['b', 'c', 'd']);
   });
+
+  it('prepends older rows within the cap, keeping the shown rows\' sequence numbers', () => {
+    const f = manualFrames();
+    const store = new RowStore<number>({ cap: 6, schedule: f.schedule });
+    store.push([10, 11, 12]);
+    f.frame();
+    const seqOf12 = store.getSnapshot().dropped + 2;
+    expect(store.prepend([5, 6, 7, 8, 9])).toBe(3); // room for three: the newest three
+    const s = store.getSnapshot();
+    expect(s.rows).toEqual([7, 8, 9, 10, 11, 12]);
+    expect(s.dropped + s.rows.indexOf(12)).toBe(seqOf12);
+    expect(store.prepend([1])).toBe(0);
+  });
 });
+

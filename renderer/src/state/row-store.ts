@@ -79,6 +79,20 @@ export class RowStore<T> {
     this.publish();
   }
 
+  /**
+   * Puts older rows (oldest first) in front of the shown ones, as many as the cap leaves room for (the newest
+   * of them). Returns how many were added. Sequence numbers of the shown rows do not change.
+   */
+  prepend(items: readonly T[]): number {
+    const room = Math.max(0, this.cap - this.rows.length - this.pending.length);
+    const add = items.length > room ? items.slice(items.length - room) : items;
+    if (add.length === 0) return 0;
+    this.rows = add.concat(this.rows);
+    this.dropped -= add.length;
+    this.publish();
+    return add.length;
+  }
+
   /** Applies the pending batch now. */
   flush(): void {
     this.cancelFlush();

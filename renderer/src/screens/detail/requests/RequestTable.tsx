@@ -16,16 +16,20 @@ export interface RequestTableProps {
   readonly selectedId: string | null;
   readonly onOpen: (row: AccessRecord) => void;
   readonly emptyText: string;
+  /** Offered at the top of the table: 'more' when older history can be loaded. */
+  readonly older?: 'more' | 'loading' | 'full' | 'none';
+  readonly onLoadOlder?: () => void;
 }
 
 const COLUMNS = ['Time', 'Method', 'Path', 'Status', 'Duration', 'Size', 'Worker', 'Request ID'] as const;
 
-export function RequestTable({ view, selectedId, onOpen, emptyText }: RequestTableProps) {
+export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'none', onLoadOlder }: RequestTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const [isFollowing, setIsFollowing] = useState(true);
   const lastSeenSeq = useRef<number>(-1);
-  const prev = useRef({ trimmed: view.trimmed, epoch: view.epoch });
+  const prev = useRef({ trimmed: view.trimmed, prepended: view.prepended, epoch: view.epoch });
+  const [atTop, setAtTop] = useState(true);
   const [active, setActive] = useState(-1);
   const { rows, seqs } = view;
 
@@ -43,13 +47,15 @@ export function RequestTable({ view, selectedId, onOpen, emptyText }: RequestTab
   useLayoutEffect(() => {
     const el = scrollRef.current;
     const p = prev.current;
-    prev.current = { trimmed: view.trimmed, epoch: view.epoch };
+    prev.current = { trimmed: view.trimmed, prepended: view.prepended, epoch: view.epoch };
     if (!el) return;
     if (following.current) {
       el.scrollTop = el.scrollHeight;
       lastSeenSeq.current = seqs.at(-1) ?? -1;
-    } else if (p.epoch === view.epoch && view.trimmed > p.trimmed) {
-      el.scrollTop = Math.max(0, el.scrollTop - (view.trimmed - p.trimmed) * ROW_HEIGHT);
+    } else if (p.epoch === view.epoch) {
+      // Rows removed above move the content up, older rows added above move it down: undo either.
+      const shift = (view.prepended - p.prepended - (view.trimmed - p.trimmed)) * ROW_HEIGHT;
+      if (shift !== 0) el.scrollTop = Math.max(0, el.scrollTop + shift);
     }
   }, [view, seqs]);
 
@@ -62,6 +68,7 @@ export function RequestTable({ view, selectedId, onOpen, emptyText }: RequestTab
       setIsFollowing(atBottom);
     }
     if (atBottom) lastSeenSeq.current = seqs.at(-1) ?? -1;
+    setAtTop(el.scrollTop < ROW_HEIGHT);
   }, [seqs]);
 
   const jumpToEnd = () => {
@@ -180,6 +187,12 @@ export function RequestTable({ view, selectedId, onOpen, emptyText }: RequestTab
         </div>
         {rows.length === 0 && <p className="req-empty muted">{emptyText}</p>}
       </div>
+      {atTop && older !== 'none' && rows.length > 0 && (
+        <button type="button" className="btn btn-sm req-older" onClick={onLoadOlder} disabled={older !== 'more'} data-testid="load-older">
+          {older === 'loading' ? <span className="spinner" aria-hidden="true" /> : null}
+          {older === 'full' ? `Showing the newest ${rows.length.toLocaleString()} kept in the table` : '↑ Load older requests'}
+        </button>
+      )}
       {!isFollowing && (
         <button type="button" className="btn btn-sm req-jump" onClick={jumpToEnd}>
           ↓ {unseen > 0 ? `${unseen.toLocaleString()} new` : 'Latest'}

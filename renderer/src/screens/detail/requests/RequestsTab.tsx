@@ -20,6 +20,14 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   useEffect(() => saveFilters(appId, filters), [appId, filters]);
   const predicate = useMemo(() => compileFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.access, predicate);
+  const full = snapshot.rows.length + snapshot.pending >= data.access.cap;
+
+  // Filters run in the browser over the rows it holds; while filtering, fetch the rest of the server's
+  // buffer (up to the table's cap) so a filter finds matches older than the first page too.
+  const filtering = isFiltering(filters);
+  useEffect(() => {
+    if (filtering && meta.loaded && meta.olderAccess !== null && !meta.loadingOlder && !full) void data.loadOlderAccess(5000);
+  }, [filtering, meta.loaded, meta.olderAccess, meta.loadingOlder, full, data]);
 
   const open = useCallback((r: AccessRecord) => navigate({ name: 'app', id: appId, tab: 'requests', requestId: r.requestId }), [appId]);
   const close = useCallback(() => navigate({ name: 'app', id: appId, tab: 'requests' }), [appId]);
@@ -53,7 +61,14 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
           {snapshot.skipped > 0 && `${snapshot.skipped.toLocaleString()} requests arrived while paused beyond the ${data.access.cap.toLocaleString()} kept.`}
         </p>
       )}
-      <RequestTable view={view} selectedId={requestId} onOpen={open} emptyText={emptyText} />
+      <RequestTable
+        view={view}
+        selectedId={requestId}
+        onOpen={open}
+        emptyText={emptyText}
+        older={meta.olderAccess === null ? 'none' : meta.loadingOlder ? 'loading' : full ? 'full' : 'more'}
+        onLoadOlder={() => void data.loadOlderAccess()}
+      />
       {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} onClose={close} />}
     </div>
   );
