@@ -2,8 +2,10 @@
 # Every write tolerates a missing or closed fd: run by hand or under nginx there is no gateway.
 import json
 import os
+import queue
 import sys
 import threading
+import time
 
 EXIT_OK = 0
 EXIT_WORKER_BOOT = 3   # gunicorn's WORKER_BOOT_ERROR
@@ -26,14 +28,64 @@ def fd_is_open(fd):
 
 
 class Control(object):
+    """fd 3. send() writes at once (ready, boot_error, stopping); post() queues for a writer
+    thread, so a request never blocks on a gateway that is slow to read (request_error)."""
+
+    QUEUE_MAX = 1000
+
     def __init__(self, fd):
         self.fd = fd
         self._lock = threading.Lock()
+        self._queue = None
+        self.dropped = 0
 
     def send(self, message):
+        self._write(self._encode(message))
+
+    def post(self, message):
         if self.fd is None:
             return
-        line = (json.dumps(message, separators=(',', ':')) + '\n').encode('utf-8')
+        if self._queue is None:
+            with self._lock:
+                if self._queue is None:
+                    self._queue = queue.Queue(self.QUEUE_MAX)
+                    t = threading.Thread(target=self._drain, name='gantry-control')
+                    t.daemon = True
+                    t.start()
+        try:
+            self._queue.put_nowait(self._encode(message))
+        except queue.Full:
+            self.dropped += 1
+
+    @staticmethod
+    def _encode(message):
+        return (json.dumps(message, separators=(',', ':')) + '\n').encode('utf-8')
+
+    def _drain(self):
+        q = self._queue
+        while True:
+            line = q.get()
+            try:
+                self._write(line)
+            finally:
+                q.task_done()
+
+    def flush(self, timeout):
+        """Wait (bounded) for posted messages to be written: used before a clean exit."""
+        q = self._queue
+        if q is None:
+            return
+        deadline = time.monotonic() + timeout
+        with q.all_tasks_done:
+            while q.unfinished_tasks:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                q.all_tasks_done.wait(left)
+
+    def _write(self, line):
+        if self.fd is None:
+            return
         with self._lock:
             try:
                 while line:

@@ -254,7 +254,7 @@ class Request(object):
         except Exception:
             pass
         env = self.environ or {}
-        server.control.send({
+        server.control.post({
             'type': 'request_error', 'requestId': env.get('HTTP_X_REQUEST_ID', ''), 'fcgiId': self.id,
             'message': '%s: %s' % (what, ''.join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()),
             'traceback': tb,

@@ -207,6 +207,7 @@ class Server(object):
         with self.cond:
             while self.active:
                 self.cond.wait()
+        self.control.flush(5.0)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

@@ -3,7 +3,6 @@
 # process exit), never on time.
 import json
 import os
-import select
 import shutil
 import socket
 import subprocess
@@ -83,7 +82,7 @@ class _Collector(object):
 
 class Worker(object):
     def __init__(self, app, threads=1, args=(), chdir=FIXTURES, listen=None, env=None, wait_ready=True,
-                 python=None, stdin_socket=False):
+                 python=None, stdin_socket=False, drain_control=True):
         self.tmp = tempfile.mkdtemp(prefix='gantry-w-')
         self.sock_path = os.path.join(self.tmp, 'w.sock')
         self.listen = listen or ('unix:' + self.sock_path)
@@ -120,9 +119,11 @@ class Worker(object):
         self.proc.stdout.close()
         self.proc.stderr.close()
         self.fault = _Collector(self.fault_r)
-        self._ctl_buf = b''
-        self.messages = []
-        if wait_ready:
+        # drain_control=False plays a gateway that stopped reading fd 3 (never waits for ready).
+        self.ctl = _Collector(self.ctl_r) if drain_control else None
+        self._parsed = []
+        self._taken = set()
+        if wait_ready and self.ctl is not None:
             msg = self.wait_message('ready')
             if msg is None:
                 self.close()
@@ -131,35 +132,33 @@ class Worker(object):
             self.ready = msg
 
     # --- control channel ---
-    def read_message(self, timeout=TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while b'\n' not in self._ctl_buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([self.ctl_r], [], [], left)
-            if not r:
-                return None
-            chunk = os.read(self.ctl_r, 65536)
-            if not chunk:
-                return None
-            self._ctl_buf += chunk
-        line, self._ctl_buf = self._ctl_buf.split(b'\n', 1)
-        msg = json.loads(line.decode('utf-8'))
-        self.messages.append(msg)
-        return msg
+    def _parse_messages(self):
+        data = bytes(self.ctl.data)
+        lines = data.split(b'\n')[:-1]
+        while len(self._parsed) < len(lines):
+            self._parsed.append(json.loads(lines[len(self._parsed)].decode('utf-8')))
 
     def wait_message(self, mtype, timeout=TIMEOUT):
-        for m in self.messages:
-            if m.get('type') == mtype:
-                return m
+        """The first control message of this type not yet taken by an earlier wait (messages are
+        drained continuously, as the gateway does, so the worker never blocks on fd 3)."""
         deadline = time.monotonic() + timeout
-        while True:
-            m = self.read_message(max(0.0, deadline - time.monotonic()))
-            if m is None:
-                return None
-            if m.get('type') == mtype:
-                return m
+        with self.ctl.cond:
+            while True:
+                self._parse_messages()
+                for i, m in enumerate(self._parsed):
+                    if m.get('type') == mtype and i not in self._taken:
+                        self._taken.add(i)
+                        return m
+                left = deadline - time.monotonic()
+                if self.ctl.eof or left <= 0:
+                    return None
+                self.ctl.cond.wait(left)
+
+    @property
+    def messages(self):
+        with self.ctl.cond:
+            self._parse_messages()
+            return list(self._parsed)
 
     # --- FastCGI ---
     def connect(self):
@@ -198,10 +197,10 @@ class Worker(object):
             self.proc.wait()
         self.stdout.wait_eof(5)
         self.stderr.wait_eof(5)
-        try:
+        if self.ctl is not None:
+            self.ctl.wait_eof(5)
+        else:
             os.close(self.ctl_r)
-        except OSError:
-            pass
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

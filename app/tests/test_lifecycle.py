@@ -1,6 +1,7 @@
 # Lifecycle: parent death (stdin EOF), graceful SIGTERM/SIGINT with a request in flight,
 # SIGUSR2 stack dumps on fd 4, --max-requests, and running without fds 3/4 (by hand, nginx).
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -94,6 +95,27 @@ class LifecycleTest(unittest.TestCase):
             c = w.connect()  # an idle keep-alive connection must not hold the stop
             w.proc.send_signal(signal.SIGTERM)
             self.assertEqual(w.wait_exit(), 0)
+            c.close()
+        finally:
+            w.close()
+
+    def test_unread_control_pipe_never_blocks_requests(self):
+        # Read the ready line, then never read fd 3 again: 200 tracebacks are far more than a pipe
+        # holds, yet every request is answered (request_error messages queue, then drop).
+        w = Worker('pep_app:application', drain_control=False, wait_ready=False)
+        try:
+            line = b''
+            while not line.endswith(b'\n'):
+                r, _, _ = select.select([w.ctl_r], [], [], TIMEOUT)
+                self.assertTrue(r, 'no ready message')
+                chunk = os.read(w.ctl_r, 1)
+                self.assertTrue(chunk, 'worker exited: ' + w.stderr.text())
+                line += chunk
+            self.assertIn(b'"ready"', line)
+            c = w.connect()
+            for i in range(200):
+                r = c.request('/error', query='t=%d' % i)
+                self.assertEqual(r.status, '500 Internal Server Error')
             c.close()
         finally:
             w.close()

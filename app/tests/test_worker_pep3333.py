@@ -270,7 +270,6 @@ class _Pep3333(object):
         while True:
             msg = self.w.wait_message('request_error', timeout=10)
             self.assertIsNotNone(msg)
-            self.w.messages.remove(msg)
             if t in msg['message']:
                 break
         self.assertEqual(msg['requestId'], 'req-test-1')
