@@ -37,6 +37,16 @@ describe('proxy headers', () => {
   });
 });
 
+describe('app settings reach the workers', () => {
+  it('-e variables, --pythonpath folders and --chdir', async () => {
+    tmp = await makeTempDir();
+    writeFileSync(join(tmp.path, 'elsewhere_app.py'), 'from basic import application\n');
+    app = await startApp({ app: 'elsewhere_app:application', pythonpath: [tmp.path], env: { GANTRY_TEST_VAR: 'from -e' } });
+    expect((await fetchRaw(`${app.url}/osenv?name=GANTRY_TEST_VAR`)).text()).toBe('from -e');
+    expect((await fetchRaw(`${app.url}/`)).text()).toBe('hello world\n');
+  });
+});
+
 describe('static files and dev reload', () => {
   it('serves --static before the app and logs the hit', async () => {
     tmp = await makeTempDir();
