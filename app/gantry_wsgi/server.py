@@ -57,7 +57,8 @@ class Server(object):
         self.control = control
         self.base = make_base(threads > 1, script_name, FileWrapper)
         self.fcgi_values = {
-            'FCGI_MAX_CONNS': str(max(threads, 1) * 4 if threads > 1 else 64),
+            # Connections are not limited (each costs a thread and a 256 KiB buffer).
+            'FCGI_MAX_CONNS': str(max(64, threads * 4)),
             'FCGI_MAX_REQS': str(threads),
             'FCGI_MPXS_CONNS': '1' if threads > 1 else '0',
         }
