@@ -134,6 +134,7 @@ test.describe.serial('hosting the demo app', () => {
     await expect(detail.requestRows()).toHaveCount(2);
     await expect(detail.rowsWithPath('/nothing-here')).toHaveCount(2);
     await expect(page.getByTestId('request-count')).toHaveText(/^2 of /);
+    await expect(detail.requestTable).toHaveAttribute('data-following', 'true');
     await shot('05-requests-filtered');
 
     // After a reload the first history page holds only the newest 2,000; the remembered filter still finds

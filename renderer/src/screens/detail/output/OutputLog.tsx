@@ -25,6 +25,10 @@ export function OutputLog({ appId, view, emptyText }: { readonly appId: string; 
     if (!el) return;
     if (following.current) el.scrollTop = el.scrollHeight;
     else if (p.epoch === view.epoch && view.trimmed > p.trimmed) el.scrollTop = Math.max(0, el.scrollTop - (view.trimmed - p.trimmed) * EST);
+    if (!following.current && el.scrollHeight <= el.clientHeight + 1) {
+      following.current = true;
+      setIsFollowing(true);
+    }
   }, [view]);
 
   const onScroll = useCallback(() => {

@@ -57,6 +57,12 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
       const shift = (view.prepended - p.prepended - (view.trimmed - p.trimmed)) * ROW_HEIGHT;
       if (shift !== 0) el.scrollTop = Math.max(0, el.scrollTop + shift);
     }
+    // Nothing to scroll (e.g. a filter left a few rows): that is the bottom, so follow again.
+    if (!following.current && el.scrollHeight <= el.clientHeight + 1) {
+      following.current = true;
+      setIsFollowing(true);
+      setAtTop(true);
+    }
   }, [view, seqs]);
 
   const onScroll = useCallback(() => {
