@@ -69,17 +69,13 @@ class _Pep3333(object):
         self.assertNotIn('CONTENT_TYPE', env)
 
     def test_path_info_is_latin1_of_raw_bytes(self):
-        raw = b'/path'.decode('latin-1')
-        r = self.json('/path', raw_path=raw)
-        self.assertEqual(r['PATH_INFO'], '/path')
-        # A non-ASCII path: the route table cannot match it, so ask /environ via a route-less check.
-        raw = '/caf\u00e9/\u00e2\u0082\u00ac'  # bytes 2f636166e9 2fe282ac
-        c = self.w.connect()
-        try:
-            r = c.request('/environ', raw_path=raw)
-        finally:
-            c.close()
-        self.assertEqual(r.status, '404 Not Found')  # routed by the exact latin-1 string, which is not a route
+        # The gateway passes the percent-decoded path bytes unchanged; here b'/path/caf\xe9/\xe2\x82\xac'
+        # (latin-1 e-acute, then a UTF-8 euro sign). PEP 3333: each byte becomes one char.
+        raw = b'/path/caf\xe9/\xe2\x82\xac'
+        r = self.json('/path', raw_path=raw.decode('latin-1'))
+        self.assertEqual(r['PATH_INFO_hex'], raw.hex())
+        self.assertEqual(r['PATH_INFO'], '/path/caf\u00e9/\u00e2\u0082\u00ac')
+        self.assertEqual(r['SCRIPT_NAME'], '')
 
     def test_path_info_latin1_reaches_app(self):
         env = self.json('/environ', extra=[('HTTP_X_RAW', '\u00e9\u00ff')])
@@ -493,6 +489,22 @@ class ThreadedWorkerTest(_Pep3333, unittest.TestCase):
         finally:
             for c in conns:
                 c.close()
+
+    def test_no_more_than_threads_requests_run_at_once(self):
+        # threads + 1 requests wait on a barrier for threads + 1: it can only break (after 0.5 s),
+        # never be met, if the worker keeps its bound.
+        k = token()
+        n = self.threads + 1
+        conns = [self.w.connect() for _ in range(n)]
+        try:
+            for c in conns:
+                c.begin(1, params_for('/barrier', query='k=%s&n=%d&to=0.5' % (k, n)))
+                c.stdin(1, b'')
+            statuses = [c.wait_end(1).status for c in conns]
+        finally:
+            for c in conns:
+                c.close()
+        self.assertIn('503 Service Unavailable', statuses)
 
     def test_stderr_of_concurrent_requests_stays_separate(self):
         c = self.w.connect()
