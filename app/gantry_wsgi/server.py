@@ -76,6 +76,7 @@ class Server(object):
         self.busy = 0  # threaded: requests running, inline or on the pool (never above threads)
         self.slot_lock = threading.Lock()
         self.slot_free = threading.Condition(self.slot_lock)
+        self.slot_waiters = 0
         if threads > 1:
             from . import watcher
             if watcher.available():
@@ -98,7 +99,7 @@ class Server(object):
                 self.served += 1
                 if self.max_requests and self.served >= self.max_requests and not self.stopping:
                     self._stop_locked('max-requests')
-            if not self.active:
+            if self.stopping and not self.active:
                 self.cond.notify_all()
 
     def try_claim(self):
@@ -111,13 +112,18 @@ class Server(object):
     def claim(self):
         with self.slot_lock:
             while self.busy >= self.threads:
-                self.slot_free.wait()
+                self.slot_waiters += 1
+                try:
+                    self.slot_free.wait()
+                finally:
+                    self.slot_waiters -= 1
             self.busy += 1
 
     def unclaim(self):
         with self.slot_lock:
             self.busy -= 1
-            self.slot_free.notify()
+            if self.slot_waiters:
+                self.slot_free.notify()
 
     def submit(self, req):
         self._queue.put(req)
@@ -197,8 +203,7 @@ class Server(object):
         self._drain_and_exit()
 
     def _drain_and_exit(self):
-        sel_close = self.listener.close
-        sel_close()
+        self.listener.close()
         if self.listen.startswith('unix:'):
             try:
                 os.unlink(self.listen[5:])
