@@ -53,11 +53,13 @@ def free_port():
 
 @unittest.skipUnless(NGINX and os.path.exists(FASTCGI_PARAMS), 'nginx not installed')
 class NginxTest(unittest.TestCase):
+    threads = 2
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix='gantry-nginx-')
         wport, cls.nport = free_port(), free_port()
-        cls.w = Worker('hello:application', threads=2, listen='127.0.0.1:%d' % wport,
+        cls.w = Worker('hello:application', threads=cls.threads, listen='127.0.0.1:%d' % wport,
                        chdir=os.path.join(APP_DIR, 'examples', 'hello'))
         conf = os.path.join(cls.tmp, 'nginx.conf')
         with open(conf, 'w') as f:
@@ -123,6 +125,10 @@ class NginxTest(unittest.TestCase):
         for i in range(30):
             status, _, body = self.http('POST', '/echo', body=b'n%d' % i)
             self.assertEqual(body, b'n%d' % i)
+
+
+class NginxInlineTest(NginxTest):
+    threads = 1
 
 
 if __name__ == '__main__':
