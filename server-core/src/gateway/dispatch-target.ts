@@ -88,6 +88,13 @@ export class DispatchTarget {
     return conn;
   }
 
+  /** Gives back a slot that was taken but never used (the client left before the request was sent). */
+  release(conn: WorkerConnection): void {
+    if (!this.active.delete(conn)) return;
+    if (conn.usable && !conn.busy) this.idle.push(conn);
+    this.onSlotFree?.(this);
+  }
+
   /** Closes idle connections (the worker is draining or gone). */
   closeIdle(): void {
     for (const c of this.idle.splice(0)) c.destroy();

@@ -67,9 +67,8 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.target = target;
     this.conn = conn;
     if (this.done) {
-      // The client left between slot and connect; the slot frees at END_REQUEST after the abort.
-      conn.begin(this.encoder.encode(1, this.params, true), this);
-      conn.abort();
+      // The client left between getting a slot and the connection being ready: nothing was sent.
+      target.release(conn);
       return;
     }
     if (this.expectContinue) this.res.writeContinue();
