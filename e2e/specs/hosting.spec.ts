@@ -84,12 +84,20 @@ test.describe.serial('hosting the demo app', () => {
     await send(`${appUrl}/slow?ms=50`, 3);
     await expect(detail.rowsWithPath('/slow')).toHaveCount(3);
     await shot('04-requests');
+
+    // Paused, the table holds still and counts what is waiting.
+    await page.getByTestId('pause').click();
+    await send(`${appUrl}/headers`, 2);
+    await expect(page.getByTestId('pause')).toHaveText(/Resume \(2 new\)/);
+    await expect(detail.rowsWithPath('/headers')).toHaveCount(0);
+    await page.getByTestId('pause').click();
+    await expect(detail.rowsWithPath('/headers')).toHaveCount(2);
   });
 
   test('keeps up with a burst of traffic and does not move rows under a reader who scrolled up', async ({ ui: page }) => {
     const detail = new AppDetailPage(page);
     await burst(`${appUrl}/json?burst=1`, 1500, 16);
-    await expect(page.getByTestId('request-count')).toHaveText(/^1,510 requests$/, { timeout: 30_000 });
+    await expect(page.getByTestId('request-count')).toHaveText(/^1,512 requests$/, { timeout: 30_000 });
     // At the bottom, the table follows the newest row.
     await expect(detail.requestTable).toHaveAttribute('data-following', 'true');
 
@@ -105,7 +113,7 @@ test.describe.serial('hosting the demo app', () => {
     const before = await firstVisible();
     const scrollBefore = await detail.requestTable.evaluate((el) => el.scrollTop);
     await burst(`${appUrl}/json?burst=2`, 200, 8);
-    await expect(page.getByTestId('request-count')).toHaveText(/^1,710 requests$/);
+    await expect(page.getByTestId('request-count')).toHaveText(/^1,712 requests$/);
     await expect(page.getByRole('button', { name: /↓ 200 new/ })).toBeVisible();
     expect(await firstVisible()).toBe(before);
     expect(await detail.requestTable.evaluate((el) => el.scrollTop)).toBe(scrollBefore);
@@ -116,12 +124,12 @@ test.describe.serial('hosting the demo app', () => {
   test('loads older requests on demand, beyond the first page', async ({ ui: page }) => {
     const detail = new AppDetailPage(page);
     await burst(`${appUrl}/json?burst=3`, 600, 16);
-    await expect(page.getByTestId('request-count')).toHaveText('2,310 requests');
+    await expect(page.getByTestId('request-count')).toHaveText('2,312 requests');
     await page.reload(); // the history page holds the newest 2,000
     await expect(page.getByTestId('request-count')).toHaveText('2,000 requests');
     await detail.requestTable.evaluate((el) => (el.scrollTop = 0));
     await page.getByTestId('load-older').click();
-    await expect(page.getByTestId('request-count')).toHaveText('2,310 requests');
+    await expect(page.getByTestId('request-count')).toHaveText('2,312 requests');
     await expect(page.getByTestId('load-older')).toBeHidden();
     // The reader's place was kept; scrolling up reaches the very first request of the session.
     await detail.requestTable.evaluate((el) => (el.scrollTop = 0));
@@ -142,7 +150,7 @@ test.describe.serial('hosting the demo app', () => {
     await page.reload();
     await expect(page.getByRole('group', { name: 'Status class' }).getByRole('button', { name: '4xx' })).toHaveAttribute('aria-pressed', 'true');
     await expect(detail.requestRows()).toHaveCount(2);
-    await expect(page.getByTestId('request-count')).toHaveText('2 of 2,310');
+    await expect(page.getByTestId('request-count')).toHaveText('2 of 2,312');
 
     await detail.clearFilters();
     await detail.search('slow');
@@ -231,7 +239,7 @@ test.describe.serial('hosting the demo app', () => {
     await expect(detail.setting('env')).not.toContainText('s3cret');
 
     // The add form saved workers in the dev profile, so that is where the user edits them.
-    await page.getByRole('radio', { name: /Profile: dev/ }).click();
+    await page.getByRole('button', { name: /Profile: dev/ }).click();
     const workers = detail.setting('workers');
     await expect(workers.getByLabel('Workers')).toHaveValue('2');
     await expect(workers.locator('.set-value')).toHaveText('2');

@@ -58,8 +58,12 @@ describe('RowStore batching', () => {
     store.push([1]);
     f.frame();
     store.setPaused(true);
-    store.push([2, 3]);
+    let renders = 0;
+    store.subscribe(() => renders++);
+    store.push([2]);
+    store.push([3]);
     f.frame();
+    expect(renders).toBe(1); // the pending count refreshes once per frame, not per row
     expect(store.getSnapshot()).toMatchObject({ rows: [1], pending: 2, paused: true });
     store.setPaused(false);
     expect(store.getSnapshot()).toMatchObject({ rows: [1, 2, 3], pending: 0, paused: false });
@@ -70,6 +74,7 @@ describe('RowStore batching', () => {
     const store = new RowStore<number>({ cap: 3, schedule: f.schedule });
     store.setPaused(true);
     store.push([1, 2, 3, 4, 5]);
+    f.frame();
     expect(store.getSnapshot()).toMatchObject({ pending: 3, skipped: 2 });
     store.setPaused(false);
     expect(store.getSnapshot().rows).toEqual([3, 4, 5]);

@@ -59,13 +59,11 @@ export class RowStore<T> {
       this.pending.splice(0, excess);
       this.skipped += excess;
     }
-    if (this.paused) {
-      this.publish();
-      return;
-    }
+    // Paused or not, at most one update per frame: while paused it only refreshes the "N new" count.
     this.cancel ??= this.schedule(() => {
       this.cancel = null;
-      this.flush();
+      if (this.paused) this.publish();
+      else this.flush();
     });
   }
 

@@ -79,9 +79,9 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
     <div className="settings-layout">
       <div className="tab-scroll settings-tab">
         <div className="settings-top">
-          <div className="layer-picker" role="radiogroup" aria-label="Settings layer">
+          <div className="layer-picker" role="group" aria-label="Settings layer">
             {['base', ...profiles].map((p) => (
-              <button key={p} type="button" role="radio" aria-checked={layer === p} className="btn btn-sm layer-btn" onClick={() => setLayer(p)}>
+              <button key={p} type="button" aria-pressed={layer === p} className="btn btn-sm layer-btn" onClick={() => setLayer(p)}>
                 {p === 'base' ? 'Base settings' : `Profile: ${p}`}
                 {p === def?.activeProfile && <span className="badge plain tone-ok">active</span>}
               </button>
