@@ -265,6 +265,7 @@ export class Exchange implements DispatchJob, ResponseSink {
       bytes: this.method === 'HEAD' ? 0 : this.sentBytes,
       durationMs: performance.now() - this.t0,
       workerPid: this.target?.info.pid ?? null,
+      workerId: this.target?.info.workerId ?? null,
       remoteAddr: req.socket.remoteAddress ?? '',
       userAgent,
       referer,

@@ -38,6 +38,9 @@ export interface LocalAppRuntime extends AppRuntime {
   readonly python: string | null;
 }
 
+/** Worker exits that are not restarts (nothing replaces them). */
+const NOT_RESTARTS: ReadonlySet<string> = new Set(['stop', 'reload-failed', 'scale-down', 'boot-error']);
+
 export const DEFAULT_WORKER_SCRIPT = fileURLToPath(new URL('../../../app/gantry_worker.py', import.meta.url));
 
 export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptions = {}): LocalAppRuntime {
@@ -74,13 +77,13 @@ class Runtime implements LocalAppRuntime {
       limitRequestBody: settings.limitRequestBody,
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
       access(entry) {
-        metrics().record(entry.status, entry.durationMs, null);
+        metrics().record(entry.status, entry.durationMs, entry.workerId ?? null);
         logs.emitAccess(entry);
       },
       output: (line) => logs.emitOutput(line),
     };
     this.logs.on('event', (e) => {
-      if (e.type === 'worker-exit' && e.respawnInMs !== null) this.metricsRegistry.recordRestart(e.exit.reason);
+      if (e.type === 'worker-exit' && !NOT_RESTARTS.has(e.exit.reason)) this.metricsRegistry.recordRestart(e.exit.reason);
       if (e.type === 'state') this.ownState = e.state;
     });
   }

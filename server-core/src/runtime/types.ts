@@ -56,6 +56,8 @@ export interface AccessEntry {
   readonly bytes: number;
   readonly durationMs: number;
   readonly workerPid: number | null;
+  /** The worker's slot number (1..workers), when a worker handled it. */
+  readonly workerId?: number | null;
   readonly remoteAddr: string;
   readonly userAgent: string;
   readonly referer: string;
