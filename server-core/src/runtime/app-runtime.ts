@@ -60,6 +60,7 @@ class Runtime implements LocalAppRuntime {
   private stopping: Promise<void> | null = null;
   private watcher: { close(): Promise<void> } | null = null;
   private ownState: AppStatus['state'] = 'stopped';
+  private ownError: AppStatus['error'] = null;
 
   constructor(
     settings: AppSettings,
@@ -84,7 +85,10 @@ class Runtime implements LocalAppRuntime {
     };
     this.logs.on('event', (e) => {
       if (e.type === 'worker-exit' && !NOT_RESTARTS.has(e.exit.reason)) this.metricsRegistry.recordRestart(e.exit.reason);
-      if (e.type === 'state') this.ownState = e.state;
+      if (e.type === 'state') {
+        this.ownState = e.state;
+        this.ownError = e.error ?? (e.state === 'starting' ? null : this.ownError);
+      }
     });
   }
 
@@ -96,7 +100,7 @@ class Runtime implements LocalAppRuntime {
     const state = this.arbiter?.state ?? this.ownState;
     const urls = this.gateway?.urls ?? [];
     const healthy = state === 'running' && this.dispatcher.accepting().length > 0 && (this.gateway?.all.every((l) => l.server.listening) ?? false);
-    return { name: this.name, state, urls, healthy, generation: this.arbiter?.generation ?? 0, error: this.arbiter?.error ?? null, settings: this.settings };
+    return { name: this.name, state, urls, healthy, generation: this.arbiter?.generation ?? 0, error: this.arbiter?.error ?? this.ownError, settings: this.settings };
   }
 
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
@@ -109,6 +113,8 @@ class Runtime implements LocalAppRuntime {
     const s = this.settings;
     const cwd = resolve(s.chdir);
     this.stopping = null;
+    this.arbiter = null;
+    this.ownError = null;
     let python: string;
     try {
       python = findPython(s.python, cwd, this.options.baseEnv ?? process.env).path;

@@ -1,0 +1,70 @@
+// AppRuntime as its drivers (gantry serve, the Host) see it: status, workers, metrics and Prometheus text,
+// events and the log bus's ring buffers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isGantryError } from '../../src/errors.js';
+import { createAppRuntime } from '../../src/runtime/app-runtime.js';
+import { fetchRaw } from '../gateway/http-client.js';
+import { fixtureSettings, startApp, until, type Running } from './harness.js';
+
+let app: Running;
+beforeAll(async () => {
+  app = await startApp({ workers: 2, name: 'demo' });
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('AppRuntime', () => {
+  it('reports status, urls and workers', () => {
+    const st = app.runtime.status();
+    expect(st).toMatchObject({ name: 'demo', state: 'running', healthy: true, generation: 1, error: null });
+    expect(st.urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const workers = app.runtime.workers();
+    expect(workers.map((w) => [w.id, w.state, w.generation])).toEqual([
+      [1, 'idle', 1],
+      [2, 'idle', 1],
+    ]);
+    expect(workers.every((w) => typeof w.pid === 'number' && w.pid > 0)).toBe(true);
+  });
+
+  it('counts requests by status class, with latency, and renders Prometheus text', async () => {
+    for (const p of ['/', '/', '/status?code=404', '/error']) await fetchRaw(`${app.url}${p}`);
+    await until(() => app.runtime.metrics().requests >= 4, 5000, 'metrics');
+    const m = app.runtime.metrics();
+    expect(m.statusClasses).toMatchObject({ '2xx': 2, '4xx': 1, '5xx': 1 });
+    expect(m.latencyMs.max).toBeGreaterThan(0);
+    expect(m.workersTotal).toBe(2);
+    expect(m.inFlight).toBe(0);
+    const text = app.runtime.prometheus();
+    expect(text).toMatch(/gantry_requests_total\{[^}]*\} \d+/);
+    expect(text).toContain('app="demo"');
+  });
+
+  it('keeps access entries and output lines in its ring buffers', async () => {
+    await fetchRaw(`${app.url}/stderr`, { headers: { 'X-Request-ID': 'ring-1' } });
+    await until(() => app.runtime.logs.output.toArray().some((l) => l.requestId === 'ring-1'), 5000, 'output line');
+    const entry = app.runtime.logs.access.toArray().find((e) => e.requestId === 'ring-1');
+    expect(entry).toMatchObject({ app: 'demo', status: 200, path: '/stderr' });
+    expect(entry!.workerId).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses actions that need a running app, and a bad scale', async () => {
+    const idle = createAppRuntime(fixtureSettings(), { processStats: false });
+    await expect(idle.reload()).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_APP_STATE'));
+    await expect(app.runtime.scale(0)).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_INVALID_CONFIG'));
+    await expect(app.runtime.start()).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_APP_STATE'));
+  });
+
+  it('fails start with GANTRY_ERR_PORT_IN_USE when the port is taken', async () => {
+    const port = new URL(app.url).port;
+    const other = createAppRuntime(fixtureSettings({ bind: [`127.0.0.1:${port}`] }), { processStats: false });
+    await expect(other.start()).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_PORT_IN_USE'));
+    expect(other.status().state).toBe('failed');
+    expect(other.status().error?.code).toBe('GANTRY_ERR_PORT_IN_USE');
+  });
+
+  it('fails start with GANTRY_ERR_PYTHON_NOT_FOUND for a missing interpreter', async () => {
+    const other = createAppRuntime(fixtureSettings({ python: '/no/such/python' }), { processStats: false });
+    await expect(other.start()).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_PYTHON_NOT_FOUND'));
+  });
+});
