@@ -68,16 +68,24 @@ export function AddAppScreen() {
       const d = await client.call('detect', { body: { folder: p, verify: true } });
       if (seq !== detectSeq.current) return;
       setDetection(d);
-      const best = d.candidates[0]?.app ?? (typeof d.suggested.app === 'string' ? d.suggested.app : '');
-      setEntry(best);
+      const best = d.candidates[0];
+      setEntry(best?.app ?? (typeof d.suggested.app === 'string' ? d.suggested.app : ''));
       if (!nameTouched) setName(baseName(d.folder));
-      const suggestedEnv = d.suggested.env ?? {};
+      const suggestedEnv = { ...(best?.env ?? {}), ...(d.suggested.env ?? {}) };
       if (Object.keys(suggestedEnv).length > 0) setEnv((rows) => (rows.length ? rows : envRowsFrom(suggestedEnv, [])));
     } catch (e) {
       if (seq === detectSeq.current) setDetectError(errorMessage(e));
     } finally {
       if (seq === detectSeq.current) setDetecting(false);
     }
+  };
+
+  /** Picking a candidate also brings the env it needs (e.g. DJANGO_SETTINGS_MODULE), unless already set. */
+  const chooseEntry = (app: string) => {
+    setEntry(app);
+    const needs = detection?.candidates.find((c) => c.app === app)?.env ?? {};
+    const missing = Object.entries(needs).filter(([k]) => !env.some((r) => r.key === k));
+    if (missing.length) setEnv([...env, ...missing.map(([key, value]) => ({ key, value, secret: false }))]);
   };
 
   const chooseFolder = async () => {
@@ -227,7 +235,7 @@ export function AddAppScreen() {
               {detectError}
             </p>
           )}
-          {detection && <DetectionResults detection={detection} entry={entry} onEntry={setEntry} entryError={fieldErrors.app} />}
+          {detection && <DetectionResults detection={detection} entry={entry} onEntry={chooseEntry} entryError={fieldErrors.app} />}
           {!detection && !detecting && fieldErrors.app && <p className="field-error">{fieldErrors.app}</p>}
         </section>
 
