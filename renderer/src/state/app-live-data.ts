@@ -26,24 +26,25 @@ export interface LiveMeta {
 
 type Seqd = { readonly seq: number };
 
-/** Holds stream items until the history is in, then forwards only those newer than it. */
-class Gate<T extends Seqd> {
+/**
+ * Holds stream items until the history is in, then forwards those newer than it. After that everything
+ * passes: the stream resumes with Last-Event-ID so it never repeats itself, and a lower seq means the
+ * server restarted and numbers from zero again (those entries are new, not duplicates).
+ */
+export class Gate<T extends Seqd> {
   private held: T[] | null = [];
-  private lastSeq = -1;
-  constructor(private readonly store: RowStore<T>) {}
+  constructor(private readonly store: Pick<RowStore<T>, 'push' | 'reset'>) {}
   push(item: T): void {
     if (this.held) this.held.push(item);
-    else if (item.seq > this.lastSeq) {
-      this.lastSeq = item.seq;
-      this.store.push([item]);
-    }
+    else this.store.push([item]);
   }
   open(history: readonly T[]): void {
     this.store.reset(history);
-    this.lastSeq = history.length ? history[history.length - 1]!.seq : -1;
+    const lastSeq = history.length ? history[history.length - 1]!.seq : -1;
     const held = this.held ?? [];
     this.held = null;
-    for (const item of held) this.push(item);
+    const fresh = held.filter((item) => item.seq > lastSeq);
+    if (fresh.length) this.store.push(fresh);
   }
 }
 

@@ -62,7 +62,7 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
       )}
       <span className="spacer" />
       <span className="faint req-count" aria-live="polite" data-testid="request-count">
-        {isFiltering(f) ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : `${total.toLocaleString()} requests`}
+        {isFiltering(f) ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : `${total.toLocaleString()} ${total === 1 ? 'request' : 'requests'}`}
       </span>
     </div>
   );
