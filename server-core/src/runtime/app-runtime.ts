@@ -229,7 +229,8 @@ class Runtime implements LocalAppRuntime {
       await new Promise((r) => setTimeout(r, 20));
     }
     this.dispatcher.mode = 'refuse';
-    if (arbiter) await arbiter.stop(graceMs > 0);
+    // Whatever is left of the grace period goes to the workers' own drain (never twice the setting).
+    if (arbiter) await arbiter.stop(graceMs > 0, Math.max(0, deadline - Date.now()));
     gateway?.closeAllConnections();
     await closed;
     if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });

@@ -87,10 +87,10 @@ export class Arbiter {
   }
 
   /** Graceful: workers finish what they have (TERM), within gracefulTimeout; fast: a short grace only. */
-  async stop(graceful: boolean): Promise<void> {
+  async stop(graceful: boolean, graceMs?: number): Promise<void> {
     if (this.state !== 'failed') this.setState('stopping');
     this.stopLoop();
-    const grace = graceful ? this.settings.gracefulTimeout * 1000 : 500;
+    const grace = graceful ? Math.max(500, graceMs ?? this.settings.gracefulTimeout * 1000) : 500;
     await Promise.all([...this.workers.values()].map((r) => this.retire(r, 'stop', grace)));
     this.opts.dispatcher.refuseQueued('GANTRY_ERR_NO_WORKERS');
     if (this.state !== 'failed') this.setState('stopped');
@@ -417,11 +417,15 @@ export class Arbiter {
   /** Stops one worker on purpose: out of dispatch now, TERM (finish in-flight), KILL after `graceMs`. */
   private async retire(rec: WorkerRecord, reason: string, graceMs: number): Promise<void> {
     if (rec.retiring === null) rec.retiring = reason;
-    if (rec.target) {
-      rec.target.draining = true;
-      this.opts.dispatcher.removeTarget(rec.target);
+    const target = rec.target;
+    if (target) {
+      target.draining = true;
+      this.opts.dispatcher.removeTarget(target);
     }
-    await rec.proc.stop(graceMs);
+    // Past the grace period the worker is killed with requests it did read: those are not retried.
+    await rec.proc.stop(graceMs, () => {
+      if (target) target.draining = false;
+    });
   }
 
   private async sampleStats(): Promise<void> {

@@ -215,10 +215,11 @@ export class WorkerProcess {
   }
 
   /** Bounded stop: TERM (the worker finishes in-flight requests), then KILL after `graceMs`. */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs: number, beforeKill?: () => void): Promise<void> {
     if (this.exited) return;
     this.signal('SIGTERM');
     if (await this.waitForExit(graceMs)) return;
+    beforeKill?.();
     this.signal('SIGKILL');
     await this.waitForExit(5000);
   }

@@ -130,6 +130,23 @@ describe('supervision', () => {
     expect(a.runtime.status().state).toBe('stopped');
   });
 
+  it('a graceful stop is bounded by --graceful-timeout even when a request never ends', async () => {
+    app = await startApp({ workers: 1, gracefulTimeout: 1, timeout: 0 });
+    const a = app;
+    const pid = livePids(a)[0]!;
+    const hung = fetchRaw(`${a.url}/hang`).then(
+      (r) => r.status,
+      () => 'cut',
+    );
+    await until(() => a.runtime.metrics().inFlight === 1, 10_000, 'in flight');
+    const t0 = Date.now();
+    await a.runtime.stop({ graceful: true });
+    app = null;
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect([502, 'cut']).toContain(await hung);
+    expect(alive(pid)).toBe(false);
+  });
+
   it('reloads (generation and rolling) under a steady request loop with zero failures', async () => {
     app = await startApp({ workers: 2 });
     const a = app;
