@@ -18,7 +18,7 @@ interface Gantry {
   readonly api: APIRequestContext;
 }
 
-export const test = base.extend<{ shot: (name: string) => Promise<void> }, { gantry: Gantry; electronPage: Page | null; ui: Page }>({
+export const test = base.extend<{ shot: (name: string) => Promise<void>; pageErrors: void }, { gantry: Gantry; electronPage: Page | null; ui: Page; errors: string[] }>({
   gantry: [
     async ({ electronPage }, use) => {
       // In Electron the window's preload knows where the API is; in a browser the global setup told us.
@@ -44,17 +44,29 @@ export const test = base.extend<{ shot: (name: string) => Promise<void> }, { gan
     },
     { scope: 'worker' },
   ],
+  errors: [async ({}, use) => use([]), { scope: 'worker' }],
   // One page for the whole story (the specs are consecutive steps of one user's session).
   ui: [
-    async ({ browser, gantry, electronPage }, use) => {
+    async ({ browser, gantry, electronPage, errors }, use) => {
       if (electronPage) return use(electronPage);
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
+      // Uncaught exceptions and console errors are bugs even when the screen looks right.
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
       await page.goto(gantry.url);
       await use(page);
       await context.close();
     },
     { scope: 'worker' },
+  ],
+  pageErrors: [
+    async ({ errors }, use) => {
+      errors.length = 0;
+      await use();
+      expect(errors, 'errors in the page during this step').toEqual([]);
+    },
+    { auto: true },
   ],
   shot: async ({ ui: page }, use) => {
     await use(async (name) => {
