@@ -33,7 +33,7 @@ export function serveHelp(): string {
     lines.push(`${SECTION_TITLES[section]}:`);
     for (const spec of specs) {
       const names = spec.flags.join(', ') + (spec.kind === 'bool' ? '' : ` ${spec.metavar ?? 'VALUE'}`);
-      const more = spec.kind === 'list' || spec.kind === 'map' ? ' (repeatable)' : '';
+      const more = (spec.kind === 'list' || spec.kind === 'map') && !spec.doc.includes('repeatable') ? ' (repeatable)' : '';
       lines.push(`  ${names.padEnd(40)} ${spec.doc}${more}${defaultText(spec)}`);
     }
     lines.push('');
