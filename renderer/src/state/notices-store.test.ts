@@ -14,7 +14,7 @@ describe('notices', () => {
     const exit = (reason: string) => ({ type: 'worker-exit' as const, time: 1, workerId: 2, pid: 77, respawnInMs: 100, exit: { code: 1, signal: null, reason, stderrTail: ['Segfault'], at: 1 } });
     const crash = noticeFromAppEvent('a', 'A', exit('crashed'))!;
     expect(crash.link?.route).toEqual({ name: 'app', id: 'a', tab: 'output', query: { pid: '77' } });
-    for (const r of ['reload', 'scale-down', 'stop', 'max-requests', 'timeout']) expect(noticeFromAppEvent('a', 'A', exit(r))).toBeNull();
+    for (const r of ['reload', 'scale-down', 'stop', 'max-requests', 'timeout', 'boot-error']) expect(noticeFromAppEvent('a', 'A', exit(r))).toBeNull();
   });
 
   it('sends each notice once to the desktop and keeps the newest few', () => {

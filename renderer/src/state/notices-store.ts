@@ -31,8 +31,8 @@ export function noticeFromAppEvent(appId: string, appName: string, e: HostAppEve
         time: e.time,
       };
     case 'worker-exit':
-      // A timeout already produced its own notice; other routine exits are not news.
-      if (ROUTINE_EXITS.has(e.exit.reason) || e.exit.reason === 'timeout') return null;
+      // A timeout or a boot failure already produced its own notice; routine exits are not news.
+      if (ROUTINE_EXITS.has(e.exit.reason) || e.exit.reason === 'timeout' || e.exit.reason === 'boot-error') return null;
       return {
         key: `exit:${appId}:${e.pid}:${e.time}`,
         tone: 'err',

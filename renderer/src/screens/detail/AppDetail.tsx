@@ -105,7 +105,12 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
           <div className="detail-alert alert tone-err" role="alert">
             <div className="alert-body">
               <strong>{actions.error ?? status.error?.message}</strong>
-              {status.state === 'failed' && typeof status.error?.details?.traceback === 'string' && <pre className="codeblock">{status.error.details.traceback}</pre>}
+              {status.state === 'failed' && typeof status.error?.details?.traceback === 'string' && (
+                <details open className="detail-traceback">
+                  <summary>Traceback</summary>
+                  <pre className="codeblock">{status.error.details.traceback}</pre>
+                </details>
+              )}
             </div>
           </div>
         )}
