@@ -44,6 +44,8 @@ export function AddAppScreen() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const detectSeq = useRef(0);
+  // A message goes away as soon as its field is touched; the next submit checks again.
+  const clearError = (key: string) => setFieldErrors((e) => (e[key] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
 
   // Suggest a free port up front so the common case needs no typing.
   useEffect(() => {
@@ -83,6 +85,7 @@ export function AddAppScreen() {
   /** Picking a candidate also brings the env it needs (e.g. DJANGO_SETTINGS_MODULE), unless already set. */
   const chooseEntry = (app: string) => {
     setEntry(app);
+    clearError('app');
     const needs = detection?.candidates.find((c) => c.app === app)?.env ?? {};
     const missing = Object.entries(needs).filter(([k]) => !env.some((r) => r.key === k));
     if (missing.length) setEnv([...env, ...missing.map(([key, value]) => ({ key, value, secret: false }))]);
@@ -190,7 +193,10 @@ export function AddAppScreen() {
                 className="input input-mono grow"
                 value={folder}
                 placeholder="/home/you/projects/mysite"
-                onChange={(e) => setFolder(e.target.value)}
+                onChange={(e) => {
+                  setFolder(e.target.value);
+                  clearError('folder');
+                }}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter') {
                     e.preventDefault();
@@ -253,6 +259,7 @@ export function AddAppScreen() {
                 onChange={(e) => {
                   setName(e.target.value);
                   setNameTouched(true);
+                  clearError('name');
                 }}
                 aria-invalid={!!fieldErrors.name}
               />
@@ -265,6 +272,7 @@ export function AddAppScreen() {
               onChange={(p) => {
                 setPort(p);
                 setPortTouched(true);
+                clearError('bind');
               }}
               error={fieldErrors.bind}
             />
@@ -280,8 +288,8 @@ export function AddAppScreen() {
                 Workers and threads below are saved in this profile. Switch profiles any time from the app&apos;s card.
               </p>
             </div>
-            <NumberField id="workers" label="Workers" hint="Processes serving requests side by side." value={workers} onChange={setWorkers} error={fieldErrors.workers} />
-            <NumberField id="threads" label="Threads" hint="Requests one worker handles at once." value={threads} onChange={setThreads} error={fieldErrors.threads} />
+            <NumberField id="workers" label="Workers" hint="Processes serving requests side by side." value={workers} onChange={(v) => (setWorkers(v), clearError('workers'))} error={fieldErrors.workers} />
+            <NumberField id="threads" label="Threads" hint="Requests one worker handles at once." value={threads} onChange={(v) => (setThreads(v), clearError('threads'))} error={fieldErrors.threads} />
           </div>
           <div className="field">
             <span className="field-label" id="env-label">
