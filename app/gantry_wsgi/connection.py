@@ -93,7 +93,7 @@ class Connection(object):
             if not handed_off:
                 if self.watcher is not None:
                     self.watcher.forget(self)
-                self._lost()
+                self._cleanup()
                 try:
                     self.sock.close()
                 except OSError:
@@ -310,17 +310,28 @@ class Connection(object):
                 pass
 
     def _lost(self):
-        """The gateway closed the connection (or broke the protocol): abort everything on it."""
-        if not self.open:
-            return
-        self.open = False
+        """The gateway closed the connection (or broke the protocol). Any thread may call this:
+        it only marks everything aborted and wakes the reader, which cleans up (_cleanup)."""
+        with self.wlock:
+            if not self.open:
+                return
+            self.open = False
         for req in list(self.requests.values()):
             req.aborted = True
             req.input.abort()
-            if req.environ is None:
-                self.requests.pop(req.id, None)
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _cleanup(self):
+        # Reader thread only, on its way out: the reader is the one thread that hands requests to
+        # the app, so only it may decide that an undispatched request will never run.
+        self._lost()
+        for req in list(self.requests.values()):
+            if req.environ is None and self.requests.pop(req.id, None) is req:
                 self._forget(req)
         while self.ready:
             req = self.ready.popleft()
-            if self.requests.pop(req.id, None) is not None:
+            if self.requests.pop(req.id, None) is req:
                 self._forget(req)

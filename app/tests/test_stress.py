@@ -3,6 +3,7 @@
 # and one inline worker. Every request must end exactly once, correctly, and the worker stay clean.
 import os
 import random
+import signal
 import threading
 import unittest
 
@@ -14,7 +15,7 @@ def _client(w, seed, iterations, errors):
     c = w.connect()
     try:
         for i in range(iterations):
-            kind = rnd.choice(('get', 'echo', 'mpx', 'abort', 'error'))
+            kind = rnd.choice(('get', 'echo', 'mpx', 'abort', 'error', 'hangup'))
             if kind == 'get':
                 r = c.request('/write', rid=1)
                 assert r.body == b'one,two,three', r.stdout
@@ -41,6 +42,20 @@ def _client(w, seed, iterations, errors):
                 c.abort(50)
                 c.wait(lambda: r.ended)
                 assert r.app_status == 1, r.app_status
+            elif kind == 'hangup':
+                # The gateway goes away mid-request (body half sent, or response streaming).
+                how = rnd.random()
+                if how < 0.33:
+                    c.begin(70, params_for('/echo', 'POST', body=b'x' * 100000))
+                    c.stdin(70, b'x' * 5000, end=False)
+                elif how < 0.66:
+                    c.send(fastcgi.encode_begin_request(70) + fastcgi.encode_record(
+                        fastcgi.PARAMS, 70, fastcgi.encode_pairs(params_for('/write'))))  # params unfinished
+                else:
+                    c.begin(70, params_for('/close-raw', query='forever=1&t=stress'))
+                    c.stdin(70, b'')
+                c.close()
+                c = w.connect()
             else:
                 r = c.request('/error', query='t=stress', rid=60)
                 assert r.status == '500 Internal Server Error' and r.app_status == 1
@@ -67,6 +82,9 @@ class StressTest(unittest.TestCase):
             self.assertEqual(errors, [])
             self.assertEqual(w.request('/write').body, b'one,two,three')
             self.assertIsNone(w.proc.poll())
+            # Every request was accounted for exactly once: a graceful stop finds none in flight.
+            w.proc.send_signal(signal.SIGTERM)
+            self.assertEqual(w.wait_exit(), 0)
         finally:
             w.close()
         # Nothing leaked to the worker's own stderr: every traceback went to its request.
