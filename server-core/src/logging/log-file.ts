@@ -26,6 +26,16 @@ export class LogFile {
     });
   }
 
+  /** Resolves once the file is open (at once for "-"). */
+  opened(): Promise<void> {
+    const s = this.stream;
+    if (s === null || !s.pending) return Promise.resolve();
+    return new Promise((resolve) => {
+      s.once('ready', () => resolve());
+      s.once('error', () => resolve());
+    });
+  }
+
   writeLine(line: string): void {
     this.pending += line + '\n';
     if (this.pending.length > 65536) return this.flush();

@@ -57,9 +57,9 @@ describe('LogFile and ErrorLog', () => {
     const path = join(tmp.path, 'x.log');
     writeFileSync(path, 'old\n');
     const f = new LogFile(path, process.stdout);
+    await f.opened();
     f.writeLine('a');
     f.flush();
-    await new Promise((r) => setTimeout(r, 0));
     renameSync(path, `${path}.1`);
     f.reopen();
     f.writeLine('b');
