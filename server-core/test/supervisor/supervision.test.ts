@@ -1,11 +1,14 @@
 // Supervision over real worker processes: crash restart, kill -9, boot errors, timeouts with a stack,
 // graceful stop, reloads (generation, rolling, into a broken app), scaling and recycling.
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
 import { createAppRuntime } from '../../src/runtime/app-runtime.js';
 import type { AppEvent } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { alive, fixtureSettings, startApp, until, type Running } from '../runtime/harness.js';
+import { makeTempDir } from '../helpers/tempdir.js';
+import { FIXTURE_APPS, alive, fixtureSettings, startApp, until, type Running } from '../runtime/harness.js';
 
 let app: Running | null = null;
 afterEach(async () => {
@@ -96,6 +99,26 @@ describe('supervision', () => {
     await until(() => booted.every((p) => !alive(p)), 10_000, 'workers gone');
     expect(booted.length).toBe(2);
     await runtime.stop();
+  });
+
+  it('a respawn that hits a boot error (code broken since start) fails the app instead of looping', async () => {
+    const tmp = await makeTempDir();
+    try {
+      copyFileSync(join(FIXTURE_APPS, 'basic.py'), join(tmp.path, 'basic.py'));
+      app = await startApp({ workers: 1, chdir: tmp.path });
+      const a = app;
+      writeFileSync(join(tmp.path, 'basic.py'), 'import no_such_module_at_all\n');
+      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
+      await until(() => a.runtime.status().state === 'failed', 15_000, 'failed state');
+      expect(a.runtime.status().error?.code).toBe('GANTRY_ERR_APP_IMPORT');
+      expect(a.events.filter((e) => e.type === 'boot-error').length).toBe(1);
+      expect((await fetchRaw(`${a.url}/`)).status).toBe(503);
+      expect(a.runtime.workers().filter((w) => w.pid !== null && alive(w.pid))).toEqual([]);
+    } finally {
+      await app?.stop();
+      app = null;
+      await tmp.remove();
+    }
   });
 
   it('answers 504 past the timeout, captures the stack, logs it and replaces the worker', async () => {
