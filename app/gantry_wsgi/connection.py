@@ -7,7 +7,7 @@ import threading
 from . import fastcgi
 from .environ import build_environ
 from .request import Request
-from .wsgi_input import InlineInput, ThreadedInput
+from .wsgi_input import MAX_BUFFERED, InlineInput, ThreadedInput
 
 _BEGIN = fastcgi.BEGIN_REQUEST
 _ABORT = fastcgi.ABORT_REQUEST
@@ -45,6 +45,7 @@ class Connection(object):
         self.inline_active = False
         self.taken_over = False
         self.watched = None
+        self.current = None  # inline mode: the request running on this thread
         # Inline requests block this connection's reader, so between streamed chunks they peek
         # at the socket for an ABORT_REQUEST; threaded requests get it from the reader.
         self.poll_abort = self._poll if (self.inline and _DONTWAIT) else None
@@ -157,7 +158,11 @@ class Connection(object):
         while ready and self.open:
             req = ready.popleft()
             with lock:
-                req.run(app, server)
+                self.current = req
+                try:
+                    req.run(app, server)
+                finally:
+                    self.current = None
 
     def pump(self):
         """Blocking read for an inline request waiting on its body."""
@@ -171,6 +176,11 @@ class Connection(object):
         self._records(data)
 
     def _poll(self):
+        cur = self.current
+        if cur is not None and cur.input.queued > MAX_BUFFERED:
+            # The app streams a response without reading its upload: leave the rest in the socket
+            # (back-pressure) rather than pull it all into memory looking for an ABORT_REQUEST.
+            return
         try:
             data = self._recv(_DONTWAIT)
         except (BlockingIOError, InterruptedError):

@@ -128,9 +128,11 @@ class InlineInput(_BaseInput):
     def __init__(self, content_length, pump):
         _BaseInput.__init__(self, content_length)
         self._pump = pump
+        self.queued = 0  # bytes received, not yet read by the app
 
     def feed(self, data):
         self._q.append(data)
+        self.queued += len(data)
 
     def _next_chunk(self):
         q = self._q
@@ -140,7 +142,9 @@ class InlineInput(_BaseInput):
                     raise ClientDisconnected('request aborted by the gateway')
                 return b''
             self._pump()
-        return q.popleft()
+        chunk = q.popleft()
+        self.queued -= len(chunk)
+        return chunk
 
 
 class ThreadedInput(_BaseInput):

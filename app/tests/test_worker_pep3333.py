@@ -171,6 +171,34 @@ class _Pep3333(object):
         if body['peak_kb']:
             self.assertLess(body['peak_kb'], 48 * 1024, 'worker buffered the upload')
 
+    def test_unread_upload_is_not_pulled_into_memory(self):
+        # The app streams 25 MiB back without reading a 64 MiB upload; the client sends the upload
+        # from a thread while reading the response. The worker must not buffer the upload.
+        import threading
+        piece = b'u' * (1 << 20)
+        c = self.w.connect()
+        try:
+            params = [kv for kv in params_for('/stream-ignoring-body', 'POST') if kv[0] != 'CONTENT_LENGTH']
+            c.begin(1, params + [('CONTENT_LENGTH', str(64 * len(piece)))])
+
+            def upload():
+                try:
+                    for _ in range(64):
+                        c.stdin(1, piece, end=False)
+                    c.stdin(1, b'')
+                except OSError:
+                    pass  # the worker ended the request first: fine
+            t = threading.Thread(target=upload)
+            t.daemon = True
+            t.start()
+            r = c.wait_end(1)
+        finally:
+            c.close()
+        self.assertEqual(r.app_status, 0)
+        peak = int(bytes(r.stdout).rsplit(b'peak_kb=', 1)[1])
+        if peak:
+            self.assertLess(peak, 48 * 1024, 'worker buffered the unread upload')
+
     # --- response ---
     def test_write_callable(self):
         r = self.get('/write')
