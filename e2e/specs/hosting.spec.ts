@@ -246,6 +246,7 @@ test.describe.serial('hosting the demo app', () => {
     await workers.getByLabel('Workers').fill('0');
     await expect(workers.getByRole('alert')).toContainText('at least 1');
     await expect(workers).toHaveAttribute('data-invalid', 'true');
+    await workers.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot('11-settings-invalid');
     await workers.getByLabel('Workers').fill('3');
     await expect(workers).toHaveAttribute('data-invalid', 'false');

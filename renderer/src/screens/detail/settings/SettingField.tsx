@@ -100,7 +100,6 @@ export function SettingField({ spec, draft, effective, origin, error, onChange, 
         <p id={`${id}-doc`} className="field-hint">
           {spec.doc}
           {spec.flags.length > 0 && <span className="faint mono"> {spec.flags[spec.flags.length - 1]}</span>}
-          {spec.live && <span className="badge plain tone-info set-live">applies live</span>}
         </p>
       </div>
       <div className="set-input">

@@ -127,7 +127,7 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
     <div className="settings-savebar">
       <div role="status" aria-live="polite" className="settings-status">
         {formError && <span className="field-error">{formError}</span>}
-        {!formError && saved && <span className="field-ok">Saved. Settings that do not apply live take effect at the next restart or reload.</span>}
+        {!formError && saved && <span className="field-ok">Saved. A running app picks the change up at its next restart or reload.</span>}
         {!formError && !saved && dirty && <span className="muted">Unsaved changes</span>}
       </div>
       <span className="spacer" />
