@@ -188,6 +188,9 @@ class Request(object):
         finally:
             set_current(None)
             self.finished = True
+            # environ -> wsgi.errors -> this request -> environ would make every request a
+            # reference cycle left for the cyclic GC; cut it here.
+            self.environ = None
             self.conn.request_done(self)
 
     def _respond(self, result):
