@@ -1,5 +1,6 @@
 # White-box tests of the worker's pieces that the end-to-end tests reach only indirectly:
 # environ building edge cases, wsgi.input buffering and back-pressure, the app loader's parser.
+import os
 import threading
 import unittest
 
@@ -163,3 +164,53 @@ class SpecTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class _FakeSock(object):
+    def __init__(self):
+        self.sent = []
+
+    def sendall(self, data):
+        self.sent.append(data)
+
+    def fileno(self):
+        return -1
+
+
+class HotPathTest(unittest.TestCase):
+    def test_request_leaves_no_cyclic_garbage(self):
+        import gc
+        import socket
+        from gantry_wsgi.connection import Connection
+        from gantry_wsgi.control import Control
+        from gantry_wsgi.server import Server
+        from harness import params_for
+
+        def app(environ, start_response):
+            environ['wsgi.errors'].write('')
+            start_response('200 OK', [('Content-Type', 'text/plain')])
+            return [b'hi']
+        listener = socket.socket()
+        srv = Server(app, listener, '127.0.0.1:0', 1, '', 0, Control(None))
+        try:
+            conn = Connection(_FakeSock(), srv)
+            data = (fastcgi.encode_begin_request(1)
+                    + fastcgi.encode_stream(fastcgi.PARAMS, 1, fastcgi.encode_pairs(params_for('/')))
+                    + fastcgi.end_stream(fastcgi.PARAMS, 1) + fastcgi.end_stream(fastcgi.STDIN, 1))
+            gc.collect()
+            gc.disable()
+            try:
+                for _ in range(50):
+                    conn._records(data)
+                    conn._run_ready()
+                self.assertEqual(gc.collect(), 0)
+            finally:
+                gc.enable()
+            # One sendall per request: headers, body, end of stream and END_REQUEST together.
+            self.assertEqual(len(conn.sock.sent), 50)
+            recs = fastcgi.parse_all(conn.sock.sent[0])
+            self.assertEqual([t for t, _, _ in recs], [fastcgi.STDOUT, fastcgi.STDOUT, fastcgi.END_REQUEST])
+        finally:
+            listener.close()
+            os.close(srv._wake_r)
+            os.close(srv._wake_w)
