@@ -108,9 +108,17 @@ def _setup_fds():
     return control, fault_file
 
 
+def _stop_during_boot(signum, frame):
+    # Asked to stop before serving anything: nothing to drain, and no KeyboardInterrupt traceback
+    # out of the user's import.
+    os._exit(0)
+
+
 def main(argv):
     # fds 3 and 4 must be probed before anything here opens a file or socket that could take them.
     control, fault_file = _setup_fds()
+    signal.signal(signal.SIGTERM, _stop_during_boot)
+    signal.signal(signal.SIGINT, _stop_during_boot)
     try:
         args = parse_args(argv)
         if args.chdir:

@@ -69,6 +69,18 @@ class LifecycleTest(unittest.TestCase):
     def test_sigint_graceful(self):
         self._graceful(signal.SIGINT, 1)
 
+    def test_sigterm_during_boot_exits_0(self):
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with self.subTest(sig=sig):
+                w = Worker('slow_import:application', wait_ready=False)
+                try:
+                    self.assertTrue(w.stdout.wait_for(b'IMPORTING-SLOWLY'))
+                    w.proc.send_signal(sig)
+                    self.assertEqual(w.wait_exit(), 0)
+                    self.assertNotIn('KeyboardInterrupt', w.stderr.text())
+                finally:
+                    w.close()
+
     def test_stopping_worker_refuses_new_requests(self):
         w = Worker('pep_app:application', threads=2)
         try:
