@@ -260,7 +260,8 @@ test.describe.serial('hosting the demo app', () => {
     await page.getByRole('button', { name: 'Save profile dev' }).click();
     await expect(page.getByText('Saved.')).toBeVisible();
     await expect(timeout.locator('.set-value')).toHaveText('1');
-    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await page.getByRole('button', { name: 'Restart now' }).click();
+    await expect(page.getByText('Restarted.')).toBeVisible();
     await detail.expectState('running', true);
 
     const [status] = await send(`${appUrl}/slow?ms=4000`);

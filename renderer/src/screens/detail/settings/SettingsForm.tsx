@@ -1,7 +1,7 @@
 // The settings form for one layer (the app's base settings, or one profile's overrides), driven by the
 // settings table: every setting with its label, doc, input by kind, the value in effect and its source.
 // Local checks use the same zod schemas as the server; the server's 400 is shown beside its field.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { SETTINGS, type EffectiveSettings, type PartialAppSettings, type SettingKey, type SettingSpec } from '../../../api/contract';
 import { errorMessage } from '../../../api/api-error';
@@ -30,6 +30,8 @@ export interface SettingsFormProps {
   readonly onSave: (values: PartialAppSettings, secretEnvKeys: string[]) => Promise<void>;
   /** Where the save bar goes (a footer below the scrolling area, so it never covers a field); inline when absent. */
   readonly footer?: HTMLElement | null;
+  /** Shown after a successful save (e.g. a "Restart now" button while the app runs). */
+  readonly afterSave?: ReactNode;
 }
 
 type Drafts = Partial<Record<SettingKey, Draft>>;
@@ -57,7 +59,7 @@ export function validateDrafts(drafts: Drafts): Partial<Record<SettingKey, strin
   return errors;
 }
 
-export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, footer }: SettingsFormProps) {
+export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, footer, afterSave }: SettingsFormProps) {
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(values));
   const [env, setEnv] = useState<EnvRow[]>(() => envRowsFrom(values.env ?? {}, secretEnvKeys));
   const [envSet, setEnvSet] = useState(values.env !== undefined);
@@ -127,7 +129,12 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
     <div className="settings-savebar">
       <div role="status" aria-live="polite" className="settings-status">
         {formError && <span className="field-error">{formError}</span>}
-        {!formError && saved && <span className="field-ok">Saved. A running app picks the change up at its next restart or reload.</span>}
+        {!formError && saved && (
+          <span className="row">
+            <span className="field-ok">Saved. A running app picks the change up at its next restart or reload.</span>
+            {afterSave}
+          </span>
+        )}
         {!formError && !saved && dirty && <span className="muted">Unsaved changes</span>}
       </div>
       <span className="spacer" />

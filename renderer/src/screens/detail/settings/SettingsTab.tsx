@@ -45,6 +45,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   }, [client, id, effProfile, view]);
 
   const def = view?.definition;
+  const running = app.status.state === 'running' || app.status.state === 'reloading';
   const profiles = useMemo(() => [...new Set([...(view?.profiles ?? app.profiles), ...Object.keys(def?.profiles ?? {}), ...extraProfiles])], [view, app.profiles, def, extraProfiles]);
   const values: PartialAppSettings = useMemo(() => (layer === 'base' ? (def?.settings ?? {}) : (def?.profiles[layer] ?? {})), [def, layer]);
 
@@ -118,10 +119,36 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
             {loadError}
           </p>
         )}
-        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} />}
+        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<RestartNow id={id} profile={app.status.profile ?? def.activeProfile} running={running} />} />}
         {def && <RemoveApp id={id} name={def.name} />}
       </div>
       <div ref={setFooter} className="settings-footer" />
     </div>
+  );
+}
+
+// Stays mounted through the restart (the app is briefly not running) so it can say it is done.
+function RestartNow({ id, profile, running }: { readonly id: string; readonly profile: string; readonly running: boolean }) {
+  const client = useApi();
+  const { apps } = useLive();
+  const [state, setState] = useState<'idle' | 'busy' | 'done' | string>('idle');
+  const restart = async () => {
+    setState('busy');
+    try {
+      apps.patchStatus(await client.call('restart', { params: { id }, body: { profile } }));
+      setState('done');
+    } catch (e) {
+      setState(errorMessage(e));
+    }
+  };
+  if (state === 'done') return <span className="field-ok">Restarted.</span>;
+  if (!running && state === 'idle') return null;
+  return (
+    <>
+      <button type="button" className="btn btn-sm" onClick={() => void restart()} disabled={state === 'busy'}>
+        {state === 'busy' && <span className="spinner" aria-hidden="true" />}Restart now
+      </button>
+      {state !== 'idle' && state !== 'busy' && <span className="field-error">{state}</span>}
+    </>
   );
 }
