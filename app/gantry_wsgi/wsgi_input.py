@@ -116,8 +116,6 @@ class _BaseInput(object):
             raise StopIteration
         return line
 
-    next = __next__
-
     def close(self):
         pass
 
