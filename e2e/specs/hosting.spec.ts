@@ -292,6 +292,18 @@ test.describe.serial('hosting the demo app', () => {
     await overview.press(APP, 'Stop');
     await overview.expectState(APP, 'stopped');
     await shot('14-overview-stopped');
+
+    // The profile switch chooses what the next start uses.
+    const profile = overview.card(APP).getByLabel(`Profile for ${APP}`);
+    await profile.selectOption('staging');
+    await expect(profile).toHaveValue('staging');
+    await overview.press(APP, 'Start');
+    await overview.expectState(APP, 'running', true);
+    await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 4$/);
+    await profile.selectOption('dev'); // a running app restarts into the new profile
+    await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 3$/, { timeout: 30_000 });
+    await overview.press(APP, 'Stop');
+    await overview.expectState(APP, 'stopped');
   });
 
   test('a broken entry point fails visibly: the launch stops at the failing step with its output', async ({ ui: page, shot }) => {
