@@ -1,3 +1,4 @@
+// The status badge component: colour and words per state (green only when running and healthy).
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatusBadge } from './StatusBadge';

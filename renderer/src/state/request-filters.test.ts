@@ -1,3 +1,4 @@
+// Request filters (predicate, persistence) and the incremental filtered view over a capped store.
 import { describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../api/contract';
 import { compileFilters, EMPTY_FILTERS, isFiltering, loadFilters, saveFilters, statusClass } from './request-filters';

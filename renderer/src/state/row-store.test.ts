@@ -1,3 +1,4 @@
+// Row batching per frame, capping, pause, prepend: the live table's data under load.
 import { describe, expect, it } from 'vitest';
 import { RowStore, type Scheduler } from './row-store';
 

@@ -1,3 +1,4 @@
+// The Requests toolbar as a user drives it: toggles, inputs, Clear, pause/resume.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -1,3 +1,4 @@
+// Validation messages in the settings form: local ones as you type, the API's beside the field it names.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../api/api-error';
