@@ -1,12 +1,10 @@
-// One socket to one worker, carrying one FastCGI request at a time (FCGI_KEEP_CONN, request id 1).
-// A worker with `threads` N gets N of these, so flow control on each socket is flow control for exactly
-// one request: a slow client pauses only its own worker connection.
+// One socket to one worker, carrying FastCGI requests with FCGI_KEEP_CONN. Normally one request at a time
+// (a worker with `threads` N gets N connections, so flow control on a socket is flow control for one
+// request); it can also carry several request ids at once (pipelining to a single-threaded worker).
 import { connect, type Socket } from 'node:net';
 import { CgiResponseParser, type CgiHead } from './cgi-response.js';
 import { ProtocolStatus, RecordDecoder, RecordType, decodeEndRequest, encodeAbortRequest, type FcgiRecord } from './records.js';
 import { encodeStdin } from './request-head.js';
-
-export const REQUEST_ID = 1;
 
 /** The worker refused the request before the app saw it (it is stopping): safe to retry elsewhere. */
 export class WorkerOverloadedError extends Error {
@@ -26,31 +24,42 @@ export interface ResponseSink {
   fail(error: Error): void;
 }
 
-type ConnState = 'new' | 'connecting' | 'idle' | 'active' | 'aborting' | 'closed';
+type ConnState = 'new' | 'connecting' | 'open' | 'closed';
 
-const EMPTY_STDIN = (() => {
+/** One request on this connection. `owner` is whoever took the slot (stays after an abort clears `sink`). */
+interface InFlight {
+  readonly id: number;
+  readonly owner: unknown;
+  sink: ResponseSink | null;
+  readonly parser: CgiResponseParser;
+  headSent: boolean;
+  stderrTail: string;
+  paused: boolean;
+}
+
+function emptyStdin(id: number): Buffer {
   const b = Buffer.alloc(8);
   b[0] = 1;
   b[1] = RecordType.STDIN;
-  b[3] = REQUEST_ID;
+  b[2] = (id >> 8) & 0xff;
+  b[3] = id & 0xff;
   return b;
-})();
+}
+const EMPTY_STDIN_1 = emptyStdin(1);
 
 export class WorkerConnection {
   private socket: Socket | null = null;
   private state: ConnState = 'new';
-  private sink: ResponseSink | null = null;
-  private readonly parser = new CgiResponseParser();
+  private readonly reqs = new Map<number, InFlight>();
+  private paused = 0;
   private readonly decoder = new RecordDecoder((r) => this.onRecord(r));
-  private stderrTail = '';
-  private headSent = false;
   private pendingConnect: Array<(err: Error | null) => void> = [];
-  /** Called when the STDIN side can take more after a write returned false. */
+  /** Called when the socket can take more after a write returned false. */
   onDrain: (() => void) | null = null;
-  /** Called after END_REQUEST (or an abort completed) when the connection can take the next request. */
-  onIdle: ((conn: WorkerConnection) => void) | null = null;
-  /** Called once when the socket is gone. */
-  onClose: ((conn: WorkerConnection) => void) | null = null;
+  /** Called after a request's END_REQUEST (also after an abort), with the owner given to begin(). */
+  onRequestEnd: ((conn: WorkerConnection, owner: unknown) => void) | null = null;
+  /** Called once when the socket is gone, with the owners of the requests it was carrying. */
+  onClose: ((conn: WorkerConnection, owners: unknown[]) => void) | null = null;
 
   constructor(private readonly path: string) {}
 
@@ -58,22 +67,26 @@ export class WorkerConnection {
     return this.state !== 'closed';
   }
 
+  /** Requests in flight on this connection. */
+  get load(): number {
+    return this.reqs.size;
+  }
+
   get busy(): boolean {
-    return this.state === 'active' || this.state === 'aborting';
+    return this.reqs.size > 0;
   }
 
   /** Connects if needed; the callback runs once the socket is ready (or failed). */
   ensureConnected(cb: (err: Error | null) => void): void {
-    if (this.state === 'idle') return cb(null);
+    if (this.state === 'open') return cb(null);
     if (this.state === 'closed') return cb(new Error('worker connection closed'));
     this.pendingConnect.push(cb);
     if (this.state === 'connecting') return;
     this.state = 'connecting';
     const socket = connect(this.path);
     this.socket = socket;
-    socket.setNoDelay?.(true);
     socket.on('connect', () => {
-      this.state = 'idle';
+      this.state = 'open';
       this.flushConnect(null);
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -90,22 +103,30 @@ export class WorkerConnection {
     for (const cb of cbs) cb(err);
   }
 
-  /** Starts a request: `head` is BEGIN+PARAMS(+empty STDIN) from RequestHeadEncoder. */
-  begin(head: Buffer, sink: ResponseSink): void {
-    if (this.state !== 'idle' || this.socket === null) throw new Error(`connection not idle (${this.state})`);
-    this.state = 'active';
-    this.sink = sink;
-    this.parser.reset();
-    this.headSent = false;
-    this.stderrTail = '';
-    this.socket.write(head);
+  private allocateId(): number {
+    if (this.reqs.size === 0) return 1;
+    for (let id = 1; id < 65536; id++) if (!this.reqs.has(id)) return id;
+    throw new Error('no free FastCGI request id');
+  }
+
+  /**
+   * Starts a request: `encodeHead(id)` gives BEGIN+PARAMS(+empty STDIN) for that request id.
+   * Returns the request id to use with writeBody/endBody/abort/resume.
+   */
+  begin(encodeHead: (id: number) => Buffer, sink: ResponseSink, owner: unknown = sink): number {
+    if (this.state !== 'open' || this.socket === null) throw new Error(`connection not open (${this.state})`);
+    const id = this.allocateId();
+    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderrTail: '', paused: false });
+    this.socket.write(encodeHead(id));
+    return id;
   }
 
   /** Streams request body bytes; false means the socket is full (wait for onDrain). */
-  writeBody(chunk: Buffer): boolean {
+  writeBody(id: number, chunk: Buffer): boolean {
     const socket = this.socket;
-    if (socket === null || this.state !== 'active') return true;
-    const parts = encodeStdin(REQUEST_ID, chunk);
+    const r = this.reqs.get(id);
+    if (socket === null || r === undefined || r.sink === null) return true;
+    const parts = encodeStdin(id, chunk);
     socket.cork();
     let ok = true;
     for (const p of parts) ok = socket.write(p);
@@ -113,84 +134,89 @@ export class WorkerConnection {
     return ok;
   }
 
-  endBody(): void {
-    if (this.state === 'active') this.socket?.write(EMPTY_STDIN);
+  endBody(id: number): void {
+    const r = this.reqs.get(id);
+    if (r !== undefined && r.sink !== null) this.socket?.write(id === 1 ? EMPTY_STDIN_1 : emptyStdin(id));
   }
 
-  /** Flow control from the client side: resume reading worker output. */
-  pause(): void {
-    this.socket?.pause();
+  /** The client of request `id` can take more: read worker output again (if nothing else holds it). */
+  resume(id: number): void {
+    const r = this.reqs.get(id);
+    if (r !== undefined) this.unpause(r);
   }
 
-  resume(): void {
-    this.socket?.resume();
+  private unpause(r: InFlight): void {
+    if (!r.paused) return;
+    r.paused = false;
+    if (--this.paused === 0) this.socket?.resume();
   }
 
-  /** The client went away: tell the worker, drop its output, become idle at its END_REQUEST. */
-  abort(): void {
-    if (this.state !== 'active') return;
-    this.state = 'aborting';
-    this.sink = null;
-    this.socket?.write(encodeAbortRequest(REQUEST_ID));
-    this.socket?.resume();
+  /** The client went away: tell the worker, drop its output; the slot frees at its END_REQUEST. */
+  abort(id: number): void {
+    const r = this.reqs.get(id);
+    if (r === undefined || r.sink === null) return;
+    r.sink = null;
+    this.unpause(r);
+    this.socket?.write(encodeAbortRequest(id));
   }
 
   destroy(): void {
-    this.socket?.destroy();
-    if (this.state !== 'closed' && this.socket === null) this.state = 'closed';
+    if (this.socket !== null) this.socket.destroy();
+    else this.state = 'closed';
   }
 
   private onData(chunk: Buffer): void {
     try {
       this.decoder.push(chunk);
     } catch (err) {
-      this.failActive(err as Error);
+      this.failAll(err as Error);
       this.socket?.destroy();
     }
   }
 
   private onRecord(record: FcgiRecord): void {
-    if (record.requestId !== REQUEST_ID) return;
-    const sink = this.sink;
+    const r = this.reqs.get(record.requestId);
+    if (r === undefined) return;
+    const sink = r.sink;
     switch (record.type) {
       case RecordType.STDOUT: {
         if (sink === null || record.content.length === 0) return;
         let body: Buffer | null;
         try {
-          body = this.parser.push(record.content);
+          body = r.parser.push(record.content);
         } catch (err) {
-          this.failActive(err as Error);
+          r.sink = null;
+          sink.fail(err as Error);
           this.socket?.destroy();
           return;
         }
         if (body === null) return;
-        if (this.parser.head !== null && !this.headSent) {
-          this.headSent = true;
-          sink.head(this.parser.head);
-          if (this.sink !== sink) return;
+        if (!r.headSent) {
+          r.headSent = true;
+          sink.head(r.parser.head!);
+          if (r.sink !== sink) return;
         }
-        if (body.length > 0 && !sink.body(body)) this.socket?.pause();
+        if (body.length > 0 && !sink.body(body) && !r.paused) {
+          r.paused = true;
+          if (this.paused++ === 0) this.socket?.pause();
+        }
         return;
       }
       case RecordType.STDERR:
-        if (sink !== null && record.content.length > 0) this.onStderr(sink, record.content);
+        if (sink !== null && record.content.length > 0) this.onStderr(r, sink, record.content);
         return;
       case RecordType.END_REQUEST: {
         const { appStatus, protocolStatus } = decodeEndRequest(record.content);
-        const wasActive = this.state === 'active';
-        if (sink !== null && this.stderrTail.length > 0) sink.stderr(this.stderrTail);
-        this.stderrTail = '';
-        this.sink = null;
-        this.headSent = false;
-        this.state = 'idle';
+        this.reqs.delete(r.id);
         // The client may have paused us for the last body chunk and then finished without a 'drain':
-        // an idle connection must always be reading.
-        this.socket?.resume();
-        if (wasActive && sink !== null) {
-          if (this.parser.head === null) sink.fail(protocolStatus === ProtocolStatus.OVERLOADED ? new WorkerOverloadedError() : new Error('worker ended the request without a response'));
+        // a finished request never holds the socket.
+        this.unpause(r);
+        if (sink !== null) {
+          if (r.stderrTail.length > 0) sink.stderr(r.stderrTail);
+          if (r.parser.head === null) sink.fail(protocolStatus === ProtocolStatus.OVERLOADED ? new WorkerOverloadedError() : new Error('worker ended the request without a response'));
           else sink.end(appStatus);
         }
-        this.onIdle?.(this);
+        this.onRequestEnd?.(this, r.owner);
         return;
       }
       default:
@@ -198,25 +224,29 @@ export class WorkerConnection {
     }
   }
 
-  private onStderr(sink: ResponseSink, content: Buffer): void {
-    const text = this.stderrTail + content.toString('utf8');
+  private onStderr(r: InFlight, sink: ResponseSink, content: Buffer): void {
+    const text = r.stderrTail + content.toString('utf8');
     const lines = text.split('\n');
-    this.stderrTail = lines.pop() ?? '';
+    r.stderrTail = lines.pop() ?? '';
     for (const line of lines) sink.stderr(line);
   }
 
-  private failActive(err: Error): void {
-    const sink = this.sink;
-    this.sink = null;
-    if (sink !== null) sink.fail(err);
+  private failAll(err: Error): void {
+    for (const r of this.reqs.values()) {
+      const sink = r.sink;
+      r.sink = null;
+      sink?.fail(err);
+    }
   }
 
   private onSocketClose(): void {
-    const was = this.state;
+    const wasConnecting = this.state === 'connecting';
     this.state = 'closed';
     this.socket = null;
-    if (was === 'connecting') this.flushConnect(new Error('could not connect to worker'));
-    this.failActive(new Error('worker connection closed'));
-    this.onClose?.(this);
+    if (wasConnecting) this.flushConnect(new Error('could not connect to worker'));
+    this.failAll(new Error('worker connection closed'));
+    const owners = [...this.reqs.values()].map((r) => r.owner);
+    this.reqs.clear();
+    this.onClose?.(this, owners);
   }
 }

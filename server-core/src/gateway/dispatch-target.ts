@@ -27,10 +27,11 @@ export interface TargetInfo {
 }
 
 export class DispatchTarget {
-  private readonly idle: WorkerConnection[] = [];
-  private opened = 0;
-  /** Jobs running now, by the connection carrying them. */
-  readonly active = new Map<WorkerConnection, DispatchJob>();
+  private readonly conns: WorkerConnection[] = [];
+  /** Jobs each connection carries (begun or about to be). */
+  private readonly assigned = new Map<WorkerConnection, number>();
+  /** Jobs running now, with the connection carrying each. */
+  readonly active = new Map<DispatchJob, WorkerConnection>();
   /** Requests this worker has completed. */
   requests = 0;
   /** Set by the dispatcher: the target takes new jobs. */
@@ -45,10 +46,15 @@ export class DispatchTarget {
   /** Called when a request completes, for max-requests accounting. */
   onRequestDone: ((target: DispatchTarget) => void) | null = null;
 
+  /**
+   * `threads` connections, each carrying up to `depth` requests at once (depth > 1 pipelines requests to
+   * a worker that runs them one after another).
+   */
   constructor(
     readonly socketPath: string,
     readonly threads: number,
     readonly info: TargetInfo,
+    readonly depth = 1,
   ) {}
 
   get inFlight(): number {
@@ -56,47 +62,68 @@ export class DispatchTarget {
   }
 
   get hasFreeSlot(): boolean {
-    return this.active.size < this.threads;
+    return this.active.size < this.threads * this.depth;
   }
 
-  /** Takes a slot for `job`; the caller checked hasFreeSlot. */
+  /** Takes a slot for `job` on the least-loaded connection; the caller checked hasFreeSlot. */
   take(job: DispatchJob): WorkerConnection {
-    let conn = this.idle.pop();
-    while (conn !== undefined && !conn.usable) conn = this.idle.pop();
-    if (conn === undefined) conn = this.open();
-    this.active.set(conn, job);
-    return conn;
+    let best: WorkerConnection | null = null;
+    let bestLoad = Infinity;
+    for (const c of this.conns) {
+      const load = this.assigned.get(c) ?? 0;
+      if (c.usable && load < this.depth && load < bestLoad) {
+        best = c;
+        bestLoad = load;
+        if (load === 0) break;
+      }
+    }
+    if (best === null || (bestLoad > 0 && this.conns.length < this.threads)) best = this.open();
+    this.assigned.set(best, (this.assigned.get(best) ?? 0) + 1);
+    this.active.set(job, best);
+    return best;
   }
 
   private open(): WorkerConnection {
     const conn = new WorkerConnection(this.socketPath);
-    this.opened++;
-    conn.onIdle = (c) => {
-      if (this.active.delete(c)) {
+    this.conns.push(conn);
+    conn.onRequestEnd = (c, owner) => {
+      if (this.drop(owner as DispatchJob, c)) {
         this.requests++;
-        this.idle.push(c);
         this.onRequestDone?.(this);
         this.onSlotFree?.(this);
       }
     };
     conn.onClose = (c) => {
-      this.opened--;
-      const i = this.idle.indexOf(c);
-      if (i !== -1) this.idle.splice(i, 1);
-      if (this.active.delete(c)) this.onSlotFree?.(this);
+      const i = this.conns.indexOf(c);
+      if (i !== -1) this.conns.splice(i, 1);
+      this.assigned.delete(c);
+      let freed = false;
+      for (const [job, jc] of this.active) {
+        if (jc === c) {
+          this.active.delete(job);
+          freed = true;
+        }
+      }
+      if (freed) this.onSlotFree?.(this);
     };
     return conn;
   }
 
-  /** Gives back a slot that was taken but never used (the client left before the request was sent). */
-  release(conn: WorkerConnection): void {
-    if (!this.active.delete(conn)) return;
-    if (conn.usable && !conn.busy) this.idle.push(conn);
-    this.onSlotFree?.(this);
+  private drop(job: DispatchJob, conn: WorkerConnection): boolean {
+    if (this.active.get(job) !== conn) return false;
+    this.active.delete(job);
+    this.assigned.set(conn, Math.max(0, (this.assigned.get(conn) ?? 1) - 1));
+    return true;
   }
 
-  /** Closes idle connections (the worker is draining or gone). */
+  /** Gives back a slot that was taken but never used (the client left before the request was sent). */
+  release(job: DispatchJob): void {
+    const conn = this.active.get(job);
+    if (conn !== undefined && this.drop(job, conn)) this.onSlotFree?.(this);
+  }
+
+  /** Closes connections that carry nothing (the worker is draining or gone). */
   closeIdle(): void {
-    for (const c of this.idle.splice(0)) c.destroy();
+    for (const c of [...this.conns]) if ((this.assigned.get(c) ?? 0) === 0) c.destroy();
   }
 }

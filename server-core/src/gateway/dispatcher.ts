@@ -91,7 +91,7 @@ export class Dispatcher {
   overdue(now: number, timeoutMs: number): Array<{ target: DispatchTarget; job: DispatchJob }> {
     const out: Array<{ target: DispatchTarget; job: DispatchJob }> = [];
     for (const target of this.known) {
-      for (const job of target.active.values()) {
+      for (const job of target.active.keys()) {
         if (job.startedAt > 0 && now - job.startedAt > timeoutMs) out.push({ target, job });
       }
     }

@@ -28,6 +28,8 @@ export class Exchange implements DispatchJob, ResponseSink {
   attempts = 0;
   private target: DispatchTarget | null = null;
   private conn: WorkerConnection | null = null;
+  /** This request's FastCGI id on `conn`. */
+  private reqId = 0;
   private queued = false;
   private done = false;
   private bodyBytes = 0;
@@ -68,19 +70,21 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.conn = conn;
     if (this.done) {
       // The client left between getting a slot and the connection being ready: nothing was sent.
-      target.release(conn);
+      target.release(this);
       return;
     }
     if (this.expectContinue) this.res.writeContinue();
-    conn.begin(this.encoder.encode(1, this.params, !this.hasBody), this);
+    this.reqId = conn.begin(this.encodeHead, this);
     if (this.hasBody) {
       conn.onDrain = this.onConnDrain;
       // A retried request whose (empty) body already ended: close its STDIN on the new worker at once.
-      if (this.reqEnded) return conn.endBody();
+      if (this.reqEnded) return conn.endBody(this.reqId);
       this.req.on('data', this.onReqData);
       this.req.on('end', this.onReqEnd);
     }
   }
+
+  private readonly encodeHead = (id: number): Buffer => this.encoder.encode(id, this.params, !this.hasBody);
 
   refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH'): void {
     this.queued = false;
@@ -91,7 +95,7 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   timedOut(): void {
     if (this.done) return;
-    this.conn?.abort();
+    this.conn?.abort(this.reqId);
     this.detach();
     if (!this.res.headersSent) this.respondError(504, 'GANTRY_ERR_WORKER_TIMEOUT', [], this.hasBody);
     else this.res.destroy();
@@ -182,18 +186,18 @@ export class Exchange implements DispatchJob, ResponseSink {
     const limit = this.ctx.limitRequestBody;
     if (limit > 0 && this.bodyBytes > limit) {
       this.done = true;
-      conn.abort();
+      conn.abort(this.reqId);
       this.detach();
       if (!this.res.headersSent) this.respondError(413, 'request body too large', [], true);
       else this.res.destroy();
       return;
     }
-    if (!conn.writeBody(chunk)) this.req.pause();
+    if (!conn.writeBody(this.reqId, chunk)) this.req.pause();
   };
 
   private readonly onReqEnd = (): void => {
     this.reqEnded = true;
-    if (!this.done) this.conn?.endBody();
+    if (!this.done) this.conn?.endBody(this.reqId);
   };
 
   private readonly onConnDrain = (): void => {
@@ -201,7 +205,7 @@ export class Exchange implements DispatchJob, ResponseSink {
   };
 
   private readonly onResDrain = (): void => {
-    this.conn?.resume();
+    this.conn?.resume(this.reqId);
   };
 
   private readonly onClose = (): void => {
@@ -213,7 +217,7 @@ export class Exchange implements DispatchJob, ResponseSink {
     }
     if (!this.done) {
       this.done = true;
-      this.conn?.abort();
+      this.conn?.abort(this.reqId);
       this.detach();
       this.log(this.res.headersSent ? this.res.statusCode : 499);
     }

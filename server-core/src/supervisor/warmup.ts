@@ -30,7 +30,7 @@ export function warmupRequest(socketPath: string, path: string, timeoutMs: numbe
     };
     conn.ensureConnected((err) => {
       if (err) return finish(err);
-      conn.begin(encoder.encode(1, { names, values }, true), {
+      conn.begin((id) => encoder.encode(id, { names, values }, true), {
         head: (h: CgiHead) => {
           status = h.status;
         },

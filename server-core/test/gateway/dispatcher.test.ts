@@ -39,7 +39,7 @@ class FakeJob implements DispatchJob {
   }
   /** What the worker's END_REQUEST does: the slot frees. */
   finish(): void {
-    this.conn!.onIdle!(this.conn!);
+    this.conn!.onRequestEnd!(this.conn!, this);
   }
 }
 
