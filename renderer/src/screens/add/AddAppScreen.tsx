@@ -10,6 +10,7 @@ import type { DetectionResult } from '../../api/contract';
 import { preload } from '../../api/preload';
 import { EnvEditor, envFromRows, envRowsFrom, type EnvRow } from '../../components/EnvEditor';
 import { FolderBrowser } from '../../components/FolderBrowser';
+import { NumberField } from '../../components/NumberField';
 import { PortField, validPort } from '../../components/PortField';
 import { fieldOfError, validateSetting } from '../../state/setting-validation';
 import { DetectionResults } from './DetectionResults';
@@ -317,31 +318,6 @@ export function AddAppScreen() {
           </button>
         </div>
       </form>
-    </div>
-  );
-}
-
-function NumberField(props: { id: string; label: string; hint: string; value: string; onChange: (v: string) => void; error?: string | undefined }) {
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={props.id}>
-        {props.label}
-      </label>
-      <input
-        id={props.id}
-        className="input input-num"
-        type="number"
-        min={1}
-        inputMode="numeric"
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        aria-invalid={!!props.error}
-        aria-describedby={`${props.id}-hint`}
-      />
-      <p id={`${props.id}-hint`} className="field-hint">
-        {props.hint}
-      </p>
-      {props.error && <p className="field-error">{props.error}</p>}
     </div>
   );
 }
