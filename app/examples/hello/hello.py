@@ -25,7 +25,7 @@ PAGE = """<!doctype html>
 <p class="sub">This page comes from <code>hello.py</code>, a plain WSGI app, served by worker pid {pid} on Python {python}.</p>
 <ul>
  <li><a href="{root}/json">/json</a> &mdash; a small JSON document</li>
- <li><a href="{root}/echo">/echo</a> &mdash; POST a body and get it back (<code>curl -d hi {root}/echo</code>)</li>
+ <li><a href="{root}/echo">/echo</a> &mdash; POST a body and get it back (<code>curl -d hi {base}/echo</code>)</li>
  <li><a href="{root}/slow?ms=1500">/slow?ms=1500</a> &mdash; answers after a delay; watch it in flight</li>
  <li><a href="{root}/stream">/stream</a> &mdash; a response streamed in pieces</li>
  <li><a href="{root}/headers">/headers</a> &mdash; the request headers the app received</li>
@@ -41,7 +41,9 @@ def _root(environ):
 
 
 def home(environ, start_response):
-    body = PAGE.format(pid=os.getpid(), python=sys.version.split()[0], root=_root(environ)).encode('utf-8')
+    host = environ.get('HTTP_HOST') or '%s:%s' % (environ.get('SERVER_NAME', 'localhost'), environ.get('SERVER_PORT', '80'))
+    base = html.escape('%s://%s' % (environ.get('wsgi.url_scheme', 'http'), host)) + _root(environ)
+    body = PAGE.format(pid=os.getpid(), python=sys.version.split()[0], root=_root(environ), base=base).encode('utf-8')
     start_response('200 OK', [('Content-Type', 'text/html; charset=utf-8'), ('Content-Length', str(len(body)))])
     return [body]
 
