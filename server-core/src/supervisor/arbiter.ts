@@ -380,7 +380,8 @@ export class Arbiter {
     slot.lastExit = exit;
     let respawnInMs: number | null = null;
     if (!wasReady) {
-      if (bootCode === undefined) this.flushBootOutput(rec);
+      // A worker we stopped while it booted (the app failing elsewhere) may have printed the same traceback.
+      if (bootCode === undefined && rec.retiring === null) this.flushBootOutput(rec);
       rec.bootOutput = null;
       const error = bootFailure(rec, code, signal, bootCode);
       rec.rejectReady(error);
