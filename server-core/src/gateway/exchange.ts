@@ -106,12 +106,17 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   head(head: CgiHead): void {
     if (this.done || this.res.headersSent) return;
-    const headers = head.headers;
-    this.responseHeaders = headers;
+    let headers = head.headers;
     for (let i = 0; i < headers.length; i += 2) {
       const n = headers[i]!;
       if (n.length === 14 && n.toLowerCase() === 'content-length') this.declaredLength = Number(headers[i + 1]);
+      // The response carries the gateway's request id once, whatever the app set.
+      else if (n.length === 12 && n.toLowerCase() === 'x-request-id') {
+        headers = headers.slice(0, i).concat(headers.slice(i + 2));
+        i -= 2;
+      }
     }
+    this.responseHeaders = headers;
     headers.push('X-Request-ID', this.requestId);
     if (head.close) headers.push('Connection', 'close');
     if (head.reason !== '') this.res.writeHead(head.status, head.reason, headers);
