@@ -1,0 +1,162 @@
+// WorkerConnection against a scripted FastCGI peer: responses routed by request id (several at once),
+// stderr lines, END_REQUEST statuses (OVERLOADED → retryable), aborts and a peer that hangs up.
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CgiHead } from '../../src/fastcgi/cgi-response.js';
+import { RequestHeadEncoder } from '../../src/fastcgi/request-head.js';
+import { ProtocolStatus, RecordDecoder, RecordType, encodeEndRequest, encodeStream, type FcgiRecord } from '../../src/fastcgi/records.js';
+import { WorkerConnection, WorkerOverloadedError, type ResponseSink } from '../../src/fastcgi/worker-connection.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+class Collect implements ResponseSink {
+  status = 0;
+  bodyText = '';
+  lines: string[] = [];
+  ended: number | null = null;
+  error: Error | null = null;
+  private waiters: Array<() => void> = [];
+  head(h: CgiHead): void {
+    this.status = h.status;
+  }
+  body(chunk: Buffer): boolean {
+    this.bodyText += chunk.toString();
+    return true;
+  }
+  stderr(text: string): void {
+    this.lines.push(text);
+  }
+  end(appStatus: number): void {
+    this.ended = appStatus;
+    this.waiters.forEach((w) => w());
+  }
+  fail(error: Error): void {
+    this.error = error;
+    this.waiters.forEach((w) => w());
+  }
+  done(): Promise<void> {
+    if (this.ended !== null || this.error !== null) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
+  }
+}
+
+const encoder = new RequestHeadEncoder([['SCRIPT_NAME', '']]);
+let tmp: TempDir;
+let server: Server;
+let peer: Socket | null = null;
+const received: FcgiRecord[] = [];
+let onRecord: (r: FcgiRecord, sock: Socket) => void = () => {};
+
+beforeEach(async () => {
+  tmp = await makeTempDir();
+  received.length = 0;
+  server = createServer((sock) => {
+    peer = sock;
+    const d = new RecordDecoder((r) => {
+      const copy = { ...r, content: Buffer.from(r.content) };
+      received.push(copy);
+      onRecord(copy, sock);
+    });
+    sock.on('data', (c: Buffer) => d.push(c));
+    sock.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(join(tmp.path, 'w.sock'), r));
+});
+afterEach(async () => {
+  peer?.destroy();
+  await new Promise((r) => server.close(r));
+  await tmp.remove();
+});
+
+function connected(): Promise<WorkerConnection> {
+  const c = new WorkerConnection(join(tmp.path, 'w.sock'));
+  return new Promise((resolve, reject) => c.ensureConnected((err) => (err ? reject(err) : resolve(c))));
+}
+
+function respond(sock: Socket, id: number, text: string, extra?: Buffer): void {
+  sock.write(Buffer.concat([encodeStream(RecordType.STDOUT, id, Buffer.from(`Status: 200 OK\r\nContent-Type: text/plain\r\n\r\n${text}`)), extra ?? Buffer.alloc(0), encodeEndRequest(id, 0, 0)]));
+}
+
+describe('WorkerConnection', () => {
+  it('carries two requests at once and routes each response by id, with stderr lines', async () => {
+    const c = await connected();
+    const a = new Collect();
+    const b = new Collect();
+    let begun = 0;
+    onRecord = (r, sock) => {
+      if (r.type === RecordType.STDIN && r.content.length === 0 && ++begun === 2) {
+        // Answer the second request first.
+        respond(sock, 2, 'second', encodeStream(RecordType.STDERR, 2, Buffer.from('warn one\nwarn two\n')));
+        respond(sock, 1, 'first');
+      }
+    };
+    const ids = [c.begin((id) => encoder.encode(id, { names: ['PATH_INFO'], values: ['/a'] }, true), a), c.begin((id) => encoder.encode(id, { names: ['PATH_INFO'], values: ['/b'] }, true), b)];
+    expect(ids).toEqual([1, 2]);
+    expect(c.load).toBe(2);
+    await Promise.all([a.done(), b.done()]);
+    expect([a.status, a.bodyText, a.ended]).toEqual([200, 'first', 0]);
+    expect([b.status, b.bodyText, b.ended]).toEqual([200, 'second', 0]);
+    expect(b.lines).toEqual(['warn one', 'warn two']);
+    expect(c.load).toBe(0);
+    c.destroy();
+  });
+
+  it('reports FCGI_OVERLOADED as a retryable error and calls onRequestEnd with the owner', async () => {
+    const c = await connected();
+    const s = new Collect();
+    const ended: unknown[] = [];
+    c.onRequestEnd = (_conn, owner) => ended.push(owner);
+    onRecord = (r, sock) => {
+      if (r.type === RecordType.BEGIN_REQUEST) sock.write(encodeEndRequest(r.requestId, 0, ProtocolStatus.OVERLOADED));
+    };
+    c.begin((id) => encoder.encode(id, { names: [], values: [] }, true), s, 'job-1');
+    await s.done();
+    expect(s.error).toBeInstanceOf(WorkerOverloadedError);
+    expect(ended).toEqual(['job-1']);
+    c.destroy();
+  });
+
+  it('sends ABORT_REQUEST, drops further output, frees the id at END_REQUEST', async () => {
+    const c = await connected();
+    const s = new Collect();
+    const ended: unknown[] = [];
+    const endedOnce = new Promise<void>((resolve) => {
+      c.onRequestEnd = (_conn, owner) => {
+        ended.push(owner);
+        resolve();
+      };
+    });
+    let abortSeen!: () => void;
+    const aborted = new Promise<void>((r) => (abortSeen = r));
+    onRecord = (r, sock) => {
+      if (r.type === RecordType.ABORT_REQUEST) {
+        respond(sock, r.requestId, 'too late');
+        abortSeen();
+      }
+    };
+    const id = c.begin((i) => encoder.encode(i, { names: [], values: [] }, false), s, 'job-2');
+    c.writeBody(id, Buffer.from('partial body'));
+    c.abort(id);
+    await aborted;
+    await endedOnce;
+    expect(ended).toEqual(['job-2']);
+    expect(s.bodyText).toBe('');
+    expect(received.filter((r) => r.type === RecordType.STDIN).map((r) => r.content.toString())).toEqual(['partial body']);
+    c.destroy();
+  });
+
+  it('fails every request it carries when the peer hangs up', async () => {
+    const c = await connected();
+    const s = new Collect();
+    const closed: unknown[][] = [];
+    c.onClose = (_conn, owners) => closed.push(owners);
+    onRecord = (r, sock) => {
+      if (r.type === RecordType.BEGIN_REQUEST) sock.destroy();
+    };
+    c.begin((id) => encoder.encode(id, { names: [], values: [] }, true), s, 'job-3');
+    await s.done();
+    expect(s.error?.message).toMatch(/closed/);
+    expect(closed).toEqual([['job-3']]);
+    expect(c.usable).toBe(false);
+  });
+});
