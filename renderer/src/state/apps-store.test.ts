@@ -8,14 +8,14 @@ const store = () => new AppsStore({} as ApiClient);
 const progress = (p: Partial<LaunchProgress>): LaunchProgress => ({ launchId: 'L1', appId: 'a', profile: 'staging', index: 0, kind: 'step', step: 'interpreter', status: 'running', output: '', url: null, ...p });
 
 describe('AppsStore launches', () => {
-  it('shows one row per step, updated from running to its outcome, whatever the event index', () => {
+  it('shows one row per step (index = its position), updated from running to its outcome', () => {
     const s = store();
     s.beginLaunch('a', 'staging');
     s.applyLaunchProgress(progress({ index: 0, step: 'interpreter', status: 'running' }));
-    s.applyLaunchProgress(progress({ index: 1, step: 'interpreter', status: 'ok' }));
-    s.applyLaunchProgress(progress({ index: 2, step: 'import', status: 'running' }));
-    s.applyLaunchProgress(progress({ index: 3, step: 'import', status: 'failed', output: 'ImportError: no module named x' }));
-    s.applyLaunchProgress(progress({ index: 4, kind: 'done', step: 'import', status: 'failed', output: 'ImportError: no module named x' }));
+    s.applyLaunchProgress(progress({ index: 0, step: 'interpreter', status: 'ok' }));
+    s.applyLaunchProgress(progress({ index: 1, step: 'import', status: 'running' }));
+    s.applyLaunchProgress(progress({ index: 1, step: 'import', status: 'failed', output: 'ImportError: no module named x' }));
+    s.applyLaunchProgress(progress({ index: 2, kind: 'done', step: 'import', status: 'failed', output: 'ImportError: no module named x' }));
     const l = s.getSnapshot().launches.a!;
     expect(l.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['interpreter:ok', 'import:failed']);
     expect(l).toMatchObject({ state: 'failed', failedStep: 'import' });

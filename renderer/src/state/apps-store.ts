@@ -184,8 +184,8 @@ export class AppsStore extends ExternalStore<AppsState> {
       return;
     }
     if (!p.step) return;
-    // Steps are keyed by name (each runs once per launch): a step's "running" and its outcome are two
-    // events for one row, whatever their event index.
+    // A step's "running" and its outcome are two events for one row: they share `index` (the step's position,
+    // as in LaunchResult.steps); the name is the key here, so a launch joined midway lines up the same.
     const steps = base.steps.slice();
     const at = steps.findIndex((s) => s.step === p.step);
     const prev = at === -1 ? undefined : steps[at];

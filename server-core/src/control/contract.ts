@@ -371,7 +371,10 @@ export interface LaunchProgress {
   readonly launchId: string;
   readonly appId: string;
   readonly profile: string;
-  /** Position of the step in this launch (0-based). 'done' ends the launch. */
+  /**
+   * Position of `step` in this launch's steps (0-based, as in LaunchResult.steps): a step's "running" event and
+   * its outcome carry the same index. 'done' ends the launch; its index is the number of steps that ran.
+   */
   readonly index: number;
   readonly kind: 'step' | 'done';
   readonly step: LaunchStepName | null;

@@ -35,7 +35,6 @@ type StepOutcome = { status: 'ok' | 'failed' | 'skipped'; output: string; error?
 
 export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) => void): Promise<LaunchResult> {
   const steps: LaunchStep[] = [];
-  let index = 0;
   const result = (state: LaunchResult['state'], extra: Partial<LaunchResult> = {}): LaunchResult => ({
     launchId: ctx.launchId, appId: ctx.appId, profile: ctx.profile, state, steps: steps.slice(), url: null, failedStep: null, error: null, ...extra,
   });
@@ -44,7 +43,8 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
   const step = async (name: LaunchStepName, fn: () => Promise<StepOutcome>): Promise<StepOutcome> => {
     const startedAt = Date.now();
     const i = steps.push({ step: name, status: 'running', output: '', startedAt, endedAt: null }) - 1;
-    progress({ index: index++, kind: 'step', step: name, status: 'running', output: '', url: null });
+    // index: the step's position in `steps` (its "running" and its outcome share it), as the contract says.
+    progress({ index: i, kind: 'step', step: name, status: 'running', output: '', url: null });
     onUpdate(result('running'));
     let out: StepOutcome;
     try {
@@ -53,12 +53,12 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
       out = { status: 'failed', output: describe(e), error: errorBody(e) };
     }
     steps[i] = { step: name, status: out.status, output: out.output, startedAt, endedAt: Date.now() };
-    progress({ index: index++, kind: 'step', step: name, status: out.status, output: out.output, url: null });
+    progress({ index: i, kind: 'step', step: name, status: out.status, output: out.output, url: null });
     return out;
   };
   const fail = (name: LaunchStepName, out: StepOutcome): LaunchResult => {
     const error = out.error ?? { code: 'GANTRY_ERR_PREFLIGHT' as const, message: `launch step "${name}" failed`, details: { step: name, output: out.output } };
-    progress({ index: index++, kind: 'done', step: name, status: 'failed', output: out.output, url: null });
+    progress({ index: steps.length, kind: 'done', step: name, status: 'failed', output: out.output, url: null });
     return result('failed', { failedStep: name, error });
   };
 
@@ -184,7 +184,7 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
   });
   if (out.status === 'failed') return fail('health', out);
 
-  progress({ index: index++, kind: 'done', step: null, status: 'ok', output: '', url });
+  progress({ index: steps.length, kind: 'done', step: null, status: 'ok', output: '', url });
   return result('ok', { url });
 }
 
