@@ -16,7 +16,7 @@ _end_request = fastcgi.encode_end_request
 # Lists/tuples already in memory are sent in one go up to this size; bigger ones stream.
 _JOIN_LIMIT = 1 << 20
 
-# The same set wsgiref.util.is_hop_by_hop refuses (RFC 2616 13.5.1).
+# The same set as wsgiref.util.is_hop_by_hop (RFC 2616 13.5.1): dropped from the app's headers.
 _HOP_BY_HOP = frozenset((
     'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
     'te', 'trailers', 'transfer-encoding', 'upgrade',
@@ -57,16 +57,33 @@ def _validate(status, headers):
         raise ValueError('status contains a line break')
     if type(headers) is not list:
         raise TypeError('response_headers must be a list, got %r' % (type(headers),))
+    hop = False
     for item in headers:
         if type(item) is not tuple or len(item) != 2:
             raise TypeError('each header must be a (name, value) tuple, got %r' % (item,))
         name, value = item
         if type(name) is not str or type(value) is not str:
             raise TypeError('header names and values must be str, got %r' % (item,))
-        if name.lower() in _HOP_BY_HOP:
-            raise ValueError('hop-by-hop header not allowed: %r' % (name,))
         if ':' in name or '\n' in name or '\r' in name or '\n' in value or '\r' in value:
             raise ValueError('invalid character in header %r' % (item,))
+        if name.lower() in _HOP_BY_HOP:
+            hop = True
+    if hop:
+        headers = _drop_hop_by_hop(headers)
+    return headers
+
+
+def _drop_hop_by_hop(headers):
+    # As gunicorn: hop-by-hop headers from the app are dropped, not an error; `Connection: close`
+    # survives (as exactly that) so the gateway closes the client connection after this response.
+    kept = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower not in _HOP_BY_HOP:
+            kept.append((name, value))
+        elif lower == 'connection' and 'close' in [t.strip().lower() for t in value.split(',')]:
+            kept.append(('Connection', 'close'))
+    return kept
 
 
 class Request(object):
@@ -99,9 +116,8 @@ class Request(object):
                 exc_info = None
         elif self.status is not None:
             raise AssertionError('start_response() called a second time without exc_info')
-        _validate(status, headers)
+        self.headers = _validate(status, headers)
         self.status = status
-        self.headers = headers
         return self.write
 
     def write(self, data):

@@ -222,8 +222,21 @@ class _Pep3333(object):
     def test_second_start_response_without_exc_info_refused(self):
         self.assertEqual(self.get('/second-start').body, b'refused')
 
+    def test_hop_by_hop_headers_dropped_connection_close_kept(self):
+        # As gunicorn: dropped, not a 500; `Connection: close` goes on for the gateway to act on.
+        r = self.get('/hop-headers')
+        self.assertEqual(r.status, '200 OK')
+        self.assertEqual(r.body, b'hop')
+        names = [k.lower() for k, v in r.split()[1]]
+        self.assertEqual(names, ['status', 'content-type', 'connection', 'x-kept'])
+        self.assertEqual(r.header('Connection'), 'close')
+        r = self.get('/hop-headers', query='connection=keep-alive')
+        self.assertEqual([k.lower() for k, v in r.split()[1]], ['status', 'content-type', 'x-kept'])
+        r = self.get('/hop-headers', query='connection=Upgrade,CLOSE')
+        self.assertEqual(r.header('Connection'), 'close')
+
     def test_bad_headers_refused(self):
-        for kind in ('hop', 'bytes', 'status', 'crlf', 'tuple'):
+        for kind in ('bytes', 'status', 'crlf', 'tuple'):
             with self.subTest(kind):
                 r = self.get('/bad-headers', query='kind=' + kind)
                 self.assertTrue(r.body.startswith(b'refused'), r.body)
