@@ -56,7 +56,11 @@ export function FolderBrowser({ start, onChoose, onClose }: FolderBrowserProps) 
                 <path d="M1.5 3.5h5l1.5 1.5h6.5v8h-13z" fill="currentColor" fillOpacity="0.18" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />
               </svg>
               <span className="folder-name">{d.name}</span>
-              {d.looksLikeProject && <span className="badge plain tone-info">Python project</span>}
+              {d.looksLikeProject && (
+                <span className="badge plain tone-info" title={d.projectHint ? `Looks like a Python project: ${d.projectHint}` : undefined}>
+                  Python project
+                </span>
+              )}
             </button>
           </li>
         ))}

@@ -401,8 +401,13 @@ export interface SaveToProjectResult {
 export interface FsEntry {
   readonly name: string;
   readonly path: string;
-  /** Has manage.py, app.py, wsgi.py, pyproject.toml or a Procfile. */
+  /**
+   * Has a project file (manage.py, wsgi.py, app.py, pyproject.toml, setup.py/cfg, requirements.txt, Pipfile, a lock
+   * file, a Procfile) or a top-level .py file that defines a WSGI callable (host/project-markers.ts).
+   */
   readonly looksLikeProject: boolean;
+  /** Why it looks like one ("manage.py", "hello.py defines a WSGI app"), when it does. */
+  readonly projectHint?: string;
 }
 export interface FsListing {
   readonly path: string;
