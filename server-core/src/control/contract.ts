@@ -277,6 +277,11 @@ export interface Page<T> {
 }
 
 export interface RequestDetail {
+  /**
+   * With requestHeaders/responseHeaders while Gantry still holds them (the latest ~2,000 requests per run, within
+   * 8 MB): credentials (Cookie, Set-Cookie, Authorization, X-Api-Key, *token*, *session*, …) show as SECRET_MASK,
+   * values past 2,048 characters are cut. Lists and live events carry no headers.
+   */
   readonly entry: AccessRecord | null;
   readonly output: readonly OutputRecord[];
 }

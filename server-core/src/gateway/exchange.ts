@@ -19,7 +19,8 @@ export interface ExchangeContext {
   limitRequestBody: number;
   /** Put request and response headers in access entries (formats with %({h}i)s / %({h}o)s). */
   includeHeaders: boolean;
-  access(entry: AccessEntry): void;
+  /** rawRequestHeaders/rawResponseHeaders: node's flat [name, value, …] arrays, kept by reference (logging/header-keeper.ts). */
+  access(entry: AccessEntry, rawRequestHeaders?: readonly string[], rawResponseHeaders?: readonly string[] | null): void;
   output(line: OutputLine): void;
 }
 
@@ -280,7 +281,7 @@ export class Exchange implements DispatchJob, ResponseSink {
       referer,
       ...(remoteUser !== undefined ? { remoteUser } : {}),
       ...(withHeaders ? { requestHeaders: pairsToObject(raw), responseHeaders: pairsToObject(this.responseHeaders ?? []) } : {}),
-    });
+    }, raw, this.responseHeaders);
   }
 }
 

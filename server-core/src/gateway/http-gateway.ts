@@ -276,5 +276,5 @@ function logRefused(ctx: ExchangeContext, req: IncomingMessage, status: number, 
     remoteAddr: req.socket.remoteAddress ?? '',
     userAgent: (req.headers['user-agent'] as string | undefined) ?? '',
     referer: (req.headers.referer as string | undefined) ?? '',
-  });
+  }, req.rawHeaders);
 }

@@ -20,6 +20,7 @@ import {
 import { invalid } from './definitions.js';
 import type { SerializedError } from '../errors.js';
 import type { AppRuntime } from '../runtime/types.js';
+import { maskedForList, withHeaderView } from '../logging/header-keeper.js';
 import { AppLogs, type LogCapacities } from './app-logs.js';
 import type { EventHub } from './event-hub.js';
 
@@ -69,7 +70,7 @@ export class AppSlot {
     this.lastError = null;
     const id = this.id;
     this.unsubscribers.push(
-      runtime.on('access', (entry) => this.hub.publish('access', id, this.logs.access.push(entry))),
+      runtime.on('access', (entry) => this.hub.publish('access', id, this.logs.access.push(maskedForList(entry)))),
       runtime.on('output', (line) => this.hub.publish('output', id, this.logs.output.push(line))),
       runtime.on('event', (event) => {
         this.recordEvent(event);
@@ -147,7 +148,9 @@ export class AppSlot {
   }
 
   requestDetail(requestId: string): RequestDetail {
-    const entry = this.logs.queryAccess({ requestId, limit: 1 }).items[0] ?? null;
+    const found = this.logs.queryAccess({ requestId, limit: 1 }).items[0];
+    // Headers are read (and masked) here only: the request path kept references, not objects.
+    const entry = found ? withHeaderView(found) : null;
     const output = this.logs.queryOutput({ requestId, limit: 5000 }).items.reverse();
     return { entry, output };
   }

@@ -14,6 +14,7 @@ import { createProxyTrust } from '../gateway/proxy-headers.js';
 import { splitTarget } from '../gateway/path-info.js';
 import { createStaticHandler } from '../gateway/static-files.js';
 import { formatNeedsHeaders } from '../logging/access-log-format.js';
+import { flatResponseHeaders, HeaderKeeper } from '../logging/header-keeper.js';
 import { LogBus, type LogBusCapacity } from '../logging/log-bus.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { Arbiter, type ProcessStats } from '../supervisor/arbiter.js';
@@ -72,12 +73,15 @@ class Runtime implements LocalAppRuntime {
     this.metricsRegistry = new AppMetrics({ app: this.name });
     const metrics = (): AppMetrics => this.metricsRegistry;
     const logs = this.logs;
+    // Headers ride along by reference; the API turns them into (masked) objects only when a request is read.
+    const headers = new HeaderKeeper();
     this.ctx = {
       appName: this.name,
       dispatcher: this.dispatcher,
       limitRequestBody: settings.limitRequestBody,
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
-      access(entry) {
+      access(entry, rawRequestHeaders, rawResponseHeaders) {
+        if (rawRequestHeaders !== undefined) headers.keep(entry, rawRequestHeaders, rawResponseHeaders);
         metrics().record(entry.status, entry.durationMs, entry.workerId ?? null);
         logs.emitAccess(entry);
       },
@@ -185,7 +189,7 @@ class Runtime implements LocalAppRuntime {
         res.once('finish', () => {
           const target = splitTarget(req.url ?? '/');
           const len = Number(res.getHeader('content-length') ?? 0);
-          this.ctx.access({ time, app: this.name, requestId, method: req.method ?? 'GET', path: target.path, query: target.query, protocol: `HTTP/${req.httpVersion}`, status: res.statusCode, bytes: req.method === 'HEAD' ? 0 : len, durationMs: performance.now() - t0, workerPid: null, remoteAddr: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', referer: req.headers.referer ?? '' });
+          this.ctx.access({ time, app: this.name, requestId, method: req.method ?? 'GET', path: target.path, query: target.query, protocol: `HTTP/${req.httpVersion}`, status: res.statusCode, bytes: req.method === 'HEAD' ? 0 : len, durationMs: performance.now() - t0, workerPid: null, remoteAddr: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', referer: req.headers.referer ?? '' }, req.rawHeaders, flatResponseHeaders(res.getHeaders()));
         });
         return true;
       },

@@ -1,0 +1,149 @@
+// Request and response headers for the UI's request drawer, at next to no cost on the request path: an access
+// entry keeps a reference to the flat [name, value, …] arrays node:http parsed and the exchange wrote; they
+// become objects (masked, values trimmed) only when someone reads that entry through the API. A budget of
+// entries and bytes bounds the memory: past it the oldest entries lose their headers ("not recorded").
+import type { AccessEntry } from '../runtime/types.js';
+
+/**
+ * Where an entry keeps its header reference. A symbol: copies made with spread/Object.assign (the Host's rings)
+ * share it, and JSON.stringify (the API, SSE, log files) never writes it.
+ */
+export const HEADERS_REF: unique symbol = Symbol('gantry.accessHeaders');
+
+interface HeaderRef {
+  req: readonly string[] | null;
+  res: readonly string[] | null;
+  readonly bytes: number;
+}
+
+type WithRef = { [HEADERS_REF]?: HeaderRef };
+
+export const DEFAULT_HEADER_BUDGET = { entries: 2000, bytes: 8 * 1024 * 1024 } as const;
+
+/** Keeps the headers of the latest requests (per app runtime), within a budget. */
+export class HeaderKeeper {
+  private readonly ring: (HeaderRef | undefined)[];
+  private head = 0;
+  private count = 0;
+  private bytes = 0;
+
+  constructor(
+    readonly maxEntries: number = DEFAULT_HEADER_BUDGET.entries,
+    readonly maxBytes: number = DEFAULT_HEADER_BUDGET.bytes,
+  ) {
+    this.ring = new Array<HeaderRef | undefined>(Math.max(1, maxEntries));
+  }
+
+  /** Hot path: no copying, no objects but one small record. */
+  keep(entry: AccessEntry, req: readonly string[] | undefined, res: readonly string[] | null | undefined): void {
+    let bytes = 0;
+    if (req) for (let i = 0; i < req.length; i++) bytes += req[i]!.length;
+    if (res) for (let i = 0; i < res.length; i++) bytes += res[i]!.length;
+    const ref: HeaderRef = { req: req ?? null, res: res ?? null, bytes };
+    (entry as WithRef)[HEADERS_REF] = ref;
+    const cap = this.ring.length;
+    if (this.count === cap) this.evictOldest();
+    this.ring[(this.head + this.count) % cap] = ref;
+    this.count++;
+    this.bytes += bytes;
+    while (this.bytes > this.maxBytes && this.count > 1) this.evictOldest();
+  }
+
+  /** Headers still held (for tests and diagnostics). */
+  get held(): { readonly entries: number; readonly bytes: number } {
+    return { entries: this.count, bytes: this.bytes };
+  }
+
+  private evictOldest(): void {
+    const ref = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.ring.length;
+    this.count--;
+    this.bytes -= ref.bytes;
+    ref.req = null;
+    ref.res = null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Read side: what the API shows.
+
+/** Same text as the contract's SECRET_MASK (a test keeps them equal; this layer does not import the contract). */
+export const HEADER_MASK = '••••';
+
+/** Headers whose values are credentials or session state, masked wherever the API shows them. */
+const SENSITIVE_NAMES = new Set(['cookie', 'set-cookie', 'set-cookie2', 'authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-refresh-token', 'x-csrf-token', 'x-csrftoken', 'x-xsrf-token', 'x-amz-security-token', 'x-goog-api-key', 'x-session-id']);
+const SENSITIVE_PATTERN = /token|secret|passw|api[-_]?key|session|credential|signature/i;
+
+export function isSensitiveHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return SENSITIVE_NAMES.has(n) || SENSITIVE_PATTERN.test(n);
+}
+
+/** Longest value shown; longer ones are cut with a note of their length. */
+export const MAX_SHOWN_VALUE = 2048;
+
+function shown(name: string, value: string): string {
+  if (isSensitiveHeader(name)) {
+    // The scheme says what kind of credential it was ("Bearer ••••") without giving it away.
+    const lower = name.toLowerCase();
+    const scheme = lower === 'authorization' || lower === 'proxy-authorization' ? /^([A-Za-z][\w-]*)\s+\S/.exec(value)?.[1] : undefined;
+    return scheme ? `${scheme} ${HEADER_MASK}` : HEADER_MASK;
+  }
+  return value.length > MAX_SHOWN_VALUE ? `${value.slice(0, MAX_SHOWN_VALUE)}… (${value.length} characters)` : value;
+}
+
+/** Flat [name, value, …] → { Name: value } in arrival order, repeats joined with ", ", sensitive values masked. */
+export function headersToView(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const names = new Map<string, string>(); // lower-case → the spelling first seen
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const lower = flat[i]!.toLowerCase();
+    const name = names.get(lower);
+    if (name === undefined) {
+      names.set(lower, flat[i]!);
+      out[flat[i]!] = flat[i + 1]!;
+    } else out[name] = `${out[name]}, ${flat[i + 1]}`;
+  }
+  for (const k of Object.keys(out)) out[k] = shown(k, out[k]!);
+  return out;
+}
+
+function objectToView(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = shown(k, v);
+  return out;
+}
+
+/**
+ * The entry as the API shows one request in detail: headers from the kept reference (or from the entry's own
+ * header objects, which access-log formats with %({h}i)s fill), masked; absent when not recorded.
+ */
+export function withHeaderView<T extends AccessEntry>(entry: T): T {
+  const ref = (entry as WithRef)[HEADERS_REF];
+  const req = ref?.req ? headersToView(ref.req) : entry.requestHeaders ? objectToView(entry.requestHeaders) : undefined;
+  const res = ref?.res ? headersToView(ref.res) : entry.responseHeaders ? objectToView(entry.responseHeaders) : undefined;
+  const { requestHeaders: _q, responseHeaders: _s, ...rest } = entry;
+  return { ...rest, ...(req ? { requestHeaders: req } : {}), ...(res ? { responseHeaders: res } : {}) } as T;
+}
+
+/** For lists and live events: header objects (present only with header-using log formats) masked, as everywhere. */
+export function maskedForList<T extends AccessEntry>(entry: T): T {
+  if (entry.requestHeaders === undefined && entry.responseHeaders === undefined) return entry;
+  return {
+    ...entry,
+    ...(entry.requestHeaders ? { requestHeaders: objectToView(entry.requestHeaders) } : {}),
+    ...(entry.responseHeaders ? { responseHeaders: objectToView(entry.responseHeaders) } : {}),
+  };
+}
+
+/** A response's headers as a flat array (static files, answered by node:http rather than the exchange). */
+export function flatResponseHeaders(headers: Readonly<Record<string, number | string | readonly string[] | undefined>>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) out.push(k, String(x));
+    else out.push(k, String(v));
+  }
+  return out;
+}
