@@ -1,0 +1,251 @@
+// Issue 3 supervision through `gantry serve` under a steady request loop: kill -9 of a worker, TTIN/TTOU,
+// HUP, --reload (good edit and syntax error), recycling by count, RSS and lifetime, QUIT vs TERM with a
+// request in flight, a timeout with its stack, and no orphans when gantry is SIGKILLed mid-request.
+// No sleeps: every wait is on gantry's output, a response, or a process exit, each with a deadline.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
+import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { fetchRaw } from '../gateway/http-client.js';
+import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
+
+const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
+const APP = 'conformance:application';
+
+let proc: StartedProcess | null = null;
+let tmp: TempDir | null = null;
+afterEach(async () => {
+  await proc?.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
+  proc = null;
+  await tmp?.remove();
+  tmp = null;
+});
+
+beforeAll(() => {
+  assertGantryBuilt();
+});
+
+async function serve(args: string[], chdir = FIXTURE_APPS): Promise<{ p: StartedProcess; url: string }> {
+  proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', chdir, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready: LISTENING, timeoutMs: 30_000 });
+  return { p: proc, url: `http://127.0.0.1:${proc.ready[1]}` };
+}
+
+function workerPids(output: string): number[] {
+  return [...output.matchAll(/Booting worker with pid: (\d+)/g)].map((m) => Number(m[1]));
+}
+
+interface LoadResult {
+  readonly ok: number;
+  readonly failed: string[];
+  /** Distinct bodies seen (the worker pid for /pid). */
+  readonly bodies: Set<string>;
+}
+
+/** `concurrency` loops of requests until stopped; anything but a 200 is a failure, with its reason. */
+function loadLoop(url: string, concurrency = 2): { seen(): Set<string>; okCount(): number; stop(): Promise<LoadResult> } {
+  let running = true;
+  let ok = 0;
+  const failed: string[] = [];
+  const bodies = new Set<string>();
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      try {
+        const r = await fetchRaw(url);
+        if (r.status === 200) {
+          ok++;
+          bodies.add(r.text());
+        } else failed.push(`status ${r.status}`);
+      } catch (err) {
+        failed.push(String(err));
+      }
+    }
+  });
+  return {
+    seen: () => bodies,
+    okCount: () => ok,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return { ok, failed, bodies };
+    },
+  };
+}
+
+describe('workers under a steady request loop', () => {
+  it('kill -9 of a worker: only a request it had in flight may fail (502), and the count is restored', async () => {
+    const { p, url } = await serve(['-w', '2', APP]);
+    const pids = workerPids(p.output());
+    expect(pids.length).toBe(2);
+    const load = loadLoop(`${url}/pid`, 4);
+    await until(() => load.okCount() >= 20, 15_000, 'load running');
+    process.kill(pids[0]!, 'SIGKILL');
+    await until(() => workerPids(p.output()).length === 3, 15_000, 'replacement booted');
+    const replacement = workerPids(p.output())[2]!;
+    await until(() => load.seen().has(String(replacement)), 15_000, 'replacement serving');
+    const { ok, failed } = await load.stop();
+    // One worker thread: it had at most one request in flight.
+    expect(failed.length).toBeLessThanOrEqual(1);
+    for (const f of failed) expect(f).toBe('status 502');
+    expect(ok).toBeGreaterThan(20);
+    expect(alive(pids[0]!)).toBe(false);
+    expect([pids[1]!, replacement].every(alive)).toBe(true);
+  }, 60_000);
+
+  it('TTIN/TTOU scale up and down with zero failed requests; the removed worker exits', async () => {
+    const { p, url } = await serve(['-w', '1', APP]);
+    const load = loadLoop(`${url}/pid`);
+    await until(() => load.okCount() >= 10, 15_000, 'load running');
+    process.kill(p.pid, 'SIGTTIN');
+    await p.waitForOutput(/Scaling workers 1 -> 2/, 10_000);
+    process.kill(p.pid, 'SIGTTIN');
+    await p.waitForOutput(/Scaling workers 2 -> 3/, 10_000);
+    await until(() => workerPids(p.output()).length === 3, 10_000, 'three workers booted');
+    await until(() => load.seen().size === 3, 15_000, 'all three workers serving');
+    process.kill(p.pid, 'SIGTTOU');
+    await p.waitForOutput(/Scaling workers 3 -> 2/, 10_000);
+    process.kill(p.pid, 'SIGTTOU');
+    await p.waitForOutput(/Scaling workers 2 -> 1/, 10_000);
+    const pids = workerPids(p.output());
+    await until(() => pids.filter(alive).length === 1, 15_000, 'two workers stopped');
+    const before = load.okCount();
+    await until(() => load.okCount() >= before + 10, 15_000, 'still serving');
+    const { failed } = await load.stop();
+    expect(failed).toEqual([]);
+  }, 60_000);
+
+  it('HUP reloads into new worker pids with zero failed requests; the old ones exit', async () => {
+    const { p, url } = await serve(['-w', '2', APP]);
+    const old = workerPids(p.output());
+    const load = loadLoop(`${url}/pid`);
+    await until(() => load.okCount() >= 10, 15_000, 'load running');
+    process.kill(p.pid, 'SIGHUP');
+    await p.waitForOutput(/Reload done \(generation 2/, 30_000);
+    const fresh = workerPids(p.output()).filter((x) => !old.includes(x));
+    expect(fresh.length).toBe(2);
+    await until(() => fresh.every((x) => load.seen().has(String(x))), 15_000, 'new generation serving');
+    await until(() => old.every((x) => !alive(x)), 15_000, 'old generation gone');
+    const { failed } = await load.stop();
+    expect(failed).toEqual([]);
+  }, 60_000);
+});
+
+describe('--reload (dev)', () => {
+  it('an edited module reloads gracefully (new pids, no failed request); a syntax error keeps the old workers and shows the error', async () => {
+    tmp = await makeTempDir();
+    const mod = join(tmp.path, 'devapp.py');
+    const source = (v: string): string =>
+      `import os\nVERSION = '${v}'\ndef application(environ, start_response):\n    body = ('%s %d' % (VERSION, os.getpid())).encode()\n    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])\n    return [body]\n`;
+    writeFileSync(mod, source('v1'));
+    const { p, url } = await serve(['-w', '2', '--reload', 'devapp:application'], tmp.path);
+    const first = workerPids(p.output());
+    const load = loadLoop(`${url}/`);
+    await until(() => [...load.seen()].some((b) => b.startsWith('v1 ')), 15_000, 'v1 served');
+
+    writeFileSync(mod, source('v2'));
+    await p.waitForOutput(/Reload done \(generation 2/, 30_000);
+    const second = workerPids(p.output()).filter((x) => !first.includes(x));
+    expect(second.length).toBe(2);
+    await until(() => second.every((x) => load.seen().has(`v2 ${x}`)), 15_000, 'v2 from both new workers');
+    await until(() => first.every((x) => !alive(x)), 15_000, 'v1 workers gone');
+
+    writeFileSync(mod, source('v3').replace('def application', 'def application(:'));
+    await p.waitForOutput(/Not reloading, syntax error/, 30_000);
+    expect(p.output()).toMatch(/SyntaxError/);
+    expect(p.output()).toContain('devapp.py');
+    const { failed, bodies } = await load.stop();
+    expect(failed).toEqual([]);
+    const after = await fetchRaw(`${url}/`);
+    expect(after.text()).toMatch(/^v2 \d+$/);
+    expect(second).toContain(Number(after.text().split(' ')[1]));
+    expect([...bodies].some((b) => b.startsWith('v3'))).toBe(false);
+    expect(p.output()).not.toMatch(/Reload done \(generation 3/);
+  }, 90_000);
+});
+
+describe('recycling through gantry serve, rolling under load', () => {
+  it('--max-requests (+ jitter): workers are replaced with zero failed requests', async () => {
+    const { p, url } = await serve(['-w', '2', '--max-requests', '5', '--max-requests-jitter', '3', APP]);
+    const load = loadLoop(`${url}/pid`);
+    await until(() => workerPids(p.output()).length >= 5, 30_000, 'three recycles');
+    await until(() => load.seen().size >= 4, 15_000, 'replacements serving');
+    const { failed } = await load.stop();
+    expect(failed).toEqual([]);
+  }, 60_000);
+
+  it('--max-worker-rss: a worker that leaks on purpose is replaced, rolling, with zero failed requests', async () => {
+    const { p, url } = await serve(['-w', '1', '--max-worker-rss', '80', APP]);
+    const [leaky] = workerPids(p.output());
+    const load = loadLoop(`${url}/pid`);
+    await until(() => load.okCount() >= 5, 15_000, 'load running');
+    expect((await fetchRaw(`${url}/leak?mb=120`)).text()).toBe(String(leaky));
+    await until(() => workerPids(p.output()).length === 2, 30_000, 'replacement for the leaky worker');
+    const replacement = workerPids(p.output())[1]!;
+    await until(() => load.seen().has(String(replacement)), 15_000, 'replacement serving');
+    await until(() => !alive(leaky!), 15_000, 'leaky worker gone');
+    const { failed } = await load.stop();
+    expect(failed).toEqual([]);
+    expect(p.output()).toMatch(/max-worker-rss/);
+  }, 60_000);
+
+  it('--max-worker-lifetime: workers are replaced by age with zero failed requests', async () => {
+    const { p, url } = await serve(['-w', '1', '--max-worker-lifetime', '1', APP]);
+    const load = loadLoop(`${url}/pid`);
+    await until(() => workerPids(p.output()).length >= 3, 30_000, 'two lifetime recycles');
+    await until(() => load.seen().size >= 2, 15_000, 'a replacement serving');
+    const { failed } = await load.stop();
+    expect(failed).toEqual([]);
+  }, 60_000);
+});
+
+describe('stops and timeouts', () => {
+  it('TERM lets an in-flight request finish; QUIT does not wait for one', async () => {
+    const { p, url } = await serve(['-w', '1', '--graceful-timeout', '30', APP]);
+    const slow = fetchRaw(`${url}/slow?ms=1500`);
+    await p.waitForOutput(/slow-start/, 10_000);
+    process.kill(p.pid, 'SIGTERM');
+    expect((await slow).text()).toBe('slow done');
+    expect((await p.exited).code).toBe(0);
+    proc = null;
+
+    const q = await serve(['-w', '1', '--graceful-timeout', '30', APP]);
+    const pids = workerPids(q.p.output());
+    const hung = fetchRaw(`${q.url}/hang`).then(
+      (r) => `status ${r.status}`,
+      (e: unknown) => String(e),
+    );
+    await q.p.waitForOutput(/hang-start/, 10_000);
+    const started = Date.now();
+    process.kill(q.p.pid, 'SIGQUIT');
+    const exit = await q.p.exited;
+    expect(exit.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await hung).not.toBe('status 200');
+    await until(() => pids.every((x) => !alive(x)), 10_000, 'workers gone');
+  }, 60_000);
+
+  it('-t: a request past the timeout gets 504, the stack is logged with its request id, the worker is replaced', async () => {
+    const { p, url } = await serve(['-w', '1', '-t', '1', APP]);
+    const [pid] = workerPids(p.output());
+    const r = await fetchRaw(`${url}/hang`, { headers: { 'X-Request-ID': 'conf-timeout' } });
+    expect(r.status).toBe(504);
+    await p.waitForOutput(/WORKER TIMEOUT \(pid:\d+\) GET \/hang request conf-timeout/, 10_000);
+    await until(() => /conformance\.py", line \d+ in raw_app/.test(p.output()), 10_000, 'stack of the hung request');
+    await until(() => workerPids(p.output()).length === 2 && !alive(pid!), 15_000, 'replacement');
+    expect((await fetchRaw(`${url}/`)).status).toBe(200);
+  }, 60_000);
+
+  it('SIGKILL of gantry while workers are inside app code (threads) leaves no Python process', async () => {
+    const { p, url } = await serve(['-w', '2', '--threads', '2', APP]);
+    const pids = workerPids(p.output());
+    const hung = [fetchRaw(`${url}/hang`), fetchRaw(`${url}/hang`), fetchRaw(`${url}/hang`)].map((x) => x.catch(() => null));
+    await until(() => (p.output().match(/hang-start/g) ?? []).length === 3, 10_000, 'three requests inside the app');
+    process.kill(p.pid, 'SIGKILL');
+    await p.exited;
+    proc = null;
+    await until(() => pids.every((x) => !alive(x)), 10_000, 'workers to notice gantry is gone');
+    expect(pids.filter(alive)).toEqual([]);
+    await Promise.all(hung);
+  }, 60_000);
+});
