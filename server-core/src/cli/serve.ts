@@ -80,14 +80,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   };
 
   errorLog.log('info', `Starting gantry ${VERSION}`);
-  try {
-    await runtime.start();
-  } catch (err) {
-    const code = reportStartFailure(errorLog, err);
-    await runtime.stop({ graceful: false }).catch(() => {});
-    await cleanup();
-    return code;
-  }
+  // The metrics listener starts first, so a probe sees /healthz 503 ("app is starting") while the workers
+  // boot, rather than a refused connection; it is closed on every failed start.
   let metricsServer: { url: string; close(): Promise<void> } | null = null;
   if (settings.metricsBind !== '') {
     try {
@@ -97,18 +91,26 @@ export async function runServe(argv: readonly string[]): Promise<number> {
         metrics: () => runtime.prometheus(),
         health: () => {
           const st = runtime.status();
-          return { healthy: st.healthy, reason: st.healthy ? 'ok' : `app is ${st.state}` };
+          return { healthy: st.healthy, reason: st.healthy ? 'ok' : st.state === 'running' ? 'no worker is ready' : `app is ${st.state}` };
         },
       });
     } catch (err) {
       const code = reportStartFailure(errorLog, err);
-      await runtime.stop({ graceful: false }).catch(() => {});
       await cleanup();
       return code;
     }
+    errorLog.log('info', `Metrics at: ${metricsServer.url}/metrics (health: ${metricsServer.url}/healthz)`);
+  }
+  try {
+    await runtime.start();
+  } catch (err) {
+    const code = reportStartFailure(errorLog, err);
+    await runtime.stop({ graceful: false }).catch(() => {});
+    await metricsServer?.close();
+    await cleanup();
+    return code;
   }
   for (const url of runtime.status().urls) errorLog.log('info', `Listening at: ${url} (${process.pid})`);
-  if (metricsServer) errorLog.log('info', `Metrics at: ${metricsServer.url}/metrics (health: ${metricsServer.url}/healthz)`);
   errorLog.log('info', `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s))`);
 
   let failed = false;

@@ -9,7 +9,7 @@ import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { RawConnection } from '../helpers/raw-http.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
+import { FIXTURE_APPS, until } from '../runtime/harness.js';
 
 const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const METRICS = /Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/;
@@ -148,13 +148,20 @@ describe('metrics and health through gantry serve', () => {
     expect(idle).toBe(2);
   });
 
-  it('/healthz is 503 while no worker is ready (booting, or all gone) and 200 only once one is', async () => {
+  it('/healthz is 503 before the workers are ready and when none is (the only one died, its replacement is booting), 200 once one is', async () => {
     tmp = await makeTempDir();
     const gate = join(tmp.path, 'gate');
-    writeFileSync(gate, '');
+    // Before ready: the worker is importing (blocked on the gate), the metrics listener already answers.
     const p = await serve(['-w', '1', '--metrics-bind', '127.0.0.1:0', '-e', `CONFORMANCE_GATE=${gate}`, APP], METRICS);
-    const port = await portOf(p);
     const metricsUrl = p.ready[1]!;
+    await p.waitForOutput(/Booting worker with pid/, 10_000);
+    const booting = await fetchRaw(`${metricsUrl}/healthz`);
+    expect(booting.status).toBe(503);
+    expect(booting.text()).toMatch(/starting/);
+    expect(parsePrometheus((await fetchRaw(`${metricsUrl}/metrics`)).text()).size).toBeGreaterThan(0);
+    expect(p.output()).not.toMatch(LISTENING);
+    writeFileSync(gate, '');
+    const port = await portOf(p);
     expect((await fetchRaw(`${metricsUrl}/healthz`)).status).toBe(200);
 
     // The only worker dies; its replacement blocks in import until the gate is back.
@@ -164,7 +171,7 @@ describe('metrics and health through gantry serve', () => {
     await until(() => workerPids(p.output()).length === 2, 10_000, 'replacement worker spawned');
     const down = await fetchRaw(`${metricsUrl}/healthz`);
     expect(down.status).toBe(503);
-    expect(down.text()).toMatch(/"status"/);
+    expect(down.text()).toMatch(/no worker is ready/);
     writeFileSync(gate, '');
     await until(async () => (await fetchRaw(`${metricsUrl}/healthz`)).status === 200, 15_000, 'healthy again');
     expect((await fetchRaw(`http://127.0.0.1:${port}/`)).status).toBe(200);
@@ -242,4 +249,3 @@ describe('static files and proxy headers through gantry serve', () => {
   });
 });
 
-export { alive };
