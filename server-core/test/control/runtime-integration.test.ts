@@ -117,7 +117,7 @@ describe('launch staging', () => {
     expect(r.body.steps[1].output).toContain("No module named 'gantry_fixture_missing_module'");
     const frames = await stream.until((f) => f.some((x) => x.data.data.kind === 'done'));
     expect(frames.map((x) => [x.data.data.index, x.data.data.step, x.data.data.status])).toEqual([
-      [0, 'interpreter', 'running'], [1, 'interpreter', 'ok'], [2, 'import', 'running'], [3, 'import', 'failed'], [4, 'import', 'failed'],
+      [0, 'interpreter', 'running'], [0, 'interpreter', 'ok'], [1, 'import', 'running'], [1, 'import', 'failed'], [2, 'import', 'failed'],
     ]);
     expect((await h.api('GET', '/api/apps/broken/status')).body.state).toBe('stopped');
     expect((await h.api('GET', `/api/launches/${r.body.launchId}`)).body.state).toBe('failed');
