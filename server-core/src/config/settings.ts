@@ -29,8 +29,10 @@ export interface SettingSpec<S extends z.ZodType = z.ZodType> {
   readonly doc: string;
   /** Placeholder for the value in --help, e.g. ADDRESS. */
   readonly metavar?: string;
-  /** Takes effect without a restart (true) or at the next reload (false). */
+  /** Takes effect in the running app as soon as it is saved (true), else at the next reload. */
   readonly live?: boolean;
+  /** Takes effect only when the app is restarted (new listeners, interpreter, folder, file watching); a reload is not enough. */
+  readonly restart?: boolean;
 }
 
 const positiveInt = z.number().int().min(1);
@@ -91,15 +93,15 @@ export const DEFAULT_ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s 
 
 export const SETTINGS = [
   setting({ key: 'app', flags: [], kind: 'string', schema: entryPointSchema, default: 'app:application', section: 'app', label: 'Entry point', metavar: 'MODULE:CALLABLE', doc: 'The WSGI callable to serve, as MODULE:CALLABLE (CALLABLE defaults to "application").' }),
-  setting({ key: 'name', flags: ['-n', '--name'], kind: 'string', schema: z.string().max(100), default: '', section: 'app', label: 'Name', metavar: 'STRING', doc: 'A name for the app in logs, the UI and process titles.' }),
-  setting({ key: 'chdir', flags: ['--chdir'], kind: 'string', schema: z.string(), default: '.', section: 'app', label: 'Project folder', metavar: 'DIR', doc: 'Change to this folder before loading the app; it is also put first on sys.path.' }),
+  setting({ key: 'name', flags: ['-n', '--name'], kind: 'string', schema: z.string().max(100), default: '', section: 'app', label: 'Name', metavar: 'STRING', doc: 'A name for the app in logs, the UI and process titles.', restart: true }),
+  setting({ key: 'chdir', flags: ['--chdir'], kind: 'string', schema: z.string(), default: '.', section: 'app', label: 'Project folder', metavar: 'DIR', doc: 'Change to this folder before loading the app; it is also put first on sys.path.', restart: true }),
   setting({ key: 'pythonpath', flags: ['--pythonpath'], kind: 'list', schema: z.array(z.string().min(1)), default: [], section: 'app', label: 'Python path', metavar: 'DIR', doc: 'Extra folders put on sys.path (repeatable, or comma-separated as in gunicorn).' }),
-  setting({ key: 'python', flags: ['--python'], kind: 'string', schema: z.string(), default: '', section: 'app', label: 'Interpreter', metavar: 'PATH', doc: 'The Python interpreter; empty means the project\'s virtualenv (.venv/, venv/, $VIRTUAL_ENV) or python3.' }),
+  setting({ key: 'python', flags: ['--python'], kind: 'string', schema: z.string(), default: '', section: 'app', label: 'Interpreter', metavar: 'PATH', doc: 'The Python interpreter; empty means the project\'s virtualenv (.venv/, venv/, $VIRTUAL_ENV) or python3.', restart: true }),
   setting({ key: 'env', flags: ['-e', '--env'], kind: 'map', schema: z.record(envName, z.string()), default: {}, section: 'app', label: 'Environment', metavar: 'KEY=VALUE', doc: 'Environment variables for the workers (repeatable).' }),
-  setting({ key: 'static', flags: ['--static'], kind: 'map', schema: z.record(z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with /'), z.string().min(1)), default: {}, section: 'app', label: 'Static files', metavar: 'URL=DIR', doc: 'Serve files under URL from DIR in the gateway, before the app (repeatable).' }),
+  setting({ key: 'static', flags: ['--static'], kind: 'map', schema: z.record(z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with /'), z.string().min(1)), default: {}, section: 'app', label: 'Static files', metavar: 'URL=DIR', doc: 'Serve files under URL from DIR in the gateway, before the app (repeatable).', restart: true }),
 
-  setting({ key: 'bind', flags: ['-b', '--bind'], kind: 'list', schema: z.array(bindSchema).min(1), default: ['127.0.0.1:8000'], section: 'server', label: 'Bind', metavar: 'ADDRESS', doc: 'Where to listen: HOST:PORT or unix:PATH (repeatable).' }),
-  setting({ key: 'backlog', flags: ['--backlog'], kind: 'int', schema: positiveInt, default: 2048, section: 'server', label: 'Backlog', metavar: 'INT', doc: 'The listen backlog: connections waiting to be accepted.' }),
+  setting({ key: 'bind', flags: ['-b', '--bind'], kind: 'list', schema: z.array(bindSchema).min(1), default: ['127.0.0.1:8000'], section: 'server', label: 'Bind', metavar: 'ADDRESS', doc: 'Where to listen: HOST:PORT or unix:PATH (repeatable).', restart: true }),
+  setting({ key: 'backlog', flags: ['--backlog'], kind: 'int', schema: positiveInt, default: 2048, section: 'server', label: 'Backlog', metavar: 'INT', doc: 'The listen backlog: connections waiting to be accepted.', restart: true }),
   setting({ key: 'keepAlive', flags: ['--keep-alive'], kind: 'number', schema: seconds, default: 2, section: 'server', label: 'Keep-alive (s)', metavar: 'SECONDS', doc: 'How long an idle keep-alive connection is held open.' }),
   setting({ key: 'headerTimeout', flags: ['--header-timeout'], kind: 'number', schema: seconds, default: 30, section: 'server', label: 'Header timeout (s)', metavar: 'SECONDS', doc: 'How long a client may take to send the request line and headers (slowloris defence).' }),
   setting({ key: 'maxQueue', flags: ['--max-queue'], kind: 'int', schema: nonNegativeInt, default: 1024, section: 'server', label: 'Queue size', metavar: 'INT', doc: 'Requests that may wait for a free worker; past this they get 503 with Retry-After.' }),
@@ -115,19 +117,19 @@ export const SETTINGS = [
   setting({ key: 'maxWorkerLifetime', flags: ['--max-worker-lifetime'], kind: 'number', schema: seconds, default: 0, section: 'workers', label: 'Max worker lifetime (s)', metavar: 'SECONDS', doc: 'Recycle a worker after it has run this long (0: never).', live: true }),
   setting({ key: 'warmupPath', flags: ['--warmup-path'], kind: 'string', schema: z.string(), default: '', section: 'workers', label: 'Warm-up path', metavar: 'PATH', doc: 'On reload, each new worker must answer GET PATH with a non-5xx status before it takes traffic.' }),
 
-  setting({ key: 'accessLogfile', flags: ['--access-logfile'], kind: 'string', schema: z.string(), default: '', section: 'logging', label: 'Access log file', metavar: 'FILE', doc: 'Write the access log here ("-" for stdout; empty: not to a file).' }),
+  setting({ key: 'accessLogfile', flags: ['--access-logfile'], kind: 'string', schema: z.string(), default: '', section: 'logging', label: 'Access log file', metavar: 'FILE', doc: 'Write the access log here ("-" for stdout; empty: not to a file).', restart: true }),
   setting({ key: 'accessLogformat', flags: ['--access-logformat'], kind: 'string', schema: z.string().min(1), default: DEFAULT_ACCESS_LOG_FORMAT, section: 'logging', label: 'Access log format', metavar: 'STRING', doc: 'gunicorn access_log_format codes, or "json" for JSON lines.' }),
-  setting({ key: 'errorLogfile', flags: ['--error-logfile', '--log-file'], kind: 'string', schema: z.string(), default: '-', section: 'logging', label: 'Error log file', metavar: 'FILE', doc: 'Write the error log here ("-" for stderr).' }),
-  setting({ key: 'logLevel', flags: ['--log-level'], kind: 'string', schema: z.enum(['debug', 'info', 'warning', 'error', 'critical']), default: 'info', section: 'logging', label: 'Log level', metavar: 'LEVEL', doc: 'The lowest level written to the error log.' }),
+  setting({ key: 'errorLogfile', flags: ['--error-logfile', '--log-file'], kind: 'string', schema: z.string(), default: '-', section: 'logging', label: 'Error log file', metavar: 'FILE', doc: 'Write the error log here ("-" for stderr).', restart: true }),
+  setting({ key: 'logLevel', flags: ['--log-level'], kind: 'string', schema: z.enum(['debug', 'info', 'warning', 'error', 'critical']), default: 'info', section: 'logging', label: 'Log level', metavar: 'LEVEL', doc: 'The lowest level written to the error log.', restart: true }),
 
   setting({ key: 'limitRequestLine', flags: ['--limit-request-line'], kind: 'int', schema: nonNegativeInt.max(8190), default: 4094, section: 'limits', label: 'Max request line', metavar: 'INT', doc: 'Longest request line in bytes (0: the maximum, 8190); longer gets 414.' }),
-  setting({ key: 'limitRequestFields', flags: ['--limit-request-fields'], kind: 'int', schema: nonNegativeInt.max(32768), default: 100, section: 'limits', label: 'Max header count', metavar: 'INT', doc: 'Most header fields in a request; more gets 431.' }),
-  setting({ key: 'limitRequestFieldSize', flags: ['--limit-request-field_size', '--limit-request-field-size'], kind: 'int', schema: nonNegativeInt, default: 8190, section: 'limits', label: 'Max header size', metavar: 'INT', doc: 'Largest single header field in bytes; larger gets 431.' }),
+  setting({ key: 'limitRequestFields', flags: ['--limit-request-fields'], kind: 'int', schema: nonNegativeInt.max(32768), default: 100, section: 'limits', label: 'Max header count', metavar: 'INT', doc: 'Most header fields in a request; more gets 431.', restart: true }),
+  setting({ key: 'limitRequestFieldSize', flags: ['--limit-request-field_size', '--limit-request-field-size'], kind: 'int', schema: nonNegativeInt, default: 8190, section: 'limits', label: 'Max header size', metavar: 'INT', doc: 'Largest single header field in bytes; larger gets 431.', restart: true }),
   setting({ key: 'limitRequestBody', flags: ['--limit-request-body'], kind: 'int', schema: nonNegativeInt, default: 1073741824, section: 'limits', label: 'Max body size', metavar: 'BYTES', doc: 'Largest request body in bytes (0: unlimited); larger gets 413.' }),
 
-  setting({ key: 'reload', flags: ['--reload'], kind: 'bool', schema: z.boolean(), default: false, section: 'dev', label: 'Reload on change', doc: 'Watch the project\'s Python files and reload the workers gracefully when one changes.' }),
-  setting({ key: 'reloadExtraFiles', flags: ['--reload-extra-file'], kind: 'list', schema: z.array(z.string().min(1)), default: [], section: 'dev', label: 'Extra watched files', metavar: 'GLOB', doc: 'More files or globs to watch with --reload (repeatable).' }),
-  setting({ key: 'metricsBind', flags: ['--metrics-bind'], kind: 'string', schema: z.string().refine((v) => v === '' || parseBind(v) !== null, 'must be HOST:PORT'), default: '', section: 'server', label: 'Metrics address', metavar: 'ADDRESS', doc: 'Serve Prometheus metrics and /healthz on this address (empty: off).' }),
+  setting({ key: 'reload', flags: ['--reload'], kind: 'bool', schema: z.boolean(), default: false, section: 'dev', label: 'Reload on change', doc: 'Watch the project\'s Python files and reload the workers gracefully when one changes.', restart: true }),
+  setting({ key: 'reloadExtraFiles', flags: ['--reload-extra-file'], kind: 'list', schema: z.array(z.string().min(1)), default: [], section: 'dev', label: 'Extra watched files', metavar: 'GLOB', doc: 'More files or globs to watch with --reload (repeatable).', restart: true }),
+  setting({ key: 'metricsBind', flags: ['--metrics-bind'], kind: 'string', schema: z.string().refine((v) => v === '' || parseBind(v) !== null, 'must be HOST:PORT'), default: '', section: 'server', label: 'Metrics address', metavar: 'ADDRESS', doc: 'Serve Prometheus metrics and /healthz on this address (empty: off).', restart: true }),
 ] as const;
 
 type SettingsTable = typeof SETTINGS;
@@ -136,6 +138,13 @@ type SettingOf<K extends string> = Extract<SettingsTable[number], { key: K }>;
 /** All settings of one app, fully resolved (every key present). */
 export type AppSettings = { -readonly [S in SettingsTable[number] as S['key']]: z.infer<S['schema']> };
 export type SettingKey = keyof AppSettings & string;
+
+/** When a saved change reaches a running app: at once, at its next reload, or only at a restart. */
+export type SettingApplies = 'live' | 'reload' | 'restart';
+export function settingApplies(key: string): SettingApplies {
+  const spec = SETTINGS.find((s) => s.key === key) as SettingSpec | undefined;
+  return spec?.live ? 'live' : spec?.restart ? 'restart' : 'reload';
+}
 
 export function settingSpec<K extends SettingKey>(key: K): SettingOf<K> {
   const spec = SETTINGS.find((s) => s.key === key);

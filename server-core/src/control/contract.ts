@@ -234,6 +234,11 @@ export interface AppStatusView {
   readonly generation: number;
   readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: Record<string, unknown> } | null;
   readonly startedAt: number | null;
+  /**
+   * Set while the app runs with a worker count scaled live (POST /scale) away from its saved setting: a reload
+   * keeps `workers`; a stop or restart goes back to `saved`; saving a new workers setting replaces both.
+   */
+  readonly scaled: { readonly workers: number; readonly saved: number } | null;
 }
 
 export interface AppSummary {
@@ -246,6 +251,23 @@ export interface AppSummary {
 
 export interface AppView extends AppSummary {
   readonly effective: EffectiveSettings;
+}
+
+/** What saving settings did to the running app (keys whose value in effect for its profile changed). */
+export interface SettingsApplication {
+  /** The profile the app runs with. */
+  readonly profile: string;
+  /** Taken by the running app at once (settings marked live: timeouts, recycling limits, workers). */
+  readonly live: readonly SettingKey[];
+  /** Taken at the next reload (POST /reload: graceful, no dropped request). */
+  readonly reload: readonly SettingKey[];
+  /** Taken only at a restart (listeners, interpreter, folder, static files, file watching). */
+  readonly restart: readonly SettingKey[];
+}
+
+/** PATCH /api/apps/:id: the app, and what the save did to it if it runs (null: not running). */
+export interface UpdateAppResponse extends AppView {
+  readonly applied: SettingsApplication | null;
 }
 
 export interface AddAppResponse {
@@ -463,7 +485,7 @@ export const ROUTES = {
   addApp: route<AddAppResponse>()({ method: 'POST', path: '/api/apps', summary: 'Add an app from a folder (detects, imports [tool.gantry]).', body: addAppBodySchema }),
   addDemo: route<AddAppResponse>()({ method: 'POST', path: '/api/apps/demo', summary: 'Add the bundled demo app "Hello (demo)".' }),
   getApp: route<AppView>()({ method: 'GET', path: '/api/apps/:id', summary: 'One app: definition, status, metrics, effective settings.', params: appIdParamsSchema }),
-  updateApp: route<AppView>()({ method: 'PATCH', path: '/api/apps/:id', summary: 'Change an app; fields present replace the stored ones.', params: appIdParamsSchema, body: updateAppBodySchema }),
+  updateApp: route<UpdateAppResponse>()({ method: 'PATCH', path: '/api/apps/:id', summary: 'Change an app; fields present replace the stored ones. A running app takes live settings at once.', params: appIdParamsSchema, body: updateAppBodySchema }),
   removeApp: route<OkBody>()({ method: 'DELETE', path: '/api/apps/:id', summary: 'Stop and remove an app.', params: appIdParamsSchema }),
   effective: route<EffectiveSettings>()({ method: 'GET', path: '/api/apps/:id/effective', summary: 'Settings in effect for a profile, with where each came from.', params: appIdParamsSchema, query: profileQuerySchema }),
   saveToProject: route<SaveToProjectResult>()({ method: 'POST', path: '/api/apps/:id/save-to-project', summary: 'Write the app\'s settings to [tool.gantry] in pyproject.toml.', params: appIdParamsSchema, body: saveToProjectBodySchema }),
@@ -471,7 +493,7 @@ export const ROUTES = {
   stop: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/stop', summary: 'Stop (graceful by default).', params: appIdParamsSchema, body: stopBodySchema }),
   restart: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/restart', summary: 'Stop then start, optionally with another profile.', params: appIdParamsSchema, body: startBodySchema }),
   reload: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/reload', summary: 'Zero-downtime reload (generation or rolling) with the current settings.', params: appIdParamsSchema, body: reloadBodySchema }),
-  scale: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/scale', summary: 'Set the number of workers live.', params: appIdParamsSchema, body: scaleBodySchema }),
+  scale: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/scale', summary: 'Set the number of workers live (kept by reloads; the saved setting is unchanged).', params: appIdParamsSchema, body: scaleBodySchema }),
   restartWorker: route<OkBody>()({ method: 'POST', path: '/api/apps/:id/workers/:workerId/restart', summary: 'Restart one worker.', params: workerParamsSchema }),
   launch: route<LaunchResult>()({ method: 'POST', path: '/api/apps/:id/launch', summary: 'Preflight, start and health-check a profile (default staging).', params: appIdParamsSchema, body: launchBodySchema }),
   getLaunch: route<LaunchResult>()({ method: 'GET', path: '/api/launches/:launchId', summary: 'A launch\'s steps so far.', params: launchParamsSchema }),

@@ -31,6 +31,8 @@ export class AppSlot {
   /** The profile the current runtime was started with. */
   profile: string | null = null;
   startedAt: number | null = null;
+  /** A live scale away from the saved worker count (kept by reloads, dropped by a restart or a saved change). */
+  scaled: { workers: number; saved: number } | null = null;
   /** Why the last start failed, when it failed before a runtime could say so itself. */
   lastError: SerializedError | null = null;
   readonly logs: AppLogs;
@@ -107,7 +109,7 @@ export class AppSlot {
   statusView(): AppStatusView {
     const rt = this.runtime;
     if (!rt) {
-      return { appId: this.id, state: this.lastError ? 'failed' : 'stopped', profile: null, urls: [], healthy: false, generation: 0, error: this.lastError, startedAt: null };
+      return { appId: this.id, state: this.lastError ? 'failed' : 'stopped', profile: null, urls: [], healthy: false, generation: 0, error: this.lastError, startedAt: null, scaled: null };
     }
     const s = rt.status();
     const running = s.state !== 'stopped' && s.state !== 'failed';
@@ -120,6 +122,7 @@ export class AppSlot {
       generation: s.generation,
       error: s.error ?? this.lastError,
       startedAt: running ? this.startedAt : null,
+      scaled: running ? this.scaled : null,
     };
   }
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { appSettingsSchema, type AppSettings } from '../config/settings.js';
+import { appSettingsSchema, settingApplies, SETTINGS, type AppSettings, type SettingKey } from '../config/settings.js';
 import {
   updateAppBodySchema,
   type AccessQuery,
@@ -27,7 +27,9 @@ import {
   type PortCheckResult,
   type RequestDetail,
   type SaveToProjectResult,
+  type SettingsApplication,
   type UpdateAppBody,
+  type UpdateAppResponse,
 } from '../control/contract.js';
 import { GantryError } from '../errors.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
@@ -173,7 +175,7 @@ export class Host {
     return this.addApp({ folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false }, 'demo');
   }
 
-  updateApp(id: string, input: UpdateAppBody): Promise<AppView> {
+  updateApp(id: string, input: UpdateAppBody): Promise<UpdateAppResponse> {
     return this.definitionsSerial(async () => {
       const parsed = updateAppBodySchema.safeParse(input);
       if (!parsed.success) throw invalid(parsed.error);
@@ -188,6 +190,8 @@ export class Host {
       const next = validateDefinition(applyUpdate(slot.def, parsed.data));
       checkPortClaims(next, this.definitions());
       const prev = slot.def;
+      const runningProfile = slot.runtime && slot.isActive() ? slot.profile : null;
+      const before = runningProfile ? await this.resolve(prev, runningProfile).catch(() => null) : null;
       slot.def = next;
       try {
         await this.persist();
@@ -195,8 +199,33 @@ export class Host {
         slot.def = prev; // the last good definition stays in effect
         throw e;
       }
-      return this.getApp(id);
+      const applied = runningProfile && before ? await slot.serial(() => this.applySaved(slot, runningProfile, before.settings)) : null;
+      return { ...(await this.getApp(id)), applied };
     });
+  }
+
+  /**
+   * A save changed what the running profile resolves to: live settings go to the running app now; the rest is
+   * reported as waiting for a reload or a restart (the UI offers both).
+   */
+  private async applySaved(slot: AppSlot, profile: string, before: AppSettings): Promise<SettingsApplication> {
+    const after = (await this.resolve(slot.def, profile)).settings;
+    const changed = SETTINGS.map((spec) => spec.key as SettingKey).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    const out: Record<'live' | 'reload' | 'restart', SettingKey[]> = { live: [], reload: [], restart: [] };
+    for (const k of changed) out[settingApplies(k)].push(k);
+    const rt = slot.runtime;
+    if (out.live.length > 0 && rt && slot.isActive() && slot.profile === profile && rt.update) {
+      const patch = Object.fromEntries(out.live.map((k) => [k, after[k]])) as Partial<AppSettings>;
+      try {
+        await rt.update(patch);
+        if (out.live.includes('workers')) slot.scaled = null; // the saved count is the running count again
+        slot.publishStatus();
+      } catch {
+        // Not applied now (the app is mid-reload, say): they wait for the next reload like the others.
+        out.reload.push(...out.live.splice(0));
+      }
+    } else out.reload.push(...out.live.splice(0));
+    return { profile, ...out };
   }
 
   async removeApp(id: string): Promise<void> {
@@ -271,6 +300,7 @@ export class Host {
       throw e;
     }
     slot.attach(runtime, profile);
+    slot.scaled = null; // a fresh start runs the saved worker count
     slot.publishStatus();
     try {
       await runtime.start();
@@ -316,21 +346,33 @@ export class Host {
     return this.start(id, p);
   }
 
-  /** Zero-downtime reload into the app's current definition (so edited settings take effect). */
+  /**
+   * Zero-downtime reload into the app's current definition (so edited settings take effect). A worker count
+   * scaled live is kept, unless the saved count changed since (then the saved one is what the user asked for last).
+   */
   reload(id: string, mode?: ReloadMode): Promise<AppStatusView> {
     const slot = this.slot(id);
     return slot.serial(async () => {
       const rt = this.activeRuntime(slot);
-      const { settings } = await this.resolve(slot.def, slot.profile ?? slot.def.activeProfile);
+      let { settings } = await this.resolve(slot.def, slot.profile ?? slot.def.activeProfile);
+      const scaled = slot.scaled;
+      if (scaled && scaled.saved === settings.workers) settings = { ...settings, workers: scaled.workers };
+      else slot.scaled = null;
       await rt.reload({ ...(mode ? { mode } : {}), settings });
+      slot.publishStatus();
       return slot.statusView();
     });
   }
 
+  /** Live scaling: the running count only. The saved setting stays; a reload keeps the new count, a restart does not. */
   scale(id: string, workers: number): Promise<AppStatusView> {
     const slot = this.slot(id);
     return slot.serial(async () => {
-      await this.activeRuntime(slot).scale(workers);
+      const rt = this.activeRuntime(slot);
+      const saved = (await this.resolve(slot.def, slot.profile ?? slot.def.activeProfile)).settings.workers;
+      await rt.scale(workers);
+      slot.scaled = workers === saved ? null : { workers, saved };
+      slot.publishStatus();
       return slot.statusView();
     });
   }

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appSettingsSchema, type AppSettings } from '../config/settings.js';
+import { appSettingsSchema, partialSettingsSchema, settingApplies, type AppSettings } from '../config/settings.js';
 import { GantryError, isGantryError } from '../errors.js';
 import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
@@ -258,6 +258,19 @@ class Runtime implements LocalAppRuntime {
     if (!Number.isInteger(workers) || workers < 1 || workers > 512) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'workers: must be 1..512', { field: 'workers' });
     this.settings = { ...this.settings, workers };
     await arbiter.scale(workers);
+  }
+
+  async update(settings: Partial<AppSettings>): Promise<void> {
+    const arbiter = this.requireRunning();
+    const patch = partialSettingsSchema.parse(settings) as Partial<AppSettings>;
+    const notLive = Object.keys(patch).filter((k) => settingApplies(k) !== 'live');
+    if (notLive.length > 0) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${notLive.join(', ')}: not a live setting (reload or restart to apply)`, { field: notLive[0] });
+    const { workers, ...rest } = patch;
+    // The arbiter reads these from its settings on every pass of its loop (timeouts, recycling).
+    this.settings = { ...this.settings, ...rest };
+    arbiter.settings = { ...arbiter.settings, ...rest };
+    arbiter.wake();
+    if (workers !== undefined && workers !== this.settings.workers) await this.scale(workers);
   }
 
   async restartWorker(workerId: number): Promise<void> {

@@ -138,6 +138,12 @@ export interface AppRuntime {
   /** Zero-downtime reload, optionally into new settings; on a failed boot the old generation keeps serving. */
   reload(options?: { readonly mode?: ReloadMode; readonly settings?: AppSettings }): Promise<void>;
   scale(workers: number): Promise<void>;
+  /**
+   * Applies settings marked `live` in config/settings.ts (timeouts, recycling limits, workers) to the running app
+   * without a reload; other keys are refused. Optional: a runtime without it gets live keys at its next reload.
+   * maxRequests/maxRequestsJitter count for workers started from then on (each worker draws its limit at boot).
+   */
+  update?(settings: Partial<AppSettings>): Promise<void>;
   restartWorker(workerId: number): Promise<void>;
   workers(): readonly WorkerSnapshot[];
   metrics(): MetricsSnapshot;
