@@ -1,8 +1,8 @@
 // Issue 2/3 behaviours checked through `gantry serve` itself (the built CLI, real workers), where other
 // tests cover them only below the CLI: hop-by-hop headers from the app, request ids in the output, metrics
 // and health, static files and proxy headers over raw sockets. Waits are on output, exits and responses.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
@@ -249,3 +249,37 @@ describe('static files and proxy headers through gantry serve', () => {
   });
 });
 
+
+describe('connections and the worker channel through gantry serve', () => {
+  it('--keep-alive: an idle kept-alive connection is closed by the server after that many seconds', async () => {
+    const port = await portOf(await serve(['-w', '1', '--keep-alive', '1', APP]));
+    const c = await RawConnection.connect(port);
+    await c.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const { responses, closed } = await c.responses(1);
+    expect(responses[0]!.status).toBe(200);
+    expect(closed).toBe(false);
+    const t0 = Date.now();
+    expect(await c.waitForClose(10_000)).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
+  });
+
+  it('each worker listens on a Unix socket in a private (0700) directory that is removed on stop', async () => {
+    const p = await serve(['-w', '2', APP]);
+    await portOf(p);
+    const socks = workerPids(p.output()).map((pid) => {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const listen = argv[argv.indexOf('--listen') + 1]!;
+      expect(listen).toMatch(/^unix:\//);
+      return listen.slice('unix:'.length);
+    });
+    expect(new Set(socks).size).toBe(2);
+    const dir = dirname(socks[0]!);
+    expect(dirname(socks[1]!)).toBe(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(dir).uid).toBe(process.getuid!());
+    for (const s of socks) expect(statSync(s).isSocket()).toBe(true);
+    process.kill(p.pid, 'SIGTERM');
+    expect((await p.exited).code).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
