@@ -1,4 +1,5 @@
-// Filters of the Output tab: levels, sources, a worker pid (crash notices link here with ?pid=) and text.
+// Filters of the Output tab: levels, sources, a worker pid (crash notices link here with ?pid=) and text, and how
+// they are remembered per app (localStorage, like the Requests tab's; the pid is a link's, not remembered).
 import type { LogLevel, OutputRecord } from '../api/contract';
 
 export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
@@ -35,4 +36,53 @@ export function compileOutputFilters(f: OutputFilters): (l: OutputRecord) => boo
     }
     return true;
   };
+}
+
+export function isOutputFiltering(f: OutputFilters): boolean {
+  return f.levels.length > 0 || f.sources.length > 0 || f.pid !== null || f.search.trim() !== '';
+}
+
+const key = (appId: string) => `gantry.output.filters.${appId}`;
+
+/** The filters to open the tab with: a link's (?level=, ?pid=, ?q=) when it has any, else the app's remembered ones. */
+export function initialOutputFilters(appId: string, query: Readonly<Record<string, string>>, storage: Storage | null = safeLocal()): OutputFilters {
+  if (query.level !== undefined || query.pid !== undefined || query.q !== undefined) {
+    return { ...EMPTY_OUTPUT_FILTERS, levels: levelsFrom(query.level), pid: query.pid && /^\d+$/.test(query.pid) ? Number(query.pid) : null, search: query.q ?? '' };
+  }
+  return loadOutputFilters(appId, storage);
+}
+
+export function loadOutputFilters(appId: string, storage: Storage | null = safeLocal()): OutputFilters {
+  try {
+    const raw = storage?.getItem(key(appId));
+    if (!raw) return EMPTY_OUTPUT_FILTERS;
+    const v = JSON.parse(raw) as Partial<OutputFilters>;
+    // Stored data may come from an older build: keep only what still makes sense.
+    return {
+      levels: Array.isArray(v.levels) ? v.levels.filter((l): l is LogLevel => LEVELS.includes(l)) : [],
+      sources: Array.isArray(v.sources) ? v.sources.filter((x): x is Source => (SOURCES as readonly string[]).includes(x)) : [],
+      pid: null,
+      search: typeof v.search === 'string' ? v.search : '',
+    };
+  } catch {
+    return EMPTY_OUTPUT_FILTERS;
+  }
+}
+
+export function saveOutputFilters(appId: string, f: OutputFilters, storage: Storage | null = safeLocal()): void {
+  const kept = { levels: f.levels, sources: f.sources, search: f.search };
+  try {
+    if (kept.levels.length > 0 || kept.sources.length > 0 || kept.search.trim() !== '') storage?.setItem(key(appId), JSON.stringify(kept));
+    else storage?.removeItem(key(appId));
+  } catch {
+    // Storage full or disabled: filters just are not remembered.
+  }
+}
+
+function safeLocal(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
 }

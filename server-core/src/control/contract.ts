@@ -6,8 +6,8 @@ import { partialSettingsSchema, SETTINGS, type AppSettings, type PartialAppSetti
 import type { ErrorCode } from '../errors.js';
 import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 
-export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind } from '../config/settings.js';
-export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, Bind } from '../config/settings.js';
+export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
+export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
 export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel } from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
 

@@ -1,10 +1,11 @@
 // The Output tab: the app's stdout/stderr and Gantry's own lines, live and searchable, beside the app's
 // events (crashes, timeouts with the stack, reloads, recycles). Lines that belong to a request link to it.
-import { useMemo, useState } from 'react';
+// Filters are remembered per app, unless a link (a crash notice) brings its own.
+import { useEffect, useMemo, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
-import { compileOutputFilters, EMPTY_OUTPUT_FILTERS, LEVELS, levelsFrom, SOURCES, type OutputFilters } from '../../../state/output-filters';
+import { compileOutputFilters, initialOutputFilters, LEVELS, saveOutputFilters, SOURCES, type OutputFilters } from '../../../state/output-filters';
 import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
 import { OutputLog } from './OutputLog';
@@ -13,12 +14,9 @@ import './output.css';
 export function OutputTab({ app, query }: { readonly app: AppSummary; readonly query: Readonly<Record<string, string>> }) {
   const data = useAppLiveData();
   const meta = useStore(data.meta);
-  const [filters, setFilters] = useState<OutputFilters>(() => ({
-    ...EMPTY_OUTPUT_FILTERS,
-    levels: levelsFrom(query.level),
-    pid: query.pid && /^\d+$/.test(query.pid) ? Number(query.pid) : null,
-    search: query.q ?? '',
-  }));
+  const appId = app.definition.id;
+  const [filters, setFilters] = useState<OutputFilters>(() => initialOutputFilters(appId, query));
+  useEffect(() => saveOutputFilters(appId, filters), [appId, filters]);
   const predicate = useMemo(() => compileOutputFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.output, predicate);
   const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { errorMessage } from '../../../api/api-error';
-import type { AccessRecord, RequestDetail } from '../../../api/contract';
+import { SECRET_MASK, type AccessRecord, type RequestDetail } from '../../../api/contract';
 import { Drawer } from '../../../components/Drawer';
 import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
 import { statusClass } from '../../../state/request-filters';
@@ -113,27 +113,35 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
       </section>
       {e && (
         <>
-          <Headers title="Request headers" headers={e.requestHeaders} />
-          <Headers title="Response headers" headers={e.responseHeaders} />
+          <Headers title="Request headers" headers={e.requestHeaders} loading={detail === null && !error} testId="request-headers" />
+          <Headers title="Response headers" headers={e.responseHeaders} loading={detail === null && !error} testId="response-headers" />
         </>
       )}
     </Drawer>
   );
 }
 
-function Headers({ title, headers }: { readonly title: string; readonly headers: Readonly<Record<string, string>> | undefined }) {
+function Headers({ title, headers, loading, testId }: { readonly title: string; readonly headers: Readonly<Record<string, string>> | undefined; readonly loading: boolean; readonly testId: string }) {
   const entries = Object.entries(headers ?? {});
   return (
-    <section>
-      <h3>{title}</h3>
+    <section data-testid={testId}>
+      <h3>
+        {title} {entries.length > 0 && <span className="faint">({entries.length})</span>}
+      </h3>
       {entries.length === 0 ? (
-        <p className="muted">Not recorded.</p>
+        <p className="muted">{loading ? 'Loading…' : 'Not recorded: Gantry keeps the headers of the most recent requests only.'}</p>
       ) : (
-        <dl className="kv">
+        <dl className="kv kv-headers">
           {entries.map(([k, v]) => (
             <div key={k} className="kv-pair">
               <dt>{k}</dt>
-              <dd>{v}</dd>
+              {v.endsWith(SECRET_MASK) ? (
+                <dd className="masked" title="Credentials are masked wherever Gantry shows them">
+                  {v}
+                </dd>
+              ) : (
+                <dd>{v}</dd>
+              )}
             </div>
           ))}
         </dl>

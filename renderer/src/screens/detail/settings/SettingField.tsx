@@ -1,7 +1,7 @@
 // One setting in the form: its label and one-line doc from the settings table, the input for its kind,
 // whether this layer sets it or inherits it, the value in effect with where it came from, and the
 // validation message (local or from the API) right beside it.
-import type { SettingOrigin, SettingSpec } from '../../../api/contract';
+import { settingApplies, type SettingOrigin, type SettingSpec } from '../../../api/contract';
 import { showValue, type Draft } from './setting-text';
 
 export interface SettingFieldProps {
@@ -97,6 +97,7 @@ export function SettingField({ spec, draft, effective, origin, error, onChange, 
         ) : (
           <span className="field-label">{spec.label}</span>
         )}
+        <AppliesTag applies={settingApplies(spec.key)} />
         <p id={`${id}-doc`} className="field-hint">
           {spec.doc}
           {spec.flags.length > 0 && <span className="faint mono"> {spec.flags[spec.flags.length - 1]}</span>}
@@ -124,5 +125,19 @@ export function SettingField({ spec, draft, effective, origin, error, onChange, 
         {origin && <span className={`badge plain origin-${origin.layer}`}>{originLabel(origin)}</span>}
       </div>
     </div>
+  );
+}
+
+/** When a saved change reaches a running app; nothing is shown for the common case (the next reload). */
+function AppliesTag({ applies }: { readonly applies: ReturnType<typeof settingApplies> }) {
+  if (applies === 'reload') return null;
+  return applies === 'live' ? (
+    <span className="applies-tag is-live" title="Saving applies it to the running app at once">
+      applies live
+    </span>
+  ) : (
+    <span className="applies-tag faint" title="A running app takes it only when restarted (a reload is not enough)">
+      needs restart
+    </span>
   );
 }

@@ -30,7 +30,7 @@ export interface SettingsFormProps {
   readonly onSave: (values: PartialAppSettings, secretEnvKeys: string[]) => Promise<void>;
   /** Where the save bar goes (a footer below the scrolling area, so it never covers a field); inline when absent. */
   readonly footer?: HTMLElement | null;
-  /** Shown after a successful save (e.g. a "Restart now" button while the app runs). */
+  /** Shown after a successful save instead of "Saved." (what it did to the running app, "Reload now"…). */
   readonly afterSave?: ReactNode;
 }
 
@@ -130,10 +130,7 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
       <div role="status" aria-live="polite" className="settings-status">
         {formError && <span className="field-error">{formError}</span>}
         {!formError && saved && (
-          <span className="row">
-            <span className="field-ok">Saved. A running app picks the change up at its next restart or reload.</span>
-            {afterSave}
-          </span>
+          <span className="row">{afterSave ?? <span className="field-ok">Saved.</span>}</span>
         )}
         {!formError && !saved && dirty && <span className="muted">Unsaved changes</span>}
       </div>

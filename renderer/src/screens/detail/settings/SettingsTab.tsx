@@ -4,7 +4,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import { errorMessage } from '../../../api/api-error';
-import { profileNameSchema, type AppSummary, type AppView, type EffectiveSettings, type PartialAppSettings, type SaveToProjectResult } from '../../../api/contract';
+import { profileNameSchema, type AppSummary, type AppView, type EffectiveSettings, type PartialAppSettings, type SaveToProjectResult, type SettingsApplication } from '../../../api/contract';
+import { ApplyToRunning } from './ApplyToRunning';
 import { RemoveApp } from './RemoveApp';
 import { SettingsForm } from './SettingsForm';
 import './settings.css';
@@ -20,6 +21,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const [newProfile, setNewProfile] = useState('');
   const [extraProfiles, setExtraProfiles] = useState<string[]>([]);
   const [footer, setFooter] = useState<HTMLDivElement | null>(null);
+  const [applied, setApplied] = useState<SettingsApplication | null>(null);
   const [project, setProject] = useState<{ busy: boolean; result: SaveToProjectResult | null; error: string | null }>({ busy: false, result: null, error: null });
 
   const load = useCallback(async () => {
@@ -54,6 +56,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
     const secrets = [...new Set([...def.secretEnvKeys, ...secretEnvKeys])];
     const body = layer === 'base' ? { settings: v, secretEnvKeys: secrets } : { profiles: { ...def.profiles, [layer]: v }, secretEnvKeys: secrets };
     const updated = await client.call('updateApp', { params: { id }, body });
+    setApplied(updated.applied);
     setView(updated);
     void apps.refresh();
   };
@@ -119,36 +122,10 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
             {loadError}
           </p>
         )}
-        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<RestartNow id={id} profile={app.status.profile ?? def.activeProfile} running={running} />} />}
+        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied} />} />}
         {def && <RemoveApp id={id} name={def.name} />}
       </div>
       <div ref={setFooter} className="settings-footer" />
     </div>
-  );
-}
-
-// Stays mounted through the restart (the app is briefly not running) so it can say it is done.
-function RestartNow({ id, profile, running }: { readonly id: string; readonly profile: string; readonly running: boolean }) {
-  const client = useApi();
-  const { apps } = useLive();
-  const [state, setState] = useState<'idle' | 'busy' | 'done' | string>('idle');
-  const restart = async () => {
-    setState('busy');
-    try {
-      apps.patchStatus(await client.call('restart', { params: { id }, body: { profile } }));
-      setState('done');
-    } catch (e) {
-      setState(errorMessage(e));
-    }
-  };
-  if (state === 'done') return <span className="field-ok">Restarted.</span>;
-  if (!running && state === 'idle') return null;
-  return (
-    <>
-      <button type="button" className="btn btn-sm" onClick={() => void restart()} disabled={state === 'busy'}>
-        {state === 'busy' && <span className="spinner" aria-hidden="true" />}Restart now
-      </button>
-      {state !== 'idle' && state !== 'busy' && <span className="field-error">{state}</span>}
-    </>
   );
 }

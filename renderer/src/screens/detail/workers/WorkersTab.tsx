@@ -62,6 +62,18 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
           {busy === 'rolling' && <span className="spinner" aria-hidden="true" />}Reload (rolling)
         </button>
       </div>
+      {running && (
+        <p className="scale-note muted" data-testid="scale-note">
+          {app.status.scaled ? (
+            <>
+              Running <strong>{app.status.scaled.workers}</strong> workers, scaled live; the saved setting is {app.status.scaled.saved}. Reloads keep {app.status.scaled.workers}; a restart goes back to {app.status.scaled.saved}. To keep it, set Workers in{' '}
+              <a href={href({ name: 'app', id, tab: 'settings' })}>Settings</a>.
+            </>
+          ) : (
+            <>Scaling changes the running app at once and is kept by reloads; a restart goes back to the saved Workers setting.</>
+          )}
+        </p>
+      )}
       {(actionError || error) && (
         <p className="field-error tab-msg" role="alert">
           {actionError ?? error}
