@@ -48,6 +48,8 @@ test.describe.serial('hosting the demo app', () => {
     const browser = page.getByTestId('folder-browser');
     const hello = browser.locator('.folder-item', { hasText: 'hello' });
     await expect(hello).toBeVisible();
+    // A lone hello.py that defines a WSGI callable is a Python project too.
+    await expect(hello.locator('.badge', { hasText: 'Python project' })).toBeVisible();
     await shot('03a-folder-browser');
     await hello.click();
     await expect(browser.locator('.folder-browser-path')).toHaveText(DEMO_FOLDER);
@@ -160,12 +162,23 @@ test.describe.serial('hosting the demo app', () => {
 
   test('opens a request to see its headers and timing', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
-    const row = detail.rowsWithPath('/json').first();
+    // A request that carries credentials: the drawer shows its headers with those masked.
+    const sent = await fetch(`${appUrl}/json?from=e2e`, { headers: { Cookie: 'sessionid=e2e-cookie-value', Authorization: 'Bearer e2e-token-value', 'X-Trace': 'visible-e2e' } });
+    await sent.arrayBuffer();
+    const row = detail.rowsWithPath('/json').filter({ hasText: 'from=e2e' });
+    await expect(row).toHaveCount(1);
     const requestId = await row.getAttribute('data-request-id');
     await row.click();
     await expect(detail.drawer).toBeVisible();
     await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText(requestId!);
     await expect(detail.drawer.getByRole('heading', { name: 'Timing' })).toBeVisible();
+    const reqHeaders = detail.drawer.getByTestId('request-headers');
+    await expect(reqHeaders).toContainText('visible-e2e');
+    await expect(reqHeaders).toContainText('Bearer ••••');
+    await expect(reqHeaders).not.toContainText('e2e-cookie-value');
+    await expect(reqHeaders).not.toContainText('e2e-token-value');
+    await expect(detail.drawer.getByTestId('response-headers')).toContainText(/Content-Type/i);
+    await reqHeaders.scrollIntoViewIfNeeded();
     await shot('06-request-drawer');
     await page.keyboard.press('Escape');
     await expect(detail.drawer).toBeHidden();
@@ -195,7 +208,16 @@ test.describe.serial('hosting the demo app', () => {
 
     await detail.tab('Output');
     await expect(page.getByTestId('output-log')).toContainText('RuntimeError');
+    // Output filters are remembered for this app, like the Requests tab's.
+    const errorLevel = page.getByRole('group', { name: 'Level' }).getByRole('button', { name: 'error' });
+    await errorLevel.click();
+    await expect(errorLevel).toHaveAttribute('aria-pressed', 'true');
+    await detail.tab('Requests');
+    await detail.tab('Output');
+    await expect(errorLevel).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByTestId('output-log')).toContainText('RuntimeError');
     await shot('08-output');
+    await errorLevel.click();
   });
 
   test('scales workers up live', async ({ ui: page, shot }) => {
@@ -205,6 +227,7 @@ test.describe.serial('hosting the demo app', () => {
     await detail.scaleUp();
     await expect(page.getByTestId('worker-target')).toHaveText('3');
     await expect(detail.workerRows.filter({ has: page.locator('.badge', { hasText: /idle|busy/ }) })).toHaveCount(3, { timeout: 30_000 });
+    await expect(page.getByTestId('scale-note')).toContainText('Running 3 workers, scaled live; the saved setting is 2');
     await shot('09-workers');
 
     // Restart one worker: a new process takes its slot.
@@ -214,11 +237,11 @@ test.describe.serial('hosting the demo app', () => {
     await expect(pid).not.toHaveText(before, { timeout: 30_000 });
     await expect(detail.workerRows.first()).toHaveAttribute('data-state', /idle|busy/, { timeout: 30_000 });
 
-    // A graceful reload replaces every worker with a new generation.
+    // A graceful reload replaces every worker with a new generation, and keeps the count scaled live.
     await page.getByRole('button', { name: 'Reload (graceful)' }).click();
-    // (The reload boots the saved worker count; the live scale-up above was not saved.)
     await expect(detail.workerRows.filter({ hasNotText: '· g2' })).toHaveCount(0, { timeout: 30_000 });
-    await expect(detail.workerRows.filter({ hasText: '· g2' }).first()).toBeVisible();
+    await expect(detail.workerRows.filter({ hasText: '· g2' })).toHaveCount(3, { timeout: 30_000 });
+    await expect(page.getByTestId('worker-target')).toHaveText('3');
   });
 
   test('shows live metrics charts', async ({ ui: page, shot }) => {
@@ -258,10 +281,22 @@ test.describe.serial('hosting the demo app', () => {
     await timeout.getByRole('button', { name: /Set Timeout/ }).click();
     await timeout.getByLabel('Timeout (s)').fill('1');
     await page.getByRole('button', { name: 'Save profile dev' }).click();
-    await expect(page.getByText('Saved.')).toBeVisible();
+    // Timeout is a live setting: the running app takes it at once, no reload or restart needed.
+    const applied = page.getByTestId('apply-status');
+    await expect(applied).toContainText('Applied to the running app now:');
+    await expect(applied).toContainText('Timeout (s)');
     await expect(timeout.locator('.set-value')).toHaveText('1');
-    await page.getByRole('button', { name: 'Restart now' }).click();
-    await expect(page.getByText('Restarted.')).toBeVisible();
+    await expect(applied.getByRole('button', { name: 'Reload now' })).toHaveCount(0);
+
+    // Threads waits for a reload: the save bar offers a graceful "Reload now" beside "Restart now".
+    const threads = detail.setting('threads');
+    await threads.getByLabel('Threads').fill('2');
+    await page.getByRole('button', { name: 'Save profile dev' }).click();
+    await expect(applied).toContainText('A reload applies Threads.');
+    await expect(applied.getByRole('button', { name: 'Restart now' })).toBeVisible();
+    await shot('11b-settings-saved-reload-offered');
+    await applied.getByRole('button', { name: 'Reload now' }).click();
+    await expect(page.getByText('Saved and reloaded: the app runs with these settings.')).toBeVisible({ timeout: 30_000 });
     await detail.expectState('running', true);
 
     const [status] = await send(`${appUrl}/slow?ms=4000`);

@@ -21,7 +21,8 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const [newProfile, setNewProfile] = useState('');
   const [extraProfiles, setExtraProfiles] = useState<string[]>([]);
   const [footer, setFooter] = useState<HTMLDivElement | null>(null);
-  const [applied, setApplied] = useState<SettingsApplication | null>(null);
+  // Each save gets a fresh "apply" line (its own Reload now / Restart now state).
+  const [applied, setApplied] = useState<{ seq: number; value: SettingsApplication | null }>({ seq: 0, value: null });
   const [project, setProject] = useState<{ busy: boolean; result: SaveToProjectResult | null; error: string | null }>({ busy: false, result: null, error: null });
 
   const load = useCallback(async () => {
@@ -56,7 +57,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
     const secrets = [...new Set([...def.secretEnvKeys, ...secretEnvKeys])];
     const body = layer === 'base' ? { settings: v, secretEnvKeys: secrets } : { profiles: { ...def.profiles, [layer]: v }, secretEnvKeys: secrets };
     const updated = await client.call('updateApp', { params: { id }, body });
-    setApplied(updated.applied);
+    setApplied((a) => ({ seq: a.seq + 1, value: updated.applied }));
     setView(updated);
     void apps.refresh();
   };
@@ -122,7 +123,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
             {loadError}
           </p>
         )}
-        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied} />} />}
+        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning key={applied.seq} id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied.value} />} />}
         {def && <RemoveApp id={id} name={def.name} />}
       </div>
       <div ref={setFooter} className="settings-footer" />
