@@ -131,6 +131,45 @@ describe('workers under a steady request loop', () => {
   }, 60_000);
 });
 
+describe('HUP reload, in flight and into a broken app', () => {
+  it('a request in flight during HUP finishes on the old worker, which then exits', async () => {
+    const { p, url } = await serve(['-w', '1', '--graceful-timeout', '30', APP]);
+    const [old] = workerPids(p.output());
+    const slow = fetchRaw(`${url}/slow?ms=2000`);
+    await p.waitForOutput(/slow-start/, 10_000);
+    process.kill(p.pid, 'SIGHUP');
+    await p.waitForOutput(/Reload done \(generation 2/, 30_000);
+    const fresh = workerPids(p.output()).filter((x) => x !== old);
+    expect(fresh.length).toBe(1);
+    expect((await fetchRaw(`${url}/pid`)).text()).toBe(String(fresh[0]));
+    const r = await slow;
+    expect(r.status).toBe(200);
+    expect(r.text()).toBe('slow done');
+    await until(() => !alive(old!), 15_000, 'old worker gone after its request');
+  }, 60_000);
+
+  it('HUP into code that no longer imports: the old workers keep serving and the error is shown', async () => {
+    tmp = await makeTempDir();
+    const mod = join(tmp.path, 'hupapp.py');
+    writeFileSync(mod, `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'good']\n`);
+    const { p, url } = await serve(['-w', '2', 'hupapp:application'], tmp.path);
+    const old = workerPids(p.output());
+    const load = loadLoop(`${url}/`);
+    await until(() => load.okCount() >= 10, 15_000, 'load running');
+    writeFileSync(mod, `import module_that_is_not_there_hup\n`);
+    process.kill(p.pid, 'SIGHUP');
+    await p.waitForOutput(/Reload to generation 2 failed, the old workers keep serving/, 30_000);
+    expect(p.output()).toContain("No module named 'module_that_is_not_there_hup'");
+    const before = load.okCount();
+    await until(() => load.okCount() >= before + 10, 15_000, 'still serving');
+    const { failed, bodies } = await load.stop();
+    expect(failed).toEqual([]);
+    expect([...bodies]).toEqual(['good']);
+    expect(old.every(alive)).toBe(true);
+    expect(p.child.exitCode).toBeNull();
+  }, 60_000);
+});
+
 describe('--reload (dev)', () => {
   it('an edited module reloads gracefully (new pids, no failed request); a syntax error keeps the old workers and shows the error', async () => {
     tmp = await makeTempDir();
