@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test suite (Python worker, server-core, renderer, main, e2e) and ends with one line
+// Runs every test suite (Python worker, server-core, renderer, main, typecheck, lint, e2e) and ends with one line
 // "N passed, M failed" summing them all. Each suite writes a JSON report we read back; a suite that
 // cannot run at all counts as one failure, never as zero tests.
 import { spawnSync } from 'node:child_process';
@@ -38,6 +38,11 @@ const suites = [
   {
     name: 'typecheck',
     cmd: ['npm', 'run', 'typecheck', '--silent'],
+    read: null,
+  },
+  {
+    name: 'lint',
+    cmd: ['npm', 'run', 'lint', '--silent'],
     read: null,
   },
   {
