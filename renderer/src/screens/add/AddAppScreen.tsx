@@ -215,7 +215,7 @@ export function AddAppScreen() {
               </button>
             </div>
             <p id="folder-hint" className="field-hint">
-              The folder with your <code>manage.py</code>, <code>app.py</code>, <code>wsgi.py</code> or <code>pyproject.toml</code>.
+              The folder with your <code>manage.py</code>, <code>app.py</code>, <code>wsgi.py</code>, <code>pyproject.toml</code>, or a <code>.py</code> file that defines a WSGI app.
             </p>
             {fieldErrors.folder && <p className="field-error">{fieldErrors.folder}</p>}
           </div>
