@@ -43,8 +43,13 @@ describe('ApplyToRunning', () => {
   });
 
   it('says when nothing is waiting, and when the app is not running', () => {
-    show(app({ live: ['maxRequests'] }));
+    show(app({ live: ['timeout', 'gracefulTimeout'] }));
     expect(screen.queryByRole('button')).toBeNull();
+    cleanup();
+    // Max requests reaches running workers only when they are replaced: a reload is offered.
+    show(app({ live: ['maxRequests'] }));
+    screen.getByText('Max requests counts for workers started from now; a reload applies it to all.');
+    screen.getByRole('button', { name: 'Reload now' });
     cleanup();
     show(app({}));
     screen.getByText('The running app (profile dev) is not affected.');

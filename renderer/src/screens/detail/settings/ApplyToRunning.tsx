@@ -39,7 +39,9 @@ export function ApplyToRunning({ id, profile, running, applied }: ApplyToRunning
 
   const { live, reload, restart } = applied;
   const needsRestart = restart.length > 0;
-  const waiting = reload.length > 0 || needsRestart;
+  // Each worker draws its max-requests limit at boot: the running ones keep theirs until replaced.
+  const perWorker = live.filter((k) => k === 'maxRequests' || k === 'maxRequestsJitter');
+  const waiting = reload.length > 0 || needsRestart || perWorker.length > 0;
   const busy = state === 'reloading' || state === 'restarting';
   return (
     <span className="apply-status" data-testid="apply-status">
@@ -47,6 +49,11 @@ export function ApplyToRunning({ id, profile, running, applied }: ApplyToRunning
       {live.length > 0 && (
         <span>
           Applied to the running app now: <span className="keys">{labels(live)}</span>.
+        </span>
+      )}
+      {perWorker.length > 0 && !needsRestart && reload.length === 0 && (
+        <span className="muted">
+          {labels(perWorker)} count{perWorker.length === 1 ? 's' : ''} for workers started from now; a reload applies {perWorker.length === 1 ? 'it' : 'them'} to all.
         </span>
       )}
       {reload.length > 0 && !needsRestart && (
