@@ -101,15 +101,31 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     }
     errorLog.log('info', `Metrics at: ${metricsServer.url}/metrics (health: ${metricsServer.url}/healthz)`);
   }
+  // Until the loop below runs, a stop signal must end the start itself: workers may import for a long time.
+  const stopSignal = (): QueuedSignal | undefined => queue.find((q) => q === 'SIGTERM' || q === 'SIGINT' || q === 'SIGQUIT');
+  wake = () => {
+    if (stopSignal()) void runtime.stop({ graceful: false }).catch(() => {});
+  };
   try {
+    if (stopSignal()) throw new Error('stopped before start');
     await runtime.start();
   } catch (err) {
+    const sig = stopSignal();
+    if (sig) {
+      errorLog.log('info', `Handling signal: ${sig.slice(3).toLowerCase()}`);
+      await runtime.stop({ graceful: false }).catch(() => {});
+      await metricsServer?.close();
+      errorLog.log('info', 'Shutting down: Master');
+      await cleanup();
+      return 0;
+    }
     const code = reportStartFailure(errorLog, err);
     await runtime.stop({ graceful: false }).catch(() => {});
     await metricsServer?.close();
     await cleanup();
     return code;
   }
+  wake = null;
   for (const url of runtime.status().urls) errorLog.log('info', `Listening at: ${url} (${process.pid})`);
   errorLog.log('info', `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s))`);
 

@@ -2,7 +2,7 @@
 // HUP, --reload (good edit and syntax error), recycling by count, RSS and lifetime, QUIT vs TERM with a
 // request in flight, a timeout with its stack, and no orphans when gantry is SIGKILLed mid-request.
 // No sleeps: every wait is on gantry's output, a response, or a process exit, each with a deadline.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
@@ -286,5 +286,39 @@ describe('stops and timeouts', () => {
     await until(() => pids.every((x) => !alive(x)), 10_000, 'workers to notice gantry is gone');
     expect(pids.filter(alive)).toEqual([]);
     await Promise.all(hung);
+  }, 60_000);
+});
+
+describe('more exit paths and log files', () => {
+  it('TERM while the workers are still importing: exit 0 at once, no worker left', async () => {
+    tmp = await makeTempDir();
+    const gate = join(tmp.path, 'never');
+    proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '2', '-e', `CONFORMANCE_GATE=${gate}`, APP], ready: /Booting worker with pid: \d+[\s\S]*Booting worker with pid: \d+/, timeoutMs: 30_000 });
+    const p = proc;
+    const pids = workerPids(p.output());
+    expect(pids.length).toBe(2);
+    process.kill(p.pid, 'SIGTERM');
+    const exit = await p.exited;
+    expect(exit.code).toBe(0);
+    expect(p.output()).not.toContain('Listening at');
+    await until(() => pids.every((x) => !alive(x)), 10_000, 'booting workers gone');
+  }, 60_000);
+
+  it('USR1 reopens --error-logfile too: after a rename, new lines go to a fresh file', async () => {
+    tmp = await makeTempDir();
+    const errorLog = join(tmp.path, 'error.log');
+    // --error-logfile takes the "Listening at" line away from stderr: wait for it in the file instead.
+    proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', '--error-logfile', errorLog, APP], ready: /^/, timeoutMs: 30_000 }); // started; readiness is read from the file
+    const p = proc;
+    await until(() => existsSync(errorLog) && /Listening at: http:\/\/127\.0\.0\.1:\d+/.test(readFileSync(errorLog, 'utf8')), 30_000, 'Listening in the error log');
+    const url = `http://127.0.0.1:${/Listening at: http:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(errorLog, 'utf8'))![1]}`;
+    renameSync(errorLog, `${errorLog}.1`);
+    process.kill(p.pid, 'SIGUSR1');
+    // As gunicorn, "Handling signal: usr1" is the old file's last line; then the file is reopened.
+    await until(() => readFileSync(`${errorLog}.1`, 'utf8').includes('Handling signal: usr1'), 10_000, 'usr1 line');
+    expect((await fetchRaw(`${url}/rid?t=after-usr1`, { headers: { 'X-Request-ID': 'usr1-rid' } })).status).toBe(200);
+    await until(() => existsSync(errorLog) && readFileSync(errorLog, 'utf8').includes('[usr1-rid] stderr-mark after-usr1'), 10_000, 'app stderr in the reopened file');
+    expect(readFileSync(`${errorLog}.1`, 'utf8')).toContain('Listening at');
+    expect(readFileSync(`${errorLog}.1`, 'utf8')).not.toContain('after-usr1');
   }, 60_000);
 });
