@@ -387,6 +387,11 @@ test.describe.serial('hosting the demo app', () => {
     const detail = new AppDetailPage(page);
     await expect(detail.requestRows().first()).toBeVisible();
     await shot('17-requests-dark');
+    await detail.rowsWithPath('/json').filter({ hasText: 'from=e2e' }).click();
+    await expect(detail.drawer.getByTestId('request-headers')).toContainText('Bearer ••••');
+    await detail.drawer.getByTestId('request-headers').scrollIntoViewIfNeeded();
+    await shot('17b-request-headers-dark');
+    await page.keyboard.press('Escape');
     await detail.tab('Metrics');
     await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
     await shot('18-metrics-dark');
