@@ -19,6 +19,13 @@ export interface DispatchJob {
   timedOut(): void;
 }
 
+/**
+ * Pipelining saves a single-threaded worker a wake-up per request (tens of µs): it pays for short requests
+ * only. A worker whose requests take longer than this (on average, or the one running now) gets no more
+ * than one at a time, so nothing waits inside a busy worker that could wait in the queue for any worker.
+ */
+export const PIPELINE_MAX_MS = 2;
+
 export interface TargetInfo {
   /** Slot number 1..workers. */
   readonly workerId: number;
@@ -34,6 +41,8 @@ export class DispatchTarget {
   readonly active = new Map<DispatchJob, WorkerConnection>();
   /** Requests this worker has completed. */
   requests = 0;
+  /** Moving average of a request's time on this worker (ms), -1 until one completed. */
+  private serviceMs = -1;
   /** Set by the dispatcher: the target takes new jobs. */
   accepting = false;
   /**
@@ -62,7 +71,16 @@ export class DispatchTarget {
   }
 
   get hasFreeSlot(): boolean {
-    return this.active.size < this.threads * this.depth;
+    const n = this.active.size;
+    if (n < this.threads) return true;
+    return n < this.threads * this.depth && this.pipelining();
+  }
+
+  /** Whether requests may be sent ahead now: the worker's requests are short, and so far is the running one. */
+  private pipelining(): boolean {
+    if (this.serviceMs < 0 || this.serviceMs > PIPELINE_MAX_MS) return false;
+    const oldest = this.active.keys().next().value;
+    return oldest === undefined || oldest.startedAt === 0 || Date.now() - oldest.startedAt <= PIPELINE_MAX_MS;
   }
 
   /** Takes a slot for `job` on the least-loaded connection; the caller checked hasFreeSlot. */
@@ -111,6 +129,10 @@ export class DispatchTarget {
 
   private drop(job: DispatchJob, conn: WorkerConnection): boolean {
     if (this.active.get(job) !== conn) return false;
+    if (this.depth > 1 && job.startedAt > 0) {
+      const ms = Date.now() - job.startedAt;
+      this.serviceMs = this.serviceMs < 0 ? ms : this.serviceMs * 0.8 + ms * 0.2;
+    }
     this.active.delete(job);
     this.assigned.set(conn, Math.max(0, (this.assigned.get(conn) ?? 1) - 1));
     return true;

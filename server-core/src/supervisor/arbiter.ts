@@ -33,8 +33,14 @@ export interface ArbiterOptions {
   readonly processStats?: ((pid: number) => Promise<ProcessStats | null>) | undefined;
 }
 
-/** Requests sent ahead to a single-threaded worker (it runs them in order); 1: none. Experimental. */
-const PIPELINE_DEPTH = Math.max(1, Math.min(16, Number(process.env.GANTRY_PIPELINE_DEPTH ?? 1) || 1));
+/**
+ * Requests sent ahead to a single-threaded worker (it runs them in order, so it never sleeps between two
+ * of them). GANTRY_PIPELINE_DEPTH overrides the setting, for benchmarks.
+ */
+function pipelineDepth(setting: number): number {
+  const env = Number(process.env.GANTRY_PIPELINE_DEPTH);
+  return Number.isInteger(env) && env >= 1 && env <= 16 ? env : setting;
+}
 
 /** How long a worker may take to import the app and say ready (at least the request timeout). */
 const BOOT_TIMEOUT_MS = 60_000;
@@ -354,7 +360,7 @@ export class Arbiter {
     this.flushBootOutput(rec);
     if (rec.retiring !== null) return;
     rec.state = 'idle';
-    rec.target = new DispatchTarget(rec.socketPath, rec.threads, { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation }, rec.threads === 1 ? PIPELINE_DEPTH : 1);
+    rec.target = new DispatchTarget(rec.socketPath, rec.threads, { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation }, rec.threads === 1 ? pipelineDepth(this.settings.pipelineDepth) : 1);
     if (rec.maxRequests > 0) {
       rec.target.onRequestDone = (t) => {
         if (t.requests === rec.maxRequests) this.wake();
