@@ -9,6 +9,7 @@ import stat
 import sys
 import threading
 
+from . import profiling
 from .connection import Connection
 from .control import BootError, ERR_WORKER_BOOT
 from .environ import make_base
@@ -83,7 +84,7 @@ class Server(object):
                 self.watcher = watcher.Watcher()
             self._queue = queue.SimpleQueue()
             for i in range(threads):
-                t = threading.Thread(target=self._pool_loop, name='gantry-req-%d' % i)
+                t = threading.Thread(target=profiling.wrap(self._pool_loop), name='gantry-req-%d' % i)
                 t.daemon = True
                 t.start()
 
@@ -192,7 +193,7 @@ class Server(object):
                         if is_tcp:
                             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                         n += 1
-                        t = threading.Thread(target=Connection(sock, self).serve, name='gantry-conn-%d' % n)
+                        t = threading.Thread(target=profiling.wrap(Connection(sock, self).serve), name='gantry-conn-%d' % n)
                         t.daemon = True
                         t.start()
                 else:
@@ -214,6 +215,7 @@ class Server(object):
             while self.active:
                 self.cond.wait()
         self.control.flush(5.0)
+        profiling.dump()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
