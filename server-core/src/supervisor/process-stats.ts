@@ -3,8 +3,15 @@
 // then for each worker `stats.get(pid)` → null means the pid is gone (let the exit handler deal with it);
 // `sampler.forget(pid)` when a worker is reaped so its CPU baseline does not linger.
 // Linux reads /proc/<pid>/stat and /proc/<pid>/statm (no child process per poll); elsewhere one `ps` call.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
+
+/** stdout of a short command, '' when it fails (node:child_process: execa would cost the gateway ~13 MB). */
+function run(cmd: string, args: readonly string[], timeout: number): Promise<{ ok: boolean; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout, encoding: 'utf8' }, (err, stdout) => resolve({ ok: err === null, stdout: String(stdout ?? '') }));
+  });
+}
 
 export interface ProcessStat {
   readonly pid: number;
@@ -43,9 +50,9 @@ let sysconf: Promise<{ ticks: number; pageSize: number }> | null = null;
 function linuxSysconf(): Promise<{ ticks: number; pageSize: number }> {
   sysconf ??= (async () => {
     const ask = async (name: string, fallback: number) => {
-      const r = await execa('getconf', [name], { reject: false, timeout: 2000 });
-      const n = Number(String(r.stdout ?? '').trim());
-      return r.exitCode === 0 && Number.isFinite(n) && n > 0 ? n : fallback;
+      const r = await run('getconf', [name], 2000);
+      const n = Number(r.stdout.trim());
+      return r.ok && Number.isFinite(n) && n > 0 ? n : fallback;
     };
     return { ticks: await ask('CLK_TCK', 100), pageSize: await ask('PAGESIZE', 4096) };
   })();
@@ -102,8 +109,8 @@ function psSampler(): ProcessSampler {
     async sample(pids) {
       const out = new Map<number, ProcessStat | null>(pids.map((p) => [p, null]));
       if (pids.length === 0) return out;
-      const r = await execa('ps', ['-o', 'pid=,rss=,pcpu=,stat=', '-p', pids.join(',')], { reject: false, timeout: 5000 });
-      for (const line of String(r.stdout ?? '').split('\n')) {
+      const r = await run('ps', ['-o', 'pid=,rss=,pcpu=,stat=', '-p', pids.join(',')], 5000);
+      for (const line of r.stdout.split('\n')) {
         const [pidText, rss, pcpu, st] = line.trim().split(/\s+/);
         const pid = Number(pidText);
         if (!out.has(pid) || st?.startsWith('Z')) continue;
