@@ -1,5 +1,5 @@
 // Memory of a server while it is benchmarked: the resident set of its leader (Gantry's gateway,
-// gunicorn's arbiter, uWSGI's master) and of its whole process group (leader + workers), from /proc.
+// gunicorn's arbiter, uWSGI's master) and of all its processes (leader + workers), from /proc.
 import { readdirSync, readFileSync } from 'node:fs';
 
 function rssKb(pid) {
@@ -11,21 +11,36 @@ function rssKb(pid) {
   }
 }
 
-/** Pids whose process group is `pgid` (servers are started detached, so pgid = leader pid). */
+/**
+ * The leader's process group plus all its descendants: gunicorn's and uWSGI's workers share the group (the
+ * servers are started detached, so pgid = leader pid), Gantry's workers get process groups of their own.
+ */
 function groupPids(pgid) {
-  const pids = [];
+  const pids = new Set([pgid]);
+  const children = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // Fields after the parenthesised command: state ppid pgrp ...
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[2]) === pgid) pids.push(Number(name));
+      const pid = Number(name);
+      if (Number(rest[2]) === pgid) pids.add(pid);
+      const ppid = Number(rest[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(pid);
     } catch {
       // exited while we looked
     }
   }
-  return pids;
+  const walk = (p) => {
+    for (const c of children.get(p) ?? []) {
+      pids.add(c);
+      walk(c);
+    }
+  };
+  walk(pgid);
+  return [...pids];
 }
 
 export function snapshot(leaderPid) {
