@@ -2,7 +2,7 @@
 // error log (stderr by default) and the access log; signals are queued by their handlers and acted on one
 // at a time by a small loop, as gunicorn's arbiter does.
 import { defaultSettings, formatBind, mergeSettings, parseBind, type AppSettings } from '../config/settings.js';
-import { isGantryError } from '../errors.js';
+import { isGantryError, type SerializedError } from '../errors.js';
 import { compileAccessFormat } from '../logging/access-log-format.js';
 import { ErrorLog } from '../logging/error-log.js';
 import { LogFile } from '../logging/log-file.js';
@@ -131,6 +131,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
 
   let failed = false;
   runtime.on('event', (e) => {
+    // During start the rejected start() reports it; from here on (a respawn that cannot import) this does.
+    if (e.type === 'boot-error') reportAppError(errorLog, e.error);
     if (e.type === 'state' && e.state === 'failed') {
       failed = true;
       queue.push('SIGQUIT');
@@ -186,6 +188,11 @@ function reportStartFailure(log: ErrorLog, err: unknown): number {
     log.log('critical', `Unexpected error while starting: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   }
+  return reportAppError(log, err);
+}
+
+/** The error, its traceback once, and the reason line; returns the exit code. Also for a boot error after start. */
+function reportAppError(log: ErrorLog, err: Pick<SerializedError, 'code' | 'message' | 'details'>): number {
   const traceback = typeof err.details?.traceback === 'string' ? err.details.traceback : '';
   log.log('error', `${err.code}: ${err.message}`);
   if (traceback.trim() !== '') log.log('error', traceback.trimEnd());

@@ -160,6 +160,7 @@ describe('HUP reload, in flight and into a broken app', () => {
     process.kill(p.pid, 'SIGHUP');
     await p.waitForOutput(/Reload to generation 2 failed, the old workers keep serving/, 30_000);
     expect(p.output()).toContain("No module named 'module_that_is_not_there_hup'");
+    expect(p.output()).not.toContain('Reason: App failed to load.');
     const before = load.okCount();
     await until(() => load.okCount() >= before + 10, 15_000, 'still serving');
     const { failed, bodies } = await load.stop();
@@ -302,6 +303,23 @@ describe('more exit paths and log files', () => {
     expect(exit.code).toBe(0);
     expect(p.output()).not.toContain('Listening at');
     await until(() => pids.every((x) => !alive(x)), 10_000, 'booting workers gone');
+  }, 60_000);
+
+  it('a worker whose respawn can no longer import the app: the app fails once with the traceback, gantry exits 4, nothing left', async () => {
+    tmp = await makeTempDir();
+    const mod = join(tmp.path, 'laterbroken.py');
+    writeFileSync(mod, `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'ok']\n`);
+    const { p, url } = await serve(['-w', '2', 'laterbroken:application'], tmp.path);
+    const pids = workerPids(p.output());
+    expect((await fetchRaw(`${url}/`)).status).toBe(200);
+    writeFileSync(mod, 'raise ImportError("broken since start")\n');
+    process.kill(pids[0]!, 'SIGKILL');
+    const exit = await p.exited;
+    expect(exit.code).toBe(4);
+    expect(p.output().match(/Traceback \(most recent call last\)/g)?.length).toBe(1);
+    expect(p.output()).toMatch(/GANTRY_ERR_APP_IMPORT: ImportError: broken since start/);
+    expect(p.output()).toContain("Reason: App failed to load.");
+    await until(() => workerPids(p.output()).every((x) => !alive(x)), 10_000, 'every worker gone');
   }, 60_000);
 
   it('USR1 reopens --error-logfile too: after a rename, new lines go to a fresh file', async () => {
