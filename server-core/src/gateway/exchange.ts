@@ -176,6 +176,9 @@ export class Exchange implements DispatchJob, ResponseSink {
       this.ctx.dispatcher.dispatch(this);
       return;
     }
+    // A worker hangs up on a running request only when it is dying: send it nothing more, or the request
+    // queued behind this one goes to it before its exit is seen (and fails too, never having run).
+    if (target !== null && this.conn !== null && !this.conn.usable) this.ctx.dispatcher.removeTarget(target);
     this.done = true;
     this.detach();
     this.stderr(`[gantry] request failed: ${error.message}`);

@@ -93,6 +93,31 @@ describe('workers under a steady request loop', () => {
     expect([pids[1]!, replacement].every(alive)).toBe(true);
   }, 60_000);
 
+  it('kill -9 of a threaded worker: at most its --threads in-flight requests fail, each 502', async () => {
+    const { p, url } = await serve(['-w', '2', '--threads', '4', APP]);
+    const pids = workerPids(p.output());
+    const load = loadLoop(`${url}/pid`, 8);
+    await until(() => pids.every((x) => load.seen().has(String(x))), 15_000, 'both workers serving');
+    process.kill(pids[0]!, 'SIGKILL');
+    await until(() => workerPids(p.output()).length === 3, 15_000, 'replacement booted');
+    const replacement = workerPids(p.output())[2]!;
+    await until(() => load.seen().has(String(replacement)), 15_000, 'replacement serving');
+    const { failed } = await load.stop();
+    expect(failed.length).toBeLessThanOrEqual(4);
+    for (const f of failed) expect(f).toBe('status 502');
+  }, 60_000);
+
+  it('TTOU while every worker has a request in flight: both requests finish', async () => {
+    const { p, url } = await serve(['-w', '2', '--graceful-timeout', '30', APP]);
+    const slow = [fetchRaw(`${url}/slow?ms=1500`), fetchRaw(`${url}/slow?ms=1500`)];
+    await until(() => (p.output().match(/slow-start/g) ?? []).length === 2, 10_000, 'both workers busy');
+    process.kill(p.pid, 'SIGTTOU');
+    await p.waitForOutput(/Scaling workers 2 -> 1/, 10_000);
+    expect((await Promise.all(slow)).map((r) => r.text())).toEqual(['slow done', 'slow done']);
+    const pids = workerPids(p.output());
+    await until(() => pids.filter(alive).length === 1, 15_000, 'one worker left');
+  }, 60_000);
+
   it('TTIN/TTOU scale up and down with zero failed requests; the removed worker exits', async () => {
     const { p, url } = await serve(['-w', '1', APP]);
     const load = loadLoop(`${url}/pid`);
