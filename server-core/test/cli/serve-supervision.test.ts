@@ -290,11 +290,13 @@ describe('stops and timeouts', () => {
     await until(() => pids.every((x) => !alive(x)), 10_000, 'workers gone');
   }, 60_000);
 
-  it('-t: a request past the timeout gets 504, the stack is logged with its request id, the worker is replaced', async () => {
-    const { p, url } = await serve(['-w', '1', '-t', '1', APP]);
+  it('-t: a request past the timeout gets 504 and an access line, the stack is logged with its request id, the worker is replaced', async () => {
+    const { p, url } = await serve(['-w', '1', '-t', '1', '--access-logfile', '-', APP]);
     const [pid] = workerPids(p.output());
     const r = await fetchRaw(`${url}/hang`, { headers: { 'X-Request-ID': 'conf-timeout' } });
     expect(r.status).toBe(504);
+    expect(r.headers['x-request-id']).toBe('conf-timeout');
+    await p.waitForOutput(/"GET \/hang HTTP\/1\.1" 504 /, 10_000);
     await p.waitForOutput(/WORKER TIMEOUT \(pid:\d+\) GET \/hang request conf-timeout/, 10_000);
     await until(() => /conformance\.py", line \d+ in raw_app/.test(p.output()), 10_000, 'stack of the hung request');
     await until(() => workerPids(p.output()).length === 2 && !alive(pid!), 15_000, 'replacement');
