@@ -14,6 +14,18 @@ export class WorkerOverloadedError extends Error {
   }
 }
 
+/**
+ * The connection broke while this request waited behind another one pipelined on it: a worker runs the
+ * requests of one connection in the order they came (several at once only happen when pipelining to a
+ * single-threaded worker), so the app never saw it and it is safe to retry elsewhere.
+ */
+export class WorkerNeverStartedError extends Error {
+  readonly code = 'GANTRY_NOT_STARTED';
+  constructor(cause: Error) {
+    super(`${cause.message} (the request was waiting behind another one and never started)`, { cause });
+  }
+}
+
 /** Where a request's response goes. `body` returning false pauses the worker socket until `resume()`. */
 export interface ResponseSink {
   head(head: CgiHead): void;
@@ -132,6 +144,7 @@ export class WorkerConnection {
   }
 
   private readonly uncork = (): void => {
+    if (!this.corked) return;
     this.corked = false;
     this.socket?.uncork();
   };
@@ -247,10 +260,13 @@ export class WorkerConnection {
   }
 
   private failAll(err: Error): void {
+    let first = true;
     for (const r of this.reqs.values()) {
       const sink = r.sink;
       r.sink = null;
-      sink?.fail(err);
+      // Only the oldest request can be running: the ones pipelined behind it never reached the app.
+      sink?.fail(first ? err : new WorkerNeverStartedError(err));
+      first = false;
     }
   }
 

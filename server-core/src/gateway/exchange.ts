@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERRORS } from '../errors.js';
 import type { CgiHead } from '../fastcgi/cgi-response.js';
 import type { ParamList, RequestHeadEncoder } from '../fastcgi/request-head.js';
-import { WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
+import { WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
 import type { AccessEntry, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
@@ -162,9 +162,10 @@ export class Exchange implements DispatchJob, ResponseSink {
   fail(error: Error): void {
     if (this.done) return;
     const target = this.target;
-    // Nothing reached the app when the worker refused it (stopping), or closed the connection without a
-    // word while we were retiring it (a graceful stop finishes only what it has read): retry elsewhere.
-    const neverRan = error instanceof WorkerOverloadedError || (target !== null && target.draining && this.responseHeaders === null);
+    // Nothing reached the app when the worker refused it (stopping), when it died with this request still
+    // waiting behind another one pipelined on its connection, or closed the connection without a word while
+    // we were retiring it (a graceful stop finishes only what it has read): retry elsewhere.
+    const neverRan = error instanceof WorkerOverloadedError || error instanceof WorkerNeverStartedError || (target !== null && target.draining && this.responseHeaders === null);
     if (neverRan && this.bodyBytes === 0 && target !== null && this.attempts < MAX_ATTEMPTS) {
       this.ctx.dispatcher.removeTarget(target);
       this.detach();

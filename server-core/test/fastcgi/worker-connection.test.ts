@@ -1,12 +1,13 @@
 // WorkerConnection against a scripted FastCGI peer: responses routed by request id (several at once),
-// stderr lines, END_REQUEST statuses (OVERLOADED → retryable), aborts and a peer that hangs up.
+// stderr lines, END_REQUEST statuses (OVERLOADED → retryable), aborts and a peer that hangs up (requests
+// pipelined behind the running one → retryable).
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CgiHead } from '../../src/fastcgi/cgi-response.js';
 import { RequestHeadEncoder } from '../../src/fastcgi/request-head.js';
 import { ProtocolStatus, RecordDecoder, RecordType, encodeEndRequest, encodeStream, type FcgiRecord } from '../../src/fastcgi/records.js';
-import { WorkerConnection, WorkerOverloadedError, type ResponseSink } from '../../src/fastcgi/worker-connection.js';
+import { WorkerConnection, WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink } from '../../src/fastcgi/worker-connection.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
 class Collect implements ResponseSink {
@@ -158,5 +159,28 @@ describe('WorkerConnection', () => {
     expect(s.error?.message).toMatch(/closed/);
     expect(closed).toEqual([['job-3']]);
     expect(c.usable).toBe(false);
+  });
+
+  it('when the peer hangs up, requests pipelined behind the oldest one are reported as never started', async () => {
+    const c = await connected();
+    const [a, b, d] = [new Collect(), new Collect(), new Collect()];
+    let begun = 0;
+    onRecord = (r, sock) => {
+      // The first request is answered; the peer dies while running the second, with the third waiting.
+      if (r.type === RecordType.BEGIN_REQUEST && ++begun === 3) {
+        respond(sock, 1, 'one');
+        setTimeout(() => sock.destroy(), 20);
+      }
+    };
+    const head = (id: number): Buffer => encoder.encode(id, { names: [], values: [] }, true);
+    c.begin(head, a, 'a');
+    c.begin(head, b, 'b');
+    c.begin(head, d, 'd');
+    await Promise.all([a.done(), b.done(), d.done()]);
+    expect(a.ended).toBe(0);
+    expect(a.bodyText).toBe('one');
+    expect(b.error).not.toBeInstanceOf(WorkerNeverStartedError);
+    expect(b.error?.message).toMatch(/closed/);
+    expect(d.error).toBeInstanceOf(WorkerNeverStartedError);
   });
 });
