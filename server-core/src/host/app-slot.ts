@@ -23,8 +23,11 @@ import type { AppRuntime } from '../runtime/types.js';
 import { maskedForList, withHeaderView } from '../logging/header-keeper.js';
 import { AppLogs, type LogCapacities } from './app-logs.js';
 import type { EventHub } from './event-hub.js';
+import { allAnswer } from './port-probe.js';
 
 const METRICS_INTERVAL_MS = 1000;
+/** How often the listeners of a running app are probed (in metrics ticks). */
+const PROBE_EVERY_TICKS = 2;
 
 export class AppSlot {
   runtime: AppRuntime | null = null;
@@ -39,6 +42,9 @@ export class AppSlot {
   private unsubscribers: (() => void)[] = [];
   private metricsTimer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Whether every listener accepted a connection at the last probe: "healthy" needs it, not just "listening". */
+  private portsAnswer = false;
+  private ticks = 0;
 
   constructor(
     public def: AppDefinition,
@@ -70,6 +76,7 @@ export class AppSlot {
     this.profile = profile;
     this.startedAt = Date.now();
     this.lastError = null;
+    this.portsAnswer = false;
     const id = this.id;
     this.unsubscribers.push(
       runtime.on('access', (entry) => this.hub.publish('access', id, this.logs.access.push(maskedForList(entry)))),
@@ -98,9 +105,19 @@ export class AppSlot {
     this.hub.publish('status', this.id, this.statusView());
   }
 
+  /** Connects to every listener; publishes the status when the answer changed. */
+  async probePorts(): Promise<void> {
+    const rt = this.runtime;
+    const answer = rt ? await allAnswer(rt.status().urls) : false;
+    if (rt !== this.runtime || answer === this.portsAnswer) return;
+    this.portsAnswer = answer;
+    this.publishStatus();
+  }
+
   private sampleMetrics(): void {
     const rt = this.runtime;
     if (!rt || rt.status().state !== 'running') return;
+    if (++this.ticks % PROBE_EVERY_TICKS === 0) void this.probePorts();
     const m = rt.metrics();
     this.logs.addMetrics(m);
     this.hub.publish('metrics', this.id, m);
@@ -118,7 +135,7 @@ export class AppSlot {
       state: s.state === 'stopped' && this.lastError ? 'failed' : s.state,
       profile: running ? this.profile : null,
       urls: running ? s.urls : [],
-      healthy: s.healthy,
+      healthy: s.healthy && this.portsAnswer,
       generation: s.generation,
       error: s.error ?? this.lastError,
       startedAt: running ? this.startedAt : null,

@@ -311,6 +311,7 @@ export class Host {
       slot.publishStatus();
       throw e;
     }
+    await slot.probePorts();
     slot.publishStatus();
   }
 

@@ -1,0 +1,89 @@
+// "Green only when the port answers": the connect probe itself, and the Host's healthy flag depending on it
+// (a runtime that reports itself healthy while nothing accepts on its port must not show healthy).
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { cp } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allAnswer, connectProbe, probeTarget } from '../../src/host/port-probe.js';
+import { createFakeRuntime } from './fake-runtime.js';
+import { startHarness, type Harness } from '../control/api-client.js';
+import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function listen(server: net.Server, opts: net.ListenOptions): Promise<void> {
+  await new Promise<void>((r) => server.listen(opts, r));
+  cleanups.push(() => new Promise((r) => server.close(r)));
+}
+
+/** A port nothing listens on: bound, then closed. */
+async function deadPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('connect probe', () => {
+  it('maps runtime URLs to connect targets (wildcards to loopback, unix paths)', () => {
+    expect(probeTarget('http://0.0.0.0:8000')).toEqual({ host: '127.0.0.1', port: 8000 });
+    expect(probeTarget('http://[::]:8001')).toEqual({ host: '::1', port: 8001 });
+    expect(probeTarget('http://127.0.0.1:8002/')).toEqual({ host: '127.0.0.1', port: 8002 });
+    expect(probeTarget('unix:/tmp/x.sock')).toEqual({ path: '/tmp/x.sock' });
+    expect(probeTarget('not a url')).toBeNull();
+  });
+
+  it('is true for a listening TCP port and a unix socket, false for a closed port and no URLs', async () => {
+    const tcp = net.createServer((s) => s.destroy());
+    await listen(tcp, { host: '127.0.0.1', port: 0 });
+    const dir = await makeTempDir('gantry-probe-');
+    cleanups.push(() => dir.remove());
+    const unix = net.createServer((s) => s.destroy());
+    await listen(unix, { path: join(dir.path, 'app.sock') });
+    const live = `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`;
+    expect(await connectProbe(live)).toBe(true);
+    expect(await connectProbe(`unix:${join(dir.path, 'app.sock')}`)).toBe(true);
+    expect(await connectProbe(`http://127.0.0.1:${await deadPort()}`)).toBe(false);
+    expect(await allAnswer([live, `http://127.0.0.1:${await deadPort()}`])).toBe(false);
+    expect(await allAnswer([])).toBe(false);
+  });
+});
+
+describe('Host health', () => {
+  let h: Harness;
+  let project: TempDir;
+
+  async function addSite(createRuntime: Parameters<typeof startHarness>[0]['createRuntime']): Promise<void> {
+    h = await startHarness({ createRuntime });
+    cleanups.push(() => h.close());
+    project = await makeTempDir('gantry-project-');
+    cleanups.push(() => project.remove());
+    await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });
+    const add = await h.api('POST', '/api/apps', { folder: project.path, id: 'site', detect: false, settings: { python: SYSTEM_PYTHON } });
+    expect(add.status).toBe(200);
+  }
+
+  it('is healthy when the runtime is ready and its port accepts connections', async () => {
+    await addSite((s) => createFakeRuntime(s));
+    const started = await h.api('POST', '/api/apps/site/start', {});
+    expect(started.body).toMatchObject({ state: 'running', healthy: true });
+  });
+
+  it('is not healthy while the runtime claims health but nothing answers on its port', async () => {
+    const port = await deadPort();
+    await addSite((s) => {
+      const rt = createFakeRuntime(s);
+      const status = rt.status.bind(rt);
+      // The runtime says running and healthy, but its URL points at a port nobody listens on.
+      return Object.assign(rt, { status: () => ({ ...status(), urls: [`http://127.0.0.1:${port}`] }) });
+    });
+    const started = await h.api('POST', '/api/apps/site/start', {});
+    expect(started.body).toMatchObject({ state: 'running', healthy: false });
+  });
+});
