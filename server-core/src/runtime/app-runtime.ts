@@ -245,7 +245,7 @@ class Runtime implements LocalAppRuntime {
   async reload(options: { readonly mode?: ReloadMode; readonly settings?: AppSettings } = {}): Promise<void> {
     const arbiter = this.requireRunning();
     const next = options.settings ? (appSettingsSchema.parse(options.settings) as AppSettings) : this.settings;
-    await arbiter.reload(options.mode ?? 'generation', next);
+    await arbiter.reload(options.mode ?? next.reloadMode, next);
     this.settings = next;
     this.dispatcher.maxQueue = next.maxQueue;
     this.gateway?.update(next);

@@ -156,6 +156,24 @@ describe('workers under a steady request loop', () => {
   }, 60_000);
 });
 
+describe('HUP with --reload-mode rolling', () => {
+  it('replaces the workers one at a time with zero failed requests', async () => {
+    const { p, url } = await serve(['-w', '2', '--reload-mode', 'rolling', APP]);
+    const old = workerPids(p.output());
+    const load = loadLoop(`${url}/pid`);
+    await until(() => load.okCount() >= 10, 15_000, 'load running');
+    process.kill(p.pid, 'SIGHUP');
+    await p.waitForOutput(/Reload done \(generation 2, rolling\)/, 30_000);
+    expect(p.output()).toMatch(/Reload started \(generation 2, rolling\)/);
+    const fresh = workerPids(p.output()).filter((x) => !old.includes(x));
+    expect(fresh.length).toBe(2);
+    await until(() => fresh.every((x) => load.seen().has(String(x))), 15_000, 'new workers serving');
+    await until(() => old.every((x) => !alive(x)), 15_000, 'old workers gone');
+    const { failed } = await load.stop();
+    expect(failed).toEqual([]);
+  }, 60_000);
+});
+
 describe('HUP reload, in flight and into a broken app', () => {
   it('a request in flight during HUP finishes on the old worker, which then exits', async () => {
     const { p, url } = await serve(['-w', '1', '--graceful-timeout', '30', APP]);
