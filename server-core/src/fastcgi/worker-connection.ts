@@ -64,7 +64,7 @@ export class WorkerConnection {
   private state: ConnState = 'new';
   private readonly reqs = new Map<number, InFlight>();
   private paused = 0;
-  private readonly decoder = new RecordDecoder((r) => this.onRecord(r));
+  private readonly decoder = new RecordDecoder((r) => this.onRecord(r), { streamTypes: [RecordType.STDOUT, RecordType.STDERR] });
   private pendingConnect: Array<(err: Error | null) => void> = [];
   /** The socket is corked until the end of this event-loop turn (request heads written this turn go out in one write). */
   private corked = false;

@@ -159,3 +159,30 @@ describe('RequestHeadEncoder', () => {
     expect(Buffer.concat(parts).toString('hex')).toBe('01050001000b050068656c6c6f20776f726c640000000000');
   });
 });
+
+describe('RecordDecoder with streamTypes', () => {
+  it('hands STDOUT/STDERR content on in pieces that add up, other records whole, whatever the read sizes', () => {
+    const body = Buffer.alloc(70_001);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7) & 0xff;
+    const bytes = Buffer.concat([
+      encodeStream(RecordType.STDOUT, 1, body),
+      encodeStream(RecordType.STDERR, 1, Buffer.from('line one\nline two\n')),
+      encodeRecord(RecordType.STDOUT, 1),
+      encodeEndRequest(1, 0, 0),
+    ]);
+    for (const size of [1, 7, 4096, 65536, bytes.length]) {
+      const got: FcgiRecord[] = [];
+      const d = new RecordDecoder((r) => got.push({ ...r, content: Buffer.from(r.content) }), { streamTypes: [RecordType.STDOUT, RecordType.STDERR] });
+      for (let i = 0; i < bytes.length; i += size) d.push(bytes.subarray(i, i + size));
+      expect(d.buffered).toBe(0);
+      const of = (t: number) => Buffer.concat(got.filter((r) => r.type === t).map((r) => r.content));
+      expect(of(RecordType.STDOUT).equals(body)).toBe(true);
+      expect(of(RecordType.STDERR).toString()).toBe('line one\nline two\n');
+      const ends = got.filter((r) => r.type === RecordType.END_REQUEST);
+      expect(ends.map((r) => decodeEndRequest(r.content))).toEqual([{ appStatus: 0, protocolStatus: 0 }]);
+      expect(got.at(-1)!.type).toBe(RecordType.END_REQUEST);
+      // The empty STDOUT record (end of stream) still arrives, whole.
+      expect(got.some((r) => r.type === RecordType.STDOUT && r.content.length === 0)).toBe(true);
+    }
+  });
+});
