@@ -1,6 +1,7 @@
 // Filters of the Output tab: levels, sources, a worker pid (crash notices link here with ?pid=) and text, and how
 // they are remembered per app (localStorage, like the Requests tab's; the pid is a link's, not remembered).
 import type { LogLevel, OutputRecord } from '../api/contract';
+import { recall, remember, safeLocal } from './remembered';
 
 export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 export const SOURCES = ['stdout', 'stderr', 'gantry'] as const;
@@ -53,36 +54,19 @@ export function initialOutputFilters(appId: string, query: Readonly<Record<strin
 }
 
 export function loadOutputFilters(appId: string, storage: Storage | null = safeLocal()): OutputFilters {
-  try {
-    const raw = storage?.getItem(key(appId));
-    if (!raw) return EMPTY_OUTPUT_FILTERS;
-    const v = JSON.parse(raw) as Partial<OutputFilters>;
-    // Stored data may come from an older build: keep only what still makes sense.
-    return {
-      levels: Array.isArray(v.levels) ? v.levels.filter((l): l is LogLevel => LEVELS.includes(l)) : [],
-      sources: Array.isArray(v.sources) ? v.sources.filter((x): x is Source => (SOURCES as readonly string[]).includes(x)) : [],
-      pid: null,
-      search: typeof v.search === 'string' ? v.search : '',
-    };
-  } catch {
-    return EMPTY_OUTPUT_FILTERS;
-  }
+  const v = recall(storage, key(appId)) as Partial<OutputFilters> | null;
+  if (!v || typeof v !== 'object') return EMPTY_OUTPUT_FILTERS;
+  // Stored data may come from an older build: keep only what still makes sense.
+  return {
+    levels: Array.isArray(v.levels) ? v.levels.filter((l): l is LogLevel => LEVELS.includes(l)) : [],
+    sources: Array.isArray(v.sources) ? v.sources.filter((x): x is Source => (SOURCES as readonly string[]).includes(x)) : [],
+    pid: null,
+    search: typeof v.search === 'string' ? v.search : '',
+  };
 }
 
 export function saveOutputFilters(appId: string, f: OutputFilters, storage: Storage | null = safeLocal()): void {
   const kept = { levels: f.levels, sources: f.sources, search: f.search };
-  try {
-    if (kept.levels.length > 0 || kept.sources.length > 0 || kept.search.trim() !== '') storage?.setItem(key(appId), JSON.stringify(kept));
-    else storage?.removeItem(key(appId));
-  } catch {
-    // Storage full or disabled: filters just are not remembered.
-  }
-}
-
-function safeLocal(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
+  const worth = kept.levels.length > 0 || kept.sources.length > 0 || kept.search.trim() !== '';
+  remember(storage, key(appId), worth ? kept : null);
 }

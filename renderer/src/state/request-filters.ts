@@ -1,6 +1,7 @@
 // The Requests table's filters: what they are, whether a row passes, and how they are remembered per app
 // (localStorage, so coming back to an app shows the same view).
 import type { AccessRecord } from '../api/contract';
+import { recall, remember, safeLocal } from './remembered';
 
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
@@ -58,36 +59,18 @@ export function compileFilters(f: RequestFilters): (row: Row) => boolean {
 const key = (appId: string) => `gantry.requests.filters.${appId}`;
 
 export function loadFilters(appId: string, storage: Storage | null = safeLocal()): RequestFilters {
-  try {
-    const raw = storage?.getItem(key(appId));
-    if (!raw) return EMPTY_FILTERS;
-    const v = JSON.parse(raw) as Partial<RequestFilters>;
-    // Stored data may come from an older build: keep only what still makes sense.
-    return {
-      statusClasses: Array.isArray(v.statusClasses) ? v.statusClasses.filter((c): c is StatusClass => (STATUS_CLASSES as readonly string[]).includes(c)) : [],
-      methods: Array.isArray(v.methods) ? v.methods.filter((m) => typeof m === 'string' && /^[A-Za-z]+$/.test(m)) : [],
-      path: typeof v.path === 'string' ? v.path : '',
-      minDurationMs: typeof v.minDurationMs === 'number' && Number.isFinite(v.minDurationMs) && v.minDurationMs > 0 ? v.minDurationMs : 0,
-      search: typeof v.search === 'string' ? v.search : '',
-    };
-  } catch {
-    return EMPTY_FILTERS;
-  }
+  const v = recall(storage, key(appId)) as Partial<RequestFilters> | null;
+  if (!v || typeof v !== 'object') return EMPTY_FILTERS;
+  // Stored data may come from an older build: keep only what still makes sense.
+  return {
+    statusClasses: Array.isArray(v.statusClasses) ? v.statusClasses.filter((c): c is StatusClass => (STATUS_CLASSES as readonly string[]).includes(c)) : [],
+    methods: Array.isArray(v.methods) ? v.methods.filter((m) => typeof m === 'string' && /^[A-Za-z]+$/.test(m)) : [],
+    path: typeof v.path === 'string' ? v.path : '',
+    minDurationMs: typeof v.minDurationMs === 'number' && Number.isFinite(v.minDurationMs) && v.minDurationMs > 0 ? v.minDurationMs : 0,
+    search: typeof v.search === 'string' ? v.search : '',
+  };
 }
 
 export function saveFilters(appId: string, f: RequestFilters, storage: Storage | null = safeLocal()): void {
-  try {
-    if (isFiltering(f)) storage?.setItem(key(appId), JSON.stringify(f));
-    else storage?.removeItem(key(appId));
-  } catch {
-    // Storage full or disabled: filters just are not remembered.
-  }
-}
-
-function safeLocal(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
+  remember(storage, key(appId), isFiltering(f) ? f : null);
 }

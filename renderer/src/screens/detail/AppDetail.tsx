@@ -8,9 +8,9 @@ import { ExternalLink } from '../../components/ExternalLink';
 import { StatusBadge } from '../../components/StatusBadge';
 import { AppLiveData } from '../../state/app-live-data';
 import { useStore } from '../../state/external-store';
-import { allowedActions } from '../../state/status-badge';
 import { ProfileSwitch } from '../overview/ProfileSwitch';
 import { useAppActions } from '../overview/use-app-actions';
+import { LifecycleButtons } from '../overview/LifecycleButtons';
 import { LaunchPanel } from '../overview/LaunchPanel';
 import { RequestsTab } from './requests/RequestsTab';
 import { OutputTab } from './output/OutputTab';
@@ -54,7 +54,6 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
   }
 
   const { definition: def, status } = app;
-  const allowed = allowedActions(status.state);
   const running = status.state !== 'stopped' && status.state !== 'failed';
   const profile = status.profile ?? def.activeProfile;
   const busy = actions.busy !== null;
@@ -86,15 +85,7 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
           <div className="detail-actions">
             <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy} onChange={(p) => void actions.switchProfile(p, running)} />
             <div className="btn-group">
-              <button type="button" className="btn btn-primary" disabled={!allowed.start || busy} onClick={() => void actions.run('start', profile)}>
-                {actions.busy === 'start' && <span className="spinner" aria-hidden="true" />}Start
-              </button>
-              <button type="button" className="btn" disabled={!allowed.stop || busy} onClick={() => void actions.run('stop')}>
-                {actions.busy === 'stop' && <span className="spinner" aria-hidden="true" />}Stop
-              </button>
-              <button type="button" className="btn" disabled={!allowed.restart || busy} onClick={() => void actions.run('restart', profile)}>
-                {actions.busy === 'restart' && <span className="spinner" aria-hidden="true" />}Restart
-              </button>
+              <LifecycleButtons state={status.state} profile={profile} actions={actions} />
               <button type="button" className="btn" disabled={busy || launch?.state === 'running'} onClick={() => void actions.launch('staging')}>
                 {launch?.state === 'running' && <span className="spinner" aria-hidden="true" />}Launch staging
               </button>

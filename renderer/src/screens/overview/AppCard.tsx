@@ -9,6 +9,7 @@ import { fmtPercent, fmtRate } from '../../format';
 import { recentErrorRate, recentCounts, type LaunchView } from '../../state/apps-store';
 import { allowedActions } from '../../state/status-badge';
 import { LaunchPanel } from './LaunchPanel';
+import { LifecycleButtons } from './LifecycleButtons';
 import { ProfileSwitch } from './ProfileSwitch';
 import { useAppActions } from './use-app-actions';
 
@@ -82,15 +83,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
 
       <footer className="app-card-actions">
         <div className="btn-group">
-          <button type="button" className="btn btn-primary" disabled={!allowed.start || busy} onClick={() => void actions.run('start', profile)}>
-            {actions.busy === 'start' && <span className="spinner" aria-hidden="true" />}Start
-          </button>
-          <button type="button" className="btn" disabled={!allowed.stop || busy} onClick={() => void actions.run('stop')}>
-            {actions.busy === 'stop' && <span className="spinner" aria-hidden="true" />}Stop
-          </button>
-          <button type="button" className="btn" disabled={!allowed.restart || busy} onClick={() => void actions.run('restart', profile)}>
-            {actions.busy === 'restart' && <span className="spinner" aria-hidden="true" />}Restart
-          </button>
+          <LifecycleButtons state={status.state} profile={profile} actions={actions} />
           {allowed.open && status.urls[0] ? (
             <ExternalLink href={status.urls[0]} className="btn">
               Open
