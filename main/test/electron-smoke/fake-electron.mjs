@@ -191,7 +191,7 @@ async function realHostScenario(win) {
   note('tray.before', { label: appItem.label });
   appItem.submenu.find((i) => i.label === 'Start').click();
   let label = appItem.label;
-  for (let i = 0; i < 200 && !label.includes('— running'); i++) {
+  for (let i = 0; i < 200 && !/— running$/.test(label); i++) {
     await tick(100);
     label = tray.menu.find((i) => i.submenu).label;
   }

@@ -83,7 +83,9 @@ export class AppSlot {
       runtime.on('output', (line) => this.hub.publish('output', id, this.logs.output.push(line))),
       runtime.on('event', (event) => {
         this.recordEvent(event);
-        if (event.type === 'state') this.publishStatus();
+        // "running" goes out together with whether its ports answer, so no one sees a transient unhealthy state.
+        if (event.type === 'state' && event.state === 'running') void this.probePorts().then(() => this.publishStatus());
+        else if (event.type === 'state') this.publishStatus();
       }),
     );
     this.metricsTimer = setInterval(() => this.sampleMetrics(), METRICS_INTERVAL_MS);
