@@ -47,7 +47,7 @@ export function runWrk({ url, threads = 2, connections = 64, durationS = 10, scr
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('close', (code) => { // after stdout is fully read, unlike 'exit'
       if (code !== 0) return reject(new Error(`wrk exited ${code}:\n${out}`));
       try {
         resolve({ ...parseWrk(out), command: `wrk ${args.join(' ')}` });

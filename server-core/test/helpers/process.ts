@@ -64,9 +64,19 @@ export async function startProcess(opts: StartOptions): Promise<StartedProcess> 
   let exitInfo: Exit | null = null;
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      for (const l of listeners) l();
-      resolve(exitInfo);
+      // 'exit' can come before the last output is read: settle on 'close' (all stdio read), or shortly after
+      // exit when a grandchild still holds a pipe open.
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        exitInfo = { code, signal };
+        for (const l of listeners) l();
+        resolve(exitInfo);
+      };
+      const timer = setTimeout(settle, 2000);
+      child.once('close', settle);
     });
     child.once('error', (err) => {
       append(`\n[spawn error] ${err.message}\n`);

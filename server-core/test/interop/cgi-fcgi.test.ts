@@ -30,7 +30,8 @@ function cgiRequest(sock: string, vars: Record<string, string>, body: Buffer = B
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': only then has all of cgi-fcgi's stdout been read (exit can come first).
+    child.once('close', (code) => {
       const raw = Buffer.concat(out);
       const split = raw.indexOf('\r\n\r\n');
       if (code !== 0 || split < 0) return reject(new Error(`cgi-fcgi exited ${code}: ${err} ${raw.toString('latin1').slice(0, 300)}`));
