@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
-import { fetchRaw } from '../gateway/http-client.js';
+import { fetchRaw, uploadGenerated } from '../gateway/http-client.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
 
 const MB = 1 << 20;
@@ -61,25 +61,7 @@ describe.skipIf(process.platform !== 'linux')(`${SIZE_MB} MiB through gantry ser
   it(`uploads ${SIZE_MB} MiB (generated here, counted by the app) with gantry's peak RSS growing by less than 96 MiB`, async () => {
     const base = peakRss(proc.pid);
     const total = SIZE_MB * MB;
-    const block = Buffer.alloc(MB, 0x61);
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = request(`${url}/count`, { method: 'POST', agent: false, headers: { 'Content-Length': String(total) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve(text));
-      });
-      req.on('error', reject);
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < total) {
-          sent += block.length;
-          if (!req.write(block)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
-    });
+    const body = await uploadGenerated(`${url}/count`, total);
     expect(body).toBe(String(total));
     expect(peakRss(proc.pid) - base).toBeLessThan(BOUND);
   }, 60_000);

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RawConnection } from '../helpers/raw-http.js';
 import { startApp, until, type Running } from '../runtime/harness.js';
-import { fetchRaw } from './http-client.js';
+import { fetchRaw, uploadGenerated } from './http-client.js';
 
 const MB = 1 << 20;
 
@@ -48,25 +48,8 @@ describe('streaming with back-pressure', () => {
     const base = heap();
     let peak = 0;
     const total = 100 * MB;
-    const block = Buffer.alloc(MB, 0x61);
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = request(`${app.url}/count`, { method: 'POST', agent: false, headers: { 'Content-Length': String(total) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve(text));
-      });
-      req.on('error', reject);
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < total) {
-          sent += block.length;
-          peak = Math.max(peak, heap() - base);
-          if (!req.write(block)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
+    const body = await uploadGenerated(`${app.url}/count`, total, () => {
+      peak = Math.max(peak, heap() - base);
     });
     expect(body).toBe(String(total));
     expect(peak).toBeLessThan(64 * MB);
