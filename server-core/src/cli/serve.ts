@@ -31,7 +31,9 @@ export function settingsFromArgs(argv: readonly string[]): { settings: AppSettin
   } else if (!parsed.help && !parsed.version) {
     throw new ArgsError('', 'the app to serve is required: gantry serve [OPTIONS] MODULE:CALLABLE');
   }
-  return { settings: mergeSettings(defaultSettings(), partial), help: parsed.help, version: parsed.version };
+  const settings = mergeSettings(defaultSettings(), partial);
+  if (settings.gatewayProcesses > settings.workers) throw new ArgsError('--gateway-processes', `must not exceed --workers (${settings.workers}): each gateway process needs a worker of its own`);
+  return { settings, help: parsed.help, version: parsed.version };
 }
 
 export async function runServe(argv: readonly string[]): Promise<number> {
@@ -58,7 +60,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   const errorLog = new ErrorLog(new LogFile(settings.errorLogfile, process.stderr), settings.logLevel);
   const accessFile = settings.accessLogfile === '' ? null : new LogFile(settings.accessLogfile, process.stdout);
   const formatAccess = compileAccessFormat(settings.accessLogformat);
-  const runtime = createAppRuntime(settings);
+  // No request drawer here: headers need not cross from gateway processes (--gateway-processes).
+  const runtime = createAppRuntime(settings, { requestHeaders: false });
   runtime.on('output', (line) => errorLog.output(line));
   if (accessFile) runtime.on('access', (entry) => accessFile.writeLine(formatAccess(entry)));
   runtime.on('event', (e) => logEvent(errorLog, e));
@@ -127,7 +130,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   }
   wake = null;
   for (const url of runtime.status().urls) errorLog.log('info', `Listening at: ${url} (${process.pid})`);
-  errorLog.log('info', `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s))`);
+  const gateways = settings.gatewayProcesses > 1 ? `, ${settings.gatewayProcesses} gateway processes` : '';
+  errorLog.log('info', `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s)${gateways})`);
 
   let failed = false;
   runtime.on('event', (e) => {

@@ -1,14 +1,14 @@
 // The HTTP front of one app: a node:http server per bind (TCP or unix:PATH), request limits, request ids,
 // the hand-off to the dispatcher, and parser errors answered with a proper status before closing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { lstatSync, unlinkSync } from 'node:fs';
-import type { AddressInfo, Socket } from 'node:net';
-import { formatBind, parseBind, type Bind } from '../config/settings.js';
+import type { Socket } from 'node:net';
+import { parseBind, type Bind } from '../config/settings.js';
 import { GantryError } from '../errors.js';
 import { RequestHeadEncoder } from '../fastcgi/request-head.js';
 import { buildParams, type ConnectionFacts } from './cgi-params.js';
 import { sendError, writeRawError } from './error-response.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
+import { listenOn, type BoundAddress } from './listen-socket.js';
 import { splitTarget } from './path-info.js';
 import { inspectRequest, limitsFrom, maxHeaderSizeFor, statusForParserError, type RequestLimits } from './request-limits.js';
 import { requestIdFrom } from './request-id.js';
@@ -50,6 +50,10 @@ interface ListenerState {
 
 export class HttpGateway {
   private readonly listeners: Listener[] = [];
+  /** The listeners are fed by a primary process (adopt()), not listening themselves. */
+  private adopted = false;
+  private readonly adoptedSockets = new Set<Socket>();
+  private onAdoptedClose: (() => void) | null = null;
   private limits: RequestLimits;
   private keepAlive: number;
   preHandlers: PreHandler[] = [];
@@ -102,7 +106,7 @@ export class HttpGateway {
     server.maxRequestsPerSocket = 0;
   }
 
-  private listenOne(bind: Bind): Promise<Listener> {
+  private createListener(bind: Bind): { server: Server; state: ListenerState } {
     const server = createServer({
       maxHeaderSize: maxHeaderSizeFor(this.limits),
       // RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400 (node's check).
@@ -114,6 +118,9 @@ export class HttpGateway {
       keepAlive: true,
     });
     this.tune(server);
+    // A client may half-close after sending its request (RFC 9112 §9.6); it still gets its responses, then
+    // the close. node:http's default aborts the requests in hand instead.
+    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     const state: ListenerState = {
       encoder: new RequestHeadEncoder([
         ['GATEWAY_INTERFACE', 'CGI/1.1'],
@@ -130,35 +137,57 @@ export class HttpGateway {
       if (v === null) socket.destroy();
       else answerAfterPending(socket, v.status, v.message);
     });
-    return new Promise<Listener>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        server.close();
-        if (err.code === 'EADDRINUSE') reject(new GantryError('GANTRY_ERR_PORT_IN_USE', `${formatBind(bind)} is already in use`, { bind: formatBind(bind) }, { cause: err }));
-        else reject(new GantryError('GANTRY_ERR_BIND', `cannot listen on ${formatBind(bind)}: ${err.message}`, { bind: formatBind(bind), errno: err.code }, { cause: err }));
-      };
-      server.once('error', onError);
-      const done = (): void => {
-        server.off('error', onError);
-        server.on('error', () => {});
-        let url: string;
-        if (bind.kind === 'unix') {
-          url = `unix:${bind.path}`;
-          state.facts = { serverName: 'localhost', serverPort: '', remoteAddr: '', remotePort: '', https: false };
-        } else {
-          const addr = server.address() as AddressInfo;
-          const host = bind.host;
-          url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
-          state.facts = { serverName: host, serverPort: String(addr.port), remoteAddr: '', remotePort: '', https: false };
-        }
-        resolve({ bind, url, server });
-      };
-      if (bind.kind === 'unix') {
-        removeStaleSocket(bind.path);
-        server.listen({ path: bind.path, backlog: this.settings.backlog }, done);
-      } else {
-        server.listen({ host: bind.host, port: bind.port, backlog: this.settings.backlog }, done);
-      }
+    return { server, state };
+  }
+
+  private async listenOne(bind: Bind): Promise<Listener> {
+    const { server, state } = this.createListener(bind);
+    const address = await listenOn(server, bind, this.settings.backlog);
+    state.facts = factsFor(bind, address.port);
+    return { bind, url: address.url, server };
+  }
+
+  /**
+   * A gateway process of a multi-core gateway: the primary listens and deals connections out
+   * (runtime/connection-dealer.ts); here each bind gets a server that never listens and is handed those
+   * connections by accept(). `addresses` are the primary's, in bind order (real ports for :0).
+   */
+  adopt(addresses: readonly BoundAddress[]): readonly Listener[] {
+    this.settings.bind.forEach((text, i) => {
+      const bind = parseBind(text);
+      const address = addresses[i];
+      if (bind === null || address === undefined) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `invalid bind ${text}`, { field: 'bind', value: text });
+      const { server, state } = this.createListener(bind);
+      state.facts = factsFor(bind, address.port);
+      // node:http starts tracking connections (header timeouts, closeIdleConnections) on 'listening'.
+      server.emit('listening');
+      this.listeners.push({ bind, url: address.url, server });
     });
+    this.adopted = true;
+    return this.listeners;
+  }
+
+  /** A connection the primary accepted on listener `index` (adopt()). */
+  accept(index: number, socket: Socket): void {
+    const listener = this.listeners[index];
+    if (listener === undefined) {
+      socket.destroy();
+      return;
+    }
+    // As node:http's own server sockets: a client's FIN after its request still gets the response.
+    socket.allowHalfOpen = true;
+    this.adoptedSockets.add(socket);
+    socket.once('close', () => {
+      this.adoptedSockets.delete(socket);
+      this.onAdoptedClose?.();
+    });
+    listener.server.emit('connection', socket);
+    socket.resume();
+  }
+
+  /** Every listener takes connections (listening, or adopted and not closed). */
+  get accepting(): boolean {
+    return this.listeners.length > 0 && this.listeners.every((l) => l.server.listening || this.adopted);
   }
 
   /** A bug in handling one request must cost that request, never the process (and every other request). */
@@ -212,6 +241,7 @@ export class HttpGateway {
 
   /** Stops accepting; connections still busy get up to `graceMs`, then are cut. */
   async close(graceMs: number): Promise<void> {
+    if (this.adopted) return this.closeAdopted(graceMs);
     const closing = this.listeners.splice(0).map(
       (l) =>
         new Promise<void>((resolve) => {
@@ -226,9 +256,32 @@ export class HttpGateway {
     await Promise.all(closing);
   }
 
+  /** close() for adopted listeners: a server that never listened does not wait for its connections itself. */
+  private closeAdopted(graceMs: number): Promise<void> {
+    this.adopted = false;
+    for (const l of this.listeners.splice(0)) {
+      l.server.close(() => {});
+      l.server.closeIdleConnections();
+    }
+    const sockets = this.adoptedSockets;
+    return new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (sockets.size > 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      this.onAdoptedClose = check;
+      check();
+    });
+  }
+
   /** Cuts every connection now (fast stop, or the end of a graceful one). */
   closeAllConnections(): void {
     for (const l of this.listeners) l.server.closeAllConnections();
+    for (const socket of this.adoptedSockets) socket.destroy();
   }
 }
 
@@ -250,13 +303,6 @@ function answerAfterPending(socket: Socket, status: number, message: string): vo
   writeRawError(socket, status, message);
 }
 
-function removeStaleSocket(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    /* nothing there */
-  }
-}
 
 function logRefused(ctx: ExchangeContext, req: IncomingMessage, status: number, requestId: string): void {
   const url = req.url ?? '';
@@ -277,4 +323,9 @@ function logRefused(ctx: ExchangeContext, req: IncomingMessage, status: number, 
     userAgent: (req.headers['user-agent'] as string | undefined) ?? '',
     referer: (req.headers.referer as string | undefined) ?? '',
   }, req.rawHeaders);
+}
+
+function factsFor(bind: Bind, port: number | null): ConnectionFacts {
+  if (bind.kind === 'unix') return { serverName: 'localhost', serverPort: '', remoteAddr: '', remotePort: '', https: false };
+  return { serverName: bind.host, serverPort: String(port ?? ''), remoteAddr: '', remotePort: '', https: false };
 }

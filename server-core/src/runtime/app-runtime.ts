@@ -2,6 +2,7 @@
 // the AppRuntime interface that `gantry serve`, the Host and the Electron main drive.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { GantryError, isGantryError } from '../errors.js';
 import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
 import { HttpGateway, type PreHandler, type ProxyResolver } from '../gateway/http-gateway.js';
+import type { BoundAddress } from '../gateway/listen-socket.js';
 import { createProxyTrust } from '../gateway/proxy-headers.js';
 import { splitTarget } from '../gateway/path-info.js';
 import { createStaticHandler } from '../gateway/static-files.js';
@@ -20,6 +22,7 @@ import { AppMetrics } from '../metrics/app-metrics.js';
 import { Arbiter, type ProcessStats } from '../supervisor/arbiter.js';
 import { createProcessSampler } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
+import { ShardedRuntime } from './sharded-runtime.js';
 import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
 
 export interface AppRuntimeOptions {
@@ -30,6 +33,16 @@ export interface AppRuntimeOptions {
   readonly logCapacity?: LogBusCapacity;
   /** Sample worker RSS/CPU every 2 s (default true). */
   readonly processStats?: boolean;
+  /**
+   * Keep each request's headers for the UI's request drawer (default true). Free with one gateway process;
+   * with several, they cross from the gateway processes, so `gantry serve` (no drawer) turns it off.
+   */
+  readonly requestHeaders?: boolean;
+  /**
+   * A gateway process of a multi-core gateway: do not listen; the primary listens on these addresses (one per
+   * bind, in order) and hands connections over through adopt() (runtime/sharded-runtime.ts).
+   */
+  readonly adoptedListeners?: readonly BoundAddress[];
 }
 
 /** What an AppRuntime made here offers beyond the interface: its log bus (ring buffers). */
@@ -37,6 +50,8 @@ export interface LocalAppRuntime extends AppRuntime {
   readonly logs: LogBus;
   /** The interpreter in use, once started. */
   readonly python: string | null;
+  /** With `adoptedListeners`: a connection accepted by the primary on listener `index`. */
+  adopt?(index: number, socket: Socket): void;
 }
 
 /** Worker exits that are not restarts (nothing replaces them). */
@@ -45,7 +60,10 @@ const NOT_RESTARTS: ReadonlySet<string> = new Set(['stop', 'reload-failed', 'sca
 export const DEFAULT_WORKER_SCRIPT = fileURLToPath(new URL('../../../app/gantry_worker.py', import.meta.url));
 
 export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptions = {}): LocalAppRuntime {
-  return new Runtime(appSettingsSchema.parse(settings) as AppSettings, options);
+  const valid = appSettingsSchema.parse(settings) as AppSettings;
+  // More than one gateway process: this process becomes their primary (runtime/sharded-runtime.ts).
+  if (valid.gatewayProcesses > 1) return new ShardedRuntime(valid, options);
+  return new Runtime(valid, options);
 }
 
 class Runtime implements LocalAppRuntime {
@@ -103,12 +121,17 @@ class Runtime implements LocalAppRuntime {
   status(): AppStatus {
     const state = this.arbiter?.state ?? this.ownState;
     const urls = this.gateway?.urls ?? [];
-    const healthy = state === 'running' && this.dispatcher.accepting().length > 0 && (this.gateway?.all.every((l) => l.server.listening) ?? false);
+    const healthy = state === 'running' && this.dispatcher.accepting().length > 0 && (this.gateway?.accepting ?? false);
     return { name: this.name, state, urls, healthy, generation: this.arbiter?.generation ?? 0, error: this.arbiter?.error ?? this.ownError, settings: this.settings };
   }
 
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
     return this.logs.on(event, listener);
+  }
+
+  adopt(index: number, socket: Socket): void {
+    if (this.gateway === null) socket.destroy();
+    else this.gateway.accept(index, socket);
   }
 
   async start(): Promise<void> {
@@ -136,7 +159,8 @@ class Runtime implements LocalAppRuntime {
     gateway.preHandlers = this.preHandlers(s, cwd);
     gateway.proxy = proxyResolver(s.forwardedAllowIps);
     try {
-      await gateway.listen();
+      if (this.options.adoptedListeners) gateway.adopt(this.options.adoptedListeners);
+      else await gateway.listen();
     } catch (err) {
       this.fail(err);
       throw err;

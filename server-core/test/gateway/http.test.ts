@@ -1,5 +1,6 @@
 // The gateway over real Python workers (fixture app under wsgiref.validate): keep-alive, pipelining,
 // chunked bodies both ways, 100-continue, HEAD, 204/304, request ids, PATH_INFO bytes, errors.
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawConnection, rawExchange } from '../helpers/raw-http.js';
 import { startApp, until, type Running } from '../runtime/harness.js';
@@ -34,6 +35,20 @@ describe('HTTP/1.1 behaviour', () => {
     const { responses } = await rawExchange(app.port, reqs, { expect: 4 });
     expect(responses.map((r) => r.status)).toEqual([404, 200, 418, 200]);
     expect(responses[1]!.body.toString()).toBe('slow done');
+  });
+
+  it('answers a client that half-closes after its pipelined requests, then closes', async () => {
+    const reqs = ['/slow?ms=100', '/pid'].map((p) => `GET ${p} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection(app.port, '127.0.0.1');
+      let out = '';
+      socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+      socket.end(reqs);
+    });
+    expect(text.match(/HTTP\/1\.1 200 OK\r\n/g)?.length).toBe(2);
+    expect(text).toMatch(/slow done/);
   });
 
   it('streams a chunked upload to the app and a chunked download back', async () => {

@@ -1,0 +1,154 @@
+// One gateway process of a multi-core gateway (`--gateway-processes N`), forked by the primary: a whole app
+// runtime over its share of the workers, serving the connections the primary accepts and sends here.
+// Everything it sees (access entries, output, events, worker snapshots) goes to the primary in batches; it
+// acts on the primary's calls (reload, scale, update, restart a worker, stop). See shard-protocol.ts.
+import type { Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { isGantryError, type SerializedError } from '../errors.js';
+import { HEADERS_REF } from '../logging/header-keeper.js';
+import { createAppRuntime, type LocalAppRuntime } from './app-runtime.js';
+import type { FromShard, ShardInit, ShardItem, ToShard } from './shard-protocol.js';
+import type { AccessEntry } from './types.js';
+
+// As bin/gantry.js: a gateway's garbage lives for one request (read whenever V8 grows new space).
+setFlagsFromString('--semi-space-growth-factor=1');
+
+/** Items are sent when this many are waiting, or this long after the first. */
+const BATCH_ITEMS = 256;
+const BATCH_MS = 20;
+const STATUS_EVERY_MS = 250;
+
+type HeaderRef = { req: readonly string[] | null; res: readonly string[] | null };
+
+let runtime: LocalAppRuntime | null = null;
+let items: ShardItem[] = [];
+let flushTimer: NodeJS.Timeout | null = null;
+let statusTimer: NodeJS.Timeout | null = null;
+
+function send(message: FromShard, then?: () => void): void {
+  if (!process.connected) return;
+  process.send!(message, undefined, {}, then ? () => then() : undefined);
+}
+
+function flush(): void {
+  if (flushTimer !== null) {
+    clearTimeout(flushTimer);
+    flushTimer = null;
+  }
+  if (items.length === 0) return;
+  const batch = items;
+  items = [];
+  send({ t: 'batch', items: batch });
+}
+
+function queue(item: ShardItem): void {
+  items.push(item);
+  if (items.length >= BATCH_ITEMS) flush();
+  else if (flushTimer === null) flushTimer = setTimeout(flush, BATCH_MS);
+}
+
+function pushStatus(): void {
+  if (runtime === null) return;
+  const st = runtime.status();
+  const m = runtime.metrics();
+  send({ t: 'status', state: st.state, healthy: st.healthy, error: st.error, workers: runtime.workers(), inFlight: m.inFlight, queueDepth: m.queueDepth });
+}
+
+let got = 0;
+/** Tells the primary, once per event-loop turn, how many connections arrived (it closes its copies). */
+function acknowledge(): void {
+  if (got++ === 0) {
+    setImmediate(() => {
+      send({ t: 'got', n: got });
+      got = 0;
+    });
+  }
+}
+
+function serialize(err: unknown): SerializedError {
+  return isGantryError(err) ? err.toJSON() : { code: 'GANTRY_ERR_INTERNAL', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+}
+
+async function start(init: ShardInit): Promise<void> {
+  process.title = `gantry: gateway ${init.index + 1}/${init.count} (${init.settings.name || init.settings.app})`;
+  const rt = createAppRuntime(init.settings, { workerScript: init.workerScript, baseEnv: init.baseEnv, processStats: init.processStats, logCapacity: { access: 1, output: 1, events: 1 }, adoptedListeners: init.listeners });
+  runtime = rt;
+  rt.on('access', (entry: AccessEntry) => {
+    // The entry's header reference (a symbol property) does not cross the process boundary by itself.
+    const ref = (entry as AccessEntry & { [HEADERS_REF]?: HeaderRef })[HEADERS_REF];
+    queue(['a', entry, init.forwardHeaders ? (ref?.req ?? null) : null, init.forwardHeaders ? (ref?.res ?? null) : null]);
+  });
+  rt.on('output', (line) => queue(['o', line]));
+  rt.on('event', (event) => {
+    queue(['e', event]);
+    flush();
+    pushStatus();
+  });
+  try {
+    await rt.start();
+  } catch (err) {
+    flush();
+    send({ t: 'start-failed', error: serialize(err) });
+    return;
+  }
+  flush();
+  send({ t: 'started', urls: rt.status().urls, python: rt.python });
+  pushStatus();
+  statusTimer = setInterval(pushStatus, STATUS_EVERY_MS);
+  statusTimer.unref();
+}
+
+async function call(message: Extract<ToShard, { t: 'call' }>): Promise<void> {
+  const rt = runtime;
+  let error: SerializedError | null = null;
+  try {
+    if (rt === null) throw new Error('not started');
+    switch (message.op) {
+      case 'reload':
+        await rt.reload({ mode: message.mode, settings: message.settings });
+        break;
+      case 'scale':
+        await rt.scale(message.workers);
+        break;
+      case 'update':
+        await rt.update!(message.settings);
+        break;
+      case 'restartWorker':
+        await rt.restartWorker(message.workerId);
+        break;
+      case 'stop':
+        await rt.stop({ graceful: message.graceful });
+        break;
+    }
+  } catch (err) {
+    error = serialize(err);
+  }
+  flush();
+  pushStatus();
+  if (message.op === 'stop') {
+    if (statusTimer !== null) clearInterval(statusTimer);
+    // Exit once the reply is on its way: nothing of this process is needed any more.
+    send({ t: 'reply', id: message.id, error }, () => process.exit(0));
+    return;
+  }
+  send({ t: 'reply', id: message.id, error });
+}
+
+// Signals are the primary's to act on: a terminal's Ctrl-C reaches the whole process group, and a shard that
+// died of it would cut its requests short instead of draining them when the primary says so.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGTTIN', 'SIGTTOU', 'SIGUSR1'] as const) process.on(sig, () => {});
+
+process.on('message', (message: ToShard, handle?: unknown) => {
+  if (message.t === 'conn') {
+    const socket = handle as Socket | undefined;
+    acknowledge();
+    if (socket === undefined) return;
+    if (runtime?.adopt) runtime.adopt(message.listener, socket);
+    else socket.destroy();
+  } else if (message.t === 'init') void start(message);
+  else void call(message);
+});
+// The primary is gone (even SIGKILLed): so is this process; its workers follow through their lifeline
+// (supervisor/worker-process.ts).
+process.on('disconnect', () => process.exit(0));
+send({ t: 'hello' });
