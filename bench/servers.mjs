@@ -21,9 +21,10 @@ export const SERVERS = {
   gantry: {
     label: 'gantry',
     available: () => (existsSync(GANTRY_DIST) ? null : `${GANTRY_DIST} missing: run \`npm run build -w server-core\``),
-    command: (app, { workers, threads }) => [
+    // shape.gatewayProcesses: the multi-core gateway (bench/scaling.mjs).
+    command: (app, { workers, threads, gatewayProcesses = 1 }) => [
       process.execPath,
-      [GANTRY_BIN, 'serve', '-b', '127.0.0.1:0', '-w', String(workers), '--threads', String(threads), '--chdir', APPS_DIR, '--python', SYSTEM_PYTHON, app],
+      [GANTRY_BIN, 'serve', '-b', '127.0.0.1:0', '-w', String(workers), '--threads', String(threads), '--gateway-processes', String(gatewayProcesses), '--chdir', APPS_DIR, '--python', SYSTEM_PYTHON, app],
     ],
     ready: /Listening at: http:\/\/[^\s:]+:(\d+)/,
     stopSignal: 'SIGTERM',
