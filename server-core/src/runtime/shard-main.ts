@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { isGantryError, type SerializedError } from '../errors.js';
 import { HEADERS_REF } from '../logging/header-keeper.js';
 import { createAppRuntime, type LocalAppRuntime } from './app-runtime.js';
-import type { FromShard, ShardInit, ShardItem, ToShard } from './shard-protocol.js';
+import { toWireAccess, type FromShard, type ShardInit, type ShardItem, type ToShard } from './shard-protocol.js';
 import type { AccessEntry } from './types.js';
 
 // As bin/gantry.js: a gateway's garbage lives for one request (read whenever V8 grows new space).
@@ -76,7 +76,7 @@ async function start(init: ShardInit): Promise<void> {
   rt.on('access', (entry: AccessEntry) => {
     // The entry's header reference (a symbol property) does not cross the process boundary by itself.
     const ref = (entry as AccessEntry & { [HEADERS_REF]?: HeaderRef })[HEADERS_REF];
-    queue(['a', entry, init.forwardHeaders ? (ref?.req ?? null) : null, init.forwardHeaders ? (ref?.res ?? null) : null]);
+    queue(['a', toWireAccess(entry, init.forwardHeaders ? (ref?.req ?? null) : null, init.forwardHeaders ? (ref?.res ?? null) : null)]);
   });
   rt.on('output', (line) => queue(['o', line]));
   rt.on('event', (event) => {

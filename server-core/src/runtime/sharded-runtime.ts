@@ -14,8 +14,8 @@ import { LogBus } from '../logging/log-bus.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import type { AppRuntimeOptions, LocalAppRuntime } from './app-runtime.js';
 import { ConnectionDealer } from './connection-dealer.js';
-import { globalWorkerId, localWorkerId, shardOf, shareOf, type FromShard, type ShardItem, type ShardOp, type ShardStatus, type ToShard } from './shard-protocol.js';
-import type { AccessEntry, AppEvent, AppState, AppStatus, AppRuntimeEvents, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot } from './types.js';
+import { fromWireAccess, globalWorkerId, localWorkerId, shardOf, shareOf, type FromShard, type ShardItem, type ShardOp, type ShardStatus, type ToShard } from './shard-protocol.js';
+import type { AppEvent, AppState, AppStatus, AppRuntimeEvents, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot } from './types.js';
 
 /** The gateway process's entry: beside this module when compiled; from dist/ when this runs as TypeScript (tests). */
 const SHARD_MAIN = import.meta.url.endsWith('.ts') ? fileURLToPath(new URL('../../dist/runtime/shard-main.js', import.meta.url)) : fileURLToPath(new URL('./shard-main.js', import.meta.url));
@@ -321,10 +321,10 @@ export class ShardedRuntime implements LocalAppRuntime {
 
   private onItem(shard: Shard, item: ShardItem): void {
     if (item[0] === 'a') {
-      const entry = item[1] as AccessEntry & { workerId?: number | null };
-      const id = entry.workerId == null ? null : globalWorkerId(entry.workerId, shard.index, this.count);
-      (entry as { workerId?: number | null }).workerId = id;
-      if (item[2] !== null || item[3] !== null) this.headers.keep(entry, item[2] ?? undefined, item[3]);
+      const wire = item[1];
+      const id = wire[10] === null ? null : globalWorkerId(wire[10], shard.index, this.count);
+      const entry = fromWireAccess(wire, this.name, id);
+      if (wire[17] !== null || wire[18] !== null) this.headers.keep(entry, wire[17] ?? undefined, wire[18]);
       this.metricsRegistry.record(entry.status, entry.durationMs, id);
       this.logs.emitAccess(entry);
     } else if (item[0] === 'o') {
