@@ -1,23 +1,20 @@
 # Worker entry point: parses the launch arguments (protocol/WORKER.md), sets up fds 0/3/4,
 # loads the app, binds, says "ready" on fd 3 and serves. Boot failures exit 3 or 4.
-import argparse
+# Imports only what every boot needs: each stdlib module stays in the worker's RSS for its whole
+# life (argparse alone, with gettext and shutil, was ~2 MB).
 import faulthandler
 import os
-import platform
 import select
-import signal
-import socket
 import stat
 import sys
-import threading
 
 from .control import (BootError, Control, CONTROL_FD, ERR_WORKER_BOOT, FAULT_FD, fd_is_open,
                       report_boot_error)
+from .lowlevel import SocketType, signals, sockets, start_thread
 
-
-class _ArgumentParser(argparse.ArgumentParser):
-    def error(self, message):
-        raise BootError(ERR_WORKER_BOOT, 'bad arguments: %s' % message)
+USAGE = ('usage: gantry_worker.py --app MODULE[:CALLABLE|:factory(args)] --listen unix:PATH|HOST:PORT\n'
+         '                        [--chdir DIR] [--pythonpath DIR]... [--threads N] [--worker-id K]\n'
+         '                        [--script-name /prefix] [--max-requests N]\n')
 
 
 def _positive(text):
@@ -37,18 +34,67 @@ def _non_negative(text):
 _positive.__name__ = 'positive integer'
 _non_negative.__name__ = 'non-negative integer'
 
+# option -> (attribute, converter, repeatable)
+_OPTIONS = {
+    '--app': ('app', str, False),
+    '--listen': ('listen', str, False),
+    '--chdir': ('chdir', str, False),
+    '--pythonpath': ('pythonpath', str, True),
+    '--threads': ('threads', _positive, False),
+    '--worker-id': ('worker_id', str, False),
+    '--script-name': ('script_name', str, False),
+    '--max-requests': ('max_requests', _non_negative, False),
+}
+
+
+class Args(object):
+    def __init__(self):
+        self.app = None
+        self.listen = None
+        self.chdir = None
+        self.pythonpath = []
+        self.threads = 1
+        self.worker_id = None
+        self.script_name = ''
+        self.max_requests = 0
+
+
+def _bad(message):
+    raise BootError(ERR_WORKER_BOOT, 'bad arguments: %s' % message)
+
 
 def parse_args(argv):
-    p = _ArgumentParser(prog='gantry_worker.py', description='Gantry FastCGI worker for one WSGI app.')
-    p.add_argument('--app', required=True, help='MODULE, MODULE:CALLABLE or MODULE:factory(args)')
-    p.add_argument('--listen', required=True, help='unix:PATH or HOST:PORT')
-    p.add_argument('--chdir', help='change to this directory before importing the app')
-    p.add_argument('--pythonpath', action='append', default=[], help='put DIR first on sys.path (repeatable)')
-    p.add_argument('--threads', type=_positive, default=1, help='requests run at once (default 1: inline)')
-    p.add_argument('--worker-id', default=None, help='label for logs')
-    p.add_argument('--script-name', default='', help='mount prefix (SCRIPT_NAME)')
-    p.add_argument('--max-requests', type=_non_negative, default=0, help='exit 0 after N requests (0: never)')
-    args = p.parse_args(argv)
+    """`--opt value` or `--opt=value`, as the gateway passes them (protocol/WORKER.md)."""
+    args = Args()
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if arg in ('-h', '--help'):
+            sys.stdout.write(USAGE)
+            sys.stdout.flush()
+            os._exit(0)
+        name, eq, value = arg.partition('=')
+        spec = _OPTIONS.get(name) if name.startswith('--') else None
+        if spec is None:
+            _bad('unrecognized arguments: %s' % arg)
+        if not eq:
+            if i >= len(argv) or (argv[i].startswith('-') and argv[i] != '-'):
+                _bad('argument %s: expected one argument' % name)
+            value = argv[i]
+            i += 1
+        attr, convert, repeat = spec
+        try:
+            value = convert(value)
+        except ValueError:
+            _bad('argument %s: invalid %s value: %r' % (name, convert.__name__, value))
+        if repeat:
+            getattr(args, attr).append(value)
+        else:
+            setattr(args, attr, value)
+    missing = [o for o in ('--app', '--listen') if getattr(args, o[2:]) is None]
+    if missing:
+        _bad('the following arguments are required: %s' % ', '.join(missing))
     sn = args.script_name.rstrip('/')
     if sn and not sn.startswith('/'):
         raise BootError(ERR_WORKER_BOOT, 'bad --script-name %r: must start with "/"' % (args.script_name,))
@@ -82,11 +128,11 @@ def _stdin_is_lifeline():
         return True
     if stat.S_ISSOCK(mode):
         try:
-            s = socket.socket(fileno=os.dup(0))
+            s = SocketType(fileno=os.dup(0))
         except OSError:
             return False
         try:
-            return not s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            return not s.getsockopt(sockets.SOL_SOCKET, sockets.SO_ACCEPTCONN)
         except OSError:
             return False
         finally:
@@ -96,16 +142,12 @@ def _stdin_is_lifeline():
 
 def _setup_fds():
     control = Control(CONTROL_FD if fd_is_open(CONTROL_FD) else None)
-    fault_file = None
-    if fd_is_open(FAULT_FD):
-        fault_file = open(FAULT_FD, 'w', closefd=False)
-        if hasattr(signal, 'SIGUSR2'):
-            faulthandler.register(signal.SIGUSR2, file=fault_file, all_threads=True)
+    if fd_is_open(FAULT_FD) and hasattr(signals, 'SIGUSR2'):
+        # SIGUSR2 dumps every thread's stack to fd 4 (the gateway's timeout diagnostics).
+        faulthandler.register(signals.SIGUSR2, file=FAULT_FD, all_threads=True)
     if _stdin_is_lifeline():
-        t = threading.Thread(target=_watch_stdin, name='gantry-stdin-watch')
-        t.daemon = True
-        t.start()
-    return control, fault_file
+        start_thread(_watch_stdin)
+    return control
 
 
 def _stop_during_boot(signum, frame):
@@ -116,9 +158,9 @@ def _stop_during_boot(signum, frame):
 
 def main(argv):
     # fds 3 and 4 must be probed before anything here opens a file or socket that could take them.
-    control, fault_file = _setup_fds()
-    signal.signal(signal.SIGTERM, _stop_during_boot)
-    signal.signal(signal.SIGINT, _stop_during_boot)
+    control = _setup_fds()
+    signals.signal(signals.SIGTERM, _stop_during_boot)
+    signals.signal(signals.SIGINT, _stop_during_boot)
     try:
         args = parse_args(argv)
         if args.chdir:
@@ -154,7 +196,7 @@ def main(argv):
     server = Server(app, listener, args.listen, args.threads, args.script_name, args.max_requests, control)
 
     def ready():
-        control.send({'type': 'ready', 'pid': os.getpid(), 'python': platform.python_version(),
+        control.send({'type': 'ready', 'pid': os.getpid(), 'python': sys.version.split()[0],
                       'executable': sys.executable, 'threads': args.threads, 'listen': args.listen,
                       'workerId': args.worker_id})
         if control.fd is None:

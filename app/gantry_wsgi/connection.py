@@ -1,12 +1,9 @@
 # One gateway connection: reads records in large chunks, routes them to their requests
 # (multiplexed ids), and serialises output records onto the socket.
-import collections
-import socket
-import threading
-
 from . import fastcgi
 from .environ import build_environ
 from .request import Request
+from .lowlevel import Lock, deque, sockets, start_thread
 from .wsgi_input import MAX_BUFFERED, InlineInput, ThreadedInput
 
 _BEGIN = fastcgi.BEGIN_REQUEST
@@ -18,7 +15,8 @@ _DATA = fastcgi.DATA
 _end_request = fastcgi.encode_end_request
 
 RECV_SIZE = 256 * 1024
-_DONTWAIT = getattr(socket, 'MSG_DONTWAIT', 0)
+_DONTWAIT = getattr(sockets, 'MSG_DONTWAIT', 0)
+_SHUT_RDWR = sockets.SHUT_RDWR
 
 
 class Connection(object):
@@ -27,12 +25,12 @@ class Connection(object):
         self.server = server
         self.parser = fastcgi.RecordParser()
         self.requests = {}
-        self.ready = collections.deque()
-        self.wlock = threading.Lock()
+        self.ready = deque()
+        self.wlock = Lock()
         self.open = True
         self.close_when_idle = False
         self.inflight = 0  # threaded mode: begun and not yet finished (ids are released earlier)
-        self.count_lock = threading.Lock()
+        self.count_lock = Lock()
         self.inline = server.threads == 1
         self.fileno = sock.fileno()
         self.rbuf = bytearray(RECV_SIZE)
@@ -41,7 +39,7 @@ class Connection(object):
         # for more records; once the gateway multiplexes (mpx), requests go to the pool.
         self.watcher = None if self.inline else server.watcher
         self.mpx = self.watcher is None
-        self.handoff_lock = threading.Lock()
+        self.handoff_lock = Lock()
         self.inline_active = False
         self.taken_over = False
         self.watched = None
@@ -146,9 +144,7 @@ class Connection(object):
                 return
             self.taken_over = True
             self.mpx = True
-        t = threading.Thread(target=self.serve, name='gantry-conn-mpx')
-        t.daemon = True
-        t.start()
+        start_thread(self.serve)
 
     def _run_ready(self):
         server = self.server
@@ -315,7 +311,7 @@ class Connection(object):
         if self.close_when_idle and idle:
             # Wake the reader so it closes the connection (FCGI_KEEP_CONN was not set).
             try:
-                self.sock.shutdown(socket.SHUT_RDWR)
+                self.sock.shutdown(_SHUT_RDWR)
             except OSError:
                 pass
 
@@ -330,7 +326,7 @@ class Connection(object):
             req.aborted = True
             req.input.abort()
         try:
-            self.sock.shutdown(socket.SHUT_RDWR)
+            self.sock.shutdown(_SHUT_RDWR)
         except OSError:
             pass
 

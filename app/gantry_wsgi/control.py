@@ -1,11 +1,9 @@
 # The worker's side channels: control messages (fd 3, JSON lines) and boot-failure exit codes.
 # Every write tolerates a missing or closed fd: run by hand or under nginx there is no gateway.
-import json
 import os
-import queue
 import sys
-import threading
-import time
+
+from .lowlevel import Lock, start_thread
 
 EXIT_OK = 0
 EXIT_WORKER_BOOT = 3   # gunicorn's WORKER_BOOT_ERROR
@@ -27,6 +25,37 @@ def fd_is_open(fd):
         return False
 
 
+# json.dumps escapes these in an ASCII str (ensure_ascii): control characters, DEL, " and \.
+_ESCAPES = dict((c, '\\u%04x' % c) for c in list(range(32)) + [127])
+_ESCAPES.update({ord('"'): '\\"', ord('\\'): '\\\\', ord('\n'): '\\n', ord('\r'): '\\r', ord('\t'): '\\t',
+                 ord('\b'): '\\b', ord('\f'): '\\f'})
+
+
+def encode_json(message):
+    """json.dumps(message, separators=(',', ':')) for the flat dicts of str/int/bool/None the
+    worker sends, without importing json (~0.3 MB) at every boot; anything else goes to json."""
+    parts = []
+    for key, value in message.items():
+        t = type(value)
+        if type(key) is not str or not key.isascii():
+            t = None
+        elif t is str and value.isascii():
+            value = '"%s"' % value.translate(_ESCAPES)
+        elif value is None:
+            value = 'null'
+        elif value is True or value is False:
+            value = 'true' if value else 'false'
+        elif t is int:
+            value = str(value)
+        else:
+            t = None
+        if t is None:
+            import json
+            return json.dumps(message, separators=(',', ':'))
+        parts.append('"%s":%s' % (key.translate(_ESCAPES), value))
+    return '{' + ','.join(parts) + '}'
+
+
 class Control(object):
     """fd 3. send() writes at once (ready, boot_error, stopping); post() queues for a writer
     thread, so a request never blocks on a gateway that is slow to read (request_error)."""
@@ -35,7 +64,7 @@ class Control(object):
 
     def __init__(self, fd):
         self.fd = fd
-        self._lock = threading.Lock()
+        self._lock = Lock()
         self._queue = None
         self.dropped = 0
 
@@ -45,13 +74,12 @@ class Control(object):
     def post(self, message):
         if self.fd is None:
             return
+        import queue  # only once a request fails: the writer thread and its queue start then
         if self._queue is None:
             with self._lock:
                 if self._queue is None:
                     self._queue = queue.Queue(self.QUEUE_MAX)
-                    t = threading.Thread(target=self._drain, name='gantry-control')
-                    t.daemon = True
-                    t.start()
+                    start_thread(self._drain)
         try:
             self._queue.put_nowait(self._encode(message))
         except queue.Full:
@@ -59,7 +87,7 @@ class Control(object):
 
     @staticmethod
     def _encode(message):
-        return (json.dumps(message, separators=(',', ':')) + '\n').encode('utf-8')
+        return (encode_json(message) + '\n').encode('utf-8')
 
     def _drain(self):
         q = self._queue
@@ -75,10 +103,11 @@ class Control(object):
         q = self._queue
         if q is None:
             return
-        deadline = time.monotonic() + timeout
+        from time import monotonic
+        deadline = monotonic() + timeout
         with q.all_tasks_done:
             while q.unfinished_tasks:
-                left = deadline - time.monotonic()
+                left = deadline - monotonic()
                 if left <= 0:
                     return
                 q.all_tasks_done.wait(left)

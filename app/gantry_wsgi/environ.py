@@ -1,7 +1,5 @@
 # Builds the PEP 3333 environ from FastCGI params. The constant keys are computed once per worker;
 # a request costs one dict copy, one update and a few lookups.
-from urllib.parse import unquote_to_bytes
-
 from .fastcgi import decode_pairs_into
 from struct import error as struct_error
 
@@ -72,6 +70,7 @@ def _derive_path(env, script_name):
     if path.startswith(('http://', 'https://')):
         slash = path.find('/', path.find('//') + 2)
         path = path[slash:] if slash >= 0 else '/'
+    from urllib.parse import unquote_to_bytes  # only for servers that send no PATH_INFO
     path = unquote_to_bytes(path.encode('latin-1')).decode('latin-1')
     if script_name and path.startswith(script_name):
         path = path[len(script_name):]

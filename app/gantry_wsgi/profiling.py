@@ -2,11 +2,12 @@
 # thread under cProfile and writes the merged stats to DIR/worker-PID.prof when the worker stops
 # (read them with `python3 -m pstats FILE`). Unset (the default), wrap() returns its target untouched.
 import os
-import threading
+
+from .lowlevel import Lock
 
 _DIR = os.environ.get('GANTRY_WORKER_PROFILE') or None
 _profiles = []
-_lock = threading.Lock()
+_lock = Lock()
 
 
 def wrap(target):

@@ -1,7 +1,6 @@
 # One FastCGI request: runs the WSGI app and turns start_response/write/the iterable into
 # FCGI_STDOUT records, with PEP 3333's rules (exc_info, delayed headers, close() always).
 import sys
-import traceback
 
 from . import fastcgi
 from .stdio import ErrorStream, set_current
@@ -267,6 +266,7 @@ class Request(object):
         self.conn.send(_end_request(self.id, 1))
 
     def _log_exception(self, exc_info, server, what):
+        import traceback  # failures only: it pulls in linecache, tokenize, textwrap...
         tb = ''.join(traceback.format_exception(*exc_info))
         try:
             self.write_stderr(tb)

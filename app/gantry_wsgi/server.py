@@ -1,18 +1,15 @@
 # The listening side: binds unix:PATH or HOST:PORT, accepts gateway connections (one reader thread
 # each), runs requests inline or on a thread pool, and stops gracefully on SIGTERM/SIGINT/max-requests.
 import os
-import queue
-import selectors
-import signal
-import socket
+import select
 import stat
 import sys
-import threading
 
 from . import profiling
 from .connection import Connection
 from .control import BootError, ERR_WORKER_BOOT
 from .environ import make_base
+from .lowlevel import SIGNAL_NAMES, Condition, Lock, SocketType, accept, signals, sockets, start_thread
 from .request import FileWrapper
 
 
@@ -28,16 +25,16 @@ def bind(listen):
                     os.unlink(path)  # stale socket from a previous worker
             except FileNotFoundError:
                 pass
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock = SocketType(sockets.AF_UNIX, sockets.SOCK_STREAM)
             sock.bind(path)
         else:
             host, sep, port = listen.rpartition(':')
             if not sep or not port.isdigit() or int(port) > 65535:
                 raise BootError(ERR_WORKER_BOOT, 'bad --listen %r: expected unix:PATH or HOST:PORT' % (listen,))
             host = host.strip('[]') or '127.0.0.1'
-            info = socket.getaddrinfo(host, int(port), 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)[0]
-            sock = socket.socket(info[0], socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            info = sockets.getaddrinfo(host, int(port), 0, sockets.SOCK_STREAM, 0, sockets.AI_PASSIVE)[0]
+            sock = SocketType(info[0], sockets.SOCK_STREAM)
+            sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_REUSEADDR, 1)
             sock.bind(info[4])
         sock.listen(1024)
         return sock
@@ -45,6 +42,16 @@ def bind(listen):
         raise
     except (OSError, ValueError, OverflowError) as e:
         raise BootError(ERR_WORKER_BOOT, 'cannot listen on %s: %s' % (listen, e))
+
+
+def _readable_waiter(fds):
+    """A function that blocks until some of fds are readable and returns those."""
+    if hasattr(select, 'poll'):
+        poller = select.poll()
+        for fd in fds:
+            poller.register(fd, select.POLLIN)
+        return lambda: [fd for fd, _ in poller.poll()]
+    return lambda: select.select(fds, [], [])[0]
 
 
 class Server(object):
@@ -63,9 +70,9 @@ class Server(object):
             'FCGI_MAX_REQS': str(threads),
             'FCGI_MPXS_CONNS': '1' if threads > 1 else '0',
         }
-        self.inline_lock = threading.Lock()
-        self.lock = threading.Lock()
-        self.cond = threading.Condition(self.lock)
+        self.inline_lock = Lock()
+        self.lock = Lock()
+        self.cond = Condition(self.lock)
         self.active = 0
         self.served = 0
         self.stopping = False
@@ -75,18 +82,20 @@ class Server(object):
         self._queue = None
         self.watcher = None
         self.busy = 0  # threaded: requests running, inline or on the pool (never above threads)
-        self.slot_lock = threading.Lock()
-        self.slot_free = threading.Condition(self.slot_lock)
+        self.slot_lock = Lock()
+        self.slot_free = Condition(self.slot_lock)
         self.slot_waiters = 0
         if threads > 1:
             from . import watcher
             if watcher.available():
                 self.watcher = watcher.Watcher()
-            self._queue = queue.SimpleQueue()
+            try:
+                from _queue import SimpleQueue  # the C queue under queue.SimpleQueue
+            except ImportError:  # pragma: no cover
+                from queue import SimpleQueue
+            self._queue = SimpleQueue()
             for i in range(threads):
-                t = threading.Thread(target=profiling.wrap(self._pool_loop), name='gantry-req-%d' % i)
-                t.daemon = True
-                t.start()
+                start_thread(profiling.wrap(self._pool_loop))
 
     # --- request accounting ---
     def begin(self):
@@ -161,7 +170,7 @@ class Server(object):
 
     def _on_signal(self, signum, frame):
         # Only record it; the accept loop acts (a handler must not block on the request lock).
-        self.stop_reason = self.stop_reason or signal.Signals(signum).name
+        self.stop_reason = self.stop_reason or SIGNAL_NAMES.get(signum, 'signal %d' % signum)
         self.stopping = True
         try:
             os.write(self._wake_w, b'x')
@@ -169,33 +178,28 @@ class Server(object):
             pass
 
     def serve_forever(self, on_ready):
-        signal.signal(signal.SIGTERM, self._on_signal)
-        signal.signal(signal.SIGINT, self._on_signal)
+        signals.signal(signals.SIGTERM, self._on_signal)
+        signals.signal(signals.SIGINT, self._on_signal)
         listener = self.listener
         listener.setblocking(False)
-        sel = selectors.DefaultSelector()
-        sel.register(listener, selectors.EVENT_READ)
-        sel.register(self._wake_r, selectors.EVENT_READ)
+        lfd = listener.fileno()
+        wait = _readable_waiter((lfd, self._wake_r))
         on_ready()
-        is_tcp = listener.family in (socket.AF_INET, getattr(socket, 'AF_INET6', None))
-        n = 0
+        is_tcp = listener.family in (sockets.AF_INET, getattr(sockets, 'AF_INET6', None))
         while not self.stopping:
-            for key, _ in sel.select():
-                if key.fileobj is listener:
+            for fd in wait():
+                if fd == lfd:
                     while True:
                         try:
-                            sock, _ = listener.accept()
+                            sock, _ = accept(listener)
                         except (BlockingIOError, InterruptedError):
                             break
                         except OSError:
                             break
                         sock.setblocking(True)
                         if is_tcp:
-                            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                        n += 1
-                        t = threading.Thread(target=profiling.wrap(Connection(sock, self).serve), name='gantry-conn-%d' % n)
-                        t.daemon = True
-                        t.start()
+                            sock.setsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY, 1)
+                        start_thread(profiling.wrap(Connection(sock, self).serve))
                 else:
                     try:
                         os.read(self._wake_r, 512)

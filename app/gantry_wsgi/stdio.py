@@ -1,9 +1,10 @@
 # Keeps the app's own output out of the protocol socket: sys.stderr written while a request runs
 # goes to that request's FCGI_STDERR; anything else goes to the original stream (fd 2).
 import sys
-import threading
 
-_local = threading.local()
+from .lowlevel import local
+
+_local = local()
 
 
 def current_request():

@@ -2,7 +2,8 @@
 # hand-off to the pool). The watcher notices if more records arrive meanwhile — the gateway is
 # multiplexing, or aborting — and hands that connection's reading to a fresh thread.
 import select
-import threading
+
+from .lowlevel import start_thread
 
 _EPOLLIN = getattr(select, 'EPOLLIN', 0)
 _EPOLLONESHOT = getattr(select, 'EPOLLONESHOT', 0)
@@ -19,9 +20,7 @@ class Watcher(object):
     def __init__(self):
         self._ep = select.epoll()
         self._conns = {}
-        t = threading.Thread(target=self._run, name='gantry-mux-watch')
-        t.daemon = True
-        t.start()
+        start_thread(self._run)
 
     def arm(self, conn):
         fd = conn.fileno

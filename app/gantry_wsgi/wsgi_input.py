@@ -1,8 +1,8 @@
 # wsgi.input: the request body streamed from FCGI_STDIN records as they arrive, never buffered whole.
 # Reads stop at CONTENT_LENGTH (then return b''), or at the end of the STDIN stream if none was given.
-import collections
 import sys
-import threading
+
+from .lowlevel import Condition, deque
 
 # A threaded request's reader stops pulling from the socket past this much unread body.
 MAX_BUFFERED = 1 << 20
@@ -14,7 +14,7 @@ class ClientDisconnected(OSError):
 
 class _BaseInput(object):
     def __init__(self, content_length):
-        self._q = collections.deque()
+        self._q = deque()
         self._buf = b''
         self._pos = 0
         self._left = sys.maxsize if content_length is None else content_length
@@ -151,7 +151,7 @@ class ThreadedInput(_BaseInput):
 
     def __init__(self, content_length):
         _BaseInput.__init__(self, content_length)
-        self._cond = threading.Condition(threading.Lock())
+        self._cond = Condition()
         self._buffered = 0
         self._closed = False
 
