@@ -3,7 +3,7 @@
 // itself and never loads zod (see docs/performance.md, "Memory").
 import { z } from 'zod';
 import type { Check, Infer, Rule } from './rules.js';
-import { SETTINGS as TABLE, bindRule, entryPointRule, type TableSpec } from './settings-table.js';
+import { SETTINGS as TABLE, bindRule, entryPointRule, type SettingKey, type TableSpec } from './settings-table.js';
 
 export {
   DEFAULT_ACCESS_LOG_FORMAT,
@@ -15,7 +15,6 @@ export {
   parseBind,
   parsePartialSettings,
   settingApplies,
-  settingSpec,
 } from './settings-table.js';
 export type { AppSettings, Bind, PartialAppSettings, SettingApplies, SettingKey, SettingKind, SettingSection } from './settings-table.js';
 
@@ -75,6 +74,13 @@ type ZoddedTable<T extends readonly unknown[]> = { readonly [I in keyof T]: Zodd
 
 /** The settings table, each rule as its zod schema. */
 export const SETTINGS = TABLE.map((spec) => ({ ...spec, schema: zodOf(spec.schema) })) as unknown as ZoddedTable<Table>;
+
+/** A setting's row, its schema in zod. */
+export function settingSpec<K extends SettingKey>(key: K): Extract<(typeof SETTINGS)[number], { key: K }> {
+  const spec = SETTINGS.find((s) => s.key === key);
+  if (!spec) throw new Error(`unknown setting ${key}`);
+  return spec as Extract<(typeof SETTINGS)[number], { key: K }>;
+}
 
 /** `HOST:PORT`, `[V6]:PORT`, `:PORT`, `PORT` or `unix:PATH`. */
 export const bindSchema = zodOf(bindRule);
