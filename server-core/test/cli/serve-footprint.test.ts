@@ -1,8 +1,8 @@
 // What `gantry serve` loads: not zod (~12 MB of resident memory, docs/performance.md "Memory"), not the
 // control plane, not what only optional features need (file watching, the metrics listener). The modules are
 // logged by a loader hook (fixtures/log-modules.mjs) while the CLI serves a request.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN, SERVER_CORE_DIR } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
@@ -44,7 +44,23 @@ async function loadedBy(args: string[]): Promise<string[]> {
 
 const packageOf = (url: string): string | null => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? null;
 
+const runtimeImports = (src: string): string[] =>
+  [...src.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
 describe('gantry serve footprint', () => {
+  it('no module a gateway process loads imports zod or config/settings.ts at run time (types are fine)', () => {
+    const src = join(SERVER_CORE_DIR, 'src');
+    const dirs = ['cli', 'config', 'errors.ts', 'fastcgi', 'gateway', 'logging', 'metrics', 'runtime', 'supervisor'];
+    const files = dirs.flatMap((d) => (d.endsWith('.ts') ? [join(src, d)] : readdirSync(join(src, d), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(src, d, f))));
+    // The subcommands that are the control plane, and the module that adds zod to the table.
+    const exempt = new Set(['cli/ui.ts', 'cli/apps.ts', 'config/settings.ts']);
+    const offenders = files
+      .filter((f) => !exempt.has(relative(src, f)))
+      .flatMap((f) => runtimeImports(readFileSync(f, 'utf8')).filter((i) => i === 'zod' || i.startsWith('zod/') || /(^|\/)config\/settings\.js$|^\.\/settings\.js$/.test(i)).map((i) => `${relative(src, f)}: ${i}`));
+    expect(files.length).toBeGreaterThan(40);
+    expect(offenders).toEqual([]);
+  });
+
   it('loads no package (zod, fastify, execa, chokidar) and nothing of the control plane', async () => {
     const urls = await loadedBy(['-w', '2']);
     expect(urls.some((u) => u.endsWith('/dist/cli/serve.js')), 'the hook saw the CLI').toBe(true);
