@@ -70,6 +70,12 @@ describe('gantry serve footprint', () => {
     expect(ours.filter((p) => /^(control|host|docs)\/|^config\/settings$|^supervisor\/file-watcher$|^gateway\/metrics-server$/.test(p))).toEqual([]);
   });
 
+  it('with --gateway-processes 2, neither the primary nor the gateway processes load zod', async () => {
+    const urls = await loadedBy(['-w', '2', '--gateway-processes', '2']);
+    expect(urls.some((u) => u.endsWith('/dist/runtime/shard-main.js')), 'the hook saw a gateway process').toBe(true);
+    expect([...new Set(urls.map(packageOf).filter((p) => p !== null))]).toEqual([]);
+  });
+
   it('loads the metrics listener only with --metrics-bind, still without zod', async () => {
     const urls = await loadedBy(['--metrics-bind', '127.0.0.1:0']);
     expect(urls.some((u) => u.endsWith('/dist/gateway/metrics-server.js'))).toBe(true);
