@@ -1,8 +1,9 @@
 // Command-line flags, derived from the settings table: gunicorn's spellings, `--flag=value` and
 // `--flag value` (and `-w4`), repeatable lists and maps, comma-separated pythonpath / forwarded-allow-ips.
 // A bad value is an ArgsError naming the flag and the reason; the caller prints it and exits 2.
-import type { z } from 'zod';
-import { SETTINGS, type PartialAppSettings, type SettingSpec } from '../config/settings.js';
+// Values are checked with the table's rules (config/rules.ts), not zod: serve never loads zod.
+import { checkRule } from '../config/rules.js';
+import { SETTINGS, type PartialAppSettings, type TableSpec as SettingSpec } from '../config/settings-table.js';
 
 export class ArgsError extends Error {
   constructor(
@@ -28,16 +29,6 @@ function flagTable(): Map<string, SettingSpec> {
   const m = new Map<string, SettingSpec>();
   for (const spec of SETTINGS as readonly SettingSpec[]) for (const f of spec.flags) m.set(f, spec);
   return m;
-}
-
-function reasonOf(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid value';
-  const i = issue as { code: string; minimum?: number | bigint; maximum?: number | bigint; message: string; path: PropertyKey[] };
-  if (i.code === 'too_small' && i.minimum !== undefined) return `must be at least ${String(i.minimum)}`;
-  if (i.code === 'too_big' && i.maximum !== undefined) return `must be at most ${String(i.maximum)}`;
-  if (i.code === 'invalid_value' || i.code === 'invalid_enum_value') return i.message.replace(/^Invalid option: expected one of /, 'must be one of ');
-  return i.message;
 }
 
 function scalar(spec: SettingSpec, flag: string, text: string): unknown {
@@ -123,9 +114,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   for (const [key, value] of Object.entries(values)) {
     const spec = (SETTINGS as readonly SettingSpec[]).find((s) => s.key === key)!;
-    const r = spec.schema.safeParse(value);
-    if (!r.success) throw new ArgsError(used.get(key) ?? key, reasonOf(r.error));
-    values[key] = r.data;
+    const issue = checkRule(spec.schema, value);
+    if (issue) throw new ArgsError(used.get(key) ?? key, issue.reason);
   }
   return { settings: values as PartialAppSettings, positionals, help, version };
 }

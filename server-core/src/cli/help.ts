@@ -1,5 +1,5 @@
 // `gantry serve --help`, generated from the settings table so it can never disagree with the parser.
-import { SETTINGS, type SettingSection, type SettingSpec } from '../config/settings.js';
+import { SETTINGS, type SettingSection, type TableSpec as SettingSpec } from '../config/settings-table.js';
 
 const SECTION_TITLES: Record<SettingSection, string> = {
   app: 'App',

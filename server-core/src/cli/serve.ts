@@ -1,7 +1,7 @@
 // `gantry serve [OPTIONS] MODULE:CALLABLE`: one app in the foreground, gunicorn-style. Logs go to the
 // error log (stderr by default) and the access log; signals are queued by their handlers and acted on one
 // at a time by a small loop, as gunicorn's arbiter does.
-import { defaultSettings, formatBind, mergeSettings, parseBind, type AppSettings } from '../config/settings.js';
+import { defaultSettings, formatBind, mergeSettings, parseBind, type AppSettings } from '../config/settings-table.js';
 import { isGantryError, type SerializedError } from '../errors.js';
 import { compileAccessFormat } from '../logging/access-log-format.js';
 import { ErrorLog } from '../logging/error-log.js';

@@ -1,182 +1,95 @@
-// Every setting an app has, declared once: name, CLI flags, schema, default and one line of doc.
-// The CLI parser, the config-file schema, the control API and the UI's forms all derive from this table
-// (gunicorn's config.py and waitress's adjustments.py are the models).
+// The settings table (config/settings-table.ts) with a zod schema for every setting, built from its rule:
+// what the control API, the Host, the UI's forms and the docs import. `gantry serve` imports the table
+// itself and never loads zod (see docs/performance.md, "Memory").
 import { z } from 'zod';
+import type { Check, Infer, Rule } from './rules.js';
+import { SETTINGS as TABLE, bindRule, entryPointRule, type SettingKey, type TableSpec } from './settings-table.js';
 
-/** How a setting is spelled on the command line and how its values combine. */
-export type SettingKind =
-  | 'string' // one value
-  | 'int' // one whole number
-  | 'number' // one number (seconds may be fractional)
-  | 'bool' // a flag without a value
-  | 'list' // repeatable; each occurrence adds one value
-  | 'map'; // repeatable K=V (or URL=DIR); each occurrence adds one entry
+export {
+  DEFAULT_ACCESS_LOG_FORMAT,
+  checkSettings,
+  defaultSettings,
+  formatBind,
+  mergeSettings,
+  parseAppSettings,
+  parseBind,
+  parsePartialSettings,
+  settingApplies,
+} from './settings-table.js';
+export type { AppSettings, Bind, PartialAppSettings, SettingApplies, SettingKey, SettingKind, SettingSection } from './settings-table.js';
 
-export type SettingSection = 'app' | 'server' | 'workers' | 'logging' | 'limits' | 'security' | 'dev';
-
-export interface SettingSpec<S extends z.ZodType = z.ZodType> {
-  /** The key in config files, the control API and pyproject's [tool.gantry]. */
-  readonly key: string;
-  /** CLI spellings, gunicorn's where the meaning is the same. Empty: not a CLI flag. */
-  readonly flags: readonly string[];
-  readonly kind: SettingKind;
+/** One row of the settings table, its rule as a zod schema. */
+export interface SettingSpec<S extends z.ZodType = z.ZodType> extends Omit<TableSpec, 'schema' | 'default'> {
   readonly schema: S;
   readonly default: z.infer<S>;
-  readonly section: SettingSection;
-  /** Label for UI forms. */
-  readonly label: string;
-  /** One line of documentation (CLI --help, README, UI hint). */
-  readonly doc: string;
-  /** Placeholder for the value in --help, e.g. ADDRESS. */
-  readonly metavar?: string;
-  /** Takes effect in the running app as soon as it is saved (true), else at the next reload. */
-  readonly live?: boolean;
-  /** Takes effect only when the app is restarted (new listeners, interpreter, folder, file watching); a reload is not enough. */
-  readonly restart?: boolean;
 }
 
-const positiveInt = z.number().int().min(1);
-const nonNegativeInt = z.number().int().min(0);
-const seconds = z.number().min(0);
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
-
-/** `HOST:PORT`, `[V6]:PORT`, `:PORT`, `PORT` or `unix:PATH`. */
-export const bindSchema = z
-  .string()
-  .min(1)
-  .refine((v) => parseBind(v) !== null, { message: 'must be HOST:PORT, [IPv6]:PORT, PORT or unix:PATH (port 0–65535)' });
-
-export const entryPointSchema = z
-  .string()
-  .regex(/^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(.*\))?)?$/, 'must be MODULE or MODULE:CALLABLE, e.g. mysite.wsgi:application');
-
-export type Bind = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'unix'; readonly path: string };
-
-/** Parses a bind string the way gunicorn does; null when it is not one. */
-export function parseBind(value: string): Bind | null {
-  if (value.startsWith('unix:')) {
-    const path = value.slice(5);
-    return path.length > 0 ? { kind: 'unix', path } : null;
+function withChecks<S extends z.ZodString | z.ZodNumber | z.ZodArray<z.ZodType>>(schema: S, checks: readonly Check[]): S {
+  let s = schema as z.ZodType;
+  for (const c of checks) {
+    switch (c.check) {
+      case 'min':
+        s = (s as z.ZodString).min(c.value);
+        break;
+      case 'max':
+        s = (s as z.ZodString).max(c.value);
+        break;
+      case 'int':
+        s = (s as z.ZodNumber).int();
+        break;
+      case 'regex':
+        s = (s as z.ZodString).regex(c.pattern, c.message);
+        break;
+      case 'refine':
+        s = s.refine(c.fn as (v: unknown) => boolean, { message: c.message });
+        break;
+    }
   }
-  let host = '127.0.0.1';
-  let portText = value;
-  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(value);
-  if (v6) {
-    host = v6[1]!;
-    portText = v6[2] ?? '8000';
-  } else if (value.includes(':')) {
-    const at = value.lastIndexOf(':');
-    host = value.slice(0, at) || '0.0.0.0';
-    portText = value.slice(at + 1);
-  } else if (!/^\d+$/.test(value)) {
-    host = value;
-    portText = '8000';
+  return s as S;
+}
+
+/** The zod schema that accepts exactly what `rule` accepts, with the same messages. */
+export function zodOf<R extends Rule>(rule: R): z.ZodType<Infer<R>> {
+  const def = rule.def;
+  switch (def.type) {
+    case 'string':
+      return withChecks(z.string(), def.checks) as z.ZodType as z.ZodType<Infer<R>>;
+    case 'number':
+      return withChecks(z.number(), def.checks) as z.ZodType as z.ZodType<Infer<R>>;
+    case 'boolean':
+      return z.boolean() as z.ZodType as z.ZodType<Infer<R>>;
+    case 'enum':
+      return z.enum(def.options as [string, ...string[]]) as z.ZodType as z.ZodType<Infer<R>>;
+    case 'array':
+      return withChecks(z.array(zodOf(def.element)), def.checks) as z.ZodType as z.ZodType<Infer<R>>;
+    case 'record':
+      return z.record(zodOf(def.key) as z.ZodType<string>, zodOf(def.value)) as z.ZodType as z.ZodType<Infer<R>>;
   }
-  if (!/^\d+$/.test(portText)) return null;
-  const port = Number(portText);
-  if (port > 65535) return null;
-  return { kind: 'tcp', host, port };
 }
 
-export function formatBind(bind: Bind): string {
-  if (bind.kind === 'unix') return `unix:${bind.path}`;
-  return bind.host.includes(':') ? `[${bind.host}]:${bind.port}` : `${bind.host}:${bind.port}`;
-}
+type Table = typeof TABLE;
+type Zodded<T> = T extends { readonly schema: infer R extends Rule } ? Omit<T, 'schema' | 'default'> & { readonly schema: z.ZodType<Infer<R>>; readonly default: Infer<R> } : never;
 
-// K keeps each key's literal type, so AppSettings has one typed property per setting (not a string index).
-function setting<const K extends string, S extends z.ZodType>(spec: SettingSpec<S> & { readonly key: K }): SettingSpec<S> & { readonly key: K } {
-  return spec;
-}
+type ZoddedTable<T extends readonly unknown[]> = { readonly [I in keyof T]: Zodded<T[I]> };
 
-/** gunicorn's default access_log_format. */
-export const DEFAULT_ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"';
+/** The settings table, each rule as its zod schema. */
+export const SETTINGS = TABLE.map((spec) => ({ ...spec, schema: zodOf(spec.schema) })) as unknown as ZoddedTable<Table>;
 
-export const SETTINGS = [
-  setting({ key: 'app', flags: [], kind: 'string', schema: entryPointSchema, default: 'app:application', section: 'app', label: 'Entry point', metavar: 'MODULE:CALLABLE', doc: 'The WSGI callable to serve, as MODULE:CALLABLE (CALLABLE defaults to "application").' }),
-  setting({ key: 'name', flags: ['-n', '--name'], kind: 'string', schema: z.string().max(100), default: '', section: 'app', label: 'Name', metavar: 'STRING', doc: 'A name for the app in logs, the UI and process titles.', restart: true }),
-  setting({ key: 'chdir', flags: ['--chdir'], kind: 'string', schema: z.string(), default: '.', section: 'app', label: 'Project folder', metavar: 'DIR', doc: 'Change to this folder before loading the app; it is also put first on sys.path.', restart: true }),
-  setting({ key: 'pythonpath', flags: ['--pythonpath'], kind: 'list', schema: z.array(z.string().min(1)), default: [], section: 'app', label: 'Python path', metavar: 'DIR', doc: 'Extra folders put on sys.path (repeatable, or comma-separated as in gunicorn).' }),
-  setting({ key: 'python', flags: ['--python'], kind: 'string', schema: z.string(), default: '', section: 'app', label: 'Interpreter', metavar: 'PATH', doc: 'The Python interpreter; empty means the project\'s virtualenv (.venv/, venv/, $VIRTUAL_ENV) or python3.', restart: true }),
-  setting({ key: 'env', flags: ['-e', '--env'], kind: 'map', schema: z.record(envName, z.string()), default: {}, section: 'app', label: 'Environment', metavar: 'KEY=VALUE', doc: 'Environment variables for the workers (repeatable).' }),
-  setting({ key: 'static', flags: ['--static'], kind: 'map', schema: z.record(z.string().regex(/^\/[^\s]*$/, 'must be a URL path starting with /'), z.string().min(1)), default: {}, section: 'app', label: 'Static files', metavar: 'URL=DIR', doc: 'Serve files under URL from DIR in the gateway, before the app (repeatable).', restart: true }),
-
-  setting({ key: 'bind', flags: ['-b', '--bind'], kind: 'list', schema: z.array(bindSchema).min(1), default: ['127.0.0.1:8000'], section: 'server', label: 'Bind', metavar: 'ADDRESS', doc: 'Where to listen: HOST:PORT or unix:PATH (repeatable).', restart: true }),
-  setting({ key: 'backlog', flags: ['--backlog'], kind: 'int', schema: positiveInt, default: 2048, section: 'server', label: 'Backlog', metavar: 'INT', doc: 'The listen backlog: connections waiting to be accepted.', restart: true }),
-  setting({ key: 'keepAlive', flags: ['--keep-alive'], kind: 'number', schema: seconds, default: 2, section: 'server', label: 'Keep-alive (s)', metavar: 'SECONDS', doc: 'How long an idle keep-alive connection is held open.' }),
-  setting({ key: 'headerTimeout', flags: ['--header-timeout'], kind: 'number', schema: seconds, default: 30, section: 'server', label: 'Header timeout (s)', metavar: 'SECONDS', doc: 'How long a client may take to send the request line and headers (slowloris defence).' }),
-  setting({ key: 'gatewayProcesses', flags: ['--gateway-processes'], kind: 'int', schema: positiveInt.max(64), default: 1, section: 'server', label: 'Gateway processes', metavar: 'INT', doc: 'HTTP gateway processes sharing the listening sockets, each with its own share of the workers (1: the gateway runs in the main process). For machines where one gateway core is saturated; needs at least as many workers.', restart: true }),
-  setting({ key: 'maxQueue', flags: ['--max-queue'], kind: 'int', schema: nonNegativeInt, default: 1024, section: 'server', label: 'Queue size', metavar: 'INT', doc: 'Requests that may wait for a free worker; past this they get 503 with Retry-After.' }),
-  setting({ key: 'forwardedAllowIps', flags: ['--forwarded-allow-ips'], kind: 'list', schema: z.array(z.string().min(1)), default: ['127.0.0.1', '::1'], section: 'security', label: 'Trusted proxies', metavar: 'IPS', doc: 'Peers whose X-Forwarded-* and Forwarded headers are trusted (comma-separated, * for all).' }),
-
-  setting({ key: 'workers', flags: ['-w', '--workers'], kind: 'int', schema: positiveInt.max(512), default: 1, section: 'workers', label: 'Workers', metavar: 'INT', doc: 'Number of worker processes.', live: true }),
-  setting({ key: 'threads', flags: ['--threads'], kind: 'int', schema: positiveInt.max(1024), default: 1, section: 'workers', label: 'Threads', metavar: 'INT', doc: 'Threads per worker: requests one worker handles at once.' }),
-  setting({ key: 'pipelineDepth', flags: ['--pipeline-depth'], kind: 'int', schema: positiveInt.max(16), default: 4, section: 'workers', label: 'Pipeline depth', metavar: 'INT', doc: 'Requests sent ahead to a busy single-threaded worker, which runs them in order (1: none); saves it a wake-up per request.' }),
-  setting({ key: 'timeout', flags: ['-t', '--timeout'], kind: 'number', schema: seconds, default: 30, section: 'workers', label: 'Timeout (s)', metavar: 'SECONDS', doc: 'A request running longer is answered 504, its worker\'s stack is captured and the worker replaced (0: never).', live: true }),
-  setting({ key: 'gracefulTimeout', flags: ['--graceful-timeout'], kind: 'number', schema: seconds, default: 30, section: 'workers', label: 'Graceful timeout (s)', metavar: 'SECONDS', doc: 'On stop or reload, how long in-flight requests may take to finish before workers are killed.', live: true }),
-  setting({ key: 'maxRequests', flags: ['--max-requests'], kind: 'int', schema: nonNegativeInt, default: 0, section: 'workers', label: 'Max requests', metavar: 'INT', doc: 'Recycle a worker after this many requests (0: never).', live: true }),
-  setting({ key: 'maxRequestsJitter', flags: ['--max-requests-jitter'], kind: 'int', schema: nonNegativeInt, default: 0, section: 'workers', label: 'Max requests jitter', metavar: 'INT', doc: 'Add a random 0..N to max-requests per worker so they do not all recycle at once.', live: true }),
-  setting({ key: 'maxWorkerRss', flags: ['--max-worker-rss'], kind: 'int', schema: nonNegativeInt, default: 0, section: 'workers', label: 'Max worker memory (MB)', metavar: 'MB', doc: 'Recycle a worker whose resident memory passes this many MB (0: never).', live: true }),
-  setting({ key: 'maxWorkerLifetime', flags: ['--max-worker-lifetime'], kind: 'number', schema: seconds, default: 0, section: 'workers', label: 'Max worker lifetime (s)', metavar: 'SECONDS', doc: 'Recycle a worker after it has run this long (0: never).', live: true }),
-  setting({ key: 'reloadMode', flags: ['--reload-mode'], kind: 'string', schema: z.enum(['generation', 'rolling']), default: 'generation', section: 'workers', label: 'Reload mode', metavar: 'MODE', doc: 'How HUP and Reload replace workers: "generation" starts a whole new set before the old one drains; "rolling" replaces one worker at a time (less memory at once).', live: true }),
-  setting({ key: 'warmupPath', flags: ['--warmup-path'], kind: 'string', schema: z.string(), default: '', section: 'workers', label: 'Warm-up path', metavar: 'PATH', doc: 'On reload, each new worker must answer GET PATH with a non-5xx status before it takes traffic.' }),
-
-  setting({ key: 'accessLogfile', flags: ['--access-logfile'], kind: 'string', schema: z.string(), default: '', section: 'logging', label: 'Access log file', metavar: 'FILE', doc: 'Write the access log here ("-" for stdout; empty: not to a file).', restart: true }),
-  setting({ key: 'accessLogformat', flags: ['--access-logformat'], kind: 'string', schema: z.string().min(1), default: DEFAULT_ACCESS_LOG_FORMAT, section: 'logging', label: 'Access log format', metavar: 'STRING', doc: 'gunicorn access_log_format codes, or "json" for JSON lines.' }),
-  setting({ key: 'errorLogfile', flags: ['--error-logfile', '--log-file'], kind: 'string', schema: z.string(), default: '-', section: 'logging', label: 'Error log file', metavar: 'FILE', doc: 'Write the error log here ("-" for stderr).', restart: true }),
-  setting({ key: 'logLevel', flags: ['--log-level'], kind: 'string', schema: z.enum(['debug', 'info', 'warning', 'error', 'critical']), default: 'info', section: 'logging', label: 'Log level', metavar: 'LEVEL', doc: 'The lowest level written to the error log.', restart: true }),
-
-  setting({ key: 'limitRequestLine', flags: ['--limit-request-line'], kind: 'int', schema: nonNegativeInt.max(8190), default: 4094, section: 'limits', label: 'Max request line', metavar: 'INT', doc: 'Longest request line in bytes (0: the maximum, 8190); longer gets 414.' }),
-  setting({ key: 'limitRequestFields', flags: ['--limit-request-fields'], kind: 'int', schema: nonNegativeInt.max(32768), default: 100, section: 'limits', label: 'Max header count', metavar: 'INT', doc: 'Most header fields in a request; more gets 431.', restart: true }),
-  setting({ key: 'limitRequestFieldSize', flags: ['--limit-request-field_size', '--limit-request-field-size'], kind: 'int', schema: nonNegativeInt, default: 8190, section: 'limits', label: 'Max header size', metavar: 'INT', doc: 'Largest single header field in bytes; larger gets 431.', restart: true }),
-  setting({ key: 'limitRequestBody', flags: ['--limit-request-body'], kind: 'int', schema: nonNegativeInt, default: 1073741824, section: 'limits', label: 'Max body size', metavar: 'BYTES', doc: 'Largest request body in bytes (0: unlimited); larger gets 413.' }),
-
-  setting({ key: 'reload', flags: ['--reload'], kind: 'bool', schema: z.boolean(), default: false, section: 'dev', label: 'Reload on change', doc: 'Watch the project\'s Python files and reload the workers gracefully when one changes.', restart: true }),
-  setting({ key: 'reloadExtraFiles', flags: ['--reload-extra-file'], kind: 'list', schema: z.array(z.string().min(1)), default: [], section: 'dev', label: 'Extra watched files', metavar: 'GLOB', doc: 'More files or globs to watch with --reload (repeatable).', restart: true }),
-  setting({ key: 'metricsBind', flags: ['--metrics-bind'], kind: 'string', schema: z.string().refine((v) => v === '' || parseBind(v) !== null, 'must be HOST:PORT'), default: '', section: 'server', label: 'Metrics address', metavar: 'ADDRESS', doc: 'Serve Prometheus metrics and /healthz on this address (empty: off).', restart: true }),
-] as const;
-
-type SettingsTable = typeof SETTINGS;
-type SettingOf<K extends string> = Extract<SettingsTable[number], { key: K }>;
-
-/** All settings of one app, fully resolved (every key present). */
-export type AppSettings = { -readonly [S in SettingsTable[number] as S['key']]: z.infer<S['schema']> };
-export type SettingKey = keyof AppSettings & string;
-
-/** When a saved change reaches a running app: at once, at its next reload, or only at a restart. */
-export type SettingApplies = 'live' | 'reload' | 'restart';
-export function settingApplies(key: string): SettingApplies {
-  const spec = SETTINGS.find((s) => s.key === key) as SettingSpec | undefined;
-  return spec?.live ? 'live' : spec?.restart ? 'restart' : 'reload';
-}
-
-export function settingSpec<K extends SettingKey>(key: K): SettingOf<K> {
+/** A setting's row, its schema in zod. */
+export function settingSpec<K extends SettingKey>(key: K): Extract<(typeof SETTINGS)[number], { key: K }> {
   const spec = SETTINGS.find((s) => s.key === key);
   if (!spec) throw new Error(`unknown setting ${key}`);
-  return spec as SettingOf<K>;
+  return spec as Extract<(typeof SETTINGS)[number], { key: K }>;
 }
+
+/** `HOST:PORT`, `[V6]:PORT`, `:PORT`, `PORT` or `unix:PATH`. */
+export const bindSchema = zodOf(bindRule);
+export const entryPointSchema = zodOf(entryPointRule);
 
 /** Zod schema of a full settings object, built from the table. */
 export const appSettingsSchema = z.object(
-  Object.fromEntries(SETTINGS.map((s) => [s.key, s.schema])) as { [S in SettingsTable[number] as S['key']]: S['schema'] },
+  Object.fromEntries(SETTINGS.map((s) => [s.key, s.schema])) as { [S in Table[number] as S['key']]: z.ZodType<Infer<S['schema']>> },
 );
 
 /** Zod schema of a partial settings object (profiles, pyproject, CLI overrides): unknown keys refused. */
 export const partialSettingsSchema = appSettingsSchema.partial().strict();
-export type PartialAppSettings = Partial<AppSettings>;
-
-export function defaultSettings(): AppSettings {
-  return Object.fromEntries(SETTINGS.map((s) => [s.key, structuredClone(s.default)])) as AppSettings;
-}
-
-/** Base settings with each override applied in order (later wins; maps merge, lists replace). */
-export function mergeSettings(base: AppSettings, ...overrides: readonly PartialAppSettings[]): AppSettings {
-  const out = structuredClone(base) as Record<string, unknown>;
-  for (const o of overrides) {
-    for (const [k, v] of Object.entries(o)) {
-      if (v === undefined) continue;
-      const spec = SETTINGS.find((s) => s.key === k);
-      out[k] = spec?.kind === 'map' ? { ...(out[k] as object), ...(v as object) } : structuredClone(v);
-    }
-  }
-  return out as AppSettings;
-}

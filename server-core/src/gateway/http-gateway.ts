@@ -2,7 +2,7 @@
 // the hand-off to the dispatcher, and parser errors answered with a proper status before closing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { parseBind, type Bind } from '../config/settings.js';
+import { parseBind, type Bind } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
 import { RequestHeadEncoder } from '../fastcgi/request-head.js';
 import { buildParams, type ConnectionFacts } from './cgi-params.js';

@@ -3,7 +3,7 @@
 // the bind, and the URL with the real port (for :0).
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
-import { formatBind, type Bind } from '../config/settings.js';
+import { formatBind, type Bind } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
 
 export interface BoundAddress {

@@ -6,7 +6,7 @@
 // Bind failures reject with GantryError GANTRY_ERR_PORT_IN_USE / GANTRY_ERR_BIND.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatBind, parseBind, type Bind } from '../config/settings.js';
+import { formatBind, parseBind, type Bind } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 

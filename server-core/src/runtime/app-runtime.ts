@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appSettingsSchema, partialSettingsSchema, settingApplies, type AppSettings } from '../config/settings.js';
+import { parseAppSettings, parsePartialSettings, settingApplies, type AppSettings } from '../config/settings-table.js';
 import { GantryError, isGantryError } from '../errors.js';
 import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
@@ -60,7 +60,7 @@ const NOT_RESTARTS: ReadonlySet<string> = new Set(['stop', 'reload-failed', 'sca
 export const DEFAULT_WORKER_SCRIPT = fileURLToPath(new URL('../../../app/gantry_worker.py', import.meta.url));
 
 export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptions = {}): LocalAppRuntime {
-  const valid = appSettingsSchema.parse(settings) as AppSettings;
+  const valid = parseAppSettings(settings);
   // More than one gateway process: this process becomes their primary (runtime/sharded-runtime.ts).
   if (valid.gatewayProcesses > 1) return new ShardedRuntime(valid, options);
   return new Runtime(valid, options);
@@ -268,7 +268,7 @@ class Runtime implements LocalAppRuntime {
 
   async reload(options: { readonly mode?: ReloadMode; readonly settings?: AppSettings } = {}): Promise<void> {
     const arbiter = this.requireRunning();
-    const next = options.settings ? (appSettingsSchema.parse(options.settings) as AppSettings) : this.settings;
+    const next = options.settings ? parseAppSettings(options.settings) : this.settings;
     await arbiter.reload(options.mode ?? next.reloadMode, next);
     this.settings = next;
     this.dispatcher.maxQueue = next.maxQueue;
@@ -286,7 +286,7 @@ class Runtime implements LocalAppRuntime {
 
   async update(settings: Partial<AppSettings>): Promise<void> {
     const arbiter = this.requireRunning();
-    const patch = partialSettingsSchema.parse(settings) as Partial<AppSettings>;
+    const patch = parsePartialSettings(settings);
     const notLive = Object.keys(patch).filter((k) => settingApplies(k) !== 'live');
     if (notLive.length > 0) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${notLive.join(', ')}: not a live setting (reload or restart to apply)`, { field: notLive[0] });
     const { workers, ...rest } = patch;

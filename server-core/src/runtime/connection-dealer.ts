@@ -4,7 +4,7 @@
 // and unanswered in the primary forever; here the descriptor travels with the message, so a receiver that
 // dies takes it with it and the client sees the connection close. Per connection, not per request.
 import { createServer, type Server, type Socket } from 'node:net';
-import { parseBind } from '../config/settings.js';
+import { parseBind } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
 import { listenOn, type BoundAddress } from '../gateway/listen-socket.js';
 

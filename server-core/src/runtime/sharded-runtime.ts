@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { appSettingsSchema, partialSettingsSchema, settingApplies, type AppSettings } from '../config/settings.js';
+import { parseAppSettings, parsePartialSettings, settingApplies, type AppSettings } from '../config/settings-table.js';
 import { GantryError, isGantryError, type SerializedError } from '../errors.js';
 import { HeaderKeeper } from '../logging/header-keeper.js';
 import { LogBus } from '../logging/log-bus.js';
@@ -170,7 +170,7 @@ export class ShardedRuntime implements LocalAppRuntime {
 
   async reload(options: { readonly mode?: ReloadMode; readonly settings?: AppSettings } = {}): Promise<void> {
     this.requireRunning();
-    const next = options.settings ? (appSettingsSchema.parse(options.settings) as AppSettings) : this.settings;
+    const next = options.settings ? parseAppSettings(options.settings) : this.settings;
     const mode = options.mode ?? next.reloadMode;
     const generation = this.generation + 1;
     this.bootErrorSaid = false;
@@ -202,7 +202,7 @@ export class ShardedRuntime implements LocalAppRuntime {
 
   async update(settings: Partial<AppSettings>): Promise<void> {
     this.requireRunning();
-    const patch = partialSettingsSchema.parse(settings) as Partial<AppSettings>;
+    const patch = parsePartialSettings(settings);
     const notLive = Object.keys(patch).filter((k) => settingApplies(k) !== 'live');
     if (notLive.length > 0) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${notLive.join(', ')}: not a live setting (reload or restart to apply)`, { field: notLive[0] });
     const { workers, ...rest } = patch;
