@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startServer } from './servers.mjs';
+import { performance } from 'node:perf_hooks';
 import { runWrk } from './wrk.mjs';
 
 const { values: o } = parseArgs({
