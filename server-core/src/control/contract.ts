@@ -1,6 +1,7 @@
 // The control API's contract: every route (method, path, params, query, body, response) and every SSE event,
 // as zod schemas and inferred types. The server validates with these; the renderer's typed client is built from
-// them. Bundled into the browser: runtime imports are zod and settings.ts (which imports only zod) — nothing else.
+// them. Bundled into the browser: runtime imports are zod and settings.ts (zod plus the zod-free table in
+// settings-table.ts and rules.ts, which `gantry serve` uses alone) — nothing else.
 import { z } from 'zod';
 import { partialSettingsSchema, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
