@@ -180,6 +180,10 @@ class Server(object):
     def serve_forever(self, on_ready):
         signals.signal(signals.SIGTERM, self._on_signal)
         signals.signal(signals.SIGINT, self._on_signal)
+        # Any thread may take a signal sent to the process; Python then only flags it for the main
+        # thread, which would sleep on in poll() (a stop that hung until the next connection). The
+        # wakeup fd wakes it whichever thread took the signal.
+        signals.set_wakeup_fd(self._wake_w)
         listener = self.listener
         listener.setblocking(False)
         lfd = listener.fileno()

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import unittest
 import uuid
 
@@ -14,6 +15,19 @@ from harness import FIXTURES, LAUNCHER, TIMEOUT, Worker, _Collector, params_for
 
 def token():
     return uuid.uuid4().hex[:12]
+
+
+def _wait_main_thread_asleep(pid):
+    """Until the main thread sleeps (in its accept loop's poll), where Linux shows it (/proc)."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            with open('/proc/%d/task/%d/stat' % (pid, pid)) as f:
+                if f.read().rsplit(')', 1)[1].split()[0] == 'S':
+                    return
+        except OSError:
+            return  # no /proc: send it anyway
+        time.sleep(0.01)
 
 
 class LifecycleTest(unittest.TestCase):
@@ -34,6 +48,19 @@ class LifecycleTest(unittest.TestCase):
             os.close(w.stdin_w)
             w.stdin_w = None
             self.assertIsNotNone(w.wait_exit(), 'worker outlived its parent')
+        finally:
+            w.close()
+
+    def test_sigterm_taken_by_another_thread_still_stops(self):
+        # A signal sent to the process may be delivered to any thread; the main thread, asleep in
+        # poll(), must still wake up and stop. The fixture makes a non-main thread the only taker.
+        w = Worker('sigmask_app:application')
+        try:
+            self.assertEqual(w.request('/').body, b'ok')
+            _wait_main_thread_asleep(w.proc.pid)
+            w.proc.send_signal(signal.SIGTERM)
+            self.assertEqual(w.wait_message('stopping')['reason'], 'SIGTERM')
+            self.assertEqual(w.wait_exit(), 0)
         finally:
             w.close()
 
