@@ -14,6 +14,10 @@ _GET_VALUES = fastcgi.GET_VALUES
 _DATA = fastcgi.DATA
 _end_request = fastcgi.encode_end_request
 
+# Each connection starts with a small receive buffer (a request's headers and a small body fit)
+# and switches to the large one the first time a read fills it: bulk bodies arrive in few reads,
+# while an idle worker does not hold 256 KiB per connection it never needed.
+RECV_SIZE_FIRST = 16 * 1024
 RECV_SIZE = 256 * 1024
 _DONTWAIT = getattr(sockets, 'MSG_DONTWAIT', 0)
 _SHUT_RDWR = sockets.SHUT_RDWR
@@ -33,7 +37,8 @@ class Connection(object):
         self.count_lock = Lock()
         self.inline = server.threads == 1
         self.fileno = sock.fileno()
-        self.rbuf = bytearray(RECV_SIZE)
+        self.rsize = RECV_SIZE_FIRST
+        self.rbuf = bytearray(RECV_SIZE_FIRST)
         self.rview = memoryview(self.rbuf)
         # Threaded mode: a lone request runs on this reader thread while the watcher looks out
         # for more records; once the gateway multiplexes (mpx), requests go to the pool.
@@ -65,8 +70,14 @@ class Connection(object):
     def _recv(self, flags=0):
         # recv(256 KiB) would mmap, mremap and munmap a buffer for every read: three syscalls
         # per request. One preallocated buffer per connection, copied out at the size read.
-        n = self.sock.recv_into(self.rbuf, RECV_SIZE, flags)
-        return self.rview[:n].tobytes()
+        size = self.rsize
+        n = self.sock.recv_into(self.rbuf, size, flags)
+        data = self.rview[:n].tobytes()
+        if n == size and size < RECV_SIZE:
+            self.rsize = RECV_SIZE
+            self.rbuf = bytearray(RECV_SIZE)
+            self.rview = memoryview(self.rbuf)
+        return data
 
     def serve(self):
         recv = self._recv
