@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatMemory, measureAll } from './memory.mjs';
 import { sampler, snapshot } from './rss.mjs';
 import { BENCH_DIR, SERVERS, startServer, SYSTEM_PYTHON } from './servers.mjs';
 import { runWrk } from './wrk.mjs';
@@ -199,6 +200,13 @@ console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const r of rows) console.log(line(r));
 
+// Idle memory of gantry's gateway and workers against a bare interpreter with the app imported (bench/memory.mjs).
+let memory = null;
+if (serverKeys.includes('gantry') && !SERVERS.gantry.available()) {
+  memory = await measureAll();
+  console.log(`\n${formatMemory(memory)}`);
+}
+
 if (opts.json) {
   const python = spawnSync(SYSTEM_PYTHON, ['-c', 'import sys, gunicorn, flask; print(sys.version.split()[0], gunicorn.__version__, flask.__version__)'], { encoding: 'utf8' }).stdout?.trim().split(' ') ?? [];
   const uwsgi = spawnSync('uwsgi', ['--version'], { encoding: 'utf8' }).stdout?.trim();
@@ -215,7 +223,8 @@ if (opts.json) {
     durationS,
     warmupS,
     results,
+    memory,
   }, null, 2) + '\n');
   console.log(`\nwrote ${opts.json}`);
 }
-process.exit(results.some((r) => r.error) ? 1 : 0);
+process.exit(results.some((r) => r.error) || memory?.some((m) => m.error) ? 1 : 0);
