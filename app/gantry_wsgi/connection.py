@@ -18,6 +18,11 @@ _DATA = fastcgi.DATA
 _end_request = fastcgi.encode_end_request
 
 RECV_SIZE = 256 * 1024
+# Room for response bytes the gateway has not read yet (Linux doubles it: ~1 MiB of skbs, kernel
+# memory, used only while a response outruns the gateway). The default (~208 KiB) fills after three
+# 64 KiB pieces, so a large download slept and was woken every ~150 KiB: 4-5x the context switches
+# of worker and gateway per MiB. Capped by net.core.wmem_max.
+SEND_BUFFER = 512 * 1024
 _DONTWAIT = getattr(socket, 'MSG_DONTWAIT', 0)
 
 
@@ -35,6 +40,10 @@ class Connection(object):
         self.count_lock = threading.Lock()
         self.inline = server.threads == 1
         self.fileno = sock.fileno()
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        except OSError:
+            pass
         self.rbuf = bytearray(RECV_SIZE)
         self.rview = memoryview(self.rbuf)
         # Threaded mode: a lone request runs on this reader thread while the watcher looks out
