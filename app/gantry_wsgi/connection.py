@@ -19,6 +19,11 @@ _end_request = fastcgi.encode_end_request
 # while an idle worker does not hold 256 KiB per connection it never needed.
 RECV_SIZE_FIRST = 16 * 1024
 RECV_SIZE = 256 * 1024
+# Room for response bytes the gateway has not read yet (Linux doubles it: ~1 MiB of skbs, kernel
+# memory, used only while a response outruns the gateway). The default (~208 KiB) fills after three
+# 64 KiB pieces, so a large download slept and was woken every ~150 KiB: 4-5x the context switches
+# of worker and gateway per MiB. Capped by net.core.wmem_max.
+SEND_BUFFER = 512 * 1024
 _DONTWAIT = getattr(sockets, 'MSG_DONTWAIT', 0)
 _SHUT_RDWR = sockets.SHUT_RDWR
 
@@ -37,6 +42,10 @@ class Connection(object):
         self.count_lock = Lock()
         self.inline = server.threads == 1
         self.fileno = sock.fileno()
+        try:
+            sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_SNDBUF, SEND_BUFFER)
+        except OSError:
+            pass
         self.rsize = RECV_SIZE_FIRST
         self.rbuf = bytearray(RECV_SIZE_FIRST)
         self.rview = memoryview(self.rbuf)

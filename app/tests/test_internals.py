@@ -176,6 +176,9 @@ class _FakeSock(object):
     def fileno(self):
         return -1
 
+    def setsockopt(self, level, option, value):
+        pass
+
 
 class HotPathTest(unittest.TestCase):
     def test_request_leaves_no_cyclic_garbage(self):

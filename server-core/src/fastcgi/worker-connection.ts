@@ -26,10 +26,29 @@ export class WorkerNeverStartedError extends Error {
   }
 }
 
-/** Where a request's response goes. `body` returning false pauses the worker socket until `resume()`. */
+/** What a sink's `flush()` says about the body pieces it was given during one read. */
+export const Flushed = {
+  /** None of them is held any more (they went to the kernel, or were dropped). */
+  CLEAR: 0,
+  /** Some bytes are still held: the connection's read buffer must not be reused. */
+  HELD: 1,
+  /** As HELD, and the client is slow: stop reading this worker until `resume()`. */
+  FULL: 2,
+} as const;
+
+/**
+ * Where a request's response goes.
+ *
+ * `body` pieces are views into the connection's read buffer, which the next read overwrites. A sink with
+ * `flush()` may keep them until then: `flush()` is called once after every read that gave it pieces and
+ * says whether it still holds any (the connection then reads into a new buffer) and whether to pause.
+ * A sink without `flush()` is taken to hold every piece, and `body` returning false pauses the worker
+ * socket until `resume()`.
+ */
 export interface ResponseSink {
   head(head: CgiHead): void;
   body(chunk: Buffer): boolean;
+  flush?(): number;
   stderr(text: string): void;
   end(appStatus: number): void;
   /** The connection broke or the worker sent garbage before END_REQUEST. */
@@ -47,6 +66,8 @@ interface InFlight {
   headSent: boolean;
   stderrTail: string;
   paused: boolean;
+  /** Listed in flushReqs for the current read. */
+  flushing: boolean;
 }
 
 function emptyStdin(id: number): Buffer {
@@ -59,12 +80,28 @@ function emptyStdin(id: number): Buffer {
 }
 const EMPTY_STDIN_1 = emptyStdin(1);
 
+/**
+ * Bytes read from a worker at once, into a buffer the connection reuses. node's default reads 64 KiB into
+ * a new allocation each time; in a large download that was one 64 KiB backing store per read for the GC
+ * (a mark-compact every few tens of ms, "GC in old space requested" by the external memory) and a read, a
+ * client writev and often a worker wake-up per 64 KiB. A unix socket holds up to the worker's SO_SNDBUF
+ * (~208 KiB by default), so a read can take all of it. Pages are only touched as far as reads reach.
+ */
+export const READ_SIZE = 256 * 1024;
+
 export class WorkerConnection {
   private socket: Socket | null = null;
   private state: ConnState = 'new';
   private readonly reqs = new Map<number, InFlight>();
   private paused = 0;
   private readonly decoder = new RecordDecoder((r) => this.onRecord(r), { streamTypes: [RecordType.STDOUT, RecordType.STDERR] });
+  /** Where the next read goes: reused until a sink holds a view into it after its read. */
+  private readBuf: Buffer | null = null;
+  /** Requests (and their sinks) given body pieces during the current read, flushed once it is handled. */
+  private readonly flushReqs: InFlight[] = [];
+  private readonly flushSinks: ResponseSink[] = [];
+  /** The current read's bytes are held by a sink that cannot say otherwise (no flush()). */
+  private held = false;
   private pendingConnect: Array<(err: Error | null) => void> = [];
   /** The socket is corked until the end of this event-loop turn (request heads written this turn go out in one write). */
   private corked = false;
@@ -97,13 +134,12 @@ export class WorkerConnection {
     this.pendingConnect.push(cb);
     if (this.state === 'connecting') return;
     this.state = 'connecting';
-    const socket = connect(this.path);
+    const socket = connect({ path: this.path, onread: { buffer: this.nextReadBuffer, callback: this.onRead } });
     this.socket = socket;
     socket.on('connect', () => {
       this.state = 'open';
       this.flushConnect(null);
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain?.());
     socket.on('error', () => {
       /* reported through 'close' */
@@ -130,7 +166,7 @@ export class WorkerConnection {
   begin(encodeHead: (id: number) => Buffer, sink: ResponseSink, owner: unknown = sink): number {
     if (this.state !== 'open' || this.socket === null) throw new Error(`connection not open (${this.state})`);
     const id = this.allocateId();
-    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderrTail: '', paused: false });
+    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderrTail: '', paused: false, flushing: false });
     // Requests pipelined to this worker in the same event-loop turn (several HTTP connections read in one
     // poll, or several END_REQUESTs read at once each freeing a slot) leave in one writev: one syscall and
     // at most one wake-up of the worker instead of one each.
@@ -193,6 +229,39 @@ export class WorkerConnection {
     else this.state = 'closed';
   }
 
+  private readonly nextReadBuffer = (): Buffer => {
+    if (this.readBuf === null) this.readBuf = Buffer.allocUnsafeSlow(READ_SIZE);
+    return this.readBuf;
+  };
+
+  private readonly onRead = (n: number, buf: Buffer): boolean => {
+    this.onData(buf.subarray(0, n));
+    let held = this.held;
+    this.held = false;
+    const reqs = this.flushReqs;
+    if (reqs.length > 0) {
+      const sinks = this.flushSinks;
+      for (let i = 0; i < reqs.length; i++) {
+        const r = reqs[i]!;
+        r.flushing = false;
+        const state = sinks[i]!.flush!();
+        if (state === Flushed.CLEAR) continue;
+        held = true;
+        if (state === Flushed.FULL && !r.paused && r.sink === sinks[i] && this.reqs.get(r.id) === r) this.pause(r);
+      }
+      reqs.length = 0;
+      sinks.length = 0;
+    }
+    // Someone still points into this buffer: the next read goes into a new one (this one is freed with them).
+    if (held) this.readBuf = null;
+    return true;
+  };
+
+  private pause(r: InFlight): void {
+    r.paused = true;
+    if (this.paused++ === 0) this.socket?.pause();
+  }
+
   private onData(chunk: Buffer): void {
     try {
       this.decoder.push(chunk);
@@ -224,10 +293,18 @@ export class WorkerConnection {
           sink.head(r.parser.head!);
           if (r.sink !== sink) return;
         }
-        if (body.length > 0 && !sink.body(body) && !r.paused) {
-          r.paused = true;
-          if (this.paused++ === 0) this.socket?.pause();
+        if (body.length === 0) return;
+        if (sink.flush === undefined) {
+          this.held = true;
+          if (!sink.body(body) && !r.paused) this.pause(r);
+          return;
         }
+        if (!r.flushing) {
+          r.flushing = true;
+          this.flushReqs.push(r);
+          this.flushSinks.push(sink);
+        }
+        sink.body(body);
         return;
       }
       case RecordType.STDERR:

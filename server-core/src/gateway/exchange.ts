@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERRORS } from '../errors.js';
 import type { CgiHead } from '../fastcgi/cgi-response.js';
 import type { ParamList, RequestHeadEncoder } from '../fastcgi/request-head.js';
-import { WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
+import { Flushed, WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
 import type { AccessEntry, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
@@ -37,6 +37,8 @@ export class Exchange implements DispatchJob, ResponseSink {
   private reqEnded = false;
   private sentBytes = 0;
   private responseHeaders: string[] | null = null;
+  /** The response is corked while the body pieces of one worker read are written (flush() sends them in one writev). */
+  private corked = false;
   /** The app's Content-Length, or -1. */
   private declaredLength = -1;
   private readonly arrivedAt = Date.now();
@@ -127,9 +129,29 @@ export class Exchange implements DispatchJob, ResponseSink {
   body(chunk: Buffer): boolean {
     if (this.done) return true;
     this.sentBytes += chunk.length;
-    if (this.res.write(chunk)) return true;
-    this.res.once('drain', this.onResDrain);
-    return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+    }
+    this.res.write(chunk);
+    return true;
+  }
+
+  /**
+   * The worker read that gave us body pieces is handled: send them (one writev), then tell the connection
+   * whether the client's socket still holds some (they point into its read buffer) and whether to stop
+   * reading the worker until 'drain' (node's 16 KiB mark was passed and the kernel did not take it all).
+   */
+  flush(): number {
+    const res = this.res;
+    if (this.corked) {
+      this.corked = false;
+      res.uncork();
+    }
+    if (res.writableLength === 0) return Flushed.CLEAR;
+    if (this.done || !res.writableNeedDrain) return Flushed.HELD;
+    res.once('drain', this.onResDrain);
+    return Flushed.FULL;
   }
 
   stderr(text: string): void {
@@ -149,6 +171,8 @@ export class Exchange implements DispatchJob, ResponseSink {
   end(appStatus: number): void {
     if (this.done) return;
     this.done = true;
+    // res.end() and res.destroy() flush or drop whatever the cork held.
+    this.corked = false;
     this.detach();
     // appStatus 1 with a body shorter than promised (or unframed) means the app raised mid-body: cut the
     // connection so the client sees an incomplete response, never a clean end (WORKER.md).

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CgiHead } from '../../src/fastcgi/cgi-response.js';
 import { RequestHeadEncoder } from '../../src/fastcgi/request-head.js';
 import { ProtocolStatus, RecordDecoder, RecordType, encodeEndRequest, encodeStream, type FcgiRecord } from '../../src/fastcgi/records.js';
-import { WorkerConnection, WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink } from '../../src/fastcgi/worker-connection.js';
+import { Flushed, READ_SIZE, WorkerConnection, WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink } from '../../src/fastcgi/worker-connection.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
 class Collect implements ResponseSink {
@@ -182,5 +182,92 @@ describe('WorkerConnection', () => {
     expect(b.error).not.toBeInstanceOf(WorkerNeverStartedError);
     expect(b.error?.message).toMatch(/closed/);
     expect(d.error).toBeInstanceOf(WorkerNeverStartedError);
+  });
+});
+
+/** A sink with flush(): keeps every body piece as given (views into the read buffer) and says so, or pauses. */
+class Keeper extends Collect {
+  pieces: Buffer[] = [];
+  flushes = 0;
+  mode: number = Flushed.HELD;
+  override body(chunk: Buffer): boolean {
+    this.pieces.push(chunk);
+    return true;
+  }
+  flush(): number {
+    this.flushes++;
+    return this.mode;
+  }
+}
+
+/** A body that shows any overwrite: every 4-byte word is its own offset. */
+function numbered(bytes: number): Buffer {
+  const b = Buffer.alloc(bytes);
+  for (let i = 0; i + 4 <= bytes; i += 4) b.writeUInt32BE(i, i);
+  return b;
+}
+
+describe('WorkerConnection read buffer', () => {
+  it('reads into a new buffer when a sink still holds pieces of the last one (records split across many reads)', async () => {
+    const c = await connected();
+    const k = new Keeper();
+    const body = numbered(3 * READ_SIZE + 12345);
+    onRecord = (r, sock) => {
+      if (r.type !== RecordType.STDIN || r.content.length !== 0) return;
+      // Head, then the body in 65535-byte records, written in odd slices so records and headers straddle reads.
+      const all = Buffer.concat([encodeStream(RecordType.STDOUT, r.requestId, Buffer.concat([Buffer.from('Status: 200 OK\r\n\r\n'), body])), encodeEndRequest(r.requestId, 0, 0)]);
+      let at = 0;
+      const next = (): void => {
+        if (at >= all.length) return;
+        sock.write(all.subarray(at, at + 40_000));
+        at += 40_000;
+        setTimeout(next, 1);
+      };
+      next();
+    };
+    c.begin((id) => encoder.encode(id, { names: [], values: [] }, true), k);
+    await k.done();
+    expect(k.ended).toBe(0);
+    expect(k.pieces.length).toBeGreaterThan(4);
+    expect(k.flushes).toBeGreaterThan(4);
+    expect(Buffer.concat(k.pieces).equals(body)).toBe(true);
+    c.destroy();
+  });
+
+  it('reuses its buffer when sinks say CLEAR (pieces are only valid until flush), and pauses on FULL until resume', async () => {
+    const c = await connected();
+    const k = new Keeper();
+    k.mode = Flushed.CLEAR;
+    const got: Buffer[] = [];
+    const seen = new Set<ArrayBuffer>();
+    k.body = (chunk: Buffer): boolean => {
+      seen.add(chunk.buffer as ArrayBuffer);
+      got.push(Buffer.from(chunk));
+      return true;
+    };
+    const body = numbered(2 * READ_SIZE);
+    let sock!: Socket;
+    onRecord = (r, s) => {
+      if (r.type !== RecordType.STDIN || r.content.length !== 0) return;
+      sock = s;
+      sock.write(encodeStream(RecordType.STDOUT, r.requestId, Buffer.concat([Buffer.from('Status: 200 OK\r\n\r\n'), body.subarray(0, READ_SIZE)])));
+    };
+    const id = c.begin((i) => encoder.encode(i, { names: [], values: [] }, true), k);
+    await expect.poll(() => Buffer.concat(got).length, { timeout: 5000 }).toBe(READ_SIZE);
+    expect(seen.size).toBe(1);
+    // FULL: the connection stops reading until resume(); what the worker sends meanwhile waits in the socket.
+    k.mode = Flushed.FULL;
+    sock.write(encodeStream(RecordType.STDOUT, id, body.subarray(READ_SIZE, READ_SIZE + 1000)));
+    await expect.poll(() => Buffer.concat(got).length).toBe(READ_SIZE + 1000);
+    k.mode = Flushed.CLEAR;
+    sock.write(Buffer.concat([encodeStream(RecordType.STDOUT, id, body.subarray(READ_SIZE + 1000)), encodeEndRequest(id, 0, 0)]));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(Buffer.concat(got).length).toBe(READ_SIZE + 1000);
+    expect(k.ended).toBeNull();
+    c.resume(id);
+    await k.done();
+    expect(k.ended).toBe(0);
+    expect(Buffer.concat(got).equals(body)).toBe(true);
+    c.destroy();
   });
 });
