@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAppSettings, parsePartialSettings, settingApplies, type AppSettings } from '../config/settings-table.js';
+import { parseAppSettings, type AppSettings } from '../config/settings-table.js';
 import { GantryError, isGantryError } from '../errors.js';
 import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
@@ -22,6 +22,7 @@ import { AppMetrics } from '../metrics/app-metrics.js';
 import { Arbiter, type ProcessStats } from '../supervisor/arbiter.js';
 import { createProcessSampler } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
+import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { ShardedRuntime } from './sharded-runtime.js';
 import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
 
@@ -279,17 +280,14 @@ class Runtime implements LocalAppRuntime {
 
   async scale(workers: number): Promise<void> {
     const arbiter = this.requireRunning();
-    if (!Number.isInteger(workers) || workers < 1 || workers > 512) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'workers: must be 1..512', { field: 'workers' });
+    checkWorkerCount(workers);
     this.settings = { ...this.settings, workers };
     await arbiter.scale(workers);
   }
 
   async update(settings: Partial<AppSettings>): Promise<void> {
     const arbiter = this.requireRunning();
-    const patch = parsePartialSettings(settings);
-    const notLive = Object.keys(patch).filter((k) => settingApplies(k) !== 'live');
-    if (notLive.length > 0) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${notLive.join(', ')}: not a live setting (reload or restart to apply)`, { field: notLive[0] });
-    const { workers, ...rest } = patch;
+    const { workers, rest } = parseLivePatch(settings);
     // The arbiter reads these from its settings on every pass of its loop (timeouts, recycling).
     this.settings = { ...this.settings, ...rest };
     arbiter.settings = { ...arbiter.settings, ...rest };

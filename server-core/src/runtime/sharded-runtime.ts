@@ -7,13 +7,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parseAppSettings, parsePartialSettings, settingApplies, type AppSettings } from '../config/settings-table.js';
+import { parseAppSettings, type AppSettings } from '../config/settings-table.js';
 import { GantryError, isGantryError, type SerializedError } from '../errors.js';
 import { HeaderKeeper } from '../logging/header-keeper.js';
 import { LogBus } from '../logging/log-bus.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import type { AppRuntimeOptions, LocalAppRuntime } from './app-runtime.js';
 import { ConnectionDealer } from './connection-dealer.js';
+import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { fromWireAccess, globalWorkerId, localWorkerId, shardOf, shareOf, type FromShard, type ShardItem, type ShardOp, type ShardStatus, type ToShard } from './shard-protocol.js';
 import type { AppEvent, AppState, AppStatus, AppRuntimeEvents, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot } from './types.js';
 
@@ -192,7 +193,7 @@ export class ShardedRuntime implements LocalAppRuntime {
 
   async scale(workers: number): Promise<void> {
     this.requireRunning();
-    if (!Number.isInteger(workers) || workers < 1 || workers > 512) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'workers: must be 1..512', { field: 'workers' });
+    checkWorkerCount(workers);
     if (workers < this.count) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `workers: must be at least gatewayProcesses (${this.count})`, { field: 'workers' });
     const from = this.settings.workers;
     this.settings = { ...this.settings, workers };
@@ -202,10 +203,7 @@ export class ShardedRuntime implements LocalAppRuntime {
 
   async update(settings: Partial<AppSettings>): Promise<void> {
     this.requireRunning();
-    const patch = parsePartialSettings(settings);
-    const notLive = Object.keys(patch).filter((k) => settingApplies(k) !== 'live');
-    if (notLive.length > 0) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${notLive.join(', ')}: not a live setting (reload or restart to apply)`, { field: notLive[0] });
-    const { workers, ...rest } = patch;
+    const { workers, rest } = parseLivePatch(settings);
     this.settings = { ...this.settings, ...rest };
     if (Object.keys(rest).length > 0) await this.callAll(() => ({ op: 'update', settings: rest }));
     if (workers !== undefined && workers !== this.settings.workers) await this.scale(workers);

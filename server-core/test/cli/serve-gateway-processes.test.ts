@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fetchRaw } from '../gateway/http-client.js';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { bootedWorkerPids, loadLoop } from '../helpers/load-loop.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
 
@@ -32,9 +33,7 @@ async function serve(args: string[]): Promise<{ p: StartedProcess; url: string }
   return { p: proc, url: `http://127.0.0.1:${proc.ready[1]}` };
 }
 
-function workerPids(output: string): number[] {
-  return [...output.matchAll(/Booting worker with pid: (\d+)/g)].map((m) => Number(m[1]));
-}
+const workerPids = bootedWorkerPids;
 
 /** Direct children of `pid`, with their command lines. */
 function children(pid: number): Array<{ pid: number; cmd: string }> {
@@ -56,41 +55,6 @@ function gatewayPids(primary: number): number[] {
   return children(primary)
     .filter((c) => c.cmd.includes('shard-main.js') || c.cmd.startsWith('gantry: gateway'))
     .map((c) => c.pid);
-}
-
-interface LoadResult {
-  readonly ok: number;
-  readonly failed: string[];
-}
-
-/** `concurrency` loops of requests, a new connection each, until stopped; anything but a 200 is a failure. */
-function loadLoop(url: string, concurrency: number): { seen(): Set<string>; okCount(): number; stop(): Promise<LoadResult> } {
-  let running = true;
-  let ok = 0;
-  const failed: string[] = [];
-  const bodies = new Set<string>();
-  const loops = Array.from({ length: concurrency }, async () => {
-    while (running) {
-      try {
-        const r = await fetchRaw(url);
-        if (r.status === 200) {
-          ok++;
-          bodies.add(r.text());
-        } else failed.push(`status ${r.status}`);
-      } catch (err) {
-        failed.push(String(err));
-      }
-    }
-  });
-  return {
-    seen: () => bodies,
-    okCount: () => ok,
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      return { ok, failed };
-    },
-  };
 }
 
 describe('gantry serve --gateway-processes', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { bootedWorkerPids, loadLoop } from '../helpers/load-loop.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
@@ -32,46 +33,7 @@ async function serve(args: string[], chdir = FIXTURE_APPS): Promise<{ p: Started
   return { p: proc, url: `http://127.0.0.1:${proc.ready[1]}` };
 }
 
-function workerPids(output: string): number[] {
-  return [...output.matchAll(/Booting worker with pid: (\d+)/g)].map((m) => Number(m[1]));
-}
-
-interface LoadResult {
-  readonly ok: number;
-  readonly failed: string[];
-  /** Distinct bodies seen (the worker pid for /pid). */
-  readonly bodies: Set<string>;
-}
-
-/** `concurrency` loops of requests until stopped; anything but a 200 is a failure, with its reason. */
-function loadLoop(url: string, concurrency = 2): { seen(): Set<string>; okCount(): number; stop(): Promise<LoadResult> } {
-  let running = true;
-  let ok = 0;
-  const failed: string[] = [];
-  const bodies = new Set<string>();
-  const loops = Array.from({ length: concurrency }, async () => {
-    while (running) {
-      try {
-        const r = await fetchRaw(url);
-        if (r.status === 200) {
-          ok++;
-          bodies.add(r.text());
-        } else failed.push(`status ${r.status}`);
-      } catch (err) {
-        failed.push(String(err));
-      }
-    }
-  });
-  return {
-    seen: () => bodies,
-    okCount: () => ok,
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      return { ok, failed, bodies };
-    },
-  };
-}
+const workerPids = bootedWorkerPids;
 
 describe('workers under a steady request loop', () => {
   it('kill -9 of a worker: only a request it had in flight may fail (502), and the count is restored', async () => {
