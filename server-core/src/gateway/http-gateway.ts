@@ -132,6 +132,12 @@ export class HttpGateway {
     };
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.guarded(state, req, res, false));
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.guarded(state, req, res, true));
+    // CONNECT asks for a tunnel, which a WSGI app cannot give: 501, logged, then the close (node's default
+    // is to drop the connection without a word).
+    server.on('connect', (req: IncomingMessage, socket: Socket) => {
+      logRefused(this.ctx, req, 501, requestIdFrom(undefined));
+      writeRawError(socket, 501, 'CONNECT is not supported');
+    });
     server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
       const v = statusForParserError(err, this.limits);
       if (v === null) socket.destroy();

@@ -51,6 +51,22 @@ describe('HTTP/1.1 behaviour', () => {
     expect(text).toMatch(/slow done/);
   });
 
+  it('answers CONNECT with 501 and an access entry, then closes; the next connection is served', async () => {
+    const before = app.access.length;
+    const c = await RawConnection.connect(app.port);
+    try {
+      await c.write('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+      const { responses } = await c.responses(1);
+      expect(responses[0]!.status).toBe(501);
+      expect(await c.waitForClose()).toBe(true);
+    } finally {
+      c.destroy();
+    }
+    await until(() => app.access.length > before, 5_000, 'access entry');
+    expect(app.access.at(-1)).toMatchObject({ method: 'CONNECT', status: 501 });
+    expect((await fetchRaw(`${app.url}/`)).status).toBe(200);
+  });
+
   it('streams a chunked upload to the app and a chunked download back', async () => {
     const body = '5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n';
     const { responses } = await rawExchange(app.port, `POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body}`);
