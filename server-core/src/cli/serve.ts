@@ -1,7 +1,7 @@
 // `gantry serve [OPTIONS] MODULE:CALLABLE`: one app in the foreground, gunicorn-style. Logs go to the
 // error log (stderr by default) and the access log; signals are queued by their handlers and acted on one
 // at a time by a small loop, as gunicorn's arbiter does.
-import { defaultSettings, formatBind, mergeSettings, parseBind, type AppSettings } from '../config/settings-table.js';
+import { crossSettingProblem, defaultSettings, formatBind, mergeSettings, parseBind, settingSpec, type AppSettings, type SettingKey } from '../config/settings-table.js';
 import { isGantryError, type SerializedError } from '../errors.js';
 import { compileAccessFormat } from '../logging/access-log-format.js';
 import { ErrorLog } from '../logging/error-log.js';
@@ -32,7 +32,8 @@ export function settingsFromArgs(argv: readonly string[]): { settings: AppSettin
     throw new ArgsError('', 'the app to serve is required: gantry serve [OPTIONS] MODULE:CALLABLE');
   }
   const settings = mergeSettings(defaultSettings(), partial);
-  if (settings.gatewayProcesses > settings.workers) throw new ArgsError('--gateway-processes', `must not exceed --workers (${settings.workers}): each gateway process needs a worker of its own`);
+  const cross = crossSettingProblem(settings);
+  if (cross) throw new ArgsError(settingSpec(cross.field as SettingKey).flags.at(-1) ?? cross.field, cross.reason.replace('workers (', '--workers ('));
   return { settings, help: parsed.help, version: parsed.version };
 }
 

@@ -183,6 +183,12 @@ function invalidConfig(problem: { readonly field: string; readonly reason: strin
   return new GantryError('GANTRY_ERR_INVALID_CONFIG', problem.field === '' ? problem.reason : `${problem.field}: ${problem.reason}`, { field: problem.field });
 }
 
+/** What one setting cannot say alone: rules across settings, for a full settings object that passed the table. */
+export function crossSettingProblem(s: Pick<AppSettings, 'workers' | 'gatewayProcesses'>): { readonly field: string; readonly reason: string } | null {
+  if (s.gatewayProcesses > s.workers) return { field: 'gatewayProcesses', reason: `must not exceed workers (${s.workers}): each gateway process needs a worker of its own` };
+  return null;
+}
+
 /** A full settings object checked against the table (a GANTRY_ERR_INVALID_CONFIG naming the field if not): a copy with only the table's keys. */
 export function parseAppSettings(value: unknown): AppSettings {
   const problem = checkSettings(value);

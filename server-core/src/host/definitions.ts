@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { appSettingsSchema, defaultSettings, mergeSettings, parseBind, type AppSettings, type PartialAppSettings } from '../config/settings.js';
+import { crossSettingProblem } from '../config/settings-table.js';
 import { appDefinitionSchema, BUILTIN_PROFILES, type AppDefinition, type UpdateAppBody } from '../control/contract.js';
 import { GantryError } from '../errors.js';
 import { unmaskPartial } from './effective.js';
@@ -51,7 +52,10 @@ export function validateDefinition(def: AppDefinition): AppDefinition {
   }
   for (const p of profiles) {
     const full = appSettingsSchema.safeParse(staticSettings(def, p));
-    if (!full.success) throw invalid(full.error, def.profiles[p] ? `profiles.${p}` : 'settings');
+    const prefix = def.profiles[p] ? `profiles.${p}` : 'settings';
+    if (!full.success) throw invalid(full.error, prefix);
+    const cross = crossSettingProblem(full.data);
+    if (cross) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${prefix}.${cross.field}: ${cross.reason}`, { field: `${prefix}.${cross.field}`, reason: cross.reason });
   }
   return parsed.data;
 }

@@ -105,6 +105,11 @@ describe('apps CRUD', () => {
     const bad = await h.api('PATCH', '/api/apps/tomlsite', { settings: { workers: 'many' } });
     expect(bad.status).toBe(400);
     expect(bad.body.details.field).toBe('settings.workers');
+    // A rule across settings: more gateway processes than workers (each needs one of its own).
+    const gateways = await h.api('PATCH', '/api/apps/tomlsite', { settings: { gatewayProcesses: 3 } });
+    expect(gateways.status).toBe(400);
+    expect(gateways.body.details.field).toBe('settings.gatewayProcesses');
+    expect(gateways.body.message).toMatch(/must not exceed workers \(\d+\)/);
     const noProfile = await h.api('PATCH', '/api/apps/tomlsite', { activeProfile: 'prod' });
     expect(noProfile.status).toBe(400);
     expect(noProfile.body.details.field).toBe('activeProfile');
