@@ -90,7 +90,7 @@ function sample(pids) {
 const server = await startServer(o.server, o.app, { workers: Number(o.workers), threads: Number(o.threads), gthreadThreads: 4 });
 const url = `http://127.0.0.1:${server.port}${o.path}`;
 try {
-  await runWrk({ url, connections: Number(o.connections), durationS: 1, script: o.script ?? null });
+  await runWrk({ url, threads: Math.min(2, Number(o.connections)), connections: Number(o.connections), durationS: 1, script: o.script ?? null });
   for (let r = 0; r < Number(o.repeat); r++) {
     const pids = [server.pid, ...descendants(server.pid)];
     const before = sample(pids);
@@ -129,7 +129,7 @@ try {
 
 /** wrk under /usr/bin/time, so its own CPU (the load generator shares these cores) is known too. */
 function timedWrk(url, connections, durationS, script) {
-  const args = ['-f', 'WRKCPU %U %S', 'wrk', '-t2', `-c${connections}`, `-d${durationS}s`, '--latency'];
+  const args = ['-f', 'WRKCPU %U %S', 'wrk', `-t${Math.min(2, connections)}`, `-c${connections}`, `-d${durationS}s`, '--latency'];
   if (script) args.push('-s', script);
   args.push(url);
   return new Promise((resolve, reject) => {
