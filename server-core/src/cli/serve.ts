@@ -65,7 +65,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   const runtime = createAppRuntime(settings, { requestHeaders: false });
   runtime.on('output', (line) => errorLog.output(line));
   if (accessFile) runtime.on('access', (entry) => accessFile.writeLine(formatAccess(entry)));
-  runtime.on('event', (e) => logEvent(errorLog, e));
+  runtime.on('event', (e) => errorLog.event(e));
 
   const queue: QueuedSignal[] = [];
   let wake: (() => void) | null = null;
@@ -203,34 +203,6 @@ function reportAppError(log: ErrorLog, err: Pick<SerializedError, 'code' | 'mess
   if (traceback.trim() !== '') log.log('error', traceback.trimEnd());
   log.log('info', err.code === 'GANTRY_ERR_PORT_IN_USE' || err.code === 'GANTRY_ERR_BIND' ? 'Reason: could not listen.' : 'Reason: App failed to load.');
   return exitCodeFor(err.code);
-}
-
-function logEvent(log: ErrorLog, e: AppEvent): void {
-  switch (e.type) {
-    case 'worker-exit':
-      // Crashes are already reported by the supervisor's own line (and the worker's stderr before it).
-      log.log('debug', `Worker ${e.workerId} (pid:${e.pid}) exited (${e.exit.reason})`);
-      return;
-    case 'boot-error':
-      return;
-    case 'timeout':
-      log.log('critical', `WORKER TIMEOUT (pid:${e.workerPid}) ${e.method} ${e.path} request ${e.requestId} after ${(e.durationMs / 1000).toFixed(1)}s`);
-      return;
-    case 'reload':
-      if (e.phase === 'failed') log.log('error', `Reload to generation ${e.generation} failed, the old workers keep serving: ${e.error?.message ?? ''}`);
-      else log.log('info', `Reload ${e.phase} (generation ${e.generation}, ${e.mode})`);
-      return;
-    case 'recycle':
-      return;
-    case 'scale':
-      log.log('info', `Scaling workers ${e.from} -> ${e.to}`);
-      return;
-    case 'state':
-      log.log('debug', `App state: ${e.state}`);
-      return;
-    default:
-      return;
-  }
 }
 
 export { formatBind, parseBind };

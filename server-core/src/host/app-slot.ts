@@ -20,6 +20,7 @@ import {
 import { invalid } from './definitions.js';
 import type { SerializedError } from '../errors.js';
 import type { AppRuntime } from '../runtime/types.js';
+import type { AppLogSinks } from './app-log-sinks.js';
 import { maskedForList, withHeaderView } from '../logging/header-keeper.js';
 import { AppLogs, type LogCapacities } from './app-logs.js';
 import type { EventHub } from './event-hub.js';
@@ -31,6 +32,8 @@ const PROBE_EVERY_TICKS = 2;
 
 export class AppSlot {
   runtime: AppRuntime | null = null;
+  /** The runtime's log files and metrics listener, while it has them. */
+  sinks: AppLogSinks | null = null;
   /** The profile the current runtime was started with. */
   profile: string | null = null;
   startedAt: number | null = null;
@@ -70,9 +73,10 @@ export class AppSlot {
     return s === 'starting' || s === 'running' || s === 'reloading' || s === 'stopping';
   }
 
-  attach(runtime: AppRuntime, profile: string): void {
+  attach(runtime: AppRuntime, profile: string, sinks: AppLogSinks | null = null): void {
     this.detach();
     this.runtime = runtime;
+    this.sinks = sinks;
     this.profile = profile;
     this.startedAt = Date.now();
     this.lastError = null;
@@ -86,6 +90,8 @@ export class AppSlot {
         // "running" goes out together with whether its ports answer, so no one sees a transient unhealthy state.
         if (event.type === 'state' && event.state === 'running') void this.probePorts().then(() => this.publishStatus());
         else if (event.type === 'state') this.publishStatus();
+        // A stopped app writes no more log lines and its metrics listener goes with it.
+        if (event.type === 'state' && event.state === 'stopped') void this.closeSinks();
       }),
     );
     this.metricsTimer = setInterval(() => this.sampleMetrics(), METRICS_INTERVAL_MS);
@@ -94,9 +100,17 @@ export class AppSlot {
 
   /** Stops listening to the runtime (it is stopped or being replaced). */
   detach(): void {
+    void this.closeSinks();
     for (const u of this.unsubscribers.splice(0)) u();
     if (this.metricsTimer) clearInterval(this.metricsTimer);
     this.metricsTimer = null;
+  }
+
+  /** Closes the app's log files and metrics listener (app-log-sinks.ts). */
+  closeSinks(): Promise<void> {
+    const sinks = this.sinks;
+    this.sinks = null;
+    return sinks?.close() ?? Promise.resolve();
   }
 
   recordEvent(event: HostAppEvent): void {

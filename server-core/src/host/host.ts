@@ -34,6 +34,7 @@ import {
 import { GantryError } from '../errors.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
+import { openAppLogSinks, type AppLogSinks } from './app-log-sinks.js';
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
 import { ConfigStore } from './config-store.js';
@@ -299,7 +300,16 @@ export class Host {
       slot.publishStatus();
       throw e;
     }
-    slot.attach(runtime, profile);
+    let sinks: AppLogSinks;
+    try {
+      // Log files and the metrics listener first, as gantry serve: /healthz answers 503 while workers boot.
+      sinks = await openAppLogSinks(runtime, full.data);
+    } catch (e) {
+      slot.lastError = toSerialized(e);
+      slot.publishStatus();
+      throw e;
+    }
+    slot.attach(runtime, profile, sinks);
     slot.scaled = null; // a fresh start runs the saved worker count
     slot.publishStatus();
     try {
@@ -308,6 +318,7 @@ export class Host {
       slot.lastError = toSerialized(e);
       // Release whatever the failed start holds (listeners, socket folder); status keeps saying "failed".
       await runtime.stop({ graceful: false }).catch(() => undefined);
+      await slot.closeSinks();
       slot.publishStatus();
       throw e;
     }

@@ -1,6 +1,6 @@
 // The error log in gunicorn's shape: `[2026-11-24 01:02:03 +0000] [4121] [INFO] Listening at: …`, with
 // a level threshold. Worker output carries its origin: `[worker 3 pid 4121]`.
-import type { LogLevel, OutputLine } from '../runtime/types.js';
+import type { AppEvent, LogLevel, OutputLine } from '../runtime/types.js';
 import type { LogFile } from './log-file.js';
 
 export const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
@@ -44,6 +44,31 @@ export class ErrorLog {
     const origin = `[worker ${line.workerId ?? '?'} pid ${line.workerPid ?? '?'}]`;
     const rid = line.requestId !== null ? ` [${line.requestId}]` : '';
     this.file.writeLine(`${origin}${rid} ${line.text}`);
+  }
+
+  /** What an app event says in the error log (a boot error's traceback is printed by whoever reports the failure). */
+  event(e: AppEvent): void {
+    switch (e.type) {
+      case 'worker-exit':
+        // Crashes are already reported by the supervisor's own line (and the worker's stderr before it).
+        this.log('debug', `Worker ${e.workerId} (pid:${e.pid}) exited (${e.exit.reason})`);
+        return;
+      case 'timeout':
+        this.log('critical', `WORKER TIMEOUT (pid:${e.workerPid}) ${e.method} ${e.path} request ${e.requestId} after ${(e.durationMs / 1000).toFixed(1)}s`);
+        return;
+      case 'reload':
+        if (e.phase === 'failed') this.log('error', `Reload to generation ${e.generation} failed, the old workers keep serving: ${e.error?.message ?? ''}`);
+        else this.log('info', `Reload ${e.phase} (generation ${e.generation}, ${e.mode})`);
+        return;
+      case 'scale':
+        this.log('info', `Scaling workers ${e.from} -> ${e.to}`);
+        return;
+      case 'state':
+        this.log('debug', `App state: ${e.state}`);
+        return;
+      default:
+        return;
+    }
   }
 
   reopen(): void {

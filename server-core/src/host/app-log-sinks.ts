@@ -1,0 +1,77 @@
+// What `gantry serve` does with an app's logs and metrics, for an app the Host runs: the access log file in
+// its format (`accessLogfile`, `accessLogformat`), the error log file at its level (`errorLogfile`,
+// `logLevel`), and the Prometheus/health listener (`metricsBind`). In the Host "-" (stdout/stderr) means no
+// file: the UI's Requests and Output views are where those lines go.
+import { compileAccessFormat } from '../logging/access-log-format.js';
+import { ErrorLog } from '../logging/error-log.js';
+import { LogFile } from '../logging/log-file.js';
+import type { AppSettings } from '../config/settings-table.js';
+import type { AppRuntime } from '../runtime/types.js';
+
+export interface AppLogSinks {
+  /** The metrics listener's URL, when `metricsBind` is set. */
+  readonly metricsUrl: string | null;
+  /** Reopens the log files (after an external rotation). */
+  reopen(): void;
+  /** Stops writing and listening; safe to call twice. */
+  close(): Promise<void>;
+}
+
+function isFile(path: string): boolean {
+  return path !== '' && path !== '-';
+}
+
+/** Opens what the settings ask for and subscribes it to the runtime; a metrics bind that fails throws. */
+export async function openAppLogSinks(runtime: AppRuntime, s: AppSettings): Promise<AppLogSinks> {
+  const unsubscribe: Array<() => void> = [];
+  const files: Array<{ reopen(): void; close(): Promise<void> }> = [];
+  if (isFile(s.accessLogfile)) {
+    const file = new LogFile(s.accessLogfile, process.stderr);
+    const format = compileAccessFormat(s.accessLogformat);
+    unsubscribe.push(runtime.on('access', (entry) => file.writeLine(format(entry))));
+    files.push(file);
+  }
+  if (isFile(s.errorLogfile)) {
+    const log = new ErrorLog(new LogFile(s.errorLogfile, process.stderr), s.logLevel);
+    unsubscribe.push(
+      runtime.on('output', (line) => log.output(line)),
+      runtime.on('event', (e) => {
+        if (e.type !== 'boot-error') return log.event(e);
+        // gantry serve prints this where it reports the failure; here the file is the only place.
+        const traceback = typeof e.error.details?.traceback === 'string' ? e.error.details.traceback.trimEnd() : '';
+        log.log('error', `${e.error.code}: ${e.error.message}${traceback ? `\n${traceback}` : ''}`);
+      }),
+    );
+    files.push(log);
+  }
+  let metrics: { url: string; close(): Promise<void> } | null = null;
+  const close = async (): Promise<void> => {
+    for (const u of unsubscribe.splice(0)) u();
+    const m = metrics;
+    metrics = null;
+    await Promise.all([...files.splice(0).map((f) => f.close()), m?.close()]);
+  };
+  if (s.metricsBind !== '') {
+    const { startMetricsServer } = await import('../gateway/metrics-server.js');
+    try {
+      metrics = await startMetricsServer({
+        bind: s.metricsBind,
+        metrics: () => runtime.prometheus(),
+        health: () => {
+          const st = runtime.status();
+          return { healthy: st.healthy, reason: st.healthy ? 'ok' : st.state === 'running' ? 'no worker is ready' : `app is ${st.state}` };
+        },
+      });
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  }
+  return {
+    metricsUrl: metrics?.url ?? null,
+    reopen: () => {
+      for (const f of files) f.reopen();
+    },
+    close,
+  };
+}
