@@ -89,15 +89,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   let metricsServer: { url: string; close(): Promise<void> } | null = null;
   if (settings.metricsBind !== '') {
     try {
-      const { startMetricsServer } = await import('../gateway/metrics-server.js');
-      metricsServer = await startMetricsServer({
-        bind: settings.metricsBind,
-        metrics: () => runtime.prometheus(),
-        health: () => {
-          const st = runtime.status();
-          return { healthy: st.healthy, reason: st.healthy ? 'ok' : st.state === 'running' ? 'no worker is ready' : `app is ${st.state}` };
-        },
-      });
+      const { startAppMetricsServer } = await import('../gateway/metrics-server.js');
+      metricsServer = await startAppMetricsServer(settings.metricsBind, runtime);
     } catch (err) {
       const code = reportStartFailure(errorLog, err);
       await cleanup();

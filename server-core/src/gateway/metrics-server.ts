@@ -1,14 +1,13 @@
 // The `--metrics-bind` listener: GET /metrics (Prometheus text) and GET /healthz (200 when healthy, else 503
 // with a JSON reason). Separate from the app's binds so scrapes and probes never queue behind app traffic.
-// Wiring (gantry serve / app runtime, when settings.metricsBind !== ''):
-//   const ms = await startMetricsServer({ bind: settings.metricsBind, metrics: () => runtime.prometheus(),
-//     health: () => ({ healthy: runtime.status().healthy, reason: … }) });   …   await ms.close();
+// gantry serve and the Host start one per app with startAppMetricsServer(bind, runtime).
 // Bind failures reject with GantryError GANTRY_ERR_PORT_IN_USE / GANTRY_ERR_BIND.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatBind, parseBind, type Bind } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
+import type { AppRuntime } from '../runtime/types.js';
 
 /** true/false, or an object carrying why (shown in the 503 body) and any details worth a look. */
 export type HealthResult = boolean | { readonly healthy: boolean; readonly reason?: string; readonly details?: Record<string, unknown> };
@@ -25,6 +24,18 @@ export interface MetricsServer {
   readonly url: string;
   readonly bind: Bind;
   close(): Promise<void>;
+}
+
+/** The listener for one app: its Prometheus text, and /healthz 200 only while the app says it is healthy. */
+export function startAppMetricsServer(bind: string, runtime: Pick<AppRuntime, 'prometheus' | 'status'>): Promise<MetricsServer> {
+  return startMetricsServer({
+    bind,
+    metrics: () => runtime.prometheus(),
+    health: () => {
+      const st = runtime.status();
+      return { healthy: st.healthy, reason: st.healthy ? 'ok' : st.state === 'running' ? 'no worker is ready' : `app is ${st.state}` };
+    },
+  });
 }
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {

@@ -52,16 +52,9 @@ export async function openAppLogSinks(runtime: AppRuntime, s: AppSettings): Prom
     await Promise.all([...files.splice(0).map((f) => f.close()), m?.close()]);
   };
   if (s.metricsBind !== '') {
-    const { startMetricsServer } = await import('../gateway/metrics-server.js');
+    const { startAppMetricsServer } = await import('../gateway/metrics-server.js');
     try {
-      metrics = await startMetricsServer({
-        bind: s.metricsBind,
-        metrics: () => runtime.prometheus(),
-        health: () => {
-          const st = runtime.status();
-          return { healthy: st.healthy, reason: st.healthy ? 'ok' : st.state === 'running' ? 'no worker is ready' : `app is ${st.state}` };
-        },
-      });
+      metrics = await startAppMetricsServer(s.metricsBind, runtime);
     } catch (err) {
       await close();
       throw err;
