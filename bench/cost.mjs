@@ -6,6 +6,7 @@
 //                            [--threads 1] [--repeat 1] [--script FILE] [--env K=V]...
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { descendants } from './rss.mjs';
 import { startServer } from './servers.mjs';
 import { spawn } from 'node:child_process';
 import { parseWrk, runWrk } from './wrk.mjs';
@@ -55,26 +56,6 @@ function ctxSwitches(pid) {
     /* gone */
   }
   return { vol, invol };
-}
-
-function descendants(root) {
-  const children = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = procStat(Number(name));
-    if (s === null) continue;
-    if (!children.has(s.ppid)) children.set(s.ppid, []);
-    children.get(s.ppid).push(Number(name));
-  }
-  const out = [];
-  const walk = (p) => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(root);
-  return out;
 }
 
 function sample(pids) {

@@ -4,9 +4,10 @@
 // /proc/PID/status). The worker target is: at most 2 MB above that bare interpreter.
 // Usage: node bench/memory.mjs [--json FILE] [--apps bench_apps:hello,flaskjson:app] [--requests N]
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { descendants } from './rss.mjs';
 import { APPS_DIR, startServer, SYSTEM_PYTHON } from './servers.mjs';
 
 export const WORKER_TARGET_MB = 2;
@@ -33,30 +34,6 @@ export function memoryOf(pid) {
     // no smaps_rollup (old kernel)
   }
   return { rssKB: field('VmRSS'), anonKB: field('RssAnon'), fileKB: field('RssFile'), privateKB };
-}
-
-function descendants(root) {
-  const children = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
-    } catch {
-      // exited while we looked
-    }
-  }
-  const out = [];
-  const walk = (p) => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(root);
-  return out;
 }
 
 function cmdline(pid) {

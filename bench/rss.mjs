@@ -11,12 +11,22 @@ function rssKb(pid) {
   }
 }
 
+/** Every process below `root` (children, their children, …), from /proc/PID/stat's ppid. */
+export function descendants(root) {
+  return [...processTree(root)].filter((p) => p !== root);
+}
+
 /**
  * The leader's process group plus all its descendants: gunicorn's and uWSGI's workers share the group (the
  * servers are started detached, so pgid = leader pid), Gantry's workers get process groups of their own.
  */
 function groupPids(pgid) {
-  const pids = new Set([pgid]);
+  return [...processTree(pgid, pgid)];
+}
+
+/** `root`, its descendants and, when `pgid` is given, every member of that process group. */
+function processTree(root, pgid = null) {
+  const pids = new Set([root]);
   const children = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -25,7 +35,7 @@ function groupPids(pgid) {
       // Fields after the parenthesised command: state ppid pgrp ...
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const pid = Number(name);
-      if (Number(rest[2]) === pgid) pids.add(pid);
+      if (pgid !== null && Number(rest[2]) === pgid) pids.add(pid);
       const ppid = Number(rest[1]);
       if (!children.has(ppid)) children.set(ppid, []);
       children.get(ppid).push(pid);
@@ -39,8 +49,8 @@ function groupPids(pgid) {
       walk(c);
     }
   };
-  walk(pgid);
-  return [...pids];
+  walk(root);
+  return pids;
 }
 
 export function snapshot(leaderPid) {

@@ -4,9 +4,10 @@
 // per request of the gateway side (primary + gateway processes) and of the workers, and the busiest gateway
 // process's share of one core — the number that says whether one gateway core is the limit.
 // Usage: node bench/scaling.mjs [--workers 1,2,4] [--gateways 1,2] [-d 5] [--json FILE]
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { descendants } from './rss.mjs';
 import { startServer } from './servers.mjs';
 import { performance } from 'node:perf_hooks';
 import { runWrk } from './wrk.mjs';
@@ -35,21 +36,12 @@ function stat(pid) {
   }
 }
 
-/** The server's processes: its leader and every descendant, each marked gateway (node) or worker. */
+/** The server's processes: its leader and every descendant, with their CPU ticks and command lines. */
 function processes(root) {
-  const all = new Map();
-  for (const name of readdirSync('/proc')) if (/^\d+$/.test(name)) {
-    const s = stat(Number(name));
-    if (s) all.set(Number(name), s);
-  }
-  const out = new Map([[root, all.get(root)]]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, s] of all) if (!out.has(pid) && out.has(s.ppid)) {
-      out.set(pid, s);
-      grew = true;
-    }
+  const out = new Map();
+  for (const pid of [root, ...descendants(root)]) {
+    const s = stat(pid);
+    if (s) out.set(pid, s);
   }
   return out;
 }
