@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../app/api-context';
 import { errorMessage } from '../api/api-error';
-import type { PortCheckResult } from '../api/contract';
+import { describePortHolder, type PortCheckResult } from '../api/contract';
 import { useDebounced } from '../hooks/use-debounced';
 
 export interface PortFieldProps {
@@ -79,7 +79,7 @@ export function PortField({ id, host, port, onChange, appId, error }: PortFieldP
               <span className="field-error">
                 {result.claimedBy
                   ? `Used by the app “${result.claimedBy}”.`
-                  : `Taken${result.holder?.pid ? ` by pid ${result.holder.pid}` : ''}${result.holder?.command ? ` (${result.holder.command})` : ''}.`}
+                  : `Taken${describePortHolder(result.holder) ? ` by ${describePortHolder(result.holder)}` : ''}.`}
               </span>
             )
           ) : null}

@@ -1,6 +1,6 @@
 // Crash, timeout and boot-failure notices: built from app events, shown as a banner with a link to the
 // evidence (the request, or the worker's output), and sent as a desktop notification in Electron.
-import type { HostAppEvent, Notice, SseEnvelope } from '../api/contract';
+import { describePortHolder, type HostAppEvent, type Notice, type SseEnvelope } from '../api/contract';
 import type { Route } from '../app/router';
 import { ExternalStore } from './external-store';
 
@@ -68,7 +68,7 @@ export function noticeFromAppEvent(appId: string, appName: string, e: HostAppEve
         key: `port:${appId}:${e.bind}:${e.time}`,
         tone: 'warn',
         title: `${appName}: ${e.bind} is taken`,
-        message: `${e.claimedBy ? `The app “${e.claimedBy}” uses it.` : e.holder?.pid ? `Held by pid ${e.holder.pid}${e.holder.command ? ` (${e.holder.command})` : ''}.` : 'Another process holds it.'}${e.suggestion !== null ? ` Port ${e.suggestion} is free.` : ''}`,
+        message: `${e.claimedBy ? `The app “${e.claimedBy}” uses it.` : describePortHolder(e.holder) ? `Held by ${describePortHolder(e.holder)}.` : 'Another process holds it.'}${e.suggestion !== null ? ` Port ${e.suggestion} is free.` : ''}`,
         appId,
         link: { label: 'Change the port', route: { name: 'app', id: appId, tab: 'settings' } },
         time: e.time,

@@ -361,9 +361,19 @@ export interface DetectionResult {
 }
 
 export interface PortHolder {
+  /** null when the process is not ours to look into (another user's). */
   readonly pid: number | null;
   readonly command: string | null;
+  /** The user the listening socket belongs to (a name, or "uid N"), when the OS says. */
+  readonly user: string | null;
 }
+/** Who holds a port, in words: "pid 4121 (python3 -m http.server)", "a process of user www-data", or null. */
+export function describePortHolder(h: PortHolder | null | undefined): string | null {
+  if (!h) return null;
+  if (h.pid !== null) return `pid ${h.pid}${h.command ? ` (${h.command})` : ''}`;
+  return h.user ? `a process of user ${h.user}` : null;
+}
+
 export interface PortCheckResult {
   readonly bind: string;
   readonly free: boolean;

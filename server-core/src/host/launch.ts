@@ -3,7 +3,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { parseBind, type AppSettings } from '../config/settings.js';
-import type { ErrorBody, LaunchProgress, LaunchResult, LaunchStep, LaunchStepName, PortHolder } from '../control/contract.js';
+import { describePortHolder, type ErrorBody, type LaunchProgress, type LaunchResult, type LaunchStep, type LaunchStepName, type PortHolder } from '../control/contract.js';
 import { GantryError, isGantryError } from '../errors.js';
 import type { AppStatus, WorkerSnapshot } from '../runtime/types.js';
 import { verifyImport, run } from './detect/verify.js';
@@ -107,7 +107,7 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
       if (claim || (probe && !probe.free)) {
         const holder: PortHolder | null = claim ? null : await findPortHolder(bind.port);
         const suggestion = await nextFreePort(bind.host, bind.port);
-        const who = claim ? `app ${claim}` : holder?.pid ? `pid ${holder.pid} (${holder.command ?? '?'})` : probe && !probe.free && probe.code !== 'EADDRINUSE' ? probe.message : 'another process (the OS did not say which)';
+        const who = claim ? `app ${claim}` : (describePortHolder(holder) ?? (probe && !probe.free && probe.code !== 'EADDRINUSE' ? probe.message : 'another process (the OS did not say which)'));
         lines.push(`${b}: in use by ${who}${suggestion ? `; port ${suggestion} is free` : ''}`);
         return { status: 'failed', output: lines.join('\n'), error: { code: 'GANTRY_ERR_PORT_IN_USE', message: `${b} is in use`, details: { field: 'bind', reason: `in use by ${who}`, bind: b, holder, claimedBy: claim, suggestion } } };
       }

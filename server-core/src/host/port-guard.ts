@@ -1,7 +1,7 @@
 // Port rules across the Host's apps: a bind is usable when no other running app holds it, no other process
 // listens on it, and (for the check the UI runs while editing) no other app's settings claim it.
 import { parseBind, type AppSettings } from '../config/settings.js';
-import type { AppDefinition, PortCheckResult, PortHolder } from '../control/contract.js';
+import { describePortHolder, type AppDefinition, type PortCheckResult, type PortHolder } from '../control/contract.js';
 import { GantryError } from '../errors.js';
 import type { AppSlot } from './app-slot.js';
 import { claimedPorts, tcpPorts } from './definitions.js';
@@ -39,7 +39,8 @@ export async function findBindConflict(slots: Iterable<AppSlot>, defs: readonly 
 }
 
 export function conflictError(c: PortConflict): GantryError {
-  const who = c.claimedBy ? ` by app ${c.claimedBy}` : c.holder?.pid ? ` by pid ${c.holder.pid} (${c.holder.command ?? '?'})` : '';
+  const holder = describePortHolder(c.holder);
+  const who = c.claimedBy ? ` by app ${c.claimedBy}` : holder ? ` by ${holder}` : '';
   return new GantryError('GANTRY_ERR_PORT_IN_USE', `${c.bind} is in use${who}`, { field: 'bind', reason: 'in use', ...c });
 }
 

@@ -1,5 +1,6 @@
 // Port checks before a start: is a bind free (we try to listen), who holds it (Linux /proc, else lsof),
-// and which port near it is free. Null holder means the OS did not tell us (another user's process, no lsof).
+// and which port near it is free. Null holder means the OS did not tell us (no /proc, no lsof); another user's
+// process is named by its user only.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -34,9 +35,12 @@ export async function findPortHolder(port: number): Promise<PortHolder | null> {
   return holderFromLsof(port);
 }
 
-/** /proc/net/tcp{,6}: listening sockets (state 0A) by local port -> inode; then /proc/PID/fd links -> pid. */
+/**
+ * /proc/net/tcp{,6}: listening sockets (state 0A) by local port -> inode and owner uid; then /proc/PID/fd links
+ * -> pid. The owner is readable for every socket, the pid only for processes we may look into.
+ */
 async function holderFromProc(port: number): Promise<PortHolder | null> {
-  const inodes = new Set<string>();
+  const inodes = new Map<string, number>();
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -48,10 +52,11 @@ async function holderFromProc(port: number): Promise<PortHolder | null> {
       const cols = line.trim().split(/\s+/);
       if (cols.length < 10 || cols[3] !== '0A') continue;
       const localPort = parseInt(cols[1]!.split(':')[1] ?? '', 16);
-      if (localPort === port) inodes.add(cols[9]!);
+      if (localPort === port) inodes.set(cols[9]!, Number(cols[7]));
     }
   }
   if (inodes.size === 0) return null;
+  const owner = await userName(inodes.values().next().value!);
   const pids = (await fs.readdir('/proc')).filter((d) => /^\d+$/.test(d));
   for (const pid of pids) {
     let fds: string[];
@@ -65,12 +70,22 @@ async function holderFromProc(port: number): Promise<PortHolder | null> {
       const m = /^socket:\[(\d+)\]$/.exec(link);
       if (m && inodes.has(m[1]!)) {
         const cmd = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-        return { pid: Number(pid), command: cmd.split('\0').filter(Boolean).join(' ') || null };
+        return { pid: Number(pid), command: cmd.split('\0').filter(Boolean).join(' ') || null, user: owner };
       }
     }
   }
-  // Someone listens, but we may not look into their process.
-  return { pid: null, command: null };
+  // Someone listens, but we may not look into their process: say whose it is.
+  return { pid: null, command: null, user: owner };
+}
+
+/** A uid's name from /etc/passwd, else "uid N". */
+async function userName(uid: number): Promise<string> {
+  const passwd = await fs.readFile('/etc/passwd', 'utf8').catch(() => '');
+  for (const line of passwd.split('\n')) {
+    const f = line.split(':');
+    if (f.length > 2 && Number(f[2]) === uid && f[0]) return f[0];
+  }
+  return `uid ${uid}`;
 }
 
 function holderFromLsof(port: number): Promise<PortHolder | null> {
@@ -79,7 +94,7 @@ function holderFromLsof(port: number): Promise<PortHolder | null> {
       if (err && !stdout) return resolve(null);
       const pid = /^p(\d+)/m.exec(stdout)?.[1];
       const cmd = /^c(.+)$/m.exec(stdout)?.[1];
-      resolve(pid ? { pid: Number(pid), command: cmd ?? null } : null);
+      resolve(pid ? { pid: Number(pid), command: cmd ?? null, user: null } : null);
     });
   });
 }

@@ -1,8 +1,15 @@
 // Port checks: a taken port is reported with the process holding it (ourselves here), and a free one suggested.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describePortHolder } from '../../src/control/contract.js';
 import { findPortHolder, nextFreePort, probeBind } from '../../src/host/ports.js';
+import { assertGantryBuilt, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
+import { requireTool } from '../helpers/tools.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
@@ -14,6 +21,15 @@ async function occupy(): Promise<number> {
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   return (s.address() as AddressInfo).port;
+}
+
+/** Root can make processes of other users; a non-root run cannot test this (CI runs as root). */
+function requireRoot(): string {
+  if (process.getuid?.() === 0) return '';
+  const reason = 'needs root to start a listener as another user';
+  if (process.env.CI === 'true') throw new Error(`${reason}; CI runs .ci/run as root`);
+  process.stderr.write(`\n*** SKIPPING: ${reason}. These tests did NOT run. ***\n\n`);
+  return reason;
 }
 
 describe('ports', () => {
@@ -38,5 +54,40 @@ describe('ports', () => {
     const port = await occupy();
     await new Promise((r) => servers.pop()!.close(r));
     expect(await findPortHolder(port)).toBeNull();
+  });
+
+  it("another user's listener: the user is named, and the pid where we may look", async () => {
+    if (requireRoot() !== '') return;
+    const setpriv = requireTool('setpriv', 'util-linux');
+    if (!setpriv.path) return;
+    assertGantryBuilt();
+    // A listener owned by nobody (65534).
+    const listener = spawn(setpriv.path, ['--reuid=65534', '--regid=65534', '--clear-groups', SYSTEM_PYTHON, '-c', 'import socket, sys\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen()\nprint(s.getsockname()[1], flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let dir: string | null = null;
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        listener.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        listener.once('exit', (code) => reject(new Error(`listener exited ${code}`)));
+      });
+      // Root may look into every process: pid, command and user.
+      const asRoot = await findPortHolder(port);
+      expect(asRoot).toMatchObject({ pid: listener.pid, user: 'nobody' });
+      expect(asRoot?.command).toContain('python3');
+      // Another unprivileged user may not: the user only, and the words the UI shows. That user runs a copy of
+      // the compiled module (it imports only node:*) from a folder it may read, wherever the checkout is.
+      dir = mkdtempSync(join(tmpdir(), 'gantry-ports-'));
+      chmodSync(dir, 0o755);
+      copyFileSync(join(SERVER_CORE_DIR, 'dist', 'host', 'ports.js'), join(dir, 'ports.mjs'));
+      chmodSync(join(dir, 'ports.mjs'), 0o644);
+      const script = `import(${JSON.stringify(join(dir, 'ports.mjs'))}).then(async (m) => console.log(JSON.stringify(await m.findPortHolder(${port}))))`;
+      const looked = spawnSync(setpriv.path, ['--reuid=65533', '--regid=65533', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+      expect(looked.status, looked.stderr).toBe(0);
+      const holder = JSON.parse(looked.stdout);
+      expect(holder).toEqual({ pid: null, command: null, user: 'nobody' });
+      expect(describePortHolder(holder)).toBe('a process of user nobody');
+    } finally {
+      listener.kill();
+      if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 // The app's events, newest first: crashes, timeouts (with the stack the worker was in), reloads, recycles,
 // scaling and port conflicts — each with a link to its evidence where there is one.
-import type { EventRecord } from '../../../api/contract';
+import { describePortHolder, type EventRecord } from '../../../api/contract';
 import { href } from '../../../app/router';
 import { fmtClock, fmtDuration } from '../../../format';
 import { assertNever } from '../../../state/assert-never';
@@ -79,7 +79,7 @@ function EventSummary({ appId, e }: { readonly appId: string; readonly e: EventR
     case 'port-conflict':
       return (
         <span className="tone-warn-text">
-          {e.bind} was taken{e.claimedBy ? ` by app ${e.claimedBy}` : e.holder?.pid ? ` by pid ${e.holder.pid}` : ''}
+          {e.bind} was taken{e.claimedBy ? ` by app ${e.claimedBy}` : describePortHolder(e.holder) ? ` by ${describePortHolder(e.holder)}` : ''}
           {e.suggestion !== null ? `; ${e.suggestion} is free` : ''}
         </span>
       );
