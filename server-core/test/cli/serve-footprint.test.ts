@@ -3,32 +3,22 @@
 // logged by a loader hook (fixtures/log-modules.mjs) while the CLI serves a request.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, GANTRY_BIN, SERVER_CORE_DIR } from '../helpers/paths.js';
+import { describe, expect, it } from 'vitest';
+import { GANTRY_BIN, SERVER_CORE_DIR } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { cliScope } from '../helpers/cli-scope.js';
+import { makeTempDir } from '../helpers/tempdir.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
 
 const HOOK = join(SERVER_CORE_DIR, 'test', 'fixtures', 'log-modules.mjs');
 
-let proc: StartedProcess | null = null;
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await proc?.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
-  proc = null;
-  await tmp?.remove();
-  tmp = null;
-});
-
-beforeAll(() => {
-  assertGantryBuilt();
-});
+const s = cliScope();
 
 async function loadedBy(args: string[]): Promise<string[]> {
-  tmp = await makeTempDir();
-  const log = join(tmp.path, 'modules.log');
-  proc = await startProcess({
+  s.tmp = await makeTempDir();
+  const log = join(s.tmp.path, 'modules.log');
+  s.proc = await startProcess({
     name: 'gantry',
     command: process.execPath,
     args: ['--import', HOOK, GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args, 'basic:application'],
@@ -36,9 +26,9 @@ async function loadedBy(args: string[]): Promise<string[]> {
     ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 30_000,
   });
-  expect((await fetchRaw(`http://127.0.0.1:${proc.ready[1]}/`)).status).toBe(200);
-  proc.child.kill('SIGTERM');
-  expect((await proc.exited).code).toBe(0);
+  expect((await fetchRaw(`http://127.0.0.1:${s.proc.ready[1]}/`)).status).toBe(200);
+  s.proc.child.kill('SIGTERM');
+  expect((await s.proc.exited).code).toBe(0);
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 

@@ -4,33 +4,23 @@
 // a response or a process state, each with a deadline.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchRaw } from '../gateway/http-client.js';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
+import { GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { bootedWorkerPids, loadLoop } from '../helpers/load-loop.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { cliScope } from '../helpers/cli-scope.js';
+import { makeTempDir } from '../helpers/tempdir.js';
 import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
 
 const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const APP = 'conformance:application';
 
-let proc: StartedProcess | null = null;
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await proc?.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
-  proc = null;
-  await tmp?.remove();
-  tmp = null;
-});
-
-beforeAll(() => {
-  assertGantryBuilt();
-});
+const s = cliScope();
 
 async function serve(args: string[]): Promise<{ p: StartedProcess; url: string }> {
-  proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready: LISTENING, timeoutMs: 30_000 });
-  return { p: proc, url: `http://127.0.0.1:${proc.ready[1]}` };
+  s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready: LISTENING, timeoutMs: 30_000 });
+  return { p: s.proc, url: `http://127.0.0.1:${s.proc.ready[1]}` };
 }
 
 const workerPids = bootedWorkerPids;
@@ -59,8 +49,8 @@ function gatewayPids(primary: number): number[] {
 
 describe('gantry serve --gateway-processes', () => {
   it('N gateway processes each own their share of the workers; every worker serves; one access line per request', async () => {
-    tmp = await makeTempDir();
-    const log = join(tmp.path, 'access.log');
+    s.tmp = await makeTempDir();
+    const log = join(s.tmp.path, 'access.log');
     const { p, url } = await serve(['-w', '4', '--gateway-processes', '2', '--access-logfile', log, '--access-logformat', '%({x-request-id}i)s %(s)s', APP]);
     expect(p.output()).toMatch(/4 worker\(s\) × 1 thread\(s\), 2 gateway processes/);
     expect(p.output().match(/Listening at:/g)?.length).toBe(1);
@@ -87,7 +77,7 @@ describe('gantry serve --gateway-processes', () => {
     expect([...seen].map(Number).sort()).toEqual([...pids].sort());
     process.kill(p.pid, 'SIGTERM');
     expect((await p.exited).code).toBe(0);
-    proc = null;
+    s.proc = null;
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     expect(lines.length).toBe(ids.length);
     expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual([...ids].sort());
@@ -163,7 +153,7 @@ describe('gantry serve --gateway-processes', () => {
     expect(r.status).toBe(200);
     expect(r.text()).toBe('slow done');
     expect((await p.exited).code).toBe(0);
-    proc = null;
+    s.proc = null;
     expect([...gateways, ...pids].filter(alive)).toEqual([]);
   }, 60_000);
 
@@ -174,26 +164,26 @@ describe('gantry serve --gateway-processes', () => {
     expect(gateways.length).toBe(2);
     process.kill(p.pid, 'SIGKILL');
     await p.exited;
-    proc = null;
+    s.proc = null;
     await until(() => [...gateways, ...pids].every((x) => !alive(x)), 10_000, 'gateways and workers to notice');
   }, 60_000);
 
   it('a broken import: the traceback once, exit 4, nothing left running', async () => {
-    proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '2', '--gateway-processes', '2', 'no_such_module_here:app'], ready: /Starting gantry/, timeoutMs: 30_000 });
-    const exit = await proc.exited;
+    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '2', '--gateway-processes', '2', 'no_such_module_here:app'], ready: /Starting gantry/, timeoutMs: 30_000 });
+    const exit = await s.proc.exited;
     expect(exit.code).toBe(4);
-    expect(proc.output()).toMatch(/GANTRY_ERR_APP_IMPORT: ModuleNotFoundError: No module named 'no_such_module_here'/);
-    expect(proc.output().match(/Traceback \(most recent call last\)/g)?.length).toBe(1);
-    const pids = workerPids(proc.output());
+    expect(s.proc.output()).toMatch(/GANTRY_ERR_APP_IMPORT: ModuleNotFoundError: No module named 'no_such_module_here'/);
+    expect(s.proc.output().match(/Traceback \(most recent call last\)/g)?.length).toBe(1);
+    const pids = workerPids(s.proc.output());
     expect(pids.filter(alive)).toEqual([]);
-    proc = null;
+    s.proc = null;
   }, 60_000);
 
   it('more gateway processes than workers is a usage error naming the flag', async () => {
-    proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '-w', '2', '--gateway-processes', '3', APP], ready: /usage: gantry serve/, timeoutMs: 10_000 });
-    const exit = await proc.exited;
+    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '-w', '2', '--gateway-processes', '3', APP], ready: /usage: gantry serve/, timeoutMs: 10_000 });
+    const exit = await s.proc.exited;
     expect(exit.code).toBe(2);
-    expect(proc.output()).toMatch(/--gateway-processes: must not exceed --workers \(2\)/);
-    proc = null;
+    expect(s.proc.output()).toMatch(/--gateway-processes: must not exceed --workers \(2\)/);
+    s.proc = null;
   });
 });

@@ -4,33 +4,23 @@
 // No sleeps: every wait is on gantry's output, a response, or a process exit, each with a deadline.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
+import { describe, expect, it } from 'vitest';
+import { GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { bootedWorkerPids, loadLoop } from '../helpers/load-loop.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { cliScope } from '../helpers/cli-scope.js';
+import { makeTempDir } from '../helpers/tempdir.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
 
 const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const APP = 'conformance:application';
 
-let proc: StartedProcess | null = null;
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await proc?.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
-  proc = null;
-  await tmp?.remove();
-  tmp = null;
-});
-
-beforeAll(() => {
-  assertGantryBuilt();
-});
+const s = cliScope();
 
 async function serve(args: string[], chdir = FIXTURE_APPS): Promise<{ p: StartedProcess; url: string }> {
-  proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', chdir, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready: LISTENING, timeoutMs: 30_000 });
-  return { p: proc, url: `http://127.0.0.1:${proc.ready[1]}` };
+  s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', chdir, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready: LISTENING, timeoutMs: 30_000 });
+  return { p: s.proc, url: `http://127.0.0.1:${s.proc.ready[1]}` };
 }
 
 const workerPids = bootedWorkerPids;
@@ -154,10 +144,10 @@ describe('HUP reload, in flight and into a broken app', () => {
   }, 60_000);
 
   it('HUP into code that no longer imports: the old workers keep serving and the error is shown', async () => {
-    tmp = await makeTempDir();
-    const mod = join(tmp.path, 'hupapp.py');
+    s.tmp = await makeTempDir();
+    const mod = join(s.tmp.path, 'hupapp.py');
     writeFileSync(mod, `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'good']\n`);
-    const { p, url } = await serve(['-w', '2', 'hupapp:application'], tmp.path);
+    const { p, url } = await serve(['-w', '2', 'hupapp:application'], s.tmp.path);
     const old = workerPids(p.output());
     const load = loadLoop(`${url}/`);
     await until(() => load.okCount() >= 10, 15_000, 'load running');
@@ -178,12 +168,12 @@ describe('HUP reload, in flight and into a broken app', () => {
 
 describe('--reload (dev)', () => {
   it('an edited module reloads gracefully (new pids, no failed request); a syntax error keeps the old workers and shows the error', async () => {
-    tmp = await makeTempDir();
-    const mod = join(tmp.path, 'devapp.py');
+    s.tmp = await makeTempDir();
+    const mod = join(s.tmp.path, 'devapp.py');
     const source = (v: string): string =>
       `import os\nVERSION = '${v}'\ndef application(environ, start_response):\n    body = ('%s %d' % (VERSION, os.getpid())).encode()\n    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])\n    return [body]\n`;
     writeFileSync(mod, source('v1'));
-    const { p, url } = await serve(['-w', '2', '--reload', 'devapp:application'], tmp.path);
+    const { p, url } = await serve(['-w', '2', '--reload', 'devapp:application'], s.tmp.path);
     const first = workerPids(p.output());
     const load = loadLoop(`${url}/`);
     await until(() => [...load.seen()].some((b) => b.startsWith('v1 ')), 15_000, 'v1 served');
@@ -252,7 +242,7 @@ describe('stops and timeouts', () => {
     process.kill(p.pid, 'SIGTERM');
     expect((await slow).text()).toBe('slow done');
     expect((await p.exited).code).toBe(0);
-    proc = null;
+    s.proc = null;
 
     const q = await serve(['-w', '1', '--graceful-timeout', '30', APP]);
     const pids = workerPids(q.p.output());
@@ -290,7 +280,7 @@ describe('stops and timeouts', () => {
     await until(() => (p.output().match(/hang-start/g) ?? []).length === 3, 10_000, 'three requests inside the app');
     process.kill(p.pid, 'SIGKILL');
     await p.exited;
-    proc = null;
+    s.proc = null;
     await until(() => pids.every((x) => !alive(x)), 10_000, 'workers to notice gantry is gone');
     expect(pids.filter(alive)).toEqual([]);
     await Promise.all(hung);
@@ -299,10 +289,10 @@ describe('stops and timeouts', () => {
 
 describe('more exit paths and log files', () => {
   it('TERM while the workers are still importing: exit 0 at once, no worker left', async () => {
-    tmp = await makeTempDir();
-    const gate = join(tmp.path, 'never');
-    proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '2', '-e', `CONFORMANCE_GATE=${gate}`, APP], ready: /Booting worker with pid: \d+[\s\S]*Booting worker with pid: \d+/, timeoutMs: 30_000 });
-    const p = proc;
+    s.tmp = await makeTempDir();
+    const gate = join(s.tmp.path, 'never');
+    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '2', '-e', `CONFORMANCE_GATE=${gate}`, APP], ready: /Booting worker with pid: \d+[\s\S]*Booting worker with pid: \d+/, timeoutMs: 30_000 });
+    const p = s.proc;
     const pids = workerPids(p.output());
     expect(pids.length).toBe(2);
     process.kill(p.pid, 'SIGTERM');
@@ -313,10 +303,10 @@ describe('more exit paths and log files', () => {
   }, 60_000);
 
   it('a worker whose respawn can no longer import the app: the app fails once with the traceback, gantry exits 4, nothing left', async () => {
-    tmp = await makeTempDir();
-    const mod = join(tmp.path, 'laterbroken.py');
+    s.tmp = await makeTempDir();
+    const mod = join(s.tmp.path, 'laterbroken.py');
     writeFileSync(mod, `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'ok']\n`);
-    const { p, url } = await serve(['-w', '2', 'laterbroken:application'], tmp.path);
+    const { p, url } = await serve(['-w', '2', 'laterbroken:application'], s.tmp.path);
     const pids = workerPids(p.output());
     expect((await fetchRaw(`${url}/`)).status).toBe(200);
     writeFileSync(mod, 'raise ImportError("broken since start")\n');
@@ -330,11 +320,11 @@ describe('more exit paths and log files', () => {
   }, 60_000);
 
   it('USR1 reopens --error-logfile too: after a rename, new lines go to a fresh file', async () => {
-    tmp = await makeTempDir();
-    const errorLog = join(tmp.path, 'error.log');
+    s.tmp = await makeTempDir();
+    const errorLog = join(s.tmp.path, 'error.log');
     // --error-logfile takes the "Listening at" line away from stderr: wait for it in the file instead.
-    proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', '--error-logfile', errorLog, APP], ready: /^/, timeoutMs: 30_000 }); // started; readiness is read from the file
-    const p = proc;
+    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', '--error-logfile', errorLog, APP], ready: /^/, timeoutMs: 30_000 }); // started; readiness is read from the file
+    const p = s.proc;
     await until(() => existsSync(errorLog) && /Listening at: http:\/\/127\.0\.0\.1:\d+/.test(readFileSync(errorLog, 'utf8')), 30_000, 'Listening in the error log');
     const url = `http://127.0.0.1:${/Listening at: http:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(errorLog, 'utf8'))![1]}`;
     renameSync(errorLog, `${errorLog}.1`);

@@ -3,27 +3,17 @@
 // even when gantry itself is SIGKILLed.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
+import { describe, expect, it } from 'vitest';
+import { GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { cliScope } from '../helpers/cli-scope.js';
+import { makeTempDir } from '../helpers/tempdir.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
 
 const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 
-let proc: StartedProcess | null = null;
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await proc?.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
-  proc = null;
-  await tmp?.remove();
-  tmp = null;
-});
-
-beforeAll(() => {
-  assertGantryBuilt();
-});
+const s = cliScope();
 
 function workerPids(output: string): number[] {
   return [...output.matchAll(/Booting worker with pid: (\d+)/g)].map((m) => Number(m[1]));
@@ -35,10 +25,10 @@ async function serve(args: string[], ready = LISTENING): Promise<StartedProcess>
 
 describe('gantry serve', () => {
   it('serves with N workers, writes the access log, reloads on HUP, scales on TTIN/TTOU, stops on TERM with exit 0', async () => {
-    tmp = await makeTempDir();
-    const accessLog = join(tmp.path, 'access.log');
-    proc = await serve(['-b', '127.0.0.1:0', '-w', '2', '--access-logfile', accessLog, 'basic:application']);
-    const p = proc;
+    s.tmp = await makeTempDir();
+    const accessLog = join(s.tmp.path, 'access.log');
+    s.proc = await serve(['-b', '127.0.0.1:0', '-w', '2', '--access-logfile', accessLog, 'basic:application']);
+    const p = s.proc;
     const port = Number(p.ready[1]);
     expect(Number(p.ready[2])).toBe(p.pid);
     expect(p.output()).toMatch(/\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[INFO\] Starting gantry/);
@@ -66,7 +56,7 @@ describe('gantry serve', () => {
 
   it('prints the traceback once and exits 4 when the app cannot be imported, without respawning', async () => {
     const p = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '-b', '127.0.0.1:0', '-w', '3', 'broken:application'], ready: /Reason: App failed to load/, timeoutMs: 30_000 });
-    proc = p;
+    s.proc = p;
     const exit = await p.exited;
     expect(exit.code).toBe(4);
     const out = p.output();
@@ -79,14 +69,14 @@ describe('gantry serve', () => {
 
   it('exits 2 naming the flag for a bad value', async () => {
     const p = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--workers', '0', 'basic:application'], ready: /error/, timeoutMs: 30_000 });
-    proc = p;
+    s.proc = p;
     expect((await p.exited).code).toBe(2);
     expect(p.output()).toContain('gantry: error: --workers: must be at least 1');
   });
 
   it('Ctrl-C (SIGINT to the whole process group) stops gracefully without respawning anything', async () => {
-    proc = await serve(['-b', '127.0.0.1:0', '-w', '2', 'basic:application']);
-    const p = proc;
+    s.proc = await serve(['-b', '127.0.0.1:0', '-w', '2', 'basic:application']);
+    const p = s.proc;
     const pids = workerPids(p.output());
     process.kill(-p.pid, 'SIGINT');
     expect((await p.exited).code).toBe(0);
@@ -96,8 +86,8 @@ describe('gantry serve', () => {
   });
 
   it('leaves no worker behind when gantry itself is SIGKILLed', async () => {
-    proc = await serve(['-b', '127.0.0.1:0', '-w', '2', 'basic:application']);
-    const p = proc;
+    s.proc = await serve(['-b', '127.0.0.1:0', '-w', '2', 'basic:application']);
+    const p = s.proc;
     const pids = workerPids(p.output());
     expect(pids.length).toBe(2);
     process.kill(p.pid, 'SIGKILL');
@@ -107,10 +97,10 @@ describe('gantry serve', () => {
   });
 
   it('serves /metrics and /healthz on --metrics-bind, reopens the access log on USR1, stops fast on QUIT', async () => {
-    tmp = await makeTempDir();
-    const accessLog = join(tmp.path, 'access.log');
-    proc = await serve(['-b', '127.0.0.1:0', '--metrics-bind', '127.0.0.1:0', '--access-logfile', accessLog, 'basic:application'], /Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/);
-    const p = proc;
+    s.tmp = await makeTempDir();
+    const accessLog = join(s.tmp.path, 'access.log');
+    s.proc = await serve(['-b', '127.0.0.1:0', '--metrics-bind', '127.0.0.1:0', '--access-logfile', accessLog, 'basic:application'], /Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/);
+    const p = s.proc;
     const port = Number((await p.waitForOutput(LISTENING))[1]);
     const metricsUrl = p.ready[1]!;
     expect((await fetchRaw(`http://127.0.0.1:${port}/`)).status).toBe(200);
@@ -134,10 +124,10 @@ describe('gantry serve', () => {
   });
 
   it('listens on a unix socket and reports it', async () => {
-    tmp = await makeTempDir();
-    const sock = join(tmp.path, 'g.sock');
-    proc = await serve(['-b', `unix:${sock}`, 'basic:application'], /Listening at: unix:(\S+) \((\d+)\)/);
-    expect(proc.ready[1]).toBe(sock);
+    s.tmp = await makeTempDir();
+    const sock = join(s.tmp.path, 'g.sock');
+    s.proc = await serve(['-b', `unix:${sock}`, 'basic:application'], /Listening at: unix:(\S+) \((\d+)\)/);
+    expect(s.proc.ready[1]).toBe(sock);
     const body = await new Promise<string>((resolve, reject) => {
       import('node:http').then(({ request }) => {
         const req = request({ socketPath: sock, path: '/' }, (res) => {
