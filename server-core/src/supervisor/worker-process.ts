@@ -80,6 +80,8 @@ function openLifeline(dir: string): { childFd: number; keepFd: number } | null {
   }
 }
 
+/** How long an exited worker's output pipes may take to drain before its exit is reported anyway. */
+const EXIT_DRAIN_MS = 1000;
 const STDERR_TAIL = 20;
 
 /** Calls `onLine` per complete line of a text stream. */
@@ -161,12 +163,20 @@ export class WorkerProcess {
         closeSync(this.lifeline);
         this.lifeline = null;
       }
-      // Let the output pipes drain first so the exit reason has the last stderr lines.
-      setImmediate(() => {
+      // Report the exit once the output pipes are drained ('close'), so the exit reason has the last stderr
+      // lines and no line arrives after it (a boot traceback read after the exit was printed a second time).
+      // A grandchild holding the pipes open must not hold the exit back: at most EXIT_DRAIN_MS.
+      let reported = false;
+      const report = (): void => {
+        if (reported) return;
+        reported = true;
+        clearTimeout(timer);
         hooks.exit(code, signal);
         for (const w of this.exitWaiters) w();
         this.exitWaiters = [];
-      });
+      };
+      const timer = setTimeout(report, EXIT_DRAIN_MS);
+      this.child.once('close', () => setImmediate(report));
     });
     if (this.pid === -1) {
       this.child.on('error', () => {

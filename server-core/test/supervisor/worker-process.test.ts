@@ -1,0 +1,47 @@
+// A worker's exit is reported only after its output: a line it (or a child still holding its stderr) wrote
+// before going away reaches `output` before `exit`. Before, the exit was reported one turn after the process
+// ended, so under load a boot traceback read later was printed a second time, outside the boot report.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WorkerProcess } from '../../src/supervisor/worker-process.js';
+import { SYSTEM_PYTHON } from '../helpers/paths.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+let tmp: TempDir | null = null;
+afterEach(async () => {
+  await tmp?.remove();
+  tmp = null;
+});
+
+describe('WorkerProcess exit', () => {
+  it('comes after every line written to stderr before the pipes closed', async () => {
+    tmp = await makeTempDir();
+    const script = join(tmp.path, 'late.py');
+    // The process exits with 4 at once; a child it leaves holding stderr writes 0.3 s later, then exits.
+    writeFileSync(script, [
+      'import subprocess, sys',
+      'subprocess.Popen([sys.executable, "-c", "import sys, time; time.sleep(0.3); sys.stderr.write(\\"late line\\\\n\\")"])',
+      'sys.exit(4)',
+      '',
+    ].join('\n'));
+    const events: string[] = [];
+    await new Promise<void>((resolve) => {
+      new WorkerProcess(
+        { python: SYSTEM_PYTHON, script, args: [], cwd: tmp!.path, env: process.env as Record<string, string> },
+        {
+          ready: () => {},
+          bootError: () => {},
+          requestError: () => {},
+          stopping: () => {},
+          output: (source, text) => events.push(`${source}: ${text}`),
+          exit: (code) => {
+            events.push(`exit ${code}`);
+            resolve();
+          },
+        },
+      );
+    });
+    expect(events).toEqual(['stderr: late line', 'exit 4']);
+  });
+});
