@@ -43,6 +43,8 @@ describe('AppRuntime', () => {
   it('keeps access entries and output lines in its ring buffers', async () => {
     await fetchRaw(`${app.url}/stderr`, { headers: { 'X-Request-ID': 'ring-1' } });
     await until(() => app.runtime.logs.output.toArray().some((l) => l.requestId === 'ring-1'), 5000, 'output line');
+    // The entry is logged when the gateway sees the response finish, which can be a moment after the client has it.
+    await until(() => app.runtime.logs.access.toArray().some((e) => e.requestId === 'ring-1'), 5000, 'access entry');
     const entry = app.runtime.logs.access.toArray().find((e) => e.requestId === 'ring-1');
     expect(entry).toMatchObject({ app: 'demo', status: 200, path: '/stderr' });
     expect(entry!.workerId).toBeGreaterThanOrEqual(1);
