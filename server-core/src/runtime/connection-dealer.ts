@@ -1,8 +1,8 @@
 // The multi-core gateway's front door: the primary listens on every bind and deals each accepted connection
 // to the next gateway process, round robin, as a paused socket sent over IPC. Why not node:cluster, which does
 // the same: a cluster worker that dies while a connection is being handed to it leaves that connection open
-// and unanswered in the primary forever; here the descriptor travels with the message, so a receiver that
-// dies takes it with it and the client sees the connection close. Per connection, not per request.
+// and unanswered in the primary forever; here the primary keeps its copy until the receiver says it has its
+// own, and deals a connection the receiver never read to another one. Per connection, not per request.
 import { createServer, type Server, type Socket } from 'node:net';
 import { parseBind } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
@@ -64,7 +64,8 @@ export class ConnectionDealer {
     for (const { socket } of this.waiting.splice(0)) socket.destroy();
   }
 
-  private deal(listener: number, socket: Socket): void {
+  /** Sends a connection (accepted here, or given back unread by a gateway process that died) to the next one. */
+  deal(listener: number, socket: Socket): void {
     // Several tries: a process can go away between being picked and the send.
     for (let tries = 0; tries < 4; tries++) {
       const send = this.pick();

@@ -54,15 +54,31 @@ function pushStatus(): void {
   send({ t: 'status', state: st.state, healthy: st.healthy, error: st.error, workers: runtime.workers(), inFlight: m.inFlight, queueDepth: m.queueDepth });
 }
 
-let got = 0;
-/** Tells the primary, once per event-loop turn, how many connections arrived (it closes its copies). */
-function acknowledge(): void {
-  if (got++ === 0) {
-    setImmediate(() => {
-      send({ t: 'got', n: got });
-      got = 0;
+let arrived: Array<{ listener: number; socket: Socket | undefined }> = [];
+/**
+ * Once per event-loop turn, tells the primary how many connections arrived (it closes its copies), and only
+ * once that is written starts reading them: the primary deals a connection this process did not acknowledge
+ * to another gateway process if this one dies, which is safe only if no byte of it was read here.
+ */
+function arrive(listener: number, socket: Socket | undefined): void {
+  arrived.push({ listener, socket });
+  if (arrived.length > 1) return;
+  setImmediate(() => {
+    const batch = arrived;
+    arrived = [];
+    const drop = (): void => {
+      for (const { socket } of batch) socket?.destroy();
+    };
+    if (!process.connected) return drop();
+    process.send!({ t: 'got', n: batch.length } satisfies FromShard, undefined, {}, (err) => {
+      if (err) return drop();
+      for (const { listener, socket } of batch) {
+        if (socket === undefined) continue;
+        if (runtime?.adopt) runtime.adopt(listener, socket);
+        else socket.destroy();
+      }
     });
-  }
+  });
 }
 
 function serialize(err: unknown): SerializedError {
@@ -140,11 +156,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGTTIN', 'SIGTTOU
 
 process.on('message', (message: ToShard, handle?: unknown) => {
   if (message.t === 'conn') {
-    const socket = handle as Socket | undefined;
-    acknowledge();
-    if (socket === undefined) return;
-    if (runtime?.adopt) runtime.adopt(message.listener, socket);
-    else socket.destroy();
+    arrive(message.listener, handle as Socket | undefined);
   } else if (message.t === 'init') void start(message);
   else void call(message);
 });

@@ -37,6 +37,12 @@ interface PendingCall {
   reject(err: GantryError): void;
 }
 
+/** A connection dealt to a gateway process, kept here until it says it has its own copy. */
+interface Unacked {
+  readonly listener: number;
+  readonly socket: Socket;
+}
+
 interface Shard {
   readonly index: number;
   worker: ChildProcess | null;
@@ -49,8 +55,9 @@ interface Shard {
   /** Settles when this gateway process has started (or failed to). */
   starting: { resolve(urls: readonly string[], python: string | null): void; reject(err: GantryError): void } | null;
   readonly calls: Map<number, PendingCall>;
-  /** Connections sent that the process has not yet said it got (their descriptors are still open here). */
-  unacked: Socket[];
+  /** Connections sent to the current process that it has not yet said it got (their descriptors are still
+   * open here). Replaced at each fork: the old process's list is settled when its channel closes. */
+  unacked: Unacked[];
   /** Sent when the process says hello. */
   init: ToShard | null;
 }
@@ -254,6 +261,8 @@ export class ShardedRuntime implements LocalAppRuntime {
     const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
     const worker = fork(SHARD_MAIN, [], { env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     shard.worker = worker;
+    const unacked: Unacked[] = [];
+    shard.unacked = unacked;
     shard.ready = false;
     shard.status = null;
     shard.startedAt = Date.now();
@@ -263,6 +272,13 @@ export class ShardedRuntime implements LocalAppRuntime {
     worker.on('message', (m: FromShard) => this.onMessage(shard, m));
     worker.on('error', () => {});
     worker.on('exit', (code, signal) => this.onExit(shard, worker, code, signal));
+    // 'close' comes after the process exited and its channel ended, and the channel's end after every message
+    // the process wrote, so by then each 'got' it sent has been counted: what is left it never started to read
+    // (it reads a connection only once its 'got' is written) and goes to another gateway process instead of
+    // failing. Not 'disconnect': node never emits it for a channel that ends with a handle unacknowledged.
+    worker.on('close', () => {
+      for (const { listener, socket } of unacked.splice(0)) this.redeal(listener, socket);
+    });
     const init: ToShard = {
       t: 'init',
       index: shard.index,
@@ -281,7 +297,7 @@ export class ShardedRuntime implements LocalAppRuntime {
   private onMessage(shard: Shard, m: FromShard): void {
     switch (m.t) {
       case 'got':
-        for (let i = 0; i < m.n; i++) shard.unacked.shift()?.destroy();
+        for (let i = 0; i < m.n; i++) shard.unacked.shift()?.socket.destroy();
         return;
       case 'hello':
         if (shard.init !== null) shard.worker?.send(shard.init);
@@ -361,7 +377,6 @@ export class ShardedRuntime implements LocalAppRuntime {
     shard.worker = null;
     shard.ready = false;
     shard.status = null;
-    for (const socket of shard.unacked.splice(0)) socket.destroy();
     const why = signal !== null ? `signal ${signal}` : `exit code ${code}`;
     const gone = new GantryError('GANTRY_ERR_INTERNAL', `gateway process ${shard.index + 1} (pid ${worker.pid}) exited (${why})`);
     shard.starting?.reject(gone);
@@ -429,16 +444,29 @@ export class ShardedRuntime implements LocalAppRuntime {
       this.turn = (shard.index + 1) % this.shards.length;
       return (listener, socket) => {
         if (!worker.connected) return false;
-        // Our copy of the descriptor stays open until the process says it has its own ('got'): one that dies
-        // first leaves it here, and onExit closes it, so the client sees the connection end rather than hang.
-        shard.unacked.push(socket);
+        // Our copy of the descriptor stays open until the process says it has its own ('got'); one that dies
+        // first leaves it here, and 'close' deals it again. A send that fails never left.
+        const entry: Unacked = { listener, socket };
+        const unacked = shard.unacked;
+        unacked.push(entry);
         worker.send({ t: 'conn', listener } satisfies ToShard, socket, { keepOpen: true }, (err) => {
-          if (err) socket.destroy();
+          if (!err) return;
+          const at = unacked.indexOf(entry);
+          if (at < 0) return;
+          unacked.splice(at, 1);
+          this.redeal(listener, socket);
         });
         return true;
       };
     }
     return null;
+  }
+
+  /** A connection no gateway process read goes to the next one; closed if the app is stopping. */
+  private redeal(listener: number, socket: Socket): void {
+    if (socket.destroyed) return;
+    if (this.dealer === null || this.stopping !== null) socket.destroy();
+    else this.dealer.deal(listener, socket);
   }
 
   private requireRunning(): void {
