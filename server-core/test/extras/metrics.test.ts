@@ -160,15 +160,6 @@ describe('AppMetrics', () => {
     expect(statusClassOf(0)).toBe('5xx');
     expect(statusClassOf(999)).toBe('5xx');
   });
-
-  it('record stays cheap: a million records well under a second', () => {
-    const m = new AppMetrics({ app: 'x' });
-    const t0 = performance.now();
-    for (let i = 0; i < 1_000_000; i++) m.record(200, (i % 997) * 0.37, i & 3);
-    const elapsed = performance.now() - t0;
-    expect(m.snapshot().requests).toBe(1_000_000);
-    expect(elapsed).toBeLessThan(1500);
-  });
 });
 
 /** A minimal parser of the text format: HELP/TYPE lines and samples with escaped label values. */

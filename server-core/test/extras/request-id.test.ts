@@ -35,12 +35,4 @@ describe('newRequestId', () => {
       expect(id.length).toBeLessThan(40);
     }
   });
-
-  it('is cheap: a million ids well under a second', () => {
-    const t0 = performance.now();
-    let last = '';
-    for (let i = 0; i < 1_000_000; i++) last = newRequestId();
-    expect(last).toMatch(SAFE);
-    expect(performance.now() - t0).toBeLessThan(1000);
-  });
 });
