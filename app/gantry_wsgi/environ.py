@@ -32,6 +32,10 @@ def build_environ(base, raw, script_name):
         decode_pairs_into(raw.decode('latin-1'), raw, env)
     except (IndexError, struct_error):
         raise ValueError('truncated FastCGI name-value pair')
+    # gunicorn's and werkzeug's name for the raw request target; apps ported from gunicorn read it.
+    uri = env.get('REQUEST_URI')
+    if uri is not None and 'RAW_URI' not in env:
+        env['RAW_URI'] = uri
     https = env.get('HTTPS')
     if https and https.lower() in ('on', '1', 'yes'):
         env['wsgi.url_scheme'] = 'https'

@@ -45,6 +45,15 @@ class EnvironTest(unittest.TestCase):
                 env, _ = env_of([('REQUEST_URI', uri), ('SCRIPT_NAME', '/ignored.php')], option)
                 self.assertEqual((env['SCRIPT_NAME'], env['PATH_INFO']), (script, path))
 
+    def test_raw_uri_is_the_request_target(self):
+        # gunicorn's name for it; a server that sends its own RAW_URI keeps it; none without REQUEST_URI.
+        env, _ = env_of([('REQUEST_URI', '/a%2Fb?x=%20'), ('PATH_INFO', '/a/b')])
+        self.assertEqual((env['RAW_URI'], env['REQUEST_URI']), ('/a%2Fb?x=%20', '/a%2Fb?x=%20'))
+        env, _ = env_of([('REQUEST_URI', '/x'), ('RAW_URI', '/raw'), ('PATH_INFO', '/x')])
+        self.assertEqual(env['RAW_URI'], '/raw')
+        env, _ = env_of([('PATH_INFO', '/x')])
+        self.assertNotIn('RAW_URI', env)
+
     def test_script_name_option_strips_prefix(self):
         env, _ = env_of([('PATH_INFO', '/mnt/x'), ('SCRIPT_NAME', '')], '/mnt')
         self.assertEqual((env['SCRIPT_NAME'], env['PATH_INFO']), ('/mnt', '/x'))
