@@ -315,7 +315,7 @@ export interface MetricsView {
   readonly history: readonly MetricsSnapshot[];
 }
 
-export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'uv' | 'system';
+export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'system';
 export interface InterpreterCandidate {
   readonly path: string;
   readonly source: InterpreterSource;

@@ -1,6 +1,7 @@
 // Detection on fixture layouts (test/fixtures/detect/): interpreter, ranked entry points with reasons, and the
 // import check run with Debian's /usr/bin/python3 (which has Flask and Django).
-import { cp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectProject } from '../../src/host/detect/index.js';
@@ -110,5 +111,54 @@ describe('interpreter', () => {
     const custom = await findInterpreters(join(t.path, 'custom'), { PATH: '/usr/bin', VIRTUAL_ENV: join(t.path, 'poetry', '.venv') });
     expect(custom.map((c) => c.source)).toEqual(['pyvenv.cfg', 'VIRTUAL_ENV', 'system']);
     expect(custom[0]!.reason).toContain('pyenv-here/pyvenv.cfg');
+  });
+
+  it("finds Poetry's virtualenv in its cache (the name Poetry itself computes) and Pipenv's by its .project file", async () => {
+    const t = await makeTempDir();
+    temps.push(t);
+    const project = join(t.path, 'My Site');
+    await mkdir(project);
+    await writeFile(join(project, 'pyproject.toml'), '[build-system]\nrequires = []\n\n[tool.poetry]\nname = "My-Site"\nversion = "0.1.0"\n');
+    await writeFile(join(project, 'poetry.lock'), '');
+    // Poetry's EnvManager.generate_env_name, run by Python: an independent check of the TypeScript recipe.
+    const envName = execFileSync('python3', ['-c', [
+      'import base64, hashlib, os, re, sys',
+      'name = re.sub(r\'[ $`!*@"\\\\\\r\\n\\t]\', "_", sys.argv[1].lower())[:42]',
+      'cwd = os.path.normcase(os.path.realpath(sys.argv[2]))',
+      'print(name + "-" + base64.urlsafe_b64encode(hashlib.sha256(cwd.encode()).digest()).decode()[:8])',
+    ].join('\n'), 'My-Site', project], { encoding: 'utf8' }).trim();
+    // The default place on Linux: $XDG_CACHE_HOME/pypoetry/virtualenvs, else ~/.cache/pypoetry/virtualenvs.
+    const cache = join(t.path, 'home', '.cache', 'pypoetry', 'virtualenvs');
+    for (const name of [`${envName}-py3.9`, `${envName}-py3.11`, 'my-site-AAAAAAAA-py3.11']) {
+      await mkdir(join(cache, name, 'bin'), { recursive: true });
+      await symlink('/usr/bin/python3', join(cache, name, 'bin', 'python'));
+    }
+    const poetry = await findInterpreters(project, { PATH: '', HOME: join(t.path, 'home') });
+    expect(poetry.map((c) => [c.source, c.path])).toEqual([
+      ['poetry', join(cache, `${envName}-py3.11`, 'bin', 'python')],
+      ['poetry', join(cache, `${envName}-py3.9`, 'bin', 'python')],
+    ]);
+    expect(poetry[0]!.reason).toContain('outside the project');
+    const moved = join(t.path, 'poetry-cache');
+    await cp(cache, moved, { recursive: true, verbatimSymlinks: true });
+    expect((await findInterpreters(project, { PATH: '', HOME: '/nonexistent', POETRY_VIRTUALENVS_PATH: moved }))[0]!.path).toBe(join(moved, `${envName}-py3.11`, 'bin', 'python'));
+
+    // Pipenv: <folder name, sanitised>-<hash>, and the project's path in .project; a namesake elsewhere is not it.
+    const pipProject = join(t.path, 'shop');
+    await mkdir(pipProject);
+    await writeFile(join(pipProject, 'Pipfile'), '[packages]\nflask = "*"\n');
+    const workon = join(t.path, 'workon');
+    for (const [name, owner] of [['shop-Xk2p9QaB', pipProject], ['shop-Zz00Zz00', join(t.path, 'other', 'shop')]] as const) {
+      await mkdir(join(workon, name, 'bin'), { recursive: true });
+      await symlink('/usr/bin/python3', join(workon, name, 'bin', 'python'));
+      await writeFile(join(workon, name, '.project'), owner);
+    }
+    const pipenv = await findInterpreters(pipProject, { PATH: '/usr/bin', WORKON_HOME: workon });
+    expect(pipenv.map((c) => [c.source, c.path])).toEqual([
+      ['pipenv', join(workon, 'shop-Xk2p9QaB', 'bin', 'python')],
+      ['system', '/usr/bin/python3'],
+    ]);
+    // An app's effective interpreter is the first that exists and is not the system one.
+    expect((await detectProject(pipProject, { env: { PATH: '/usr/bin', WORKON_HOME: workon } })).interpreter?.source).toBe('pipenv');
   });
 });

@@ -1,6 +1,7 @@
-// Which interpreter an app gets: --python, then the project's .venv/ or venv/, then $VIRTUAL_ENV, then
-// python3 on PATH; a clear error code otherwise.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+// Which interpreter an app gets: --python, then the project's .venv/ or venv/, then Poetry's or Pipenv's
+// virtualenv for it, then $VIRTUAL_ENV, then python3 on PATH; a clear error code otherwise.
+import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
@@ -37,6 +38,27 @@ describe('findPython', () => {
     mkdirSync(bare);
     expect(findPython('', bare, { ...env, VIRTUAL_ENV: join(tmp.path, 'elsewhere') })).toEqual({ path: outside, source: 'VIRTUAL_ENV' });
     expect(findPython('', bare, { PATH: '/nonexistent:/usr/bin' })).toEqual({ path: '/usr/bin/python3', source: 'PATH' });
+  });
+
+  it("finds Poetry's virtualenv in its cache and Pipenv's in $WORKON_HOME, before $VIRTUAL_ENV", () => {
+    const project = join(tmp.path, 'proj');
+    mkdirSync(project);
+    writeFileSync(join(project, 'pyproject.toml'), '[tool.poetry]\nname = "Proj"\n');
+    const hash = createHash('sha256').update(realpathSync(project)).digest('base64url').slice(0, 8);
+    const cache = join(tmp.path, 'poetry');
+    const poetry = fakePython(join(cache, `proj-${hash}-py3.11`));
+    const activated = fakePython(join(tmp.path, 'activated'));
+    const env = { PATH: '/usr/bin', POETRY_VIRTUALENVS_PATH: cache, VIRTUAL_ENV: join(tmp.path, 'activated') };
+    expect(findPython('', project, env)).toEqual({ path: poetry, source: 'poetry' });
+    // Not a Poetry project (no [tool.poetry], no poetry.lock): its cache is not looked at.
+    writeFileSync(join(project, 'pyproject.toml'), '[project]\nname = "proj"\n');
+    expect(findPython('', project, env)).toEqual({ path: activated, source: 'VIRTUAL_ENV' });
+
+    writeFileSync(join(project, 'Pipfile'), '');
+    const workon = join(tmp.path, 'workon');
+    const pipenv = fakePython(join(workon, 'proj-abcdEFGH'));
+    writeFileSync(join(workon, 'proj-abcdEFGH', '.project'), project);
+    expect(findPython('', project, { ...env, WORKON_HOME: workon })).toEqual({ path: pipenv, source: 'pipenv' });
   });
 
   it('fails with GANTRY_ERR_PYTHON_NOT_FOUND for a missing interpreter or an empty PATH', () => {

@@ -1,9 +1,11 @@
 // Finds a project's Python: its own virtualenv (.venv — also Poetry's and uv's in-project layout —, venv, env,
-// any folder with a pyvenv.cfg), then $VIRTUAL_ENV, then python3 on PATH. Ranked, with the reason for each.
+// any folder with a pyvenv.cfg), then the virtualenv Poetry or Pipenv keeps for it outside the project, then
+// $VIRTUAL_ENV, then python3 on PATH. Ranked, with the reason for each.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { InterpreterCandidate, InterpreterSource } from '../../control/contract.js';
+import { isPoetryProject, outsideVirtualenvs } from '../../supervisor/project-virtualenvs.js';
 
 const isWin = process.platform === 'win32';
 export function venvPython(dir: string): string {
@@ -29,7 +31,7 @@ export async function findInterpreters(folder: string, env: NodeJS.ProcessEnv = 
   const pyproject = await fs.readFile(path.join(folder, 'pyproject.toml'), 'utf8').catch(() => '');
 
   if (has('.venv')) {
-    if (has('poetry.lock') || /^\[tool\.poetry\]/m.test(pyproject)) add(path.join(folder, '.venv'), 'poetry', 'Poetry in-project virtualenv (.venv beside poetry.lock)');
+    if (isPoetryProject(folder, pyproject)) add(path.join(folder, '.venv'), 'poetry', 'Poetry in-project virtualenv (.venv beside poetry.lock)');
     else if (has('uv.lock') || /^\[tool\.uv\]/m.test(pyproject)) add(path.join(folder, '.venv'), 'uv', 'uv project virtualenv (.venv beside uv.lock)');
     else add(path.join(folder, '.venv'), '.venv', 'virtualenv in .venv/');
   }
@@ -40,9 +42,13 @@ export async function findInterpreters(folder: string, env: NodeJS.ProcessEnv = 
   for (const e of entries) {
     if (e.isDirectory() && existsSync(path.join(folder, e.name, 'pyvenv.cfg'))) add(path.join(folder, e.name), 'pyvenv.cfg', `${e.name}/pyvenv.cfg marks a virtualenv`);
   }
+  for (const { dir, tool } of outsideVirtualenvs(folder, pyproject, env)) {
+    add(dir, tool, tool === 'poetry' ? `Poetry's virtualenv for this project (${path.basename(dir)}, outside the project)` : `Pipenv's virtualenv for this project (${path.basename(dir)})`);
+  }
   if (env.VIRTUAL_ENV) add(env.VIRTUAL_ENV, 'VIRTUAL_ENV', '$VIRTUAL_ENV is set (an activated virtualenv)');
   const sys = which('python3', env.PATH) ?? which('python', env.PATH);
   if (sys && !out.some((c) => c.path === sys)) out.push({ path: sys, source: 'system', reason: 'python3 on PATH', exists: true });
   // Broken venvs (no interpreter inside) stay listed, so the UI can say why, but rank last.
   return [...out.filter((c) => c.exists), ...out.filter((c) => !c.exists)];
 }
+
