@@ -138,7 +138,7 @@ describe('interpreter', () => {
       ['poetry', join(cache, `${envName}-py3.11`, 'bin', 'python')],
       ['poetry', join(cache, `${envName}-py3.9`, 'bin', 'python')],
     ]);
-    expect(poetry[0]!.reason).toContain('outside the project');
+    expect(poetry[0]!.reason).toBe("Poetry's virtualenv for this project, in Poetry's cache");
     const moved = join(t.path, 'poetry-cache');
     await cp(cache, moved, { recursive: true, verbatimSymlinks: true });
     expect((await findInterpreters(project, { PATH: '', HOME: '/nonexistent', POETRY_VIRTUALENVS_PATH: moved }))[0]!.path).toBe(join(moved, `${envName}-py3.11`, 'bin', 'python'));

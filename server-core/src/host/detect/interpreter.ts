@@ -43,7 +43,7 @@ export async function findInterpreters(folder: string, env: NodeJS.ProcessEnv = 
     if (e.isDirectory() && existsSync(path.join(folder, e.name, 'pyvenv.cfg'))) add(path.join(folder, e.name), 'pyvenv.cfg', `${e.name}/pyvenv.cfg marks a virtualenv`);
   }
   for (const { dir, tool } of outsideVirtualenvs(folder, pyproject, env)) {
-    add(dir, tool, tool === 'poetry' ? `Poetry's virtualenv for this project (${path.basename(dir)}, outside the project)` : `Pipenv's virtualenv for this project (${path.basename(dir)})`);
+    add(dir, tool, tool === 'poetry' ? "Poetry's virtualenv for this project, in Poetry's cache" : "Pipenv's virtualenv for this project, in its $WORKON_HOME");
   }
   if (env.VIRTUAL_ENV) add(env.VIRTUAL_ENV, 'VIRTUAL_ENV', '$VIRTUAL_ENV is set (an activated virtualenv)');
   const sys = which('python3', env.PATH) ?? which('python', env.PATH);
