@@ -1,7 +1,8 @@
-// Where Poetry and Pipenv keep a project's virtualenv outside the project, for `gantry serve` (python-env.ts)
-// and for detection (host/detect/interpreter.ts). Synchronous and node-builtins only: the serve path loads it.
+// A project's virtualenvs, ranked: in the project, where Poetry and Pipenv keep it outside the project, then
+// $VIRTUAL_ENV. One order for `gantry serve` (python-env.ts) and for detection (host/detect/interpreter.ts).
+// Synchronous and node-builtins only: the serve path loads it.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -23,15 +24,58 @@ function realOr(p: string): string {
   }
 }
 
-export function isPoetryProject(projectDir: string, pyproject: string): boolean {
-  return existsSync(path.join(projectDir, 'poetry.lock')) || /^\[tool\.poetry\]/m.test(pyproject);
+export type VirtualenvSource = '.venv' | 'poetry' | 'uv' | 'venv' | 'env' | 'pyvenv.cfg' | 'pipenv' | 'VIRTUAL_ENV';
+
+export interface ProjectVirtualenv {
+  readonly dir: string;
+  readonly source: VirtualenvSource;
+  /** Why it is a candidate, for the UI. */
+  readonly reason: string;
 }
 
-/** The virtualenvs Poetry (for a Poetry project) and Pipenv (beside a Pipfile) keep for the project elsewhere. */
-export function outsideVirtualenvs(projectDir: string, pyproject: string, env: NodeJS.ProcessEnv): Array<{ readonly dir: string; readonly tool: 'poetry' | 'pipenv' }> {
-  const out: Array<{ dir: string; tool: 'poetry' | 'pipenv' }> = [];
-  if (isPoetryProject(projectDir, pyproject)) for (const dir of poetryVirtualenvs(projectDir, pyproject, env)) out.push({ dir, tool: 'poetry' });
-  if (existsSync(path.join(projectDir, 'Pipfile'))) for (const dir of pipenvVirtualenvs(projectDir, env)) out.push({ dir, tool: 'pipenv' });
+/** The interpreter inside a virtualenv. */
+export function venvPython(dir: string): string {
+  return isWin ? path.join(dir, 'Scripts', 'python.exe') : path.join(dir, 'bin', 'python');
+}
+
+/**
+ * The virtualenvs that may be the project's, best first, whether or not an interpreter is inside: .venv/
+ * (named for Poetry or uv when the project is theirs), venv/, env/ with a pyvenv.cfg, any other sub-folder
+ * with a pyvenv.cfg, the one Poetry keeps in its cache, Pipenv's in $WORKON_HOME, then $VIRTUAL_ENV.
+ */
+export function projectVirtualenvs(folder: string, env: NodeJS.ProcessEnv): ProjectVirtualenv[] {
+  const out: ProjectVirtualenv[] = [];
+  const add = (dir: string, source: VirtualenvSource, reason: string): void => {
+    if (!out.some((v) => v.dir === dir)) out.push({ dir, source, reason });
+  };
+  const has = (f: string): boolean => existsSync(path.join(folder, f));
+  let pyproject = '';
+  try {
+    pyproject = readFileSync(path.join(folder, 'pyproject.toml'), 'utf8');
+  } catch {
+    // no pyproject.toml
+  }
+  const poetry = has('poetry.lock') || /^\[tool\.poetry\]/m.test(pyproject);
+  if (has('.venv')) {
+    if (poetry) add(path.join(folder, '.venv'), 'poetry', 'Poetry in-project virtualenv (.venv beside poetry.lock)');
+    else if (has('uv.lock') || /^\[tool\.uv\]/m.test(pyproject)) add(path.join(folder, '.venv'), 'uv', 'uv project virtualenv (.venv beside uv.lock)');
+    else add(path.join(folder, '.venv'), '.venv', 'virtualenv in .venv/');
+  }
+  if (has('venv')) add(path.join(folder, 'venv'), 'venv', 'virtualenv in venv/');
+  if (has(path.join('env', 'pyvenv.cfg'))) add(path.join(folder, 'env'), 'env', 'virtualenv in env/');
+  // Any other sub-folder that is a virtualenv says so with a pyvenv.cfg.
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    // not a readable folder: nothing inside it
+  }
+  for (const e of entries) {
+    if (e.isDirectory() && existsSync(path.join(folder, e.name, 'pyvenv.cfg'))) add(path.join(folder, e.name), 'pyvenv.cfg', `${e.name}/pyvenv.cfg marks a virtualenv`);
+  }
+  if (poetry) for (const dir of poetryVirtualenvs(folder, pyproject, env)) add(dir, 'poetry', "Poetry's virtualenv for this project, in Poetry's cache");
+  if (has('Pipfile')) for (const dir of pipenvVirtualenvs(folder, env)) add(dir, 'pipenv', "Pipenv's virtualenv for this project, in its $WORKON_HOME");
+  if (env.VIRTUAL_ENV && path.isAbsolute(env.VIRTUAL_ENV)) add(env.VIRTUAL_ENV, 'VIRTUAL_ENV', '$VIRTUAL_ENV is set (an activated virtualenv)');
   return out;
 }
 

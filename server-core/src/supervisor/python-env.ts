@@ -1,9 +1,10 @@
-// Finds the Python interpreter for an app: --python, else the project's virtualenv (.venv/, venv/, the one
-// Poetry or Pipenv keeps for it elsewhere, $VIRTUAL_ENV), else python3 on PATH. Fails with GANTRY_ERR_PYTHON_NOT_FOUND, never with a spawn ENOENT.
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+// Finds the Python interpreter for an app: --python, else the first of the project's virtualenvs with an
+// interpreter inside (project-virtualenvs.ts: .venv/, venv/, env/, pyvenv.cfg folders, Poetry's or Pipenv's
+// elsewhere, $VIRTUAL_ENV), else python3 on PATH. Fails with GANTRY_ERR_PYTHON_NOT_FOUND, never with a spawn ENOENT.
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { GantryError } from '../errors.js';
-import { outsideVirtualenvs } from './project-virtualenvs.js';
+import { projectVirtualenvs, venvPython, type VirtualenvSource } from './project-virtualenvs.js';
 
 function isExecutableFile(path: string): boolean {
   try {
@@ -27,7 +28,7 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
 export interface PythonChoice {
   readonly path: string;
   /** Where it came from, for the startup log line. */
-  readonly source: 'setting' | '.venv' | 'venv' | 'poetry' | 'pipenv' | 'VIRTUAL_ENV' | 'PATH';
+  readonly source: 'setting' | VirtualenvSource | 'PATH';
 }
 
 /** `python` is the setting ('' = find one); `projectDir` is the app's chdir, absolute. */
@@ -37,33 +38,11 @@ export function findPython(python: string, projectDir: string, env: NodeJS.Proce
     if (explicit !== null && isExecutableFile(explicit)) return { path: explicit, source: 'setting' };
     throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', `Python interpreter not found or not executable: ${python}`, { python });
   }
-  for (const dir of ['.venv', 'venv'] as const) {
-    const candidate = join(projectDir, dir, 'bin', 'python');
-    if (isExecutableFile(candidate)) return { path: candidate, source: dir };
-  }
-  const outside = projectVirtualenv(projectDir, env);
-  if (outside !== null) return outside;
-  const venv = env.VIRTUAL_ENV;
-  if (venv && isAbsolute(venv)) {
-    const candidate = join(venv, 'bin', 'python');
-    if (isExecutableFile(candidate)) return { path: candidate, source: 'VIRTUAL_ENV' };
+  for (const v of projectVirtualenvs(projectDir, env)) {
+    const candidate = venvPython(v.dir);
+    if (isExecutableFile(candidate)) return { path: candidate, source: v.source };
   }
   const fallback = onPath('python3', env);
   if (fallback !== null) return { path: fallback, source: 'PATH' };
-  throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', 'No Python interpreter found: no .venv/, venv/, Poetry or Pipenv virtualenv or $VIRTUAL_ENV for the project and no python3 on PATH; pass --python PATH', {});
-}
-
-/** Poetry's or Pipenv's virtualenv for the project, kept outside it. */
-function projectVirtualenv(projectDir: string, env: NodeJS.ProcessEnv): PythonChoice | null {
-  let pyproject = '';
-  try {
-    pyproject = readFileSync(join(projectDir, 'pyproject.toml'), 'utf8');
-  } catch {
-    // no pyproject.toml
-  }
-  for (const { dir, tool } of outsideVirtualenvs(projectDir, pyproject, env)) {
-    const candidate = join(dir, 'bin', 'python');
-    if (isExecutableFile(candidate)) return { path: candidate, source: tool };
-  }
-  return null;
+  throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', "No Python interpreter found: no virtualenv for the project (.venv/, venv/, Poetry's, Pipenv's, $VIRTUAL_ENV) and no python3 on PATH; pass --python PATH", {});
 }

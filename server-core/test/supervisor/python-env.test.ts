@@ -1,5 +1,6 @@
-// Which interpreter an app gets: --python, then the project's .venv/ or venv/, then Poetry's or Pipenv's
-// virtualenv for it, then $VIRTUAL_ENV, then python3 on PATH; a clear error code otherwise.
+// Which interpreter an app gets: --python, then the project's virtualenvs in detection's order (.venv/, venv/,
+// env/, pyvenv.cfg folders, Poetry's or Pipenv's elsewhere, $VIRTUAL_ENV), then python3 on PATH; a clear
+// error code otherwise.
 import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -38,6 +39,19 @@ describe('findPython', () => {
     mkdirSync(bare);
     expect(findPython('', bare, { ...env, VIRTUAL_ENV: join(tmp.path, 'elsewhere') })).toEqual({ path: outside, source: 'VIRTUAL_ENV' });
     expect(findPython('', bare, { PATH: '/nonexistent:/usr/bin' })).toEqual({ path: '/usr/bin/python3', source: 'PATH' });
+  });
+
+  it('takes env/ and any folder with a pyvenv.cfg, as detection ranks them; a folder without an interpreter is passed over', () => {
+    const project = join(tmp.path, 'p');
+    const env = { PATH: '/usr/bin' };
+    const named = fakePython(join(project, 'py311'));
+    writeFileSync(join(project, 'py311', 'pyvenv.cfg'), 'home = /usr/bin\n');
+    expect(findPython('', project, env)).toEqual({ path: named, source: 'pyvenv.cfg' });
+    const envDir = fakePython(join(project, 'env'));
+    writeFileSync(join(project, 'env', 'pyvenv.cfg'), 'home = /usr/bin\n');
+    expect(findPython('', project, env)).toEqual({ path: envDir, source: 'env' });
+    mkdirSync(join(project, '.venv'));
+    expect(findPython('', project, env)).toEqual({ path: envDir, source: 'env' });
   });
 
   it("finds Poetry's virtualenv in its cache and Pipenv's in $WORKON_HOME, before $VIRTUAL_ENV", () => {
