@@ -269,7 +269,7 @@ export class ShardedRuntime implements LocalAppRuntime {
     const started = new Promise<{ urls: readonly string[]; python: string | null }>((resolve, reject) => {
       shard.starting = { resolve: (urls, python) => resolve({ urls, python }), reject };
     });
-    worker.on('message', (m: FromShard) => this.onMessage(shard, m));
+    worker.on('message', (m: FromShard) => this.onMessage(shard, m, unacked));
     worker.on('error', () => {});
     worker.on('exit', (code, signal) => this.onExit(shard, worker, code, signal));
     // 'close' comes after the process exited and its channel ended, and the channel's end after every message
@@ -294,10 +294,11 @@ export class ShardedRuntime implements LocalAppRuntime {
     return started;
   }
 
-  private onMessage(shard: Shard, m: FromShard): void {
+  /** `unacked` is the sending process's own list (a message can trail its replacement's fork). */
+  private onMessage(shard: Shard, m: FromShard, unacked: Unacked[]): void {
     switch (m.t) {
       case 'got':
-        for (let i = 0; i < m.n; i++) shard.unacked.shift()?.socket.destroy();
+        for (let i = 0; i < m.n; i++) unacked.shift()?.socket.destroy();
         return;
       case 'hello':
         if (shard.init !== null) shard.worker?.send(shard.init);
