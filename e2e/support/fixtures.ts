@@ -23,10 +23,10 @@ export const test = base.extend<{ shot: (name: string) => Promise<void>; pageErr
     async ({ electronPage }, use) => {
       // In Electron the window's preload knows where the API is; in a browser the global setup told us.
       const bridge = electronPage ? await electronPage.evaluate(() => (window as unknown as { gantry: { api: { url: string; token: string } } }).gantry.api) : null;
-      const url = bridge ? `${bridge.url}/?token=${bridge.token}` : process.env.GANTRY_E2E_URL;
+      const url = bridge ? `${bridge.url}/#token=${bridge.token}` : process.env.GANTRY_E2E_URL;
       if (!url) throw new Error('GANTRY_E2E_URL is not set: the global setup did not start gantry ui');
       const u = new URL(url);
-      const token = u.searchParams.get('token') ?? '';
+      const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? u.searchParams.get('token') ?? '';
       const api = await pwRequest.newContext({ baseURL: u.origin, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
       await use({ url, token, origin: u.origin, api });
       await api.dispose();

@@ -1,25 +1,2 @@
-// The Content-Security-Policy of Gantry's window: scripts only from the app itself, network only to the
-// control API's exact origin, nothing embeddable, no plugins, no forms posting anywhere.
-
-/** Builds the policy for a control API at `apiOrigin` (e.g. "http://127.0.0.1:43817"). */
-export function contentSecurityPolicy(apiOrigin: string): string {
-  const origin = new URL(apiOrigin).origin; // normalises, and throws on anything that is not a URL
-  if (origin === 'null') throw new Error(`not an http(s) origin: ${apiOrigin}`);
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    // React and uPlot set style properties from script; 'unsafe-inline' covers <style> tags some libraries inject.
-    // Styles cannot run code, so this is the usual trade-off; scripts stay strict.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${origin}`,
-    "worker-src 'self'",
-    "manifest-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-  ].join('; ');
-}
+// The window's Content-Security-Policy is the UI's own, declared once in server-core (the browser mode serves it too).
+export { contentSecurityPolicy } from '@gantry/server-core';

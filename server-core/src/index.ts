@@ -7,3 +7,4 @@ export { defaultGantryHome } from './host/paths.js';
 export { readRuntimeFile, writeRuntimeFile, removeRuntimeFile, type RuntimeInfo } from './host/runtime-file.js';
 export { detectProject } from './host/detect/index.js';
 export type * from './control/contract.js';
+export { contentSecurityPolicy } from './control/csp.js';

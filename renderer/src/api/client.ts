@@ -54,7 +54,7 @@ export function createApiClient(connection: ApiConnection, fetchImpl: typeof fet
         const body = data && typeof data === 'object' ? (data as object) : null;
         if (res.status === 401) {
           // The one failure a user must fix by hand: say how.
-          throw new ApiError(401, { code: 'GANTRY_ERR_UNAUTHORIZED', message: 'Gantry refused the request: the access token is missing or wrong. Open the address that `gantry ui` printed (it ends in ?token=…).' }, '');
+          throw new ApiError(401, { code: 'GANTRY_ERR_UNAUTHORIZED', message: 'Gantry refused the request: the access token is missing or wrong. Open the address that `gantry ui` printed (it ends in #token=…).' }, '');
         }
         throw new ApiError(res.status, body, `${spec.method} ${path} failed with ${res.status}`);
       }

@@ -1,27 +1,35 @@
-// Finds the control API and its token: from the Electron preload, or from `?token=` in the page URL
-// (what `gantry ui` prints). The token is kept in sessionStorage so a reload still works, and removed
-// from the address bar so it does not end up in bookmarks, history or screenshots.
+// Finds the control API and its token: from the Electron preload, or from `#token=` in the page URL (what
+// `gantry ui` prints; a fragment is never sent to a server, so the token reaches no log and no other local server).
+// The token is kept in the tab's sessionStorage so a reload still works, and removed from the address bar so it
+// does not end up in bookmarks, history or screenshots. The page itself holds no secret.
 import { preload, type ApiConnection } from './preload';
 
 const STORAGE_KEY = 'gantry.token';
+const TOKEN_IN_URL = /^[0-9a-f]{64}$/;
+
+/** The token a `gantry ui` link carries: `#token=T` (`?token=T` from older links is still read). */
+export function tokenFromUrl(url: URL): string | null {
+  const fromHash = new URLSearchParams(url.hash.replace(/^#/, '')).get('token');
+  const t = fromHash ?? url.searchParams.get('token');
+  return t && TOKEN_IN_URL.test(t) ? t : null;
+}
 
 export function resolveConnection(loc: Location = window.location, storage: Storage | null = safeSession()): ApiConnection {
   const bridge = preload()?.api;
   if (bridge?.url) return { baseUrl: bridge.url.replace(/\/+$/, ''), token: bridge.token };
   const url = new URL(loc.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    storage?.setItem(STORAGE_KEY, fromUrl);
+  const fromUrl = tokenFromUrl(url);
+  if (url.hash.startsWith('#token=') || url.searchParams.has('token')) {
+    if (fromUrl) storage?.setItem(STORAGE_KEY, fromUrl);
     url.searchParams.delete('token');
+    const hash = url.hash.startsWith('#token=') ? '#/' : url.hash;
     try {
-      history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+      history.replaceState(history.state, '', url.pathname + url.search + hash);
     } catch {
       // file:// or a sandbox may refuse; keeping the token in the bar is harmless there.
     }
   }
-  // `gantry ui` also writes the token into the page it serves (<meta name="gantry-token">).
-  const fromMeta = typeof document !== 'undefined' ? document.querySelector<HTMLMetaElement>('meta[name="gantry-token"]')?.content : undefined;
-  const token = fromUrl ?? fromMeta ?? storage?.getItem(STORAGE_KEY) ?? '';
+  const token = fromUrl ?? storage?.getItem(STORAGE_KEY) ?? '';
   // Served by `gantry ui`: the API is on the same origin.
   return { baseUrl: url.protocol.startsWith('http') ? url.origin : '', token };
 }

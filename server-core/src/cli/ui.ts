@@ -81,7 +81,8 @@ export async function runUi(argv: readonly string[]): Promise<number> {
     return 1;
   }
   await writeRuntimeFile(home, { url: server.url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
-  const url = `${server.url}/?token=${server.token}`;
+  // The token rides in the fragment: a browser never sends it to any server, and the page moves it to sessionStorage.
+  const url = `${server.url}/#token=${server.token}`;
   process.stdout.write(`Gantry UI: ${url}\n`);
   if (args.open) openBrowser(url);
 

@@ -1,11 +1,10 @@
 // The control API's gatekeeping, applied before any route: the Host header must name this loopback listener
 // (DNS-rebinding defence), an Origin must be the API's own or an allowed one (CSRF defence), and /api and /metrics
-// need the token. The token travels as `Authorization: Bearer`, or `?token=` on GET /api/events only.
-import { createHash } from 'node:crypto';
+// need the token. The token travels as `Authorization: Bearer`, or `?token=` on GET /api/events only. Nothing a
+// browser sends by itself (a cookie, HTTP auth) counts: browsers send those to every server on 127.0.0.1, including
+// the apps Gantry hosts, so they could be replayed by any of them.
 import type { IncomingHttpHeaders } from 'node:http';
 import { tokenMatches } from '../host/token.js';
-
-export const SESSION_COOKIE = 'gantry_session';
 
 export interface Gate {
   readonly port: () => number;
@@ -45,19 +44,4 @@ export function bearer(headers: IncomingHttpHeaders): string | null {
 export function checkToken(gate: Gate, headers: IncomingHttpHeaders, queryToken: string | null): Verdict {
   if (tokenMatches(gate.token, bearer(headers)) || (queryToken !== null && tokenMatches(gate.token, queryToken))) return { ok: true };
   return { ok: false, status: 401, code: 'GANTRY_ERR_UNAUTHORIZED', message: 'missing or wrong control API token' };
-}
-
-/**
- * The page's session cookie: proves the browser opened `/?token=…` before, so the page's own assets (which a
- * browser fetches without headers) can be served. Derived from the token, never the token itself; HttpOnly and
- * SameSite=Strict. It authorises the UI's files only, never /api (which always wants the token).
- */
-export function sessionValue(token: string): string {
-  return createHash('sha256').update(`gantry-ui-session:${token}`).digest('hex');
-}
-
-export function hasSession(gate: Gate, headers: IncomingHttpHeaders): boolean {
-  const cookie = headers.cookie ?? '';
-  const m = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([0-9a-f]{64})`).exec(cookie);
-  return m ? tokenMatches(sessionValue(gate.token), m[1]) : false;
 }

@@ -9,9 +9,10 @@ import type { Host } from '../host/host.js';
 import { invalid } from '../host/definitions.js';
 import { CONTRACT_VERSION, ROUTES, eventsQuerySchema, type ErrorBody, type RouteName } from './contract.js';
 import { VERSION } from '../cli/version.js';
-import { checkHostAndOrigin, checkToken, hasSession, SESSION_COOKIE, sessionValue, type Gate } from './security.js';
+import { contentSecurityPolicy } from './csp.js';
+import { checkHostAndOrigin, checkToken, type Gate } from './security.js';
 import { SseClient } from './sse.js';
-import { defaultRendererDir, indexHtml, lookupStatic, UNAUTHORISED_PAGE } from './static-ui.js';
+import { defaultRendererDir, indexHtml, lookupStatic } from './static-ui.js';
 
 export interface ControlServerOptions {
   readonly host: Host;
@@ -200,22 +201,17 @@ export async function startControlServer(options: ControlServerOptions): Promise
     res.on('error', end);
   });
 
-  // The UI: everything not under /api. Index needs the token (query) or the session cookie; assets the cookie.
+  // The UI: everything not under /api. Its files hold no secret (the token comes in the URL fragment), so they need
+  // none: nothing a browser sends by itself is ever asked for, or honoured.
+  const csp = contentSecurityPolicy("'self'");
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0]!;
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
     if (url.toLowerCase().startsWith('/api')) return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
     const found = await lookupStatic(rendererDir, url);
-    const queryToken = (req.query as { token?: unknown }).token;
-    const tokenOk = typeof queryToken === 'string' && checkToken(gate, {}, queryToken).ok;
-    const session = hasSession(gate, req.headers);
-    if (found.kind === 'index') {
-      if (!tokenOk && !session) return reply.code(401).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(UNAUTHORISED_PAGE);
-      if (tokenOk) reply.header('set-cookie', `${SESSION_COOKIE}=${sessionValue(gate.token)}; Path=/; HttpOnly; SameSite=Strict`);
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await indexHtml(rendererDir, gate.token));
-    }
-    if (!session && !tokenOk && !checkToken(gate, req.headers, null).ok) return refuse(reply, 401, 'GANTRY_ERR_UNAUTHORIZED', 'open the UI with its token first');
     if (found.kind === 'missing') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no file ${url}`);
+    reply.header('content-security-policy', csp);
+    if (found.kind === 'index') return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await indexHtml(rendererDir));
     return reply.type(found.type).header('cache-control', 'no-cache').send(found.body);
   });
 

@@ -1,6 +1,6 @@
-// Serves the built renderer (renderer/dist) at `/`, or a placeholder page when it is not built. index.html is
-// served only to a browser that shows it holds the token (`/?token=…`, or the session cookie set by that visit),
-// with the token injected as <meta name="gantry-token">; assets need the session cookie.
+// Serves the built renderer (renderer/dist) at `/`, or a placeholder page when it is not built. The shell holds no
+// secret, so it needs none: the token reaches the page in the URL fragment (`/#token=…`, never sent to a server)
+// and lives in the tab's sessionStorage. Served with the UI's Content-Security-Policy.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -43,18 +43,12 @@ export async function lookupStatic(dir: string, urlPath: string): Promise<Static
   return { kind: 'missing' };
 }
 
-export async function indexHtml(dir: string, token: string): Promise<string> {
+export async function indexHtml(dir: string): Promise<string> {
   const file = path.join(dir, 'index.html');
-  const html = existsSync(file) ? await fs.readFile(file, 'utf8') : PLACEHOLDER;
-  const meta = `<meta name="gantry-token" content="${token}">`;
-  return html.includes('</head>') ? html.replace('</head>', `${meta}</head>`) : meta + html;
+  return existsSync(file) ? fs.readFile(file, 'utf8') : PLACEHOLDER;
 }
 
 export const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gantry</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto">
 <h1>Gantry</h1><p>The control API is running. The UI is not built yet: run <code>npm run build -w renderer</code>.</p>
 <p>Meanwhile, <code>gantry apps list</code> drives the same API.</p></body></html>`;
-
-export const UNAUTHORISED_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gantry</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto">
-<h1>Open Gantry with its link</h1><p>Use the URL <code>gantry ui</code> printed (it carries the access token).</p></body></html>`;

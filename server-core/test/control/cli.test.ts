@@ -26,7 +26,7 @@ describe('gantry ui + gantry apps', () => {
   beforeAll(async () => {
     assertGantryBuilt();
     home = await makeTempDir('gantry-cli-');
-    ui = await startProcess({ name: 'gantry ui', command: process.execPath, env, args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'], ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/ });
+    ui = await startProcess({ name: 'gantry ui', command: process.execPath, env, args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'], ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})\n/ });
     url = ui.ready[1]!;
   });
   afterAll(async () => {
@@ -34,10 +34,13 @@ describe('gantry ui + gantry apps', () => {
     await home.remove();
   });
 
-  it('prints the UI URL with the token, and the page answers to it', async () => {
+  it('prints the UI URL with the token in its fragment, and the page answers to it', async () => {
+    const u = new URL(url);
     const res = await fetch(url);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('gantry-token');
+    expect(await res.text()).not.toContain(u.hash.slice('#token='.length));
+    const api = await fetch(new URL('/api/apps', u.origin), { headers: { authorization: `Bearer ${u.hash.slice('#token='.length)}` } });
+    expect(api.status).toBe(200);
     expect((await stat(join(home.path, 'ui.json'))).mode & 0o777).toBe(0o600);
   });
 

@@ -1,5 +1,6 @@
 // The control API's gate: token on every route, Host must be the loopback listener (DNS rebinding), Origin must
-// be the API's own or an allowed one (CSRF); the UI page needs the token once, then a session cookie.
+// be the API's own or an allowed one (CSRF); the UI page holds no secret and nothing a browser sends by itself opens anything.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -98,37 +99,42 @@ describe('Host and Origin', () => {
 });
 
 describe('the UI page', () => {
-  it('needs the token in the URL, then injects it and sets a session cookie for the assets', async () => {
+  it('holds no secret, sets no cookie, carries the CSP, and nothing sent automatically opens the API', async () => {
     const host = `127.0.0.1:${h.server.port}`;
-    const bare = await raw(h.server.port, '/', { host });
-    expect(bare.status).toBe(401);
-    expect(bare.body).not.toContain(h.server.token);
-    expect((await raw(h.server.port, '/assets/app.js', { host })).status).toBe(401);
-
-    const page = await raw(h.server.port, `/?token=${h.server.token}`, { host });
+    const page = await raw(h.server.port, '/', { host });
     expect(page.status).toBe(200);
-    expect(page.body).toContain(`<meta name="gantry-token" content="${h.server.token}">`);
+    expect(page.body).not.toContain(h.server.token);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect(page.headers['cache-control']).toBe('no-store');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    expect(cookie).not.toContain(h.server.token);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // An old `?token=` link gets the same page: the server neither echoes the token nor trades it for a cookie.
+    const old = await raw(h.server.port, `/?token=${h.server.token}`, { host });
+    expect(old.body).not.toContain(h.server.token);
+    expect(old.headers['set-cookie']).toBeUndefined();
 
-    const asset = await raw(h.server.port, '/assets/app.js', { host, cookie });
+    const asset = await raw(h.server.port, '/assets/app.js', { host });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
-    // Relative asset URLs from a nested client-side route still find the file.
-    expect((await raw(h.server.port, '/apps/x/assets/app.js', { host, cookie })).status).toBe(200);
-    // A client-side route reloads fine with the cookie alone.
-    expect((await raw(h.server.port, '/apps/x', { host, cookie })).status).toBe(200);
-    // The cookie never opens the API.
-    expect((await raw(h.server.port, '/api/apps', { host, cookie })).status).toBe(401);
-    expect((await raw(h.server.port, '/assets/%2e%2e/%2e%2e/secret.txt', { host, cookie })).status).toBe(404);
+    // Relative asset URLs from a nested client-side route still find the file; client-side routes get the page.
+    expect((await raw(h.server.port, '/apps/x/assets/app.js', { host })).status).toBe(200);
+    expect((await raw(h.server.port, '/apps/x', { host })).status).toBe(200);
+    // Whatever cookie or HTTP auth a browser might send by itself, the API wants the token.
+    const derived = createHash('sha256').update(`gantry-ui-session:${h.server.token}`).digest('hex');
+    for (const cookie of [`gantry_session=${derived}`, `gantry_session=${h.server.token}`, `token=${h.server.token}`]) {
+      expect((await raw(h.server.port, '/api/apps', { host, cookie })).status, cookie).toBe(401);
+    }
+    expect((await raw(h.server.port, '/api/apps', { host, authorization: `Basic ${Buffer.from(`x:${h.server.token}`).toString('base64')}` })).status).toBe(401);
+    expect((await raw(h.server.port, '/assets/%2e%2e/%2e%2e/secret.txt', { host })).status).toBe(404);
   });
 
   it('serves a placeholder page when the renderer is not built', async () => {
     const empty = await makeTempDir();
     const h2 = await startHarness({}, { rendererDir: empty.path });
-    const page = await raw(h2.server.port, `/?token=${h2.server.token}`, { host: `127.0.0.1:${h2.server.port}` });
+    const page = await raw(h2.server.port, '/', { host: `127.0.0.1:${h2.server.port}` });
     expect(page.status).toBe(200);
     expect(page.body).toContain('The UI is not built yet');
     await h2.close();
