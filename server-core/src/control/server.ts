@@ -76,6 +76,17 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
   };
 }
 
+/** A URL path decoded and with runs of slashes collapsed, lower-cased: how it reads, not how it is spelled. */
+function normalisedPath(url: string): string {
+  let p = url;
+  try {
+    p = decodeURIComponent(url);
+  } catch {
+    /* keep it raw */
+  }
+  return p.replace(/\/{2,}/g, '/').toLowerCase();
+}
+
 function errorBody(e: unknown): { status: number; body: ErrorBody } {
   if (e instanceof GantryError) return { status: e.status, body: e.toJSON() as ErrorBody };
   const fe = e as { statusCode?: number; message?: string; code?: string };
@@ -207,7 +218,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0]!;
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
-    if (url.toLowerCase().startsWith('/api')) return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
+    // However a path is spelled (`//api/x`, `/%61pi/x`), what looks like the API is never answered as the UI.
+    if (/^\/(api|metrics)(\/|$)/.test(normalisedPath(url))) {
+      const tv = checkToken(gate, req.headers, null);
+      if (!tv.ok) return refuse(reply, tv.status, tv.code, tv.message);
+      return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no route ${req.method} ${url}`);
+    }
     const found = await lookupStatic(rendererDir, url);
     if (found.kind === 'missing') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no file ${url}`);
     reply.header('content-security-policy', csp);

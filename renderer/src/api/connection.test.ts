@@ -1,0 +1,14 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { tokenFromUrl } from './connection';
+
+const T = 'ab'.repeat(32);
+
+describe('the token in a gantry ui link', () => {
+  it('is read from the fragment (and from ?token= of older links), nothing else', () => {
+    expect(tokenFromUrl(new URL(`http://127.0.0.1:5000/#token=${T}`))).toBe(T);
+    expect(tokenFromUrl(new URL(`http://127.0.0.1:5000/?token=${T}`))).toBe(T);
+    expect(tokenFromUrl(new URL('http://127.0.0.1:5000/#/apps/x/requests'))).toBeNull();
+    expect(tokenFromUrl(new URL('http://127.0.0.1:5000/#token=<script>'))).toBeNull();
+  });
+});
