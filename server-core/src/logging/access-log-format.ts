@@ -1,6 +1,8 @@
 // gunicorn's access_log_format, compiled once into a list of pieces, so each access line is a few string
 // concatenations. Atoms: h l u t r s m U q H b B f a T M D L p {header}i {header}o {var}e; unknown or
-// missing values print "-" as gunicorn's SafeAtoms does. "json" gives JSON lines instead.
+// missing values print "-" as gunicorn's SafeAtoms does. "json" gives JSON lines instead. Values a client or an
+// app controls are escaped as nginx and Apache do (`"` → `\"`, `\` → `\\`, control bytes → `\xHH`), so no value
+// can end its quoted field or its line and forge others (gunicorn writes them raw).
 import type { AccessEntry } from '../runtime/types.js';
 
 export type AccessFormatter = (entry: AccessEntry) => string;
@@ -20,8 +22,23 @@ export function formatAccessTime(ms: number): string {
   return `[${pad2(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${sign}${pad2(Math.floor(abs / 60))}${pad2(abs % 60)}]`;
 }
 
+// C0 controls, DEL, C1 controls (NEL, 0x85, is a line break to some readers), the Unicode line separators, `"` and `\`.
+const UNSAFE = /[\x00-\x1f"\\\x7f-\x9f\u2028\u2029]/;
+const UNSAFE_ALL = /[\x00-\x1f"\\\x7f-\x9f\u2028\u2029]/g;
+
+function escapeChar(c: string): string {
+  if (c === '"' || c === '\\') return `\\${c}`;
+  const code = c.charCodeAt(0);
+  return code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`;
+}
+
+/** A value made safe for one field of one line; the common case (nothing to escape) costs one regex test. */
+export function escapeLogValue(v: string): string {
+  return UNSAFE.test(v) ? v.replace(UNSAFE_ALL, escapeChar) : v;
+}
+
 function dash(v: string | undefined | null): string {
-  return v === undefined || v === null || v === '' ? '-' : v;
+  return v === undefined || v === null || v === '' ? '-' : escapeLogValue(v);
 }
 
 function rawUri(e: AccessEntry): string {
@@ -73,21 +90,22 @@ function atom(name: string): AccessFormatter {
     case 'l':
       return () => '-';
     case 'u':
-      return (e) => dash(e.remoteUser);
+      // Unquoted in the usual formats: a space would shift every field after it.
+      return (e) => dash(e.remoteUser).replace(/ /g, '\\x20');
     case 't':
       return (e) => formatAccessTime(e.time);
     case 'r':
-      return (e) => `${e.method} ${rawUri(e)} ${e.protocol}`;
+      return (e) => escapeLogValue(`${e.method} ${rawUri(e)} ${e.protocol}`);
     case 's':
       return (e) => String(e.status);
     case 'm':
-      return (e) => e.method;
+      return (e) => escapeLogValue(e.method);
     case 'U':
-      return (e) => e.path;
+      return (e) => escapeLogValue(e.path);
     case 'q':
-      return (e) => e.query;
+      return (e) => escapeLogValue(e.query);
     case 'H':
-      return (e) => e.protocol;
+      return (e) => escapeLogValue(e.protocol);
     case 'b':
     case 'B':
       return (e) => String(e.bytes);
