@@ -14,6 +14,7 @@ export const ERRORS = {
   GANTRY_ERR_NO_WORKERS: { status: 503, expected: true, doc: 'The app has no ready worker (starting, reloading or failed).' },
   GANTRY_ERR_BAD_GATEWAY: { status: 502, expected: true, doc: 'The worker sent something that is not a valid response.' },
   GANTRY_ERR_INVALID_CONFIG: { status: 400, expected: true, doc: 'A setting is invalid; details name the field and the reason.' },
+  GANTRY_ERR_HOME_LOCKED: { status: 409, expected: true, doc: 'Another Gantry (named in details.holder) already runs for this config folder.' },
   GANTRY_ERR_CONFIG_CORRUPT: { status: 500, expected: true, doc: 'The saved config could not be read; the last good copy is used.' },
   GANTRY_ERR_APP_EXISTS: { status: 409, expected: true, doc: 'An app with that id or name already exists.' },
   GANTRY_ERR_APP_UNKNOWN: { status: 404, expected: true, doc: 'No app has that id.' },

@@ -2,7 +2,9 @@
 // 127.0.0.1; prints the URL with the token and writes GANTRY_HOME/ui.json so `gantry apps` can find it.
 import { spawn } from 'node:child_process';
 import { startControlServer } from '../control/server.js';
+import { isGantryError } from '../errors.js';
 import { createHost } from '../host/host.js';
+import { describeHolder, type LockHolder } from '../host/home-lock.js';
 import { defaultGantryHome } from '../host/paths.js';
 import { readRuntimeFile, removeRuntimeFile, writeRuntimeFile } from '../host/runtime-file.js';
 
@@ -63,13 +65,19 @@ export async function runUi(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const home = args.home ?? defaultGantryHome();
-  // Two Hosts on one config folder would fight over apps.json and the apps' ports.
-  const running = await readRuntimeFile(home);
-  if (running && running.pid !== process.pid) {
-    process.stderr.write(`gantry ui: error: Gantry is already running for ${home} (pid ${running.pid}): ${running.url}\n`);
+  // Two Hosts on one config folder would fight over apps.json and the apps' ports: the Host locks the folder
+  // before reading it, and the second start is told who holds it.
+  let host;
+  try {
+    host = await createHost({ home, lockOwner: 'gantry ui' });
+  } catch (e) {
+    if (!isGantryError(e, 'GANTRY_ERR_HOME_LOCKED')) throw e;
+    const running = await readRuntimeFile(home);
+    const where = running ? `; its UI is at ${running.url}` : '';
+    const holder = e.details?.holder as LockHolder | undefined;
+    process.stderr.write(`gantry ui: error: ${e.code}: Gantry is already running for ${home}: ${holder ? describeHolder(holder) : e.message}${where}\n`);
     return 1;
   }
-  const host = await createHost({ home });
   for (const n of host.notices) process.stderr.write(`gantry ui: ${n.code}: ${n.message}\n`);
   let server;
   try {
@@ -83,8 +91,6 @@ export async function runUi(argv: readonly string[]): Promise<number> {
   await writeRuntimeFile(home, { url: server.url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
   // The token rides in the fragment: a browser never sends it to any server, and the page moves it to sessionStorage.
   const url = `${server.url}/#token=${server.token}`;
-  process.stdout.write(`Gantry UI: ${url}\n`);
-  if (args.open) openBrowser(url);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -111,5 +117,8 @@ export async function runUi(argv: readonly string[]): Promise<number> {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     };
+    // Announced only once a signal can stop it cleanly (a script may stop it the moment it reads the URL).
+    process.stdout.write(`Gantry UI: ${url}\n`);
+    if (args.open) openBrowser(url);
   });
 }

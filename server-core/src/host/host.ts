@@ -37,7 +37,7 @@ import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js
 import { openAppLogSinks, type AppLogSinks } from './app-log-sinks.js';
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
-import { ConfigStore } from './config-store.js';
+import { ConfigStore, type LoadResult } from './config-store.js';
 import { applyUpdate, checkPortClaims, invalid, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
 import { DEMO_APP_ID, DEMO_APP_NAME, DEMO_ENTRY, defaultDemoFolder } from './demo.js';
 import { detectProject } from './detect/index.js';
@@ -45,6 +45,7 @@ import { hasProfile, maskDefinition, profileNames, resolveForApp, toEffective, t
 import { EventHub } from './event-hub.js';
 import { buildNewApp } from './new-app.js';
 import { listFolder } from './fs-list.js';
+import { lockHome, type HomeLock } from './home-lock.js';
 import { runLaunch } from './launch.js';
 import { defaultGantryHome } from './paths.js';
 import { checkPort, conflictError, findBindConflict, runningClaim } from './port-guard.js';
@@ -68,6 +69,8 @@ export interface HostOptions {
   readonly healthTimeoutMs?: number;
   /** Passed to createAppRuntime when no createRuntime is given (e.g. the packaged app's worker script). */
   readonly runtimeOptions?: AppRuntimeOptions;
+  /** Names this Host in its config folder's lock, for the message a second start prints (default "Gantry"). */
+  readonly lockOwner?: string;
 }
 
 
@@ -87,14 +90,24 @@ export class Host {
     readonly token: string,
     private readonly store: ConfigStore,
     private readonly options: HostOptions,
+    private readonly lock: HomeLock,
   ) {}
 
   static async create(options: HostOptions = {}): Promise<Host> {
     const home = options.home ?? defaultGantryHome();
-    const store = new ConfigStore(home);
-    const loaded = await store.load();
-    const token = await loadOrCreateToken(home);
-    const host = new Host(home, token, store, options);
+    // Before anything is read: two Hosts on one folder would overwrite each other's saves.
+    const lock = await lockHome(home, options.lockOwner ?? 'Gantry');
+    let host: Host;
+    let loaded: LoadResult;
+    try {
+      const store = new ConfigStore(home);
+      loaded = await store.load();
+      const token = await loadOrCreateToken(home);
+      host = new Host(home, token, store, options, lock);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
     host.demoOffered = loaded.doc.demoOffered;
     for (const def of loaded.doc.apps) host.slots.set(def.id, new AppSlot(def, host.hub, options.logCapacities));
     for (const n of loaded.notices) host.notice(n);
@@ -517,6 +530,7 @@ export class Host {
         s.detach();
       }),
     );
+    await this.lock.release();
   }
 
   private async boundedStop(rt: AppRuntime, ms: number): Promise<void> {

@@ -14,3 +14,4 @@ export const CONFIG_FILE = 'apps.json';
 export const LAST_GOOD_SUFFIX = '.last-good';
 export const TOKEN_FILE = 'token';
 export const RUNTIME_FILE = 'ui.json';
+export const LOCK_FILE = 'host.lock';
