@@ -42,13 +42,15 @@ export class ConfigStore {
         await this.save(lg.doc);
         return { doc: lg.doc, fresh: false, notices: [] };
       }
+      // A last-good copy we cannot read (or a newer Gantry's) is kept aside, never overwritten by the first save.
+      if (lg.kind === 'bad') await setAside(this.lastGoodFile, lg.future);
       return { doc: emptyConfig(), fresh: true, notices: [] };
     }
     // Set the bad file aside before anything can write over it.
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const aside = `${this.file}.${main.future ? 'future' : 'corrupt'}-${stamp}`;
-    await fs.rename(this.file, aside);
+    const aside = await setAside(this.file, main.future);
     const lg = await readConfig(this.lastGoodFile);
+    // The same for a last-good copy that is bad too (a newer Gantry writes both): the save below would replace it.
+    if (lg.kind === 'bad') await setAside(this.lastGoodFile, lg.future);
     const doc = lg.kind === 'ok' ? lg.doc : emptyConfig();
     const usedLastGood = lg.kind === 'ok';
     const message = main.future
@@ -82,6 +84,29 @@ export class ConfigStore {
   }
 }
 
+/** Renames a file Gantry cannot use to `<file>.future-<time>` or `.corrupt-<time>`; returns the new path. */
+async function setAside(file: string, future: boolean): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  let aside = `${file}.${future ? 'future' : 'corrupt'}-${stamp}`;
+  for (let n = 2; await fs.lstat(aside).then(() => true, () => false); n++) aside = `${file}.${future ? 'future' : 'corrupt'}-${stamp}-${n}`;
+  await fs.rename(file, aside);
+  return aside;
+}
+
+/** What the schema cannot say: ids and names are unique (the Host keys apps by id; a duplicate would vanish at the next save). */
+function duplicateProblem(doc: ConfigDocument): string | null {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const [i, app] of doc.apps.entries()) {
+    if (ids.has(app.id)) return `apps.${i}.id: duplicate app id "${app.id}"`;
+    const name = app.name.toLowerCase();
+    if (names.has(name)) return `apps.${i}.name: duplicate app name "${app.name}"`;
+    ids.add(app.id);
+    names.add(name);
+  }
+  return null;
+}
+
 async function readConfig(file: string): Promise<ReadOutcome> {
   let text: string;
   try {
@@ -105,5 +130,7 @@ async function readConfig(file: string): Promise<ReadOutcome> {
     const issue = parsed.error.issues[0]!;
     return { kind: 'bad', reason: `${issue.path.join('.') || '(root)'}: ${issue.message}`, future: false };
   }
+  const duplicate = duplicateProblem(parsed.data);
+  if (duplicate) return { kind: 'bad', reason: duplicate, future: false };
   return { kind: 'ok', doc: parsed.data };
 }

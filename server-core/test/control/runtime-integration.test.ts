@@ -89,6 +89,7 @@ describe('demo app with real workers', () => {
 
   it('removing the demo sticks across restarts', async () => {
     expect((await h.api('DELETE', '/api/apps/hello-demo')).status).toBe(200);
+    await h.host.close(); // one Host per config folder: the restart comes after the stop
     const again = await createHost({ home: h.home.path, demoFolder: DEMO });
     expect(again.listApps()).toEqual([]);
     await again.close();

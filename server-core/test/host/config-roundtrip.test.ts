@@ -1,0 +1,122 @@
+// Config loading refuses what it cannot write back unchanged, through a real `gantry ui` and its API: duplicate
+// app ids or names are a corrupt config (set aside, last good copy used, notice), a symlinked apps.json stays a
+// symlink, and a file from a newer Gantry never gets its last good copy overwritten.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDefinition } from '../../src/control/contract.js';
+import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+
+const def = (id: string, name: string, folder: string): AppDefinition => ({
+  id, name, folder, settings: { app: 'hello:application', bind: [`127.0.0.1:${21500 + id.length}`] }, profiles: {}, activeProfile: 'dev', secretEnvKeys: [], dotenv: true, origin: 'user', createdAt: 1, updatedAt: 1,
+});
+const doc = (apps: AppDefinition[], schemaVersion = 1) => JSON.stringify({ schemaVersion, demoOffered: true, apps }, null, 2) + '\n';
+
+interface Ui {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly token: string;
+  api(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
+
+async function startUi(home: string): Promise<Ui> {
+  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const printed = await new Promise<string>((resolve, reject) => {
+    const onData = (b: Buffer): void => {
+      out += b.toString();
+      const m = /Gantry UI: (\S+)\n/.exec(out);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`gantry ui exited ${code}: ${out}`)));
+  });
+  const u = new URL(printed);
+  const token = u.hash.slice('#token='.length);
+  return {
+    child,
+    url: u.origin,
+    token,
+    async api(method, path, body) {
+      const res = await fetch(u.origin + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      return { status: res.status, body: await res.json() };
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+let home: TempDir;
+let ui: Ui | null = null;
+beforeAll(() => assertGantryBuilt());
+afterEach(async () => {
+  await ui?.stop();
+  ui = null;
+  await home.remove();
+});
+
+describe('config round trip', () => {
+  for (const [what, apps] of [
+    ['duplicate ids', (f: string) => [def('shop', 'Shop', f), def('shop', 'Shop two', f)]],
+    ['duplicate names', (f: string) => [def('shop', 'Shop', f), def('shop2', 'Shop', f)]],
+  ] as const) {
+    it(`${what}: the file is corrupt — set aside, the last good copy used, a notice shown; nothing dropped at the next save`, async () => {
+      home = await makeTempDir('gantry-rt-');
+      const bad = doc(apps(home.path));
+      await writeFile(join(home.path, 'apps.json'), bad);
+      await writeFile(join(home.path, 'apps.json.last-good'), doc([def('good', 'Good', home.path)]));
+      ui = await startUi(home.path);
+      const notices = (await ui.api('GET', '/api/notices')).body.notices;
+      expect(notices.map((n: { code: string }) => n.code)).toEqual(['GANTRY_ERR_CONFIG_CORRUPT']);
+      expect(notices[0].message).toMatch(/duplicate/);
+      expect((await ui.api('GET', '/api/apps')).body.apps.map((a: { definition: AppDefinition }) => a.definition.id)).toEqual(['good']);
+      // The bad file is kept byte for byte.
+      expect(await readFile(notices[0].details.setAside, 'utf8')).toBe(bad);
+      // A save now writes what is shown, and the set-aside file is untouched.
+      expect((await ui.api('PATCH', '/api/apps/good', { name: 'Good 2' })).status).toBe(200);
+      expect(JSON.parse(await readFile(join(home.path, 'apps.json'), 'utf8')).apps.map((a: AppDefinition) => a.name)).toEqual(['Good 2']);
+      expect(await readFile(notices[0].details.setAside, 'utf8')).toBe(bad);
+    });
+  }
+
+  it('a symlinked apps.json stays a symlink; its target gets the new document, atomically', async () => {
+    home = await makeTempDir('gantry-rt-');
+    const dotfiles = join(home.path, 'dotfiles');
+    await mkdir(dotfiles);
+    const gantryHome = join(home.path, 'home');
+    await mkdir(gantryHome);
+    await writeFile(join(dotfiles, 'gantry-apps.json'), doc([def('shop', 'Shop', home.path)]));
+    await symlink('../dotfiles/gantry-apps.json', join(gantryHome, 'apps.json'));
+    ui = await startUi(gantryHome);
+    expect((await ui.api('PATCH', '/api/apps/shop', { name: 'Shop renamed' })).status).toBe(200);
+    const link = await lstat(join(gantryHome, 'apps.json'));
+    expect(link.isSymbolicLink()).toBe(true);
+    expect(await readlink(join(gantryHome, 'apps.json'))).toBe('../dotfiles/gantry-apps.json');
+    expect(JSON.parse(await readFile(join(dotfiles, 'gantry-apps.json'), 'utf8')).apps[0].name).toBe('Shop renamed');
+    expect((await readdir(dotfiles)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a newer Gantry\'s file (main and last good) is set aside and never overwritten', async () => {
+    home = await makeTempDir('gantry-rt-');
+    const future = doc([{ ...def('shop', 'Shop', home.path), settings: { app: 'x:y', newThing: 1 } as never }], 2);
+    await writeFile(join(home.path, 'apps.json'), future);
+    await writeFile(join(home.path, 'apps.json.last-good'), future);
+    ui = await startUi(home.path);
+    const notices = (await ui.api('GET', '/api/notices')).body.notices;
+    expect(notices[0].code).toBe('GANTRY_ERR_CONFIG_CORRUPT');
+    expect(notices[0].details.future).toBe(true);
+    expect((await ui.api('POST', '/api/apps/demo')).status).toBe(200); // a save
+    // Both of the newer Gantry's files survive, byte for byte, somewhere in the folder.
+    const files = await readdir(home.path);
+    const kept = await Promise.all(files.filter((f) => f.startsWith('apps.json')).map((f) => readFile(join(home.path, f), 'utf8')));
+    expect(kept.filter((t) => t === future).length, files.join(', ')).toBe(2);
+  });
+});
