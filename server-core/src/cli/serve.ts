@@ -5,7 +5,7 @@ import { crossSettingProblem, defaultSettings, formatBind, mergeSettings, parseB
 import { isGantryError, type SerializedError } from '../errors.js';
 import { compileAccessFormat } from '../logging/access-log-format.js';
 import { ErrorLog } from '../logging/error-log.js';
-import { LogFile } from '../logging/log-file.js';
+import { describeLogTrouble, LogFile } from '../logging/log-file.js';
 import { createAppRuntime } from '../runtime/app-runtime.js';
 import type { AppEvent } from '../runtime/types.js';
 import { ArgsError, parseArgs } from './args.js';
@@ -58,8 +58,23 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     throw err;
   }
 
-  const errorLog = new ErrorLog(new LogFile(settings.errorLogfile, process.stderr), settings.logLevel);
-  const accessFile = settings.accessLogfile === '' ? null : new LogFile(settings.accessLogfile, process.stdout);
+  // A log path that cannot be opened is refused before anything starts, as gunicorn refuses it (exit 1).
+  let errorLog: ErrorLog;
+  let accessFile: LogFile | null;
+  try {
+    errorLog = new ErrorLog(new LogFile(settings.errorLogfile, process.stderr), settings.logLevel);
+  } catch (err) {
+    process.stderr.write(`gantry: error: --error-logfile: cannot open ${settings.errorLogfile}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    // Trouble writing the access log is told on the error log (and the error log's own on stderr).
+    accessFile = settings.accessLogfile === '' ? null : new LogFile(settings.accessLogfile, process.stdout, { onTrouble: (t) => errorLog.log(t.kind === 'failed' ? 'error' : 'warning', describeLogTrouble(t)) });
+  } catch (err) {
+    process.stderr.write(`gantry: error: --access-logfile: cannot open ${settings.accessLogfile}: ${(err as Error).message}\n`);
+    await errorLog.close();
+    return 1;
+  }
   const formatAccess = compileAccessFormat(settings.accessLogformat);
   // No request drawer here: headers need not cross from gateway processes (--gateway-processes).
   const runtime = createAppRuntime(settings, { requestHeaders: false });

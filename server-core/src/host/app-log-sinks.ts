@@ -4,7 +4,8 @@
 // file: the UI's Requests and Output views are where those lines go.
 import { compileAccessFormat } from '../logging/access-log-format.js';
 import { ErrorLog } from '../logging/error-log.js';
-import { LogFile } from '../logging/log-file.js';
+import { GantryError } from '../errors.js';
+import { LogFile, type LogTrouble } from '../logging/log-file.js';
 import type { AppSettings } from '../config/settings-table.js';
 import type { AppRuntime } from '../runtime/types.js';
 
@@ -21,18 +22,37 @@ function isFile(path: string): boolean {
   return path !== '' && path !== '-';
 }
 
-/** Opens what the settings ask for and subscribes it to the runtime; a metrics bind that fails throws. */
-export async function openAppLogSinks(runtime: AppRuntime, s: AppSettings): Promise<AppLogSinks> {
+/** Opens a log file the settings name, or refuses the start naming the setting (as gunicorn refuses the path). */
+function openLog(path: string, field: 'accessLogfile' | 'errorLogfile', onTrouble: (t: LogTrouble) => void): LogFile {
+  try {
+    return new LogFile(path, process.stderr, { onTrouble });
+  } catch (err) {
+    const reason = `cannot open ${path}: ${(err as Error).message}`;
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${field}: ${reason}`, { field, reason });
+  }
+}
+
+/**
+ * Opens what the settings ask for and subscribes it to the runtime; a log file that cannot be opened or a metrics
+ * bind that fails throws. `onTrouble` hears when a log file cannot be written, and when it can again.
+ */
+export async function openAppLogSinks(runtime: AppRuntime, s: AppSettings, onTrouble: (t: LogTrouble) => void = () => undefined): Promise<AppLogSinks> {
   const unsubscribe: Array<() => void> = [];
   const files: Array<{ reopen(): void; close(): Promise<void> }> = [];
   if (isFile(s.accessLogfile)) {
-    const file = new LogFile(s.accessLogfile, process.stderr);
+    const file = openLog(s.accessLogfile, 'accessLogfile', onTrouble);
     const format = compileAccessFormat(s.accessLogformat);
     unsubscribe.push(runtime.on('access', (entry) => file.writeLine(format(entry))));
     files.push(file);
   }
   if (isFile(s.errorLogfile)) {
-    const log = new ErrorLog(new LogFile(s.errorLogfile, process.stderr), s.logLevel);
+    let log: ErrorLog;
+    try {
+      log = new ErrorLog(openLog(s.errorLogfile, 'errorLogfile', onTrouble), s.logLevel);
+    } catch (err) {
+      await Promise.all(files.map((f) => f.close()));
+      throw err;
+    }
     unsubscribe.push(
       runtime.on('output', (line) => log.output(line)),
       runtime.on('event', (e) => {

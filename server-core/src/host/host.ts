@@ -34,6 +34,7 @@ import {
 import { GantryError } from '../errors.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
+import { describeLogTrouble } from '../logging/log-file.js';
 import { openAppLogSinks, type AppLogSinks } from './app-log-sinks.js';
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
@@ -316,7 +317,9 @@ export class Host {
     let sinks: AppLogSinks;
     try {
       // Log files and the metrics listener first, as gantry serve: /healthz answers 503 while workers boot.
-      sinks = await openAppLogSinks(runtime, full.data);
+      sinks = await openAppLogSinks(runtime, full.data, (t) =>
+        this.notice({ code: 'GANTRY_ERR_LOG_WRITE', message: `${slot.def.name}: ${describeLogTrouble(t)}`, time: Date.now(), details: { appId: slot.def.id, ...t } }),
+      );
     } catch (e) {
       slot.lastError = toSerialized(e);
       slot.publishStatus();

@@ -1,7 +1,7 @@
 // An app the Host runs honours the same log and metrics settings as `gantry serve`: the access log file in
 // its format, the error log file at its level (worker output, tracebacks with their request id), and the
 // Prometheus/health listener, which closes when the app stops. Real workers (the demo app).
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, renameSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,37 @@ describe('log files and metrics listener of a Host app', () => {
     expect((await fetch(new URL('/', url))).status).toBe(200);
     await until(() => read(access).length > lines.length, 10_000, 'appended');
     expect(read(access).startsWith(lines)).toBe(true);
+    await h.api('POST', '/api/apps/hello-demo/stop');
+  }, 60_000);
+
+  it('a log file that cannot be opened refuses the start (400 naming the setting); a full disk is a Host notice, then its recovery', async () => {
+    const def = (await h.api('GET', '/api/apps/hello-demo')).body.definition;
+    await h.api('PATCH', '/api/apps/hello-demo', { settings: { ...def.settings, accessLogfile: '/nonexistent-gantry-dir/a.log', errorLogfile: '-', metricsBind: '' } });
+    const refused = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'GANTRY_ERR_INVALID_CONFIG', details: { field: 'accessLogfile' } });
+    expect(refused.body.message).toContain('ENOENT');
+
+    // The disk is full: the log path leads to /dev/full (a real ENOSPC on every write).
+    const link = join(h.home.path, 'full.log');
+    symlinkSync('/dev/full', link);
+    await h.api('PATCH', '/api/apps/hello-demo', { settings: { ...def.settings, accessLogfile: link, errorLogfile: '-', metricsBind: '' } });
+    const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const url: string = started.body.urls[0];
+    expect((await fetch(new URL('/', url))).status).toBe(200);
+    const notices = async () => (await h.api('GET', '/api/notices')).body.notices.filter((n: { code: string }) => n.code === 'GANTRY_ERR_LOG_WRITE');
+    await until(async () => (await notices()).length === 1, 10_000, 'the log-write notice');
+    expect((await notices())[0]).toMatchObject({ details: { appId: 'hello-demo', kind: 'failed', path: link } });
+    expect((await notices())[0].message).toMatch(/ENOSPC/);
+
+    // Room again: the path leads to a real file; the Host says so by itself.
+    const real = join(h.home.path, 'real.log');
+    symlinkSync(real, `${link}.new`);
+    renameSync(`${link}.new`, link);
+    await until(async () => (await notices()).length === 2, 30_000, 'the recovery notice');
+    expect((await notices())[1]).toMatchObject({ details: { kind: 'resumed', linesLost: 0 } });
+    await until(() => read(real).split('\n').includes('GET / 200'), 10_000, 'the held line in the file');
     await h.api('POST', '/api/apps/hello-demo/stop');
   }, 60_000);
 });
