@@ -3,9 +3,10 @@
 
 export const ERRORS = {
   GANTRY_ERR_PORT_IN_USE: { status: 409, expected: true, doc: 'A bind address is already taken by another process.' },
-  GANTRY_ERR_BIND: { status: 500, expected: true, doc: 'A bind address could not be listened on (permission, bad address).' },
-  GANTRY_ERR_APP_IMPORT: { status: 500, expected: true, doc: 'Importing the app module raised; the traceback is in details.' },
-  GANTRY_ERR_APP_NOT_FOUND: { status: 500, expected: true, doc: 'The module imported, but the callable is missing or not callable.' },
+  GANTRY_ERR_BIND: { status: 422, expected: true, doc: 'A bind address could not be listened on (permission, bad address).' },
+  // 422: the request was understood, but the app it names cannot be loaded — the user's to fix, not a server fault.
+  GANTRY_ERR_APP_IMPORT: { status: 422, expected: true, doc: 'Importing the app module raised; the traceback is in details.' },
+  GANTRY_ERR_APP_NOT_FOUND: { status: 422, expected: true, doc: 'The module imported, but the callable is missing or not callable.' },
   GANTRY_ERR_WORKER_BOOT: { status: 500, expected: true, doc: 'A worker could not start (bad interpreter, arguments, socket).' },
   GANTRY_ERR_PYTHON_NOT_FOUND: { status: 400, expected: true, doc: 'The Python interpreter does not exist or does not run.' },
   GANTRY_ERR_WORKER_TIMEOUT: { status: 504, expected: true, doc: 'A request ran past the timeout; its worker was replaced.' },
@@ -65,6 +66,17 @@ export class GantryError extends Error {
   static from(data: SerializedError): GantryError {
     return new GantryError(data.code, data.message, data.details);
   }
+}
+
+/**
+ * Any thrown value as the data that crosses a boundary (`{code, message, details?, stack?}`). A GantryError keeps
+ * its code and details; anything else is unexpected — `fallback` (default GANTRY_ERR_INTERNAL, a bug) — and keeps
+ * its stack, so whoever receives it can log where it came from.
+ */
+export function serializeError(e: unknown, fallback: ErrorCode = 'GANTRY_ERR_INTERNAL'): SerializedError {
+  if (e instanceof GantryError) return e.toJSON();
+  if (e instanceof Error) return { code: fallback, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+  return { code: fallback, message: String(e) };
 }
 
 export function isGantryError(e: unknown, code?: ErrorCode): e is GantryError {

@@ -5,6 +5,7 @@ import { crossSettingProblem, defaultSettings, formatBind, mergeSettings, parseB
 import { isGantryError, type SerializedError } from '../errors.js';
 import { compileAccessFormat } from '../logging/access-log-format.js';
 import { ErrorLog } from '../logging/error-log.js';
+import { folderProblem } from '../config/folder-check.js';
 import { describeLogTrouble, LogFile } from '../logging/log-file.js';
 import { createAppRuntime } from '../runtime/app-runtime.js';
 import type { AppEvent } from '../runtime/types.js';
@@ -58,6 +59,12 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     throw err;
   }
 
+  // As gunicorn: "can't chdir to …", exit 1, before anything starts (a worker would die with exit code 127).
+  const chdirProblem = settings.chdir ? folderProblem(settings.chdir) : null;
+  if (chdirProblem) {
+    process.stderr.write(`gantry: error: --chdir: ${chdirProblem}\n`);
+    return 1;
+  }
   // A log path that cannot be opened is refused before anything starts, as gunicorn refuses it (exit 1).
   let errorLog: ErrorLog;
   let accessFile: LogFile | null;

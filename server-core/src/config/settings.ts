@@ -2,6 +2,7 @@
 // what the control API, the Host, the UI's forms and the docs import. `gantry serve` imports the table
 // itself and never loads zod (see docs/performance.md, "Memory").
 import { z } from 'zod';
+import { withoutReservedKeys } from './reserved-keys.js';
 import type { Check, Infer, Rule } from './rules.js';
 import { SETTINGS as TABLE, bindRule, entryPointRule, type SettingKey, type TableSpec } from './settings-table.js';
 
@@ -63,7 +64,7 @@ export function zodOf<R extends Rule>(rule: R): z.ZodType<Infer<R>> {
     case 'array':
       return withChecks(z.array(zodOf(def.element)), def.checks) as z.ZodType as z.ZodType<Infer<R>>;
     case 'record':
-      return z.record(zodOf(def.key) as z.ZodType<string>, zodOf(def.value)) as z.ZodType as z.ZodType<Infer<R>>;
+      return withoutReservedKeys(z.record(zodOf(def.key) as z.ZodType<string>, zodOf(def.value))) as z.ZodType as z.ZodType<Infer<R>>;
   }
 }
 

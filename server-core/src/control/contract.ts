@@ -3,6 +3,7 @@
 // them. Bundled into the browser: runtime imports are zod and settings.ts (zod plus the zod-free table in
 // settings-table.ts and rules.ts, which `gantry serve` uses alone) — nothing else.
 import { z } from 'zod';
+import { isReservedKey, RESERVED_KEY_REASON, withoutReservedKeys } from '../config/reserved-keys.js';
 import { partialSettingsSchema, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
 import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../runtime/types.js';
@@ -19,8 +20,14 @@ export const CONTRACT_VERSION = 1;
 // Names and building blocks
 
 export const appIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)');
-export const profileNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must start with a letter: lowercase letters, digits, _ and - (max 32)');
-export const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+export const profileNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must start with a letter: lowercase letters, digits, _ and - (max 32)')
+  .refine((k) => !isReservedKey(k), RESERVED_KEY_REASON);
+export const envNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name')
+  .refine((k) => !isReservedKey(k), RESERVED_KEY_REASON);
 
 /** Shown instead of a secret env value, everywhere the API returns one. Sending it back means "keep the stored value". */
 export const SECRET_MASK = '••••';
@@ -56,7 +63,7 @@ export const appDefinitionSchema = z.strictObject({
   /** The app's base settings: overrides of the defaults. `chdir` defaults to `folder`. */
   settings: partialSettingsSchema,
   /** Per-profile overrides of the base settings. `dev` and `staging` exist even when absent here. */
-  profiles: z.record(profileNameSchema, partialSettingsSchema),
+  profiles: withoutReservedKeys(z.record(profileNameSchema, partialSettingsSchema)),
   activeProfile: profileNameSchema,
   /** Env names to mask besides those matching SECRET_NAME_PATTERN. */
   secretEnvKeys: z.array(envNameSchema),
@@ -86,7 +93,7 @@ export const addAppBodySchema = z.strictObject({
   name: z.string().min(1).max(100).optional(),
   id: appIdSchema.optional(),
   settings: partialSettingsSchema.optional(),
-  profiles: z.record(profileNameSchema, partialSettingsSchema).optional(),
+  profiles: withoutReservedKeys(z.record(profileNameSchema, partialSettingsSchema)).optional(),
   activeProfile: profileNameSchema.optional(),
   secretEnvKeys: z.array(envNameSchema).optional(),
   dotenv: z.boolean().optional(),
@@ -102,7 +109,7 @@ export const updateAppBodySchema = z.strictObject({
   name: z.string().min(1).max(100).optional(),
   folder: z.string().min(1).optional(),
   settings: partialSettingsSchema.optional(),
-  profiles: z.record(profileNameSchema, partialSettingsSchema).optional(),
+  profiles: withoutReservedKeys(z.record(profileNameSchema, partialSettingsSchema)).optional(),
   activeProfile: profileNameSchema.optional(),
   secretEnvKeys: z.array(envNameSchema).optional(),
   dotenv: z.boolean().optional(),
@@ -383,6 +390,8 @@ export interface PortCheckResult {
   readonly claimedBy: string | null;
   /** A free port near it, when this one is not usable. */
   readonly suggestion: number | null;
+  /** Why it is not usable, in words: in use, not an address of this machine, not resolvable, a file at a unix path. */
+  readonly reason?: string;
 }
 
 export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'collectstatic' | 'start' | 'health';

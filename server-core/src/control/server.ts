@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { GantryError, type ErrorCode } from '../errors.js';
+import { ERRORS, GantryError, serializeError, type ErrorCode, type SerializedError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { invalid } from '../host/definitions.js';
 import { CONTRACT_VERSION, ROUTES, eventsQuerySchema, type ErrorBody, type RouteName } from './contract.js';
@@ -24,6 +24,8 @@ export interface ControlServerOptions {
   readonly heartbeatMs?: number;
   /** Frames one SSE client may have queued before the oldest are dropped. */
   readonly sseMaxBuffered?: number;
+  /** Told of every unexpected (GANTRY_ERR_INTERNAL) error a route raised, with its stack; default: stderr. */
+  readonly logInternalError?: (err: SerializedError, where: string) => void;
 }
 
 export interface ControlServer {
@@ -88,13 +90,18 @@ function normalisedPath(url: string): string {
 }
 
 function errorBody(e: unknown): { status: number; body: ErrorBody } {
-  if (e instanceof GantryError) return { status: e.status, body: e.toJSON() as ErrorBody };
   const fe = e as { statusCode?: number; message?: string; code?: string };
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+  if (!(e instanceof GantryError) && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // fastify's own refusals: bad JSON, wrong content type, body too large.
     return { status: fe.statusCode, body: { code: 'GANTRY_ERR_INVALID_CONFIG', message: fe.message ?? 'bad request', details: { field: 'body', reason: fe.message ?? fe.code ?? 'bad request' } } };
   }
-  return { status: 500, body: { code: 'GANTRY_ERR_INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+  const body = serializeError(e);
+  return { status: ERRORS[body.code].status, body: body as ErrorBody };
+}
+
+/** Where a bug (an error that is not a GantryError) is told, with its stack: stderr, unless the embedder says. */
+function defaultLogInternal(err: SerializedError, where: string): void {
+  process.stderr.write(`gantry: internal error in ${where}: ${err.stack ?? err.message}\n`);
 }
 
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
@@ -156,8 +163,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
     }
   });
 
-  app.setErrorHandler((error, _req, reply) => {
+  const logInternal = options.logInternalError ?? defaultLogInternal;
+  app.setErrorHandler((error, req, reply) => {
     const { status, body } = errorBody(error);
+    // An unexpected error is a bug: logged with its stack where someone will look, and answered with it too.
+    if (body.code === 'GANTRY_ERR_INTERNAL') logInternal(body as SerializedError, `${req.method} ${req.url.split('?')[0]}`);
     reply.code(status).send(body);
   });
 

@@ -31,7 +31,8 @@ import {
   type UpdateAppBody,
   type UpdateAppResponse,
 } from '../control/contract.js';
-import { GantryError } from '../errors.js';
+import { folderProblem } from '../config/folder-check.js';
+import { GantryError, serializeError } from '../errors.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
 import { describeLogTrouble } from '../logging/log-file.js';
@@ -302,6 +303,8 @@ export class Host {
     if (this.closed) throw new GantryError('GANTRY_ERR_APP_STATE', 'the host is closing');
     const full = appSettingsSchema.safeParse(settings);
     if (!full.success) throw invalid(full.error, 'settings');
+    const chdirProblem = full.data.chdir ? folderProblem(full.data.chdir) : null;
+    if (chdirProblem) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `chdir: ${chdirProblem}`, { field: 'chdir', reason: chdirProblem });
     const previous = slot.runtime;
     // A previous runtime (failed, or stopped) may still hold sockets: release them before checking the binds.
     if (previous && !slot.isActive()) await previous.stop({ graceful: false }).catch(() => undefined);
@@ -310,7 +313,7 @@ export class Host {
     try {
       runtime = await (this.options.createRuntime ?? ((s: AppSettings) => createAppRuntime(s, this.options.runtimeOptions)))(full.data);
     } catch (e) {
-      slot.lastError = toSerialized(e);
+      slot.lastError = serializeError(e);
       slot.publishStatus();
       throw e;
     }
@@ -321,7 +324,7 @@ export class Host {
         this.notice({ code: 'GANTRY_ERR_LOG_WRITE', message: `${slot.def.name}: ${describeLogTrouble(t)}`, time: Date.now(), details: { appId: slot.def.id, ...t } }),
       );
     } catch (e) {
-      slot.lastError = toSerialized(e);
+      slot.lastError = serializeError(e);
       slot.publishStatus();
       throw e;
     }
@@ -331,7 +334,7 @@ export class Host {
     try {
       await runtime.start();
     } catch (e) {
-      slot.lastError = toSerialized(e);
+      slot.lastError = serializeError(e);
       // Release whatever the failed start holds (listeners, socket folder); status keeps saying "failed".
       await runtime.stop({ graceful: false }).catch(() => undefined);
       await slot.closeSinks();
@@ -454,7 +457,7 @@ export class Host {
       },
       (e: unknown) => {
         // runLaunch reports step failures itself; this is a bug path, kept from crashing a wait=false caller.
-        const r: LaunchResult = { ...this.launches.get(launchId)!, state: 'failed', error: toSerialized(e) };
+        const r: LaunchResult = { ...this.launches.get(launchId)!, state: 'failed', error: serializeError(e) };
         record(r);
         return r;
       },
@@ -549,10 +552,7 @@ export class Host {
 }
 
 
-function toSerialized(e: unknown): { code: GantryError['code']; message: string; details?: Record<string, unknown> } {
-  if (e instanceof GantryError) return e.toJSON();
-  return { code: 'GANTRY_ERR_INTERNAL', message: e instanceof Error ? e.message : String(e) };
-}
+
 
 async function isFolder(p: string): Promise<boolean> {
   return (await fs.stat(path.resolve(p)).catch(() => null))?.isDirectory() ?? false;

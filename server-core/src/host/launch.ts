@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { parseBind, type AppSettings } from '../config/settings.js';
 import { describePortHolder, type ErrorBody, type LaunchProgress, type LaunchResult, type LaunchStep, type LaunchStepName, type PortHolder } from '../control/contract.js';
-import { GantryError, isGantryError } from '../errors.js';
+import { GantryError, isGantryError, serializeError } from '../errors.js';
 import type { AppStatus, WorkerSnapshot } from '../runtime/types.js';
 import { verifyImport, run } from './detect/verify.js';
 import { findPortHolder, nextFreePort, probeBind } from './ports.js';
@@ -50,7 +50,7 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
     try {
       out = await fn();
     } catch (e) {
-      out = { status: 'failed', output: describe(e), error: errorBody(e) };
+      out = { status: 'failed', output: describe(e), error: serializeError(e) };
     }
     steps[i] = { step: name, status: out.status, output: out.output, startedAt, endedAt: Date.now() };
     progress({ index: i, kind: 'step', step: name, status: out.status, output: out.output, url: null });
@@ -66,7 +66,7 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
   try {
     settings = await ctx.resolve();
   } catch (e) {
-    return fail('interpreter', { status: 'failed', output: describe(e), error: errorBody(e) });
+    return fail('interpreter', { status: 'failed', output: describe(e), error: serializeError(e) });
   }
   const python = settings.python || 'python3';
   const folder = path.resolve(settings.chdir);
@@ -218,7 +218,4 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function errorBody(e: unknown): ErrorBody {
-  if (e instanceof GantryError) return e.toJSON();
-  return { code: 'GANTRY_ERR_INTERNAL', message: e instanceof Error ? e.message : String(e) };
-}
+

@@ -5,7 +5,7 @@ import { describePortHolder, type AppDefinition, type PortCheckResult, type Port
 import { GantryError } from '../errors.js';
 import type { AppSlot } from './app-slot.js';
 import { claimedPorts, tcpPorts } from './definitions.js';
-import { findPortHolder, nextFreePort, probeBind } from './ports.js';
+import { explainBind, explainUnixBind, findPortHolder, nextFreePort } from './ports.js';
 
 export interface PortConflict {
   readonly bind: string;
@@ -29,8 +29,12 @@ export async function findBindConflict(slots: Iterable<AppSlot>, defs: readonly 
     const bind = parseBind(b);
     if (bind?.kind !== 'tcp' || bind.port === 0) continue;
     const other = runningClaim(slots, bind.port, appId);
-    const probe = other ? null : await probeBind(bind.host, bind.port);
+    const probe = other ? null : await explainBind(bind.host, bind.port);
     if (!other && probe?.free) continue;
+    if (probe && !probe.free && probe.code !== 'EADDRINUSE') {
+      // Not a busy port but an impossible bind: no holder, no port to suggest, the reason.
+      throw new GantryError('GANTRY_ERR_BIND', `${b}: ${probe.reason}`, { field: 'bind', reason: probe.reason, bind: b });
+    }
     const holder = other ? null : await findPortHolder(bind.port);
     const suggestion = await nextFreePort(bind.host, bind.port, new Set(claimedPorts(defs, appId).keys()));
     return { bind: b, holder, claimedBy: other, suggestion };
@@ -48,14 +52,22 @@ export function conflictError(c: PortConflict): GantryError {
 export async function checkPort(slots: ReadonlyMap<string, AppSlot>, defs: readonly AppDefinition[], bindText: string, appId?: string): Promise<PortCheckResult> {
   const bind = parseBind(bindText);
   if (!bind) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'bind: must be HOST:PORT', { field: 'bind', reason: 'must be HOST:PORT' });
-  if (bind.kind !== 'tcp') return { bind: bindText, free: true, holder: null, claimedBy: null, suggestion: null };
+  if (bind.kind !== 'tcp') {
+    const own = appId !== undefined ? slots.get(appId) : undefined;
+    const ownRunning = Boolean(own?.isActive() && own.runtime?.status().settings.bind.includes(bindText));
+    const probe = ownRunning ? ({ free: true } as const) : await explainUnixBind(bind.path);
+    return { bind: bindText, free: probe.free, holder: null, claimedBy: null, suggestion: null, ...(probe.free ? {} : { reason: probe.reason }) };
+  }
   const claims = claimedPorts(defs, appId);
   const claimedBy = claims.get(bind.port) ?? runningClaim(slots.values(), bind.port, appId ?? '');
   const own = appId !== undefined ? slots.get(appId) : undefined;
   const ownRunning = Boolean(own?.isActive() && own.runtime && tcpPorts(own.runtime.status().settings).includes(bind.port));
-  const probe = await probeBind(bind.host, bind.port);
+  const probe = await explainBind(bind.host, bind.port);
   const free = probe.free || ownRunning;
-  const holder = probe.free ? null : await findPortHolder(bind.port);
-  const suggestion = free && !claimedBy ? null : await nextFreePort(bind.host, bind.port, new Set(claims.keys()));
-  return { bind: bindText, free, holder, claimedBy: claimedBy ?? null, suggestion };
+  // Only a port in use has a holder to look for, and a port to suggest instead on the same address.
+  const inUse = !probe.free && probe.code === 'EADDRINUSE';
+  const holder = inUse ? await findPortHolder(bind.port) : null;
+  const suggestion = (free && !claimedBy) || (!probe.free && !inUse) ? null : await nextFreePort(bind.host, bind.port, new Set(claims.keys()));
+  const reason = !free && !probe.free ? probe.reason : claimedBy ? `claimed by app ${claimedBy}` : undefined;
+  return { bind: bindText, free, holder, claimedBy: claimedBy ?? null, suggestion, ...(reason ? { reason } : {}) };
 }

@@ -3,7 +3,9 @@
 // process is named by its user only.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import dns from 'node:dns';
 import net from 'node:net';
+import path from 'node:path';
 import type { PortHolder } from '../control/contract.js';
 
 export type BindProbe = { free: true } | { free: false; code: string; message: string };
@@ -16,6 +18,63 @@ export function probeBind(host: string, port: number): Promise<BindProbe> {
     server.once('error', (e: NodeJS.ErrnoException) => resolve({ free: false, code: e.code ?? 'ERROR', message: e.message }));
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve({ free: true })));
   });
+}
+
+const LOOKUP_LIMIT_MS = 3000;
+
+/** A host name's first address, bounded: an unreachable resolver answers in ~35 s, this says so in 3. */
+export function resolveBounded(host: string, ms = LOOKUP_LIMIT_MS): Promise<{ address: string } | { error: string }> {
+  if (net.isIP(host)) return Promise.resolve({ address: host });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ error: `${host} cannot be resolved (no answer within ${ms / 1000} s)` }), ms);
+    timer.unref();
+    dns.lookup(host, (err, address) => {
+      clearTimeout(timer);
+      resolve(err ? { error: `${host} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? err.message})` } : { address });
+    });
+  });
+}
+
+/** Why a failed listen failed, in words a user can act on. */
+export function bindFailureReason(host: string, port: number, code: string, message: string): string {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `${host}:${port} is in use`;
+    case 'EADDRNOTAVAIL':
+      return `${host} is not an address of this machine`;
+    case 'EACCES':
+      return port < 1024 ? `port ${port} needs privileges (ports below 1024)` : `not allowed to listen on ${host}:${port}`;
+    default:
+      return message;
+  }
+}
+
+/**
+ * Is HOST:PORT usable, and if not why: the name resolved within a bound (never the resolver's 35 s), then a
+ * listen on the address.
+ */
+export async function explainBind(host: string, port: number): Promise<{ free: true } | { free: false; code: string; reason: string }> {
+  const resolved = await resolveBounded(host);
+  if ('error' in resolved) return { free: false, code: 'ENOTFOUND', reason: resolved.error };
+  const probe = await probeBind(resolved.address, port);
+  return probe.free ? probe : { free: false, code: probe.code, reason: bindFailureReason(host, port, probe.code, probe.message) };
+}
+
+/** Whether a unix socket can be bound at path, and if not why (an existing file is never replaced). */
+export async function explainUnixBind(file: string): Promise<{ free: true } | { free: false; code: string; reason: string }> {
+  const st = await fs.lstat(file).catch((e: NodeJS.ErrnoException) => e);
+  if (st instanceof Error) {
+    if ((st as NodeJS.ErrnoException).code !== 'ENOENT') return { free: false, code: (st as NodeJS.ErrnoException).code ?? 'ERROR', reason: st.message };
+    const dir = await fs.stat(path.dirname(file)).catch(() => null);
+    return dir?.isDirectory() ? { free: true } : { free: false, code: 'ENOENT', reason: `the folder ${path.dirname(file)} does not exist` };
+  }
+  if (!st.isSocket()) return { free: false, code: 'EEXIST', reason: `${file} is a ${st.isDirectory() ? 'folder' : 'file'}, not a socket; it is not replaced` };
+  const live = await new Promise<boolean>((resolve) => {
+    const c = net.connect({ path: file });
+    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('error', () => resolve(false));
+  });
+  return live ? { free: false, code: 'EADDRINUSE', reason: `${file} is in use (a process answers on it)` } : { free: true };
 }
 
 /** The first port after `from` (within `span`) that is free on host and not in `exclude`; null if none. */

@@ -1,58 +1,18 @@
 // Config loading refuses what it cannot write back unchanged, through a real `gantry ui` and its API: duplicate
 // app ids or names are a corrupt config (set aside, last good copy used, notice), a symlinked apps.json stays a
 // symlink, and a file from a newer Gantry never gets its last good copy overwritten.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../../src/control/contract.js';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
+import { assertGantryBuilt } from '../helpers/paths.js';
+import { startUi, type Ui } from '../helpers/gantry-ui.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
 const def = (id: string, name: string, folder: string): AppDefinition => ({
   id, name, folder, settings: { app: 'hello:application', bind: [`127.0.0.1:${21500 + id.length}`] }, profiles: {}, activeProfile: 'dev', secretEnvKeys: [], dotenv: true, origin: 'user', createdAt: 1, updatedAt: 1,
 });
 const doc = (apps: AppDefinition[], schemaVersion = 1) => JSON.stringify({ schemaVersion, demoOffered: true, apps }, null, 2) + '\n';
-
-interface Ui {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly token: string;
-  api(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  stop(): Promise<void>;
-}
-
-async function startUi(home: string): Promise<Ui> {
-  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const printed = await new Promise<string>((resolve, reject) => {
-    const onData = (b: Buffer): void => {
-      out += b.toString();
-      const m = /Gantry UI: (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`gantry ui exited ${code}: ${out}`)));
-  });
-  const u = new URL(printed);
-  const token = u.hash.slice('#token='.length);
-  return {
-    child,
-    url: u.origin,
-    token,
-    async api(method, path, body) {
-      const res = await fetch(u.origin + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      return { status: res.status, body: await res.json() };
-    },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 let home: TempDir;
 let ui: Ui | null = null;

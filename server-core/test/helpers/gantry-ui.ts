@@ -1,0 +1,51 @@
+// Start a real `gantry ui --port 0 --home DIR` and talk to its API with the token it printed (in the URL fragment).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { GANTRY_BIN } from './paths.js';
+
+export interface Ui {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly token: string;
+  /** Everything it printed so far. */
+  output(): string;
+  api(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
+
+export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env): Promise<Ui> {
+  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--home', home], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const onData = (b: Buffer): void => {
+    out += b.toString();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const printed = await new Promise<string>((resolve, reject) => {
+    const check = (): void => {
+      const m = /Gantry UI: (\S+)\n/.exec(out);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.on('exit', (code) => reject(new Error(`gantry ui exited ${code}: ${out}`)));
+  });
+  const u = new URL(printed);
+  const token = u.hash.slice('#token='.length);
+  return {
+    child,
+    url: u.origin,
+    token,
+    output: () => out,
+    async api(method, path, body) {
+      const res = await fetch(u.origin + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
