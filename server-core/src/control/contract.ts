@@ -3,8 +3,7 @@
 // them. Bundled into the browser: runtime imports are zod and settings.ts (zod plus the zod-free table in
 // settings-table.ts and rules.ts, which `gantry serve` uses alone) — nothing else.
 import { z } from 'zod';
-import { isReservedKey, RESERVED_KEY_REASON, withoutReservedKeys } from '../config/reserved-keys.js';
-import { partialSettingsSchema, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
+import { isReservedKey, partialSettingsSchema, RESERVED_KEY_REASON, withoutReservedKeys, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
 import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 

@@ -65,7 +65,7 @@ describe('lifecycle per profile', () => {
   it('a failed start leaves the app failed with its error, and status says so', async () => {
     await h.api('POST', '/api/apps', { folder: project.path, id: 'bad', detect: false, importPyproject: false, settings: { app: 'broken:app' } });
     const r = await h.api('POST', '/api/apps/bad/start', {});
-    expect(r.status).toBe(500);
+    expect(r.status).toBe(422); // the user's to fix, not a server fault
     expect(r.body).toMatchObject({ code: 'GANTRY_ERR_APP_IMPORT', details: { traceback: 'Traceback…' } });
     expect((await h.api('GET', '/api/apps/bad/status')).body).toMatchObject({ state: 'failed', error: { code: 'GANTRY_ERR_APP_IMPORT' } });
     expect((await h.api('POST', '/api/apps/bad/scale', { workers: 2 })).body.code).toBe('GANTRY_ERR_APP_STATE');
