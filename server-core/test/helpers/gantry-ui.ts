@@ -30,7 +30,7 @@ export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env
     child.on('exit', (code) => reject(new Error(`gantry ui exited ${code}: ${out}`)));
   });
   const u = new URL(printed);
-  const token = u.hash.slice('#token='.length);
+  const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? u.searchParams.get('token') ?? '';
   return {
     child,
     url: u.origin,
