@@ -119,7 +119,7 @@ export class LogFile {
   private fail(err: NodeJS.ErrnoException): void {
     if (!this.failure) {
       this.failure = { since: Date.now(), lost: 0, retryMs: this.options.retryMs?.[0] ?? 250, timer: null };
-      this.report({ kind: 'failed', path: this.path, error: `${err.code ?? 'EIO'}: ${err.message}` });
+      this.report({ kind: 'failed', path: this.path, error: err.code && !err.message.startsWith(err.code) ? `${err.code}: ${err.message}` : err.message });
     }
     this.trimHeld();
     this.settle();
