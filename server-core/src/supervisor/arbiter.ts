@@ -3,6 +3,7 @@
 // back, scale down, recycle) — so every decision is made in one place, one step at a time.
 import type { AppSettings } from '../config/settings.js';
 import { GantryError, type ErrorCode, type SerializedError } from '../errors.js';
+import { outputLineBytes } from '../logging/log-bus.js';
 import { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { Dispatcher } from '../gateway/dispatcher.js';
 import type { AppEvent, AppState, ExitReason, OutputLine, WorkerSnapshot } from '../runtime/types.js';
@@ -41,6 +42,10 @@ function pipelineDepth(setting: number): number {
   const env = Number(process.env.GANTRY_PIPELINE_DEPTH);
   return Number.isInteger(env) && env >= 1 && env <= 16 ? env : setting;
 }
+
+/** What a booting worker's stderr may hold back until it is ready or has failed. */
+const BOOT_OUTPUT_LINES = 500;
+const BOOT_OUTPUT_BYTES = 1024 * 1024;
 
 /** How long a worker may take to import the app and say ready (at least the request timeout). */
 const BOOT_TIMEOUT_MS = 60_000;
@@ -309,6 +314,7 @@ export class Arbiter {
     const { socketPath, args, env } = launchSpec(s, this.opts, id, uid);
     const ready = deferred();
     let rec!: WorkerRecord;
+    let bootBytes = 0;
     const proc = new WorkerProcess(
       { python: this.opts.python, script: this.opts.workerScript, args, cwd: this.opts.cwd, env, lifelineDir: this.opts.socketDir },
       {
@@ -325,7 +331,9 @@ export class Arbiter {
         },
         output: (source, text) => {
           if (source === 'stderr' && rec.bootOutput !== null) {
-            if (rec.bootOutput.length < 500) rec.bootOutput.push({ time: Date.now(), text });
+            // Held until the worker is ready or fails (a traceback printed twice otherwise): bounded.
+            bootBytes += outputLineBytes({ text });
+            if (rec.bootOutput.length < BOOT_OUTPUT_LINES && bootBytes <= BOOT_OUTPUT_BYTES) rec.bootOutput.push({ time: Date.now(), text });
             return;
           }
           this.workerOutput(rec, source, text, Date.now());

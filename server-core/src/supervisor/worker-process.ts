@@ -5,6 +5,7 @@ import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:
 import { closeSync, constants as fsc, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { LineSplitter, type LineSplitterOptions } from '../logging/line-splitter.js';
 
 export interface ReadyMessage {
   readonly type: 'ready';
@@ -84,23 +85,18 @@ function openLifeline(dir: string): { childFd: number; keepFd: number } | null {
 const EXIT_DRAIN_MS = 1000;
 const STDERR_TAIL = 20;
 
-/** Calls `onLine` per complete line of a text stream. */
-function eachLine(stream: Readable | null | undefined, onLine: (line: string) => void): void {
+/** Calls `onLine` per line of a byte stream (logging/line-splitter.ts: linear, each line bounded). */
+function eachLine(stream: Readable | null | undefined, onLine: (line: string) => void, opts?: LineSplitterOptions): void {
   if (!stream) return;
-  let tail = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const text = tail + chunk;
-    const lines = text.split('\n');
-    tail = lines.pop() ?? '';
-    for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-  });
-  stream.on('end', () => {
-    if (tail.length > 0) onLine(tail);
-    tail = '';
-  });
+  const lines = new LineSplitter(onLine, opts);
+  stream.on('data', (chunk: Buffer) => lines.push(chunk));
+  stream.on('end', () => lines.end());
+  stream.on('close', () => lines.end());
   stream.on('error', () => {});
 }
+
+/** A control message carries a boot traceback: longer than an output line may be, never idle-flushed. */
+const CONTROL_LINE = { maxLineBytes: 1024 * 1024, idleFlushMs: 0 };
 
 // As execa's `cleanup`: a gateway that exits without stopping its workers takes them along (one listener
 // for all of them, so hundreds of workers do not trip the max-listeners warning).
@@ -149,7 +145,7 @@ export class WorkerProcess {
       if (this.stderrLines.length > STDERR_TAIL) this.stderrLines.shift();
       hooks.output('stderr', line);
     });
-    eachLine(stdio[3], (line) => this.onControl(line));
+    eachLine(stdio[3], (line) => this.onControl(line), CONTROL_LINE);
     const dumps = stdio[4];
     if (dumps) {
       dumps.setEncoding('utf8');
