@@ -123,10 +123,10 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   private readonly encodeHead = (id: number): Buffer => this.encoder.encode(id, this.params, !this.hasBody);
 
-  refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH'): void {
+  refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH', retryAfterS = 1): void {
     this.queued = false;
     if (this.done) return;
-    const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', '1'];
+    const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', String(retryAfterS)];
     this.respondError(ERRORS[code].status, code, retry, code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody);
   }
 

@@ -268,13 +268,21 @@ export class Arbiter {
       if (r.state !== 'starting' && r.replaceReason === null) this.checkRecycle(r, now);
     }
     if (this.reloading) return;
+    let soonest = Infinity;
     for (let id = 1; id <= want; id++) {
       if (covered.has(id)) continue;
       const slot = this.slot(id);
-      if (slot.respawnAt > now) continue;
+      if (slot.respawnAt > now) {
+        soonest = Math.min(soonest, slot.respawnAt - now);
+        continue;
+      }
       slot.respawnAt = 0;
       this.spawnWorker(id, this.generation, 'fail-app', true);
     }
+    // No worker alive or booting, every slot in back-off: nothing to wait for, so say when to come back.
+    const anyAlive = [...this.workers.values()].some((r) => r.retiring === null);
+    if (!anyAlive && soonest !== Infinity) this.opts.dispatcher.backingOff(soonest);
+    else this.opts.dispatcher.backoffOver();
   }
 
   /** Max requests, memory, lifetime: mark for a rolling replacement. */
