@@ -6,6 +6,7 @@ import { closeSync, constants as fsc, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter, type LineSplitterOptions } from '../logging/line-splitter.js';
+import { timerMs } from '../timer-ms.js';
 
 export interface ReadyMessage {
   readonly type: 'ready';
@@ -220,7 +221,7 @@ export class WorkerProcess {
   waitForExit(ms: number): Promise<boolean> {
     if (this.exited) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
+      const timer = setTimeout(() => resolve(false), timerMs(ms));
       this.exitWaiters.push(() => {
         clearTimeout(timer);
         resolve(true);
