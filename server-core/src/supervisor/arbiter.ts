@@ -399,6 +399,7 @@ export class Arbiter {
     const cleanExit = wasReady && code === 0 && rec.retiring === null;
     const reason = rec.retiring ?? (bootCode ? 'boot-error' : cleanExit ? 'exited' : 'crashed');
     const exit: ExitReason = { code, signal, reason, stderrTail: rec.proc.stderrTail(), at: Date.now() };
+    for (const line of rec.proc.fatalStack()) this.say('error', line, rec);
     slot.lastExit = exit;
     let respawnInMs: number | null = null;
     if (!wasReady) {

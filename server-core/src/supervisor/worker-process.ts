@@ -85,6 +85,8 @@ function openLifeline(dir: string): { childFd: number; keepFd: number } | null {
 /** How long an exited worker's output pipes may take to drain before its exit is reported anyway. */
 const EXIT_DRAIN_MS = 1000;
 const STDERR_TAIL = 20;
+/** faulthandler's report of a fatal signal: a few stacks of up to 100 frames each. */
+const FATAL_REPORT_CHARS = 64 * 1024;
 
 /** Calls `onLine` per line of a byte stream (logging/line-splitter.ts: linear, each line bounded). */
 function eachLine(stream: Readable | null | undefined, onLine: (line: string) => void, opts?: LineSplitterOptions): void {
@@ -118,6 +120,7 @@ export class WorkerProcess {
   private exitWaiters: Array<() => void> = [];
   private readonly stderrLines: string[] = [];
   private stackListener: ((chunk: string) => void) | null = null;
+  private fatalReport = '';
 
   private lifeline: number | null = null;
 
@@ -150,7 +153,11 @@ export class WorkerProcess {
     const dumps = stdio[4];
     if (dumps) {
       dumps.setEncoding('utf8');
-      dumps.on('data', (chunk: string) => this.stackListener?.(chunk));
+      dumps.on('data', (chunk: string) => {
+        if (this.stackListener) return this.stackListener(chunk);
+        // Nobody asked: faulthandler's report of a fatal signal (kept for the exit, bounded).
+        if (this.fatalReport.length < FATAL_REPORT_CHARS) this.fatalReport += chunk.slice(0, FATAL_REPORT_CHARS - this.fatalReport.length);
+      });
       dumps.on('error', () => {});
     }
     this.child.stdin?.on('error', () => {});
@@ -189,9 +196,14 @@ export class WorkerProcess {
     return !this.exited;
   }
 
-  /** The last lines the worker wrote on stderr. */
+  /** The last lines the worker wrote on stderr, then faulthandler's report if it died of a fatal signal. */
   stderrTail(): string[] {
-    return [...this.stderrLines];
+    return [...this.stderrLines, ...this.fatalStack()];
+  }
+
+  /** The Python stacks faulthandler wrote when the worker died of a fatal signal (SIGSEGV, SIGABRT, …), by line. */
+  fatalStack(): string[] {
+    return this.fatalReport.split('\n').filter((l) => l.trim() !== '');
   }
 
   private onControl(line: string): void {

@@ -1,5 +1,5 @@
-// No waiting for nothing: while every worker waits out a crash back-off, requests get 503 with the back-off
-// as Retry-After at once, instead of queueing until a worker is back; once one is, they are served again.
+// How a worker's exit reaches clients and the log: while every worker waits out a crash back-off, requests get
+// 503 with the back-off as Retry-After at once; a worker killed by a fatal signal shows its Python stack.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
@@ -34,4 +34,20 @@ describe('crash back-off', () => {
     await until(() => a.runtime.workers().some((w) => w.state === 'idle'), 15_000, 'the worker back');
     expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
   }, 60_000);
+});
+
+describe('a worker killed by a fatal signal', () => {
+  it("shows the Python stack faulthandler wrote, with its exit and in the output", async () => {
+    app = await startApp({ workers: 1 });
+    const a = app;
+    expect((await fetchRaw(`${a.url}/segv`)).status).toBe(502);
+    await until(() => a.events.some((e) => e.type === 'worker-exit'), 10_000, 'the exit');
+    const exit = a.events.find((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit')!.exit;
+    expect(exit.signal).toBe('SIGSEGV');
+    const tail = exit.stderrTail.join('\n');
+    expect(tail).toContain('Fatal Python error: Segmentation fault');
+    expect(tail).toMatch(/File ".*basic\.py", line \d+ in raw_app/);
+    const out = a.runtime.logs.output.toArray().map((l) => l.text).join('\n');
+    expect(out).toContain('Fatal Python error: Segmentation fault');
+  }, 30_000);
 });
