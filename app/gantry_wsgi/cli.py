@@ -114,6 +114,13 @@ def _watch_stdin():
             continue
         except OSError:
             return  # not something we can watch after all
+    if os.getpgrp() == os.getpid():
+        # Our own process group (the gateway starts us so): take whatever the app forked along, this
+        # process included; nothing is left to report to.
+        try:
+            os.killpg(os.getpid(), signals.SIGKILL)
+        except OSError:
+            pass
     os._exit(0)
 
 

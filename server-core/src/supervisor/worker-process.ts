@@ -85,6 +85,8 @@ function openLifeline(dir: string): { childFd: number; keepFd: number } | null {
 /** How long an exited worker's output pipes may take to drain before its exit is reported anyway. */
 const EXIT_DRAIN_MS = 1000;
 const STDERR_TAIL = 20;
+/** How long what a worker forked has, after the worker's exit, to stop on SIGTERM before SIGKILL. */
+const GROUP_GRACE_MS = 1000;
 /** faulthandler's report of a fatal signal: a few stacks of up to 100 frames each. */
 const FATAL_REPORT_CHARS = 64 * 1024;
 
@@ -109,7 +111,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const w of live) w.signal('SIGTERM');
+    for (const w of live) w.signalGroup('SIGTERM');
   });
 }
 
@@ -175,6 +177,8 @@ export class WorkerProcess {
         if (reported) return;
         reported = true;
         clearTimeout(timer);
+        // Only now: a child still writing the worker's last words is let finish (up to EXIT_DRAIN_MS).
+        this.stopGroup();
         hooks.exit(code, signal);
         for (const w of this.exitWaiters) w();
         this.exitWaiters = [];
@@ -230,6 +234,26 @@ export class WorkerProcess {
     }
   }
 
+  /** The worker and everything the app forked (they share its process group, `detached` made it lead one). */
+  signalGroup(sig: NodeJS.Signals): boolean {
+    if (this.pid <= 0) return false;
+    try {
+      process.kill(-this.pid, sig);
+      return true;
+    } catch {
+      return false; // no one left in the group
+    }
+  }
+
+  /**
+   * The worker is gone: so is what it forked. TERM the rest of its group, KILL what is left after
+   * GROUP_GRACE_MS (a helper that ignores TERM must not outlive the app).
+   */
+  private stopGroup(): void {
+    if (!this.signalGroup('SIGTERM')) return;
+    setTimeout(() => this.signalGroup('SIGKILL'), GROUP_GRACE_MS).unref();
+  }
+
   waitForExit(ms: number): Promise<boolean> {
     if (this.exited) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -247,12 +271,12 @@ export class WorkerProcess {
     this.signal('SIGTERM');
     if (await this.waitForExit(graceMs)) return;
     beforeKill?.();
-    this.signal('SIGKILL');
+    this.signalGroup('SIGKILL');
     await this.waitForExit(5000);
   }
 
   async kill(): Promise<void> {
-    this.signal('SIGKILL');
+    if (!this.exited) this.signalGroup('SIGKILL');
     await this.waitForExit(5000);
   }
 

@@ -71,11 +71,11 @@ describe('worker output', () => {
       const long = lines.filter((l) => l.text.startsWith('xxxx'));
       expect(long).toHaveLength(1);
       expect(long[0]!.text).toBe('x'.repeat(MAX_LINE_BYTES) + truncationMarker(50 * MIB - MAX_LINE_BYTES));
-      // A stall of the event loop shows as one slow ping; the bound is loose (a shared CI box), the
-      // quadratic split this replaces took minutes.
+      // A stall of the event loop shows as one slow ping; the bounds are loose (a shared, loaded CI box
+      // stalls ~25 ms with no output at all); the quadratic split this replaces stalled 9 s.
       expect(n).toBeGreaterThan(0);
       expect(maxMs).toBeLessThan(500);
-      expect(stallMs).toBeLessThan(100);
+      expect(stallMs).toBeLessThan(300);
       const held = a.runtime.logs.output.toArray().reduce((s, l) => s + l.text.length, 0);
       expect(held).toBeLessThan(64 * MAX_LINE_BYTES);
     }, 120_000);
