@@ -43,6 +43,11 @@ function pipelineDepth(setting: number): number {
   return Number.isInteger(env) && env >= 1 && env <= 16 ? env : setting;
 }
 
+/** RSS/CPU of every worker, for the UI and metrics. */
+const STATS_EVERY_MS = 2000;
+/** With --max-worker-rss: how often every worker is sampled. */
+const WATCH_EVERY_MS = 100;
+
 /** What a booting worker's stderr may hold back until it is ready or has failed. */
 const BOOT_OUTPUT_LINES = 500;
 const BOOT_OUTPUT_BYTES = 1024 * 1024;
@@ -63,6 +68,7 @@ export class Arbiter {
   private loopTimer: NodeJS.Timeout | null = null;
   private statsTimer: NodeJS.Timeout | null = null;
   private wakeScheduled = false;
+  private sampling = false;
   /** A generation reload holds manageWorkers back from the slots it is replacing. */
   private reloading = false;
 
@@ -192,7 +198,13 @@ export class Arbiter {
     this.loopTimer = setInterval(() => this.loop(), every);
     this.loopTimer.unref();
     if (this.opts.processStats) {
-      this.statsTimer = setInterval(() => void this.sampleStats(), 2000);
+      let tick = 0;
+      this.statsTimer = setInterval(() => {
+        tick = (tick + 1) % (STATS_EVERY_MS / WATCH_EVERY_MS);
+        // Every 2 s for the UI; with --max-worker-rss every 100 ms (/proc reads): a worker under load can
+        // grow by hundreds of MB in 2 s.
+        if (tick === 0 || this.settings.maxWorkerRss > 0) void this.sampleStats();
+      }, WATCH_EVERY_MS);
       this.statsTimer.unref();
     }
   }
@@ -294,6 +306,9 @@ export class Arbiter {
     else if (s.maxWorkerRss > 0 && r.rssBytes !== null && r.rssBytes > s.maxWorkerRss * 1024 * 1024) reason = 'max-worker-rss';
     else if (s.maxWorkerLifetime > 0 && now - r.startedAt > s.maxWorkerLifetime * 1000) reason = 'max-worker-lifetime';
     if (reason === null) return;
+    // Over its memory budget: no new request goes to it from now on (it finishes those it has, and
+    // retires once its replacement is ready).
+    if (reason === 'max-worker-rss' && r.target) this.opts.dispatcher.removeTarget(r.target);
     this.opts.event({ type: 'recycle', time: now, workerId: r.id, pid: r.proc.pid, reason });
     this.say('info', `Recycling worker (${reason})`, r);
     this.replace(r, reason);
@@ -457,7 +472,8 @@ export class Arbiter {
 
   private async sampleStats(): Promise<void> {
     const stats = this.opts.processStats;
-    if (!stats) return;
+    if (!stats || this.sampling) return;
+    this.sampling = true;
     await Promise.all(
       [...this.workers.values()].map(async (r) => {
         const s = await stats(r.proc.pid).catch(() => null);
@@ -467,6 +483,7 @@ export class Arbiter {
         }
       }),
     );
+    this.sampling = false;
     if (this.settings.maxWorkerRss > 0) this.wake();
   }
 
