@@ -36,8 +36,9 @@ async function slowPost(port: number, path: string, total: number): Promise<{ fi
 }
 
 describe('request bodies', () => {
-  it('two clients sending a byte now and then do not hold the only worker', async () => {
-    app = await startApp({ workers: 1 });
+  for (const gatewayProcesses of [1, 2]) {
+  it(`two clients sending a byte now and then do not hold the only worker (of each of ${gatewayProcesses} gateway processes)`, async () => {
+    app = await startApp({ workers: gatewayProcesses, gatewayProcesses });
     const a = app;
     const slow = [await slowPost(a.port, '/count', 10), await slowPost(a.port, '/count', 10)];
     // Give the gateway every chance to hand them to the worker (it must not): one round trip each.
@@ -49,6 +50,7 @@ describe('request bodies', () => {
     expect(await slow[0]!.finish()).toBe('200 10');
     expect(await slow[1]!.finish()).toBe('200 10');
   }, 30_000);
+  }
 
   it('time spent waiting for the body does not count toward --timeout', async () => {
     app = await startApp({ workers: 1, timeout: 1 });
