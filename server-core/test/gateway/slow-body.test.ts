@@ -77,6 +77,24 @@ describe('request bodies', () => {
     expect(big.status).toBe(413);
   }, 30_000);
 
+  it('a body that cannot be buffered to disk gets 503 with Retry-After and a line in the log', async () => {
+    app = await startApp({ workers: 1 });
+    const a = app;
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/gantry-spool';
+    try {
+      const r = await fetchRaw(`${a.url}/count`, { method: 'POST', body: Buffer.alloc(3 * 1024 * 1024) });
+      expect(r.status).toBe(503);
+      expect(r.headers['retry-after']).toBe('1');
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(a.runtime.logs.output.toArray().some((l) => l.text.includes('could not keep the request body'))).toBe(true);
+    // A body that fits in memory needs no file.
+    expect((await fetchRaw(`${a.url}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
+  }, 30_000);
+
   it('with --stream-request-body the worker reads the body as it arrives', async () => {
     app = await startApp({ workers: 1, streamRequestBody: true });
     const a = app;
