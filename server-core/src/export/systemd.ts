@@ -66,7 +66,7 @@ export function renderSystemd(input: ExportInput, o: ExportOptions): Rendered {
     'Wants=network-online.target',
     '',
     '[Service]',
-    '# gantry serve stays in the foreground and logs to stderr (the journal).',
+    '# The server stays in the foreground and logs to stderr (the journal).',
     'Type=simple',
     '# Edit: the account that owns the project folder (not root).',
     `User=${o.user}`,
