@@ -2,6 +2,13 @@
 // Ingress, an HPA, a PDB, a ConfigMap and a Secret for the env, Prometheus scrape annotations, and a
 // kustomization.yaml to layer overlays on. Rolling updates drop nothing: readiness on /healthz, a preStop delay
 // while the endpoints catch up, then TERM with a grace period longer than --graceful-timeout.
+// Types only (erased at build): the compiler holds each manifest to the Kubernetes API's own shape, so a
+// misspelt field fails the build; the tests validate the output against the OpenAPI schemas as well.
+import type { IDeployment } from 'kubernetes-models/apps/v1';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { IConfigMap, IContainer, ISecret, IService } from 'kubernetes-models/v1';
 import { commandLine, unsupportedNotes } from './command-line.js';
 import { CONTAINER_GANTRY, containerSettings, HEALTH_PATH, METRICS_PATH } from './container.js';
 import { splitEnv } from './env-file.js';
@@ -50,7 +57,7 @@ export function renderKubernetes(input: ExportInput, o: ExportOptions): Rendered
   };
 
   const probe = (period: number, failures: number) => ({ httpGet: { path: HEALTH_PATH, port: 'metrics' }, periodSeconds: period, timeoutSeconds: 2, failureThreshold: failures });
-  const container = {
+  const container: IContainer = {
     name: 'app',
     image,
     // The image's CMD, spelled out so the Deployment says what runs (and overlays can patch single flags).
@@ -61,16 +68,14 @@ export function renderKubernetes(input: ExportInput, o: ExportOptions): Rendered
       { name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' },
     ],
     envFrom: [{ configMapRef: { name: `${id}-env` } }, { secretRef: { name: `${id}-secrets` } }],
-    resources,
+    resources: { requests: resources.requests, limits: resources.limits },
     startupProbe: probe(2, 60),
     readinessProbe: probe(5, 2),
     livenessProbe: probe(10, 6),
     lifecycle: { preStop: { exec: { command: ['sleep', String(PRESTOP_SECONDS)] } } },
     securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 10001, capabilities: { drop: ['ALL'] } },
   };
-  const { basis, ...resourceSpec } = resources;
-  container.resources = resourceSpec as PodResources;
-  const deployment = {
+  const deployment: IDeployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: id, labels },
@@ -93,19 +98,22 @@ export function renderKubernetes(input: ExportInput, o: ExportOptions): Rendered
     [['spec', 'replicas'], `Pods; the HPA (hpa.yaml) moves this between its bounds. Each pod runs --workers ${s.workers} × --threads ${s.threads}.`],
     [['spec', 'template', 'metadata', 'annotations'], 'Prometheus: scrape each pod\'s metrics listener (see prometheus-scrape.yaml for a job that reads these).'],
     [[...podSpec, 'terminationGracePeriodSeconds'], `preStop (${PRESTOP_SECONDS}s) + --graceful-timeout (${s.gracefulTimeout}s) + 5s: in-flight requests finish before KILL.`],
-  ], ['Changed from the profile for the container:', ...c.changes.map((ch) => `  ${ch}`), `Resources: ${basis}; CPU: 250m per worker.`]);
+  ], ['Changed from the profile for the container:', ...c.changes.map((ch) => `  ${ch}`), `Resources: ${resources.basis}; CPU: 250m per worker.`]);
 
-  add('service.yaml', 'Service', {
+  const service: IService = {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: id, labels },
     spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
-  });
-  add('configmap.yaml', 'ConfigMap (env)', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-env`, labels }, data: Object.fromEntries(env.plain) });
-  add('secret.yaml', 'Secret (placeholders)', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${id}-secrets`, labels }, type: 'Opaque', stringData: Object.fromEntries(env.secret) }, [], [
+  };
+  add('service.yaml', 'Service', service);
+  const configMap: IConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-env`, labels }, data: Object.fromEntries(env.plain) };
+  add('configmap.yaml', 'ConfigMap (env)', configMap);
+  const secret: ISecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${id}-secrets`, labels }, type: 'Opaque', stringData: Object.fromEntries(env.secret) };
+  add('secret.yaml', 'Secret (placeholders)', secret, [], [
     o.includeSecrets ? 'Secret values were included on request: do not commit this file.' : 'Values are placeholders (CHANGE_ME): fill them in, or create the Secret with your secret manager.',
   ]);
-  add('hpa.yaml', 'HorizontalPodAutoscaler', {
+  const hpa: IHorizontalPodAutoscaler = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: id, labels },
@@ -115,22 +123,25 @@ export function renderKubernetes(input: ExportInput, o: ExportOptions): Rendered
       maxReplicas: o.replicas * 4,
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     },
-  }, [[['spec', 'metrics'], 'Scale on CPU against the request (250m per worker): WSGI workers are busy while they compute.']]);
-  add('pdb.yaml', 'PodDisruptionBudget', {
+  };
+  add('hpa.yaml', 'HorizontalPodAutoscaler', hpa, [[['spec', 'metrics'], 'Scale on CPU against the request (250m per worker): WSGI workers are busy while they compute.']]);
+  const pdb: IPodDisruptionBudget = {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: { name: id, labels },
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-  }, [[['spec', 'maxUnavailable'], 'Node drains take one pod at a time.']]);
+  };
+  add('pdb.yaml', 'PodDisruptionBudget', pdb, [[['spec', 'maxUnavailable'], 'Node drains take one pod at a time.']]);
   const resourcesList = ['deployment.yaml', 'service.yaml', 'configmap.yaml', 'secret.yaml', 'hpa.yaml', 'pdb.yaml'];
   const host = o.ingressHost;
   if (host) {
-    add('ingress.yaml', 'Ingress', {
+    const ingress: IIngress = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: id, labels, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': String(s.limitRequestBody === 0 ? 0 : s.limitRequestBody), 'nginx.ingress.kubernetes.io/proxy-read-timeout': String(s.timeout === 0 ? 3600 : Math.ceil(s.timeout) + 5) } },
       spec: { rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: id, port: { name: 'http' } } } }] } }] },
-    }, [[['metadata', 'annotations'], 'For ingress-nginx: the app\'s body limit and timeout. Set --forwarded-allow-ips to the controller\'s pod network so the app trusts its X-Forwarded-* headers.']]);
+    };
+    add('ingress.yaml', 'Ingress', ingress, [[['metadata', 'annotations'], 'For ingress-nginx: the app\'s body limit and timeout. Set --forwarded-allow-ips to the controller\'s pod network so the app trusts its X-Forwarded-* headers.']]);
     resourcesList.push('ingress.yaml');
   }
   add('kustomization.yaml', 'kustomization', { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: resourcesList }, [], ['Apply: kubectl apply -k kubernetes/   Layer your own overlays (replicas, image, env) on this base.']);

@@ -6,7 +6,8 @@ import { Document, isMap, type Node } from 'yaml';
 export type CommentPath = readonly (string | number)[];
 
 export function yamlDoc(header: readonly string[], value: unknown, comments: ReadonlyArray<readonly [CommentPath, string]> = []): string {
-  const doc = new Document(value);
+  // No anchors and aliases: each manifest reads on its own, as people expect to edit it.
+  const doc = new Document(value, { aliasDuplicateObjects: false });
   doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
   for (const [at, text] of comments) {
     const parent = at.length === 1 ? doc.contents : (doc.getIn(at.slice(0, -1), true) as Node | undefined);
