@@ -7,7 +7,7 @@ import type { AppDefinition } from '../control/contract.js';
 import { GantryError } from '../errors.js';
 import { mergePartial, slugify, validateDefinition } from '../host/definitions.js';
 import { detectProject } from '../host/detect/index.js';
-import { resolveForApp, type Resolved } from '../host/effective.js';
+import { hasProfile, profileNames, resolveForApp, type Resolved } from '../host/effective.js';
 import { readPyprojectGantry } from '../host/pyproject.js';
 import type { ExportInput } from './types.js';
 
@@ -60,5 +60,6 @@ export async function definitionFromFolder(folderIn: string): Promise<AppDefinit
 
 export async function inputFromFolder(folder: string, profile: string): Promise<ExportInput> {
   const def = await definitionFromFolder(folder);
+  if (!hasProfile(def, profile)) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `profile: no profile named ${profile} (profiles: ${profileNames(def).join(', ')})`, { field: 'profile', reason: `no profile named ${profile}` });
   return buildExportInput(def, profile, await resolveForApp(def, profile), null);
 }
