@@ -93,5 +93,10 @@ export function commandLine(s: AppSettings, server: 'gantry' | 'gunicorn', gantr
 
 /** The notes that go with a gunicorn line: what it drops. */
 export function unsupportedNotes(cl: CommandLine): string[] {
-  return cl.unsupported.map((u) => `gunicorn has no equivalent of Gantry's ${u.flag} (${JSON.stringify(u.value)}): not in the exported command line`);
+  const instead: Partial<Record<SettingKey, string>> = {
+    static: '; the nginx export serves these folders',
+    limitRequestBody: '; the nginx export enforces it (client_max_body_size)',
+    headerTimeout: '; the nginx export enforces it (client_header_timeout)',
+  };
+  return cl.unsupported.map((u) => `gunicorn has no equivalent of Gantry's ${u.flag} (${JSON.stringify(u.value)}): not in the exported command line${instead[u.key] ?? ''}`);
 }
