@@ -22,6 +22,7 @@ const USAGE = `usage: gantry export APP --to TARGET [options]
 
   deployment choices (defaults in docs/deploy.md):
   --user NAME           systemd User= (default gantry)
+  --nginx-group GROUP   nginx's group, for a Unix-socket bind (default www-data)
   --gantry-bin PATH     the gantry command on the server (default /usr/local/bin/gantry)
   --listen ADDR         nginx listen (default 80)      --server-name NAMES   nginx server_name (default _)
   --image REF           container image                --replicas N          Kubernetes pods (default 2)
@@ -34,11 +35,11 @@ class UsageError extends Error {}
 
 const VALUE = new Map<string, string>([
   ['--to', 'target'], ['--profile', 'profile'], ['-o', 'output'], ['--output', 'output'], ['--server', 'server'], ['--home', 'home'],
-  ['--user', 'user'], ['--gantry-bin', 'gantryCommand'], ['--listen', 'nginxListen'], ['--server-name', 'serverName'], ['--image', 'image'],
+  ['--user', 'user'], ['--nginx-group', 'nginxGroup'], ['--gantry-bin', 'gantryCommand'], ['--listen', 'nginxListen'], ['--server-name', 'serverName'], ['--image', 'image'],
   ['--replicas', 'replicas'], ['--ingress-host', 'ingressHost'], ['--port', 'containerPort'], ['--metrics-port', 'metricsPort'],
 ]);
 const NUMBERS = new Set(['replicas', 'containerPort', 'metricsPort']);
-const OPTION_KEYS = new Set(['user', 'gantryCommand', 'nginxListen', 'serverName', 'image', 'replicas', 'ingressHost', 'containerPort', 'metricsPort']);
+const OPTION_KEYS = new Set(['user', 'nginxGroup', 'gantryCommand', 'nginxListen', 'serverName', 'image', 'replicas', 'ingressHost', 'containerPort', 'metricsPort']);
 
 interface Parsed {
   readonly app: string;

@@ -149,6 +149,7 @@ export const exportBodySchema = z.strictObject({
   options: z
     .strictObject({
       user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system user name').optional(),
+      nginxGroup: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system group name').optional(),
       gantryCommand: z.string().regex(/^\/\S+$/, 'must be an absolute path').optional(),
       nginxListen: z.string().regex(/^[\w.:\[\] ]+$/, 'must be an nginx listen value, e.g. 80 or 127.0.0.1:8080').optional(),
       serverName: z.string().regex(/^[\w.* -]+$/, 'must be nginx server names').optional(),

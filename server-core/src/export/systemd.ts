@@ -70,7 +70,14 @@ export function renderSystemd(input: ExportInput, o: ExportOptions): Rendered {
     'Type=simple',
     '# Edit: the account that owns the project folder (not root).',
     `User=${o.user}`,
-    `Group=${o.user}`,
+    ...(unixDirs.length > 0
+      ? [
+          `# nginx (group ${o.nginxGroup}) must be able to connect to the Unix socket: the service runs in its group and`,
+          '# creates files (the socket included) without access for others, but with it for the group.',
+          `Group=${o.nginxGroup}`,
+          'UMask=0007',
+        ]
+      : [`Group=${o.user}`]),
     `WorkingDirectory=${s.chdir}`,
     `# Env values and secrets live in this file, never on the command line ("-": a missing file is not an error).`,
     `EnvironmentFile=-${envFilePath(input)}`,
@@ -87,7 +94,7 @@ export function renderSystemd(input: ExportInput, o: ExportOptions): Rendered {
     '# Exit 3 (a worker cannot boot) and 4 (the app does not import) will not fix themselves: no restart loop.',
     'RestartPreventExitStatus=3 4',
     ...(runtimeDirs.length > 0
-      ? ['# The Unix socket\'s folder, created for the service; 0755 so nginx can reach the socket.', ...runtimeDirs.map((d) => `RuntimeDirectory=${d}`), 'RuntimeDirectoryMode=0755']
+      ? [`# The Unix socket's folder, created for the service; 0750 so nginx (group ${o.nginxGroup}) can reach the socket.`, ...runtimeDirs.map((d) => `RuntimeDirectory=${d}`), 'RuntimeDirectoryMode=0750']
       : []),
     '',
     '# Hardening that a WSGI app does not notice. Not set on purpose: MemoryDenyWriteExecute (breaks cffi/ctypes',

@@ -27,6 +27,8 @@ export interface ExportOptions {
   readonly gantryCommand: string;
   /** System user the service runs as (systemd). */
   readonly user: string;
+  /** The group nginx's workers run as (Debian: www-data): a Unix socket must be writable by it. */
+  readonly nginxGroup: string;
   /** nginx `listen` value. */
   readonly nginxListen: string;
   /** nginx `server_name` and the Ingress host. */
@@ -47,6 +49,7 @@ export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
   includeSecrets: false,
   gantryCommand: '/usr/local/bin/gantry',
   user: 'gantry',
+  nginxGroup: 'www-data',
   nginxListen: '80',
   serverName: '_',
   image: '',

@@ -72,6 +72,22 @@ describe('the interpreter', () => {
   });
 });
 
+describe('a Unix-socket bind', () => {
+  it('lets nginx\'s group reach the socket: the service runs in that group with UMask 0007, its /run folder 0750', async () => {
+    const input = await exportInput(FLASK_FACTORY);
+    const unix = { ...input, settings: { ...input.settings, bind: ['unix:/run/shop/gantry.sock'] } };
+    const unit = exportApp('systemd', unix, { nginxGroup: 'nginx' }).files[0]!.content;
+    expect(unit).toMatch(/^Group=nginx$/m);
+    expect(unit).toMatch(/^UMask=0007$/m);
+    expect(unit).toMatch(/^RuntimeDirectory=shop$/m);
+    expect(unit).toMatch(/^RuntimeDirectoryMode=0750$/m);
+    // A TCP bind needs none of it.
+    const tcp = exportApp('systemd', input).files[0]!.content;
+    expect(tcp).toMatch(/^Group=gantry$/m);
+    expect(tcp).not.toMatch(/UMask|RuntimeDirectory/);
+  });
+});
+
 describe('every target', () => {
   for (const target of EXPORT_TARGETS) {
     it(`${target}: same input, same bytes; secret values never written`, async () => {

@@ -75,6 +75,22 @@ describe.skipIf(!systemdAnalyze.path || !nginx.path)('exported units and sites p
       });
     }
 
+    it(`systemd-analyze verify and nginx -t on a Unix-socket bind: ${name}`, async () => {
+      const base = await exportInput(folder);
+      const input = { ...base, settings: { ...base.settings, bind: [`unix:/run/${base.appId}/gantry.sock`] } };
+      const dir = join(tmp.path, `unix-${name}`);
+      await mkdir(dir);
+      const unit = exportApp('systemd', input, { gantryCommand: GANTRY_BIN });
+      await writeFile(join(dir, unit.files[0]!.path), unit.files[0]!.content);
+      const v = spawnSync(systemdAnalyze.path!, ['verify', join(dir, unit.files[0]!.path)], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } });
+      expect(v.stderr + v.stdout, 'systemd-analyze output').toBe('');
+      const site = exportApp('nginx', input, { nginxListen: '127.0.0.1:1' });
+      expect(site.files[0]!.content).toContain(`server unix:/run/${base.appId}/gantry.sock;`);
+      const { conf } = await nginxPrefix(join(dir, 'nginx'), site.files[0]!.content);
+      const t = spawnSync(nginx.path!, ['-t', '-p', join(dir, 'nginx'), '-c', conf, '-e', 'stderr'], { encoding: 'utf8' });
+      expect(t.stderr).toMatch(/test is successful/);
+    });
+
     it(`nginx -t: ${name}`, async () => {
       const r = exportApp('nginx', await exportInput(folder), { nginxListen: '127.0.0.1:1' });
       const { conf } = await nginxPrefix(join(tmp.path, `ngx-${name}`), r.files[0]!.content);
