@@ -111,6 +111,10 @@ export const SETTINGS = [
   setting({ key: 'headerTimeout', flags: ['--header-timeout'], kind: 'number', schema: seconds, default: 30, section: 'server', label: 'Header timeout (s)', metavar: 'SECONDS', doc: 'How long a client may take to send the request line and headers (slowloris defence).' }),
   setting({ key: 'gatewayProcesses', flags: ['--gateway-processes'], kind: 'int', schema: positiveInt.max(64), default: 1, section: 'server', label: 'Gateway processes', metavar: 'INT', doc: 'HTTP gateway processes sharing the listening sockets, each with its own share of the workers (1: the gateway runs in the main process). For machines where one gateway core is saturated; needs at least as many workers.', restart: true }),
   setting({ key: 'maxQueue', flags: ['--max-queue'], kind: 'int', schema: nonNegativeInt, default: 1024, section: 'server', label: 'Queue size', metavar: 'INT', doc: 'Requests that may wait for a free worker; past this they get 503 with Retry-After.' }),
+  setting({ key: 'certfile', flags: ['--certfile'], kind: 'string', schema: r.string(), default: '', section: 'security', label: 'TLS certificate', metavar: 'FILE', doc: 'Serve HTTPS on every TCP bind with this PEM certificate (chain); needs --keyfile.', restart: true }),
+  setting({ key: 'keyfile', flags: ['--keyfile'], kind: 'string', schema: r.string(), default: '', section: 'security', label: 'TLS key', metavar: 'FILE', doc: 'The PEM private key of --certfile.', restart: true }),
+  setting({ key: 'caCerts', flags: ['--ca-certs'], kind: 'string', schema: r.string(), default: '', section: 'security', label: 'TLS client CA', metavar: 'FILE', doc: 'PEM CA certificates that client certificates are checked against (requested, not required, as gunicorn\'s default cert_reqs).', restart: true }),
+  setting({ key: 'http2', flags: ['--http2'], kind: 'bool', schema: r.boolean(), default: false, section: 'security', label: 'HTTP/2', doc: 'Offer HTTP/2 by ALPN on TLS binds (HTTP/1.1 stays the fallback).', restart: true }),
   setting({ key: 'forwardedAllowIps', flags: ['--forwarded-allow-ips'], kind: 'list', schema: r.array(r.string().min(1)), default: ['127.0.0.1', '::1'], section: 'security', label: 'Trusted proxies', metavar: 'IPS', doc: 'Peers whose X-Forwarded-* and Forwarded headers are trusted (comma-separated, * for all).' }),
 
   setting({ key: 'workers', flags: ['-w', '--workers'], kind: 'int', schema: positiveInt.max(512), default: 1, section: 'workers', label: 'Workers', metavar: 'INT', doc: 'Number of worker processes.', live: true }),
@@ -184,7 +188,10 @@ function invalidConfig(problem: { readonly field: string; readonly reason: strin
 }
 
 /** What one setting cannot say alone: rules across settings, for a full settings object that passed the table. */
-export function crossSettingProblem(s: Pick<AppSettings, 'workers' | 'gatewayProcesses'>): { readonly field: string; readonly reason: string } | null {
+export function crossSettingProblem(s: Pick<AppSettings, 'workers' | 'gatewayProcesses'> & Partial<Pick<AppSettings, 'certfile' | 'keyfile' | 'http2' | 'caCerts'>>): { readonly field: string; readonly reason: string } | null {
+  if ((s.certfile ?? '') !== '' && (s.keyfile ?? '') === '') return { field: 'keyfile', reason: 'is required with certfile' };
+  if ((s.keyfile ?? '') !== '' && (s.certfile ?? '') === '') return { field: 'certfile', reason: 'is required with keyfile' };
+  if ((s.http2 || (s.caCerts ?? '') !== '') && (s.certfile ?? '') === '') return { field: s.http2 ? 'http2' : 'caCerts', reason: 'needs TLS (certfile and keyfile)' };
   if (s.gatewayProcesses > s.workers) return { field: 'gatewayProcesses', reason: `must not exceed workers (${s.workers}): each gateway process needs a worker of its own` };
   return null;
 }

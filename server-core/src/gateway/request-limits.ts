@@ -54,7 +54,7 @@ export function inspectRequest(req: IncomingMessage, limits: RequestLimits): Hea
 
 /** The first limit this request breaks, or null. */
 export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadFacts): LimitViolation | null {
-  if (req.httpVersionMajor !== 1) return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
+  if (req.httpVersionMajor !== 1 && req.httpVersionMajor !== 2) return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
   const url = req.url ?? '';
   // METHOD SP target SP HTTP/x.y
   const lineLength = (req.method?.length ?? 0) + 1 + url.length + 9;

@@ -160,7 +160,10 @@ class Runtime implements LocalAppRuntime {
     gateway.preHandlers = this.preHandlers(s, cwd);
     gateway.proxy = proxyResolver(s.forwardedAllowIps);
     try {
-      if (this.options.adoptedListeners) gateway.adopt(this.options.adoptedListeners);
+      if (this.options.adoptedListeners) {
+        await gateway.loadTls();
+        gateway.adopt(this.options.adoptedListeners);
+      }
       else await gateway.listen();
     } catch (err) {
       this.fail(err);
@@ -341,7 +344,8 @@ function proxyResolver(allowIps: readonly string[]): ProxyResolver | null {
       }
     }
     if (!forwarded) return null;
-    const client = trust.resolveClient(req.socket.remoteAddress, req.headers);
+    // Forwarded headers that name no protocol leave the scheme the connection's own (https on a TLS bind).
+    const client = trust.resolveClient(req.socket.remoteAddress, req.headers, (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
     if (!client.trusted) return null;
     return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(client.host !== null ? { host: client.host } : {}) };
   };
