@@ -63,6 +63,7 @@ export class HttpGateway {
   private secure: SecureOptions | null = null;
   /** secure-listener.js, loaded only when TLS is on (node:https and node:http2 cost ~2 MB). */
   private secureModule: typeof import('./secure-listener.js') | null = null;
+  private readonly routedStates = new Map<string, ListenerState>();
   preHandlers: PreHandler[] = [];
   proxy: ProxyResolver | null = null;
 
@@ -210,6 +211,29 @@ export class HttpGateway {
     });
     listener.server.emit('connection', socket);
     socket.resume();
+  }
+
+  /**
+   * A request the Host's router accepted (runtime/types.ts AppRuntime.route): handled as one arriving on a
+   * bind of this app, with the router listener's TLS-ness and port for HTTPS and SERVER_PORT.
+   */
+  serveRouted(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, via: { readonly tls: boolean; readonly port: number }): void {
+    const key = `${via.tls ? 's' : ''}${via.port}`;
+    let state = this.routedStates.get(key);
+    if (state === undefined) {
+      state = {
+        encoder: new RequestHeadEncoder([
+          ['GATEWAY_INTERFACE', 'CGI/1.1'],
+          ['SERVER_SOFTWARE', SERVER_SOFTWARE],
+          ['SCRIPT_NAME', ''],
+        ]),
+        facts: { serverName: 'localhost', serverPort: String(via.port), remoteAddr: '', remotePort: '', https: via.tls },
+        unix: false,
+        tls: via.tls,
+      };
+      this.routedStates.set(key, state);
+    }
+    this.guarded(state, req, res, expectContinue);
   }
 
   /** Every listener takes connections (listening, or adopted and not closed). */

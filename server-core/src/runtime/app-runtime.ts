@@ -24,7 +24,7 @@ import { createProcessSampler } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { ShardedRuntime } from './sharded-runtime.js';
-import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
+import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, RoutedVia, WorkerSnapshot } from './types.js';
 
 export interface AppRuntimeOptions {
   /** The worker launcher; default <repo>/app/gantry_worker.py. */
@@ -124,6 +124,13 @@ class Runtime implements LocalAppRuntime {
     const urls = this.gateway?.urls ?? [];
     const healthy = state === 'running' && this.dispatcher.accepting().length > 0 && (this.gateway?.accepting ?? false);
     return { name: this.name, state, urls, healthy, generation: this.arbiter?.generation ?? 0, error: this.arbiter?.error ?? this.ownError, settings: this.settings };
+  }
+
+  route(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, via: RoutedVia): boolean {
+    const gateway = this.gateway;
+    if (gateway === null || !gateway.accepting) return false;
+    gateway.serveRouted(req, res, expectContinue, via);
+    return true;
   }
 
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
