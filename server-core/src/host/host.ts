@@ -187,6 +187,7 @@ export class Host {
       status: slot.statusView(),
       metrics: rt && slot.isActive() ? rt.metrics() : null,
       profiles: profileNames(slot.def),
+      sites: this.router ? this.router.urlsOf(this.sites().find((s) => s.appId === slot.id)?.names ?? []) : null,
     };
   }
 
@@ -220,7 +221,12 @@ export class Host {
     if (!folder) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'the demo app is not installed', { field: 'folder', reason: 'missing' });
     this.demoOffered = true;
     const id = uniqueId(DEMO_APP_ID, new Set(this.slots.keys()));
-    return this.addApp({ folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false }, 'demo');
+    const body = { folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false };
+    // https://demo.localhost is the demo's short name, unless another app already has it.
+    return this.addApp({ ...body, settings: { ...body.settings, siteAliases: ['demo'] } }, 'demo').catch((e: unknown) => {
+      if (isGantryError(e, 'GANTRY_ERR_SITE_NAME')) return this.addApp(body, 'demo');
+      throw e;
+    });
   }
 
   updateApp(id: string, input: UpdateAppBody): Promise<UpdateAppResponse> {
