@@ -6,6 +6,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo } from 'node:net';
 import { GantryError } from '../errors.js';
 import { createSecureListener } from '../gateway/secure-listener.js';
+import { isRoutable } from '../runtime/routable.js';
 import type { AppRuntime } from '../runtime/types.js';
 import { LeafStore } from '../tls/leaf-store.js';
 import type { LocalCa } from '../tls/local-ca.js';
@@ -106,10 +107,9 @@ export class SiteRouter {
       return;
     }
     const port = tls ? this.ports.https : this.ports.http;
-    if (site.runtime?.route?.(req, res, expectContinue, { tls, port })) return;
-    const why = site.runtime === null || site.runtime.route === undefined
-      ? site.runtime === null ? 'is stopped' : 'runs its gateway in separate processes (gateway processes > 1), which the router cannot reach in-process; use its own bind'
-      : 'is not running';
+    const runtime = site.runtime;
+    if (runtime !== null && isRoutable(runtime) && runtime.route(req, res, expectContinue, { tls, port })) return;
+    const why = runtime === null ? 'is stopped' : !isRoutable(runtime) ? 'runs its gateway in separate processes (gateway processes > 1), which the router cannot reach in-process; use its own bind' : 'is not running';
     page(res, 503, `${site.appName} ${why.startsWith('is') ? why : 'cannot be reached here'}`, `<p>The app <b>${esc(site.appName)}</b> (${esc(site.appId)}) ${esc(why)}. Start it in Gantry and reload this page.</p>`, ['Retry-After', '5']);
   }
 

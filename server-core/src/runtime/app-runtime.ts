@@ -24,7 +24,8 @@ import { createProcessSampler } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { ShardedRuntime } from './sharded-runtime.js';
-import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, RoutedVia, WorkerSnapshot } from './types.js';
+import type { Routable, RoutedVia } from './routable.js';
+import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
 
 export interface AppRuntimeOptions {
   /** The worker launcher; default <repo>/app/gantry_worker.py. */
@@ -67,7 +68,7 @@ export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptio
   return new Runtime(valid, options);
 }
 
-class Runtime implements LocalAppRuntime {
+class Runtime implements LocalAppRuntime, Routable {
   readonly logs: LogBus;
   python: string | null = null;
   private settings: AppSettings;

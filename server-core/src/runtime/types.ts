@@ -1,7 +1,6 @@
 // The boundary between one running app (gateway + dispatcher + supervisor + logs + metrics) and whoever
 // drives it: `gantry serve`, the Host behind the control API, the Electron main. Plain data only, so every
 // snapshot and event can be sent as JSON unchanged.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppSettings } from '../config/settings.js';
 import type { SerializedError } from '../errors.js';
 
@@ -151,16 +150,4 @@ export interface AppRuntime {
   /** Prometheus text exposition of this app's metrics. */
   prometheus(): string;
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void;
-  /**
-   * A request the Host's router took on its own listener (https://NAME.localhost): served by this app's
-   * gateway in-process, with its access log, request ids, metrics and limits. Returns false when this runtime
-   * cannot take routed requests (its gateway runs in other processes) or is not listening.
-   */
-  route?(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, via: RoutedVia): boolean;
-}
-
-/** The router listener a routed request came in on. */
-export interface RoutedVia {
-  readonly tls: boolean;
-  readonly port: number;
 }
