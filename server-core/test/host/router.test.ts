@@ -84,10 +84,17 @@ describe.skipIf(!curl.path)('named local sites', () => {
     expect(unknown.body).toContain(`https://shop.localhost:${https}/`);
     expect(unknown.body).toContain(`https://blog.localhost:${https}/`);
 
+    // Names follow the app's name when it is edited; an edit that takes another app's name is refused.
+    await expect(host.updateApp('blog', { settings: { siteAliases: ['store'] } })).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_SITE_NAME'));
+    await host.updateApp('blog', { name: 'Journal' });
+    expect((await get(`https://journal.localhost:${https}/pid`, ca)).body).toBe(blogPid.body);
+    expect((await get(`https://blog.localhost:${https}/`, ca)).status).toBe(404);
+    expect(host.listApps().find((a) => a.definition.id === 'blog')?.sites?.https).toEqual([`https://journal.localhost:${https}/`]);
+
     await host.stop('blog');
-    const blogStopped = await get(`https://blog.localhost:${https}/`, ca);
+    const blogStopped = await get(`https://journal.localhost:${https}/`, ca);
     expect(blogStopped.status).toBe(503);
-    expect(blogStopped.body).toContain('Blog');
+    expect(blogStopped.body).toContain('Journal');
   });
 
   it('a profile with requireHttps redirects http to https on the router', async () => {
