@@ -31,7 +31,7 @@ export interface RuntimeInfo {
  * (a `gantry ui` already running on the same home) is refused instead of fighting over apps.json.
  */
 export interface CoreEntry {
-  createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number; lockOwner?: string }): Promise<CoreHost>;
+  createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number; lockOwner?: string; router?: { httpPort: number; httpsPort: number } }): Promise<CoreHost>;
   startControlServer(options: { host: CoreHost; port?: number; rendererDir?: string; allowedOrigins?: readonly string[] }): Promise<{ readonly url: string; readonly port?: number; readonly token: string; close(): Promise<void> }>;
   readRuntimeFile?(home: string): Promise<RuntimeInfo | null>;
   writeRuntimeFile?(home: string, info: RuntimeInfo): Promise<void>;
@@ -110,7 +110,8 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
     }
     const demo = path.join(options.workerDir, 'examples', 'hello');
     // createHost locks the folder (another Gantry on it is refused, naming itself): this names us in that lock.
-    const host = await createHost({ home: options.home, lockOwner: 'Gantry desktop', stopTimeoutMs: HOST_STOP_TIMEOUT_MS, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
+    // The router for https://NAME.localhost on the same unprivileged ports as `gantry ui` (cli/ui.ts).
+    const host = await createHost({ home: options.home, lockOwner: 'Gantry desktop', stopTimeoutMs: HOST_STOP_TIMEOUT_MS, router: { httpPort: 8480, httpsPort: 8443 }, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
     let server: Awaited<ReturnType<CoreEntry['startControlServer']>>;
     try {
       server = await startControlServer({ host, port: 0, rendererDir, allowedOrigins: options.allowedOrigins });
