@@ -13,7 +13,7 @@ export interface Ui {
 }
 
 export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env): Promise<Ui> {
-  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--home', home], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (b: Buffer): void => {
     out += b.toString();
