@@ -73,12 +73,14 @@ test.describe('the live viewer under load', () => {
     const table = page.getByTestId('request-table');
     await expect(table.locator('[role="row"][data-request-id]').first()).toBeVisible();
     await expect(table).toHaveAttribute('data-following', 'true');
+    const served = async () => ((await (await gantry.api.get(`/api/apps/${appId}/metrics`)).json()) as { current: { requests: number } }).current.requests;
+    const before = { n: await served(), t: Date.now() };
     const samples = await page.evaluate(sampleViewport, { ...REQUESTS, everyMs: 100, forMs: 10_000 });
+    const rate = ((await served()) - before.n) / ((Date.now() - before.t) / 1000);
     await shot('live-01-requests-following');
     const good = samples.filter((s) => s.covered && s.newestInView).length;
     expect(good / samples.length, summary(samples)).toBeGreaterThanOrEqual(0.99);
-    const metrics = (await (await gantry.api.get(`/api/apps/${appId}/metrics`)).json()) as { metrics: { rate: number } };
-    expect(metrics.metrics.rate, 'the app was under at least 1,000 req/s').toBeGreaterThanOrEqual(1000);
+    expect(rate, 'the app served at least 1,000 req/s while the screen was sampled').toBeGreaterThanOrEqual(1000);
   });
 
   test('scrolled up while the cap trims rows above, the rows under the reader do not move', async ({ ui: page, gantry, shot }) => {

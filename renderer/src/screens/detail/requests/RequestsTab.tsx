@@ -29,6 +29,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
     if (filtering && meta.loaded && meta.olderAccess !== null && !meta.loadingOlder && !full) void data.loadOlderAccess(5000);
   }, [filtering, meta.loaded, meta.olderAccess, meta.loadingOlder, full, data]);
 
+  const hold = useCallback((seq: number | null) => data.access.holdFrom(seq), [data]);
   const open = useCallback((r: AccessRecord) => navigate({ name: 'app', id: appId, tab: 'requests', requestId: r.requestId }), [appId]);
   const close = useCallback(() => navigate({ name: 'app', id: appId, tab: 'requests' }), [appId]);
   const selectedRow = useMemo(() => (requestId ? (snapshot.rows.findLast((r) => r.requestId === requestId) ?? null) : null), [snapshot.rows, requestId]);
@@ -68,6 +69,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         emptyText={emptyText}
         older={meta.olderAccess === null ? 'none' : meta.loadingOlder ? 'loading' : full ? 'full' : 'more'}
         onLoadOlder={() => void data.loadOlderAccess()}
+        onHold={hold}
       />
       {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} onClose={close} />}
     </div>
