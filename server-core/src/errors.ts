@@ -23,6 +23,7 @@ export const ERRORS = {
   GANTRY_ERR_PREFLIGHT: { status: 422, expected: true, doc: 'A launch preflight step failed; details carry its output.' },
   GANTRY_ERR_NOT_FOUND: { status: 404, expected: true, doc: 'No control API route or file at that path.' },
   GANTRY_ERR_RELOAD_FAILED: { status: 500, expected: true, doc: 'The new generation failed to boot; the old one keeps serving.' },
+  GANTRY_ERR_TOO_MANY_STREAMS: { status: 503, expected: true, doc: 'The control API already serves its most event-stream subscribers; retry after Retry-After.' },
   GANTRY_ERR_INTERNAL: { status: 500, expected: false, doc: 'A bug in Gantry.' },
 } as const;
 

@@ -183,7 +183,23 @@ export const eventsQuerySchema = z.strictObject({
   types: csv.pipe(z.array(z.enum(SSE_TYPES))).optional(),
   /** Same as the Last-Event-ID header (which wins when both are sent). */
   lastEventId: seqSchema.optional(),
+  /**
+   * '1': events come in `batch` frames, one per frame-sized interval (see SseBatch), and access entries above
+   * `maxRate` per second are sampled (errors, slow requests and requests that wrote output always pass).
+   */
+  batch: z.enum(['0', '1']).optional(),
+  /** Batched streams: access entries per second the client can show (default 300); above it, sampling. */
+  maxRate: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Batched streams: a request at least this slow always passes sampling (ms, default 500). */
+  slowMs: z.coerce.number().min(0).optional(),
+  /** Access entries the client will show (the Requests filters it can apply on the server). */
+  status: csv.pipe(z.array(z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']))).optional(),
+  methods: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/).max(20))).optional(),
+  minMs: z.coerce.number().min(0).optional(),
+  /** Case-insensitive substring of path?query. */
+  path: z.string().max(2000).optional(),
 });
+export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
@@ -469,6 +485,24 @@ export interface SseDataMap {
   /** The client fell behind (or resumed past the ring): events fromId..toId were not delivered. */
   dropped: { readonly count: number; readonly fromId: number; readonly toId: number; readonly reason: 'slow-client' | 'resume-gap' };
 }
+/**
+ * A batched stream's frame (`event: batch`, `id:` the last event's id): the events of one interval, in order, and
+ * for access entries the true counts beside what was sent (sampling and server-side filters).
+ */
+export interface SseBatch {
+  readonly events: readonly SseEnvelope[];
+  readonly access?: {
+    /** Access entries that happened in this interval (for the subscribed apps). */
+    readonly seen: number;
+    /** Those that passed the client's filters. */
+    readonly matched: number;
+    /** Those sent. */
+    readonly sent: number;
+    /** 1: everything that matched was sent; N: about 1 in N of the ordinary ones. */
+    readonly sampleOneIn: number;
+  };
+}
+
 export type SseEnvelope = { [T in SseType]: { readonly id: number; readonly type: T; readonly appId: string | null; readonly time: number; readonly data: SseDataMap[T] } }[SseType];
 
 // ---------------------------------------------------------------------------------------------------------------
