@@ -192,12 +192,13 @@ export const eventsQuerySchema = z.strictObject({
   maxRate: z.coerce.number().int().min(1).max(100_000).optional(),
   /** Batched streams: a request at least this slow always passes sampling (ms, default 500). */
   slowMs: z.coerce.number().min(0).optional(),
-  /** Access entries the client will show (the Requests filters it can apply on the server). */
-  status: csv.pipe(z.array(z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']))).optional(),
-  methods: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/).max(20))).optional(),
-  minMs: z.coerce.number().min(0).optional(),
-  /** Case-insensitive substring of path?query. */
-  path: z.string().max(2000).optional(),
+  /** Batched streams: 'count' sends no access entries, only their counts (a paused or hidden table). */
+  access: z.enum(['rows', 'count']).optional(),
+  /** Access entries the client will show: the same filters as GET /api/apps/:id/access. */
+  status: csv.pipe(z.array(statusClassSchema)).optional(),
+  method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
+  path: z.string().max(500).optional(),
+  minDurationMs: z.coerce.number().min(0).optional(),
 });
 export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 

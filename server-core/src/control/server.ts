@@ -190,13 +190,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', ...corsFor(req) });
     res.socket?.setNoDelay(true);
-    const { batch, maxRate, slowMs, status, methods, minMs, path } = query;
+    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path } = query;
     const client = new SseClient(res, {
       maxBuffered: options.sseMaxBuffered,
       maxBufferedBytes: options.sseMaxBufferedBytes,
       apps: query.apps,
       types: query.types,
-      batch: batch === '1' ? { maxRate, slowMs, status, methods, minMs, path, intervalMs: options.sseBatchMs } : undefined,
+      batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, intervalMs: options.sseBatchMs } : undefined,
     });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);
     // Replay and subscription happen in one synchronous block, so no event can slip between them.

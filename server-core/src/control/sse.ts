@@ -2,9 +2,10 @@
 // - plain (the default): one frame per event. A client that reads slower than events arrive loses the oldest
 //   buffered ones and is told so with a 'dropped' event, rather than making the server hold an ever-growing queue.
 // - batched (?batch=1, the UI): the events of one frame-sized interval go out as one `batch` frame; access entries
-//   the client filters out are never serialised; above the rate the client can show, access entries are sampled —
+//   the client filters out (or only counts: a paused or hidden table) are never serialised; above the rate the client can show, access entries are sampled —
 //   errors, slow requests and requests that wrote output always pass — with the true counts in the frame.
 // Either way, a client that stops reading past its byte budget is disconnected: it resumes with Last-Event-ID.
+import { accessFilter } from '../logging/access-filter.js';
 import type { AccessRecord, EventsQuery, SseBatch, SseEnvelope, SseType } from './contract.js';
 
 export interface SseSink {
@@ -24,7 +25,7 @@ export interface SseClientOptions {
   readonly apps?: readonly string[];
   readonly types?: readonly SseType[];
   /** Batched stream settings (see eventsQuerySchema). */
-  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'status' | 'methods' | 'minMs' | 'path'> & { readonly intervalMs?: number };
+  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path'> & { readonly intervalMs?: number };
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -45,23 +46,6 @@ export function envelopeJson(e: SseEnvelope): string {
 
 export function formatFrame(e: SseEnvelope, withId = true): string {
   return `${withId ? `id: ${e.id}\n` : ''}event: ${e.type}\ndata: ${envelopeJson(e)}\n\n`;
-}
-
-/** The access entries a client will show, from the filters it sent (null: all). */
-export function accessPredicate(q: SseClientOptions['batch']): ((a: AccessRecord) => boolean) | null {
-  if (!q) return null;
-  const classes = q.status && q.status.length > 0 ? new Set(q.status.map((c) => Number(c[0]))) : null;
-  const methods = q.methods && q.methods.length > 0 ? new Set(q.methods.map((m) => m.toUpperCase())) : null;
-  const min = q.minMs ?? 0;
-  const path = (q.path ?? '').trim().toLowerCase();
-  if (!classes && !methods && min <= 0 && !path) return null;
-  return (a) => {
-    if (classes && !classes.has(Math.min(5, Math.max(1, Math.floor(a.status / 100))))) return false;
-    if (methods && !methods.has(a.method)) return false;
-    if (min > 0 && a.durationMs < min) return false;
-    if (path && !(a.query ? `${a.path}?${a.query}` : a.path).toLowerCase().includes(path)) return false;
-    return true;
-  };
 }
 
 export class SseClient {
@@ -86,6 +70,7 @@ export class SseClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly intervalMs: number;
   private readonly accessFilter: ((a: AccessRecord) => boolean) | null;
+  private readonly countOnly: boolean;
   private readonly maxRate: number;
   private readonly slowMs: number;
   private counts = { seen: 0, matched: 0, sent: 0 };
@@ -103,7 +88,8 @@ export class SseClient {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.batched = options.batch !== undefined;
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
-    this.accessFilter = accessPredicate(options.batch);
+    this.accessFilter = options.batch ? accessFilter(options.batch) : null;
+    this.countOnly = options.batch?.access === 'count';
     this.maxRate = options.batch?.maxRate ?? 300;
     this.slowMs = options.batch?.slowMs ?? 500;
   }
@@ -188,6 +174,7 @@ export class SseClient {
       // Filtered out: never serialised.
       if (this.accessFilter && !this.accessFilter(e.data)) return;
       this.counts.matched++;
+      if (this.countOnly) return this.scheduleBatch();
       if (!this.passesSampling(e.data)) return;
       this.counts.sent++;
     }
@@ -199,6 +186,10 @@ export class SseClient {
       if (this.timer) clearTimeout(this.timer);
       return this.flushBatch();
     }
+    this.scheduleBatch();
+  }
+
+  private scheduleBatch(): void {
     this.timer ??= setTimeout(() => this.flushBatch(), this.intervalMs);
   }
 

@@ -57,6 +57,16 @@ describe('SseClient, batched', () => {
     expect(b!.access).toMatchObject({ seen: 10, matched: 1, sent: 1 });
   });
 
+  it('a paused or hidden table gets the counts and no entries', () => {
+    const sink = new Sink();
+    const client = new SseClient(sink, { batch: { access: 'count', intervalMs: 50 } });
+    for (let i = 0; i < 10; i++) client.send(accessEnv());
+    vi.advanceTimersByTime(50);
+    const [b] = sink.batches();
+    expect(b!.events).toEqual([]);
+    expect(b!.access).toMatchObject({ seen: 10, matched: 10, sent: 0 });
+  });
+
   it('above the rate the client can show, samples ordinary requests; errors, slow ones and ones with output all arrive', () => {
     const sink = new Sink();
     const client = new SseClient(sink, { batch: { maxRate: 100, slowMs: 500, intervalMs: 50 } });
