@@ -188,7 +188,7 @@ export const eventsQuerySchema = z.strictObject({
    * `maxRate` per second are sampled (errors, slow requests and requests that wrote output always pass).
    */
   batch: z.enum(['0', '1']).optional(),
-  /** Batched streams: access entries per second the client can show (default 300); above it, sampling. */
+  /** Batched streams: access entries per second the client can show (default 1000); above it, sampling. */
   maxRate: z.coerce.number().int().min(1).max(100_000).optional(),
   /** Batched streams: a request at least this slow always passes sampling (ms, default 500). */
   slowMs: z.coerce.number().min(0).optional(),

@@ -90,7 +90,7 @@ export class SseClient {
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
     this.accessFilter = options.batch ? accessFilter(options.batch) : null;
     this.countOnly = options.batch?.access === 'count';
-    this.maxRate = options.batch?.maxRate ?? 300;
+    this.maxRate = options.batch?.maxRate ?? 1000;
     this.slowMs = options.batch?.slowMs ?? 500;
   }
 
