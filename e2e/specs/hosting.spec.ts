@@ -308,6 +308,11 @@ test.describe.serial('hosting the demo app', () => {
     await notice.getByRole('link', { name: 'Show the request and stack' }).click();
     await expect(detail.drawer).toBeVisible();
     await expect(detail.drawer).toContainText('504');
+    // The stack the worker was in when the timeout fired belongs to this request: it is in the drawer.
+    const stack = detail.drawer.getByTestId('timeout-stack');
+    await expect(stack).toContainText('in slow');
+    await expect(stack).toContainText('hello.py');
+    await shot('12b-request-drawer-timeout-stack');
     await page.keyboard.press('Escape');
   });
 

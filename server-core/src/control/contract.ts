@@ -324,6 +324,8 @@ export interface RequestDetail {
    */
   readonly entry: AccessRecord | null;
   readonly output: readonly OutputRecord[];
+  /** When the request ran past the timeout: the stack its worker was in when it was stopped. */
+  readonly timeout?: { readonly time: number; readonly durationMs: number; readonly workerPid: number; readonly stack: string } | null;
 }
 
 export interface MetricsView {

@@ -107,6 +107,13 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
           </dl>
         </section>
       )}
+      {detail?.timeout && (
+        <section data-testid="timeout-stack">
+          <h3 className="tone-err-text">Stopped after the timeout ({fmtDuration(detail.timeout.durationMs)})</h3>
+          <p className="muted">Worker pid {detail.timeout.workerPid} was in this stack when Gantry stopped it at {fmtClock(detail.timeout.time)}:</p>
+          <pre className="codeblock timeout-stack">{detail.timeout.stack || '(the worker did not answer with a stack)'}</pre>
+        </section>
+      )}
       <section data-testid="request-output">
         <h3>Output from this request {output.length > 0 && <span className="faint">({output.length} lines)</span>}</h3>
         {detail === null && !error ? <p className="muted">Loading…</p> : output.length === 0 ? <p className="muted">The app wrote nothing to stderr or stdout while handling it.</p> : <OutputLines lines={output} />}
