@@ -172,6 +172,10 @@ test.describe.serial('hosting the demo app', () => {
     await expect(detail.drawer).toBeVisible();
     await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText(requestId!);
     await expect(detail.drawer.getByRole('heading', { name: 'Timing' })).toBeVisible();
+    // Where the time went: queue, app, first byte, transfer, as numbers and as one bar.
+    for (const what of ['Queue wait', 'Time in the app', 'Time to first byte', 'Transfer']) await expect(detail.drawer.getByText(what, { exact: true })).toBeVisible();
+    await expect(detail.drawer.getByTestId('timing-waterfall')).toBeVisible();
+    await shot('06a-request-drawer-timing');
     const reqHeaders = detail.drawer.getByTestId('request-headers');
     await expect(reqHeaders).toContainText('visible-e2e');
     await expect(reqHeaders).toContainText('Bearer ••••');

@@ -9,7 +9,7 @@ import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, Work
 
 export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
 export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
-export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel } from '../runtime/types.js';
+export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel, RequestTiming } from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
 
 /** Bumped when a route or event changes incompatibly; served by GET /api/health. */
