@@ -24,6 +24,11 @@ export interface SseClientOptions {
   readonly maxBufferedBytes?: number;
   readonly apps?: readonly string[];
   readonly types?: readonly SseType[];
+  /**
+   * Plain streams: frames that arrive within this many ms go out in one write (0: each at once). One write per
+   * event per subscriber was a syscall per request per subscriber — what many idle subscribers cost an app.
+   */
+  readonly coalesceMs?: number;
   /** Batched stream settings (see eventsQuerySchema). */
   readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path'> & { readonly intervalMs?: number };
 }
@@ -61,6 +66,10 @@ export class SseClient {
   private lastQueuedId = 0;
   private backlog: SseEnvelope[] = [];
   private backlogAt = 0;
+  private readonly coalesceMs: number;
+  private outgoing: string[] = [];
+  private outgoingBytes = 0;
+  private outgoingTimer: ReturnType<typeof setTimeout> | null = null;
 
   // Batched streams.
   private readonly batched: boolean;
@@ -86,6 +95,7 @@ export class SseClient {
   constructor(private readonly sink: SseSink, private readonly options: SseClientOptions = {}) {
     this.maxBuffered = options.maxBuffered ?? 2000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.coalesceMs = options.coalesceMs ?? 16;
     this.batched = options.batch !== undefined;
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
     this.accessFilter = options.batch ? accessFilter(options.batch) : null;
@@ -151,8 +161,12 @@ export class SseClient {
     this.buffer.length = 0;
     this.backlog = [];
     this.pending = [];
+    this.outgoing = [];
+    this.outgoingBytes = 0;
     if (this.timer) clearTimeout(this.timer);
+    if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
     this.timer = null;
+    this.outgoingTimer = null;
   }
 
   get buffered(): number {
@@ -229,7 +243,15 @@ export class SseClient {
   private enqueue(id: number, frame: string): void {
     this.lastQueuedId = Math.max(this.lastQueuedId, id);
     if (!this.waitingForDrain && this.buffer.length === 0) {
-      this.write(frame);
+      if (this.batched || this.coalesceMs <= 0) return this.write(frame);
+      this.outgoing.push(frame);
+      this.outgoingBytes += frame.length;
+      // A burst goes out once it is worth a write; past that the socket's back-pressure decides as before.
+      if (this.outgoingBytes >= MAX_BATCH_BYTES) {
+        if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
+        return this.writeOutgoing();
+      }
+      this.outgoingTimer ??= setTimeout(this.writeOutgoing, this.coalesceMs);
       return;
     }
     this.buffer.push({ id, frame });
@@ -241,6 +263,15 @@ export class SseClient {
       this.dropped = this.dropped ? { count: this.dropped.count + 1, fromId: this.dropped.fromId, toId: lost.id } : { count: 1, fromId: lost.id, toId: lost.id };
     }
   }
+
+  private readonly writeOutgoing = (): void => {
+    this.outgoingTimer = null;
+    if (this.closed || this.outgoing.length === 0) return;
+    const chunk = this.outgoing.length === 1 ? this.outgoing[0]! : this.outgoing.join('');
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    this.write(chunk);
+  };
 
   /** A client that does not read: stop holding anything for it; it reconnects with its Last-Event-ID. */
   private disconnect(): void {

@@ -102,6 +102,22 @@ describe('SseClient, batched', () => {
   });
 });
 
+describe('SseClient, plain', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('frames of one short interval go out in one write, in order (a write per event per subscriber was a syscall each)', () => {
+    const sink = new Sink();
+    const client = new SseClient(sink, { coalesceMs: 16 });
+    const sent = [accessEnv(), accessEnv(), accessEnv()];
+    for (const e of sent) client.send(e);
+    expect(sink.writes).toEqual([]);
+    vi.advanceTimersByTime(16);
+    expect(sink.writes).toHaveLength(1);
+    expect([...sink.writes[0]!.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(sent.map((e) => e.id));
+  });
+});
+
 describe('the batched stream over HTTP', () => {
   let h: Harness;
   let project: TempDir;
