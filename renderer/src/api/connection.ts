@@ -7,11 +7,19 @@ import { preload, type ApiConnection } from './preload';
 const STORAGE_KEY = 'gantry.token';
 const TOKEN_IN_URL = /^[0-9a-f]{64}$/;
 
+/** `#token=T`, optionally followed by a route (`#token=T#/apps/x/requests`: the printed link + a route). */
+const TOKEN_HASH = /^#token=([^#&]*)(?:[#&](.*))?$/;
+
 /** The token a `gantry ui` link carries: `#token=T` (`?token=T` from older links is still read). */
 export function tokenFromUrl(url: URL): string | null {
-  const fromHash = new URLSearchParams(url.hash.replace(/^#/, '')).get('token');
-  const t = fromHash ?? url.searchParams.get('token');
+  const t = TOKEN_HASH.exec(url.hash)?.[1] ?? url.searchParams.get('token');
   return t && TOKEN_IN_URL.test(t) ? t : null;
+}
+
+/** The route part of a hash that may start with the token. */
+export function routeAfterToken(hash: string): string {
+  const m = TOKEN_HASH.exec(hash);
+  return m ? `#${m[2] ?? '/'}`.replace(/^##/, '#') : hash;
 }
 
 export function resolveConnection(loc: Location = window.location, storage: Storage | null = safeSession()): ApiConnection {
@@ -22,7 +30,7 @@ export function resolveConnection(loc: Location = window.location, storage: Stor
   if (url.hash.startsWith('#token=') || url.searchParams.has('token')) {
     if (fromUrl) storage?.setItem(STORAGE_KEY, fromUrl);
     url.searchParams.delete('token');
-    const hash = url.hash.startsWith('#token=') ? '#/' : url.hash;
+    const hash = routeAfterToken(url.hash);
     try {
       history.replaceState(history.state, '', url.pathname + url.search + hash);
     } catch {

@@ -15,7 +15,8 @@ export type Route =
   | { readonly name: 'app'; readonly id: string; readonly tab: Tab; readonly requestId?: string; readonly query?: Readonly<Record<string, string>> };
 
 export function parseRoute(hash: string): Route {
-  const raw = hash.replace(/^#/, '');
+  // A link may still carry the token before its route (`#token=T#/apps/x`): the route is what follows it.
+  const raw = hash.replace(/^#/, '').replace(/^token=[^#&]*[#&]?/, '');
   const [pathPart = '', queryPart = ''] = raw.split('?', 2);
   const parts = pathPart.split('/').filter(Boolean).map(safeDecode);
   const query = Object.fromEntries(new URLSearchParams(queryPart));
