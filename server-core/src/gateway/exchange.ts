@@ -21,6 +21,8 @@ export interface ExchangeContext {
   limitRequestBody: number;
   /** Pass the body on as it arrives instead of reading it whole first (gateway/request-body-spool.ts). */
   streamRequestBody?: boolean;
+  /** Seconds a client may send nothing while its body is buffered (0: no limit); then 408. */
+  bodyTimeout?: number;
   /** Put request and response headers in access entries (formats with %({h}i)s / %({h}o)s). */
   includeHeaders: boolean;
   /** rawRequestHeaders/rawResponseHeaders: node's flat [name, value, …] arrays, kept by reference (logging/header-keeper.ts). */
@@ -83,10 +85,11 @@ export class Exchange implements DispatchJob, ResponseSink {
       this.continueSent = true;
       this.res.writeContinue();
     }
-    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody }, (failure, body, error) => {
+    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 }, (failure, body, error) => {
       this.stopSpool = null;
       if (this.done) return body?.dispose();
       if (failure === 'too-large') return this.respondError(413, 'request body too large', [], true);
+      if (failure === 'timeout') return this.respondError(408, 'request body timeout', [], true);
       if (failure === 'disk') {
         this.stderr(`[gantry] could not keep the request body: ${error?.message ?? 'write failed'}`);
         return this.respondError(503, 'request body could not be buffered', ['Retry-After', '1'], true);

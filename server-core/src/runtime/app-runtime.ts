@@ -99,6 +99,7 @@ class Runtime implements LocalAppRuntime {
       dispatcher: this.dispatcher,
       limitRequestBody: settings.limitRequestBody,
       streamRequestBody: settings.streamRequestBody,
+      bodyTimeout: settings.bodyTimeout,
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
       access(entry, rawRequestHeaders, rawResponseHeaders) {
         if (rawRequestHeaders !== undefined) headers.keep(entry, rawRequestHeaders, rawResponseHeaders);
@@ -156,6 +157,7 @@ class Runtime implements LocalAppRuntime {
     this.dispatcher.maxQueue = s.maxQueue;
     this.ctx.limitRequestBody = s.limitRequestBody;
     this.ctx.streamRequestBody = s.streamRequestBody;
+    this.ctx.bodyTimeout = s.bodyTimeout;
     this.ctx.includeHeaders = formatNeedsHeaders(s.accessLogformat);
     this.metricsRegistry = new AppMetrics({ app: this.name });
     const gateway = new HttpGateway(s, this.ctx);
@@ -277,6 +279,7 @@ class Runtime implements LocalAppRuntime {
     this.dispatcher.maxQueue = next.maxQueue;
     this.gateway?.update(next);
     this.ctx.streamRequestBody = next.streamRequestBody;
+    this.ctx.bodyTimeout = next.bodyTimeout;
     this.ctx.includeHeaders = formatNeedsHeaders(next.accessLogformat);
     if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps);
   }
