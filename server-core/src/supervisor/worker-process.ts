@@ -55,16 +55,19 @@ export interface WorkerLaunch {
 let fifos = 0;
 
 /** Makes FIFOs in `dir` (one mkfifo for all), opens each with `open`, unlinks them; null where FIFOs are not available. */
-function withFifos<T>(dir: string, count: number, open: (paths: string[]) => T): T | null {
+function withFifos<T>(dir: string, count: number, open: (paths: string[], opened: number[]) => T): T | null {
   const paths = Array.from({ length: count }, () => join(dir, `fifo-${process.pid}-${++fifos}`));
   try {
     execFileSync('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
   } catch {
     return null;
   }
+  // Every fd opened so far, closed if a later open fails.
+  const opened: number[] = [];
   try {
-    return open(paths);
+    return open(paths, opened);
   } catch {
+    for (const fd of opened) closeSync(fd);
     return null;
   } finally {
     for (const path of paths) {
@@ -82,19 +85,24 @@ function withFifos<T>(dir: string, count: number, open: (paths: string[]) => T):
  * the moment we die, however we die (WORKER.md). node's 'pipe' stdio is a socketpair, so make a FIFO:
  * returns the read end for the child and the write end we keep.
  */
-function openLifeline(path: string): { childFd: number; keepFd: number } {
+function openLifeline(path: string, opened: number[]): { childFd: number; keepFd: number } {
   // A non-blocking reader first so the writer can open; then a blocking reader for the child.
-  const probe = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
-  const keepFd = openSync(path, fsc.O_WRONLY);
-  const childFd = openSync(path, fsc.O_RDONLY);
-  closeSync(probe);
+  const probe = track(opened, openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK));
+  const keepFd = track(opened, openSync(path, fsc.O_WRONLY));
+  const childFd = track(opened, openSync(path, fsc.O_RDONLY));
+  closeSync(opened.splice(opened.indexOf(probe), 1)[0]!);
   return { childFd, keepFd };
 }
 
+function track(opened: number[], fd: number): number {
+  opened.push(fd);
+  return fd;
+}
+
 /** An output FIFO (fds 1, 2): our non-blocking read end and the child's (blocking) write end. */
-function openOutput(path: string): { childFd: number; readFd: number } {
-  const readFd = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
-  return { readFd, childFd: openSync(path, fsc.O_WRONLY) };
+function openOutput(path: string, opened: number[]): { childFd: number; readFd: number } {
+  const readFd = track(opened, openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK));
+  return { readFd, childFd: track(opened, openSync(path, fsc.O_WRONLY)) };
 }
 
 /**
@@ -163,7 +171,7 @@ export class WorkerProcess {
 
   constructor(launch: WorkerLaunch, private readonly hooks: WorkerProcessHooks) {
     installExitHook();
-    const fds = launch.lifelineDir ? withFifos(launch.lifelineDir, 3, ([l, o, e]) => ({ life: openLifeline(l!), out: openOutput(o!), err: openOutput(e!) })) : null;
+    const fds = launch.lifelineDir ? withFifos(launch.lifelineDir, 3, ([l, o, e], opened) => ({ life: openLifeline(l!, opened), out: openOutput(o!, opened), err: openOutput(e!, opened) })) : null;
     const life = fds?.life ?? null;
     this.lifeline = life?.keepFd ?? null;
     // node:child_process rather than execa: execa's module graph alone is ~13 MB of the gateway's RSS.
