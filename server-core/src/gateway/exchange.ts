@@ -55,6 +55,9 @@ export class Exchange implements DispatchJob, ResponseSink {
   private continueSent = false;
   private readonly arrivedAt = Date.now();
   private readonly t0 = performance.now();
+  /** performance.now() when a worker took the request, and when the response head came back (0: not yet). */
+  private tRun = 0;
+  private tHead = 0;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -107,6 +110,7 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   run(target: DispatchTarget, conn: WorkerConnection): void {
     this.queued = false;
+    this.tRun = performance.now();
     this.target = target;
     this.conn = conn;
     if (this.done) {
@@ -147,6 +151,7 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   head(head: CgiHead): void {
     if (this.done || this.res.headersSent) return;
+    this.tHead = performance.now();
     let headers = head.headers;
     for (let i = 0; i < headers.length; i += 2) {
       const n = headers[i]!;
@@ -336,6 +341,7 @@ export class Exchange implements DispatchJob, ResponseSink {
       else if (n.length === 13 && n.toLowerCase() === 'authorization') remoteUser = basicUser(raw[i + 1]!);
     }
     const withHeaders = this.ctx.includeHeaders;
+    const end = performance.now();
     this.ctx.access({
       time: this.arrivedAt,
       app: this.ctx.appName,
@@ -346,7 +352,8 @@ export class Exchange implements DispatchJob, ResponseSink {
       protocol: `HTTP/${req.httpVersion}`,
       status,
       bytes: this.method === 'HEAD' ? 0 : this.sentBytes,
-      durationMs: performance.now() - this.t0,
+      durationMs: end - this.t0,
+      ...(this.tRun > 0 && this.tHead >= this.tRun ? { timing: { queueMs: this.tRun - this.t0, appMs: this.tHead - this.tRun, ttfbMs: this.tHead - this.t0, transferMs: end - this.tHead } } : {}),
       workerPid: this.target?.info.pid ?? null,
       workerId: this.target?.info.workerId ?? null,
       remoteAddr: req.socket.remoteAddress ?? '',
