@@ -385,8 +385,10 @@ export interface PortCheckResult {
   readonly suggestion: number | null;
 }
 
-export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'collectstatic' | 'start' | 'health';
-export type LaunchStepStatus = 'running' | 'ok' | 'failed' | 'skipped';
+/** django-settings: what staging promises (DEBUG off, its own SECRET_KEY, ALLOWED_HOSTS) checked by asking Django. */
+export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'django-settings' | 'collectstatic' | 'start' | 'health';
+/** warning: passed, with findings the user must read (in `output`); skipped: `output` says why. */
+export type LaunchStepStatus = 'running' | 'ok' | 'warning' | 'failed' | 'skipped';
 export interface LaunchStep {
   readonly step: LaunchStepName;
   readonly status: LaunchStepStatus;

@@ -58,6 +58,7 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
   const profile = status.profile ?? def.activeProfile;
   const busy = actions.busy !== null;
   const launch = state.launches[def.id];
+  const launching = launch?.state === 'running';
 
   const onTabKey = (e: KeyboardEvent<HTMLElement>) => {
     // Arrow keys move between tabs, as in any tab list.
@@ -83,11 +84,11 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
             <span className="detail-urls">{running && status.urls.map((u) => <ExternalLink key={u} href={u} className="mono" />)}</span>
           </div>
           <div className="detail-actions">
-            <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy} onChange={(p) => void actions.switchProfile(p, running)} />
+            <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} running={running} workers={app.metrics?.workersTotal ?? null} onChange={(p) => void actions.switchProfile(p, running)} />
             <div className="btn-group">
-              <LifecycleButtons state={status.state} profile={profile} actions={actions} />
-              <button type="button" className="btn" disabled={busy || launch?.state === 'running'} onClick={() => void actions.launch('staging')}>
-                {launch?.state === 'running' && <span className="spinner" aria-hidden="true" />}Launch staging
+              <LifecycleButtons state={status.state} profile={profile} actions={actions} launching={launching} />
+              <button type="button" className="btn" disabled={busy || launching} onClick={() => void actions.launch('staging')}>
+                {launching && <span className="spinner" aria-hidden="true" />}Launch staging
               </button>
             </div>
           </div>

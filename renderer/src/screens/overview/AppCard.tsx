@@ -38,7 +38,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
         </h2>
         <StatusBadge state={status.state} healthy={status.healthy} />
         <span className="spacer" />
-        <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} onChange={(p) => void actions.switchProfile(p, running)} />
+        <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} running={running} workers={metrics?.workersTotal ?? null} onChange={(p) => void actions.switchProfile(p, running)} />
       </header>
 
       <div className="app-card-urls">
@@ -83,7 +83,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
 
       <footer className="app-card-actions">
         <div className="btn-group">
-          <LifecycleButtons state={status.state} profile={profile} actions={actions} />
+          <LifecycleButtons state={status.state} profile={profile} actions={actions} launching={launching} />
           {allowed.open && status.urls[0] ? (
             <ExternalLink href={status.urls[0]} className="btn">
               Open
