@@ -45,6 +45,14 @@ export function AddAppScreen() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const detectSeq = useRef(0);
+  // The screen may be left while a detect or a save is awaited: nothing may act (set state, navigate) after.
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
   // A message goes away as soon as its field is touched; the next submit checks again.
   const clearError = (key: string) => setFieldErrors((e) => (e[key] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
 
@@ -69,7 +77,7 @@ export function AddAppScreen() {
     setDetection(null);
     try {
       const d = await client.call('detect', { body: { folder: p, verify: true } });
-      if (seq !== detectSeq.current) return;
+      if (seq !== detectSeq.current || !alive.current) return;
       setDetection(d);
       const best = d.candidates[0];
       setEntry(best?.app ?? (typeof d.suggested.app === 'string' ? d.suggested.app : ''));
@@ -77,9 +85,9 @@ export function AddAppScreen() {
       const suggestedEnv = { ...(best?.env ?? {}), ...(d.suggested.env ?? {}) };
       if (Object.keys(suggestedEnv).length > 0) setEnv((rows) => (rows.length ? rows : envRowsFrom(suggestedEnv, [])));
     } catch (e) {
-      if (seq === detectSeq.current) setDetectError(errorMessage(e));
+      if (seq === detectSeq.current && alive.current) setDetectError(errorMessage(e));
     } finally {
-      if (seq === detectSeq.current) setDetecting(false);
+      if (seq === detectSeq.current && alive.current) setDetecting(false);
     }
   };
 
@@ -95,7 +103,7 @@ export function AddAppScreen() {
   const chooseFolder = async () => {
     if (chooseNative) {
       const p = await chooseNative();
-      if (p) {
+      if (p && alive.current) {
         setFolder(p);
         void detect(p);
       }
@@ -155,17 +163,18 @@ export function AddAppScreen() {
           apps.patchStatus(await client.call('start', { params: { id }, body: {} }));
         } catch (e) {
           // Saved but not started: land on the app, where the error and its output are shown.
-          setFormError(`Saved, but it did not start: ${errorMessage(e)}`);
+          if (alive.current) setFormError(`Saved, but it did not start: ${errorMessage(e)}`);
         }
       }
       await apps.refresh();
-      navigate({ name: 'app', id, tab: 'requests' });
+      if (alive.current) navigate({ name: 'app', id, tab: 'requests' });
     } catch (e) {
+      if (!alive.current) return;
       const f = fieldOfError(e);
       if (f) setFieldErrors({ [f === 'bind' ? 'bind' : f]: errorMessage(e) });
       else setFormError(errorMessage(e));
     } finally {
-      setSaving(null);
+      if (alive.current) setSaving(null);
     }
   };
 

@@ -1,6 +1,7 @@
 // What Gantry found in a folder — interpreter, entry-point candidates and why — and the entry point the
 // user picks (a candidate, or their own MODULE:CALLABLE).
 import type { DetectionResult } from '../../api/contract';
+import { scrollToEnd } from '../../components/scroll-to-end';
 
 export interface DetectionResultsProps {
   readonly detection: DetectionResult;
@@ -90,7 +91,9 @@ export function DetectionResults({ detection: d, entry, onEntry, entryError }: D
                 <strong>
                   Importing <code>{verification.app}</code> failed:
                 </strong>
-                <pre className="codeblock">{verification.error}</pre>
+                <pre className="codeblock" tabIndex={0} aria-label="Import error" ref={scrollToEnd}>
+                  {verification.error}
+                </pre>
               </>
             )}
           </div>

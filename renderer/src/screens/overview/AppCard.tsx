@@ -77,7 +77,8 @@ export function AppCard({ app, history, launch }: AppCardProps) {
       {status.state === 'failed' && status.error && (
         <p className="app-card-error tone-err-text" role="alert">
           {status.error.message}{' '}
-          <a href={href({ name: 'app', id: def.id, tab: 'output', query: { level: 'error' } })}>Show output</a>
+          {/* The boot failure's traceback is in the app's error box, not in a filtered log (nor a filter to remember). */}
+          <a href={href({ name: 'app', id: def.id, tab: 'output', query: { show: 'boot-error' } })}>Show the traceback</a>
         </p>
       )}
 

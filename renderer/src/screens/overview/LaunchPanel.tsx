@@ -7,13 +7,14 @@ import { useLive } from '../../app/live-context';
 import type { LaunchStepName } from '../../api/contract';
 import type { LaunchView } from '../../state/apps-store';
 import { ExternalLink } from '../../components/ExternalLink';
+import { scrollToEnd } from '../../components/scroll-to-end';
 
 const STEP_LABELS: Record<LaunchStepName, string> = {
   interpreter: 'Interpreter runs',
   import: 'App imports',
   ports: 'Ports are free',
   'django-check': 'manage.py check --deploy',
-  'django-settings': 'Django settings keep the promises (DEBUG off, own SECRET_KEY, ALLOWED_HOSTS)',
+  'django-settings': 'Django settings: DEBUG, SECRET_KEY, ALLOWED_HOSTS',
   collectstatic: 'collectstatic',
   start: 'Start workers',
   health: 'Health check',
@@ -65,7 +66,11 @@ export function LaunchPanel({ appId, launch }: { readonly appId: string; readonl
             <span>{STEP_LABELS[s.step] ?? s.step}</span>
             {s.endedAt !== null && s.startedAt > 0 && s.status !== 'skipped' ? <span className="faint">{stepTime(s.endedAt - s.startedAt)}</span> : <span />}
             {s.status === 'skipped' && s.output && <span className="launch-why faint">{s.output}</span>}
-            {(s.status === 'failed' || s.status === 'warning') && s.output && <StepOutput text={s.output} label={`Output of ${STEP_LABELS[s.step] ?? s.step}`} />}
+            {s.step === 'django-settings' && s.status !== 'running' && s.status !== 'skipped' && s.output ? (
+              <Findings text={s.output} />
+            ) : (
+              (s.status === 'failed' || s.status === 'warning') && s.output && <StepOutput text={s.output} label={`Output of ${STEP_LABELS[s.step] ?? s.step}`} />
+            )}
           </li>
         ))}
         {launch.state === 'running' && launch.steps.length === 0 && (
@@ -78,7 +83,7 @@ export function LaunchPanel({ appId, launch }: { readonly appId: string; readonl
         {launch.state === 'ok' && launch.url && (
           <p className={`launch-result ${warnings.length ? 'tone-warn-text' : 'tone-ok-text'}`}>
             {launch.profile === 'staging' ? 'Staging' : `Profile ${launch.profile}`} is up at <ExternalLink href={launch.url} />
-            {warnings.length > 0 && <>, with warnings from {warnings.map((s) => `“${STEP_LABELS[s.step] ?? s.step}”`).join(' and ')}: read them above.</>}
+            {warnings.length > 0 && <> — with warnings in {warnings.length === 1 ? 'one step' : `${warnings.length} steps`} (⚠ above).</>}
           </p>
         )}
         {launch.state === 'failed' && (
@@ -111,10 +116,30 @@ function StepIcon({ status }: { readonly status: string }) {
   );
 }
 
+/** The django-settings step's findings, one per promise (✓ kept, ⚠ not kept, ✕ the app would not serve). */
+function Findings({ text }: { readonly text: string }) {
+  const tone: Record<string, string> = { '✓': 'tone-ok-text', '⚠': 'tone-warn-text', '✕': 'tone-err-text' };
+  return (
+    <ul className="launch-findings">
+      {text.split('\n').map((line, i) => {
+        const mark = line.slice(0, 1);
+        return (
+          <li key={i} data-finding={mark === '✓' ? 'ok' : mark === '⚠' ? 'warning' : mark === '✕' ? 'failed' : 'info'}>
+            <span className={tone[mark] ?? 'faint'} aria-hidden="true">
+              {tone[mark] ? mark : '·'}
+            </span>
+            <span>{tone[mark] ? line.slice(1).trim() : line}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 /** A step's output, scrolled to its end: the last lines (the error, the summary) are what matter. */
 function StepOutput({ text, label }: { readonly text: string; readonly label: string }) {
   return (
-    <pre className="codeblock launch-output" tabIndex={0} aria-label={label} ref={(el) => el && (el.scrollTop = el.scrollHeight)}>
+    <pre className="codeblock launch-output" tabIndex={0} aria-label={label} ref={scrollToEnd}>
       {text}
     </pre>
   );
