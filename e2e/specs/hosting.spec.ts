@@ -335,7 +335,8 @@ test.describe.serial('hosting the demo app', () => {
     await overview.press(APP, 'Start');
     await overview.expectState(APP, 'running', true);
     await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 4$/);
-    await profile.selectOption('dev'); // a running app restarts into the new profile
+    await profile.selectOption('dev'); // a running app restarts into the new profile, once confirmed
+    await overview.card(APP).getByRole('button', { name: 'Restart with dev' }).click();
     await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 3$/, { timeout: 30_000 });
     await overview.press(APP, 'Stop');
     await overview.expectState(APP, 'stopped');

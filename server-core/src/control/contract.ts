@@ -124,7 +124,14 @@ export const launchBodySchema = z.strictObject({
   /** false: answer at once with the launch id (state 'running'); follow it on SSE or GET /api/launches/:id. */
   wait: z.boolean().optional(),
 });
-export const detectBodySchema = z.strictObject({ folder: z.string().min(1), verify: z.boolean().optional() });
+export const detectBodySchema = z.strictObject({
+  folder: z.string().min(1),
+  verify: z.boolean().optional(),
+  /** The user trusts the folder: remember it, and run what checking it needs (its interpreters, its import). */
+  trust: z.boolean().optional(),
+  /** An interpreter the user typed: listed and checked beside the ones found. */
+  python: z.string().min(1).max(4096).optional(),
+});
 export const portCheckBodySchema = z.strictObject({
   bind: z.string().min(1),
   /** The app asking: its own claim on the port does not count as a conflict. */
@@ -315,12 +322,14 @@ export interface MetricsView {
   readonly history: readonly MetricsSnapshot[];
 }
 
-export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'system';
+export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'pyenv' | 'system';
 export interface InterpreterCandidate {
   readonly path: string;
   readonly source: InterpreterSource;
   readonly reason: string;
   readonly exists: boolean;
+  /** Whether the best entry point imports with this interpreter (detection of a trusted folder); absent: not checked. */
+  readonly imports?: ImportVerification & { readonly pythonVersion: string | null };
 }
 export type Framework = 'django' | 'flask' | 'procfile' | 'pyproject' | 'wsgi';
 export interface EntryCandidate {
@@ -358,6 +367,11 @@ export interface DetectionResult {
   readonly framework: Framework | null;
   /** Django projects: a STATIC_ROOT/collectstatic is possible. */
   readonly django: { readonly settingsModule: string; readonly managePy: string } | null;
+  /**
+   * Nothing from an untrusted folder runs: until the user trusts it, detection only reads files, and `wouldRun`
+   * says what checking it would run (its interpreters, the top level of its modules).
+   */
+  readonly trust: { readonly trusted: boolean; readonly wouldRun: readonly string[] };
 }
 
 export interface PortHolder {

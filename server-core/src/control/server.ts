@@ -69,7 +69,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     request: ({ params }) => host.request(params.id, params.requestId),
     output: ({ params, query }) => host.output(params.id, query),
     events: ({ params, query }) => host.events(params.id, query),
-    detect: ({ body }) => host.detect(body.folder, body.verify ?? true),
+    detect: ({ body }) => host.detect(body.folder, body.verify ?? true, { ...(body.trust ? { trust: true } : {}), ...(body.python ? { python: body.python } : {}) }),
     checkPort: ({ body }) => host.checkPort(body.bind, body.appId),
     fsList: ({ query }) => host.listFolder(query.path),
   };
