@@ -146,6 +146,56 @@ test.describe.serial('every screen tells the truth', () => {
     await expect(page.getByRole('group', { name: 'Level' }).getByRole('button', { name: 'error' })).toHaveAttribute('aria-pressed', 'false');
   });
 
+  test('Add app asks before running anything from a new folder, then lists each interpreter with whether the app imports', async ({ ui: page, gantry, shot }) => {
+    const folder = startproject();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
+    const add = new AddAppPage(page);
+    await add.detect(folder);
+    const prompt = page.getByTestId('trust-prompt');
+    await expect(prompt).toBeVisible();
+    await expect(prompt).toContainText('Gantry has not run anything from this folder yet.');
+    await expect(prompt).toContainText('the top level of');
+    await expect(prompt).toContainText('importing mysite.wsgi:application');
+    // Nothing ran: no interpreter says whether the app imports, no import result is shown.
+    await expect(add.detection.locator('[data-imports="unchecked"]').first()).toBeVisible();
+    await expect(add.detection.locator('[data-imports="true"], [data-imports="false"]')).toHaveCount(0);
+    await expect(page.getByTestId('verification')).toHaveCount(0);
+    await shot('23a-add-trust-prompt');
+
+    await prompt.getByRole('button', { name: 'Trust this folder and check' }).click();
+    await expect(prompt).toBeHidden({ timeout: 60_000 });
+    const debian = add.detection.locator(`[data-interpreter="${SYSTEM_PYTHON}"]`);
+    await expect(debian).toHaveAttribute('data-imports', 'true', { timeout: 60_000 });
+    await expect(debian.getByText('imports the app')).toBeVisible();
+    // Every interpreter found was checked; one without Django says so, by the traceback's last line.
+    await expect(add.detection.locator('[data-imports="unchecked"]')).toHaveCount(0);
+    const without = add.detection.locator('[data-imports="false"]');
+    if ((await without.count()) > 0) await expect(without.first()).toContainText("No module named 'django'");
+    // The one that imports is preselected, and the import check passed with it.
+    const chosen = add.detection.getByRole('radio', { checked: true }).first();
+    await expect(chosen).toHaveValue(SYSTEM_PYTHON);
+    const pathLacksDjango = (await without.count()) > 0;
+    await expect(page.getByTestId('verification')).toHaveAttribute('data-ok', 'true');
+    await add.detection.locator('[data-testid="interpreters"]').scrollIntoViewIfNeeded();
+    await shot('23b-add-interpreters');
+
+    await add.setName('Chosen interpreter e2e');
+    await add.expectPortFree();
+    await page.getByRole('button', { name: 'Add app', exact: true }).click();
+    await expect(page.locator('[data-screen="detail"]')).toBeVisible();
+    const apps = (await (await gantry.api.get('/api/apps')).json()).apps as Array<{ definition: { name: string; folder: string; settings: { python?: string } } }>;
+    const def = apps.find((a) => a.definition.name === 'Chosen interpreter e2e')!.definition;
+    // Pinned, unless it is python3 on PATH (what runs anyway).
+    if (pathLacksDjango) expect(def.settings.python).toBe(SYSTEM_PYTHON);
+
+    // Trust is remembered: detecting the folder again runs the checks without asking.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
+    await add.detect(folder);
+    await expect(debian).toHaveAttribute('data-imports', 'true', { timeout: 60_000 });
+    await expect(page.getByTestId('trust-prompt')).toHaveCount(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps' }).click();
+  });
+
   test('leaving the Add screen while it saves does not pull the user back to the new app', async ({ ui: page, gantry }) => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
     const add = new AddAppPage(page);
