@@ -196,6 +196,39 @@ test.describe.serial('every screen tells the truth', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps' }).click();
   });
 
+  test('a new, unsaved profile shows what it would inherit; after a reload the new workers have no restarts', async ({ ui: page, gantry, shot }) => {
+    const folder = demoCopy();
+    const id = await addApp(gantry.api, { folder, name: 'Inherit e2e', settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] }, profiles: { dev: { workers: 2 } }, detect: false });
+    await gantry.api.post(`/api/apps/${id}/start`, { data: { profile: 'dev' } });
+    const overview = new OverviewPage(page);
+    await overview.open();
+    await overview.expectState('Inherit e2e', 'running', true);
+    await overview.openApp('Inherit e2e');
+    const detail = new AppDetailPage(page);
+
+    await detail.tab('Settings');
+    await page.getByLabel('New profile name').fill('qa');
+    await page.getByRole('button', { name: '+ Add' }).click();
+    await expect(page.getByRole('button', { name: /Profile: qa/ })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByText('Profile qa is new and not saved yet')).toBeVisible();
+    await expect(detail.setting('app').locator('.set-value')).toHaveText('hello:application');
+    await expect(detail.setting('chdir').locator('.set-value')).toHaveText(folder);
+    await expect(detail.setting('workers').locator('.set-value')).toHaveText('1');
+    await detail.setting('app').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot('24-settings-new-profile');
+
+    await detail.tab('Workers');
+    await expect(detail.workerRows).toHaveCount(2);
+    await page.getByRole('button', { name: 'Reload (graceful)' }).click();
+    await expect(detail.workerRows.filter({ hasText: '· g2' })).toHaveCount(2, { timeout: 30_000 });
+    await expect(detail.workerRows.filter({ hasNotText: '· g2' })).toHaveCount(0, { timeout: 30_000 });
+    for (const row of await detail.workerRows.all()) {
+      await expect(row.locator('td').nth(8)).toHaveText('0');
+      await expect(row.locator('td').nth(9)).not.toContainText('reload');
+    }
+    await gantry.api.post(`/api/apps/${id}/stop`, { data: {} });
+  });
+
   test('leaving the Add screen while it saves does not pull the user back to the new app', async ({ ui: page, gantry }) => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
     const add = new AddAppPage(page);

@@ -114,7 +114,11 @@ export const workerParamsSchema = z.strictObject({ id: appIdSchema, workerId: z.
 export const requestParamsSchema = z.strictObject({ id: appIdSchema, requestId: z.string().min(1).max(200) });
 export const launchParamsSchema = z.strictObject({ launchId: z.string().min(1).max(100) });
 
-export const profileQuerySchema = z.strictObject({ profile: profileNameSchema.optional() });
+export const profileQuerySchema = z.strictObject({
+  profile: profileNameSchema.optional(),
+  /** '1': a profile not saved yet resolves as an empty one (what it would inherit) instead of a 400. */
+  unsaved: z.enum(['0', '1']).optional(),
+});
 export const startBodySchema = z.strictObject({ profile: profileNameSchema.optional() });
 export const stopBodySchema = z.strictObject({ graceful: z.boolean().optional() });
 export const reloadBodySchema = z.strictObject({ mode: z.enum(['generation', 'rolling']).optional() });

@@ -52,7 +52,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     getApp: ({ params }) => host.getApp(params.id),
     updateApp: ({ params, body }) => host.updateApp(params.id, body),
     removeApp: async ({ params }) => (await host.removeApp(params.id), { ok: true }),
-    effective: ({ params, query }) => host.effective(params.id, query.profile),
+    effective: ({ params, query }) => host.effective(params.id, query.profile, query.unsaved === '1'),
     saveToProject: ({ params, body }) => host.saveToProject(params.id, body.includeProfiles ?? true),
     start: ({ params, body }) => host.start(params.id, body.profile),
     stop: ({ params, body }) => host.stop(params.id, body.graceful ?? true),

@@ -254,9 +254,10 @@ export class Host {
     });
   }
 
-  async effective(id: string, profile?: string): Promise<EffectiveSettings> {
+  /** `unsaved`: a profile that does not exist yet resolves as an empty one — what it would inherit. */
+  async effective(id: string, profile?: string, unsaved = false): Promise<EffectiveSettings> {
     const slot = this.slot(id);
-    const p = this.profileOf(slot, profile);
+    const p = unsaved && profile ? profile : this.profileOf(slot, profile);
     return toEffective(id, p, await this.resolve(slot.def, p));
   }
 

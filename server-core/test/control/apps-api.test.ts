@@ -151,6 +151,11 @@ describe('profiles and effective settings', () => {
     const unknown = await h.api('GET', '/api/apps/tomlsite/effective?profile=nope');
     expect(unknown.status).toBe(400);
     expect(unknown.body.details.field).toBe('profile');
+    // A profile being created in the UI, not saved yet: what it would inherit (base settings, no profile layer).
+    const draft = await h.api('GET', '/api/apps/tomlsite/effective?profile=nope&unsaved=1');
+    expect(draft.status).toBe(200);
+    expect(draft.body).toMatchObject({ profile: 'nope', settings: { app: dev.settings.app, chdir: dev.settings.chdir } });
+    expect(Object.values(draft.body.origins).some((o: any) => o.layer === 'profile')).toBe(false);
   });
 
   it('secrets are masked everywhere, and sending the mask back keeps the stored value', async () => {

@@ -38,14 +38,16 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const effProfile = layer === 'base' ? (view?.definition.activeProfile ?? app.definition.activeProfile) : layer;
   useEffect(() => {
     let cancelled = false;
-    client.call('effective', { params: { id }, query: { profile: effProfile } }).then(
+    // A profile added here but not saved yet: ask what it would inherit (the server knows no such profile).
+    const unsaved = layer !== 'base' && !!view && !view.profiles.includes(layer) && !(layer in view.definition.profiles);
+    client.call('effective', { params: { id }, query: { profile: effProfile, ...(unsaved ? { unsaved: '1' as const } : {}) } }).then(
       (e) => !cancelled && setEffective(e),
       () => !cancelled && setEffective(null),
     );
     return () => {
       cancelled = true;
     };
-  }, [client, id, effProfile, view]);
+  }, [client, id, effProfile, view, layer]);
 
   const def = view?.definition;
   const running = app.status.state === 'running' || app.status.state === 'reloading';
@@ -116,7 +118,9 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
         <p className="muted settings-explain">
           {layer === 'base'
             ? 'Base settings apply to every profile unless a profile overrides them. “In effect” shows the active profile’s result.'
-            : `Profile ${layer} overrides the base settings. “In effect” shows what running with ${layer} would use.`}
+            : view && !view.profiles.includes(layer) && !(layer in view.definition.profiles)
+              ? `Profile ${layer} is new and not saved yet: it sets nothing, so “In effect” shows what it inherits from the base settings. Set what it should change, then save.`
+              : `Profile ${layer} overrides the base settings. “In effect” shows what running with ${layer} would use.`}
         </p>
         {loadError && (
           <p className="field-error" role="alert">
