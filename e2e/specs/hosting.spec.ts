@@ -278,7 +278,7 @@ test.describe.serial('hosting the demo app', () => {
   test('a request past the timeout raises a notice that links to the request', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     const timeout = detail.setting('timeout');
-    await timeout.getByRole('button', { name: /Set Timeout/ }).click();
+    await timeout.getByRole('button', { name: /Set here: Timeout/ }).click();
     await timeout.getByLabel('Timeout (s)').fill('1');
     await page.getByRole('button', { name: 'Save profile dev' }).click();
     // Timeout is a live setting: the running app takes it at once, no reload or restart needed.

@@ -217,6 +217,20 @@ test.describe.serial('every screen tells the truth', () => {
     await detail.setting('app').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot('24-settings-new-profile');
 
+    // ~40 settings in sections, with a search box: a word finds the setting by label, doc or gunicorn flag.
+    const search = page.getByLabel('Search settings');
+    await search.fill('graceful');
+    await expect(detail.setting('gracefulTimeout')).toBeVisible();
+    await expect(detail.setting('workers')).toHaveCount(0);
+    await expect(page.locator('.set-section')).toHaveCount(1);
+    await search.fill('--max-requests');
+    await expect(detail.setting('maxRequests')).toBeVisible();
+    await shot('25-settings-search');
+    await search.fill('no such setting at all');
+    await expect(page.getByTestId('settings-no-match')).toBeVisible();
+    await search.fill('');
+    await expect(page.locator('.set-section')).toHaveCount(7);
+
     await detail.tab('Workers');
     await expect(detail.workerRows).toHaveCount(2);
     await page.getByRole('button', { name: 'Reload (graceful)' }).click();

@@ -61,7 +61,8 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
         </button>
       )}
       <span className="spacer" />
-      <span className="faint req-count" aria-live="polite" data-testid="request-count">
+      {/* Not a live region: under load it changes many times a second, and a screen reader would read each one. */}
+      <span className="faint req-count" data-testid="request-count">
         {isFiltering(f) ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : `${total.toLocaleString()} ${total === 1 ? 'request' : 'requests'}`}
       </span>
     </div>

@@ -7,7 +7,7 @@ import { errorMessage } from '../../../api/api-error';
 import { profileNameSchema, type AppSummary, type AppView, type EffectiveSettings, type PartialAppSettings, type SaveToProjectResult, type SettingsApplication } from '../../../api/contract';
 import { ApplyToRunning } from './ApplyToRunning';
 import { RemoveApp } from './RemoveApp';
-import { SettingsForm } from './SettingsForm';
+import { SECTIONS as SETTING_SECTIONS, SettingsForm } from './SettingsForm';
 import './settings.css';
 
 export function SettingsTab({ app }: { readonly app: AppSummary }) {
@@ -19,6 +19,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const [effective, setEffective] = useState<EffectiveSettings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [newProfile, setNewProfile] = useState('');
+  const [search, setSearch] = useState('');
   const [extraProfiles, setExtraProfiles] = useState<string[]>([]);
   const [footer, setFooter] = useState<HTMLDivElement | null>(null);
   // Each save gets a fresh "apply" line (its own Reload now / Restart now state).
@@ -106,6 +107,16 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
           </button>
         </div>
         {newProfileError && <p className="field-error">{newProfileError}</p>}
+        <div className="settings-find row">
+          <input className="input input-sm settings-search" type="search" aria-label="Search settings" placeholder="Search settings (name, flag, value)…" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <nav className="settings-sections" aria-label="Setting sections">
+            {SETTING_SECTIONS.map((sec) => (
+              <a key={sec.key} href={`#/apps/${encodeURIComponent(id)}/settings`} onClick={(e) => (e.preventDefault(), document.getElementById(`settings-${sec.key}`)?.scrollIntoView({ block: 'start' }))}>
+                {sec.title}
+              </a>
+            ))}
+          </nav>
+        </div>
         <div role="status" aria-live="polite">
           {project.result && (
             <p className="field-ok">
@@ -127,7 +138,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
             {loadError}
           </p>
         )}
-        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning key={applied.seq} id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied.value} />} />}
+        {def && <SettingsForm key={layer} search={search} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning key={applied.seq} id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied.value} />} />}
         {def && <RemoveApp id={id} name={def.name} />}
       </div>
       <div ref={setFooter} className="settings-footer" />
