@@ -53,6 +53,10 @@ test.describe.serial('every screen tells the truth', () => {
     await select.selectOption('staging');
     await confirm.getByRole('button', { name: 'Restart with staging' }).click();
     await expect(card.getByTestId('workers')).toHaveText(/\/ 4$/, { timeout: 30_000 });
+    // The switch is done when the card is no longer busy with it (the select is enabled again).
+    await expect(select).toBeEnabled();
+    await expect(select).toHaveValue('staging');
+    await overview.expectState('Profiles e2e', 'running', true);
     expect(await startedAt()).not.toBe(before);
     await gantry.api.post(`/api/apps/${id}/stop`, { data: {} });
     await overview.expectState('Profiles e2e', 'stopped');
@@ -222,7 +226,8 @@ test.describe.serial('every screen tells the truth', () => {
     await search.fill('graceful');
     await expect(detail.setting('gracefulTimeout')).toBeVisible();
     await expect(detail.setting('workers')).toHaveCount(0);
-    await expect(page.locator('.set-section')).toHaveCount(1);
+    await expect(page.locator('.set-section', { has: page.getByRole('heading', { name: 'Workers' }) })).toBeVisible();
+    await expect(page.locator('.set-section', { has: page.getByRole('heading', { name: 'Security' }) })).toHaveCount(0);
     await search.fill('--max-requests');
     await expect(detail.setting('maxRequests')).toBeVisible();
     await shot('25-settings-search');
