@@ -2,6 +2,8 @@
 // of a fresh startproject says what is still unsafe instead of a green ✓, Start/Restart wait for a launch, a
 // failed app's link lands on its traceback, and leaving the Add screen mid-save keeps the user where they went.
 // Apps are added through the API with their own names and ports, so this story does not depend on hosting.spec.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '../support/fixtures';
 import { OverviewPage } from '../pages/overview-page';
 import { AppDetailPage } from '../pages/app-detail-page';
@@ -128,7 +130,10 @@ test.describe.serial('every screen tells the truth', () => {
   });
 
   test('"Show the traceback" on a failed app lands on the boot failure, its last line in sight, no filter remembered', async ({ ui: page, gantry, shot }) => {
-    const id = await addApp(gantry.api, { folder: demoCopy(), name: 'Boot fail e2e', settings: { app: 'hello:no_such_callable', bind: [`127.0.0.1:${await freePort()}`] }, detect: false });
+    // A module that raises at import: a traceback of several lines, whose last says what went wrong.
+    const folder = demoCopy();
+    writeFileSync(path.join(folder, 'broken.py'), 'import json\n\n\ndef connect():\n    raise RuntimeError("DATABASE_URL is not set")\n\n\nconnect()\n');
+    const id = await addApp(gantry.api, { folder, name: 'Boot fail e2e', settings: { app: 'broken:application', bind: [`127.0.0.1:${await freePort()}`] }, detect: false });
     await gantry.api.post(`/api/apps/${id}/start`, { data: {} });
     const overview = new OverviewPage(page);
     await overview.open();
@@ -137,12 +142,23 @@ test.describe.serial('every screen tells the truth', () => {
 
     const box = page.getByTestId('boot-error');
     await expect(box).toBeFocused();
-    await expect(box.getByTestId('traceback-last')).toContainText('no_such_callable');
-    await expect(box.getByTestId('traceback-last')).toBeInViewport();
+    // What went wrong (the traceback's last line) is in plain sight, above the traceback.
+    await expect(box.locator('strong, [data-testid="traceback-last"]').first()).toHaveText('RuntimeError: DATABASE_URL is not set');
+    await expect(box.locator('strong, [data-testid="traceback-last"]').first()).toBeInViewport();
     // The traceback itself starts scrolled to its end.
     const tb = box.locator('pre');
     expect(await tb.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 1)).toBe(true);
     await shot('22-boot-failure');
+
+    // Where the project is: the path, and a copy button (a browser cannot open anything on this machine).
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Project folder' }).click();
+    await expect(page.getByTestId('project-folder-path')).toHaveText(folder);
+    await page.getByTestId('project-folder').getByRole('button', { name: 'Copy path' }).click();
+    await expect(page.getByTestId('project-folder')).toContainText('Copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(folder);
+    await shot('22b-project-folder');
+    await page.getByRole('button', { name: 'Project folder' }).click();
     // The Output tab opened with no filter, and none was remembered.
     await expect(page.getByRole('group', { name: 'Level' }).getByRole('button', { name: 'error' })).toHaveAttribute('aria-pressed', 'false');
     await new AppDetailPage(page).tab('Requests');

@@ -7,6 +7,7 @@ import { href, navigate, TABS, type Route, type Tab } from '../../app/router';
 import { ExternalLink } from '../../components/ExternalLink';
 import { StatusBadge } from '../../components/StatusBadge';
 import { scrollToEnd } from '../../components/scroll-to-end';
+import { ProjectFolder } from '../../components/ProjectFolder';
 import { AppLiveData } from '../../state/app-live-data';
 import { useStore } from '../../state/external-store';
 import { ProfileSwitch } from '../overview/ProfileSwitch';
@@ -82,6 +83,7 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
             </a>
             <h1>{def.name}</h1>
             <StatusBadge state={status.state} healthy={status.healthy} />
+            <ProjectFolder folder={def.folder} />
             <span className="detail-urls">{running && status.urls.map((u) => <ExternalLink key={u} href={u} className="mono" />)}</span>
           </div>
           <div className="detail-actions">
@@ -144,7 +146,7 @@ function BootError({ message, traceback, focus }: { readonly message: string; re
     <div className="detail-alert alert tone-err" role="alert" id="boot-error" tabIndex={-1} ref={box} data-testid="boot-error">
       <div className="alert-body">
         <strong>{message}</strong>
-        {last && last !== message && (
+        {last && last !== message && traceback && traceback.trim().includes('\n') && (
           <p className="traceback-last mono" data-testid="traceback-last">
             {last}
           </p>
