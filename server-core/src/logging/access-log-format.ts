@@ -156,5 +156,6 @@ export function formatAccessJson(e: AccessEntry): string {
     user_agent: e.userAgent,
     referer: e.referer,
     ...(e.remoteUser ? { user: e.remoteUser } : {}),
+    ...(e.truncated ? { truncated: true } : {}),
   });
 }

@@ -101,7 +101,7 @@ class Runtime implements LocalAppRuntime {
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
       access(entry, rawRequestHeaders, rawResponseHeaders) {
         if (rawRequestHeaders !== undefined) headers.keep(entry, rawRequestHeaders, rawResponseHeaders);
-        metrics().record(entry.status, entry.durationMs, entry.workerId ?? null);
+        metrics().record(entry.status, entry.durationMs, entry.workerId ?? null, entry.truncated === true);
         logs.emitAccess(entry);
       },
       output: (line) => logs.emitOutput(line),
@@ -158,7 +158,7 @@ class Runtime implements LocalAppRuntime {
     this.metricsRegistry = new AppMetrics({ app: this.name });
     const gateway = new HttpGateway(s, this.ctx);
     gateway.preHandlers = this.preHandlers(s, cwd);
-    gateway.proxy = proxyResolver(s.forwardedAllowIps);
+    gateway.proxy = proxyResolver(s.forwardedAllowIps, s.forwardedAllowHost);
     try {
       if (this.options.adoptedListeners) gateway.adopt(this.options.adoptedListeners);
       else await gateway.listen();
@@ -275,7 +275,7 @@ class Runtime implements LocalAppRuntime {
     this.dispatcher.maxQueue = next.maxQueue;
     this.gateway?.update(next);
     this.ctx.includeHeaders = formatNeedsHeaders(next.accessLogformat);
-    if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps);
+    if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps, next.forwardedAllowHost);
   }
 
   async scale(workers: number): Promise<void> {
@@ -327,7 +327,7 @@ class Runtime implements LocalAppRuntime {
 }
 
 /** Trusted-proxy headers, looked at only when a forwarding header is there (keeps the common path cheap). */
-function proxyResolver(allowIps: readonly string[]): ProxyResolver | null {
+function proxyResolver(allowIps: readonly string[], allowHost: boolean): ProxyResolver | null {
   if (allowIps.length === 0) return null;
   const trust = createProxyTrust(allowIps);
   return (req) => {
@@ -343,6 +343,7 @@ function proxyResolver(allowIps: readonly string[]): ProxyResolver | null {
     if (!forwarded) return null;
     const client = trust.resolveClient(req.socket.remoteAddress, req.headers);
     if (!client.trusted) return null;
-    return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(client.host !== null ? { host: client.host } : {}) };
+    // The forwarded host replaces HTTP_HOST only when the user asked for it (--forwarded-allow-host).
+    return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(allowHost && client.host !== null ? { host: client.host } : {}) };
   };
 }
