@@ -10,6 +10,7 @@ import { Flushed, WorkerNeverStartedError, WorkerOverloadedError, type ResponseS
 import type { AccessEntry, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
+import { buildAccessEntry } from './access-entry.js';
 import { sendError } from './error-response.js';
 
 /** What every exchange of one app shares. */
@@ -356,38 +357,24 @@ export class Exchange implements DispatchJob, ResponseSink {
   }
 
   private log(status: number): void {
-    const req = this.req;
-    const raw = req.rawHeaders;
-    let userAgent = '';
-    let referer = '';
-    let remoteUser: string | undefined;
-    for (let i = 0; i < raw.length; i += 2) {
-      const n = raw[i]!;
-      if (n.length === 10 && n.toLowerCase() === 'user-agent') userAgent = raw[i + 1]!;
-      else if (n.length === 7 && n.toLowerCase() === 'referer') referer = raw[i + 1]!;
-      else if (n.length === 13 && n.toLowerCase() === 'authorization') remoteUser = basicUser(raw[i + 1]!);
-    }
-    const withHeaders = this.ctx.includeHeaders;
-    this.ctx.access({
-      time: this.arrivedAt,
-      app: this.ctx.appName,
-      requestId: this.requestId,
-      method: this.method,
-      path: this.path,
-      query: this.query,
-      protocol: `HTTP/${req.httpVersion}`,
-      status,
-      bytes: this.method === 'HEAD' ? 0 : this.sentBytes,
-      ...(this.truncated ? { truncated: true } : {}),
-      durationMs: performance.now() - this.t0,
-      workerPid: this.target?.info.pid ?? null,
-      workerId: this.target?.info.workerId ?? null,
-      remoteAddr: req.socket.remoteAddress ?? '',
-      userAgent,
-      referer,
-      ...(remoteUser !== undefined ? { remoteUser } : {}),
-      ...(withHeaders ? { requestHeaders: pairsToObject(raw), responseHeaders: pairsToObject(this.responseHeaders ?? []) } : {}),
-    }, raw, this.responseHeaders);
+    this.ctx.access(
+      buildAccessEntry(this.ctx.appName, this.req, {
+        time: this.arrivedAt,
+        requestId: this.requestId,
+        status,
+        bytes: this.sentBytes,
+        durationMs: performance.now() - this.t0,
+        workerPid: this.target?.info.pid ?? null,
+        workerId: this.target?.info.workerId ?? null,
+        truncated: this.truncated,
+        path: this.path,
+        query: this.query,
+        responseHeaders: this.responseHeaders,
+        includeHeaders: this.ctx.includeHeaders,
+      }),
+      this.req.rawHeaders,
+      this.responseHeaders,
+    );
   }
 }
 
@@ -399,22 +386,4 @@ export class Exchange implements DispatchJob, ResponseSink {
 function closeAfter(res: ServerResponse): void {
   (res as ServerResponse & { _last: boolean })._last = true;
   res.shouldKeepAlive = false;
-}
-
-/** The user of `Authorization: Basic …`, as gunicorn's %(u)s. */
-function basicUser(value: string): string | undefined {
-  if (!/^basic /i.test(value)) return undefined;
-  const decoded = Buffer.from(value.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon === -1 ? undefined : decoded.slice(0, colon);
-}
-
-/** Flat [name, value, …] → { lowercased name: value } (repeats joined with ', '). */
-function pairsToObject(flat: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const k = flat[i]!.toLowerCase();
-    out[k] = k in out ? `${out[k]}, ${flat[i + 1]}` : flat[i + 1]!;
-  }
-  return out;
 }

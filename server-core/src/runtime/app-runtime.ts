@@ -12,8 +12,8 @@ import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
 import { HttpGateway, type PreHandler, type ProxyResolver } from '../gateway/http-gateway.js';
 import type { BoundAddress } from '../gateway/listen-socket.js';
+import { buildAccessEntry } from '../gateway/access-entry.js';
 import { createProxyTrust } from '../gateway/proxy-headers.js';
-import { splitTarget } from '../gateway/path-info.js';
 import { createStaticHandler } from '../gateway/static-files.js';
 import { formatNeedsHeaders } from '../logging/access-log-format.js';
 import { flatResponseHeaders, HeaderKeeper } from '../logging/header-keeper.js';
@@ -212,9 +212,9 @@ class Runtime implements LocalAppRuntime {
         // The handler may already have answered (a 404 or 400 it sends at once).
         if (!res.headersSent) res.setHeader('X-Request-ID', requestId);
         res.once('finish', () => {
-          const target = splitTarget(req.url ?? '/');
           const len = Number(res.getHeader('content-length') ?? 0);
-          this.ctx.access({ time, app: this.name, requestId, method: req.method ?? 'GET', path: target.path, query: target.query, protocol: `HTTP/${req.httpVersion}`, status: res.statusCode, bytes: req.method === 'HEAD' ? 0 : len, durationMs: performance.now() - t0, workerPid: null, remoteAddr: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', referer: req.headers.referer ?? '' }, req.rawHeaders, flatResponseHeaders(res.getHeaders()));
+          const responseHeaders = flatResponseHeaders(res.getHeaders());
+          this.ctx.access(buildAccessEntry(this.name, req, { time, requestId, status: res.statusCode, bytes: len, durationMs: performance.now() - t0, responseHeaders, includeHeaders: this.ctx.includeHeaders }), req.rawHeaders, responseHeaders);
         });
         return true;
       },
