@@ -7,6 +7,7 @@ import { GantryError } from '../errors.js';
 import { RequestHeadEncoder } from '../fastcgi/request-head.js';
 import { buildAccessEntry, setClientAddress } from './access-entry.js';
 import { buildParams, type ConnectionFacts } from './cgi-params.js';
+import { admitInOrder, connectionEnding, lastOnConnection } from './connection-order.js';
 import { sendError, writeRawError } from './error-response.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
 import { listenOn, type BoundAddress } from './listen-socket.js';
@@ -141,7 +142,10 @@ export class HttpGateway {
     });
     server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
       const v = statusForParserError(err, this.limits);
+      // Exactly one error per bad request: after a refusal the gateway already sent (the parser then trips
+      // on that request's body), the connection only has to close once that answer is out.
       if (v === null) socket.destroy();
+      else if (connectionEnding(socket)) closeAfterPending(socket);
       else answerAfterPending(socket, v.status, v.message);
     });
     return { server, state };
@@ -234,6 +238,7 @@ export class HttpGateway {
     const violation = head.violation;
     if (violation !== null) {
       // The connection is closed after a limit error: its framing can no longer be trusted.
+      lastOnConnection(req);
       sendError(res, violation.status, violation.message, requestId, [], true);
       logRefused(this.ctx, req, violation.status, requestId);
       return;
@@ -245,7 +250,9 @@ export class HttpGateway {
     const target = splitTarget(req.url ?? '/');
     const params = buildParams(req, target, requestId, facts, hostOverride);
     const exchange = new Exchange(this.ctx, req, res, state.encoder, params, requestId, req.method ?? 'GET', target.path, target.query, head.hasBody, expectContinue);
-    exchange.start();
+    admitInOrder(req, res, exchange);
+    // The client's `Connection: close` (or HTTP/1.0 without keep-alive): nothing after this one runs.
+    if (!res.shouldKeepAlive) lastOnConnection(req);
   }
 
   /** Stops accepting; connections still busy get up to `graceMs`, then are cut. */
@@ -312,6 +319,15 @@ function answerAfterPending(socket: Socket, status: number, message: string): vo
   writeRawError(socket, status, message);
 }
 
+/** The response in hand (if any) goes out whole, then the connection closes; nothing else is written. */
+function closeAfterPending(socket: Socket): void {
+  const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending && !pending.writableFinished) {
+    pending.once('close', () => socket.destroySoon());
+    return;
+  }
+  socket.destroy();
+}
 
 function logRefused(ctx: ExchangeContext, req: IncomingMessage, status: number, requestId: string): void {
   ctx.access(buildAccessEntry(ctx.appName, req, { time: Date.now(), requestId, status, bytes: 0, durationMs: 0 }), req.rawHeaders);

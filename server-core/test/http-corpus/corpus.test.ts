@@ -2,6 +2,9 @@
 // `gantry serve` with the environ-echo app, checks the statuses (and for valid requests what the app
 // saw), whether the connection was kept or closed, and that the server still answers a normal
 // request on a fresh connection afterwards.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGantry, type HttpServer } from '../helpers/gantry.js';
 import { startGunicorn } from '../helpers/gunicorn.js';
@@ -20,6 +23,14 @@ interface Echo {
 const REFERENCE = process.env.GANTRY_CORPUS_REFERENCE === 'gunicorn';
 
 let server: HttpServer;
+// Where the echo app notes each call (ECHO_CALLS): an invalid request must never be one of them.
+const callsDir = mkdtempSync(join(tmpdir(), 'gantry-corpus-'));
+const CALLS = join(callsDir, 'calls');
+function appCalls(): string[] {
+  if (!existsSync(CALLS)) return [];
+  // The probes this test adds itself are not the case's requests.
+  return readFileSync(CALLS, 'latin1').split('\n').filter((l) => l !== '' && !/ \/(__same_connection|health\/)/.test(l));
+}
 beforeAll(async () => {
   if (REFERENCE) {
     server = await startGunicorn({ app: 'environ_echo:application', chdir: fixtureProject('echo'), workers: 2, threads: 2, workerClass: 'gthread', args: ['--keep-alive', '30'] });
@@ -31,11 +42,12 @@ beforeAll(async () => {
     python: SYSTEM_PYTHON,
     // A long keep-alive: a close seen here is the server's decision, not an idle timeout.
     // Short header timeout and a 1 MiB body limit so invalid/039-041 can test them quickly.
-    args: ['-w', '2', '--threads', '2', '--keep-alive', '30', '--header-timeout', '2', '--limit-request-body', '1048576'],
+    args: ['-w', '2', '--threads', '2', '--keep-alive', '30', '--header-timeout', '2', '--limit-request-body', '1048576', '-e', `ECHO_CALLS=${CALLS}`],
   });
 });
 afterAll(async () => {
   const exit = await server?.stop();
+  rmSync(callsDir, { recursive: true, force: true });
   expect(exit?.code).toBe(0);
 });
 
@@ -153,6 +165,7 @@ for (const dir of ['valid', 'invalid'] as const) {
   describe(`http-corpus ${dir}/`, () => {
     for (const c of loadCorpus(dir)) {
       it(`${c.id}: ${c.description}`, async () => {
+        const callsBefore = appCalls().length;
         const { finals, closed, interim } = await exchange(c);
         if (c.interaction === 'expect-100') expect(interim.map((r) => r.status)).toEqual([100]);
         if (c.interim) expect(interim.map((r) => r.status), 'interim responses').toEqual(c.interim);
@@ -160,6 +173,13 @@ for (const dir of ['valid', 'invalid'] as const) {
         expect(verdict.why, `${c.id} (${c.description})`).toEqual([]);
         expect(verdict.ok).toBe(true);
         await expectServerHealthy(c.id.replace('/', '-'));
+        if (dir === 'invalid' && !REFERENCE) {
+          // The app ran exactly for the requests it answered (a good one pipelined before the bad one);
+          // a case whose error is in a body already streaming to the app says so (dispatchedBeforeError).
+          const calls = appCalls().slice(callsBefore);
+          const answered = finals.filter((r) => r.status >= 200 && r.status < 300).length;
+          if (c.dispatchedBeforeError === undefined) expect(calls, 'requests that reached the app').toHaveLength(answered);
+        }
       });
     }
   });
