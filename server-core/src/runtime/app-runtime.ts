@@ -203,7 +203,7 @@ class Runtime implements LocalAppRuntime {
 
   private preHandlers(s: AppSettings, cwd: string): PreHandler[] {
     if (Object.keys(s.static).length === 0) return [];
-    const serve = createStaticHandler(s.static, { cwd, onError: (err) => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `static file error: ${String(err)}` }) });
+    const serve = createStaticHandler(s.static, { cwd, dotfiles: s.staticDotfiles, onError: (err) => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `static file error: ${String(err)}` }) });
     return [
       (req: IncomingMessage, res: ServerResponse, requestId: string) => {
         if (!serve(req, res)) return false;
