@@ -8,8 +8,7 @@
 //
 // .json: { description, interaction?: "send" | "expect-100" | "vanish" | "stall", methods?: [..],
 //          responses: [Expected...], close: bool, closeWithinMs?: N (stall only),
-//          interim?: [1xx statuses that must come first],
-//          dispatchedBeforeError?: why the app may have run (an error in a body already streaming to it) }   or   { description, anyOf: [{responses, close}...] }
+//          interim?: [1xx statuses that must come first] }   or   { description, anyOf: [{responses, close}...] }
 // Expected: { status: N | [N...], environ?: {KEY: value | null (absent)}, body?: string (what the
 //             app read from wsgi.input), bodyLength?: N (its length), wireBodyLength?: N (response body bytes), headers?: {lower-case name: value} }
 import { readdirSync, readFileSync } from 'node:fs';
@@ -43,8 +42,6 @@ export interface CorpusCase {
   readonly interim?: readonly number[];
   /** For "stall": how long the server may take to give up (default 15 s). */
   readonly closeWithinMs: number;
-  /** Why the app may have been called although the request is invalid (its error is in a body already streaming to it). */
-  readonly dispatchedBeforeError?: string;
 }
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -90,7 +87,6 @@ export function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
     anyOf?: Outcome[];
     closeWithinMs?: number;
     interim?: number[];
-    dispatchedBeforeError?: string;
   };
   const outcomes = spec.anyOf ?? [{ responses: spec.responses ?? [], close: spec.close ?? false }];
   return {
@@ -102,7 +98,6 @@ export function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
     outcomes,
     closeWithinMs: spec.closeWithinMs ?? 15_000,
     ...(spec.interim ? { interim: spec.interim } : {}),
-    ...(spec.dispatchedBeforeError ? { dispatchedBeforeError: spec.dispatchedBeforeError } : {}),
   };
 }
 
