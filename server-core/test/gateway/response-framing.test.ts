@@ -67,7 +67,7 @@ describe.each([
 ])('response framing (%s)', (_label, args) => {
   let server: HttpServer;
   beforeAll(async () => {
-    server = await startGantry({ app: 'misbehave:application', chdir: APPS, python: SYSTEM_PYTHON, args: [...args, '--keep-alive', '30', '--access-logfile', '-', '--access-logformat', 'json'] });
+    server = await startGantry({ app: 'misbehave:application', chdir: APPS, python: SYSTEM_PYTHON, args: [...args, '--keep-alive', '30', '--access-logfile', '-', '--access-logformat', 'json', '--metrics-bind', '127.0.0.1:0'] });
   });
   afterAll(async () => {
     expect((await server?.stop())?.code).toBe(0);
@@ -105,6 +105,16 @@ describe.each([
       expect(entry.truncated).toBe(true);
       expect(entry.bytes).toBe(5);
     });
+  });
+
+  it('the metrics count the truncated responses', async () => {
+    const url = (await server.waitForOutput(/Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/, 10_000))[1]!;
+    const o = await probe(server, '/under/list');
+    // The count is taken where the access entry is written, just before it: once the entry is out, it is in.
+    expect((await accessEntry(o.rid)).truncated).toBe(true);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const count = Number(/^gantry_responses_truncated_total\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    expect(count).toBeGreaterThan(0);
   });
 
   describe('a Content-Length that is not one valid non-negative integer', () => {
