@@ -6,22 +6,31 @@ import { createHost } from '../host/host.js';
 import { defaultGantryHome } from '../host/paths.js';
 import { readRuntimeFile, removeRuntimeFile, writeRuntimeFile } from '../host/runtime-file.js';
 
-const USAGE = `usage: gantry ui [--port P] [--open] [--home DIR]
+/** The router's default ports: above 1024, so they need no privileges (80/443 are an opt-in). */
+export const SITES_HTTP_PORT = 8480;
+export const SITES_HTTPS_PORT = 8443;
+
+const USAGE = `usage: gantry ui [--port P] [--open] [--home DIR] [--sites-http P] [--sites-https P] [--no-sites]
 
 Starts Gantry's control API and UI on 127.0.0.1 and prints the address to open.
   --port P     listen on this port (default: a free one)
   --open       open the UI in the default browser
   --home DIR   config folder (default: $GANTRY_HOME or the platform's config folder)
+  --sites-http P, --sites-https P
+               the router's ports for http(s)://NAME.localhost (default: ${SITES_HTTP_PORT} and ${SITES_HTTPS_PORT}; 0: a free one;
+               80 and 443 where the OS lets this user listen there)
+  --no-sites   no router: each app only on its own bind
 `;
 
 interface UiArgs {
   port: number;
   open: boolean;
   home: string | null;
+  sites: { httpPort: number; httpsPort: number } | null;
 }
 
 function parseUiArgs(argv: readonly string[]): UiArgs | string {
-  const out: UiArgs = { port: 0, open: false, home: null };
+  const out: UiArgs = { port: 0, open: false, home: null, sites: { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT } };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -35,7 +44,14 @@ function parseUiArgs(argv: readonly string[]): UiArgs | string {
       const v = value();
       if (!v) return '--home: needs a folder';
       out.home = v;
-    } else if (flag === '-h' || flag === '--help') return 'help';
+    } else if (flag === '--sites-http' || flag === '--sites-https') {
+      const v = value();
+      if (!v || !/^\d+$/.test(v) || Number(v) > 65535) return `${flag}: must be a port number, not ${JSON.stringify(v ?? '')}`;
+      out.sites ??= { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT };
+      if (flag === '--sites-http') out.sites.httpPort = Number(v);
+      else out.sites.httpsPort = Number(v);
+    } else if (flag === '--no-sites') out.sites = null;
+    else if (flag === '-h' || flag === '--help') return 'help';
     else return `unknown argument ${JSON.stringify(a)}`;
   }
   return out;
@@ -69,7 +85,7 @@ export async function runUi(argv: readonly string[]): Promise<number> {
     process.stderr.write(`gantry ui: error: Gantry is already running for ${home} (pid ${running.pid}): ${running.url}\n`);
     return 1;
   }
-  const host = await createHost({ home });
+  const host = await createHost({ home, ...(args.sites ? { router: args.sites } : {}) });
   for (const n of host.notices) process.stderr.write(`gantry ui: ${n.code}: ${n.message}\n`);
   let server;
   try {
@@ -83,6 +99,7 @@ export async function runUi(argv: readonly string[]): Promise<number> {
   await writeRuntimeFile(home, { url: server.url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
   const url = `${server.url}/?token=${server.token}`;
   process.stdout.write(`Gantry UI: ${url}\n`);
+  if (host.router) process.stdout.write(`Local sites: http://NAME.localhost:${host.router.address.http}/ and https://NAME.localhost:${host.router.address.https}/ (trust the CA once: gantry ca install)\n`);
   if (args.open) openBrowser(url);
 
   return new Promise<number>((resolve) => {

@@ -13,6 +13,7 @@ import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
 import { buildAccessEntry } from './access-entry.js';
 import { sendError } from './error-response.js';
+import { http2ResponseHeaders, isHttp2 } from './http2-compat.js';
 import { spoolRequestBody, type SpooledBody } from './request-body-spool.js';
 
 /** What every exchange of one app shares. */
@@ -163,6 +164,11 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.declaredLength = head.contentLength;
     this.responseHeaders = headers;
     headers.push('X-Request-ID', this.requestId);
+    if (isHttp2(this.req)) {
+      // HTTP/2 has no reason phrase and no connection-specific fields (RFC 9113 §8.2.2, §8.3.2).
+      this.res.writeHead(head.status, http2ResponseHeaders(headers));
+      return;
+    }
     if (head.close) headers.push('Connection', 'close');
     try {
       if (head.reason !== '') this.res.writeHead(status, head.reason, headers);
