@@ -80,11 +80,14 @@ function orderOf(socket: Socket): ConnectionOrder {
  * (the request then gets no response: the connection closes after the one that ended it).
  */
 export function admitInOrder(req: IncomingMessage, res: ServerResponse, job: Startable): void {
+  // HTTP/2 streams are concurrent by design and framed one by one: no pipeline to keep in order.
+  if (req.httpVersionMajor !== 1) return job.start();
   orderOf(req.socket).admit(req, res, job);
 }
 
 /** This request is the connection's last (a gateway error, `Connection: close`): nothing behind it is admitted. */
 export function lastOnConnection(req: IncomingMessage): void {
+  if (req.httpVersionMajor !== 1) return;
   orderOf(req.socket).last = true;
 }
 

@@ -166,7 +166,12 @@ export class Exchange implements DispatchJob, ResponseSink {
     headers.push('X-Request-ID', this.requestId);
     if (isHttp2(this.req)) {
       // HTTP/2 has no reason phrase and no connection-specific fields (RFC 9113 §8.2.2, §8.3.2).
-      this.res.writeHead(head.status, http2ResponseHeaders(headers));
+      try {
+        this.res.writeHead(head.status, http2ResponseHeaders(headers));
+      } catch (err) {
+        this.responseHeaders = null;
+        this.appError(err instanceof Error ? err.message : String(err));
+      }
       return;
     }
     if (head.close) headers.push('Connection', 'close');
@@ -287,6 +292,11 @@ export class Exchange implements DispatchJob, ResponseSink {
     if (this.corked) {
       this.corked = false;
       res.uncork();
+    }
+    // HTTP/2: the stream is reset (RST_STREAM), never the connection the other streams share.
+    if (isHttp2(this.req)) {
+      res.destroy();
+      return;
     }
     if (this.declaredLength >= 0) {
       closeAfter(res);
