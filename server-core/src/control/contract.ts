@@ -9,7 +9,7 @@ import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, Work
 
 export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
 export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
-export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel } from '../runtime/types.js';
+export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel, RequestTiming } from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
 
 /** Bumped when a route or event changes incompatibly; served by GET /api/health. */
@@ -232,7 +232,24 @@ export const eventsQuerySchema = z.strictObject({
   types: csv.pipe(z.array(z.enum(SSE_TYPES))).optional(),
   /** Same as the Last-Event-ID header (which wins when both are sent). */
   lastEventId: seqSchema.optional(),
+  /**
+   * '1': events come in `batch` frames, one per frame-sized interval (see SseBatch), and access entries above
+   * `maxRate` per second are sampled (errors, slow requests and requests that wrote output always pass).
+   */
+  batch: z.enum(['0', '1']).optional(),
+  /** Batched streams: access entries per second the client can show (default 1000); above it, sampling. */
+  maxRate: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Batched streams: a request at least this slow always passes sampling (ms, default 500). */
+  slowMs: z.coerce.number().min(0).optional(),
+  /** Batched streams: 'count' sends no access entries, only their counts (a paused or hidden table). */
+  access: z.enum(['rows', 'count']).optional(),
+  /** Access entries the client will show: the same filters as GET /api/apps/:id/access. */
+  status: csv.pipe(z.array(statusClassSchema)).optional(),
+  method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
+  path: z.string().max(500).optional(),
+  minDurationMs: z.coerce.number().min(0).optional(),
 });
+export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
@@ -358,6 +375,8 @@ export interface RequestDetail {
    */
   readonly entry: AccessRecord | null;
   readonly output: readonly OutputRecord[];
+  /** When the request ran past the timeout: the stack its worker was in when it was stopped. */
+  readonly timeout?: { readonly time: number; readonly durationMs: number; readonly workerPid: number; readonly stack: string } | null;
 }
 
 export interface MetricsView {
@@ -520,6 +539,24 @@ export interface SseDataMap {
   /** The client fell behind (or resumed past the ring): events fromId..toId were not delivered. */
   dropped: { readonly count: number; readonly fromId: number; readonly toId: number; readonly reason: 'slow-client' | 'resume-gap' };
 }
+/**
+ * A batched stream's frame (`event: batch`, `id:` the last event's id): the events of one interval, in order, and
+ * for access entries the true counts beside what was sent (sampling and server-side filters).
+ */
+export interface SseBatch {
+  readonly events: readonly SseEnvelope[];
+  readonly access?: {
+    /** Access entries that happened in this interval (for the subscribed apps). */
+    readonly seen: number;
+    /** Those that passed the client's filters. */
+    readonly matched: number;
+    /** Those sent. */
+    readonly sent: number;
+    /** 1: everything that matched was sent; N: about 1 in N of the ordinary ones. */
+    readonly sampleOneIn: number;
+  };
+}
+
 export type SseEnvelope = { [T in SseType]: { readonly id: number; readonly type: T; readonly appId: string | null; readonly time: number; readonly data: SseDataMap[T] } }[SseType];
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // exchange, the gateway itself, a static file), so every entry says the same things the same way: above
 // all the client address the app saw as REMOTE_ADDR (after trusted proxy headers), not the socket peer.
 import type { IncomingMessage } from 'node:http';
-import type { AccessEntry } from '../runtime/types.js';
+import type { AccessEntry, RequestTiming } from '../runtime/types.js';
 import { splitTarget } from './path-info.js';
 
 /** REMOTE_ADDR as the gateway resolved it for each request (set once, before anything answers it). */
@@ -28,6 +28,8 @@ export interface AccessOutcome {
   readonly workerPid?: number | null;
   readonly workerId?: number | null;
   readonly truncated?: boolean;
+  /** Where the time went, when a worker ran it (AccessEntry.timing). */
+  readonly timing?: RequestTiming;
   /** The target already split (the exchange has it); else it is split here. */
   readonly path?: string;
   readonly query?: string;
@@ -69,6 +71,7 @@ export function buildAccessEntry(app: string, req: IncomingMessage, o: AccessOut
     bytes: method === 'HEAD' ? 0 : o.bytes,
     ...(o.truncated ? { truncated: true } : {}),
     durationMs: o.durationMs,
+    ...(o.timing !== undefined ? { timing: o.timing } : {}),
     workerPid: o.workerPid ?? null,
     workerId: o.workerId ?? null,
     remoteAddr: clientAddress(req),

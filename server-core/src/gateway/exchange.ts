@@ -58,6 +58,9 @@ export class Exchange implements DispatchJob, ResponseSink {
   private continueSent = false;
   private readonly arrivedAt = Date.now();
   private readonly t0 = performance.now();
+  /** performance.now() when a worker took the request, and when the response head came back (0: not yet). */
+  private tRun = 0;
+  private tHead = 0;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -109,6 +112,7 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   run(target: DispatchTarget, conn: WorkerConnection): void {
     this.queued = false;
+    this.tRun = performance.now();
     this.target = target;
     this.conn = conn;
     if (this.done) {
@@ -150,6 +154,7 @@ export class Exchange implements DispatchJob, ResponseSink {
   head(head: CgiHead): void {
     if (this.done || this.res.headersSent) return;
     if (head.invalid !== null) return this.appError(head.invalid);
+    this.tHead = performance.now();
     let headers = head.headers;
     for (let i = 0; i < headers.length; i += 2) {
       const n = headers[i]!;
@@ -409,13 +414,15 @@ export class Exchange implements DispatchJob, ResponseSink {
   }
 
   private log(status: number): void {
+    const end = performance.now();
     this.ctx.access(
       buildAccessEntry(this.ctx.appName, this.req, {
         time: this.arrivedAt,
         requestId: this.requestId,
         status,
         bytes: this.sentBytes,
-        durationMs: performance.now() - this.t0,
+        durationMs: end - this.t0,
+        ...(this.tRun > 0 && this.tHead >= this.tRun ? { timing: { queueMs: this.tRun - this.t0, appMs: this.tHead - this.tRun, ttfbMs: this.tHead - this.t0, transferMs: end - this.tHead } } : {}),
         workerPid: this.target?.info.pid ?? null,
         workerId: this.target?.info.workerId ?? null,
         truncated: this.truncated,
