@@ -282,7 +282,7 @@ test.describe.serial('hosting the demo app', () => {
   test('a request past the timeout raises a notice that links to the request', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     const timeout = detail.setting('timeout');
-    await timeout.getByRole('button', { name: /Set Timeout/ }).click();
+    await timeout.getByRole('button', { name: /Set here: Timeout/ }).click();
     await timeout.getByLabel('Timeout (s)').fill('1');
     await page.getByRole('button', { name: 'Save profile dev' }).click();
     // Timeout is a live setting: the running app takes it at once, no reload or restart needed.
@@ -344,7 +344,8 @@ test.describe.serial('hosting the demo app', () => {
     await overview.press(APP, 'Start');
     await overview.expectState(APP, 'running', true);
     await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 4$/);
-    await profile.selectOption('dev'); // a running app restarts into the new profile
+    await profile.selectOption('dev'); // a running app restarts into the new profile, once confirmed
+    await overview.card(APP).getByRole('button', { name: 'Restart with dev' }).click();
     await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 3$/, { timeout: 30_000 });
     await overview.press(APP, 'Stop');
     await overview.expectState(APP, 'stopped');

@@ -23,6 +23,8 @@ export interface GantryPreload {
   readonly notify?: (title: string, body: string) => Promise<void> | void;
   /** Opens an http(s) URL in the system browser instead of inside the window. */
   readonly openExternal?: (url: string) => Promise<void> | void;
+  /** Shows an absolute path in the system file manager. */
+  readonly revealFile?: (path: string) => Promise<void> | void;
   readonly platform?: string;
 }
 

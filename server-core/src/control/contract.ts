@@ -120,7 +120,11 @@ export const workerParamsSchema = z.strictObject({ id: appIdSchema, workerId: z.
 export const requestParamsSchema = z.strictObject({ id: appIdSchema, requestId: z.string().min(1).max(200) });
 export const launchParamsSchema = z.strictObject({ launchId: z.string().min(1).max(100) });
 
-export const profileQuerySchema = z.strictObject({ profile: profileNameSchema.optional() });
+export const profileQuerySchema = z.strictObject({
+  profile: profileNameSchema.optional(),
+  /** '1': a profile not saved yet resolves as an empty one (what it would inherit) instead of a 400. */
+  unsaved: z.enum(['0', '1']).optional(),
+});
 export const startBodySchema = z.strictObject({ profile: profileNameSchema.optional() });
 export const stopBodySchema = z.strictObject({ graceful: z.boolean().optional() });
 export const reloadBodySchema = z.strictObject({ mode: z.enum(['generation', 'rolling']).optional() });
@@ -130,7 +134,14 @@ export const launchBodySchema = z.strictObject({
   /** false: answer at once with the launch id (state 'running'); follow it on SSE or GET /api/launches/:id. */
   wait: z.boolean().optional(),
 });
-export const detectBodySchema = z.strictObject({ folder: z.string().min(1), verify: z.boolean().optional() });
+export const detectBodySchema = z.strictObject({
+  folder: z.string().min(1),
+  verify: z.boolean().optional(),
+  /** The user trusts the folder: remember it, and run what checking it needs (its interpreters, its import). */
+  trust: z.boolean().optional(),
+  /** An interpreter the user typed: listed and checked beside the ones found. */
+  python: z.string().min(1).max(4096).optional(),
+});
 export const portCheckBodySchema = z.strictObject({
   bind: z.string().min(1),
   /** The app asking: its own claim on the port does not count as a conflict. */
@@ -391,12 +402,14 @@ export interface MetricsView {
   readonly history: readonly MetricsSnapshot[];
 }
 
-export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'system';
+export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'pyenv' | 'system';
 export interface InterpreterCandidate {
   readonly path: string;
   readonly source: InterpreterSource;
   readonly reason: string;
   readonly exists: boolean;
+  /** Whether the best entry point imports with this interpreter (detection of a trusted folder); absent: not checked. */
+  readonly imports?: ImportVerification & { readonly pythonVersion: string | null };
 }
 export type Framework = 'django' | 'flask' | 'procfile' | 'pyproject' | 'wsgi';
 export interface EntryCandidate {
@@ -434,6 +447,11 @@ export interface DetectionResult {
   readonly framework: Framework | null;
   /** Django projects: a STATIC_ROOT/collectstatic is possible. */
   readonly django: { readonly settingsModule: string; readonly managePy: string } | null;
+  /**
+   * Nothing from an untrusted folder runs: until the user trusts it, detection only reads files, and `wouldRun`
+   * says what checking it would run (its interpreters, the top level of its modules).
+   */
+  readonly trust: { readonly trusted: boolean; readonly wouldRun: readonly string[] };
 }
 
 export interface PortHolder {
@@ -463,8 +481,10 @@ export interface PortCheckResult {
   readonly reason?: string;
 }
 
-export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'collectstatic' | 'start' | 'health';
-export type LaunchStepStatus = 'running' | 'ok' | 'failed' | 'skipped';
+/** django-settings: what staging promises (DEBUG off, its own SECRET_KEY, ALLOWED_HOSTS) checked by asking Django. */
+export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'django-settings' | 'collectstatic' | 'start' | 'health';
+/** warning: passed, with findings the user must read (in `output`); skipped: `output` says why. */
+export type LaunchStepStatus = 'running' | 'ok' | 'warning' | 'failed' | 'skipped';
 export interface LaunchStep {
   readonly step: LaunchStepName;
   readonly status: LaunchStepStatus;

@@ -64,7 +64,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     getApp: ({ params }) => host.getApp(params.id),
     updateApp: ({ params, body }) => host.updateApp(params.id, body),
     removeApp: async ({ params }) => (await host.removeApp(params.id), { ok: true }),
-    effective: ({ params, query }) => host.effective(params.id, query.profile),
+    effective: ({ params, query }) => host.effective(params.id, query.profile, query.unsaved === '1'),
     saveToProject: ({ params, body }) => host.saveToProject(params.id, body.includeProfiles ?? true),
     exportApp: ({ params, body }) => host.exportApp(params.id, body),
     start: ({ params, body }) => host.start(params.id, body.profile),
@@ -82,7 +82,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     request: ({ params }) => host.request(params.id, params.requestId),
     output: ({ params, query }) => host.output(params.id, query),
     events: ({ params, query }) => host.events(params.id, query),
-    detect: ({ body }) => host.detect(body.folder, body.verify ?? true),
+    detect: ({ body }) => host.detect(body.folder, body.verify ?? true, { ...(body.trust ? { trust: true } : {}), ...(body.python ? { python: body.python } : {}) }),
     checkPort: ({ body }) => host.checkPort(body.bind, body.appId),
     fsList: ({ query }) => host.listFolder(query.path),
   };

@@ -174,6 +174,7 @@ export function formatAccessJson(e: AccessEntry): string {
     user_agent: e.userAgent,
     referer: e.referer,
     ...(e.remoteUser ? { user: e.remoteUser } : {}),
+    ...(e.truncated ? { truncated: true } : {}),
     ...(e.timing
       ? { queue_ms: ms3(e.timing.queueMs), app_ms: ms3(e.timing.appMs), ttfb_ms: ms3(e.timing.ttfbMs), transfer_ms: ms3(e.timing.transferMs) }
       : {}),

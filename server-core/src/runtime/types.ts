@@ -54,6 +54,8 @@ export interface AccessEntry {
   readonly status: number;
   /** Response body bytes sent. */
   readonly bytes: number;
+  /** The client got an incomplete response (the app sent less than its Content-Length, raised mid-body, or its worker died). */
+  readonly truncated?: boolean;
   readonly durationMs: number;
   readonly workerPid: number | null;
   /** The worker's slot number (1..workers), when a worker handled it. */

@@ -70,6 +70,7 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
           Showing 1 in {live.sampleOneIn} · {live.seenPerSec.toLocaleString()} req/s, {live.sentPerSec.toLocaleString()}/s shown
         </span>
       )}
+      {/* Not a live region: under load it changes many times a second, and a screen reader would read each one. */}
       <span className="faint req-count" data-testid="request-count">
         {served !== null && (
           <span data-testid="served">
