@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import APP_DIR, TIMEOUT, Worker, _Collector
+from harness import APP_DIR, TIMEOUT, Worker, _Collector, requires
 
 NGINX = shutil.which('nginx') or ('/usr/sbin/nginx' if os.path.exists('/usr/sbin/nginx') else None)
 FASTCGI_PARAMS = '/etc/nginx/fastcgi_params'
@@ -51,7 +51,7 @@ def free_port():
     return port
 
 
-@unittest.skipUnless(NGINX and os.path.exists(FASTCGI_PARAMS), 'nginx not installed')
+@requires(NGINX and os.path.exists(FASTCGI_PARAMS), 'nginx not installed', 'nginx-light')
 class NginxTest(unittest.TestCase):
     threads = 2
 
