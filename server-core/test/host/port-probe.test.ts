@@ -59,7 +59,7 @@ describe('Host health', () => {
   let h: Harness;
   let project: TempDir;
 
-  async function addSite(createRuntime: Parameters<typeof startHarness>[0]['createRuntime']): Promise<void> {
+  async function addSite(createRuntime: NonNullable<Parameters<typeof startHarness>[0]>['createRuntime']): Promise<void> {
     h = await startHarness({ createRuntime });
     cleanups.push(() => h.close());
     project = await makeTempDir('gantry-project-');
