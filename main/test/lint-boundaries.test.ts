@@ -53,3 +53,21 @@ describe('import boundaries', () => {
     });
   }
 });
+
+// React's hook rules run on the renderer (the plugin is installed; its rule names are no longer placeholders).
+describe('react hooks', () => {
+  it('refuses a hook called conditionally', async () => {
+    const code = "import { useState } from 'react';\nexport function C({ on }: { on: boolean }) {\n  if (on) useState(0);\n  return null;\n}\n";
+    expect(await problems('renderer/src/x.tsx', code)).toContain('react-hooks/rules-of-hooks');
+  });
+
+  it('refuses an effect that reads a value missing from its dependencies', async () => {
+    const code = "import { useEffect } from 'react';\nexport function C({ n }: { n: number }) {\n  useEffect(() => {\n    document.title = String(n);\n  }, []);\n  return null;\n}\n";
+    expect(await problems('renderer/src/x.tsx', code)).toContain('react-hooks/exhaustive-deps');
+  });
+
+  it('refuses a disable comment for a rule that reports nothing', async () => {
+    const code = "export const n = 1; // eslint-disable-line react-hooks/exhaustive-deps\n";
+    expect(await problems('renderer/src/x.ts', code)).toContain('Unused eslint-disable directive (no problems were reported from \'react-hooks/exhaustive-deps\').');
+  });
+});
