@@ -44,3 +44,7 @@ export function defaultGantryHome(env = process.env) {
 export async function readRuntimeFile() {
   return null;
 }
+
+export async function writeRuntimeFile() {}
+
+export async function removeRuntimeFile() {}
