@@ -48,3 +48,8 @@ export async function readRuntimeFile() {
 export async function writeRuntimeFile() {}
 
 export async function removeRuntimeFile() {}
+
+export async function writeFileAtomic(target, data) {
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(target, data, { mode: 0o600 });
+}
