@@ -28,6 +28,8 @@ const cases: [file: string, code: string, allowed: boolean][] = [
   ['renderer/src/x.ts', "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;", false],
   ['renderer/src/x.ts', "import { ROUTES } from '../../server-core/src/control/contract';\nexport const r = ROUTES;", true],
   ['renderer/src/x.ts', "import { SETTINGS } from '../../server-core/src/config/settings.ts';\nexport const s = SETTINGS;", true],
+  ['renderer/src/x.ts', "import { assertNever } from '../../server-core/src/assert-never';\nexport const a = assertNever;", true],
+  ['renderer/src/x.ts', "import { assertNever } from '../../server-core/src/errors';\nexport const a = assertNever;", false],
   ['renderer/src/x.ts', "import { Host } from '../../server-core/src/host/host';\nexport const h = Host;", false],
   ['renderer/src/x.ts', "export * from '../../server-core/src/host/host';", false],
   ['renderer/src/x.ts', "import type { Host } from '../../server-core/src/host/host';\nexport type H = Host;", true],

@@ -69,6 +69,4 @@ export function isGantryError(e: unknown, code?: ErrorCode): e is GantryError {
   return e instanceof GantryError && (code === undefined || e.code === code);
 }
 
-export function assertNever(value: never, what = 'value'): never {
-  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
-}
+export { assertNever } from './assert-never.js';
