@@ -68,5 +68,3 @@ export class GantryError extends Error {
 export function isGantryError(e: unknown, code?: ErrorCode): e is GantryError {
   return e instanceof GantryError && (code === undefined || e.code === code);
 }
-
-export { assertNever } from './assert-never.js';
