@@ -1,6 +1,7 @@
 // `gantry ui [--port P] [--open] [--home DIR]`: the Host plus the control API (and the built renderer) on
 // 127.0.0.1; prints the URL with the token and writes GANTRY_HOME/ui.json so `gantry apps` can find it.
 import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { startControlServer } from '../control/server.js';
 import { createHost } from '../host/host.js';
 import { defaultGantryHome } from '../host/paths.js';
@@ -14,31 +15,30 @@ Starts Gantry's control API and UI on 127.0.0.1 and prints the address to open.
   --home DIR   config folder (default: $GANTRY_HOME or the platform's config folder)
 `;
 
-interface UiArgs {
-  port: number;
-  open: boolean;
-  home: string | null;
+export interface UiArgs {
+  readonly port: number;
+  readonly open: boolean;
+  readonly home: string | null;
 }
 
-function parseUiArgs(argv: readonly string[]): UiArgs | string {
-  const out: UiArgs = { port: 0, open: false, home: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    if (flag === '--open') out.open = true;
-    else if (flag === '--port' || flag === '-p') {
-      const v = value();
-      if (!v || !/^\d+$/.test(v) || Number(v) > 65535) return `--port: must be a port number, not ${JSON.stringify(v ?? '')}`;
-      out.port = Number(v);
-    } else if (flag === '--home') {
-      const v = value();
-      if (!v) return '--home: needs a folder';
-      out.home = v;
-    } else if (flag === '-h' || flag === '--help') return 'help';
-    else return `unknown argument ${JSON.stringify(a)}`;
+/** `gantry ui`'s flags (node:util's parseArgs); 'help', or an error message for the usage line. */
+export function parseUiArgs(argv: readonly string[]): UiArgs | 'help' | string {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (e) {
+    return (e as Error).message.split('\n')[0]!;
   }
-  return out;
+  if (values.help) return 'help';
+  const port = values.port ?? '0';
+  if (!/^\d+$/.test(port) || Number(port) > 65535) return `--port: must be a port number, not ${JSON.stringify(port)}`;
+  if (values.home === '') return '--home: needs a folder';
+  return { port: Number(port), open: values.open ?? false, home: values.home ?? null };
 }
 
 function openBrowser(url: string): void {
