@@ -27,6 +27,15 @@ TIMEOUT = 20.0
 IN_CI = os.environ.get('CI') == 'true'
 
 
+def free_port():
+    """A loopback TCP port free right now (for peers such as nginx and cgi-fcgi that need a number)."""
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def requires(available, reason, install):
     """Class decorator for tests that need a tool nobody here wrote (nginx, cgi-fcgi, Flask): skipped, loudly,
     where it is missing; on CI (CI=true) the class fails instead, naming the package to install, as the

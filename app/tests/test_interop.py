@@ -2,22 +2,13 @@
 # under Debian's /usr/bin/python3 with a real Flask app.
 import os
 import shutil
-import socket
 import subprocess
 import unittest
 
-from harness import APP_DIR, TIMEOUT, Worker, requires
+from harness import APP_DIR, TIMEOUT, Worker, free_port, requires
 
 CGI_FCGI = shutil.which('cgi-fcgi')
 SYSTEM_PYTHON = '/usr/bin/python3'
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def system_python_has(module):
