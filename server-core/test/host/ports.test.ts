@@ -75,7 +75,7 @@ describe('ports', () => {
       expect(asRoot).toMatchObject({ pid: listener.pid, user: 'nobody' });
       expect(asRoot?.command).toContain('python3');
       // Another unprivileged user may not: the user only, and the words the UI shows. That user runs a copy of
-      // the compiled module (it imports only node:*) from a folder it may read, wherever the checkout is.
+      // the compiled module (on Linux it loads only node:*) from a folder it may read, wherever the checkout is.
       dir = mkdtempSync(join(tmpdir(), 'gantry-ports-'));
       chmodSync(dir, 0o755);
       copyFileSync(join(SERVER_CORE_DIR, 'dist', 'host', 'ports.js'), join(dir, 'ports.mjs'));
