@@ -114,6 +114,13 @@ def _watch_stdin():
             continue
         except OSError:
             return  # not something we can watch after all
+    if os.getpgrp() == os.getpid():
+        # Our own process group (the gateway starts us so): take whatever the app forked along, this
+        # process included; nothing is left to report to.
+        try:
+            os.killpg(os.getpid(), signals.SIGKILL)
+        except OSError:
+            pass
     os._exit(0)
 
 
@@ -145,6 +152,9 @@ def _setup_fds():
     if fd_is_open(FAULT_FD) and hasattr(signals, 'SIGUSR2'):
         # SIGUSR2 dumps every thread's stack to fd 4 (the gateway's timeout diagnostics).
         faulthandler.register(signals.SIGUSR2, file=FAULT_FD, all_threads=True)
+        # A fatal signal (a C extension's segfault, abort()) leaves the Python stacks there too: the
+        # gateway shows them with the worker's exit instead of a bare "exited with SIGSEGV".
+        faulthandler.enable(file=FAULT_FD, all_threads=True)
     if _stdin_is_lifeline():
         start_thread(_watch_stdin)
     return control

@@ -1,4 +1,4 @@
-// One app's detail screen: header actions and the five tabs.
+// One app's detail screen: header actions and the six tabs.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export class AppDetailPage {
@@ -20,9 +20,20 @@ export class AppDetailPage {
     return (await link.getAttribute('href'))!;
   }
 
-  async tab(name: 'Requests' | 'Output' | 'Workers' | 'Metrics' | 'Settings'): Promise<void> {
+  async tab(name: 'Requests' | 'Output' | 'Workers' | 'Metrics' | 'Settings' | 'Export'): Promise<void> {
     await this.page.getByRole('tab', { name }).click();
     await expect(this.page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+  }
+
+  // Export
+  get exportPanel(): Locator {
+    return this.page.locator('.export-tab');
+  }
+  get exportPreview(): Locator {
+    return this.page.locator('.export-preview');
+  }
+  get exportFiles(): Locator {
+    return this.page.getByRole('listbox', { name: 'Files' });
   }
 
   // Requests

@@ -1,12 +1,12 @@
 // Hash routes, so the same build works from file:// (Electron) and from `gantry ui` without server rewrites.
 //   #/                          apps overview
 //   #/add                       add an app
-//   #/apps/:id/:tab             app detail (requests | output | workers | metrics | settings)
+//   #/apps/:id/:tab             app detail (requests | output | workers | metrics | settings | export)
 //   #/apps/:id/requests/:rid    the Requests tab with one request's details open
 //   #/apps/:id/output?pid=N     the Output tab filtered to one worker (links from crash notices)
 import { useMemo, useSyncExternalStore } from 'react';
 
-export const TABS = ['requests', 'output', 'workers', 'metrics', 'settings'] as const;
+export const TABS = ['requests', 'output', 'workers', 'metrics', 'settings', 'export'] as const;
 export type Tab = (typeof TABS)[number];
 
 export type Route =

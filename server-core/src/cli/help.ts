@@ -51,6 +51,7 @@ export function mainHelp(): string {
     '  serve [OPTIONS] MODULE:CALLABLE   Serve a WSGI app (gunicorn-compatible flags; gantry serve --help)',
     '  ui                                Open the desktop UI in a browser',
     '  apps                              List and control saved apps',
+    '  export APP --to TARGET             Export an app for systemd+nginx, Docker, Compose or Kubernetes',
     '',
     '  -h, --help       Show this help.',
     '  -v, --version    Show the version.',

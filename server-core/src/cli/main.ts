@@ -23,8 +23,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'serve':
       return runServe(rest);
     case 'ui':
-    case 'apps': {
-      const run = await lazy(`./${command}.js`, command === 'ui' ? 'runUi' : 'runApps');
+    case 'apps':
+    case 'export': {
+      const run = await lazy(`./${command}.js`, command === 'ui' ? 'runUi' : command === 'apps' ? 'runApps' : 'runExport');
       if (run === null) {
         process.stderr.write(`gantry: error: "${command}" is not available in this build\n`);
         return 2;

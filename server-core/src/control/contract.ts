@@ -132,6 +132,55 @@ export const portCheckBodySchema = z.strictObject({
 });
 export const saveToProjectBodySchema = z.strictObject({ includeProfiles: z.boolean().optional() });
 
+/** What `gantry export` and the Export panel produce (server-core/src/export/, one module per target). */
+export const EXPORT_TARGETS = ['systemd', 'nginx', 'compose', 'kubernetes', 'dockerfile'] as const;
+export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+export const exportBodySchema = z.strictObject({
+  target: z.enum(EXPORT_TARGETS),
+  /** Default: staging (the profile `launch` checks before going live). */
+  profile: profileNameSchema.optional(),
+  /** The process manager on the command line: gantry serve (default) or gunicorn with the same settings. */
+  server: z.enum(['gantry', 'gunicorn']).optional(),
+  /** Put secret env values in the env file / Secret instead of placeholders (default false). */
+  includeSecrets: z.boolean().optional(),
+  /** Also write the files under the project's deploy/TARGET/ folder (default false: preview only). */
+  write: z.boolean().optional(),
+  /** Deployment choices the settings cannot know; each has a default (docs/deploy.md). */
+  options: z
+    .strictObject({
+      user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system user name').optional(),
+      nginxGroup: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system group name').optional(),
+      gantryCommand: z.string().regex(/^\/\S+$/, 'must be an absolute path').optional(),
+      nginxListen: z.string().regex(/^[\w.:\[\] ]+$/, 'must be an nginx listen value, e.g. 80 or 127.0.0.1:8080').optional(),
+      serverName: z.string().regex(/^[\w.* -]+$/, 'must be nginx server names').optional(),
+      image: z.string().regex(/^[\w./:@-]*$/, 'must be an image reference').optional(),
+      replicas: z.number().int().min(1).max(1000).optional(),
+      ingressHost: z.string().regex(/^[a-z0-9*.-]+$/, 'must be a host name').nullable().optional(),
+      containerPort: z.number().int().min(1).max(65535).optional(),
+      metricsPort: z.number().int().min(1).max(65535).optional(),
+    })
+    .optional(),
+});
+export type ExportBody = z.infer<typeof exportBodySchema>;
+export interface ExportFile {
+  /** Relative to the output folder, e.g. "hello.service" or "kubernetes/deployment.yaml". */
+  readonly path: string;
+  readonly content: string;
+  /** What the file is for, in a few words (the panel's file list). */
+  readonly summary: string;
+}
+export interface ExportResult {
+  readonly appId: string;
+  readonly target: ExportTarget;
+  readonly profile: string;
+  readonly server: 'gantry' | 'gunicorn';
+  readonly files: readonly ExportFile[];
+  /** Things the user must know or do (settings a target cannot express, placeholders to fill in). */
+  readonly notes: readonly string[];
+  /** Absolute folder the files were written to, when `write` was asked. */
+  readonly writtenTo: string | null;
+}
+
 /** A list in a query string: `a,b` or repeated `k=a&k=b` (both accepted). */
 const csv = z
   .union([z.string(), z.array(z.string())])
@@ -500,6 +549,7 @@ export const ROUTES = {
   removeApp: route<OkBody>()({ method: 'DELETE', path: '/api/apps/:id', summary: 'Stop and remove an app.', params: appIdParamsSchema }),
   effective: route<EffectiveSettings>()({ method: 'GET', path: '/api/apps/:id/effective', summary: 'Settings in effect for a profile, with where each came from.', params: appIdParamsSchema, query: profileQuerySchema }),
   saveToProject: route<SaveToProjectResult>()({ method: 'POST', path: '/api/apps/:id/save-to-project', summary: 'Write the app\'s settings to [tool.gantry] in pyproject.toml.', params: appIdParamsSchema, body: saveToProjectBodySchema }),
+  exportApp: route<ExportResult>()({ method: 'POST', path: '/api/apps/:id/export', summary: 'Render a profile as systemd/nginx/Compose/Kubernetes/Dockerfile files (optionally written to deploy/).', params: appIdParamsSchema, body: exportBodySchema }),
   start: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/start', summary: 'Start with a profile (default: the active one).', params: appIdParamsSchema, body: startBodySchema }),
   stop: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/stop', summary: 'Stop (graceful by default).', params: appIdParamsSchema, body: stopBodySchema }),
   restart: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/restart', summary: 'Stop then start, optionally with another profile.', params: appIdParamsSchema, body: startBodySchema }),

@@ -54,6 +54,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     removeApp: async ({ params }) => (await host.removeApp(params.id), { ok: true }),
     effective: ({ params, query }) => host.effective(params.id, query.profile),
     saveToProject: ({ params, body }) => host.saveToProject(params.id, body.includeProfiles ?? true),
+    exportApp: ({ params, body }) => host.exportApp(params.id, body),
     start: ({ params, body }) => host.start(params.id, body.profile),
     stop: ({ params, body }) => host.stop(params.id, body.graceful ?? true),
     restart: ({ params, body }) => host.restart(params.id, body.profile),

@@ -2,6 +2,7 @@
 // (a worker with `threads` N gets N connections, so flow control on a socket is flow control for one
 // request); it can also carry several request ids at once (pipelining to a single-threaded worker).
 import { connect, type Socket } from 'node:net';
+import { LineSplitter } from '../logging/line-splitter.js';
 import { CgiResponseParser, type CgiHead } from './cgi-response.js';
 import { ProtocolStatus, RecordDecoder, RecordType, decodeEndRequest, encodeAbortRequest, type FcgiRecord } from './records.js';
 import { encodeStdin } from './request-head.js';
@@ -64,7 +65,8 @@ interface InFlight {
   sink: ResponseSink | null;
   readonly parser: CgiResponseParser;
   headSent: boolean;
-  stderrTail: string;
+  /** FCGI_STDERR split into lines (made at the first such record: most requests write none). */
+  stderr: LineSplitter | null;
   paused: boolean;
   /** Listed in flushReqs for the current read. */
   flushing: boolean;
@@ -166,7 +168,7 @@ export class WorkerConnection {
   begin(encodeHead: (id: number) => Buffer, sink: ResponseSink, owner: unknown = sink): number {
     if (this.state !== 'open' || this.socket === null) throw new Error(`connection not open (${this.state})`);
     const id = this.allocateId();
-    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderrTail: '', paused: false, flushing: false });
+    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderr: null, paused: false, flushing: false });
     // Requests pipelined to this worker in the same event-loop turn (several HTTP connections read in one
     // poll, or several END_REQUESTs read at once each freeing a slot) leave in one writev: one syscall and
     // at most one wake-up of the worker instead of one each.
@@ -308,7 +310,7 @@ export class WorkerConnection {
         return;
       }
       case RecordType.STDERR:
-        if (sink !== null && record.content.length > 0) this.onStderr(r, sink, record.content);
+        if (sink !== null && record.content.length > 0) this.onStderr(r, record.content);
         return;
       case RecordType.END_REQUEST: {
         const { appStatus, protocolStatus } = decodeEndRequest(record.content);
@@ -316,8 +318,8 @@ export class WorkerConnection {
         // The client may have paused us for the last body chunk and then finished without a 'drain':
         // a finished request never holds the socket.
         this.unpause(r);
+        r.stderr?.end();
         if (sink !== null) {
-          if (r.stderrTail.length > 0) sink.stderr(r.stderrTail);
           if (r.parser.head === null) sink.fail(protocolStatus === ProtocolStatus.OVERLOADED ? new WorkerOverloadedError() : new Error('worker ended the request without a response'));
           else sink.end(appStatus);
         }
@@ -329,16 +331,16 @@ export class WorkerConnection {
     }
   }
 
-  private onStderr(r: InFlight, sink: ResponseSink, content: Buffer): void {
-    const text = r.stderrTail + content.toString('utf8');
-    const lines = text.split('\n');
-    r.stderrTail = lines.pop() ?? '';
-    for (const line of lines) sink.stderr(line);
+  private onStderr(r: InFlight, content: Buffer): void {
+    // The sink is looked up at each line: an aborted request (sink cleared) drops the rest.
+    r.stderr ??= new LineSplitter((line) => r.sink?.stderr(line));
+    r.stderr.push(content);
   }
 
   private failAll(err: Error): void {
     let first = true;
     for (const r of this.reqs.values()) {
+      r.stderr?.end();
       const sink = r.sink;
       r.sink = null;
       // Only the oldest request can be running: the ones pipelined behind it never reached the app.

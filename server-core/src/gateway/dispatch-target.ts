@@ -14,7 +14,8 @@ export interface DispatchJob {
   /** The job has a slot and a connected socket: send the request. */
   run(target: DispatchTarget, conn: WorkerConnection): void;
   /** The job will never reach a worker (queue full, no workers, connect failed). */
-  refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH'): void;
+  /** Answer without a worker; `retryAfterS` for the Retry-After of a 503 (default 1). */
+  refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH', retryAfterS?: number): void;
   /** The job ran past the timeout: answer 504 and let go of the connection. */
   timedOut(): void;
 }

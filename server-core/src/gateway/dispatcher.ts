@@ -2,7 +2,11 @@
 // queue (full → 503 with Retry-After), and finds requests that ran past the timeout.
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 
-export type DispatcherMode = 'queue' | 'refuse';
+/**
+ * 'queue' while workers are (or will soon be) there; 'backoff' while every worker slot waits out a crash
+ * back-off (nothing to wait for: 503 with the back-off as Retry-After); 'refuse' when stopped or failed.
+ */
+export type DispatcherMode = 'queue' | 'backoff' | 'refuse';
 
 /** How many workers a request may be offered to when the first ones turn out to be going away. */
 export const MAX_ATTEMPTS = 3;
@@ -14,8 +18,9 @@ export class Dispatcher {
   private queue: Array<DispatchJob | null> = [];
   private head = 0;
   private queued = 0;
-  /** 'queue' while workers are (or will be) there; 'refuse' when the app is stopped or failed. */
   mode: DispatcherMode = 'queue';
+  /** Retry-After (s) of the 503s given in 'backoff' mode. */
+  private backoffS = 1;
 
   constructor(public maxQueue: number) {}
 
@@ -37,6 +42,7 @@ export class Dispatcher {
     const target = this.pick();
     if (target !== null) return this.assign(target, job);
     if (this.mode === 'refuse') return job.refuse('GANTRY_ERR_NO_WORKERS');
+    if (this.mode === 'backoff') return job.refuse('GANTRY_ERR_NO_WORKERS', this.backoffS);
     if (this.queued >= this.maxQueue) return job.refuse('GANTRY_ERR_QUEUE_FULL');
     this.queue.push(job);
     this.queued++;
@@ -78,13 +84,28 @@ export class Dispatcher {
     this.known.delete(target);
   }
 
+  /**
+   * Every worker is waiting out a crash back-off (`untilMs` the soonest ends): refuse what waits and what
+   * comes, with that as Retry-After, until backoffOver(). Only from 'queue' ('refuse' stays).
+   */
+  backingOff(untilMs: number): void {
+    if (this.mode === 'refuse') return;
+    this.backoffS = Math.max(1, Math.ceil(untilMs / 1000));
+    this.mode = 'backoff';
+    this.refuseQueued('GANTRY_ERR_NO_WORKERS', this.backoffS);
+  }
+
+  backoffOver(): void {
+    if (this.mode === 'backoff') this.mode = 'queue';
+  }
+
   /** Refuses everything queued (the app stopped or failed). */
-  refuseQueued(code: 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_QUEUE_FULL'): void {
+  refuseQueued(code: 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_QUEUE_FULL', retryAfterS?: number): void {
     const jobs = this.queue.slice(this.head).filter((j): j is DispatchJob => j !== null);
     this.queue = [];
     this.head = 0;
     this.queued = 0;
-    for (const j of jobs) j.refuse(code);
+    for (const j of jobs) j.refuse(code, retryAfterS);
   }
 
   /** Jobs that started more than `timeoutMs` ago, with their workers. */

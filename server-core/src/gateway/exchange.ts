@@ -3,6 +3,7 @@
 // entry. It is the dispatcher's job and the worker connection's response sink at once (no closures per
 // request beyond what node's streams need).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { ERRORS } from '../errors.js';
 import type { CgiHead } from '../fastcgi/cgi-response.js';
 import type { ParamList, RequestHeadEncoder } from '../fastcgi/request-head.js';
@@ -11,12 +12,15 @@ import type { AccessEntry, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
 import { sendError } from './error-response.js';
+import { spoolRequestBody, type SpooledBody } from './request-body-spool.js';
 
 /** What every exchange of one app shares. */
 export interface ExchangeContext {
   readonly appName: string;
   readonly dispatcher: Dispatcher;
   limitRequestBody: number;
+  /** Pass the body on as it arrives instead of reading it whole first (gateway/request-body-spool.ts). */
+  streamRequestBody?: boolean;
   /** Put request and response headers in access entries (formats with %({h}i)s / %({h}o)s). */
   includeHeaders: boolean;
   /** rawRequestHeaders/rawResponseHeaders: node's flat [name, value, …] arrays, kept by reference (logging/header-keeper.ts). */
@@ -41,6 +45,11 @@ export class Exchange implements DispatchJob, ResponseSink {
   private corked = false;
   /** The app's Content-Length, or -1. */
   private declaredLength = -1;
+  /** Where the body comes from: the client, or the spool once it was read whole. */
+  private bodySource: Readable;
+  private spooled: SpooledBody | null = null;
+  private stopSpool: (() => void) | null = null;
+  private continueSent = false;
   private readonly arrivedAt = Date.now();
   private readonly t0 = performance.now();
 
@@ -56,13 +65,38 @@ export class Exchange implements DispatchJob, ResponseSink {
     private readonly query: string,
     private readonly hasBody: boolean,
     private readonly expectContinue: boolean,
-  ) {}
+  ) {
+    this.bodySource = req;
+  }
 
   start(): void {
     this.res.on('close', this.onClose);
     this.res.on('finish', this.onFinish);
+    if (this.hasBody && this.ctx.streamRequestBody !== true) return this.spoolBody();
     this.queued = true;
     this.ctx.dispatcher.dispatch(this);
+  }
+
+  /** The body is read whole before a worker is asked for: time spent waiting for the client holds none. */
+  private spoolBody(): void {
+    if (this.expectContinue) {
+      this.continueSent = true;
+      this.res.writeContinue();
+    }
+    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody }, (failure, body, error) => {
+      this.stopSpool = null;
+      if (this.done) return body?.dispose();
+      if (failure === 'too-large') return this.respondError(413, 'request body too large', [], true);
+      if (failure === 'disk') {
+        this.stderr(`[gantry] could not keep the request body: ${error?.message ?? 'write failed'}`);
+        return this.respondError(503, 'request body could not be buffered', ['Retry-After', '1'], true);
+      }
+      if (failure !== null || body === null) return; // the client left: onClose logs it
+      this.spooled = body;
+      this.bodySource = body.stream();
+      this.queued = true;
+      this.ctx.dispatcher.dispatch(this);
+    });
   }
 
   // --- DispatchJob -------------------------------------------------------------------------------
@@ -76,23 +110,23 @@ export class Exchange implements DispatchJob, ResponseSink {
       target.release(this);
       return;
     }
-    if (this.expectContinue) this.res.writeContinue();
+    if (this.expectContinue && !this.continueSent) this.res.writeContinue();
     this.reqId = conn.begin(this.encodeHead, this);
     if (this.hasBody) {
       conn.onDrain = this.onConnDrain;
       // A retried request whose (empty) body already ended: close its STDIN on the new worker at once.
       if (this.reqEnded) return conn.endBody(this.reqId);
-      this.req.on('data', this.onReqData);
-      this.req.on('end', this.onReqEnd);
+      this.bodySource.on('data', this.onReqData);
+      this.bodySource.on('end', this.onReqEnd);
     }
   }
 
   private readonly encodeHead = (id: number): Buffer => this.encoder.encode(id, this.params, !this.hasBody);
 
-  refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH'): void {
+  refuse(code: 'GANTRY_ERR_QUEUE_FULL' | 'GANTRY_ERR_NO_WORKERS' | 'GANTRY_ERR_WORKER_CRASH', retryAfterS = 1): void {
     this.queued = false;
     if (this.done) return;
-    const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', '1'];
+    const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', String(retryAfterS)];
     this.respondError(ERRORS[code].status, code, retry, code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody);
   }
 
@@ -193,7 +227,7 @@ export class Exchange implements DispatchJob, ResponseSink {
     if (neverRan && this.bodyBytes === 0 && target !== null && this.attempts < MAX_ATTEMPTS) {
       this.ctx.dispatcher.removeTarget(target);
       this.detach();
-      if (this.hasBody) this.req.pause();
+      if (this.hasBody) this.bodySource.pause();
       this.conn = null;
       this.target = null;
       this.startedAt = 0;
@@ -226,7 +260,7 @@ export class Exchange implements DispatchJob, ResponseSink {
       else this.res.destroy();
       return;
     }
-    if (!conn.writeBody(this.reqId, chunk)) this.req.pause();
+    if (!conn.writeBody(this.reqId, chunk)) this.bodySource.pause();
   };
 
   private readonly onReqEnd = (): void => {
@@ -235,7 +269,7 @@ export class Exchange implements DispatchJob, ResponseSink {
   };
 
   private readonly onConnDrain = (): void => {
-    this.req.resume();
+    this.bodySource.resume();
   };
 
   private readonly onResDrain = (): void => {
@@ -243,6 +277,8 @@ export class Exchange implements DispatchJob, ResponseSink {
   };
 
   private readonly onClose = (): void => {
+    this.stopSpool?.();
+    this.spooled?.dispose();
     if (this.res.writableFinished) return;
     // The client went away before the response was complete.
     if (this.queued) {
@@ -265,11 +301,11 @@ export class Exchange implements DispatchJob, ResponseSink {
     const conn = this.conn;
     if (conn !== null) conn.onDrain = null;
     if (this.hasBody) {
-      this.req.off('data', this.onReqData);
-      this.req.off('end', this.onReqEnd);
+      this.bodySource.off('data', this.onReqData);
+      this.bodySource.off('end', this.onReqEnd);
       // Whatever body is left is read and dropped, so a keep-alive connection is never left stalled
-      // on a paused request (the retry path pauses it again itself).
-      this.req.resume();
+      // on a paused request (the retry path pauses it again itself). A spooled one was read already.
+      this.bodySource.resume();
     }
   }
 

@@ -12,6 +12,7 @@ import { listenOn, type BoundAddress } from './listen-socket.js';
 import { splitTarget } from './path-info.js';
 import { inspectRequest, limitsFrom, maxHeaderSizeFor, statusForParserError, type RequestLimits } from './request-limits.js';
 import { requestIdFrom } from './request-id.js';
+import { timerMs } from '../timer-ms.js';
 
 export const SERVER_SOFTWARE = 'gantry/0.1.0';
 
@@ -99,8 +100,8 @@ export class HttpGateway {
   }
 
   private tune(server: Server): void {
-    server.keepAliveTimeout = this.keepAlive * 1000;
-    server.headersTimeout = this.settings.headerTimeout * 1000;
+    server.keepAliveTimeout = timerMs(this.keepAlive * 1000);
+    server.headersTimeout = timerMs(this.settings.headerTimeout * 1000);
     server.requestTimeout = 0;
     server.maxHeadersCount = this.limits.fields + 1;
     server.maxRequestsPerSocket = 0;
@@ -251,7 +252,7 @@ export class HttpGateway {
     const closing = this.listeners.splice(0).map(
       (l) =>
         new Promise<void>((resolve) => {
-          const timer = setTimeout(() => l.server.closeAllConnections(), graceMs);
+          const timer = setTimeout(() => l.server.closeAllConnections(), timerMs(graceMs));
           l.server.close(() => {
             clearTimeout(timer);
             resolve();
@@ -278,7 +279,7 @@ export class HttpGateway {
       };
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();
-      }, graceMs);
+      }, timerMs(graceMs));
       this.onAdoptedClose = check;
       check();
     });

@@ -1,6 +1,7 @@
 // Per-app history the control API pages through: access entries, output lines and events, each in its own
 // bounded ring (the runtime's own buffers are its business; these survive restarts of the app).
 import type { HostAppEvent } from '../control/contract.js';
+import { outputLineBytes } from '../logging/log-bus.js';
 import type { AccessEntry, MetricsSnapshot, OutputLine } from '../runtime/types.js';
 import { Ring } from './ring.js';
 
@@ -9,8 +10,10 @@ export interface LogCapacities {
   readonly output: number;
   readonly events: number;
   readonly metrics: number;
+  /** Byte budget of the output ring (logging/log-bus.ts outputLineBytes). */
+  readonly outputBytes: number;
 }
-export const DEFAULT_CAPACITIES: LogCapacities = { access: 10_000, output: 5_000, events: 1_000, metrics: 600 };
+export const DEFAULT_CAPACITIES: LogCapacities = { access: 10_000, output: 5_000, events: 1_000, metrics: 600, outputBytes: 8 * 1024 * 1024 };
 
 
 export class AppLogs {
@@ -21,7 +24,7 @@ export class AppLogs {
 
   constructor(private readonly caps: LogCapacities = DEFAULT_CAPACITIES) {
     this.access = new Ring(caps.access);
-    this.output = new Ring(caps.output);
+    this.output = new Ring<OutputLine>(caps.output, undefined, { maxBytes: caps.outputBytes, sizeOf: outputLineBytes });
     this.events = new Ring(caps.events);
   }
 

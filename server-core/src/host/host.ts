@@ -1,5 +1,7 @@
 // The Host: many apps, their saved definitions, and every operation the control API offers on them.
 // One AppRuntime per running app (createAppRuntime); definitions persist through the ConfigStore.
+import { deployFolder, exportApp, writeExport } from '../export/index.js';
+import { buildExportInput, DEFAULT_EXPORT_PROFILE } from '../export/source.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -27,6 +29,8 @@ import {
   type PortCheckResult,
   type RequestDetail,
   type SaveToProjectResult,
+  type ExportBody,
+  type ExportResult,
   type SettingsApplication,
   type UpdateAppBody,
   type UpdateAppResponse,
@@ -251,6 +255,16 @@ export class Host {
     const slot = this.slot(id);
     const p = this.profileOf(slot, profile);
     return toEffective(id, p, await this.resolve(slot.def, p));
+  }
+
+  /** Renders a profile as deployment files (export/), with the worker memory measured while it ran; optionally writes them to deploy/TARGET/. */
+  async exportApp(id: string, body: ExportBody): Promise<ExportResult> {
+    const slot = this.slot(id);
+    const p = this.profileOf(slot, body.profile ?? DEFAULT_EXPORT_PROFILE);
+    const rss = this.workers(id).reduce<number | null>((m, w) => (w.rssBytes !== null && (m === null || w.rssBytes > m) ? w.rssBytes : m), null);
+    const input = await buildExportInput(slot.def, p, await this.resolve(slot.def, p), rss);
+    const result = exportApp(body.target, input, { ...body.options, server: body.server ?? 'gantry', includeSecrets: body.includeSecrets ?? false });
+    return body.write ? writeExport(deployFolder(slot.def.folder, body.target), result) : result;
   }
 
   saveToProject(id: string, includeProfiles = true): Promise<SaveToProjectResult> {

@@ -1,20 +1,24 @@
-// A bounded ring of records with increasing sequence numbers: old ones fall off, paging is by seq.
+// A bounded ring of records with increasing sequence numbers: old ones fall off (past `capacity` records, or
+// past the byte budget when one is given), paging is by seq.
+import { RingBuffer, type ByteBudget } from '../logging/ring-buffer.js';
+
 export class Ring<T> {
-  private readonly items: (T & { seq: number })[] = [];
-  private head = 0; // index of the oldest item once the ring is full
+  private readonly buf: RingBuffer<T & { seq: number }>;
   private lastSeq = 0;
 
-  constructor(readonly capacity: number, private readonly nextSeq?: () => number) {}
+  constructor(
+    readonly capacity: number,
+    private readonly nextSeq?: () => number,
+    budget?: ByteBudget<T>,
+  ) {
+    this.buf = new RingBuffer<T & { seq: number }>(capacity, budget);
+  }
 
   push(item: T): T & { seq: number } {
     const seq = this.nextSeq ? this.nextSeq() : this.lastSeq + 1;
     this.lastSeq = seq;
     const rec = Object.assign({}, item, { seq }) as T & { seq: number };
-    if (this.items.length < this.capacity) this.items.push(rec);
-    else {
-      this.items[this.head] = rec;
-      this.head = (this.head + 1) % this.capacity;
-    }
+    this.buf.push(rec);
     return rec;
   }
 
@@ -23,18 +27,22 @@ export class Ring<T> {
   }
 
   get size(): number {
-    return this.items.length;
+    return this.buf.size;
+  }
+
+  /** What the records held weigh, by the budget's sizeOf (0 without a budget). */
+  get bytes(): number {
+    return this.buf.bytes;
   }
 
   /** Oldest first. */
   toArray(): (T & { seq: number })[] {
-    return this.items.length < this.capacity ? this.items.slice() : [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
+    return this.buf.toArray();
   }
 
   /** Seq of the oldest record still held (0 when empty). */
   get oldestSeq(): number {
-    if (this.items.length === 0) return 0;
-    return this.items.length < this.capacity ? this.items[0]!.seq : this.items[this.head]!.seq;
+    return this.buf.oldest()?.seq ?? 0;
   }
 
   /**

@@ -1,12 +1,22 @@
 // Where an app's access entries, output lines and events go: ring buffers for whoever looks later (the
 // UI), and subscribers for whoever listens now (log files, SSE, the CLI). Libraries don't print.
 import type { AccessEntry, AppEvent, AppRuntimeEvents, OutputLine } from '../runtime/types.js';
-import { RingBuffer } from './ring-buffer.js';
+import { RingBuffer, type ByteBudget } from './ring-buffer.js';
+
+/** What an output line weighs in a ring's byte budget: its text (each line is cut at 16 KiB) and the record. */
+export function outputLineBytes(line: Pick<OutputLine, 'text'>): number {
+  return line.text.length + 128;
+}
+
+/** The runtime's output ring holds at most this much (and at most `output` lines). */
+export const RUNTIME_OUTPUT_BYTES = 4 * 1024 * 1024;
 
 export interface LogBusCapacity {
   readonly access?: number;
   readonly output?: number;
   readonly events?: number;
+  /** Byte budget of the output ring (default RUNTIME_OUTPUT_BYTES). */
+  readonly outputBytes?: number;
 }
 
 type Listeners = { [E in keyof AppRuntimeEvents]: Array<AppRuntimeEvents[E]> };
@@ -19,7 +29,8 @@ export class LogBus {
 
   constructor(capacity: LogBusCapacity = {}) {
     this.access = new RingBuffer(capacity.access ?? 1000);
-    this.output = new RingBuffer(capacity.output ?? 2000);
+    const outputBudget: ByteBudget<OutputLine> = { maxBytes: capacity.outputBytes ?? RUNTIME_OUTPUT_BYTES, sizeOf: outputLineBytes };
+    this.output = new RingBuffer(capacity.output ?? 2000, outputBudget);
     this.events = new RingBuffer(capacity.events ?? 500);
   }
 

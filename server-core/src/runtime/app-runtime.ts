@@ -98,6 +98,7 @@ class Runtime implements LocalAppRuntime {
       appName: this.name,
       dispatcher: this.dispatcher,
       limitRequestBody: settings.limitRequestBody,
+      streamRequestBody: settings.streamRequestBody,
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
       access(entry, rawRequestHeaders, rawResponseHeaders) {
         if (rawRequestHeaders !== undefined) headers.keep(entry, rawRequestHeaders, rawResponseHeaders);
@@ -154,6 +155,7 @@ class Runtime implements LocalAppRuntime {
     this.dispatcher.mode = 'queue';
     this.dispatcher.maxQueue = s.maxQueue;
     this.ctx.limitRequestBody = s.limitRequestBody;
+    this.ctx.streamRequestBody = s.streamRequestBody;
     this.ctx.includeHeaders = formatNeedsHeaders(s.accessLogformat);
     this.metricsRegistry = new AppMetrics({ app: this.name });
     const gateway = new HttpGateway(s, this.ctx);
@@ -274,6 +276,7 @@ class Runtime implements LocalAppRuntime {
     this.settings = next;
     this.dispatcher.maxQueue = next.maxQueue;
     this.gateway?.update(next);
+    this.ctx.streamRequestBody = next.streamRequestBody;
     this.ctx.includeHeaders = formatNeedsHeaders(next.accessLogformat);
     if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps);
   }

@@ -17,6 +17,7 @@ import { ConnectionDealer } from './connection-dealer.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { fromWireAccess, globalWorkerId, localWorkerId, shardOf, shareOf, type FromShard, type ShardItem, type ShardOp, type ShardStatus, type ToShard } from './shard-protocol.js';
 import type { AppEvent, AppState, AppStatus, AppRuntimeEvents, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot } from './types.js';
+import { timerMs } from '../timer-ms.js';
 
 /** The gateway process's entry: beside this module when compiled; from dist/ when this runs as TypeScript (tests). */
 const SHARD_MAIN = import.meta.url.endsWith('.ts') ? fileURLToPath(new URL('../../dist/runtime/shard-main.js', import.meta.url)) : fileURLToPath(new URL('./shard-main.js', import.meta.url));
@@ -498,7 +499,7 @@ function serialize(err: unknown): SerializedError {
 /** Resolves to the promise's value, or to false when it has not settled within `ms`. */
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | false> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p, new Promise<false>((r) => (timer = setTimeout(() => r(false), timerMs(ms))))]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves when the child has exited (at once if it already has). */

@@ -3,6 +3,7 @@
 // back, scale down, recycle) — so every decision is made in one place, one step at a time.
 import type { AppSettings } from '../config/settings.js';
 import { GantryError, type ErrorCode, type SerializedError } from '../errors.js';
+import { outputLineBytes } from '../logging/log-bus.js';
 import { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { Dispatcher } from '../gateway/dispatcher.js';
 import type { AppEvent, AppState, ExitReason, OutputLine, WorkerSnapshot } from '../runtime/types.js';
@@ -42,6 +43,15 @@ function pipelineDepth(setting: number): number {
   return Number.isInteger(env) && env >= 1 && env <= 16 ? env : setting;
 }
 
+/** RSS/CPU of every worker, for the UI and metrics. */
+const STATS_EVERY_MS = 2000;
+/** With --max-worker-rss: how often every worker is sampled. */
+const WATCH_EVERY_MS = 100;
+
+/** What a booting worker's stderr may hold back until it is ready or has failed. */
+const BOOT_OUTPUT_LINES = 500;
+const BOOT_OUTPUT_BYTES = 1024 * 1024;
+
 /** How long a worker may take to import the app and say ready (at least the request timeout). */
 const BOOT_TIMEOUT_MS = 60_000;
 
@@ -58,6 +68,7 @@ export class Arbiter {
   private loopTimer: NodeJS.Timeout | null = null;
   private statsTimer: NodeJS.Timeout | null = null;
   private wakeScheduled = false;
+  private sampling = false;
   /** A generation reload holds manageWorkers back from the slots it is replacing. */
   private reloading = false;
 
@@ -187,7 +198,13 @@ export class Arbiter {
     this.loopTimer = setInterval(() => this.loop(), every);
     this.loopTimer.unref();
     if (this.opts.processStats) {
-      this.statsTimer = setInterval(() => void this.sampleStats(), 2000);
+      let tick = 0;
+      this.statsTimer = setInterval(() => {
+        tick = (tick + 1) % (STATS_EVERY_MS / WATCH_EVERY_MS);
+        // Every 2 s for the UI; with --max-worker-rss every 100 ms (/proc reads): a worker under load can
+        // grow by hundreds of MB in 2 s.
+        if (tick === 0 || this.settings.maxWorkerRss > 0) void this.sampleStats();
+      }, WATCH_EVERY_MS);
       this.statsTimer.unref();
     }
   }
@@ -263,13 +280,21 @@ export class Arbiter {
       if (r.state !== 'starting' && r.replaceReason === null) this.checkRecycle(r, now);
     }
     if (this.reloading) return;
+    let soonest = Infinity;
     for (let id = 1; id <= want; id++) {
       if (covered.has(id)) continue;
       const slot = this.slot(id);
-      if (slot.respawnAt > now) continue;
+      if (slot.respawnAt > now) {
+        soonest = Math.min(soonest, slot.respawnAt - now);
+        continue;
+      }
       slot.respawnAt = 0;
       this.spawnWorker(id, this.generation, 'fail-app', true);
     }
+    // No worker alive or booting, every slot in back-off: nothing to wait for, so say when to come back.
+    const anyAlive = [...this.workers.values()].some((r) => r.retiring === null);
+    if (!anyAlive && soonest !== Infinity) this.opts.dispatcher.backingOff(soonest);
+    else this.opts.dispatcher.backoffOver();
   }
 
   /** Max requests, memory, lifetime: mark for a rolling replacement. */
@@ -281,6 +306,9 @@ export class Arbiter {
     else if (s.maxWorkerRss > 0 && r.rssBytes !== null && r.rssBytes > s.maxWorkerRss * 1024 * 1024) reason = 'max-worker-rss';
     else if (s.maxWorkerLifetime > 0 && now - r.startedAt > s.maxWorkerLifetime * 1000) reason = 'max-worker-lifetime';
     if (reason === null) return;
+    // Over its memory budget: no new request goes to it from now on (it finishes those it has, and
+    // retires once its replacement is ready).
+    if (reason === 'max-worker-rss' && r.target) this.opts.dispatcher.removeTarget(r.target);
     this.opts.event({ type: 'recycle', time: now, workerId: r.id, pid: r.proc.pid, reason });
     this.say('info', `Recycling worker (${reason})`, r);
     this.replace(r, reason);
@@ -309,6 +337,7 @@ export class Arbiter {
     const { socketPath, args, env } = launchSpec(s, this.opts, id, uid);
     const ready = deferred();
     let rec!: WorkerRecord;
+    let bootBytes = 0;
     const proc = new WorkerProcess(
       { python: this.opts.python, script: this.opts.workerScript, args, cwd: this.opts.cwd, env, lifelineDir: this.opts.socketDir },
       {
@@ -324,7 +353,9 @@ export class Arbiter {
         },
         output: (source, text) => {
           if (source === 'stderr' && rec.bootOutput !== null) {
-            if (rec.bootOutput.length < 500) rec.bootOutput.push({ time: Date.now(), text });
+            // Held until the worker is ready or fails (a traceback printed twice otherwise): bounded.
+            bootBytes += outputLineBytes({ text });
+            if (rec.bootOutput.length < BOOT_OUTPUT_LINES && bootBytes <= BOOT_OUTPUT_BYTES) rec.bootOutput.push({ time: Date.now(), text });
             return;
           }
           this.workerOutput(rec, source, text, Date.now());
@@ -382,6 +413,7 @@ export class Arbiter {
     const cleanExit = wasReady && code === 0 && rec.retiring === null;
     const reason = rec.retiring ?? (bootCode ? 'boot-error' : cleanExit ? 'exited' : 'crashed');
     const exit: ExitReason = { code, signal, reason, stderrTail: rec.proc.stderrTail(), at: Date.now() };
+    for (const line of rec.proc.fatalStack()) this.say('error', line, rec);
     slot.lastExit = exit;
     let respawnInMs: number | null = null;
     if (!wasReady) {
@@ -439,7 +471,8 @@ export class Arbiter {
 
   private async sampleStats(): Promise<void> {
     const stats = this.opts.processStats;
-    if (!stats) return;
+    if (!stats || this.sampling) return;
+    this.sampling = true;
     await Promise.all(
       [...this.workers.values()].map(async (r) => {
         const s = await stats(r.proc.pid).catch(() => null);
@@ -449,6 +482,7 @@ export class Arbiter {
         }
       }),
     );
+    this.sampling = false;
     if (this.settings.maxWorkerRss > 0) this.wake();
   }
 

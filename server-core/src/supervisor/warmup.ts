@@ -4,6 +4,7 @@ import type { CgiHead } from '../fastcgi/cgi-response.js';
 import { RequestHeadEncoder } from '../fastcgi/request-head.js';
 import { WorkerConnection } from '../fastcgi/worker-connection.js';
 import { newRequestId } from '../gateway/request-id.js';
+import { timerMs } from '../timer-ms.js';
 
 const encoder = new RequestHeadEncoder([
   ['GATEWAY_INTERFACE', 'CGI/1.1'],
@@ -21,7 +22,7 @@ export function warmupRequest(socketPath: string, path: string, timeoutMs: numbe
     const timer = setTimeout(() => {
       conn.destroy();
       reject(new Error(`warm-up GET ${path} did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+    }, timerMs(timeoutMs));
     const finish = (err: Error | null): void => {
       clearTimeout(timer);
       conn.destroy();

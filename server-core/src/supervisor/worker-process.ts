@@ -5,6 +5,8 @@ import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:
 import { closeSync, constants as fsc, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { LineSplitter, type LineSplitterOptions } from '../logging/line-splitter.js';
+import { timerMs } from '../timer-ms.js';
 
 export interface ReadyMessage {
   readonly type: 'ready';
@@ -75,24 +77,23 @@ function openLifeline(dir: string): { childFd: number; keepFd: number } | null {
 /** How long an exited worker's output pipes may take to drain before its exit is reported anyway. */
 const EXIT_DRAIN_MS = 1000;
 const STDERR_TAIL = 20;
+/** How long what a worker forked has, after the worker's exit, to stop on SIGTERM before SIGKILL. */
+const GROUP_GRACE_MS = 1000;
+/** faulthandler's report of a fatal signal: a few stacks of up to 100 frames each. */
+const FATAL_REPORT_CHARS = 64 * 1024;
 
-/** Calls `onLine` per complete line of a text stream. */
-function eachLine(stream: Readable | null | undefined, onLine: (line: string) => void): void {
+/** Calls `onLine` per line of a byte stream (logging/line-splitter.ts: linear, each line bounded). */
+function eachLine(stream: Readable | null | undefined, onLine: (line: string) => void, opts?: LineSplitterOptions): void {
   if (!stream) return;
-  let tail = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const text = tail + chunk;
-    const lines = text.split('\n');
-    tail = lines.pop() ?? '';
-    for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-  });
-  stream.on('end', () => {
-    if (tail.length > 0) onLine(tail);
-    tail = '';
-  });
+  const lines = new LineSplitter(onLine, opts);
+  stream.on('data', (chunk: Buffer) => lines.push(chunk));
+  stream.on('end', () => lines.end());
+  stream.on('close', () => lines.end());
   stream.on('error', () => {});
 }
+
+/** A control message carries a boot traceback: longer than an output line may be, never idle-flushed. */
+const CONTROL_LINE = { maxLineBytes: 1024 * 1024, idleFlushMs: 0 };
 
 // As execa's `cleanup`: a gateway that exits without stopping its workers takes them along (one listener
 // for all of them, so hundreds of workers do not trip the max-listeners warning).
@@ -102,7 +103,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const w of live) w.signal('SIGTERM');
+    for (const w of live) w.signalGroup('SIGTERM');
   });
 }
 
@@ -113,6 +114,7 @@ export class WorkerProcess {
   private exitWaiters: Array<() => void> = [];
   private readonly stderrLines: string[] = [];
   private stackListener: ((chunk: string) => void) | null = null;
+  private fatalReport = '';
 
   private lifeline: number | null = null;
 
@@ -141,11 +143,15 @@ export class WorkerProcess {
       if (this.stderrLines.length > STDERR_TAIL) this.stderrLines.shift();
       hooks.output('stderr', line);
     });
-    eachLine(stdio[3], (line) => this.onControl(line));
+    eachLine(stdio[3], (line) => this.onControl(line), CONTROL_LINE);
     const dumps = stdio[4];
     if (dumps) {
       dumps.setEncoding('utf8');
-      dumps.on('data', (chunk: string) => this.stackListener?.(chunk));
+      dumps.on('data', (chunk: string) => {
+        if (this.stackListener) return this.stackListener(chunk);
+        // Nobody asked: faulthandler's report of a fatal signal (kept for the exit, bounded).
+        if (this.fatalReport.length < FATAL_REPORT_CHARS) this.fatalReport += chunk.slice(0, FATAL_REPORT_CHARS - this.fatalReport.length);
+      });
       dumps.on('error', () => {});
     }
     this.child.stdin?.on('error', () => {});
@@ -163,6 +169,8 @@ export class WorkerProcess {
         if (reported) return;
         reported = true;
         clearTimeout(timer);
+        // Only now: a child still writing the worker's last words is let finish (up to EXIT_DRAIN_MS).
+        this.stopGroup();
         hooks.exit(code, signal);
         for (const w of this.exitWaiters) w();
         this.exitWaiters = [];
@@ -184,9 +192,14 @@ export class WorkerProcess {
     return !this.exited;
   }
 
-  /** The last lines the worker wrote on stderr. */
+  /** The last lines the worker wrote on stderr, then faulthandler's report if it died of a fatal signal. */
   stderrTail(): string[] {
-    return [...this.stderrLines];
+    return [...this.stderrLines, ...this.fatalStack()];
+  }
+
+  /** The Python stacks faulthandler wrote when the worker died of a fatal signal (SIGSEGV, SIGABRT, …), by line. */
+  fatalStack(): string[] {
+    return this.fatalReport.split('\n').filter((l) => l.trim() !== '');
   }
 
   private onControl(line: string): void {
@@ -212,10 +225,30 @@ export class WorkerProcess {
     }
   }
 
+  /** The worker and everything the app forked (they share its process group, `detached` made it lead one). */
+  signalGroup(sig: NodeJS.Signals): boolean {
+    if (this.pid <= 0) return false;
+    try {
+      process.kill(-this.pid, sig);
+      return true;
+    } catch {
+      return false; // no one left in the group
+    }
+  }
+
+  /**
+   * The worker is gone: so is what it forked. TERM the rest of its group, KILL what is left after
+   * GROUP_GRACE_MS (a helper that ignores TERM must not outlive the app).
+   */
+  private stopGroup(): void {
+    if (!this.signalGroup('SIGTERM')) return;
+    setTimeout(() => this.signalGroup('SIGKILL'), GROUP_GRACE_MS).unref();
+  }
+
   waitForExit(ms: number): Promise<boolean> {
     if (this.exited) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
+      const timer = setTimeout(() => resolve(false), timerMs(ms));
       this.exitWaiters.push(() => {
         clearTimeout(timer);
         resolve(true);
@@ -229,12 +262,12 @@ export class WorkerProcess {
     this.signal('SIGTERM');
     if (await this.waitForExit(graceMs)) return;
     beforeKill?.();
-    this.signal('SIGKILL');
+    this.signalGroup('SIGKILL');
     await this.waitForExit(5000);
   }
 
   async kill(): Promise<void> {
-    this.signal('SIGKILL');
+    if (!this.exited) this.signalGroup('SIGKILL');
     await this.waitForExit(5000);
   }
 

@@ -28,6 +28,29 @@ describe('recycling', () => {
     expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
   }, 60_000);
 
+  it('holds --max-worker-rss under load: a worker growing fast is caught and gets no more requests', async () => {
+    // 100 MB budget; every request leaks 10 MB into the worker that serves it and answers how many it holds.
+    app = await startApp({ workers: 2, maxWorkerRss: 100 });
+    const a = app;
+    let most = 0;
+    let sent = 0;
+    const loops = Array.from({ length: 2 }, async () => {
+      // Stop early, failed, if a worker got far past its budget (40 leaks: about 410 MB).
+      while (sent < 120 && most <= 40) {
+        sent++;
+        const r = await fetchRaw(`${a.url}/leak?mb=10`);
+        expect(r.status).toBe(200);
+        most = Math.max(most, Number(r.text()));
+      }
+    });
+    await Promise.all(loops);
+    const base = 10;
+    console.log(`--max-worker-rss 100 under load: at most ${most} x 10 MB leaked in one worker (about ${base + most * 10} MB), ${recycles(a).length} recycles`);
+    expect(recycles(a).length).toBeGreaterThan(0);
+    // Over budget from the 9th leak on; a few more may land before the next sample (every 100 ms once near it).
+    expect(most).toBeLessThanOrEqual(20);
+  }, 120_000);
+
   it('recycles a worker older than --max-worker-lifetime', async () => {
     app = await startApp({ workers: 1, maxWorkerLifetime: 1 });
     const a = app;

@@ -1,4 +1,4 @@
-// One app: header (state, URLs, actions, profile) over five tabs. The app's live logs are opened here,
+// One app: header (state, URLs, actions, profile) over six tabs. The app's live logs are opened here,
 // not per tab, so switching tabs keeps what has arrived.
 import { createContext, useContext, useEffect, useMemo, type KeyboardEvent } from 'react';
 import { useApi } from '../../app/api-context';
@@ -17,9 +17,10 @@ import { OutputTab } from './output/OutputTab';
 import { WorkersTab } from './workers/WorkersTab';
 import { MetricsTab } from './metrics/MetricsTab';
 import { SettingsTab } from './settings/SettingsTab';
+import { ExportTab } from './export/ExportTab';
 import './detail.css';
 
-const TAB_LABELS: Record<Tab, string> = { requests: 'Requests', output: 'Output', workers: 'Workers', metrics: 'Metrics', settings: 'Settings' };
+const TAB_LABELS: Record<Tab, string> = { requests: 'Requests', output: 'Output', workers: 'Workers', metrics: 'Metrics', settings: 'Settings', export: 'Export' };
 
 const LiveDataContext = createContext<AppLiveData | null>(null);
 export function useAppLiveData(): AppLiveData {
@@ -132,6 +133,7 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
           {route.tab === 'workers' && <WorkersTab app={app} />}
           {route.tab === 'metrics' && <MetricsTab app={app} />}
           {route.tab === 'settings' && <SettingsTab app={app} />}
+          {route.tab === 'export' && <ExportTab app={app} />}
         </section>
       </div>
     </LiveDataContext.Provider>

@@ -1,0 +1,160 @@
+// Reads a request body whole before the request goes to a worker, as nginx does in front of gunicorn: a
+// client sending slowly then holds a socket and a little memory, never a worker. The first MEMORY_LIMIT
+// bytes stay in memory; past that the body goes to a temporary file, unlinked as soon as it is opened, so
+// nothing is left on disk however Gantry ends.
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+
+/** What a body may take in memory before it goes to a temporary file (nginx's client_body_buffer_size is 8-16 KiB). */
+export const SPOOL_MEMORY_LIMIT = 1024 * 1024;
+
+export type SpoolFailure = 'too-large' | 'client-gone' | 'disk';
+
+/** A body read whole: replayed to the worker as a stream, then disposed of. */
+export interface SpooledBody {
+  readonly bytes: number;
+  /** The body from its first byte (once). */
+  stream(): Readable;
+  /** Frees the memory or closes (and so frees) the temporary file; idempotent. */
+  dispose(): void;
+}
+
+export interface SpoolOptions {
+  /** Largest body (0: no limit): past it the spool stops with 'too-large'. */
+  readonly limit: number;
+  readonly memoryLimit?: number;
+  readonly dir?: string;
+}
+
+let files = 0;
+
+/**
+ * Reads `req` to its end; `done` gets the body, or why there is none. Returns a function that stops
+ * the read (the client's response is settled elsewhere) and frees what was kept.
+ */
+export function spoolRequestBody(req: IncomingMessage, opts: SpoolOptions, done: (failure: SpoolFailure | null, body: SpooledBody | null, error?: Error) => void): () => void {
+  const memoryLimit = opts.memoryLimit ?? SPOOL_MEMORY_LIMIT;
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  let file: FileHandle | null = null;
+  let opening: Promise<FileHandle> | null = null;
+  /** Writes to the file, in order. */
+  let writes: Promise<unknown> = Promise.resolve();
+  let pending = 0;
+  let settled = false;
+  let ended = false;
+
+  const cleanup = (): void => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('aborted', onGone);
+    req.off('close', onGone);
+    req.off('error', onGone);
+  };
+  const freeFile = (): void => {
+    const f = file;
+    file = null;
+    if (f) void f.close().catch(() => {});
+    else if (opening) void opening.then((h) => h.close()).catch(() => {});
+    opening = null;
+  };
+  const finish = (failure: SpoolFailure | null, error?: Error): void => {
+    if (settled) return;
+    settled = true;
+    cleanup();
+    if (failure !== null) {
+      chunks = [];
+      freeFile();
+      return done(failure, null, error);
+    }
+    done(null, spooled(chunks, file, bytes));
+    chunks = [];
+    file = null;
+  };
+
+  const toFile = (chunk: Buffer): void => {
+    opening ??= openSpoolFile(opts.dir ?? tmpdir()).then((h) => (file = h));
+    const batch = chunks.length > 0 ? [...chunks, chunk] : [chunk];
+    chunks = [];
+    pending++;
+    req.pause();
+    writes = writes
+      .then(() => opening!)
+      .then((h) => h.writev(batch))
+      .then(
+        () => {
+          if (--pending === 0 && !settled) {
+            if (ended) finish(null);
+            else req.resume();
+          }
+        },
+        (err: Error) => finish('disk', err),
+      );
+  };
+
+  const onData = (chunk: Buffer): void => {
+    if (settled) return;
+    bytes += chunk.length;
+    if (opts.limit > 0 && bytes > opts.limit) return finish('too-large');
+    if (opening === null && bytes <= memoryLimit) chunks.push(chunk);
+    else toFile(chunk);
+  };
+  const onEnd = (): void => {
+    ended = true;
+    if (pending === 0) finish(null);
+  };
+  const onGone = (): void => {
+    if (!ended) finish('client-gone');
+  };
+
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('aborted', onGone);
+  req.on('close', onGone);
+  req.on('error', onGone);
+  return () => finish('client-gone');
+}
+
+async function openSpoolFile(dir: string): Promise<FileHandle> {
+  const path = join(dir, `gantry-body-${process.pid}-${++files}-${Math.random().toString(36).slice(2)}`);
+  const h = await open(path, 'wx+', 0o600);
+  // Unlinked at once: the open handle keeps the data; the disk space comes back when it is closed, even
+  // after a kill -9.
+  await unlink(path).catch(() => {});
+  return h;
+}
+
+function spooled(chunks: Buffer[], file: FileHandle | null, bytes: number): SpooledBody {
+  let disposed = false;
+  let stream: Readable | null = null;
+  return {
+    bytes,
+    stream() {
+      if (stream) throw new Error('spooled body already read');
+      if (file === null) {
+        const list = chunks;
+        stream = new Readable({
+          read() {
+            const next = list.shift();
+            this.push(next ?? null);
+          },
+        });
+      } else {
+        // The handle is closed by the stream when it ends or is destroyed.
+        stream = file.createReadStream({ start: 0, highWaterMark: 64 * 1024, autoClose: true });
+        stream.on('error', () => {});
+      }
+      return stream;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      chunks = [];
+      if (stream) stream.destroy();
+      else if (file) void file.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// The splitter on its own: line ends (\n, \r\n, lone \r, split across chunks), the cap and its marker on
+// a character boundary, the idle flush, and the byte-bounded rings the lines go to.
+import { describe, expect, it } from 'vitest';
+import { LineSplitter, truncationMarker } from '../../src/logging/line-splitter.js';
+import { RingBuffer } from '../../src/logging/ring-buffer.js';
+import { Ring } from '../../src/host/ring.js';
+
+function split(chunks: readonly string[], maxLineBytes = 16): string[] {
+  const out: string[] = [];
+  const s = new LineSplitter((l) => out.push(l), { maxLineBytes, idleFlushMs: 0 });
+  for (const c of chunks) s.push(Buffer.from(c));
+  s.end();
+  return out;
+}
+
+describe('LineSplitter', () => {
+  it('ends lines at \\n, \\r\\n and a lone \\r, also across chunks', () => {
+    expect(split(['a\nb\r\nc\rd'])).toEqual(['a', 'b', 'c', 'd']);
+    expect(split(['a\r', '\nb\r', 'c\n'])).toEqual(['a', 'b', 'c']);
+    expect(split(['\n\n'])).toEqual(['', '']);
+    // A progress bar redraws from the start of the line: a \r on an empty line is not a line.
+    expect(split(['\r10%\r20%\r', '\r30%\n'])).toEqual(['10%', '20%', '30%']);
+  });
+
+  it('cuts a long line, counts what it cut, and never splits a character', () => {
+    expect(split(['0123456789abcdefXYZ\nok\n'])).toEqual([`0123456789abcdef${truncationMarker(3)}`, 'ok']);
+    expect(split(['0123456789abcde', 'é', 'tail'])).toEqual([`0123456789abcde${truncationMarker(6)}`]);
+    expect(split(['x'.repeat(1000), 'y'.repeat(1000)], 4)).toEqual([`xxxx${truncationMarker(1996)}`]);
+  });
+
+  it('flushes an unterminated line once the stream has been quiet', async () => {
+    const out: string[] = [];
+    const s = new LineSplitter((l) => out.push(l), { idleFlushMs: 20 });
+    s.push(Buffer.from('loading'));
+    s.push(Buffer.from('...'));
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (out.length > 0) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 5);
+    });
+    expect(out).toEqual(['loading...']);
+    s.push(Buffer.from(' done\n'));
+    expect(out).toEqual(['loading...', ' done']);
+  });
+});
+
+describe('byte budgets', () => {
+  it('drop the oldest items past the budget, keeping the newest', () => {
+    const r = new RingBuffer<string>(100, { maxBytes: 10, sizeOf: (s) => s.length });
+    for (const s of ['aaaa', 'bbbb', 'cccc']) r.push(s);
+    expect(r.toArray()).toEqual(['bbbb', 'cccc']);
+    expect(r.bytes).toBe(8);
+    r.push('x'.repeat(50));
+    expect(r.toArray()).toEqual(['x'.repeat(50)]);
+    const ring = new Ring<{ t: string }>(3, undefined, { maxBytes: 6, sizeOf: (x) => x.t.length });
+    for (const t of ['aa', 'bb', 'cc', 'dd', 'eeee']) ring.push({ t });
+    expect(ring.toArray().map((x) => x.t)).toEqual(['dd', 'eeee']);
+    expect(ring.oldestSeq).toBe(4);
+    expect(ring.page(() => true, {}).items.map((x) => x.seq)).toEqual([5, 4]);
+  });
+});

@@ -1,0 +1,67 @@
+// Nothing leaks: what the app forks lives in its worker's process group and is stopped with it — at an app
+// stop (even a child that ignores SIGTERM), when the worker crashes, and when gantry itself is killed -9.
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fetchRaw } from '../gateway/http-client.js';
+import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
+import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { FIXTURE_APPS, alive, startApp, until, type Running } from '../runtime/harness.js';
+
+let app: Running | null = null;
+let proc: StartedProcess | null = null;
+const children: number[] = [];
+afterEach(async () => {
+  await app?.stop();
+  app = null;
+  await proc?.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
+  proc = null;
+  for (const pid of children.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+});
+
+/** Asks the app to fork a child that sleeps; with `ignoreTerm`, waits until the child ignores SIGTERM. */
+async function forkChild(url: string, ignoreTerm = false): Promise<number> {
+  const r = await fetchRaw(`${url}/fork${ignoreTerm ? '?term=ignore' : ''}`);
+  expect(r.status).toBe(200);
+  const pid = Number(r.text());
+  children.push(pid);
+  if (ignoreTerm) {
+    await until(() => {
+      const m = /SigIgn:\s+([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m !== null && (BigInt(`0x${m[1]}`) & (1n << 14n)) !== 0n;
+    }, 10_000, 'the child to ignore SIGTERM');
+  }
+  expect(alive(pid)).toBe(true);
+  return pid;
+}
+
+describe.skipIf(process.platform !== 'linux')("a worker's children", () => {
+  it('are stopped with the app, even one that ignores SIGTERM', async () => {
+    app = await startApp({ workers: 1 });
+    const polite = await forkChild(app.url);
+    const stubborn = await forkChild(app.url, true);
+    await app.runtime.stop({ graceful: true });
+    app = null;
+    await until(() => !alive(polite) && !alive(stubborn), 10_000, 'the children gone');
+  }, 30_000);
+
+  it('are stopped when their worker crashes', async () => {
+    app = await startApp({ workers: 1 });
+    const child = await forkChild(app.url);
+    expect((await fetchRaw(`${app.url}/crash`)).status).toBe(502);
+    await until(() => !alive(child), 10_000, 'the child gone');
+  }, 30_000);
+
+  it('are stopped when gantry is killed -9', async () => {
+    assertGantryBuilt();
+    proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', 'basic:application'],
+      ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
+      timeoutMs: 30_000,
+    });
+    const child = await forkChild(`http://127.0.0.1:${proc.ready[1]}`, true);
+    process.kill(proc.pid, 'SIGKILL');
+    await until(() => !alive(child), 10_000, 'the child gone');
+  }, 30_000);
+});
