@@ -5,11 +5,13 @@
 import http from 'node:http';
 import net from 'node:net';
 
-const WILDCARDS: Readonly<Record<string, string>> = { '0.0.0.0': '127.0.0.1', '::': '::1', '[::]': '::1', '': '127.0.0.1' };
+const WILDCARDS: Readonly<Record<string, string>> = { '0.0.0.0': '127.0.0.1', '::': '::1', '': '127.0.0.1' };
 
-/** Where to reach a listener bound to `host`: a wildcard bind (0.0.0.0, ::) is reached on loopback. */
+/** Where to reach a listener bound to `host`: a wildcard bind (0.0.0.0, ::) is reached on loopback; an IPv6
+ * address may come in brackets ([::1]) and is returned without them. */
 export function loopbackFor(host: string): string {
-  return WILDCARDS[host] ?? host;
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return WILDCARDS[bare] ?? bare;
 }
 
 /** Where to connect for a runtime URL: `http://HOST:PORT` or `unix:PATH`; null when it is neither. */

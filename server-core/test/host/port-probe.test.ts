@@ -54,7 +54,7 @@ describe('http probe (the staging launch\'s last step)', () => {
   });
 
   it('maps wildcard binds to loopback, in one place', () => {
-    expect(['0.0.0.0', '::', '[::]', '', '10.0.0.5', '::1'].map(loopbackFor)).toEqual(['127.0.0.1', '::1', '::1', '127.0.0.1', '10.0.0.5', '::1']);
+    expect(['0.0.0.0', '::', '[::]', '', '10.0.0.5', '::1', '[::1]'].map(loopbackFor)).toEqual(['127.0.0.1', '::1', '::1', '127.0.0.1', '10.0.0.5', '::1', '::1']);
   });
 });
 
