@@ -14,7 +14,7 @@ describe('runTool', () => {
   });
 
   it('past its timeout it is killed, keeping what it wrote', async () => {
-    const r = await runTool('python3', ['-c', 'import sys, time; sys.stderr.write("started\\n"); sys.stderr.flush(); time.sleep(30)'], { timeoutMs: 1500 });
+    const r = await runTool('python3', ['-c', 'import sys, time; sys.stderr.write("started\\n"); sys.stderr.flush(); time.sleep(60)'], { timeoutMs: 10_000 }); // room for a slow start on a loaded machine
     expect(r).toMatchObject({ code: null, timedOut: true, error: null, stderr: 'started\n' });
   });
 });
