@@ -37,8 +37,9 @@ export function parseWrk(out) {
   };
 }
 
-export function runWrk({ url, threads = 2, connections = 64, durationS = 10, script = null, timeoutS = 10 }) {
+export function runWrk({ url, threads = 2, connections = 64, durationS = 10, script = null, timeoutS = 10, headers = [] }) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${durationS}s`, `--timeout`, `${timeoutS}s`, '--latency'];
+  for (const h of headers) args.push('-H', h);
   if (script) args.push('-s', script);
   args.push(url);
   return new Promise((resolve, reject) => {

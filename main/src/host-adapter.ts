@@ -22,7 +22,7 @@ export interface CoreHost {
  * `gantry apps` drives the desktop app's Host and a second Host on the same home is refused either way round.
  */
 export interface CoreEntry {
-  createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number }): Promise<CoreHost>;
+  createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number; router?: { httpPort: number; httpsPort: number } }): Promise<CoreHost>;
   startControlServer(options: { host: CoreHost; port?: number; rendererDir?: string; allowedOrigins?: readonly string[] }): Promise<{ readonly url: string; readonly port?: number; readonly token: string; close(): Promise<void> }>;
   readRuntimeFile(home: string): Promise<RuntimeInfo | null>;
   writeRuntimeFile(home: string, info: RuntimeInfo): Promise<void>;
@@ -100,7 +100,8 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
       throw new Error(`Gantry is already running for ${options.home} (pid ${running.pid}, ${running.url}); stop it first, or use another --gantry-home`);
     }
     const demo = path.join(options.workerDir, 'examples', 'hello');
-    const host = await createHost({ home: options.home, stopTimeoutMs: HOST_STOP_TIMEOUT_MS, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
+    // The router for https://NAME.localhost on the same unprivileged ports as `gantry ui` (cli/ui.ts).
+    const host = await createHost({ home: options.home, stopTimeoutMs: HOST_STOP_TIMEOUT_MS, router: { httpPort: 8480, httpsPort: 8443 }, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
     let server: Awaited<ReturnType<CoreEntry['startControlServer']>>;
     try {
       server = await startControlServer({ host, port: 0, rendererDir, allowedOrigins: options.allowedOrigins });

@@ -23,6 +23,10 @@ export const ERRORS = {
   GANTRY_ERR_PREFLIGHT: { status: 422, expected: true, doc: 'A launch preflight step failed; details carry its output.' },
   GANTRY_ERR_NOT_FOUND: { status: 404, expected: true, doc: 'No control API route or file at that path.' },
   GANTRY_ERR_RELOAD_FAILED: { status: 500, expected: true, doc: 'The new generation failed to boot; the old one keeps serving.' },
+  GANTRY_ERR_TLS_NAME: { status: 400, expected: true, doc: 'The local CA cannot sign for that name (outside localhost, .localhost, loopback and the local suffixes).' },
+  GANTRY_ERR_TLS_FILES: { status: 400, expected: true, doc: 'A --certfile/--keyfile/--ca-certs file is missing, unreadable or not a matching certificate and key.' },
+  GANTRY_ERR_SITE_NAME: { status: 409, expected: true, doc: 'A local site name is invalid or already used by another app.' },
+  GANTRY_ERR_TRUST_STORE: { status: 500, expected: true, doc: 'Installing or removing the local CA in a trust store failed; details carry the command and its output.' },
   GANTRY_ERR_INTERNAL: { status: 500, expected: false, doc: 'A bug in Gantry.' },
 } as const;
 

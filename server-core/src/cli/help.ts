@@ -52,6 +52,7 @@ export function mainHelp(): string {
     '  ui                                Open the desktop UI in a browser',
     '  apps                              List and control saved apps',
     '  export APP --to TARGET             Export an app for systemd+nginx, Docker, Compose or Kubernetes',
+    '  ca path|install|uninstall|status  The local CA for https://NAME.localhost (gantry ca --help)',
     '',
     '  -h, --help       Show this help.',
     '  -v, --version    Show the version.',

@@ -24,8 +24,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runServe(rest);
     case 'ui':
     case 'apps':
-    case 'export': {
-      const run = await lazy(`./${command}.js`, command === 'ui' ? 'runUi' : command === 'apps' ? 'runApps' : 'runExport');
+    case 'export':
+    case 'ca': {
+      const run = await lazy(`./${command}.js`, command === 'ui' ? 'runUi' : command === 'apps' ? 'runApps' : command === 'ca' ? 'runCa' : 'runExport');
       if (run === null) {
         process.stderr.write(`gantry: error: "${command}" is not available in this build\n`);
         return 2;

@@ -7,38 +7,74 @@ import { createHost } from '../host/host.js';
 import { defaultGantryHome } from '../host/paths.js';
 import { readRuntimeFile, removeRuntimeFile, writeRuntimeFile } from '../host/runtime-file.js';
 
-const USAGE = `usage: gantry ui [--port P] [--open] [--home DIR]
+/** The router's default ports: above 1024, so they need no privileges (80/443 are an opt-in). */
+export const SITES_HTTP_PORT = 8480;
+export const SITES_HTTPS_PORT = 8443;
+
+const USAGE = `usage: gantry ui [--port P] [--open] [--home DIR] [--sites-http P] [--sites-https P] [--no-sites]
 
 Starts Gantry's control API and UI on 127.0.0.1 and prints the address to open.
   --port P     listen on this port (default: a free one)
   --open       open the UI in the default browser
   --home DIR   config folder (default: $GANTRY_HOME or the platform's config folder)
+  --sites-http P, --sites-https P
+               the router's ports for http(s)://NAME.localhost (default: ${SITES_HTTP_PORT} and ${SITES_HTTPS_PORT}; 0: a free one;
+               80 and 443 where the OS lets this user listen there)
+  --no-sites   no router: each app only on its own bind
 `;
 
 export interface UiArgs {
   readonly port: number;
   readonly open: boolean;
   readonly home: string | null;
+  readonly sites: { readonly httpPort: number; readonly httpsPort: number } | null;
 }
+
+const PORT = /^\d+$/;
+const badPort = (flag: string, v: string): string | null => (PORT.test(v) && Number(v) <= 65535 ? null : `${flag}: must be a port number, not ${JSON.stringify(v)}`);
 
 /** `gantry ui`'s flags (node:util's parseArgs); 'help', or an error message for the usage line. */
 export function parseUiArgs(argv: readonly string[]): UiArgs | 'help' | string {
-  let values;
+  let parsed;
   try {
-    ({ values } = parseArgs({
+    parsed = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
+      tokens: true,
+      options: {
+        port: { type: 'string', short: 'p' },
+        open: { type: 'boolean' },
+        home: { type: 'string' },
+        'sites-http': { type: 'string' },
+        'sites-https': { type: 'string' },
+        'no-sites': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
   } catch (e) {
     return (e as Error).message.split('\n')[0]!;
   }
+  const { values, tokens } = parsed;
   if (values.help) return 'help';
   const port = values.port ?? '0';
-  if (!/^\d+$/.test(port) || Number(port) > 65535) return `--port: must be a port number, not ${JSON.stringify(port)}`;
+  const portError = badPort('--port', port);
+  if (portError) return portError;
   if (values.home === '') return '--home: needs a folder';
-  return { port: Number(port), open: values.open ?? false, home: values.home ?? null };
+  // In order, as written: --no-sites turns the router off, a later --sites-http(s) turns it back on.
+  let sites: { httpPort: number; httpsPort: number } | null = { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT };
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'no-sites') sites = null;
+    else if (t.name === 'sites-http' || t.name === 'sites-https') {
+      const err = badPort(`--${t.name}`, t.value ?? '');
+      if (err) return err;
+      sites ??= { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT };
+      if (t.name === 'sites-http') sites.httpPort = Number(t.value);
+      else sites.httpsPort = Number(t.value);
+    }
+  }
+  return { port: Number(port), open: values.open ?? false, home: values.home ?? null, sites };
 }
 
 function openBrowser(url: string): void {
@@ -69,7 +105,7 @@ export async function runUi(argv: readonly string[]): Promise<number> {
     process.stderr.write(`gantry ui: error: Gantry is already running for ${home} (pid ${running.pid}): ${running.url}\n`);
     return 1;
   }
-  const host = await createHost({ home });
+  const host = await createHost({ home, ...(args.sites ? { router: args.sites } : {}) });
   for (const n of host.notices) process.stderr.write(`gantry ui: ${n.code}: ${n.message}\n`);
   let server;
   try {
@@ -83,6 +119,7 @@ export async function runUi(argv: readonly string[]): Promise<number> {
   await writeRuntimeFile(home, { url: server.url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
   const url = `${server.url}/?token=${server.token}`;
   process.stdout.write(`Gantry UI: ${url}\n`);
+  if (host.router) process.stdout.write(`Local sites: http://NAME.localhost:${host.router.address.http}/ and https://NAME.localhost:${host.router.address.https}/ (trust the CA once: gantry ca install)\n`);
   if (args.open) openBrowser(url);
 
   return new Promise<number>((resolve) => {

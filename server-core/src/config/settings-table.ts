@@ -24,6 +24,8 @@ export interface TableSpec<S extends Rule = Rule> {
   readonly key: string;
   /** CLI spellings, gunicorn's where the meaning is the same. Empty: not a CLI flag. */
   readonly flags: readonly string[];
+  /** The command line's positional argument (MODULE:CALLABLE) rather than a flag. */
+  readonly positional?: boolean;
   readonly kind: SettingKind;
   readonly schema: S;
   readonly default: Infer<S>;
@@ -97,7 +99,7 @@ function setting<const K extends string, S extends Rule>(spec: TableSpec<S> & { 
 export const DEFAULT_ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"';
 
 export const SETTINGS = [
-  setting({ key: 'app', flags: [], kind: 'string', schema: entryPointRule, default: 'app:application', section: 'app', label: 'Entry point', metavar: 'MODULE:CALLABLE', doc: 'The WSGI callable to serve, as MODULE:CALLABLE (CALLABLE defaults to "application").' }),
+  setting({ key: 'app', flags: [], positional: true, kind: 'string', schema: entryPointRule, default: 'app:application', section: 'app', label: 'Entry point', metavar: 'MODULE:CALLABLE', doc: 'The WSGI callable to serve, as MODULE:CALLABLE (CALLABLE defaults to "application").' }),
   setting({ key: 'name', flags: ['-n', '--name'], kind: 'string', schema: r.string().max(100), default: '', section: 'app', label: 'Name', metavar: 'STRING', doc: 'A name for the app in logs, the UI and process titles.', restart: true }),
   setting({ key: 'chdir', flags: ['--chdir'], kind: 'string', schema: r.string(), default: '.', section: 'app', label: 'Project folder', metavar: 'DIR', doc: 'Change to this folder before loading the app; it is also put first on sys.path.', restart: true }),
   setting({ key: 'pythonpath', flags: ['--pythonpath'], kind: 'list', schema: r.array(r.string().min(1)), default: [], section: 'app', label: 'Python path', metavar: 'DIR', doc: 'Extra folders put on sys.path (repeatable, or comma-separated as in gunicorn).' }),
@@ -111,6 +113,12 @@ export const SETTINGS = [
   setting({ key: 'headerTimeout', flags: ['--header-timeout'], kind: 'number', schema: seconds, default: 30, section: 'server', label: 'Header timeout (s)', metavar: 'SECONDS', doc: 'How long a client may take to send the request line and headers (slowloris defence; 0: no limit, which leaves that defence off).' }),
   setting({ key: 'gatewayProcesses', flags: ['--gateway-processes'], kind: 'int', schema: positiveInt.max(64), default: 1, section: 'server', label: 'Gateway processes', metavar: 'INT', doc: 'HTTP gateway processes sharing the listening sockets, each with its own share of the workers (1: the gateway runs in the main process). For machines where one gateway core is saturated; needs at least as many workers.', restart: true }),
   setting({ key: 'maxQueue', flags: ['--max-queue'], kind: 'int', schema: nonNegativeInt, default: 1024, section: 'server', label: 'Queue size', metavar: 'INT', doc: 'Requests that may wait for a free worker; past this they get 503 with Retry-After.' }),
+  setting({ key: 'certfile', flags: ['--certfile'], kind: 'string', schema: r.string(), default: '', section: 'security', label: 'TLS certificate', metavar: 'FILE', doc: 'Serve HTTPS on every TCP bind with this PEM certificate (chain); needs --keyfile.', restart: true }),
+  setting({ key: 'keyfile', flags: ['--keyfile'], kind: 'string', schema: r.string(), default: '', section: 'security', label: 'TLS key', metavar: 'FILE', doc: 'The PEM private key of --certfile.', restart: true }),
+  setting({ key: 'caCerts', flags: ['--ca-certs'], kind: 'string', schema: r.string(), default: '', section: 'security', label: 'TLS client CA', metavar: 'FILE', doc: 'PEM CA certificates that client certificates are checked against (requested, not required, as gunicorn\'s default cert_reqs).', restart: true }),
+  setting({ key: 'http2', flags: ['--http2'], kind: 'bool', schema: r.boolean(), default: false, section: 'security', label: 'HTTP/2', doc: 'Offer HTTP/2 by ALPN on TLS binds (HTTP/1.1 stays the fallback).', restart: true }),
+  setting({ key: 'siteAliases', flags: [], kind: 'list', schema: r.array(r.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/, 'must be a lowercase DNS name, e.g. shop or api.shop.localhost')), default: [], section: 'server', label: 'Site aliases', metavar: 'NAME', doc: 'More local site names for the app on the Host\'s router, beside NAME.localhost from its name (a bare label becomes LABEL.localhost).' }),
+  setting({ key: 'requireHttps', flags: [], kind: 'bool', schema: r.boolean(), default: false, section: 'security', label: 'Require HTTPS', doc: 'On the Host\'s router, answer http://NAME.localhost with a redirect to https (as production behind TLS would).' }),
   setting({ key: 'streamRequestBody', flags: ['--stream-request-body'], kind: 'bool', schema: r.boolean(), default: false, section: 'server', label: 'Stream request bodies', doc: 'Pass request bodies to the worker as they arrive, instead of reading each whole first (in memory up to 1 MiB, then a temporary file) as nginx does; a slow client then holds a worker.' }),
   setting({ key: 'forwardedAllowIps', flags: ['--forwarded-allow-ips'], kind: 'list', schema: r.array(r.string().min(1)), default: ['127.0.0.1', '::1'], section: 'security', label: 'Trusted proxies', metavar: 'IPS', doc: 'Peers whose X-Forwarded-* and Forwarded headers are trusted (comma-separated, * for all).' }),
 
@@ -185,7 +193,10 @@ function invalidConfig(problem: { readonly field: string; readonly reason: strin
 }
 
 /** What one setting cannot say alone: rules across settings, for a full settings object that passed the table. */
-export function crossSettingProblem(s: Pick<AppSettings, 'workers' | 'gatewayProcesses'>): { readonly field: string; readonly reason: string } | null {
+export function crossSettingProblem(s: Pick<AppSettings, 'workers' | 'gatewayProcesses'> & Partial<Pick<AppSettings, 'certfile' | 'keyfile' | 'http2' | 'caCerts'>>): { readonly field: string; readonly reason: string } | null {
+  if ((s.certfile ?? '') !== '' && (s.keyfile ?? '') === '') return { field: 'keyfile', reason: 'is required with certfile' };
+  if ((s.keyfile ?? '') !== '' && (s.certfile ?? '') === '') return { field: 'certfile', reason: 'is required with keyfile' };
+  if ((s.http2 || (s.caCerts ?? '') !== '') && (s.certfile ?? '') === '') return { field: s.http2 ? 'http2' : 'caCerts', reason: 'needs TLS (certfile and keyfile)' };
   if (s.gatewayProcesses > s.workers) return { field: 'gatewayProcesses', reason: `must not exceed workers (${s.workers}): each gateway process needs a worker of its own` };
   return null;
 }

@@ -297,6 +297,8 @@ export interface AppSummary {
   readonly status: AppStatusView;
   readonly metrics: MetricsSnapshot | null;
   readonly profiles: readonly string[];
+  /** The app's named URLs on the Host's router (http://NAME.localhost:PORT/ …); null when the router is off. */
+  readonly sites?: { readonly http: readonly string[]; readonly https: readonly string[] } | null;
 }
 
 export interface AppView extends AppSummary {

@@ -24,7 +24,9 @@ export function settingsReference(): string {
   for (const spec of SETTINGS as readonly SettingSpec[]) {
     const flags = spec.flags.length
       ? spec.flags.map((f) => `\`${f}${spec.kind === 'bool' ? '' : ` ${spec.metavar ?? 'VALUE'}`}\``).join(', ')
-      : `positional \`${spec.metavar ?? spec.key}\``;
+      : spec.positional
+        ? `positional \`${spec.metavar ?? spec.key}\``
+        : '— (apps in the UI, API and `[tool.gantry]` only)';
     const live = spec.live ? ' Applies to a running app.' : '';
     rows.push(`| ${flags} | \`${spec.key}\` | ${cell(defaultCell(spec))} | ${cell(spec.doc)}${live} |`);
   }

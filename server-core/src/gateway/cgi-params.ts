@@ -47,7 +47,7 @@ export function buildParams(req: IncomingMessage, target: SplitTarget, requestId
     req.url ?? '/',
     percentDecodeLatin1(target.path),
     target.query,
-    req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+    req.httpVersion === '1.0' ? 'HTTP/1.0' : req.httpVersionMajor === 2 ? 'HTTP/2' : 'HTTP/1.1',
     facts.remoteAddr,
     facts.remotePort,
     requestId,
@@ -59,9 +59,16 @@ export function buildParams(req: IncomingMessage, target: SplitTarget, requestId
   const raw = req.rawHeaders;
   let host: string | undefined = hostOverride;
   const firstHeader = names.length;
+  let authority: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
+    // HTTP/2 pseudo-headers: :method and :path are REQUEST_METHOD and REQUEST_URI already; :authority is
+    // the Host (RFC 9113 §8.3.1), used only when no host field came too.
+    if (name.charCodeAt(0) === 0x3a /* : */) {
+      if (name === ':authority' && authority === undefined) authority = value;
+      continue;
+    }
     const env = envNameOf(name);
     if (env === null) {
       const lower = name.toLowerCase();
@@ -90,6 +97,10 @@ export function buildParams(req: IncomingMessage, target: SplitTarget, requestId
   if (hostOverride !== undefined) {
     names.push('HTTP_HOST');
     values.push(hostOverride);
+  } else if (host === undefined && authority !== undefined) {
+    host = authority;
+    names.push('HTTP_HOST');
+    values.push(authority);
   }
   // SERVER_NAME/PORT follow the Host header as gunicorn's environ does, else the listener.
   let serverName = facts.serverName;

@@ -1,6 +1,7 @@
 // Responses the gateway makes itself (413, 502, 503, 504, …): short plain text, with the request id.
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { isHttp2Response } from './http2-compat.js';
 
 /** Returns the body length written (0 when the response could not be sent). */
 export function sendError(res: ServerResponse, status: number, message: string, requestId: string, extra: readonly string[] = [], close = false): number {
@@ -10,7 +11,8 @@ export function sendError(res: ServerResponse, status: number, message: string, 
   }
   const body = `${status} ${STATUS_CODES[status] ?? ''}\n${message}\n`;
   const headers = ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'X-Request-ID', requestId, ...extra];
-  if (close) headers.push('Connection', 'close');
+  // HTTP/2 ends a stream, not the connection; Connection is not allowed there (RFC 9113 §8.2.2).
+  if (close && !isHttp2Response(res)) headers.push('Connection', 'close');
   res.writeHead(status, headers);
   res.end(body);
   return Buffer.byteLength(body);

@@ -12,6 +12,7 @@ import type { AccessEntry, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
 import { sendError } from './error-response.js';
+import { http2ResponseHeaders, isHttp2 } from './http2-compat.js';
 import { spoolRequestBody, type SpooledBody } from './request-body-spool.js';
 
 /** What every exchange of one app shares. */
@@ -155,6 +156,11 @@ export class Exchange implements DispatchJob, ResponseSink {
     }
     this.responseHeaders = headers;
     headers.push('X-Request-ID', this.requestId);
+    if (isHttp2(this.req)) {
+      // HTTP/2 has no reason phrase and no connection-specific fields (RFC 9113 §8.2.2, §8.3.2).
+      this.res.writeHead(head.status, http2ResponseHeaders(headers));
+      return;
+    }
     if (head.close) headers.push('Connection', 'close');
     if (head.reason !== '') this.res.writeHead(head.status, head.reason, headers);
     else this.res.writeHead(head.status, headers);

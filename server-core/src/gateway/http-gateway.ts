@@ -9,6 +9,7 @@ import { buildParams, type ConnectionFacts } from './cgi-params.js';
 import { sendError, writeRawError } from './error-response.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
 import { listenOn, type BoundAddress } from './listen-socket.js';
+import type { SecureOptions, TlsSettings } from './secure-listener.js';
 import { splitTarget } from './path-info.js';
 import { inspectRequest, limitsFrom, maxHeaderSizeFor, statusForParserError, type RequestLimits } from './request-limits.js';
 import { requestIdFrom } from './request-id.js';
@@ -25,7 +26,7 @@ export type PreHandler = (req: IncomingMessage, res: ServerResponse, requestId: 
 /** What a trusted proxy says about the original request (proxy-headers.ts), or null to use the peer. */
 export type ProxyResolver = (req: IncomingMessage) => { readonly remoteAddr?: string; readonly scheme?: string; readonly host?: string } | null;
 
-export interface GatewaySettings {
+export interface GatewaySettings extends TlsSettings {
   readonly bind: readonly string[];
   readonly backlog: number;
   readonly keepAlive: number;
@@ -47,6 +48,8 @@ interface ListenerState {
   readonly encoder: RequestHeadEncoder;
   facts: ConnectionFacts;
   readonly unix: boolean;
+  /** A TLS bind: HTTPS=on (wsgi.url_scheme https) unless a trusted proxy says otherwise. */
+  readonly tls: boolean;
 }
 
 export class HttpGateway {
@@ -57,6 +60,11 @@ export class HttpGateway {
   private onAdoptedClose: (() => void) | null = null;
   private limits: RequestLimits;
   private keepAlive: number;
+  /** TLS for every TCP bind (--certfile/--keyfile), read once per start. */
+  private secure: SecureOptions | null = null;
+  /** secure-listener.js, loaded only when TLS is on (node:https and node:http2 cost ~2 MB). */
+  private secureModule: typeof import('./secure-listener.js') | null = null;
+  private readonly routedStates = new Map<string, ListenerState>();
   preHandlers: PreHandler[] = [];
   proxy: ProxyResolver | null = null;
 
@@ -87,6 +95,7 @@ export class HttpGateway {
 
   async listen(): Promise<readonly Listener[]> {
     try {
+      await this.loadTls();
       for (const text of this.settings.bind) {
         const bind = parseBind(text);
         if (bind === null) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `invalid bind ${text}`, { field: 'bind', value: text });
@@ -108,7 +117,8 @@ export class HttpGateway {
   }
 
   private createListener(bind: Bind): { server: Server; state: ListenerState } {
-    const server = createServer({
+    const tls = bind.kind === 'tcp' && this.secure !== null;
+    const options = {
       maxHeaderSize: maxHeaderSizeFor(this.limits),
       // RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400 (node's check).
       requireHostHeader: true,
@@ -117,7 +127,8 @@ export class HttpGateway {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, this.settings.headerTimeout * 500)),
       noDelay: true,
       keepAlive: true,
-    });
+    };
+    const server = tls ? this.secureModule!.createSecureListener(this.secure!, options) : createServer(options);
     this.tune(server);
     // A client may half-close after sending its request (RFC 9112 §9.6); it still gets its responses, then
     // the close. node:http's default aborts the requests in hand instead.
@@ -130,6 +141,7 @@ export class HttpGateway {
       ]),
       facts: { serverName: '', serverPort: '', remoteAddr: '', remotePort: '', https: false },
       unix: bind.kind === 'unix',
+      tls,
     };
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.guarded(state, req, res, false));
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.guarded(state, req, res, true));
@@ -151,7 +163,7 @@ export class HttpGateway {
     const { server, state } = this.createListener(bind);
     const address = await listenOn(server, bind, this.settings.backlog);
     state.facts = factsFor(bind, address.port);
-    return { bind, url: address.url, server };
+    return { bind, url: state.tls ? address.url.replace(/^http:/, 'https:') : address.url, server };
   }
 
   /**
@@ -159,6 +171,16 @@ export class HttpGateway {
    * (runtime/connection-dealer.ts); here each bind gets a server that never listens and is handed those
    * connections by accept(). `addresses` are the primary's, in bind order (real ports for :0).
    */
+  /** Reads the TLS files (GANTRY_ERR_TLS_FILES when they are unusable); call before adopt(), listen() does it itself. */
+  async loadTls(): Promise<void> {
+    if (!this.settings.certfile) {
+      this.secure = null;
+      return;
+    }
+    this.secureModule ??= await import('./secure-listener.js');
+    this.secure = this.secureModule.loadTlsSettings(this.settings);
+  }
+
   adopt(addresses: readonly BoundAddress[]): readonly Listener[] {
     this.settings.bind.forEach((text, i) => {
       const bind = parseBind(text);
@@ -168,7 +190,7 @@ export class HttpGateway {
       state.facts = factsFor(bind, address.port);
       // node:http starts tracking connections (header timeouts, closeIdleConnections) on 'listening'.
       server.emit('listening');
-      this.listeners.push({ bind, url: address.url, server });
+      this.listeners.push({ bind, url: state.tls ? address.url.replace(/^http:/, 'https:') : address.url, server });
     });
     this.adopted = true;
     return this.listeners;
@@ -190,6 +212,29 @@ export class HttpGateway {
     });
     listener.server.emit('connection', socket);
     socket.resume();
+  }
+
+  /**
+   * A request the Host's router accepted (runtime/types.ts AppRuntime.route): handled as one arriving on a
+   * bind of this app, with the router listener's TLS-ness and port for HTTPS and SERVER_PORT.
+   */
+  serveRouted(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, via: { readonly tls: boolean; readonly port: number }): void {
+    const key = `${via.tls ? 's' : ''}${via.port}`;
+    let state = this.routedStates.get(key);
+    if (state === undefined) {
+      state = {
+        encoder: new RequestHeadEncoder([
+          ['GATEWAY_INTERFACE', 'CGI/1.1'],
+          ['SERVER_SOFTWARE', SERVER_SOFTWARE],
+          ['SCRIPT_NAME', ''],
+        ]),
+        facts: { serverName: 'localhost', serverPort: String(via.port), remoteAddr: '', remotePort: '', https: via.tls },
+        unix: false,
+        tls: via.tls,
+      };
+      this.routedStates.set(key, state);
+    }
+    this.guarded(state, req, res, expectContinue);
   }
 
   /** Every listener takes connections (listening, or adopted and not closed). */
@@ -231,13 +276,13 @@ export class HttpGateway {
       serverPort: facts.serverPort,
       remoteAddr: state.unix ? '' : (socket.remoteAddress ?? ''),
       remotePort: state.unix ? '' : String(socket.remotePort ?? ''),
-      https: false,
+      https: state.tls,
     };
     let hostOverride: string | undefined;
     if (this.proxy !== null) {
       const p = this.proxy(req);
       if (p !== null) {
-        facts = { ...facts, remoteAddr: p.remoteAddr ?? facts.remoteAddr, https: p.scheme === 'https' };
+        facts = { ...facts, remoteAddr: p.remoteAddr ?? facts.remoteAddr, https: p.scheme === undefined ? state.tls : p.scheme === 'https' };
         hostOverride = p.host;
       }
     }

@@ -54,7 +54,8 @@ export function inspectRequest(req: IncomingMessage, limits: RequestLimits): Hea
 
 /** The first limit this request breaks, or null. */
 export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadFacts): LimitViolation | null {
-  if (req.httpVersionMajor !== 1) return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
+  // HTTP/2 arrives only by ALPN (node:http2's request has a stream); "HTTP/2.0" in an HTTP/1 request line is refused.
+  if (req.httpVersionMajor !== 1 && !(req.httpVersionMajor === 2 && 'stream' in req)) return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
   const url = req.url ?? '';
   // METHOD SP target SP HTTP/x.y
   const lineLength = (req.method?.length ?? 0) + 1 + url.length + 9;

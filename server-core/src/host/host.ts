@@ -35,14 +35,14 @@ import {
   type UpdateAppBody,
   type UpdateAppResponse,
 } from '../control/contract.js';
-import { GantryError } from '../errors.js';
+import { GantryError, isGantryError } from '../errors.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
 import { openAppLogSinks, type AppLogSinks } from './app-log-sinks.js';
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
 import { ConfigStore } from './config-store.js';
-import { applyUpdate, checkPortClaims, invalid, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
+import { applyUpdate, checkPortClaims, invalid, staticSettings, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
 import { DEMO_APP_ID, DEMO_APP_NAME, DEMO_ENTRY, defaultDemoFolder } from './demo.js';
 import { detectProject } from './detect/index.js';
 import { hasProfile, maskDefinition, profileNames, resolveForApp, toEffective, type Resolved } from './effective.js';
@@ -54,6 +54,8 @@ import { defaultGantryHome } from './paths.js';
 import { checkPort, conflictError, findBindConflict, runningClaim } from './port-guard.js';
 import { mergePrometheus } from './prometheus-merge.js';
 import { saveDefinitionToProject } from './pyproject.js';
+import { SiteRouter, type Site } from './router.js';
+import { checkSiteNames, siteNamesOf } from './site-names.js';
 import { loadOrCreateToken } from './token.js';
 
 export type RuntimeFactory = (settings: AppSettings) => AppRuntime | Promise<AppRuntime>;
@@ -72,6 +74,8 @@ export interface HostOptions {
   readonly healthTimeoutMs?: number;
   /** Passed to createAppRuntime when no createRuntime is given (e.g. the packaged app's worker script). */
   readonly runtimeOptions?: AppRuntimeOptions;
+  /** The router for NAME.localhost (router.ts); absent: no router. Ports 0 pick free ones. */
+  readonly router?: { readonly host?: string; readonly httpPort: number; readonly httpsPort: number };
 }
 
 
@@ -84,6 +88,10 @@ export class Host {
   private readonly launches = new Map<string, LaunchResult>();
   private demoOffered = false;
   private closed = false;
+  /** The named-site router, when it runs (HostOptions.router). */
+  router: SiteRouter | null = null;
+  /** The router's table, rebuilt when definitions or running profiles change. */
+  private siteTable: Site[] | null = null;
   private definitionsQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -102,11 +110,48 @@ export class Host {
     host.demoOffered = loaded.doc.demoOffered;
     for (const def of loaded.doc.apps) host.slots.set(def.id, new AppSlot(def, host.hub, options.logCapacities));
     for (const n of loaded.notices) host.notice(n);
+    if (options.router) await host.startRouter(options.router);
     if (loaded.fresh && !host.demoOffered) {
       const folder = options.demoFolder === undefined ? defaultDemoFolder() : options.demoFolder;
       if (folder) await host.addDemo(folder).catch((e: unknown) => host.notice({ code: 'GANTRY_ERR_INVALID_CONFIG', message: `the demo app could not be added: ${(e as Error).message}`, time: Date.now() }));
     }
     return host;
+  }
+
+  /** The router failing to listen (busy port) is a notice, not a failed start: every app's own bind still works. */
+  private async startRouter(opts: NonNullable<HostOptions['router']>): Promise<void> {
+    try {
+      const { ensureLocalCa } = await import('../tls/local-ca.js');
+      const router = new SiteRouter({ host: opts.host ?? '127.0.0.1', httpPort: opts.httpPort, httpsPort: opts.httpsPort, ca: await ensureLocalCa(this.home), sites: () => this.sites() });
+      await router.listen();
+      this.router = router;
+    } catch (e) {
+      this.notice({ code: isGantryError(e) ? e.code : 'GANTRY_ERR_INTERNAL', message: `the local site router is off: ${(e as Error).message}`, time: Date.now() });
+    }
+  }
+
+  /** Every app's local site names, and its runtime while it runs (router.ts). */
+  sites(): readonly Site[] {
+    if (this.siteTable !== null) return this.siteTable;
+    this.siteTable = [...this.slots.values()].map((slot) => {
+      const settings = staticSettings(slot.def, (slot.runtime && slot.isActive() ? slot.profile : null) ?? slot.def.activeProfile);
+      return {
+        appId: slot.id,
+        appName: slot.def.name,
+        names: siteNamesOf(slot.def.name, settings),
+        requireHttps: settings.requireHttps,
+        get runtime() {
+          return slot.runtime && slot.isActive() ? slot.runtime : null;
+        },
+      };
+    });
+    return this.siteTable;
+  }
+
+  /** GANTRY_ERR_SITE_NAME when `def`'s site names are taken by another app. */
+  private checkSiteNames(def: AppDefinition): void {
+    const others = new Map(this.sites().map((s) => [s.appId, s.names] as const));
+    checkSiteNames(def.id, siteNamesOf(def.name, staticSettings(def, def.activeProfile)), others, this.router?.suffixes ?? ['localhost']);
   }
 
   notice(n: Notice): void {
@@ -134,6 +179,7 @@ export class Host {
   }
 
   private async persist(): Promise<void> {
+    this.siteTable = null;
     await this.store.save({ schemaVersion: 1, demoOffered: this.demoOffered, apps: this.definitions() });
     this.hub.publish('apps-changed', null, { appIds: [...this.slots.keys()] });
   }
@@ -145,6 +191,7 @@ export class Host {
       status: slot.statusView(),
       metrics: rt && slot.isActive() ? rt.metrics() : null,
       profiles: profileNames(slot.def),
+      sites: this.router ? this.router.urlsOf(this.sites().find((s) => s.appId === slot.id)?.names ?? []) : null,
     };
   }
 
@@ -161,6 +208,7 @@ export class Host {
     // Serialised: two adds at once must not pick the same id or port.
     return this.definitionsSerial(async () => {
       const { def, detection, notices } = await buildNewApp(input, origin, this.definitions());
+      this.checkSiteNames(def);
       this.slots.set(def.id, new AppSlot(def, this.hub, this.options.logCapacities));
       try {
         await this.persist();
@@ -177,7 +225,12 @@ export class Host {
     if (!folder) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'the demo app is not installed', { field: 'folder', reason: 'missing' });
     this.demoOffered = true;
     const id = uniqueId(DEMO_APP_ID, new Set(this.slots.keys()));
-    return this.addApp({ folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false }, 'demo');
+    const body = { folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false };
+    // https://demo.localhost is the demo's short name, unless another app already has it.
+    return this.addApp({ ...body, settings: { ...body.settings, siteAliases: ['demo'] } }, 'demo').catch((e: unknown) => {
+      if (isGantryError(e, 'GANTRY_ERR_SITE_NAME')) return this.addApp(body, 'demo');
+      throw e;
+    });
   }
 
   updateApp(id: string, input: UpdateAppBody): Promise<UpdateAppResponse> {
@@ -194,6 +247,7 @@ export class Host {
       }
       const next = validateDefinition(applyUpdate(slot.def, parsed.data));
       checkPortClaims(next, this.definitions());
+      this.checkSiteNames(next);
       const prev = slot.def;
       const runningProfile = slot.runtime && slot.isActive() ? slot.profile : null;
       const before = runningProfile ? await this.resolve(prev, runningProfile).catch(() => null) : null;
@@ -324,6 +378,7 @@ export class Host {
       throw e;
     }
     slot.attach(runtime, profile, sinks);
+    this.siteTable = null;
     slot.scaled = null; // a fresh start runs the saved worker count
     slot.publishStatus();
     try {
@@ -524,6 +579,8 @@ export class Host {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.router?.close();
+    this.router = null;
     const bound = this.options.stopTimeoutMs ?? 30_000;
     await Promise.all(
       [...this.slots.values()].map(async (s) => {

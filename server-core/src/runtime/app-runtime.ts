@@ -24,6 +24,7 @@ import { createProcessSampler } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { ShardedRuntime } from './sharded-runtime.js';
+import type { Routable, RoutedVia } from './routable.js';
 import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
 
 export interface AppRuntimeOptions {
@@ -67,7 +68,7 @@ export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptio
   return new Runtime(valid, options);
 }
 
-class Runtime implements LocalAppRuntime {
+class Runtime implements LocalAppRuntime, Routable {
   readonly logs: LogBus;
   python: string | null = null;
   private settings: AppSettings;
@@ -127,6 +128,13 @@ class Runtime implements LocalAppRuntime {
     return { name: this.name, state, urls, healthy, generation: this.arbiter?.generation ?? 0, error: this.arbiter?.error ?? this.ownError, settings: this.settings };
   }
 
+  route(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, via: RoutedVia): boolean {
+    const gateway = this.gateway;
+    if (gateway === null || !gateway.accepting) return false;
+    gateway.serveRouted(req, res, expectContinue, via);
+    return true;
+  }
+
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
     return this.logs.on(event, listener);
   }
@@ -162,7 +170,10 @@ class Runtime implements LocalAppRuntime {
     gateway.preHandlers = this.preHandlers(s, cwd);
     gateway.proxy = proxyResolver(s.forwardedAllowIps);
     try {
-      if (this.options.adoptedListeners) gateway.adopt(this.options.adoptedListeners);
+      if (this.options.adoptedListeners) {
+        await gateway.loadTls();
+        gateway.adopt(this.options.adoptedListeners);
+      }
       else await gateway.listen();
     } catch (err) {
       this.fail(err);
@@ -344,7 +355,8 @@ function proxyResolver(allowIps: readonly string[]): ProxyResolver | null {
       }
     }
     if (!forwarded) return null;
-    const client = trust.resolveClient(req.socket.remoteAddress, req.headers);
+    // Forwarded headers that name no protocol leave the scheme the connection's own (https on a TLS bind).
+    const client = trust.resolveClient(req.socket.remoteAddress, req.headers, (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
     if (!client.trusted) return null;
     return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(client.host !== null ? { host: client.host } : {}) };
   };

@@ -122,7 +122,9 @@ export class ShardedRuntime implements LocalAppRuntime {
     this.setState('starting');
     this.dealer = new ConnectionDealer(s.bind, s.backlog, () => this.nextReceiver());
     try {
-      this.urls = (await this.dealer.listen()).map((a) => a.url);
+      // The gateway processes do the TLS handshakes; the URL says https as a single gateway's would.
+      const tls = this.settings.certfile !== '';
+      this.urls = (await this.dealer.listen()).map((a) => (tls ? a.url.replace(/^http:/, 'https:') : a.url));
     } catch (err) {
       this.dealer = null;
       this.setState('failed', serialize(err));

@@ -3,6 +3,7 @@
 import type { AppSummary, MetricsSnapshot } from '../../api/contract';
 import { href } from '../../app/router';
 import { ExternalLink } from '../../components/ExternalLink';
+import { SiteLinks } from '../../components/SiteLinks';
 import { Sparkline } from '../../components/Sparkline';
 import { StatusBadge } from '../../components/StatusBadge';
 import { fmtPercent, fmtRate } from '../../format';
@@ -49,6 +50,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
             {def.folder}
           </span>
         )}
+        {running && <SiteLinks sites={app.sites} />}
       </div>
 
       <dl className="app-card-stats">
