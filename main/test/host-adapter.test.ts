@@ -110,7 +110,7 @@ describe('makeCreateDesktopCore', () => {
     expect(core.api.url).toBe('http://127.0.0.1:5123');
     expect(core.api.token).toBe('tok');
     expect(seen).toEqual([
-      ['createHost', { home: '/h', stopTimeoutMs: HOST_STOP_TIMEOUT_MS }],
+      ['createHost', { home: '/h', stopTimeoutMs: HOST_STOP_TIMEOUT_MS, router: { httpPort: 8480, httpsPort: 8443 } }],
       ['startControlServer', { host: true, port: 0, rendererDir: '/r/dist', allowedOrigins: ['gantry://ui'] }],
     ]);
   });
