@@ -37,11 +37,11 @@ export function parseWrk(out) {
   };
 }
 
-export function runWrk({ url, threads = 2, connections = 64, durationS = 10, script = null, timeoutS = 10, headers = [] }) {
+export function runWrk({ url, threads = 2, connections = 64, durationS = 10, script = null, timeoutS = 10, headers = [], extra = [] }) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${durationS}s`, `--timeout`, `${timeoutS}s`, '--latency'];
   for (const h of headers) args.push('-H', h);
   if (script) args.push('-s', script);
-  args.push(url);
+  args.push(url, ...extra);
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

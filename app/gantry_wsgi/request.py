@@ -50,7 +50,8 @@ class FileWrapper(object):
 def _validate(status, headers):
     if type(status) is not str:
         raise TypeError('status must be a str, got %r' % (status,))
-    if len(status) < 4 or status[3] != ' ' or not status[:3].isdigit():
+    # '200' without a reason phrase is accepted, as gunicorn does (the gateway fills the standard one).
+    if len(status) < 3 or not status[:3].isdigit() or (len(status) > 3 and status[3] != ' '):
         raise ValueError('status must look like "200 OK", got %r' % (status,))
     if '\n' in status or '\r' in status:
         raise ValueError('status contains a line break')

@@ -236,10 +236,16 @@ class _Pep3333(object):
         self.assertEqual(r.header('Connection'), 'close')
 
     def test_bad_headers_refused(self):
-        for kind in ('bytes', 'status', 'crlf', 'tuple'):
+        for kind in ('bytes', 'status', 'status-short', 'crlf', 'tuple'):
             with self.subTest(kind):
                 r = self.get('/bad-headers', query='kind=' + kind)
                 self.assertTrue(r.body.startswith(b'refused'), r.body)
+
+    def test_status_without_reason_accepted(self):
+        # gunicorn takes '200' as a status; so does the worker (the gateway sends the standard phrase).
+        r = self.get('/bad-headers', query='kind=status-no-reason')
+        self.assertEqual(r.status, '200')
+        self.assertEqual(r.body, b'accepted')
 
     def test_close_called(self):
         t = token()

@@ -99,7 +99,7 @@ test.describe.serial('hosting the demo app', () => {
   test('keeps up with a burst of traffic and does not move rows under a reader who scrolled up', async ({ ui: page }) => {
     const detail = new AppDetailPage(page);
     await burst(`${appUrl}/json?burst=1`, 1500, 16);
-    await expect(page.getByTestId('request-count')).toHaveText(/^1,512 requests$/, { timeout: 30_000 });
+    await expect(page.getByTestId('table-rows')).toHaveText(/^1,512 rows in the table$/, { timeout: 30_000 });
     // At the bottom, the table follows the newest row.
     await expect(detail.requestTable).toHaveAttribute('data-following', 'true');
 
@@ -115,7 +115,7 @@ test.describe.serial('hosting the demo app', () => {
     const before = await firstVisible();
     const scrollBefore = await detail.requestTable.evaluate((el) => el.scrollTop);
     await burst(`${appUrl}/json?burst=2`, 200, 8);
-    await expect(page.getByTestId('request-count')).toHaveText(/^1,712 requests$/);
+    await expect(page.getByTestId('table-rows')).toHaveText(/^1,712 rows in the table$/);
     await expect(page.getByRole('button', { name: /↓ 200 new/ })).toBeVisible();
     expect(await firstVisible()).toBe(before);
     expect(await detail.requestTable.evaluate((el) => el.scrollTop)).toBe(scrollBefore);
@@ -126,12 +126,12 @@ test.describe.serial('hosting the demo app', () => {
   test('loads older requests on demand, beyond the first page', async ({ ui: page }) => {
     const detail = new AppDetailPage(page);
     await burst(`${appUrl}/json?burst=3`, 600, 16);
-    await expect(page.getByTestId('request-count')).toHaveText('2,312 requests');
+    await expect(page.getByTestId('table-rows')).toHaveText('2,312 rows in the table');
     await page.reload(); // the history page holds the newest 2,000
-    await expect(page.getByTestId('request-count')).toHaveText('2,000 requests');
+    await expect(page.getByTestId('table-rows')).toHaveText('2,000 rows in the table');
     await detail.requestTable.evaluate((el) => (el.scrollTop = 0));
     await page.getByTestId('load-older').click();
-    await expect(page.getByTestId('request-count')).toHaveText('2,312 requests');
+    await expect(page.getByTestId('table-rows')).toHaveText('2,312 rows in the table');
     await expect(page.getByTestId('load-older')).toBeHidden();
     // The reader's place was kept; scrolling up reaches the very first request of the session.
     await detail.requestTable.evaluate((el) => (el.scrollTop = 0));
@@ -143,7 +143,7 @@ test.describe.serial('hosting the demo app', () => {
     await detail.toggleStatusClass('4xx');
     await expect(detail.requestRows()).toHaveCount(2);
     await expect(detail.rowsWithPath('/nothing-here')).toHaveCount(2);
-    await expect(page.getByTestId('request-count')).toHaveText(/^2 of /);
+    await expect(page.getByTestId('table-rows')).toHaveText(/^2 of \d[\d,]* rows in the table match$/);
     await expect(detail.requestTable).toHaveAttribute('data-following', 'true');
     await shot('05-requests-filtered');
 
@@ -152,7 +152,7 @@ test.describe.serial('hosting the demo app', () => {
     await page.reload();
     await expect(page.getByRole('group', { name: 'Status class' }).getByRole('button', { name: '4xx' })).toHaveAttribute('aria-pressed', 'true');
     await expect(detail.requestRows()).toHaveCount(2);
-    await expect(page.getByTestId('request-count')).toHaveText('2 of 2,312');
+    await expect(page.getByTestId('table-rows')).toHaveText(/^2 of \d[\d,]* rows in the table match$/);
 
     await detail.clearFilters();
     await detail.search('slow');
@@ -172,6 +172,10 @@ test.describe.serial('hosting the demo app', () => {
     await expect(detail.drawer).toBeVisible();
     await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText(requestId!);
     await expect(detail.drawer.getByRole('heading', { name: 'Timing' })).toBeVisible();
+    // Where the time went: queue, app, first byte, transfer, as numbers and as one bar.
+    for (const what of ['Queue wait', 'Time in the app', 'Time to first byte', 'Transfer']) await expect(detail.drawer.getByText(what, { exact: true })).toBeVisible();
+    await expect(detail.drawer.getByTestId('timing-waterfall')).toBeVisible();
+    await shot('06a-request-drawer-timing');
     const reqHeaders = detail.drawer.getByTestId('request-headers');
     await expect(reqHeaders).toContainText('visible-e2e');
     await expect(reqHeaders).toContainText('Bearer ••••');
@@ -278,7 +282,7 @@ test.describe.serial('hosting the demo app', () => {
   test('a request past the timeout raises a notice that links to the request', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     const timeout = detail.setting('timeout');
-    await timeout.getByRole('button', { name: /Set Timeout/ }).click();
+    await timeout.getByRole('button', { name: /Set here: Timeout/ }).click();
     await timeout.getByLabel('Timeout (s)').fill('1');
     await page.getByRole('button', { name: 'Save profile dev' }).click();
     // Timeout is a live setting: the running app takes it at once, no reload or restart needed.
@@ -308,6 +312,11 @@ test.describe.serial('hosting the demo app', () => {
     await notice.getByRole('link', { name: 'Show the request and stack' }).click();
     await expect(detail.drawer).toBeVisible();
     await expect(detail.drawer).toContainText('504');
+    // The stack the worker was in when the timeout fired belongs to this request: it is in the drawer.
+    const stack = detail.drawer.getByTestId('timeout-stack');
+    await expect(stack).toContainText('in slow');
+    await expect(stack).toContainText('hello.py');
+    await shot('12b-request-drawer-timeout-stack');
     await page.keyboard.press('Escape');
   });
 
@@ -335,7 +344,8 @@ test.describe.serial('hosting the demo app', () => {
     await overview.press(APP, 'Start');
     await overview.expectState(APP, 'running', true);
     await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 4$/);
-    await profile.selectOption('dev'); // a running app restarts into the new profile
+    await profile.selectOption('dev'); // a running app restarts into the new profile, once confirmed
+    await overview.card(APP).getByRole('button', { name: 'Restart with dev' }).click();
     await expect(overview.card(APP).getByTestId('workers')).toHaveText(/\/ 3$/, { timeout: 30_000 });
     await overview.press(APP, 'Stop');
     await overview.expectState(APP, 'stopped');

@@ -27,6 +27,7 @@ export const ERRORS = {
   GANTRY_ERR_TLS_FILES: { status: 400, expected: true, doc: 'A --certfile/--keyfile/--ca-certs file is missing, unreadable or not a matching certificate and key.' },
   GANTRY_ERR_SITE_NAME: { status: 409, expected: true, doc: 'A local site name is invalid or already used by another app.' },
   GANTRY_ERR_TRUST_STORE: { status: 500, expected: true, doc: 'Installing or removing the local CA in a trust store failed; details carry the command and its output.' },
+  GANTRY_ERR_TOO_MANY_STREAMS: { status: 503, expected: true, doc: 'The control API already serves its most event-stream subscribers; retry after Retry-After.' },
   GANTRY_ERR_INTERNAL: { status: 500, expected: false, doc: 'A bug in Gantry.' },
 } as const;
 

@@ -1,34 +1,52 @@
 // Subscribes to the control API's event stream (GET /api/events) and hands out parsed envelopes.
-// Filters (apps, types) go in the query; the token goes in a header like every other call.
+// Filters (apps, types) go in the query; the token goes in a header like every other call. A batched stream
+// (the live tables) gets one `batch` frame per interval: its events are handed out one by one, in order, and
+// its access counts (what happened, what matched, what was sent) go to onBatch.
 import type { ApiClient } from './client';
-import { buildQuery, SSE_TYPES, type SseEnvelope, type SseType } from './contract';
+import { buildQuery, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
 import { openEventStream, type StreamState } from './event-stream';
+
+export type BatchQuery = Omit<EventsQuery, 'token' | 'apps' | 'types' | 'lastEventId' | 'batch'>;
 
 export interface LiveEventsOptions {
   readonly apps?: readonly string[];
   readonly types?: readonly SseType[];
+  /** Ask for batched frames, with these settings. */
+  readonly batch?: BatchQuery;
+  readonly lastEventId?: string | null;
   readonly onEvent: (event: SseEnvelope) => void;
+  readonly onBatch?: (counts: NonNullable<SseBatch['access']>) => void;
   readonly onState?: (state: StreamState) => void;
+}
+
+export interface LiveEvents {
+  (): void;
+  /** The id to resume after (to re-subscribe with other settings without losing or repeating events). */
+  readonly lastEventId: () => string | null;
 }
 
 const KNOWN = new Set<string>(SSE_TYPES);
 
-export function subscribeLiveEvents(client: ApiClient, options: LiveEventsOptions): () => void {
-  const query = buildQuery({ apps: options.apps, types: options.types });
+export function subscribeLiveEvents(client: ApiClient, options: LiveEventsOptions): LiveEvents {
+  const query = buildQuery({ apps: options.apps, types: options.types, ...(options.batch ? { batch: '1', ...options.batch } : {}) });
   const stream = openEventStream({
     url: client.url(`/api/events${query}`),
     headers: client.headers(),
+    lastEventId: options.lastEventId ?? null,
     onState: (s) => options.onState?.(s),
     onMessage: (m) => {
-      if (!KNOWN.has(m.event)) return;
-      let env: SseEnvelope;
+      if (m.event !== 'batch' && !KNOWN.has(m.event)) return;
+      let parsed: unknown;
       try {
-        env = JSON.parse(m.data) as SseEnvelope;
+        parsed = JSON.parse(m.data);
       } catch {
         return; // a malformed frame is dropped, never fatal to the stream
       }
-      options.onEvent(env);
+      if (m.event !== 'batch') return options.onEvent(parsed as SseEnvelope);
+      const batch = parsed as SseBatch;
+      for (const e of batch.events) if (KNOWN.has(e.type)) options.onEvent(e);
+      if (batch.access) options.onBatch?.(batch.access);
     },
   });
-  return () => stream.close();
+  return Object.assign(() => stream.close(), { lastEventId: () => stream.lastEventId });
 }

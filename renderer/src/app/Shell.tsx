@@ -1,6 +1,6 @@
 // The frame around every screen: top bar with navigation and the live-connection indicator, the notice
 // banner, then the routed screen.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useStore } from '../state/external-store';
 import { NoticeBanner } from '../components/NoticeBanner';
 import { AppsOverview } from '../screens/overview/AppsOverview';
@@ -21,6 +21,27 @@ export function Shell() {
   useEffect(() => {
     document.title = `${title} — Gantry`;
   }, [title]);
+
+  // Moving to another screen moves focus to its heading, so a screen reader announces where you are and Tab
+  // starts from the top of the new content (not from the link that was clicked). Tabs within an app keep focus.
+  const screenKey = current.name === 'app' ? `app:${current.id}` : current.name;
+  const lastScreen = useRef(screenKey);
+  useEffect(() => {
+    if (lastScreen.current === screenKey) return;
+    lastScreen.current = screenKey;
+    const frame = requestAnimationFrame(() => {
+      // A screen that already put focus somewhere on purpose (a link to its error box) keeps it.
+      const active = document.activeElement;
+      const main = document.getElementById('main');
+      if (active && main && active !== main && main.contains(active)) return;
+      const h1 = document.querySelector<HTMLElement>('#main h1');
+      const target = h1 ?? document.getElementById('main');
+      if (!target) return;
+      if (h1 && !h1.hasAttribute('tabindex')) h1.setAttribute('tabindex', '-1');
+      target.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [screenKey]);
 
   return (
     <div className="shell">

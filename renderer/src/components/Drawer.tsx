@@ -46,11 +46,14 @@ export function Drawer({ title, label, onClose, children, testId }: DrawerProps)
       <div ref={ref} className="drawer" role="dialog" aria-modal="true" aria-label={label} data-testid={testId}>
         <div className="drawer-head">
           <div className="spacer drawer-title">{title}</div>
-          <button type="button" className="btn btn-sm" onClick={onClose} data-autofocus aria-label="Close details">
+          <button type="button" className="btn btn-sm" onClick={onClose} data-autofocus aria-keyshortcuts="Escape">
             Close <span className="kbd">Esc</span>
           </button>
         </div>
-        <div className="drawer-body">{children}</div>
+        {/* Focusable: it scrolls, and keyboard users must be able to scroll it. */}
+        <div className="drawer-body" tabIndex={0} aria-label="Details">
+          {children}
+        </div>
       </div>
     </>
   );

@@ -27,4 +27,13 @@ describe('Gate between history and the live stream', () => {
     store.flush();
     expect(store.getSnapshot().rows.map((r) => r.seq)).toEqual([500, 501, 0, 1]);
   });
+
+  it('a resumed stream replaying entries the history already holds adds them once', () => {
+    const store = new RowStore<{ seq: number }>({ cap: 100, schedule: () => () => {} });
+    const gate = new Gate(store, true);
+    gate.open([row(7), row(8), row(9)]);
+    for (const s of [8, 9, 10, 11]) gate.push(row(s)); // the replay arrives after the history
+    store.flush();
+    expect(store.getSnapshot().rows.map((r) => r.seq)).toEqual([7, 8, 9, 10, 11]);
+  });
 });

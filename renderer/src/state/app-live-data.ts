@@ -4,12 +4,14 @@
 import type { ApiClient } from '../api/client';
 import type { AccessRecord, EventRecord, OutputRecord, SseEnvelope } from '../api/contract';
 import type { StreamState } from '../api/event-stream';
-import { subscribeLiveEvents } from '../api/live-events';
+import { subscribeLiveEvents, type BatchQuery, type LiveEvents } from '../api/live-events';
 import { ExternalStore } from './external-store';
 import { RowStore } from './row-store';
 
 export const TABLE_CAP = 10_000;
 const HISTORY_LIMIT = 2000;
+/** Access entries per second a table can show; above it the server samples (ordinary requests only). */
+export const SHOWABLE_RATE = 1000;
 
 export interface LiveMeta {
   readonly stream: StreamState;
@@ -22,21 +24,49 @@ export interface LiveMeta {
   /** Paging cursor for older access entries (null: nothing older in the server's buffer). */
   readonly olderAccess: number | null;
   readonly loadingOlder: boolean;
+  /** Over the last second of the stream: access entries that happened, matched the filters, were sent. */
+  readonly live: LiveCounts;
+}
+
+export interface LiveCounts {
+  readonly seenPerSec: number;
+  readonly sentPerSec: number;
+  /** 1: every matching request is shown; N: about 1 in N ordinary ones (errors, slow, with output: all). */
+  readonly sampleOneIn: number;
+  /** Matching requests that happened while the table only counted (paused or hidden). */
+  readonly unshown: number;
+}
+
+/** What the Requests table wants from the stream: rows (with the filters the server can apply) or counts only. */
+export interface AccessView {
+  readonly mode: 'rows' | 'count';
+  readonly filter: Pick<BatchQuery, 'status' | 'method' | 'path' | 'minDurationMs'>;
 }
 
 type Seqd = { readonly seq: number };
 
 /**
- * Holds stream items until the history is in, then forwards those newer than it. After that everything
- * passes: the stream resumes with Last-Event-ID so it never repeats itself, and a lower seq means the
+ * Holds stream items until the history is in, then forwards those newer than it. A stream resumed with
+ * Last-Event-ID (a table that showed counts only and shows rows again) may replay entries the history holds after
+ * it opened: those are dropped until the first newer one. After that everything passes: a lower seq then means the
  * server restarted and numbers from zero again (those entries are new, not duplicates).
  */
 export class Gate<T extends Seqd> {
   private held: T[] | null = [];
-  constructor(private readonly store: Pick<RowStore<T>, 'push' | 'reset'>) {}
+  /** After opening: stream items up to this seq repeat the history (a resumed stream replaying), until a newer one. */
+  private floor: number | null = null;
+  /** resumed: the stream feeding this gate was resumed with Last-Event-ID, so it may replay the history's entries. */
+  constructor(
+    private readonly store: Pick<RowStore<T>, 'push' | 'reset'>,
+    private readonly resumed = false,
+  ) {}
   push(item: T): void {
-    if (this.held) this.held.push(item);
-    else this.store.push([item]);
+    if (this.held) return void this.held.push(item);
+    if (this.floor !== null) {
+      if (item.seq <= this.floor) return;
+      this.floor = null;
+    }
+    this.store.push([item]);
   }
   open(history: readonly T[]): void {
     this.store.reset(history);
@@ -44,8 +74,13 @@ export class Gate<T extends Seqd> {
     const held = this.held ?? [];
     this.held = null;
     const fresh = held.filter((item) => item.seq > lastSeq);
+    this.floor = this.resumed && fresh.length === 0 ? lastSeq : null;
     if (fresh.length) this.store.push(fresh);
   }
+}
+
+function sameFilter(a: AccessView['filter'], b: AccessView['filter']): boolean {
+  return (a.status ?? []).join() === (b.status ?? []).join() && (a.method ?? []).join() === (b.method ?? []).join() && (a.path ?? '') === (b.path ?? '') && (a.minDurationMs ?? 0) === (b.minDurationMs ?? 0);
 }
 
 export class AppLiveData {
@@ -55,7 +90,7 @@ export class AppLiveData {
     update(p: Partial<LiveMeta>) {
       this.set({ ...this.state, ...p });
     }
-  })({ stream: 'connecting', loaded: false, error: null, missed: 0, events: [], olderAccess: null, loadingOlder: false });
+  })({ stream: 'connecting', loaded: false, error: null, missed: 0, events: [], olderAccess: null, loadingOlder: false, live: { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 } });
 
   private accessGate = new Gate(this.access);
   private outputGate = new Gate(this.output);
@@ -65,23 +100,97 @@ export class AppLiveData {
     readonly appId: string,
   ) {}
 
+  // Until a Requests table says what it shows, the stream only counts access entries.
+  private accessView: AccessView = { mode: 'count', filter: {} };
+  private stream: LiveEvents | null = null;
+  private accessGeneration = 0;
+  private window = { start: 0, seen: 0, sent: 0 };
+
   /** Starts the stream and loads history; returns the stop function. */
   start(): () => void {
-    const stop = subscribeLiveEvents(this.client, {
+    this.subscribe(null);
+    void this.loadHistory();
+    return () => {
+      this.stream?.();
+      this.stream = null;
+    };
+  }
+
+  /**
+   * Tells the stream what the table shows. Rows that were only counted (or filtered differently on the server)
+   * are fetched again as history, so the table is whole when it shows rows again.
+   */
+  setAccessView(view: AccessView): void {
+    const before = this.accessView;
+    if (before.mode === view.mode && sameFilter(before.filter, view.filter)) return;
+    this.accessView = view;
+    if (!this.stream) return;
+    const resume = this.stream.lastEventId();
+    this.stream();
+    const reload = view.mode === 'rows' && this.meta.getSnapshot().loaded;
+    if (reload) {
+      this.accessGate = new Gate(this.access, true);
+      this.accessGeneration++; // a page of older rows still loading belongs to the old view
+      this.meta.update({ olderAccess: null, loadingOlder: false }); // the reload brings the new view's cursor
+    }
+    this.subscribe(resume);
+    if (reload) void this.reloadAccess();
+    if (view.mode === 'rows') this.meta.update({ live: { ...this.meta.getSnapshot().live, unshown: 0 } });
+  }
+
+  private subscribe(lastEventId: string | null): void {
+    this.stream = subscribeLiveEvents(this.client, {
       apps: [this.appId],
       types: ['access', 'output', 'app-event', 'dropped'],
+      batch: { maxRate: SHOWABLE_RATE, access: this.accessView.mode, ...this.accessView.filter },
+      lastEventId,
       onState: (stream) => this.meta.update({ stream }),
       onEvent: (env) => this.apply(env),
+      onBatch: (c) => this.count(c),
     });
-    void this.loadHistory();
-    return stop;
+  }
+
+  private count(c: { seen: number; matched: number; sent: number; sampleOneIn: number }): void {
+    const now = Date.now();
+    const w = this.window;
+    w.seen += c.seen;
+    w.sent += c.sent;
+    const live = this.meta.getSnapshot().live;
+    const unshown = this.accessView.mode === 'count' ? live.unshown + c.matched : live.unshown;
+    if (now - w.start >= 1000 || unshown !== live.unshown || c.sampleOneIn !== live.sampleOneIn) {
+      const secs = Math.max(1, now - w.start) / 1000;
+      const rolled = now - w.start >= 1000;
+      this.meta.update({
+        live: {
+          seenPerSec: rolled ? Math.round(w.seen / secs) : live.seenPerSec,
+          sentPerSec: rolled ? Math.round(w.sent / secs) : live.sentPerSec,
+          sampleOneIn: c.sampleOneIn,
+          unshown,
+        },
+      });
+      if (rolled) this.window = { start: now, seen: 0, sent: 0 };
+    }
+  }
+
+  private async reloadAccess(): Promise<void> {
+    const f = this.accessView.filter;
+    const generation = this.accessGeneration;
+    try {
+      const page = await this.client.call('access', { params: { id: this.appId }, query: { limit: HISTORY_LIMIT, ...f } });
+      if (generation !== this.accessGeneration) return; // a newer view reloads its own
+      this.accessGate.open(page.items.slice().reverse());
+      this.meta.update({ olderAccess: page.nextBefore });
+    } catch (e) {
+      this.accessGate.open([]);
+      this.meta.update({ error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   async loadHistory(): Promise<void> {
     const id = this.appId;
     try {
       const [access, output, events] = await Promise.all([
-        this.client.call('access', { params: { id }, query: { limit: HISTORY_LIMIT } }),
+        this.client.call('access', { params: { id }, query: { limit: HISTORY_LIMIT, ...this.accessView.filter } }),
         this.client.call('output', { params: { id }, query: { limit: HISTORY_LIMIT } }),
         this.client.call('events', { params: { id }, query: { limit: 200 } }),
       ]);
@@ -101,8 +210,13 @@ export class AppLiveData {
     const { olderAccess, loadingOlder } = this.meta.getSnapshot();
     if (olderAccess === null || loadingOlder) return 0;
     this.meta.update({ loadingOlder: true });
+    const generation = this.accessGeneration;
     try {
-      const page = await this.client.call('access', { params: { id: this.appId }, query: { before: olderAccess, limit } });
+      const page = await this.client.call('access', { params: { id: this.appId }, query: { before: olderAccess, limit, ...this.accessView.filter } });
+      if (generation !== this.accessGeneration) {
+        this.meta.update({ loadingOlder: false });
+        return 0;
+      }
       const added = this.access.prepend(page.items.slice().reverse());
       this.meta.update({ loadingOlder: false, olderAccess: added === page.items.length ? page.nextBefore : olderAccess });
       return added;

@@ -189,7 +189,7 @@ export class AppsStore extends ExternalStore<AppsState> {
     const steps = base.steps.slice();
     const at = steps.findIndex((s) => s.step === p.step);
     const prev = at === -1 ? undefined : steps[at];
-    const status = p.status === 'failed' || p.status === 'ok' || p.status === 'running' || p.status === 'skipped' ? p.status : 'running';
+    const status = p.status === 'failed' || p.status === 'ok' || p.status === 'warning' || p.status === 'running' || p.status === 'skipped' ? p.status : 'running';
     const row = { step: p.step, status, output: p.output || prev?.output || '', startedAt: prev?.startedAt ?? Date.now(), endedAt: status === 'running' ? null : Date.now() };
     if (at === -1) steps.push(row);
     else steps[at] = row;

@@ -115,3 +115,22 @@ describe('RowStore batching', () => {
   });
 });
 
+
+describe('RowStore.holdFrom', () => {
+  it('the cap trims rows above the held row but never the held row: new rows wait until it is released', () => {
+    const store = new RowStore<number>({ cap: 10, schedule: () => () => undefined });
+    store.push([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    store.flush();
+    store.holdFrom(4); // the reader looks at row seq 4
+    store.push([10, 11, 12, 13, 14, 15, 16, 17]);
+    store.flush();
+    const held = store.getSnapshot();
+    expect(held.rows[0]).toBe(4);
+    expect(held.rows.at(-1)).toBe(13);
+    expect(held.pending).toBe(4);
+    store.holdFrom(null);
+    const released = store.getSnapshot();
+    expect(released.rows).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(released.pending).toBe(0);
+  });
+});

@@ -37,6 +37,8 @@ export class RowStore<T> {
   private dropped = 0;
   private skipped = 0;
   private paused = false;
+  /** Sequence number of the first row a reader is looking at: the cap never trims it or anything after it. */
+  private floor: number | null = null;
   private cancel: (() => void) | null = null;
   private snapshot: RowSnapshot<T>;
   private readonly listeners = new Set<() => void>();
@@ -95,12 +97,26 @@ export class RowStore<T> {
   flush(): void {
     this.cancelFlush();
     if (this.paused || this.pending.length === 0) return;
-    const next = this.rows.concat(this.pending);
-    this.pending = [];
+    // Rows above a reader's floor may be trimmed; past that, new rows wait (as when paused) rather than take
+    // the rows under the reader's eyes away.
+    const trimmable = this.floor === null ? Infinity : Math.max(0, Math.min(this.rows.length, this.floor - this.dropped));
+    const room = this.cap - this.rows.length + trimmable;
+    const admit = Math.min(this.pending.length, Math.max(0, room));
+    if (admit === 0) return this.publish();
+    const next = this.rows.concat(admit === this.pending.length ? this.pending : this.pending.slice(0, admit));
+    this.pending = admit === this.pending.length ? [] : this.pending.slice(admit);
     const trim = Math.max(0, next.length - this.cap);
     this.rows = trim > 0 ? next.slice(trim) : next;
     this.dropped += trim;
     this.publish();
+  }
+
+  /** Keeps rows from sequence number `seq` on (a reader scrolled up to them); null lets the cap trim freely. */
+  holdFrom(seq: number | null): void {
+    if (this.floor === seq) return;
+    const released = seq === null || (this.floor !== null && seq > this.floor);
+    this.floor = seq;
+    if (released && this.pending.length > 0 && !this.paused) this.flush();
   }
 
   setPaused(paused: boolean): void {

@@ -218,7 +218,8 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'launch': {
       const appId = id();
       const follow = json ? null : await api.followLaunch(appId, (p) => {
-        if (p.kind === 'step' && p.status !== 'running') process.stdout.write(`  ${p.status === 'ok' ? '✓' : p.status === 'skipped' ? '-' : '✗'} ${p.step}${p.status === 'failed' && p.output ? `\n${p.output.replace(/^/gm, '      ')}` : ''}\n`);
+        // Failed and warning steps show their output; a skipped one says why.
+        if (p.kind === 'step' && p.status !== 'running') process.stdout.write(`  ${p.status === 'ok' ? '✓' : p.status === 'skipped' ? '-' : p.status === 'warning' ? '⚠' : '✗'} ${p.step}${(p.status === 'failed' || p.status === 'warning' || p.status === 'skipped') && p.output ? `\n${p.output.replace(/^/gm, '      ')}` : ''}\n`);
         else if (p.kind === 'step' && process.stdout.isTTY) process.stdout.write(`  … ${p.step}\r`);
         return p.kind === 'done';
       });

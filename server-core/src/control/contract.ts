@@ -9,7 +9,7 @@ import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, Work
 
 export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
 export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
-export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel } from '../runtime/types.js';
+export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel, RequestTiming } from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
 
 /** Bumped when a route or event changes incompatibly; served by GET /api/health. */
@@ -114,7 +114,11 @@ export const workerParamsSchema = z.strictObject({ id: appIdSchema, workerId: z.
 export const requestParamsSchema = z.strictObject({ id: appIdSchema, requestId: z.string().min(1).max(200) });
 export const launchParamsSchema = z.strictObject({ launchId: z.string().min(1).max(100) });
 
-export const profileQuerySchema = z.strictObject({ profile: profileNameSchema.optional() });
+export const profileQuerySchema = z.strictObject({
+  profile: profileNameSchema.optional(),
+  /** '1': a profile not saved yet resolves as an empty one (what it would inherit) instead of a 400. */
+  unsaved: z.enum(['0', '1']).optional(),
+});
 export const startBodySchema = z.strictObject({ profile: profileNameSchema.optional() });
 export const stopBodySchema = z.strictObject({ graceful: z.boolean().optional() });
 export const reloadBodySchema = z.strictObject({ mode: z.enum(['generation', 'rolling']).optional() });
@@ -124,7 +128,14 @@ export const launchBodySchema = z.strictObject({
   /** false: answer at once with the launch id (state 'running'); follow it on SSE or GET /api/launches/:id. */
   wait: z.boolean().optional(),
 });
-export const detectBodySchema = z.strictObject({ folder: z.string().min(1), verify: z.boolean().optional() });
+export const detectBodySchema = z.strictObject({
+  folder: z.string().min(1),
+  verify: z.boolean().optional(),
+  /** The user trusts the folder: remember it, and run what checking it needs (its interpreters, its import). */
+  trust: z.boolean().optional(),
+  /** An interpreter the user typed: listed and checked beside the ones found. */
+  python: z.string().min(1).max(4096).optional(),
+});
 export const portCheckBodySchema = z.strictObject({
   bind: z.string().min(1),
   /** The app asking: its own claim on the port does not count as a conflict. */
@@ -232,7 +243,24 @@ export const eventsQuerySchema = z.strictObject({
   types: csv.pipe(z.array(z.enum(SSE_TYPES))).optional(),
   /** Same as the Last-Event-ID header (which wins when both are sent). */
   lastEventId: seqSchema.optional(),
+  /**
+   * '1': events come in `batch` frames, one per frame-sized interval (see SseBatch), and access entries above
+   * `maxRate` per second are sampled (errors, slow requests and requests that wrote output always pass).
+   */
+  batch: z.enum(['0', '1']).optional(),
+  /** Batched streams: access entries per second the client can show (default 1000); above it, sampling. */
+  maxRate: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Batched streams: a request at least this slow always passes sampling (ms, default 500). */
+  slowMs: z.coerce.number().min(0).optional(),
+  /** Batched streams: 'count' sends no access entries, only their counts (a paused or hidden table). */
+  access: z.enum(['rows', 'count']).optional(),
+  /** Access entries the client will show: the same filters as GET /api/apps/:id/access. */
+  status: csv.pipe(z.array(statusClassSchema)).optional(),
+  method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
+  path: z.string().max(500).optional(),
+  minDurationMs: z.coerce.number().min(0).optional(),
 });
+export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
@@ -358,6 +386,8 @@ export interface RequestDetail {
    */
   readonly entry: AccessRecord | null;
   readonly output: readonly OutputRecord[];
+  /** When the request ran past the timeout: the stack its worker was in when it was stopped. */
+  readonly timeout?: { readonly time: number; readonly durationMs: number; readonly workerPid: number; readonly stack: string } | null;
 }
 
 export interface MetricsView {
@@ -366,12 +396,14 @@ export interface MetricsView {
   readonly history: readonly MetricsSnapshot[];
 }
 
-export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'system';
+export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'pyenv' | 'system';
 export interface InterpreterCandidate {
   readonly path: string;
   readonly source: InterpreterSource;
   readonly reason: string;
   readonly exists: boolean;
+  /** Whether the best entry point imports with this interpreter (detection of a trusted folder); absent: not checked. */
+  readonly imports?: ImportVerification & { readonly pythonVersion: string | null };
 }
 export type Framework = 'django' | 'flask' | 'procfile' | 'pyproject' | 'wsgi';
 export interface EntryCandidate {
@@ -409,6 +441,11 @@ export interface DetectionResult {
   readonly framework: Framework | null;
   /** Django projects: a STATIC_ROOT/collectstatic is possible. */
   readonly django: { readonly settingsModule: string; readonly managePy: string } | null;
+  /**
+   * Nothing from an untrusted folder runs: until the user trusts it, detection only reads files, and `wouldRun`
+   * says what checking it would run (its interpreters, the top level of its modules).
+   */
+  readonly trust: { readonly trusted: boolean; readonly wouldRun: readonly string[] };
 }
 
 export interface PortHolder {
@@ -436,8 +473,10 @@ export interface PortCheckResult {
   readonly suggestion: number | null;
 }
 
-export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'collectstatic' | 'start' | 'health';
-export type LaunchStepStatus = 'running' | 'ok' | 'failed' | 'skipped';
+/** django-settings: what staging promises (DEBUG off, its own SECRET_KEY, ALLOWED_HOSTS) checked by asking Django. */
+export type LaunchStepName = 'interpreter' | 'import' | 'ports' | 'django-check' | 'django-settings' | 'collectstatic' | 'start' | 'health';
+/** warning: passed, with findings the user must read (in `output`); skipped: `output` says why. */
+export type LaunchStepStatus = 'running' | 'ok' | 'warning' | 'failed' | 'skipped';
 export interface LaunchStep {
   readonly step: LaunchStepName;
   readonly status: LaunchStepStatus;
@@ -520,6 +559,24 @@ export interface SseDataMap {
   /** The client fell behind (or resumed past the ring): events fromId..toId were not delivered. */
   dropped: { readonly count: number; readonly fromId: number; readonly toId: number; readonly reason: 'slow-client' | 'resume-gap' };
 }
+/**
+ * A batched stream's frame (`event: batch`, `id:` the last event's id): the events of one interval, in order, and
+ * for access entries the true counts beside what was sent (sampling and server-side filters).
+ */
+export interface SseBatch {
+  readonly events: readonly SseEnvelope[];
+  readonly access?: {
+    /** Access entries that happened in this interval (for the subscribed apps). */
+    readonly seen: number;
+    /** Those that passed the client's filters. */
+    readonly matched: number;
+    /** Those sent. */
+    readonly sent: number;
+    /** 1: everything that matched was sent; N: about 1 in N of the ordinary ones. */
+    readonly sampleOneIn: number;
+  };
+}
+
 export type SseEnvelope = { [T in SseType]: { readonly id: number; readonly type: T; readonly appId: string | null; readonly time: number; readonly data: SseDataMap[T] } }[SseType];
 
 // ---------------------------------------------------------------------------------------------------------------

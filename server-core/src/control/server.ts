@@ -23,7 +23,16 @@ export interface ControlServerOptions {
   readonly heartbeatMs?: number;
   /** Frames one SSE client may have queued before the oldest are dropped. */
   readonly sseMaxBuffered?: number;
+  /** Bytes one SSE client may leave unread before it is disconnected (it resumes with Last-Event-ID). */
+  readonly sseMaxBufferedBytes?: number;
+  /** Most event-stream subscribers at once; more get 503 GANTRY_ERR_TOO_MANY_STREAMS. */
+  readonly sseMaxClients?: number;
+  /** Batched streams' interval (ms). */
+  readonly sseBatchMs?: number;
 }
+
+/** Default cap on event-stream subscribers: far more windows than a person opens, few enough to cost nothing. */
+export const DEFAULT_SSE_MAX_CLIENTS = 64;
 
 export interface ControlServer {
   readonly url: string;
@@ -52,7 +61,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     getApp: ({ params }) => host.getApp(params.id),
     updateApp: ({ params, body }) => host.updateApp(params.id, body),
     removeApp: async ({ params }) => (await host.removeApp(params.id), { ok: true }),
-    effective: ({ params, query }) => host.effective(params.id, query.profile),
+    effective: ({ params, query }) => host.effective(params.id, query.profile, query.unsaved === '1'),
     saveToProject: ({ params, body }) => host.saveToProject(params.id, body.includeProfiles ?? true),
     exportApp: ({ params, body }) => host.exportApp(params.id, body),
     start: ({ params, body }) => host.start(params.id, body.profile),
@@ -70,7 +79,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     request: ({ params }) => host.request(params.id, params.requestId),
     output: ({ params, query }) => host.output(params.id, query),
     events: ({ params, query }) => host.events(params.id, query),
-    detect: ({ body }) => host.detect(body.folder, body.verify ?? true),
+    detect: ({ body }) => host.detect(body.folder, body.verify ?? true, { ...(body.trust ? { trust: true } : {}), ...(body.python ? { python: body.python } : {}) }),
     checkPort: ({ body }) => host.checkPort(body.bind, body.appId),
     fsList: ({ query }) => host.listFolder(query.path),
   };
@@ -173,19 +182,29 @@ export async function startControlServer(options: ControlServerOptions): Promise
 
   app.get(ROUTES.stream.path, (req, reply) => {
     const query = parse(eventsQuerySchema, req.query, 'query')!;
+    if (streams.size >= (options.sseMaxClients ?? DEFAULT_SSE_MAX_CLIENTS)) {
+      return refuse(reply.header('retry-after', '5'), 503, 'GANTRY_ERR_TOO_MANY_STREAMS', `already serving ${streams.size} event streams`);
+    }
     const headerId = req.headers['last-event-id'];
     const lastId = typeof headerId === 'string' && /^\d+$/.test(headerId) ? Number(headerId) : query.lastEventId;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', ...corsFor(req) });
     res.socket?.setNoDelay(true);
-    const client = new SseClient(res, { maxBuffered: options.sseMaxBuffered, apps: query.apps, types: query.types });
+    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path } = query;
+    const client = new SseClient(res, {
+      maxBuffered: options.sseMaxBuffered,
+      maxBufferedBytes: options.sseMaxBufferedBytes,
+      apps: query.apps,
+      types: query.types,
+      batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, intervalMs: options.sseBatchMs } : undefined,
+    });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);
     // Replay and subscription happen in one synchronous block, so no event can slip between them.
     if (lastId !== undefined) {
       const { events, missed } = host.hub.since(lastId);
       if (missed) client.send({ id: missed.toId, type: 'dropped', appId: null, time: Date.now(), data: { count: missed.toId - missed.fromId + 1, fromId: missed.fromId, toId: missed.toId, reason: 'resume-gap' } });
-      for (const e of events) client.send(e);
+      client.replay(events);
     }
     const unsubscribe = host.hub.subscribe((e) => client.send(e));
     const heartbeat = setInterval(() => client.comment('hb'), options.heartbeatMs ?? 15_000);

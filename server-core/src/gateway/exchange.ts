@@ -11,6 +11,7 @@ import { Flushed, WorkerNeverStartedError, WorkerOverloadedError, type ResponseS
 import type { AccessEntry, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
+import { buildAccessEntry } from './access-entry.js';
 import { sendError } from './error-response.js';
 import { http2ResponseHeaders, isHttp2 } from './http2-compat.js';
 import { spoolRequestBody, type SpooledBody } from './request-body-spool.js';
@@ -22,6 +23,8 @@ export interface ExchangeContext {
   limitRequestBody: number;
   /** Pass the body on as it arrives instead of reading it whole first (gateway/request-body-spool.ts). */
   streamRequestBody?: boolean;
+  /** Seconds a client may send nothing while its body is buffered (0: no limit); then 408. */
+  bodyTimeout?: number;
   /** Put request and response headers in access entries (formats with %({h}i)s / %({h}o)s). */
   includeHeaders: boolean;
   /** rawRequestHeaders/rawResponseHeaders: node's flat [name, value, …] arrays, kept by reference (logging/header-keeper.ts). */
@@ -46,6 +49,10 @@ export class Exchange implements DispatchJob, ResponseSink {
   private corked = false;
   /** The app's Content-Length, or -1. */
   private declaredLength = -1;
+  /** The response may have a body (not HEAD, 204 or 304). */
+  private bodyAllowed = true;
+  /** The response was cut short (the client got an incomplete one). */
+  private truncated = false;
   /** Where the body comes from: the client, or the spool once it was read whole. */
   private bodySource: Readable;
   private spooled: SpooledBody | null = null;
@@ -53,6 +60,9 @@ export class Exchange implements DispatchJob, ResponseSink {
   private continueSent = false;
   private readonly arrivedAt = Date.now();
   private readonly t0 = performance.now();
+  /** performance.now() when a worker took the request, and when the response head came back (0: not yet). */
+  private tRun = 0;
+  private tHead = 0;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -84,10 +94,11 @@ export class Exchange implements DispatchJob, ResponseSink {
       this.continueSent = true;
       this.res.writeContinue();
     }
-    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody }, (failure, body, error) => {
+    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 }, (failure, body, error) => {
       this.stopSpool = null;
       if (this.done) return body?.dispose();
       if (failure === 'too-large') return this.respondError(413, 'request body too large', [], true);
+      if (failure === 'timeout') return this.respondError(408, 'request body timeout', [], true);
       if (failure === 'disk') {
         this.stderr(`[gantry] could not keep the request body: ${error?.message ?? 'write failed'}`);
         return this.respondError(503, 'request body could not be buffered', ['Retry-After', '1'], true);
@@ -104,6 +115,7 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   run(target: DispatchTarget, conn: WorkerConnection): void {
     this.queued = false;
+    this.tRun = performance.now();
     this.target = target;
     this.conn = conn;
     if (this.done) {
@@ -136,7 +148,7 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.conn?.abort(this.reqId);
     this.detach();
     if (!this.res.headersSent) this.respondError(504, 'GANTRY_ERR_WORKER_TIMEOUT', [], this.hasBody);
-    else this.res.destroy();
+    else this.cutShort();
     this.done = true;
   }
 
@@ -144,30 +156,50 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   head(head: CgiHead): void {
     if (this.done || this.res.headersSent) return;
+    if (head.invalid !== null) return this.appError(head.invalid);
+    this.tHead = performance.now();
     let headers = head.headers;
     for (let i = 0; i < headers.length; i += 2) {
       const n = headers[i]!;
-      if (n.length === 14 && n.toLowerCase() === 'content-length') this.declaredLength = Number(headers[i + 1]);
       // The response carries the gateway's request id once, whatever the app set.
-      else if (n.length === 12 && n.toLowerCase() === 'x-request-id') {
+      if (n.length === 12 && n.toLowerCase() === 'x-request-id') {
         headers = headers.slice(0, i).concat(headers.slice(i + 2));
         i -= 2;
       }
     }
+    const status = head.status;
+    this.bodyAllowed = status !== 204 && status !== 304 && this.method !== 'HEAD';
+    this.declaredLength = head.contentLength;
     this.responseHeaders = headers;
     headers.push('X-Request-ID', this.requestId);
     if (isHttp2(this.req)) {
       // HTTP/2 has no reason phrase and no connection-specific fields (RFC 9113 §8.2.2, §8.3.2).
-      this.res.writeHead(head.status, http2ResponseHeaders(headers));
+      try {
+        this.res.writeHead(head.status, http2ResponseHeaders(headers));
+      } catch (err) {
+        this.responseHeaders = null;
+        this.appError(err instanceof Error ? err.message : String(err));
+      }
       return;
     }
     if (head.close) headers.push('Connection', 'close');
-    if (head.reason !== '') this.res.writeHead(head.status, head.reason, headers);
-    else this.res.writeHead(head.status, headers);
+    try {
+      if (head.reason !== '') this.res.writeHead(status, head.reason, headers);
+      else this.res.writeHead(status, headers);
+    } catch (err) {
+      // Whatever node refuses to put on the wire is the app's error too, never the worker connection's.
+      this.responseHeaders = null;
+      this.appError(err instanceof Error ? err.message : String(err));
+    }
   }
 
   body(chunk: Buffer): boolean {
-    if (this.done) return true;
+    if (this.done || !this.bodyAllowed) return true;
+    const limit = this.declaredLength;
+    if (limit >= 0 && this.sentBytes + chunk.length > limit) {
+      this.overrun(chunk.subarray(0, limit - this.sentBytes));
+      return true;
+    }
     this.sentBytes += chunk.length;
     if (!this.corked) {
       this.corked = true;
@@ -175,6 +207,32 @@ export class Exchange implements DispatchJob, ResponseSink {
     }
     this.res.write(chunk);
     return true;
+  }
+
+  /**
+   * The app sent more than its Content-Length: the declared bytes go out, the rest never does (it would
+   * be read as the next response on this connection), the app stops, and the connection closes after.
+   */
+  private overrun(last: Buffer): void {
+    this.stderr(`[gantry] app error: the app sent more than its Content-Length (${this.declaredLength}); the rest was dropped and the connection closed`);
+    if (last.length > 0) {
+      this.sentBytes += last.length;
+      this.res.write(last);
+    }
+    this.done = true;
+    this.corked = false;
+    this.conn?.abort(this.reqId);
+    this.detach();
+    closeAfter(this.res);
+    this.res.end();
+  }
+
+  /** An app error seen before any byte of its response was sent: that request is answered 500. */
+  private appError(reason: string): void {
+    this.stderr(`[gantry] app error: ${reason}`);
+    this.conn?.abort(this.reqId);
+    this.detach();
+    this.respondError(500, 'the application sent an invalid response', [], this.hasBody && !this.reqEnded);
   }
 
   /**
@@ -211,16 +269,52 @@ export class Exchange implements DispatchJob, ResponseSink {
   end(appStatus: number): void {
     if (this.done) return;
     this.done = true;
-    // res.end() and res.destroy() flush or drop whatever the cork held.
-    this.corked = false;
     this.detach();
-    // appStatus 1 with a body shorter than promised (or unframed) means the app raised mid-body: cut the
-    // connection so the client sees an incomplete response, never a clean end (WORKER.md).
-    if (appStatus !== 0 && this.method !== 'HEAD' && this.declaredLength !== this.sentBytes) {
-      this.res.destroy();
+    // Fewer bytes than the app's Content-Length, or appStatus 1 (the app raised mid-body) on a response
+    // framed by chunks or by the close: the client must be able to tell it is incomplete.
+    const short = this.declaredLength >= 0 ? this.sentBytes < this.declaredLength : appStatus !== 0;
+    if (this.bodyAllowed && short) {
+      if (appStatus === 0) this.stderr(`[gantry] app error: the app sent ${this.sentBytes} of the ${this.declaredLength} bytes its Content-Length promised; the connection was closed`);
+      this.cut();
       return;
     }
+    // res.end() flushes whatever the cork held.
+    this.corked = false;
     this.res.end();
+  }
+
+  /** The worker died or timed out mid-response: the client sees the connection go, the log says truncated. */
+  private cutShort(): void {
+    this.truncated = true;
+    this.res.destroy();
+  }
+
+  /**
+   * Ends an incomplete response so the client sees that it is: a short body followed by the close (the
+   * Content-Length says more was due), a chunked stream closed without its last chunk, or, for a response
+   * delimited only by the close (HTTP/1.0), a reset instead of a clean FIN.
+   */
+  private cut(): void {
+    const res = this.res;
+    this.truncated = true;
+    if (this.corked) {
+      this.corked = false;
+      res.uncork();
+    }
+    // HTTP/2: the stream is reset (RST_STREAM), never the connection the other streams share.
+    if (isHttp2(this.req)) {
+      res.destroy();
+      return;
+    }
+    if (this.declaredLength >= 0) {
+      closeAfter(res);
+      res.end();
+      return;
+    }
+    const socket = res.socket;
+    if (socket === null) res.destroy();
+    else if ((res as ServerResponse & { chunkedEncoding: boolean }).chunkedEncoding) socket.destroySoon();
+    else socket.resetAndDestroy();
   }
 
   fail(error: Error): void {
@@ -248,7 +342,7 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.detach();
     this.stderr(`[gantry] request failed: ${error.message}`);
     if (!this.res.headersSent) this.respondError(502, 'GANTRY_ERR_WORKER_CRASH', [], this.hasBody);
-    else this.res.destroy();
+    else this.cutShort();
   }
 
   // --- client side -------------------------------------------------------------------------------
@@ -286,6 +380,8 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.stopSpool?.();
     this.spooled?.dispose();
     if (this.res.writableFinished) return;
+    // cut() left a chunked or close-delimited response unfinished on purpose: it is logged here.
+    if (this.truncated) return this.log(this.res.statusCode);
     // The client went away before the response was complete.
     if (this.queued) {
       this.ctx.dispatcher.cancel(this);
@@ -321,54 +417,35 @@ export class Exchange implements DispatchJob, ResponseSink {
   }
 
   private log(status: number): void {
-    const req = this.req;
-    const raw = req.rawHeaders;
-    let userAgent = '';
-    let referer = '';
-    let remoteUser: string | undefined;
-    for (let i = 0; i < raw.length; i += 2) {
-      const n = raw[i]!;
-      if (n.length === 10 && n.toLowerCase() === 'user-agent') userAgent = raw[i + 1]!;
-      else if (n.length === 7 && n.toLowerCase() === 'referer') referer = raw[i + 1]!;
-      else if (n.length === 13 && n.toLowerCase() === 'authorization') remoteUser = basicUser(raw[i + 1]!);
-    }
-    const withHeaders = this.ctx.includeHeaders;
-    this.ctx.access({
-      time: this.arrivedAt,
-      app: this.ctx.appName,
-      requestId: this.requestId,
-      method: this.method,
-      path: this.path,
-      query: this.query,
-      protocol: `HTTP/${req.httpVersion}`,
-      status,
-      bytes: this.method === 'HEAD' ? 0 : this.sentBytes,
-      durationMs: performance.now() - this.t0,
-      workerPid: this.target?.info.pid ?? null,
-      workerId: this.target?.info.workerId ?? null,
-      remoteAddr: req.socket.remoteAddress ?? '',
-      userAgent,
-      referer,
-      ...(remoteUser !== undefined ? { remoteUser } : {}),
-      ...(withHeaders ? { requestHeaders: pairsToObject(raw), responseHeaders: pairsToObject(this.responseHeaders ?? []) } : {}),
-    }, raw, this.responseHeaders);
+    const end = performance.now();
+    this.ctx.access(
+      buildAccessEntry(this.ctx.appName, this.req, {
+        time: this.arrivedAt,
+        requestId: this.requestId,
+        status,
+        bytes: this.sentBytes,
+        durationMs: end - this.t0,
+        ...(this.tRun > 0 && this.tHead >= this.tRun ? { timing: { queueMs: this.tRun - this.t0, appMs: this.tHead - this.tRun, ttfbMs: this.tHead - this.t0, transferMs: end - this.tHead } } : {}),
+        workerPid: this.target?.info.pid ?? null,
+        workerId: this.target?.info.workerId ?? null,
+        truncated: this.truncated,
+        path: this.path,
+        query: this.query,
+        responseHeaders: this.responseHeaders,
+        includeHeaders: this.ctx.includeHeaders,
+      }),
+      this.req.rawHeaders,
+      this.responseHeaders,
+    );
   }
 }
 
-/** The user of `Authorization: Basic …`, as gunicorn's %(u)s. */
-function basicUser(value: string): string | undefined {
-  if (!/^basic /i.test(value)) return undefined;
-  const decoded = Buffer.from(value.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon === -1 ? undefined : decoded.slice(0, colon);
-}
-
-/** Flat [name, value, …] → { lowercased name: value } (repeats joined with ', '). */
-function pairsToObject(flat: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const k = flat[i]!.toLowerCase();
-    out[k] = k in out ? `${out[k]}, ${flat[i + 1]}` : flat[i + 1]!;
-  }
-  return out;
+/**
+ * Closes the connection once this response is out, even though its head already said keep-alive: node's
+ * own flag for "last response on this socket" (set by writeHead for `Connection: close`), so nothing
+ * pipelined behind it is answered on this connection.
+ */
+function closeAfter(res: ServerResponse): void {
+  (res as ServerResponse & { _last: boolean })._last = true;
+  res.shouldKeepAlive = false;
 }

@@ -5,7 +5,9 @@ import type { Socket } from 'node:net';
 import { parseBind, type Bind } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
 import { RequestHeadEncoder } from '../fastcgi/request-head.js';
+import { buildAccessEntry, setClientAddress } from './access-entry.js';
 import { buildParams, type ConnectionFacts } from './cgi-params.js';
+import { admitInOrder, connectionEnding, lastOnConnection } from './connection-order.js';
 import { sendError, writeRawError } from './error-response.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
 import { listenOn, type BoundAddress } from './listen-socket.js';
@@ -153,7 +155,10 @@ export class HttpGateway {
     });
     server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
       const v = statusForParserError(err, this.limits);
+      // Exactly one error per bad request: after a refusal the gateway already sent (the parser then trips
+      // on that request's body), the connection only has to close once that answer is out.
       if (v === null) socket.destroy();
+      else if (connectionEnding(socket)) closeAfterPending(socket);
       else answerAfterPending(socket, v.status, v.message);
     });
     return { server, state };
@@ -256,24 +261,13 @@ export class HttpGateway {
   private onRequest(state: ListenerState, req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     const head = inspectRequest(req, this.limits);
     const requestId = requestIdFrom(head.requestId);
-    const violation = head.violation;
-    if (violation !== null) {
-      // The connection is closed after a limit error: its framing can no longer be trusted.
-      sendError(res, violation.status, violation.message, requestId, [], true);
-      logRefused(this.ctx, req, violation.status, requestId);
-      return;
-    }
-    if (this.keepAlive === 0) res.shouldKeepAlive = false;
-    for (const pre of this.preHandlers) {
-      if (pre(req, res, requestId)) return;
-    }
-    const url = req.url ?? '/';
-    const target = splitTarget(url);
+    // The client as the app will see it (REMOTE_ADDR), resolved first so every access entry for this
+    // request, whoever answers it, records that same address.
     const socket = req.socket;
-    let facts = state.facts;
-    facts = {
-      serverName: facts.serverName,
-      serverPort: facts.serverPort,
+    const base = state.facts;
+    let facts: ConnectionFacts = {
+      serverName: base.serverName,
+      serverPort: base.serverPort,
       remoteAddr: state.unix ? '' : (socket.remoteAddress ?? ''),
       remotePort: state.unix ? '' : String(socket.remotePort ?? ''),
       https: state.tls,
@@ -286,9 +280,25 @@ export class HttpGateway {
         hostOverride = p.host;
       }
     }
+    setClientAddress(req, facts.remoteAddr);
+    const violation = head.violation;
+    if (violation !== null) {
+      // The connection is closed after a limit error: its framing can no longer be trusted.
+      lastOnConnection(req);
+      sendError(res, violation.status, violation.message, requestId, [], true);
+      logRefused(this.ctx, req, violation.status, requestId);
+      return;
+    }
+    if (this.keepAlive === 0) res.shouldKeepAlive = false;
+    for (const pre of this.preHandlers) {
+      if (pre(req, res, requestId)) return;
+    }
+    const target = splitTarget(req.url ?? '/');
     const params = buildParams(req, target, requestId, facts, hostOverride);
     const exchange = new Exchange(this.ctx, req, res, state.encoder, params, requestId, req.method ?? 'GET', target.path, target.query, head.hasBody, expectContinue);
-    exchange.start();
+    admitInOrder(req, res, exchange);
+    // The client's `Connection: close` (or HTTP/1.0 without keep-alive): nothing after this one runs.
+    if (!res.shouldKeepAlive) lastOnConnection(req);
   }
 
   /** Stops accepting; connections still busy get up to `graceMs`, then are cut. */
@@ -355,26 +365,18 @@ function answerAfterPending(socket: Socket, status: number, message: string): vo
   writeRawError(socket, status, message);
 }
 
+/** The response in hand (if any) goes out whole, then the connection closes; nothing else is written. */
+function closeAfterPending(socket: Socket): void {
+  const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending && !pending.writableFinished) {
+    pending.once('close', () => socket.destroySoon());
+    return;
+  }
+  socket.destroy();
+}
 
 function logRefused(ctx: ExchangeContext, req: IncomingMessage, status: number, requestId: string): void {
-  const url = req.url ?? '';
-  const target = splitTarget(url.length > 2048 ? url.slice(0, 2048) : url);
-  ctx.access({
-    time: Date.now(),
-    app: ctx.appName,
-    requestId,
-    method: req.method ?? '',
-    path: target.path,
-    query: target.query,
-    protocol: `HTTP/${req.httpVersion}`,
-    status,
-    bytes: 0,
-    durationMs: 0,
-    workerPid: null,
-    remoteAddr: req.socket.remoteAddress ?? '',
-    userAgent: (req.headers['user-agent'] as string | undefined) ?? '',
-    referer: (req.headers.referer as string | undefined) ?? '',
-  }, req.rawHeaders);
+  ctx.access(buildAccessEntry(ctx.appName, req, { time: Date.now(), requestId, status, bytes: 0, durationMs: 0 }), req.rawHeaders);
 }
 
 function factsFor(bind: Bind, port: number | null): ConnectionFacts {

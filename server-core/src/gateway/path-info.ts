@@ -48,13 +48,10 @@ export function splitTarget(url: string): SplitTarget {
       target = slash === -1 ? '/' : target.slice(slash);
     }
   }
+  // A fragment is never part of the request (RFC 9110 §4.2.5): cut it first, so a `?` inside it is no query.
+  const hash = target.indexOf('#');
+  if (hash !== -1) target = target.slice(0, hash);
   const q = target.indexOf('?');
-  if (q === -1) {
-    const hash = target.indexOf('#');
-    return { path: hash === -1 ? target : target.slice(0, hash), query: '' };
-  }
-  let query = target.slice(q + 1);
-  const hash = query.indexOf('#');
-  if (hash !== -1) query = query.slice(0, hash);
-  return { path: target.slice(0, q), query };
+  if (q === -1) return { path: target, query: '' };
+  return { path: target.slice(0, q), query: target.slice(q + 1) };
 }

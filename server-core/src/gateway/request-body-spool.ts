@@ -7,11 +7,13 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { timerMs } from '../timer-ms.js';
+import { bodyMemory, type BodyMemoryPool } from './body-memory-pool.js';
 
 /** What a body may take in memory before it goes to a temporary file (nginx's client_body_buffer_size is 8-16 KiB). */
 export const SPOOL_MEMORY_LIMIT = 1024 * 1024;
 
-export type SpoolFailure = 'too-large' | 'client-gone' | 'disk';
+export type SpoolFailure = 'too-large' | 'client-gone' | 'disk' | 'timeout';
 
 /** A body read whole: replayed to the worker as a stream, then disposed of. */
 export interface SpooledBody {
@@ -26,6 +28,10 @@ export interface SpoolOptions {
   /** Largest body (0: no limit): past it the spool stops with 'too-large'. */
   readonly limit: number;
   readonly memoryLimit?: number;
+  /** How long the client may send nothing (0 or absent: no limit); past it the spool stops with 'timeout'. */
+  readonly idleTimeoutMs?: number;
+  /** What all bodies may hold in memory together; past it, bytes go to the temporary file. */
+  readonly pool?: BodyMemoryPool;
   readonly dir?: string;
 }
 
@@ -37,7 +43,10 @@ let files = 0;
  */
 export function spoolRequestBody(req: IncomingMessage, opts: SpoolOptions, done: (failure: SpoolFailure | null, body: SpooledBody | null, error?: Error) => void): () => void {
   const memoryLimit = opts.memoryLimit ?? SPOOL_MEMORY_LIMIT;
+  const pool = opts.pool ?? bodyMemory;
   let chunks: Buffer[] = [];
+  /** Bytes of `chunks`, taken from the pool. */
+  let inMemory = 0;
   let bytes = 0;
   let file: FileHandle | null = null;
   let opening: Promise<FileHandle> | null = null;
@@ -47,7 +56,18 @@ export function spoolRequestBody(req: IncomingMessage, opts: SpoolOptions, done:
   let settled = false;
   let ended = false;
 
+  // nginx's client_body_timeout: the time between two reads, not for the whole body. Time spent waiting
+  // for our own disk write (the client is paused then) does not count.
+  const idleMs = opts.idleTimeoutMs ?? 0;
+  const onIdle = (): void => {
+    if (settled) return;
+    if (pending > 0) timer!.refresh();
+    else finish('timeout');
+  };
+  const timer = idleMs > 0 ? setTimeout(onIdle, timerMs(idleMs)) : null;
+
   const cleanup = (): void => {
+    if (timer) clearTimeout(timer);
     req.off('data', onData);
     req.off('end', onEnd);
     req.off('aborted', onGone);
@@ -67,23 +87,31 @@ export function spoolRequestBody(req: IncomingMessage, opts: SpoolOptions, done:
     cleanup();
     if (failure !== null) {
       chunks = [];
+      pool.give(inMemory);
+      inMemory = 0;
       freeFile();
       return done(failure, null, error);
     }
-    done(null, spooled(chunks, file, bytes));
+    const body = spooled(chunks, file, bytes, pool, inMemory);
     chunks = [];
+    inMemory = 0;
     file = null;
+    done(null, body);
   };
 
   const toFile = (chunk: Buffer): void => {
     opening ??= openSpoolFile(opts.dir ?? tmpdir()).then((h) => (file = h));
     const batch = chunks.length > 0 ? [...chunks, chunk] : [chunk];
+    // The chunks kept so far stay in memory until they are written.
+    const batchMemory = inMemory;
     chunks = [];
+    inMemory = 0;
     pending++;
     req.pause();
     writes = writes
       .then(() => opening!)
       .then((h) => h.writev(batch))
+      .finally(() => pool.give(batchMemory))
       .then(
         () => {
           if (--pending === 0 && !settled) {
@@ -97,10 +125,13 @@ export function spoolRequestBody(req: IncomingMessage, opts: SpoolOptions, done:
 
   const onData = (chunk: Buffer): void => {
     if (settled) return;
+    timer?.refresh();
     bytes += chunk.length;
     if (opts.limit > 0 && bytes > opts.limit) return finish('too-large');
-    if (opening === null && bytes <= memoryLimit) chunks.push(chunk);
-    else toFile(chunk);
+    if (opening === null && bytes <= memoryLimit && pool.take(chunk.length)) {
+      chunks.push(chunk);
+      inMemory += chunk.length;
+    } else toFile(chunk);
   };
   const onEnd = (): void => {
     ended = true;
@@ -127,7 +158,8 @@ async function openSpoolFile(dir: string): Promise<FileHandle> {
   return h;
 }
 
-function spooled(chunks: Buffer[], file: FileHandle | null, bytes: number): SpooledBody {
+/** `inMemory`: the bytes of `chunks` taken from `pool`, given back as they are read or when disposed of. */
+function spooled(chunks: Buffer[], file: FileHandle | null, bytes: number, pool: BodyMemoryPool, inMemory: number): SpooledBody {
   let disposed = false;
   let stream: Readable | null = null;
   return {
@@ -139,6 +171,10 @@ function spooled(chunks: Buffer[], file: FileHandle | null, bytes: number): Spoo
         stream = new Readable({
           read() {
             const next = list.shift();
+            if (next !== undefined) {
+              pool.give(next.length);
+              inMemory -= next.length;
+            }
             this.push(next ?? null);
           },
         });
@@ -153,6 +189,8 @@ function spooled(chunks: Buffer[], file: FileHandle | null, bytes: number): Spoo
       if (disposed) return;
       disposed = true;
       chunks = [];
+      pool.give(inMemory);
+      inMemory = 0;
       if (stream) stream.destroy();
       else if (file) void file.close().catch(() => {});
     },

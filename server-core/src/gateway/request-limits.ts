@@ -32,7 +32,7 @@ export function maxHeaderSizeFor(limits: RequestLimits): number {
 }
 
 export interface LimitViolation {
-  readonly status: 400 | 408 | 413 | 414 | 431 | 505;
+  readonly status: 400 | 408 | 413 | 414 | 431 | 501 | 505;
   readonly message: string;
 }
 
@@ -60,10 +60,12 @@ export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?
   // METHOD SP target SP HTTP/x.y
   const lineLength = (req.method?.length ?? 0) + 1 + url.length + 9;
   if (lineLength > limits.requestLine) return { status: 414, message: `request line longer than ${limits.requestLine} bytes` };
+  const targetProblem = checkTarget(req.method ?? '', url);
+  if (targetProblem !== null) return { status: 400, message: targetProblem };
   const raw = req.rawHeaders;
   if (raw.length / 2 > limits.fields) return { status: 431, message: `more than ${limits.fields} header fields` };
   let contentLength: string | undefined;
-  let transferEncoding = false;
+  let transferEncoding: string | undefined;
   let hosts = 0;
   const fieldSize = limits.fieldSize;
   for (let i = 0; i < raw.length; i += 2) {
@@ -74,19 +76,48 @@ export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?
     if (n === 14 && name.toLowerCase() === 'content-length') {
       if (contentLength !== undefined && contentLength !== value) return { status: 400, message: 'conflicting Content-Length headers' };
       contentLength = value;
-    } else if (n === 17 && name.toLowerCase() === 'transfer-encoding') transferEncoding = true;
+    } else if (n === 17 && name.toLowerCase() === 'transfer-encoding') transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
     else if (n === 12 && facts !== undefined && name.toLowerCase() === 'x-request-id') facts.requestId = value;
     else if (n === 4 && name.toLowerCase() === 'host') hosts++;
   }
   if (hosts > 1) return { status: 400, message: 'more than one Host header' };
-  if (facts !== undefined) facts.hasBody = transferEncoding || (contentLength !== undefined && contentLength !== '0');
+  if (facts !== undefined) facts.hasBody = transferEncoding !== undefined || (contentLength !== undefined && contentLength !== '0');
   // Request smuggling: a body framed two ways is refused outright (RFC 9112 §6.3 allows rejecting it).
-  if (contentLength !== undefined && transferEncoding) return { status: 400, message: 'both Content-Length and Transfer-Encoding' };
+  if (contentLength !== undefined && transferEncoding !== undefined) return { status: 400, message: 'both Content-Length and Transfer-Encoding' };
+  if (transferEncoding !== undefined) {
+    const problem = checkTransferEncoding(transferEncoding, req.httpVersionMinor);
+    if (problem !== null) return problem;
+  }
   if (contentLength !== undefined) {
     if (!/^\d+$/.test(contentLength)) return { status: 400, message: 'invalid Content-Length' };
     if (limits.body > 0 && Number(contentLength) > limits.body) return { status: 413, message: `request body larger than ${limits.body} bytes` };
   }
   return null;
+}
+
+/**
+ * The body framing is known only when Transfer-Encoding is exactly `chunked` (RFC 9112 §6.1): another
+ * coding we would pass on undecoded (501), chunked twice or not last (400), or any Transfer-Encoding on
+ * HTTP/1.0, which has none (RFC 9112 §6.1: the framing is faulty, the connection must close).
+ */
+function checkTransferEncoding(value: string, minor: number): LimitViolation | null {
+  if (minor === 0) return { status: 400, message: 'Transfer-Encoding in an HTTP/1.0 request' };
+  const codings = value.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  if (codings.length === 1 && codings[0] === 'chunked') return null;
+  if (codings.some((c) => c !== 'chunked')) return { status: 501, message: `Transfer-Encoding ${JSON.stringify(value.slice(0, 100))} is not supported (only chunked)` };
+  return { status: 400, message: 'chunked applied more than once' };
+}
+
+/**
+ * The request-target forms RFC 9112 §3.2 allows a server like this one: origin-form (`/path`),
+ * absolute-form (`http://host/path`), and asterisk-form for OPTIONS only. (CONNECT's authority-form is
+ * answered 501 before this.)
+ */
+function checkTarget(method: string, url: string): string | null {
+  if (url.charCodeAt(0) === 47 /* / */) return null;
+  if (url === '*') return method === 'OPTIONS' ? null : `the * target is only for OPTIONS, not ${method.slice(0, 20)}`;
+  if (/^https?:\/\/[^/?#]+/i.test(url)) return null;
+  return 'malformed request target';
 }
 
 /** What a node parser error (the 'clientError' event) should be answered with; null: just close. */

@@ -18,6 +18,8 @@ export interface StaticHandler {
 export interface StaticHandlerOptions {
   /** Folder DIRs are resolved against (the app's chdir). Default: process.cwd(). */
   readonly cwd?: string;
+  /** Serve files and folders whose name starts with a dot (`.env`, `.git/`); off by default. */
+  readonly dotfiles?: boolean;
   /** Called when serving fails unexpectedly (the client got 500 or a cut connection). Libraries don't print. */
   readonly onError?: (err: unknown, req: IncomingMessage) => void;
 }
@@ -43,7 +45,7 @@ export function createStaticHandler(map: StaticMap, options: StaticHandlerOption
     for (const mount of mounts) {
       const p = mount.prefix;
       if (rawPath === p || (rawPath.startsWith(p) && rawPath.charCodeAt(p.length) === 47 /* / */)) {
-        serve(mount, rawPath.slice(p.length), rawPath, url, req, res).catch((err) => {
+        serve(mount, rawPath.slice(p.length), rawPath, url, req, res, options.dotfiles === true).catch((err) => {
           options.onError?.(err, req);
           if (!res.headersSent) sendText(res, 500, 'Internal Server Error\n', req.method === 'HEAD');
           else res.destroy();
@@ -58,7 +60,7 @@ export function createStaticHandler(map: StaticMap, options: StaticHandlerOption
 }
 
 /** The path under the mount as safe segments, or a status to answer with. Decodes exactly once. */
-export function safeSegments(rest: string): string[] | 400 | 404 {
+export function safeSegments(rest: string, dotfiles = false): string[] | 400 | 404 {
   let decoded: string;
   try {
     decoded = decodeURIComponent(rest);
@@ -71,12 +73,14 @@ export function safeSegments(rest: string): string[] | 400 | 404 {
   for (const seg of decoded.split('/')) {
     if (seg === '' || seg === '.') continue; // "//etc/passwd" stays inside DIR: join() never sees an absolute path
     if (seg === '..') return 404;
+    // `.env`, `.git/config`, `.htpasswd`: a folder served whole is rarely meant to publish these.
+    if (!dotfiles && seg.charCodeAt(0) === 46 /* . */) return 404;
     out.push(seg);
   }
   return out;
 }
 
-async function serve(mount: Mount, rest: string, rawPath: string, url: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(mount: Mount, rest: string, rawPath: string, url: string, req: IncomingMessage, res: ServerResponse, dotfiles: boolean): Promise<void> {
   const method = req.method ?? 'GET';
   const head = method === 'HEAD';
   if (method !== 'GET' && !head) {
@@ -84,7 +88,7 @@ async function serve(mount: Mount, rest: string, rawPath: string, url: string, r
     sendText(res, 405, 'Method Not Allowed\n', false);
     return;
   }
-  const segments = safeSegments(rest);
+  const segments = safeSegments(rest, dotfiles);
   if (segments === 400) return sendText(res, 400, 'Bad Request\n', head);
   if (segments === 404) return sendText(res, 404, 'Not Found\n', head);
 

@@ -1,6 +1,7 @@
 // Per-app history the control API pages through: access entries, output lines and events, each in its own
 // bounded ring (the runtime's own buffers are its business; these survive restarts of the app).
 import type { HostAppEvent } from '../control/contract.js';
+import { accessFilter, type AccessFilter } from '../logging/access-filter.js';
 import { outputLineBytes } from '../logging/log-bus.js';
 import type { AccessEntry, MetricsSnapshot, OutputLine } from '../runtime/types.js';
 import { Ring } from './ring.js';
@@ -33,18 +34,9 @@ export class AppLogs {
     if (this.metrics.length > this.caps.metrics) this.metrics.splice(0, this.metrics.length - this.caps.metrics);
   }
 
-  queryAccess(f: { status?: string[]; method?: string[]; path?: string; minDurationMs?: number; requestId?: string; before?: number; after?: number; limit?: number }) {
-    const methods = f.method?.map((m) => m.toUpperCase());
-    const needle = f.path?.toLowerCase();
-    return this.access.page(
-      (e) =>
-        (!f.status || f.status.includes(`${Math.floor(e.status / 100)}xx`)) &&
-        (!methods || methods.includes(e.method.toUpperCase())) &&
-        (!needle || `${e.path}${e.query ? `?${e.query}` : ''}`.toLowerCase().includes(needle)) &&
-        (f.minDurationMs === undefined || e.durationMs >= f.minDurationMs) &&
-        (!f.requestId || e.requestId === f.requestId),
-      f,
-    );
+  queryAccess(f: AccessFilter & { before?: number; after?: number; limit?: number }) {
+    const matches = accessFilter(f);
+    return this.access.page(matches ?? (() => true), f);
   }
 
   queryOutput(f: { requestId?: string; source?: string[]; level?: string[]; search?: string; before?: number; after?: number; limit?: number }) {

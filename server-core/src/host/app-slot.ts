@@ -188,6 +188,11 @@ export class AppSlot {
     // Headers are read (and masked) here only: the request path kept references, not objects.
     const entry = found ? withHeaderView(found) : null;
     const output = this.logs.queryOutput({ requestId, limit: 5000 }).items.reverse();
-    return { entry, output };
+    const event = this.logs.events
+      .toArray()
+      .reverse()
+      .find((e) => e.type === 'timeout' && e.requestId === requestId);
+    const timeout = event?.type === 'timeout' ? { time: event.time, durationMs: event.durationMs, workerPid: event.workerPid, stack: event.stack } : null;
+    return { entry, output, timeout };
   }
 }

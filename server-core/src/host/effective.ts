@@ -68,7 +68,7 @@ export async function resolveSettings(def: AppDefinition, profile: string, detec
 export async function resolveForApp(def: AppDefinition, profile: string): Promise<Resolved> {
   let detected: string | null = null;
   if (!def.settings.python && !def.profiles[profile]?.python) {
-    detected = (await findInterpreters(def.folder)).find((c) => c.exists && c.source !== 'system')?.path ?? null;
+    detected = (await findInterpreters(def.folder)).find((c) => c.exists && c.source !== 'system' && c.source !== 'pyenv')?.path ?? null;
   }
   return resolveSettings(def, profile, detected);
 }

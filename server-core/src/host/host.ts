@@ -45,6 +45,7 @@ import { ConfigStore } from './config-store.js';
 import { applyUpdate, checkPortClaims, invalid, staticSettings, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
 import { DEMO_APP_ID, DEMO_APP_NAME, DEMO_ENTRY, defaultDemoFolder } from './demo.js';
 import { detectProject } from './detect/index.js';
+import { TrustedFolders } from './trusted-folders.js';
 import { hasProfile, maskDefinition, profileNames, resolveForApp, toEffective, type Resolved } from './effective.js';
 import { EventHub } from './event-hub.js';
 import { buildNewApp } from './new-app.js';
@@ -93,13 +94,17 @@ export class Host {
   /** The router's table, rebuilt when definitions or running profiles change. */
   private siteTable: Site[] | null = null;
   private definitionsQueue: Promise<unknown> = Promise.resolve();
+  private readonly trusted: TrustedFolders;
 
   private constructor(
     readonly home: string,
     readonly token: string,
     private readonly store: ConfigStore,
     private readonly options: HostOptions,
-  ) {}
+  ) {
+    const demo = options.demoFolder === undefined ? defaultDemoFolder() : options.demoFolder;
+    this.trusted = new TrustedFolders(home, demo ? [demo] : []);
+  }
 
   static async create(options: HostOptions = {}): Promise<Host> {
     const home = options.home ?? defaultGantryHome();
@@ -209,6 +214,8 @@ export class Host {
     return this.definitionsSerial(async () => {
       const { def, detection, notices } = await buildNewApp(input, origin, this.definitions());
       this.checkSiteNames(def);
+      // Adding a folder as an app is trusting it: its code runs when the app starts.
+      await this.trusted.trust(def.folder);
       this.slots.set(def.id, new AppSlot(def, this.hub, this.options.logCapacities));
       try {
         await this.persist();
@@ -305,9 +312,10 @@ export class Host {
     });
   }
 
-  async effective(id: string, profile?: string): Promise<EffectiveSettings> {
+  /** `unsaved`: a profile that does not exist yet resolves as an empty one — what it would inherit. */
+  async effective(id: string, profile?: string, unsaved = false): Promise<EffectiveSettings> {
     const slot = this.slot(id);
-    const p = this.profileOf(slot, profile);
+    const p = unsaved && profile ? profile : this.profileOf(slot, profile);
     return toEffective(id, p, await this.resolve(slot.def, p));
   }
 
@@ -551,8 +559,10 @@ export class Host {
     return this.slot(id).requestDetail(requestId);
   }
 
-  detect(folder: string, verify = true): Promise<DetectionResult> {
-    return detectProject(folder, { verify });
+  /** Detection for the Add screen: runs nothing from a folder the user has not trusted (`trust` trusts it now). */
+  async detect(folder: string, verify = true, opts: { trust?: boolean; python?: string } = {}): Promise<DetectionResult> {
+    if (opts.trust) await this.trusted.trust(folder);
+    return detectProject(folder, { verify, trusted: await this.trusted.isTrusted(folder), ...(opts.python ? { python: opts.python } : {}) });
   }
 
   checkPort(bindText: string, appId?: string): Promise<PortCheckResult> {

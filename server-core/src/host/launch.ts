@@ -9,6 +9,7 @@ import { verifyImport, run } from './detect/verify.js';
 import { findPortHolder, nextFreePort, probeBind } from './ports.js';
 import { httpProbe, loopbackFor } from './port-probe.js';
 import { existsSync } from 'node:fs';
+import { judgeDjango, probeDjango, type DjangoFacts } from './django-promises.js';
 
 export interface LaunchContext {
   readonly launchId: string;
@@ -31,7 +32,8 @@ export interface LaunchContext {
   readonly stepTimeoutMs?: number;
 }
 
-type StepOutcome = { status: 'ok' | 'failed' | 'skipped'; output: string; error?: ErrorBody };
+// 'warning': the step passed, but said something the user must read (shown, never hidden behind a ✓).
+type StepOutcome = { status: 'ok' | 'warning' | 'failed' | 'skipped'; output: string; error?: ErrorBody };
 
 export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) => void): Promise<LaunchResult> {
   const steps: LaunchStep[] = [];
@@ -120,17 +122,35 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
   const managePy = path.join(folder, 'manage.py');
   const isDjango = existsSync(managePy);
   out = await step('django-check', async () => {
-    if (!isDjango) return { status: 'skipped', output: 'not a Django project (no manage.py)' };
+    if (!isDjango) return { status: 'skipped', output: 'Not a Django project (no manage.py in the folder): nothing to check.' };
     const r = await run(python, [managePy, 'check', '--deploy'], { cwd: folder, env, timeoutMs: stepTimeout });
     const text = (r.stdout + r.stderr).trim();
-    return r.code === 0 ? { status: 'ok', output: text } : { status: 'failed', output: text || r.error || `exited with ${r.code}` };
+    if (r.code !== 0) return { status: 'failed', output: text || r.error || `exited with ${r.code}` };
+    // Exit 0 with "WARNINGS:" is Django saying the deployment is unsafe: passed, with warnings shown.
+    return { status: /^WARNINGS:|identified some issues/m.test(text) ? 'warning' : 'ok', output: text };
   });
   if (out.status === 'failed') return fail('django-check', out);
 
+  let facts: DjangoFacts | null = null;
+  out = await step('django-settings', async () => {
+    if (!isDjango) return { status: 'skipped', output: 'Not a Django project (no manage.py in the folder): nothing to check.' };
+    const probe = await probeDjango(python, folder, env, hostsOf(settings), stepTimeout);
+    if (!probe.ok) return { status: 'failed', output: `Loading the Django settings failed:\n${probe.output}` };
+    facts = probe.facts;
+    const findings = judgeDjango(probe.facts, env, ctx.profile);
+    const mark = { ok: '✓', warning: '⚠', failed: '✕' } as const;
+    const output = findings.map((f) => `${mark[f.severity]} ${f.text}`).join('\n');
+    if (findings.some((f) => f.severity === 'failed')) return { status: 'failed', output, error: { code: 'GANTRY_ERR_PREFLIGHT', message: findings.find((f) => f.severity === 'failed')!.text, details: { step: 'django-settings', output } } };
+    return { status: findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok', output };
+  });
+  if (out.status === 'failed') return fail('django-settings', out);
+
   let startSettings = settings;
   out = await step('collectstatic', async () => {
-    if (!isDjango) return { status: 'skipped', output: 'not a Django project' };
-    if (Object.keys(settings.static).length === 0) return { status: 'skipped', output: 'no static files configured (settings.static is empty)' };
+    if (!isDjango) return { status: 'skipped', output: 'Not a Django project (no manage.py in the folder): no static files to collect.' };
+    const f = facts as DjangoFacts | null;
+    if (f && !f.staticfiles) return { status: 'skipped', output: 'django.contrib.staticfiles is not in INSTALLED_APPS: Django has no static files to collect.' };
+    if (f && !f.staticUrl) return { status: 'skipped', output: 'STATIC_URL is not set: Django has no URL to serve static files from.' };
     // STATIC_ROOT is pointed at the launch's staging folder, so the project's own tree is not written to.
     const script = [
       'import sys, django',
@@ -145,7 +165,8 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
     const text = (r.stdout + r.stderr).replace(/^GANTRY-STATIC-URL .*$/m, '').trim();
     if (r.code !== 0) return { status: 'failed', output: text || r.error || `exited with ${r.code}` };
     const url = /GANTRY-STATIC-URL (\S+)/.exec(r.stdout)?.[1] ?? '/static/';
-    const prefix = '/' + url.replace(/^https?:\/\/[^/]+/, '').replace(/^\/+|\/+$/g, '');
+    if (/^https?:\/\//.test(url)) return { status: 'ok', output: `${text}\nSTATIC_URL is ${url}, another server: Gantry does not serve it.`.trim() };
+    const prefix = '/' + url.replace(/^\/+|\/+$/g, '');
     const staticMap = Object.fromEntries(Object.entries(settings.static).filter(([k]) => k.replace(/\/+$/, '') !== prefix));
     staticMap[prefix] = ctx.stagingDir;
     startSettings = { ...settings, static: staticMap };
@@ -186,6 +207,19 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
 
   progress({ index: steps.length, kind: 'done', step: null, status: 'ok', output: '', url });
   return result('ok', { url });
+}
+
+/** The host names the app is reached at (what a browser sends in Host), for Django's ALLOWED_HOSTS. */
+function hostsOf(s: AppSettings): string[] {
+  const out = new Set<string>();
+  for (const b of s.bind) {
+    const p = parseBind(b);
+    if (p?.kind !== 'tcp') continue;
+    if (p.host === '0.0.0.0') ['127.0.0.1', 'localhost'].forEach((h) => out.add(h));
+    else if (p.host === '::') ['[::1]', 'localhost'].forEach((h) => out.add(h));
+    else out.add(p.host.includes(':') ? `[${p.host}]` : p.host);
+  }
+  return [...out];
 }
 
 function healthTarget(s: AppSettings): { host: string; port: number; hostForUrl: string } | null {

@@ -156,5 +156,11 @@ export function formatAccessJson(e: AccessEntry): string {
     user_agent: e.userAgent,
     referer: e.referer,
     ...(e.remoteUser ? { user: e.remoteUser } : {}),
+    ...(e.truncated ? { truncated: true } : {}),
+    ...(e.timing
+      ? { queue_ms: ms3(e.timing.queueMs), app_ms: ms3(e.timing.appMs), ttfb_ms: ms3(e.timing.ttfbMs), transfer_ms: ms3(e.timing.transferMs) }
+      : {}),
   });
 }
+
+const ms3 = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -13,6 +13,9 @@ export function truncationMarker(cutBytes: number): string {
 }
 
 const LF = 0x0a;
+const EMPTY = Buffer.alloc(0);
+/** A line buffer grown past this (a long control line) is let go once its line is emitted. */
+const KEEP_LINE_BUFFER = 64 * 1024;
 const CR = 0x0d;
 
 export interface LineSplitterOptions {
@@ -24,8 +27,11 @@ export interface LineSplitterOptions {
 export class LineSplitter {
   private readonly maxLine: number;
   private readonly idleMs: number;
-  /** The kept head of the current line, at most maxLine bytes in all. */
-  private parts: Buffer[] = [];
+  /**
+   * The kept head of the current line (its first `kept` bytes), at most maxLine bytes: a copy, so the
+   * caller may read its next chunk into the same buffer (supervisor/worker-process.ts does).
+   */
+  private line: Buffer = EMPTY;
   private kept = 0;
   /** Bytes of the current line past maxLine, dropped and counted. */
   private cut = 0;
@@ -86,7 +92,7 @@ export class LineSplitter {
   /** Forget the rest without emitting it (the consumer is gone). */
   dispose(): void {
     this.disarmIdle();
-    this.parts = [];
+    this.line = EMPTY;
     this.kept = 0;
     this.cut = 0;
   }
@@ -97,15 +103,19 @@ export class LineSplitter {
     const room = this.maxLine - this.kept;
     const take = Math.min(room, len);
     if (take > 0) {
-      // A view, not a copy: the chunk is kept alive only until the line is emitted (at most maxLine bytes).
-      this.parts.push(chunk.subarray(from, from + take));
+      if (this.line.length < this.kept + take) {
+        const grown = Buffer.allocUnsafe(Math.min(this.maxLine, Math.max(256, 2 * (this.kept + take))));
+        this.line.copy(grown, 0, 0, this.kept);
+        this.line = grown;
+      }
+      chunk.copy(this.line, this.kept, from, from + take);
       this.kept += take;
     }
     this.cut += len - take;
   }
 
   private emit(): void {
-    let buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.kept);
+    let buf = this.line.subarray(0, this.kept);
     const cut = this.cut;
     if (cut > 0) {
       // Cut on a character boundary: a character split by the cap goes with the cut part.
@@ -117,7 +127,7 @@ export class LineSplitter {
     }
     const text = buf.toString('utf8');
     const cutAll = cut + (this.kept - buf.length);
-    this.parts = [];
+    if (this.line.length > KEEP_LINE_BUFFER) this.line = EMPTY;
     this.kept = 0;
     this.cut = 0;
     this.onLine(cutAll > 0 ? text + truncationMarker(cutAll) : text);

@@ -52,6 +52,8 @@ export class AppMetrics {
   private restartCount = 0;
   private inFlight = 0;
   private queueDepth = 0;
+  /** Responses the client got incomplete (AccessEntry.truncated). */
+  private truncated = 0;
   private workers: readonly WorkerSnapshot[] = [];
 
   constructor(options: AppMetricsOptions) {
@@ -66,8 +68,9 @@ export class AppMetrics {
   }
 
   /** Per request, once it is finished. A few increments and one log2: safe on the hot path. */
-  record(status: number, durationMs: number, workerId?: number | null): void {
+  record(status: number, durationMs: number, workerId?: number | null, truncated = false): void {
     this.requests++;
+    if (truncated) this.truncated++;
     this.classes[statusClassOf(status)]++;
     this.latency.record(durationMs);
     this.buckets.observe(durationMs / 1000);
@@ -142,6 +145,7 @@ export class AppMetrics {
     return {
       app: this.app,
       requestsByClass: { ...this.classes },
+      truncated: this.truncated,
       duration: { bounds: this.buckets.bounds, counts: Array.from(this.buckets.counts), sumSeconds: this.buckets.sum, count: this.buckets.count },
       inFlight: this.inFlight,
       queueDepth: this.queueDepth,

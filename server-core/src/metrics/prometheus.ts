@@ -21,6 +21,8 @@ export interface WorkerExposition {
 export interface AppExposition {
   readonly app: string;
   readonly requestsByClass: Readonly<Record<StatusClass, number>>;
+  /** Responses cut short (less than the app's Content-Length, an app error or a worker death mid-body). */
+  readonly truncated: number;
   readonly duration: {
     /** Upper bounds in seconds, ascending, without +Inf. */
     readonly bounds: readonly number[];
@@ -74,6 +76,12 @@ const FAMILIES: readonly Family[] = [
     type: 'counter',
     help: 'Requests answered, by status class.',
     samples: (a) => STATUS_CLASSES.map((c) => ['', { app: a.app, status_class: c }, a.requestsByClass[c]] as const),
+  },
+  {
+    name: 'gantry_responses_truncated_total',
+    type: 'counter',
+    help: 'Responses the client got incomplete (the connection was closed mid-body).',
+    samples: (a) => [['', { app: a.app }, a.truncated]],
   },
   {
     name: 'gantry_request_duration_seconds',

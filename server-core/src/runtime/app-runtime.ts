@@ -12,8 +12,8 @@ import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
 import { HttpGateway, type PreHandler, type ProxyResolver } from '../gateway/http-gateway.js';
 import type { BoundAddress } from '../gateway/listen-socket.js';
+import { buildAccessEntry } from '../gateway/access-entry.js';
 import { createProxyTrust } from '../gateway/proxy-headers.js';
-import { splitTarget } from '../gateway/path-info.js';
 import { createStaticHandler } from '../gateway/static-files.js';
 import { formatNeedsHeaders } from '../logging/access-log-format.js';
 import { flatResponseHeaders, HeaderKeeper } from '../logging/header-keeper.js';
@@ -100,10 +100,11 @@ class Runtime implements LocalAppRuntime, Routable {
       dispatcher: this.dispatcher,
       limitRequestBody: settings.limitRequestBody,
       streamRequestBody: settings.streamRequestBody,
+      bodyTimeout: settings.bodyTimeout,
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
       access(entry, rawRequestHeaders, rawResponseHeaders) {
         if (rawRequestHeaders !== undefined) headers.keep(entry, rawRequestHeaders, rawResponseHeaders);
-        metrics().record(entry.status, entry.durationMs, entry.workerId ?? null);
+        metrics().record(entry.status, entry.durationMs, entry.workerId ?? null, entry.truncated === true);
         logs.emitAccess(entry);
       },
       output: (line) => logs.emitOutput(line),
@@ -164,11 +165,12 @@ class Runtime implements LocalAppRuntime, Routable {
     this.dispatcher.maxQueue = s.maxQueue;
     this.ctx.limitRequestBody = s.limitRequestBody;
     this.ctx.streamRequestBody = s.streamRequestBody;
+    this.ctx.bodyTimeout = s.bodyTimeout;
     this.ctx.includeHeaders = formatNeedsHeaders(s.accessLogformat);
     this.metricsRegistry = new AppMetrics({ app: this.name });
     const gateway = new HttpGateway(s, this.ctx);
     gateway.preHandlers = this.preHandlers(s, cwd);
-    gateway.proxy = proxyResolver(s.forwardedAllowIps);
+    gateway.proxy = proxyResolver(s.forwardedAllowIps, s.forwardedAllowHost);
     try {
       if (this.options.adoptedListeners) {
         await gateway.loadTls();
@@ -216,7 +218,7 @@ class Runtime implements LocalAppRuntime, Routable {
 
   private preHandlers(s: AppSettings, cwd: string): PreHandler[] {
     if (Object.keys(s.static).length === 0) return [];
-    const serve = createStaticHandler(s.static, { cwd, onError: (err) => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `static file error: ${String(err)}` }) });
+    const serve = createStaticHandler(s.static, { cwd, dotfiles: s.staticDotfiles, onError: (err) => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `static file error: ${String(err)}` }) });
     return [
       (req: IncomingMessage, res: ServerResponse, requestId: string) => {
         if (!serve(req, res)) return false;
@@ -225,9 +227,9 @@ class Runtime implements LocalAppRuntime, Routable {
         // The handler may already have answered (a 404 or 400 it sends at once).
         if (!res.headersSent) res.setHeader('X-Request-ID', requestId);
         res.once('finish', () => {
-          const target = splitTarget(req.url ?? '/');
           const len = Number(res.getHeader('content-length') ?? 0);
-          this.ctx.access({ time, app: this.name, requestId, method: req.method ?? 'GET', path: target.path, query: target.query, protocol: `HTTP/${req.httpVersion}`, status: res.statusCode, bytes: req.method === 'HEAD' ? 0 : len, durationMs: performance.now() - t0, workerPid: null, remoteAddr: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', referer: req.headers.referer ?? '' }, req.rawHeaders, flatResponseHeaders(res.getHeaders()));
+          const responseHeaders = flatResponseHeaders(res.getHeaders());
+          this.ctx.access(buildAccessEntry(this.name, req, { time, requestId, status: res.statusCode, bytes: len, durationMs: performance.now() - t0, responseHeaders, includeHeaders: this.ctx.includeHeaders }), req.rawHeaders, responseHeaders);
         });
         return true;
       },
@@ -288,8 +290,9 @@ class Runtime implements LocalAppRuntime, Routable {
     this.dispatcher.maxQueue = next.maxQueue;
     this.gateway?.update(next);
     this.ctx.streamRequestBody = next.streamRequestBody;
+    this.ctx.bodyTimeout = next.bodyTimeout;
     this.ctx.includeHeaders = formatNeedsHeaders(next.accessLogformat);
-    if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps);
+    if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps, next.forwardedAllowHost);
   }
 
   async scale(workers: number): Promise<void> {
@@ -341,7 +344,7 @@ class Runtime implements LocalAppRuntime, Routable {
 }
 
 /** Trusted-proxy headers, looked at only when a forwarding header is there (keeps the common path cheap). */
-function proxyResolver(allowIps: readonly string[]): ProxyResolver | null {
+function proxyResolver(allowIps: readonly string[], allowHost: boolean): ProxyResolver | null {
   if (allowIps.length === 0) return null;
   const trust = createProxyTrust(allowIps);
   return (req) => {
@@ -358,6 +361,7 @@ function proxyResolver(allowIps: readonly string[]): ProxyResolver | null {
     // Forwarded headers that name no protocol leave the scheme the connection's own (https on a TLS bind).
     const client = trust.resolveClient(req.socket.remoteAddress, req.headers, (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
     if (!client.trusted) return null;
-    return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(client.host !== null ? { host: client.host } : {}) };
+    // The forwarded host replaces HTTP_HOST only when the user asked for it (--forwarded-allow-host).
+    return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(allowHost && client.host !== null ? { host: client.host } : {}) };
   };
 }

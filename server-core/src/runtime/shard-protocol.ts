@@ -63,10 +63,11 @@ export type WireAccess = readonly [
   responseHeaders: Readonly<Record<string, string>> | null,
   rawRequestHeaders: readonly string[] | null,
   rawResponseHeaders: readonly string[] | null,
+  truncated: boolean,
 ];
 
 export function toWireAccess(e: AccessEntry, rawReq: readonly string[] | null, rawRes: readonly string[] | null): WireAccess {
-  return [e.time, e.requestId, e.method, e.path, e.query, e.protocol, e.status, e.bytes, e.durationMs, e.workerPid, e.workerId ?? null, e.remoteAddr, e.userAgent, e.referer, e.remoteUser ?? null, e.requestHeaders ?? null, e.responseHeaders ?? null, rawReq, rawRes];
+  return [e.time, e.requestId, e.method, e.path, e.query, e.protocol, e.status, e.bytes, e.durationMs, e.workerPid, e.workerId ?? null, e.remoteAddr, e.userAgent, e.referer, e.remoteUser ?? null, e.requestHeaders ?? null, e.responseHeaders ?? null, rawReq, rawRes, e.truncated === true];
 }
 
 /** The entry back, with the app's name and the worker id mapped (global) by the caller. */
@@ -90,6 +91,7 @@ export function fromWireAccess(w: WireAccess, app: string, workerId: number | nu
     ...(w[14] !== null ? { remoteUser: w[14] } : {}),
     ...(w[15] !== null ? { requestHeaders: w[15] } : {}),
     ...(w[16] !== null ? { responseHeaders: w[16] } : {}),
+    ...(w[19] ? { truncated: true } : {}),
   };
 }
 

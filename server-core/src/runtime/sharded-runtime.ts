@@ -343,7 +343,7 @@ export class ShardedRuntime implements LocalAppRuntime {
       const id = wire[10] === null ? null : globalWorkerId(wire[10], shard.index, this.count);
       const entry = fromWireAccess(wire, this.name, id);
       if (wire[17] !== null || wire[18] !== null) this.headers.keep(entry, wire[17] ?? undefined, wire[18]);
-      this.metricsRegistry.record(entry.status, entry.durationMs, id);
+      this.metricsRegistry.record(entry.status, entry.durationMs, id, entry.truncated === true);
       this.logs.emitAccess(entry);
     } else if (item[0] === 'o') {
       const line: OutputLine = item[1].workerId === null ? item[1] : { ...item[1], workerId: globalWorkerId(item[1].workerId, shard.index, this.count) };

@@ -54,6 +54,8 @@ export interface AccessEntry {
   readonly status: number;
   /** Response body bytes sent. */
   readonly bytes: number;
+  /** The client got an incomplete response (the app sent less than its Content-Length, raised mid-body, or its worker died). */
+  readonly truncated?: boolean;
   readonly durationMs: number;
   readonly workerPid: number | null;
   /** The worker's slot number (1..workers), when a worker handled it. */
@@ -65,6 +67,19 @@ export interface AccessEntry {
   readonly remoteUser?: string;
   readonly requestHeaders?: Readonly<Record<string, string>>;
   readonly responseHeaders?: Readonly<Record<string, string>>;
+  /** Where the time went (requests that reached a worker): queue → app → first byte → transfer, in ms. */
+  readonly timing?: RequestTiming;
+}
+
+export interface RequestTiming {
+  /** Arrival until a worker took it (the dispatcher's queue, and the connection to the worker). */
+  readonly queueMs: number;
+  /** A worker took it until the app's response head came back (the app's own time before its first byte). */
+  readonly appMs: number;
+  /** Arrival until the response head was written: queueMs + appMs. */
+  readonly ttfbMs: number;
+  /** Response head until the last byte was handed to the socket (a streamed body, a slow client). */
+  readonly transferMs: number;
 }
 
 /** A line of app output (stdout/stderr, wsgi.errors, tracebacks) or a line Gantry itself says about the app. */

@@ -414,7 +414,10 @@ export class Arbiter {
     const reason = rec.retiring ?? (bootCode ? 'boot-error' : cleanExit ? 'exited' : 'crashed');
     const exit: ExitReason = { code, signal, reason, stderrTail: rec.proc.stderrTail(), at: Date.now() };
     for (const line of rec.proc.fatalStack()) this.say('error', line, rec);
-    slot.lastExit = exit;
+    // A reload replaces the whole generation on purpose: the new worker in this slot did not restart, and the old
+    // one's exit is not its history (the reload event says what happened).
+    const replacedByReload = rec.retiring === 'reload';
+    if (!replacedByReload) slot.lastExit = exit;
     let respawnInMs: number | null = null;
     if (!wasReady) {
       // A worker we stopped while it booted (the app failing elsewhere) may have printed the same traceback.
@@ -436,7 +439,7 @@ export class Arbiter {
       if (respawnInMs !== null) slot.respawnAt = Date.now() + respawnInMs;
       this.say('warning', `Worker (pid:${rec.proc.pid}) exited with ${signal ?? `code ${code}`}${respawnInMs ? `; restarting in ${respawnInMs} ms` : ''}`, rec);
       if (respawnInMs !== null && respawnInMs > 0) setTimeout(() => this.wake(), respawnInMs).unref();
-    } else if (rec.retiring !== null && rec.retiring !== 'stop' && rec.retiring !== 'reload-failed') {
+    } else if (rec.retiring !== null && rec.retiring !== 'stop' && rec.retiring !== 'reload-failed' && !replacedByReload) {
       slot.restarts++;
     }
     this.opts.event({ type: 'worker-exit', time: Date.now(), workerId: rec.id, pid: rec.proc.pid, exit, respawnInMs });

@@ -3,6 +3,7 @@
 // deciding what to do about it is the arbiter's job.
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync, constants as fsc, openSync, unlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter, type LineSplitterOptions } from '../logging/line-splitter.js';
@@ -42,36 +43,78 @@ export interface WorkerLaunch {
   readonly lifelineDir?: string;
 }
 
-let lifelines = 0;
+
+let fifos = 0;
+
+/** Makes FIFOs in `dir` (one mkfifo for all), opens each with `open`, unlinks them; null where FIFOs are not available. */
+function withFifos<T>(dir: string, count: number, open: (paths: string[], opened: number[]) => T): T | null {
+  const paths = Array.from({ length: count }, () => join(dir, `fifo-${process.pid}-${++fifos}`));
+  try {
+    execFileSync('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  // Every fd opened so far, closed if a later open fails.
+  const opened: number[] = [];
+  try {
+    return open(paths, opened);
+  } catch {
+    for (const fd of opened) closeSync(fd);
+    return null;
+  } finally {
+    for (const path of paths) {
+      try {
+        unlinkSync(path);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}
 
 /**
  * The worker's fd 0 must be a real pipe whose only writer is this process, so that the worker sees EOF
  * the moment we die, however we die (WORKER.md). node's 'pipe' stdio is a socketpair, so make a FIFO:
- * returns the read end for the child and the write end we keep, or null where FIFOs are not available.
+ * returns the read end for the child and the write end we keep.
  */
-function openLifeline(dir: string): { childFd: number; keepFd: number } | null {
-  const path = join(dir, `life-${process.pid}-${++lifelines}`);
-  try {
-    execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  try {
-    // A non-blocking reader first so the writer can open; then a blocking reader for the child.
-    const probe = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
-    const keepFd = openSync(path, fsc.O_WRONLY);
-    const childFd = openSync(path, fsc.O_RDONLY);
-    closeSync(probe);
-    return { childFd, keepFd };
-  } catch {
-    return null;
-  } finally {
-    try {
-      unlinkSync(path);
-    } catch {
-      /* already gone */
-    }
-  }
+function openLifeline(path: string, opened: number[]): { childFd: number; keepFd: number } {
+  // A non-blocking reader first so the writer can open; then a blocking reader for the child.
+  const probe = track(opened, openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK));
+  const keepFd = track(opened, openSync(path, fsc.O_WRONLY));
+  const childFd = track(opened, openSync(path, fsc.O_RDONLY));
+  closeSync(opened.splice(opened.indexOf(probe), 1)[0]!);
+  return { childFd, keepFd };
+}
+
+function track(opened: number[], fd: number): number {
+  opened.push(fd);
+  return fd;
+}
+
+/** An output FIFO (fds 1, 2): our non-blocking read end and the child's (blocking) write end. */
+function openOutput(path: string, opened: number[]): { childFd: number; readFd: number } {
+  const readFd = track(opened, openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK));
+  return { readFd, childFd: track(opened, openSync(path, fsc.O_WRONLY)) };
+}
+
+/**
+ * Where every worker's stdout and stderr are read, one read at a time: node's stdio pipes allocate a new
+ * 64 KiB buffer per read, and an app writing 50 MiB made V8 run mark-compact collections for those buffers
+ * (tens of ms each, the gateway's longest pauses). Each read is split into lines before the next one
+ * (the splitter copies what it keeps), so one buffer serves all of them.
+ */
+const OUTPUT_READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+
+/** Calls `onLine` per line read from `fd` (which it owns and closes); `closed` once it is drained. */
+function eachLineOfFd(fd: number, onLine: (line: string) => void, closed: () => void): void {
+  const lines = new LineSplitter(onLine);
+  const socket = new Socket({ fd, readable: true, writable: false, onread: { buffer: OUTPUT_READ_BUFFER, callback: (n: number, buf: Buffer) => void lines.push(buf.subarray(0, n)) } } as ConstructorParameters<typeof Socket>[0]);
+  socket.on('end', () => lines.end());
+  socket.on('close', () => {
+    lines.end();
+    closed();
+  });
+  socket.on('error', () => {});
 }
 
 /** How long an exited worker's output pipes may take to drain before its exit is reported anyway. */
@@ -120,10 +163,11 @@ export class WorkerProcess {
 
   constructor(launch: WorkerLaunch, private readonly hooks: WorkerProcessHooks) {
     installExitHook();
-    const life = launch.lifelineDir ? openLifeline(launch.lifelineDir) : null;
+    const fds = launch.lifelineDir ? withFifos(launch.lifelineDir, 3, ([l, o, e], opened) => ({ life: openLifeline(l!, opened), out: openOutput(o!, opened), err: openOutput(e!, opened) })) : null;
+    const life = fds?.life ?? null;
     this.lifeline = life?.keepFd ?? null;
     // node:child_process rather than execa: execa's module graph alone is ~13 MB of the gateway's RSS.
-    const spawnStdio: StdioOptions = [life?.childFd ?? 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'];
+    const spawnStdio: StdioOptions = [life?.childFd ?? 'pipe', fds?.out.childFd ?? 'pipe', fds?.err.childFd ?? 'pipe', 'pipe', 'pipe'];
     this.child = spawn(launch.python, ['-u', launch.script, ...launch.args], {
       cwd: launch.cwd,
       env: { ...launch.env, PYTHONUNBUFFERED: '1' },
@@ -132,17 +176,31 @@ export class WorkerProcess {
       // order (the stdin lifeline still takes them down if gantry dies).
       detached: true,
     });
-    if (life) closeSync(life.childFd);
+    if (fds) for (const fd of [fds.life.childFd, fds.out.childFd, fds.err.childFd]) closeSync(fd);
     live.add(this);
     this.child.once('exit', () => live.delete(this));
     this.pid = this.child.pid ?? -1;
     const stdio = this.child.stdio as unknown as Array<Readable | null>;
-    eachLine(this.child.stdout as Readable, (line) => hooks.output('stdout', line));
-    eachLine(this.child.stderr as Readable, (line) => {
+    const onStdout = (line: string): void => hooks.output('stdout', line);
+    const onStderr = (line: string): void => {
       this.stderrLines.push(line);
       if (this.stderrLines.length > STDERR_TAIL) this.stderrLines.shift();
       hooks.output('stderr', line);
-    });
+    };
+    // With FIFOs the child's 'close' does not wait for its output: count our two read ends as well.
+    let outputsOpen = 0;
+    let outputsDrained: (() => void) | null = null;
+    if (fds) {
+      outputsOpen = 2;
+      const closed = (): void => {
+        if (--outputsOpen === 0) outputsDrained?.();
+      };
+      eachLineOfFd(fds.out.readFd, onStdout, closed);
+      eachLineOfFd(fds.err.readFd, onStderr, closed);
+    } else {
+      eachLine(this.child.stdout as Readable, onStdout);
+      eachLine(this.child.stderr as Readable, onStderr);
+    }
     eachLine(stdio[3], (line) => this.onControl(line), CONTROL_LINE);
     const dumps = stdio[4];
     if (dumps) {
@@ -176,7 +234,10 @@ export class WorkerProcess {
         this.exitWaiters = [];
       };
       const timer = setTimeout(report, EXIT_DRAIN_MS);
-      this.child.once('close', () => setImmediate(report));
+      this.child.once('close', () => {
+        if (outputsOpen === 0) setImmediate(report);
+        else outputsDrained = () => setImmediate(report);
+      });
     });
     if (this.pid === -1) {
       this.child.on('error', () => {

@@ -47,6 +47,15 @@ describe('parseArgs', () => {
     expect(argsError(['--no-such-flag']).message).toMatch(/unrecognized argument: --no-such-flag/);
   });
 
+  it('refuses a limit past its maximum with the maximum in the message (gunicorn clamps; we say so instead)', () => {
+    expect(argsError(['--limit-request-line', '9000']).message).toBe('--limit-request-line: must be at most 8190');
+    expect(argsError(['--limit-request-fields', '40000']).message).toBe('--limit-request-fields: must be at most 32768');
+    expect(argsError(['--limit-request-field_size', '-1']).message).toBe('--limit-request-field_size: must be at least 0');
+    expect(argsError(['--limit-request-body', 'lots']).message).toMatch(/^--limit-request-body: must be a whole number/);
+    expect(parseArgs(['--static-dotfiles']).settings.staticDotfiles).toBe(true);
+    expect(parseArgs(['--forwarded-allow-host']).settings.forwardedAllowHost).toBe(true);
+  });
+
   it('settingsFromArgs fills defaults and takes the app positional', () => {
     const { settings } = settingsFromArgs(['-w', '3', 'hello:application']);
     expect(settings.app).toBe('hello:application');

@@ -235,11 +235,15 @@ describe('static files and proxy headers through gantry serve', () => {
     const on = JSON.parse((await fetchRaw(`http://127.0.0.1:${trusted}/environ`, { headers: spoof })).text()) as Record<string, string>;
     expect(on.REMOTE_ADDR).toBe('203.0.113.7');
     expect(on['wsgi.url_scheme']).toBe('https');
-    expect(on.HTTP_HOST).toBe('shop.example');
+    // The host a client (or a proxy passing it on) names is not the server's unless the user says so.
+    expect(on.HTTP_HOST).toBe(`127.0.0.1:${trusted}`);
     const fwd = JSON.parse((await fetchRaw(`http://127.0.0.1:${trusted}/environ`, { headers: { Forwarded: 'for="[2001:db8::1]:4711";proto=https;host=fwd.example' } })).text()) as Record<string, string>;
     expect(fwd.REMOTE_ADDR).toBe('2001:db8::1');
     expect(fwd['wsgi.url_scheme']).toBe('https');
-    expect(fwd.HTTP_HOST).toBe('fwd.example');
+    expect(fwd.HTTP_HOST).toBe(`127.0.0.1:${trusted}`);
+    const hostOn = await portOf(await serve(['-w', '1', '--forwarded-allow-host', APP]));
+    expect((JSON.parse((await fetchRaw(`http://127.0.0.1:${hostOn}/environ`, { headers: spoof })).text()) as Record<string, string>).HTTP_HOST).toBe('shop.example');
+    expect((JSON.parse((await fetchRaw(`http://127.0.0.1:${hostOn}/environ`, { headers: { Forwarded: 'for=192.0.2.1;host=fwd.example' } })).text()) as Record<string, string>).HTTP_HOST).toBe('fwd.example');
 
     const untrusted = await portOf(await serve(['-w', '1', '--forwarded-allow-ips', '10.9.9.9', APP]));
     const off = JSON.parse((await fetchRaw(`http://127.0.0.1:${untrusted}/environ`, { headers: { ...spoof, Forwarded: 'for=198.51.100.1;proto=https' } })).text()) as Record<string, string>;

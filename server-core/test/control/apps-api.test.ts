@@ -151,6 +151,11 @@ describe('profiles and effective settings', () => {
     const unknown = await h.api('GET', '/api/apps/tomlsite/effective?profile=nope');
     expect(unknown.status).toBe(400);
     expect(unknown.body.details.field).toBe('profile');
+    // A profile being created in the UI, not saved yet: what it would inherit (base settings, no profile layer).
+    const draft = await h.api('GET', '/api/apps/tomlsite/effective?profile=nope&unsaved=1');
+    expect(draft.status).toBe(200);
+    expect(draft.body).toMatchObject({ profile: 'nope', settings: { app: dev.settings.app, chdir: dev.settings.chdir } });
+    expect(Object.values(draft.body.origins).some((o: any) => o.layer === 'profile')).toBe(false);
   });
 
   it('secrets are masked everywhere, and sending the mask back keeps the stored value', async () => {
@@ -224,14 +229,27 @@ describe('ports', () => {
 
 describe('detection through the API', () => {
   it('POST /api/detect finds the venv, ranks candidates and returns the import error verbatim', async () => {
-    const ok = await h.api('POST', '/api/detect', { folder: fixture('venv') });
+    // Not trusted yet: only read. What checking it would run is listed, and nothing ran.
+    const asked = await h.api('POST', '/api/detect', { folder: fixture('venv') });
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatchObject({ interpreter: { source: '.venv' }, candidates: [{ app: 'wsgi:application' }], verification: null, trust: { trusted: false } });
+    expect(asked.body.trust.wouldRun.join('\n')).toMatch(/\.venv\/bin\/python, the folder's own virtualenv interpreter/);
+    expect(asked.body.trust.wouldRun.join('\n')).toContain('the top level of wsgi.py');
+    expect(asked.body.interpreters.every((c: any) => c.imports === undefined)).toBe(true);
+
+    const ok = await h.api('POST', '/api/detect', { folder: fixture('venv'), trust: true });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ interpreter: { source: '.venv' }, candidates: [{ app: 'wsgi:application' }], verification: { ok: true } });
+    expect(ok.body).toMatchObject({ interpreter: { source: '.venv' }, candidates: [{ app: 'wsgi:application' }], verification: { ok: true }, trust: { trusted: true, wouldRun: [] } });
+    // Each interpreter found says whether the app imports with it; Debian's python3 is among them.
+    expect(ok.body.interpreters[0]).toMatchObject({ source: '.venv', imports: { ok: true } });
+    expect(ok.body.interpreters.some((c: any) => c.path.startsWith('/usr/bin/python3') && c.imports)).toBe(true);
+    // Remembered: the next detection of the folder (or a folder inside it) runs without asking.
+    expect((await h.api('POST', '/api/detect', { folder: fixture('venv') })).body.trust.trusted).toBe(true);
 
     // A broken project with its own .venv (Debian's python3, which has Flask): the failure is the app's own.
     await cp(fixture('broken'), join(project.path, 'broken'), { recursive: true });
     await cp(join(fixture('venv'), '.venv'), join(project.path, 'broken', '.venv'), { recursive: true, verbatimSymlinks: true });
-    const bad = await h.api('POST', '/api/detect', { folder: join(project.path, 'broken') });
+    const bad = await h.api('POST', '/api/detect', { folder: join(project.path, 'broken'), trust: true });
     expect(bad.body.verification.ok).toBe(false);
     expect(bad.body.verification.error).toMatch(/Traceback \(most recent call last\):[\s\S]*ModuleNotFoundError: No module named 'gantry_fixture_missing_module'$/);
 

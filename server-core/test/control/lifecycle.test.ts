@@ -119,7 +119,7 @@ describe('launch', () => {
     const result = await h.api('GET', `/api/launches/${r.body.launchId}`);
     expect(result.body).toMatchObject({ state: 'ok', url: done.url, failedStep: null });
     expect(result.body.steps.map((s: any) => [s.step, s.status])).toEqual([
-      ['interpreter', 'ok'], ['import', 'ok'], ['ports', 'ok'], ['django-check', 'skipped'], ['collectstatic', 'skipped'], ['start', 'ok'], ['health', 'ok'],
+      ['interpreter', 'ok'], ['import', 'ok'], ['ports', 'ok'], ['django-check', 'skipped'], ['django-settings', 'skipped'], ['collectstatic', 'skipped'], ['start', 'ok'], ['health', 'ok'],
     ]);
     expect((await h.api('GET', '/api/launches/nope')).status).toBe(404);
     await stream.close();

@@ -49,6 +49,21 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
   });
   afterAll(() => h.close());
 
+  it('the access entry says where the time went: queue, app, first byte, transfer', async () => {
+    const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const res = await fetch(new URL('/slow?ms=150', started.body.urls[0]));
+    await res.text();
+    const requestId = res.headers.get('x-request-id')!;
+    const detail = await h.api('GET', `/api/apps/hello-demo/requests/${encodeURIComponent(requestId)}`);
+    const e = detail.body.entry;
+    expect(e.timing.appMs).toBeGreaterThanOrEqual(150);
+    expect(e.timing.queueMs).toBeGreaterThanOrEqual(0);
+    expect(e.timing.transferMs).toBeGreaterThanOrEqual(0);
+    expect(e.timing.ttfbMs).toBeCloseTo(e.timing.queueMs + e.timing.appMs, 6);
+    expect(e.timing.ttfbMs + e.timing.transferMs).toBeCloseTo(e.durationMs, 6);
+  });
+
   it('shows both header sets, credentials masked; lists and live events carry none', async () => {
     const stream = await openSse(`${h.server.url}/api/events?apps=hello-demo&types=access`, { authorization: `Bearer ${h.server.token}` });
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });

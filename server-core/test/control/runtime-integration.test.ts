@@ -145,13 +145,16 @@ describe('launch staging', () => {
     const r = await h.api('POST', '/api/apps/django/launch', { profile: 'staging' });
     expect(r.body.state, JSON.stringify(r.body.steps)).toBe('ok');
     expect(r.body.steps.map((s: any) => [s.step, s.status])).toEqual([
-      ['interpreter', 'ok'], ['import', 'ok'], ['ports', 'ok'], ['django-check', 'ok'], ['collectstatic', 'ok'], ['start', 'ok'], ['health', 'ok'],
+      ['interpreter', 'ok'], ['import', 'ok'], ['ports', 'ok'], ['django-check', 'warning'], ['django-settings', 'ok'], ['collectstatic', 'ok'], ['start', 'ok'], ['health', 'ok'],
     ]);
+    // check --deploy exits 0 with security warnings: passed with warnings, shown (not a green ✓ over them).
     expect(r.body.steps[3].output).toContain('security.W');
+    expect(r.body.steps[4].output).toContain('DEBUG is off.');
+    expect(r.body.steps[4].output).toContain('allows 127.0.0.1');
     expect(r.body.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/);
     const frames = await stream.until((f) => f.some((x) => x.data.data.kind === 'done'));
     const steps = frames.filter((x) => x.data.data.kind === 'step' && x.data.data.status !== 'running').map((x) => x.data.data.step);
-    expect(steps).toEqual(['interpreter', 'import', 'ports', 'django-check', 'collectstatic', 'start', 'health']);
+    expect(steps).toEqual(['interpreter', 'import', 'ports', 'django-check', 'django-settings', 'collectstatic', 'start', 'health']);
     expect(frames.at(-1)!.data.data).toMatchObject({ kind: 'done', status: 'ok', url: r.body.url });
 
     const status = await h.api('GET', '/api/apps/django/status');

@@ -134,7 +134,7 @@ describe('SseClient back-pressure', () => {
 
   it('buffers up to its bound while the socket is full, drops the oldest, then says so', () => {
     const sink = new SlowSink();
-    const client = new SseClient(sink, { maxBuffered: 3 });
+    const client = new SseClient(sink, { maxBuffered: 3, coalesceMs: 0 });
     const ev = (id: number) => ({ id, type: 'notice' as const, appId: null, time: 0, data: { code: 'GANTRY_ERR_INTERNAL' as const, message: `m${id}`, time: 0 } });
     sink.writable = false;
     client.send(ev(1)); // written; the sink reports full

@@ -300,5 +300,10 @@ describe('no path traversal', () => {
     expect(safeSegments('/a%00')).toBe(404);
     expect(safeSegments('/%zz')).toBe(400);
     expect(safeSegments('//a/./b/')).toEqual(['a', 'b']);
+    // Dotfiles only when opted in (--static-dotfiles).
+    expect(safeSegments('/.env')).toBe(404);
+    expect(safeSegments('/.git/config')).toBe(404);
+    expect(safeSegments('/a/%2Ehtpasswd')).toBe(404);
+    expect(safeSegments('/.well-known/x', true)).toEqual(['.well-known', 'x']);
   });
 });

@@ -2,11 +2,42 @@
 // sending slowly hold no worker, and the time spent waiting for them does not count toward --timeout.
 // Bigger bodies go through an unlinked temporary file and arrive intact; --stream-request-body opts out.
 import { createHash } from 'node:crypto';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchRaw } from './http-client.js';
 import { parseResponses } from '../helpers/raw-http.js';
 import { startApp, until, type Running } from '../runtime/harness.js';
+import { bodyMemory } from '../../src/gateway/body-memory-pool.js';
+
+/** Temporary body files this process holds open (they are unlinked at once, so only /proc sees them). */
+function spoolFiles(): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).includes('gantry-body-')) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
+
+/** Sends a POST head and `sent` of its `total` body bytes, then nothing; resolves with what came back once the server closed. */
+async function stalledPost(port: number, total: number, sent: number): Promise<{ socket: Socket; closed: Promise<{ text: string; ms: number }> }> {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.on('error', () => {});
+  socket.write(`POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: ${total}\r\n\r\n`);
+  await new Promise<void>((resolve) => socket.write(Buffer.alloc(sent, 'b'), () => resolve()));
+  const t0 = performance.now();
+  // The server ending its side is what releases the connection (the client would otherwise wait forever).
+  const closed = new Promise<{ text: string; ms: number }>((resolve) => socket.once('end', () => resolve({ text: Buffer.concat(chunks).toString('latin1'), ms: performance.now() - t0 })));
+  return { socket, closed };
+}
 
 let app: Running | null = null;
 const sockets: Socket[] = [];
@@ -93,6 +124,27 @@ describe('request bodies', () => {
     expect(a.runtime.logs.output.toArray().some((l) => l.text.includes('could not keep the request body'))).toBe(true);
     // A body that fits in memory needs no file.
     expect((await fetchRaw(`${a.url}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
+  }, 30_000);
+
+  it('a client that stops sending mid-body gets 408 after --body-timeout; its socket, memory and temporary file are released', async () => {
+    app = await startApp({ workers: 1, bodyTimeout: 1 });
+    const a = app;
+    const filesBefore = spoolFiles();
+    const memoryBefore = bodyMemory.used;
+    // One stalls inside the 1 MiB kept in memory, one past it (in its temporary file).
+    const inMemory = await stalledPost(a.port, 10_000, 5_000);
+    const onDisk = await stalledPost(a.port, 3 * 1024 * 1024, 2 * 1024 * 1024);
+    await until(() => spoolFiles() > filesBefore && bodyMemory.used >= memoryBefore + 5_000, 5_000, 'both bodies to be buffered');
+    for (const c of [inMemory, onDisk]) {
+      const { text, ms } = await c.closed;
+      expect(text).toMatch(/^HTTP\/1\.1 408 /);
+      expect(text).toMatch(/\r\nconnection: close\r\n/i);
+      console.log(`stalled upload answered 408 and closed ${ms.toFixed(0)} ms after its last byte`);
+    }
+    await until(() => spoolFiles() === filesBefore && bodyMemory.used === memoryBefore, 5_000, 'the temporary file and the memory to be released');
+    await until(() => a.access.filter((e) => e.status === 408).length === 2, 5_000, 'two 408 access entries');
+    // The worker never saw them and is free.
+    expect((await fetchRaw(`${a.url}/count`, { method: 'POST', body: Buffer.alloc(10) })).text()).toBe('10');
   }, 30_000);
 
   it('with --stream-request-body the worker reads the body as it arrives', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { FIXTURE_APPS, startApp, until, type Running } from '../runtime/harness.js';
+import { RawConnection } from '../helpers/raw-http.js';
 import { fetchRaw } from './http-client.js';
 
 let app: Running | null = null;
@@ -21,12 +22,39 @@ async function environ(a: Running, headers: Record<string, string>): Promise<Rec
 }
 
 describe('proxy headers', () => {
-  it('honours X-Forwarded-* from a trusted peer (loopback by default)', async () => {
+  it('honours X-Forwarded-For/Proto from a trusted peer (loopback by default), never X-Forwarded-Host unless asked', async () => {
     app = await startApp();
-    const env = await environ(app, { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example' });
+    const env = await environ(app, { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example', Forwarded: 'for=203.0.113.7;host=fwd.example' });
     expect(env.REMOTE_ADDR).toBe('203.0.113.7');
-    expect(env['wsgi.url_scheme']).toBe('https');
-    expect(env.HTTP_HOST).toBe('shop.example');
+    expect(env['wsgi.url_scheme']).toBe('http');
+    expect(env.HTTP_HOST).toBe(new URL(app.url).host);
+    const xf = await environ(app, { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example' });
+    expect(xf['wsgi.url_scheme']).toBe('https');
+    expect(xf.HTTP_HOST).toBe(new URL(app.url).host);
+  });
+
+  it('--forwarded-allow-host: a trusted proxy\'s X-Forwarded-Host / Forwarded host= become HTTP_HOST', async () => {
+    app = await startApp({ forwardedAllowHost: true });
+    expect((await environ(app, { 'X-Forwarded-Host': 'shop.example' })).HTTP_HOST).toBe('shop.example');
+    expect((await environ(app, { Forwarded: 'for=203.0.113.7;host=fwd.example' })).HTTP_HOST).toBe('fwd.example');
+  });
+
+  it('the access log records the REMOTE_ADDR the app saw: app, gateway-made and static responses alike', async () => {
+    tmp = await makeTempDir();
+    mkdirSync(join(tmp.path, 'pub'));
+    writeFileSync(join(tmp.path, 'pub', 'a.txt'), 'static text');
+    app = await startApp({ static: { '/files': join(tmp.path, 'pub') } });
+    const headers = { 'X-Forwarded-For': '198.51.100.9' };
+    const env = await environ(app, { ...headers, 'X-Request-ID': 'ra-app' });
+    expect(env.REMOTE_ADDR).toBe('198.51.100.9');
+    expect((await fetchRaw(`${app.url}/files/a.txt`, { headers: { ...headers, 'X-Request-ID': 'ra-static' } })).status).toBe(200);
+    // Refused by the gateway itself (two Host headers): never reaches the app, logged all the same.
+    const raw = await RawConnection.connect(app.port);
+    await raw.write('GET /environ HTTP/1.1\r\nHost: a\r\nHost: b\r\nX-Forwarded-For: 198.51.100.9\r\nX-Request-ID: ra-refused\r\n\r\n');
+    expect((await raw.responses(1)).responses[0]!.status).toBe(400);
+    raw.destroy();
+    await until(() => ['ra-app', 'ra-static', 'ra-refused'].every((id) => app!.access.some((e) => e.requestId === id)), 5000, 'access entries');
+    for (const id of ['ra-app', 'ra-static', 'ra-refused']) expect(app.access.find((e) => e.requestId === id)?.remoteAddr, id).toBe('198.51.100.9');
   });
 
   it('ignores them from a peer that is not trusted', async () => {

@@ -80,6 +80,7 @@ export function parseResponses(buf: Buffer, methods: readonly string[] = [], clo
       end = p;
     } else if (get('content-length') !== undefined) {
       const len = Number(get('content-length'));
+      if (!/^\d+$/.test(get('content-length')!)) throw new Error(`invalid Content-Length in response: ${JSON.stringify(get('content-length'))}`);
       if (buf.length < bodyStart + len) break;
       body = buf.subarray(bodyStart, bodyStart + len);
       end = bodyStart + len;

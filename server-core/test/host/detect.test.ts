@@ -1,6 +1,7 @@
 // Detection on fixture layouts (test/fixtures/detect/): interpreter, ranked entry points with reasons, and the
 // import check run with Debian's /usr/bin/python3 (which has Flask and Django).
 import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,7 +110,7 @@ describe('interpreter', () => {
     expect((await findInterpreters(join(t.path, 'poetry'), { PATH: '' }))[0]).toMatchObject({ source: 'poetry' });
     expect((await findInterpreters(join(t.path, 'uvproj'), { PATH: '' }))[0]).toMatchObject({ source: 'uv' });
     const custom = await findInterpreters(join(t.path, 'custom'), { PATH: '/usr/bin', VIRTUAL_ENV: join(t.path, 'poetry', '.venv') });
-    expect(custom.map((c) => c.source)).toEqual(['pyvenv.cfg', 'VIRTUAL_ENV', 'system']);
+    expect(own(custom).map((c) => c.source)).toEqual(['pyvenv.cfg', 'VIRTUAL_ENV', 'system']);
     expect(custom[0]!.reason).toContain('pyenv-here/pyvenv.cfg');
   });
 
@@ -134,7 +135,7 @@ describe('interpreter', () => {
       await symlink('/usr/bin/python3', join(cache, name, 'bin', 'python'));
     }
     const poetry = await findInterpreters(project, { PATH: '', HOME: join(t.path, 'home') });
-    expect(poetry.map((c) => [c.source, c.path])).toEqual([
+    expect(own(poetry).map((c) => [c.source, c.path])).toEqual([
       ['poetry', join(cache, `${envName}-py3.11`, 'bin', 'python')],
       ['poetry', join(cache, `${envName}-py3.9`, 'bin', 'python')],
     ]);
@@ -154,11 +155,40 @@ describe('interpreter', () => {
       await writeFile(join(workon, name, '.project'), owner);
     }
     const pipenv = await findInterpreters(pipProject, { PATH: '/usr/bin', WORKON_HOME: workon });
-    expect(pipenv.map((c) => [c.source, c.path])).toEqual([
+    expect(own(pipenv).map((c) => [c.source, c.path])).toEqual([
       ['pipenv', join(workon, 'shop-Xk2p9QaB', 'bin', 'python')],
       ['system', '/usr/bin/python3'],
     ]);
     // An app's effective interpreter is the first that exists and is not the system one.
     expect((await detectProject(pipProject, { env: { PATH: '/usr/bin', WORKON_HOME: workon } })).interpreter?.source).toBe('pipenv');
+  });
+});
+
+/** The project's own interpreters and python3 on PATH, without the machine's other Pythons listed after them. */
+function own<T extends { source: string; reason: string }>(list: readonly T[]): T[] {
+  return list.filter((c) => c.source !== 'pyenv' && !c.reason.startsWith('system Python in'));
+}
+
+describe('the machine\'s other Pythons', () => {
+  it('lists pyenv versions and the system Pythons after the project\'s own, one entry per real file', async () => {
+    const t = await makeTempDir();
+    try {
+      const root = join(t.path, 'pyenv');
+      for (const v of ['3.9.18', '3.12.1']) {
+        await mkdir(join(root, 'versions', v, 'bin'), { recursive: true });
+        await symlink('/usr/bin/python3', join(root, 'versions', v, 'bin', 'python'));
+      }
+      const list = await findInterpreters(t.path, { PATH: '', PYENV_ROOT: root });
+      expect(list.filter((c) => c.source === 'pyenv').map((c) => [c.path, c.reason])).toEqual([
+        [join(root, 'versions', '3.12.1', 'bin', 'python'), 'pyenv version 3.12.1'],
+        [join(root, 'versions', '3.9.18', 'bin', 'python'), 'pyenv version 3.9.18'],
+      ]);
+      const system = list.filter((c) => c.reason.startsWith('system Python in'));
+      expect(system.map((c) => c.path)).toContain('/usr/bin/python3');
+      const reals = system.map((c) => realpathSync(c.path));
+      expect(new Set(reals).size).toBe(reals.length);
+    } finally {
+      await t.remove();
+    }
   });
 });

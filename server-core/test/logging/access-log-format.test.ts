@@ -58,6 +58,12 @@ describe('access log format', () => {
     expect(parsed).toMatchObject({ path: '/a"b\nc', user_agent: 'x\u0000y\u001b[31m', referer: '\\', status: 200, bytes: 1234, request_id: 'abc-1', time: '2026-11-24T01:02:03.000Z' });
   });
 
+  it('json mode carries where the time went, when the request reached a worker', () => {
+    const timed = { ...entry, timing: { queueMs: 0.5, appMs: 12.25, ttfbMs: 12.75, transferMs: 0.1234567 } };
+    expect(JSON.parse(compileAccessFormat('json')(timed))).toMatchObject({ queue_ms: 0.5, app_ms: 12.25, ttfb_ms: 12.75, transfer_ms: 0.123 });
+    expect(JSON.parse(compileAccessFormat('json')(entry))).not.toHaveProperty('queue_ms');
+  });
+
   it('formats times as gunicorn does', () => {
     expect(formatAccessTime(TIME)).toBe('[24/Nov/2026:01:02:03 +0000]');
     expect(formatLogTime(TIME)).toBe('2026-11-24 01:02:03 +0000');

@@ -28,6 +28,18 @@ describe('LineSplitter', () => {
     expect(split(['x'.repeat(1000), 'y'.repeat(1000)], 4)).toEqual([`xxxx${truncationMarker(1996)}`]);
   });
 
+  it('keeps a copy of an unfinished line: the caller may read the next chunk into the same buffer', () => {
+    const out: string[] = [];
+    const s = new LineSplitter((l) => out.push(l), { maxLineBytes: 8, idleFlushMs: 0 });
+    const buf = Buffer.alloc(8);
+    for (const piece of ['abc', 'def\nghi', 'jklmno', 'p\n']) {
+      buf.write(piece);
+      s.push(buf.subarray(0, Buffer.byteLength(piece)));
+      buf.fill('#');
+    }
+    expect(out).toEqual(['abcdef', `ghijklmn${truncationMarker(2)}`]);
+  });
+
   it('flushes an unterminated line once the stream has been quiet', async () => {
     const out: string[] = [];
     const s = new LineSplitter((l) => out.push(l), { idleFlushMs: 20 });

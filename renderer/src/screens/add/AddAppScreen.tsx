@@ -18,6 +18,10 @@ import './add-app.css';
 
 const HOST = '127.0.0.1';
 
+function isPathPython(d: DetectionResult | null, python: string): boolean {
+  return !!d?.interpreters.some((c) => c.path === python && c.source === 'system' && c.reason === 'python3 on PATH');
+}
+
 function baseName(folder: string): string {
   return folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? folder;
 }
@@ -35,6 +39,7 @@ export function AddAppScreen() {
   const [name, setName] = useState('');
   const [nameTouched, setNameTouched] = useState(false);
   const [entry, setEntry] = useState('');
+  const [python, setPython] = useState('');
   const [port, setPort] = useState('8000');
   const [portTouched, setPortTouched] = useState(false);
   const [workers, setWorkers] = useState('2');
@@ -45,6 +50,14 @@ export function AddAppScreen() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const detectSeq = useRef(0);
+  // The screen may be left while a detect or a save is awaited: nothing may act (set state, navigate) after.
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
   // A message goes away as soon as its field is touched; the next submit checks again.
   const clearError = (key: string) => setFieldErrors((e) => (e[key] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
 
@@ -63,26 +76,28 @@ export function AddAppScreen() {
     // add-screen rework (issue 14) to fix with a ref.
   }, [client]); // eslint-disable-line react-hooks/exhaustive-deps -- see the comment above
 
-  const detect = async (path: string) => {
+  const detect = async (path: string, opts: { trust?: boolean; python?: string } = {}) => {
     const p = path.trim();
     if (!p) return;
     const seq = ++detectSeq.current;
+    const again = detection?.folder === p;
     setDetecting(true);
     setDetectError(null);
-    setDetection(null);
+    if (!again) setDetection(null);
     try {
-      const d = await client.call('detect', { body: { folder: p, verify: true } });
-      if (seq !== detectSeq.current) return;
+      const d = await client.call('detect', { body: { folder: p, verify: true, ...(opts.trust ? { trust: true } : {}), ...(opts.python ? { python: opts.python } : {}) } });
+      if (seq !== detectSeq.current || !alive.current) return;
       setDetection(d);
+      setPython(d.interpreter?.path ?? '');
       const best = d.candidates[0];
-      setEntry(best?.app ?? (typeof d.suggested.app === 'string' ? d.suggested.app : ''));
+      if (!again || !entry) setEntry(best?.app ?? (typeof d.suggested.app === 'string' ? d.suggested.app : ''));
       if (!nameTouched) setName(baseName(d.folder));
       const suggestedEnv = { ...(best?.env ?? {}), ...(d.suggested.env ?? {}) };
       if (Object.keys(suggestedEnv).length > 0) setEnv((rows) => (rows.length ? rows : envRowsFrom(suggestedEnv, [])));
     } catch (e) {
-      if (seq === detectSeq.current) setDetectError(errorMessage(e));
+      if (seq === detectSeq.current && alive.current) setDetectError(errorMessage(e));
     } finally {
-      if (seq === detectSeq.current) setDetecting(false);
+      if (seq === detectSeq.current && alive.current) setDetecting(false);
     }
   };
 
@@ -98,7 +113,7 @@ export function AddAppScreen() {
   const chooseFolder = async () => {
     if (chooseNative) {
       const p = await chooseNative();
-      if (p) {
+      if (p && alive.current) {
         setFolder(p);
         void detect(p);
       }
@@ -142,7 +157,8 @@ export function AddAppScreen() {
             app: entry,
             bind: [`${HOST}:${port}`],
             ...(Object.keys(envMap).length ? { env: envMap } : {}),
-            ...(detection?.interpreter && detection.interpreter.source !== 'system' ? { python: detection.interpreter.path } : {}),
+            // The interpreter chosen (or typed); python3 on PATH is what runs anyway, so it is not pinned.
+            ...(python && !isPathPython(detection, python) ? { python } : {}),
           },
           // Profiles override base settings, and the built-in ones set workers/threads: put the numbers
           // the user typed into the profile the app runs with, so they are what is in effect.
@@ -158,17 +174,18 @@ export function AddAppScreen() {
           apps.patchStatus(await client.call('start', { params: { id }, body: {} }));
         } catch (e) {
           // Saved but not started: land on the app, where the error and its output are shown.
-          setFormError(`Saved, but it did not start: ${errorMessage(e)}`);
+          if (alive.current) setFormError(`Saved, but it did not start: ${errorMessage(e)}`);
         }
       }
       await apps.refresh();
-      navigate({ name: 'app', id, tab: 'requests' });
+      if (alive.current) navigate({ name: 'app', id, tab: 'requests' });
     } catch (e) {
+      if (!alive.current) return;
       const f = fieldOfError(e);
       if (f) setFieldErrors({ [f === 'bind' ? 'bind' : f]: errorMessage(e) });
       else setFormError(errorMessage(e));
     } finally {
-      setSaving(null);
+      if (alive.current) setSaving(null);
     }
   };
 
@@ -245,7 +262,19 @@ export function AddAppScreen() {
               {detectError}
             </p>
           )}
-          {detection && <DetectionResults detection={detection} entry={entry} onEntry={chooseEntry} entryError={fieldErrors.app} />}
+          {detection && (
+            <DetectionResults
+              detection={detection}
+              entry={entry}
+              onEntry={chooseEntry}
+              entryError={fieldErrors.app}
+              python={python}
+              onPython={setPython}
+              onCheckPython={(p) => void detect(detection.folder, { python: p })}
+              onTrust={() => void detect(detection.folder, { trust: true })}
+              busy={detecting}
+            />
+          )}
           {!detection && !detecting && fieldErrors.app && <p className="field-error">{fieldErrors.app}</p>}
         </section>
 

@@ -1,11 +1,13 @@
 // One app: header (state, URLs, actions, profile) over six tabs. The app's live logs are opened here,
 // not per tab, so switching tabs keeps what has arrived.
-import { createContext, useContext, useEffect, useMemo, type KeyboardEvent } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useApi } from '../../app/api-context';
 import { useLive } from '../../app/live-context';
 import { href, navigate, TABS, type Route, type Tab } from '../../app/router';
 import { ExternalLink } from '../../components/ExternalLink';
 import { StatusBadge } from '../../components/StatusBadge';
+import { scrollToEnd } from '../../components/scroll-to-end';
+import { ProjectFolder } from '../../components/ProjectFolder';
 import { AppLiveData } from '../../state/app-live-data';
 import { useStore } from '../../state/external-store';
 import { ProfileSwitch } from '../overview/ProfileSwitch';
@@ -59,6 +61,7 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
   const profile = status.profile ?? def.activeProfile;
   const busy = actions.busy !== null;
   const launch = state.launches[def.id];
+  const launching = launch?.state === 'running';
 
   const onTabKey = (e: KeyboardEvent<HTMLElement>) => {
     // Arrow keys move between tabs, as in any tab list.
@@ -81,30 +84,21 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
             </a>
             <h1>{def.name}</h1>
             <StatusBadge state={status.state} healthy={status.healthy} />
+            <ProjectFolder folder={def.folder} />
             <span className="detail-urls">{running && status.urls.map((u) => <ExternalLink key={u} href={u} className="mono" />)}</span>
           </div>
           <div className="detail-actions">
-            <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy} onChange={(p) => void actions.switchProfile(p, running)} />
+            <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} running={running} workers={app.metrics?.workersTotal ?? null} onChange={(p) => void actions.switchProfile(p, running)} />
             <div className="btn-group">
-              <LifecycleButtons state={status.state} profile={profile} actions={actions} />
-              <button type="button" className="btn" disabled={busy || launch?.state === 'running'} onClick={() => void actions.launch('staging')}>
-                {launch?.state === 'running' && <span className="spinner" aria-hidden="true" />}Launch staging
+              <LifecycleButtons state={status.state} profile={profile} actions={actions} launching={launching} />
+              <button type="button" className="btn" disabled={busy || launching} onClick={() => void actions.launch('staging')}>
+                {launching && <span className="spinner" aria-hidden="true" />}Launch staging
               </button>
             </div>
           </div>
         </header>
         {(actions.error || (status.state === 'failed' && status.error)) && (
-          <div className="detail-alert alert tone-err" role="alert">
-            <div className="alert-body">
-              <strong>{actions.error ?? status.error?.message}</strong>
-              {status.state === 'failed' && typeof status.error?.details?.traceback === 'string' && (
-                <details open className="detail-traceback">
-                  <summary>Traceback</summary>
-                  <pre className="codeblock">{status.error.details.traceback}</pre>
-                </details>
-              )}
-            </div>
-          </div>
+          <BootError key={status.startedAt ?? 0} message={actions.error ?? status.error?.message ?? ''} traceback={status.state === 'failed' && typeof status.error?.details?.traceback === 'string' ? status.error.details.traceback : null} focus={route.query?.show === 'boot-error'} />
         )}
         {launch && (
           <div className="detail-launch card">
@@ -138,4 +132,42 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
       </div>
     </LiveDataContext.Provider>
   );
+}
+
+/**
+ * The app's error: the message, the traceback's last line (what went wrong) in plain sight, and the traceback
+ * scrolled to its end. A "Show the traceback" link lands here (focus moves to it).
+ */
+function BootError({ message, traceback, focus }: { readonly message: string; readonly traceback: string | null; readonly focus: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focus) box.current?.focus();
+  }, [focus]);
+  const last = traceback ? lastLine(traceback) : null;
+  return (
+    <div className="detail-alert alert tone-err" role="alert" id="boot-error" tabIndex={-1} ref={box} data-testid="boot-error">
+      <div className="alert-body">
+        <strong>{message}</strong>
+        {last && last !== message && traceback && traceback.trim().includes('\n') && (
+          <p className="traceback-last mono" data-testid="traceback-last">
+            {last}
+          </p>
+        )}
+        {traceback && (
+          <details open className="detail-traceback">
+            <summary>Traceback</summary>
+            <pre className="codeblock" tabIndex={0} aria-label="Traceback" ref={scrollToEnd}>
+              {traceback}
+            </pre>
+          </details>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The line of a traceback that says what went wrong: its last non-empty one. */
+export function lastLine(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  return lines[lines.length - 1]?.trim() ?? '';
 }

@@ -39,7 +39,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
         </h2>
         <StatusBadge state={status.state} healthy={status.healthy} />
         <span className="spacer" />
-        <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} onChange={(p) => void actions.switchProfile(p, running)} />
+        <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} running={running} workers={metrics?.workersTotal ?? null} onChange={(p) => void actions.switchProfile(p, running)} />
       </header>
 
       <div className="app-card-urls">
@@ -79,13 +79,14 @@ export function AppCard({ app, history, launch }: AppCardProps) {
       {status.state === 'failed' && status.error && (
         <p className="app-card-error tone-err-text" role="alert">
           {status.error.message}{' '}
-          <a href={href({ name: 'app', id: def.id, tab: 'output', query: { level: 'error' } })}>Show output</a>
+          {/* The boot failure's traceback is in the app's error box, not in a filtered log (nor a filter to remember). */}
+          <a href={href({ name: 'app', id: def.id, tab: 'output', query: { show: 'boot-error' } })}>Show the traceback</a>
         </p>
       )}
 
       <footer className="app-card-actions">
         <div className="btn-group">
-          <LifecycleButtons state={status.state} profile={profile} actions={actions} />
+          <LifecycleButtons state={status.state} profile={profile} actions={actions} launching={launching} />
           {allowed.open && status.urls[0] ? (
             <ExternalLink href={status.urls[0]} className="btn">
               Open

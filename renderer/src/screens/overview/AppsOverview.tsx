@@ -1,5 +1,5 @@
 // Every app at a glance, or the teaching empty state when there are none.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../app/api-context';
 import { useLive } from '../../app/live-context';
 import { navigate } from '../../app/router';
@@ -15,6 +15,14 @@ export function AppsOverview() {
   const state = useStore(apps);
   const [demoBusy, setDemoBusy] = useState(false);
   const [demoError, setDemoError] = useState<string | null>(null);
+  // Adding the demo is awaited; if the user left meanwhile, do not pull them back.
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
 
   const addDemo = async () => {
     setDemoBusy(true);
@@ -22,11 +30,11 @@ export function AppsOverview() {
     try {
       const r = await client.call('addDemo');
       await apps.refresh();
-      navigate({ name: 'app', id: r.app.definition.id, tab: 'requests' });
+      if (alive.current) navigate({ name: 'app', id: r.app.definition.id, tab: 'requests' });
     } catch (e) {
-      setDemoError(errorMessage(e));
+      if (alive.current) setDemoError(errorMessage(e));
     } finally {
-      setDemoBusy(false);
+      if (alive.current) setDemoBusy(false);
     }
   };
 

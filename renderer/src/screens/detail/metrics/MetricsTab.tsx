@@ -57,7 +57,7 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
   const running = app.status.state !== 'stopped' && app.status.state !== 'failed';
 
   return (
-    <div className="tab-scroll metrics-tab" data-testid="metrics">
+    <div className="tab-scroll metrics-tab" data-testid="metrics" tabIndex={0} aria-label="Metrics">
       {current && (
         <dl className="metric-tiles">
           <Tile label="Requests/s" value={fmtRate(current.rate)} />

@@ -6,7 +6,7 @@ import { continuesPrevious } from '../../../state/output-grouping';
 
 export function OutputLines({ lines }: { readonly lines: readonly OutputRecord[] }) {
   return (
-    <div className="codeblock out-lines" role="log">
+    <div className="codeblock out-lines" role="log" tabIndex={0} aria-label="Output lines">
       {lines.map((l, i) => {
         const cont = continuesPrevious(lines[i - 1], l);
         return (

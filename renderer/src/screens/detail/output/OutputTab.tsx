@@ -1,7 +1,7 @@
 // The Output tab: the app's stdout/stderr and Gantry's own lines, live and searchable, beside the app's
 // events (crashes, timeouts with the stack, reloads, recycles). Lines that belong to a request link to it.
 // Filters are remembered per app, unless a link (a crash notice) brings its own.
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
@@ -19,6 +19,7 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
   useEffect(() => saveOutputFilters(appId, filters), [appId, filters]);
   const predicate = useMemo(() => compileOutputFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.output, predicate);
+  const hold = useCallback((seq: number | null) => data.output.holdFrom(seq), [data]);
   const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
   return (
@@ -53,7 +54,7 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         </span>
       </div>
       <div className="output-body">
-        <OutputLog appId={app.definition.id} view={view} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
+        <OutputLog appId={app.definition.id} view={view} onHold={hold} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
         <EventsPanel appId={app.definition.id} events={meta.events} />
       </div>
     </div>

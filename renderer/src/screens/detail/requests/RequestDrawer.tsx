@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { errorMessage } from '../../../api/api-error';
-import { SECRET_MASK, type AccessRecord, type RequestDetail } from '../../../api/contract';
+import { SECRET_MASK, type AccessRecord, type RequestDetail, type RequestTiming } from '../../../api/contract';
 import { Drawer } from '../../../components/Drawer';
 import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
 import { statusClass } from '../../../state/request-filters';
@@ -104,7 +104,29 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
             <dd>{fmtClock(e.time + e.durationMs)}</dd>
             <dt>Duration</dt>
             <dd>{fmtDuration(e.durationMs)}</dd>
+            {e.timing && (
+              <>
+                <dt>Queue wait</dt>
+                <dd>{fmtDuration(e.timing.queueMs)}</dd>
+                <dt>Time in the app</dt>
+                <dd>{fmtDuration(e.timing.appMs)}</dd>
+                <dt>Time to first byte</dt>
+                <dd>{fmtDuration(e.timing.ttfbMs)}</dd>
+                <dt>Transfer</dt>
+                <dd>
+                  {fmtDuration(e.timing.transferMs)} · {fmtBytes(e.bytes)}
+                </dd>
+              </>
+            )}
           </dl>
+          {e.timing && <Waterfall timing={e.timing} total={e.durationMs} />}
+        </section>
+      )}
+      {detail?.timeout && (
+        <section data-testid="timeout-stack">
+          <h3 className="tone-err-text">Stopped after the timeout ({fmtDuration(detail.timeout.durationMs)})</h3>
+          <p className="muted">Worker pid {detail.timeout.workerPid} was in this stack when Gantry stopped it at {fmtClock(detail.timeout.time)}:</p>
+          <pre className="codeblock timeout-stack">{detail.timeout.stack || '(the worker did not answer with a stack)'}</pre>
         </section>
       )}
       <section data-testid="request-output">
@@ -118,6 +140,23 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
         </>
       )}
     </Drawer>
+  );
+}
+
+/** Queue, app and transfer as one bar, each segment as long as its share of the request's time. */
+function Waterfall({ timing, total }: { readonly timing: RequestTiming; readonly total: number }) {
+  const parts = [
+    { key: 'queue', label: 'Queue', ms: timing.queueMs },
+    { key: 'app', label: 'App', ms: timing.appMs },
+    { key: 'transfer', label: 'Transfer', ms: timing.transferMs },
+  ];
+  const whole = Math.max(total, 0.001);
+  return (
+    <div className="waterfall" data-testid="timing-waterfall" role="img" aria-label={parts.map((p) => `${p.label} ${fmtDuration(p.ms)}`).join(', ')}>
+      {parts.map((p) => (
+        <span key={p.key} className={`wf-${p.key}`} style={{ width: `${Math.max(0.5, (p.ms / whole) * 100)}%` }} title={`${p.label}: ${fmtDuration(p.ms)}`} />
+      ))}
+    </div>
   );
 }
 

@@ -2,16 +2,19 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LiveCounts } from '../../../state/app-live-data';
 import { EMPTY_FILTERS, type RequestFilters } from '../../../state/request-filters';
 import { RequestFiltersBar } from './RequestFiltersBar';
 
 afterEach(cleanup);
 
-function Harness({ onPause = () => {}, paused = false, pending = 0 }: { onPause?: (p: boolean) => void; paused?: boolean; pending?: number }) {
+const NOT_SAMPLED: LiveCounts = { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 };
+
+function Harness({ onPause = () => {}, paused = false, pending = 0, live = NOT_SAMPLED }: { onPause?: (p: boolean) => void; paused?: boolean; pending?: number; live?: LiveCounts }) {
   const [f, setF] = useState<RequestFilters>(EMPTY_FILTERS);
   return (
     <>
-      <RequestFiltersBar filters={f} onChange={setF} paused={paused} pending={pending} onPause={onPause} shown={3} total={10} />
+      <RequestFiltersBar filters={f} onChange={setF} paused={paused} pending={pending} onPause={onPause} shown={3} total={10} served={123456} live={live} />
       <output data-testid="state">{JSON.stringify(f)}</output>
     </>
   );
@@ -33,10 +36,10 @@ describe('RequestFiltersBar', () => {
     fireEvent.change(screen.getByLabelText('Minimum duration in milliseconds'), { target: { value: '250' } });
     fireEvent.change(screen.getByLabelText('Search requests'), { target: { value: 'abc' } });
     expect(state()).toEqual({ statusClasses: ['5xx'], methods: ['POST'], path: '/api', minDurationMs: 250, search: 'abc' });
-    expect(screen.getByTestId('request-count').textContent).toBe('3 of 10');
+    expect(screen.getByTestId('table-rows').textContent).toBe('3 of 10 rows in the table match');
     fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
     expect(state()).toEqual(EMPTY_FILTERS);
-    expect(screen.getByTestId('request-count').textContent).toBe('10 requests');
+    expect(screen.getByTestId('table-rows').textContent).toBe('10 rows in the table');
   });
 
   it('offers Resume with the count of waiting rows while paused', () => {
@@ -47,5 +50,12 @@ describe('RequestFiltersBar', () => {
     expect(b.getAttribute('aria-pressed')).toBe('true');
     fireEvent.click(b);
     expect(onPause).toHaveBeenCalledWith(false);
+  });
+
+  it('shows requests served (metrics) apart from the rows the table holds, and says when it samples', () => {
+    render(<Harness live={{ seenPerSec: 3000, sentPerSec: 1010, sampleOneIn: 3, unshown: 0 }} />);
+    expect(screen.getByTestId('served').textContent).toBe('123,456 served · ');
+    expect(screen.getByTestId('table-rows').textContent).toBe('10 rows in the table');
+    expect(screen.getByTestId('sampled').textContent).toBe('Showing 1 in 3 · 3,000 req/s, 1,010/s shown');
   });
 });

@@ -1,4 +1,5 @@
 // The Requests toolbar: pause/resume, status-class toggles, method, path, minimum duration and search.
+import type { LiveCounts } from '../../../state/app-live-data';
 import { METHODS, STATUS_CLASSES, isFiltering, type RequestFilters, type StatusClass } from '../../../state/request-filters';
 
 export interface RequestFiltersBarProps {
@@ -9,9 +10,12 @@ export interface RequestFiltersBarProps {
   readonly onPause: (paused: boolean) => void;
   readonly shown: number;
   readonly total: number;
+  /** Requests the app has served (its metrics), beside what the table holds. */
+  readonly served: number | null;
+  readonly live: LiveCounts;
 }
 
-export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPause, shown, total }: RequestFiltersBarProps) {
+export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPause, shown, total, served, live }: RequestFiltersBarProps) {
   const toggleClass = (c: StatusClass) =>
     onChange({ ...f, statusClasses: f.statusClasses.includes(c) ? f.statusClasses.filter((x) => x !== c) : [...f.statusClasses, c] });
   return (
@@ -61,8 +65,19 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
         </button>
       )}
       <span className="spacer" />
-      <span className="faint req-count" aria-live="polite" data-testid="request-count">
-        {isFiltering(f) ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : `${total.toLocaleString()} ${total === 1 ? 'request' : 'requests'}`}
+      {live.sampleOneIn > 1 && !paused && (
+        <span className="req-sampled" data-testid="sampled" title="Above what a screen can show, ordinary requests are sampled; every error, slow request and request with output is still shown.">
+          Showing 1 in {live.sampleOneIn} · {live.seenPerSec.toLocaleString()} req/s, {live.sentPerSec.toLocaleString()}/s shown
+        </span>
+      )}
+      {/* Not a live region: under load it changes many times a second, and a screen reader would read each one. */}
+      <span className="faint req-count" data-testid="request-count">
+        {served !== null && (
+          <span data-testid="served">
+            {served.toLocaleString()} served ·{' '}
+          </span>
+        )}
+        <span data-testid="table-rows">{isFiltering(f) ? `${shown.toLocaleString()} of ${total.toLocaleString()} rows in the table match` : `${total.toLocaleString()} ${total === 1 ? 'row' : 'rows'} in the table`}</span>
       </span>
     </div>
   );

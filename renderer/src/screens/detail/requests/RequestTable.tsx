@@ -1,11 +1,11 @@
 // The live, virtualised access-log table. Only the rows in view are in the DOM, so thousands of rows per
 // second stay smooth. Scrolling: at the bottom it follows new rows; scrolled up, it stays exactly where it
-// is — rows appended below do not move it, and when the cap trims rows above, the scroll position is
-// shifted by the same height so the rows under the reader's eyes do not move.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+// is — rows appended below do not move it, and when the cap trims rows above, the rows under the reader's eyes
+// do not move (the place is held as a row identity; see hooks/use-live-window.ts).
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { AccessRecord } from '../../../api/contract';
 import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
+import { useLiveWindow } from '../../../hooks/use-live-window';
 import type { FilteredRows } from '../../../state/filtered-view';
 import { statusClass } from '../../../state/request-filters';
 
@@ -19,77 +19,26 @@ export interface RequestTableProps {
   /** Offered at the top of the table: 'more' when older history can be loaded. */
   readonly older?: 'more' | 'loading' | 'full' | 'none';
   readonly onLoadOlder?: () => void;
+  /** The first row in view while scrolled up (null while following): the store keeps it from the cap. */
+  readonly onHold?: (seq: number | null) => void;
 }
 
 const COLUMNS = ['Time', 'Method', 'Path', 'Status', 'Duration', 'Size', 'Worker', 'Request ID'] as const;
 
-export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'none', onLoadOlder }: RequestTableProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const following = useRef(true);
-  const [isFollowing, setIsFollowing] = useState(true);
-  const lastSeenSeq = useRef<number>(-1);
-  const prev = useRef({ trimmed: view.trimmed, prepended: view.prepended, epoch: view.epoch });
-  const [atTop, setAtTop] = useState(true);
-  const [active, setActive] = useState(-1);
+export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'none', onLoadOlder, onHold }: RequestTableProps) {
   const { rows, seqs } = view;
-
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 15,
-    getItemKey: (i) => seqs[i] ?? i,
-    paddingStart: ROW_HEIGHT, // room for the sticky header row
-    scrollPaddingStart: ROW_HEIGHT,
-  });
-
-  // Before paint: keep the reader's place (or follow the tail).
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    const p = prev.current;
-    prev.current = { trimmed: view.trimmed, prepended: view.prepended, epoch: view.epoch };
-    if (!el) return;
-    if (following.current) {
-      el.scrollTop = el.scrollHeight;
-      lastSeenSeq.current = seqs.at(-1) ?? -1;
-    } else if (p.epoch === view.epoch) {
-      // Rows removed above move the content up, older rows added above move it down: undo either.
-      const shift = (view.prepended - p.prepended - (view.trimmed - p.trimmed)) * ROW_HEIGHT;
-      if (shift !== 0) el.scrollTop = Math.max(0, el.scrollTop + shift);
-    }
-    // Nothing to scroll (e.g. a filter left a few rows): that is the bottom, so follow again.
-    if (!following.current && el.scrollHeight <= el.clientHeight + 1) {
-      following.current = true;
-      setIsFollowing(true);
-      setAtTop(true);
-    }
-  }, [view, seqs]);
-
-  const onScroll = useCallback(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
-    if (atBottom !== following.current) {
-      following.current = atBottom;
-      setIsFollowing(atBottom);
-    }
-    if (atBottom) lastSeenSeq.current = seqs.at(-1) ?? -1;
-    setAtTop(el.scrollTop < ROW_HEIGHT);
-  }, [seqs]);
-
-  const jumpToEnd = () => {
-    following.current = true;
-    setIsFollowing(true);
-    const el = scrollRef.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  };
+  const win = useLiveWindow({ keys: seqs, rowHeight: ROW_HEIGHT, padTop: ROW_HEIGHT, overscanPx: 10 * ROW_HEIGHT, onHold });
+  const { scrollRef, plan, following } = win;
+  const lastSeenSeq = useRef<number>(-1);
+  const [active, setActive] = useState(-1);
+  if (following) lastSeenSeq.current = seqs.at(-1) ?? -1;
+  const atTop = plan.offset < ROW_HEIGHT;
 
   // Keep the keyboard cursor on the same request when rows are trimmed above it.
   const activeSeq = useRef<number | null>(null);
   useEffect(() => {
     if (activeSeq.current === null) return;
-    const i = seqs.indexOf(activeSeq.current);
-    setActive(i);
+    setActive(seqs.indexOf(activeSeq.current));
   }, [seqs]);
 
   const moveActive = (i: number) => {
@@ -97,8 +46,7 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
     const n = Math.max(0, Math.min(rows.length - 1, i));
     setActive(n);
     activeSeq.current = seqs[n] ?? null;
-    virtualizer.scrollToIndex(n, { align: 'auto' });
-    following.current = n === rows.length - 1 && following.current;
+    win.reveal(n);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -107,7 +55,6 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
     const moves: Record<string, number> = { ArrowDown: cur + 1, ArrowUp: cur - 1, PageDown: cur + page, PageUp: cur - page, Home: 0, End: rows.length - 1 };
     if (e.key in moves) {
       e.preventDefault();
-      if (e.key === 'End') jumpToEnd();
       moveActive(moves[e.key]!);
     } else if ((e.key === 'Enter' || e.key === ' ') && active >= 0 && rows[active]) {
       e.preventDefault();
@@ -115,15 +62,18 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
     }
   };
 
-  const unseen = isFollowing ? 0 : countAfter(seqs, lastSeenSeq.current);
+  const unseen = following ? 0 : countAfter(seqs, lastSeenSeq.current);
   const activeRowId = active >= 0 && seqs[active] !== undefined ? `req-${seqs[active]}` : undefined;
+  const visible: number[] = [];
+  for (let i = plan.first; i <= plan.last; i++) visible.push(i);
 
   return (
     <div className="req-table-wrap">
       <div
         ref={scrollRef}
         className="req-scroll"
-        onScroll={onScroll}
+        onScroll={win.onScroll}
+        onWheel={win.onWheel}
         role="grid"
         aria-label="Requests"
         aria-rowcount={rows.length + 1}
@@ -132,7 +82,7 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
         onKeyDown={onKeyDown}
         onFocus={() => active < 0 && rows.length > 0 && setActive(rows.length - 1)}
         data-testid="request-table"
-        data-following={isFollowing ? 'true' : 'false'}
+        data-following={following ? 'true' : 'false'}
       >
         <div className="req-row req-head" role="row" aria-rowindex={1}>
           {COLUMNS.map((c) => (
@@ -141,22 +91,22 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
             </span>
           ))}
         </div>
-        <div className="req-body" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
-          {virtualizer.getVirtualItems().map((v) => {
-            const r = rows[v.index]!;
+        <div className="req-body" style={{ height: plan.total - ROW_HEIGHT }}>
+          {visible.map((index) => {
+            const r = rows[index]!;
             const cls = statusClass(r.status);
             return (
               <div
-                key={v.key}
-                id={`req-${seqs[v.index]}`}
+                key={seqs[index]}
+                id={`req-${seqs[index]}`}
                 role="row"
-                aria-rowindex={v.index + 2}
+                aria-rowindex={index + 2}
                 aria-selected={r.requestId === selectedId}
-                className={`req-row${v.index === active ? ' is-active' : ''}${r.requestId === selectedId ? ' is-selected' : ''}`}
-                style={{ transform: `translateY(${v.start - ROW_HEIGHT}px)` }}
+                className={`req-row${index === active ? ' is-active' : ''}${r.requestId === selectedId ? ' is-selected' : ''}`}
+                style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
                 onClick={() => {
-                  setActive(v.index);
-                  activeSeq.current = seqs[v.index] ?? null;
+                  setActive(index);
+                  activeSeq.current = seqs[index] ?? null;
                   onOpen(r);
                 }}
                 data-request-id={r.requestId}
@@ -199,8 +149,8 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
           {older === 'full' ? `Showing the newest ${rows.length.toLocaleString()} kept in the table` : '↑ Load older requests'}
         </button>
       )}
-      {!isFollowing && (
-        <button type="button" className="btn btn-sm req-jump" onClick={jumpToEnd}>
+      {!following && (
+        <button type="button" className="btn btn-sm req-jump" onClick={win.follow}>
           ↓ {unseen > 0 ? `${unseen.toLocaleString()} new` : 'Latest'}
         </button>
       )}

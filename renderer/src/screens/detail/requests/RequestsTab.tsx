@@ -6,6 +6,9 @@ import { navigate } from '../../../app/router';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
 import { compileFilters, isFiltering, loadFilters, saveFilters, type RequestFilters } from '../../../state/request-filters';
+import { useDebounced } from '../../../hooks/use-debounced';
+import { usePageVisible } from '../../../hooks/use-page-visible';
+import type { AccessView } from '../../../state/app-live-data';
 import { useAppLiveData } from '../AppDetail';
 import { RequestDrawer } from './RequestDrawer';
 import { RequestFiltersBar } from './RequestFiltersBar';
@@ -22,6 +25,14 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   const { view, snapshot } = useFilteredRows(data.access, predicate);
   const full = snapshot.rows.length + snapshot.pending >= data.access.cap;
 
+  // Tell the stream what this table shows: nothing is serialised for a paused or hidden table (it gets counts),
+  // and the filters the server can apply are applied there.
+  const visible = usePageVisible();
+  const serverFilter = useDebounced(useMemo(() => toServerFilter(filters), [filters]), 300);
+  const mode = snapshot.paused || !visible ? 'count' : 'rows';
+  useEffect(() => data.setAccessView({ mode, filter: serverFilter }), [data, mode, serverFilter]);
+  useEffect(() => () => data.setAccessView({ mode: 'count', filter: {} }), [data]);
+
   // Filters run in the browser over the rows it holds; while filtering, fetch the rest of the server's
   // buffer (up to the table's cap) so a filter finds matches older than the first page too.
   const filtering = isFiltering(filters);
@@ -29,6 +40,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
     if (filtering && meta.loaded && meta.olderAccess !== null && !meta.loadingOlder && !full) void data.loadOlderAccess(5000);
   }, [filtering, meta.loaded, meta.olderAccess, meta.loadingOlder, full, data]);
 
+  const hold = useCallback((seq: number | null) => data.access.holdFrom(seq), [data]);
   const open = useCallback((r: AccessRecord) => navigate({ name: 'app', id: appId, tab: 'requests', requestId: r.requestId }), [appId]);
   const close = useCallback(() => navigate({ name: 'app', id: appId, tab: 'requests' }), [appId]);
   const selectedRow = useMemo(() => (requestId ? (snapshot.rows.findLast((r) => r.requestId === requestId) ?? null) : null), [snapshot.rows, requestId]);
@@ -48,10 +60,12 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         filters={filters}
         onChange={setFilters}
         paused={snapshot.paused}
-        pending={snapshot.pending}
+        pending={snapshot.pending + meta.live.unshown}
         onPause={(p) => data.access.setPaused(p)}
         shown={view.rows.length}
         total={snapshot.rows.length}
+        served={app.metrics?.requests ?? null}
+        live={meta.live}
       />
       {(meta.error || meta.missed > 0 || snapshot.skipped > 0 || meta.stream === 'reconnecting') && (
         <p className="req-note muted" role="status">
@@ -68,8 +82,19 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         emptyText={emptyText}
         older={meta.olderAccess === null ? 'none' : meta.loadingOlder ? 'loading' : full ? 'full' : 'more'}
         onLoadOlder={() => void data.loadOlderAccess()}
+        onHold={hold}
       />
       {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} onClose={close} />}
     </div>
   );
+}
+
+/** The part of the Requests filters the server applies too (free-text search stays in the browser). */
+function toServerFilter(f: RequestFilters): AccessView['filter'] {
+  return {
+    ...(f.statusClasses.length > 0 ? { status: [...f.statusClasses] } : {}),
+    ...(f.methods.length > 0 ? { method: [...f.methods] } : {}),
+    ...(f.path.trim() ? { path: f.path.trim() } : {}),
+    ...(f.minDurationMs > 0 ? { minDurationMs: f.minDurationMs } : {}),
+  };
 }

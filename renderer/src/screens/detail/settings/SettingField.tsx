@@ -43,7 +43,7 @@ export function SettingField({ spec, draft, effective, origin, error, onChange, 
   let input;
   if (!set) {
     input = (
-      <button type="button" className="btn btn-sm" onClick={() => onChange(initial)} aria-label={`Set ${spec.label} in ${layerName}`}>
+      <button type="button" className="btn btn-sm" onClick={() => onChange(initial)} aria-label={`Set here: ${spec.label} in ${layerName}`}>
         Set here
       </button>
     );

@@ -10,7 +10,7 @@ import { fieldOfError, validateSetting } from '../../../state/setting-validation
 import { SettingField } from './SettingField';
 import { fromDraft, showValue, toDraft, type Draft } from './setting-text';
 
-const SECTIONS: ReadonlyArray<{ key: SettingSpec['section']; title: string }> = [
+export const SECTIONS: ReadonlyArray<{ key: SettingSpec['section']; title: string }> = [
   { key: 'app', title: 'App' },
   { key: 'server', title: 'Server' },
   { key: 'workers', title: 'Workers' },
@@ -32,6 +32,16 @@ export interface SettingsFormProps {
   readonly footer?: HTMLElement | null;
   /** Shown after a successful save instead of "Saved." (what it did to the running app, "Reload now"…). */
   readonly afterSave?: ReactNode;
+  /** Only settings whose label, doc, flag or value match (case-insensitive words); empty: all. */
+  readonly search?: string;
+}
+
+/** Does a setting match every word of the search (label, doc, CLI flags, key, the value in effect)? */
+export function settingMatches(spec: SettingSpec, effective: unknown, search: string): boolean {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const hay = `${spec.label} ${spec.doc} ${spec.flags.join(' ')} ${spec.key} ${showValue(effective)}`.toLowerCase();
+  return words.every((w) => hay.includes(w));
 }
 
 type Drafts = Partial<Record<SettingKey, Draft>>;
@@ -59,7 +69,7 @@ export function validateDrafts(drafts: Drafts): Partial<Record<SettingKey, strin
   return errors;
 }
 
-export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, footer, afterSave }: SettingsFormProps) {
+export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, footer, afterSave, search = '' }: SettingsFormProps) {
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(values));
   const [env, setEnv] = useState<EnvRow[]>(() => envRowsFrom(values.env ?? {}, secretEnvKeys));
   const [envSet, setEnvSet] = useState(values.env !== undefined);
@@ -125,6 +135,9 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
 
   const eff = effective?.settings as Record<string, unknown> | undefined;
   const formId = `settings-form-${layer}`;
+  const envSpec = SETTINGS.find((x) => x.key === 'env');
+  const envVisible = !envSpec || settingMatches(envSpec, eff?.env, search);
+  const visibleSections = SECTIONS.filter((sec) => SETTINGS.some((x) => x.section === sec.key && (x.key === 'env' ? envVisible : settingMatches(x, eff?.[x.key], search))));
   const saveBar = (
     <div className="settings-savebar">
       <div role="status" aria-live="polite" className="settings-status">
@@ -151,8 +164,13 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
       }}
       data-testid="settings-form"
     >
-      {SECTIONS.map((sec) => (
-        <section key={sec.key} className="set-section card" aria-labelledby={`sec-${sec.key}`}>
+      {search.trim() && visibleSections.length === 0 && (
+        <p className="muted" data-testid="settings-no-match">
+          No setting matches “{search.trim()}”.
+        </p>
+      )}
+      {visibleSections.map((sec) => (
+        <section key={sec.key} id={`settings-${sec.key}`} className="set-section card" aria-labelledby={`sec-${sec.key}`}>
           <h2 id={`sec-${sec.key}`} className="set-section-title">
             {sec.title}
           </h2>
@@ -161,7 +179,7 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
             <span>{layer === 'base' ? 'Base value' : `In profile ${layer}`}</span>
             <span>In effect{effective ? ` (${effective.profile})` : ''}</span>
           </div>
-          {SETTINGS.filter((s) => s.section === sec.key && s.key !== 'env').map((spec) => (
+          {SETTINGS.filter((s) => s.section === sec.key && s.key !== 'env' && settingMatches(s, eff?.[s.key], search)).map((spec) => (
             <SettingField
               key={spec.key}
               spec={spec}
@@ -174,7 +192,7 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
               layerName={layerName}
             />
           ))}
-          {sec.key === 'app' && (
+          {sec.key === 'app' && envVisible && (
             <div className="set-row set-env" data-setting="env">
               <div className="set-label">
                 <span className="field-label">Environment</span>

@@ -7,7 +7,7 @@ import { errorMessage } from '../../../api/api-error';
 import { profileNameSchema, type AppSummary, type AppView, type EffectiveSettings, type PartialAppSettings, type SaveToProjectResult, type SettingsApplication } from '../../../api/contract';
 import { ApplyToRunning } from './ApplyToRunning';
 import { RemoveApp } from './RemoveApp';
-import { SettingsForm } from './SettingsForm';
+import { SECTIONS as SETTING_SECTIONS, SettingsForm } from './SettingsForm';
 import './settings.css';
 
 export function SettingsTab({ app }: { readonly app: AppSummary }) {
@@ -19,6 +19,7 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const [effective, setEffective] = useState<EffectiveSettings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [newProfile, setNewProfile] = useState('');
+  const [search, setSearch] = useState('');
   const [extraProfiles, setExtraProfiles] = useState<string[]>([]);
   const [footer, setFooter] = useState<HTMLDivElement | null>(null);
   // Each save gets a fresh "apply" line (its own Reload now / Restart now state).
@@ -38,14 +39,16 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const effProfile = layer === 'base' ? (view?.definition.activeProfile ?? app.definition.activeProfile) : layer;
   useEffect(() => {
     let cancelled = false;
-    client.call('effective', { params: { id }, query: { profile: effProfile } }).then(
+    // A profile added here but not saved yet: ask what it would inherit (the server knows no such profile).
+    const unsaved = layer !== 'base' && !!view && !view.profiles.includes(layer) && !(layer in view.definition.profiles);
+    client.call('effective', { params: { id }, query: { profile: effProfile, ...(unsaved ? { unsaved: '1' as const } : {}) } }).then(
       (e) => !cancelled && setEffective(e),
       () => !cancelled && setEffective(null),
     );
     return () => {
       cancelled = true;
     };
-  }, [client, id, effProfile, view]);
+  }, [client, id, effProfile, view, layer]);
 
   const def = view?.definition;
   const running = app.status.state === 'running' || app.status.state === 'reloading';
@@ -104,6 +107,16 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
           </button>
         </div>
         {newProfileError && <p className="field-error">{newProfileError}</p>}
+        <div className="settings-find row">
+          <input className="input input-sm settings-search" type="search" aria-label="Search settings" placeholder="Search settings (name, flag, value)…" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <nav className="settings-sections" aria-label="Setting sections">
+            {SETTING_SECTIONS.map((sec) => (
+              <a key={sec.key} href={`#/apps/${encodeURIComponent(id)}/settings`} onClick={(e) => (e.preventDefault(), document.getElementById(`settings-${sec.key}`)?.scrollIntoView({ block: 'start' }))}>
+                {sec.title}
+              </a>
+            ))}
+          </nav>
+        </div>
         <div role="status" aria-live="polite">
           {project.result && (
             <p className="field-ok">
@@ -116,14 +129,16 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
         <p className="muted settings-explain">
           {layer === 'base'
             ? 'Base settings apply to every profile unless a profile overrides them. “In effect” shows the active profile’s result.'
-            : `Profile ${layer} overrides the base settings. “In effect” shows what running with ${layer} would use.`}
+            : view && !view.profiles.includes(layer) && !(layer in view.definition.profiles)
+              ? `Profile ${layer} is new and not saved yet: it sets nothing, so “In effect” shows what it inherits from the base settings. Set what it should change, then save.`
+              : `Profile ${layer} overrides the base settings. “In effect” shows what running with ${layer} would use.`}
         </p>
         {loadError && (
           <p className="field-error" role="alert">
             {loadError}
           </p>
         )}
-        {def && <SettingsForm key={layer} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning key={applied.seq} id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied.value} />} />}
+        {def && <SettingsForm key={layer} search={search} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning key={applied.seq} id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied.value} />} />}
         {def && <RemoveApp id={id} name={def.name} />}
       </div>
       <div ref={setFooter} className="settings-footer" />

@@ -79,7 +79,7 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
           {actionError ?? error}
         </p>
       )}
-      <div className="tab-scroll">
+      <div className="tab-scroll" tabIndex={0} aria-label="Workers">
         {!running && workers.length === 0 ? (
           <p className="muted">The app is not running. Start it to see its workers.</p>
         ) : (

@@ -1,0 +1,119 @@
+// The live log viewer under real load (wrk against a small app at well over 1,000 req/s): what is on screen
+// is sampled every 100 ms — never the stores behind it. Following, the viewport is covered by the newest
+// rows; scrolled up, the row under the reader's eyes stays put while the cap trims rows above; the Output
+// tab opens on its newest line and keeps following wrapped, multi-line entries.
+import path from 'node:path';
+import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { startWrk, type Load } from '../support/load';
+import { sampleViewport, type ProbeSpec, type ViewportSample } from '../support/viewport-probe';
+
+const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
+const BIND = '127.0.0.1:23101';
+const APP_URL = `http://${BIND}`;
+
+const REQUESTS: Omit<ProbeSpec, 'everyMs' | 'forMs'> = {
+  scroller: '[data-testid="request-table"]',
+  rows: '[role="row"][data-request-id]',
+  indexAttr: 'aria-rowindex',
+  idAttr: 'data-request-id',
+  headerPx: 28,
+  lastIndexAttr: 'aria-rowcount',
+};
+const OUTPUT: Omit<ProbeSpec, 'everyMs' | 'forMs'> = {
+  scroller: '[data-testid="output-log"]',
+  rows: '.out-line',
+  indexAttr: 'data-index',
+  idAttr: 'data-seq',
+  headerPx: 0,
+  countText: '.output-tab .req-count',
+};
+
+function summary(samples: readonly ViewportSample[]): string {
+  const bad = samples.filter((s) => !s.covered || !s.newestInView);
+  return `${samples.length - bad.length}/${samples.length} good; first bad: ${JSON.stringify(bad.slice(0, 5))}`;
+}
+
+// Not serial: each test brings the app and the load it needs, so one failing does not hide the others.
+test.describe('the live viewer under load', () => {
+  let appId = '';
+  let load: Load | null = null;
+  let target = '';
+  const loadOn = async (urlPath: string, connections: number): Promise<void> => {
+    if (load && target === urlPath) return;
+    await load?.stop();
+    target = urlPath;
+    load = startWrk(`${APP_URL}${urlPath}`, { connections });
+  };
+
+  test.beforeAll(async ({ gantry }) => {
+    const list = (await (await gantry.api.get('/api/apps')).json()) as { apps: { definition: { id: string; name: string } }[] };
+    const existing = list.apps.find((a) => a.definition.name === 'Live viewer');
+    if (existing) {
+      appId = existing.definition.id;
+      return;
+    }
+    const added = await gantry.api.post('/api/apps', {
+      data: { folder: FOLDER, name: 'Live viewer', detect: false, settings: { app: 'chatty:application', bind: [BIND], workers: 2 } },
+    });
+    expect(added.status(), await added.text()).toBe(200);
+    appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
+    const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
+    expect(started.status(), await started.text()).toBe(200);
+  });
+
+  test.afterAll(async () => {
+    await load?.stop();
+    load = null;
+  });
+
+  test('following at over 1,000 req/s, the viewport is covered by the newest rows', async ({ ui: page, gantry, shot }) => {
+    await page.goto(`${gantry.url}#/apps/${appId}/requests`);
+    await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
+    await loadOn('/', 4);
+    const table = page.getByTestId('request-table');
+    await expect(table.locator('[role="row"][data-request-id]').first()).toBeVisible();
+    await expect(table).toHaveAttribute('data-following', 'true');
+    const served = async () => ((await (await gantry.api.get(`/api/apps/${appId}/metrics`)).json()) as { current: { requests: number } }).current.requests;
+    const before = { n: await served(), t: Date.now() };
+    const samples = await page.evaluate(sampleViewport, { ...REQUESTS, everyMs: 100, forMs: 10_000 });
+    const rate = ((await served()) - before.n) / ((Date.now() - before.t) / 1000);
+    await shot('live-01-requests-following');
+    const good = samples.filter((s) => s.covered && s.newestInView).length;
+    expect(good / samples.length, summary(samples)).toBeGreaterThanOrEqual(0.99);
+    expect(rate, 'the app served at least 1,000 req/s while the screen was sampled').toBeGreaterThanOrEqual(1000);
+  });
+
+  test('scrolled up while the cap trims rows above, the rows under the reader do not move', async ({ ui: page, gantry, shot }) => {
+    await loadOn('/', 4);
+    if (!page.url().includes(`/apps/${appId}/requests`)) await page.goto(`${gantry.url}#/apps/${appId}/requests`);
+    const table = page.getByTestId('request-table');
+    // The table holds its cap, so every new row trims one above the reader.
+    await expect(table).toHaveAttribute('aria-rowcount', '10001', { timeout: 60_000 });
+    await table.hover();
+    await page.mouse.wheel(0, -2000);
+    await expect(table).toHaveAttribute('data-following', 'false');
+    // Let the wheel's scroll land before taking the reader's place.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const samples = await page.evaluate(sampleViewport, { ...REQUESTS, everyMs: 100, forMs: 5_000 });
+    await shot('live-02-requests-scrolled-up');
+    const first = samples[0]!;
+    expect(first.topId).not.toBeNull();
+    const moved = samples.filter((s) => s.topId !== first.topId || Math.abs(s.topOffset - first.topOffset) > 1 || !s.covered);
+    expect(moved, `top row ${first.topId} at ${first.topOffset}px; moved: ${JSON.stringify(moved.slice(0, 5))}`).toEqual([]);
+  });
+
+  test('the Output tab opens on its newest line and keeps following wrapped, multi-line entries', async ({ ui: page, gantry, shot }) => {
+    await loadOn('/log', 2);
+    if (!page.url().includes(`/apps/${appId}/`)) await page.goto(`${gantry.url}#/apps/${appId}/requests`);
+    // Output is already arriving when the tab opens.
+    await expect.poll(async () => ((await (await gantry.api.get(`/api/apps/${appId}/output?limit=50`)).json()) as { items: unknown[] }).items.length).toBeGreaterThan(20);
+    await page.getByRole('tab', { name: 'Output' }).click();
+    const log = page.getByTestId('output-log');
+    await expect(log.locator('.out-line').first()).toBeVisible();
+    const samples = await page.evaluate(sampleViewport, { ...OUTPUT, everyMs: 100, forMs: 5_000 });
+    await shot('live-03-output-following');
+    expect(samples[0]!.newestInView, `on open: ${JSON.stringify(samples[0])}`).toBe(true);
+    const good = samples.filter((s) => s.covered && s.newestInView).length;
+    expect(good / samples.length, summary(samples)).toBeGreaterThanOrEqual(0.99);
+  });
+});

@@ -1,0 +1,47 @@
+// Where the project lives, for the moment the user wants to go there: the path with a copy button (in a
+// browser, Gantry cannot open anything on the machine), and in the desktop app "Show in file manager" through
+// the preload's revealFile.
+import { useState } from 'react';
+import { preload } from '../api/preload';
+
+export function ProjectFolder({ folder }: { readonly folder: string }) {
+  const [open, setOpen] = useState(false);
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const reveal = preload()?.revealFile;
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(folder);
+      setCopied('yes');
+    } catch {
+      // No clipboard access (an insecure origin, a denied permission): the path is selectable text.
+      setCopied('no');
+    }
+  };
+  return (
+    <span className="project-folder">
+      <button type="button" className="btn btn-sm btn-ghost" aria-expanded={open} aria-controls="project-folder-panel" onClick={() => (setOpen(!open), setCopied(null))}>
+        Project folder
+      </button>
+      {open && (
+        <span id="project-folder-panel" className="project-folder-panel card" role="group" aria-label="Project folder" data-testid="project-folder">
+          <code className="project-folder-path" data-testid="project-folder-path">
+            {folder}
+          </code>
+          <span className="row">
+            <button type="button" className="btn btn-sm" onClick={() => void copy()}>
+              Copy path
+            </button>
+            {reveal && (
+              <button type="button" className="btn btn-sm" onClick={() => void reveal(folder)}>
+                Show in file manager
+              </button>
+            )}
+            <span role="status" className="muted">
+              {copied === 'yes' ? 'Copied.' : copied === 'no' ? 'Could not copy: select the path above.' : ''}
+            </span>
+          </span>
+        </span>
+      )}
+    </span>
+  );
+}

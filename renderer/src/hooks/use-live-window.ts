@@ -1,0 +1,134 @@
+// A live list's scroll position and painted rows, decided in the render that paints them (see
+// state/live-window.ts): the render plans the offset from the reader's anchor, renders the rows for that offset,
+// and a layout effect moves the scroll position there before the browser paints. Rows of differing height are
+// measured after layout and, if a height was off, planned again before paint.
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
+import { anchorAt, FOLLOW, rowAnchor, fixedGeometry, measuredGeometry, planWindow, revealRow, type Anchor, type Geometry, type WindowPlan } from '../state/live-window';
+
+export interface LiveWindowOptions {
+  /** Stable, ascending key of each row. */
+  readonly keys: readonly number[];
+  /** Every row this tall; without it rows are measured (attribute `data-key` on each rendered row). */
+  readonly rowHeight?: number;
+  readonly estimate?: number;
+  readonly padTop?: number;
+  readonly overscanPx?: number;
+  /** Told the key of the first row in view while scrolled up (null while following), so the store keeps it. */
+  readonly onHold?: (key: number | null) => void;
+}
+
+export interface LiveWindow {
+  readonly scrollRef: RefObject<HTMLDivElement | null>;
+  readonly plan: WindowPlan;
+  readonly geometry: Geometry;
+  readonly following: boolean;
+  readonly onScroll: () => void;
+  /** Wheel up while following leaves the tail at once (a tail moving every frame would pull it back). */
+  readonly onWheel: (e: { readonly deltaY: number }) => void;
+  follow(): void;
+  reveal(index: number): void;
+}
+
+export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, overscanPx = 400, onHold }: LiveWindowOptions): LiveWindow {
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const [viewport, setViewport] = useState(0);
+  const [width, setWidth] = useState(0);
+  const anchor = useRef<Anchor>(FOLLOW);
+  const heights = useRef(new Map<number, number>());
+  const written = useRef<number | null>(null);
+
+  const geometry = rowHeight !== undefined ? fixedGeometry(keys.length, rowHeight, padTop) : measuredGeometry(keys.length, (i) => heights.current.get(keys[i]!) ?? estimate, padTop);
+  // Until the viewport is measured, plan for a tall one so the first paint is not empty.
+  const plan = planWindow(anchor.current, keys, geometry, viewport || 2000, overscanPx);
+  const latest = useRef({ plan, keys, geometry, viewport });
+  latest.current = { plan, keys, geometry, viewport };
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => {
+      setViewport(el.clientHeight);
+      setWidth(el.clientWidth);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Wrapped rows change height with the width: measure them again.
+  useLayoutEffect(() => {
+    heights.current.clear();
+  }, [width]);
+
+  // Every render: paint at the planned offset, then check the measured heights against the plan.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    if (Math.abs(el.scrollTop - plan.offset) >= 1) {
+      el.scrollTop = plan.offset;
+      written.current = el.scrollTop;
+    }
+    if (rowHeight !== undefined) return;
+    let off = false;
+    for (const row of el.querySelectorAll<HTMLElement>('[data-key]')) {
+      const key = Number(row.dataset.key);
+      const h = row.getBoundingClientRect().height;
+      if (h > 0 && Math.abs((heights.current.get(key) ?? estimate) - h) > 0.5) {
+        heights.current.set(key, h);
+        off = true;
+      }
+    }
+    // Forget rows trimmed away.
+    if (heights.current.size > keys.length * 2 + 100) {
+      const oldest = keys[0] ?? Infinity;
+      for (const k of heights.current.keys()) if (k < oldest) heights.current.delete(k);
+    }
+    if (off) rerender(); // synchronous before paint: the plan is redone with true heights
+  });
+
+  const held = plan.following || keys.length === 0 ? null : keys[geometry.indexAt(plan.offset + padTop)]!;
+  useEffect(() => onHold?.(held), [onHold, held]);
+  useEffect(() => () => onHold?.(null), [onHold]);
+
+  const onScroll = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const st = el.scrollTop;
+    // Our own write echoing back: the anchor already says where we are.
+    if (written.current !== null && Math.abs(st - written.current) < 1) {
+      written.current = null;
+      return;
+    }
+    written.current = null;
+    const { plan: p, keys: k, geometry: g } = latest.current;
+    const next = anchorAt(st, p.maxOffset, k, g);
+    if (next.kind === 'follow' && anchor.current.kind === 'follow') return;
+    anchor.current = next;
+    // Render the rows for where the reader scrolled before the browser paints there.
+    flushSync(rerender);
+  }, []);
+
+  const onWheel = useCallback((e: { readonly deltaY: number }) => {
+    const el = scrollRef.current;
+    if (!el || e.deltaY >= 0 || anchor.current.kind !== 'follow') return;
+    // Hold the rows on screen now; the browser's own scroll then moves from here (onScroll takes it up).
+    const { plan: p, keys: k, geometry: g } = latest.current;
+    anchor.current = rowAnchor(p.offset, k, g);
+  }, []);
+
+  const follow = useCallback(() => {
+    anchor.current = FOLLOW;
+    rerender();
+  }, []);
+
+  const reveal = useCallback((index: number) => {
+    const { plan: p, keys: k, geometry: g, viewport: v } = latest.current;
+    anchor.current = revealRow(index, p, k, g, v || 2000);
+    rerender();
+  }, []);
+
+  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, follow, reveal };
+}

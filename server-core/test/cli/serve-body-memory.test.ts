@@ -1,0 +1,73 @@
+// Many slow uploads at once hold a bounded amount of the gateway's memory: each body keeps up to 1 MiB in
+// memory while it is buffered, and all of them together at most BODY_MEMORY_TOTAL (gateway/body-memory-pool.ts);
+// past that, bodies go to their temporary file. Measured on a real `gantry serve`, by its resident memory.
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BODY_MEMORY_TOTAL } from '../../src/gateway/body-memory-pool.js';
+import { GANTRY_BIN } from '../helpers/paths.js';
+import { startProcess } from '../helpers/process.js';
+import { cliScope } from '../helpers/cli-scope.js';
+import { fetchRaw } from '../gateway/http-client.js';
+import { FIXTURE_APPS, until } from '../runtime/harness.js';
+
+const s = cliScope();
+const sockets: Socket[] = [];
+afterEach(() => {
+  for (const c of sockets.splice(0)) c.destroy();
+});
+
+const MiB = 1024 * 1024;
+
+function rssBytes(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m![1]) * 1024;
+}
+
+/** Bytes still in the kernel between the clients and the server on `port`: sent, not yet read by the gateway. */
+function inFlight(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let n = 0;
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5) continue;
+    const [tx, rx] = f[4]!.split(':').map((h) => parseInt(h, 16));
+    if (f[1]!.endsWith(`:${hexPort}`)) n += rx!; // the gateway's side: received, not yet read
+    if (f[2]!.endsWith(`:${hexPort}`)) n += tx!; // a client's side: written, not yet sent
+  }
+  return n;
+}
+
+/** A POST that sends all of its body but the last byte, then waits. */
+async function stalledUpload(port: number, sent: number): Promise<void> {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  socket.on('error', () => {});
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.write(`POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: ${sent + 1}\r\n\r\n`);
+  await new Promise<void>((resolve) => socket.write(Buffer.alloc(sent, 'u'), () => resolve()));
+}
+
+describe('memory held by request bodies being buffered', () => {
+  it('200 slow uploads of 1 MiB each hold about the total cap, not 200 MiB', async () => {
+    s.proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', 'basic:application'],
+      ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
+      timeoutMs: 30_000,
+    });
+    const port = Number(s.proc.ready[1]);
+    const pid = s.proc.pid;
+    expect((await fetchRaw(`http://127.0.0.1:${port}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
+    const before = rssBytes(pid);
+    const n = 200;
+    for (let i = 0; i < n; i += 20) await Promise.all(Array.from({ length: 20 }, () => stalledUpload(port, MiB)));
+    await until(() => inFlight(port) === 0, 60_000, 'the gateway to have read every upload');
+    const grown = rssBytes(pid) - before;
+    console.log(`gateway RSS grew ${(grown / MiB).toFixed(0)} MiB with ${n} uploads of 1 MiB stalled (cap ${BODY_MEMORY_TOTAL / MiB} MiB)`);
+    expect(grown).toBeLessThan(BODY_MEMORY_TOTAL + 56 * MiB);
+    // It still serves.
+    expect((await fetchRaw(`http://127.0.0.1:${port}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
+  }, 120_000);
+});

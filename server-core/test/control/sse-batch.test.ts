@@ -1,0 +1,185 @@
+// The UI's batched event stream: one frame per interval, filters applied before anything is serialised,
+// honest sampling above the rate a screen can show (errors, slow requests and requests with output always
+// pass, with the true counts beside), a cap on subscribers, and a client that stops reading disconnected
+// once over its byte budget — resumable with Last-Event-ID.
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AccessRecord, SseBatch, SseEnvelope } from '../../src/control/contract.js';
+import { SseClient } from '../../src/control/sse.js';
+import { createFakeRuntime } from '../host/fake-runtime.js';
+import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { startHarness, type Harness } from './api-client.js';
+import { openSse } from './sse-reader.js';
+
+class Sink extends EventEmitter {
+  readonly writes: string[] = [];
+  write(chunk: string): boolean {
+    this.writes.push(chunk);
+    return true;
+  }
+  batches(): SseBatch[] {
+    return this.writes.filter((w) => w.includes('event: batch')).map((w) => JSON.parse(/data: (.*)\n/.exec(w)![1]!) as SseBatch);
+  }
+}
+
+let seq = 0;
+const accessEnv = (over: Partial<AccessRecord> = {}): SseEnvelope => {
+  seq++;
+  const data = { seq, time: Date.now(), app: 'web', requestId: `r${seq}`, method: 'GET', path: '/x', query: '', protocol: 'HTTP/1.1', status: 200, bytes: 2, durationMs: 1, workerPid: 1, remoteAddr: '127.0.0.1', userAgent: '', referer: '', ...over } as AccessRecord;
+  return { id: seq, type: 'access', appId: 'web', time: Date.now(), data };
+};
+
+describe('SseClient, batched', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends one frame per interval, in order, with the id of its last event', () => {
+    const sink = new Sink();
+    const client = new SseClient(sink, { batch: { intervalMs: 50 } });
+    const sent = [accessEnv(), accessEnv(), accessEnv()];
+    for (const e of sent) client.send(e);
+    expect(sink.writes).toEqual([]);
+    vi.advanceTimersByTime(50);
+    expect(sink.writes).toHaveLength(1);
+    expect(sink.writes[0]).toMatch(new RegExp(`^id: ${sent[2]!.id}\nevent: batch\n`));
+    const [b] = sink.batches();
+    expect(b!.events.map((e) => e.id)).toEqual(sent.map((e) => e.id));
+    expect(b!.access).toEqual({ seen: 3, matched: 3, sent: 3, sampleOneIn: 1 });
+  });
+
+  it('never serialises what the client filters out, and counts it', () => {
+    const sink = new Sink();
+    const client = new SseClient(sink, { batch: { status: ['5xx'], intervalMs: 50 } });
+    for (let i = 0; i < 10; i++) client.send(accessEnv({ status: i === 4 ? 503 : 200 }));
+    vi.advanceTimersByTime(50);
+    const [b] = sink.batches();
+    expect(b!.events.map((e) => (e.data as AccessRecord).status)).toEqual([503]);
+    expect(b!.access).toMatchObject({ seen: 10, matched: 1, sent: 1 });
+  });
+
+  it('a paused or hidden table gets the counts and no entries', () => {
+    const sink = new Sink();
+    const client = new SseClient(sink, { batch: { access: 'count', intervalMs: 50 } });
+    for (let i = 0; i < 10; i++) client.send(accessEnv());
+    vi.advanceTimersByTime(50);
+    const [b] = sink.batches();
+    expect(b!.events).toEqual([]);
+    expect(b!.access).toMatchObject({ seen: 10, matched: 10, sent: 0 });
+  });
+
+  it('above the rate the client can show, samples ordinary requests; errors, slow ones and ones with output all arrive', () => {
+    const sink = new Sink();
+    const client = new SseClient(sink, { batch: { maxRate: 100, slowMs: 500, intervalMs: 50 } });
+    // One second at 1,000 req/s sets the rate.
+    for (let ms = 0; ms < 1000; ms++) {
+      client.send(accessEnv());
+      vi.advanceTimersByTime(1);
+    }
+    sink.writes.length = 0;
+    const special: string[] = [];
+    for (let ms = 0; ms < 1000; ms++) {
+      let e: SseEnvelope;
+      if (ms % 100 === 1) e = accessEnv({ status: 500 });
+      else if (ms % 100 === 2) e = accessEnv({ durationMs: 900 });
+      else if (ms % 100 === 3) {
+        e = accessEnv();
+        client.send({ id: ++seq, type: 'output', appId: 'web', time: 0, data: { seq, time: 0, app: 'web', source: 'stderr', level: 'info', workerId: 1, workerPid: 1, requestId: (e.data as AccessRecord).requestId, text: 'hi' } } as SseEnvelope);
+      } else e = accessEnv();
+      if (ms % 100 >= 1 && ms % 100 <= 3) special.push((e.data as AccessRecord).requestId);
+      client.send(e);
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(50);
+    const batches = sink.batches();
+    const got = batches.flatMap((b) => b.events.filter((e) => e.type === 'access').map((e) => (e.data as AccessRecord).requestId));
+    for (const id of special) expect(got).toContain(id);
+    const seen = batches.reduce((n, b) => n + (b.access?.seen ?? 0), 0);
+    const sentCount = batches.reduce((n, b) => n + (b.access?.sent ?? 0), 0);
+    expect(seen).toBe(1000);
+    expect(sentCount).toBe(got.length);
+    expect(sentCount).toBeLessThan(200); // ~100 sampled + 30 that always pass
+    expect(batches.at(-1)!.access!.sampleOneIn).toBe(10);
+  });
+});
+
+describe('SseClient, plain', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('frames of one short interval go out in one write, in order (a write per event per subscriber was a syscall each)', () => {
+    const sink = new Sink();
+    const client = new SseClient(sink, { coalesceMs: 16 });
+    const sent = [accessEnv(), accessEnv(), accessEnv()];
+    for (const e of sent) client.send(e);
+    expect(sink.writes).toEqual([]);
+    vi.advanceTimersByTime(16);
+    expect(sink.writes).toHaveLength(1);
+    expect([...sink.writes[0]!.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(sent.map((e) => e.id));
+  });
+});
+
+describe('the batched stream over HTTP', () => {
+  let h: Harness;
+  let project: TempDir;
+  let appUrl: string;
+  beforeEach(async () => {
+    h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 });
+    project = await makeTempDir('gantry-project-');
+    await h.api('POST', '/api/apps', { folder: project.path, id: 'web', detect: false, importPyproject: false, settings: { app: 'x:application' } });
+    appUrl = (await h.api('POST', '/api/apps/web/start', {})).body.urls[0];
+  });
+  afterEach(async () => {
+    await h.close();
+    await project.remove();
+  });
+  const auth = () => ({ authorization: `Bearer ${h.server.token}` });
+  const paths = (frames: { event: string; data: SseBatch }[]) => frames.filter((f) => f.event === 'batch').flatMap((f) => f.data.events.filter((e) => e.type === 'access').map((e) => (e.data as AccessRecord).path));
+
+  it('carries real requests in order, and resumes after the last batch id', async () => {
+    const stream = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1`, auth());
+    for (let i = 0; i < 10; i++) await fetch(`${appUrl}b/${i}`);
+    const frames = await stream.until((f) => paths(f).length >= 10);
+    expect(paths(frames)).toEqual(Array.from({ length: 10 }, (_, i) => `/b/${i}`));
+    const lastId = frames.filter((f) => f.event === 'batch').at(-1)!.id!;
+    await stream.close();
+    for (let i = 10; i < 13; i++) await fetch(`${appUrl}b/${i}`);
+    const resumed = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1`, { ...auth(), 'last-event-id': lastId });
+    expect(paths(await resumed.until((f) => paths(f).length >= 3))).toEqual(['/b/10', '/b/11', '/b/12']);
+    await resumed.close();
+  });
+
+  it('refuses subscribers past the cap with a stable code', async () => {
+    const open = await Promise.all([0, 1, 2].map(() => openSse(`${h.server.url}/api/events?types=notice`, auth())));
+    const refused = await fetch(`${h.server.url}/api/events?types=notice`, { headers: auth() });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect((await refused.json()).code).toBe('GANTRY_ERR_TOO_MANY_STREAMS');
+    for (const s of open) await s.close();
+  });
+
+  it('disconnects a client that does not read once past its byte budget; it resumes where it was', async () => {
+    const stalled = await openSse(`${h.server.url}/api/events?types=notice`, auth(), { paused: true });
+    const big = 'x'.repeat(16 * 1024);
+    let last = 0;
+    const first = h.host.hub.latestId + 1;
+    // ~32 MB: far past the socket buffers and the 256 KB budget.
+    for (let i = 0; i < 2000; i++) last = h.host.hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: big, time: i }).id;
+    stalled.resume();
+    // The server ends the connection (the reader sees the end, not a timeout).
+    const how = await stalled.until(() => false).then(() => 'still open', (e: Error) => e.message);
+    expect(how).toMatch(/stream ended/);
+    const frames = stalled.frames;
+    const ids = frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));
+    expect(ids.length).toBeLessThan(2000);
+    expect(ids).toEqual(ids.map((_, i) => ids[0]! + i)); // nothing skipped silently: a prefix, then the end
+    // What was unread in the socket when it was cut is lost to this connection; the resume brings it back.
+    const lastSeen = ids.at(-1) ?? first - 1;
+    const resumed = await openSse(`${h.server.url}/api/events?types=notice`, { ...auth(), 'last-event-id': String(lastSeen) });
+    const rest = await resumed.until((f) => f.some((x) => Number(x.id) === last));
+    const restIds = rest.filter((f) => f.event === 'notice').map((f) => Number(f.id));
+    expect(restIds[0]).toBe(lastSeen + 1);
+    expect(restIds).toEqual(restIds.map((_, i) => lastSeen + 1 + i));
+    await resumed.close();
+    await stalled.close();
+  });
+});
