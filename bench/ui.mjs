@@ -45,7 +45,7 @@ async function api(base, token, method, p, body) {
 }
 
 /** In the page: frame intervals and long tasks over `ms`. */
-/* global PerformanceObserver, performance, requestAnimationFrame, document */
+/* global PerformanceObserver, requestAnimationFrame, document */
 function measureFrames(ms) {
   return new Promise((resolve) => {
     const intervals = [];

@@ -9,5 +9,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     pool: 'threads',
     maxWorkers: 2,
+    // jsdom renders of the settings form take 3-4 s on a loaded 2-core box; 5 s (the default) timed out there.
+    testTimeout: 20_000,
   },
 });

@@ -3,7 +3,7 @@
 import os
 import sys
 
-from .lowlevel import Lock, start_thread
+from .lowlevel import Lock
 
 EXIT_OK = 0
 EXIT_WORKER_BOOT = 3   # gunicorn's WORKER_BOOT_ERROR
@@ -57,60 +57,20 @@ def encode_json(message):
 
 
 class Control(object):
-    """fd 3. send() writes at once (ready, boot_error, stopping); post() queues for a writer
-    thread, so a request never blocks on a gateway that is slow to read (request_error)."""
-
-    QUEUE_MAX = 1000
+    """fd 3: ready, boot_error and stopping, each written once, outside any request. An app's exception
+    is not sent here: its traceback goes to the request's FCGI_STDERR, which the gateway logs with the
+    request's id, so no request ever waits on this pipe."""
 
     def __init__(self, fd):
         self.fd = fd
         self._lock = Lock()
-        self._queue = None
-        self.dropped = 0
 
     def send(self, message):
         self._write(self._encode(message))
 
-    def post(self, message):
-        if self.fd is None:
-            return
-        import queue  # only once a request fails: the writer thread and its queue start then
-        if self._queue is None:
-            with self._lock:
-                if self._queue is None:
-                    self._queue = queue.Queue(self.QUEUE_MAX)
-                    start_thread(self._drain)
-        try:
-            self._queue.put_nowait(self._encode(message))
-        except queue.Full:
-            self.dropped += 1
-
     @staticmethod
     def _encode(message):
         return (encode_json(message) + '\n').encode('utf-8')
-
-    def _drain(self):
-        q = self._queue
-        while True:
-            line = q.get()
-            try:
-                self._write(line)
-            finally:
-                q.task_done()
-
-    def flush(self, timeout):
-        """Wait (bounded) for posted messages to be written: used before a clean exit."""
-        q = self._queue
-        if q is None:
-            return
-        from time import monotonic
-        deadline = monotonic() + timeout
-        with q.all_tasks_done:
-            while q.unfinished_tasks:
-                left = deadline - monotonic()
-                if left <= 0:
-                    return
-                q.all_tasks_done.wait(left)
 
     def _write(self, line):
         if self.fd is None:

@@ -200,7 +200,7 @@ class Request(object):
                     try:
                         close()
                     except BaseException:
-                        self._log_exception(sys.exc_info(), server, 'close() raised')
+                        self._log_exception(sys.exc_info())
         finally:
             set_current(None)
             self.finished = True
@@ -266,22 +266,17 @@ class Request(object):
         self.conn.release_id(self)
         self.conn.send(_end_request(self.id, 1))
 
-    def _log_exception(self, exc_info, server, what):
+    def _log_exception(self, exc_info):
+        """The traceback goes to this request's FCGI_STDERR: the gateway logs it with the request's id."""
         import traceback  # failures only: it pulls in linecache, tokenize, textwrap...
         tb = ''.join(traceback.format_exception(*exc_info))
         try:
             self.write_stderr(tb)
         except Exception:
             pass
-        env = self.environ or {}
-        server.control.post({
-            'type': 'request_error', 'requestId': env.get('HTTP_X_REQUEST_ID', ''), 'fcgiId': self.id,
-            'message': '%s: %s' % (what, ''.join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()),
-            'traceback': tb,
-        })
 
     def _app_error(self, exc_info, server):
-        self._log_exception(exc_info, server, 'application error')
+        self._log_exception(exc_info)
         exc_info = None
         rid = self.id
         if self.aborted:

@@ -222,7 +222,6 @@ class Server(object):
         with self.cond:
             while self.active:
                 self.cond.wait()
-        self.control.flush(5.0)
         profiling.dump()
         for stream in (sys.stdout, sys.stderr):
             try:

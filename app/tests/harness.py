@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_DIR = os.path.dirname(HERE)
@@ -23,6 +24,34 @@ if APP_DIR not in sys.path:
 from gantry_wsgi import fastcgi  # noqa: E402
 
 TIMEOUT = 20.0
+IN_CI = os.environ.get('CI') == 'true'
+
+
+def free_port():
+    """A loopback TCP port free right now (for peers such as nginx and cgi-fcgi that need a number)."""
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def requires(available, reason, install):
+    """Class decorator for tests that need a tool nobody here wrote (nginx, cgi-fcgi, Flask): skipped, loudly,
+    where it is missing; on CI (CI=true) the class fails instead, naming the package to install, as the
+    TypeScript side's requireTool does. A skip reason starting with "platform-specific" is the one kind CI
+    allows (see scripts/lib/test-suites.mjs); a missing tool is never that."""
+    if available:
+        return lambda cls: cls
+    if IN_CI:
+        def fail_on_ci(cls):
+            def setUpClass(klass):
+                raise AssertionError('%s on CI: install %s (see .ci/run)' % (reason, install))
+            cls.setUpClass = classmethod(setUpClass)
+            return cls
+        return fail_on_ci
+    sys.stderr.write('\n*** SKIPPING: %s (install %s). These tests did NOT run. ***\n' % (reason, install))
+    return unittest.skip(reason)
 
 
 class _Collector(object):

@@ -2,23 +2,13 @@
 # under Debian's /usr/bin/python3 with a real Flask app.
 import os
 import shutil
-import socket
 import subprocess
 import unittest
 
-from harness import APP_DIR, TIMEOUT, Worker
+from harness import APP_DIR, TIMEOUT, Worker, free_port, requires
 
 CGI_FCGI = shutil.which('cgi-fcgi')
-IN_CI = os.environ.get('CI') == 'true'
 SYSTEM_PYTHON = '/usr/bin/python3'
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def system_python_has(module):
@@ -28,13 +18,10 @@ def system_python_has(module):
                            stderr=subprocess.DEVNULL) == 0
 
 
+@requires(CGI_FCGI, 'cgi-fcgi not installed', 'libfcgi-bin')
 class CgiFcgiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not CGI_FCGI:
-            if IN_CI:
-                raise AssertionError('cgi-fcgi is missing in CI (apt-get install libfcgi-bin)')
-            raise unittest.SkipTest('cgi-fcgi not installed (libfcgi-bin)')
         cls.port = free_port()
         cls.w = Worker('hello:application', threads=2, listen='127.0.0.1:%d' % cls.port,
                        chdir=os.path.join(APP_DIR, 'examples', 'hello'))
@@ -76,7 +63,7 @@ class CgiFcgiTest(unittest.TestCase):
         self.assertIn(b'RuntimeError', err)
 
 
-@unittest.skipUnless(system_python_has('flask'), 'Flask not installed for /usr/bin/python3')
+@requires(system_python_has('flask'), 'Flask not installed for /usr/bin/python3', 'python3-flask')
 class FlaskOnSystemPythonTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -139,8 +139,8 @@ class LifecycleTest(unittest.TestCase):
             w.close()
 
     def test_unread_control_pipe_never_blocks_requests(self):
-        # Read the ready line, then never read fd 3 again: 200 tracebacks are far more than a pipe
-        # holds, yet every request is answered (request_error messages queue, then drop).
+        # Read the ready line, then never read fd 3 again: 200 tracebacks later every request is still
+        # answered (a request never writes to fd 3; its traceback goes to its FCGI_STDERR).
         w = Worker('pep_app:application', drain_control=False, wait_ready=False)
         try:
             line = b''

@@ -3,12 +3,11 @@
 import http.client
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import unittest
 
-from harness import APP_DIR, TIMEOUT, Worker, _Collector
+from harness import APP_DIR, TIMEOUT, Worker, _Collector, free_port, requires
 
 NGINX = shutil.which('nginx') or ('/usr/sbin/nginx' if os.path.exists('/usr/sbin/nginx') else None)
 FASTCGI_PARAMS = '/etc/nginx/fastcgi_params'
@@ -43,15 +42,7 @@ http {{
 """
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-@unittest.skipUnless(NGINX and os.path.exists(FASTCGI_PARAMS), 'nginx not installed')
+@requires(NGINX and os.path.exists(FASTCGI_PARAMS), 'nginx not installed', 'nginx-light')
 class NginxTest(unittest.TestCase):
     threads = 2
 

@@ -1,6 +1,7 @@
 // The desktop app's own command-line options, picked out of Electron's argv (which also carries the
 // executable, the app path and Chromium switches, so unknown arguments are ignored rather than refused).
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { defaultGantryHome } from '@gantry/server-core';
 
 export interface DesktopArgs {
@@ -11,15 +12,18 @@ export interface DesktopArgs {
 }
 
 export function parseDesktopArgs(argv: readonly string[], cwd: string = process.cwd()): DesktopArgs {
-  let gantryHome: string | null = null;
-  let minimised = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--gantry-home' && i + 1 < argv.length) gantryHome = argv[++i]!;
-    else if (a.startsWith('--gantry-home=')) gantryHome = a.slice('--gantry-home='.length);
-    else if (a === '--minimised' || a === '--minimized' || a === '--hidden') minimised = true;
-  }
-  return { gantryHome: gantryHome ? path.resolve(cwd, gantryHome) : null, minimised };
+  // strict: false, because Electron's argv is not ours alone: unknown switches and positionals are passed over.
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: false,
+    allowPositionals: true,
+    options: { 'gantry-home': { type: 'string' }, minimised: { type: 'boolean' }, minimized: { type: 'boolean' }, hidden: { type: 'boolean' } },
+  });
+  const home = values['gantry-home'];
+  return {
+    gantryHome: typeof home === 'string' && home !== '' ? path.resolve(cwd, home) : null,
+    minimised: values.minimised === true || values.minimized === true || values.hidden === true,
+  };
 }
 
 /**

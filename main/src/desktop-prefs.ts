@@ -1,8 +1,8 @@
 // The desktop shell's own preferences (start at login, start minimised), in <config dir>/desktop.json.
 // Kept apart from apps.json, which belongs to server-core and has its own schema.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '@gantry/server-core';
 
 export interface DesktopPrefs {
   readonly startAtLogin: boolean;
@@ -32,12 +32,5 @@ export async function loadDesktopPrefs(dir: string): Promise<DesktopPrefs> {
 
 export async function saveDesktopPrefs(dir: string, prefs: DesktopPrefs): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${DESKTOP_PREFS_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await fs.writeFile(tmp, JSON.stringify({ version: 1, ...prefs }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-    await fs.rename(tmp, path.join(dir, DESKTOP_PREFS_FILE));
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path.join(dir, DESKTOP_PREFS_FILE), JSON.stringify({ version: 1, ...prefs }, null, 2) + '\n');
 }

@@ -2,7 +2,7 @@
 // starts the control API on 127.0.0.1 with the install's token. (args.ts also takes defaultGantryHome from there.)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createHost, readRuntimeFile, startControlServer } from '@gantry/server-core';
+import { createHost, readRuntimeFile, removeRuntimeFile, startControlServer, writeRuntimeFile, type RuntimeInfo } from '@gantry/server-core';
 import type { CreateDesktopCore, DesktopAppEvent, DesktopAppState, DesktopAppStatus, DesktopCore, DesktopHost } from './host-port.js';
 
 /** The parts of server-core's Host this adapter uses (server-core/src/host/host.ts). */
@@ -16,26 +16,17 @@ export interface CoreHost {
   close(): Promise<void>;
 }
 
-/** `GANTRY_HOME/ui.json`, through which `gantry apps …` finds the running control API (host/runtime-file.ts). */
-export interface RuntimeInfo {
-  readonly url: string;
-  readonly port: number;
-  readonly token: string;
-  readonly pid: number;
-  readonly startedAt: number;
-}
-
 /**
- * server-core's exports this adapter needs: createHost (host/host.ts) and startControlServer (control/server.ts);
- * and, when exported, the runtime-file helpers, so the CLI can drive the desktop app's Host and a second Host
- * (a `gantry ui` already running on the same home) is refused instead of fighting over apps.json.
+ * server-core's exports this adapter needs: createHost (host/host.ts), startControlServer (control/server.ts) and
+ * the runtime-file helpers (`GANTRY_HOME/ui.json`, host/runtime-file.ts), written as `gantry ui` writes it, so
+ * `gantry apps` drives the desktop app's Host and a second Host on the same home is refused either way round.
  */
 export interface CoreEntry {
   createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number; lockOwner?: string; router?: { httpPort: number; httpsPort: number } }): Promise<CoreHost>;
   startControlServer(options: { host: CoreHost; port?: number; rendererDir?: string; allowedOrigins?: readonly string[] }): Promise<{ readonly url: string; readonly port?: number; readonly token: string; close(): Promise<void> }>;
-  readRuntimeFile?(home: string): Promise<RuntimeInfo | null>;
-  writeRuntimeFile?(home: string, info: RuntimeInfo): Promise<void>;
-  removeRuntimeFile?(home: string, pid?: number): Promise<void>;
+  readRuntimeFile(home: string): Promise<RuntimeInfo | null>;
+  writeRuntimeFile(home: string, info: RuntimeInfo): Promise<void>;
+  removeRuntimeFile(home: string, pid?: number): Promise<void>;
 }
 
 /** How long the Host gives each app to stop gracefully before it stops it hard; the quit sequence's bound is above it. */
@@ -48,7 +39,7 @@ function toState(s: string): DesktopAppState {
 }
 
 /** server-core's real exports; the annotation makes the compiler check them against what this adapter expects. */
-const realEntry: CoreEntry = { createHost, startControlServer, readRuntimeFile };
+const realEntry: CoreEntry = { createHost, startControlServer, readRuntimeFile, writeRuntimeFile, removeRuntimeFile };
 
 /** SIGKILL a worker and, when it leads a process group, everything it started. Already-gone pids are fine. */
 function killPid(pid: number): void {
@@ -104,7 +95,7 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
   return async (options): Promise<DesktopCore> => {
     const core = entry();
     const { createHost, startControlServer } = core;
-    const running = core.readRuntimeFile ? await core.readRuntimeFile(options.home) : null;
+    const running = await core.readRuntimeFile(options.home);
     if (running !== null && running.pid !== process.pid) {
       throw new Error(`Gantry is already running for ${options.home} (pid ${running.pid}, ${running.url}); stop it first, or use another --gantry-home`);
     }
@@ -121,9 +112,9 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
     }
     const url = server.url.replace(/\/+$/, '');
     const port = server.port ?? Number(new URL(url).port);
-    await core.writeRuntimeFile?.(options.home, { url, port, token: server.token, pid: process.pid, startedAt: Date.now() });
+    await core.writeRuntimeFile(options.home, { url, port, token: server.token, pid: process.pid, startedAt: Date.now() });
     const close = async (): Promise<void> => {
-      await core.removeRuntimeFile?.(options.home).catch(() => undefined);
+      await core.removeRuntimeFile(options.home).catch(() => undefined);
       await server.close();
     };
     return { host: desktopHost(host), api: { url, token: server.token, close } };

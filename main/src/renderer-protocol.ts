@@ -4,6 +4,7 @@
 // control API could not tell apart from any sandboxed page. Electron's security checklist recommends this.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { contentTypeOf } from '@gantry/server-core';
 import { contentSecurityPolicy } from './csp.js';
 
 export const RENDERER_SCHEME = 'gantry';
@@ -11,31 +12,6 @@ export const RENDERER_HOST = 'ui';
 /** The window's origin; the control API must allow exactly this Origin (CORS) besides its own. */
 export const RENDERER_ORIGIN = `${RENDERER_SCHEME}://${RENDERER_HOST}`;
 export const RENDERER_INDEX_URL = `${RENDERER_ORIGIN}/index.html`;
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /**
  * Maps a request URL to a file inside `root`, or null when the URL is not ours or escapes the root.

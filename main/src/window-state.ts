@@ -1,8 +1,8 @@
 // Remembers the window's size and position across runs in <config dir>/window-state.json, written atomically.
 // A saved position is only reused when it is still mostly on one of the current screens (monitors come and go).
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '@gantry/server-core';
 
 export interface WindowBounds {
   readonly x: number;
@@ -71,17 +71,9 @@ export async function loadWindowState(dir: string): Promise<WindowState | null> 
   }
 }
 
-/** Temp file in the same folder + rename: a crash mid-write leaves the old file, never half a file. */
+/** Written atomically (server-core's writeFileAtomic): a crash mid-write leaves the old file, never half a file. */
 export async function saveWindowState(dir: string, state: WindowState): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const target = path.join(dir, WINDOW_STATE_FILE);
-  const tmp = path.join(dir, `.${WINDOW_STATE_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const body = JSON.stringify({ version: VERSION, bounds: state.bounds, maximized: state.maximized }, null, 2) + '\n';
-  try {
-    await fs.writeFile(tmp, body, { mode: 0o600, flag: 'wx' });
-    await fs.rename(tmp, target);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path.join(dir, WINDOW_STATE_FILE), body);
 }

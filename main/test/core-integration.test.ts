@@ -1,6 +1,7 @@
 // main's adapter against the real server-core (through its public entry only): a real Host with a temp home,
 // the control API answering the window's origin, the demo app started with real Python workers, and quit
 // leaving no worker behind.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,15 @@ import { stopEverything } from '../src/quit-sequence.js';
 import { RENDERER_ORIGIN } from '../src/renderer-protocol.js';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
+
+/** Runs the gantry CLI without blocking this process: the API it talks to lives here. */
+function gantry(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(repo, 'server-core', 'bin', 'gantry.js'), ...args], { env, timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 describe('with the real server-core', () => {
   let home: string;
@@ -35,6 +45,18 @@ describe('with the real server-core', () => {
     expect(preflight.status).toBeLessThan(300);
     expect((await fetch(health, { headers: { origin: RENDERER_ORIGIN } })).status).toBe(401);
     expect((await fetch(health, { headers: { authorization: `Bearer ${desktop.api.token}`, origin: 'https://evil.example' } })).status).toBe(403);
+  });
+
+  it('registers ui.json as `gantry ui` does: `gantry apps` finds the desktop\'s API, a second `gantry ui` on the home is refused', async () => {
+    const info = JSON.parse(await fs.readFile(path.join(home, 'ui.json'), 'utf8')) as { url: string; token: string; pid: number };
+    expect(info).toMatchObject({ url: desktop.api.url, token: desktop.api.token, pid: process.pid });
+    const env = { ...process.env, GANTRY_HOME: home };
+    const apps = await gantry(['apps', 'list', '--json'], env);
+    expect(apps.code, apps.stderr).toBe(0);
+    expect(apps.stdout).toContain('"id"');
+    const second = await gantry(['ui', '--home', home, '--port', '0'], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`already running for ${home} (pid ${process.pid})`);
   });
 
   it('lists the demo app for the tray, starts it with real workers, and quit leaves none running', async () => {

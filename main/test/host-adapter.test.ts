@@ -8,6 +8,9 @@ import { stopEverything } from '../src/quit-sequence.js';
 
 type Envelope = { type: string; appId: string | null; data: unknown };
 
+/** No ui.json on the home, and writes that go nowhere. */
+const noRuntimeFile = { readRuntimeFile: async () => null, writeRuntimeFile: async () => {}, removeRuntimeFile: async () => {} };
+
 function fakeHost(overrides: Partial<CoreHost> = {}) {
   const listeners = new Set<(e: Envelope) => void>();
   const calls: string[] = [];
@@ -101,6 +104,7 @@ describe('makeCreateDesktopCore', () => {
     const entry: CoreEntry = {
       createHost: async (o) => (seen.push(['createHost', o]), f.host),
       startControlServer: async (o) => (seen.push(['startControlServer', { ...o, host: o.host === f.host }]), { url: 'http://127.0.0.1:5123/', token: 'tok', close: async () => {} }),
+      ...noRuntimeFile,
     };
     const core = await makeCreateDesktopCore(() => entry, '/r/dist')({ home: '/h', workerDir: '/nonexistent', allowedOrigins: ['gantry://ui'] });
     expect(core.api.url).toBe('http://127.0.0.1:5123');
@@ -118,12 +122,13 @@ describe('makeCreateDesktopCore', () => {
       startControlServer: async () => {
         throw new Error('EADDRINUSE');
       },
+      ...noRuntimeFile,
     };
     await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow('EADDRINUSE');
     expect(f.calls).toEqual(['close']);
   });
 
-  it('registers ui.json for `gantry apps` and removes it on close, when server-core exports the helpers', async () => {
+  it('registers ui.json for `gantry apps` and removes it on close', async () => {
     const f = fakeHost();
     const files: string[] = [];
     const entry: CoreEntry = {
@@ -144,6 +149,7 @@ describe('makeCreateDesktopCore', () => {
     const entry: CoreEntry = {
       createHost: async () => ((created = true), f.host),
       startControlServer: async () => ({ url: 'http://127.0.0.1:1', token: 't', close: async () => {} }),
+      ...noRuntimeFile,
       readRuntimeFile: async () => ({ url: 'http://127.0.0.1:4000', port: 4000, token: 'x', pid: 999_999, startedAt: 0 }),
     };
     await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow(/already running for \/h \(pid 999999, http:\/\/127\.0\.0\.1:4000\)/);

@@ -28,6 +28,8 @@ const cases: [file: string, code: string, allowed: boolean][] = [
   ['renderer/src/x.ts', "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;", false],
   ['renderer/src/x.ts', "import { ROUTES } from '../../server-core/src/control/contract';\nexport const r = ROUTES;", true],
   ['renderer/src/x.ts', "import { SETTINGS } from '../../server-core/src/config/settings.ts';\nexport const s = SETTINGS;", true],
+  ['renderer/src/x.ts', "import { assertNever } from '../../server-core/src/assert-never';\nexport const a = assertNever;", true],
+  ['renderer/src/x.ts', "import { assertNever } from '../../server-core/src/errors';\nexport const a = assertNever;", false],
   ['renderer/src/x.ts', "import { Host } from '../../server-core/src/host/host';\nexport const h = Host;", false],
   ['renderer/src/x.ts', "export * from '../../server-core/src/host/host';", false],
   ['renderer/src/x.ts', "import type { Host } from '../../server-core/src/host/host';\nexport type H = Host;", true],
@@ -52,4 +54,22 @@ describe('import boundaries', () => {
       else expect(found.some((r) => r === '@typescript-eslint/no-restricted-imports' || r === 'no-restricted-syntax'), found.join(', ')).toBe(true);
     });
   }
+});
+
+// React's hook rules run on the renderer (the plugin is installed; its rule names are no longer placeholders).
+describe('react hooks', () => {
+  it('refuses a hook called conditionally', async () => {
+    const code = "import { useState } from 'react';\nexport function C({ on }: { on: boolean }) {\n  if (on) useState(0);\n  return null;\n}\n";
+    expect(await problems('renderer/src/x.tsx', code)).toContain('react-hooks/rules-of-hooks');
+  });
+
+  it('refuses an effect that reads a value missing from its dependencies', async () => {
+    const code = "import { useEffect } from 'react';\nexport function C({ n }: { n: number }) {\n  useEffect(() => {\n    document.title = String(n);\n  }, []);\n  return null;\n}\n";
+    expect(await problems('renderer/src/x.tsx', code)).toContain('react-hooks/exhaustive-deps');
+  });
+
+  it('refuses a disable comment for a rule that reports nothing', async () => {
+    const code = "export const n = 1; // eslint-disable-line react-hooks/exhaustive-deps\n";
+    expect(await problems('renderer/src/x.ts', code)).toContain('Unused eslint-disable directive (no problems were reported from \'react-hooks/exhaustive-deps\').');
+  });
 });

@@ -55,6 +55,7 @@ describe('desktop args', () => {
     expect(parseDesktopArgs(['/usr/bin/electron', 'main', '--gantry-home', 'tmp/h'], '/w')).toEqual({ gantryHome: '/w/tmp/h', minimised: false });
     expect(parseDesktopArgs(['gantry', '--gantry-home=/x', '--minimised'], '/w')).toEqual({ gantryHome: '/x', minimised: true });
     expect(parseDesktopArgs(['gantry', '--no-sandbox', '--enable-logging', '--hidden'], '/w')).toEqual({ gantryHome: null, minimised: true });
+    expect(parseDesktopArgs(['gantry', '--js-flags=--max-old-space-size=512', '--minimized', '--gantry-home'], '/w')).toEqual({ gantryHome: null, minimised: true });
   });
   it('resolves the home: flag, then GANTRY_HOME, then the platform default (server-core’s rule)', () => {
     const none = { gantryHome: null, minimised: false };

@@ -87,7 +87,3 @@ export function serializeError(e: unknown, fallback: ErrorCode = 'GANTRY_ERR_INT
 export function isGantryError(e: unknown, code?: ErrorCode): e is GantryError {
   return e instanceof GantryError && (code === undefined || e.code === code);
 }
-
-export function assertNever(value: never, what = 'value'): never {
-  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
-}

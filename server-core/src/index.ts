@@ -5,6 +5,8 @@ export { createHost, Host, type HostOptions, type RuntimeFactory } from './host/
 export { startControlServer, type ControlServer, type ControlServerOptions } from './control/server.js';
 export { defaultGantryHome } from './host/paths.js';
 export { readRuntimeFile, writeRuntimeFile, removeRuntimeFile, type RuntimeInfo } from './host/runtime-file.js';
+export { writeFileAtomic } from './host/atomic-file.js';
+export { contentTypeOf } from './mime-types.js';
 export { detectProject } from './host/detect/index.js';
 export type * from './control/contract.js';
 export { contentSecurityPolicy } from './control/csp.js';

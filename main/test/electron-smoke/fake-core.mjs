@@ -44,3 +44,16 @@ export function defaultGantryHome(env = process.env) {
 export async function readRuntimeFile() {
   return null;
 }
+
+export async function writeRuntimeFile() {}
+
+export async function removeRuntimeFile() {}
+
+export async function writeFileAtomic(target, data) {
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(target, data, { mode: 0o600 });
+}
+
+export function contentTypeOf(file) {
+  return { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
+}

@@ -73,7 +73,10 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, in
       p.destroy();
       plot.current = null;
     };
-  }, [layout, height, unit, theme, integer]); // eslint-disable-line react-hooks/exhaustive-deps
+    // The chart is rebuilt only when what it draws changes: `layout` stands for `series` (a new array each render
+    // with the same labels and colours), and `format` is read when built (an inline function each render);
+    // rebuilding on their identity would destroy and recreate uPlot on every render.
+  }, [layout, height, unit, theme, integer]); // eslint-disable-line react-hooks/exhaustive-deps -- see the comment above
 
   useEffect(() => {
     plot.current?.setData(data);

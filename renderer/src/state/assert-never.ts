@@ -1,4 +1,2 @@
-// Exhaustiveness check for switches over contract unions: a new member is a compile error here.
-export function assertNever(value: never, what = 'value'): never {
-  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
-}
+// One assertNever for the whole tree; this path stays so the renderer's imports read locally.
+export { assertNever } from '../../../server-core/src/assert-never';

@@ -1,5 +1,6 @@
 // `gantry apps list|add|show|start|stop|restart|launch|remove|logs …`: drives the control API of a running
 // `gantry ui`, found through GANTRY_HOME/ui.json (URL and token). Same routes the UI uses; nothing local.
+import { parseArgs as parseOptions } from 'node:util';
 import path from 'node:path';
 import { buildPath, buildQuery, ROUTES, type AccessRecord, type AppSummary, type AppView, type LaunchProgress, type LaunchResult, type RouteName } from '../control/contract.js';
 import { defaultGantryHome } from '../host/paths.js';
@@ -36,30 +37,39 @@ interface Opts {
   readonly rest: string[];
 }
 
-const VALUE_FLAGS = new Set(['--home', '--profile', '--name', '--id', '--status', '--path', '--limit']);
-const BOOL_FLAGS = new Set(['--json', '--no-detect', '-h', '--help']);
+const OWN_OPTIONS = {
+  home: { type: 'string' },
+  profile: { type: 'string' },
+  name: { type: 'string' },
+  id: { type: 'string' },
+  status: { type: 'string' },
+  path: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-detect': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-/** Splits our own flags from the rest (the rest are settings flags for `add`). */
-function split(argv: readonly string[]): Opts {
-  const positionals: string[] = [];
+/**
+ * Splits our own flags (node:util's parseArgs) from the rest, which stays in its order for the settings parser of
+ * `add` (the table-driven `serve` parser, which knows which of its flags take a value).
+ */
+export function splitAppsArgs(argv: readonly string[]): Opts {
+  const { tokens } = parseOptions({ args: [...argv], options: OWN_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const flags = new Map<string, string | true>();
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    if (VALUE_FLAGS.has(name)) {
-      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined) throw new CliError(`${name}: needs a value`, 2);
-      flags.set(name, v);
-    } else if (BOOL_FLAGS.has(a)) flags.set(a, true);
-    else {
-      // Everything else goes to the settings parser in order (it knows which flags take a value).
-      rest.push(a);
-      if (!a.startsWith('-')) positionals.push(a);
-    }
+  const own = new Set<number>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || !(t.name in OWN_OPTIONS)) continue;
+    const flag = t.rawName;
+    if (OWN_OPTIONS[t.name as keyof typeof OWN_OPTIONS].type === 'string') {
+      if (t.value === undefined) throw new CliError(`${flag}: needs a value`, 2);
+      flags.set(`--${t.name}`, t.value);
+      if (!t.inlineValue) own.add(t.index + 1);
+    } else flags.set(flag === '-h' ? '-h' : `--${t.name}`, true);
+    own.add(t.index);
   }
-  return { positionals, flags, rest };
+  const rest = argv.filter((_, i) => !own.has(i));
+  return { positionals: rest.filter((a) => !a.startsWith('-')), flags, rest };
 }
 
 class Api {
@@ -124,7 +134,7 @@ function print(json: boolean, data: unknown, text: () => string): void {
 
 async function run(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
-  const o = split(args);
+  const o = splitAppsArgs(args);
   if (!command || command === '-h' || command === '--help' || o.flags.has('--help') || o.flags.has('-h')) {
     process.stdout.write(USAGE);
     return command ? 0 : 2;

@@ -1,6 +1,7 @@
 // `gantry ui [--port P] [--open] [--home DIR]`: the Host plus the control API (and the built renderer) on
 // 127.0.0.1; prints the URL with the token and writes GANTRY_HOME/ui.json so `gantry apps` can find it.
 import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { startControlServer } from '../control/server.js';
 import { isGantryError } from '../errors.js';
 import { createHost } from '../host/host.js';
@@ -24,39 +25,58 @@ Starts Gantry's control API and UI on 127.0.0.1 and prints the address to open.
   --no-sites   no router: each app only on its own bind
 `;
 
-interface UiArgs {
-  port: number;
-  open: boolean;
-  home: string | null;
-  sites: { httpPort: number; httpsPort: number } | null;
+export interface UiArgs {
+  readonly port: number;
+  readonly open: boolean;
+  readonly home: string | null;
+  readonly sites: { readonly httpPort: number; readonly httpsPort: number } | null;
 }
 
-function parseUiArgs(argv: readonly string[]): UiArgs | string {
-  const out: UiArgs = { port: 0, open: false, home: null, sites: { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT } };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    if (flag === '--open') out.open = true;
-    else if (flag === '--port' || flag === '-p') {
-      const v = value();
-      if (!v || !/^\d+$/.test(v) || Number(v) > 65535) return `--port: must be a port number, not ${JSON.stringify(v ?? '')}`;
-      out.port = Number(v);
-    } else if (flag === '--home') {
-      const v = value();
-      if (!v) return '--home: needs a folder';
-      out.home = v;
-    } else if (flag === '--sites-http' || flag === '--sites-https') {
-      const v = value();
-      if (!v || !/^\d+$/.test(v) || Number(v) > 65535) return `${flag}: must be a port number, not ${JSON.stringify(v ?? '')}`;
-      out.sites ??= { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT };
-      if (flag === '--sites-http') out.sites.httpPort = Number(v);
-      else out.sites.httpsPort = Number(v);
-    } else if (flag === '--no-sites') out.sites = null;
-    else if (flag === '-h' || flag === '--help') return 'help';
-    else return `unknown argument ${JSON.stringify(a)}`;
+const PORT = /^\d+$/;
+const badPort = (flag: string, v: string): string | null => (PORT.test(v) && Number(v) <= 65535 ? null : `${flag}: must be a port number, not ${JSON.stringify(v)}`);
+
+/** `gantry ui`'s flags (node:util's parseArgs); 'help', or an error message for the usage line. */
+export function parseUiArgs(argv: readonly string[]): UiArgs | 'help' | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+      options: {
+        port: { type: 'string', short: 'p' },
+        open: { type: 'boolean' },
+        home: { type: 'string' },
+        'sites-http': { type: 'string' },
+        'sites-https': { type: 'string' },
+        'no-sites': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return (e as Error).message.split('\n')[0]!;
   }
-  return out;
+  const { values, tokens } = parsed;
+  if (values.help) return 'help';
+  const port = values.port ?? '0';
+  const portError = badPort('--port', port);
+  if (portError) return portError;
+  if (values.home === '') return '--home: needs a folder';
+  // In order, as written: --no-sites turns the router off, a later --sites-http(s) turns it back on.
+  let sites: { httpPort: number; httpsPort: number } | null = { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT };
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'no-sites') sites = null;
+    else if (t.name === 'sites-http' || t.name === 'sites-https') {
+      const err = badPort(`--${t.name}`, t.value ?? '');
+      if (err) return err;
+      sites ??= { httpPort: SITES_HTTP_PORT, httpsPort: SITES_HTTPS_PORT };
+      if (t.name === 'sites-http') sites.httpPort = Number(t.value);
+      else sites.httpsPort = Number(t.value);
+    }
+  }
+  return { port: Number(port), open: values.open ?? false, home: values.home ?? null, sites };
 }
 
 function openBrowser(url: string): void {

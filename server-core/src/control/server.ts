@@ -44,7 +44,7 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-type Input = { params: any; query: any; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Input = { params: any; query: any; body: any };
 type Handler = (input: Input) => Promise<unknown> | unknown;
 
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> | undefined {

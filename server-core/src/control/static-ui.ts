@@ -5,12 +5,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff',
-  '.map': 'application/json', '.txt': 'text/plain; charset=utf-8', '.webp': 'image/webp',
-};
+import { contentTypeOf } from '../mime-types.js';
 
 export function defaultRendererDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'renderer', 'dist');
@@ -35,7 +30,7 @@ export async function lookupStatic(dir: string, urlPath: string): Promise<Static
     if (!file.startsWith(dir + path.sep)) continue; // traversal
     try {
       const body = await fs.readFile(file);
-      return { kind: 'file', body, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
+      return { kind: 'file', body, type: contentTypeOf(file) };
     } catch {
       /* try the next candidate */
     }

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportResult, ExportTarget } from '../control/contract.js';
-import { assertNever } from '../errors.js';
+import { assertNever } from '../assert-never.js';
 import { renderCompose } from './compose.js';
 import { renderDockerfile } from './dockerfile.js';
 import { renderKubernetes } from './kubernetes.js';

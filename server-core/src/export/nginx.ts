@@ -3,8 +3,8 @@
 // timeouts so both sides agree on what is refused and when.
 import path from 'node:path';
 import { parseBind, type Bind } from '../config/settings-table.js';
-import { connectHost } from '../gateway/health.js';
 import { createProxyTrust } from '../gateway/proxy-headers.js';
+import { loopbackFor } from '../host/port-probe.js';
 import type { ExportInput, ExportOptions, Rendered } from './types.js';
 
 /** The bind nginx proxies to: the first Unix socket (no TCP port to guard), else the first TCP address. */
@@ -15,12 +15,12 @@ export function upstreamBind(binds: readonly string[]): Bind {
 
 /** The address the app sees nginx connect from; null for a Unix socket (always trusted, as in gunicorn). */
 function nginxPeer(bind: Bind): string | null {
-  return bind.kind === 'unix' ? null : connectHost(bind.host);
+  return bind.kind === 'unix' ? null : loopbackFor(bind.host);
 }
 
 function upstreamServer(bind: Bind): string {
   if (bind.kind === 'unix') return `unix:${bind.path}`;
-  const host = connectHost(bind.host);
+  const host = loopbackFor(bind.host);
   return host.includes(':') ? `[${host}]:${bind.port}` : `${host}:${bind.port}`;
 }
 

@@ -5,7 +5,8 @@
 // `serveStatic.prefixes` lists the mounts (longest first) if the access log wants to tag static hits.
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { contentTypeOf } from '../mime-types.js';
 
 export type StaticMap = Readonly<Record<string, string>>;
 
@@ -21,27 +22,6 @@ export interface StaticHandlerOptions {
   readonly dotfiles?: boolean;
   /** Called when serving fails unexpectedly (the client got 500 or a cut connection). Libraries don't print. */
   readonly onError?: (err: unknown, req: IncomingMessage) => void;
-}
-
-// Enough types for what people put in static folders; charset only on text so browsers don't guess.
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.htm': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.cjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.map': 'application/json', '.webmanifest': 'application/manifest+json',
-  '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.csv': 'text/csv; charset=utf-8',
-  '.xml': 'application/xml', '.rss': 'application/rss+xml', '.atom': 'application/atom+xml',
-  '.yaml': 'application/yaml', '.yml': 'application/yaml', '.ics': 'text/calendar; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',
-  '.webp': 'image/webp', '.avif': 'image/avif', '.ico': 'image/x-icon', '.bmp': 'image/bmp', '.tif': 'image/tiff', '.tiff': 'image/tiff',
-  '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.otf': 'font/otf', '.eot': 'application/vnd.ms-fontobject',
-  '.mp4': 'video/mp4', '.webm': 'video/webm', '.ogv': 'video/ogg', '.mp3': 'audio/mpeg', '.ogg': 'audio/ogg',
-  '.oga': 'audio/ogg', '.wav': 'audio/wav', '.flac': 'audio/flac', '.m4a': 'audio/mp4',
-  '.pdf': 'application/pdf', '.zip': 'application/zip', '.gz': 'application/gzip', '.tar': 'application/x-tar',
-  '.wasm': 'application/wasm', '.bin': 'application/octet-stream',
-};
-
-export function contentTypeFor(path: string): string {
-  return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
 interface Mount {
@@ -176,7 +156,7 @@ function sendFile(path: string, st: Stats, req: IncomingMessage, res: ServerResp
     res.end();
     return;
   }
-  res.setHeader('Content-Type', contentTypeFor(path));
+  res.setHeader('Content-Type', contentTypeOf(path));
 
   let start = 0;
   let end = st.size - 1;

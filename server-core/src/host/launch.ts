@@ -1,6 +1,5 @@
 // One-click launch of a profile (staging by default): preflight steps, start, health check, URL.
 // Each step is reported as it runs; the first failed step ends the launch with its output.
-import http from 'node:http';
 import path from 'node:path';
 import { parseBind, type AppSettings } from '../config/settings.js';
 import { describePortHolder, type ErrorBody, type LaunchProgress, type LaunchResult, type LaunchStep, type LaunchStepName, type PortHolder } from '../control/contract.js';
@@ -8,6 +7,7 @@ import { GantryError, isGantryError, serializeError } from '../errors.js';
 import type { AppStatus, WorkerSnapshot } from '../runtime/types.js';
 import { verifyImport, run } from './detect/verify.js';
 import { findPortHolder, nextFreePort, probeBind } from './ports.js';
+import { httpProbe, loopbackFor } from './port-probe.js';
 import { existsSync } from 'node:fs';
 import { judgeDjango, probeDjango, type DjangoFacts } from './django-promises.js';
 
@@ -192,7 +192,7 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
       const ready = s?.state === 'running' && ctx.workers().some((w) => w.state === 'idle' || w.state === 'busy');
       if (ready) {
         if (!target) return { status: 'ok', output: 'workers ready (no TCP bind to probe)' };
-        const answer = await probeHttp(target.host, target.port);
+        const answer = await httpProbe(target.host, target.port);
         if (answer.ok) {
           url = s.urls[0] ?? `http://${target.hostForUrl}:${target.port}/`;
           return { status: 'ok', output: `GET / answered ${answer.status}` };
@@ -226,21 +226,10 @@ function healthTarget(s: AppSettings): { host: string; port: number; hostForUrl:
   for (const b of s.bind) {
     const p = parseBind(b);
     if (p?.kind !== 'tcp') continue;
-    const host = p.host === '0.0.0.0' ? '127.0.0.1' : p.host === '::' ? '::1' : p.host;
+    const host = loopbackFor(p.host);
     return { host, port: p.port, hostForUrl: host.includes(':') ? `[${host}]` : host };
   }
   return null;
-}
-
-function probeHttp(host: string, port: number): Promise<{ ok: true; status: number } | { ok: false; error: string }> {
-  return new Promise((resolve) => {
-    const req = http.get({ host, port, path: '/', timeout: 5000, headers: { 'user-agent': 'gantry-health' } }, (res) => {
-      res.resume();
-      resolve({ ok: true, status: res.statusCode ?? 0 });
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (e) => resolve({ ok: false, error: e.message }));
-  });
 }
 
 function describe(e: unknown): string {

@@ -1,7 +1,6 @@
 // Port checks before a start: is a bind free (we try to listen), who holds it (Linux /proc, else lsof),
 // and which port near it is free. Null holder means the OS did not tell us (no /proc, no lsof); another user's
 // process is named by its user only.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import dns from 'node:dns';
 import net from 'node:net';
@@ -147,13 +146,12 @@ async function userName(uid: number): Promise<string> {
   return `uid ${uid}`;
 }
 
-function holderFromLsof(port: number): Promise<PortHolder | null> {
-  return new Promise((resolve) => {
-    execFile('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], { timeout: 3000 }, (err, stdout) => {
-      if (err && !stdout) return resolve(null);
-      const pid = /^p(\d+)/m.exec(stdout)?.[1];
-      const cmd = /^c(.+)$/m.exec(stdout)?.[1];
-      resolve(pid ? { pid: Number(pid), command: cmd ?? null, user: null } : null);
-    });
-  });
+async function holderFromLsof(port: number): Promise<PortHolder | null> {
+  // Loaded here, not at the top: off Linux only, and this module otherwise needs nothing but node:* (a test runs a
+  // copy of it as another user, away from node_modules).
+  const { runTool } = await import('../subprocess.js');
+  const { stdout } = await runTool('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], { timeoutMs: 3000 });
+  const pid = /^p(\d+)/m.exec(stdout)?.[1];
+  const cmd = /^c(.+)$/m.exec(stdout)?.[1];
+  return pid ? { pid: Number(pid), command: cmd ?? null, user: null } : null;
 }

@@ -345,7 +345,6 @@ export class Arbiter {
         bootError: (msg) => {
           rec.bootError = msg;
         },
-        requestError: () => {},
         stopping: () => {
           if (rec.target) {
             rec.target.draining = true;

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { execa } from 'execa';
+import { runTool } from '../subprocess.js';
 
 export interface ProjectWatchOptions {
   /** The project folder (the app's chdir). */
@@ -167,14 +167,12 @@ export async function checkSyntax(
 ): Promise<SyntaxCheck> {
   const existing = files.filter((f) => existsSync(options.cwd && !isAbsolute(f) ? join(options.cwd, f) : f));
   if (existing.length === 0) return { ok: true, output: '' };
-  const r = await execa(python, ['-m', 'py_compile', ...existing], {
-    reject: false,
-    all: true,
-    timeout: options.timeoutMs ?? 15_000,
+  const r = await runTool(python, ['-m', 'py_compile', ...existing], {
+    timeoutMs: options.timeoutMs ?? 15_000,
     env: { PYTHONPYCACHEPREFIX: join(tmpdir(), 'gantry-pycache') },
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  const output = String(r.all ?? '').trim();
-  if (r.failed && r.exitCode === undefined) return { ok: false, output: output || (r.message ?? 'python did not run') }; // did not run (ENOENT, timeout)
-  return { ok: r.exitCode === 0, output };
+  const output = r.all.trim();
+  if (r.code === null) return { ok: false, output: output || (r.error ?? `python did not finish within ${options.timeoutMs ?? 15_000} ms`) }; // did not run (ENOENT, timeout)
+  return { ok: r.code === 0, output };
 }

@@ -1,7 +1,8 @@
 // RSS and CPU% of worker processes, for WorkerSnapshot.rssBytes/cpuPercent and `--max-worker-rss` recycling.
 // Wiring: one `createProcessSampler()` per supervisor; every ~2 s: `const stats = await sampler.sample(pids)`,
 // then for each worker `stats.get(pid)` → null means the pid is gone (let the exit handler deal with it);
-// `sampler.forget(pid)` when a worker is reaped so its CPU baseline does not linger.
+// `sampler.forget(pid)` when a worker is reaped; a baseline not sampled for BASELINE_TTL_MS is dropped anyway, so a
+// reaped worker's entry never lingers even when nobody calls forget (the runtime samples one pid at a time).
 // Linux reads /proc/<pid>/stat and /proc/<pid>/statm (no child process per poll); elsewhere one `ps` call.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -24,7 +25,12 @@ export interface ProcessSampler {
   /** One entry per pid asked for; null when the process no longer exists (or is a zombie). */
   sample(pids: readonly number[]): Promise<Map<number, ProcessStat | null>>;
   forget(pid: number): void;
+  /** How many pids hold a CPU baseline (for tests: it must not grow with every worker ever sampled). */
+  readonly tracked: number;
 }
+
+/** A baseline older than this is of a process nobody samples any more (workers are sampled every ~2 s). */
+export const BASELINE_TTL_MS = 60_000;
 
 export interface ProcessSamplerOptions {
   /** 'linux' uses /proc; anything else uses ps. Default process.platform. */
@@ -94,11 +100,16 @@ function procSampler(now: () => number): ProcessSampler {
   return {
     async sample(pids) {
       const { ticks, pageSize } = await linuxSysconf();
+      const stale = now() - BASELINE_TTL_MS;
+      for (const [pid, b] of baselines) if (b.at < stale) baselines.delete(pid);
       const results = await Promise.all(pids.map((pid) => one(pid, ticks, pageSize)));
       return new Map(pids.map((pid, i) => [pid, results[i]!]));
     },
     forget(pid) {
       baselines.delete(pid);
+    },
+    get tracked() {
+      return baselines.size;
     },
   };
 }
@@ -119,5 +130,6 @@ function psSampler(): ProcessSampler {
       return out;
     },
     forget() {},
+    tracked: 0,
   };
 }

@@ -24,17 +24,9 @@ export interface BootErrorMessage {
   readonly traceback?: string;
 }
 
-export interface RequestErrorMessage {
-  readonly type: 'request_error';
-  readonly requestId?: string;
-  readonly message?: string;
-  readonly traceback?: string;
-}
-
 export interface WorkerProcessHooks {
   ready(msg: ReadyMessage): void;
   bootError(msg: BootErrorMessage): void;
-  requestError(msg: RequestErrorMessage): void;
   /** The worker began a graceful stop (SIGTERM, max-requests): stop dispatching to it. */
   stopping(reason: string): void;
   output(source: 'stdout' | 'stderr', text: string): void;
@@ -282,7 +274,6 @@ export class WorkerProcess {
     }
     if (msg.type === 'ready') this.hooks.ready(msg as ReadyMessage);
     else if (msg.type === 'boot_error') this.hooks.bootError(msg as BootErrorMessage);
-    else if (msg.type === 'request_error') this.hooks.requestError(msg as RequestErrorMessage);
     else if (msg.type === 'stopping') this.hooks.stopping(String((msg as { reason?: unknown }).reason ?? ''));
   }
 

@@ -170,7 +170,7 @@ describe('profiles and effective settings', () => {
     expect(saved.apps[0].settings.env).toEqual({ GREETING: 'from pyproject', SECRET_KEY: 's3cret', MY_VALUE: 'v', OTHER: 'x' });
     // The runtime gets the real values.
     await h.api('POST', '/api/apps/tomlsite/start', {});
-    const rtSettings = h.host['slots'].get('tomlsite').runtime.status().settings;
+    const rtSettings = h.host['slots'].get('tomlsite')!.runtime!.status().settings;
     expect(rtSettings.env.SECRET_KEY).toBe('s3cret');
   });
 

@@ -32,7 +32,7 @@ describe('header keeper', () => {
     expect(withHeaderView(entries[0]!).requestHeaders).toBeUndefined(); // evicted: "not recorded"
     expect(withHeaderView(entries[3]!)).toMatchObject({ requestHeaders: { Host: 'd' }, responseHeaders: { 'Content-Type': 'text/plain' } });
     expect(JSON.stringify(entries[3])).not.toContain('Host');
-    expect({ ...entries[3]! }[HEADERS_REF]).toBeDefined(); // the Host's ring copies share it
+    expect(({ ...entries[3]! } as { [HEADERS_REF]?: unknown })[HEADERS_REF]).toBeDefined(); // the Host's ring copies share it
 
     const small = new HeaderKeeper(100, 50);
     const big = entries.map((e) => ({ ...e }));

@@ -3,7 +3,7 @@
 export interface Frame {
   readonly id: string | null;
   readonly event: string;
-  readonly data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly data: any;
 }
 
 export interface SseReader {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { startHarness, type Harness } from './api-client.js';
-import { openSse, type SseReader } from './sse-reader.js';
+import { openSse, type Frame, type SseReader } from './sse-reader.js';
 import { SseClient } from '../../src/control/sse.js';
 import { EventHub } from '../../src/host/event-hub.js';
 
@@ -34,7 +34,7 @@ const sse = async (query = '', headers: Record<string, string> = {}): Promise<Ss
   readers.push(r);
   return r;
 };
-const access = (frames: { event: string }[]) => frames.filter((f) => f.event === 'access');
+const access = (frames: readonly Frame[]) => frames.filter((f) => f.event === 'access');
 
 describe('SSE /api/events', () => {
   it('delivers access entries in request order, with increasing ids', async () => {

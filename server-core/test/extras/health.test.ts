@@ -1,11 +1,10 @@
-// Listener checks and the metrics/health server, against real sockets on port 0.
+// The metrics/health server, against real sockets on port 0. (Listener checks: test/host/port-probe.test.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, createServer, request, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkListener, checkListeners, connectHost } from '../../src/gateway/health.js';
 import { startMetricsServer } from '../../src/gateway/metrics-server.js';
 import { isGantryError } from '../../src/errors.js';
 import { AppMetrics } from '../../src/metrics/app-metrics.js';
@@ -38,68 +37,6 @@ function get(url: string, method = 'GET'): Promise<{ status: number; type: strin
     req.end();
   });
 }
-
-describe('checkListener', () => {
-  it('any HTTP status counts as answering (a 500 too); sends HEAD / by default', async () => {
-    const { port, seen } = await httpServer(500);
-    const r = await checkListener({ kind: 'tcp', host: '127.0.0.1', port });
-    expect(r.ok).toBe(true);
-    expect(r.status).toBe(500);
-    expect(r.error).toBeNull();
-    expect(seen).toEqual(['HEAD / gantry-health']);
-  });
-
-  it('a wildcard bind is checked on loopback', async () => {
-    const { port } = await httpServer(204);
-    expect((await checkListener({ kind: 'tcp', host: '0.0.0.0', port }, { method: 'GET', path: '/ping' })).status).toBe(204);
-    expect(connectHost('::')).toBe('::1');
-  });
-
-  it('nothing listening → not ok, with the reason', async () => {
-    const { server, port } = await httpServer(200);
-    await new Promise((r) => server.close(r));
-    const r = await checkListener({ kind: 'tcp', host: '127.0.0.1', port });
-    expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/ECONNREFUSED/);
-  });
-
-  it('a listener that accepts but never answers → timeout', async () => {
-    const silent = createNetServer(() => {});
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => silent.close(r)));
-    const sockets: import('node:net').Socket[] = [];
-    silent.on('connection', (s) => sockets.push(s));
-    cleanups.push(() => sockets.forEach((s) => s.destroy()));
-    const r = await checkListener({ kind: 'tcp', host: '127.0.0.1', port: (silent.address() as AddressInfo).port }, { timeoutMs: 200 });
-    expect(r.ok).toBe(false);
-    expect(r.error).toBe('timeout after 200 ms');
-    expect(r.elapsedMs).toBeGreaterThanOrEqual(150);
-  });
-
-  it('works over a Unix socket', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gantry-health-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 's.sock');
-    const server = createServer((_req, res) => res.end());
-    await new Promise<void>((r) => server.listen(path, r));
-    cleanups.push(() => new Promise((r) => server.close(r)));
-    expect((await checkListener({ kind: 'unix', path })).status).toBe(200);
-  });
-});
-
-describe('checkListeners', () => {
-  it('ok only when every bind answers', async () => {
-    const a = await httpServer(200);
-    const b = await httpServer(404);
-    const both = await checkListeners([{ kind: 'tcp', host: '127.0.0.1', port: a.port }, { kind: 'tcp', host: '127.0.0.1', port: b.port }]);
-    expect(both.ok).toBe(true);
-    expect(both.results.map((r) => r.status)).toEqual([200, 404]);
-    await new Promise((r) => b.server.close(r));
-    const one = await checkListeners([{ kind: 'tcp', host: '127.0.0.1', port: a.port }, { kind: 'tcp', host: '127.0.0.1', port: b.port }]);
-    expect(one.ok).toBe(false);
-    expect((await checkListeners([])).ok).toBe(false);
-  });
-});
 
 describe('metrics server', () => {
   it('/metrics serves the provided Prometheus text with the right content type', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createProcessSampler } from '../../src/supervisor/process-stats.js';
+import { BASELINE_TTL_MS, createProcessSampler } from '../../src/supervisor/process-stats.js';
 
 function burn(ms: number): void {
   const end = performance.now() + ms;
@@ -56,7 +56,7 @@ describe.each(platforms)('sampler (%s code path)', (platform) => {
   });
 });
 
-describe.runIf(process.platform === 'linux')('CPU% from /proc deltas', () => {
+describe.runIf(process.platform === 'linux')('CPU% from /proc deltas [platform-specific: linux]', () => {
   it('null on the first sample, then reflects a busy loop in this process', async () => {
     const sampler = createProcessSampler();
     const wall0 = performance.now();
@@ -74,6 +74,26 @@ describe.runIf(process.platform === 'linux')('CPU% from /proc deltas', () => {
     expect(own).toBeGreaterThan(0);
     expect(cpu).toBeGreaterThan(own * 0.6);
     expect(cpu).toBeLessThan(own * 1.4 + 10);
+  });
+
+  it('a reaped child\'s baseline is dropped once it has not been sampled for a while, without forget()', async () => {
+    let clock = 0;
+    const sampler = createProcessSampler({ now: () => clock });
+    const child = await startChild();
+    try {
+      await sampler.sample([child.pid!, process.pid]);
+      expect(sampler.tracked).toBe(2);
+      child.kill('SIGKILL');
+      await once(child, 'exit'); // reaped: nobody samples its pid again
+      clock += BASELINE_TTL_MS / 2;
+      await sampler.sample([process.pid]);
+      expect(sampler.tracked).toBe(2); // a sample missed is not yet a process gone
+      clock += BASELINE_TTL_MS;
+      await sampler.sample([process.pid]);
+      expect(sampler.tracked).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('forget() drops the baseline', async () => {

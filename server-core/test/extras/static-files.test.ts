@@ -143,7 +143,7 @@ describe('serving', () => {
     expect((await get('/static/missing.txt')).status).toBe(404);
   });
 
-  it.runIf(process.platform === 'linux')('a client that leaves mid-download does not leak the file descriptor', async () => {
+  it.runIf(process.platform === 'linux')('a client that leaves mid-download does not leak the file descriptor [platform-specific: linux]', async () => {
     // Count descriptors open on big.bin itself (sockets come and go in this same process).
     const fds = () =>
       readdirSync('/proc/self/fd').filter((fd) => {

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allAnswer, connectProbe, probeTarget } from '../../src/host/port-probe.js';
+import { createServer as createHttpServer } from 'node:http';
+import { allAnswer, connectProbe, httpProbe, loopbackFor, probeTarget } from '../../src/host/port-probe.js';
 import { createFakeRuntime } from './fake-runtime.js';
 import { startHarness, type Harness } from '../control/api-client.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
@@ -29,6 +30,33 @@ async function deadPort(): Promise<number> {
   await new Promise((r) => s.close(r));
   return port;
 }
+
+describe('http probe (the staging launch\'s last step)', () => {
+  it('any status counts as answering; a wildcard host is reached on loopback', async () => {
+    const seen: string[] = [];
+    const server = createHttpServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers['user-agent']}`);
+      res.statusCode = 500;
+      res.end();
+    });
+    await listen(server, { host: '127.0.0.1', port: 0 });
+    expect(await httpProbe('0.0.0.0', (server.address() as AddressInfo).port)).toEqual({ ok: true, status: 500 });
+    expect(seen).toEqual(['GET / gantry-health']);
+  });
+
+  it('nothing listening, or no answer in time, is not ok, with the reason', async () => {
+    expect(await httpProbe('127.0.0.1', await deadPort())).toMatchObject({ ok: false, error: expect.stringContaining('ECONNREFUSED') });
+    const held: net.Socket[] = [];
+    const silent = net.createServer((s) => void held.push(s)); // accepts, never answers
+    await listen(silent, { host: '127.0.0.1', port: 0 });
+    cleanups.push(async () => held.forEach((s) => s.destroy()));
+    expect(await httpProbe('127.0.0.1', (silent.address() as AddressInfo).port, 200)).toEqual({ ok: false, error: 'timed out' });
+  });
+
+  it('maps wildcard binds to loopback, in one place', () => {
+    expect(['0.0.0.0', '::', '[::]', '', '10.0.0.5', '::1', '[::1]'].map(loopbackFor)).toEqual(['127.0.0.1', '::1', '::1', '127.0.0.1', '10.0.0.5', '::1', '::1']);
+  });
+});
 
 describe('connect probe', () => {
   it('maps runtime URLs to connect targets (wildcards to loopback, unix paths)', () => {
@@ -59,7 +87,7 @@ describe('Host health', () => {
   let h: Harness;
   let project: TempDir;
 
-  async function addSite(createRuntime: Parameters<typeof startHarness>[0]['createRuntime']): Promise<void> {
+  async function addSite(createRuntime: NonNullable<Parameters<typeof startHarness>[0]>['createRuntime']): Promise<void> {
     h = await startHarness({ createRuntime });
     cleanups.push(() => h.close());
     project = await makeTempDir('gantry-project-');

@@ -34,7 +34,7 @@ async function forkChild(url: string, ignoreTerm = false): Promise<number> {
   return pid;
 }
 
-describe.skipIf(process.platform !== 'linux')("a worker's children", () => {
+describe.skipIf(process.platform !== 'linux')("a worker's children [platform-specific: linux]", () => {
   it('are stopped with the app, even one that ignores SIGTERM', async () => {
     app = await startApp({ workers: 1 });
     const polite = await forkChild(app.url);

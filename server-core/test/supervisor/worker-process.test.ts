@@ -32,7 +32,6 @@ describe('WorkerProcess exit', () => {
         {
           ready: () => {},
           bootError: () => {},
-          requestError: () => {},
           stopping: () => {},
           output: (source, text) => events.push(`${source}: ${text}`),
           exit: (code) => {

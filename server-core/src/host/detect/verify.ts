@@ -1,6 +1,6 @@
 // Imports a candidate entry point in a short-lived Python process (project folder first on sys.path, bounded
 // by a timeout) and reports the error verbatim when it fails — the traceback the user would otherwise meet at start.
-import { execFile } from 'node:child_process';
+import { runTool } from '../../subprocess.js';
 import type { ImportVerification } from '../../control/contract.js';
 
 // Resolves MODULE:CALLABLE the way the worker does: dotted attribute, or a factory call like create_app().
@@ -29,29 +29,12 @@ if not callable(obj):
     sys.exit(3)
 `;
 
-export interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly timedOut: boolean;
-  readonly error: string | null;
-}
-
-/** Runs a program with a timeout; never rejects. */
-export function run(file: string, args: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 20_000, maxBuffer: 4 * 1024 * 1024, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
-      const timedOut = Boolean(e?.killed);
-      const spawnError = e && typeof e.code === 'string' ? `${e.code}: ${e.message}` : null;
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout: String(stdout), stderr: String(stderr), timedOut, error: spawnError });
-    });
-  });
-}
+/** Kept under this name for the launch's steps (launch.ts); the helper itself is ../../subprocess.ts. */
+export { runTool as run } from '../../subprocess.js';
 
 export async function verifyImport(python: string, folder: string, app: string, env: Readonly<Record<string, string>> = {}, timeoutMs = 20_000): Promise<ImportVerification & { pythonVersion: string | null }> {
   const started = Date.now();
-  const r = await run(python, ['-c', SCRIPT, folder, app], { cwd: folder, env: { ...process.env, ...env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs });
+  const r = await runTool(python, ['-c', SCRIPT, folder, app], { cwd: folder, env: { ...env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs });
   const pythonVersion = /GANTRY-PYTHON (\S+)/.exec(r.stdout)?.[1] ?? null;
   const ok = r.code === 0 && !r.timedOut && r.error === null;
   let error: string | null = null;
