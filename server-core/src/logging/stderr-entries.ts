@@ -39,7 +39,8 @@ const MAX_GROUP_CHARS = 64 * 1024;
 /**
  * Turns stderr lines into entries: each line its own entry with its stated level, except a Python
  * traceback (`Traceback (most recent call last):` through the unindented exception line, chained
- * tracebacks included), which is one ERROR entry. A traceback cut short (the stream stops, or goes quiet
+ * tracebacks included), which is one ERROR entry together with the ERROR line just before it (what
+ * logger.exception() writes). An ERROR line waits for the next line (or IDLE_FLUSH_MS) to know. A traceback cut short (the stream stops, or goes quiet
  * for IDLE_FLUSH_MS) is emitted as far as it got.
  */
 export class StderrEntries {
@@ -47,6 +48,8 @@ export class StderrEntries {
   private chars = 0;
   /** After the exception line: a blank line or "During handling…" continues a chained traceback. */
   private ended = false;
+  /** The group is one ERROR line so far, waiting to see whether a traceback follows it. */
+  private held = false;
   private idle: NodeJS.Timeout | null = null;
 
   constructor(
@@ -56,8 +59,26 @@ export class StderrEntries {
 
   push(line: string): void {
     if (this.group.length === 0) {
-      if (TRACEBACK_HEAD.test(line)) this.add(line);
-      else this.onEntry(line, stderrLevel(line));
+      if (TRACEBACK_HEAD.test(line)) {
+        this.add(line);
+        return;
+      }
+      const level = stderrLevel(line);
+      if (level === 'error' || level === 'critical') {
+        // logger.exception(): its message line, then the traceback. Held briefly so they are one entry.
+        this.add(line);
+        this.held = true;
+      } else this.onEntry(line, level);
+      return;
+    }
+    if (this.held) {
+      if (!TRACEBACK_HEAD.test(line)) {
+        this.flush();
+        this.push(line);
+        return;
+      }
+      this.held = false;
+      this.add(line);
       return;
     }
     if (this.ended) {
@@ -104,9 +125,11 @@ export class StderrEntries {
     // Trailing blank lines (a chain that never came) are not part of the entry.
     while (this.group.length > 1 && this.group[this.group.length - 1] === '') this.group.pop();
     const text = this.group.join('\n');
+    const level = this.held ? stderrLevel(text) : 'error';
     this.group = [];
     this.chars = 0;
     this.ended = false;
-    this.onEntry(text, 'error');
+    this.held = false;
+    this.onEntry(text, level);
   }
 }

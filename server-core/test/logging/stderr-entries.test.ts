@@ -45,6 +45,18 @@ describe('StderrEntries', () => {
     ]);
   });
 
+  it("joins logger.exception()'s message line and its traceback; an ERROR line alone stays alone", () => {
+    const { entries, s } = collect();
+    for (const l of ['ERROR:root:lookup failed', ...TB, 'ERROR:root:just this', 'CRITICAL:root:and this', 'INFO:root:fine']) s.push(l);
+    s.end();
+    expect(entries).toEqual([
+      ['error', ['ERROR:root:lookup failed', ...TB].join('\n')],
+      ['error', 'ERROR:root:just this'],
+      ['critical', 'CRITICAL:root:and this'],
+      ['info', 'INFO:root:fine'],
+    ]);
+  });
+
   it('keeps a chained traceback in the same entry', () => {
     const { entries, s } = collect();
     const chained = [...TB, '', 'During handling of the above exception, another exception occurred:', '', ...TB];

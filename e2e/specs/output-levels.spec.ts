@@ -1,0 +1,41 @@
+// The Output tab shows each stderr line at the level it states (Python logging's default format, a
+// gunicorn-style format, a plain print), never ERROR for all of stderr, and a traceback as one entry — from a
+// real worker running an app that uses Python's `logging` (server-core/test/fixtures/apps/pylogging.py).
+import path from 'node:path';
+import { expect, REPO_ROOT, test } from '../support/fixtures';
+
+const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
+const BIND = '127.0.0.1:29101';
+
+test('stderr lines show the level they state, and a traceback is one entry', async ({ ui: page, gantry, shot }) => {
+  const added = await gantry.api.post('/api/apps', {
+    data: { folder: FOLDER, name: 'Py logging', detect: false, settings: { app: 'pylogging:application', bind: [BIND], workers: 1 } },
+  });
+  expect(added.status(), await added.text()).toBe(200);
+  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
+  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
+  expect(started.status(), await started.text()).toBe(200);
+  const res = await page.request.get(`http://${BIND}/log`);
+  expect(res.status()).toBe(200);
+
+  await page.goto(`${gantry.url}#/apps/${appId}/output`);
+  const log = page.getByTestId('output-log');
+  const row = (text: string) => log.locator('.out-line', { hasText: text });
+  await expect(row("KeyError: 'missing'")).toBeVisible();
+  // data-level is what the row is styled by (a line continuing the one above shows no level label of its own).
+
+  await expect(row('WARNING:shop.orders:stock low')).toHaveAttribute('data-level', 'warning');
+  await expect(row('INFO:shop.orders:order placed')).toHaveAttribute('data-level', 'info');
+  await expect(row('ERROR:root:payment declined')).toHaveAttribute('data-level', 'error');
+  await expect(row('[INFO] styled info line')).toHaveAttribute('data-level', 'info');
+  await expect(row('a plain line on stderr')).toHaveAttribute('data-level', 'info');
+  await expect(row('WARNING:root:imported, outside any request')).toHaveAttribute('data-level', 'warning');
+  // logger.exception() is one row: its message, the traceback's head and its exception line, shown as error.
+  const tb = log.locator('.out-line', { hasText: 'Traceback (most recent call last):' });
+  await expect(tb).toHaveCount(1);
+  await expect(tb).toContainText('ERROR:shop.orders:lookup failed');
+  await expect(tb).toContainText("KeyError: 'missing'");
+  await expect(tb.locator('.out-level')).toHaveText('error');
+  await expect(tb).toHaveAttribute('data-level', 'error');
+  await shot('output-levels');
+});
