@@ -39,3 +39,32 @@ test('stderr lines show the level they state, and a traceback is one entry', asy
   await expect(tb).toHaveAttribute('data-level', 'error');
   await shot('output-levels');
 });
+
+test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, shot }) => {
+  const added = await gantry.api.post('/api/apps', {
+    data: { folder: FOLDER, name: 'Py logging two', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29102'] }, profiles: { dev: { workers: 2 } } },
+  });
+  expect(added.status(), await added.text()).toBe(200);
+  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
+  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
+  expect(started.status(), await started.text()).toBe(200);
+
+  await page.goto(`${gantry.url}#/apps/${appId}/output`);
+  const log = page.getByTestId('output-log');
+  // Each worker logs a warning as it imports the app: two rows, one per pid.
+  const imported = log.locator('.out-line', { hasText: 'imported, outside any request' });
+  await expect(imported).toHaveCount(2);
+  const picker = page.getByRole('combobox', { name: 'Worker' });
+  const pids = (await picker.locator('option').allTextContents()).filter((t) => t.startsWith('pid ')).map((t) => t.slice(4));
+  expect(pids).toHaveLength(2);
+  await picker.selectOption({ label: `pid ${pids[1]}` });
+  await expect(imported).toHaveCount(1);
+  await expect(imported.locator('.out-src')).toHaveText(`stderr ${pids[1]}`);
+  // Every row left is that worker's (a gantry line about it names it in its title).
+  const titles = await log.locator('.out-line .out-src').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+  expect(titles.length).toBeGreaterThan(0);
+  for (const t of titles) expect(t).toContain(`pid ${pids[1]}`);
+  await shot('output-worker-picker');
+  await picker.selectOption({ label: 'All workers' });
+  await expect(imported).toHaveCount(2);
+});

@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The Output tab's filters: remembered per app, overridden by a link's own (?level=, ?pid=, ?q=).
 import { describe, expect, it } from 'vitest';
-import { EMPTY_OUTPUT_FILTERS, initialOutputFilters, loadOutputFilters, saveOutputFilters } from './output-filters';
+import { EMPTY_OUTPUT_FILTERS, initialOutputFilters, loadOutputFilters, outputWorkerPids, saveOutputFilters } from './output-filters';
 
 function memoryStorage() {
   const store = new Map<string, string>();
@@ -28,5 +28,14 @@ describe('output filters per app', () => {
     saveOutputFilters('a', { ...EMPTY_OUTPUT_FILTERS, sources: ['stdout'], search: 'hello' }, storage);
     expect(initialOutputFilters('a', {}, storage)).toMatchObject({ sources: ['stdout'], search: 'hello' });
     expect(initialOutputFilters('a', { level: 'error', pid: '77' }, storage)).toEqual({ levels: ['error', 'critical'], sources: [], pid: 77, search: '' });
+  });
+});
+
+describe('outputWorkerPids', () => {
+  it('lists each worker pid once, sorted, with the picked one even before it wrote anything', () => {
+    const rows = [{ workerPid: 30 }, { workerPid: null }, { workerPid: 7 }, { workerPid: 30 }];
+    expect(outputWorkerPids(rows, null)).toEqual([7, 30]);
+    expect(outputWorkerPids(rows, 99)).toEqual([7, 30, 99]);
+    expect(outputWorkerPids([], null)).toEqual([]);
   });
 });

@@ -39,6 +39,17 @@ export function compileOutputFilters(f: OutputFilters): (l: OutputRecord) => boo
   };
 }
 
+/** The worker pids the picker offers: every pid in the lines held, and the one picked (a link's may have none yet). */
+export function outputWorkerPids(rows: readonly Pick<OutputRecord, 'workerPid'>[], picked: number | null): number[] {
+  const pids = new Set<number>();
+  for (let i = 0; i < rows.length; i++) {
+    const p = rows[i]!.workerPid;
+    if (p !== null) pids.add(p);
+  }
+  if (picked !== null) pids.add(picked);
+  return [...pids].sort((a, b) => a - b);
+}
+
 export function isOutputFiltering(f: OutputFilters): boolean {
   return f.levels.length > 0 || f.sources.length > 0 || f.pid !== null || f.search.trim() !== '';
 }

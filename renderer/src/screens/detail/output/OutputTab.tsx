@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
-import { compileOutputFilters, initialOutputFilters, LEVELS, saveOutputFilters, SOURCES, type OutputFilters } from '../../../state/output-filters';
+import { compileOutputFilters, initialOutputFilters, LEVELS, outputWorkerPids, saveOutputFilters, SOURCES, type OutputFilters } from '../../../state/output-filters';
 import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
 import { OutputLog } from './OutputLog';
@@ -19,6 +19,7 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
   useEffect(() => saveOutputFilters(appId, filters), [appId, filters]);
   const predicate = useMemo(() => compileOutputFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.output, predicate);
+  const pids = useMemo(() => outputWorkerPids(snapshot.rows, filters.pid), [snapshot.rows, filters.pid]);
   const hold = useCallback((seq: number | null) => data.output.holdFrom(seq), [data]);
   const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -42,11 +43,14 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
             </button>
           ))}
         </div>
-        {filters.pid !== null && (
-          <button type="button" className="btn btn-sm" aria-pressed="true" onClick={() => setFilters({ ...filters, pid: null })} title="Show every worker">
-            pid {filters.pid} ✕
-          </button>
-        )}
+        <select className="select input-sm" aria-label="Worker" value={filters.pid ?? ''} onChange={(e) => setFilters({ ...filters, pid: e.target.value === '' ? null : Number(e.target.value) })}>
+          <option value="">All workers</option>
+          {pids.map((p) => (
+            <option key={p} value={p}>
+              pid {p}
+            </option>
+          ))}
+        </select>
         <input className="input input-sm f-search" type="search" aria-label="Search output" placeholder="Search output…" value={filters.search} onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
         <span className="spacer" />
         <span className="faint req-count">
