@@ -68,3 +68,32 @@ test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, 
   await picker.selectOption({ label: 'All workers' });
   await expect(imported).toHaveCount(2);
 });
+
+test('the wrap toggle puts a long line on one row, and the log keeps following', async ({ ui: page, gantry, shot }) => {
+  const added = await gantry.api.post('/api/apps', {
+    data: { folder: FOLDER, name: 'Py logging wrap', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29103'] } },
+  });
+  expect(added.status(), await added.text()).toBe(200);
+  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
+  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
+  expect(started.status(), await started.text()).toBe(200);
+  await page.goto(`${gantry.url}#/apps/${appId}/output`);
+  expect((await page.request.get('http://127.0.0.1:29103/long')).status()).toBe(200);
+  const log = page.getByTestId('output-log');
+  const long = log.locator('.out-line', { hasText: 'long line word0' });
+  await expect(long).toBeVisible();
+  const wrapped = (await long.boundingBox())!.height;
+  const wrapButton = page.getByRole('button', { name: 'Wrap' });
+  await expect(wrapButton).toHaveAttribute('aria-pressed', 'true');
+  await wrapButton.click();
+  await expect(wrapButton).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(async () => (await long.boundingBox())!.height).toBeLessThan(wrapped / 3);
+  // Still following: the long line (the newest) is in view, and the log scrolls sideways to reach its end.
+  await expect(log).toHaveAttribute('data-following', 'true');
+  await expect(long).toBeInViewport();
+  expect(await log.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await shot('output-no-wrap');
+  await wrapButton.click();
+  await expect.poll(async () => (await long.boundingBox())!.height).toBeGreaterThan(wrapped - 1);
+  await expect(long).toBeInViewport();
+});

@@ -10,7 +10,7 @@ import { continuesPrevious } from '../../../state/output-grouping';
 
 const EST = 20;
 
-export function OutputLog({ appId, view, emptyText, onHold }: { readonly appId: string; readonly view: FilteredRows<OutputRecord>; readonly emptyText: string; readonly onHold?: (seq: number | null) => void }) {
+export function OutputLog({ appId, view, emptyText, onHold, wrap = true }: { readonly appId: string; readonly view: FilteredRows<OutputRecord>; readonly emptyText: string; readonly onHold?: (seq: number | null) => void; readonly wrap?: boolean }) {
   const { rows, seqs } = view;
   const win = useLiveWindow({ keys: seqs, estimate: EST, overscanPx: 300, onHold });
   const { plan } = win;
@@ -19,7 +19,7 @@ export function OutputLog({ appId, view, emptyText, onHold }: { readonly appId: 
 
   return (
     <div className="output-log-wrap">
-      <div ref={win.scrollRef} className="output-log" onScroll={win.onScroll} onWheel={win.onWheel} role="log" aria-label="App output" tabIndex={0} data-testid="output-log" data-following={win.following ? 'true' : 'false'}>
+      <div ref={win.scrollRef} className={`output-log${wrap ? '' : ' no-wrap'}`} onScroll={win.onScroll} onWheel={win.onWheel} role="log" aria-label="App output" tabIndex={0} data-testid="output-log" data-following={win.following ? 'true' : 'false'}>
         <div style={{ height: plan.total, position: 'relative' }}>
           {items.map((index) => {
             const l = rows[index]!;

@@ -20,6 +20,8 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
   const predicate = useMemo(() => compileOutputFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.output, predicate);
   const pids = useMemo(() => outputWorkerPids(snapshot.rows, filters.pid), [snapshot.rows, filters.pid]);
+  // Long lines wrap by default; unwrapped, each line is one row and the log scrolls sideways.
+  const [wrap, setWrap] = useState(true);
   const hold = useCallback((seq: number | null) => data.output.holdFrom(seq), [data]);
   const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -52,13 +54,16 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
           ))}
         </select>
         <input className="input input-sm f-search" type="search" aria-label="Search output" placeholder="Search output…" value={filters.search} onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
+        <button type="button" className="btn btn-sm" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines">
+          Wrap
+        </button>
         <span className="spacer" />
         <span className="faint req-count">
           {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
         </span>
       </div>
       <div className="output-body">
-        <OutputLog appId={app.definition.id} view={view} onHold={hold} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
+        <OutputLog appId={app.definition.id} view={view} wrap={wrap} onHold={hold} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
         <EventsPanel appId={app.definition.id} events={meta.events} />
       </div>
     </div>
