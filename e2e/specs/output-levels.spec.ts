@@ -38,6 +38,26 @@ test('stderr lines show the level they state, and a traceback is one entry', asy
   await expect(tb.locator('.out-level')).toHaveText('error');
   await expect(tb).toHaveAttribute('data-level', 'error');
   await shot('output-levels');
+
+  // Search with a regular expression: the lines it leaves, their matches highlighted; a bad one says so.
+  const search = page.getByRole('searchbox', { name: 'Search output' });
+  await page.getByRole('button', { name: 'Regular expression' }).click();
+  await search.fill('shop\\.orders:(stock|order) \\w+');
+  await expect(log.locator('.out-line')).toHaveCount(2);
+  await expect(log.locator('mark')).toHaveText(['shop.orders:order placed', 'shop.orders:stock low']);
+  // Next/previous step through the matching lines.
+  await page.getByRole('button', { name: 'Next match' }).click();
+  await expect(log.locator('.out-line[aria-current="true"]')).toContainText('order placed');
+  await page.getByRole('button', { name: 'Next match' }).click();
+  await expect(log.locator('.out-line[aria-current="true"]')).toContainText('stock low');
+  await page.getByRole('button', { name: 'Previous match' }).click();
+  await expect(log.locator('.out-line[aria-current="true"]')).toContainText('order placed');
+  await shot('output-search-regex');
+  await search.fill('(unclosed');
+  await expect(search).toHaveAttribute('aria-invalid', 'true');
+  await expect(log.locator('mark')).toHaveCount(0);
+  await search.fill('');
+  await page.getByRole('button', { name: 'Regular expression' }).click();
 });
 
 test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, shot }) => {
