@@ -4,7 +4,7 @@ import http from 'node:http';
 
 export function createHost() {
   const listeners = new Set();
-  const app = { definition: { id: 'blog', name: 'Blog' }, status: { state: 'stopped', urls: [], healthy: false } };
+  const app = { definition: { id: 'blog', name: 'Blog', folder: '/srv/blog' }, status: { state: 'stopped', urls: [], healthy: false } };
   const publish = (type, appId, data) => listeners.forEach((l) => l({ type, appId, data }));
   return Promise.resolve({
     token: 'smoke-token',
@@ -57,3 +57,7 @@ export async function writeFileAtomic(target, data) {
 export function contentTypeOf(file) {
   return { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
+
+// Pure helpers with no Host or Python behind them: the real ones, so the smoke test runs what ships.
+export { contentSecurityPolicy } from '../../../server-core/dist/control/csp.js';
+export { TIMED_OUT, within } from '../../../server-core/dist/within.js';
