@@ -59,5 +59,5 @@ export function contentTypeOf(file) {
 }
 
 // Pure helpers with no Host or Python behind them: the real ones, so the smoke test runs what ships.
-export { contentSecurityPolicy } from '../../../server-core/dist/control/csp.js';
-export { TIMED_OUT, within } from '../../../server-core/dist/within.js';
+// (hooks.mjs sends this file's own '@gantry/server-core' import to the real entry.)
+export { contentSecurityPolicy, TIMED_OUT, within } from '@gantry/server-core';
