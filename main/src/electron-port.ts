@@ -31,4 +31,8 @@ export interface DesktopServices {
   notify(title: string, body: string): void;
   openExternal(url: string): Promise<void>;
   revealFile(path: string): void;
+  /** Opens the platform's terminal in `folder` (an app's project folder, looked up by main). */
+  openTerminal(folder: string): Promise<void>;
+  /** Opens the user's editor on `folder` (an app's project folder, looked up by main). */
+  openEditor(folder: string): Promise<void>;
 }

@@ -3,6 +3,7 @@
 // that Electron's own types satisfy the ports.
 import { BrowserWindow, dialog, ipcMain, Notification, shell } from 'electron';
 import type { DesktopServices, IpcMainLike } from './electron-port.js';
+import { editorCommand, launchDetached, terminalCommand, whichOnPath } from './open-in.js';
 
 export const realIpcMain: IpcMainLike = ipcMain;
 
@@ -32,6 +33,12 @@ export function realDesktopServices(options: DesktopServicesOptions): DesktopSer
     },
     revealFile(path) {
       shell.showItemInFolder(path);
+    },
+    async openTerminal(folder) {
+      await launchDetached(terminalCommand(folder, process.platform, whichOnPath()));
+    },
+    async openEditor(folder) {
+      await launchDetached(editorCommand(folder, process.env, whichOnPath()));
     },
   };
 }

@@ -9,7 +9,7 @@ import type { CreateDesktopCore, DesktopAppEvent, DesktopAppState, DesktopAppSta
 export interface CoreHost {
   readonly token: string;
   readonly hub: { subscribe(listener: (e: { readonly type: string; readonly appId: string | null; readonly data: unknown }) => void): () => void };
-  listApps(): readonly { readonly definition: { readonly id: string; readonly name: string }; readonly status: { readonly state: string; readonly urls: readonly string[]; readonly healthy: boolean } }[];
+  listApps(): readonly { readonly definition: { readonly id: string; readonly name: string; readonly folder: string }; readonly status: { readonly state: string; readonly urls: readonly string[]; readonly healthy: boolean } }[];
   start(id: string): Promise<unknown>;
   stop(id: string, graceful?: boolean): Promise<unknown>;
   workers(id: string): readonly { readonly pid: number | null }[];
@@ -66,7 +66,7 @@ export function desktopHost(host: CoreHost): DesktopHost {
   };
   return {
     list: (): DesktopAppStatus[] =>
-      host.listApps().map((a) => ({ id: a.definition.id, name: a.definition.name, state: toState(a.status.state), healthy: a.status.healthy, urls: a.status.urls })),
+      host.listApps().map((a) => ({ id: a.definition.id, name: a.definition.name, folder: a.definition.folder, state: toState(a.status.state), healthy: a.status.healthy, urls: a.status.urls })),
     start: async (id) => void (await host.start(id)),
     stop: async (id) => void (await host.stop(id, true)),
     stopAll: async () => {

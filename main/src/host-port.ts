@@ -11,6 +11,8 @@ export interface DesktopAppStatus {
   /** True only when the health check passes. */
   readonly healthy: boolean;
   readonly urls: readonly string[];
+  /** The app's project folder (absolute). */
+  readonly folder: string;
 }
 
 /** The app events the shell turns into notifications; other event types are ignored. */

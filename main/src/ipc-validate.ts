@@ -11,7 +11,7 @@ export class IpcArgumentError extends Error {
   }
 }
 
-export const LIMITS = { title: 200, body: 1000, url: 2048, path: 4096 } as const;
+export const LIMITS = { title: 200, body: 1000, url: 2048, path: 4096, appId: 200 } as const;
 
 function arity(channel: string, args: readonly unknown[], n: number): void {
   if (args.length !== n) throw new IpcArgumentError(channel, `expected ${n} argument(s), got ${args.length}`);
@@ -58,5 +58,13 @@ export const validators: Validators = {
     const p = text('gantry:reveal-file', 'path', args[0], LIMITS.path, false);
     if (!path.isAbsolute(p) && !path.win32.isAbsolute(p)) throw new IpcArgumentError('gantry:reveal-file', 'path must be absolute');
     return [p];
+  },
+  'gantry:open-terminal': (args) => {
+    arity('gantry:open-terminal', args, 1);
+    return [text('gantry:open-terminal', 'appId', args[0], LIMITS.appId, false)];
+  },
+  'gantry:open-editor': (args) => {
+    arity('gantry:open-editor', args, 1);
+    return [text('gantry:open-editor', 'appId', args[0], LIMITS.appId, false)];
   },
 };

@@ -146,6 +146,7 @@ async function boot(): Promise<void> {
     services,
     trustedWebContentsId: () => (window !== null && !window.isDestroyed() ? window.webContents.id : null),
     bootstrap: () => ({ api: { url: api.url, token: api.token } }),
+    appFolder: (appId) => core?.host.list().find((a) => a.id === appId)?.folder ?? null,
   });
 
   const saved = await loadWindowState(home);

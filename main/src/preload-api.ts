@@ -19,6 +19,13 @@ export interface GantryBridge {
   openExternal(url: string): Promise<void>;
   /** Shows an absolute path in the system file manager. */
   revealFile(path: string): Promise<void>;
+  /**
+   * Opens a terminal in a registered app's project folder. The app is named by id: main looks its folder up,
+   * so the renderer can never have a terminal opened anywhere else.
+   */
+  openTerminal(appId: string): Promise<void>;
+  /** Opens the user's editor ($VISUAL, $EDITOR or a known one) on a registered app's project folder. */
+  openEditor(appId: string): Promise<void>;
   /** process.platform of the machine: "darwin", "linux", "win32", … */
   readonly platform: string;
 }
@@ -29,6 +36,8 @@ export interface GantryIpcContract {
   'gantry:notify': { args: [title: string, body: string]; result: void };
   'gantry:open-external': { args: [url: string]; result: void };
   'gantry:reveal-file': { args: [path: string]; result: void };
+  'gantry:open-terminal': { args: [appId: string]; result: void };
+  'gantry:open-editor': { args: [appId: string]; result: void };
 }
 export type GantryIpcChannel = keyof GantryIpcContract;
 

@@ -19,6 +19,8 @@ const bridge: GantryBridge = {
   notify: (title: string, body: string) => invoke('gantry:notify', title, body),
   openExternal: (url: string) => invoke('gantry:open-external', url),
   revealFile: (path: string) => invoke('gantry:reveal-file', path),
+  openTerminal: (appId: string) => invoke('gantry:open-terminal', appId),
+  openEditor: (appId: string) => invoke('gantry:open-editor', appId),
   platform: process.platform,
 };
 

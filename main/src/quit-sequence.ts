@@ -2,6 +2,8 @@
 // worker is killed (killAll), which races a second, shorter timer; then the process exits regardless.
 // VS Code's utilityProcess waitForExit(ms) is the model: every stop is bounded.
 
+import { TIMED_OUT, within } from '@gantry/server-core';
+
 export interface StoppableHost {
   stopAll(): Promise<void>;
   killAll(): Promise<void>;
@@ -19,29 +21,21 @@ export const DEFAULT_QUIT_LIMITS: QuitLimits = { gracefulMs: 10_000, forceMs: 3_
 /** graceful: everything stopped in time. forced: killAll ran and finished. abandoned: even killAll overran. */
 export type QuitOutcome = { readonly kind: 'graceful' } | { readonly kind: 'forced'; readonly reason: string } | { readonly kind: 'abandoned'; readonly reason: string };
 
-const TIMEOUT = Symbol('timeout');
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-/** Resolves with the promise's outcome, or TIMEOUT after `ms`; the timer never keeps the process alive. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<{ ok: true; value: T } | { ok: false; error: unknown } | typeof TIMEOUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMEOUT), ms);
-    timer.unref?.();
-  });
-  try {
-    return await Promise.race([promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Resolves with the promise's outcome, or TIMED_OUT after `ms`; the timer never keeps the process alive. */
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T> | typeof TIMED_OUT> {
+  const settled = promise.then((value): Settled<T> => ({ ok: true, value }), (error: unknown): Settled<T> => ({ ok: false, error }));
+  return within(settled, ms, { unref: true });
 }
 
 export async function stopEverything(host: StoppableHost, limits: QuitLimits = DEFAULT_QUIT_LIMITS): Promise<QuitOutcome> {
-  const graceful = await within(Promise.resolve().then(() => host.stopAll()), limits.gracefulMs);
-  if (graceful !== TIMEOUT && graceful.ok) return { kind: 'graceful' };
-  const reason = graceful === TIMEOUT ? `graceful stop took longer than ${limits.gracefulMs} ms` : `graceful stop failed: ${String(graceful.error)}`;
-  const forced = await within(Promise.resolve().then(() => host.killAll()), limits.forceMs);
-  if (forced !== TIMEOUT && forced.ok) return { kind: 'forced', reason };
-  return { kind: 'abandoned', reason: forced === TIMEOUT ? `${reason}; kill took longer than ${limits.forceMs} ms` : `${reason}; kill failed: ${String(forced.error)}` };
+  const graceful = await settledWithin(Promise.resolve().then(() => host.stopAll()), limits.gracefulMs);
+  if (graceful !== TIMED_OUT && graceful.ok) return { kind: 'graceful' };
+  const reason = graceful === TIMED_OUT ? `graceful stop took longer than ${limits.gracefulMs} ms` : `graceful stop failed: ${String(graceful.error)}`;
+  const forced = await settledWithin(Promise.resolve().then(() => host.killAll()), limits.forceMs);
+  if (forced !== TIMED_OUT && forced.ok) return { kind: 'forced', reason };
+  return { kind: 'abandoned', reason: forced === TIMED_OUT ? `${reason}; kill took longer than ${limits.forceMs} ms` : `${reason}; kill failed: ${String(forced.error)}` };
 }
 
 /**

@@ -82,13 +82,15 @@ describe('main.js with a stand-in Electron and server-core', () => {
     expect(find(j(), 'api.health')).toMatchObject({ status: 200, body: { allowedOrigins: ['gantry://ui'] } });
   });
 
-  it('answers the four channels, refusing bad arguments and strangers', () => {
+  it('answers the six channels, refusing bad arguments and strangers', () => {
     expect(find(j(), 'ipc')).toEqual({
       kind: 'ipc',
       chooseFolder: { ok: true, value: '/home/me/site' },
       openExternalFile: { ok: false, code: 'GANTRY_ERR_IPC_ARGUMENT' },
       revealFromStranger: { ok: false, code: 'GANTRY_ERR_IPC_SENDER' },
-      channels: ['gantry:choose-folder', 'gantry:notify', 'gantry:open-external', 'gantry:reveal-file'],
+      terminalForPath: { ok: false, code: 'GANTRY_ERR_IPC_ARGUMENT' },
+      editorFromStranger: { ok: false, code: 'GANTRY_ERR_IPC_SENDER' },
+      channels: ['gantry:choose-folder', 'gantry:notify', 'gantry:open-editor', 'gantry:open-external', 'gantry:open-terminal', 'gantry:reveal-file'],
     });
   });
 

@@ -23,8 +23,8 @@ function fakeHost(overrides: Partial<CoreHost> = {}) {
       },
     },
     listApps: () => [
-      { definition: { id: 'blog', name: 'Blog' }, status: { state: 'running', urls: ['http://127.0.0.1:8000'], healthy: true } },
-      { definition: { id: 'shop', name: 'Shop' }, status: { state: 'weird-new-state', urls: [], healthy: false } },
+      { definition: { id: 'blog', name: 'Blog', folder: '/srv/blog' }, status: { state: 'running', urls: ['http://127.0.0.1:8000'], healthy: true } },
+      { definition: { id: 'shop', name: 'Shop', folder: '/srv/shop' }, status: { state: 'weird-new-state', urls: [], healthy: false } },
     ],
     start: async (id) => void calls.push(`start ${id}`),
     stop: async (id, graceful) => void calls.push(`stop ${id} ${graceful}`),
@@ -42,8 +42,8 @@ describe('desktopHost', () => {
   it('maps app summaries for the tray (unknown states read as failed, never green)', () => {
     const { host } = fakeHost();
     expect(desktopHost(host).list()).toEqual([
-      { id: 'blog', name: 'Blog', state: 'running', healthy: true, urls: ['http://127.0.0.1:8000'] },
-      { id: 'shop', name: 'Shop', state: 'failed', healthy: false, urls: [] },
+      { id: 'blog', name: 'Blog', folder: '/srv/blog', state: 'running', healthy: true, urls: ['http://127.0.0.1:8000'] },
+      { id: 'shop', name: 'Shop', folder: '/srv/shop', state: 'failed', healthy: false, urls: [] },
     ]);
   });
 

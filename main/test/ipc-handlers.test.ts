@@ -32,13 +32,18 @@ function setup() {
     notify: (t, b) => void calls.push(`notify ${t} ${b}`),
     openExternal: async (u) => void calls.push(`openExternal ${u}`),
     revealFile: (p) => void calls.push(`revealFile ${p}`),
+    openTerminal: async (f) => void calls.push(`openTerminal ${f}`),
+    openEditor: async (f) => void calls.push(`openEditor ${f}`),
   };
+  // The registered apps main knows; the renderer names one by id and never sends a path.
+  const folders: Record<string, string> = { blog: '/srv/blog', relative: 'srv/rel' };
   let trusted: number | null = WINDOW_ID;
   const dispose = registerIpcHandlers({
     ipc,
     services,
     trustedWebContentsId: () => trusted,
     bootstrap: () => ({ api: { url: 'http://127.0.0.1:5000', token: 'tok' } }),
+    appFolder: (id) => (Object.hasOwn(folders, id) ? folders[id]! : null),
   });
   const call = (channel: string, args: unknown[], event: IpcEventLike = fromWindow()) => Promise.resolve().then(() => handlers.get(channel)!(event, ...args));
   return { handlers, syncHandlers, calls, call, dispose, setTrusted: (id: number | null) => (trusted = id) };
@@ -52,9 +57,9 @@ function fromWindow(overrides: { id?: number; url?: string; parent?: unknown; fr
 }
 
 describe('IPC handlers', () => {
-  it('registers exactly the four named channels plus the bootstrap, and removes them all', () => {
+  it('registers exactly the six named channels plus the bootstrap, and removes them all', () => {
     const s = setup();
-    expect([...s.handlers.keys()].sort()).toEqual(['gantry:choose-folder', 'gantry:notify', 'gantry:open-external', 'gantry:reveal-file']);
+    expect([...s.handlers.keys()].sort()).toEqual(['gantry:choose-folder', 'gantry:notify', 'gantry:open-editor', 'gantry:open-external', 'gantry:open-terminal', 'gantry:reveal-file']);
     expect([...s.handlers.keys()].sort()).toEqual([...IPC_CHANNELS].sort());
     expect([...s.syncHandlers.keys()]).toEqual([BOOTSTRAP_CHANNEL]);
     s.dispose();
@@ -68,7 +73,9 @@ describe('IPC handlers', () => {
     await s.call('gantry:notify', ['Crash', 'worker 2 died']);
     await s.call('gantry:open-external', ['https://docs.python.org/3/']);
     await s.call('gantry:reveal-file', ['/var/log/gantry/access.log']);
-    expect(s.calls).toEqual(['chooseFolder', 'notify Crash worker 2 died', 'openExternal https://docs.python.org/3/', 'revealFile /var/log/gantry/access.log']);
+    await s.call('gantry:open-terminal', ['blog']);
+    await s.call('gantry:open-editor', ['blog']);
+    expect(s.calls).toEqual(['chooseFolder', 'notify Crash worker 2 died', 'openExternal https://docs.python.org/3/', 'revealFile /var/log/gantry/access.log', 'openTerminal /srv/blog', 'openEditor /srv/blog']);
   });
 
   describe('sender checks (nothing runs when refused)', () => {
@@ -85,7 +92,7 @@ describe('IPC handlers', () => {
       it(`refuses ${what}`, async () => {
         const s = setup();
         for (const channel of IPC_CHANNELS) {
-          const args = channel === 'gantry:notify' ? ['a', 'b'] : channel === 'gantry:choose-folder' ? [] : channel === 'gantry:reveal-file' ? ['/x'] : ['https://a.example/'];
+          const args = channel === 'gantry:notify' ? ['a', 'b'] : channel === 'gantry:choose-folder' ? [] : channel === 'gantry:reveal-file' ? ['/x'] : channel === 'gantry:open-terminal' || channel === 'gantry:open-editor' ? ['blog'] : ['https://a.example/'];
           await expect(s.call(channel, args, event)).rejects.toMatchObject({ code: 'GANTRY_ERR_IPC_SENDER' });
         }
         expect(s.calls).toEqual([]);
@@ -123,6 +130,21 @@ describe('IPC handlers', () => {
       ['gantry:reveal-file', ['']],
       ['gantry:reveal-file', [['/etc/passwd']]],
       ['gantry:reveal-file', ['/tmp/a\0b']],
+      // Terminal and editor take a registered app's id, never a path: a path, an unknown id, an inherited
+      // property name, a folder that is not absolute are all refused.
+      ['gantry:open-terminal', ['/etc']],
+      ['gantry:open-terminal', ['no-such-app']],
+      ['gantry:open-terminal', ['__proto__']],
+      ['gantry:open-terminal', ['relative']],
+      ['gantry:open-terminal', []],
+      ['gantry:open-terminal', ['blog', '/etc']],
+      ['gantry:open-terminal', [42]],
+      ['gantry:open-terminal', ['b'.repeat(LIMITS.appId + 1)]],
+      ['gantry:open-editor', ['/home/me/.ssh']],
+      ['gantry:open-editor', ['no-such-app']],
+      ['gantry:open-editor', ['constructor']],
+      ['gantry:open-editor', ['']],
+      ['gantry:open-editor', [{ id: 'blog' }]],
     ];
     for (const [channel, args] of bad) {
       it(`${channel} refuses ${JSON.stringify(args).slice(0, 60)}`, async () => {

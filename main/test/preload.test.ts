@@ -54,7 +54,7 @@ describe('preload', () => {
   it('exposes one key, window.gantry, with exactly the documented names', async () => {
     const bridge = await loadPreload();
     expect([...exposed.keys()]).toEqual(['gantry']);
-    expect(Object.keys(bridge).sort()).toEqual(['api', 'chooseFolder', 'notify', 'openExternal', 'platform', 'revealFile']);
+    expect(Object.keys(bridge).sort()).toEqual(['api', 'chooseFolder', 'notify', 'openEditor', 'openExternal', 'openTerminal', 'platform', 'revealFile']);
     expect(Object.keys(bridge.api).sort()).toEqual(['token', 'url']);
   });
 
@@ -72,11 +72,15 @@ describe('preload', () => {
     await bridge.notify('Title', 'Body');
     await bridge.openExternal('https://example.org/');
     await bridge.revealFile('/tmp/x.log');
+    await bridge.openTerminal('blog');
+    await bridge.openEditor('blog');
     expect(invoked).toEqual([
       { channel: 'gantry:choose-folder', args: [] },
       { channel: 'gantry:notify', args: ['Title', 'Body'] },
       { channel: 'gantry:open-external', args: ['https://example.org/'] },
       { channel: 'gantry:reveal-file', args: ['/tmp/x.log'] },
+      { channel: 'gantry:open-terminal', args: ['blog'] },
+      { channel: 'gantry:open-editor', args: ['blog'] },
     ]);
   });
 
@@ -86,6 +90,8 @@ describe('preload', () => {
     await bridge.notify('a', 'b');
     await bridge.openExternal('https://example.org/');
     await bridge.revealFile('/x');
+    await bridge.openTerminal('a');
+    await bridge.openEditor('a');
     expect(new Set(invoked.map((i) => i.channel))).toEqual(new Set(IPC_CHANNELS));
   });
 
@@ -99,7 +105,7 @@ describe('preload', () => {
     const src = source;
     // The only ipcRenderer calls are the typed invoke() helper and the bootstrap; every invoke() names a literal.
     expect(src.match(/ipcRenderer\.\w+/g)?.sort()).toEqual(['ipcRenderer.invoke', 'ipcRenderer.sendSync']);
-    expect(src.match(/invoke\('([^']+)'/g)?.length).toBe(4);
+    expect(src.match(/invoke\('([^']+)'/g)?.length).toBe(IPC_CHANNELS.length);
     expect(src).not.toMatch(/ipcRenderer\.(send|on|once|postMessage)\(/);
     expect(src).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
   });

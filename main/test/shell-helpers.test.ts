@@ -117,7 +117,7 @@ describe('resource paths', () => {
 describe('tray menu template', () => {
   it('mirrors the model and dispatches each item’s action on click', () => {
     const dispatched: TrayAction[] = [];
-    const model = trayModel({ apps: [{ id: 'blog', name: 'Blog', state: 'stopped', healthy: false, urls: [] }], startAtLogin: false, startMinimised: true, loginItemSupported: true });
+    const model = trayModel({ apps: [{ id: 'blog', name: 'Blog', folder: '/srv/blog', state: 'stopped', healthy: false, urls: [] }], startAtLogin: false, startMinimised: true, loginItemSupported: true });
     const template = menuTemplate(model.items, (a) => dispatched.push(a));
     expect(template.map((t) => t.type ?? t.label)).toEqual(['Show Gantry', 'separator', '○ Blog — stopped', 'separator', 'checkbox', 'checkbox', 'separator', 'Quit Gantry']);
     const sub = template[2]!.submenu as { label?: string; enabled?: boolean; click?: () => void }[];

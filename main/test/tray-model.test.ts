@@ -7,6 +7,7 @@ const base = { startAtLogin: false, startMinimised: false, loginItemSupported: t
 const app = (id: string, state: DesktopAppStatus['state'], extra: Partial<DesktopAppStatus> = {}): DesktopAppStatus => ({
   id,
   name: id.toUpperCase(),
+  folder: `/srv/${id}`,
   state,
   healthy: state === 'running',
   urls: state === 'running' ? [`http://127.0.0.1:80${id.length}/`] : [],

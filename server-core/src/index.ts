@@ -6,6 +6,7 @@ export { startControlServer, type ControlServer, type ControlServerOptions } fro
 export { defaultGantryHome } from './host/paths.js';
 export { readRuntimeFile, writeRuntimeFile, removeRuntimeFile, type RuntimeInfo } from './host/runtime-file.js';
 export { writeFileAtomic } from './host/atomic-file.js';
+export { TIMED_OUT, within } from './within.js';
 export { contentTypeOf } from './mime-types.js';
 export { detectProject } from './host/detect/index.js';
 export type * from './control/contract.js';

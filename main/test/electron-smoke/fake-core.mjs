@@ -4,7 +4,7 @@ import http from 'node:http';
 
 export function createHost() {
   const listeners = new Set();
-  const app = { definition: { id: 'blog', name: 'Blog' }, status: { state: 'stopped', urls: [], healthy: false } };
+  const app = { definition: { id: 'blog', name: 'Blog', folder: '/srv/blog' }, status: { state: 'stopped', urls: [], healthy: false } };
   const publish = (type, appId, data) => listeners.forEach((l) => l({ type, appId, data }));
   return Promise.resolve({
     token: 'smoke-token',
@@ -58,5 +58,6 @@ export function contentTypeOf(file) {
   return { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
 
-// The policy itself is pure text: the real one, so the smoke test checks the header the window really sends.
-export { contentSecurityPolicy } from '../../../server-core/dist/control/csp.js';
+// Pure helpers with no Host or Python behind them: the real ones, so the smoke test runs what ships.
+// (hooks.mjs sends this file's own '@gantry/server-core' import to the real entry.)
+export { contentSecurityPolicy, TIMED_OUT, within } from '@gantry/server-core';

@@ -154,6 +154,9 @@ async function scenario(win) {
     chooseFolder: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:choose-folder')(ev))),
     openExternalFile: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:open-external')(ev, 'file:///etc/passwd'))),
     revealFromStranger: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:reveal-file')({ ...ev, sender: { id: 999 } }, '/tmp'))),
+    // A path is not an app id: main looks the folder up in the real Host, and no app has this id.
+    terminalForPath: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:open-terminal')(ev, '/etc'))),
+    editorFromStranger: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:open-editor')({ ...ev, sender: { id: 999 } }, 'x'))),
     channels: [...invokeHandlers.keys()].sort(),
   });
   // 4. Navigation and new windows.

@@ -1,13 +1,21 @@
 // Where the project lives, for the moment the user wants to go there: the path with a copy button (in a
-// browser, Gantry cannot open anything on the machine), and in the desktop app "Show in file manager" through
-// the preload's revealFile.
+// browser, Gantry cannot open anything on the machine), and in the desktop app "Show in file manager",
+// "Open in terminal" and "Open in editor" through the preload. Terminal and editor get the app's id, not the
+// path: main opens only a registered app's folder.
 import { useState } from 'react';
 import { preload } from '../api/preload';
 
-export function ProjectFolder({ folder }: { readonly folder: string }) {
+export function ProjectFolder({ appId, folder }: { readonly appId: string; readonly folder: string }) {
   const [open, setOpen] = useState(false);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-  const reveal = preload()?.revealFile;
+  const [failed, setFailed] = useState<string | null>(null);
+  const bridge = preload();
+  const reveal = bridge?.revealFile;
+  const run = (action: (id: string) => Promise<void>) => {
+    setFailed(null);
+    // Main's message says why (no editor configured, no terminal installed); it is shown as is.
+    action(appId).catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
+  };
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(folder);
@@ -19,7 +27,7 @@ export function ProjectFolder({ folder }: { readonly folder: string }) {
   };
   return (
     <span className="project-folder">
-      <button type="button" className="btn btn-sm btn-ghost" aria-expanded={open} aria-controls="project-folder-panel" onClick={() => (setOpen(!open), setCopied(null))}>
+      <button type="button" className="btn btn-sm btn-ghost" aria-expanded={open} aria-controls="project-folder-panel" onClick={() => (setOpen(!open), setCopied(null), setFailed(null))}>
         Project folder
       </button>
       {open && (
@@ -36,8 +44,18 @@ export function ProjectFolder({ folder }: { readonly folder: string }) {
                 Show in file manager
               </button>
             )}
+            {bridge?.openTerminal && (
+              <button type="button" className="btn btn-sm" onClick={() => run(bridge.openTerminal!)}>
+                Open in terminal
+              </button>
+            )}
+            {bridge?.openEditor && (
+              <button type="button" className="btn btn-sm" onClick={() => run(bridge.openEditor!)}>
+                Open in editor
+              </button>
+            )}
             <span role="status" className="muted">
-              {copied === 'yes' ? 'Copied.' : copied === 'no' ? 'Could not copy: select the path above.' : ''}
+              {failed ?? (copied === 'yes' ? 'Copied.' : copied === 'no' ? 'Could not copy: select the path above.' : '')}
             </span>
           </span>
         </span>

@@ -2,22 +2,21 @@
 // changed), status and metrics patched from the event stream, a short rate history for sparklines,
 // and the progress of staging launches.
 import type { ApiClient } from '../api/client';
-import type { AppStatusView, AppSummary, LaunchProgress, LaunchResult, LaunchStep, MetricsSnapshot, SseEnvelope } from '../api/contract';
+import type { AppStatusView, AppSummary, LaunchProgress, LaunchResult, MetricsSnapshot, SseEnvelope } from '../api/contract';
 import type { StreamState } from '../api/event-stream';
 import { ExternalStore } from './external-store';
 
 /** Samples kept for each app's sparkline (metrics arrive about once a second). */
 export const SPARK_POINTS = 60;
 
-export interface LaunchView {
+/**
+ * A launch as the overview holds it: the contract's LaunchResult, except that the id is unknown (null) until the
+ * server answers, the app is the record's key, and the error is the text shown.
+ */
+export type LaunchView = Omit<LaunchResult, 'launchId' | 'appId' | 'error'> & {
   readonly launchId: string | null;
-  readonly profile: string;
-  readonly state: 'running' | 'ok' | 'failed';
-  readonly steps: readonly LaunchStep[];
-  readonly url: string | null;
-  readonly failedStep: string | null;
   readonly error: string | null;
-}
+};
 
 export interface AppsState {
   readonly loaded: boolean;

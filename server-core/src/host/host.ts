@@ -37,6 +37,7 @@ import {
 } from '../control/contract.js';
 import { folderProblem } from '../config/folder-check.js';
 import { GantryError, isGantryError, serializeError } from '../errors.js';
+import { TIMED_OUT, within } from '../within.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
 import { describeLogTrouble } from '../logging/log-file.js';
@@ -621,14 +622,7 @@ export class Host {
   }
 
   private async boundedStop(rt: AppRuntime, ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = rt.stop({ graceful: true });
-    const expired = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
-    try {
-      if ((await Promise.race([graceful.then(() => 'ok' as const), expired])) === 'timeout') await rt.stop({ graceful: false });
-    } finally {
-      clearTimeout(timer);
-    }
+    if ((await within(rt.stop({ graceful: true }), ms)) === TIMED_OUT) await rt.stop({ graceful: false });
   }
 }
 

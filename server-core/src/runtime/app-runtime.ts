@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAppSettings, type AppSettings } from '../config/settings-table.js';
-import { GantryError, isGantryError } from '../errors.js';
+import { GantryError, serializeError } from '../errors.js';
 import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
 import { HttpGateway, type PreHandler, type ProxyResolver } from '../gateway/http-gateway.js';
@@ -212,7 +212,7 @@ class Runtime implements LocalAppRuntime, Routable {
   }
 
   private fail(err: unknown): void {
-    const error = isGantryError(err) ? err.toJSON() : { code: 'GANTRY_ERR_INTERNAL' as const, message: String(err) };
+    const error = serializeError(err);
     this.logs.emitEvent({ type: 'state', time: Date.now(), state: 'failed', error });
   }
 

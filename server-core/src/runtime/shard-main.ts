@@ -4,7 +4,7 @@
 // acts on the primary's calls (reload, scale, update, restart a worker, stop). See shard-protocol.ts.
 import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
-import { isGantryError, type SerializedError } from '../errors.js';
+import { serializeError, type SerializedError } from '../errors.js';
 import { HEADERS_REF } from '../logging/header-keeper.js';
 import { createAppRuntime, type LocalAppRuntime } from './app-runtime.js';
 import { toWireAccess, type FromShard, type ShardInit, type ShardItem, type ToShard } from './shard-protocol.js';
@@ -81,10 +81,6 @@ function arrive(listener: number, socket: Socket | undefined): void {
   });
 }
 
-function serialize(err: unknown): SerializedError {
-  return isGantryError(err) ? err.toJSON() : { code: 'GANTRY_ERR_INTERNAL', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-}
-
 async function start(init: ShardInit): Promise<void> {
   process.title = `gantry: gateway ${init.index + 1}/${init.count} (${init.settings.name || init.settings.app})`;
   const rt = createAppRuntime(init.settings, { workerScript: init.workerScript, baseEnv: init.baseEnv, processStats: init.processStats, logCapacity: { access: 1, output: 1, events: 1 }, adoptedListeners: init.listeners });
@@ -104,7 +100,7 @@ async function start(init: ShardInit): Promise<void> {
     await rt.start();
   } catch (err) {
     flush();
-    send({ t: 'start-failed', error: serialize(err) });
+    send({ t: 'start-failed', error: serializeError(err) });
     return;
   }
   flush();
@@ -137,7 +133,7 @@ async function call(message: Extract<ToShard, { t: 'call' }>): Promise<void> {
         break;
     }
   } catch (err) {
-    error = serialize(err);
+    error = serializeError(err);
   }
   flush();
   pushStatus();

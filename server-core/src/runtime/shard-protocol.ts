@@ -64,10 +64,12 @@ export type WireAccess = readonly [
   rawRequestHeaders: readonly string[] | null,
   rawResponseHeaders: readonly string[] | null,
   truncated: boolean,
+  /** queueMs, appMs, ttfbMs, transferMs (RequestTiming's order); null when the request reached no worker. */
+  timing: readonly [number, number, number, number] | null,
 ];
 
 export function toWireAccess(e: AccessEntry, rawReq: readonly string[] | null, rawRes: readonly string[] | null): WireAccess {
-  return [e.time, e.requestId, e.method, e.path, e.query, e.protocol, e.status, e.bytes, e.durationMs, e.workerPid, e.workerId ?? null, e.remoteAddr, e.userAgent, e.referer, e.remoteUser ?? null, e.requestHeaders ?? null, e.responseHeaders ?? null, rawReq, rawRes, e.truncated === true];
+  return [e.time, e.requestId, e.method, e.path, e.query, e.protocol, e.status, e.bytes, e.durationMs, e.workerPid, e.workerId ?? null, e.remoteAddr, e.userAgent, e.referer, e.remoteUser ?? null, e.requestHeaders ?? null, e.responseHeaders ?? null, rawReq, rawRes, e.truncated === true, e.timing ? [e.timing.queueMs, e.timing.appMs, e.timing.ttfbMs, e.timing.transferMs] : null];
 }
 
 /** The entry back, with the app's name and the worker id mapped (global) by the caller. */
@@ -92,6 +94,7 @@ export function fromWireAccess(w: WireAccess, app: string, workerId: number | nu
     ...(w[15] !== null ? { requestHeaders: w[15] } : {}),
     ...(w[16] !== null ? { responseHeaders: w[16] } : {}),
     ...(w[19] ? { truncated: true } : {}),
+    ...(w[20] !== null ? { timing: { queueMs: w[20][0], appMs: w[20][1], ttfbMs: w[20][2], transferMs: w[20][3] } } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseAppSettings, type AppSettings } from '../config/settings-table.js';
-import { GantryError, isGantryError, type SerializedError } from '../errors.js';
+import { GantryError, serializeError, type SerializedError } from '../errors.js';
 import { HeaderKeeper } from '../logging/header-keeper.js';
 import { LogBus } from '../logging/log-bus.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
@@ -17,7 +17,7 @@ import { ConnectionDealer } from './connection-dealer.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { fromWireAccess, globalWorkerId, localWorkerId, shardOf, shareOf, type FromShard, type ShardItem, type ShardOp, type ShardStatus, type ToShard } from './shard-protocol.js';
 import type { AppEvent, AppState, AppStatus, AppRuntimeEvents, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot } from './types.js';
-import { timerMs } from '../timer-ms.js';
+import { TIMED_OUT, within } from '../within.js';
 
 /** The gateway process's entry: beside this module when compiled; from dist/ when this runs as TypeScript (tests). */
 const SHARD_MAIN = import.meta.url.endsWith('.ts') ? fileURLToPath(new URL('../../dist/runtime/shard-main.js', import.meta.url)) : fileURLToPath(new URL('./shard-main.js', import.meta.url));
@@ -127,7 +127,7 @@ export class ShardedRuntime implements LocalAppRuntime {
       this.urls = (await this.dealer.listen()).map((a) => (tls ? a.url.replace(/^http:/, 'https:') : a.url));
     } catch (err) {
       this.dealer = null;
-      this.setState('failed', serialize(err));
+      this.setState('failed', serializeError(err));
       throw err;
     }
     this.shards = Array.from({ length: this.count }, (_, index) => ({ index, worker: null, ready: false, status: null, startedAt: 0, backoffMs: RESPAWN_MIN_MS, respawnTimer: null, starting: null, calls: new Map(), init: null, unacked: [] }));
@@ -135,7 +135,7 @@ export class ShardedRuntime implements LocalAppRuntime {
       const started = await Promise.all(this.shards.map((shard) => this.fork(shard)));
       this.python = started[0]!.python;
     } catch (err) {
-      const error = serialize(err);
+      const error = serializeError(err);
       await this.dealer.close();
       this.dealer = null;
       await this.killAll();
@@ -169,8 +169,8 @@ export class ShardedRuntime implements LocalAppRuntime {
         if (worker === null) return;
         const exited = exitOf(worker);
         shard.ready = false;
-        await withTimeout(this.call(shard, { op: 'stop', graceful }).catch(() => {}), replyWithin);
-        if (!(await withTimeout(exited.then(() => true), EXIT_GRACE_MS))) {
+        await within(this.call(shard, { op: 'stop', graceful }).catch(() => {}), replyWithin);
+        if ((await within(exited, EXIT_GRACE_MS)) === TIMED_OUT) {
           worker.kill('SIGKILL');
           await exited;
         }
@@ -192,7 +192,7 @@ export class ShardedRuntime implements LocalAppRuntime {
       await this.callAll((shard) => ({ op: 'reload', mode, settings: this.shardSettings(next, shard.index) }));
     } catch (err) {
       this.setState('running');
-      this.emitEvent({ type: 'reload', time: Date.now(), phase: 'failed', generation, mode, error: serialize(err) });
+      this.emitEvent({ type: 'reload', time: Date.now(), phase: 'failed', generation, mode, error: serializeError(err) });
       throw err;
     }
     this.generation = generation;
@@ -399,7 +399,7 @@ export class ShardedRuntime implements LocalAppRuntime {
       this.fork(shard).then(
         () => this.say('info', `gateway process ${shard.index + 1} is back (pid ${shard.worker?.pid ?? '?'})`),
         (err: unknown) => {
-          if (this.stopping === null && shard.worker !== null) this.setState('failed', serialize(err));
+          if (this.stopping === null && shard.worker !== null) this.setState('failed', serializeError(err));
         },
       );
     }, delay);
@@ -430,8 +430,8 @@ export class ShardedRuntime implements LocalAppRuntime {
         if (worker === null) return;
         const exited = exitOf(worker);
         shard.ready = false;
-        await withTimeout(this.call(shard, { op: 'stop', graceful: false }).catch(() => {}), 5_000);
-        if (!(await withTimeout(exited.then(() => true), EXIT_GRACE_MS))) {
+        await within(this.call(shard, { op: 'stop', graceful: false }).catch(() => {}), 5_000);
+        if ((await within(exited, EXIT_GRACE_MS)) === TIMED_OUT) {
           worker.kill('SIGKILL');
           await exited;
         }
@@ -492,16 +492,6 @@ export class ShardedRuntime implements LocalAppRuntime {
   private say(level: 'info' | 'error', text: string): void {
     this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level, workerId: null, workerPid: null, requestId: null, text });
   }
-}
-
-function serialize(err: unknown): SerializedError {
-  return isGantryError(err) ? err.toJSON() : { code: 'GANTRY_ERR_INTERNAL', message: err instanceof Error ? err.message : String(err) };
-}
-
-/** Resolves to the promise's value, or to false when it has not settled within `ms`. */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | false> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<false>((r) => (timer = setTimeout(() => r(false), timerMs(ms))))]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves when the child has exited (at once if it already has). */

@@ -2,13 +2,13 @@
 // wake the loop; the loop acts — reapWorker, murderWorkers (timeouts), manageWorkers (bring each slot
 // back, scale down, recycle) — so every decision is made in one place, one step at a time.
 import type { AppSettings } from '../config/settings.js';
-import { GantryError, type ErrorCode, type SerializedError } from '../errors.js';
+import { GantryError, serializeError, type ErrorCode, type SerializedError } from '../errors.js';
 import { outputLineBytes } from '../logging/log-bus.js';
 import { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { Dispatcher } from '../gateway/dispatcher.js';
 import type { AppEvent, AppState, ExitReason, LogLevel, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 import { BACKOFF_RESET_AFTER_MS, backoffDelay } from './backoff.js';
-import { BOOT_EXIT_CODES, bootFailure, toSerialized } from './boot-failure.js';
+import { BOOT_EXIT_CODES, bootFailure } from './boot-failure.js';
 import { reloadGeneration, reloadRolling, type ReloadOps } from './reload-strategies.js';
 import { launchSpec } from './worker-launch.js';
 import { deferred, snapshotOf, type BootFailurePolicy, type SlotHistory, type WorkerRecord } from './worker-record.js';
@@ -130,7 +130,7 @@ export class Arbiter {
       else await reloadRolling(ops);
     } catch (err) {
       this.settings = previous;
-      const error = toSerialized(err, 'GANTRY_ERR_RELOAD_FAILED');
+      const error = serializeError(err, 'GANTRY_ERR_RELOAD_FAILED');
       this.opts.event({ type: 'reload', time: Date.now(), phase: 'failed', generation, mode, error });
       if ((this.state as AppState) === 'reloading') this.setState('running');
       this.wake();

@@ -1,6 +1,6 @@
 // Turning a worker that died before it was ready into the GantryError the app reports: the worker's own
 // boot_error message when it sent one, else its exit code (gunicorn's 3/4) and last stderr lines.
-import { GantryError, type ErrorCode, type SerializedError } from '../errors.js';
+import { GantryError, type ErrorCode } from '../errors.js';
 import type { WorkerRecord } from './worker-record.js';
 
 /** gunicorn's WORKER_BOOT_ERROR and APP_LOAD_ERROR. */
@@ -16,9 +16,4 @@ export function bootFailure(rec: WorkerRecord, code: number | null, signal: stri
     return new GantryError(known, m.message, { traceback: m.traceback ?? tail, exitCode: code, workerId: rec.id });
   }
   return new GantryError(bootCode ?? 'GANTRY_ERR_WORKER_BOOT', `worker ${rec.id} exited before it was ready (${signal ?? `code ${code}`})`, { traceback: tail, exitCode: code, signal, workerId: rec.id });
-}
-
-export function toSerialized(err: unknown, code: ErrorCode): SerializedError {
-  if (err instanceof GantryError) return err.toJSON();
-  return { code, message: err instanceof Error ? err.message : String(err) };
 }

@@ -48,6 +48,28 @@ function gatewayPids(primary: number): number[] {
 }
 
 describe('gantry serve --gateway-processes', () => {
+  it('--access-logformat json gives the same entry with 1 and 2 gateway processes, timing fields included', async () => {
+    s.tmp = await makeTempDir();
+    const keysBy: string[][] = [];
+    for (const gp of ['1', '2']) {
+      const log = join(s.tmp.path, `access-${gp}.log`);
+      const { p, url } = await serve(['-w', '2', '--gateway-processes', gp, '--access-logfile', log, '--access-logformat', 'json', APP]);
+      for (let i = 0; i < 4; i++) expect((await fetchRaw(`${url}/pid`, { headers: { 'X-Request-ID': `json-${gp}-${i}` } })).status).toBe(200);
+      process.kill(p.pid, 'SIGTERM');
+      expect((await p.exited).code).toBe(0);
+      s.proc = null;
+      const entries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(entries.length).toBe(4);
+      for (const e of entries) {
+        // The per-request timing (queue → app → first byte → transfer) must cross the gateway-process boundary.
+        for (const k of ['queue_ms', 'app_ms', 'ttfb_ms', 'transfer_ms']) expect(typeof e[k], `${k} with --gateway-processes ${gp}`).toBe('number');
+        expect(e['ttfb_ms'] as number).toBeGreaterThanOrEqual(e['app_ms'] as number);
+      }
+      keysBy.push(Object.keys(entries[0]!).sort());
+    }
+    expect(keysBy[1]).toEqual(keysBy[0]);
+  });
+
   it('N gateway processes each own their share of the workers; every worker serves; one access line per request', async () => {
     s.tmp = await makeTempDir();
     const log = join(s.tmp.path, 'access.log');

@@ -84,7 +84,7 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
             </a>
             <h1>{def.name}</h1>
             <StatusBadge state={status.state} healthy={status.healthy} />
-            <ProjectFolder folder={def.folder} />
+            <ProjectFolder appId={def.id} folder={def.folder} />
             <span className="detail-urls">{running && status.urls.map((u) => <ExternalLink key={u} href={u} className="mono" />)}</span>
           </div>
           <div className="detail-actions">

@@ -89,7 +89,7 @@ export function LaunchPanel({ appId, launch }: { readonly appId: string; readonl
         {launch.state === 'failed' && (
           <div className="launch-result">
             <p className="field-error">
-              {launch.failedStep ? `Stopped at “${STEP_LABELS[launch.failedStep as LaunchStepName] ?? launch.failedStep}”.` : 'The launch failed.'}
+              {launch.failedStep ? `Stopped at “${STEP_LABELS[launch.failedStep] ?? launch.failedStep}”.` : 'The launch failed.'}
             </p>
             {launch.error && !launch.steps.some((s) => s.status === 'failed' && s.output) && <StepOutput text={launch.error} label="Launch error" />}
           </div>
