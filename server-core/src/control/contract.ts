@@ -220,6 +220,8 @@ export const accessQuerySchema = z.strictObject({
   /** Tail: entries with seq > after (oldest first). */
   after: seqSchema.optional(),
   limit: limitSchema.optional(),
+  /** `1`: each entry with its request/response headers (masked) while they are kept; for HAR export. */
+  headers: z.enum(['0', '1']).optional(),
 });
 export type AccessQuery = z.input<typeof accessQuerySchema>;
 

@@ -168,7 +168,10 @@ export class AppSlot {
   accessPage(query: AccessQuery): Page<AccessRecord> {
     const q = accessQuerySchema.safeParse(query);
     if (!q.success) throw invalid(q.error, 'query');
-    return this.logs.queryAccess(q.data);
+    const { headers, ...filter } = q.data;
+    const page = this.logs.queryAccess(filter);
+    // Headers are read (and masked) only when asked for: lists stay light for the live table.
+    return headers === '1' ? { ...page, items: page.items.map((e) => withHeaderView(e)) } : page;
   }
 
   outputPage(query: OutputQuery): Page<OutputRecord> {

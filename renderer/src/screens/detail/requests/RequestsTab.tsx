@@ -10,6 +10,7 @@ import { useDebounced } from '../../../hooks/use-debounced';
 import { usePageVisible } from '../../../hooks/use-page-visible';
 import type { AccessView } from '../../../state/app-live-data';
 import { useAppLiveData } from '../AppDetail';
+import { ExportMenu } from './ExportMenu';
 import { RequestDrawer } from './RequestDrawer';
 import { RequestFiltersBar } from './RequestFiltersBar';
 import { RequestTable } from './RequestTable';
@@ -66,7 +67,9 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         total={snapshot.rows.length}
         served={app.metrics?.requests ?? null}
         live={meta.live}
-      />
+      >
+        <ExportMenu appId={appId} rows={view.rows} serverFilter={serverFilter} baseUrl={running ? (app.status.urls[0] ?? null) : null} />
+      </RequestFiltersBar>
       {(meta.error || meta.missed > 0 || snapshot.skipped > 0 || meta.stream === 'reconnecting') && (
         <p className="req-note muted" role="status">
           {meta.stream === 'reconnecting' && 'Live updates interrupted; reconnecting… '}
@@ -84,7 +87,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         onLoadOlder={() => void data.loadOlderAccess()}
         onHold={hold}
       />
-      {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} onClose={close} />}
+      {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} baseUrl={running ? (app.status.urls[0] ?? null) : null} onClose={close} />}
     </div>
   );
 }
