@@ -117,5 +117,12 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
     const list = await h.api('GET', `/api/apps/hello-demo/access?requestId=${encodeURIComponent(requestId)}`);
     expect(list.body.items[0].requestHeaders).toBeUndefined();
     expect(JSON.stringify(list.body)).not.toContain('s3cr3t');
+
+    // Asked for (the UI's HAR export): the list carries the same masked headers as the detail.
+    const withHeaders = await h.api('GET', `/api/apps/hello-demo/access?requestId=${encodeURIComponent(requestId)}&headers=1`);
+    expect(withHeaders.body.items[0].requestHeaders).toEqual(e.requestHeaders);
+    expect(withHeaders.body.items[0].responseHeaders).toEqual(e.responseHeaders);
+    expect(JSON.stringify(withHeaders.body)).not.toContain('s3cr3t');
+    expect((await h.api('GET', '/api/apps/hello-demo/access?headers=yes')).status).toBe(400);
   });
 });
