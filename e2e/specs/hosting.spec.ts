@@ -293,6 +293,29 @@ test.describe.serial('hosting the demo app', () => {
     await detail.search('');
   });
 
+  test('the Routes view groups requests by route pattern and links to the slowest of each', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await detail.tab('Requests');
+    for (const url of ['/slow?ms=40', '/slow?ms=160', '/slow?ms=20', '/missing/1', '/missing/22', '/missing/333']) await send(`${appUrl}${url}`);
+    await page.getByTestId('show-routes').click();
+    const view = page.getByTestId('routes-view');
+    await expect(view.getByTestId('routes-window')).toContainText(/Over the [\d,]+ requests in Gantry’s history/);
+    const missing = view.locator('[data-route="GET /missing/{id}"]');
+    await expect(missing).toContainText('100 %'); // 4xx share
+    await expect(missing.locator('td').nth(2)).toHaveText('3');
+    const error = view.locator('[data-route="GET /error"]');
+    await expect(error.locator('td').nth(3)).toHaveText('100 %'); // 5xx share
+    const slow = view.locator('[data-route="GET /slow"]');
+    await expect(slow.locator('td').nth(2)).toHaveText('6'); // with the three /slow?ms=50 sent earlier in this spec
+    await shot('15-requests-routes');
+    await slow.getByTestId('route-slowest').click();
+    await expect(detail.drawer).toBeVisible();
+    await expect(detail.drawer).toContainText('/slow?ms=160');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Requests', exact: true }).click();
+    await expect(detail.requestTable).toBeVisible();
+  });
+
   test('scales workers up live', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     await detail.tab('Workers');
@@ -466,11 +489,14 @@ test.describe.serial('hosting the demo app', () => {
     const detail = new AppDetailPage(page);
     await expect(detail.requestRows().first()).toBeVisible();
     await shot('17-requests-dark');
+    // Searching loads the older history too: the request may be past the first page by now.
+    await detail.search('from=e2e');
     await detail.rowsWithPath('/json').filter({ hasText: 'from=e2e' }).click();
     await expect(detail.drawer.getByTestId('request-headers')).toContainText('Bearer ••••');
     await detail.drawer.getByTestId('request-headers').scrollIntoViewIfNeeded();
     await shot('17b-request-headers-dark');
     await page.keyboard.press('Escape');
+    await detail.search('');
     await detail.tab('Metrics');
     await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
     await shot('18-metrics-dark');
