@@ -1,6 +1,7 @@
 // A person hosts the demo app with Gantry, start to finish: from the empty state, add the folder, start
 // it, watch requests arrive, filter and open them, scale workers, find the traceback of a failing request,
 // launch staging, stop. Every wait is on UI state; every screen is photographed.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -224,6 +225,97 @@ test.describe.serial('hosting the demo app', () => {
     await errorLevel.click();
   });
 
+  test('takes requests out: a curl command that really replays, id/URL/traceback copies, NDJSON/CSV/HAR exports', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await detail.tab('Requests');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    const quoted = `it's "$HOME" \`id\` $(id)`;
+    const sent = await fetch(`${appUrl}/json?from=curl-e2e&x=a%20b`, { method: 'PUT', headers: { 'X-Quote': quoted, Authorization: 'Bearer curl-secret-token' } });
+    await sent.arrayBuffer();
+    const row = detail.rowsWithPath('/json').filter({ hasText: 'from=curl-e2e' });
+    await expect(row).toHaveCount(1);
+    await row.click();
+    await expect(detail.drawer.getByTestId('request-headers')).toContainText('X-Quote');
+    await detail.drawer.locator('.take-out summary').click();
+    const curlText = detail.drawer.getByTestId('curl-command');
+    await expect(curlText).toContainText('Bearer ••••');
+    await expect(curlText).not.toContainText('curl-secret-token');
+    const cmd = (await curlText.textContent())!;
+    await shot('13-request-drawer-copy-curl');
+    // The copy is the command on screen.
+    await detail.drawer.getByTestId('copy-curl').click();
+    await expect(detail.drawer.getByTestId('copy-curl')).toHaveText('Copy as curl ✓');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(cmd);
+    await detail.drawer.getByTestId('copy-id').click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await detail.drawer.getByTestId('drawer-request-id').textContent());
+    await detail.drawer.getByTestId('copy-url').click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${new URL(appUrl).origin}/json?from=curl-e2e&x=a%20b`);
+
+    // Run it with a real shell and curl against the app: the same method, path, query and quoted header arrive.
+    const status = execFileSync('/bin/sh', ['-c', `${cmd} -sS -o /dev/null -w '%{http_code}'`], { encoding: 'utf8' });
+    expect(status).toBe('200');
+    await expect(row).toHaveCount(2);
+    await page.keyboard.press('Escape');
+    await expect(detail.drawer).toBeHidden();
+    await row.last().click();
+    await expect(detail.drawer.getByRole('heading', { level: 2 })).toContainText('PUT');
+    await expect(detail.drawer.getByTestId('request-headers')).toContainText(quoted);
+    await expect(detail.drawer.getByTestId('request-headers')).toContainText('Bearer ••••'); // the mask was sent, not the secret
+    await page.keyboard.press('Escape');
+
+    // A request that raised: its traceback is one click away.
+    await detail.rowsWithPath('/error').first().click();
+    await expect(detail.drawer.getByTestId('copy-output')).toHaveText('Copy traceback');
+    await detail.drawer.getByTestId('copy-output').click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('Traceback (most recent call last)');
+    await page.keyboard.press('Escape');
+
+    // Export what the filtered table shows.
+    await detail.search('curl-e2e');
+    await expect(detail.requestRows()).toHaveCount(2);
+    const saved = async (testId: string): Promise<string> => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      return readFileSync((await dl.path())!, 'utf8');
+    };
+    const ndjson = (await saved('export-ndjson')).trimEnd().split('\n').map((l) => JSON.parse(l) as { method: string; query: string });
+    expect(ndjson.map((e) => e.method)).toEqual(['PUT', 'PUT']);
+    const csv = (await saved('export-csv')).trimEnd().split('\r\n');
+    expect(csv).toHaveLength(3);
+    expect(csv[0]).toMatch(/^time,requestId,method,path,query,status/);
+    const har = JSON.parse(await saved('export-har')) as { log: { version: string; creator: { name: string }; entries: { request: { method: string; url: string; headers: { name: string; value: string }[] }; timings: { wait: number } }[] } };
+    expect(har.log.version).toBe('1.2');
+    expect(har.log.creator.name).toBe('Gantry');
+    expect(har.log.entries).toHaveLength(2);
+    expect(har.log.entries[0]!.request.headers).toContainEqual({ name: 'X-Quote', value: quoted });
+    expect(JSON.stringify(har)).not.toContain('curl-secret-token');
+    await expect(page.getByTestId('export-note')).toHaveText('HAR: 2 requests.');
+    await shot('14-requests-export');
+    await detail.search('');
+  });
+
+  test('the Routes view groups requests by route pattern and links to the slowest of each', async ({ ui: page, shot }) => {
+    const detail = new AppDetailPage(page);
+    await detail.tab('Requests');
+    for (const url of ['/slow?ms=40', '/slow?ms=160', '/slow?ms=20', '/missing/1', '/missing/22', '/missing/333']) await send(`${appUrl}${url}`);
+    await page.getByTestId('show-routes').click();
+    const view = page.getByTestId('routes-view');
+    await expect(view.getByTestId('routes-window')).toContainText(/Over the [\d,]+ requests in Gantry’s history/);
+    const missing = view.locator('[data-route="GET /missing/{id}"]');
+    await expect(missing).toContainText('100 %'); // 4xx share
+    await expect(missing.locator('td').nth(2)).toHaveText('3');
+    const error = view.locator('[data-route="GET /error"]');
+    await expect(error.locator('td').nth(3)).toHaveText('100 %'); // 5xx share
+    const slow = view.locator('[data-route="GET /slow"]');
+    await expect(slow.locator('td').nth(2)).toHaveText('6'); // with the three /slow?ms=50 sent earlier in this spec
+    await shot('15-requests-routes');
+    await slow.getByTestId('route-slowest').click();
+    await expect(detail.drawer).toBeVisible();
+    await expect(detail.drawer).toContainText('/slow?ms=160');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Requests', exact: true }).click();
+    await expect(detail.requestTable).toBeVisible();
+  });
+
   test('scales workers up live', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     await detail.tab('Workers');
@@ -397,11 +489,14 @@ test.describe.serial('hosting the demo app', () => {
     const detail = new AppDetailPage(page);
     await expect(detail.requestRows().first()).toBeVisible();
     await shot('17-requests-dark');
+    // Searching loads the older history too: the request may be past the first page by now.
+    await detail.search('from=e2e');
     await detail.rowsWithPath('/json').filter({ hasText: 'from=e2e' }).click();
     await expect(detail.drawer.getByTestId('request-headers')).toContainText('Bearer ••••');
     await detail.drawer.getByTestId('request-headers').scrollIntoViewIfNeeded();
     await shot('17b-request-headers-dark');
     await page.keyboard.press('Escape');
+    await detail.search('');
     await detail.tab('Metrics');
     await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
     await shot('18-metrics-dark');

@@ -51,6 +51,10 @@ test.describe.serial('accessibility', () => {
     await expect(detail.drawer).toBeVisible();
     await expectAccessible(page, 'request drawer');
     await page.keyboard.press('Escape');
+    await page.getByTestId('show-routes').click();
+    await expect(page.getByTestId('routes-view').locator('[data-route="GET /error"]')).toBeVisible();
+    await expectAccessible(page, 'routes');
+    await page.getByRole('button', { name: 'Requests', exact: true }).click();
     for (const tab of ['Output', 'Workers', 'Metrics', 'Settings'] as const) {
       await detail.tab(tab);
       await expectAccessible(page, tab);

@@ -5,12 +5,14 @@
 import { z } from 'zod';
 import { isReservedKey, partialSettingsSchema, RESERVED_KEY_REASON, withoutReservedKeys, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
+import type { RouteStat } from '../logging/route-stats.js';
 import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 
 export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
 export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
 export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel, RequestTiming } from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
+export type { RouteStat } from '../logging/route-stats.js';
 
 /** Bumped when a route or event changes incompatibly; served by GET /api/health. */
 export const CONTRACT_VERSION = 1;
@@ -220,6 +222,8 @@ export const accessQuerySchema = z.strictObject({
   /** Tail: entries with seq > after (oldest first). */
   after: seqSchema.optional(),
   limit: limitSchema.optional(),
+  /** `1`: each entry with its request/response headers (masked) while they are kept; for HAR export. */
+  headers: z.enum(['0', '1']).optional(),
 });
 export type AccessQuery = z.input<typeof accessQuerySchema>;
 
@@ -384,10 +388,17 @@ export interface Page<T> {
   readonly latestSeq: number;
 }
 
+export interface RoutesView {
+  /** What the numbers cover: the requests in Gantry's access history (its newest entries, up to its cap). */
+  readonly window: { readonly requests: number; readonly from: number | null; readonly to: number | null; readonly cap: number };
+  /** Slowest p95 first. */
+  readonly routes: readonly RouteStat[];
+}
+
 export interface RequestDetail {
   /**
-   * With requestHeaders/responseHeaders while Gantry still holds them (the latest ~2,000 requests per run, within
-   * 8 MB): credentials (Cookie, Set-Cookie, Authorization, X-Api-Key, *token*, *session*, …) show as SECRET_MASK,
+   * With requestHeaders/responseHeaders while Gantry still holds them (the latest requests per run, within
+   * 16 MB): credentials (Cookie, Set-Cookie, Authorization, X-Api-Key, *token*, *session*, …) show as SECRET_MASK,
    * values past 2,048 characters are cut. Lists and live events carry no headers.
    */
   readonly entry: AccessRecord | null;
@@ -629,6 +640,7 @@ export const ROUTES = {
   workers: route<{ workers: readonly WorkerSnapshot[] }>()({ method: 'GET', path: '/api/apps/:id/workers', summary: 'Worker table.', params: appIdParamsSchema }),
   metrics: route<MetricsView>()({ method: 'GET', path: '/api/apps/:id/metrics', summary: 'Current metrics, with per-second history when history=1.', params: appIdParamsSchema, query: metricsQuerySchema }),
   access: route<Page<AccessRecord>>()({ method: 'GET', path: '/api/apps/:id/access', summary: 'Access log, filtered, paged (newest first; `after` tails oldest first).', params: appIdParamsSchema, query: accessQuerySchema }),
+  routes: route<RoutesView>()({ method: 'GET', path: '/api/apps/:id/routes', summary: 'Requests grouped by method and route pattern over the access history: count, error rate, p50/p95/p99, slowest.', params: appIdParamsSchema }),
   request: route<RequestDetail>()({ method: 'GET', path: '/api/apps/:id/requests/:requestId', summary: 'One request\'s access entry and the output lines it produced.', params: requestParamsSchema }),
   output: route<Page<OutputRecord>>()({ method: 'GET', path: '/api/apps/:id/output', summary: 'App output and Gantry lines, filtered, paged.', params: appIdParamsSchema, query: outputQuerySchema }),
   events: route<Page<EventRecord>>()({ method: 'GET', path: '/api/apps/:id/events', summary: 'App events (crash, timeout, reload, recycle, scale, state, port conflict).', params: appIdParamsSchema, query: pageQuerySchema }),

@@ -79,6 +79,7 @@ function handlers(host: Host): Partial<Record<RouteName, Handler>> {
     workers: ({ params }) => ({ workers: host.workers(params.id) }),
     metrics: ({ params, query }) => host.metrics(params.id, query.history === '1'),
     access: ({ params, query }) => host.access(params.id, query),
+    routes: ({ params }) => host.routes(params.id),
     request: ({ params }) => host.request(params.id, params.requestId),
     output: ({ params, query }) => host.output(params.id, query),
     events: ({ params, query }) => host.events(params.id, query),

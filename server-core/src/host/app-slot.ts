@@ -16,12 +16,14 @@ import {
   type OutputRecord,
   type Page,
   type RequestDetail,
+  type RoutesView,
 } from '../control/contract.js';
 import { invalid } from './definitions.js';
 import type { SerializedError } from '../errors.js';
 import type { AppRuntime } from '../runtime/types.js';
 import type { AppLogSinks } from './app-log-sinks.js';
 import { maskedForList, withHeaderView } from '../logging/header-keeper.js';
+import { routeStats } from '../logging/route-stats.js';
 import { AppLogs, type LogCapacities } from './app-logs.js';
 import type { EventHub } from './event-hub.js';
 import { allAnswer } from './port-probe.js';
@@ -168,7 +170,10 @@ export class AppSlot {
   accessPage(query: AccessQuery): Page<AccessRecord> {
     const q = accessQuerySchema.safeParse(query);
     if (!q.success) throw invalid(q.error, 'query');
-    return this.logs.queryAccess(q.data);
+    const { headers, ...filter } = q.data;
+    const page = this.logs.queryAccess(filter);
+    // Headers are read (and masked) only when asked for: lists stay light for the live table.
+    return headers === '1' ? { ...page, items: page.items.map((e) => withHeaderView(e)) } : page;
   }
 
   outputPage(query: OutputQuery): Page<OutputRecord> {
@@ -181,6 +186,15 @@ export class AppSlot {
     const q = pageQuerySchema.safeParse(query);
     if (!q.success) throw invalid(q.error, 'query');
     return this.logs.events.page(() => true, q.data);
+  }
+
+  /** Over the whole access history (not the rows a client holds): every entry the ring still has. */
+  routes(): RoutesView {
+    const all = this.logs.access.toArray();
+    return {
+      window: { requests: all.length, from: all[0]?.time ?? null, to: all.at(-1)?.time ?? null, cap: this.logs.access.capacity },
+      routes: routeStats(all),
+    };
   }
 
   requestDetail(requestId: string): RequestDetail {

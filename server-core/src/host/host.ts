@@ -28,6 +28,7 @@ import {
   type Page,
   type PortCheckResult,
   type RequestDetail,
+  type RoutesView,
   type SaveToProjectResult,
   type ExportBody,
   type ExportResult,
@@ -573,6 +574,10 @@ export class Host {
 
   events(id: string, query: { before?: number; after?: number; limit?: number } = {}): Page<EventRecord> {
     return this.slot(id).eventsPage(query);
+  }
+
+  routes(id: string): RoutesView {
+    return this.slot(id).routes();
   }
 
   request(id: string, requestId: string): RequestDetail {

@@ -1,7 +1,7 @@
 // Request and response headers for the UI's request drawer, at next to no cost on the request path: an access
 // entry keeps a reference to the flat [name, value, …] arrays node:http parsed and the exchange wrote; they
-// become objects (masked, values trimmed) only when someone reads that entry through the API. A budget of
-// entries and bytes bounds the memory: past it the oldest entries lose their headers ("not recorded").
+// become objects (masked, values trimmed) only when someone reads that entry through the API. A byte
+// budget bounds the memory: past it the oldest entries lose their headers ("not recorded").
 import type { AccessEntry } from '../runtime/types.js';
 
 /**
@@ -18,33 +18,44 @@ interface HeaderRef {
 
 type WithRef = { [HEADERS_REF]?: HeaderRef };
 
-export const DEFAULT_HEADER_BUDGET = { entries: 2000, bytes: 8 * 1024 * 1024 } as const;
+/**
+ * Bytes are the budget: a count says nothing about memory (one request with 40 cookies weighs as much as a hundred
+ * plain ones). 16 MB holds the headers of the whole 10,000-entry access history for typical browser traffic
+ * (about 1 KB each, overheads included). The entry cap is only a backstop against header-less floods.
+ */
+export const DEFAULT_HEADER_BUDGET = { entries: 100_000, bytes: 16 * 1024 * 1024 } as const;
 
-/** Keeps the headers of the latest requests (per app runtime), within a budget. */
+/** What V8 spends beyond the characters: a record and two arrays per entry, a string header per name and value. */
+const REF_OVERHEAD = 64;
+const PER_STRING_OVERHEAD = 24;
+
+/** Estimated heap bytes a flat header array holds (one byte per character: header text is Latin-1). */
+function flatBytes(flat: readonly string[] | null | undefined): number {
+  if (!flat) return 0;
+  let bytes = 16 + 8 * flat.length;
+  for (let i = 0; i < flat.length; i++) bytes += flat[i]!.length + PER_STRING_OVERHEAD;
+  return bytes;
+}
+
+/** Keeps the headers of the latest requests (per app runtime), within a byte budget (and a backstop entry cap). */
 export class HeaderKeeper {
-  private readonly ring: (HeaderRef | undefined)[];
+  // A queue that grows with use: oldest at `head`; compacted when half of it is spent.
+  private queue: (HeaderRef | undefined)[] = [];
   private head = 0;
-  private count = 0;
   private bytes = 0;
 
   constructor(
     readonly maxEntries: number = DEFAULT_HEADER_BUDGET.entries,
     readonly maxBytes: number = DEFAULT_HEADER_BUDGET.bytes,
-  ) {
-    this.ring = new Array<HeaderRef | undefined>(Math.max(1, maxEntries));
-  }
+  ) {}
 
   /** Hot path: no copying, no objects but one small record. */
   keep(entry: AccessEntry, req: readonly string[] | undefined, res: readonly string[] | null | undefined): void {
-    let bytes = 0;
-    if (req) for (let i = 0; i < req.length; i++) bytes += req[i]!.length;
-    if (res) for (let i = 0; i < res.length; i++) bytes += res[i]!.length;
+    const bytes = REF_OVERHEAD + flatBytes(req) + flatBytes(res);
     const ref: HeaderRef = { req: req ?? null, res: res ?? null, bytes };
     (entry as WithRef)[HEADERS_REF] = ref;
-    const cap = this.ring.length;
-    if (this.count === cap) this.evictOldest();
-    this.ring[(this.head + this.count) % cap] = ref;
-    this.count++;
+    if (this.count >= Math.max(1, this.maxEntries)) this.evictOldest();
+    this.queue.push(ref);
     this.bytes += bytes;
     while (this.bytes > this.maxBytes && this.count > 1) this.evictOldest();
   }
@@ -54,11 +65,18 @@ export class HeaderKeeper {
     return { entries: this.count, bytes: this.bytes };
   }
 
+  private get count(): number {
+    return this.queue.length - this.head;
+  }
+
   private evictOldest(): void {
-    const ref = this.ring[this.head]!;
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.ring.length;
-    this.count--;
+    const ref = this.queue[this.head]!;
+    this.queue[this.head] = undefined;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     this.bytes -= ref.bytes;
     ref.req = null;
     ref.res = null;

@@ -37,8 +37,37 @@ describe('header keeper', () => {
     const small = new HeaderKeeper(100, 50);
     const big = entries.map((e) => ({ ...e }));
     for (const e of big) small.keep(e, ['X', 'y'.repeat(30)], null);
-    expect(small.held.entries).toBe(1);
-    expect(small.held.bytes).toBeLessThanOrEqual(50);
+    expect(small.held.entries).toBe(1); // one entry over the budget is still kept: the newest request's drawer works
+  });
+
+  it('is bounded by bytes, not by a count: the whole access history of typical requests, a few huge ones', () => {
+    // A typical browser request: ~700 characters of request headers, ~200 of response headers.
+    const req = ['Host', '127.0.0.1:8000', 'User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36', 'Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8', 'Accept-Language', 'en-GB,en;q=0.9', 'Accept-Encoding', 'gzip, deflate, br', 'Cookie', `sid=${'c'.repeat(200)}`, 'Referer', 'http://127.0.0.1:8000/items/42', 'Sec-Fetch-Mode', 'navigate'];
+    const res = ['Content-Type', 'text/html; charset=utf-8', 'Content-Length', '5120', 'X-Request-ID', 'r'.repeat(26), 'Date', 'Fri, 04 Dec 2026 18:00:00 GMT'];
+    const keeper = new HeaderKeeper();
+    const typical = Array.from({ length: 10_000 }, (_, i) => entry(`t${i}`));
+    for (const e of typical) keeper.keep(e, req, res);
+    expect(keeper.held.entries).toBe(10_000); // main kept the newest 2,000
+    expect(withHeaderView(typical[0]!).requestHeaders).toMatchObject({ Host: '127.0.0.1:8000' });
+    expect(keeper.held.bytes).toBeLessThanOrEqual(keeper.maxBytes);
+
+    // Huge headers (32 KB each) under a 1 MB budget: the bound is the bytes, with the overheads counted.
+    const bounded = new HeaderKeeper(undefined, 1024 * 1024);
+    const huge = Array.from({ length: 200 }, (_, i) => entry(`h${i}`));
+    for (const e of huge) {
+      bounded.keep(e, ['X-Blob', 'z'.repeat(32 * 1024)], ['Content-Type', 'text/plain']);
+      expect(bounded.held.bytes).toBeLessThanOrEqual(1024 * 1024);
+    }
+    const chars = 6 + 32 * 1024 + 12 + 10;
+    expect(bounded.held.entries).toBe(Math.floor((1024 * 1024) / (bounded.held.bytes / bounded.held.entries)));
+    expect(bounded.held.bytes / bounded.held.entries).toBeGreaterThan(chars); // overheads are counted too
+    expect(withHeaderView(huge[199]!).requestHeaders).toBeDefined();
+    expect(withHeaderView(huge[0]!).requestHeaders).toBeUndefined();
+
+    // Many header-less-ish small entries: the count grows far past 2,000 while bytes allow it.
+    const many = new HeaderKeeper(undefined, 64 * 1024 * 1024);
+    for (let i = 0; i < 50_000; i++) many.keep(entry(`m${i}`), ['Host', 'x'], null);
+    expect(many.held.entries).toBe(50_000);
   });
 });
 
@@ -88,5 +117,12 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
     const list = await h.api('GET', `/api/apps/hello-demo/access?requestId=${encodeURIComponent(requestId)}`);
     expect(list.body.items[0].requestHeaders).toBeUndefined();
     expect(JSON.stringify(list.body)).not.toContain('s3cr3t');
+
+    // Asked for (the UI's HAR export): the list carries the same masked headers as the detail.
+    const withHeaders = await h.api('GET', `/api/apps/hello-demo/access?requestId=${encodeURIComponent(requestId)}&headers=1`);
+    expect(withHeaders.body.items[0].requestHeaders).toEqual(e.requestHeaders);
+    expect(withHeaders.body.items[0].responseHeaders).toEqual(e.responseHeaders);
+    expect(JSON.stringify(withHeaders.body)).not.toContain('s3cr3t');
+    expect((await h.api('GET', '/api/apps/hello-demo/access?headers=yes')).status).toBe(400);
   });
 });

@@ -4,8 +4,10 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { errorMessage } from '../../../api/api-error';
 import { SECRET_MASK, type AccessRecord, type RequestDetail, type RequestTiming } from '../../../api/contract';
+import { CopyButton } from '../../../components/CopyButton';
 import { Drawer } from '../../../components/Drawer';
 import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
+import { curlCommand, requestUrl } from '../../../state/request-curl';
 import { statusClass } from '../../../state/request-filters';
 import { OutputLines } from '../output/OutputLines';
 
@@ -14,10 +16,12 @@ export interface RequestDrawerProps {
   readonly requestId: string;
   /** The row as the table has it, shown at once while the full detail loads. */
   readonly row: AccessRecord | null;
+  /** The app's URL (its origin is the curl command's), or null when it is not serving. */
+  readonly baseUrl: string | null;
   readonly onClose: () => void;
 }
 
-export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerProps) {
+export function RequestDrawer({ appId, requestId, row, baseUrl, onClose }: RequestDrawerProps) {
   const client = useApi();
   const [detail, setDetail] = useState<RequestDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -62,6 +66,7 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
         </p>
       )}
       {detail && !detail.entry && !row && <p className="muted">This request is no longer in Gantry&apos;s memory (only the most recent ones are kept).</p>}
+      {e && <TakeOut entry={e} baseUrl={baseUrl} output={output.map((l) => l.text).join('\n')} headersLoaded={detail !== null} />}
       {e && (
         <section>
           <h3>Summary</h3>
@@ -140,6 +145,31 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
         </>
       )}
     </Drawer>
+  );
+}
+
+/** Copy the request as curl, its id, URL and output (the traceback, when it raised). */
+function TakeOut({ entry, baseUrl, output, headersLoaded }: { readonly entry: AccessRecord; readonly baseUrl: string | null; readonly output: string; readonly headersLoaded: boolean }) {
+  const host = entry.requestHeaders && Object.entries(entry.requestHeaders).find(([k]) => k.toLowerCase() === 'host')?.[1];
+  const base = baseUrl ?? (host ? `http://${host}/` : null);
+  const curl = base ? curlCommand(entry, base) : null;
+  return (
+    <section className="take-out" aria-label="Copy">
+      <div className="row take-out-buttons">
+        {curl && <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />}
+        <CopyButton text={entry.requestId} label="Copy ID" testId="copy-id" />
+        {base && <CopyButton text={requestUrl(entry, base)} label="Copy URL" testId="copy-url" />}
+        {output && <CopyButton text={output} label={/Traceback \(most recent call last\)/.test(output) ? 'Copy traceback' : 'Copy output'} testId="copy-output" />}
+      </div>
+      {curl && (
+        <details>
+          <summary className="faint">curl command{headersLoaded ? '' : ' (headers loading…)'}{entry.method !== 'GET' && entry.method !== 'HEAD' ? ' · the body is not recorded' : ''}</summary>
+          <pre className="codeblock curl-command" data-testid="curl-command">
+            {curl}
+          </pre>
+        </details>
+      )}
+    </section>
   );
 }
 

@@ -1,4 +1,5 @@
 // The Requests toolbar: pause/resume, status-class toggles, method, path, minimum duration and search.
+import type { ReactNode } from 'react';
 import type { LiveCounts } from '../../../state/app-live-data';
 import { METHODS, STATUS_CLASSES, isFiltering, type RequestFilters, type StatusClass } from '../../../state/request-filters';
 
@@ -13,9 +14,11 @@ export interface RequestFiltersBarProps {
   /** Requests the app has served (its metrics), beside what the table holds. */
   readonly served: number | null;
   readonly live: LiveCounts;
+  /** More controls for the rows shown (export), after the filters. */
+  readonly children?: ReactNode;
 }
 
-export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPause, shown, total, served, live }: RequestFiltersBarProps) {
+export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPause, shown, total, served, live, children }: RequestFiltersBarProps) {
   const toggleClass = (c: StatusClass) =>
     onChange({ ...f, statusClasses: f.statusClasses.includes(c) ? f.statusClasses.filter((x) => x !== c) : [...f.statusClasses, c] });
   return (
@@ -64,6 +67,7 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
           Clear
         </button>
       )}
+      {children}
       <span className="spacer" />
       {live.sampleOneIn > 1 && !paused && (
         <span className="req-sampled" data-testid="sampled" title="Above what a screen can show, ordinary requests are sampled; every error, slow request and request with output is still shown.">

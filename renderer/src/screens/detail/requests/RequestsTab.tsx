@@ -10,9 +10,11 @@ import { useDebounced } from '../../../hooks/use-debounced';
 import { usePageVisible } from '../../../hooks/use-page-visible';
 import type { AccessView } from '../../../state/app-live-data';
 import { useAppLiveData } from '../AppDetail';
+import { ExportMenu } from './ExportMenu';
 import { RequestDrawer } from './RequestDrawer';
 import { RequestFiltersBar } from './RequestFiltersBar';
 import { RequestTable } from './RequestTable';
+import { RoutesView } from './RoutesView';
 import './requests.css';
 
 export function RequestsTab({ app, requestId }: { readonly app: AppSummary; readonly requestId: string | null }) {
@@ -20,6 +22,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   const data = useAppLiveData();
   const meta = useStore(data.meta);
   const [filters, setFilters] = useState<RequestFilters>(() => loadFilters(appId));
+  const [shownAs, setShownAs] = useState<'table' | 'routes'>('table');
   useEffect(() => saveFilters(appId, filters), [appId, filters]);
   const predicate = useMemo(() => compileFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.access, predicate);
@@ -41,7 +44,8 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   }, [filtering, meta.loaded, meta.olderAccess, meta.loadingOlder, full, data]);
 
   const hold = useCallback((seq: number | null) => data.access.holdFrom(seq), [data]);
-  const open = useCallback((r: AccessRecord) => navigate({ name: 'app', id: appId, tab: 'requests', requestId: r.requestId }), [appId]);
+  const openId = useCallback((id: string) => navigate({ name: 'app', id: appId, tab: 'requests', requestId: id }), [appId]);
+  const open = useCallback((r: AccessRecord) => openId(r.requestId), [openId]);
   const close = useCallback(() => navigate({ name: 'app', id: appId, tab: 'requests' }), [appId]);
   const selectedRow = useMemo(() => (requestId ? (snapshot.rows.findLast((r) => r.requestId === requestId) ?? null) : null), [snapshot.rows, requestId]);
 
@@ -66,7 +70,17 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         total={snapshot.rows.length}
         served={app.metrics?.requests ?? null}
         live={meta.live}
-      />
+      >
+        <span className="btn-group req-view-toggle" role="group" aria-label="Show">
+          <button type="button" className="btn btn-sm" aria-pressed={shownAs === 'table'} onClick={() => setShownAs('table')}>
+            Requests
+          </button>
+          <button type="button" className="btn btn-sm" aria-pressed={shownAs === 'routes'} onClick={() => setShownAs('routes')} data-testid="show-routes">
+            Routes
+          </button>
+        </span>
+        <ExportMenu appId={appId} rows={view.rows} serverFilter={serverFilter} baseUrl={running ? (app.status.urls[0] ?? null) : null} />
+      </RequestFiltersBar>
       {(meta.error || meta.missed > 0 || snapshot.skipped > 0 || meta.stream === 'reconnecting') && (
         <p className="req-note muted" role="status">
           {meta.stream === 'reconnecting' && 'Live updates interrupted; reconnecting… '}
@@ -75,16 +89,20 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
           {snapshot.skipped > 0 && `${snapshot.skipped.toLocaleString()} requests arrived while paused beyond the ${data.access.cap.toLocaleString()} kept.`}
         </p>
       )}
-      <RequestTable
-        view={view}
-        selectedId={requestId}
-        onOpen={open}
-        emptyText={emptyText}
-        older={meta.olderAccess === null ? 'none' : meta.loadingOlder ? 'loading' : full ? 'full' : 'more'}
-        onLoadOlder={() => void data.loadOlderAccess()}
-        onHold={hold}
-      />
-      {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} onClose={close} />}
+      {shownAs === 'routes' ? (
+        <RoutesView appId={appId} onOpen={openId} />
+      ) : (
+        <RequestTable
+          view={view}
+          selectedId={requestId}
+          onOpen={open}
+          emptyText={emptyText}
+          older={meta.olderAccess === null ? 'none' : meta.loadingOlder ? 'loading' : full ? 'full' : 'more'}
+          onLoadOlder={() => void data.loadOlderAccess()}
+          onHold={hold}
+        />
+      )}
+      {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} baseUrl={running ? (app.status.urls[0] ?? null) : null} onClose={close} />}
     </div>
   );
 }
