@@ -7,6 +7,7 @@ import { SECRET_MASK, type AccessRecord, type RequestDetail, type RequestTiming 
 import { Drawer } from '../../../components/Drawer';
 import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
 import { statusClass } from '../../../state/request-filters';
+import { TruncatedBadge } from './TruncatedBadge';
 import { OutputLines } from '../output/OutputLines';
 
 export interface RequestDrawerProps {
@@ -49,7 +50,7 @@ export function RequestDrawer({ appId, requestId, row, onClose }: RequestDrawerP
       title={
         e ? (
           <h2 className="drawer-req-title">
-            <span className={`s${statusClass(e.status)}`}>{e.status}</span> {e.method} <span className="mono">{e.path}</span>
+            <span className={`s${statusClass(e.status)}`}>{e.status}</span> <TruncatedBadge entry={e} /> {e.method} <span className="mono">{e.path}</span>
           </h2>
         ) : (
           <h2>Request {requestId}</h2>
