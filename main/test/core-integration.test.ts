@@ -56,7 +56,10 @@ describe('with the real server-core', () => {
     expect(apps.stdout).toContain('"id"');
     const second = await gantry(['ui', '--home', home, '--port', '0'], env);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`already running for ${home} (pid ${process.pid})`);
+    // The home's lock names its holder: the desktop, by pid, and where its UI is.
+    expect(second.stderr).toContain('GANTRY_ERR_HOME_LOCKED');
+    expect(second.stderr).toContain(`already running for ${home}: Gantry desktop (pid ${process.pid}`);
+    expect(second.stderr).toContain(desktop.api.url);
   });
 
   it('lists the demo app for the tray, starts it with real workers, and quit leaves none running', async () => {

@@ -57,3 +57,6 @@ export async function writeFileAtomic(target, data) {
 export function contentTypeOf(file) {
   return { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
+
+// The policy itself is pure text: the real one, so the smoke test checks the header the window really sends.
+export { contentSecurityPolicy } from '../../../server-core/dist/control/csp.js';

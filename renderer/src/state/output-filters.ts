@@ -1,6 +1,7 @@
 // Filters of the Output tab: levels, sources, a worker pid (crash notices link here with ?pid=) and text, and how
 // they are remembered per app (localStorage, like the Requests tab's; the pid is a link's, not remembered).
 import type { LogLevel, OutputRecord } from '../api/contract';
+import { searchMatches, searchPattern } from './output-search';
 import { recall, remember, safeLocal } from './remembered';
 
 export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
@@ -13,9 +14,11 @@ export interface OutputFilters {
   readonly sources: readonly Source[];
   readonly pid: number | null;
   readonly search: string;
+  /** The search is a regular expression (else words that must all appear). */
+  readonly regex: boolean;
 }
 
-export const EMPTY_OUTPUT_FILTERS: OutputFilters = { levels: [], sources: [], pid: null, search: '' };
+export const EMPTY_OUTPUT_FILTERS: OutputFilters = { levels: [], sources: [], pid: null, search: '', regex: false };
 
 /** "error" from a link means "error and worse". */
 export function levelsFrom(min: string | undefined): LogLevel[] {
@@ -26,17 +29,25 @@ export function levelsFrom(min: string | undefined): LogLevel[] {
 export function compileOutputFilters(f: OutputFilters): (l: OutputRecord) => boolean {
   const levels = f.levels.length ? new Set(f.levels) : null;
   const sources = f.sources.length ? new Set<string>(f.sources) : null;
-  const terms = f.search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const pattern = searchPattern(f.search, f.regex);
   return (l) => {
     if (levels && !levels.has(l.level)) return false;
     if (sources && !sources.has(l.source)) return false;
     if (f.pid !== null && l.workerPid !== f.pid) return false;
-    if (terms.length) {
-      const hay = `${l.text} ${l.requestId ?? ''} ${l.workerPid ?? ''}`.toLowerCase();
-      for (const t of terms) if (!hay.includes(t)) return false;
-    }
+    if (pattern.kind === 'ok' && !searchMatches(pattern, `${l.text} ${l.requestId ?? ''} ${l.workerPid ?? ''}`)) return false;
     return true;
   };
+}
+
+/** The worker pids the picker offers: every pid in the lines held, and the one picked (a link's may have none yet). */
+export function outputWorkerPids(rows: readonly Pick<OutputRecord, 'workerPid'>[], picked: number | null): number[] {
+  const pids = new Set<number>();
+  for (let i = 0; i < rows.length; i++) {
+    const p = rows[i]!.workerPid;
+    if (p !== null) pids.add(p);
+  }
+  if (picked !== null) pids.add(picked);
+  return [...pids].sort((a, b) => a - b);
 }
 
 export function isOutputFiltering(f: OutputFilters): boolean {
@@ -62,11 +73,12 @@ export function loadOutputFilters(appId: string, storage: Storage | null = safeL
     sources: Array.isArray(v.sources) ? v.sources.filter((x): x is Source => (SOURCES as readonly string[]).includes(x)) : [],
     pid: null,
     search: typeof v.search === 'string' ? v.search : '',
+    regex: v.regex === true,
   };
 }
 
 export function saveOutputFilters(appId: string, f: OutputFilters, storage: Storage | null = safeLocal()): void {
-  const kept = { levels: f.levels, sources: f.sources, search: f.search };
-  const worth = kept.levels.length > 0 || kept.sources.length > 0 || kept.search.trim() !== '';
+  const kept = { levels: f.levels, sources: f.sources, search: f.search, regex: f.regex };
+  const worth = kept.levels.length > 0 || kept.sources.length > 0 || kept.search.trim() !== '' || kept.regex;
   remember(storage, key(appId), worth ? kept : null);
 }

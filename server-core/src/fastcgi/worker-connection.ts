@@ -3,6 +3,8 @@
 // request); it can also carry several request ids at once (pipelining to a single-threaded worker).
 import { connect, type Socket } from 'node:net';
 import { LineSplitter } from '../logging/line-splitter.js';
+import { StderrEntries } from '../logging/stderr-entries.js';
+import type { LogLevel } from '../runtime/types.js';
 import { CgiResponseParser, type CgiHead } from './cgi-response.js';
 import { ProtocolStatus, RecordDecoder, RecordType, decodeEndRequest, encodeAbortRequest, type FcgiRecord } from './records.js';
 import { encodeStdin } from './request-head.js';
@@ -50,7 +52,8 @@ export interface ResponseSink {
   head(head: CgiHead): void;
   body(chunk: Buffer): boolean;
   flush?(): number;
-  stderr(text: string): void;
+  /** A stderr entry (a line, or a whole traceback) with the level it states (logging/stderr-entries.ts). */
+  stderr(text: string, level?: LogLevel): void;
   end(appStatus: number): void;
   /** The connection broke or the worker sent garbage before END_REQUEST. */
   fail(error: Error): void;
@@ -66,7 +69,7 @@ interface InFlight {
   readonly parser: CgiResponseParser;
   headSent: boolean;
   /** FCGI_STDERR split into lines (made at the first such record: most requests write none). */
-  stderr: LineSplitter | null;
+  stderr: { lines: LineSplitter; entries: StderrEntries } | null;
   paused: boolean;
   /** Listed in flushReqs for the current read. */
   flushing: boolean;
@@ -318,7 +321,7 @@ export class WorkerConnection {
         // The client may have paused us for the last body chunk and then finished without a 'drain':
         // a finished request never holds the socket.
         this.unpause(r);
-        r.stderr?.end();
+        endStderr(r.stderr);
         if (sink !== null) {
           if (r.parser.head === null) sink.fail(protocolStatus === ProtocolStatus.OVERLOADED ? new WorkerOverloadedError() : new Error('worker ended the request without a response'));
           else sink.end(appStatus);
@@ -333,14 +336,17 @@ export class WorkerConnection {
 
   private onStderr(r: InFlight, content: Buffer): void {
     // The sink is looked up at each line: an aborted request (sink cleared) drops the rest.
-    r.stderr ??= new LineSplitter((line) => r.sink?.stderr(line));
-    r.stderr.push(content);
+    if (r.stderr === null) {
+      const entries = new StderrEntries((text, level) => r.sink?.stderr(text, level));
+      r.stderr = { lines: new LineSplitter((line) => entries.push(line)), entries };
+    }
+    r.stderr.lines.push(content);
   }
 
   private failAll(err: Error): void {
     let first = true;
     for (const r of this.reqs.values()) {
-      r.stderr?.end();
+      endStderr(r.stderr);
       const sink = r.sink;
       r.sink = null;
       // Only the oldest request can be running: the ones pipelined behind it never reached the app.
@@ -359,4 +365,10 @@ export class WorkerConnection {
     this.reqs.clear();
     this.onClose?.(this, owners);
   }
+}
+
+function endStderr(s: { lines: LineSplitter; entries: StderrEntries } | null): void {
+  if (s === null) return;
+  s.lines.end();
+  s.entries.end();
 }

@@ -8,7 +8,7 @@ import { ERRORS } from '../errors.js';
 import type { CgiHead } from '../fastcgi/cgi-response.js';
 import type { ParamList, RequestHeadEncoder } from '../fastcgi/request-head.js';
 import { Flushed, WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
-import type { AccessEntry, OutputLine } from '../runtime/types.js';
+import type { AccessEntry, LogLevel, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
 import { buildAccessEntry } from './access-entry.js';
@@ -252,13 +252,14 @@ export class Exchange implements DispatchJob, ResponseSink {
     return Flushed.FULL;
   }
 
-  stderr(text: string): void {
+  /** Gantry's own notes about the request are errors; the app's stderr comes with the level it states. */
+  stderr(text: string, level: LogLevel = 'error'): void {
     const t = this.target;
     this.ctx.output({
       time: Date.now(),
       app: this.ctx.appName,
       source: 'stderr',
-      level: 'error',
+      level,
       workerId: t?.info.workerId ?? null,
       workerPid: t?.info.pid ?? null,
       requestId: this.requestId,

@@ -40,7 +40,10 @@ export class ErrorLog {
       this.log(line.level, origin + line.text, line.time);
       return;
     }
-    if (!this.enabled(line.level === 'error' && line.requestId === null ? 'info' : line.level)) return;
+    // The app's stderr is filtered as before its lines carried the level they state (stderr-entries.ts): as
+    // 'error' inside a request and 'info' outside one, so an app's DEBUG lines still reach the file.
+    const gate: LogLevel = line.source === 'stderr' ? (line.requestId === null ? 'info' : 'error') : line.level === 'error' && line.requestId === null ? 'info' : line.level;
+    if (!this.enabled(gate)) return;
     const origin = `[worker ${line.workerId ?? '?'} pid ${line.workerPid ?? '?'}]`;
     const rid = line.requestId !== null ? ` [${line.requestId}]` : '';
     this.file.writeLine(`${origin}${rid} ${line.text}`);

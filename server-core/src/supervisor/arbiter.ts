@@ -6,7 +6,7 @@ import { GantryError, type ErrorCode, type SerializedError } from '../errors.js'
 import { outputLineBytes } from '../logging/log-bus.js';
 import { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { Dispatcher } from '../gateway/dispatcher.js';
-import type { AppEvent, AppState, ExitReason, OutputLine, WorkerSnapshot } from '../runtime/types.js';
+import type { AppEvent, AppState, ExitReason, LogLevel, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 import { BACKOFF_RESET_AFTER_MS, backoffDelay } from './backoff.js';
 import { BOOT_EXIT_CODES, bootFailure, toSerialized } from './boot-failure.js';
 import { reloadGeneration, reloadRolling, type ReloadOps } from './reload-strategies.js';
@@ -351,14 +351,14 @@ export class Arbiter {
             this.opts.dispatcher.removeTarget(rec.target);
           }
         },
-        output: (source, text) => {
+        output: (source, text, level) => {
           if (source === 'stderr' && rec.bootOutput !== null) {
             // Held until the worker is ready or fails (a traceback printed twice otherwise): bounded.
             bootBytes += outputLineBytes({ text });
-            if (rec.bootOutput.length < BOOT_OUTPUT_LINES && bootBytes <= BOOT_OUTPUT_BYTES) rec.bootOutput.push({ time: Date.now(), text });
+            if (rec.bootOutput.length < BOOT_OUTPUT_LINES && bootBytes <= BOOT_OUTPUT_BYTES) rec.bootOutput.push({ time: Date.now(), text, level });
             return;
           }
-          this.workerOutput(rec, source, text, Date.now());
+          this.workerOutput(rec, source, text, level, Date.now());
         },
         exit: (code, signal) => this.reapWorker(rec, code, signal),
       },
@@ -376,14 +376,14 @@ export class Arbiter {
     return rec;
   }
 
-  private workerOutput(rec: WorkerRecord, source: 'stdout' | 'stderr', text: string, time: number): void {
-    this.opts.output({ time, app: this.opts.appName, source, level: source === 'stderr' ? 'error' : 'info', workerId: rec.id, workerPid: rec.proc.pid, requestId: null, text });
+  private workerOutput(rec: WorkerRecord, source: 'stdout' | 'stderr', text: string, level: LogLevel, time: number): void {
+    this.opts.output({ time, app: this.opts.appName, source, level, workerId: rec.id, workerPid: rec.proc.pid, requestId: null, text });
   }
 
   private flushBootOutput(rec: WorkerRecord): void {
     const lines = rec.bootOutput;
     rec.bootOutput = null;
-    for (const l of lines ?? []) this.workerOutput(rec, 'stderr', l.text, l.time);
+    for (const l of lines ?? []) this.workerOutput(rec, 'stderr', l.text, l.level, l.time);
   }
 
   private onReady(rec: WorkerRecord): void {

@@ -7,6 +7,8 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter, type LineSplitterOptions } from '../logging/line-splitter.js';
+import { StderrEntries } from '../logging/stderr-entries.js';
+import type { LogLevel } from '../runtime/types.js';
 import { timerMs } from '../timer-ms.js';
 
 export interface ReadyMessage {
@@ -29,7 +31,8 @@ export interface WorkerProcessHooks {
   bootError(msg: BootErrorMessage): void;
   /** The worker began a graceful stop (SIGTERM, max-requests): stop dispatching to it. */
   stopping(reason: string): void;
-  output(source: 'stdout' | 'stderr', text: string): void;
+  /** A stdout line (level info), or a stderr entry with the level it states (logging/stderr-entries.ts). */
+  output(source: 'stdout' | 'stderr', text: string, level: LogLevel): void;
   exit(code: number | null, signal: string | null): void;
 }
 
@@ -181,11 +184,12 @@ export class WorkerProcess {
     this.child.once('exit', () => live.delete(this));
     this.pid = this.child.pid ?? -1;
     const stdio = this.child.stdio as unknown as Array<Readable | null>;
-    const onStdout = (line: string): void => hooks.output('stdout', line);
+    const onStdout = (line: string): void => hooks.output('stdout', line, 'info');
+    const stderrEntries = new StderrEntries((text, level) => hooks.output('stderr', text, level));
     const onStderr = (line: string): void => {
       this.stderrLines.push(line);
       if (this.stderrLines.length > STDERR_TAIL) this.stderrLines.shift();
-      hooks.output('stderr', line);
+      stderrEntries.push(line);
     };
     // With FIFOs the child's 'close' does not wait for its output: count our two read ends as well.
     let outputsOpen = 0;
@@ -196,10 +200,14 @@ export class WorkerProcess {
         if (--outputsOpen === 0) outputsDrained?.();
       };
       eachLineOfFd(fds.out.readFd, onStdout, closed);
-      eachLineOfFd(fds.err.readFd, onStderr, closed);
+      eachLineOfFd(fds.err.readFd, onStderr, () => {
+        stderrEntries.end();
+        closed();
+      });
     } else {
       eachLine(this.child.stdout as Readable, onStdout);
       eachLine(this.child.stderr as Readable, onStderr);
+      this.child.stderr?.on('close', () => stderrEntries.end());
     }
     eachLine(stdio[3], (line) => this.onControl(line), CONTROL_LINE);
     const dumps = stdio[4];
@@ -269,7 +277,7 @@ export class WorkerProcess {
     try {
       msg = JSON.parse(line) as { type?: string };
     } catch {
-      this.hooks.output('stderr', `[gantry] bad control line from worker: ${line.slice(0, 200)}`);
+      this.hooks.output('stderr', `[gantry] bad control line from worker: ${line.slice(0, 200)}`, 'error');
       return;
     }
     if (msg.type === 'ready') this.hooks.ready(msg as ReadyMessage);

@@ -1,6 +1,6 @@
 // What the arbiter knows about one worker process and about each numbered slot across its workers.
 import type { DispatchTarget } from '../gateway/dispatch-target.js';
-import type { ExitReason, WorkerSnapshot, WorkerState } from '../runtime/types.js';
+import type { ExitReason, LogLevel, WorkerSnapshot, WorkerState } from '../runtime/types.js';
 import type { BootErrorMessage, WorkerProcess } from './worker-process.js';
 
 /** What a boot failure of this worker means: the app fails (start, respawn) or only the caller's action fails (reload). */
@@ -28,7 +28,7 @@ export interface WorkerRecord {
   maxRequests: number;
   bootError: BootErrorMessage | null;
   /** stderr lines written before ready: shown once ready, dropped on a boot error (its traceback says it all). */
-  bootOutput: Array<{ time: number; text: string }> | null;
+  bootOutput: Array<{ time: number; text: string; level: LogLevel }> | null;
   rssBytes: number | null;
   cpuPercent: number | null;
   readonly ready: Promise<void>;

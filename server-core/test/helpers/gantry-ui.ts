@@ -8,7 +8,7 @@ export interface Ui {
   readonly token: string;
   /** Everything it printed so far. */
   output(): string;
-  api(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api(method: string, path: string, body?: unknown): Promise<any>;
   stop(): Promise<void>;
 }
 

@@ -5,10 +5,11 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
-import { compileOutputFilters, initialOutputFilters, LEVELS, saveOutputFilters, SOURCES, type OutputFilters } from '../../../state/output-filters';
+import { compileOutputFilters, initialOutputFilters, LEVELS, outputWorkerPids, saveOutputFilters, SOURCES, type OutputFilters } from '../../../state/output-filters';
 import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
 import { OutputLog } from './OutputLog';
+import { searchPattern } from '../../../state/output-search';
 import './output.css';
 
 export function OutputTab({ app, query }: { readonly app: AppSummary; readonly query: Readonly<Record<string, string>> }) {
@@ -19,6 +20,19 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
   useEffect(() => saveOutputFilters(appId, filters), [appId, filters]);
   const predicate = useMemo(() => compileOutputFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.output, predicate);
+  const pattern = useMemo(() => searchPattern(filters.search, filters.regex), [filters.search, filters.regex]);
+  const pids = useMemo(() => outputWorkerPids(snapshot.rows, filters.pid), [snapshot.rows, filters.pid]);
+  // Long lines wrap by default; unwrapped, each line is one row and the log scrolls sideways.
+  const [wrap, setWrap] = useState(true);
+  // The line next/previous stepped to (a seq), among the lines the search leaves.
+  const [current, setCurrent] = useState<number | null>(null);
+  const step = (dir: 1 | -1): void => {
+    const seqs = view.seqs;
+    if (seqs.length === 0) return;
+    const at = current === null ? -1 : seqs.indexOf(current);
+    const next = at === -1 ? (dir === 1 ? 0 : seqs.length - 1) : Math.min(seqs.length - 1, Math.max(0, at + dir));
+    setCurrent(seqs[next]!);
+  };
   const hold = useCallback((seq: number | null) => data.output.holdFrom(seq), [data]);
   const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -42,19 +56,34 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
             </button>
           ))}
         </div>
-        {filters.pid !== null && (
-          <button type="button" className="btn btn-sm" aria-pressed="true" onClick={() => setFilters({ ...filters, pid: null })} title="Show every worker">
-            pid {filters.pid} ✕
-          </button>
-        )}
-        <input className="input input-sm f-search" type="search" aria-label="Search output" placeholder="Search output…" value={filters.search} onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
+        <select className="select input-sm" aria-label="Worker" value={filters.pid ?? ''} onChange={(e) => setFilters({ ...filters, pid: e.target.value === '' ? null : Number(e.target.value) })}>
+          <option value="">All workers</option>
+          {pids.map((p) => (
+            <option key={p} value={p}>
+              pid {p}
+            </option>
+          ))}
+        </select>
+        <input className="input input-sm f-search" type="search" aria-label="Search output" placeholder={filters.regex ? 'Regular expression…' : 'Search output…'} aria-invalid={pattern.kind === 'invalid'} title={pattern.kind === 'invalid' ? pattern.message : undefined} value={filters.search} onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
+        <button type="button" className="btn btn-sm" aria-pressed={filters.regex} aria-label="Regular expression" title="Search with a regular expression" onClick={() => setFilters({ ...filters, regex: !filters.regex })}>
+          .*
+        </button>
+        <button type="button" className="btn btn-sm" aria-label="Previous match" title="Previous match" disabled={pattern.kind !== 'ok'} onClick={() => step(-1)}>
+          ↑
+        </button>
+        <button type="button" className="btn btn-sm" aria-label="Next match" title="Next match" disabled={pattern.kind !== 'ok'} onClick={() => step(1)}>
+          ↓
+        </button>
+        <button type="button" className="btn btn-sm" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines">
+          Wrap
+        </button>
         <span className="spacer" />
         <span className="faint req-count">
           {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
         </span>
       </div>
       <div className="output-body">
-        <OutputLog appId={app.definition.id} view={view} onHold={hold} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
+        <OutputLog appId={app.definition.id} view={view} wrap={wrap} pattern={pattern} current={current} onHold={hold} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
         <EventsPanel appId={app.definition.id} events={meta.events} />
       </div>
     </div>
