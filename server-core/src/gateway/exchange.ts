@@ -13,7 +13,7 @@ import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
 import { buildAccessEntry } from './access-entry.js';
 import { sendError } from './error-response.js';
-import { http2ResponseHeaders, isHttp2 } from './http2-compat.js';
+import { http2ResponseHeaders, isHttp2, resetHttp2Stream } from './http2-compat.js';
 import { spoolRequestBody, type SpooledBody } from './request-body-spool.js';
 
 /** What every exchange of one app shares. */
@@ -287,7 +287,8 @@ export class Exchange implements DispatchJob, ResponseSink {
   /** The worker died or timed out mid-response: the client sees the connection go, the log says truncated. */
   private cutShort(): void {
     this.truncated = true;
-    this.res.destroy();
+    if (isHttp2(this.req)) resetHttp2Stream(this.res);
+    else this.res.destroy();
   }
 
   /**
@@ -302,9 +303,9 @@ export class Exchange implements DispatchJob, ResponseSink {
       this.corked = false;
       res.uncork();
     }
-    // HTTP/2: the stream is reset (RST_STREAM), never the connection the other streams share.
+    // HTTP/2: the stream is reset (RST_STREAM INTERNAL_ERROR), never the connection the other streams share.
     if (isHttp2(this.req)) {
-      res.destroy();
+      resetHttp2Stream(res);
       return;
     }
     if (this.declaredLength >= 0) {

@@ -282,23 +282,28 @@ export class HttpGateway {
     }
     setClientAddress(req, facts.remoteAddr);
     const violation = head.violation;
-    if (violation !== null) {
-      // The connection is closed after a limit error: its framing can no longer be trusted.
-      lastOnConnection(req);
-      sendError(res, violation.status, violation.message, requestId, [], true);
-      logRefused(this.ctx, req, violation.status, requestId);
-      return;
-    }
     if (this.keepAlive === 0) res.shouldKeepAlive = false;
-    for (const pre of this.preHandlers) {
-      if (pre(req, res, requestId)) return;
-    }
-    const target = splitTarget(req.url ?? '/');
-    const params = buildParams(req, target, requestId, facts, hostOverride);
-    const exchange = new Exchange(this.ctx, req, res, state.encoder, params, requestId, req.method ?? 'GET', target.path, target.query, head.hasBody, expectContinue);
-    admitInOrder(req, res, exchange);
-    // The client's `Connection: close` (or HTTP/1.0 without keep-alive): nothing after this one runs.
-    if (!res.shouldKeepAlive) lastOnConnection(req);
+    // Whoever answers (a refusal, a pre-handler, the app), it answers in the request's turn on its
+    // connection, and not at all when an earlier response closed the connection: such a request is dropped
+    // without an access entry, as nginx and gunicorn never read past the response that closes.
+    admitInOrder(req, res, {
+      start: () => {
+        if (violation !== null) {
+          sendError(res, violation.status, violation.message, requestId, [], true);
+          logRefused(this.ctx, req, violation.status, requestId);
+          return;
+        }
+        for (const pre of this.preHandlers) {
+          if (pre(req, res, requestId)) return;
+        }
+        const target = splitTarget(req.url ?? '/');
+        const params = buildParams(req, target, requestId, facts, hostOverride);
+        new Exchange(this.ctx, req, res, state.encoder, params, requestId, req.method ?? 'GET', target.path, target.query, head.hasBody, expectContinue).start();
+      },
+    });
+    // After a limit error the connection's framing can no longer be trusted; after the client's
+    // `Connection: close` (or HTTP/1.0 without keep-alive) it is the last request: nothing behind runs.
+    if (violation !== null || !res.shouldKeepAlive) lastOnConnection(req);
   }
 
   /** Stops accepting; connections still busy get up to `graceMs`, then are cut. */

@@ -22,3 +22,15 @@ export function http2ResponseHeaders(flat: readonly string[]): string[] {
   }
   return out;
 }
+
+/** RFC 9113 §7 INTERNAL_ERROR, written out so this module keeps loading nothing (node:http2 constants). */
+const H2_INTERNAL_ERROR = 0x2;
+
+/**
+ * Ends an incomplete HTTP/2 response so the client can tell: RST_STREAM with INTERNAL_ERROR, never a clean
+ * END_STREAM (`res.destroy()` without an error resets with NO_ERROR, which clients read as a complete
+ * response). Only the stream goes; the connection's other streams carry on.
+ */
+export function resetHttp2Stream(res: ServerResponse): void {
+  (res as unknown as { stream: { close(code: number): void } }).stream.close(H2_INTERNAL_ERROR);
+}

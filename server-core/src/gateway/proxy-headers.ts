@@ -18,7 +18,7 @@
 //   proto/host come from the chosen element, else the rightmost element that has them.
 // - X-Forwarded-Proto / X-Forwarded-Host may be lists; the rightmost value is the one our trusted proxy set.
 //   X-Forwarded-Ssl: on and X-Forwarded-Protocol: ssl (gunicorn's defaults) also mean https.
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface ResolvedClient {
@@ -35,47 +35,30 @@ export interface ProxyTrust {
   isTrusted(addr: string | undefined): boolean;
 }
 
-interface Cidr {
-  readonly v6: boolean;
-  readonly bits: bigint;
-  readonly mask: bigint;
-}
-
 export function createProxyTrust(forwardedAllowIps: readonly string[]): ProxyTrust {
   const entries = forwardedAllowIps.flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
   const all = entries.includes('*');
-  const exact = new Set<string>();
-  const nets: Cidr[] = [];
+  // node:net's BlockList is the one CIDR matcher (issue #15): exact addresses and networks, v4 and v6.
+  const allowed = new BlockList();
   for (const e of entries) {
     if (e === '*') continue;
     const slash = e.indexOf('/');
     if (slash === -1) {
       const key = canonicalIp(e);
       if (key === null) throw new TypeError(`forwarded-allow-ips: not an IP address: ${e}`);
-      exact.add(key);
+      allowed.addAddress(key, familyOf(key));
     } else {
       const net = parseCidr(e.slice(0, slash), e.slice(slash + 1));
       if (net === null) throw new TypeError(`forwarded-allow-ips: not a network: ${e}`);
-      nets.push(net);
+      allowed.addSubnet(net.network, net.prefix, net.family);
     }
   }
   // Peers repeat (one proxy, a few clients): remember answers so the hot path is one Map lookup.
   const memo = new Map<string, boolean>();
 
-  const netMemo = new Map<string, boolean>();
+  /** `canon` is canonicalIp's output: IPv4-mapped peers are already their IPv4 address. */
   function isTrustedIp(canon: string): boolean {
-    if (all) return true;
-    if (exact.has(canon)) return true;
-    if (nets.length === 0) return false;
-    let t = netMemo.get(canon);
-    if (t === undefined) {
-      const v6 = canon.includes(':');
-      const n = ipToBigInt(canon);
-      t = nets.some((net) => net.v6 === v6 && (n & net.mask) === net.bits);
-      if (netMemo.size > 4096) netMemo.clear();
-      netMemo.set(canon, t);
-    }
-    return t;
+    return all || allowed.check(canon, familyOf(canon));
   }
 
   function isTrusted(addr: string | undefined): boolean {
@@ -265,18 +248,31 @@ function expandV6(a: string): number[] | null {
   return groups.some((g) => Number.isNaN(g)) ? null : groups;
 }
 
-function ipToBigInt(canon: string): bigint {
-  if (!canon.includes(':')) return canon.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-  return canon.split(':').reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+function familyOf(canon: string): 'ipv4' | 'ipv6' {
+  return canon.includes(':') ? 'ipv6' : 'ipv4';
 }
 
-function parseCidr(ip: string, prefixText: string): Cidr | null {
+/**
+ * `ip/prefix` as BlockList takes it. An IPv4-mapped network (`::ffff:10.0.0.0/104`) is the IPv4 network it
+ * carries (prefix - 96), since peers are compared as IPv4; one shorter than /96 would reach past the mapped
+ * range and is refused.
+ */
+function parseCidr(ip: string, prefixText: string): { network: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
   const canon = canonicalIp(ip);
   if (canon === null || !/^\d{1,3}$/.test(prefixText)) return null;
-  const v6 = canon.includes(':');
-  const width = v6 ? 128 : 32;
-  const prefix = Number(prefixText);
-  if (prefix > width) return null;
-  const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(width - prefix);
-  return { v6, bits: ipToBigInt(canon) & mask, mask };
+  let prefix = Number(prefixText);
+  const family = familyOf(canon);
+  if (family === 'ipv4' && isIP(normalizeIpKeepMapped(ip)) === 6) {
+    if (prefix < 96) return null;
+    prefix -= 96;
+  }
+  if (prefix > (family === 'ipv6' ? 128 : 32)) return null;
+  return { network: canon, prefix, family };
+}
+
+/** The address without brackets or zone, but an IPv4-mapped one left as written (to tell it was mapped). */
+function normalizeIpKeepMapped(addr: string): string {
+  const a = addr.startsWith('[') && addr.endsWith(']') ? addr.slice(1, -1) : addr;
+  const pct = a.indexOf('%');
+  return pct === -1 ? a : a.slice(0, pct);
 }

@@ -28,6 +28,8 @@ export interface AppMetricsOptions {
 export interface WorkerCounters {
   requests: number;
   errors5xx: number;
+  /** Responses this slot's workers left incomplete (AccessEntry.truncated). */
+  truncated: number;
   totalDurationMs: number;
   lastDurationMs: number;
 }
@@ -78,11 +80,12 @@ export class AppMetrics {
     if (workerId !== undefined && workerId !== null) {
       let w = this.perWorker.get(workerId);
       if (w === undefined) {
-        w = { requests: 0, errors5xx: 0, totalDurationMs: 0, lastDurationMs: 0 };
+        w = { requests: 0, errors5xx: 0, truncated: 0, totalDurationMs: 0, lastDurationMs: 0 };
         this.perWorker.set(workerId, w);
       }
       w.requests++;
       if (status >= 500) w.errors5xx++;
+      if (truncated) w.truncated++;
       w.totalDurationMs += durationMs;
       w.lastDurationMs = durationMs;
     }
@@ -152,7 +155,7 @@ export class AppMetrics {
       workersByState: byState,
       workers: [...slots].sort((a, b) => a - b).map((id) => {
         const w = live.get(id);
-        return { id, pid: w?.pid ?? null, rssBytes: w?.rssBytes ?? null, cpuPercent: w?.cpuPercent ?? null, requests: this.perWorker.get(id)?.requests ?? 0 };
+        return { id, pid: w?.pid ?? null, rssBytes: w?.rssBytes ?? null, cpuPercent: w?.cpuPercent ?? null, requests: this.perWorker.get(id)?.requests ?? 0, truncated: this.perWorker.get(id)?.truncated ?? 0 };
       }),
       restartsByReason: { ...this.restarts },
       uptimeSeconds: (this.now() - this.startedAt) / 1000,

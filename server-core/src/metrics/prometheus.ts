@@ -15,6 +15,7 @@ export interface WorkerExposition {
   readonly rssBytes: number | null;
   readonly cpuPercent: number | null;
   readonly requests: number;
+  readonly truncated: number;
 }
 
 /** One app's numbers, as AppMetrics.exposition() returns them. */
@@ -125,6 +126,12 @@ const FAMILIES: readonly Family[] = [
     type: 'counter',
     help: 'Requests answered by each worker slot.',
     samples: (a) => a.workers.map((w) => ['', { app: a.app, worker: String(w.id) }, w.requests] as const),
+  },
+  {
+    name: 'gantry_worker_responses_truncated_total',
+    type: 'counter',
+    help: 'Responses each worker slot left incomplete (less than its Content-Length, an app error or the worker dying mid-body).',
+    samples: (a) => a.workers.map((w) => ['', { app: a.app, worker: String(w.id) }, w.truncated] as const),
   },
   {
     name: 'gantry_worker_restarts_total',

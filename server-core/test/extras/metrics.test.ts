@@ -147,7 +147,7 @@ describe('AppMetrics', () => {
     expect(s.uptimeSeconds).toBe(2);
     expect(s.latencyMs.max).toBe(100);
     expect(s.rate).toBeGreaterThan(0);
-    expect(m.worker(1)).toEqual({ requests: 2, errors5xx: 0, totalDurationMs: 30, lastDurationMs: 20 });
+    expect(m.worker(1)).toEqual({ requests: 2, errors5xx: 0, truncated: 0, totalDurationMs: 30, lastDurationMs: 20 });
     expect(m.worker(2)?.errors5xx).toBe(1);
     m.forgetWorker(2);
     expect(m.worker(2)).toBeUndefined();

@@ -19,6 +19,36 @@ describe('trust set', () => {
     expect(t.isTrusted(undefined)).toBe(true); // Unix socket peers, as gunicorn
   });
 
+  it('IPv4-mapped IPv6, in the peer or in the allow list, is the IPv4 address it carries (CIDR too)', () => {
+    const t = createProxyTrust(['10.0.0.0/8', '::ffff:192.168.0.0/112', '::ffff:172.16.0.1']);
+    expect(t.isTrusted('::ffff:10.9.8.7')).toBe(true);
+    expect(t.isTrusted('::ffff:a09:807')).toBe(true); // the same, written in hex
+    expect(t.isTrusted('::FFFF:10.0.0.1')).toBe(true);
+    expect(t.isTrusted('::ffff:11.0.0.1')).toBe(false);
+    expect(t.isTrusted('192.168.4.5')).toBe(true);
+    expect(t.isTrusted('::ffff:192.168.4.5')).toBe(true);
+    expect(t.isTrusted('192.169.0.1')).toBe(false);
+    expect(t.isTrusted('172.16.0.1')).toBe(true);
+    // A mapped address is not its IPv6 neighbours: ::ffff:0:0/96 ≠ ::/96 (IPv4-compatible, deprecated).
+    expect(t.isTrusted('::10.9.8.7')).toBe(false);
+    expect(t.isTrusted('64:ff9b::a09:807')).toBe(false);
+  });
+
+  it('CIDR edges: /0, /32, /128, host bits set in the network', () => {
+    expect(createProxyTrust(['0.0.0.0/0']).isTrusted('203.0.113.9')).toBe(true);
+    expect(createProxyTrust(['0.0.0.0/0']).isTrusted('2001:db8::1')).toBe(false);
+    expect(createProxyTrust(['::/0']).isTrusted('2001:db8::1')).toBe(true);
+    // An IPv6 network holding ::ffff:0:0/96 holds the IPv4 addresses too (BlockList's rule; a dual-stack
+    // socket shows IPv4 peers that way).
+    expect(createProxyTrust(['::/0']).isTrusted('203.0.113.9')).toBe(true);
+    expect(createProxyTrust(['::/96']).isTrusted('203.0.113.9')).toBe(false);
+    expect(createProxyTrust(['192.0.2.7/32']).isTrusted('192.0.2.7')).toBe(true);
+    expect(createProxyTrust(['192.0.2.7/32']).isTrusted('192.0.2.8')).toBe(false);
+    expect(createProxyTrust(['2001:db8::7/128']).isTrusted('2001:db8:0::7')).toBe(true);
+    // Host bits in the network are masked off, as Python's ipaddress with strict=False and nginx do.
+    expect(createProxyTrust(['10.1.2.3/8']).isTrusted('10.200.0.1')).toBe(true);
+  });
+
   it('accepts comma-separated entries and *', () => {
     const t = createProxyTrust(['192.168.1.1, 192.168.1.2']);
     expect(t.isTrusted('192.168.1.2')).toBe(true);
@@ -28,6 +58,11 @@ describe('trust set', () => {
   it('refuses entries that are not addresses', () => {
     expect(() => createProxyTrust(['localhost'])).toThrow(TypeError);
     expect(() => createProxyTrust(['10.0.0.0/33'])).toThrow(TypeError);
+    expect(() => createProxyTrust(['::/129'])).toThrow(TypeError);
+    expect(() => createProxyTrust(['10.0.0.0/'])).toThrow(TypeError);
+    expect(() => createProxyTrust(['10.0.0.0/8x'])).toThrow(TypeError);
+    expect(() => createProxyTrust(['10.0.0.0/-1'])).toThrow(TypeError);
+    expect(() => createProxyTrust(['::ffff:10.0.0.0/95'])).toThrow(TypeError);
   });
 
   it('address helpers', () => {
@@ -137,6 +172,25 @@ describe('over a real socket', () => {
       expect(await ask(s.port, spoof)).toEqual({ remoteAddr: '1.2.3.4', scheme: 'https', host: 'spoof.example', trusted: true });
     } finally {
       await s.close();
+    }
+  });
+
+  it('a dual-stack listener sees an IPv4 client as ::ffff:127.0.0.1; an IPv4 allow list still trusts it', async () => {
+    const trust = createProxyTrust(['127.0.0.0/8']);
+    let peer = '';
+    const server = createServer((req, res) => {
+      peer = req.socket.remoteAddress ?? '';
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(trust.resolveClient(req.socket.remoteAddress, req.headers)));
+    });
+    // '::' without ipv6Only accepts IPv4 too, as IPv4-mapped peers.
+    await new Promise<void>((r) => server.listen({ port: 0, host: '::', ipv6Only: false }, r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      expect(await ask(port, spoof)).toEqual({ remoteAddr: '1.2.3.4', scheme: 'https', host: 'spoof.example', trusted: true });
+      expect(peer).toBe('::ffff:127.0.0.1');
+    } finally {
+      await new Promise((r) => server.close(() => r(undefined)));
     }
   });
 

@@ -115,6 +115,10 @@ describe.each([
     const text = await (await fetch(`${url}/metrics`)).text();
     const count = Number(/^gantry_responses_truncated_total\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0);
     expect(count).toBeGreaterThan(0);
+    // Per worker too: the slots' counts add up to the app's.
+    const perWorker = [...text.matchAll(/^gantry_worker_responses_truncated_total\{[^}]*worker="\d+"[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(perWorker.length).toBeGreaterThan(0);
+    expect(perWorker.reduce((a, b) => a + b, 0)).toBe(count);
   });
 
   describe('a Content-Length that is not one valid non-negative integer', () => {

@@ -9,6 +9,7 @@ import { Drawer } from '../../../components/Drawer';
 import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
 import { curlCommand, requestUrl } from '../../../state/request-curl';
 import { statusClass } from '../../../state/request-filters';
+import { TruncatedBadge } from './TruncatedBadge';
 import { OutputLines } from '../output/OutputLines';
 
 export interface RequestDrawerProps {
@@ -53,7 +54,7 @@ export function RequestDrawer({ appId, requestId, row, baseUrl, onClose }: Reque
       title={
         e ? (
           <h2 className="drawer-req-title">
-            <span className={`s${statusClass(e.status)}`}>{e.status}</span> {e.method} <span className="mono">{e.path}</span>
+            <span className={`s${statusClass(e.status)}`}>{e.status}</span> <TruncatedBadge entry={e} /> {e.method} <span className="mono">{e.path}</span>
           </h2>
         ) : (
           <h2>Request {requestId}</h2>

@@ -8,6 +8,7 @@ import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
 import { useLiveWindow } from '../../../hooks/use-live-window';
 import type { FilteredRows } from '../../../state/filtered-view';
 import { statusClass } from '../../../state/request-filters';
+import { TruncatedBadge } from './TruncatedBadge';
 
 export const ROW_HEIGHT = 28;
 
@@ -124,6 +125,7 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
                 </span>
                 <span role="gridcell" className={`req-cell c-status s${cls}`}>
                   {r.status}
+                  <TruncatedBadge entry={r} />
                 </span>
                 <span role="gridcell" className="req-cell c-duration">
                   {fmtDuration(r.durationMs)}
