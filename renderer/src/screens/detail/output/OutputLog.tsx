@@ -1,7 +1,7 @@
 // The virtualised output log. Lines differ in height (long lines wrap, blocks span lines), so rows are
 // measured after layout and placed again before paint (hooks/use-live-window.ts); the tail is followed while
 // the reader is at the bottom, and the line under the reader's eyes is held when scrolled up.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { OutputRecord } from '../../../api/contract';
 import { href } from '../../../app/router';
 import { fmtClock } from '../../../format';
@@ -17,12 +17,14 @@ export function OutputLog({ appId, view, emptyText, onHold, wrap = true, pattern
   const win = useLiveWindow({ keys: seqs, estimate: EST, overscanPx: 300, onHold });
   const { plan } = win;
   // Next/previous match: bring the current line into view (this leaves following, as scrolling up does).
+  // Only when the current line changes, not on every new row: the rows are read through a ref.
   const { reveal } = win;
+  const seqsRef = useRef(seqs);
+  seqsRef.current = seqs;
   useEffect(() => {
     if (current === null) return;
-    const i = seqs.indexOf(current);
+    const i = seqsRef.current.indexOf(current);
     if (i !== -1) reveal(i);
-    // Only when the current line changes, not on every new row.
   }, [current, reveal]);
   const items: number[] = [];
   for (let i = plan.first; i <= plan.last; i++) items.push(i);
