@@ -72,7 +72,9 @@ describe('workers under a steady request loop', () => {
 
   it('TTIN/TTOU scale up and down with zero failed requests; the removed worker exits', async () => {
     const { p, url } = await serve(['-w', '1', APP]);
-    const load = loadLoop(`${url}/pid`);
+    // Four loops: the dispatcher gives a request to the first idle worker, so a third worker only gets work
+    // while more than two requests are in flight (with two loops that depended on timing).
+    const load = loadLoop(`${url}/pid`, 4);
     await until(() => load.okCount() >= 10, 15_000, 'load running');
     process.kill(p.pid, 'SIGTTIN');
     await p.waitForOutput(/Scaling workers 1 -> 2/, 10_000);
