@@ -46,7 +46,10 @@ export class ErrorLog {
     if (!this.enabled(gate)) return;
     const origin = `[worker ${line.workerId ?? '?'} pid ${line.workerPid ?? '?'}]`;
     const rid = line.requestId !== null ? ` [${line.requestId}]` : '';
-    this.file.writeLine(`${origin}${rid} ${line.text}`);
+    // A grouped entry (a traceback) is one entry in the UI, but every line of it in the file keeps its
+    // origin and request id, so `grep <request id>` finds the whole traceback.
+    const prefix = `${origin}${rid} `;
+    this.file.writeLine(prefix + (line.text.includes('\n') ? line.text.split('\n').join('\n' + prefix) : line.text));
   }
 
   /** What an app event says in the error log (a boot error's traceback is printed by whoever reports the failure). */
