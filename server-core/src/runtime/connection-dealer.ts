@@ -57,10 +57,16 @@ export class ConnectionDealer {
     for (const { listener, socket } of waiting) if (!socket.destroyed) this.deal(listener, socket);
   }
 
-  /** Stops accepting; connections already dealt are the gateway processes' to finish. */
+  /**
+   * Stops accepting; connections already dealt are the gateway processes' to finish. Never waits for
+   * close()'s callback: a net.Server whose sockets were sent to a child process calls it only once every
+   * child says all those sockets are closed, and the gateway processes close theirs (GOAWAY to an HTTP/2
+   * session, the cut at the graceful deadline) only once told to stop, after this (issue #16: a client that
+   * kept its connection open kept `gantry serve --gateway-processes N` running for good).
+   */
   async close(): Promise<void> {
-    const servers = this.servers.splice(0);
-    await Promise.all(servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))));
+    // The listening socket itself is closed synchronously by close().
+    for (const s of this.servers.splice(0)) if (s.listening) s.close();
     for (const { socket } of this.waiting.splice(0)) socket.destroy();
   }
 
