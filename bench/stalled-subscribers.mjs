@@ -3,32 +3,20 @@
 // against it with no subscribers and then with 500 stalled ones (raw sockets that send the request and never
 // read), interleaved. Prints how many were accepted / refused (the cap) and the throughput ratio.
 // Usage: node bench/stalled-subscribers.mjs [--seconds S] [--rounds N] [--subscribers N]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startGantryUi } from './gantry-ui.mjs';
 import { runWrk } from './wrk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '2' }, subscribers: { type: 'string', default: '500' }, port: { type: 'string', default: '23202' } } });
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-stalled-'));
-const child = spawn(process.execPath, [path.join(ROOT, 'server-core/bin/gantry.js'), 'ui', '--port', '0', '--home', home], { env: { ...process.env, GANTRY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-let log = '';
-const url = await new Promise((resolve, reject) => {
-  const on = (b) => {
-    log += b;
-    const m = /Gantry UI: (http:\/\/\S+)/.exec(log);
-    if (m) resolve(m[1]);
-  };
-  child.stdout.on('data', on);
-  child.stderr.on('data', on);
-  child.once('exit', (c) => reject(new Error(`gantry ui exited ${c}:\n${log}`)));
-});
+const { child, url, token } = await startGantryUi(home);
 const u = new URL(url);
-const token = u.searchParams.get('token');
 const call = async (method, p, body) => {
   const r = await fetch(`${u.origin}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
   if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);

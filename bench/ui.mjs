@@ -4,13 +4,13 @@
 // the page's frames (fps, p95/p99 frame interval, share of time in long tasks) while following; and, at the max
 // rate, the app's req/s with the tab open vs no UI connected, interleaved in the same run.
 // Usage: node bench/ui.mjs [--seconds S] [--rounds N] [--json FILE]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
+import { startGantryUi } from './gantry-ui.mjs';
 import { runWrk } from './wrk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,22 +20,6 @@ const ROUNDS = Number(args.rounds);
 const BIND = `127.0.0.1:${args.port}`;
 const APP_URL = `http://${BIND}/json`;
 const PACED = path.join(ROOT, 'bench/paced.lua');
-
-async function startUi(home) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'server-core/bin/gantry.js'), 'ui', '--port', '0', '--home', home], { env: { ...process.env, GANTRY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const url = await new Promise((resolve, reject) => {
-    const on = (b) => {
-      log += b;
-      const m = /Gantry UI: (http:\/\/\S+)/.exec(log);
-      if (m) resolve(m[1]);
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', on);
-    child.once('exit', (c) => reject(new Error(`gantry ui exited ${c}:\n${log}`)));
-  });
-  return { child, url };
-}
 
 async function api(base, token, method, p, body) {
   const r = await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
@@ -84,9 +68,8 @@ function wrk(rate, seconds) {
 }
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-ui-'));
-const { child, url } = await startUi(home);
+const { child, url, token } = await startGantryUi(home);
 const u = new URL(url);
-const token = u.searchParams.get('token');
 const base = u.origin;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, seconds: SECONDS, rates: [], throughput: [] };

@@ -1,0 +1,25 @@
+// Starts a real `gantry ui --port 0 --home HOME` for a bench and resolves with its printed URL and the token
+// (printed in the fragment, `#token=…`, so no server ever receives it).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function startGantryUi(home) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'server-core/bin/gantry.js'), 'ui', '--port', '0', '--home', home], { env: { ...process.env, GANTRY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const on = (b) => {
+      log += b;
+      const m = /Gantry UI: (http:\/\/\S+)/.exec(log);
+      if (m) resolve(m[1]);
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    child.once('exit', (c) => reject(new Error(`gantry ui exited ${c}:\n${log}`)));
+  });
+  const u = new URL(url);
+  const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? '';
+  return { child, url, origin: u.origin, token };
+}
