@@ -4,11 +4,11 @@
 // is incomplete, while the connection's other streams go on. The access entry says truncated.
 import { execFile } from 'node:child_process';
 import { connect, type ClientHttp2Session } from 'node:http2';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLocalCa, issueLeaf } from '../../src/tls/local-ca.js';
+import { tlsFiles } from '../helpers/tls-files.js';
 import { GANTRY_BIN, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
@@ -61,13 +61,8 @@ describe.skipIf(!curl.path)('the app\'s Content-Length over HTTP/2', () => {
 
   beforeAll(async () => {
     tmp = await makeTempDir();
-    const local = await ensureLocalCa(join(tmp.path, 'home'));
-    const leaf = await issueLeaf(local, ['localhost', '127.0.0.1']);
-    const cert = join(tmp.path, 'cert.pem');
-    const key = join(tmp.path, 'key.pem');
-    writeFileSync(cert, leaf.certPem);
-    writeFileSync(key, leaf.keyPem, { mode: 0o600 });
-    ca = local.certPath;
+    const { ca: caPath, cert, key } = await tlsFiles(tmp.path, ['localhost', '127.0.0.1']);
+    ca = caPath;
     proc = await startProcess({
       name: 'gantry serve --http2',
       command: process.execPath,

@@ -3,10 +3,9 @@
 // gets GOAWAY, an in-flight request on another session still finishes, and the process exits within
 // --graceful-timeout plus a margin, never waiting for the client to close its connection.
 import { connect, type ClientHttp2Session } from 'node:http2';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureLocalCa, issueLeaf } from '../../src/tls/local-ca.js';
+import { tlsFiles } from '../helpers/tls-files.js';
 import { GANTRY_BIN, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
@@ -57,12 +56,7 @@ describe.each([
 
   const serve = async (): Promise<{ port: string; ca: Buffer }> => {
     tmp = await makeTempDir();
-    const local = await ensureLocalCa(join(tmp.path, 'home'));
-    const leaf = await issueLeaf(local, ['localhost', '127.0.0.1']);
-    const cert = join(tmp.path, 'cert.pem');
-    const key = join(tmp.path, 'key.pem');
-    writeFileSync(cert, leaf.certPem);
-    writeFileSync(key, leaf.keyPem, { mode: 0o600 });
+    const { ca: caPath, cert, key } = await tlsFiles(tmp.path, ['localhost', '127.0.0.1']);
     proc = await startProcess({
       name: 'gantry serve --http2',
       command: process.execPath,
@@ -70,7 +64,7 @@ describe.each([
       ready: LISTENING,
       timeoutMs: 30_000,
     });
-    return { port: proc.ready[1]!, ca: readFileSync(local.certPath) };
+    return { port: proc.ready[1]!, ca: readFileSync(caPath) };
   };
 
   it('an in-flight request finishes, an idle session does not hold the stop, and the process exits within the graceful timeout', async () => {

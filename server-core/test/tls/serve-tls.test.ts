@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ensureLocalCa, issueLeaf } from '../../src/tls/local-ca.js';
+import { tlsFiles } from '../helpers/tls-files.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
@@ -21,16 +22,6 @@ const python = requireTool('/usr/bin/python3');
 const s = cliScope();
 
 const LISTENING = /Listening at: https:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
-
-async function tlsFiles(dir: string): Promise<{ ca: string; cert: string; key: string }> {
-  const ca = await ensureLocalCa(join(dir, 'home'));
-  const leaf = await issueLeaf(ca, ['localhost', 'demo.localhost', '127.0.0.1']);
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  writeFileSync(cert, leaf.certPem);
-  writeFileSync(key, leaf.keyPem, { mode: 0o600 });
-  return { ca: ca.certPath, cert, key };
-}
 
 async function serve(args: string[], ready = LISTENING): Promise<StartedProcess> {
   return startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args, 'conformance:application'], ready, timeoutMs: 30_000 });
