@@ -1,8 +1,8 @@
 // An app the Host runs honours the same log and metrics settings as `gantry serve`: the access log file in
 // its format, the error log file at its level (worker output, tracebacks with their request id), and the
 // Prometheus/health listener, which closes when the app stops. Real workers (the demo app).
+import { freePort } from '../helpers/free-port.js';
 import { readFileSync, existsSync, renameSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -10,17 +10,6 @@ import { until } from '../runtime/harness.js';
 import { startHarness, type Harness } from './api-client.js';
 
 const DEMO = join(REPO_ROOT, 'app', 'examples', 'hello');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function read(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';

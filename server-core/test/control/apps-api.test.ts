@@ -1,6 +1,7 @@
 // Apps through the HTTP API: CRUD with invalid bodies (400 naming the field), pyproject import, profiles and
 // effective settings with origins, secret masking, port claims and checks. The runtime is the fake one here:
 // these tests are about the control plane (real-worker tests are in runtime-integration.test.ts).
+import { freePort } from '../helpers/free-port.js';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
@@ -25,14 +26,6 @@ afterEach(async () => {
   await h.close();
   await project.remove();
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('apps CRUD', () => {
   it('refuses invalid bodies with 400 naming the field', async () => {

@@ -1,7 +1,6 @@
 // Run nginx (nginx-light) in the foreground with a throwaway prefix and config, as a FastCGI client
 // in front of a Gantry worker. Params are written out explicitly, as protocol/WORKER.md's table says.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startProcess, type StartedProcess } from './process.js';
 
@@ -20,17 +19,9 @@ export interface NginxServer extends StartedProcess {
   readonly url: string;
 }
 
-/** A port that was free a moment ago (nginx cannot listen on port 0 and report it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 export function nginxConfig(prefix: string, port: number, fastcgi: string, clientMaxBodySize = '64m', mount = ''): string {
   // At the root, SCRIPT_NAME is "" and PATH_INFO the whole path; under a mount, nginx splits the path.
