@@ -14,7 +14,7 @@ from .lowlevel import SocketType, signals, sockets, start_thread
 
 USAGE = ('usage: gantry_worker.py --app MODULE[:CALLABLE|:factory(args)] --listen unix:PATH|HOST:PORT\n'
          '                        [--chdir DIR] [--pythonpath DIR]... [--threads N] [--worker-id K]\n'
-         '                        [--script-name /prefix] [--max-requests N]\n')
+         '                        [--script-name /prefix] [--max-requests N] [--request-stdout]\n')
 
 
 def _positive(text):
@@ -34,7 +34,7 @@ def _non_negative(text):
 _positive.__name__ = 'positive integer'
 _non_negative.__name__ = 'non-negative integer'
 
-# option -> (attribute, converter, repeatable)
+# option -> (attribute, converter, repeatable); converter None: a flag, no value
 _OPTIONS = {
     '--app': ('app', str, False),
     '--listen': ('listen', str, False),
@@ -44,6 +44,7 @@ _OPTIONS = {
     '--worker-id': ('worker_id', str, False),
     '--script-name': ('script_name', str, False),
     '--max-requests': ('max_requests', _non_negative, False),
+    '--request-stdout': ('request_stdout', None, False),
 }
 
 
@@ -57,6 +58,8 @@ class Args(object):
         self.worker_id = None
         self.script_name = ''
         self.max_requests = 0
+        # sys.stdout written during a request goes to that request (GANTRY_STDOUT records), not fd 1.
+        self.request_stdout = False
 
 
 def _bad(message):
@@ -78,12 +81,17 @@ def parse_args(argv):
         spec = _OPTIONS.get(name) if name.startswith('--') else None
         if spec is None:
             _bad('unrecognized arguments: %s' % arg)
+        attr, convert, repeat = spec
+        if convert is None:
+            if eq:
+                _bad('argument %s: ignored explicit argument %r' % (name, value))
+            setattr(args, attr, True)
+            continue
         if not eq:
             if i >= len(argv) or (argv[i].startswith('-') and argv[i] != '-'):
                 _bad('argument %s: expected one argument' % name)
             value = argv[i]
             i += 1
-        attr, convert, repeat = spec
         try:
             value = convert(value)
         except ValueError:
@@ -184,7 +192,7 @@ def main(argv):
                 sys.path.remove(path)
             sys.path.insert(0, path)
         from . import stdio
-        stdio.install()
+        stdio.install(args.request_stdout)
         from .server import Server, bind
         listener = bind(args.listen)
         from .loader import load_app

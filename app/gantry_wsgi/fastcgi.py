@@ -16,6 +16,10 @@ GET_VALUES = 9
 GET_VALUES_RESULT = 10
 UNKNOWN_TYPE = 11
 MAXTYPE = UNKNOWN_TYPE
+# Gantry's extension (protocol/WORKER.md): what the app wrote to sys.stdout while a request ran, as
+# that request's stream. Sent only when the gateway asked for it (--request-stdout): a peer that
+# knows nothing of it (nginx, cgi-fcgi) never sees this type.
+GANTRY_STDOUT = 64
 
 RESPONDER = 1
 AUTHORIZER = 2

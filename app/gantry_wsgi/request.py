@@ -8,12 +8,16 @@ from .wsgi_input import ClientDisconnected
 
 _STDOUT = fastcgi.STDOUT
 _STDERR = fastcgi.STDERR
+_GANTRY_STDOUT = fastcgi.GANTRY_STDOUT
 _encode_stream = fastcgi.encode_stream
 _end_stream = fastcgi.end_stream
 _end_request = fastcgi.encode_end_request
 
 # Lists/tuples already in memory are sent in one go up to this size; bigger ones stream.
 _JOIN_LIMIT = 1 << 20
+# sys.stdout text without a line end is held up to this size (the gateway's line cap, 16 KiB), so a
+# print() of several arguments, or a line written in pieces, leaves as one record, not one per piece.
+_STDOUT_HOLD = 16 * 1024
 
 # The same set as wsgiref.util.is_hop_by_hop (RFC 2616 13.5.1): dropped from the app's headers.
 _HOP_BY_HOP = frozenset((
@@ -88,7 +92,7 @@ def _drop_hop_by_hop(headers):
 
 class Request(object):
     __slots__ = ('id', 'conn', 'keep', 'params', 'environ', 'input', 'status', 'headers',
-                 'headers_sent', 'aborted', 'stderr_used', 'head', 'started', 'finished')
+                 'headers_sent', 'aborted', 'stderr_used', 'head', 'started', 'finished', 'out')
 
     def __init__(self, rid, conn, keep):
         self.id = rid
@@ -105,6 +109,7 @@ class Request(object):
         self.head = False
         self.started = False
         self.finished = False
+        self.out = ''  # sys.stdout text not yet sent: the start of a line (--request-stdout)
 
     # --- the WSGI callables ---
     def start_response(self, status, headers, exc_info=None):
@@ -149,6 +154,34 @@ class Request(object):
             self.stderr_used = True
             self.conn.send(_encode_stream(_STDERR, self.id, s))
 
+    def write_stdout(self, s):
+        """sys.stdout while this request runs (stdio.StdoutRouter): whole lines go out as GANTRY_STDOUT;
+        the rest of a line waits for its end, a flush() or the end of the request."""
+        if self.finished:
+            sys.__stdout__.write(s)
+            return
+        if self.out:
+            s = self.out + s
+        nl = s.rfind('\n')
+        if nl < 0 and len(s) < _STDOUT_HOLD:
+            self.out = s
+            return
+        if nl < 0 or len(s) - nl - 1 >= _STDOUT_HOLD:
+            self.out = ''
+            self._send_stdout(s)
+        else:
+            self.out = s[nl + 1:]
+            self._send_stdout(s[:nl + 1])
+
+    def flush_stdout(self):
+        if self.out and not self.finished:
+            s = self.out
+            self.out = ''
+            self._send_stdout(s)
+
+    def _send_stdout(self, s):
+        self.conn.send(_encode_stream(_GANTRY_STDOUT, self.id, s.encode('utf-8', 'backslashreplace')))
+
     # --- running ---
     def _head(self):
         if self.status is None:
@@ -167,9 +200,15 @@ class Request(object):
         # is free for the gateway's next request before END_REQUEST even leaves.
         self.finished = True
         self.conn.release_id(self)
+        # A line the app left unended is still its output: it leaves before END_REQUEST (the gateway
+        # ends its stdout stream there; GANTRY_STDOUT has no end-of-stream record of its own).
+        out = b''
+        if self.out:
+            out = _encode_stream(_GANTRY_STDOUT, rid, self.out.encode('utf-8', 'backslashreplace'))
+            self.out = ''
         if self.stderr_used:
-            return _end_stream(_STDOUT, rid) + _end_stream(_STDERR, rid) + _end_request(rid, app_status)
-        return _end_stream(_STDOUT, rid) + _end_request(rid, app_status)
+            return out + _end_stream(_STDOUT, rid) + _end_stream(_STDERR, rid) + _end_request(rid, app_status)
+        return out + _end_stream(_STDOUT, rid) + _end_request(rid, app_status)
 
     def run(self, app, server):
         """Run the app for this request; always ends it with END_REQUEST (unless aborted first)."""

@@ -1,5 +1,7 @@
 # Keeps the app's own output out of the protocol socket: sys.stderr written while a request runs
-# goes to that request's FCGI_STDERR; anything else goes to the original stream (fd 2).
+# goes to that request's FCGI_STDERR, and (with --request-stdout) sys.stdout to its GANTRY_STDOUT
+# stream; anything else goes to the original streams (fd 2, fd 1). "While a request runs" is per
+# thread: a thread the app starts, or another request's thread, writes as itself.
 import sys
 
 from .lowlevel import local
@@ -40,7 +42,39 @@ class StderrRouter(object):
         return getattr(self._fallback, name)
 
 
-def install():
+class StdoutRouter(object):
+    """Stands in for sys.stdout with --request-stdout: text written while a request runs on this thread
+    goes to that request (held until a line ends, flush() or the request ends), the rest to fd 1."""
+
+    def __init__(self, fallback):
+        self._fallback = fallback
+
+    def write(self, s):
+        req = getattr(_local, 'req', None)
+        if req is None:
+            return self._fallback.write(s)
+        if type(s) is not str and not isinstance(s, str):
+            # As the real text stream says it: print() to a text file takes str.
+            raise TypeError('write() argument must be str, not %s' % type(s).__name__)
+        req.write_stdout(s)
+        return len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        req = getattr(_local, 'req', None)
+        if req is None:
+            self._fallback.flush()
+        else:
+            req.flush_stdout()
+
+    def __getattr__(self, name):
+        return getattr(self._fallback, name)
+
+
+def install(request_stdout=False):
     if not isinstance(sys.stderr, StderrRouter):
         sys.stderr = StderrRouter(sys.stderr)
     # print() lines from threads should not interleave mid-line on fd 1.
@@ -48,6 +82,8 @@ def install():
         sys.stdout.reconfigure(line_buffering=True)
     except Exception:
         pass
+    if request_stdout and not isinstance(sys.stdout, StdoutRouter):
+        sys.stdout = StdoutRouter(sys.stdout)
 
 
 class ErrorStream(object):

@@ -255,6 +255,7 @@ class Response(object):
     def __init__(self):
         self.stdout = bytearray()
         self.stderr = bytearray()
+        self.out = bytearray()  # GANTRY_STDOUT: the app's sys.stdout during the request (--request-stdout)
         self.app_status = None
         self.protocol_status = None
         self.stdout_closed = False
@@ -339,6 +340,8 @@ class FcgiConn(object):
                     r.stdout_closed = True
             elif rtype == fastcgi.STDERR:
                 r.stderr += content
+            elif rtype == fastcgi.GANTRY_STDOUT:
+                r.out += content
             elif rtype == fastcgi.END_REQUEST:
                 r.app_status, r.protocol_status = fastcgi.decode_end_request(content)
         return True

@@ -18,6 +18,20 @@ def system_python_has(module):
                            stderr=subprocess.DEVNULL) == 0
 
 
+def cgi_fcgi(port, method, uri, body=b''):
+    """One request through libfcgi's cgi-fcgi: (response head, body, what cgi-fcgi wrote to stderr)."""
+    path, _, query = uri.partition('?')
+    env = {'REQUEST_METHOD': method, 'REQUEST_URI': uri, 'QUERY_STRING': query, 'SERVER_NAME': 'localhost',
+           'SERVER_PORT': '80', 'SERVER_PROTOCOL': 'HTTP/1.1', 'PATH': os.environ.get('PATH', '')}
+    if body:
+        env['CONTENT_LENGTH'] = str(len(body))
+        env['CONTENT_TYPE'] = 'text/plain'
+    p = subprocess.run([CGI_FCGI, '-bind', '-connect', '127.0.0.1:%d' % port], input=body, env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+    head, _, payload = p.stdout.partition(b'\r\n\r\n')
+    return head.decode('latin-1'), payload, p.stderr
+
+
 @requires(CGI_FCGI, 'cgi-fcgi not installed', 'libfcgi-bin')
 class CgiFcgiTest(unittest.TestCase):
     @classmethod
@@ -31,16 +45,7 @@ class CgiFcgiTest(unittest.TestCase):
         cls.w.close()
 
     def cgi(self, method, uri, body=b''):
-        path, _, query = uri.partition('?')
-        env = {'REQUEST_METHOD': method, 'REQUEST_URI': uri, 'QUERY_STRING': query, 'SERVER_NAME': 'localhost',
-               'SERVER_PORT': '80', 'SERVER_PROTOCOL': 'HTTP/1.1', 'PATH': os.environ.get('PATH', '')}
-        if body:
-            env['CONTENT_LENGTH'] = str(len(body))
-            env['CONTENT_TYPE'] = 'text/plain'
-        p = subprocess.run([CGI_FCGI, '-bind', '-connect', '127.0.0.1:%d' % self.port], input=body, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
-        head, _, payload = p.stdout.partition(b'\r\n\r\n')
-        return head.decode('latin-1'), payload, p.stderr
+        return cgi_fcgi(self.port, method, uri, body)
 
     def test_home_page(self):
         head, body, _ = self.cgi('GET', '/')
@@ -61,6 +66,29 @@ class CgiFcgiTest(unittest.TestCase):
         head, body, err = self.cgi('GET', '/error')
         self.assertIn('Status: 500', head)
         self.assertIn(b'RuntimeError', err)
+
+
+@requires(CGI_FCGI, 'cgi-fcgi not installed', 'libfcgi-bin')
+class CgiFcgiPrintingAppTest(unittest.TestCase):
+    """An app that prints, behind a peer that knows nothing of Gantry's GANTRY_STDOUT records: the worker
+    is started as such a peer starts it (no --request-stdout), FCGI_STDOUT is the response alone, and what
+    the app printed is the worker's own stdout."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.port = free_port()
+        cls.w = Worker('stdout_app:application', threads=2, listen='127.0.0.1:%d' % cls.port)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def test_response_is_clean_and_print_reaches_fd_1(self):
+        head, body, err = cgi_fcgi(self.port, 'GET', '/print?t=viacgi')
+        self.assertIn('Status: 200 OK', head)
+        self.assertEqual(body, b'body-viacgi')
+        self.assertEqual(err, b'')
+        self.assertTrue(self.w.stdout.wait_for(b'line one viacgi\na-b-c\npartial viacgi\n'), self.w.stdout.text())
 
 
 @requires(system_python_has('flask'), 'Flask not installed for /usr/bin/python3', 'python3-flask')

@@ -17,6 +17,11 @@ export const RecordType = {
   GET_VALUES: 9,
   GET_VALUES_RESULT: 10,
   UNKNOWN_TYPE: 11,
+  /**
+   * Gantry's extension (protocol/WORKER.md): what the app wrote to sys.stdout while the request ran, as that
+   * request's stream. The worker sends it only when started with --request-stdout; it ends with END_REQUEST.
+   */
+  GANTRY_STDOUT: 64,
 } as const;
 export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];
 

@@ -54,6 +54,8 @@ export interface ResponseSink {
   flush?(): number;
   /** A stderr entry (a line, or a whole traceback) with the level it states (logging/stderr-entries.ts). */
   stderr(text: string, level?: LogLevel): void;
+  /** A line the app wrote to sys.stdout while handling this request (GANTRY_STDOUT). */
+  stdout(text: string): void;
   end(appStatus: number): void;
   /** The connection broke or the worker sent garbage before END_REQUEST. */
   fail(error: Error): void;
@@ -70,6 +72,8 @@ interface InFlight {
   headSent: boolean;
   /** FCGI_STDERR split into lines (made at the first such record: most requests write none). */
   stderr: { lines: LineSplitter; entries: StderrEntries } | null;
+  /** GANTRY_STDOUT split into lines (made at the first such record). */
+  stdout: LineSplitter | null;
   paused: boolean;
   /** Listed in flushReqs for the current read. */
   flushing: boolean;
@@ -99,7 +103,7 @@ export class WorkerConnection {
   private state: ConnState = 'new';
   private readonly reqs = new Map<number, InFlight>();
   private paused = 0;
-  private readonly decoder = new RecordDecoder((r) => this.onRecord(r), { streamTypes: [RecordType.STDOUT, RecordType.STDERR] });
+  private readonly decoder = new RecordDecoder((r) => this.onRecord(r), { streamTypes: [RecordType.STDOUT, RecordType.STDERR, RecordType.GANTRY_STDOUT] });
   /** Where the next read goes: reused until a sink holds a view into it after its read. */
   private readBuf: Buffer | null = null;
   /** Requests (and their sinks) given body pieces during the current read, flushed once it is handled. */
@@ -171,7 +175,7 @@ export class WorkerConnection {
   begin(encodeHead: (id: number) => Buffer, sink: ResponseSink, owner: unknown = sink): number {
     if (this.state !== 'open' || this.socket === null) throw new Error(`connection not open (${this.state})`);
     const id = this.allocateId();
-    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderr: null, paused: false, flushing: false });
+    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderr: null, stdout: null, paused: false, flushing: false });
     // Requests pipelined to this worker in the same event-loop turn (several HTTP connections read in one
     // poll, or several END_REQUESTs read at once each freeing a slot) leave in one writev: one syscall and
     // at most one wake-up of the worker instead of one each.
@@ -315,13 +319,19 @@ export class WorkerConnection {
       case RecordType.STDERR:
         if (sink !== null && record.content.length > 0) this.onStderr(r, record.content);
         return;
+      case RecordType.GANTRY_STDOUT:
+        if (sink === null || record.content.length === 0) return;
+        // The sink is looked up at each line, as for stderr: an aborted request drops the rest.
+        r.stdout ??= new LineSplitter((line) => r.sink?.stdout(line));
+        r.stdout.push(record.content);
+        return;
       case RecordType.END_REQUEST: {
         const { appStatus, protocolStatus } = decodeEndRequest(record.content);
         this.reqs.delete(r.id);
         // The client may have paused us for the last body chunk and then finished without a 'drain':
         // a finished request never holds the socket.
         this.unpause(r);
-        endStderr(r.stderr);
+        endOutput(r);
         if (sink !== null) {
           if (r.parser.head === null) sink.fail(protocolStatus === ProtocolStatus.OVERLOADED ? new WorkerOverloadedError() : new Error('worker ended the request without a response'));
           else sink.end(appStatus);
@@ -346,7 +356,7 @@ export class WorkerConnection {
   private failAll(err: Error): void {
     let first = true;
     for (const r of this.reqs.values()) {
-      endStderr(r.stderr);
+      endOutput(r);
       const sink = r.sink;
       r.sink = null;
       // Only the oldest request can be running: the ones pipelined behind it never reached the app.
@@ -367,7 +377,10 @@ export class WorkerConnection {
   }
 }
 
-function endStderr(s: { lines: LineSplitter; entries: StderrEntries } | null): void {
+/** The request's output streams are over: a line left unended, or a traceback in progress, is an entry. */
+function endOutput(r: InFlight): void {
+  r.stdout?.end();
+  const s = r.stderr;
   if (s === null) return;
   s.lines.end();
   s.entries.end();

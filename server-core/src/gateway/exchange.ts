@@ -254,11 +254,20 @@ export class Exchange implements DispatchJob, ResponseSink {
 
   /** Gantry's own notes about the request are errors; the app's stderr comes with the level it states. */
   stderr(text: string, level: LogLevel = 'error'): void {
+    this.output('stderr', text, level);
+  }
+
+  /** The app's print()s while handling this request: neutral lines, as its stdout outside requests. */
+  stdout(text: string): void {
+    this.output('stdout', text, 'info');
+  }
+
+  private output(source: 'stdout' | 'stderr', text: string, level: LogLevel): void {
     const t = this.target;
     this.ctx.output({
       time: Date.now(),
       app: this.ctx.appName,
-      source: 'stderr',
+      source,
       level,
       workerId: t?.info.workerId ?? null,
       workerPid: t?.info.pid ?? null,

@@ -37,6 +37,7 @@ export function warmupRequest(socketPath: string, path: string, timeoutMs: numbe
         },
         body: () => true,
         stderr: () => {},
+        stdout: () => {},
         end: () => finish(null),
         fail: (e) => finish(e),
       });

@@ -14,6 +14,7 @@ class Collect implements ResponseSink {
   status = 0;
   bodyText = '';
   lines: string[] = [];
+  outLines: string[] = [];
   ended: number | null = null;
   error: Error | null = null;
   private waiters: Array<() => void> = [];
@@ -26,6 +27,9 @@ class Collect implements ResponseSink {
   }
   stderr(text: string): void {
     this.lines.push(text);
+  }
+  stdout(text: string): void {
+    this.outLines.push(text);
   }
   end(appStatus: number): void {
     this.ended = appStatus;
@@ -99,6 +103,23 @@ describe('WorkerConnection', () => {
     expect([b.status, b.bodyText, b.ended]).toEqual([200, 'second', 0]);
     expect(b.lines).toEqual(['warn one', 'warn two']);
     expect(c.load).toBe(0);
+    c.destroy();
+  });
+
+  it('gives the sink GANTRY_STDOUT as lines, apart from stderr, with a line cut across records and an unended tail', async () => {
+    const c = await connected();
+    const s = new Collect();
+    onRecord = (r, sock) => {
+      if (r.type !== RecordType.STDIN || r.content.length !== 0) return;
+      const out = (t: string): Buffer => encodeStream(RecordType.GANTRY_STDOUT, r.requestId, Buffer.from(t));
+      const err = (t: string): Buffer => encodeStream(RecordType.STDERR, r.requestId, Buffer.from(t));
+      respond(sock, r.requestId, 'ok', Buffer.concat([out('printed one\nprin'), err('WARNING:x:careful\n'), out('ted two\n'), out('no newline at the end')]));
+    };
+    c.begin((id) => encoder.encode(id, { names: [], values: [] }, true), s);
+    await s.done();
+    expect(s.bodyText).toBe('ok');
+    expect(s.outLines).toEqual(['printed one', 'printed two', 'no newline at the end']);
+    expect(s.lines).toEqual(['WARNING:x:careful']);
     c.destroy();
   });
 

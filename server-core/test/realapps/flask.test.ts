@@ -343,7 +343,7 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
   });
 
   describe.skipIf(REFERENCE)('app output', () => {
-    it('print, stderr and logging stay out of the response and reach the log, stderr tagged with the request id', async () => {
+    it('print, stderr and logging stay out of the response and reach the log, each tagged with the request id', async () => {
       const tag = `t${Date.now()}`;
       const res = await fetch(`${server.url}/noisy?tag=${tag}`);
       expect(res.status).toBe(200);
@@ -351,7 +351,7 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       const id = res.headers.get('x-request-id');
       expect(id).toBeTruthy();
       const esc = id!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      await server.waitForOutput(new RegExp(`noisy stdout ${tag}`), 10_000);
+      await server.waitForOutput(new RegExp(`\\[${esc}\\] noisy stdout ${tag}`), 10_000);
       await server.waitForOutput(new RegExp(`\\[${esc}\\] noisy stderr ${tag}`), 10_000);
       await server.waitForOutput(new RegExp(`\\[${esc}\\] .*noisy logger ${tag}`), 10_000);
     });

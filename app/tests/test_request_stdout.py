@@ -1,0 +1,123 @@
+# --request-stdout: what the app writes to sys.stdout while a request runs is that request's output
+# (GANTRY_STDOUT records), line by line, per thread; the worker's own stdout (fd 1) keeps what is
+# written outside any request. Without the flag nothing changes (a foreign peer never sees the type).
+import threading
+import unittest
+import uuid
+
+from harness import Worker, fastcgi, params_for
+
+STDOUT_TYPE = fastcgi.GANTRY_STDOUT
+
+
+def token():
+    return uuid.uuid4().hex[:10]
+
+
+class _RequestStdout(object):
+    threads = 1
+
+    @classmethod
+    def setUpClass(cls):
+        cls.w = Worker('stdout_app:application', threads=cls.threads, args=['--request-stdout'])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def worker_stdout_settled(self):
+        """Everything fd 1 got so far: a print from a thread outside any request is written after it."""
+        t = token()
+        r = self.w.request('/thread', query='t=' + t)
+        self.assertEqual(r.out, ('from-request-%s\n' % t).encode())
+        self.assertTrue(self.w.stdout.wait_for(('FROM-THREAD-%s' % t).encode()), self.w.stdout.text())
+        return self.w.stdout.text()
+
+    def test_print_goes_to_its_request_as_lines(self):
+        t = token()
+        r = self.w.request('/print', query='t=' + t)
+        self.assertEqual(r.status, '200 OK')
+        self.assertEqual(r.body, ('body-' + t).encode())
+        self.assertEqual(r.out, ('line one %s\na-b-c\npartial %s\nw1\nw2\ntail %s' % (t, t, t)).encode())
+        # One record per line (print()'s pieces are held until the line ends), the unended tail last.
+        outs = [c for rtype, c in r.records if rtype == STDOUT_TYPE]
+        self.assertTrue(all(c.endswith(b'\n') for c in outs[:-1]), outs)
+        self.assertEqual(outs[-1], ('tail ' + t).encode())
+        self.assertLessEqual(len(outs), 6, outs)
+        self.assertNotIn('line one ' + t, self.worker_stdout_settled())
+
+    def test_flush_sends_a_partial_line_at_once(self):
+        t = token()
+        c = self.w.connect()
+        try:
+            c.begin(1, params_for('/flush', method='POST', query='t=' + t, body=b'xyz'))
+            r = c.responses[1]
+            # The request is waiting for its body: only flush=True can have sent the line so far.
+            c.wait(lambda: ('waiting-' + t).encode() in r.out)
+            self.assertIsNone(r.app_status)
+            c.stdin(1, b'xyz')
+            c.wait_end(1)
+        finally:
+            c.close()
+        self.assertEqual(r.out, ('waiting-%s got 3\n' % t).encode())
+
+    def test_a_thread_the_app_starts_writes_as_the_worker(self):
+        self.worker_stdout_settled()
+
+    def test_import_time_print_is_worker_output(self):
+        self.assertTrue(self.w.stdout.wait_for(b'IMPORTED-STDOUT'), self.w.stdout.text())
+
+    def test_bytes_to_stdout_is_a_type_error_as_on_a_real_text_stream(self):
+        r = self.w.request('/bytes')
+        self.assertTrue(r.status.startswith('500'), r.status)
+        self.assertIn(b'TypeError: write() argument must be str, not bytes', r.stderr)
+        self.assertEqual(r.out, b'')
+
+
+class RequestStdoutInlineTest(_RequestStdout, unittest.TestCase):
+    threads = 1
+
+
+class RequestStdoutThreadedTest(_RequestStdout, unittest.TestCase):
+    threads = 4
+
+    def test_concurrent_requests_each_get_their_own_lines(self):
+        n, parties, key = 300, 4, token()
+        tags = [token() for _ in range(parties)]
+        results = {}
+
+        def one(tag):
+            results[tag] = self.w.request('/lines', query='t=%s&n=%d&p=%d&k=%s' % (tag, n, parties, key))
+
+        threads = [threading.Thread(target=one, args=(tag,)) for tag in tags]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        for tag in tags:
+            r = results[tag]
+            self.assertEqual(r.body, ('%s done' % tag).encode())
+            self.assertEqual(r.out.decode().splitlines(), ['%s %d' % (tag, i) for i in range(n)])
+
+
+class WithoutTheFlagTest(unittest.TestCase):
+    """The default (and what nginx or cgi-fcgi get): print() goes to fd 1, no GANTRY_STDOUT record."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.w = Worker('stdout_app:application', threads=2)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def test_print_stays_on_fd_1(self):
+        t = token()
+        r = self.w.request('/print', query='t=' + t)
+        self.assertEqual(r.body, ('body-' + t).encode())
+        self.assertEqual([rt for rt, _ in r.records if rt == STDOUT_TYPE], [])
+        self.assertTrue(self.w.stdout.wait_for(('partial %s' % t).encode()), self.w.stdout.text())
+
+
+if __name__ == '__main__':
+    unittest.main()
