@@ -1,0 +1,45 @@
+// Output belongs to its request: what a Flask view print()s shows in the Output tab marked with the request
+// that wrote it (a link to it), and in that request's drawer beside its stderr, each labelled with its stream.
+// A real Flask app (server-core/test/fixtures/projects/flaskapp) on Debian's /usr/bin/python3, two threads.
+import path from 'node:path';
+import { expect, REPO_ROOT, test } from '../support/fixtures';
+
+const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/projects/flaskapp');
+const BIND = '127.0.0.1:24310';
+
+test('a request\'s print() is marked with it in Output and listed, as stdout, in its drawer', async ({ ui: page, gantry, shot }) => {
+  const added = await gantry.api.post('/api/apps', {
+    data: { folder: FOLDER, name: 'Flask prints', detect: false, settings: { app: 'flaskapp:app', bind: [BIND], workers: 1, threads: 2, python: '/usr/bin/python3' } },
+  });
+  expect(added.status(), await added.text()).toBe(200);
+  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
+  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
+  expect(started.status(), await started.text()).toBe(200);
+  const res = await page.request.get(`http://${BIND}/noisy?tag=on-screen`, { headers: { 'X-Request-ID': 'e2e-noisy-1' } });
+  expect(res.status()).toBe(200);
+  expect(await res.json()).toEqual({ tag: 'on-screen' });
+
+  await page.goto(`${gantry.url}#/apps/${appId}/output`);
+  const log = page.getByTestId('output-log');
+  const printed = log.locator('.out-line', { hasText: 'noisy stdout on-screen' });
+  await expect(printed).toBeVisible();
+  await expect(printed.locator('.out-src')).toHaveText(/^stdout \d+$/);
+  const link = printed.getByRole('link', { name: 'request e2e-noisy-1' });
+  await expect(link).toBeVisible();
+  // Its stderr line carries the same request.
+  await expect(log.locator('.out-line', { hasText: 'noisy stderr on-screen' }).getByRole('link', { name: 'request e2e-noisy-1' })).toBeVisible();
+  await shot('output-request-stdout');
+
+  await link.click();
+  const drawer = page.getByRole('dialog', { name: 'Request e2e-noisy-1' });
+  await expect(drawer).toBeVisible();
+  const out = drawer.getByTestId('request-output');
+  const stdoutRow = out.locator('.out-line', { hasText: 'noisy stdout on-screen' });
+  const stderrRow = out.locator('.out-line', { hasText: 'noisy stderr on-screen' });
+  await expect(stdoutRow.getByTestId('out-stream')).toHaveText('stdout');
+  await expect(stderrRow.getByTestId('out-stream')).toHaveText('stderr');
+  await expect(out.locator('.out-line', { hasText: 'noisy logger on-screen' })).toBeVisible();
+  await shot('request-drawer-stdout');
+
+  await gantry.api.post(`/api/apps/${appId}/stop`, { data: {} });
+});
