@@ -1,8 +1,10 @@
 // A uPlot time-series chart that follows its container's width and the theme's colours. The plot is built
-// once per series layout and fed with setData afterwards, which is what keeps uPlot fast.
+// once per series layout and fed with setData afterwards, which is what keeps uPlot fast. Its scales come
+// from chart-scales.ts: always a sensible range, and a dot for a sample no line reaches.
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { fmtTick, isolatedPoints, xRange, yRange } from './chart-scales';
 
 export interface ChartSeries {
   readonly label: string;
@@ -18,7 +20,10 @@ export interface UPlotChartProps {
   readonly data: uPlot.AlignedData;
   readonly unit: string;
   readonly height?: number;
+  /** A value in the legend, before the unit (default: up to two decimals). */
   readonly format?: (v: number) => string;
+  /** An axis tick label (default: fmtTick, thousands shortened). */
+  readonly tick?: (v: number) => string;
   /** Counts (queue depth): ticks on whole numbers only. */
   readonly integer?: boolean;
 }
@@ -27,7 +32,7 @@ function cssColor(el: Element, c: string): string {
   return c.startsWith('--') ? getComputedStyle(el).getPropertyValue(c).trim() || '#888' : c;
 }
 
-export function UPlotChart({ title, series, data, unit, height = 200, format, integer }: UPlotChartProps) {
+export function UPlotChart({ title, series, data, unit, height = 200, format, tick, integer }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const layout = series.map((s) => `${s.label}:${s.color}`).join('|');
@@ -41,21 +46,24 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, in
     const axisColor = cssColor(el, '--text-muted');
     const grid = cssColor(el, '--chart-grid');
     const fmt = format ?? ((v: number) => `${+v.toFixed(2)}`);
+    const tickFmt = tick ?? fmtTick;
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
       legend: { show: true, live: true },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: { x: { time: true, range: (_u, min, max) => xRange(min, max) }, y: { range: (_u, min, max) => yRange(min, max) } },
       axes: [
         { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 56, values: (_u, vals) => vals.map((v) => fmt(v)), ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}) },
+        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 56, values: (_u, vals) => vals.map((v) => tickFmt(v)), ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}) },
       ],
       series: [
         { label: 'time' },
         ...series.map((s) => {
           const stroke = cssColor(el, s.color);
-          return { label: s.label, stroke, width: 1.5, fill: s.fill ? `${stroke}22` : undefined, points: { show: false }, value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmt(v)} ${unit}`) };
+          // Points only where no line can show the value: the first sample, or one between gaps.
+          const points = { show: false, size: 7, fill: stroke, filter: (u: uPlot, i: number) => isolatedPoints(u.data[i] as (number | null)[]) };
+          return { label: s.label, stroke, width: 1.5, fill: s.fill ? `${stroke}22` : undefined, points, value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmt(v)}${unit ? ` ${unit}` : ''}`) };
         }),
       ],
     };
@@ -83,7 +91,8 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, in
   }, [data]);
 
   return (
-    <figure className="chart card">
+    // data-samples / data-first: how much history the chart holds (e2e checks the past is there on open).
+    <figure className="chart card" data-samples={data[0].length} data-first={data[0][0] ?? ''}>
       <figcaption className="chart-title">{title}</figcaption>
       <div ref={box} className="chart-box" role="img" aria-label={`${title} chart`} />
     </figure>

@@ -121,9 +121,16 @@ export class AppMetrics {
   snapshot(): MetricsSnapshot {
     let busy = 0;
     let total = 0;
+    const rss: Record<number, number> = {};
+    const rssGeneration: Record<number, number> = {};
     for (const w of this.workers) {
       if (w.state === 'busy') busy++;
       if (w.state === 'idle' || w.state === 'busy' || w.state === 'starting') total++; // serving capacity
+      // During a reload a slot has an old and a new process: the chart follows the newest one.
+      if (w.rssBytes !== null && w.pid !== null && w.state !== 'exited' && (rssGeneration[w.id] ?? -1) < w.generation) {
+        rss[w.id] = w.rssBytes;
+        rssGeneration[w.id] = w.generation;
+      }
     }
     return {
       time: this.wallNow(),
@@ -137,6 +144,7 @@ export class AppMetrics {
       workersTotal: total,
       restarts: this.restartCount,
       uptimeSeconds: (this.now() - this.startedAt) / 1000,
+      workerRssBytes: rss,
     };
   }
 

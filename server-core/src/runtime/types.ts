@@ -124,6 +124,11 @@ export interface MetricsSnapshot {
   readonly workersTotal: number;
   readonly restarts: number;
   readonly uptimeSeconds: number;
+  /**
+   * Resident memory of each worker slot (its newest process) at the supervisor's last sample, every 2 s:
+   * kept in the Host's per-second history, so the memory chart has its past like every other chart.
+   */
+  readonly workerRssBytes: Readonly<Record<number, number>>;
 }
 
 export interface AppStatus {

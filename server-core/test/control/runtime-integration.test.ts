@@ -8,6 +8,7 @@ import { createHost } from '../../src/host/host.js';
 import { fixtureProject, REPO_ROOT, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { startHarness, type Harness } from './api-client.js';
+import { until } from '../runtime/harness.js';
 import { openSse } from './sse-reader.js';
 
 const DEMO = join(REPO_ROOT, 'app', 'examples', 'hello');
@@ -66,6 +67,11 @@ describe('demo app with real workers', () => {
     expect(workers.body.workers.filter((w: any) => w.state !== 'exited').length).toBe(2);
     const m = await h.api('GET', '/api/apps/hello-demo/metrics?history=1');
     expect(m.body.current.requests).toBeGreaterThanOrEqual(5);
+    // The memory chart's past: the Host's per-second samples keep each worker's resident memory.
+    await until(async () => {
+      const hist = (await h.api('GET', '/api/apps/hello-demo/metrics?history=1')).body.history as { workerRssBytes: Record<string, number> }[];
+      return hist.some((s) => (s.workerRssBytes['1'] ?? 0) > 1e6 && (s.workerRssBytes['2'] ?? 0) > 1e6);
+    }, 10_000, 'a history sample with both workers\' memory');
     const prom = await fetch(`${h.server.url}/metrics`, { headers: { authorization: `Bearer ${h.server.token}` } });
     const text = await prom.text();
     expect(prom.headers.get('content-type')).toMatch(/^text\/plain/);

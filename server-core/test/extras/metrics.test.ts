@@ -153,6 +153,14 @@ describe('AppMetrics', () => {
     expect(m.worker(2)).toBeUndefined();
   });
 
+  it('snapshot keeps each slot\'s resident memory, from its newest process during a reload, never an exited one', () => {
+    const m = new AppMetrics({ app: 'shop', now: clock().now });
+    expect(m.snapshot().workerRssBytes).toEqual({});
+    const newer = { ...worker(1, 'idle', 70e6), generation: 2, pid: 2001 };
+    m.setWorkers([worker(1, 'draining', 50e6), newer, worker(2, 'idle', 60e6), worker(3, 'starting'), worker(4, 'exited', 9e6)]);
+    expect(m.snapshot().workerRssBytes).toEqual({ 1: 70e6, 2: 60e6 });
+  });
+
   it('status classes', () => {
     expect(statusClassOf(100)).toBe('1xx');
     expect(statusClassOf(399)).toBe('3xx');

@@ -91,7 +91,7 @@ export function createFakeRuntime(settings: AppSettings, opts: { failStart?: Gan
         : [],
     metrics: (): MetricsSnapshot => ({
       time: Date.now(), requests, rate: 0, latencyMs: { p50: 1, p95: 2, p99: 3, max: 4 }, statusClasses: { '1xx': 0, '2xx': requests, '3xx': 0, '4xx': 0, '5xx': 0 },
-      inFlight: 0, queueDepth: 0, workersBusy: 0, workersTotal: workersCount, restarts: 0, uptimeSeconds: 1,
+      inFlight: 0, queueDepth: 0, workersBusy: 0, workersTotal: workersCount, restarts: 0, uptimeSeconds: 1, workerRssBytes: {},
     }),
     prometheus: () => `# HELP gantry_requests_total Requests.\n# TYPE gantry_requests_total counter\ngantry_requests_total{app="${current.name}"} ${requests}\n`,
     on(event, listener) {

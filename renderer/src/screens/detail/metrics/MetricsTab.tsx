@@ -1,15 +1,15 @@
-// The Metrics tab: live charts of requests/s, latency percentiles, status classes per second, queue depth
-// and memory per worker. Seeded with the server's per-second history, then extended from the live
-// metrics the overview already receives; memory comes from the worker table, sampled while open.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// The Metrics tab: live charts of requests/s, latency percentiles, status classes per second, queue depth,
+// workers and memory per worker. Every chart starts from the Host's per-second history (up to ten minutes,
+// kept whether or not anyone looked), then grows from the live metrics the overview already receives.
+import { useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import type { AppSummary, MetricsSnapshot } from '../../../api/contract';
 import { UPlotChart } from '../../../components/UPlotChart';
+import { fmtMsTick } from '../../../components/chart-scales';
 import { fmtDuration, fmtRate } from '../../../format';
-import { usePoll } from '../workers/use-poll';
-import { memorySeries, metricsSeries, type MemorySample } from './series';
+import { memorySeries, metricsSeries } from './series';
 import './metrics.css';
 
 const KEEP = 600; // ten minutes of one-per-second samples
@@ -19,7 +19,6 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
   const { apps } = useLive();
   const id = app.definition.id;
   const [samples, setSamples] = useState<MetricsSnapshot[]>([]);
-  const [mem, setMem] = useState<MemorySample[]>([]);
 
   useEffect(() => {
     let cancelled = false;
@@ -42,17 +41,8 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
     };
   }, [client, apps, id]);
 
-  const workers = usePoll((signal) => client.call('workers', { params: { id }, signal }), 2000);
-  const lastWorkers = useRef<unknown>(null);
-  useEffect(() => {
-    if (!workers.data || workers.data === lastWorkers.current) return;
-    lastWorkers.current = workers.data;
-    const t = Date.now();
-    setMem((cur) => [...cur.slice(-KEEP + 1), { time: t, rss: Object.fromEntries(workers.data!.workers.filter((w) => w.rssBytes !== null).map((w) => [w.id, w.rssBytes!])) }]);
-  }, [workers.data]);
-
   const s = useMemo(() => metricsSeries(samples), [samples]);
-  const m = useMemo(() => memorySeries(mem), [mem]);
+  const m = useMemo(() => memorySeries(samples), [samples]);
   const current = samples.at(-1);
   const running = app.status.state !== 'stopped' && app.status.state !== 'failed';
 
@@ -76,6 +66,7 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
         <UPlotChart
           title="Latency"
           unit="ms"
+          tick={fmtMsTick}
           series={[
             { label: 'p50', color: '--chart-4' },
             { label: 'p95', color: '--chart-2' },
@@ -104,6 +95,17 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
             { label: 'in flight', color: '--chart-1' },
           ]}
           data={[s.x, s.queue, s.inFlight] as uPlot.AlignedData}
+        />
+        <UPlotChart
+          title="Workers"
+          unit=""
+          integer
+          format={(v) => `${Math.round(v)}`}
+          series={[
+            { label: 'busy', color: '--chart-2' },
+            { label: 'serving', color: '--chart-4' },
+          ]}
+          data={[s.x, s.busy, s.serving] as uPlot.AlignedData}
         />
         <UPlotChart
           title="Memory per worker"

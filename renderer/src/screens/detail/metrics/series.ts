@@ -1,12 +1,6 @@
-// Turns metrics samples into chart columns: cumulative status counters become per-second rates, and
-// memory samples become one column per worker slot (gaps where a worker did not exist).
+// Turns metrics samples into chart columns: cumulative status counters become per-second rates, and each
+// sample's per-worker memory becomes one column per worker slot (gaps where a worker did not exist).
 import type { MetricsSnapshot } from '../../../api/contract';
-
-export interface MemorySample {
-  readonly time: number;
-  /** Worker slot → resident bytes. */
-  readonly rss: Readonly<Record<number, number>>;
-}
 
 export function metricsSeries(samples: readonly MetricsSnapshot[]) {
   const x: number[] = [];
@@ -20,6 +14,8 @@ export function metricsSeries(samples: readonly MetricsSnapshot[]) {
   const c5: (number | null)[] = [];
   const queue: number[] = [];
   const inFlight: number[] = [];
+  const busy: number[] = [];
+  const serving: number[] = [];
   samples.forEach((m, i) => {
     x.push(m.time / 1000);
     rate.push(m.rate);
@@ -28,6 +24,8 @@ export function metricsSeries(samples: readonly MetricsSnapshot[]) {
     p99.push(m.latencyMs.p99);
     queue.push(m.queueDepth);
     inFlight.push(m.inFlight);
+    busy.push(m.workersBusy);
+    serving.push(m.workersTotal);
     const prev = samples[i - 1];
     const dt = prev ? (m.time - prev.time) / 1000 : 0;
     const per = (k: '2xx' | '3xx' | '4xx' | '5xx') => {
@@ -40,14 +38,17 @@ export function metricsSeries(samples: readonly MetricsSnapshot[]) {
     c4.push(per('4xx'));
     c5.push(per('5xx'));
   });
-  return { x, rate, p50, p95, p99, c2, c3, c4, c5, queue, inFlight };
+  return { x, rate, p50, p95, p99, c2, c3, c4, c5, queue, inFlight, busy, serving };
 }
 
-export function memorySeries(samples: readonly MemorySample[]): { x: number[]; ids: number[]; values: (number | null)[][] } {
-  const ids = [...new Set(samples.flatMap((s) => Object.keys(s.rss).map(Number)))].sort((a, b) => a - b);
+/** MB per worker slot, from the same samples as the other charts (so it has their history too). */
+export function memorySeries(samples: readonly Pick<MetricsSnapshot, 'time' | 'workerRssBytes'>[]): { x: number[]; ids: number[]; values: (number | null)[][] } {
+  // A sample from a server before workerRssBytes existed has none: a gap, not a crash.
+  const rss = (s: Pick<MetricsSnapshot, 'workerRssBytes'>): Readonly<Record<number, number>> => s.workerRssBytes ?? {};
+  const ids = [...new Set(samples.flatMap((s) => Object.keys(rss(s)).map(Number)))].sort((a, b) => a - b);
   return {
     x: samples.map((s) => s.time / 1000),
     ids,
-    values: ids.map((id) => samples.map((s) => (s.rss[id] === undefined ? null : s.rss[id]! / 1024 / 1024))),
+    values: ids.map((id) => samples.map((s) => (rss(s)[id] === undefined ? null : rss(s)[id]! / 1024 / 1024))),
   };
 }
