@@ -52,7 +52,8 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, ti
       height,
       legend: { show: true, live: true },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
-      scales: { x: { time: true, range: (_u, min, max) => xRange(min, max) }, y: { range: (_u, min, max) => yRange(min, max) } },
+      // x from the samples themselves: for a lone sample uPlot widens its min/max to a whole day before asking.
+      scales: { x: { time: true, range: (u) => xRange(u.data[0][0], u.data[0][u.data[0].length - 1]) }, y: { range: (_u, min, max) => yRange(min, max) } },
       axes: [
         { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
         { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 56, values: (_u, vals) => vals.map((v) => tickFmt(v)), ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}) },
