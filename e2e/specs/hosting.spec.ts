@@ -344,7 +344,7 @@ test.describe.serial('hosting the demo app', () => {
     const detail = new AppDetailPage(page);
     await detail.tab('Metrics');
     await send(`${appUrl}/json`, 10);
-    await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
+    await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(6);
     await expect(page.getByTestId('metrics').locator('.metric-tile', { hasText: 'Requests' }).last()).not.toContainText(/^Requests0$/);
     await shot('10-metrics');
   });
@@ -498,7 +498,7 @@ test.describe.serial('hosting the demo app', () => {
     await page.keyboard.press('Escape');
     await detail.search('');
     await detail.tab('Metrics');
-    await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(5);
+    await expect(page.getByTestId('metrics').locator('.uplot')).toHaveCount(6);
     await shot('18-metrics-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
