@@ -1,6 +1,8 @@
 // Output belongs to its request: what a Flask view print()s shows in the Output tab marked with the request
-// that wrote it (a link to it), and in that request's drawer beside its stderr, each labelled with its stream.
+// that wrote it (a link to it), in the downloaded Output log with its request id, and in that request's drawer
+// beside its stderr, each labelled with its stream.
 // A real Flask app (server-core/test/fixtures/projects/flaskapp) on Debian's /usr/bin/python3, two threads.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 
@@ -29,6 +31,13 @@ test('a request\'s print() is marked with it in Output and listed, as stdout, in
   // Its stderr line carries the same request.
   await expect(log.locator('.out-line', { hasText: 'noisy stderr on-screen' }).getByRole('link', { name: 'request e2e-noisy-1' })).toBeVisible();
   await shot('output-request-stdout');
+
+  // Download: the lines shown, as a text log that keeps each line's stream, worker and request.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-output').click()]);
+  expect(dl.suggestedFilename()).toMatch(/-output-.*\.log$/);
+  const saved = readFileSync((await dl.path())!, 'utf8').split('\n');
+  expect(saved.find((l) => l.endsWith('noisy stdout on-screen'))).toMatch(/ \[INFO\] stdout \[worker 1 pid \d+\] \[e2e-noisy-1\] noisy stdout on-screen$/);
+  expect(saved.find((l) => l.endsWith('noisy stderr on-screen'))).toMatch(/ stderr \[worker 1 pid \d+\] \[e2e-noisy-1\] /);
 
   await link.click();
   const drawer = page.getByRole('dialog', { name: 'Request e2e-noisy-1' });

@@ -10,6 +10,8 @@ import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
 import { OutputLog } from './OutputLog';
 import { searchPattern } from '../../../state/output-search';
+import { outputLogText } from '../../../state/output-export';
+import { download } from '../export/zip-files';
 import './output.css';
 
 export function OutputTab({ app, query }: { readonly app: AppSummary; readonly query: Readonly<Record<string, string>> }) {
@@ -81,6 +83,9 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         <span className="faint req-count">
           {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
         </span>
+        <button type="button" className="btn btn-sm" disabled={view.rows.length === 0} data-testid="download-output" title="Download the lines shown (after the filters) as a text file" onClick={() => download(`${appId}-output-${new Date().toISOString().replace(/[:.]/g, '-')}.log`, outputLogText(view.rows), 'text/plain')}>
+          Download
+        </button>
       </div>
       <div className="output-body">
         <OutputLog appId={app.definition.id} view={view} wrap={wrap} pattern={pattern} current={current} onHold={hold} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
