@@ -49,6 +49,9 @@ test('a request\'s print() is marked with it in Output and listed, as stdout, in
   await expect(stderrRow.getByTestId('out-stream')).toHaveText('stderr');
   await expect(out.locator('.out-line', { hasText: 'noisy logger on-screen' })).toBeVisible();
   await shot('request-drawer-stdout');
+  // The specs share one page: leave it as a user would, drawer closed.
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
 
   await gantry.api.post(`/api/apps/${appId}/stop`, { data: {} });
 });
