@@ -60,6 +60,7 @@ import { defaultGantryHome } from './paths.js';
 import { checkPort, conflictError, findBindConflict, runningClaim } from './port-guard.js';
 import { mergePrometheus } from './prometheus-merge.js';
 import { saveDefinitionToProject } from './pyproject.js';
+import { Ring } from '../ring.js';
 import { SiteRouter, type Site } from './router.js';
 import { checkSiteNames, siteNamesOf } from './site-names.js';
 import { loadOrCreateToken } from './token.js';
@@ -91,7 +92,7 @@ const MAX_LAUNCHES = 50;
 
 export class Host {
   readonly hub = new EventHub();
-  readonly notices: Notice[] = [];
+  private readonly noticeRing = new Ring<Notice>({ capacity: 100 });
   private readonly slots = new Map<string, AppSlot>();
   private readonly launches = new Map<string, LaunchResult>();
   private demoOffered = false;
@@ -176,9 +177,13 @@ export class Host {
     checkSiteNames(def.id, siteNamesOf(def.name, staticSettings(def, def.activeProfile)), others, this.router?.suffixes ?? ['localhost']);
   }
 
+  /** The latest notices, oldest first. */
+  get notices(): readonly Notice[] {
+    return this.noticeRing.toArray();
+  }
+
   notice(n: Notice): void {
-    this.notices.push(n);
-    if (this.notices.length > 100) this.notices.splice(0, this.notices.length - 100);
+    this.noticeRing.push(n);
     this.hub.publish('notice', null, n);
   }
 

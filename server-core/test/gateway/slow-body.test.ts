@@ -121,7 +121,7 @@ describe('request bodies', () => {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
     }
-    expect(a.runtime.logs.output.toArray().some((l) => l.text.includes('could not keep the request body'))).toBe(true);
+    expect(a.output.some((l) => l.text.includes('could not keep the request body'))).toBe(true);
     // A body that fits in memory needs no file.
     expect((await fetchRaw(`${a.url}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
   }, 30_000);

@@ -40,12 +40,12 @@ describe('AppRuntime', () => {
     expect(text).toContain('app="demo"');
   });
 
-  it('keeps access entries and output lines in its ring buffers', async () => {
+  it("tells its subscribers each access entry and output line, with the request's id", async () => {
     await fetchRaw(`${app.url}/stderr`, { headers: { 'X-Request-ID': 'ring-1' } });
-    await until(() => app.runtime.logs.output.toArray().some((l) => l.requestId === 'ring-1'), 5000, 'output line');
+    await until(() => app.output.some((l) => l.requestId === 'ring-1'), 5000, 'output line');
     // The entry is logged when the gateway sees the response finish, which can be a moment after the client has it.
-    await until(() => app.runtime.logs.access.toArray().some((e) => e.requestId === 'ring-1'), 5000, 'access entry');
-    const entry = app.runtime.logs.access.toArray().find((e) => e.requestId === 'ring-1');
+    await until(() => app.access.some((e) => e.requestId === 'ring-1'), 5000, 'access entry');
+    const entry = app.access.find((e) => e.requestId === 'ring-1');
     expect(entry).toMatchObject({ app: 'demo', status: 200, path: '/stderr' });
     expect(entry!.workerId).toBeGreaterThanOrEqual(1);
   });

@@ -47,7 +47,7 @@ describe('a worker killed by a fatal signal', () => {
     const tail = exit.stderrTail.join('\n');
     expect(tail).toContain('Fatal Python error: Segmentation fault');
     expect(tail).toMatch(/File ".*basic\.py", line \d+ in raw_app/);
-    const out = a.runtime.logs.output.toArray().map((l) => l.text).join('\n');
+    const out = a.output.map((l) => l.text).join('\n');
     expect(out).toContain('Fatal Python error: Segmentation fault');
   }, 30_000);
 });
