@@ -10,7 +10,7 @@ import { parseAppSettings, type AppSettings } from '../config/settings-table.js'
 import { GantryError, serializeError, type SerializedError } from '../errors.js';
 import { Backoff, GATEWAY_PROCESS_BACKOFF } from '../supervisor/backoff.js';
 import type { AppRuntimeOptions, LocalAppRuntime } from './app-runtime.js';
-import { AppTelemetry } from './app-telemetry.js';
+import { AppTelemetry, type Gauges } from './app-telemetry.js';
 import { ConnectionDealer } from './connection-dealer.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { localWorkerId, shardOf, shareOf, type ShardInit, type ShardOp } from './shard-protocol.js';
@@ -182,7 +182,7 @@ export class ShardedRuntime implements LocalAppRuntime {
     return this.telemetry.prometheus();
   }
 
-  private gauges(): { inFlight: number; queueDepth: number; workers: readonly WorkerSnapshot[] } {
+  private gauges(): Gauges {
     let inFlight = 0;
     let queueDepth = 0;
     for (const slot of this.slots) {
