@@ -283,6 +283,8 @@ export class WorkerProcess {
     if (msg.type === 'ready') this.hooks.ready(msg as ReadyMessage);
     else if (msg.type === 'boot_error') this.hooks.bootError(msg as BootErrorMessage);
     else if (msg.type === 'stopping') this.hooks.stopping(String((msg as { reason?: unknown }).reason ?? ''));
+    // A message nobody consumes is a protocol drift (protocol/WORKER.md): shown, not dropped.
+    else this.hooks.output('stderr', `[gantry] unknown control message from worker: ${line.slice(0, 200)}`, 'error');
   }
 
   signal(sig: NodeJS.Signals): void {
