@@ -43,9 +43,4 @@ export class Backoff {
   reset(): void {
     this.failures = 0;
   }
-
-  /** Failures in a row so far. */
-  get count(): number {
-    return this.failures;
-  }
 }
