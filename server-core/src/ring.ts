@@ -17,7 +17,7 @@ export interface RingOptions<T> {
 }
 
 /** A page of a ring, by sequence number. */
-interface RingPage<T> {
+export interface RingPage<T> {
   readonly items: T[];
   /** The seq to pass as `before` for the next older page; null when nothing older matched. */
   readonly nextBefore: number | null;
