@@ -34,8 +34,9 @@ export interface AppRuntimeOptions {
   /** Sample worker RSS/CPU every 2 s (default true). */
   readonly processStats?: boolean;
   /**
-   * Keep each request's headers for the UI's request drawer (default true). Free with one gateway process;
-   * with several, they cross from the gateway processes, so `gantry serve` (no drawer) turns it off.
+   * Keep each request's headers for the UI's request drawer (default true): up to 16 MB of them
+   * (logging/header-keeper.ts), and with several gateway processes they cross to the primary, so `gantry serve`
+   * (no drawer) turns it off.
    */
   readonly requestHeaders?: boolean;
   /**
@@ -85,6 +86,7 @@ class Runtime implements LocalAppRuntime, Routable {
     const telemetry = new AppTelemetry(
       () => this.name,
       () => ({ inFlight: this.dispatcher.inFlight, queueDepth: this.dispatcher.queueDepth, workers: this.workers() }),
+      options.requestHeaders !== false,
     );
     this.telemetry = telemetry;
     this.ctx = {

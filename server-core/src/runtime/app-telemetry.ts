@@ -20,13 +20,16 @@ export interface Gauges {
 export class AppTelemetry {
   private readonly bus = new LogBus();
   // Headers ride along by reference; the API turns them into (masked) objects only when a request is read.
-  private readonly headers = new HeaderKeeper();
+  private readonly headers: HeaderKeeper | null;
   private registry: AppMetrics;
 
   constructor(
     private readonly app: () => string,
     private readonly gauges: () => Gauges,
+    /** Keep request headers for a drawer (AppRuntimeOptions.requestHeaders); `gantry serve` has none. */
+    keepHeaders = true,
   ) {
+    this.headers = keepHeaders ? new HeaderKeeper() : null;
     this.registry = new AppMetrics({ app: app() });
   }
 
@@ -41,7 +44,7 @@ export class AppTelemetry {
 
   /** A finished request, with the raw header arrays when the drawer may show them. Hot path. */
   access(entry: AccessEntry, rawRequestHeaders?: readonly string[] | null, rawResponseHeaders?: readonly string[] | null): void {
-    if (rawRequestHeaders != null || rawResponseHeaders != null) this.headers.keep(entry, rawRequestHeaders ?? undefined, rawResponseHeaders);
+    if (this.headers !== null && (rawRequestHeaders != null || rawResponseHeaders != null)) this.headers.keep(entry, rawRequestHeaders ?? undefined, rawResponseHeaders);
     this.registry.record(entry.status, entry.durationMs, entry.workerId ?? null, entry.truncated === true);
     this.bus.emitAccess(entry);
   }

@@ -48,7 +48,7 @@ export class ShardedRuntime implements LocalAppRuntime {
   ) {
     this.settings = settings;
     this.count = settings.gatewayProcesses;
-    this.telemetry = new AppTelemetry(() => this.name, () => this.gauges());
+    this.telemetry = new AppTelemetry(() => this.name, () => this.gauges(), options.requestHeaders !== false);
   }
 
   private get name(): string {

@@ -1,8 +1,10 @@
 // AppRuntime as its drivers (gantry serve, the Host) see it: status, workers, metrics and Prometheus text,
-// events and the log bus's ring buffers.
+// events, access entries and output lines, and the request headers kept for the drawer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
+import { withHeaderView } from '../../src/logging/header-keeper.js';
 import { createAppRuntime } from '../../src/runtime/app-runtime.js';
+import type { AccessEntry } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { fixtureSettings, startApp, until, type Running } from './harness.js';
 
@@ -48,6 +50,25 @@ describe('AppRuntime', () => {
     const entry = app.access.find((e) => e.requestId === 'ring-1');
     expect(entry).toMatchObject({ app: 'demo', status: 200, path: '/stderr' });
     expect(entry!.workerId).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps each request's headers for the drawer, and none when told not to (gantry serve has no drawer)", async () => {
+    await fetchRaw(`${app.url}/`, { headers: { 'X-Request-ID': 'kept-1', 'X-Probe': 'yes' } });
+    await until(() => app.access.some((e) => e.requestId === 'kept-1'), 5000, 'access entry');
+    expect(withHeaderView(app.access.find((e) => e.requestId === 'kept-1')!).requestHeaders).toMatchObject({ 'X-Probe': 'yes' });
+
+    const bare = createAppRuntime(fixtureSettings({ workers: 1 }), { processStats: false, requestHeaders: false });
+    const seen: AccessEntry[] = [];
+    bare.on('access', (e) => seen.push(e));
+    await bare.start();
+    try {
+      await fetchRaw(`${bare.status().urls[0]}/`, { headers: { 'X-Request-ID': 'bare-1', 'X-Probe': 'yes' } });
+      await until(() => seen.length > 0, 5000, 'access entry');
+      expect(seen[0]!.requestId).toBe('bare-1');
+      expect(withHeaderView(seen[0]!).requestHeaders).toBeUndefined();
+    } finally {
+      await bare.stop({ graceful: false });
+    }
   });
 
   it('refuses actions that need a running app, and a bad scale', async () => {
