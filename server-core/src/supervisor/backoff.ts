@@ -16,8 +16,8 @@ export interface BackoffPolicy {
 export const WORKER_BACKOFF: BackoffPolicy = { immediate: 1, firstMs: 100, maxMs: 30_000, resetAfterMs: 10_000 };
 
 /**
- * Gateway processes (runtime/sharded-runtime.ts): 0.1 s doubling to 30 s; 30 s up starts over. Never at once: the
- * others keep serving meanwhile, and a process that dies at start would otherwise be forked in a tight loop.
+ * Gateway processes (runtime/sharded-runtime.ts): 0.1 s doubling to 30 s; 30 s up starts over. The first replacement
+ * already waits (the other gateway processes serve meanwhile), as the sharded runtime did before this module.
  */
 export const GATEWAY_PROCESS_BACKOFF: BackoffPolicy = { immediate: 0, firstMs: 100, maxMs: 30_000, resetAfterMs: 30_000 };
 
