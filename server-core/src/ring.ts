@@ -88,12 +88,19 @@ export class Ring<T> {
     return out;
   }
 
-  /** The items with seq > afterSeq, oldest first, and the seqs between that fell off before they were read. */
-  since(afterSeq: number): { items: T[]; missed: { readonly fromSeq: number; readonly toSeq: number } | null } {
+  /**
+   * The items with seq > afterSeq, oldest first (at most `limit`), and the seqs between that fell off before they
+   * were read. A seq from the future was numbered by an earlier ring (a restarted server): everything held is new.
+   */
+  since(afterSeq: number, limit = Infinity): { items: T[]; missed: { readonly fromSeq: number; readonly toSeq: number } | null } {
     const oldest = this.count === 0 ? this.last + 1 : this.oldestSeq;
-    const missed = afterSeq + 1 < oldest && afterSeq < this.last ? { fromSeq: afterSeq + 1, toSeq: oldest - 1 } : null;
-    const skip = Math.max(0, afterSeq + 1 - oldest);
-    return { items: this.toArray(this.count - skip), missed };
+    const future = afterSeq > this.last;
+    const missed = !future && afterSeq + 1 < oldest && afterSeq < this.last ? { fromSeq: afterSeq + 1, toSeq: oldest - 1 } : null;
+    const skip = future ? 0 : Math.max(0, afterSeq + 1 - oldest);
+    const n = Math.max(0, Math.min(limit, this.count - skip));
+    const items = new Array<T>(n);
+    for (let i = 0; i < n; i++) items[i] = this.at(skip + i);
+    return { items, missed };
   }
 
   /**

@@ -38,8 +38,7 @@ export class EventHub {
 
   /** Events with id > afterId still held, and how many between were lost to the ring's bound. */
   since(afterId: number): { events: SseEnvelope[]; missed: { fromId: number; toId: number } | null } {
-    // An id from the future means a previous server instance numbered it: everything held here is new to the client.
-    if (afterId > this.ring.latestSeq) return { events: this.ring.toArray(), missed: null };
+    // An id from the future (a previous server instance numbered it) gets everything held: Ring.since.
     const { items, missed } = this.ring.since(afterId);
     return { events: items, missed: missed && { fromId: missed.fromSeq, toId: missed.toSeq } };
   }

@@ -44,6 +44,9 @@ describe('Ring', () => {
     expect(r.since(1)).toEqual({ items: [4, 5, 6], missed: { fromSeq: 2, toSeq: 3 } });
     expect(r.since(4)).toEqual({ items: [5, 6], missed: null });
     expect(r.since(6)).toEqual({ items: [], missed: null });
+    expect(r.since(1, 2)).toEqual({ items: [4, 5], missed: { fromSeq: 2, toSeq: 3 } });
+    // A seq from the future (numbered before a restart): all that is held is new to the reader.
+    expect(r.since(99, 2)).toEqual({ items: [4, 5], missed: null });
   });
 
   it('drops the oldest past the byte budget, keeping the newest even alone over it', () => {
