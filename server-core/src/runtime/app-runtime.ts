@@ -173,6 +173,14 @@ class Runtime implements LocalAppRuntime, Routable {
       this.fail(err);
       throw err;
     }
+    if (this.stopping !== null) {
+      // stop() came while the listener opened (its teardown found nothing to stop): close it and say so, as the
+      // arbiter does for a stop during the workers' boot.
+      const closed = gateway.close(0);
+      gateway.closeAllConnections();
+      await closed;
+      throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
+    }
     this.gateway = gateway;
     this.socketDir = mkdtempSync(join(tmpdir(), 'gantry-'));
     const sampler = this.options.processStats === false ? null : createProcessSampler();

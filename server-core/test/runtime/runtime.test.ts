@@ -78,6 +78,19 @@ describe('AppRuntime', () => {
     await expect(app.runtime.start()).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_APP_STATE'));
   });
 
+  it('a stop while the listener opens (before any worker) stops the start: it rejects, nothing is left', async () => {
+    const rt = createAppRuntime(fixtureSettings({ workers: 1 }), { processStats: false });
+    const events: string[] = [];
+    rt.on('event', (e) => events.push(e.type === 'state' ? `state ${e.state}` : e.type));
+    const started = rt.start(); // runs until the listener is opening
+    await rt.stop({ graceful: false });
+    await expect(started).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_APP_STATE'));
+    expect(rt.status().state).toBe('stopped');
+    expect(rt.status().urls).toEqual([]);
+    expect(rt.workers()).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
   it('fails start with GANTRY_ERR_PORT_IN_USE when the port is taken', async () => {
     const port = new URL(app.url).port;
     const other = createAppRuntime(fixtureSettings({ bind: [`127.0.0.1:${port}`] }), { processStats: false });
