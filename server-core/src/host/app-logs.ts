@@ -1,5 +1,5 @@
-// Per-app history the control API pages through: access entries, output lines and events, each in its own
-// bounded ring (the runtime's own buffers are its business; these survive restarts of the app).
+// Per-app history the control API pages through: access entries, output lines, events and metrics snapshots,
+// each in its own bounded ring (src/ring.ts). The runtime keeps no history; these survive restarts of the app.
 import type { AccessRecord, EventRecord, HostAppEvent, OutputRecord } from '../control/contract.js';
 import { accessFilter, type AccessFilter } from '../logging/access-filter.js';
 import { outputLineBytes } from '../logging/line-splitter.js';

@@ -39,6 +39,7 @@ import {
 import { folderProblem } from '../config/folder-check.js';
 import { GantryError, isGantryError, serializeError } from '../errors.js';
 import { TIMED_OUT, within } from '../within.js';
+import { Ring } from '../ring.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
 import { describeLogTrouble } from '../logging/log-file.js';
@@ -60,7 +61,6 @@ import { defaultGantryHome } from './paths.js';
 import { checkPort, conflictError, findBindConflict, runningClaim } from './port-guard.js';
 import { mergePrometheus } from './prometheus-merge.js';
 import { saveDefinitionToProject } from './pyproject.js';
-import { Ring } from '../ring.js';
 import { SiteRouter, type Site } from './router.js';
 import { checkSiteNames, siteNamesOf } from './site-names.js';
 import { loadOrCreateToken } from './token.js';
