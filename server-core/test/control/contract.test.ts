@@ -22,6 +22,14 @@ describe('contract', () => {
     for (const file of ['src/config/rules.ts', 'src/errors.ts']) expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, file), 'utf8')), file).toEqual([]);
   });
 
+  it('the client, its error and the SSE parser import only each other and the contract at run time (browser-safe)', async () => {
+    const neutral = new Set(['./contract.js', './api-error.js', './sse-parser.js']);
+    for (const file of ['client', 'api-error', 'sse-parser']) {
+      const src = await readFile(join(SERVER_CORE_DIR, `src/control/${file}.ts`), 'utf8');
+      for (const spec of runtimeImports(src)) expect(neutral, `${file}.ts imports ${spec}`).toContain(spec);
+    }
+  });
+
   it('every route is in the docs route table', async () => {
     const doc = await readFile(join(REPO_ROOT, 'docs/control-api.md'), 'utf8');
     for (const r of Object.values(ROUTES)) expect(doc, r.path).toContain(`| ${r.method} | \`${r.path}\``);
@@ -54,9 +62,8 @@ describe('every contract route is served', () => {
     for (const [name, r] of Object.entries(ROUTES)) {
       if (name === 'stream') continue; // long-lived; covered by sse.test.ts
       const path = r.path.replace(':workerId', '1').replace(/:[A-Za-z]+/g, 'x');
-      const res = await fetch(h.server.url + path, { method: r.method, headers: { authorization: `Bearer ${h.server.token}`, 'content-type': 'application/json' }, body: r.method === 'GET' || r.method === 'DELETE' ? undefined : '{}' });
-      const body = await res.text();
-      expect(body, `${r.method} ${path}`).not.toContain('no route');
+      const res = await h.client.send(r.method, path, r.method === 'GET' || r.method === 'DELETE' ? {} : { json: {} });
+      expect(JSON.stringify(res.body), `${r.method} ${path}`).not.toContain('no route');
     }
   });
 });
