@@ -609,6 +609,8 @@ export interface RouteSpec {
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
+  /** The answer's content type, when it is not JSON. */
+  readonly produces?: string;
 }
 /** A route whose response type is R (phantom field: never present at runtime). */
 export type Route<S extends RouteSpec, R> = S & { readonly __response?: R };
@@ -647,8 +649,8 @@ export const ROUTES = {
   detect: route<DetectionResult>()({ method: 'POST', path: '/api/detect', summary: 'Detect interpreter and entry point of a folder; verify by importing.', body: detectBodySchema }),
   checkPort: route<PortCheckResult>()({ method: 'POST', path: '/api/ports/check', summary: 'Is a bind free, who holds it, which port is free next.', body: portCheckBodySchema }),
   fsList: route<FsListing>()({ method: 'GET', path: '/api/fs', summary: 'Sub-folders of a folder (default: home), for the browser\'s folder picker.', query: fsListQuerySchema }),
-  stream: route<never>()({ method: 'GET', path: '/api/events', summary: 'Server-sent events (see SseEnvelope); token may be passed as ?token=.', query: eventsQuerySchema }),
-  prometheus: route<string>()({ method: 'GET', path: '/metrics', summary: 'Prometheus text for every running app.' }),
+  stream: route<never>()({ method: 'GET', path: '/api/events', summary: 'Server-sent events (see SseEnvelope); token may be passed as ?token=.', query: eventsQuerySchema, produces: 'text/event-stream; charset=utf-8' }),
+  prometheus: route<string>()({ method: 'GET', path: '/metrics', summary: 'Prometheus text for every running app.', produces: 'text/plain; version=0.0.4; charset=utf-8' }),
 } as const;
 
 export type Routes = typeof ROUTES;
