@@ -1,4 +1,5 @@
-// The contract is bundled into the browser: it may import zod and the settings table at run time, nothing else.
+// The contract is bundled into the browser: it may import zod, the settings table and the config format at run time,
+// nothing else.
 // Every route it declares is documented in docs/control-api.md and served by the control API.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ const runtimeImports = (src: string): string[] =>
 describe('contract', () => {
   it('imports only zod and the settings table at run time (browser-safe)', async () => {
     const contract = await readFile(join(SERVER_CORE_DIR, 'src/control/contract.ts'), 'utf8');
-    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js']));
+    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js', '../config/app-definition.js']));
+    const definitions = await readFile(join(SERVER_CORE_DIR, 'src/config/app-definition.ts'), 'utf8');
+    expect(new Set(runtimeImports(definitions))).toEqual(new Set(['zod', './settings.js']));
     const settings = await readFile(join(SERVER_CORE_DIR, 'src/config/settings.ts'), 'utf8');
     expect(new Set(runtimeImports(settings))).toEqual(new Set(['zod', './settings-table.js']));
     // The table is what `gantry serve` loads: no zod, and nothing that needs node.
