@@ -13,7 +13,7 @@ import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, Work
 
 export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
 export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
-export { appIdSchema, profileNameSchema, envNameSchema, isSecretEnvKey, SECRET_NAME_PATTERN, BUILTIN_PROFILE_NAMES } from '../config/app-definition.js';
+export { profileNameSchema, isSecretEnvKey } from '../config/app-definition.js';
 export type { AppDefinition } from '../config/app-definition.js';
 export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel, RequestTiming } from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
