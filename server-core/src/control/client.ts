@@ -4,7 +4,7 @@
 // parser. Environment-neutral (fetch, ReadableStream): it runs in Node 20 and is bundled into the renderer, so it
 // imports only the contract and its own folder's neutral modules.
 import { ApiError } from './api-error.js';
-import { buildPath, buildQuery, ROUTES, type BodyOf, type ErrorBody, type ParamsOf, type QueryOf, type ResponseOf, type RouteName } from './contract.js';
+import { buildPath, buildQuery, ROUTES, type BodyOf, type CallRouteName, type ErrorBody, type ParamsOf, type QueryOf, type ResponseOf, type RouteName } from './contract.js';
 import { readSse, type SseMessage } from './sse-parser.js';
 
 /** Where the API is and the token it wants (from `ui.json`, the Electron preload, or the page's `#token=`). */
@@ -57,8 +57,8 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   readonly connection: ApiConnection;
-  /** One route of the contract; a non-2xx answer or no answer at all throws an ApiError. */
-  call<N extends RouteName>(name: N, ...args: ParamsOf<N> extends undefined ? [CallArgs<N>?] : [CallArgs<N>]): Promise<ResponseOf<N>>;
+  /** One route of the contract (not the event stream: `stream`); a non-2xx answer or no answer at all throws an ApiError. */
+  call<N extends CallRouteName>(name: N, ...args: ParamsOf<N> extends undefined ? [CallArgs<N>?] : [CallArgs<N>]): Promise<ResponseOf<N>>;
   /**
    * The event stream (`GET /api/events`) as messages; `data` is a JSON SseEnvelope (SseBatch for `batch` frames).
    * A refusal (401, 503 GANTRY_ERR_TOO_MANY_STREAMS, a bad filter) throws an ApiError before any message.

@@ -597,6 +597,10 @@ export const ROUTES = {
 
 export type Routes = typeof ROUTES;
 export type RouteName = keyof Routes;
+/** Routes that hold the connection open and answer with a stream of events rather than one body. */
+export type StreamRouteName = { [N in RouteName]: Routes[N] extends { readonly produces: `text/event-stream${string}` } ? N : never }[RouteName];
+/** Routes that answer once, with a body. */
+export type CallRouteName = Exclude<RouteName, StreamRouteName>;
 export type ResponseOf<N extends RouteName> = NonNullable<Routes[N]['__response']>;
 type SchemaInput<S> = S extends z.ZodType ? z.input<S> : undefined;
 export type ParamsOf<N extends RouteName> = Routes[N] extends { params: infer P } ? SchemaInput<P> : undefined;

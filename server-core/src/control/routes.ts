@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { VERSION } from '../cli/version.js';
 import { invalid } from '../host/definitions.js';
 import type { Host } from '../host/host.js';
-import { CONTRACT_VERSION, ROUTES, type ResponseOf, type RouteName, type Routes, type RouteSpec } from './contract.js';
+import { CONTRACT_VERSION, ROUTES, type CallRouteName, type ResponseOf, type RouteName, type Routes, type RouteSpec } from './contract.js';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -20,11 +20,11 @@ export interface RouteInput<N extends RouteName> {
 
 export type RouteHandler<N extends RouteName> = (input: RouteInput<N>) => ResponseOf<N> | Promise<ResponseOf<N>>;
 
-/** The event stream holds its connection open and answers from the event hub: `event-stream-route.ts`, not a handler. */
-export type StreamRouteName = 'stream';
-
-/** Every route that answers once, with a body: one handler each, none missing, none extra. */
-export type RouteHandlers = { readonly [N in Exclude<RouteName, StreamRouteName>]: RouteHandler<N> };
+/**
+ * Every route that answers once, with a body: one handler each, none missing, none extra. The event stream holds its
+ * connection open and answers from the event hub (event-stream-route.ts), so it is no handler.
+ */
+export type RouteHandlers = { readonly [N in CallRouteName]: RouteHandler<N> };
 
 export function routeHandlers(host: Host): RouteHandlers {
   return {
@@ -72,8 +72,7 @@ export function parseInput<S extends z.ZodType>(schema: S | undefined, value: un
 
 /** Registers every handler at its contract route: inputs parsed first, the answer in the route's content type. */
 export function registerRoutes(app: FastifyInstance, handlers: RouteHandlers): void {
-  for (const name of Object.keys(ROUTES) as RouteName[]) {
-    if (name === 'stream') continue;
+  for (const name of Object.keys(handlers) as CallRouteName[]) {
     const spec: RouteSpec = ROUTES[name];
     // Each handler was checked against its own route above; called here through the union, with that route's input.
     const handler = handlers[name] as (input: RouteInput<typeof name>) => unknown;

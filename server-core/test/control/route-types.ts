@@ -1,7 +1,8 @@
 // Compile-time test, checked by `tsc -p tsconfig.test.json` (npm run typecheck), never run: the server's route
-// table is held to the contract. Each `@ts-expect-error` below is a mistake the compiler must refuse; if one ever
+// table, and the client's calls, are held to the contract. Each `@ts-expect-error` below is a mistake the compiler must refuse; if one ever
 // compiles, the directive itself becomes the error ("unused '@ts-expect-error'") and the typecheck fails.
 import type { RouteHandler, RouteHandlers } from '../../src/control/routes.js';
+import type { ApiClient } from '../../src/control/client.js';
 import type { AppStatusView } from '../../src/control/contract.js';
 
 declare const status: AppStatusView;
@@ -37,3 +38,13 @@ export const extra: RouteHandlers = {
   // @ts-expect-error nor does a handler for a route the contract does not declare.
   nope: () => ({}),
 };
+
+// The client is held to the same table.
+declare const client: ApiClient;
+export const typedCall = (): Promise<AppStatusView> => client.call('scale', { params: { id: 'a' }, body: { workers: 2 } });
+// @ts-expect-error a call without the route's params.
+export const noParams = (): Promise<unknown> => client.call('scale', { body: { workers: 2 } });
+// @ts-expect-error a body field the route does not take.
+export const extraField = (): Promise<unknown> => client.call('stop', { params: { id: 'a' }, body: { force: true } });
+// @ts-expect-error the event stream is read with `stream`, never as one answer.
+export const streamAsCall = (): Promise<unknown> => client.call('stream');
