@@ -15,6 +15,7 @@ import { buildAccessEntry } from './access-entry.js';
 import { sendError } from './error-response.js';
 import { http2ResponseHeaders, isHttp2, resetHttp2Stream } from './http2-compat.js';
 import { spoolRequestBody, type SpooledBody } from './request-body-spool.js';
+import type { BodyMemoryPool } from './body-memory-pool.js';
 import { timerMs } from '../timer-ms.js';
 
 /** What every exchange of one app shares. */
@@ -29,6 +30,8 @@ export interface ExchangeContext {
    * Streamed: while a worker reads it (the request is aborted too).
    */
   bodyTimeout?: number;
+  /** What the app's bodies being buffered may hold in memory together (--body-buffer-memory). */
+  readonly bodyMemory: BodyMemoryPool;
   /** Put request and response headers in access entries (formats with %({h}i)s / %({h}o)s). */
   includeHeaders: boolean;
   /** rawRequestHeaders/rawResponseHeaders: node's flat [name, value, …] arrays, kept by reference (logging/header-keeper.ts). */
@@ -102,7 +105,7 @@ export class Exchange implements DispatchJob, ResponseSink {
       this.continueSent = true;
       this.res.writeContinue();
     }
-    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 }, (failure, body, error) => {
+    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody, pool: this.ctx.bodyMemory, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 }, (failure, body, error) => {
       this.stopSpool = null;
       if (this.done) return body?.dispose();
       if (failure === 'too-large') return this.respondError(413, 'request body too large', [], true);

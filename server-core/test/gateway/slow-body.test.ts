@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fetchRaw } from './http-client.js';
 import { parseResponses } from '../helpers/raw-http.js';
 import { startApp, until, type Running } from '../runtime/harness.js';
-import { bodyMemory } from '../../src/gateway/body-memory-pool.js';
+import type { ExchangeContext } from '../../src/gateway/exchange.js';
 
 /** Temporary body files this process holds open (they are unlinked at once, so only /proc sees them). */
 function spoolFiles(): number {
@@ -130,6 +130,8 @@ describe('request bodies', () => {
     app = await startApp({ workers: 1, bodyTimeout: 1 });
     const a = app;
     const filesBefore = spoolFiles();
+    // White-box: the app's pool of body memory (--body-buffer-memory).
+    const bodyMemory = (a.runtime as unknown as { ctx: ExchangeContext }).ctx.bodyMemory;
     const memoryBefore = bodyMemory.used;
     // One stalls inside the 1 MiB kept in memory, one past it (in its temporary file).
     const inMemory = await stalledPost(a.port, 10_000, 5_000);
