@@ -442,18 +442,31 @@ export class Host {
   stop(id: string, graceful = true): Promise<AppStatusView> {
     const slot = this.slot(id);
     return slot.serial(async () => {
-      if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful });
-      slot.lastError = null;
-      slot.publishStatus();
+      await this.stopIn(slot, graceful);
       return slot.statusView();
     });
   }
 
-  async restart(id: string, profile?: string): Promise<AppStatusView> {
+  /** Stops the app's runtime (caller holds the app's serial lock). */
+  private async stopIn(slot: AppSlot, graceful: boolean): Promise<void> {
+    if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful });
+    slot.lastError = null;
+    slot.publishStatus();
+  }
+
+  /**
+   * Stop then start, as one operation on the app: a stop sent meanwhile comes after the start (and so has the
+   * last word), never between the two, where the restart's start would undo it.
+   */
+  restart(id: string, profile?: string): Promise<AppStatusView> {
     const slot = this.slot(id);
-    const p = profile ?? slot.profile ?? slot.def.activeProfile;
-    await this.stop(id);
-    return this.start(id, p);
+    const p = this.profileOf(slot, profile ?? slot.profile ?? undefined);
+    return slot.serial(async () => {
+      await this.stopIn(slot, true);
+      const { settings } = await this.resolve(slot.def, p);
+      await this.startWith(slot, p, settings);
+      return slot.statusView();
+    });
   }
 
   /**
