@@ -4,6 +4,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, truncationMarker } from '../../src/logging/line-splitter.js';
+import { outputLineBytes, RUNTIME_OUTPUT_BYTES } from '../../src/logging/log-bus.js';
 import type { OutputLine } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { startApp, until, type Running } from '../runtime/harness.js';
@@ -91,6 +92,19 @@ describe('worker output', () => {
     await until(() => lines.filter((l) => l.text === want).length === 8, 5000, 'eight progress lines');
     expect(lines.filter((l) => l.source === 'stdout' && l.text === want)).toHaveLength(4);
   });
+
+  it('keeps the runtime output ring within its byte budget, not only its line count', async () => {
+    app = await startApp({ workers: 1 });
+    const lines = collect(app);
+    // 512 progress lines, each cut to 16 KiB: 8 MiB of lines, past the 4 MiB budget but under the 2,000-line cap.
+    expect((await fetchRaw(`${app.url}/spew?mb=32&ch=cr&to=fd`)).status).toBe(200);
+    await until(() => lines.filter((l) => l.text.startsWith('xxxx')).length === 512, 10_000, '512 progress lines');
+    const held = app.runtime.logs.output.toArray();
+    const bytes = held.reduce((n, l) => n + outputLineBytes(l), 0);
+    console.log(`output ring: ${held.length} lines, ${(bytes / MIB).toFixed(2)} MiB held of ${lines.length} lines emitted`);
+    expect(bytes).toBeLessThanOrEqual(RUNTIME_OUTPUT_BYTES);
+    expect(held.length).toBeLessThan(512);
+  }, 60_000);
 
   it('shows an unterminated line after a short quiet time, while the worker lives on', async () => {
     app = await startApp({ workers: 1 });
