@@ -135,13 +135,16 @@ export class ShardedRuntime implements LocalAppRuntime {
       const started = await Promise.all(this.shards.map((shard) => this.fork(shard)));
       this.python = started[0]!.python;
     } catch (err) {
+      // stop() while starting (the Host cuts a start short): teardown has closed everything; say so, as the arbiter does.
+      if (this.stopping !== null) throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
       const error = serializeError(err);
-      await this.dealer.close();
+      await this.dealer?.close();
       this.dealer = null;
       await this.killAll();
       this.setState('failed', error);
       throw GantryError.from(error);
     }
+    if (this.stopping !== null) throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
     this.setState('running');
   }
 

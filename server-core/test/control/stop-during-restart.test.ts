@@ -1,7 +1,8 @@
 // A stop that races a restart (a profile switch) through a real `gantry ui` with real workers: whenever it
 // arrives — with the restart, while the old workers stop, while the new ones boot, once they are all there —
 // the app ends stopped, promptly (never a wait for --graceful-timeout with nothing in flight), and the last
-// word is the stop's: a restart that was still to start the app does not bring it back.
+// word is the stop's: a restart that was still to start the app does not bring it back. A stop sent while
+// workers are still importing a slow app stops it then, not once the boot is over.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,21 @@ import { assertGantryBuilt, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { startUi, type Ui } from '../helpers/gantry-ui.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { freePort } from '../helpers/free-port.js';
+import { readdirSync, readlinkSync } from 'node:fs';
+
+/** Processes whose working folder is `folder` (the app's workers run there). */
+function processesIn(folder: string): number[] {
+  const out: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readlinkSync(`/proc/${p}/cwd`) === folder) out.push(Number(p));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
 
 let home: TempDir;
 let work: TempDir;
@@ -81,4 +97,31 @@ describe('stop racing a profile restart', () => {
       }
     }
   }, 240_000);
+
+  for (const gatewayProcesses of [1, 2]) {
+    it(`a stop sent while the workers still import a slow app stops it at once (${gatewayProcesses} gateway process${gatewayProcesses > 1 ? 'es' : ''})`, async () => {
+      const id = `slow${gatewayProcesses}`;
+      const folder = join(work.path, id);
+      await mkdir(folder, { recursive: true });
+      // An import that takes 40 s (a database that does not answer at import time).
+      await writeFile(join(folder, 'app.py'), 'import time\ntime.sleep(40)\n\ndef application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n');
+      const port = await freePort();
+      const add = await ui.api('POST', '/api/apps', { folder, id, detect: false, settings: { app: 'app:application', python: SYSTEM_PYTHON, bind: [`127.0.0.1:${port}`] }, profiles: { dev: { workers: 2, gatewayProcesses, reload: false } }, activeProfile: 'dev' });
+      expect(add.status, JSON.stringify(add.body)).toBe(200);
+      const start = ui.api('POST', `/api/apps/${id}/start`, {});
+      await until('the workers to be importing', 20_000, async () => (await status(id)).state === 'starting' && processesIn(folder).length >= 2);
+      const t0 = performance.now();
+      const stop = await ui.api('POST', `/api/apps/${id}/stop`, {});
+      const ms = performance.now() - t0;
+      const started = await start;
+      console.log(`stop during a 40 s import (${gatewayProcesses} gateway processes): answered in ${ms.toFixed(0)} ms; the start answered ${started.status} ${started.body.code ?? started.body.state} ${started.body.message ?? ""}`);
+      expect(stop.status, JSON.stringify(stop.body)).toBe(200);
+      expect(ms).toBeLessThan(15_000);
+      expect((await status(id)).state).toBe('stopped');
+      await until('the importing workers gone', 10_000, async () => processesIn(folder).length === 0);
+      // The start that was cut short says why, as an expected state error (never a 500).
+      expect(started.status).toBe(409);
+      expect(started.body.code).toBe('GANTRY_ERR_APP_STATE');
+    }, 120_000);
+  }
 });
