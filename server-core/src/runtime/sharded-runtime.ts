@@ -442,13 +442,19 @@ export class ShardedRuntime implements LocalAppRuntime {
     );
   }
 
-  /** Round robin over the gateway processes that are ready; the returned function sends one connection. */
+  /**
+   * Round robin over the gateway processes that are ready, preferring those with a worker taking requests:
+   * one whose workers all wait out a crash back-off would answer its connections 503 while another serves.
+   * The returned function sends one connection.
+   */
   private nextReceiver(): ((listener: number, socket: Socket) => boolean) | null {
-    for (let i = 0; i < this.shards.length; i++) {
-      const shard = this.shards[(this.turn + i) % this.shards.length]!;
+    const n = this.shards.length;
+    for (let i = 0; i < 2 * n; i++) {
+      const shard = this.shards[(this.turn + i) % n]!;
       const worker = shard.worker;
       if (!shard.ready || worker === null || !worker.connected) continue;
-      this.turn = (shard.index + 1) % this.shards.length;
+      if (i < n && shard.status?.healthy === false) continue;
+      this.turn = (shard.index + 1) % n;
       return (listener, socket) => {
         if (!worker.connected) return false;
         // Our copy of the descriptor stays open until the process says it has its own ('got'); one that dies

@@ -36,6 +36,50 @@ describe('crash back-off', () => {
   }, 60_000);
 });
 
+describe('crash back-off with several workers', () => {
+  it('answers 503 with Retry-After once every worker is in back-off; serves again as soon as one is back', async () => {
+    app = await startApp({ workers: 2 });
+    const a = app;
+    const lastExit = (id: number) => a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit' && e.workerId === id).at(-1);
+    // Crash both workers, one right after the other, until each waits at least 1.6 s before its restart.
+    while ((lastExit(1)?.respawnInMs ?? 0) < 1600 || (lastExit(2)?.respawnInMs ?? 0) < 1600) {
+      await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length === 2, 15_000, 'both workers ready');
+      const n = a.events.length;
+      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
+      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
+      await until(() => a.events.slice(n).filter((e) => e.type === 'worker-exit').length === 2, 5000, 'both exits');
+    }
+    const t0 = performance.now();
+    const r = await fetchRaw(`${a.url}/`);
+    const ms = performance.now() - t0;
+    console.log(`request while both workers are in back-off: ${r.status} after ${ms.toFixed(1)} ms, Retry-After ${r.headers['retry-after']}`);
+    expect(r.status).toBe(503);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // As soon as one is back, it serves.
+    await until(() => a.runtime.workers().some((w) => w.state === 'idle'), 15_000, 'a worker back');
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  }, 90_000);
+});
+
+describe('crash back-off with 2 gateway processes', () => {
+  it('new connections go to the gateway process that has a worker, not to the one whose only worker is in back-off', async () => {
+    app = await startApp({ workers: 2, gatewayProcesses: 2 });
+    const a = app;
+    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> => a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
+    // Crash whichever worker answers until one waits at least 1.6 s before its restart.
+    while ((exits().at(-1)?.respawnInMs ?? 0) < 1600) {
+      await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length === 2, 15_000, 'both workers ready');
+      const n = exits().length;
+      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
+      await until(() => exits().length > n, 5000, 'the exit');
+    }
+    // Each request on a new connection: every one is dealt to the gateway process whose worker serves.
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await fetchRaw(`${a.url}/`)).status);
+    expect(statuses).toEqual(statuses.map(() => 200));
+  }, 90_000);
+});
+
 describe('a worker killed by a fatal signal', () => {
   it("shows the Python stack faulthandler wrote, with its exit and in the output", async () => {
     app = await startApp({ workers: 1 });
