@@ -170,7 +170,9 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.queued = false;
     if (this.done) return;
     const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', String(retryAfterS)];
-    this.respondError(ERRORS[code].status, code, retry, code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody);
+    // No worker: the connection closes too, so the client's retry is a new connection, which the primary of a
+    // multi-process gateway deals to a process that has a worker (runtime/sharded-runtime.ts nextReceiver).
+    this.respondError(ERRORS[code].status, code, retry, code === 'GANTRY_ERR_NO_WORKERS' || (code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody));
   }
 
   timedOut(): void {
