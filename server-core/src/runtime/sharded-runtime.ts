@@ -120,23 +120,31 @@ export class ShardedRuntime implements LocalAppRuntime {
     this.generation = 1;
     this.metricsRegistry = new AppMetrics({ app: this.name });
     this.setState('starting');
-    this.dealer = new ConnectionDealer(s.bind, s.backlog, () => this.nextReceiver());
+    const dealer = new ConnectionDealer(s.bind, s.backlog, () => this.nextReceiver());
+    this.dealer = dealer;
     try {
       // The gateway processes do the TLS handshakes; the URL says https as a single gateway's would.
       const tls = this.settings.certfile !== '';
-      this.urls = (await this.dealer.listen()).map((a) => (tls ? a.url.replace(/^http:/, 'https:') : a.url));
+      this.urls = (await dealer.listen()).map((a) => (tls ? a.url.replace(/^http:/, 'https:') : a.url));
     } catch (err) {
       this.dealer = null;
       this.setState('failed', serializeError(err));
       throw err;
+    }
+    // stop() while starting (the Host cuts a start short): what this start opened after teardown ran is closed here.
+    if (this.stopping !== null) {
+      await dealer.close();
+      throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
     }
     this.shards = Array.from({ length: this.count }, (_, index) => ({ index, worker: null, ready: false, status: null, startedAt: 0, backoffMs: RESPAWN_MIN_MS, respawnTimer: null, starting: null, calls: new Map(), init: null, unacked: [] }));
     try {
       const started = await Promise.all(this.shards.map((shard) => this.fork(shard)));
       this.python = started[0]!.python;
     } catch (err) {
-      // stop() while starting (the Host cuts a start short): teardown has closed everything; say so, as the arbiter does.
-      if (this.stopping !== null) throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
+      if (this.stopping !== null) {
+        await this.killAll();
+        throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
+      }
       const error = serializeError(err);
       await this.dealer?.close();
       this.dealer = null;
@@ -144,7 +152,10 @@ export class ShardedRuntime implements LocalAppRuntime {
       this.setState('failed', error);
       throw GantryError.from(error);
     }
-    if (this.stopping !== null) throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
+    if (this.stopping !== null) {
+      await this.killAll();
+      throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
+    }
     this.setState('running');
   }
 
