@@ -12,7 +12,6 @@ import {
   type AccessRecord,
   type AddAppBody,
   type AddAppResponse,
-  type AppDefinition,
   type AppStatusView,
   type AppSummary,
   type AppView,
@@ -36,6 +35,7 @@ import {
   type UpdateAppBody,
   type UpdateAppResponse,
 } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { folderProblem } from '../config/folder-check.js';
 import { GantryError, isGantryError, serializeError } from '../errors.js';
 import { TIMED_OUT, within } from '../within.js';
