@@ -41,6 +41,8 @@ export class AppSlot {
   startedAt: number | null = null;
   /** A live scale away from the saved worker count (kept by reloads, dropped by a restart or a saved change). */
   scaled: { workers: number; saved: number } | null = null;
+  /** A stop cut the start in progress short (Host.stop): its failure is no error to show. */
+  stopRequested = false;
   /** Why the last start failed, when it failed before a runtime could say so itself. */
   lastError: SerializedError | null = null;
   readonly logs: AppLogs;

@@ -418,7 +418,8 @@ export class Host {
     try {
       await runtime.start();
     } catch (e) {
-      slot.lastError = serializeError(e);
+      // Stopped while starting (Host.stop): that is no failure to show, the stop queued behind says "stopped".
+      if (!slot.stopRequested) slot.lastError = serializeError(e);
       // Release whatever the failed start holds (listeners, socket folder); status keeps saying "failed".
       await runtime.stop({ graceful: false }).catch(() => undefined);
       await slot.closeSinks();
@@ -446,19 +447,40 @@ export class Host {
 
   stop(id: string, graceful = true): Promise<AppStatusView> {
     const slot = this.slot(id);
+    // A start (or a restart's start) still waiting for its workers to import the app is cut short, not waited
+    // for: an import that hangs would hold the stop for the whole boot timeout. Nothing was served yet.
+    const rt = slot.runtime;
+    if (rt && rt.status().state === 'starting') {
+      slot.stopRequested = true;
+      void rt.stop({ graceful: false }).catch(() => undefined);
+    }
     return slot.serial(async () => {
-      if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful });
-      slot.lastError = null;
-      slot.publishStatus();
+      await this.stopIn(slot, graceful);
       return slot.statusView();
     });
   }
 
-  async restart(id: string, profile?: string): Promise<AppStatusView> {
+  /** Stops the app's runtime (caller holds the app's serial lock). */
+  private async stopIn(slot: AppSlot, graceful: boolean): Promise<void> {
+    if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful });
+    slot.stopRequested = false;
+    slot.lastError = null;
+    slot.publishStatus();
+  }
+
+  /**
+   * Stop then start, as one operation on the app: a stop sent meanwhile comes after the start (and so has the
+   * last word), never between the two, where the restart's start would undo it.
+   */
+  restart(id: string, profile?: string): Promise<AppStatusView> {
     const slot = this.slot(id);
-    const p = profile ?? slot.profile ?? slot.def.activeProfile;
-    await this.stop(id);
-    return this.start(id, p);
+    const p = this.profileOf(slot, profile ?? slot.profile ?? undefined);
+    return slot.serial(async () => {
+      await this.stopIn(slot, true);
+      const { settings } = await this.resolve(slot.def, p);
+      await this.startWith(slot, p, settings);
+      return slot.statusView();
+    });
   }
 
   /**

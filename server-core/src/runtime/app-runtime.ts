@@ -10,6 +10,7 @@ import { parseAppSettings, type AppSettings } from '../config/settings-table.js'
 import { GantryError, serializeError } from '../errors.js';
 import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
+import { BodyMemoryPool } from '../gateway/body-memory-pool.js';
 import { HttpGateway, type PreHandler, type ProxyResolver } from '../gateway/http-gateway.js';
 import type { BoundAddress } from '../gateway/listen-socket.js';
 import { buildAccessEntry } from '../gateway/access-entry.js';
@@ -95,6 +96,7 @@ class Runtime implements LocalAppRuntime, Routable {
       limitRequestBody: settings.limitRequestBody,
       streamRequestBody: settings.streamRequestBody,
       bodyTimeout: settings.bodyTimeout,
+      bodyMemory: new BodyMemoryPool(settings.bodyBufferMemory),
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
       access: (entry, rawRequestHeaders, rawResponseHeaders) => telemetry.access(entry, rawRequestHeaders, rawResponseHeaders),
       output: (line) => telemetry.output(line),
@@ -158,6 +160,7 @@ class Runtime implements LocalAppRuntime, Routable {
     this.ctx.limitRequestBody = s.limitRequestBody;
     this.ctx.streamRequestBody = s.streamRequestBody;
     this.ctx.bodyTimeout = s.bodyTimeout;
+    this.ctx.bodyMemory.limit = s.bodyBufferMemory;
     this.ctx.includeHeaders = formatNeedsHeaders(s.accessLogformat);
     this.telemetry.resetMetrics();
     const gateway = new HttpGateway(s, this.ctx);
@@ -291,6 +294,7 @@ class Runtime implements LocalAppRuntime, Routable {
     this.gateway?.update(next);
     this.ctx.streamRequestBody = next.streamRequestBody;
     this.ctx.bodyTimeout = next.bodyTimeout;
+    this.ctx.bodyMemory.limit = next.bodyBufferMemory;
     this.ctx.includeHeaders = formatNeedsHeaders(next.accessLogformat);
     if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps, next.forwardedAllowHost);
   }

@@ -78,27 +78,41 @@ export class ShardedRuntime implements LocalAppRuntime {
     this.generation = 1;
     this.telemetry.resetMetrics();
     this.setState('starting');
-    this.dealer = new ConnectionDealer(s.bind, s.backlog, () => this.nextReceiver());
+    const dealer = new ConnectionDealer(s.bind, s.backlog, () => this.nextReceiver());
+    this.dealer = dealer;
     try {
       // The gateway processes do the TLS handshakes; the URL says https as a single gateway's would.
       const tls = this.settings.certfile !== '';
-      this.urls = (await this.dealer.listen()).map((a) => (tls ? a.url.replace(/^http:/, 'https:') : a.url));
+      this.urls = (await dealer.listen()).map((a) => (tls ? a.url.replace(/^http:/, 'https:') : a.url));
     } catch (err) {
       this.dealer = null;
       this.setState('failed', serializeError(err));
       throw err;
+    }
+    // stop() while starting (the Host cuts a start short): what this start opened after teardown ran is closed here.
+    if (this.stopping !== null) {
+      await dealer.close();
+      throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
     }
     this.slots = Array.from({ length: this.count }, (_, index) => ({ index, proc: null, backoff: new Backoff(GATEWAY_PROCESS_BACKOFF), respawnTimer: null }));
     try {
       const started = await Promise.all(this.slots.map((slot) => this.fork(slot)));
       this.python = started[0]!.python;
     } catch (err) {
+      if (this.stopping !== null) {
+        await this.stopAll(false, 5_000);
+        throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
+      }
       const error = serializeError(err);
-      await this.dealer.close();
+      await this.dealer?.close();
       this.dealer = null;
       await this.stopAll(false, 5_000);
       this.setState('failed', error);
       throw GantryError.from(error);
+    }
+    if (this.stopping !== null) {
+      await this.stopAll(false, 5_000);
+      throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
     }
     this.setState('running');
   }
@@ -292,13 +306,19 @@ export class ShardedRuntime implements LocalAppRuntime {
     );
   }
 
-  /** Round robin over the gateway processes that are ready; the returned function sends one connection. */
+  /**
+   * Round robin over the gateway processes that are ready, preferring those with a worker taking requests:
+   * one whose workers all wait out a crash back-off would answer its connections 503 while another serves.
+   * The returned function sends one connection.
+   */
   private nextReceiver(): ((listener: number, socket: Socket) => boolean) | null {
-    for (let i = 0; i < this.slots.length; i++) {
-      const slot = this.slots[(this.turn + i) % this.slots.length]!;
+    const n = this.slots.length;
+    for (let i = 0; i < 2 * n; i++) {
+      const slot = this.slots[(this.turn + i) % n]!;
       const proc = slot.proc;
       if (proc === null || !proc.ready || !proc.connected) continue;
-      this.turn = (slot.index + 1) % this.slots.length;
+      if (i < n && proc.status?.healthy === false) continue;
+      this.turn = (slot.index + 1) % n;
       return (listener, socket) => proc.send(listener, socket);
     }
     return null;
