@@ -1,6 +1,7 @@
 // The tray menu as data: a pure function from the Host's app statuses to a menu description. tray.ts turns
 // it into an Electron Menu and dispatches the actions; keeping this pure lets the tests read the menu.
-import type { DesktopAppState, DesktopAppStatus } from './host-port.js';
+import type { AppState } from '@gantry/server-core';
+import type { DesktopAppStatus } from './host-port.js';
 
 export type TrayAction =
   | { readonly kind: 'show-window' }
@@ -31,7 +32,7 @@ export interface TrayModel {
   readonly items: readonly TrayItem[];
 }
 
-const STATE_WORDS: Readonly<Record<DesktopAppState, string>> = {
+const STATE_WORDS: Readonly<Record<AppState, string>> = {
   stopped: 'stopped',
   starting: 'starting…',
   running: 'running',
@@ -53,11 +54,11 @@ function stateMark(app: DesktopAppStatus): string {
   return '◐';
 }
 
-export function canStart(state: DesktopAppState): boolean {
+export function canStart(state: AppState): boolean {
   return state === 'stopped' || state === 'failed';
 }
 
-export function canStop(state: DesktopAppState): boolean {
+export function canStop(state: AppState): boolean {
   return state === 'running' || state === 'starting' || state === 'reloading';
 }
 
