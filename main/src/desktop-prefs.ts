@@ -9,7 +9,7 @@ export interface DesktopPrefs {
   readonly startMinimised: boolean;
 }
 
-export const DESKTOP_PREFS_FILE = 'desktop.json';
+const DESKTOP_PREFS_FILE = 'desktop.json';
 export const DEFAULT_PREFS: DesktopPrefs = { startAtLogin: false, startMinimised: false };
 
 export function parseDesktopPrefs(text: string): DesktopPrefs {

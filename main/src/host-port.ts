@@ -29,7 +29,7 @@ export interface DesktopHost {
   onAppEvent(listener: (app: { readonly id: string; readonly name: string }, event: HostAppEvent) => void): () => void;
 }
 
-export interface DesktopControlApi {
+interface DesktopControlApi {
   /** "http://127.0.0.1:PORT", no trailing slash. */
   readonly url: string;
   readonly token: string;
@@ -41,7 +41,7 @@ export interface DesktopCore {
   readonly api: DesktopControlApi;
 }
 
-export interface DesktopCoreOptions {
+interface DesktopCoreOptions {
   /** Gantry's config folder (GANTRY_HOME). */
   readonly home: string;
   /** Folder holding the Python worker package (app/), readable by Python (outside asar when packaged). */

@@ -11,7 +11,7 @@ export interface OpenCommand {
   readonly cwd: string;
 }
 
-export class OpenInError extends Error {
+class OpenInError extends Error {
   readonly code = 'GANTRY_ERR_OPEN_IN';
   constructor(message: string) {
     super(message);
@@ -23,10 +23,10 @@ export class OpenInError extends Error {
 export type Which = (name: string) => string | null;
 
 /** Editors that open a folder as a project when given its path, tried in this order when $VISUAL/$EDITOR are unset. */
-export const KNOWN_EDITORS: readonly string[] = ['code', 'codium', 'cursor', 'zed', 'subl', 'mate', 'kate', 'gedit'];
+const KNOWN_EDITORS: readonly string[] = ['code', 'codium', 'cursor', 'zed', 'subl', 'mate', 'kate', 'gedit'];
 
 /** Linux terminals, after Debian's alternatives link: each opens in its working directory. */
-export const KNOWN_TERMINALS: readonly string[] = ['x-terminal-emulator', 'gnome-terminal', 'konsole', 'xfce4-terminal', 'kitty', 'alacritty', 'xterm'];
+const KNOWN_TERMINALS: readonly string[] = ['x-terminal-emulator', 'gnome-terminal', 'konsole', 'xfce4-terminal', 'kitty', 'alacritty', 'xterm'];
 
 /**
  * $VISUAL, then $EDITOR (split on spaces, as git does for simple values like "code -w"), then the first known editor

@@ -42,7 +42,7 @@ const STATE_WORDS: Readonly<Record<AppState, string>> = {
 };
 
 /** The state as the user should read it: "running" only once the health check passes. */
-export function stateLabel(app: DesktopAppStatus): string {
+function stateLabel(app: DesktopAppStatus): string {
   if (app.state === 'running' && !app.healthy) return 'running (unhealthy)';
   return STATE_WORDS[app.state];
 }
@@ -54,11 +54,11 @@ function stateMark(app: DesktopAppStatus): string {
   return '◐';
 }
 
-export function canStart(state: AppState): boolean {
+function canStart(state: AppState): boolean {
   return state === 'stopped' || state === 'failed';
 }
 
-export function canStop(state: AppState): boolean {
+function canStop(state: AppState): boolean {
   return state === 'running' || state === 'starting' || state === 'reloading';
 }
 
@@ -79,7 +79,7 @@ function appItem(app: DesktopAppStatus): TrayItem {
   };
 }
 
-export function trayTooltip(apps: readonly DesktopAppStatus[]): string {
+function trayTooltip(apps: readonly DesktopAppStatus[]): string {
   if (apps.length === 0) return 'Gantry — no apps';
   const running = apps.filter((a) => a.state === 'running').length;
   const failed = apps.filter((a) => a.state === 'failed').length;

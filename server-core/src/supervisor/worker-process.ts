@@ -11,7 +11,7 @@ import { StderrEntries } from '../logging/stderr-entries.js';
 import type { LogLevel } from '../runtime/types.js';
 import { timerMs } from '../timer-ms.js';
 
-export interface ReadyMessage {
+interface ReadyMessage {
   readonly type: 'ready';
   readonly pid: number;
   readonly python?: string;

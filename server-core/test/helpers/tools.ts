@@ -10,7 +10,7 @@ export interface ToolCheck {
   readonly skipReason: string;
 }
 
-export function which(name: string): string | null {
+function which(name: string): string | null {
   const candidates = isAbsolute(name)
     ? [name]
     : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
