@@ -2,8 +2,7 @@
 // Choosing the command is pure (env, platform and a PATH lookup are passed in) so it is tested without spawning;
 // `launchDetached` starts it without a shell, so a folder name is never interpreted.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { findOnPath } from '@gantry/server-core';
 
 export interface OpenCommand {
   readonly command: string;
@@ -62,18 +61,7 @@ export function terminalCommand(folder: string, platform: NodeJS.Platform, which
 
 /** PATH lookup without a shell. */
 export function whichOnPath(env: NodeJS.ProcessEnv = process.env): Which {
-  return (name) => {
-    const candidates = path.isAbsolute(name) ? [name] : (env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
-    for (const file of candidates) {
-      try {
-        accessSync(file, constants.X_OK);
-        return file;
-      } catch {
-        /* not here */
-      }
-    }
-    return null;
-  };
+  return (name) => findOnPath(name, env);
 }
 
 /** Starts the command on its own (it outlives Gantry); resolves once it has started, rejects if it could not. */
