@@ -8,7 +8,9 @@ const written: string[] = [];
 function clipboard(allowed: boolean): void {
   Object.defineProperty(navigator, 'clipboard', {
     configurable: true,
-    value: { writeText: async (t: string) => (allowed ? void written.push(t) : Promise.reject(new DOMException('denied', 'NotAllowedError'))) },
+    value: {
+      writeText: async (t: string) => (allowed ? void written.push(t) : Promise.reject(new DOMException('denied', 'NotAllowedError'))),
+    },
   });
 }
 
@@ -32,7 +34,9 @@ describe('copying', () => {
     clipboard(false);
     render(<CopyButton text="t" label="Copy" />);
     fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Copy (not allowed)' }).title).toBe('Could not copy: select the text by hand.'));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Copy (not allowed)' }).title).toBe('Could not copy: select the text by hand.'),
+    );
     cleanup();
     render(<ProjectFolder appId="blog" folder="/srv/blog" />);
     fireEvent.click(screen.getByRole('button', { name: 'Project folder' }));

@@ -44,7 +44,12 @@ export async function startSlot(slot: AppSlot, profile: string, settings: AppSet
   try {
     // Log files and the metrics listener first, as gantry serve: /healthz answers 503 while workers boot.
     sinks = await openAppLogSinks(runtime, full.data, (t) =>
-      ctx.notice({ code: 'GANTRY_ERR_LOG_WRITE', message: `${slot.def.name}: ${describeLogTrouble(t)}`, time: Date.now(), details: { appId: slot.def.id, ...t } }),
+      ctx.notice({
+        code: 'GANTRY_ERR_LOG_WRITE',
+        message: `${slot.def.name}: ${describeLogTrouble(t)}`,
+        time: Date.now(),
+        details: { appId: slot.def.id, ...t },
+      }),
     );
   } catch (e) {
     throw failed(slot, e);

@@ -25,11 +25,21 @@ export class SiteTable {
   async startRouter(home: string, opts: RouterPorts, notice: (n: Notice) => void): Promise<void> {
     try {
       const { ensureLocalCa } = await import('../tls/local-ca.js');
-      const router = new SiteRouter({ host: opts.host ?? '127.0.0.1', httpPort: opts.httpPort, httpsPort: opts.httpsPort, ca: await ensureLocalCa(home), sites: () => this.sites() });
+      const router = new SiteRouter({
+        host: opts.host ?? '127.0.0.1',
+        httpPort: opts.httpPort,
+        httpsPort: opts.httpsPort,
+        ca: await ensureLocalCa(home),
+        sites: () => this.sites(),
+      });
       await router.listen();
       this.router = router;
     } catch (e) {
-      notice({ code: isGantryError(e) ? e.code : 'GANTRY_ERR_INTERNAL', message: `the local site router is off: ${(e as Error).message}`, time: Date.now() });
+      notice({
+        code: isGantryError(e) ? e.code : 'GANTRY_ERR_INTERNAL',
+        message: `the local site router is off: ${(e as Error).message}`,
+        time: Date.now(),
+      });
     }
   }
 
