@@ -48,7 +48,7 @@ const seconds = r.number().min(0);
 const envName = r.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
 
 /** `HOST:PORT`, `[V6]:PORT`, `:PORT`, `PORT` or `unix:PATH`. */
-export const bindRule = r
+const bindRule = r
   .string()
   .min(1)
   .refine((v) => parseBind(v) !== null, 'must be HOST:PORT, [IPv6]:PORT, PORT or unix:PATH (port 0–65535)');
