@@ -1,8 +1,9 @@
-// Starts a real `gantry ui --port 0 --home HOME` for a bench and resolves with its printed URL and the token
-// (printed in the fragment, `#token=…`, so no server ever receives it).
+// Starts a real `gantry ui --port 0 --home HOME` for a bench and resolves with its printed URL, the token (printed in
+// the fragment, `#token=…`, so no server ever receives it) and the control API's typed client (needs the build).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createApiClient } from '../server-core/dist/control/client.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,5 +22,5 @@ export async function startGantryUi(home) {
   });
   const u = new URL(url);
   const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? '';
-  return { child, url, origin: u.origin, token };
+  return { child, url, origin: u.origin, token, client: createApiClient({ baseUrl: u.origin, token }) };
 }

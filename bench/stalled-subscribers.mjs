@@ -15,13 +15,8 @@ import { runWrk } from './wrk.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '2' }, subscribers: { type: 'string', default: '500' }, port: { type: 'string', default: '23202' } } });
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-stalled-'));
-const { child, url, token } = await startGantryUi(home);
+const { child, url, token, client } = await startGantryUi(home);
 const u = new URL(url);
-const call = async (method, p, body) => {
-  const r = await fetch(`${u.origin}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
-  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
-  return r.json();
-};
 
 /** Opens n subscribers that never read; resolves with how many got 200 and how many 503. */
 async function stall(n) {
@@ -47,8 +42,8 @@ async function stall(n) {
 }
 
 try {
-  const added = await call('POST', '/api/apps', { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench stalled', detect: false, settings: { app: 'hello:application', bind: [`127.0.0.1:${args.port}`], workers: 2 } });
-  await call('POST', `/api/apps/${added.app.definition.id}/start`);
+  const added = await client.call('addApp', { body: { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench stalled', detect: false, settings: { app: 'hello:application', bind: [`127.0.0.1:${args.port}`], workers: 2 } } });
+  await client.call('start', { params: { id: added.app.definition.id } });
   const target = `http://127.0.0.1:${args.port}/json`;
   const rows = [];
   for (let round = 0; round < Number(args.rounds); round++) {

@@ -2,7 +2,7 @@
 // Filters (apps, types) go in the query; the token goes in a header like every other call. A batched stream
 // (the live tables) gets one `batch` frame per interval: its events are handed out one by one, in order, and
 // its access counts (what happened, what matched, what was sent) go to onBatch.
-import type { ApiClient } from './client';
+import type { ApiClient } from '../../../server-core/src/control/client';
 import { buildQuery, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
 import { openEventStream, type StreamState } from './event-stream';
 

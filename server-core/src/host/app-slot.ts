@@ -7,7 +7,6 @@ import {
   pageQuerySchema,
   type AccessQuery,
   type AccessRecord,
-  type AppDefinition,
   type AppStatusView,
   type EventRecord,
   type HostAppEvent,
@@ -18,6 +17,7 @@ import {
   type RequestDetail,
   type RoutesView,
 } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { invalid } from './definitions.js';
 import type { SerializedError } from '../errors.js';
 import type { AppRuntime } from '../runtime/types.js';

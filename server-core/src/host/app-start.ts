@@ -3,7 +3,8 @@
 // releases what the step before took.
 import { appSettingsSchema, type AppSettings } from '../config/settings.js';
 import { folderProblem } from '../config/folder-check.js';
-import type { AppDefinition, Notice } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
+import type { Notice } from '../control/contract.js';
 import { GantryError, serializeError } from '../errors.js';
 import { describeLogTrouble } from '../logging/log-file.js';
 import type { AppRuntime } from '../runtime/types.js';

@@ -3,7 +3,8 @@
 // future-version file is never overwritten silently: it is set aside, the last good copy is used, and a notice says so.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_SCHEMA_VERSION, configDocumentSchema, type ConfigDocument, type Notice } from '../control/contract.js';
+import type { Notice } from '../control/contract.js';
+import { CONFIG_SCHEMA_VERSION, configDocumentSchema, type ConfigDocument } from '../config/app-definition.js';
 import { GantryError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { CONFIG_FILE, LAST_GOOD_SUFFIX } from './paths.js';

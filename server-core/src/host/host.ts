@@ -10,7 +10,6 @@ import {
   type AccessRecord,
   type AddAppBody,
   type AddAppResponse,
-  type AppDefinition,
   type AppStatusView,
   type AppSummary,
   type AppView,
@@ -33,6 +32,7 @@ import {
   type UpdateAppBody,
   type UpdateAppResponse,
 } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { isFolder } from '../config/folder-check.js';
 import { GantryError, isGantryError } from '../errors.js';
 import { TIMED_OUT, within } from '../within.js';

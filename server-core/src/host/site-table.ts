@@ -1,6 +1,7 @@
 // The Host's named sites: each app's NAME.localhost names (and its runtime while it runs) as the router reads
 // them, the name-clash check a save runs, and the router itself when HostOptions.router asks for one.
-import type { AppDefinition, Notice } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
+import type { Notice } from '../control/contract.js';
 import { isGantryError } from '../errors.js';
 import type { AppSlot } from './app-slot.js';
 import { staticSettings } from './definitions.js';

@@ -4,7 +4,7 @@
 import { lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDefinition } from '../../src/control/contract.js';
+import type { AppDefinition } from '../../src/config/app-definition.js';
 import { assertGantryBuilt } from '../helpers/paths.js';
 import { startUi, type Ui } from '../helpers/gantry-ui.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
