@@ -9,7 +9,7 @@ import { GantryError } from '../errors.js';
 import { checkRule, r, type Infer, type Rule } from './rules.js';
 
 /** How a setting is spelled on the command line and how its values combine. */
-type SettingKind =
+export type SettingKind =
   | 'string' // one value
   | 'int' // one whole number
   | 'number' // one number (seconds may be fractional)
@@ -249,7 +249,7 @@ export const SETTINGS = [
     section: 'server',
     label: 'Body timeout (s)',
     metavar: 'SECONDS',
-    doc: "How long a client may send nothing while its request body is being buffered before it gets 408 and is closed (nginx's client_body_timeout; 0: no limit).",
+    doc: "How long a client may send nothing mid-body before it gets 408 and is closed (nginx's client_body_timeout; 0: no limit). With --stream-request-body it counts while a worker reads the body, and the worker's request is aborted.",
   }),
   setting({
     key: 'gatewayProcesses',
@@ -593,6 +593,17 @@ export const SETTINGS = [
     metavar: 'INT',
     doc: 'Largest single header field in bytes, name, colon, space and value counted (0: unlimited); larger gets 431.',
     restart: true,
+  }),
+  setting({
+    key: 'bodyBufferMemory',
+    flags: ['--body-buffer-memory'],
+    kind: 'int',
+    schema: nonNegativeInt,
+    default: 64 * 1024 * 1024,
+    section: 'limits',
+    label: 'Body buffer memory',
+    metavar: 'BYTES',
+    doc: 'Memory the request bodies being buffered may hold together, per app and gateway process (each at most 1 MiB); past it, bodies wait in their temporary file (0: every body does).',
   }),
   setting({
     key: 'limitRequestBody',

@@ -62,7 +62,8 @@ export async function startSlot(slot: AppSlot, profile: string, settings: AppSet
   try {
     await runtime.start();
   } catch (e) {
-    slot.lastError = serializeError(e);
+    // Stopped while starting (Host.stop): that is no failure to show, the stop queued behind says "stopped".
+    if (!slot.stopRequested) slot.lastError = serializeError(e);
     // Release whatever the failed start holds (listeners, socket folder); status keeps saying "failed".
     await runtime.stop({ graceful: false }).catch(() => undefined);
     await slot.closeSinks();

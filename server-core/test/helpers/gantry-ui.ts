@@ -13,8 +13,12 @@ export interface Ui {
   stop(): Promise<void>;
 }
 
-export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env): Promise<Ui> {
-  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `fileSizeLimit`: no file it writes may grow past this many bytes (prlimit's RLIMIT_FSIZE: a write past it fails with EFBIG, as on a full disk). */
+export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env, opts: { fileSizeLimit?: number } = {}): Promise<Ui> {
+  const args = [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home];
+  const child = opts.fileSizeLimit === undefined
+    ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('prlimit', [`--fsize=${opts.fileSizeLimit}`, process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (b: Buffer): void => {
     out += b.toString();
