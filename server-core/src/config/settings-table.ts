@@ -9,7 +9,7 @@ import { GantryError } from '../errors.js';
 import { checkRule, r, type Infer, type Rule } from './rules.js';
 
 /** How a setting is spelled on the command line and how its values combine. */
-export type SettingKind =
+type SettingKind =
   | 'string' // one value
   | 'int' // one whole number
   | 'number' // one number (seconds may be fractional)
