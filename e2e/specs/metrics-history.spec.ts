@@ -9,22 +9,15 @@ const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
 const BIND = '127.0.0.1:24311';
 const CHARTS = ['Requests per second', 'Latency', 'Responses per second by status class', 'Queue depth and in flight', 'Workers', 'Memory per worker'];
 
-interface Sample {
-  readonly time: number;
-  readonly workerRssBytes: Record<string, number>;
-}
-
 test('the Metrics tab opens on history from before it was opened, memory included', async ({ ui: page, gantry, shot }) => {
-  const added = await gantry.api.post('/api/apps', {
-    data: { folder: FOLDER, name: 'Metrics history', detect: false, settings: { app: 'basic:application', bind: [BIND] }, profiles: { dev: { workers: 2 } } },
+  const added = await gantry.api.call('addApp', {
+    body: { folder: FOLDER, name: 'Metrics history', detect: false, settings: { app: 'basic:application', bind: [BIND] }, profiles: { dev: { workers: 2 } } },
   });
-  expect(added.status(), await added.text()).toBe(200);
-  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
-  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
-  expect(started.status(), await started.text()).toBe(200);
+  const appId = added.app.definition.id;
+  await gantry.api.call('start', { params: { id: appId } });
 
   // Traffic runs with no Metrics tab open, until the Host holds a few seconds of samples with both workers' memory.
-  const history = async (): Promise<Sample[]> => ((await (await gantry.api.get(`/api/apps/${appId}/metrics?history=1`)).json()) as { history: Sample[] }).history;
+  const history = async () => (await gantry.api.call('metrics', { params: { id: appId }, query: { history: '1' } })).history;
   await expect
     .poll(
       async () => {
@@ -61,8 +54,7 @@ test('the Metrics tab opens on history from before it was opened, memory include
 
   // A lone sample draws a visible point. The app is stopped (no live samples arrive), and the history the
   // tab asks for is the server's real answer cut to its newest sample.
-  const stopped = await gantry.api.post(`/api/apps/${appId}/stop`, { data: {} });
-  expect(stopped.status()).toBe(200);
+  await gantry.api.call('stop', { params: { id: appId } });
   await page.route(/\/api\/apps\/[^/]+\/metrics\?history=1$/, async (route) => {
     const res = await route.fetch();
     const body = (await res.json()) as { history: unknown[] };

@@ -10,13 +10,11 @@ const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/projects/flaskapp
 const BIND = '127.0.0.1:24310';
 
 test('a request\'s print() is marked with it in Output and listed, as stdout, in its drawer', async ({ ui: page, gantry, shot }) => {
-  const added = await gantry.api.post('/api/apps', {
-    data: { folder: FOLDER, name: 'Flask prints', detect: false, settings: { app: 'flaskapp:app', bind: [BIND], workers: 1, threads: 2, python: '/usr/bin/python3' } },
+  const added = await gantry.api.call('addApp', {
+    body: { folder: FOLDER, name: 'Flask prints', detect: false, settings: { app: 'flaskapp:app', bind: [BIND], workers: 1, threads: 2, python: '/usr/bin/python3' } },
   });
-  expect(added.status(), await added.text()).toBe(200);
-  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
-  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
-  expect(started.status(), await started.text()).toBe(200);
+  const appId = added.app.definition.id;
+  await gantry.api.call('start', { params: { id: appId } });
   const res = await page.request.get(`http://${BIND}/noisy?tag=on-screen`, { headers: { 'X-Request-ID': 'e2e-noisy-1' } });
   expect(res.status()).toBe(200);
   expect(await res.json()).toEqual({ tag: 'on-screen' });
@@ -53,5 +51,5 @@ test('a request\'s print() is marked with it in Output and listed, as stdout, in
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
 
-  await gantry.api.post(`/api/apps/${appId}/stop`, { data: {} });
+  await gantry.api.call('stop', { params: { id: appId } });
 });
