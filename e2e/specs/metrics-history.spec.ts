@@ -7,11 +7,24 @@ import { burst } from '../support/traffic';
 
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
 const BIND = '127.0.0.1:24311';
-const CHARTS = ['Requests per second', 'Latency', 'Responses per second by status class', 'Queue depth and in flight', 'Workers', 'Memory per worker'];
+const CHARTS = [
+  'Requests per second',
+  'Latency',
+  'Responses per second by status class',
+  'Queue depth and in flight',
+  'Workers',
+  'Memory per worker',
+];
 
 test('the Metrics tab opens on history from before it was opened, memory included', async ({ ui: page, gantry, shot }) => {
   const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Metrics history', detect: false, settings: { app: 'basic:application', bind: [BIND] }, profiles: { dev: { workers: 2 } } },
+    body: {
+      folder: FOLDER,
+      name: 'Metrics history',
+      detect: false,
+      settings: { app: 'basic:application', bind: [BIND] },
+      profiles: { dev: { workers: 2 } },
+    },
   });
   const appId = added.app.definition.id;
   await gantry.api.call('start', { params: { id: appId } });
@@ -86,7 +99,10 @@ function paint(chart: Locator, vars: readonly string[]): Promise<{ count: number
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const i = (y * width + x) * 4;
-        if (data[i + 3]! > 200 && colours.some(([r, g, b]) => Math.abs(data[i]! - r) < 24 && Math.abs(data[i + 1]! - g) < 24 && Math.abs(data[i + 2]! - b) < 24)) {
+        if (
+          data[i + 3]! > 200 &&
+          colours.some(([r, g, b]) => Math.abs(data[i]! - r) < 24 && Math.abs(data[i + 1]! - g) < 24 && Math.abs(data[i + 2]! - b) < 24)
+        ) {
           count++;
           minX = Math.min(minX, x);
           maxX = Math.max(maxX, x);

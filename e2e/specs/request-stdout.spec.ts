@@ -9,9 +9,14 @@ import { expect, REPO_ROOT, test } from '../support/fixtures';
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/projects/flaskapp');
 const BIND = '127.0.0.1:24310';
 
-test('a request\'s print() is marked with it in Output and listed, as stdout, in its drawer', async ({ ui: page, gantry, shot }) => {
+test("a request's print() is marked with it in Output and listed, as stdout, in its drawer", async ({ ui: page, gantry, shot }) => {
   const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Flask prints', detect: false, settings: { app: 'flaskapp:app', bind: [BIND], workers: 1, threads: 2, python: '/usr/bin/python3' } },
+    body: {
+      folder: FOLDER,
+      name: 'Flask prints',
+      detect: false,
+      settings: { app: 'flaskapp:app', bind: [BIND], workers: 1, threads: 2, python: '/usr/bin/python3' },
+    },
   });
   const appId = added.app.definition.id;
   await gantry.api.call('start', { params: { id: appId } });
@@ -27,14 +32,18 @@ test('a request\'s print() is marked with it in Output and listed, as stdout, in
   const link = printed.getByRole('link', { name: 'request e2e-noisy-1' });
   await expect(link).toBeVisible();
   // Its stderr line carries the same request.
-  await expect(log.locator('.out-line', { hasText: 'noisy stderr on-screen' }).getByRole('link', { name: 'request e2e-noisy-1' })).toBeVisible();
+  await expect(
+    log.locator('.out-line', { hasText: 'noisy stderr on-screen' }).getByRole('link', { name: 'request e2e-noisy-1' }),
+  ).toBeVisible();
   await shot('output-request-stdout');
 
   // Download: the lines shown, as a text log that keeps each line's stream, worker and request.
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-output').click()]);
   expect(dl.suggestedFilename()).toMatch(/-output-.*\.log$/);
   const saved = readFileSync((await dl.path())!, 'utf8').split('\n');
-  expect(saved.find((l) => l.endsWith('noisy stdout on-screen'))).toMatch(/ \[INFO\] stdout \[worker 1 pid \d+\] \[e2e-noisy-1\] noisy stdout on-screen$/);
+  expect(saved.find((l) => l.endsWith('noisy stdout on-screen'))).toMatch(
+    / \[INFO\] stdout \[worker 1 pid \d+\] \[e2e-noisy-1\] noisy stdout on-screen$/,
+  );
   expect(saved.find((l) => l.endsWith('noisy stderr on-screen'))).toMatch(/ stderr \[worker 1 pid \d+\] \[e2e-noisy-1\] /);
 
   await link.click();

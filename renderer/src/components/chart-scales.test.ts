@@ -3,7 +3,9 @@ import { fmtMsTick, fmtTick, isolatedPoints, MIN_SPAN_S, niceCeil, xRange, yRang
 
 describe('niceCeil', () => {
   it('rounds up to 1, 2, 2.5 or 5 times a power of ten', () => {
-    expect([0.3, 0.9, 1, 1.2, 2.2, 3, 7, 12, 240, 260, 999, 1001].map(niceCeil)).toEqual([0.5, 1, 1, 2, 2.5, 5, 10, 20, 250, 500, 1000, 2000]);
+    expect([0.3, 0.9, 1, 1.2, 2.2, 3, 7, 12, 240, 260, 999, 1001].map(niceCeil)).toEqual([
+      0.5, 1, 1, 2, 2.5, 5, 10, 20, 250, 500, 1000, 2000,
+    ]);
   });
   it('gives 1 for nothing sensible', () => {
     expect([0, -3, NaN, Infinity].map(niceCeil)).toEqual([1, 1, 1, 1]);
@@ -14,10 +16,16 @@ describe('yRange', () => {
   it('runs from 0 to a nice value above the largest sample', () => {
     expect(yRange(3, 97)).toEqual([0, 200]);
     expect(yRange(0.01, 0.42)).toEqual([0, 0.5]);
-    expect(yRange(120e0, 118e0)).toEqual([0, 200]); // uPlot may pass min > max for one sample; still from 0
+    expect(yRange(120, 118)).toEqual([0, 200]); // uPlot may pass min > max for one sample; still from 0
   });
   it('is never empty, NaN or zero-height: no data, all zeros, one zero sample', () => {
-    for (const [min, max] of [[null, null], [undefined, undefined], [0, 0], [NaN, NaN], [Infinity, -Infinity]] as const) {
+    for (const [min, max] of [
+      [null, null],
+      [undefined, undefined],
+      [0, 0],
+      [NaN, NaN],
+      [Infinity, -Infinity],
+    ] as const) {
       const [lo, hi] = yRange(min, max);
       expect(Number.isFinite(lo) && Number.isFinite(hi)).toBe(true);
       expect([lo, hi]).toEqual([0, 1]);

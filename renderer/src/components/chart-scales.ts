@@ -34,7 +34,12 @@ export function yRange(min: number | null | undefined, max: number | null | unde
  * single sample is a point on a minute-wide axis, not a zero-width range); with no samples, the last
  * minute. A sliver is added on the right so the newest point is not cut in half by the edge.
  */
-export function xRange(min: number | null | undefined, max: number | null | undefined, nowS = Date.now() / 1000, minSpan = MIN_SPAN_S): [number, number] {
+export function xRange(
+  min: number | null | undefined,
+  max: number | null | undefined,
+  nowS = Date.now() / 1000,
+  minSpan = MIN_SPAN_S,
+): [number, number] {
   const hi = finite(max) ? max : nowS;
   let lo = finite(min) && min <= hi ? min : hi;
   if (hi - lo < minSpan) lo = hi - minSpan;

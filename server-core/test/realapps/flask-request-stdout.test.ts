@@ -33,13 +33,17 @@ describe.skipIf(!flask.path)('print() in a Flask view belongs to its request', (
       }),
     );
     const stdoutOf = (id: string): string[] => lines.filter((l) => l.requestId === id && l.source === 'stdout').map((l) => l.text);
-    await until(() => ids.every((id, i) => stdoutOf(id).includes(`${tags[i]} flushed tail`)), 10_000, 'every request\'s last line');
+    await until(() => ids.every((id, i) => stdoutOf(id).includes(`${tags[i]} flushed tail`)), 10_000, "every request's last line");
     // Eight requests on four threads ran side by side in one worker: the attribution is per thread.
     const pids = new Set(lines.filter((l) => ids.includes(l.requestId ?? '')).map((l) => l.workerPid));
     expect(pids.size).toBe(1);
     ids.forEach((id, i) => {
       const tag = tags[i]!;
-      expect(stdoutOf(id)).toEqual([...Array.from({ length: n }, (_, j) => `${tag} line ${j}`), `${tag} partial and ended`, `${tag} flushed tail`]);
+      expect(stdoutOf(id)).toEqual([
+        ...Array.from({ length: n }, (_, j) => `${tag} line ${j}`),
+        `${tag} partial and ended`,
+        `${tag} flushed tail`,
+      ]);
     });
     // No line with one request's tag was given to another request.
     for (const l of lines) {
@@ -49,8 +53,12 @@ describe.skipIf(!flask.path)('print() in a Flask view belongs to its request', (
     // A thread the view started is not the request: its line is the worker's. (Eight such threads print at
     // once to the worker's fd 1, where print()'s text and its newline are separate writes: two of them may
     // share a line, as they would under gunicorn, so the text is looked for within the worker's lines.)
-    const workerText = (): string => lines.filter((l) => l.requestId === null && l.source === 'stdout').map((l) => l.text).join('\n');
-    await until(() => tags.every((tag) => workerText().includes(`${tag} from a thread of its own`)), 10_000, 'the helper threads\' lines');
+    const workerText = (): string =>
+      lines
+        .filter((l) => l.requestId === null && l.source === 'stdout')
+        .map((l) => l.text)
+        .join('\n');
+    await until(() => tags.every((tag) => workerText().includes(`${tag} from a thread of its own`)), 10_000, "the helper threads' lines");
   });
 
   it('keeps stdout and stderr of one request apart, both with its id', async () => {

@@ -7,10 +7,19 @@ import { OutputLines } from './OutputLines';
 afterEach(cleanup);
 
 const line = (over: Partial<OutputRecord>): OutputRecord => ({
-  seq: 1, time: 1_000, app: 'a', source: 'stdout', level: 'info', workerId: 1, workerPid: 42, requestId: 'r1', text: 'x', ...over,
+  seq: 1,
+  time: 1_000,
+  app: 'a',
+  source: 'stdout',
+  level: 'info',
+  workerId: 1,
+  workerPid: 42,
+  requestId: 'r1',
+  text: 'x',
+  ...over,
 });
 
-describe('a request\'s output lines', () => {
+describe("a request's output lines", () => {
   it('label each stream: print()s as stdout, the traceback as stderr', () => {
     render(
       <OutputLines
@@ -22,7 +31,9 @@ describe('a request\'s output lines', () => {
       />,
     );
     const rows = [...document.querySelectorAll('.out-line')];
-    expect(rows.map((r) => [r.querySelector('[data-testid="out-stream"]')!.textContent, r.querySelector('.out-text')!.textContent])).toEqual([
+    expect(
+      rows.map((r) => [r.querySelector('[data-testid="out-stream"]')!.textContent, r.querySelector('.out-text')!.textContent]),
+    ).toEqual([
       ['stdout', 'printed one'],
       // The second print() continues the first block (same stream, written together): its label is the block's.
       ['', 'printed two'],
