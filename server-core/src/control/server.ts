@@ -22,8 +22,6 @@ export interface ControlServerOptions {
   /** Origins accepted besides the API's own, e.g. the Electron window's `gantry://ui`. */
   readonly allowedOrigins?: readonly string[];
   readonly heartbeatMs?: number;
-  /** Frames one SSE client may have queued before the oldest are dropped. */
-  readonly sseMaxBuffered?: number;
   /** Told of every unexpected (GANTRY_ERR_INTERNAL) error a route raised, with its stack; default: stderr. */
   readonly logInternalError?: (err: SerializedError, where: string) => void;
   /** Bytes one SSE client may leave unread before it is disconnected (it resumes with Last-Event-ID). */
@@ -215,20 +213,16 @@ export async function startControlServer(options: ControlServerOptions): Promise
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', ...corsFor(req) });
     res.socket?.setNoDelay(true);
     const { batch, maxRate, slowMs, access, status, method, minDurationMs, path } = query;
-    const client = new SseClient(res, {
-      maxBuffered: options.sseMaxBuffered,
+    const client = new SseClient(res, host.hub, {
       maxBufferedBytes: options.sseMaxBufferedBytes,
       apps: query.apps,
       types: query.types,
       batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, intervalMs: options.sseBatchMs } : undefined,
     });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);
-    // Replay and subscription happen in one synchronous block, so no event can slip between them.
-    if (lastId !== undefined) {
-      const { events, missed } = host.hub.since(lastId);
-      if (missed) client.send({ id: missed.toId, type: 'dropped', appId: null, time: Date.now(), data: { count: missed.toId - missed.fromId + 1, fromId: missed.fromId, toId: missed.toId, reason: 'resume-gap' } });
-      client.replay(events);
-    }
+    // The replay (read from the ring as the socket takes it) and the subscription start in one synchronous block,
+    // so no event can slip between them.
+    client.start(lastId);
     const unsubscribe = host.hub.subscribe((e) => client.send(e));
     const heartbeat = setInterval(() => client.comment('hb'), options.heartbeatMs ?? 15_000);
     const end = (): void => {

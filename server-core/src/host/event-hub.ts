@@ -35,14 +35,18 @@ export class EventHub {
     return this.seq;
   }
 
-  /** Events with id > afterId still held, and how many between were lost to the ring's bound. */
-  since(afterId: number): { events: SseEnvelope[]; missed: { fromId: number; toId: number } | null } {
+  /**
+   * Events with id > afterId still held (at most `limit`), and how many between were lost to the ring's bound. An
+   * event-stream client reads from here whenever it is behind (a resume, a socket that was full), so nothing is
+   * queued per client.
+   */
+  since(afterId: number, limit = Infinity): { events: SseEnvelope[]; missed: { fromId: number; toId: number } | null } {
     // An id from the future means a previous server instance numbered it: everything held here is new to the client.
-    if (afterId > this.seq) return { events: this.ring.slice(), missed: null };
+    if (afterId > this.seq) return { events: this.ring.slice(0, limit), missed: null };
     const first = this.ring[0]?.id ?? this.seq + 1;
     const missed = afterId + 1 < first && afterId < this.seq ? { fromId: afterId + 1, toId: first - 1 } : null;
     // Ids are dense, so the start index is arithmetic.
     const start = Math.max(0, afterId + 1 - first);
-    return { events: this.ring.slice(start), missed };
+    return { events: this.ring.slice(start, start + limit), missed };
   }
 }
