@@ -1,7 +1,9 @@
 // Starts a real `gantry ui --port 0 --home HOME` for a bench and resolves with its printed URL and the token
 // (printed in the fragment, `#token=…`, so no server ever receives it). BENCH_NODE_ARGS (space-separated) go to its
-// node, e.g. `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` to see where the Host's CPU goes.
+// node, e.g. `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` to see where the Host's CPU goes; its output is
+// appended to BENCH_CHILD_LOG when set (`--trace-gc`).
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +14,7 @@ export async function startGantryUi(home) {
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const on = (b) => {
+      if (process.env.BENCH_CHILD_LOG) appendFileSync(process.env.BENCH_CHILD_LOG, b);
       log += b;
       const m = /Gantry UI: (http:\/\/\S+)/.exec(log);
       if (m) resolve(m[1]);

@@ -13,7 +13,7 @@ import { accessFilter } from '../logging/access-filter.js';
 import type { AccessRecord, EventsQuery, SseBatch, SseEnvelope, SseType } from './contract.js';
 
 export interface SseSink {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   once(event: 'drain', listener: () => void): unknown;
   /** Bytes the socket already holds (node's writableLength). */
   readonly writableLength?: number;
@@ -43,6 +43,7 @@ export interface SseClientOptions {
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const DEFAULT_BATCH_MS = 50;
+const DEFAULT_COALESCE_MS = 50;
 /** A batch (or a plain stream's coalesced write) this big goes out at once rather than waiting (a replay, a burst). */
 const MAX_BATCH_BYTES = 64 * 1024;
 /** Events read from the ring at a time while catching up. */
@@ -52,9 +53,8 @@ const STALL_CHECK_MS = 250;
 /** `id: N\nevent: T\ndata: ` and the blank line around an event's JSON. */
 const FRAME_OVERHEAD = 40;
 
-// One event goes to every connected client: serialise it once, and frame it once.
+// One event goes to every connected client: serialise it once.
 const serialised = new WeakMap<SseEnvelope, string>();
-const framed = new WeakMap<SseEnvelope, string>();
 
 export function envelopeJson(e: SseEnvelope): string {
   let json = serialised.get(e);
@@ -63,10 +63,28 @@ export function envelopeJson(e: SseEnvelope): string {
 }
 
 export function formatFrame(e: SseEnvelope, withId = true): string {
-  if (!withId) return `event: ${e.type}\ndata: ${envelopeJson(e)}\n\n`;
-  let frame = framed.get(e);
-  if (frame === undefined) framed.set(e, (frame = `id: ${e.id}\nevent: ${e.type}\ndata: ${envelopeJson(e)}\n\n`));
-  return frame;
+  return `${withId ? `id: ${e.id}\n` : ''}event: ${e.type}\ndata: ${envelopeJson(e)}\n\n`;
+}
+
+/**
+ * Plain clients with the same filters get the same events in the same interval (live delivery is one synchronous
+ * pass over every client): the bytes of that write are made once and handed to each socket. Framing, joining and
+ * encoding per client was most of what many subscribers cost, and the garbage it left.
+ */
+let lastChunk: { readonly key: string; readonly first: SseEnvelope; readonly last: SseEnvelope; readonly count: number; readonly bytes: Buffer } | null = null;
+
+function sharedChunk(key: string, events: readonly SseEnvelope[]): Buffer {
+  const first = events[0]!;
+  const last = events[events.length - 1]!;
+  const c = lastChunk;
+  // Ids are dense and in order, so the same first and last event, count and filters mean the same events. (A
+  // client's own `dropped` notice is an object of its own: never shared.)
+  if (c && c.key === key && c.first === first && c.last === last && c.count === events.length) return c.bytes;
+  let text = '';
+  for (const e of events) text += formatFrame(e, e.type !== 'dropped');
+  const bytes = Buffer.from(text);
+  lastChunk = { key, first, last, count: events.length, bytes };
+  return bytes;
 }
 
 export class SseClient {
@@ -89,7 +107,8 @@ export class SseClient {
 
   // Plain streams: frames coalesced into one write.
   private readonly coalesceMs: number;
-  private outgoing: string[] = [];
+  private readonly filterKey: string;
+  private outgoing: SseEnvelope[] = [];
   private outgoingBytes = 0;
   private outgoingLastId = 0;
   private outgoingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -120,7 +139,8 @@ export class SseClient {
     private readonly options: SseClientOptions = {},
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    this.coalesceMs = options.coalesceMs ?? 16;
+    this.coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
+    this.filterKey = `${options.apps?.join(',') ?? '*'}|${options.types?.join(',') ?? '*'}`;
     this.batched = options.batch !== undefined;
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
     this.accessFilter = options.batch ? accessFilter(options.batch) : null;
@@ -208,8 +228,7 @@ export class SseClient {
     if (e.type !== 'dropped') this.cursor = e.id;
     if (this.batched) return this.sendBatched(e);
     if (!this.wants(e)) return;
-    // A per-client notice (dropped) has no id of its own, so the client's Last-Event-ID stays on real events.
-    this.enqueue(e.type === 'dropped' ? 0 : e.id, formatFrame(e, e.type !== 'dropped'));
+    this.enqueue(e);
   }
 
   /** What this client would be sent for `e` (sampling aside): what counts against its budget while it does not read. */
@@ -287,15 +306,12 @@ export class SseClient {
     this.write(`id: ${this.cursor}\nevent: batch\ndata: ${data}\n\n`);
   }
 
-  private enqueue(id: number, frame: string): void {
-    if (id > 0) this.outgoingLastId = id;
-    if (this.coalesceMs <= 0 && this.outgoing.length === 0) {
-      if (id > 0) this.writtenId = id;
-      return this.write(frame);
-    }
-    this.outgoing.push(frame);
-    this.outgoingBytes += frame.length;
-    // A burst (or a catch-up) goes out once it is worth a write.
+  private enqueue(e: SseEnvelope): void {
+    // A per-client notice (dropped) has no id of its own, so the client's Last-Event-ID stays on real events.
+    if (e.type !== 'dropped') this.outgoingLastId = e.id;
+    this.outgoing.push(e);
+    // Sizes are estimated from what is already serialised; a burst (or a catch-up) goes out once it is worth a write.
+    this.outgoingBytes += (serialised.get(e)?.length ?? 512) + FRAME_OVERHEAD;
     if (this.outgoingBytes >= MAX_BATCH_BYTES || this.coalesceMs <= 0) {
       if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
       return this.writeOutgoing();
@@ -306,14 +322,14 @@ export class SseClient {
   private readonly writeOutgoing = (): void => {
     this.outgoingTimer = null;
     if (this.closed || this.outgoing.length === 0) return;
-    const chunk = this.outgoing.length === 1 ? this.outgoing[0]! : this.outgoing.join('');
+    const chunk = sharedChunk(this.filterKey, this.outgoing);
     this.outgoing = [];
     this.outgoingBytes = 0;
     if (this.outgoingLastId > 0) this.writtenId = this.outgoingLastId;
     this.write(chunk);
   };
 
-  private write(chunk: string): void {
+  private write(chunk: string | Uint8Array): void {
     if (!this.sink.write(chunk) && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.behind = true;

@@ -14,8 +14,8 @@ import { openSse, untilAccepted } from './sse-reader.js';
 
 class Sink extends EventEmitter {
   readonly writes: string[] = [];
-  write(chunk: string): boolean {
-    this.writes.push(chunk);
+  write(chunk: string | Uint8Array): boolean {
+    this.writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
     return true;
   }
   batches(): SseBatch[] {

@@ -150,8 +150,8 @@ describe('SseClient back-pressure', () => {
   class SlowSink extends EventEmitter {
     writes: string[] = [];
     writable = true;
-    write(chunk: string): boolean {
-      this.writes.push(chunk);
+    write(chunk: string | Uint8Array): boolean {
+      this.writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
       return this.writable;
     }
   }
