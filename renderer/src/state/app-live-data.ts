@@ -172,7 +172,7 @@ export class AppLiveData {
     this.stream = subscribeLiveEvents(this.client, {
       apps: [this.appId],
       types: this.outputShown ? ['access', 'output', 'app-event', 'dropped'] : ['access', 'app-event', 'dropped'],
-      batch: { maxRate: SHOWABLE_RATE, access: this.accessView.mode, ...this.accessView.filter },
+      batch: { maxRate: SHOWABLE_RATE, access: this.accessView.mode, columns: '1', ...this.accessView.filter },
       lastEventId,
       onState: (stream) => this.meta.update({ stream }),
       onEvent: (env) => this.apply(env),

@@ -2,6 +2,7 @@
 // as zod schemas and inferred types. The server validates with these; the renderer's typed client is built from
 // them. Bundled into the browser: runtime imports are zod and settings.ts (zod plus the zod-free table in
 // settings-table.ts and rules.ts, which `gantry serve` uses alone) — nothing else.
+import type { AccessColumns } from './access-columns.js';
 import { z } from 'zod';
 import { isReservedKey, partialSettingsSchema, RESERVED_KEY_REASON, withoutReservedKeys, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
@@ -269,6 +270,8 @@ export const eventsQuerySchema = z.strictObject({
   method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
   path: z.string().max(500).optional(),
   minDurationMs: z.coerce.number().min(0).optional(),
+  /** Batched streams: '1' sends access entries by column (SseBatch.accessColumns, control/access-columns.ts). */
+  columns: z.enum(['0', '1']).optional(),
 });
 export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 
@@ -583,7 +586,10 @@ export interface SseDataMap {
  * for access entries the true counts beside what was sent (sampling and server-side filters).
  */
 export interface SseBatch {
+  /** In order; with `columns=1`, without the access entries (those are in accessColumns). */
   readonly events: readonly SseEnvelope[];
+  /** With `columns=1`: the interval's access entries, compactly (decodeAccessColumns gives them back). */
+  readonly accessColumns?: AccessColumns;
   readonly access?: {
     /** Access entries that happened in this interval (for the subscribed apps). */
     readonly seen: number;

@@ -212,12 +212,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', ...corsFor(req) });
     res.socket?.setNoDelay(true);
-    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path } = query;
+    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path, columns } = query;
     const client = new SseClient(res, host.hub, {
       maxBufferedBytes: options.sseMaxBufferedBytes,
       apps: query.apps,
       types: query.types,
-      batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, intervalMs: options.sseBatchMs } : undefined,
+      batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, intervalMs: options.sseBatchMs } : undefined,
     });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);
     // The replay (read from the ring as the socket takes it) and the subscription start in one synchronous block,

@@ -10,6 +10,7 @@
 // A client that stops reading while more than its byte budget piles up (or that falls off the ring) is
 // disconnected: it resumes with Last-Event-ID.
 import { accessFilter } from '../logging/access-filter.js';
+import { encodeAccessColumns } from './access-columns.js';
 import type { AccessRecord, EventsQuery, SseBatch, SseEnvelope, SseType } from './contract.js';
 
 export interface SseSink {
@@ -38,7 +39,7 @@ export interface SseClientOptions {
    */
   readonly coalesceMs?: number;
   /** Batched stream settings (see eventsQuerySchema). */
-  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path'> & { readonly intervalMs?: number };
+  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns'> & { readonly intervalMs?: number };
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -117,6 +118,9 @@ export class SseClient {
   private readonly batched: boolean;
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** columns=1: the interval's access entries, encoded by column at the flush (after sampling: at most maxRate/s). */
+  private readonly columns: boolean;
+  private pendingAccess: { id: number; appId: string | null; data: AccessRecord }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly intervalMs: number;
   private readonly accessFilter: ((a: AccessRecord) => boolean) | null;
@@ -145,6 +149,7 @@ export class SseClient {
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
     this.accessFilter = options.batch ? accessFilter(options.batch) : null;
     this.countOnly = options.batch?.access === 'count';
+    this.columns = options.batch?.columns === '1';
     this.maxRate = options.batch?.maxRate ?? 1000;
     this.slowMs = options.batch?.slowMs ?? 500;
   }
@@ -192,6 +197,7 @@ export class SseClient {
   close(): void {
     this.closed = true;
     this.pending = [];
+    this.pendingAccess = [];
     this.outgoing = [];
     this.outgoingBytes = 0;
     if (this.timer) clearTimeout(this.timer);
@@ -256,6 +262,15 @@ export class SseClient {
       if (this.countOnly) return this.scheduleBatch();
       if (!this.passesSampling(e.data)) return;
       this.counts.sent++;
+      if (this.columns) {
+        this.pendingAccess.push({ id: e.id, appId: e.appId, data: e.data });
+        this.pendingBytes += 200;
+        if (this.pendingBytes >= MAX_BATCH_BYTES) {
+          if (this.timer) clearTimeout(this.timer);
+          return this.flushBatch();
+        }
+        return this.scheduleBatch();
+      }
     }
     const json = envelopeJson(e);
     this.pending.push(json);
@@ -298,8 +313,10 @@ export class SseClient {
     this.counts = { seen: 0, matched: 0, sent: 0 };
     if (this.pending.length === 0 && seen === 0) return;
     // Hand-joined: each envelope's JSON was made once for every client.
-    const data = `{"events":[${this.pending.join(',')}],"access":${JSON.stringify(counts)}}`;
+    const columns = this.pendingAccess.length > 0 ? `,"accessColumns":${JSON.stringify(encodeAccessColumns(this.pendingAccess))}` : '';
+    const data = `{"events":[${this.pending.join(',')}],"access":${JSON.stringify(counts)}${columns}}`;
     this.pending = [];
+    this.pendingAccess = [];
     this.pendingBytes = 0;
     // The id is the last event dealt with (sent, filtered out or counted): a resume after it repeats nothing.
     this.writtenId = this.cursor;

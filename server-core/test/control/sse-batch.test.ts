@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccessRecord, SseBatch, SseEnvelope } from '../../src/control/contract.js';
 import { SseClient, type SseClientOptions } from '../../src/control/sse.js';
+import { decodeAccessColumns } from '../../src/control/access-columns.js';
 import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
@@ -153,6 +154,19 @@ describe('the batched stream over HTTP', () => {
     const resumed = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1`, { ...auth(), 'last-event-id': lastId });
     expect(paths(await resumed.until((f) => paths(f).length >= 3))).toEqual(['/b/10', '/b/11', '/b/12']);
     await resumed.close();
+  });
+
+  it('columns=1 carries the same requests, in order, by column', async () => {
+    const stream = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1&columns=1`, auth());
+    for (let i = 0; i < 10; i++) await fetch(`${appUrl}c/${i}?q=${i}`);
+    const rows = (frames: { event: string; data: SseBatch }[]) => frames.filter((f) => f.event === 'batch').flatMap((f) => (f.data.accessColumns ? decodeAccessColumns(f.data.accessColumns) : []));
+    const frames = await stream.until((f) => rows(f).length >= 10);
+    expect(frames.flatMap((f) => (f.event === 'batch' ? f.data.events : []))).toEqual([]);
+    const got = rows(frames);
+    expect(got.map((r) => `${r.data.path}?${r.data.query}`)).toEqual(Array.from({ length: 10 }, (_, i) => `/c/${i}?q=${i}`));
+    expect(got.every((r) => r.appId === 'web' && r.data.status === 200 && r.data.method === 'GET')).toBe(true);
+    expect(got.map((r) => r.id)).toEqual([...got.map((r) => r.id)].sort((a, b) => a - b));
+    await stream.close();
   });
 
   it('refuses subscribers past the cap with a stable code', async () => {
