@@ -146,6 +146,13 @@ try {
   const closeTab = async () => {
     await page?.close();
     page = null;
+    // "No UI" means no UI: wait until Chromium has stopped working on the closed page (at most 5 s).
+    for (let i = 0; i < 10; i++) {
+      const pids = chromiumPids();
+      const before = cpuSeconds(pids);
+      await new Promise((r) => setTimeout(r, 500));
+      if (cpuSeconds(pids) - before < 0.02) break;
+    }
   };
 
   // Frames while following, at each rate.
