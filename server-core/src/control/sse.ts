@@ -68,6 +68,28 @@ export function formatFrame(e: SseEnvelope, withId = true): string {
 }
 
 /**
+ * An event's size on the wire, for a budget: exact when some client already serialised it, else estimated from its
+ * strings — serialising every event only to measure what a stalled client is not reading was most of what the
+ * stalled client still cost.
+ */
+function approxBytes(e: SseEnvelope): number {
+  const json = serialised.get(e);
+  if (json !== undefined) return json.length;
+  switch (e.type) {
+    case 'access': {
+      const a = e.data;
+      return 420 + a.path.length + a.query.length + a.userAgent.length + a.referer.length + a.requestId.length + a.remoteAddr.length;
+    }
+    case 'output':
+      return 220 + e.data.text.length;
+    case 'notice':
+      return 160 + e.data.message.length;
+    default:
+      return envelopeJson(e).length;
+  }
+}
+
+/**
  * Plain clients with the same filters get the same events in the same interval (live delivery is one synchronous
  * pass over every client): the bytes of that write are made once and handed to each socket. Framing, joining and
  * encoding per client was most of what many subscribers cost, and the garbage it left.
@@ -376,7 +398,7 @@ export class SseClient {
     for (;;) {
       const { events } = this.source.since(this.owedScanned, PULL_CHUNK);
       if (events.length === 0) break;
-      for (const e of events) if (this.wouldSend(e)) this.owedBytes += envelopeJson(e).length + FRAME_OVERHEAD;
+      for (const e of events) if (this.wouldSend(e)) this.owedBytes += approxBytes(e) + FRAME_OVERHEAD;
       this.owedScanned = events[events.length - 1]!.id;
       if (this.owedBytes > budget) return this.disconnect();
     }
