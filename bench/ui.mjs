@@ -136,22 +136,28 @@ try {
   const added = await api(base, token, 'POST', '/api/apps', { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench UI', detect: false, settings: { app: 'hello:application', bind: [BIND], workers: 2 } });
   const id = added.app.definition.id;
   await api(base, token, 'POST', `/api/apps/${id}/start`, {});
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // A context per opening: closing it ends every process of the page, so "no UI" is none at all.
+  let context = null;
   let page = null;
   const openTab = async () => {
+    if (page) return; // already open
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     await page.goto(`${url}#/apps/${id}/requests`);
     await page.getByTestId('request-table').waitFor();
   };
   const closeTab = async () => {
-    await page?.close();
+    await context?.close();
+    context = null;
     page = null;
-    // "No UI" means no UI: wait until Chromium has stopped working on the closed page (at most 5 s).
-    for (let i = 0; i < 10; i++) {
+    // "No UI" means no UI: wait until Chromium (its processes now, including the spare renderer it starts after a
+    // tab closes) has gone quiet (at most 10 s).
+    for (let i = 0; i < 20; i++) {
       const pids = chromiumPids();
-      const before = cpuSeconds(pids);
+      const before = pids.map((pid) => cpuSeconds([pid]));
       await new Promise((r) => setTimeout(r, 500));
-      if (cpuSeconds(pids) - before < 0.02) break;
+      const busy = pids.reduce((n, pid, k) => n + Math.max(0, cpuSeconds([pid]) - before[k]), 0);
+      if (busy < 0.02) break;
     }
   };
 
