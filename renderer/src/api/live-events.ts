@@ -4,8 +4,7 @@
 // its access counts (what happened, what matched, what was sent) go to onBatch. Access entries may come by column
 // (columns=1, control/access-columns.ts): they are handed out as envelopes like the rest.
 import type { ApiClient } from './client';
-import { buildQuery, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
-import { decodeAccessColumns } from '../../../server-core/src/control/access-columns';
+import { buildQuery, decodeAccessColumns, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
 import { openEventStream, type StreamState } from './event-stream';
 
 export type BatchQuery = Omit<EventsQuery, 'token' | 'apps' | 'types' | 'lastEventId' | 'batch'>;

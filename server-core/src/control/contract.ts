@@ -1,8 +1,11 @@
 // The control API's contract: every route (method, path, params, query, body, response) and every SSE event,
 // as zod schemas and inferred types. The server validates with these; the renderer's typed client is built from
 // them. Bundled into the browser: runtime imports are zod and settings.ts (zod plus the zod-free table in
-// settings-table.ts and rules.ts, which `gantry serve` uses alone) — nothing else.
+// settings-table.ts and rules.ts, which `gantry serve` uses alone) and access-columns.ts (dependency-free) —
+// nothing else.
 import type { AccessColumns } from './access-columns.js';
+// The compact wire form of a batch's access entries is part of the contract: both sides use its codec.
+export { decodeAccessColumns, encodeAccessColumns, type AccessColumns } from './access-columns.js';
 import { z } from 'zod';
 import { isReservedKey, partialSettingsSchema, RESERVED_KEY_REASON, withoutReservedKeys, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
