@@ -11,15 +11,15 @@ const runtimeImports = (src: string): string[] =>
   [...src.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
 describe('contract', () => {
-  it('imports only zod and the settings table at run time (browser-safe)', async () => {
+  it('imports only zod, the settings table and the access-columns codec at run time (browser-safe)', async () => {
     const contract = await readFile(join(SERVER_CORE_DIR, 'src/control/contract.ts'), 'utf8');
-    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js']));
+    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js', './access-columns.js']));
     const settings = await readFile(join(SERVER_CORE_DIR, 'src/config/settings.ts'), 'utf8');
     expect(new Set(runtimeImports(settings))).toEqual(new Set(['zod', './settings-table.js']));
     // The table is what `gantry serve` loads: no zod, and nothing that needs node.
     const table = await readFile(join(SERVER_CORE_DIR, 'src/config/settings-table.ts'), 'utf8');
     expect(new Set(runtimeImports(table))).toEqual(new Set(['../errors.js', './rules.js']));
-    for (const file of ['src/config/rules.ts', 'src/errors.ts']) expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, file), 'utf8')), file).toEqual([]);
+    for (const file of ['src/config/rules.ts', 'src/errors.ts', 'src/control/access-columns.ts']) expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, file), 'utf8')), file).toEqual([]);
   });
 
   it('every route is in the docs route table', async () => {
