@@ -1,7 +1,7 @@
 // Lint is about two things: import boundaries between the processes (VS Code's layering rule, here as
 // no-restricted-imports) and obvious bugs. Style is left to the compiler and to review.
 //   server-core → Node built-ins and its own dependencies; never electron, React, renderer/ or main/.
-//   renderer    → the control contract, the settings table and assertNever (values), any server-core type (type-only),
+//   renderer    → the control contract and client, the settings table and assertNever (values), any server-core type (type-only),
 //                 main/src/preload-api.ts (type-only); never electron or other server-core/main code.
 //   main        → server-core through its public entry `@gantry/server-core` only.
 import js from '@eslint/js';
@@ -115,11 +115,12 @@ export default tseslint.config(
           patterns: [
             ...electronBan.patterns,
             {
-              // Values only from the contract, the settings table (they import nothing but zod) and assertNever
-              // (imports nothing); types from anywhere.
-              regex: '^\\.{1,2}/(.*/)?server-core/(?!src/control/contract(\\.[jt]s)?$|src/config/settings(\\.[jt]s)?$|src/assert-never(\\.[jt]s)?$)',
+              // Values only from the contract, the settings table (they import nothing but zod), the control API's
+              // client, its error and its SSE parser (fetch and streams, nothing of Node's) and assertNever (imports
+              // nothing); types from anywhere.
+              regex: '^\\.{1,2}/(.*/)?server-core/(?!src/control/(contract|client|api-error|sse-parser)(\\.[jt]s)?$|src/config/settings(\\.[jt]s)?$|src/assert-never(\\.[jt]s)?$)',
               allowTypeImports: true,
-              message: 'The renderer talks to server-core only through the control API: import values from server-core/src/control/contract.ts or src/config/settings.ts, anything else as `import type`.',
+              message: 'The renderer talks to server-core only through the control API: import values from server-core/src/control/{contract,client,api-error,sse-parser}.ts or src/config/settings.ts, anything else as `import type`.',
             },
             {
               regex: '^@gantry/server-core(?!/contract$)',

@@ -19,13 +19,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, subscribers: { type: 'string', default: '0,100,500' }, port: { type: 'string', default: '23202' }, json: { type: 'string' } } });
 const SETTINGS = args.subscribers.split(',').map(Number);
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-stalled-'));
-const { child, url, token } = await startGantryUi(home);
+const { child, url, token, client } = await startGantryUi(home);
 const u = new URL(url);
-const call = async (method, p, body) => {
-  const r = await fetch(`${u.origin}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
-  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
-  return r.json();
-};
 
 /** CPU seconds (user + system) the process has used so far (Linux /proc). */
 function cpuSeconds(pid) {
@@ -58,8 +53,8 @@ async function stall(n) {
 }
 
 try {
-  const added = await call('POST', '/api/apps', { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench stalled', detect: false, settings: { app: 'hello:application', bind: [`127.0.0.1:${args.port}`], workers: 2 } });
-  await call('POST', `/api/apps/${added.app.definition.id}/start`);
+  const added = await client.call('addApp', { body: { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench stalled', detect: false, settings: { app: 'hello:application', bind: [`127.0.0.1:${args.port}`], workers: 2 } } });
+  await client.call('start', { params: { id: added.app.definition.id } });
   const target = `http://127.0.0.1:${args.port}/json`;
   await runWrk({ url: target, threads: 1, connections: 8, durationS: 1 }); // warm up
   const rows = Object.fromEntries(SETTINGS.map((n) => [n, []]));

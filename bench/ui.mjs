@@ -21,13 +21,6 @@ const BIND = `127.0.0.1:${args.port}`;
 const APP_URL = `http://${BIND}/json`;
 const PACED = path.join(ROOT, 'bench/paced.lua');
 
-async function api(base, token, method, p, body) {
-  const r = await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  const json = await r.json();
-  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** CPU seconds (user + system) the processes have used so far (Linux /proc). */
 function cpuSeconds(pids) {
   let ticks = 0;
@@ -127,15 +120,13 @@ function wrk(rate, seconds) {
 }
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-ui-'));
-const { child, url, token } = await startGantryUi(home);
-const u = new URL(url);
-const base = u.origin;
+const { child, url, client } = await startGantryUi(home);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, seconds: SECONDS, rates: [], throughput: [] };
 try {
-  const added = await api(base, token, 'POST', '/api/apps', { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench UI', detect: false, settings: { app: 'hello:application', bind: [BIND], workers: 2 } });
+  const added = await client.call('addApp', { body: { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench UI', detect: false, settings: { app: 'hello:application', bind: [BIND], workers: 2 } } });
   const id = added.app.definition.id;
-  await api(base, token, 'POST', `/api/apps/${id}/start`, {});
+  await client.call('start', { params: { id } });
   // A context per opening: closing it ends every process of the page, so "no UI" is none at all.
   let context = null;
   let page = null;

@@ -15,12 +15,11 @@ test.describe.serial('exporting an app', () => {
   test.beforeAll(async ({ gantry }) => {
     dir = mkdtempSync(path.join(tmpdir(), 'gantry-e2e-export-'));
     cpSync(FIXTURE, path.join(dir, 'shop'), { recursive: true });
-    const r = await gantry.api.post('/api/apps', { data: { folder: path.join(dir, 'shop'), name: 'Shop export', detect: false, settings: { python: '/usr/bin/python3' } } });
-    expect(r.status()).toBe(200);
-    id = ((await r.json()) as { app: { definition: { id: string } } }).app.definition.id;
+    const r = await gantry.api.call('addApp', { body: { folder: path.join(dir, 'shop'), name: 'Shop export', detect: false, settings: { python: '/usr/bin/python3' } } });
+    id = r.app.definition.id;
   });
   test.afterAll(async ({ gantry }) => {
-    await gantry.api.delete(`/api/apps/${id}`);
+    await gantry.api.call('removeApp', { params: { id } });
     rmSync(dir, { recursive: true, force: true });
   });
 

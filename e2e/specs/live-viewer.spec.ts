@@ -46,19 +46,17 @@ test.describe('the live viewer under load', () => {
   };
 
   test.beforeAll(async ({ gantry }) => {
-    const list = (await (await gantry.api.get('/api/apps')).json()) as { apps: { definition: { id: string; name: string } }[] };
+    const list = await gantry.api.call('listApps');
     const existing = list.apps.find((a) => a.definition.name === 'Live viewer');
     if (existing) {
       appId = existing.definition.id;
       return;
     }
-    const added = await gantry.api.post('/api/apps', {
-      data: { folder: FOLDER, name: 'Live viewer', detect: false, settings: { app: 'chatty:application', bind: [BIND], workers: 2 } },
+    const added = await gantry.api.call('addApp', {
+      body: { folder: FOLDER, name: 'Live viewer', detect: false, settings: { app: 'chatty:application', bind: [BIND], workers: 2 } },
     });
-    expect(added.status(), await added.text()).toBe(200);
-    appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
-    const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
-    expect(started.status(), await started.text()).toBe(200);
+    appId = added.app.definition.id;
+    await gantry.api.call('start', { params: { id: appId } });
   });
 
   test.afterAll(async () => {
@@ -73,7 +71,7 @@ test.describe('the live viewer under load', () => {
     const table = page.getByTestId('request-table');
     await expect(table.locator('[role="row"][data-request-id]').first()).toBeVisible();
     await expect(table).toHaveAttribute('data-following', 'true');
-    const served = async () => ((await (await gantry.api.get(`/api/apps/${appId}/metrics`)).json()) as { current: { requests: number } }).current.requests;
+    const served = async () => (await gantry.api.call('metrics', { params: { id: appId } })).current!.requests;
     const before = { n: await served(), t: Date.now() };
     const samples = await page.evaluate(sampleViewport, { ...REQUESTS, everyMs: 100, forMs: 10_000 });
     const rate = ((await served()) - before.n) / ((Date.now() - before.t) / 1000);
@@ -137,7 +135,7 @@ test.describe('the live viewer under load', () => {
     await loadOn('/log', 2);
     if (!page.url().includes(`/apps/${appId}/`)) await page.goto(`${gantry.url}#/apps/${appId}/requests`);
     // Output is already arriving when the tab opens.
-    await expect.poll(async () => ((await (await gantry.api.get(`/api/apps/${appId}/output?limit=50`)).json()) as { items: unknown[] }).items.length).toBeGreaterThan(20);
+    await expect.poll(async () => (await gantry.api.call('output', { params: { id: appId }, query: { limit: 50 } })).items.length).toBeGreaterThan(20);
     await page.getByRole('tab', { name: 'Output' }).click();
     const log = page.getByTestId('output-log');
     await expect(log.locator('.out-line').first()).toBeVisible();

@@ -15,14 +15,13 @@ const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--headless', '--
 
 test.describe.serial('local HTTPS for the demo app', () => {
   test('the card shows https://demo.localhost; Chromium with the CA installed loads it trusted, over HTTP/2', async ({ ui: page, gantry, shot }) => {
-    let apps = (await (await gantry.api.get('/api/apps')).json()).apps as { definition: { id: string; origin: string; name: string }; sites: { https: string[] } | null }[];
+    let { apps } = await gantry.api.call('listApps');
     if (!apps.some((a) => a.definition.origin === 'demo')) {
-      expect((await gantry.api.post('/api/apps/demo')).ok()).toBe(true);
-      apps = (await (await gantry.api.get('/api/apps')).json()).apps;
+      await gantry.api.call('addDemo');
+      ({ apps } = await gantry.api.call('listApps'));
     }
     const demo = apps.find((a) => a.definition.origin === 'demo')!;
-    const started = await gantry.api.post(`/api/apps/${demo.definition.id}/start`, { data: { profile: 'dev' } });
-    expect(started.ok(), await started.text()).toBe(true);
+    await gantry.api.call('start', { params: { id: demo.definition.id }, body: { profile: 'dev' } });
 
     const overview = new OverviewPage(page);
     await overview.open();

@@ -8,13 +8,11 @@ const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
 const BIND = '127.0.0.1:29101';
 
 test('stderr lines show the level they state, and a traceback is one entry', async ({ ui: page, gantry, shot }) => {
-  const added = await gantry.api.post('/api/apps', {
-    data: { folder: FOLDER, name: 'Py logging', detect: false, settings: { app: 'pylogging:application', bind: [BIND], workers: 1 } },
+  const added = await gantry.api.call('addApp', {
+    body: { folder: FOLDER, name: 'Py logging', detect: false, settings: { app: 'pylogging:application', bind: [BIND], workers: 1 } },
   });
-  expect(added.status(), await added.text()).toBe(200);
-  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
-  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
-  expect(started.status(), await started.text()).toBe(200);
+  const appId = added.app.definition.id;
+  await gantry.api.call('start', { params: { id: appId } });
   const res = await page.request.get(`http://${BIND}/log`);
   expect(res.status()).toBe(200);
 
@@ -61,13 +59,11 @@ test('stderr lines show the level they state, and a traceback is one entry', asy
 });
 
 test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, shot }) => {
-  const added = await gantry.api.post('/api/apps', {
-    data: { folder: FOLDER, name: 'Py logging two', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29102'] }, profiles: { dev: { workers: 2 } } },
+  const added = await gantry.api.call('addApp', {
+    body: { folder: FOLDER, name: 'Py logging two', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29102'] }, profiles: { dev: { workers: 2 } } },
   });
-  expect(added.status(), await added.text()).toBe(200);
-  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
-  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
-  expect(started.status(), await started.text()).toBe(200);
+  const appId = added.app.definition.id;
+  await gantry.api.call('start', { params: { id: appId } });
 
   await page.goto(`${gantry.url}#/apps/${appId}/output`);
   const log = page.getByTestId('output-log');
@@ -90,13 +86,11 @@ test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, 
 });
 
 test('the wrap toggle puts a long line on one row, and the log keeps following', async ({ ui: page, gantry, shot }) => {
-  const added = await gantry.api.post('/api/apps', {
-    data: { folder: FOLDER, name: 'Py logging wrap', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29103'] } },
+  const added = await gantry.api.call('addApp', {
+    body: { folder: FOLDER, name: 'Py logging wrap', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29103'] } },
   });
-  expect(added.status(), await added.text()).toBe(200);
-  const appId = ((await added.json()) as { app: { definition: { id: string } } }).app.definition.id;
-  const started = await gantry.api.post(`/api/apps/${appId}/start`, { data: {} });
-  expect(started.status(), await started.text()).toBe(200);
+  const appId = added.app.definition.id;
+  await gantry.api.call('start', { params: { id: appId } });
   await page.goto(`${gantry.url}#/apps/${appId}/output`);
   expect((await page.request.get('http://127.0.0.1:29103/long')).status()).toBe(200);
   const log = page.getByTestId('output-log');

@@ -13,9 +13,9 @@ import { addApp, demoCopy, freePort, startproject, SYSTEM_PYTHON } from '../supp
 test.describe.serial('every screen tells the truth', () => {
   test('an arrow key on a running app\'s profile proposes the switch; only the confirmation restarts it', async ({ ui: page, gantry, shot }) => {
     const id = await addApp(gantry.api, { folder: demoCopy(), name: 'Profiles e2e', settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] }, activeProfile: 'dev', detect: false });
-    const started = await (await gantry.api.post(`/api/apps/${id}/start`, { data: { profile: 'dev' } })).json();
+    const started = await gantry.api.call('start', { params: { id }, body: { profile: 'dev' } });
     expect(started.state, JSON.stringify(started)).toBe('running');
-    const startedAt = async () => (await (await gantry.api.get(`/api/apps/${id}/status`)).json()).startedAt as number;
+    const startedAt = async () => (await gantry.api.call('status', { params: { id } })).startedAt;
     const before = await startedAt();
 
     const overview = new OverviewPage(page);
@@ -33,7 +33,7 @@ test.describe.serial('every screen tells the truth', () => {
     await shot('20-profile-switch-confirm');
     // Nothing restarted, nothing saved.
     expect(await startedAt()).toBe(before);
-    expect((await (await gantry.api.get(`/api/apps/${id}`)).json()).definition.activeProfile).toBe('dev');
+    expect((await gantry.api.call('getApp', { params: { id } })).definition.activeProfile).toBe('dev');
 
     await page.keyboard.press('Escape');
     await expect(confirm).toBeHidden();
@@ -60,7 +60,7 @@ test.describe.serial('every screen tells the truth', () => {
     await expect(select).toHaveValue('staging');
     await overview.expectState('Profiles e2e', 'running', true);
     expect(await startedAt()).not.toBe(before);
-    await gantry.api.post(`/api/apps/${id}/stop`, { data: {} });
+    await gantry.api.call('stop', { params: { id } });
     await overview.expectState('Profiles e2e', 'stopped');
   });
 
@@ -134,7 +134,8 @@ test.describe.serial('every screen tells the truth', () => {
     const folder = demoCopy();
     writeFileSync(path.join(folder, 'broken.py'), 'import json\n\n\ndef connect():\n    raise RuntimeError("DATABASE_URL is not set")\n\n\nconnect()\n');
     const id = await addApp(gantry.api, { folder, name: 'Boot fail e2e', settings: { app: 'broken:application', bind: [`127.0.0.1:${await freePort()}`] }, detect: false });
-    await gantry.api.post(`/api/apps/${id}/start`, { data: {} });
+    // The start fails (the import raises); the screens must say why.
+    await expect(gantry.api.call('start', { params: { id } })).rejects.toMatchObject({ code: 'GANTRY_ERR_APP_IMPORT' });
     const overview = new OverviewPage(page);
     await overview.open();
     await overview.expectState('Boot fail e2e', 'failed');
@@ -203,7 +204,7 @@ test.describe.serial('every screen tells the truth', () => {
     await add.expectPortFree();
     await page.getByRole('button', { name: 'Add app', exact: true }).click();
     await expect(page.locator('[data-screen="detail"]')).toBeVisible();
-    const apps = (await (await gantry.api.get('/api/apps')).json()).apps as Array<{ definition: { name: string; folder: string; settings: { python?: string } } }>;
+    const { apps } = await gantry.api.call('listApps');
     const def = apps.find((a) => a.definition.name === 'Chosen interpreter e2e')!.definition;
     // Pinned, unless it is python3 on PATH (what runs anyway).
     if (pathLacksDjango) expect(def.settings.python).toBe(SYSTEM_PYTHON);
@@ -219,7 +220,7 @@ test.describe.serial('every screen tells the truth', () => {
   test('a new, unsaved profile shows what it would inherit; after a reload the new workers have no restarts', async ({ ui: page, gantry, shot }) => {
     const folder = demoCopy();
     const id = await addApp(gantry.api, { folder, name: 'Inherit e2e', settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] }, profiles: { dev: { workers: 2 } }, detect: false });
-    await gantry.api.post(`/api/apps/${id}/start`, { data: { profile: 'dev' } });
+    await gantry.api.call('start', { params: { id }, body: { profile: 'dev' } });
     const overview = new OverviewPage(page);
     await overview.open();
     await overview.expectState('Inherit e2e', 'running', true);
@@ -261,7 +262,7 @@ test.describe.serial('every screen tells the truth', () => {
       await expect(row.locator('td').nth(8)).toHaveText('0');
       await expect(row.locator('td').nth(9)).not.toContainText('reload');
     }
-    await gantry.api.post(`/api/apps/${id}/stop`, { data: {} });
+    await gantry.api.call('stop', { params: { id } });
   });
 
   test('leaving the Add screen while it saves does not pull the user back to the new app', async ({ ui: page, gantry }) => {
@@ -291,6 +292,7 @@ test.describe.serial('every screen tells the truth', () => {
     expect(new URL(page.url()).hash).toBe('#/');
     await page.unroute('**/api/apps/*/start');
     const id = await overview.card('Left behind e2e').getAttribute('data-app');
-    await gantry.api.post(`/api/apps/${id}/stop`, { data: {} });
+    expect(id).toBeTruthy();
+    await gantry.api.call('stop', { params: { id: id! } });
   });
 });

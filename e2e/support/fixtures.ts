@@ -1,7 +1,8 @@
 // The specs' fixtures: a page already on the Gantry UI (browser, or the Electron window when
-// GANTRY_E2E_ELECTRON=1), a token-carrying API helper for setup the user would not do by hand (sending
-// traffic to the app), and screenshots saved under test-results/screens.
-import { test as base, expect, _electron, type Page, type APIRequestContext, request as pwRequest } from '@playwright/test';
+// GANTRY_E2E_ELECTRON=1), the control API's typed client with the token for setup the user would not do by hand
+// (sending traffic to the app), and screenshots saved under test-results/screens.
+import { createApiClient, type ApiClient } from '@gantry/server-core/client';
+import { test as base, expect, _electron, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ interface Gantry {
   readonly url: string;
   readonly token: string;
   readonly origin: string;
-  readonly api: APIRequestContext;
+  readonly api: ApiClient;
 }
 
 export const test = base.extend<{ shot: (name: string) => Promise<void>; pageErrors: void }, { gantry: Gantry; electronPage: Page | null; ui: Page; errors: string[] }>({
@@ -27,9 +28,7 @@ export const test = base.extend<{ shot: (name: string) => Promise<void>; pageErr
       if (!url) throw new Error('GANTRY_E2E_URL is not set: the global setup did not start gantry ui');
       const u = new URL(url);
       const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? u.searchParams.get('token') ?? '';
-      const api = await pwRequest.newContext({ baseURL: u.origin, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
-      await use({ url, token, origin: u.origin, api });
-      await api.dispose();
+      await use({ url, token, origin: u.origin, api: createApiClient({ baseUrl: u.origin, token }) });
     },
     { scope: 'worker' },
   ],

@@ -5,7 +5,8 @@ import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { APIRequestContext } from '@playwright/test';
+import type { ApiClient } from '@gantry/server-core/client';
+import type { AddAppBody } from '@gantry/server-core/contract';
 import { REPO_ROOT } from './fixtures';
 
 /** Debian's interpreter, which has Django and Flask (`python3` first on PATH may not). */
@@ -36,8 +37,6 @@ export function startproject(): string {
   return folder;
 }
 
-export async function addApp(api: APIRequestContext, body: Record<string, unknown>): Promise<string> {
-  const r = await api.post('/api/apps', { data: body });
-  if (!r.ok()) throw new Error(`adding ${JSON.stringify(body)} failed: ${r.status()} ${await r.text()}`);
-  return ((await r.json()) as { app: { definition: { id: string } } }).app.definition.id;
+export async function addApp(api: ApiClient, body: AddAppBody): Promise<string> {
+  return (await api.call('addApp', { body })).app.definition.id;
 }

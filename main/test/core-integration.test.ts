@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createApiClient } from '@gantry/server-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopCoreFor } from '../src/host-adapter.js';
 import type { DesktopCore } from '../src/host-port.js';
@@ -70,8 +71,8 @@ describe('with the real server-core', () => {
     await desktop.host.start(demo.id);
     const running = desktop.host.list().find((a) => a.id === demo.id)!;
     expect(running.state).toBe('running');
-    const res = await fetch(`${desktop.api.url}/api/apps/${demo.id}/workers`, { headers: { authorization: `Bearer ${desktop.api.token}` } });
-    const pids = ((await res.json()) as { workers: { pid: number | null }[] }).workers.map((w) => w.pid).filter((p): p is number => p !== null);
+    const { workers } = await createApiClient({ baseUrl: desktop.api.url, token: desktop.api.token }).call('workers', { params: { id: demo.id } });
+    const pids = workers.map((w) => w.pid).filter((p): p is number => p !== null);
     expect(pids.length).toBeGreaterThan(0);
     const outcome = await stopEverything(desktop.host, { gracefulMs: 15_000, forceMs: 3_000 });
     expect(outcome.kind).toBe('graceful');

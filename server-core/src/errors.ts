@@ -17,6 +17,8 @@ export const ERRORS = {
   GANTRY_ERR_INVALID_CONFIG: { status: 400, expected: true, doc: 'A setting is invalid; details name the field and the reason.' },
   GANTRY_ERR_HOME_LOCKED: { status: 409, expected: true, doc: 'Another Gantry (named in details.holder) already runs for this config folder.' },
   GANTRY_ERR_CONFIG_CORRUPT: { status: 500, expected: true, doc: 'The saved config could not be read; the last good copy is used.' },
+  // 507 Insufficient Storage (RFC 4918 §11.5): the change could not be stored; it is not a bug in Gantry.
+  GANTRY_ERR_CONFIG_WRITE: { status: 507, expected: true, doc: 'The config could not be saved (disk full, read-only or missing folder); nothing was changed.' },
   GANTRY_ERR_APP_EXISTS: { status: 409, expected: true, doc: 'An app with that id or name already exists.' },
   GANTRY_ERR_APP_UNKNOWN: { status: 404, expected: true, doc: 'No app has that id.' },
   GANTRY_ERR_APP_STATE: { status: 409, expected: true, doc: 'The app is not in a state that allows this action.' },

@@ -3,6 +3,8 @@ export { createAppRuntime, type AppRuntimeOptions, type LocalAppRuntime } from '
 export type * from './runtime/types.js';
 export { createHost, Host, type HostOptions, type RuntimeFactory } from './host/host.js';
 export { startControlServer, type ControlServer, type ControlServerOptions } from './control/server.js';
+export { createApiClient, type ApiClient, type ApiConnection } from './control/client.js';
+export { ApiError } from './control/api-error.js';
 export { defaultGantryHome } from './host/paths.js';
 export { readRuntimeFile, writeRuntimeFile, removeRuntimeFile, type RuntimeInfo } from './host/runtime-file.js';
 export { writeFileAtomic } from './host/atomic-file.js';

@@ -2,7 +2,14 @@
 // `gantry ui` prints; a fragment is never sent to a server, so the token reaches no log and no other local server).
 // The token is kept in the tab's sessionStorage so a reload still works, and removed from the address bar so it
 // does not end up in bookmarks, history or screenshots. The page itself holds no secret.
-import { preload, type ApiConnection } from './preload';
+import type { ApiConnection, ClientHints } from '../../../server-core/src/control/client';
+import { preload } from './preload';
+
+/** What the client says when it cannot get in, in the words of someone looking at this window. */
+export const CONNECTION_HINTS: ClientHints = {
+  unreachable: 'Cannot reach Gantry: is `gantry ui` still running?',
+  unauthorized: 'Gantry refused the request: the access token is missing or wrong. Open the address that `gantry ui` printed (it ends in #token=…).',
+};
 
 const STORAGE_KEY = 'gantry.token';
 const TOKEN_IN_URL = /^[0-9a-f]{64}$/;

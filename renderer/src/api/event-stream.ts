@@ -1,7 +1,7 @@
 // A server-sent-events connection that survives restarts of the other side: it reconnects with
 // exponential back-off (reset once a connection opens), sends Last-Event-ID so the server replays what
 // was missed, and gives up only on 401/403 (a wrong token will not get better by retrying).
-import { createSseParser, type SseMessage } from './sse-parser';
+import { createSseParser, type SseMessage } from '../../../server-core/src/control/sse-parser';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 

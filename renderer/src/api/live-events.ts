@@ -3,7 +3,7 @@
 // (the live tables) gets one `batch` frame per interval: its events are handed out one by one, in order, and
 // its access counts (what happened, what matched, what was sent) go to onBatch. Access entries may come by column
 // (columns=1, control/access-columns.ts): they are handed out as envelopes like the rest.
-import type { ApiClient } from './client';
+import type { ApiClient } from '../../../server-core/src/control/client';
 import { buildQuery, decodeAccessColumns, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
 import { openEventStream, type StreamState } from './event-stream';
 

@@ -3,12 +3,6 @@
 // (`gantry ui`) there is no bridge at all.
 import type { GantryApiAddress, GantryBridge } from '../../../main/src/preload-api';
 
-export interface ApiConnection {
-  /** Origin of the control API, e.g. http://127.0.0.1:43121 (no trailing slash). */
-  readonly baseUrl: string;
-  readonly token: string;
-}
-
 /** As the bridge spells it: `url`, not `baseUrl`. */
 export type BridgeApiAddress = GantryApiAddress;
 

@@ -1,7 +1,7 @@
 // Finds the control API, then renders the shell; until then (or if it cannot) says so plainly.
 import { useEffect, useState } from 'react';
-import { createApiClient, type ApiClient } from '../api/client';
-import { resolveConnection } from '../api/connection';
+import { createApiClient, type ApiClient } from '../../../server-core/src/control/client';
+import { CONNECTION_HINTS, resolveConnection } from '../api/connection';
 import { ApiProvider } from './api-context';
 import { LiveProvider } from './live-context';
 import { Shell } from './Shell';
@@ -12,7 +12,7 @@ export function Root() {
 
   useEffect(() => {
     try {
-      setClient(createApiClient(resolveConnection()));
+      setClient(createApiClient(resolveConnection(), { hints: CONNECTION_HINTS }));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

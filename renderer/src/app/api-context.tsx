@@ -1,6 +1,6 @@
 // Makes the one ApiClient available to every screen.
 import { createContext, useContext, type ReactNode } from 'react';
-import type { ApiClient } from '../api/client';
+import type { ApiClient } from '../../../server-core/src/control/client';
 
 const ApiContext = createContext<ApiClient | null>(null);
 

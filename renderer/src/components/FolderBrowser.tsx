@@ -2,7 +2,7 @@
 // sub-folders via GET /api/fs and marks those that look like Python projects.
 import { useEffect, useState } from 'react';
 import { useApi } from '../app/api-context';
-import { errorMessage } from '../api/api-error';
+import { errorMessage } from '../../../server-core/src/control/api-error';
 import type { FsListing } from '../api/contract';
 
 export interface FolderBrowserProps {

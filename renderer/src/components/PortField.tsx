@@ -2,7 +2,7 @@
 // free port is nearest, one click away.
 import { useEffect, useState } from 'react';
 import { useApi } from '../app/api-context';
-import { errorMessage } from '../api/api-error';
+import { errorMessage } from '../../../server-core/src/control/api-error';
 import { describePortHolder, type PortCheckResult } from '../api/contract';
 import { useDebounced } from '../hooks/use-debounced';
 

@@ -1,7 +1,7 @@
 // One app's live logs while its detail screen is open: the access log and the output, each a capped
 // RowStore fed by the app's own event stream. The history page is loaded first; stream entries that
 // arrive meanwhile are held back and then added if newer, so nothing shows twice and nothing is lost.
-import type { ApiClient } from '../api/client';
+import type { ApiClient } from '../../../server-core/src/control/client';
 import type { AccessRecord, EventRecord, OutputRecord, SseEnvelope } from '../api/contract';
 import type { StreamState } from '../api/event-stream';
 import { subscribeLiveEvents, type BatchQuery, type LiveEvents } from '../api/live-events';

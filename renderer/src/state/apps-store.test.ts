@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../api/client';
+import type { ApiClient } from '../../../server-core/src/control/client';
 import type { LaunchProgress, MetricsSnapshot } from '../api/contract';
 import { AppsStore, recentErrorRate } from './apps-store';
 

@@ -1,7 +1,7 @@
 // Everything the overview shows about every app, kept live: the list (reloaded when the server says it
 // changed), status and metrics patched from the event stream, a short rate history for sparklines,
 // and the progress of staging launches.
-import type { ApiClient } from '../api/client';
+import type { ApiClient } from '../../../server-core/src/control/client';
 import type { AppStatusView, AppSummary, LaunchProgress, LaunchResult, MetricsSnapshot, SseEnvelope } from '../api/contract';
 import type { StreamState } from '../api/event-stream';
 import { ExternalStore } from './external-store';

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../api/api-error';
+import { ApiError } from '../../../server-core/src/control/api-error';
 import { fieldOfError, validateSetting } from './setting-validation';
 
 describe('validateSetting', () => {

@@ -1,7 +1,7 @@
 // Validation messages for settings, from the same zod schemas the server uses (settings table), plus the
 // mapping of an API 400's `details.field` to the form field it is about.
 import { SETTINGS, type SettingKey } from '../api/contract';
-import { ApiError } from '../api/api-error';
+import { ApiError } from '../../../server-core/src/control/api-error';
 
 export function validateSetting(key: SettingKey, value: unknown): string | null {
   const spec = SETTINGS.find((s) => s.key === key);

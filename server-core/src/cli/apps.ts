@@ -2,9 +2,11 @@
 // `gantry ui`, found through GANTRY_HOME/ui.json (URL and token). Same routes the UI uses; nothing local.
 import { parseArgs as parseOptions } from 'node:util';
 import path from 'node:path';
-import { buildPath, buildQuery, ROUTES, type AccessRecord, type AppSummary, type AppView, type LaunchProgress, type LaunchResult, type RouteName } from '../control/contract.js';
+import { ApiError, errorMessage } from '../control/api-error.js';
+import { createApiClient, type ApiClient } from '../control/client.js';
+import type { LaunchProgress, SseEnvelope } from '../control/contract.js';
 import { defaultGantryHome } from '../host/paths.js';
-import { readRuntimeFile, type RuntimeInfo } from '../host/runtime-file.js';
+import { readRuntimeFile } from '../host/runtime-file.js';
 import { ArgsError, parseArgs } from './args.js';
 
 const USAGE = `usage: gantry apps COMMAND [options]   (drives a running \`gantry ui\`)
@@ -72,55 +74,34 @@ export function splitAppsArgs(argv: readonly string[]): Opts {
   return { positionals: rest.filter((a) => !a.startsWith('-')), flags, rest };
 }
 
-class Api {
-  constructor(private readonly info: RuntimeInfo) {}
-
-  async call<T>(name: RouteName, params: Record<string, string> = {}, body?: unknown, query?: Record<string, unknown>): Promise<T> {
-    const route = ROUTES[name];
-    const res = await fetch(this.info.url + buildPath(route.path, params) + buildQuery(query), {
-      method: route.method,
-      headers: { authorization: `Bearer ${this.info.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    }).catch((e: Error) => {
-      throw new CliError(`cannot reach gantry ui at ${this.info.url}: ${e.message}`);
-    });
-    const data = (await res.json().catch(() => null)) as (T & { code?: string; message?: string; details?: { field?: string } }) | null;
-    if (!res.ok) {
-      const field = data?.details?.field ? ` (field: ${data.details.field})` : '';
-      throw new CliError(`${data?.code ?? res.status}: ${data?.message ?? res.statusText}${field}`);
-    }
-    return data as T;
+/** The API's refusals in the CLI's words: `CODE: message: reason (field: f)`, exit 1. */
+async function api<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    throw new CliError(`${e.code === 'NETWORK' ? '' : `${e.code}: `}${errorMessage(e)}${e.field ? ` (field: ${e.field})` : ''}`);
   }
+}
 
-  /** Follows the event stream, handing each launch progress event of one app to onEvent until it returns true. */
-  async followLaunch(appId: string, onEvent: (p: LaunchProgress) => boolean): Promise<{ done: Promise<void>; stop(): void }> {
-    const ac = new AbortController();
-    let finished!: () => void;
-    const done = new Promise<void>((r) => (finished = r));
-    const res = await fetch(`${this.info.url}${ROUTES.stream.path}${buildQuery({ apps: [appId], types: ['launch'] })}`, {
-      headers: { authorization: `Bearer ${this.info.token}`, accept: 'text/event-stream' },
-      signal: ac.signal,
-    });
-    void (async () => {
-      let buf = '';
-      try {
-        for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-          buf += chunk;
-          let at: number;
-          while ((at = buf.indexOf('\n\n')) >= 0) {
-            const data = buf.slice(0, at).split('\n').find((l) => l.startsWith('data: '));
-            buf = buf.slice(at + 2);
-            if (data && onEvent((JSON.parse(data.slice(6)) as { data: LaunchProgress }).data)) ac.abort();
-          }
-        }
-      } catch {
-        /* aborted */
-      } finally {
-        finished();
+/**
+ * Follows the event stream, handing each launch progress event of one app to onEvent until it returns true. Resolves
+ * once the stream is open, so no progress of a launch started after it is missed.
+ */
+async function followLaunch(client: ApiClient, appId: string, onEvent: (p: LaunchProgress) => boolean): Promise<{ done: Promise<void>; stop(): void }> {
+  const ac = new AbortController();
+  const messages = await api(() => client.stream({ apps: [appId], types: ['launch'] }, { signal: ac.signal }));
+  const done = (async () => {
+    try {
+      for await (const m of messages) {
+        const e = JSON.parse(m.data) as SseEnvelope;
+        if (e.type === 'launch' && onEvent(e.data)) break;
       }
-    })();
-    return { done, stop: () => ac.abort() };
-  }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return { done, stop: () => ac.abort() };
 }
 
 function table(rows: string[][]): string {
@@ -142,7 +123,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const home = (o.flags.get('--home') as string | undefined) ?? defaultGantryHome();
   const info = await readRuntimeFile(home);
   if (!info) throw new CliError(`gantry ui is not running for ${home} (no ${path.join(home, 'ui.json')}); start it with \`gantry ui\``);
-  const api = new Api(info);
+  const client = createApiClient({ baseUrl: info.url, token: info.token }, { hints: { unreachable: `cannot reach gantry ui at ${info.url}: is it still running?`, unauthorized: `gantry ui at ${info.url} refused the token in ${path.join(home, 'ui.json')}: is another \`gantry ui\` using this folder?` } });
   const json = o.flags.has('--json');
   const profile = o.flags.get('--profile') as string | undefined;
   const id = (): string => {
@@ -153,7 +134,7 @@ async function run(argv: readonly string[]): Promise<number> {
 
   switch (command) {
     case 'list': {
-      const { apps } = await api.call<{ apps: AppSummary[] }>('listApps');
+      const { apps } = await api(() => client.call('listApps'));
       print(json, apps, () =>
         apps.length === 0
           ? 'no apps yet: gantry apps add FOLDER\n'
@@ -176,12 +157,12 @@ async function run(argv: readonly string[]): Promise<number> {
       const body = {
         folder: path.resolve(folder),
         ...(Object.keys(settings).length > 0 ? { settings } : {}),
-        ...(o.flags.has('--name') ? { name: o.flags.get('--name') } : {}),
-        ...(o.flags.has('--id') ? { id: o.flags.get('--id') } : {}),
+        ...(o.flags.has('--name') ? { name: o.flags.get('--name') as string } : {}),
+        ...(o.flags.has('--id') ? { id: o.flags.get('--id') as string } : {}),
         ...(profile ? { activeProfile: profile } : {}),
         ...(o.flags.has('--no-detect') ? { detect: false } : {}),
       };
-      const r = await api.call<{ app: AppView; detection: { candidates: { app: string; reason: string }[]; verification: { ok: boolean; error: string | null } | null } | null }>('addApp', {}, body);
+      const r = await api(() => client.call('addApp', { body }));
       print(json, r, () => {
         const lines = [`added ${r.app.definition.id} (${r.app.definition.name}): ${r.app.effective.settings.app} on ${r.app.effective.settings.bind.join(' ')}`];
         const v = r.detection?.verification;
@@ -191,7 +172,7 @@ async function run(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'show': {
-      const app = await api.call<AppView>('getApp', { id: id() });
+      const app = await api(() => client.call('getApp', { params: { id: id() } }));
       print(json, app, () => {
         const e = app.effective;
         const rows = Object.entries(e.settings).map(([k, v]) => [k, JSON.stringify(v), (e.origins as Record<string, { layer: string }>)[k]!.layer]);
@@ -201,29 +182,29 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'start':
     case 'restart': {
-      const s = await api.call<{ state: string; urls: string[] }>(command, { id: id() }, profile ? { profile } : {});
+      const s = await api(() => client.call(command, { params: { id: id() }, body: profile ? { profile } : {} }));
       print(json, s, () => `${id()}: ${s.state}${s.urls[0] ? ` at ${s.urls[0]}` : ''}\n`);
       return 0;
     }
     case 'stop': {
-      const s = await api.call<{ state: string }>('stop', { id: id() }, {});
+      const s = await api(() => client.call('stop', { params: { id: id() } }));
       print(json, s, () => `${id()}: ${s.state}\n`);
       return 0;
     }
     case 'remove': {
-      await api.call('removeApp', { id: id() });
+      await api(() => client.call('removeApp', { params: { id: id() } }));
       print(json, { ok: true }, () => `removed ${id()}\n`);
       return 0;
     }
     case 'launch': {
       const appId = id();
-      const follow = json ? null : await api.followLaunch(appId, (p) => {
+      const follow = json ? null : await followLaunch(client, appId, (p) => {
         // Failed and warning steps show their output; a skipped one says why.
         if (p.kind === 'step' && p.status !== 'running') process.stdout.write(`  ${p.status === 'ok' ? '✓' : p.status === 'skipped' ? '-' : p.status === 'warning' ? '⚠' : '✗'} ${p.step}${(p.status === 'failed' || p.status === 'warning' || p.status === 'skipped') && p.output ? `\n${p.output.replace(/^/gm, '      ')}` : ''}\n`);
         else if (p.kind === 'step' && process.stdout.isTTY) process.stdout.write(`  … ${p.step}\r`);
         return p.kind === 'done';
       });
-      const r = await api.call<LaunchResult>('launch', { id: appId }, { profile: profile ?? 'staging', wait: true });
+      const r = await api(() => client.call('launch', { params: { id: appId }, body: { profile: profile ?? 'staging', wait: true } }));
       if (follow) {
         // The answer can overtake the last progress events on the stream; let them print (bounded).
         const grace = setTimeout(() => follow.stop(), 3000);
@@ -236,7 +217,7 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'logs': {
       const limit = Number(o.flags.get('--limit') ?? 50);
       const q = { status: o.flags.get('--status') as string | undefined, path: o.flags.get('--path') as string | undefined, limit };
-      const page = await api.call<{ items: AccessRecord[] }>('access', { id: id() }, undefined, q);
+      const page = await api(() => client.call('access', { params: { id: id() }, query: q }));
       print(json, page.items, () =>
         table([['TIME', 'METHOD', 'PATH', 'STATUS', 'MS', 'REQUEST ID'], ...page.items.map((e) => [new Date(e.time).toISOString(), e.method, e.path + (e.query ? `?${e.query}` : ''), String(e.status), e.durationMs.toFixed(1), e.requestId])]),
       );

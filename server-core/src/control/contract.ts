@@ -1,19 +1,23 @@
 // The control API's contract: every route (method, path, params, query, body, response) and every SSE event,
-// as zod schemas and inferred types. The server validates with these; the renderer's typed client is built from
-// them. Bundled into the browser: runtime imports are zod and settings.ts (zod plus the zod-free table in
-// settings-table.ts and rules.ts, which `gantry serve` uses alone) and access-columns.ts (dependency-free) —
-// nothing else.
+// as zod schemas and inferred types. The server validates with these (control/routes.ts); the one client is built
+// from them (control/client.ts). What is saved on disk is not here but in config/app-definition.ts (the wire carries
+// definitions, so the names the renderer needs are re-exported). Bundled into the browser: runtime imports are zod,
+// settings.ts (zod plus the zod-free table in settings-table.ts and rules.ts, which `gantry serve` uses alone),
+// app-definition.ts (zod and settings.ts) and access-columns.ts (dependency-free) — nothing else.
 import type { AccessColumns } from './access-columns.js';
 // The compact wire form of a batch's access entries is part of the contract: both sides use its codec.
 export { decodeAccessColumns, encodeAccessColumns, type AccessColumns } from './access-columns.js';
 import { z } from 'zod';
-import { isReservedKey, partialSettingsSchema, RESERVED_KEY_REASON, withoutReservedKeys, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
+import { appIdSchema, envNameSchema, profileNameSchema, type AppDefinition } from '../config/app-definition.js';
+import { partialSettingsSchema, withoutReservedKeys, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
 import type { RouteStat } from '../logging/route-stats.js';
 import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 
 export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
 export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
+export { profileNameSchema, isSecretEnvKey } from '../config/app-definition.js';
+export type { AppDefinition } from '../config/app-definition.js';
 export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel, RequestTiming } from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
 export type { RouteStat } from '../logging/route-stats.js';
@@ -22,73 +26,10 @@ export type { RouteStat } from '../logging/route-stats.js';
 export const CONTRACT_VERSION = 1;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Names and building blocks
-
-export const appIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)');
-export const profileNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must start with a letter: lowercase letters, digits, _ and - (max 32)')
-  .refine((k) => !isReservedKey(k), RESERVED_KEY_REASON);
-export const envNameSchema = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name')
-  .refine((k) => !isReservedKey(k), RESERVED_KEY_REASON);
+// Secrets on the wire
 
 /** Shown instead of a secret env value, everywhere the API returns one. Sending it back means "keep the stored value". */
 export const SECRET_MASK = '••••';
-/** Env names treated as secret even when not marked. */
-export const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
-
-export function isSecretEnvKey(name: string, marked: readonly string[] = []): boolean {
-  return marked.includes(name) || SECRET_NAME_PATTERN.test(name);
-}
-
-/** The profiles every app has. An app's stored profile of the same name overrides these (per key). */
-export const BUILTIN_PROFILES: Readonly<Record<'dev' | 'staging', PartialAppSettings>> = {
-  // dev leaves env alone: debug switches are the project's own business (its .env); staging turns the usual ones off.
-  dev: { reload: true, workers: 1, threads: 1 },
-  staging: {
-    reload: false,
-    workers: 4,
-    threads: 2,
-    logLevel: 'warning',
-    env: { DEBUG: '0', FLASK_DEBUG: '0', DJANGO_DEBUG: 'False', FLASK_ENV: 'production' },
-  },
-};
-export const BUILTIN_PROFILE_NAMES = ['dev', 'staging'] as const;
-
-// ---------------------------------------------------------------------------------------------------------------
-// App definitions (what is saved) and the config document
-
-export const appDefinitionSchema = z.strictObject({
-  id: appIdSchema,
-  name: z.string().min(1).max(100),
-  /** Absolute path of the project folder. */
-  folder: z.string().min(1),
-  /** The app's base settings: overrides of the defaults. `chdir` defaults to `folder`. */
-  settings: partialSettingsSchema,
-  /** Per-profile overrides of the base settings. `dev` and `staging` exist even when absent here. */
-  profiles: withoutReservedKeys(z.record(profileNameSchema, partialSettingsSchema)),
-  activeProfile: profileNameSchema,
-  /** Env names to mask besides those matching SECRET_NAME_PATTERN. */
-  secretEnvKeys: z.array(envNameSchema),
-  /** Read `.env` and `.env.<profile>` from the project folder. */
-  dotenv: z.boolean(),
-  /** Where the definition came from first. */
-  origin: z.enum(['user', 'pyproject', 'demo']),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-export type AppDefinition = z.infer<typeof appDefinitionSchema>;
-
-export const CONFIG_SCHEMA_VERSION = 1;
-export const configDocumentSchema = z.strictObject({
-  schemaVersion: z.literal(CONFIG_SCHEMA_VERSION),
-  /** Set once the demo app has been offered, so removing it sticks. */
-  demoOffered: z.boolean(),
-  apps: z.array(appDefinitionSchema),
-});
-export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Request bodies and queries
@@ -618,6 +559,8 @@ export interface RouteSpec {
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
+  /** The answer's content type, when it is not JSON. */
+  readonly produces?: string;
 }
 /** A route whose response type is R (phantom field: never present at runtime). */
 export type Route<S extends RouteSpec, R> = S & { readonly __response?: R };
@@ -656,12 +599,16 @@ export const ROUTES = {
   detect: route<DetectionResult>()({ method: 'POST', path: '/api/detect', summary: 'Detect interpreter and entry point of a folder; verify by importing.', body: detectBodySchema }),
   checkPort: route<PortCheckResult>()({ method: 'POST', path: '/api/ports/check', summary: 'Is a bind free, who holds it, which port is free next.', body: portCheckBodySchema }),
   fsList: route<FsListing>()({ method: 'GET', path: '/api/fs', summary: 'Sub-folders of a folder (default: home), for the browser\'s folder picker.', query: fsListQuerySchema }),
-  stream: route<never>()({ method: 'GET', path: '/api/events', summary: 'Server-sent events (see SseEnvelope); token may be passed as ?token=.', query: eventsQuerySchema }),
-  prometheus: route<string>()({ method: 'GET', path: '/metrics', summary: 'Prometheus text for every running app.' }),
+  stream: route<never>()({ method: 'GET', path: '/api/events', summary: 'Server-sent events (see SseEnvelope); token may be passed as ?token=.', query: eventsQuerySchema, produces: 'text/event-stream; charset=utf-8' }),
+  prometheus: route<string>()({ method: 'GET', path: '/metrics', summary: 'Prometheus text for every running app.', produces: 'text/plain; version=0.0.4; charset=utf-8' }),
 } as const;
 
 export type Routes = typeof ROUTES;
 export type RouteName = keyof Routes;
+/** Routes that hold the connection open and answer with a stream of events rather than one body. */
+export type StreamRouteName = { [N in RouteName]: Routes[N] extends { readonly produces: `text/event-stream${string}` } ? N : never }[RouteName];
+/** Routes that answer once, with a body. */
+export type CallRouteName = Exclude<RouteName, StreamRouteName>;
 export type ResponseOf<N extends RouteName> = NonNullable<Routes[N]['__response']>;
 type SchemaInput<S> = S extends z.ZodType ? z.input<S> : undefined;
 export type ParamsOf<N extends RouteName> = Routes[N] extends { params: infer P } ? SchemaInput<P> : undefined;

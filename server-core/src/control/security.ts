@@ -45,3 +45,8 @@ export function checkToken(gate: Gate, headers: IncomingHttpHeaders, queryToken:
   if (tokenMatches(gate.token, bearer(headers)) || (queryToken !== null && tokenMatches(gate.token, queryToken))) return { ok: true };
   return { ok: false, status: 401, code: 'GANTRY_ERR_UNAUTHORIZED', message: 'missing or wrong control API token' };
 }
+
+/** CORS headers for a request from an allowed extra origin (the Electron window); none for anyone else. */
+export function corsHeaders(gate: Gate, origin: string | undefined): Record<string, string> {
+  return origin && gate.extraOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+}

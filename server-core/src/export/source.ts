@@ -3,7 +3,7 @@
 // Either way the settings are the profile's effective ones (host/effective.ts), the same the app runs with.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AppDefinition } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { GantryError } from '../errors.js';
 import { mergePartial, slugify, validateDefinition } from '../host/definitions.js';
 import { detectProject } from '../host/detect/index.js';

@@ -1,14 +1,13 @@
-// The memory that request bodies being buffered may hold at once, across every client of this process.
-// Each body keeps up to SPOOL_MEMORY_LIMIT in memory (gateway/request-body-spool.ts); without a total,
-// 1,000 slow uploads would hold 1 GB. Past the total, further body bytes go to their temporary file.
-
-/** What all bodies of one gateway process may hold in memory together (nginx keeps 8-16 KiB per body, with no total). */
-export const BODY_MEMORY_TOTAL = 64 * 1024 * 1024;
+// The memory that request bodies being buffered may hold at once, across every client of one app in this
+// process (--body-buffer-memory). Each body keeps up to SPOOL_MEMORY_LIMIT in memory
+// (gateway/request-body-spool.ts); without a total, 1,000 slow uploads would hold 1 GB. Past the total,
+// further body bytes go to their temporary file (nginx keeps 8-16 KiB per body, with no total).
 
 export class BodyMemoryPool {
   private held = 0;
 
-  constructor(readonly limit: number) {}
+  /** Lowering it frees nothing at once: bodies held now keep their share until they are read. */
+  constructor(public limit: number) {}
 
   /** Bytes held now by bodies in memory (buffering, or waiting for a worker). */
   get used(): number {
@@ -26,6 +25,3 @@ export class BodyMemoryPool {
     this.held = Math.max(0, this.held - bytes);
   }
 }
-
-/** The pool every app's gateway in this process shares. */
-export const bodyMemory = new BodyMemoryPool(BODY_MEMORY_TOTAL);

@@ -15,6 +15,8 @@ import { buildAccessEntry } from './access-entry.js';
 import { sendError } from './error-response.js';
 import { http2ResponseHeaders, isHttp2, resetHttp2Stream } from './http2-compat.js';
 import { spoolRequestBody, type SpooledBody } from './request-body-spool.js';
+import type { BodyMemoryPool } from './body-memory-pool.js';
+import { timerMs } from '../timer-ms.js';
 
 /** What every exchange of one app shares. */
 export interface ExchangeContext {
@@ -23,8 +25,13 @@ export interface ExchangeContext {
   limitRequestBody: number;
   /** Pass the body on as it arrives instead of reading it whole first (gateway/request-body-spool.ts). */
   streamRequestBody?: boolean;
-  /** Seconds a client may send nothing while its body is buffered (0: no limit); then 408. */
+  /**
+   * Seconds a client may send nothing mid-body (0: no limit); then 408. Buffered: while the spool reads it.
+   * Streamed: while a worker reads it (the request is aborted too).
+   */
   bodyTimeout?: number;
+  /** What the app's bodies being buffered may hold in memory together (--body-buffer-memory). */
+  readonly bodyMemory: BodyMemoryPool;
   /** Put request and response headers in access entries (formats with %({h}i)s / %({h}o)s). */
   includeHeaders: boolean;
   /** rawRequestHeaders/rawResponseHeaders: node's flat [name, value, …] arrays, kept by reference (logging/header-keeper.ts). */
@@ -58,6 +65,10 @@ export class Exchange implements DispatchJob, ResponseSink {
   private spooled: SpooledBody | null = null;
   private stopSpool: (() => void) | null = null;
   private continueSent = false;
+  /** A streamed body's idle timer (--body-timeout), running while a worker reads the body. */
+  private bodyTimer: NodeJS.Timeout | null = null;
+  /** The streamed body is paused because the worker's socket is full: that wait is ours, not the client's. */
+  private bodyPaused = false;
   private readonly arrivedAt = Date.now();
   private readonly t0 = performance.now();
   /** performance.now() when a worker took the request, and when the response head came back (0: not yet). */
@@ -94,7 +105,7 @@ export class Exchange implements DispatchJob, ResponseSink {
       this.continueSent = true;
       this.res.writeContinue();
     }
-    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 }, (failure, body, error) => {
+    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody, pool: this.ctx.bodyMemory, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 }, (failure, body, error) => {
       this.stopSpool = null;
       if (this.done) return body?.dispose();
       if (failure === 'too-large') return this.respondError(413, 'request body too large', [], true);
@@ -131,8 +142,27 @@ export class Exchange implements DispatchJob, ResponseSink {
       if (this.reqEnded) return conn.endBody(this.reqId);
       this.bodySource.on('data', this.onReqData);
       this.bodySource.on('end', this.onReqEnd);
+      // Streamed: a client that stops mid-body would hold this worker; the clock starts now, as nobody read
+      // the body while the request was queued.
+      const idle = (this.ctx.bodyTimeout ?? 0) * 1000;
+      if (this.spooled === null && idle > 0) this.bodyTimer = setTimeout(this.onBodyIdle, timerMs(idle));
     }
   }
+
+  private readonly onBodyIdle = (): void => {
+    if (this.done || this.reqEnded || this.bodyTimer === null) return;
+    if (this.bodyPaused) {
+      this.bodyTimer.refresh();
+      return;
+    }
+    this.bodyTimer = null;
+    this.stderr(`[gantry] request body timeout: the client sent nothing for ${this.ctx.bodyTimeout} s after ${this.bodyBytes} body bytes; the request was aborted`, 'warning');
+    this.done = true;
+    this.conn?.abort(this.reqId);
+    this.detach();
+    if (!this.res.headersSent) this.respondError(408, 'request body timeout', [], true);
+    else this.cutShort();
+  };
 
   private readonly encodeHead = (id: number): Buffer => this.encoder.encode(id, this.params, !this.hasBody);
 
@@ -140,7 +170,9 @@ export class Exchange implements DispatchJob, ResponseSink {
     this.queued = false;
     if (this.done) return;
     const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', String(retryAfterS)];
-    this.respondError(ERRORS[code].status, code, retry, code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody);
+    // No worker: the connection closes too, so the client's retry is a new connection, which the primary of a
+    // multi-process gateway deals to a process that has a worker (runtime/sharded-runtime.ts nextReceiver).
+    this.respondError(ERRORS[code].status, code, retry, code === 'GANTRY_ERR_NO_WORKERS' || (code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody));
   }
 
   timedOut(): void {
@@ -353,6 +385,7 @@ export class Exchange implements DispatchJob, ResponseSink {
     const conn = this.conn;
     if (conn === null || this.done) return;
     this.bodyBytes += chunk.length;
+    this.bodyTimer?.refresh();
     const limit = this.ctx.limitRequestBody;
     if (limit > 0 && this.bodyBytes > limit) {
       this.done = true;
@@ -362,17 +395,29 @@ export class Exchange implements DispatchJob, ResponseSink {
       else this.res.destroy();
       return;
     }
-    if (!conn.writeBody(this.reqId, chunk)) this.bodySource.pause();
+    if (!conn.writeBody(this.reqId, chunk)) {
+      this.bodyPaused = true;
+      this.bodySource.pause();
+    }
   };
 
   private readonly onReqEnd = (): void => {
     this.reqEnded = true;
+    this.clearBodyTimer();
     if (!this.done) this.conn?.endBody(this.reqId);
   };
 
   private readonly onConnDrain = (): void => {
+    this.bodyPaused = false;
+    this.bodyTimer?.refresh();
     this.bodySource.resume();
   };
+
+  private clearBodyTimer(): void {
+    if (this.bodyTimer === null) return;
+    clearTimeout(this.bodyTimer);
+    this.bodyTimer = null;
+  }
 
   private readonly onResDrain = (): void => {
     this.conn?.resume(this.reqId);
@@ -404,6 +449,8 @@ export class Exchange implements DispatchJob, ResponseSink {
   private detach(): void {
     const conn = this.conn;
     if (conn !== null) conn.onDrain = null;
+    this.clearBodyTimer();
+    this.bodyPaused = false;
     if (this.hasBody) {
       this.bodySource.off('data', this.onReqData);
       this.bodySource.off('end', this.onReqEnd);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { timerMs } from '../timer-ms.js';
-import { bodyMemory, type BodyMemoryPool } from './body-memory-pool.js';
+import type { BodyMemoryPool } from './body-memory-pool.js';
 
 /** What a body may take in memory before it goes to a temporary file (nginx's client_body_buffer_size is 8-16 KiB). */
 export const SPOOL_MEMORY_LIMIT = 1024 * 1024;
@@ -31,7 +31,7 @@ export interface SpoolOptions {
   /** How long the client may send nothing (0 or absent: no limit); past it the spool stops with 'timeout'. */
   readonly idleTimeoutMs?: number;
   /** What all bodies may hold in memory together; past it, bytes go to the temporary file. */
-  readonly pool?: BodyMemoryPool;
+  readonly pool: BodyMemoryPool;
   readonly dir?: string;
 }
 
@@ -43,7 +43,7 @@ let files = 0;
  */
 export function spoolRequestBody(req: IncomingMessage, opts: SpoolOptions, done: (failure: SpoolFailure | null, body: SpooledBody | null, error?: Error) => void): () => void {
   const memoryLimit = opts.memoryLimit ?? SPOOL_MEMORY_LIMIT;
-  const pool = opts.pool ?? bodyMemory;
+  const pool = opts.pool;
   let chunks: Buffer[] = [];
   /** Bytes of `chunks`, taken from the pool. */
   let inMemory = 0;

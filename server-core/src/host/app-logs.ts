@@ -1,37 +1,46 @@
-// Per-app history the control API pages through: access entries, output lines and events, each in its own
-// bounded ring (the runtime's own buffers are its business; these survive restarts of the app).
-import type { HostAppEvent } from '../control/contract.js';
+// Per-app history the control API pages through: access entries, output lines, events and metrics snapshots,
+// each in its own bounded ring (src/ring.ts). The runtime keeps no history; these survive restarts of the app.
+import type { AccessRecord, EventRecord, HostAppEvent, OutputRecord } from '../control/contract.js';
 import { accessFilter, type AccessFilter } from '../logging/access-filter.js';
-import { outputLineBytes } from '../logging/log-bus.js';
+import { outputLineBytes } from '../logging/line-splitter.js';
+import { Ring } from '../ring.js';
 import type { AccessEntry, MetricsSnapshot, OutputLine } from '../runtime/types.js';
-import { Ring } from './ring.js';
 
 export interface LogCapacities {
   readonly access: number;
   readonly output: number;
   readonly events: number;
   readonly metrics: number;
-  /** Byte budget of the output ring (logging/log-bus.ts outputLineBytes). */
+  /** Byte budget of the output ring (logging/line-splitter.ts outputLineBytes). */
   readonly outputBytes: number;
 }
 export const DEFAULT_CAPACITIES: LogCapacities = { access: 10_000, output: 5_000, events: 1_000, metrics: 600, outputBytes: 8 * 1024 * 1024 };
 
 
 export class AppLogs {
-  readonly access: Ring<AccessEntry>;
-  readonly output: Ring<OutputLine>;
-  readonly events: Ring<HostAppEvent>;
-  readonly metrics: MetricsSnapshot[] = [];
+  readonly access: Ring<AccessRecord>;
+  readonly output: Ring<OutputRecord>;
+  readonly events: Ring<EventRecord>;
+  readonly metrics: Ring<MetricsSnapshot>;
 
-  constructor(private readonly caps: LogCapacities = DEFAULT_CAPACITIES) {
-    this.access = new Ring(caps.access);
-    this.output = new Ring<OutputLine>(caps.output, undefined, { maxBytes: caps.outputBytes, sizeOf: outputLineBytes });
-    this.events = new Ring(caps.events);
+  constructor(caps: LogCapacities = DEFAULT_CAPACITIES) {
+    this.access = new Ring({ capacity: caps.access });
+    this.output = new Ring<OutputRecord>({ capacity: caps.output, maxBytes: caps.outputBytes, sizeOf: outputLineBytes });
+    this.events = new Ring({ capacity: caps.events });
+    this.metrics = new Ring({ capacity: caps.metrics });
   }
 
-  addMetrics(m: MetricsSnapshot): void {
-    this.metrics.push(m);
-    if (this.metrics.length > this.caps.metrics) this.metrics.splice(0, this.metrics.length - this.caps.metrics);
+  /** Each add returns the record as kept and as the API and the event stream show it: the item and its seq. */
+  addAccess(entry: AccessEntry): AccessRecord {
+    return keep(this.access, entry);
+  }
+
+  addOutput(line: OutputLine): OutputRecord {
+    return keep(this.output, line);
+  }
+
+  addEvent(event: HostAppEvent): EventRecord {
+    return keep(this.events, event);
   }
 
   queryAccess(f: AccessFilter & { before?: number; after?: number; limit?: number }) {
@@ -50,4 +59,11 @@ export class AppLogs {
       f,
     );
   }
+}
+
+/** A copy that keeps symbol properties (an access entry's header reference), numbered with the ring's next seq. */
+function keep<T>(ring: Ring<T & { readonly seq: number }>, item: T): T & { readonly seq: number } {
+  const record = Object.assign({}, item, { seq: ring.nextSeq });
+  ring.push(record);
+  return record;
 }

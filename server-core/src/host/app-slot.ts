@@ -7,7 +7,6 @@ import {
   pageQuerySchema,
   type AccessQuery,
   type AccessRecord,
-  type AppDefinition,
   type AppStatusView,
   type EventRecord,
   type HostAppEvent,
@@ -18,6 +17,7 @@ import {
   type RequestDetail,
   type RoutesView,
 } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { invalid } from './definitions.js';
 import type { SerializedError } from '../errors.js';
 import type { AppRuntime } from '../runtime/types.js';
@@ -41,6 +41,8 @@ export class AppSlot {
   startedAt: number | null = null;
   /** A live scale away from the saved worker count (kept by reloads, dropped by a restart or a saved change). */
   scaled: { workers: number; saved: number } | null = null;
+  /** A stop cut the start in progress short (Host.stop): its failure is no error to show. */
+  stopRequested = false;
   /** Why the last start failed, when it failed before a runtime could say so itself. */
   lastError: SerializedError | null = null;
   readonly logs: AppLogs;
@@ -85,8 +87,8 @@ export class AppSlot {
     this.portsAnswer = false;
     const id = this.id;
     this.unsubscribers.push(
-      runtime.on('access', (entry) => this.hub.publish('access', id, this.logs.access.push(maskedForList(entry)))),
-      runtime.on('output', (line) => this.hub.publish('output', id, this.logs.output.push(line))),
+      runtime.on('access', (entry) => this.hub.publish('access', id, this.logs.addAccess(maskedForList(entry)))),
+      runtime.on('output', (line) => this.hub.publish('output', id, this.logs.addOutput(line))),
       runtime.on('event', (event) => {
         this.recordEvent(event);
         // "running" goes out together with whether its ports answer, so no one sees a transient unhealthy state.
@@ -116,7 +118,7 @@ export class AppSlot {
   }
 
   recordEvent(event: HostAppEvent): void {
-    this.hub.publish('app-event', this.id, this.logs.events.push(event));
+    this.hub.publish('app-event', this.id, this.logs.addEvent(event));
   }
 
   publishStatus(): void {
@@ -137,7 +139,7 @@ export class AppSlot {
     if (!rt || rt.status().state !== 'running') return;
     if (++this.ticks % PROBE_EVERY_TICKS === 0) void this.probePorts();
     const m = rt.metrics();
-    this.logs.addMetrics(m);
+    this.logs.metrics.push(m);
     this.hub.publish('metrics', this.id, m);
   }
 
@@ -164,7 +166,7 @@ export class AppSlot {
   // ---- history queries (validated here too: the Host is also driven without the HTTP layer) ----------------
 
   metricsView(history: boolean): MetricsView {
-    return { current: this.runtime && this.isActive() ? this.runtime.metrics() : null, history: history ? this.logs.metrics.slice() : [] };
+    return { current: this.runtime && this.isActive() ? this.runtime.metrics() : null, history: history ? this.logs.metrics.toArray() : [] };
   }
 
   accessPage(query: AccessQuery): Page<AccessRecord> {

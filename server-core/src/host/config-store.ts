@@ -3,7 +3,8 @@
 // future-version file is never overwritten silently: it is set aside, the last good copy is used, and a notice says so.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_SCHEMA_VERSION, configDocumentSchema, type ConfigDocument, type Notice } from '../control/contract.js';
+import type { Notice } from '../control/contract.js';
+import { CONFIG_SCHEMA_VERSION, configDocumentSchema, type ConfigDocument } from '../config/app-definition.js';
 import { GantryError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { CONFIG_FILE, LAST_GOOD_SUFFIX } from './paths.js';
@@ -74,10 +75,18 @@ export class ConfigStore {
     }
     const text = JSON.stringify(parsed.data, null, 2) + '\n';
     const run = this.chain.then(async () => {
-      await fs.mkdir(this.home, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(this.file, text);
-      // last-good mirrors the newest document that was validated and written whole.
-      await writeFileAtomic(this.lastGoodFile, text);
+      try {
+        await fs.mkdir(this.home, { recursive: true, mode: 0o700 });
+        await writeFileAtomic(this.file, text);
+      } catch (e) {
+        // A full disk is the user's to fix: said as such, never a 500 bug. The write is atomic, so the file
+        // still holds the previous document, and the Host keeps its previous definitions.
+        const cause = (e as NodeJS.ErrnoException).code ?? 'EIO';
+        throw new GantryError('GANTRY_ERR_CONFIG_WRITE', `cannot save ${this.file}: ${(e as Error).message}; nothing was changed`, { file: this.file, cause });
+      }
+      // last-good mirrors the newest document that was validated and written whole. Not written (the disk
+      // filled in between): it stays the previous good document, which is still a good one, and the save stands.
+      await writeFileAtomic(this.lastGoodFile, text).catch(() => undefined);
     });
     this.chain = run.catch(() => undefined);
     return run;

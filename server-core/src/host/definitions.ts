@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { appSettingsSchema, defaultSettings, mergeSettings, parseBind, type AppSettings, type PartialAppSettings } from '../config/settings.js';
 import { crossSettingProblem } from '../config/settings-table.js';
-import { appDefinitionSchema, BUILTIN_PROFILES, type AppDefinition, type UpdateAppBody } from '../control/contract.js';
+import type { UpdateAppBody } from '../control/contract.js';
+import { appDefinitionSchema, BUILTIN_PROFILES, type AppDefinition } from '../config/app-definition.js';
 import { GantryError } from '../errors.js';
 import { unmaskPartial } from './effective.js';
 

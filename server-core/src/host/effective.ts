@@ -2,15 +2,8 @@
 // defaults <- .env <- .env.<profile> (env only) <- app base <- built-in profile <- the app's own profile.
 // Also the masking of secret env values for everything the API shows.
 import path from 'node:path';
-import {
-  BUILTIN_PROFILES,
-  BUILTIN_PROFILE_NAMES,
-  isSecretEnvKey,
-  SECRET_MASK,
-  type AppDefinition,
-  type EffectiveSettings,
-  type SettingOrigin,
-} from '../control/contract.js';
+import { SECRET_MASK, type EffectiveSettings, type SettingOrigin } from '../control/contract.js';
+import { BUILTIN_PROFILES, BUILTIN_PROFILE_NAMES, isSecretEnvKey, type AppDefinition } from '../config/app-definition.js';
 import { defaultSettings, mergeSettings, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
 import { findInterpreters } from './detect/interpreter.js';
 import { readDotenv } from './dotenv.js';

@@ -12,7 +12,6 @@ import {
   type AccessRecord,
   type AddAppBody,
   type AddAppResponse,
-  type AppDefinition,
   type AppStatusView,
   type AppSummary,
   type AppView,
@@ -36,9 +35,11 @@ import {
   type UpdateAppBody,
   type UpdateAppResponse,
 } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { folderProblem } from '../config/folder-check.js';
 import { GantryError, isGantryError, serializeError } from '../errors.js';
 import { TIMED_OUT, within } from '../within.js';
+import { Ring } from '../ring.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
 import { describeLogTrouble } from '../logging/log-file.js';
@@ -91,7 +92,7 @@ const MAX_LAUNCHES = 50;
 
 export class Host {
   readonly hub = new EventHub();
-  readonly notices: Notice[] = [];
+  private readonly noticeRing = new Ring<Notice>({ capacity: 100 });
   private readonly slots = new Map<string, AppSlot>();
   private readonly launches = new Map<string, LaunchResult>();
   private demoOffered = false;
@@ -176,9 +177,13 @@ export class Host {
     checkSiteNames(def.id, siteNamesOf(def.name, staticSettings(def, def.activeProfile)), others, this.router?.suffixes ?? ['localhost']);
   }
 
+  /** The latest notices, oldest first. */
+  get notices(): readonly Notice[] {
+    return this.noticeRing.toArray();
+  }
+
   notice(n: Notice): void {
-    this.notices.push(n);
-    if (this.notices.length > 100) this.notices.splice(0, this.notices.length - 100);
+    this.noticeRing.push(n);
     this.hub.publish('notice', null, n);
   }
 
@@ -413,7 +418,8 @@ export class Host {
     try {
       await runtime.start();
     } catch (e) {
-      slot.lastError = serializeError(e);
+      // Stopped while starting (Host.stop): that is no failure to show, the stop queued behind says "stopped".
+      if (!slot.stopRequested) slot.lastError = serializeError(e);
       // Release whatever the failed start holds (listeners, socket folder); status keeps saying "failed".
       await runtime.stop({ graceful: false }).catch(() => undefined);
       await slot.closeSinks();
@@ -441,19 +447,40 @@ export class Host {
 
   stop(id: string, graceful = true): Promise<AppStatusView> {
     const slot = this.slot(id);
+    // A start (or a restart's start) still waiting for its workers to import the app is cut short, not waited
+    // for: an import that hangs would hold the stop for the whole boot timeout. Nothing was served yet.
+    const rt = slot.runtime;
+    if (rt && rt.status().state === 'starting') {
+      slot.stopRequested = true;
+      void rt.stop({ graceful: false }).catch(() => undefined);
+    }
     return slot.serial(async () => {
-      if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful });
-      slot.lastError = null;
-      slot.publishStatus();
+      await this.stopIn(slot, graceful);
       return slot.statusView();
     });
   }
 
-  async restart(id: string, profile?: string): Promise<AppStatusView> {
+  /** Stops the app's runtime (caller holds the app's serial lock). */
+  private async stopIn(slot: AppSlot, graceful: boolean): Promise<void> {
+    if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful });
+    slot.stopRequested = false;
+    slot.lastError = null;
+    slot.publishStatus();
+  }
+
+  /**
+   * Stop then start, as one operation on the app: a stop sent meanwhile comes after the start (and so has the
+   * last word), never between the two, where the restart's start would undo it.
+   */
+  restart(id: string, profile?: string): Promise<AppStatusView> {
     const slot = this.slot(id);
-    const p = profile ?? slot.profile ?? slot.def.activeProfile;
-    await this.stop(id);
-    return this.start(id, p);
+    const p = this.profileOf(slot, profile ?? slot.profile ?? undefined);
+    return slot.serial(async () => {
+      await this.stopIn(slot, true);
+      const { settings } = await this.resolve(slot.def, p);
+      await this.startWith(slot, p, settings);
+      return slot.statusView();
+    });
   }
 
   /**

@@ -2,7 +2,8 @@
 // leaves out (the request wins), an id from the name, and a port of its own when none is given.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { addAppBodySchema, type AddAppBody, type AppDefinition, type DetectionResult, type Notice } from '../control/contract.js';
+import { addAppBodySchema, type AddAppBody, type DetectionResult, type Notice } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { GantryError } from '../errors.js';
 import { checkPortClaims, claimedPorts, invalid, mergePartial, slugify, uniqueId, validateDefinition } from './definitions.js';
 import { detectProject } from './detect/index.js';

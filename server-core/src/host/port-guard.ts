@@ -1,7 +1,8 @@
 // Port rules across the Host's apps: a bind is usable when no other running app holds it, no other process
 // listens on it, and (for the check the UI runs while editing) no other app's settings claim it.
 import { parseBind, type AppSettings } from '../config/settings.js';
-import { describePortHolder, type AppDefinition, type PortCheckResult, type PortHolder } from '../control/contract.js';
+import { describePortHolder, type PortCheckResult, type PortHolder } from '../control/contract.js';
+import type { AppDefinition } from '../config/app-definition.js';
 import { GantryError } from '../errors.js';
 import type { AppSlot } from './app-slot.js';
 import { claimedPorts, tcpPorts } from './definitions.js';

@@ -7,7 +7,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import { partialSettingsSchema, type PartialAppSettings } from '../config/settings.js';
-import { isSecretEnvKey, profileNameSchema, type AppDefinition, type SaveToProjectResult } from '../control/contract.js';
+import type { SaveToProjectResult } from '../control/contract.js';
+import { isSecretEnvKey, profileNameSchema, type AppDefinition } from '../config/app-definition.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 export interface PyprojectGantry {

@@ -2,6 +2,7 @@
 // entry keeps a reference to the flat [name, value, …] arrays node:http parsed and the exchange wrote; they
 // become objects (masked, values trimmed) only when someone reads that entry through the API. A byte
 // budget bounds the memory: past it the oldest entries lose their headers ("not recorded").
+import { Ring } from '../ring.js';
 import type { AccessEntry } from '../runtime/types.js';
 
 /**
@@ -39,47 +40,34 @@ function flatBytes(flat: readonly string[] | null | undefined): number {
 
 /** Keeps the headers of the latest requests (per app runtime), within a byte budget (and a backstop entry cap). */
 export class HeaderKeeper {
-  // A queue that grows with use: oldest at `head`; compacted when half of it is spent.
-  private queue: (HeaderRef | undefined)[] = [];
-  private head = 0;
-  private bytes = 0;
+  // The refs themselves are tiny; what a ref that falls off lets go of is its arrays ("not recorded").
+  private readonly refs: Ring<HeaderRef>;
 
   constructor(
-    readonly maxEntries: number = DEFAULT_HEADER_BUDGET.entries,
+    maxEntries: number = DEFAULT_HEADER_BUDGET.entries,
     readonly maxBytes: number = DEFAULT_HEADER_BUDGET.bytes,
-  ) {}
+  ) {
+    this.refs = new Ring<HeaderRef>({
+      capacity: maxEntries,
+      maxBytes,
+      sizeOf: (ref) => ref.bytes,
+      onEvict: (ref) => {
+        ref.req = null;
+        ref.res = null;
+      },
+    });
+  }
 
   /** Hot path: no copying, no objects but one small record. */
   keep(entry: AccessEntry, req: readonly string[] | undefined, res: readonly string[] | null | undefined): void {
-    const bytes = REF_OVERHEAD + flatBytes(req) + flatBytes(res);
-    const ref: HeaderRef = { req: req ?? null, res: res ?? null, bytes };
+    const ref: HeaderRef = { req: req ?? null, res: res ?? null, bytes: REF_OVERHEAD + flatBytes(req) + flatBytes(res) };
     (entry as WithRef)[HEADERS_REF] = ref;
-    if (this.count >= Math.max(1, this.maxEntries)) this.evictOldest();
-    this.queue.push(ref);
-    this.bytes += bytes;
-    while (this.bytes > this.maxBytes && this.count > 1) this.evictOldest();
+    this.refs.push(ref);
   }
 
   /** Headers still held (for tests and diagnostics). */
   get held(): { readonly entries: number; readonly bytes: number } {
-    return { entries: this.count, bytes: this.bytes };
-  }
-
-  private get count(): number {
-    return this.queue.length - this.head;
-  }
-
-  private evictOldest(): void {
-    const ref = this.queue[this.head]!;
-    this.queue[this.head] = undefined;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    this.bytes -= ref.bytes;
-    ref.req = null;
-    ref.res = null;
+    return { entries: this.refs.size, bytes: this.refs.bytes };
   }
 }
 

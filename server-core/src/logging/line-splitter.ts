@@ -7,6 +7,11 @@
 export const MAX_LINE_BYTES = 16 * 1024;
 export const IDLE_FLUSH_MS = 250;
 
+/** What an output line weighs in a byte-bounded history: its text (at most about MAX_LINE_BYTES) and the record. */
+export function outputLineBytes(line: { readonly text: string }): number {
+  return line.text.length + 128;
+}
+
 /** What a cut line ends with: the number of bytes left out. */
 export function truncationMarker(cutBytes: number): string {
   return ` … [${cutBytes} bytes truncated]`;

@@ -7,6 +7,7 @@
 // back-off until a write succeeds again — then the recovery is reported with the number of lines lost. A path
 // that cannot be opened at start is refused (the constructor throws), as gunicorn refuses it.
 import { closeSync, openSync, write } from 'node:fs';
+import { Backoff } from '../supervisor/backoff.js';
 
 /** What a log file tells about its own trouble (the error log, a Host notice). */
 export type LogTrouble =
@@ -37,7 +38,7 @@ export class LogFile {
   private writing = false;
   private closed = false;
   /** Set while writes fail: since when, the first error, and lines dropped from the hold buffer. */
-  private failure: { since: number; lost: number; retryMs: number; timer: NodeJS.Timeout | null } | null = null;
+  private failure: { since: number; lost: number; backoff: Backoff; timer: NodeJS.Timeout | null } | null = null;
   private drained: Array<() => void> = [];
   private reopenWanted = false;
   /** Lines lost in total, for tests and metrics. */
@@ -118,16 +119,16 @@ export class LogFile {
 
   private fail(err: NodeJS.ErrnoException): void {
     if (!this.failure) {
-      this.failure = { since: Date.now(), lost: 0, retryMs: this.options.retryMs?.[0] ?? 250, timer: null };
+      const [firstMs = 250, maxMs = 30_000] = this.options.retryMs ?? [];
+      this.failure = { since: Date.now(), lost: 0, backoff: new Backoff({ immediate: 0, firstMs, maxMs, resetAfterMs: Infinity }), timer: null };
       this.report({ kind: 'failed', path: this.path, error: err.code && !err.message.startsWith(err.code) ? `${err.code}: ${err.message}` : err.message });
     }
     this.trimHeld();
     this.settle();
     if (this.closed) return;
     const f = this.failure;
-    f.timer = setTimeout(() => this.retry(), f.retryMs);
+    f.timer = setTimeout(() => this.retry(), f.backoff.next());
     f.timer.unref();
-    f.retryMs = Math.min(f.retryMs * 2, this.options.retryMs?.[1] ?? 30_000);
   }
 
   /** Reopens the file (it may be on a volume that came back, or a new file after the disk was freed) and writes. */

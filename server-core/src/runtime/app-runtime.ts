@@ -10,34 +10,34 @@ import { parseAppSettings, type AppSettings } from '../config/settings-table.js'
 import { GantryError, serializeError } from '../errors.js';
 import { Dispatcher } from '../gateway/dispatcher.js';
 import type { ExchangeContext } from '../gateway/exchange.js';
+import { BodyMemoryPool } from '../gateway/body-memory-pool.js';
 import { HttpGateway, type PreHandler, type ProxyResolver } from '../gateway/http-gateway.js';
 import type { BoundAddress } from '../gateway/listen-socket.js';
 import { buildAccessEntry } from '../gateway/access-entry.js';
 import { createProxyTrust } from '../gateway/proxy-headers.js';
 import { createStaticHandler } from '../gateway/static-files.js';
 import { formatNeedsHeaders } from '../logging/access-log-format.js';
-import { flatResponseHeaders, HeaderKeeper } from '../logging/header-keeper.js';
-import { LogBus, type LogBusCapacity } from '../logging/log-bus.js';
-import { AppMetrics } from '../metrics/app-metrics.js';
+import { flatResponseHeaders } from '../logging/header-keeper.js';
 import { Arbiter, type ProcessStats } from '../supervisor/arbiter.js';
 import { createProcessSampler } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
+import { AppTelemetry } from './app-telemetry.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
 import { ShardedRuntime } from './sharded-runtime.js';
 import type { Routable, RoutedVia } from './routable.js';
-import type { AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
+import type { AppEvent, AppRuntime, AppRuntimeEvents, AppStatus, MetricsSnapshot, ReloadMode, WorkerSnapshot } from './types.js';
 
 export interface AppRuntimeOptions {
   /** The worker launcher; default <repo>/app/gantry_worker.py. */
   readonly workerScript?: string;
   /** The environment workers inherit before `env` settings; default process.env. */
   readonly baseEnv?: Readonly<Record<string, string | undefined>>;
-  readonly logCapacity?: LogBusCapacity;
   /** Sample worker RSS/CPU every 2 s (default true). */
   readonly processStats?: boolean;
   /**
-   * Keep each request's headers for the UI's request drawer (default true). Free with one gateway process;
-   * with several, they cross from the gateway processes, so `gantry serve` (no drawer) turns it off.
+   * Keep each request's headers for the UI's request drawer (default true): up to 16 MB of them
+   * (logging/header-keeper.ts), and with several gateway processes they cross to the primary, so `gantry serve`
+   * (no drawer) turns it off.
    */
   readonly requestHeaders?: boolean;
   /**
@@ -47,17 +47,13 @@ export interface AppRuntimeOptions {
   readonly adoptedListeners?: readonly BoundAddress[];
 }
 
-/** What an AppRuntime made here offers beyond the interface: its log bus (ring buffers). */
+/** What an AppRuntime made here offers beyond the interface. */
 export interface LocalAppRuntime extends AppRuntime {
-  readonly logs: LogBus;
   /** The interpreter in use, once started. */
   readonly python: string | null;
   /** With `adoptedListeners`: a connection accepted by the primary on listener `index`. */
   adopt?(index: number, socket: Socket): void;
 }
-
-/** Worker exits that are not restarts (nothing replaces them). */
-const NOT_RESTARTS: ReadonlySet<string> = new Set(['stop', 'reload-failed', 'scale-down', 'boot-error']);
 
 export const DEFAULT_WORKER_SCRIPT = fileURLToPath(new URL('../../../app/gantry_worker.py', import.meta.url));
 
@@ -69,7 +65,6 @@ export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptio
 }
 
 class Runtime implements LocalAppRuntime, Routable {
-  readonly logs: LogBus;
   python: string | null = null;
   private settings: AppSettings;
   private readonly dispatcher: Dispatcher;
@@ -77,7 +72,7 @@ class Runtime implements LocalAppRuntime, Routable {
   private gateway: HttpGateway | null = null;
   private arbiter: Arbiter | null = null;
   private socketDir: string | null = null;
-  private metricsRegistry: AppMetrics;
+  private readonly telemetry: AppTelemetry;
   private stopping: Promise<void> | null = null;
   private watcher: { close(): Promise<void> } | null = null;
   private ownState: AppStatus['state'] = 'stopped';
@@ -88,34 +83,33 @@ class Runtime implements LocalAppRuntime, Routable {
     private readonly options: AppRuntimeOptions,
   ) {
     this.settings = settings;
-    this.logs = new LogBus(options.logCapacity);
     this.dispatcher = new Dispatcher(settings.maxQueue);
-    this.metricsRegistry = new AppMetrics({ app: this.name });
-    const metrics = (): AppMetrics => this.metricsRegistry;
-    const logs = this.logs;
-    // Headers ride along by reference; the API turns them into (masked) objects only when a request is read.
-    const headers = new HeaderKeeper();
+    const telemetry = new AppTelemetry(
+      () => this.name,
+      () => ({ inFlight: this.dispatcher.inFlight, queueDepth: this.dispatcher.queueDepth, workers: this.workers() }),
+      options.requestHeaders !== false,
+    );
+    this.telemetry = telemetry;
     this.ctx = {
       appName: this.name,
       dispatcher: this.dispatcher,
       limitRequestBody: settings.limitRequestBody,
       streamRequestBody: settings.streamRequestBody,
       bodyTimeout: settings.bodyTimeout,
+      bodyMemory: new BodyMemoryPool(settings.bodyBufferMemory),
       includeHeaders: formatNeedsHeaders(settings.accessLogformat),
-      access(entry, rawRequestHeaders, rawResponseHeaders) {
-        if (rawRequestHeaders !== undefined) headers.keep(entry, rawRequestHeaders, rawResponseHeaders);
-        metrics().record(entry.status, entry.durationMs, entry.workerId ?? null, entry.truncated === true);
-        logs.emitAccess(entry);
-      },
-      output: (line) => logs.emitOutput(line),
+      access: (entry, rawRequestHeaders, rawResponseHeaders) => telemetry.access(entry, rawRequestHeaders, rawResponseHeaders),
+      output: (line) => telemetry.output(line),
     };
-    this.logs.on('event', (e) => {
-      if (e.type === 'worker-exit' && !NOT_RESTARTS.has(e.exit.reason)) this.metricsRegistry.recordRestart(e.exit.reason);
-      if (e.type === 'state') {
-        this.ownState = e.state;
-        this.ownError = e.error ?? (e.state === 'starting' ? null : this.ownError);
-      }
-    });
+  }
+
+  /** The arbiter's events and this runtime's own: the state is remembered for when no arbiter is there to ask. */
+  private emit(e: AppEvent): void {
+    if (e.type === 'state') {
+      this.ownState = e.state;
+      this.ownError = e.error ?? (e.state === 'starting' ? null : this.ownError);
+    }
+    this.telemetry.event(e);
   }
 
   private get name(): string {
@@ -137,7 +131,7 @@ class Runtime implements LocalAppRuntime, Routable {
   }
 
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
-    return this.logs.on(event, listener);
+    return this.telemetry.on(event, listener);
   }
 
   adopt(index: number, socket: Socket): void {
@@ -166,8 +160,9 @@ class Runtime implements LocalAppRuntime, Routable {
     this.ctx.limitRequestBody = s.limitRequestBody;
     this.ctx.streamRequestBody = s.streamRequestBody;
     this.ctx.bodyTimeout = s.bodyTimeout;
+    this.ctx.bodyMemory.limit = s.bodyBufferMemory;
     this.ctx.includeHeaders = formatNeedsHeaders(s.accessLogformat);
-    this.metricsRegistry = new AppMetrics({ app: this.name });
+    this.telemetry.resetMetrics();
     const gateway = new HttpGateway(s, this.ctx);
     gateway.preHandlers = this.preHandlers(s, cwd);
     gateway.proxy = proxyResolver(s.forwardedAllowIps, s.forwardedAllowHost);
@@ -181,6 +176,14 @@ class Runtime implements LocalAppRuntime, Routable {
       this.fail(err);
       throw err;
     }
+    if (this.stopping !== null) {
+      // stop() came while the listener opened (its teardown found nothing to stop): close it and say so, as the
+      // arbiter does for a stop during the workers' boot.
+      const closed = gateway.close(0);
+      gateway.closeAllConnections();
+      await closed;
+      throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
+    }
     this.gateway = gateway;
     this.socketDir = mkdtempSync(join(tmpdir(), 'gantry-'));
     const sampler = this.options.processStats === false ? null : createProcessSampler();
@@ -192,8 +195,8 @@ class Runtime implements LocalAppRuntime, Routable {
       cwd,
       baseEnv: this.options.baseEnv ?? process.env,
       dispatcher: this.dispatcher,
-      event: (e) => this.logs.emitEvent(e),
-      output: (line) => this.logs.emitOutput(line),
+      event: (e) => this.emit(e),
+      output: (line) => this.telemetry.output(line),
       processStats: sampler
         ? async (pid: number): Promise<ProcessStats | null> => {
             const st = (await sampler.sample([pid])).get(pid);
@@ -213,12 +216,12 @@ class Runtime implements LocalAppRuntime, Routable {
 
   private fail(err: unknown): void {
     const error = serializeError(err);
-    this.logs.emitEvent({ type: 'state', time: Date.now(), state: 'failed', error });
+    this.emit({ type: 'state', time: Date.now(), state: 'failed', error });
   }
 
   private preHandlers(s: AppSettings, cwd: string): PreHandler[] {
     if (Object.keys(s.static).length === 0) return [];
-    const serve = createStaticHandler(s.static, { cwd, dotfiles: s.staticDotfiles, onError: (err) => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `static file error: ${String(err)}` }) });
+    const serve = createStaticHandler(s.static, { cwd, dotfiles: s.staticDotfiles, onError: (err) => this.telemetry.say('error', `static file error: ${String(err)}`) });
     return [
       (req: IncomingMessage, res: ServerResponse, requestId: string) => {
         if (!serve(req, res)) return false;
@@ -238,7 +241,7 @@ class Runtime implements LocalAppRuntime, Routable {
 
   private async watch(python: string, cwd: string): Promise<void> {
     const { watchProject, checkSyntax } = await import('../supervisor/file-watcher.js');
-    const say = (level: 'info' | 'error', text: string): void => this.logs.emitOutput({ time: Date.now(), app: this.name, source: 'gantry', level, workerId: null, workerPid: null, requestId: null, text });
+    const say = (level: 'info' | 'error', text: string): void => this.telemetry.say(level, text);
     this.watcher = await watchProject({
       root: cwd,
       extraFiles: this.settings.reloadExtraFiles,
@@ -291,6 +294,7 @@ class Runtime implements LocalAppRuntime, Routable {
     this.gateway?.update(next);
     this.ctx.streamRequestBody = next.streamRequestBody;
     this.ctx.bodyTimeout = next.bodyTimeout;
+    this.ctx.bodyMemory.limit = next.bodyBufferMemory;
     this.ctx.includeHeaders = formatNeedsHeaders(next.accessLogformat);
     if (this.gateway) this.gateway.proxy = proxyResolver(next.forwardedAllowIps, next.forwardedAllowHost);
   }
@@ -321,19 +325,11 @@ class Runtime implements LocalAppRuntime, Routable {
   }
 
   metrics(): MetricsSnapshot {
-    this.refreshGauges();
-    return this.metricsRegistry.snapshot();
+    return this.telemetry.metrics();
   }
 
   prometheus(): string {
-    this.refreshGauges();
-    return this.metricsRegistry.prometheus();
-  }
-
-  private refreshGauges(): void {
-    this.metricsRegistry.setInFlight(this.dispatcher.inFlight);
-    this.metricsRegistry.setQueueDepth(this.dispatcher.queueDepth);
-    this.metricsRegistry.setWorkers(this.workers());
+    return this.telemetry.prometheus();
   }
 
   private requireRunning(): Arbiter {

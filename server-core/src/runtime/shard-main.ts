@@ -83,7 +83,7 @@ function arrive(listener: number, socket: Socket | undefined): void {
 
 async function start(init: ShardInit): Promise<void> {
   process.title = `gantry: gateway ${init.index + 1}/${init.count} (${init.settings.name || init.settings.app})`;
-  const rt = createAppRuntime(init.settings, { workerScript: init.workerScript, baseEnv: init.baseEnv, processStats: init.processStats, logCapacity: { access: 1, output: 1, events: 1 }, adoptedListeners: init.listeners });
+  const rt = createAppRuntime(init.settings, { workerScript: init.workerScript, baseEnv: init.baseEnv, processStats: init.processStats, adoptedListeners: init.listeners });
   runtime = rt;
   rt.on('access', (entry: AccessEntry) => {
     // The entry's header reference (a symbol property) does not cross the process boundary by itself.

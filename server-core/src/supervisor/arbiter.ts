@@ -3,11 +3,11 @@
 // back, scale down, recycle) — so every decision is made in one place, one step at a time.
 import type { AppSettings } from '../config/settings.js';
 import { GantryError, serializeError, type ErrorCode, type SerializedError } from '../errors.js';
-import { outputLineBytes } from '../logging/log-bus.js';
+import { outputLineBytes } from '../logging/line-splitter.js';
 import { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { Dispatcher } from '../gateway/dispatcher.js';
 import type { AppEvent, AppState, ExitReason, LogLevel, OutputLine, WorkerSnapshot } from '../runtime/types.js';
-import { BACKOFF_RESET_AFTER_MS, backoffDelay } from './backoff.js';
+import { Backoff, WORKER_BACKOFF } from './backoff.js';
 import { BOOT_EXIT_CODES, bootFailure } from './boot-failure.js';
 import { reloadGeneration, reloadRolling, type ReloadOps } from './reload-strategies.js';
 import { launchSpec } from './worker-launch.js';
@@ -433,9 +433,9 @@ export class Arbiter {
     }
     if (rec.retiring === null && (this.state === 'running' || this.state === 'reloading')) {
       slot.restarts++;
-      if (cleanExit) slot.consecutiveCrashes = 0;
-      else slot.consecutiveCrashes = Date.now() - rec.startedAt > BACKOFF_RESET_AFTER_MS ? 1 : slot.consecutiveCrashes + 1;
-      respawnInMs = rec.policy === 'fail-app' || wasReady ? backoffDelay(slot.consecutiveCrashes) : null;
+      if (cleanExit) slot.backoff.reset();
+      const delay = cleanExit ? 0 : slot.backoff.next(Date.now() - rec.startedAt);
+      respawnInMs = rec.policy === 'fail-app' || wasReady ? delay : null;
       if (respawnInMs !== null) slot.respawnAt = Date.now() + respawnInMs;
       this.say('warning', `Worker (pid:${rec.proc.pid}) exited with ${signal ?? `code ${code}`}${respawnInMs ? `; restarting in ${respawnInMs} ms` : ''}`, rec);
       if (respawnInMs !== null && respawnInMs > 0) setTimeout(() => this.wake(), respawnInMs).unref();
@@ -497,7 +497,7 @@ export class Arbiter {
   private slot(id: number): SlotHistory {
     let s = this.slots.get(id);
     if (!s) {
-      s = { restarts: 0, consecutiveCrashes: 0, lastExit: null, respawnAt: 0 };
+      s = { restarts: 0, backoff: new Backoff(WORKER_BACKOFF), lastExit: null, respawnAt: 0 };
       this.slots.set(id, s);
     }
     return s;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter, type LineSplitterOptions } from '../logging/line-splitter.js';
 import { StderrEntries } from '../logging/stderr-entries.js';
+import { Ring } from '../ring.js';
 import type { LogLevel } from '../runtime/types.js';
 import { timerMs } from '../timer-ms.js';
 
@@ -158,7 +159,7 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
   private exited = false;
   private exitWaiters: Array<() => void> = [];
-  private readonly stderrLines: string[] = [];
+  private readonly stderrLines = new Ring<string>({ capacity: STDERR_TAIL });
   private stackListener: ((chunk: string) => void) | null = null;
   private fatalReport = '';
 
@@ -188,7 +189,6 @@ export class WorkerProcess {
     const stderrEntries = new StderrEntries((text, level) => hooks.output('stderr', text, level));
     const onStderr = (line: string): void => {
       this.stderrLines.push(line);
-      if (this.stderrLines.length > STDERR_TAIL) this.stderrLines.shift();
       stderrEntries.push(line);
     };
     // With FIFOs the child's 'close' does not wait for its output: count our two read ends as well.
@@ -263,7 +263,7 @@ export class WorkerProcess {
 
   /** The last lines the worker wrote on stderr, then faulthandler's report if it died of a fatal signal. */
   stderrTail(): string[] {
-    return [...this.stderrLines, ...this.fatalStack()];
+    return [...this.stderrLines.toArray(), ...this.fatalStack()];
   }
 
   /** The Python stacks faulthandler wrote when the worker died of a fatal signal (SIGSEGV, SIGABRT, …), by line. */
@@ -283,6 +283,8 @@ export class WorkerProcess {
     if (msg.type === 'ready') this.hooks.ready(msg as ReadyMessage);
     else if (msg.type === 'boot_error') this.hooks.bootError(msg as BootErrorMessage);
     else if (msg.type === 'stopping') this.hooks.stopping(String((msg as { reason?: unknown }).reason ?? ''));
+    // A message nobody consumes is a protocol drift (protocol/WORKER.md): shown, not dropped.
+    else this.hooks.output('stderr', `[gantry] unknown control message from worker: ${line.slice(0, 200)}`, 'error');
   }
 
   signal(sig: NodeJS.Signals): void {

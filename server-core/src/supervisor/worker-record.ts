@@ -1,6 +1,7 @@
 // What the arbiter knows about one worker process and about each numbered slot across its workers.
 import type { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { ExitReason, LogLevel, WorkerSnapshot, WorkerState } from '../runtime/types.js';
+import type { Backoff } from './backoff.js';
 import type { BootErrorMessage, WorkerProcess } from './worker-process.js';
 
 /** What a boot failure of this worker means: the app fails (start, respawn) or only the caller's action fails (reload). */
@@ -38,7 +39,8 @@ export interface WorkerRecord {
 
 export interface SlotHistory {
   restarts: number;
-  consecutiveCrashes: number;
+  /** Crashes in a row of this slot's workers: how long its next respawn waits. */
+  readonly backoff: Backoff;
   lastExit: ExitReason | null;
   /** A respawn is scheduled for this time (ms since epoch); 0: none. */
   respawnAt: number;

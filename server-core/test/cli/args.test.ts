@@ -52,6 +52,9 @@ describe('parseArgs', () => {
     expect(argsError(['--limit-request-fields', '40000']).message).toBe('--limit-request-fields: must be at most 32768');
     expect(argsError(['--limit-request-field_size', '-1']).message).toBe('--limit-request-field_size: must be at least 0');
     expect(argsError(['--limit-request-body', 'lots']).message).toMatch(/^--limit-request-body: must be a whole number/);
+    expect(argsError(['--body-buffer-memory', '-1']).message).toBe('--body-buffer-memory: must be at least 0');
+    expect(argsError(['--body-buffer-memory', '1.5']).message).toMatch(/^--body-buffer-memory: must be a whole number/);
+    expect(parseArgs(['--body-buffer-memory', '0']).settings.bodyBufferMemory).toBe(0);
     expect(parseArgs(['--static-dotfiles']).settings.staticDotfiles).toBe(true);
     expect(parseArgs(['--forwarded-allow-host']).settings.forwardedAllowHost).toBe(true);
   });

@@ -1,10 +1,11 @@
 // Many slow uploads at once hold a bounded amount of the gateway's memory: each body keeps up to 1 MiB in
-// memory while it is buffered, and all of them together at most BODY_MEMORY_TOTAL (gateway/body-memory-pool.ts);
-// past that, bodies go to their temporary file. Measured on a real `gantry serve`, by its resident memory.
-import { readFileSync } from 'node:fs';
+// memory while it is buffered, and all of them together at most --body-buffer-memory (gateway/body-memory-pool.ts);
+// past that, bodies go to their temporary file. Measured on a real `gantry serve`, by its resident memory and
+// by the temporary files it holds open.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BODY_MEMORY_TOTAL } from '../../src/gateway/body-memory-pool.js';
+import { defaultSettings } from '../../src/config/settings.js';
 import { GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess } from '../helpers/process.js';
 import { cliScope } from '../helpers/cli-scope.js';
@@ -18,6 +19,31 @@ afterEach(() => {
 });
 
 const MiB = 1024 * 1024;
+const BODY_MEMORY_TOTAL = defaultSettings().bodyBufferMemory;
+
+async function serve(extra: readonly string[] = []): Promise<number> {
+  s.proc = await startProcess({
+    name: 'gantry',
+    command: process.execPath,
+    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', ...extra, 'basic:application'],
+    ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
+    timeoutMs: 30_000,
+  });
+  return Number(s.proc.ready[1]);
+}
+
+/** Temporary body files process `pid` holds open (unlinked at once, so only /proc sees them). */
+function spoolFiles(pid: number): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).includes('gantry-body-')) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
 
 function rssBytes(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -50,15 +76,8 @@ async function stalledUpload(port: number, sent: number): Promise<void> {
 
 describe('memory held by request bodies being buffered', () => {
   it('200 slow uploads of 1 MiB each hold about the total cap, not 200 MiB', async () => {
-    s.proc = await startProcess({
-      name: 'gantry',
-      command: process.execPath,
-      args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', 'basic:application'],
-      ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
-      timeoutMs: 30_000,
-    });
-    const port = Number(s.proc.ready[1]);
-    const pid = s.proc.pid;
+    const port = await serve();
+    const pid = s.proc!.pid;
     expect((await fetchRaw(`http://127.0.0.1:${port}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
     const before = rssBytes(pid);
     const n = 200;
@@ -69,5 +88,25 @@ describe('memory held by request bodies being buffered', () => {
     expect(grown).toBeLessThan(BODY_MEMORY_TOTAL + 56 * MiB);
     // It still serves.
     expect((await fetchRaw(`http://127.0.0.1:${port}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
+  }, 120_000);
+
+  it('--body-buffer-memory sets that cap: past it, bodies wait in their temporary file (0: every body does)', async () => {
+    const n = 8;
+    for (const [cap, inMemory] of [[2 * MiB, 2], [0, 0]] as const) {
+      const port = await serve(['--body-buffer-memory', String(cap)]);
+      const pid = s.proc!.pid;
+      for (let i = 0; i < n; i++) await stalledUpload(port, MiB);
+      await until(() => inFlight(port) === 0, 60_000, 'the gateway to have read every upload');
+      // Each body fits the 1 MiB a body may keep in memory: only the cap sends some to a file.
+      expect(spoolFiles(pid)).toBeGreaterThanOrEqual(n - inMemory);
+      for (const c of sockets.splice(0)) c.destroy();
+      await s.proc!.stop();
+      s.proc = null;
+    }
+    // With the default cap, the same uploads all stay in memory.
+    const port = await serve();
+    for (let i = 0; i < n; i++) await stalledUpload(port, MiB);
+    await until(() => inFlight(port) === 0, 60_000, 'the gateway to have read every upload');
+    expect(spoolFiles(s.proc!.pid)).toBe(0);
   }, 120_000);
 });

@@ -1,7 +1,9 @@
-// A test harness: a real Host (temp GANTRY_HOME) behind a real control API, and a small typed fetch helper.
+// A test harness: a real Host (temp GANTRY_HOME) behind a real control API, and the control API's own client
+// (src/control/client.ts): `client.call` for typed calls, `api` for any request (what the contract would refuse).
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { createHost, type Host, type HostOptions } from '../../src/host/host.js';
 import { startControlServer, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
+import { createApiClient, type ApiClient } from '../../src/control/client.js';
 
 // New apps get ports away from the 8000s that other suites (and developers) use; per test process.
 process.env.GANTRY_FIRST_PORT ??= String(20000 + 100 * Math.floor(Math.random() * 300));
@@ -10,6 +12,8 @@ export interface Harness {
   readonly home: TempDir;
   readonly host: Host;
   readonly server: ControlServer;
+  readonly client: ApiClient;
+  /** Any request with the token; a string body is sent as it is (as JSON unless headers say otherwise). */
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -18,25 +22,14 @@ export async function startHarness(opts: Partial<HostOptions> = {}, serverOpts: 
   const home = await makeTempDir('gantry-home-');
   const host = await createHost({ home: home.path, demoFolder: null, stopTimeoutMs: 10_000, ...opts });
   const server = await startControlServer({ host, ...serverOpts });
+  const client = createApiClient({ baseUrl: server.url, token: server.token });
   return {
     home,
     host,
     server,
-    async api(method, path, body, headers = {}) {
-      const res = await fetch(server.url + path, {
-        method,
-        headers: { authorization: `Bearer ${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* not JSON (Prometheus text, HTML) */
-      }
-      return { status: res.status, body: parsed as never, headers: res.headers };
-    },
+    client,
+    api: <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      typeof body === 'string' ? client.send<T>(method, path, { text: body, headers: { 'content-type': 'application/json', ...headers } }) : client.send<T>(method, path, { json: body, headers }),
     async close() {
       await server.close();
       await host.close();

@@ -1,6 +1,6 @@
 // `gantry ui` and `gantry apps …` as a user runs them: the built CLI, a temp GANTRY_HOME, the demo app.
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN, REPO_ROOT } from '../helpers/paths.js';
@@ -98,6 +98,20 @@ describe('gantry ui + gantry apps', () => {
     const unknown = await gantry(home, 'apps', 'start', 'nope');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('GANTRY_ERR_APP_UNKNOWN');
+  });
+
+  it('names the code and the field of a refusal, and says when ui.json holds a token the API refuses', async () => {
+    const badId = await gantry(home, 'apps', 'add', join(REPO_ROOT, 'app', 'examples', 'hello'), '--id', 'Not An Id', '--no-detect');
+    expect(badId.code).toBe(1);
+    expect(badId.stderr).toMatch(/^gantry apps: error: GANTRY_ERR_INVALID_CONFIG: .*must be lowercase letters.*\(field: id\)\n$/);
+
+    const stale = await makeTempDir('gantry-cli-');
+    const info = JSON.parse(await readFile(join(home.path, 'ui.json'), 'utf8')) as { url: string };
+    await writeFile(join(stale.path, 'ui.json'), JSON.stringify({ ...info, token: '0'.repeat(64) }));
+    const refused = await gantry(stale, 'apps', 'list');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`GANTRY_ERR_UNAUTHORIZED: gantry ui at ${info.url} refused the token in ${join(stale.path, 'ui.json')}`);
+    await stale.remove();
   });
 
   it('stops every app and removes its runtime file on SIGTERM', async () => {

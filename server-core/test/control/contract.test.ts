@@ -1,4 +1,5 @@
-// The contract is bundled into the browser: it may import zod and the settings table at run time, nothing else.
+// The contract is bundled into the browser: it may import zod, the settings table and the config format at run time,
+// nothing else.
 // Every route it declares is documented in docs/control-api.md and served by the control API.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,15 +12,25 @@ const runtimeImports = (src: string): string[] =>
   [...src.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
 describe('contract', () => {
-  it('imports only zod, the settings table and the access-columns codec at run time (browser-safe)', async () => {
+  it('imports only zod, the settings table, the app definition and the access-columns codec at run time (browser-safe)', async () => {
     const contract = await readFile(join(SERVER_CORE_DIR, 'src/control/contract.ts'), 'utf8');
-    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js', './access-columns.js']));
+    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js', '../config/app-definition.js', './access-columns.js']));
+    const definitions = await readFile(join(SERVER_CORE_DIR, 'src/config/app-definition.ts'), 'utf8');
+    expect(new Set(runtimeImports(definitions))).toEqual(new Set(['zod', './settings.js']));
     const settings = await readFile(join(SERVER_CORE_DIR, 'src/config/settings.ts'), 'utf8');
     expect(new Set(runtimeImports(settings))).toEqual(new Set(['zod', './settings-table.js']));
     // The table is what `gantry serve` loads: no zod, and nothing that needs node.
     const table = await readFile(join(SERVER_CORE_DIR, 'src/config/settings-table.ts'), 'utf8');
     expect(new Set(runtimeImports(table))).toEqual(new Set(['../errors.js', './rules.js']));
     for (const file of ['src/config/rules.ts', 'src/errors.ts', 'src/control/access-columns.ts']) expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, file), 'utf8')), file).toEqual([]);
+  });
+
+  it('the client, its error and the SSE parser import only each other and the contract at run time (browser-safe)', async () => {
+    const neutral = new Set(['./contract.js', './api-error.js', './sse-parser.js']);
+    for (const file of ['client', 'api-error', 'sse-parser']) {
+      const src = await readFile(join(SERVER_CORE_DIR, `src/control/${file}.ts`), 'utf8');
+      for (const spec of runtimeImports(src)) expect(neutral, `${file}.ts imports ${spec}`).toContain(spec);
+    }
   });
 
   it('every route is in the docs route table', async () => {
@@ -54,9 +65,8 @@ describe('every contract route is served', () => {
     for (const [name, r] of Object.entries(ROUTES)) {
       if (name === 'stream') continue; // long-lived; covered by sse.test.ts
       const path = r.path.replace(':workerId', '1').replace(/:[A-Za-z]+/g, 'x');
-      const res = await fetch(h.server.url + path, { method: r.method, headers: { authorization: `Bearer ${h.server.token}`, 'content-type': 'application/json' }, body: r.method === 'GET' || r.method === 'DELETE' ? undefined : '{}' });
-      const body = await res.text();
-      expect(body, `${r.method} ${path}`).not.toContain('no route');
+      const res = await h.client.send(r.method, path, r.method === 'GET' || r.method === 'DELETE' ? {} : { json: {} });
+      expect(JSON.stringify(res.body), `${r.method} ${path}`).not.toContain('no route');
     }
   });
 });

@@ -66,15 +66,15 @@ describe('demo app with real workers', () => {
     expect(workers.body.workers.filter((w: any) => w.state !== 'exited').length).toBe(2);
     const m = await h.api('GET', '/api/apps/hello-demo/metrics?history=1');
     expect(m.body.current.requests).toBeGreaterThanOrEqual(5);
-    const prom = await fetch(`${h.server.url}/metrics`, { headers: { authorization: `Bearer ${h.server.token}` } });
-    const text = await prom.text();
+    const prom = await h.client.send<string>('GET', '/metrics');
+    const text = prom.body;
     expect(prom.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toContain('gantry_host_apps_running 1');
     expect(text.split('\n').filter((l) => l.startsWith('# TYPE gantry_host_apps ')).length).toBe(1);
     // A second running app: the merged text still declares each family once.
     await h.api('POST', '/api/apps', { folder: DEMO, id: 'hello-two', settings: { app: 'hello:application' }, detect: false });
     expect((await h.api('POST', '/api/apps/hello-two/start', {})).body.state).toBe('running');
-    const both = await (await fetch(`${h.server.url}/metrics`, { headers: { authorization: `Bearer ${h.server.token}` } })).text();
+    const both = await h.client.call('prometheus');
     const types = both.split('\n').filter((l) => l.startsWith('# TYPE '));
     expect(new Set(types).size).toBe(types.length);
     expect(both).toContain('gantry_host_apps_running 2');

@@ -1,5 +1,7 @@
-// Reads an SSE stream in tests: parses frames and waits for a condition on what has arrived (never on time,
-// except for an overall deadline that turns a hang into a failure).
+// Reads an SSE stream in tests with the control API's own parser (src/control/sse-parser.ts), and waits for a
+// condition on what has arrived (never on time, except for an overall deadline that turns a hang into a failure).
+import { createSseParser, readSse } from '../../src/control/sse-parser.js';
+
 export interface Frame {
   readonly id: string | null;
   readonly event: string;
@@ -23,8 +25,14 @@ export async function openSse(url: string, headers: Record<string, string> = {},
   const frames: Frame[] = [];
   const comments: string[] = [];
   const waiters = new Set<() => void>();
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
+  const wake = (): void => {
+    for (const w of waiters) w();
+  };
+  const onComment = (text: string): void => {
+    comments.push(text.trim());
+    wake();
+  };
+  const messages = readSse(res.body!, createSseParser({ onComment }));
   let ended = false;
   let resume!: () => void;
   const started = opts.paused ? new Promise<void>((r) => (resume = r)) : Promise.resolve();
@@ -32,32 +40,15 @@ export async function openSse(url: string, headers: Record<string, string> = {},
   void (async () => {
     await started;
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        let at: number;
-        while ((at = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, at);
-          buf = buf.slice(at + 2);
-          let id: string | null = null;
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments.push(line.slice(1).trim());
-            else if (line.startsWith('id: ')) id = line.slice(4);
-            else if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          if (data.length > 0) frames.push({ id, event, data: JSON.parse(data.join('\n')) });
-        }
-        for (const w of waiters) w();
+      for await (const m of messages) {
+        frames.push({ id: m.id, event: m.event, data: JSON.parse(m.data) });
+        wake();
       }
     } catch {
       // aborted
     } finally {
       ended = true;
-      for (const w of waiters) w();
+      wake();
     }
   })();
   return {

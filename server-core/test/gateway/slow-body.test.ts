@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fetchRaw } from './http-client.js';
 import { parseResponses } from '../helpers/raw-http.js';
 import { startApp, until, type Running } from '../runtime/harness.js';
-import { bodyMemory } from '../../src/gateway/body-memory-pool.js';
+import type { ExchangeContext } from '../../src/gateway/exchange.js';
 
 /** Temporary body files this process holds open (they are unlinked at once, so only /proc sees them). */
 function spoolFiles(): number {
@@ -121,7 +121,7 @@ describe('request bodies', () => {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
     }
-    expect(a.runtime.logs.output.toArray().some((l) => l.text.includes('could not keep the request body'))).toBe(true);
+    expect(a.output.some((l) => l.text.includes('could not keep the request body'))).toBe(true);
     // A body that fits in memory needs no file.
     expect((await fetchRaw(`${a.url}/count`, { method: 'POST', body: Buffer.alloc(1000) })).text()).toBe('1000');
   }, 30_000);
@@ -130,6 +130,8 @@ describe('request bodies', () => {
     app = await startApp({ workers: 1, bodyTimeout: 1 });
     const a = app;
     const filesBefore = spoolFiles();
+    // White-box: the app's pool of body memory (--body-buffer-memory).
+    const bodyMemory = (a.runtime as unknown as { ctx: ExchangeContext }).ctx.bodyMemory;
     const memoryBefore = bodyMemory.used;
     // One stalls inside the 1 MiB kept in memory, one past it (in its temporary file).
     const inMemory = await stalledPost(a.port, 10_000, 5_000);
@@ -154,5 +156,27 @@ describe('request bodies', () => {
     // The request is running in the worker while its body is not all there.
     await until(() => a.runtime.workers().some((w) => w.current.length > 0), 10_000, 'the upload to reach the worker');
     expect(await slow.finish()).toBe('200 10');
+  }, 30_000);
+
+  for (const pipelineDepth of [1, 4]) {
+  it(`with --stream-request-body, time spent queued behind a busy worker does not count toward --body-timeout (pipeline depth ${pipelineDepth})`, async () => {
+    app = await startApp({ workers: 1, pipelineDepth, streamRequestBody: true, bodyTimeout: 1 });
+    const a = app;
+    const busy = fetchRaw(`${a.url}/slow?ms=2500`);
+    await until(() => a.runtime.workers().some((w) => w.current.length > 0), 10_000, '/slow to run');
+    // A whole body sent at once, then queued for 2.5 s, longer than --body-timeout: nobody read it meanwhile.
+    const queued = fetchRaw(`${a.url}/upload-report`, { method: 'POST', body: Buffer.from('0123456789') });
+    expect((await busy).status).toBe(200);
+    const r = await queued;
+    expect(`${r.status} ${r.text()}`).toBe('200 10');
+  }, 30_000);
+  }
+
+  it('with --stream-request-body, time the worker is not reading (its socket full) does not count toward --body-timeout', async () => {
+    app = await startApp({ workers: 1, streamRequestBody: true, bodyTimeout: 1 });
+    // 16 MiB sent at once to an app that reads nothing for 2.5 s: the client is not idle, we are.
+    const body = Buffer.alloc(16 * 1024 * 1024, 'z');
+    const r = await fetchRaw(`${app.url}/upload-report?wait=2500`, { method: 'POST', body });
+    expect(`${r.status} ${r.text()}`).toBe(`200 ${body.length}`);
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 // Start a real `gantry ui --port 0 --home DIR` and talk to its API with the token it printed (in the URL fragment).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createApiClient } from '../../src/control/client.js';
 import { GANTRY_BIN } from './paths.js';
 
 export interface Ui {
@@ -12,8 +13,12 @@ export interface Ui {
   stop(): Promise<void>;
 }
 
-export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env): Promise<Ui> {
-  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `fileSizeLimit`: no file it writes may grow past this many bytes (prlimit's RLIMIT_FSIZE: a write past it fails with EFBIG, as on a full disk). */
+export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env, opts: { fileSizeLimit?: number } = {}): Promise<Ui> {
+  const args = [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home];
+  const child = opts.fileSizeLimit === undefined
+    ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('prlimit', [`--fsize=${opts.fileSizeLimit}`, process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (b: Buffer): void => {
     out += b.toString();
@@ -31,15 +36,14 @@ export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env
   });
   const u = new URL(printed);
   const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? u.searchParams.get('token') ?? '';
+  const client = createApiClient({ baseUrl: u.origin, token });
   return {
     child,
     url: u.origin,
     token,
     output: () => out,
-    async api(method, path, body) {
-      const res = await fetch(u.origin + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-      return { status: res.status, body: await res.json() };
-    },
+    // A string body goes as it is (JSON the contract would refuse, e.g. a `__proto__` key).
+    api: (method, path, body) => (typeof body === 'string' ? client.send(method, path, { text: body, headers: { 'content-type': 'application/json' } }) : client.send(method, path, { json: body })),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

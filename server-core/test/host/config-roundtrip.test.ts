@@ -4,7 +4,7 @@
 import { lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDefinition } from '../../src/control/contract.js';
+import type { AppDefinition } from '../../src/config/app-definition.js';
 import { assertGantryBuilt } from '../helpers/paths.js';
 import { startUi, type Ui } from '../helpers/gantry-ui.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
@@ -78,5 +78,26 @@ describe('config round trip', () => {
     const files = await readdir(home.path);
     const kept = await Promise.all(files.filter((f) => f.startsWith('apps.json')).map((f) => readFile(join(home.path, f), 'utf8')));
     expect(kept.filter((t) => t === future).length, files.join(', ')).toBe(2);
+  });
+
+  it("a newer Gantry's main file beside a good last copy: the app list comes from the last good copy, which is never replaced by the newer file", async () => {
+    home = await makeTempDir('gantry-rt-');
+    const future = doc([{ ...def('shop', 'Shop', home.path), settings: { app: 'x:y', newThing: 1 } as never }], 2);
+    const good = doc([def('blog', 'Blog', home.path)]);
+    await writeFile(join(home.path, 'apps.json'), future);
+    await writeFile(join(home.path, 'apps.json.last-good'), good);
+    ui = await startUi(home.path);
+    expect((await ui.api('GET', '/api/apps')).body.apps.map((a: { definition?: { id: string }; id?: string }) => a.definition?.id ?? a.id)).toContain('blog');
+    expect((await ui.api('PATCH', '/api/apps/blog', { name: 'Blog renamed' })).status).toBe(200); // a save
+    expect((await ui.api('PATCH', '/api/apps/blog', { name: 'Blog renamed again' })).status).toBe(200); // and another
+    const files = await readdir(home.path);
+    const texts = await Promise.all(files.filter((f) => f.startsWith('apps.json')).map((f) => readFile(join(home.path, f), 'utf8')));
+    expect(texts.filter((t) => t === future).length, files.join(', ')).toBe(1);
+    // Every copy Gantry may fall back to is one this version wrote or read, never the newer file.
+    for (const f of ['apps.json', 'apps.json.last-good']) {
+      const d = JSON.parse(await readFile(join(home.path, f), 'utf8'));
+      expect(d.schemaVersion, f).toBe(1);
+      expect(d.apps.map((a: AppDefinition) => a.id), f).toEqual(['blog']);
+    }
   });
 });

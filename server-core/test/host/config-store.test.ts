@@ -7,7 +7,7 @@ import { ConfigStore, emptyConfig } from '../../src/host/config-store.js';
 import { loadOrCreateToken } from '../../src/host/token.js';
 import { createHost } from '../../src/host/host.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import type { AppDefinition } from '../../src/control/contract.js';
+import type { AppDefinition } from '../../src/config/app-definition.js';
 
 const def = (id: string, folder: string): AppDefinition => ({
   id, name: id, folder, settings: { app: 'hello:application', bind: ['127.0.0.1:18001'] }, profiles: {}, activeProfile: 'dev', secretEnvKeys: [], dotenv: true, origin: 'user', createdAt: 1, updatedAt: 1,

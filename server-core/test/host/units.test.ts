@@ -1,7 +1,6 @@
-// Small pieces of the Host: .env parsing, the paged ring, Prometheus merging, config-folder rules, slugs.
+// Small pieces of the Host: .env parsing, Prometheus merging, config-folder rules, slugs.
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../src/host/dotenv.js';
-import { Ring } from '../../src/host/ring.js';
 import { mergePrometheus } from '../../src/host/prometheus-merge.js';
 import { defaultGantryHome } from '../../src/host/paths.js';
 import { slugify, uniqueId } from '../../src/host/definitions.js';
@@ -11,23 +10,6 @@ describe('.env', () => {
   it('parses comments, export, quotes, escapes and inline comments', () => {
     const text = ['# comment', 'export A=1', 'B = "two words"', "C='single # not a comment'", 'D=plain # trailing', 'E="line\\nbreak"', 'bad line', '  F=  spaced  ', 'EMPTY='].join('\n');
     expect(parseDotenv(text)).toEqual({ A: '1', B: 'two words', C: 'single # not a comment', D: 'plain', E: 'line\nbreak', F: 'spaced', EMPTY: '' });
-  });
-});
-
-describe('Ring', () => {
-  it('keeps the newest records, pages newest-first with before, tails oldest-first with after', () => {
-    const r = new Ring<{ n: number }>(5);
-    for (let n = 1; n <= 8; n++) r.push({ n });
-    expect(r.toArray().map((x) => x.n)).toEqual([4, 5, 6, 7, 8]);
-    expect(r.oldestSeq).toBe(4);
-    const p1 = r.page(() => true, { limit: 2 });
-    expect(p1.items.map((x) => x.seq)).toEqual([8, 7]);
-    expect(p1.nextBefore).toBe(7);
-    const p2 = r.page(() => true, { limit: 10, before: p1.nextBefore! });
-    expect(p2.items.map((x) => x.seq)).toEqual([6, 5, 4]);
-    expect(p2.nextBefore).toBeNull();
-    expect(r.page((x) => x.n % 2 === 0, { after: 4 }).items.map((x) => x.n)).toEqual([6, 8]);
-    expect(r.page(() => true, {}).latestSeq).toBe(8);
   });
 });
 

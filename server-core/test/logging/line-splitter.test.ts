@@ -1,9 +1,7 @@
 // The splitter on its own: line ends (\n, \r\n, lone \r, split across chunks), the cap and its marker on
-// a character boundary, the idle flush, and the byte-bounded rings the lines go to.
+// a character boundary, the idle flush.
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, truncationMarker } from '../../src/logging/line-splitter.js';
-import { RingBuffer } from '../../src/logging/ring-buffer.js';
-import { Ring } from '../../src/host/ring.js';
 
 function split(chunks: readonly string[], maxLineBytes = 16): string[] {
   const out: string[] = [];
@@ -56,21 +54,5 @@ describe('LineSplitter', () => {
     expect(out).toEqual(['loading...']);
     s.push(Buffer.from(' done\n'));
     expect(out).toEqual(['loading...', ' done']);
-  });
-});
-
-describe('byte budgets', () => {
-  it('drop the oldest items past the budget, keeping the newest', () => {
-    const r = new RingBuffer<string>(100, { maxBytes: 10, sizeOf: (s) => s.length });
-    for (const s of ['aaaa', 'bbbb', 'cccc']) r.push(s);
-    expect(r.toArray()).toEqual(['bbbb', 'cccc']);
-    expect(r.bytes).toBe(8);
-    r.push('x'.repeat(50));
-    expect(r.toArray()).toEqual(['x'.repeat(50)]);
-    const ring = new Ring<{ t: string }>(3, undefined, { maxBytes: 6, sizeOf: (x) => x.t.length });
-    for (const t of ['aa', 'bb', 'cc', 'dd', 'eeee']) ring.push({ t });
-    expect(ring.toArray().map((x) => x.t)).toEqual(['dd', 'eeee']);
-    expect(ring.oldestSeq).toBe(4);
-    expect(ring.page(() => true, {}).items.map((x) => x.seq)).toEqual([5, 4]);
   });
 });

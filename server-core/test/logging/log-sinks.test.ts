@@ -1,4 +1,4 @@
-// The log bus (ring buffers + subscribers), log files (append, reopen after rotation) and the error
+// The log bus (subscribers), log files (append, reopen after rotation) and the error
 // log's gunicorn-shaped lines with worker tags and levels.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorLog } from '../../src/logging/error-log.js';
 import { LogBus } from '../../src/logging/log-bus.js';
 import { LogFile } from '../../src/logging/log-file.js';
-import { RingBuffer } from '../../src/logging/ring-buffer.js';
 import type { OutputLine } from '../../src/runtime/types.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
@@ -21,17 +20,9 @@ afterEach(async () => {
 
 const line = (over: Partial<OutputLine> = {}): OutputLine => ({ time: Date.UTC(2026, 10, 24, 1, 2, 3), app: 'a', source: 'stderr', level: 'error', workerId: 3, workerPid: 4121, requestId: null, text: 'hello', ...over });
 
-describe('RingBuffer and LogBus', () => {
-  it('keeps the newest items, oldest first', () => {
-    const r = new RingBuffer<number>(3);
-    for (let i = 1; i <= 5; i++) r.push(i);
-    expect(r.toArray()).toEqual([3, 4, 5]);
-    expect(r.toArray(2)).toEqual([4, 5]);
-    expect(r.size).toBe(3);
-  });
-
-  it('stores and fans out; unsubscribe works; a throwing subscriber does not stop the others', async () => {
-    const bus = new LogBus({ output: 2 });
+describe('LogBus', () => {
+  it('fans out; unsubscribe works; a throwing subscriber does not stop the others', async () => {
+    const bus = new LogBus();
     const got: string[] = [];
     bus.on('output', () => {
       throw new Error('bad subscriber');
@@ -47,7 +38,6 @@ describe('RingBuffer and LogBus', () => {
     await new Promise((r) => setImmediate(r));
     process.off('uncaughtException', onErr);
     expect(got).toEqual(['one']);
-    expect(bus.output.toArray().map((l) => l.text)).toEqual(['two', 'three']);
     expect(errors.length).toBe(3);
   });
 });

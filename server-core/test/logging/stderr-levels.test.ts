@@ -50,8 +50,8 @@ describe('stderr levels from a real worker', () => {
   });
 
   it('classifies output written outside any request (fd 2) the same way', async () => {
-    // Written while the worker booted (before start() resolved): read from the runtime's output history.
-    const l = app.runtime.logs.output.toArray().find((x) => x.text.includes('imported, outside any request'));
+    // Written while the worker booted (before start() resolved): read from what the harness collected since before start.
+    const l = app.output.find((x) => x.text.includes('imported, outside any request'));
     expect(l).toMatchObject({ source: 'stderr', level: 'warning', requestId: null, text: 'WARNING:root:imported, outside any request' });
   });
 });

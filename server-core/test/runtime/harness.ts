@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings, mergeSettings, type AppSettings, type PartialAppSettings } from '../../src/config/settings.js';
 import { createAppRuntime, type LocalAppRuntime } from '../../src/runtime/app-runtime.js';
-import type { AccessEntry, AppEvent } from '../../src/runtime/types.js';
+import type { AccessEntry, AppEvent, OutputLine } from '../../src/runtime/types.js';
 
 export const FIXTURE_APPS = fileURLToPath(new URL('../fixtures/apps/', import.meta.url));
 
@@ -13,6 +13,8 @@ export interface Running {
   readonly port: number;
   readonly events: AppEvent[];
   readonly access: AccessEntry[];
+  /** Every output line since before start (the runtime keeps no history of its own). */
+  readonly output: OutputLine[];
   stop(): Promise<void>;
 }
 
@@ -24,11 +26,13 @@ export async function startApp(overrides: PartialAppSettings = {}): Promise<Runn
   const runtime = createAppRuntime(fixtureSettings(overrides), { processStats: overrides.maxWorkerRss ? true : false });
   const events: AppEvent[] = [];
   const access: AccessEntry[] = [];
+  const output: OutputLine[] = [];
   runtime.on('event', (e) => events.push(e));
   runtime.on('access', (a) => access.push(a));
+  runtime.on('output', (l) => output.push(l));
   await runtime.start();
   const url = runtime.status().urls[0]!;
-  return { runtime, url, port: Number(new URL(url).port), events, access, stop: () => runtime.stop({ graceful: false }) };
+  return { runtime, url, port: Number(new URL(url).port), events, access, output, stop: () => runtime.stop({ graceful: false }) };
 }
 
 /** Resolves when `predicate` holds, checking on each runtime event and every 20 ms; rejects at the deadline. */

@@ -76,8 +76,6 @@ describe('worker output', () => {
       expect(n).toBeGreaterThan(0);
       expect(maxMs).toBeLessThan(500);
       expect(stallMs).toBeLessThan(300);
-      const held = a.runtime.logs.output.toArray().reduce((s, l) => s + l.text.length, 0);
-      expect(held).toBeLessThan(64 * MAX_LINE_BYTES);
     }, 120_000);
   }
 

@@ -1,11 +1,15 @@
 // Nothing leaks: what the app forks lives in its worker's process group and is stopped with it — at an app
-// stop (even a child that ignores SIGTERM), when the worker crashes, and when gantry itself is killed -9.
+// stop (even a child that ignores SIGTERM), when the worker crashes, when gantry exits (serve on TERM, the
+// Host of `gantry ui` on TERM) and when gantry itself is killed -9.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchRaw } from '../gateway/http-client.js';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { FIXTURE_APPS, alive, startApp, until, type Running } from '../runtime/harness.js';
+import { startUi } from '../helpers/gantry-ui.js';
+import { makeTempDir } from '../helpers/tempdir.js';
+import { freePort } from '../helpers/free-port.js';
 
 let app: Running | null = null;
 let proc: StartedProcess | null = null;
@@ -64,4 +68,40 @@ describe.skipIf(process.platform !== 'linux')("a worker's children [platform-spe
     process.kill(proc.pid, 'SIGKILL');
     await until(() => !alive(child), 10_000, 'the child gone');
   }, 30_000);
+
+  it('are stopped when gantry serve exits on TERM, even one that ignores SIGTERM', async () => {
+    assertGantryBuilt();
+    proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', 'basic:application'],
+      ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
+      timeoutMs: 30_000,
+    });
+    const polite = await forkChild(`http://127.0.0.1:${proc.ready[1]}`);
+    const stubborn = await forkChild(`http://127.0.0.1:${proc.ready[1]}`, true);
+    const exit = await proc.stop({ signal: 'SIGTERM', timeoutMs: 20_000 });
+    expect(exit.code).toBe(0);
+    await until(() => !alive(polite) && !alive(stubborn), 10_000, 'the children gone');
+  }, 40_000);
+
+  it("are stopped when gantry ui exits on TERM with the app running, even one that ignores SIGTERM", async () => {
+    assertGantryBuilt();
+    const home = await makeTempDir('gantry-pgroup-');
+    const ui = await startUi(home.path);
+    try {
+      const port = await freePort();
+      const add = await ui.api('POST', '/api/apps', { folder: FIXTURE_APPS, id: 'fixture', detect: false, settings: { app: 'basic:application', python: 'python3', bind: [`127.0.0.1:${port}`] } });
+      expect(add.status, JSON.stringify(add.body)).toBe(200);
+      const started = await ui.api('POST', '/api/apps/fixture/start', { profile: 'staging' });
+      expect(started.body.state, JSON.stringify(started.body)).toBe('running');
+      const polite = await forkChild(`http://127.0.0.1:${port}`);
+      const stubborn = await forkChild(`http://127.0.0.1:${port}`, true);
+      await ui.stop();
+      await until(() => !alive(polite) && !alive(stubborn), 10_000, 'the children gone');
+    } finally {
+      await ui.stop();
+      await home.remove();
+    }
+  }, 60_000);
 });

@@ -44,3 +44,20 @@ describe('WorkerProcess exit', () => {
     expect(events).toEqual(['stderr: late line', 'exit 4']);
   });
 });
+
+describe('WorkerProcess control messages', () => {
+  it('says so when a worker sends a control message nobody consumes, instead of dropping it', async () => {
+    tmp = await makeTempDir();
+    const script = join(tmp.path, 'chatty.py');
+    // fd 3 is the control channel (protocol/WORKER.md); 'request_error' was once sent and silently dropped.
+    writeFileSync(script, ['import os', 'os.write(3, b\'{"type": "request_error", "request_id": "r1"}\\n\')', 'raise SystemExit(4)', ''].join('\n'));
+    const lines: string[] = [];
+    await new Promise<void>((resolve) => {
+      new WorkerProcess(
+        { python: SYSTEM_PYTHON, script, args: [], cwd: tmp!.path, env: process.env as Record<string, string> },
+        { ready: () => {}, bootError: () => {}, stopping: () => {}, output: (source, text, level) => lines.push(`${source} ${level}: ${text}`), exit: () => resolve() },
+      );
+    });
+    expect(lines).toEqual(['stderr error: [gantry] unknown control message from worker: {"type": "request_error", "request_id": "r1"}']);
+  });
+});

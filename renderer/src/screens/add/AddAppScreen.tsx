@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../app/api-context';
 import { useLive } from '../../app/live-context';
 import { navigate } from '../../app/router';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../server-core/src/control/api-error';
 import type { DetectionResult } from '../../api/contract';
 import { preload } from '../../api/preload';
 import { EnvEditor, envFromRows, envRowsFrom, type EnvRow } from '../../components/EnvEditor';

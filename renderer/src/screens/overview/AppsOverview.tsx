@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../app/api-context';
 import { useLive } from '../../app/live-context';
 import { navigate } from '../../app/router';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../server-core/src/control/api-error';
 import { EmptyState } from '../../components/EmptyState';
 import { useStore } from '../../state/external-store';
 import { AppCard } from './AppCard';

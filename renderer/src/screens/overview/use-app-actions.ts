@@ -3,7 +3,7 @@
 import { useCallback, useState } from 'react';
 import { useApi } from '../../app/api-context';
 import { useLive } from '../../app/live-context';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../server-core/src/control/api-error';
 
 export type AppAction = 'start' | 'stop' | 'restart';
 

@@ -3,7 +3,7 @@
 // will be written; download one, all (zip), or write them into the project's deploy/TARGET/ folder.
 import { useEffect, useState } from 'react';
 import { useApi } from '../../../app/api-context';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import { EXPORT_TARGETS, type AppSummary, type ExportResult, type ExportTarget } from '../../../api/contract';
 import { download, zipFiles } from './zip-files';
 import './export.css';

@@ -2,7 +2,7 @@
 // lists do not carry: it reads the same requests again with `headers=1` and keeps those that still hold them.
 import { useState } from 'react';
 import { useApi } from '../../../app/api-context';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import type { AccessEntry, AccessQuery, AccessRecord } from '../../../api/contract';
 import { toCsv, toHar, toNdjson } from '../../../state/request-export';
 import { download } from '../export/zip-files';

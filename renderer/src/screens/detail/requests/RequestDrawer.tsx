@@ -2,7 +2,7 @@
 // (stderr, tracebacks, timeout stacks), fetched by request id so the traceback sits beside its request.
 import { useEffect, useState } from 'react';
 import { useApi } from '../../../app/api-context';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import { SECRET_MASK, type AccessRecord, type RequestDetail, type RequestTiming } from '../../../api/contract';
 import { CopyButton } from '../../../components/CopyButton';
 import { Drawer } from '../../../components/Drawer';

@@ -1,7 +1,7 @@
 // What the save bar says after saving while the app runs, and which buttons it offers.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ApiClient } from '../../../api/client';
+import type { ApiClient } from '../../../../../server-core/src/control/client';
 import type { SettingsApplication } from '../../../api/contract';
 import { ApiProvider } from '../../../app/api-context';
 import { ApplyToRunning } from './ApplyToRunning';

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import { settingSpec, type SettingKey, type SettingsApplication } from '../../../api/contract';
 
 export interface ApplyToRunningProps {

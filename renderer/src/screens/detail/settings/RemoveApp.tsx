@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import { navigate } from '../../../app/router';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 
 export function RemoveApp({ id, name }: { readonly id: string; readonly name: string }) {
   const client = useApi();

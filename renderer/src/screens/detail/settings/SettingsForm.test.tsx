@@ -1,7 +1,7 @@
 // Validation messages in the settings form: local ones as you type, the API's beside the field it names.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../../api/api-error';
+import { ApiError } from '../../../../../server-core/src/control/api-error';
 import { SettingsForm } from './SettingsForm';
 
 afterEach(cleanup);

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { SETTINGS, type EffectiveSettings, type PartialAppSettings, type SettingKey, type SettingSpec } from '../../../api/contract';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import { EnvEditor, envFromRows, envRowsFrom, type EnvRow } from '../../../components/EnvEditor';
 import { fieldOfError, validateSetting } from '../../../state/setting-validation';
 import { SettingField } from './SettingField';

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import { profileNameSchema, type AppSummary, type AppView, type EffectiveSettings, type PartialAppSettings, type SaveToProjectResult, type SettingsApplication } from '../../../api/contract';
 import { ApplyToRunning } from './ApplyToRunning';
 import { RemoveApp } from './RemoveApp';

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import { href } from '../../../app/router';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import type { AppSummary, WorkerSnapshot, WorkerState } from '../../../api/contract';
 import { fmtBytes, fmtUptime } from '../../../format';
 import { usePoll } from './use-poll';

@@ -1,6 +1,6 @@
 // Calls `load` now and every `ms` while mounted (for data the event stream does not carry, e.g. workers).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { errorMessage } from '../../../api/api-error';
+import { errorMessage } from '../../../../../server-core/src/control/api-error';
 
 export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, ms: number): { data: T | null; error: string | null; refresh: () => void } {
   const [data, setData] = useState<T | null>(null);

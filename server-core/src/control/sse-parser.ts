@@ -1,6 +1,7 @@
-// Incremental parser for the text/event-stream format (WHATWG HTML §9.2), fed chunks as they arrive.
-// We parse ourselves instead of using EventSource so the stream can carry the token and Last-Event-ID
-// as headers and so reconnection follows our own back-off.
+// Incremental parser for the text/event-stream format (WHATWG HTML §9.2), fed chunks as they arrive: the one
+// reader of the control API's event stream, for the renderer, `gantry apps` and the tests. We parse ourselves
+// instead of using EventSource so the stream can carry the token and Last-Event-ID as headers and so reconnection
+// follows our own back-off. Environment-neutral (ReadableStream, TextDecoder): bundled into the renderer.
 
 export interface SseMessage {
   readonly event: string;
@@ -15,7 +16,12 @@ export interface SseParser {
   readonly retryMs: number | null;
 }
 
-export function createSseParser(): SseParser {
+export interface SseParserOptions {
+  /** Told of each comment line without its colon, e.g. ` hb` (keep-alives; the spec has them ignored). */
+  readonly onComment?: (text: string) => void;
+}
+
+export function createSseParser(options: SseParserOptions = {}): SseParser {
   let buffer = '';
   let event = '';
   let data: string[] = [];
@@ -32,7 +38,7 @@ export function createSseParser(): SseParser {
 
   function line(text: string, out: SseMessage[]): void {
     if (text === '') return dispatch(out);
-    if (text.startsWith(':')) return; // comment / keep-alive
+    if (text.startsWith(':')) return options.onComment?.(text.slice(1)); // comment / keep-alive
     const colon = text.indexOf(':');
     const field = colon === -1 ? text : text.slice(0, colon);
     let value = colon === -1 ? '' : text.slice(colon + 1);
@@ -80,4 +86,23 @@ export function createSseParser(): SseParser {
       return retryMs;
     },
   };
+}
+
+/**
+ * The messages of a text/event-stream body, as they complete. Reading starts at the first `next()` (so a caller
+ * can hold a stream unread) and stops when the body ends, the consumer breaks out, or the request is aborted.
+ */
+export async function* readSse(body: ReadableStream<Uint8Array>, parser: SseParser = createSseParser()): AsyncGenerator<SseMessage, void, undefined> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      yield* parser.push(decoder.decode(value, { stream: true }));
+    }
+  } finally {
+    // A consumer that stops early cancels the body, so the connection is released rather than left unread.
+    await reader.cancel().catch(() => undefined);
+  }
 }

@@ -1,8 +1,10 @@
-// An error answered by the control API ({code, message, details}), revived as an Error the UI can show:
-// expected failures (busy port, bad field) carry the field and reason so forms can put them beside it.
-import type { ErrorBody, ErrorCode } from './contract';
+// An error answered by the control API ({code, message, details}), revived as an Error on the client's side
+// (the UI, `gantry apps`, tests): expected failures (busy port, bad field) carry the field and reason, so a form can
+// put them beside the field and the CLI can name it. Environment-neutral: bundled into the renderer.
+import type { ErrorBody, ErrorCode } from './contract.js';
 
 export class ApiError extends Error {
+  /** NETWORK: the API did not answer at all (status 0). */
   readonly code: ErrorCode | 'NETWORK';
   readonly status: number;
   readonly details: ErrorBody['details'] | undefined;
@@ -25,6 +27,7 @@ export class ApiError extends Error {
   }
 }
 
+/** An error in words: the API's message, with its reason when the message does not already say it. */
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.reason && !e.message.includes(e.reason) ? `${e.message}: ${e.reason}` : e.message;
   if (e instanceof Error) return e.message;
