@@ -88,7 +88,7 @@ test.describe('the live viewer under load', () => {
     await loadOn('/', 8);
     if (!page.url().includes(`/apps/${appId}/requests`)) await page.goto(`${gantry.url}#/apps/${appId}/requests`);
     const sampled = page.getByTestId('sampled');
-    const served = async () => ((await (await gantry.api.get(`/api/apps/${appId}/metrics`)).json()) as { current: { requests: number } }).current.requests;
+    const served = async () => (await gantry.api.call('metrics', { params: { id: appId } })).current!.requests;
     // Past the first second of counting, read the screen beside the rate the app's own metrics measure.
     await page.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
     const before = { n: await served(), t: Date.now() };
