@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '..', '..');
-export const SCREENS_DIR = path.resolve(here, '..', 'test-results', 'screens');
+const SCREENS_DIR = path.resolve(here, '..', 'test-results', 'screens');
 
 interface Gantry {
   readonly url: string;

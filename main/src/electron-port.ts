@@ -2,7 +2,7 @@
 // never on 'electron', so they run under vitest without the binary; electron-real.ts binds them to Electron
 // (and the compiler checks there that Electron's own types satisfy them).
 
-export interface IpcFrameLike {
+interface IpcFrameLike {
   readonly url: string;
   /** null for a top-level frame. */
   readonly parent: unknown;

@@ -2,19 +2,31 @@
 // starts the control API on 127.0.0.1 with the install's token. (args.ts also takes defaultGantryHome from there.)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createHost, readRuntimeFile, removeRuntimeFile, startControlServer, writeRuntimeFile, type RuntimeInfo } from '@gantry/server-core';
-import type { CreateDesktopCore, DesktopAppEvent, DesktopAppState, DesktopAppStatus, DesktopCore, DesktopHost } from './host-port.js';
+import {
+  createHost,
+  readRuntimeFile,
+  removeRuntimeFile,
+  startControlServer,
+  writeRuntimeFile,
+  type AppDefinition,
+  type AppStatusView,
+  type ControlServer,
+  type ControlServerOptions,
+  type Host,
+  type HostOptions,
+  type WorkerSnapshot,
+} from '@gantry/server-core';
+import type { CreateDesktopCore, DesktopAppStatus, DesktopCore, DesktopHost } from './host-port.js';
 
-/** The parts of server-core's Host this adapter uses (server-core/src/host/host.ts). */
-export interface CoreHost {
-  readonly token: string;
-  readonly hub: { subscribe(listener: (e: { readonly type: string; readonly appId: string | null; readonly data: unknown }) => void): () => void };
-  listApps(): readonly { readonly definition: { readonly id: string; readonly name: string; readonly folder: string }; readonly status: { readonly state: string; readonly urls: readonly string[]; readonly healthy: boolean } }[];
-  start(id: string): Promise<unknown>;
-  stop(id: string, graceful?: boolean): Promise<unknown>;
-  workers(id: string): readonly { readonly pid: number | null }[];
-  close(): Promise<void>;
-}
+/**
+ * The parts of server-core's Host this adapter uses, picked from its own types (never re-declared), narrowed to the
+ * fields read here so the tests' fakes stay small. The compiler checks the real Host against it (realEntry below).
+ */
+export type CoreHost = Pick<Host, 'token' | 'start' | 'stop' | 'close'> & {
+  readonly hub: Pick<Host['hub'], 'subscribe'>;
+  listApps(): readonly { readonly definition: Pick<AppDefinition, 'id' | 'name' | 'folder'>; readonly status: Pick<AppStatusView, 'state' | 'urls' | 'healthy'> }[];
+  workers(id: string): readonly Pick<WorkerSnapshot, 'pid'>[];
+};
 
 /**
  * server-core's exports this adapter needs: createHost (host/host.ts), startControlServer (control/server.ts) and
@@ -22,21 +34,15 @@ export interface CoreHost {
  * `gantry apps` drives the desktop app's Host and a second Host on the same home is refused either way round.
  */
 export interface CoreEntry {
-  createHost(options: { home?: string; demoFolder?: string | null; stopTimeoutMs?: number; lockOwner?: string; router?: { httpPort: number; httpsPort: number } }): Promise<CoreHost>;
-  startControlServer(options: { host: CoreHost; port?: number; rendererDir?: string; allowedOrigins?: readonly string[] }): Promise<{ readonly url: string; readonly port?: number; readonly token: string; close(): Promise<void> }>;
-  readRuntimeFile(home: string): Promise<RuntimeInfo | null>;
-  writeRuntimeFile(home: string, info: RuntimeInfo): Promise<void>;
-  removeRuntimeFile(home: string, pid?: number): Promise<void>;
+  createHost(options: HostOptions): Promise<CoreHost>;
+  startControlServer(options: Omit<ControlServerOptions, 'host'> & { readonly host: CoreHost }): Promise<ControlServer>;
+  readRuntimeFile: typeof readRuntimeFile;
+  writeRuntimeFile: typeof writeRuntimeFile;
+  removeRuntimeFile: typeof removeRuntimeFile;
 }
 
 /** How long the Host gives each app to stop gracefully before it stops it hard; the quit sequence's bound is above it. */
 export const HOST_STOP_TIMEOUT_MS = 8_000;
-
-const STATES: readonly DesktopAppState[] = ['stopped', 'starting', 'running', 'reloading', 'stopping', 'failed'];
-
-function toState(s: string): DesktopAppState {
-  return (STATES as readonly string[]).includes(s) ? (s as DesktopAppState) : 'failed';
-}
 
 /** server-core's real exports; the annotation makes the compiler check them against what this adapter expects. */
 const realEntry: CoreEntry = { createHost, startControlServer, readRuntimeFile, writeRuntimeFile, removeRuntimeFile };
@@ -66,7 +72,7 @@ export function desktopHost(host: CoreHost): DesktopHost {
   };
   return {
     list: (): DesktopAppStatus[] =>
-      host.listApps().map((a) => ({ id: a.definition.id, name: a.definition.name, folder: a.definition.folder, state: toState(a.status.state), healthy: a.status.healthy, urls: a.status.urls })),
+      host.listApps().map((a) => ({ id: a.definition.id, name: a.definition.name, folder: a.definition.folder, state: a.status.state, healthy: a.status.healthy, urls: a.status.urls })),
     start: async (id) => void (await host.start(id)),
     stop: async (id) => void (await host.stop(id, true)),
     stopAll: async () => {
@@ -86,7 +92,7 @@ export function desktopHost(host: CoreHost): DesktopHost {
       host.hub.subscribe((e) => {
         if (e.type !== 'app-event' || e.appId === null) return;
         const app = host.listApps().find((a) => a.definition.id === e.appId);
-        listener({ id: e.appId, name: app?.definition.name ?? e.appId }, e.data as DesktopAppEvent);
+        listener({ id: e.appId, name: app?.definition.name ?? e.appId }, e.data);
       }),
   };
 }
@@ -103,7 +109,7 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
     // createHost locks the folder (another Gantry on it is refused, naming itself): this names us in that lock.
     // The router for https://NAME.localhost on the same unprivileged ports as `gantry ui` (cli/ui.ts).
     const host = await createHost({ home: options.home, lockOwner: 'Gantry desktop', stopTimeoutMs: HOST_STOP_TIMEOUT_MS, router: { httpPort: 8480, httpsPort: 8443 }, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
-    let server: Awaited<ReturnType<CoreEntry['startControlServer']>>;
+    let server: ControlServer;
     try {
       server = await startControlServer({ host, port: 0, rendererDir, allowedOrigins: options.allowedOrigins });
     } catch (e) {
@@ -111,8 +117,7 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
       throw e;
     }
     const url = server.url.replace(/\/+$/, '');
-    const port = server.port ?? Number(new URL(url).port);
-    await core.writeRuntimeFile(options.home, { url, port, token: server.token, pid: process.pid, startedAt: Date.now() });
+        await core.writeRuntimeFile(options.home, { url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
     const close = async (): Promise<void> => {
       await core.removeRuntimeFile(options.home).catch(() => undefined);
       await server.close();

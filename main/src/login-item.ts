@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-export const AUTOSTART_FILE = 'gantry.desktop';
+const AUTOSTART_FILE = 'gantry.desktop';
 
 /** Quotes an argument for a .desktop Exec line (the spec's rules: double quotes, backslash-escape "`$\). */
 export function quoteExecArg(arg: string): string {
@@ -24,7 +24,7 @@ export function autostartDesktopEntry(command: readonly string[]): string {
   ].join('\n');
 }
 
-export function autostartDir(env: NodeJS.ProcessEnv, homedir: string): string {
+function autostartDir(env: NodeJS.ProcessEnv, homedir: string): string {
   return path.join(env.XDG_CONFIG_HOME || path.join(homedir, '.config'), 'autostart');
 }
 

@@ -2,8 +2,7 @@
 // Choosing the command is pure (env, platform and a PATH lookup are passed in) so it is tested without spawning;
 // `launchDetached` starts it without a shell, so a folder name is never interpreted.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { findOnPath } from '@gantry/server-core';
 
 export interface OpenCommand {
   readonly command: string;
@@ -11,7 +10,7 @@ export interface OpenCommand {
   readonly cwd: string;
 }
 
-export class OpenInError extends Error {
+class OpenInError extends Error {
   readonly code = 'GANTRY_ERR_OPEN_IN';
   constructor(message: string) {
     super(message);
@@ -23,10 +22,10 @@ export class OpenInError extends Error {
 export type Which = (name: string) => string | null;
 
 /** Editors that open a folder as a project when given its path, tried in this order when $VISUAL/$EDITOR are unset. */
-export const KNOWN_EDITORS: readonly string[] = ['code', 'codium', 'cursor', 'zed', 'subl', 'mate', 'kate', 'gedit'];
+const KNOWN_EDITORS: readonly string[] = ['code', 'codium', 'cursor', 'zed', 'subl', 'mate', 'kate', 'gedit'];
 
 /** Linux terminals, after Debian's alternatives link: each opens in its working directory. */
-export const KNOWN_TERMINALS: readonly string[] = ['x-terminal-emulator', 'gnome-terminal', 'konsole', 'xfce4-terminal', 'kitty', 'alacritty', 'xterm'];
+const KNOWN_TERMINALS: readonly string[] = ['x-terminal-emulator', 'gnome-terminal', 'konsole', 'xfce4-terminal', 'kitty', 'alacritty', 'xterm'];
 
 /**
  * $VISUAL, then $EDITOR (split on spaces, as git does for simple values like "code -w"), then the first known editor
@@ -62,18 +61,7 @@ export function terminalCommand(folder: string, platform: NodeJS.Platform, which
 
 /** PATH lookup without a shell. */
 export function whichOnPath(env: NodeJS.ProcessEnv = process.env): Which {
-  return (name) => {
-    const candidates = path.isAbsolute(name) ? [name] : (env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
-    for (const file of candidates) {
-      try {
-        accessSync(file, constants.X_OK);
-        return file;
-      } catch {
-        /* not here */
-      }
-    }
-    return null;
-  };
+  return (name) => findOnPath(name, env);
 }
 
 /** Starts the command on its own (it outlives Gantry); resolves once it has started, rejects if it could not. */

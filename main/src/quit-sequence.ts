@@ -16,7 +16,7 @@ export interface QuitLimits {
   readonly forceMs: number;
 }
 
-export const DEFAULT_QUIT_LIMITS: QuitLimits = { gracefulMs: 10_000, forceMs: 3_000 };
+const DEFAULT_QUIT_LIMITS: QuitLimits = { gracefulMs: 10_000, forceMs: 3_000 };
 
 /** graceful: everything stopped in time. forced: killAll ran and finished. abandoned: even killAll overran. */
 export type QuitOutcome = { readonly kind: 'graceful' } | { readonly kind: 'forced'; readonly reason: string } | { readonly kind: 'abandoned'; readonly reason: string };

@@ -39,7 +39,7 @@ export function resolveRendererFile(root: string, requestUrl: string): string | 
   return file;
 }
 
-export function responseHeaders(file: string, apiOrigin: string): Record<string, string> {
+function responseHeaders(file: string, apiOrigin: string): Record<string, string> {
   return {
     'content-type': contentTypeOf(file),
     'content-security-policy': contentSecurityPolicy(apiOrigin),

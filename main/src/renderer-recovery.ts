@@ -1,8 +1,8 @@
 // When the window's renderer process dies (crash, out of memory, killed), reload the page so the user is not
 // left with a blank window — but at most a few times a minute, so a page that crashes on load does not spin.
 
-export const MAX_RELOADS = 3;
-export const RELOAD_WINDOW_MS = 60_000;
+const MAX_RELOADS = 3;
+const RELOAD_WINDOW_MS = 60_000;
 
 /** Reasons from Electron's render-process-gone worth a reload; 'clean-exit' and the like are not. */
 const RECOVERABLE: ReadonlySet<string> = new Set(['crashed', 'oom', 'killed', 'abnormal-exit', 'launch-failed', 'memory-eviction']);

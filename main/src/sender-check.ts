@@ -3,7 +3,7 @@
 import type { IpcEventLike } from './electron-port.js';
 import { RENDERER_HOST, RENDERER_SCHEME } from './renderer-protocol.js';
 
-export class IpcSenderError extends Error {
+class IpcSenderError extends Error {
   readonly code = 'GANTRY_ERR_IPC_SENDER';
   constructor(channel: string, reason: string) {
     super(`${channel}: refused: ${reason}`);

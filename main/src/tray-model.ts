@@ -1,6 +1,7 @@
 // The tray menu as data: a pure function from the Host's app statuses to a menu description. tray.ts turns
 // it into an Electron Menu and dispatches the actions; keeping this pure lets the tests read the menu.
-import type { DesktopAppState, DesktopAppStatus } from './host-port.js';
+import type { AppState } from '@gantry/server-core';
+import type { DesktopAppStatus } from './host-port.js';
 
 export type TrayAction =
   | { readonly kind: 'show-window' }
@@ -31,7 +32,7 @@ export interface TrayModel {
   readonly items: readonly TrayItem[];
 }
 
-const STATE_WORDS: Readonly<Record<DesktopAppState, string>> = {
+const STATE_WORDS: Readonly<Record<AppState, string>> = {
   stopped: 'stopped',
   starting: 'starting…',
   running: 'running',
@@ -41,7 +42,7 @@ const STATE_WORDS: Readonly<Record<DesktopAppState, string>> = {
 };
 
 /** The state as the user should read it: "running" only once the health check passes. */
-export function stateLabel(app: DesktopAppStatus): string {
+function stateLabel(app: DesktopAppStatus): string {
   if (app.state === 'running' && !app.healthy) return 'running (unhealthy)';
   return STATE_WORDS[app.state];
 }
@@ -53,11 +54,11 @@ function stateMark(app: DesktopAppStatus): string {
   return '◐';
 }
 
-export function canStart(state: DesktopAppState): boolean {
+function canStart(state: AppState): boolean {
   return state === 'stopped' || state === 'failed';
 }
 
-export function canStop(state: DesktopAppState): boolean {
+function canStop(state: AppState): boolean {
   return state === 'running' || state === 'starting' || state === 'reloading';
 }
 
@@ -78,7 +79,7 @@ function appItem(app: DesktopAppStatus): TrayItem {
   };
 }
 
-export function trayTooltip(apps: readonly DesktopAppStatus[]): string {
+function trayTooltip(apps: readonly DesktopAppStatus[]): string {
   if (apps.length === 0) return 'Gantry — no apps';
   const running = apps.filter((a) => a.state === 'running').length;
   const failed = apps.filter((a) => a.state === 'failed').length;

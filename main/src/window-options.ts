@@ -4,7 +4,7 @@ import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 import type { WindowBounds } from './window-state.js';
 
 export const DEFAULT_SIZE = { width: 1200, height: 800 } as const;
-export const MIN_SIZE = { width: 720, height: 480 } as const;
+const MIN_SIZE = { width: 720, height: 480 } as const;
 
 export interface WindowOptionsInput {
   /** Absolute path of the compiled preload (dist/preload.cjs). */
@@ -16,7 +16,7 @@ export interface WindowOptionsInput {
   readonly iconPath?: string;
 }
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+function secureWebPreferences(preloadPath: string): WebPreferences {
   return {
     preload: preloadPath,
     contextIsolation: true,

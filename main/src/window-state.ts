@@ -1,8 +1,6 @@
 // Remembers the window's size and position across runs in <config dir>/window-state.json, written atomically.
 // A saved position is only reused when it is still mostly on one of the current screens (monitors come and go).
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { writeFileAtomic } from '@gantry/server-core';
+import { readJsonFile, writeJsonFile } from './json-file.js';
 
 export interface WindowBounds {
   readonly x: number;
@@ -63,17 +61,10 @@ export function fitToScreens(bounds: WindowBounds, workAreas: readonly WindowBou
   return { x: bounds.x, y: bounds.y, width: Math.min(bounds.width, best.width), height: Math.min(bounds.height, best.height) };
 }
 
-export async function loadWindowState(dir: string): Promise<WindowState | null> {
-  try {
-    return parseWindowState(await fs.readFile(path.join(dir, WINDOW_STATE_FILE), 'utf8'));
-  } catch {
-    return null;
-  }
+export function loadWindowState(dir: string): Promise<WindowState | null> {
+  return readJsonFile(dir, WINDOW_STATE_FILE, parseWindowState, null);
 }
 
-/** Written atomically (server-core's writeFileAtomic): a crash mid-write leaves the old file, never half a file. */
-export async function saveWindowState(dir: string, state: WindowState): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  const body = JSON.stringify({ version: VERSION, bounds: state.bounds, maximized: state.maximized }, null, 2) + '\n';
-  await writeFileAtomic(path.join(dir, WINDOW_STATE_FILE), body);
+export function saveWindowState(dir: string, state: WindowState): Promise<void> {
+  return writeJsonFile(dir, WINDOW_STATE_FILE, { version: VERSION, bounds: state.bounds, maximized: state.maximized });
 }

@@ -3,16 +3,22 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import type { AppStatusView, SseEnvelope } from '@gantry/server-core';
 import { desktopHost, HOST_STOP_TIMEOUT_MS, makeCreateDesktopCore, type CoreEntry, type CoreHost } from '../src/host-adapter.js';
 import { stopEverything } from '../src/quit-sequence.js';
 
-type Envelope = { type: string; appId: string | null; data: unknown };
+/** What Host.start / Host.stop resolve with; the adapter ignores it. */
+const stoppedView = (appId: string): AppStatusView => ({ appId, state: 'stopped', profile: null, urls: [], healthy: false, generation: 0, error: null, startedAt: null, scaled: null });
+
+/** A hub envelope as EventHub.publish numbers it. */
+let seq = 0;
+const envelope = (e: Omit<SseEnvelope, 'id' | 'time'>): SseEnvelope => ({ ...e, id: ++seq, time: 0 }) as SseEnvelope;
 
 /** No ui.json on the home, and writes that go nowhere. */
 const noRuntimeFile = { readRuntimeFile: async () => null, writeRuntimeFile: async () => {}, removeRuntimeFile: async () => {} };
 
 function fakeHost(overrides: Partial<CoreHost> = {}) {
-  const listeners = new Set<(e: Envelope) => void>();
+  const listeners = new Set<(e: SseEnvelope) => void>();
   const calls: string[] = [];
   const host: CoreHost = {
     token: 'tok',
@@ -24,10 +30,10 @@ function fakeHost(overrides: Partial<CoreHost> = {}) {
     },
     listApps: () => [
       { definition: { id: 'blog', name: 'Blog', folder: '/srv/blog' }, status: { state: 'running', urls: ['http://127.0.0.1:8000'], healthy: true } },
-      { definition: { id: 'shop', name: 'Shop', folder: '/srv/shop' }, status: { state: 'weird-new-state', urls: [], healthy: false } },
+      { definition: { id: 'shop', name: 'Shop', folder: '/srv/shop' }, status: { state: 'failed', urls: [], healthy: false } },
     ],
-    start: async (id) => void calls.push(`start ${id}`),
-    stop: async (id, graceful) => void calls.push(`stop ${id} ${graceful}`),
+    start: async (id) => (calls.push(`start ${id}`), stoppedView(id)),
+    stop: async (id, graceful) => (calls.push(`stop ${id} ${graceful}`), stoppedView(id)),
     workers: (id) => {
       if (id !== 'blog') throw new Error('not running');
       return [{ pid: 111 }, { pid: null }];
@@ -35,11 +41,11 @@ function fakeHost(overrides: Partial<CoreHost> = {}) {
     close: async () => void calls.push('close'),
     ...overrides,
   };
-  return { host, calls, emit: (e: Envelope) => listeners.forEach((l) => l(e)), listeners };
+  return { host, calls, emit: (e: Omit<SseEnvelope, 'id' | 'time'>) => listeners.forEach((l) => l(envelope(e))), listeners };
 }
 
 describe('desktopHost', () => {
-  it('maps app summaries for the tray (unknown states read as failed, never green)', () => {
+  it('maps app summaries for the tray', () => {
     const { host } = fakeHost();
     expect(desktopHost(host).list()).toEqual([
       { id: 'blog', name: 'Blog', folder: '/srv/blog', state: 'running', healthy: true, urls: ['http://127.0.0.1:8000'] },
@@ -62,15 +68,17 @@ describe('desktopHost', () => {
     const events: unknown[] = [];
     const off1 = d.onStatusChange(() => changes++);
     const off2 = d.onAppEvent((app, e) => events.push([app, e]));
-    f.emit({ type: 'status', appId: 'blog', data: {} });
-    f.emit({ type: 'apps-changed', appId: null, data: {} });
-    f.emit({ type: 'access', appId: 'blog', data: {} });
-    f.emit({ type: 'app-event', appId: 'blog', data: { type: 'timeout', path: '/slow' } });
-    f.emit({ type: 'app-event', appId: 'gone', data: { type: 'boot-error' } });
+    f.emit({ type: 'status', appId: 'blog', data: stoppedView('blog') });
+    f.emit({ type: 'apps-changed', appId: null, data: { appIds: [] } });
+    f.emit({ type: 'notice', appId: null, data: { code: 'GANTRY_ERR_LOG_WRITE', message: 'disk full', time: 0 } });
+    const timeout = { seq: 1, type: 'timeout', time: 0, requestId: 'r', method: 'GET', path: '/slow', durationMs: 30_000, workerPid: 7, stack: '' } as const;
+    const bootError = { seq: 2, type: 'boot-error', time: 0, error: { code: 'GANTRY_ERR_APP_IMPORT', message: 'no module' } } as const;
+    f.emit({ type: 'app-event', appId: 'blog', data: timeout });
+    f.emit({ type: 'app-event', appId: 'gone', data: bootError });
     expect(changes).toBe(2);
     expect(events).toEqual([
-      [{ id: 'blog', name: 'Blog' }, { type: 'timeout', path: '/slow' }],
-      [{ id: 'gone', name: 'gone' }, { type: 'boot-error' }],
+      [{ id: 'blog', name: 'Blog' }, timeout],
+      [{ id: 'gone', name: 'gone' }, bootError],
     ]);
     off1();
     off2();
@@ -103,7 +111,7 @@ describe('makeCreateDesktopCore', () => {
     const seen: unknown[] = [];
     const entry: CoreEntry = {
       createHost: async (o) => (seen.push(['createHost', o]), f.host),
-      startControlServer: async (o) => (seen.push(['startControlServer', { ...o, host: o.host === f.host }]), { url: 'http://127.0.0.1:5123/', token: 'tok', close: async () => {} }),
+      startControlServer: async (o) => (seen.push(['startControlServer', { ...o, host: o.host === f.host }]), { url: 'http://127.0.0.1:5123/', port: 5123, token: 'tok', close: async () => {} }),
       ...noRuntimeFile,
     };
     const core = await makeCreateDesktopCore(() => entry, '/r/dist')({ home: '/h', workerDir: '/nonexistent', allowedOrigins: ['gantry://ui'] });
@@ -148,7 +156,7 @@ describe('makeCreateDesktopCore', () => {
     let created = false;
     const entry: CoreEntry = {
       createHost: async () => ((created = true), f.host),
-      startControlServer: async () => ({ url: 'http://127.0.0.1:1', token: 't', close: async () => {} }),
+      startControlServer: async () => ({ url: 'http://127.0.0.1:1', port: 1, token: 't', close: async () => {} }),
       ...noRuntimeFile,
       readRuntimeFile: async () => ({ url: 'http://127.0.0.1:4000', port: 4000, token: 'x', pid: 999_999, startedAt: 0 }),
     };

@@ -30,23 +30,23 @@ describe('navigation guard', () => {
 describe('notifications', () => {
   const app = { name: 'blog' };
   it('for crashes, timeouts and boot errors', () => {
-    expect(notificationFor(app, { type: 'worker-exit', workerId: 2, pid: 4121, exit: { reason: 'crashed', code: null, signal: 'SIGSEGV' } })).toEqual({
+    expect(notificationFor(app, { type: 'worker-exit', time: 1, workerId: 2, pid: 4121, respawnInMs: 100, exit: { reason: 'crashed', code: null, signal: 'SIGSEGV', stderrTail: [], at: 1 } })).toEqual({
       title: 'blog: a worker crashed',
       body: 'Worker 2 (pid 4121) ended with signal SIGSEGV; it is being restarted.',
     });
-    expect(notificationFor(app, { type: 'timeout', requestId: 'r1', method: 'GET', path: '/slow', durationMs: 30_050, workerPid: 77 })).toEqual({
+    expect(notificationFor(app, { type: 'timeout', time: 1, requestId: 'r1', method: 'GET', path: '/slow', durationMs: 30_050, workerPid: 77, stack: '' })).toEqual({
       title: 'blog: request timed out',
       body: 'GET /slow ran for 30.1 s; worker 77 was replaced.',
     });
-    expect(notificationFor(app, { type: 'boot-error', error: { code: 'GANTRY_ERR_APP_IMPORT', message: "No module named 'blog'" } })).toEqual({
+    expect(notificationFor(app, { type: 'boot-error', time: 1, error: { code: 'GANTRY_ERR_APP_IMPORT', message: "No module named 'blog'" } })).toEqual({
       title: 'blog failed to start',
       body: "No module named 'blog'",
     });
   });
   it('not for routine events', () => {
-    expect(notificationFor(app, { type: 'worker-exit', workerId: 1, pid: 1, exit: { reason: 'max-requests', code: 0, signal: null } })).toBeNull();
-    expect(notificationFor(app, { type: 'reload' })).toBeNull();
-    expect(notificationFor(app, { type: 'scale' })).toBeNull();
+    expect(notificationFor(app, { type: 'worker-exit', time: 1, workerId: 1, pid: 1, respawnInMs: 0, exit: { reason: 'max-requests', code: 0, signal: null, stderrTail: [], at: 1 } })).toBeNull();
+    expect(notificationFor(app, { type: 'reload', time: 1, phase: 'done', generation: 2, mode: 'rolling' })).toBeNull();
+    expect(notificationFor(app, { type: 'scale', time: 1, from: 2, to: 3 })).toBeNull();
   });
 });
 

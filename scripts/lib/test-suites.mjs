@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
-export const PLATFORM_MARK = /\[platform-specific\b/;
+const PLATFORM_MARK = /\[platform-specific\b/;
 const PY_PLATFORM_MARK = /^platform-specific\b/;
 
 /**
@@ -92,7 +92,7 @@ export function tally(c, ci) {
   };
 }
 
-export function suiteLine(name, t) {
+function suiteLine(name, t) {
   const extra = [`${t.skipped} skipped`, `${t.todo} todo`, `${t.didNotRun} did not run`];
   return `${name}: ${t.passed} passed, ${t.failed} failed, ${extra.join(', ')}`;
 }

@@ -10,6 +10,7 @@ export { readRuntimeFile, writeRuntimeFile, removeRuntimeFile, type RuntimeInfo 
 export { writeFileAtomic } from './host/atomic-file.js';
 export { TIMED_OUT, within } from './within.js';
 export { contentTypeOf } from './mime-types.js';
+export { findOnPath } from './which.js';
 export { detectProject } from './host/detect/index.js';
 export type * from './control/contract.js';
 export { contentSecurityPolicy } from './control/csp.js';

@@ -60,4 +60,4 @@ export function contentTypeOf(file) {
 
 // Pure helpers with no Host or Python behind them: the real ones, so the smoke test runs what ships.
 // (hooks.mjs sends this file's own '@gantry/server-core' import to the real entry.)
-export { contentSecurityPolicy, TIMED_OUT, within } from '@gantry/server-core';
+export { contentSecurityPolicy, findOnPath, TIMED_OUT, within } from '@gantry/server-core';

@@ -4,10 +4,12 @@
 // path: main opens only a registered app's folder.
 import { useState } from 'react';
 import { preload } from '../api/preload';
+import { useCopy } from '../hooks/use-copy';
 
 export function ProjectFolder({ appId, folder }: { readonly appId: string; readonly folder: string }) {
   const [open, setOpen] = useState(false);
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  // No clipboard access (an insecure origin, a denied permission): the path is selectable text.
+  const { copied, copy, reset } = useCopy();
   const [failed, setFailed] = useState<string | null>(null);
   const bridge = preload();
   const reveal = bridge?.revealFile;
@@ -16,18 +18,9 @@ export function ProjectFolder({ appId, folder }: { readonly appId: string; reado
     // Main's message says why (no editor configured, no terminal installed); it is shown as is.
     action(appId).catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
   };
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(folder);
-      setCopied('yes');
-    } catch {
-      // No clipboard access (an insecure origin, a denied permission): the path is selectable text.
-      setCopied('no');
-    }
-  };
   return (
     <span className="project-folder">
-      <button type="button" className="btn btn-sm btn-ghost" aria-expanded={open} aria-controls="project-folder-panel" onClick={() => (setOpen(!open), setCopied(null), setFailed(null))}>
+      <button type="button" className="btn btn-sm btn-ghost" aria-expanded={open} aria-controls="project-folder-panel" onClick={() => (setOpen(!open), reset(), setFailed(null))}>
         Project folder
       </button>
       {open && (
@@ -36,7 +29,7 @@ export function ProjectFolder({ appId, folder }: { readonly appId: string; reado
             {folder}
           </code>
           <span className="row">
-            <button type="button" className="btn btn-sm" onClick={() => void copy()}>
+            <button type="button" className="btn btn-sm" onClick={() => void copy(folder)}>
               Copy path
             </button>
             {reveal && (

@@ -7,7 +7,7 @@ import type { StreamState } from '../api/event-stream';
 import { ExternalStore } from './external-store';
 
 /** Samples kept for each app's sparkline (metrics arrive about once a second). */
-export const SPARK_POINTS = 60;
+const SPARK_POINTS = 60;
 
 /**
  * A launch as the overview holds it: the contract's LaunchResult, except that the id is unknown (null) until the

@@ -78,7 +78,7 @@ export function noticeFromAppEvent(appId: string, appName: string, e: HostAppEve
   }
 }
 
-export function noticeFromHost(n: Notice): UiNotice {
+function noticeFromHost(n: Notice): UiNotice {
   return { key: `host:${n.code}:${n.time}`, tone: 'warn', title: 'Gantry', message: n.message, appId: null, link: null, time: n.time };
 }
 

@@ -50,10 +50,6 @@ export function outputWorkerPids(rows: readonly Pick<OutputRecord, 'workerPid'>[
   return [...pids].sort((a, b) => a - b);
 }
 
-export function isOutputFiltering(f: OutputFilters): boolean {
-  return f.levels.length > 0 || f.sources.length > 0 || f.pid !== null || f.search.trim() !== '';
-}
-
 const key = (appId: string) => `gantry.output.filters.${appId}`;
 
 /** The filters to open the tab with: a link's (?level=, ?pid=, ?q=) when it has any, else the app's remembered ones. */

@@ -26,7 +26,7 @@ export function toCsv(rows: readonly AccessEntry[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export interface HarNameValue {
+interface HarNameValue {
   readonly name: string;
   readonly value: string;
 }

@@ -3,7 +3,7 @@
 import type { AppState } from '../api/contract';
 import { assertNever } from './assert-never';
 
-export type Tone = 'ok' | 'warn' | 'err' | 'info' | 'neutral';
+type Tone = 'ok' | 'warn' | 'err' | 'info' | 'neutral';
 
 export interface Badge {
   readonly tone: Tone;

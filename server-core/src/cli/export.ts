@@ -1,11 +1,11 @@
 // `gantry export APP --to TARGET`: an app's profile as files a server runs (systemd + nginx, Dockerfile,
 // Compose, Kubernetes). APP is a project folder (its [tool.gantry], read here) or the id of an app of a running
 // `gantry ui` (asked through its control API, so the worker memory it measured sizes the Kubernetes pods).
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { buildPath, EXPORT_TARGETS, exportBodySchema, ROUTES, type ExportBody, type ExportResult, type ExportTarget } from '../control/contract.js';
 import { exportApp, writeExport } from '../export/index.js';
 import { DEFAULT_EXPORT_PROFILE, inputFromFolder } from '../export/source.js';
+import { isFolder } from '../config/folder-check.js';
 import { isGantryError } from '../errors.js';
 import { defaultGantryHome } from '../host/paths.js';
 import { readRuntimeFile } from '../host/runtime-file.js';
@@ -88,10 +88,6 @@ export function parseExportArgs(argv: readonly string[]): Parsed | 'help' {
     throw new UsageError(`${flag}: ${issue.message}`);
   }
   return { app: positionals[0]!, body: r.data, output: values.output ?? null, home: values.home ?? null, json };
-}
-
-async function isFolder(p: string): Promise<boolean> {
-  return (await fs.stat(p).catch(() => null))?.isDirectory() ?? false;
 }
 
 async function fromHost(app: string, body: ExportBody, homeFlag: string | null): Promise<ExportResult> {

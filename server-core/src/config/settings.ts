@@ -3,20 +3,17 @@
 // itself and never loads zod (see docs/performance.md, "Memory").
 import { z } from 'zod';
 import type { Check, Infer, Rule } from './rules.js';
-import { SETTINGS as TABLE, bindRule, entryPointRule, type SettingKey, type TableSpec } from './settings-table.js';
+import { SETTINGS as TABLE, entryPointRule, type SettingKey, type TableSpec } from './settings-table.js';
 
 export {
   DEFAULT_ACCESS_LOG_FORMAT,
-  checkSettings,
   defaultSettings,
   formatBind,
   mergeSettings,
-  parseAppSettings,
   parseBind,
-  parsePartialSettings,
   settingApplies,
 } from './settings-table.js';
-export type { AppSettings, Bind, PartialAppSettings, SettingApplies, SettingKey, SettingKind, SettingSection } from './settings-table.js';
+export type { AppSettings, Bind, PartialAppSettings, SettingApplies, SettingKey } from './settings-table.js';
 
 /** One row of the settings table, its rule as a zod schema. */
 export interface SettingSpec<S extends z.ZodType = z.ZodType> extends Omit<TableSpec, 'schema' | 'default'> {
@@ -82,8 +79,6 @@ export function settingSpec<K extends SettingKey>(key: K): Extract<(typeof SETTI
   return spec as Extract<(typeof SETTINGS)[number], { key: K }>;
 }
 
-/** `HOST:PORT`, `[V6]:PORT`, `:PORT`, `PORT` or `unix:PATH`. */
-export const bindSchema = zodOf(bindRule);
 export const entryPointSchema = zodOf(entryPointRule);
 
 /** Zod schema of a full settings object, built from the table. */
@@ -99,7 +94,7 @@ export const partialSettingsSchema = appSettingsSchema.partial().strict();
 // into a plain object `__proto__` becomes the prototype (the entry silently vanishes, or worse) and the others
 // shadow Object's own, which later lookups would find for keys never set. Here (not in a module of their own)
 // because the contract may import only zod and this file at run time (it runs in the browser too).
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const RESERVED_KEY_REASON = 'is a reserved name (__proto__, constructor, prototype)';
 

@@ -17,7 +17,7 @@ const NOT_FLAGS: ReadonlySet<SettingKey> = new Set<SettingKey>(['app', 'env']);
 /** Always spelled out, even at their default, so the line says where and what it serves. */
 const ALWAYS: ReadonlySet<SettingKey> = new Set<SettingKey>(['bind', 'chdir']);
 
-export interface UnsupportedSetting {
+interface UnsupportedSetting {
   readonly key: SettingKey;
   readonly flag: string;
   readonly value: unknown;

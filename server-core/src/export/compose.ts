@@ -10,7 +10,7 @@ import type { ExportInput, ExportOptions, Rendered } from './types.js';
 import { yamlDoc } from './yaml-doc.js';
 
 /** A health check that needs nothing but the image's own node (slim images have no curl). */
-export function nodeHealthCheck(port: number): string[] {
+function nodeHealthCheck(port: number): string[] {
   return ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}${HEALTH_PATH}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
 }
 

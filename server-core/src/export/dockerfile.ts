@@ -7,8 +7,8 @@ import { commandLine, unsupportedNotes } from './command-line.js';
 import { CONTAINER_APP_DIR, CONTAINER_GANTRY, CONTAINER_GANTRY_DIR, CONTAINER_VENV, containerSettings } from './container.js';
 import type { ExportInput, ExportOptions, Rendered } from './types.js';
 
-export const PYTHON_IMAGE = 'python:3.12-slim-bookworm';
-export const NODE_IMAGE = 'node:20-bookworm-slim';
+const PYTHON_IMAGE = 'python:3.12-slim-bookworm';
+const NODE_IMAGE = 'node:20-bookworm-slim';
 
 /** The lines that install the project's dependencies into the virtualenv, from the best file it has. */
 export function dependencySteps(files: readonly string[]): { from: string; lines: string[] } {

@@ -4,7 +4,7 @@
 import type { ExportInput } from './types.js';
 
 /** What a secret's value is replaced with; easy to grep for before going live. */
-export const SECRET_PLACEHOLDER = 'CHANGE_ME';
+const SECRET_PLACEHOLDER = 'CHANGE_ME';
 
 export interface EnvSplit {
   /** Sorted by name. */

@@ -11,7 +11,7 @@ import { renderNginx } from './nginx.js';
 import { renderSystemd } from './systemd.js';
 import { DEFAULT_EXPORT_OPTIONS, type ExportInput, type ExportOptions, type Rendered } from './types.js';
 
-export function renderTarget(target: ExportTarget, input: ExportInput, options: ExportOptions): Rendered {
+function renderTarget(target: ExportTarget, input: ExportInput, options: ExportOptions): Rendered {
   switch (target) {
     case 'systemd':
       return renderSystemd(input, options);
@@ -52,5 +52,4 @@ export function deployFolder(projectFolder: string, target: ExportTarget): strin
   return path.join(projectFolder, 'deploy', target);
 }
 
-export { DEFAULT_EXPORT_OPTIONS };
 export type { ExportInput, ExportOptions };

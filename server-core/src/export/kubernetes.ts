@@ -20,7 +20,7 @@ const MIB = 1024 * 1024;
 export const ASSUMED_WORKER_RSS_MIB = 128;
 /** The Node gateway itself. */
 export const GATEWAY_RSS_MIB = 96;
-export const PRESTOP_SECONDS = 5;
+const PRESTOP_SECONDS = 5;
 
 export interface PodResources {
   readonly requests: { readonly cpu: string; readonly memory: string };

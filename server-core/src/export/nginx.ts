@@ -8,7 +8,7 @@ import { loopbackFor } from '../host/port-probe.js';
 import type { ExportInput, ExportOptions, Rendered } from './types.js';
 
 /** The bind nginx proxies to: the first Unix socket (no TCP port to guard), else the first TCP address. */
-export function upstreamBind(binds: readonly string[]): Bind {
+function upstreamBind(binds: readonly string[]): Bind {
   const parsed = binds.map((b) => parseBind(b)).filter((b): b is Bind => b !== null);
   return parsed.find((b) => b.kind === 'unix') ?? parsed[0]!;
 }

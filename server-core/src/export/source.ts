@@ -16,7 +16,7 @@ export const DEFAULT_EXPORT_PROFILE = 'staging';
 
 const PROJECT_FILES = /^(requirements.*\.txt|pyproject\.toml|poetry\.lock|Pipfile|Pipfile\.lock|manage\.py)$/;
 
-export async function projectFiles(folder: string): Promise<string[]> {
+async function projectFiles(folder: string): Promise<string[]> {
   const names = await fs.readdir(folder).catch(() => [] as string[]);
   return names.filter((n) => PROJECT_FILES.test(n)).sort();
 }
@@ -35,7 +35,7 @@ export async function buildExportInput(def: AppDefinition, profile: string, r: R
 }
 
 /** A folder's definition as `gantry apps add` would make it, without importing the app or picking a port. */
-export async function definitionFromFolder(folderIn: string): Promise<AppDefinition> {
+async function definitionFromFolder(folderIn: string): Promise<AppDefinition> {
   const folder = path.resolve(folderIn);
   const st = await fs.stat(folder).catch(() => null);
   if (!st?.isDirectory()) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });

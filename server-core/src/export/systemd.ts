@@ -36,12 +36,12 @@ export function systemdSplit(line: string): string[] {
   return out;
 }
 
-export function envFilePath(input: ExportInput): string {
+function envFilePath(input: ExportInput): string {
   return `/etc/gantry/${input.appId}.env`;
 }
 
 /** Seconds systemd waits after TERM before KILL: the graceful timeout plus room for the gateway to close. */
-export function stopTimeout(gracefulTimeout: number): number {
+function stopTimeout(gracefulTimeout: number): number {
   return Math.ceil(gracefulTimeout) + 10;
 }
 

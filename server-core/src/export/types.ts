@@ -63,6 +63,3 @@ export interface Rendered {
   readonly files: ExportFile[];
   readonly notes: string[];
 }
-
-export type Exporter = (input: ExportInput, options: ExportOptions) => Rendered;
-export type { ExportTarget };

@@ -18,8 +18,3 @@ export function yamlDoc(header: readonly string[], value: unknown, comments: Rea
   }
   return doc.toString({ lineWidth: 0 });
 }
-
-/** Several documents in one file, separated by ---. */
-export function yamlStream(docs: readonly string[]): string {
-  return docs.join('---\n');
-}

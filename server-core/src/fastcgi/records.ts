@@ -1,7 +1,7 @@
 // FastCGI 1.0 record codec: headers, name-value pairs, padding, 65535-byte splits, and a streaming decoder.
 // The byte layout is checked against protocol/fastcgi-vectors.json, shared with the Python worker.
 
-export const FCGI_VERSION_1 = 1;
+const FCGI_VERSION_1 = 1;
 export const FCGI_HEADER_LEN = 8;
 export const FCGI_MAX_CONTENT = 65535;
 
@@ -18,7 +18,6 @@ export const RecordType = {
   GET_VALUES_RESULT: 10,
   UNKNOWN_TYPE: 11,
 } as const;
-export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];
 
 export const FCGI_RESPONDER = 1;
 export const FCGI_KEEP_CONN = 1;

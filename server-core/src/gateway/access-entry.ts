@@ -13,7 +13,7 @@ export function setClientAddress(req: IncomingMessage, addr: string): void {
 }
 
 /** The client address the app sees (and the access log records): the resolved one, else the peer. */
-export function clientAddress(req: IncomingMessage): string {
+function clientAddress(req: IncomingMessage): string {
   return clientAddresses.get(req) ?? req.socket.remoteAddress ?? '';
 }
 

@@ -25,7 +25,7 @@ export interface DispatchJob {
  * only. A worker whose requests take longer than this (on average, or the one running now) gets no more
  * than one at a time, so nothing waits inside a busy worker that could wait in the queue for any worker.
  */
-export const PIPELINE_MAX_MS = 2;
+const PIPELINE_MAX_MS = 2;
 
 export interface TargetInfo {
   /** Slot number 1..workers. */

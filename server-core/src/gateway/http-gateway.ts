@@ -17,7 +17,7 @@ import { inspectRequest, limitsFrom, maxHeaderSizeFor, statusForParserError, typ
 import { requestIdFrom } from './request-id.js';
 import { timerMs } from '../timer-ms.js';
 
-export const SERVER_SOFTWARE = 'gantry/0.1.0';
+const SERVER_SOFTWARE = 'gantry/0.1.0';
 
 /**
  * Runs before dispatch (static files, health): returns true when it answered the request itself.

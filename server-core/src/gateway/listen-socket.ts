@@ -35,7 +35,7 @@ export function listenOn(server: Server, bind: Bind, backlog: number): Promise<B
   });
 }
 
-export function boundAddress(bind: Bind, port: number | null): BoundAddress {
+function boundAddress(bind: Bind, port: number | null): BoundAddress {
   if (bind.kind === 'unix') return { url: `unix:${bind.path}`, port: null };
   const host = bind.host;
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };

@@ -10,7 +10,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import type { AppRuntime } from '../runtime/types.js';
 
 /** true/false, or an object carrying why (shown in the 503 body) and any details worth a look. */
-export type HealthResult = boolean | { readonly healthy: boolean; readonly reason?: string; readonly details?: Record<string, unknown> };
+type HealthResult = boolean | { readonly healthy: boolean; readonly reason?: string; readonly details?: Record<string, unknown> };
 
 export interface MetricsServerOptions {
   /** HOST:PORT (as --metrics-bind) or a parsed Bind. Port 0 picks a free one (see `url`). */

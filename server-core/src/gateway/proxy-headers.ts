@@ -21,7 +21,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 
-export interface ResolvedClient {
+interface ResolvedClient {
   readonly remoteAddr: string;
   readonly scheme: string;
   /** The client's Host (from a trusted proxy's header), or null to keep the request's own Host header. */

@@ -4,8 +4,8 @@
 import type { IncomingMessage } from 'node:http';
 
 /** gunicorn's hard maxima: 0 in limit-request-line / -fields means "the maximum". */
-export const MAX_REQUEST_LINE = 8190;
-export const MAX_HEADERS = 32768;
+const MAX_REQUEST_LINE = 8190;
+const MAX_HEADERS = 32768;
 
 export interface RequestLimits {
   readonly requestLine: number;
@@ -53,7 +53,7 @@ export function inspectRequest(req: IncomingMessage, limits: RequestLimits): Hea
 }
 
 /** The first limit this request breaks, or null. */
-export function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadFacts): LimitViolation | null {
+function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadFacts): LimitViolation | null {
   // HTTP/2 arrives only by ALPN (node:http2's request has a stream); "HTTP/2.0" in an HTTP/1 request line is refused.
   if (req.httpVersionMajor !== 1 && !(req.httpVersionMajor === 2 && 'stream' in req)) return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
   const url = req.url ?? '';

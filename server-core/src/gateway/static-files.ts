@@ -139,7 +139,7 @@ async function confined(root: string, candidate: string): Promise<{ path: string
   }
 }
 
-export function weakEtag(st: Pick<Stats, 'size' | 'mtimeMs'>): string {
+function weakEtag(st: Pick<Stats, 'size' | 'mtimeMs'>): string {
   return `W/"${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}"`;
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /** The file a path finally names, following symlinks (even to a target that does not exist yet). */
-export async function resolveSymlinks(file: string): Promise<string> {
+async function resolveSymlinks(file: string): Promise<string> {
   let current = path.resolve(file);
   for (let hops = 0; hops < 40; hops++) {
     let link: string;

@@ -25,7 +25,7 @@ export function hasProfile(def: AppDefinition, profile: string): boolean {
 }
 
 /** Resolves settings; `detectedPython` fills an empty `python` setting. Reads .env files when enabled. */
-export async function resolveSettings(def: AppDefinition, profile: string, detectedPython?: string | null): Promise<Resolved> {
+async function resolveSettings(def: AppDefinition, profile: string, detectedPython?: string | null): Promise<Resolved> {
   const layers: { origin: SettingOrigin; values: PartialAppSettings }[] = [];
   if (def.dotenv) {
     for (const name of ['.env', `.env.${profile}`]) {
@@ -77,7 +77,7 @@ export function toEffective(appId: string, profile: string, r: Resolved): Effect
   };
 }
 
-export function maskEnv(env: Readonly<Record<string, string>>, secretKeys: readonly string[]): Record<string, string> {
+function maskEnv(env: Readonly<Record<string, string>>, secretKeys: readonly string[]): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, secretKeys.includes(k) || isSecretEnvKey(k) ? SECRET_MASK : v]));
 }
 

@@ -26,7 +26,7 @@ export interface HomeLock {
 }
 
 /** Linux: field 22 of /proc/PID/stat (clock ticks since boot); macOS and BSDs: `ps -o lstart=`. Null if unknown. */
-export function processStartTime(pid: number): string | null {
+function processStartTime(pid: number): string | null {
   if (process.platform === 'linux') {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -53,7 +53,7 @@ function bootId(): string | null {
 }
 
 /** Whether the process that wrote `holder` still runs: same pid, same start time, same boot. */
-export function holderAlive(holder: LockHolder): boolean {
+function holderAlive(holder: LockHolder): boolean {
   if (holder.bootId !== null && bootId() !== null && holder.bootId !== bootId()) return false;
   try {
     process.kill(holder.pid, 0);

@@ -2,10 +2,8 @@
 // One AppRuntime per running app (createAppRuntime); definitions persist through the ConfigStore.
 import { deployFolder, exportApp, writeExport } from '../export/index.js';
 import { buildExportInput, DEFAULT_EXPORT_PROFILE } from '../export/source.js';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { appSettingsSchema, settingApplies, SETTINGS, type AppSettings, type SettingKey } from '../config/settings.js';
+import type { AppSettings } from '../config/settings.js';
 import {
   updateAppBodySchema,
   type AccessQuery,
@@ -31,23 +29,21 @@ import {
   type SaveToProjectResult,
   type ExportBody,
   type ExportResult,
-  type SettingsApplication,
   type UpdateAppBody,
   type UpdateAppResponse,
 } from '../control/contract.js';
 import type { AppDefinition } from '../config/app-definition.js';
-import { folderProblem } from '../config/folder-check.js';
-import { GantryError, isGantryError, serializeError } from '../errors.js';
+import { isFolder } from '../config/folder-check.js';
+import { GantryError, isGantryError } from '../errors.js';
 import { TIMED_OUT, within } from '../within.js';
 import { Ring } from '../ring.js';
 import { createAppRuntime, type AppRuntimeOptions } from '../runtime/app-runtime.js';
 import type { AppRuntime, ReloadMode, WorkerSnapshot } from '../runtime/types.js';
-import { describeLogTrouble } from '../logging/log-file.js';
-import { openAppLogSinks, type AppLogSinks } from './app-log-sinks.js';
 import { AppSlot } from './app-slot.js';
 import type { LogCapacities } from './app-logs.js';
 import { ConfigStore, type LoadResult } from './config-store.js';
-import { applyUpdate, checkPortClaims, invalid, staticSettings, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
+import { startSlot, type RuntimeFactory } from './app-start.js';
+import { applyUpdate, checkPortClaims, invalid, tcpPorts, uniqueId, validateDefinition } from './definitions.js';
 import { DEMO_APP_ID, DEMO_APP_NAME, DEMO_ENTRY, defaultDemoFolder } from './demo.js';
 import { detectProject } from './detect/index.js';
 import { TrustedFolders } from './trusted-folders.js';
@@ -58,14 +54,16 @@ import { listFolder } from './fs-list.js';
 import { lockHome, type HomeLock } from './home-lock.js';
 import { runLaunch } from './launch.js';
 import { defaultGantryHome } from './paths.js';
-import { checkPort, conflictError, findBindConflict, runningClaim } from './port-guard.js';
+import { Launches } from './launches.js';
+import { checkPort, runningClaim } from './port-guard.js';
 import { mergePrometheus } from './prometheus-merge.js';
 import { saveDefinitionToProject } from './pyproject.js';
-import { SiteRouter, type Site } from './router.js';
-import { checkSiteNames, siteNamesOf } from './site-names.js';
+import type { Site, SiteRouter } from './router.js';
+import { applySaved } from './settings-apply.js';
+import { SiteTable, type RouterPorts } from './site-table.js';
 import { loadOrCreateToken } from './token.js';
 
-export type RuntimeFactory = (settings: AppSettings) => AppRuntime | Promise<AppRuntime>;
+export type { RuntimeFactory } from './app-start.js';
 
 export interface HostOptions {
   /** Config folder; default GANTRY_HOME or the platform's config folder. */
@@ -84,23 +82,17 @@ export interface HostOptions {
   /** Names this Host in its config folder's lock, for the message a second start prints (default "Gantry"). */
   readonly lockOwner?: string;
   /** The router for NAME.localhost (router.ts); absent: no router. Ports 0 pick free ones. */
-  readonly router?: { readonly host?: string; readonly httpPort: number; readonly httpsPort: number };
+  readonly router?: RouterPorts;
 }
-
-
-const MAX_LAUNCHES = 50;
 
 export class Host {
   readonly hub = new EventHub();
   private readonly noticeRing = new Ring<Notice>({ capacity: 100 });
   private readonly slots = new Map<string, AppSlot>();
-  private readonly launches = new Map<string, LaunchResult>();
+  private readonly launches = new Launches();
+  private readonly siteTable = new SiteTable(() => this.slots.values());
   private demoOffered = false;
   private closed = false;
-  /** The named-site router, when it runs (HostOptions.router). */
-  router: SiteRouter | null = null;
-  /** The router's table, rebuilt when definitions or running profiles change. */
-  private siteTable: Site[] | null = null;
   private definitionsQueue: Promise<unknown> = Promise.resolve();
   private readonly trusted: TrustedFolders;
 
@@ -133,7 +125,7 @@ export class Host {
     host.demoOffered = loaded.doc.demoOffered;
     for (const def of loaded.doc.apps) host.slots.set(def.id, new AppSlot(def, host.hub, options.logCapacities));
     for (const n of loaded.notices) host.notice(n);
-    if (options.router) await host.startRouter(options.router);
+    if (options.router) await host.siteTable.startRouter(home, options.router, (n) => host.notice(n));
     if (loaded.fresh && !host.demoOffered) {
       const folder = options.demoFolder === undefined ? defaultDemoFolder() : options.demoFolder;
       if (folder) await host.addDemo(folder).catch((e: unknown) => host.notice({ code: 'GANTRY_ERR_INVALID_CONFIG', message: `the demo app could not be added: ${(e as Error).message}`, time: Date.now() }));
@@ -141,40 +133,14 @@ export class Host {
     return host;
   }
 
-  /** The router failing to listen (busy port) is a notice, not a failed start: every app's own bind still works. */
-  private async startRouter(opts: NonNullable<HostOptions['router']>): Promise<void> {
-    try {
-      const { ensureLocalCa } = await import('../tls/local-ca.js');
-      const router = new SiteRouter({ host: opts.host ?? '127.0.0.1', httpPort: opts.httpPort, httpsPort: opts.httpsPort, ca: await ensureLocalCa(this.home), sites: () => this.sites() });
-      await router.listen();
-      this.router = router;
-    } catch (e) {
-      this.notice({ code: isGantryError(e) ? e.code : 'GANTRY_ERR_INTERNAL', message: `the local site router is off: ${(e as Error).message}`, time: Date.now() });
-    }
+  /** The named-site router, when it runs (HostOptions.router). */
+  get router(): SiteRouter | null {
+    return this.siteTable.router;
   }
 
   /** Every app's local site names, and its runtime while it runs (router.ts). */
   sites(): readonly Site[] {
-    if (this.siteTable !== null) return this.siteTable;
-    this.siteTable = [...this.slots.values()].map((slot) => {
-      const settings = staticSettings(slot.def, (slot.runtime && slot.isActive() ? slot.profile : null) ?? slot.def.activeProfile);
-      return {
-        appId: slot.id,
-        appName: slot.def.name,
-        names: siteNamesOf(slot.def.name, settings),
-        requireHttps: settings.requireHttps,
-        get runtime() {
-          return slot.runtime && slot.isActive() ? slot.runtime : null;
-        },
-      };
-    });
-    return this.siteTable;
-  }
-
-  /** GANTRY_ERR_SITE_NAME when `def`'s site names are taken by another app. */
-  private checkSiteNames(def: AppDefinition): void {
-    const others = new Map(this.sites().map((s) => [s.appId, s.names] as const));
-    checkSiteNames(def.id, siteNamesOf(def.name, staticSettings(def, def.activeProfile)), others, this.router?.suffixes ?? ['localhost']);
+    return this.siteTable.sites();
   }
 
   /** The latest notices, oldest first. */
@@ -206,7 +172,7 @@ export class Host {
   }
 
   private async persist(): Promise<void> {
-    this.siteTable = null;
+    this.siteTable.invalidate();
     await this.store.save({ schemaVersion: 1, demoOffered: this.demoOffered, apps: this.definitions() });
     this.hub.publish('apps-changed', null, { appIds: [...this.slots.keys()] });
   }
@@ -218,7 +184,7 @@ export class Host {
       status: slot.statusView(),
       metrics: rt && slot.isActive() ? rt.metrics() : null,
       profiles: profileNames(slot.def),
-      sites: this.router ? this.router.urlsOf(this.sites().find((s) => s.appId === slot.id)?.names ?? []) : null,
+      sites: this.siteTable.urlsOf(slot.id),
     };
   }
 
@@ -235,7 +201,7 @@ export class Host {
     // Serialised: two adds at once must not pick the same id or port.
     return this.definitionsSerial(async () => {
       const { def, detection, notices } = await buildNewApp(input, origin, this.definitions());
-      this.checkSiteNames(def);
+      this.siteTable.checkNames(def);
       // Adding a folder as an app is trusting it: its code runs when the app starts.
       await this.trusted.trust(def.folder);
       this.slots.set(def.id, new AppSlot(def, this.hub, this.options.logCapacities));
@@ -276,7 +242,7 @@ export class Host {
       }
       const next = validateDefinition(applyUpdate(slot.def, parsed.data));
       checkPortClaims(next, this.definitions());
-      this.checkSiteNames(next);
+      this.siteTable.checkNames(next);
       const prev = slot.def;
       const runningProfile = slot.runtime && slot.isActive() ? slot.profile : null;
       const before = runningProfile ? await this.resolve(prev, runningProfile).catch(() => null) : null;
@@ -287,33 +253,9 @@ export class Host {
         slot.def = prev; // the last good definition stays in effect
         throw e;
       }
-      const applied = runningProfile && before ? await slot.serial(() => this.applySaved(slot, runningProfile, before.settings)) : null;
+      const applied = runningProfile && before ? await slot.serial(async () => applySaved(slot, runningProfile, before.settings, (await this.resolve(slot.def, runningProfile)).settings)) : null;
       return { ...(await this.getApp(id)), applied };
     });
-  }
-
-  /**
-   * A save changed what the running profile resolves to: live settings go to the running app now; the rest is
-   * reported as waiting for a reload or a restart (the UI offers both).
-   */
-  private async applySaved(slot: AppSlot, profile: string, before: AppSettings): Promise<SettingsApplication> {
-    const after = (await this.resolve(slot.def, profile)).settings;
-    const changed = SETTINGS.map((spec) => spec.key as SettingKey).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-    const out: Record<'live' | 'reload' | 'restart', SettingKey[]> = { live: [], reload: [], restart: [] };
-    for (const k of changed) out[settingApplies(k)].push(k);
-    const rt = slot.runtime;
-    if (out.live.length > 0 && rt && slot.isActive() && slot.profile === profile && rt.update) {
-      const patch = Object.fromEntries(out.live.map((k) => [k, after[k]])) as Partial<AppSettings>;
-      try {
-        await rt.update(patch);
-        if (out.live.includes('workers')) slot.scaled = null; // the saved count is the running count again
-        slot.publishStatus();
-      } catch {
-        // Not applied now (the app is mid-reload, say): they wait for the next reload like the others.
-        out.reload.push(...out.live.splice(0));
-      }
-    } else out.reload.push(...out.live.splice(0));
-    return { profile, ...out };
   }
 
   async removeApp(id: string): Promise<void> {
@@ -384,65 +326,13 @@ export class Host {
   /** Starts the app's runtime with these settings (caller holds the app's serial lock). */
   private async startWith(slot: AppSlot, profile: string, settings: AppSettings): Promise<void> {
     if (this.closed) throw new GantryError('GANTRY_ERR_APP_STATE', 'the host is closing');
-    const full = appSettingsSchema.safeParse(settings);
-    if (!full.success) throw invalid(full.error, 'settings');
-    const chdirProblem = full.data.chdir ? folderProblem(full.data.chdir) : null;
-    if (chdirProblem) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `chdir: ${chdirProblem}`, { field: 'chdir', reason: chdirProblem });
-    const previous = slot.runtime;
-    // A previous runtime (failed, or stopped) may still hold sockets: release them before checking the binds.
-    if (previous && !slot.isActive()) await previous.stop({ graceful: false }).catch(() => undefined);
-    await this.checkBindsFree(slot, settings);
-    let runtime: AppRuntime;
-    try {
-      runtime = await (this.options.createRuntime ?? ((s: AppSettings) => createAppRuntime(s, this.options.runtimeOptions)))(full.data);
-    } catch (e) {
-      slot.lastError = serializeError(e);
-      slot.publishStatus();
-      throw e;
-    }
-    let sinks: AppLogSinks;
-    try {
-      // Log files and the metrics listener first, as gantry serve: /healthz answers 503 while workers boot.
-      sinks = await openAppLogSinks(runtime, full.data, (t) =>
-        this.notice({ code: 'GANTRY_ERR_LOG_WRITE', message: `${slot.def.name}: ${describeLogTrouble(t)}`, time: Date.now(), details: { appId: slot.def.id, ...t } }),
-      );
-    } catch (e) {
-      slot.lastError = serializeError(e);
-      slot.publishStatus();
-      throw e;
-    }
-    slot.attach(runtime, profile, sinks);
-    this.siteTable = null;
-    slot.scaled = null; // a fresh start runs the saved worker count
-    slot.publishStatus();
-    try {
-      await runtime.start();
-    } catch (e) {
-      // Stopped while starting (Host.stop): that is no failure to show, the stop queued behind says "stopped".
-      if (!slot.stopRequested) slot.lastError = serializeError(e);
-      // Release whatever the failed start holds (listeners, socket folder); status keeps saying "failed".
-      await runtime.stop({ graceful: false }).catch(() => undefined);
-      await slot.closeSinks();
-      slot.publishStatus();
-      throw e;
-    }
-    await slot.probePorts();
-    slot.publishStatus();
-  }
-
-  /** Every TCP bind must be free: not another running app's, not another process's. Reports who holds it. */
-  private async checkBindsFree(slot: AppSlot, settings: AppSettings): Promise<void> {
-    const conflict = await findBindConflict(this.slots.values(), this.definitions(), slot.id, settings);
-    if (!conflict) return;
-    slot.recordEvent({ type: 'port-conflict', time: Date.now(), ...conflict });
-    const err = conflictError(conflict);
-    slot.lastError = err.toJSON();
-    slot.publishStatus();
-    throw err;
-  }
-
-  private runningClaim(port: number, exceptId: string): string | null {
-    return runningClaim(this.slots.values(), port, exceptId);
+    await startSlot(slot, profile, settings, {
+      slots: this.slots.values(),
+      definitions: this.definitions(),
+      createRuntime: this.options.createRuntime ?? ((s: AppSettings) => createAppRuntime(s, this.options.runtimeOptions)),
+      notice: (n) => this.notice(n),
+      attached: () => this.siteTable.invalidate(),
+    });
   }
 
   stop(id: string, graceful = true): Promise<AppStatusView> {
@@ -529,52 +419,34 @@ export class Host {
   async launch(id: string, profile = 'staging', wait = true): Promise<LaunchResult> {
     const slot = this.slot(id);
     const p = this.profileOf(slot, profile);
-    const launchId = randomBytes(8).toString('hex');
-    const record = (r: LaunchResult): void => {
-      this.launches.set(launchId, r);
-      if (this.launches.size > MAX_LAUNCHES) this.launches.delete(this.launches.keys().next().value!);
-    };
-    record({ launchId, appId: id, profile: p, state: 'running', steps: [], url: null, failedStep: null, error: null });
-    const done = slot.serial(() =>
-      runLaunch(
-        {
-          launchId,
-          appId: id,
-          profile: p,
-          stagingDir: path.join(this.home, 'staging', id, 'static'),
-          healthTimeoutMs: this.options.healthTimeoutMs,
-          resolve: async () => (await this.resolve(slot.def, p)).settings,
-          ownPorts: () => new Set(slot.runtime && slot.isActive() ? tcpPorts(slot.runtime.status().settings) : []),
-          runningClaim: (port) => this.runningClaim(port, id),
-          start: async (settings) => {
-            if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful: true });
-            await this.startWith(slot, p, settings);
+    return this.launches.begin(id, p, wait, (launchId, record) =>
+      slot.serial(() =>
+        runLaunch(
+          {
+            launchId,
+            appId: id,
+            profile: p,
+            stagingDir: path.join(this.home, 'staging', id, 'static'),
+            healthTimeoutMs: this.options.healthTimeoutMs,
+            resolve: async () => (await this.resolve(slot.def, p)).settings,
+            ownPorts: () => new Set(slot.runtime && slot.isActive() ? tcpPorts(slot.runtime.status().settings) : []),
+            runningClaim: (port) => runningClaim(this.slots.values(), port, id),
+            start: async (settings) => {
+              if (slot.runtime && slot.isActive()) await slot.runtime.stop({ graceful: true });
+              await this.startWith(slot, p, settings);
+            },
+            status: () => slot.runtime?.status() ?? null,
+            workers: () => slot.runtime?.workers() ?? [],
+            emit: (progress) => this.hub.publish('launch', id, progress),
           },
-          status: () => slot.runtime?.status() ?? null,
-          workers: () => slot.runtime?.workers() ?? [],
-          emit: (progress) => this.hub.publish('launch', id, progress),
-        },
-        record,
+          record,
+        ),
       ),
-    ).then(
-      (r) => {
-        record(r);
-        return r;
-      },
-      (e: unknown) => {
-        // runLaunch reports step failures itself; this is a bug path, kept from crashing a wait=false caller.
-        const r: LaunchResult = { ...this.launches.get(launchId)!, state: 'failed', error: serializeError(e) };
-        record(r);
-        return r;
-      },
     );
-    return wait ? done : this.launches.get(launchId)!;
   }
 
   getLaunch(launchId: string): LaunchResult {
-    const r = this.launches.get(launchId);
-    if (!r) throw new GantryError('GANTRY_ERR_APP_UNKNOWN', `no launch ${launchId}`, { field: 'launchId', reason: 'unknown launch' });
-    return r;
+    return this.launches.get(launchId);
   }
 
   // ---- observation ---------------------------------------------------------------------------------------------
@@ -641,8 +513,7 @@ export class Host {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.router?.close();
-    this.router = null;
+    await this.siteTable.close();
     const bound = this.options.stopTimeoutMs ?? 30_000;
     await Promise.all(
       [...this.slots.values()].map(async (s) => {
@@ -658,12 +529,6 @@ export class Host {
   }
 }
 
-
-
-
-async function isFolder(p: string): Promise<boolean> {
-  return (await fs.stat(path.resolve(p)).catch(() => null))?.isDirectory() ?? false;
-}
 
 export function createHost(options: HostOptions = {}): Promise<Host> {
   return Host.create(options);

@@ -22,7 +22,7 @@ export function probeBind(host: string, port: number): Promise<BindProbe> {
 const LOOKUP_LIMIT_MS = 3000;
 
 /** A host name's first address, bounded: an unreachable resolver answers in ~35 s, this says so in 3. */
-export function resolveBounded(host: string, ms = LOOKUP_LIMIT_MS): Promise<{ address: string } | { error: string }> {
+function resolveBounded(host: string, ms = LOOKUP_LIMIT_MS): Promise<{ address: string } | { error: string }> {
   if (net.isIP(host)) return Promise.resolve({ address: host });
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve({ error: `${host} cannot be resolved (no answer within ${ms / 1000} s)` }), ms);
@@ -35,7 +35,7 @@ export function resolveBounded(host: string, ms = LOOKUP_LIMIT_MS): Promise<{ ad
 }
 
 /** Why a failed listen failed, in words a user can act on. */
-export function bindFailureReason(host: string, port: number, code: string, message: string): string {
+function bindFailureReason(host: string, port: number, code: string, message: string): string {
   switch (code) {
     case 'EADDRINUSE':
       return `${host}:${port} is in use`;

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /** Files whose presence alone marks a Python project. */
-export const PROJECT_FILES: readonly string[] = [
+const PROJECT_FILES: readonly string[] = [
   'manage.py', 'wsgi.py', 'app.py', 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Pipfile', 'poetry.lock', 'uv.lock', 'Procfile',
 ];
 

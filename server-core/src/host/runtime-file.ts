@@ -12,7 +12,7 @@ export interface RuntimeInfo {
   readonly startedAt: number;
 }
 
-export function runtimeFilePath(home: string): string {
+function runtimeFilePath(home: string): string {
   return path.join(home, RUNTIME_FILE);
 }
 

@@ -4,13 +4,13 @@ import type { AppSettings } from '../config/settings-table.js';
 import { GantryError } from '../errors.js';
 
 /** A DNS label from an app's name: "My Shop" → "my-shop" (RFC 1123: letters, digits, inner hyphens, ≤ 63). */
-export function siteLabel(appName: string): string {
+function siteLabel(appName: string): string {
   const s = appName.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
   return s || 'app';
 }
 
 /** `shop` → `shop.localhost`; a name with dots is taken as written (it must be under a local suffix). */
-export function fullSiteName(alias: string): string {
+function fullSiteName(alias: string): string {
   const a = alias.toLowerCase().replace(/\.$/, '');
   return a.includes('.') ? a : `${a}.localhost`;
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 
-export const TRUSTED_FILE = 'trusted-folders.json';
+const TRUSTED_FILE = 'trusted-folders.json';
 
 export class TrustedFolders {
   private folders: string[] | null = null;

@@ -33,7 +33,7 @@ function escapeChar(c: string): string {
 }
 
 /** A value made safe for one field of one line; the common case (nothing to escape) costs one regex test. */
-export function escapeLogValue(v: string): string {
+function escapeLogValue(v: string): string {
   return UNSAFE.test(v) ? v.replace(UNSAFE_ALL, escapeChar) : v;
 }
 
@@ -157,7 +157,7 @@ export function compileAccessFormat(format: string): AccessFormatter {
 }
 
 /** One JSON object per line; JSON.stringify escapes quotes, control characters and newlines. */
-export function formatAccessJson(e: AccessEntry): string {
+function formatAccessJson(e: AccessEntry): string {
   return JSON.stringify({
     time: new Date(e.time).toISOString(),
     app: e.app,

@@ -31,7 +31,7 @@ export interface ProjectWatcher {
 }
 
 /** Folders never worth watching: VCS, caches, dependencies, virtualenvs (also any folder with a pyvenv.cfg). */
-export const IGNORED_DIRS: ReadonlySet<string> = new Set([
+const IGNORED_DIRS: ReadonlySet<string> = new Set([
   '.git', '.hg', '.svn', '__pycache__', 'node_modules', 'site-packages', 'dist-packages', '.venv', 'venv',
   '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs', '.idea', '.vscode',
 ]);

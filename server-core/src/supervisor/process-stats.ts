@@ -14,7 +14,7 @@ function run(cmd: string, args: readonly string[], timeout: number): Promise<{ o
   });
 }
 
-export interface ProcessStat {
+interface ProcessStat {
   readonly pid: number;
   readonly rssBytes: number;
   /** CPU use since the previous sample of this pid (100 = one core busy); null on the first sample. */

@@ -111,7 +111,7 @@ function poetryVirtualenvsDir(env: NodeJS.ProcessEnv): string {
  * `<name>-<hash>-py<X.Y>`: the name lower-cased with shell-unsafe characters as `_` (42 at most), the hash
  * the first 8 characters of the URL-safe base64 of sha256(the project's real path). Newest Python first.
  */
-export function poetryVirtualenvs(folder: string, pyproject: string, env: NodeJS.ProcessEnv = process.env): string[] {
+function poetryVirtualenvs(folder: string, pyproject: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const name = projectName(pyproject);
   if (name === null) return [];
   // os.path.normcase(os.path.realpath(cwd)), as Poetry hashes it.
@@ -137,7 +137,7 @@ function pythonVersionOf(venvName: string): number {
  * `<folder name>-<hash>`, and writes the project's path into its `.project` file: that file, not the
  * hash (whose recipe changed across Pipenv versions), says which one is this project's.
  */
-export function pipenvVirtualenvs(folder: string, env: NodeJS.ProcessEnv = process.env): string[] {
+function pipenvVirtualenvs(folder: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const home = env.HOME ?? os.homedir();
   const dir = env.WORKON_HOME || path.join(home, '.local', 'share', 'virtualenvs');
   const here = [path.resolve(folder), realOr(folder)];

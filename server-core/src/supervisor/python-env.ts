@@ -1,29 +1,10 @@
 // Finds the Python interpreter for an app: --python, else the first of the project's virtualenvs with an
 // interpreter inside (project-virtualenvs.ts: .venv/, venv/, env/, pyvenv.cfg folders, Poetry's or Pipenv's
 // elsewhere, $VIRTUAL_ENV), else python3 on PATH. Fails with GANTRY_ERR_PYTHON_NOT_FOUND, never with a spawn ENOENT.
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { GantryError } from '../errors.js';
+import { findOnPath, isExecutableFile } from '../which.js';
 import { projectVirtualenvs, venvPython, type VirtualenvSource } from './project-virtualenvs.js';
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
-}
 
 export interface PythonChoice {
   readonly path: string;
@@ -34,7 +15,7 @@ export interface PythonChoice {
 /** `python` is the setting ('' = find one); `projectDir` is the app's chdir, absolute. */
 export function findPython(python: string, projectDir: string, env: NodeJS.ProcessEnv = process.env): PythonChoice {
   if (python !== '') {
-    const explicit = python.includes('/') ? resolve(projectDir, python) : onPath(python, env);
+    const explicit = python.includes('/') ? resolve(projectDir, python) : findOnPath(python, env);
     if (explicit !== null && isExecutableFile(explicit)) return { path: explicit, source: 'setting' };
     throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', `Python interpreter not found or not executable: ${python}`, { python });
   }
@@ -42,7 +23,7 @@ export function findPython(python: string, projectDir: string, env: NodeJS.Proce
     const candidate = venvPython(v.dir);
     if (isExecutableFile(candidate)) return { path: candidate, source: v.source };
   }
-  const fallback = onPath('python3', env);
+  const fallback = findOnPath('python3', env);
   if (fallback !== null) return { path: fallback, source: 'PATH' };
   throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', "No Python interpreter found: no virtualenv for the project (.venv/, venv/, Poetry's, Pipenv's, $VIRTUAL_ENV) and no python3 on PATH; pass --python PATH", {});
 }

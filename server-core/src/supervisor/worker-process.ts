@@ -12,7 +12,7 @@ import { Ring } from '../ring.js';
 import type { LogLevel } from '../runtime/types.js';
 import { timerMs } from '../timer-ms.js';
 
-export interface ReadyMessage {
+interface ReadyMessage {
   readonly type: 'ready';
   readonly pid: number;
   readonly python?: string;

@@ -17,12 +17,12 @@ x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 export const CA_DIR = 'ca';
 export const CA_CERT_FILE = 'rootCA.pem';
-export const CA_KEY_FILE = 'rootCA-key.pem';
+const CA_KEY_FILE = 'rootCA-key.pem';
 const CA_META_FILE = 'ca.json';
 
 /** Names every Gantry CA may sign, whatever the user adds. `localhost` covers *.localhost too (RFC 5280 dNSName subtree). */
-export const BUILTIN_DNS = ['localhost'] as const;
-export const BUILTIN_IP = ['127.0.0.0/8', '::1/128'] as const;
+const BUILTIN_DNS = ['localhost'] as const;
+const BUILTIN_IP = ['127.0.0.0/8', '::1/128'] as const;
 
 const ALG: EcKeyGenParams & EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const CA_YEARS = 10;
@@ -42,7 +42,7 @@ export interface LocalCa {
 const SUFFIX_RE = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
 const PUBLIC_SUFFIXES = new Set(['com', 'net', 'org', 'io', 'dev', 'app', 'edu', 'gov', 'co', 'uk', 'de', 'fr']);
 
-export function checkSuffix(suffix: string): string {
+function checkSuffix(suffix: string): string {
   const s = suffix.replace(/^\./, '').toLowerCase();
   if (!SUFFIX_RE.test(s) || PUBLIC_SUFFIXES.has(s)) {
     throw new GantryError('GANTRY_ERR_TLS_NAME', `"${suffix}" cannot be a local suffix (it must be a DNS name that is not a public top-level domain, e.g. test or internal)`, { suffix });
@@ -50,7 +50,7 @@ export function checkSuffix(suffix: string): string {
   return s;
 }
 
-export function caDir(home: string): string {
+function caDir(home: string): string {
   return path.join(home, CA_DIR);
 }
 

@@ -55,7 +55,7 @@ export function nssStore(dir: string, ca: CaIdentity, label: string, present = e
 }
 
 /** The NSS databases of this user: Chromium's ~/.pki/nssdb (made if missing) and each Firefox profile's. */
-export function linuxStores(ca: CaIdentity, home = os.homedir()): TrustStore[] {
+function linuxStores(ca: CaIdentity, home = os.homedir()): TrustStore[] {
   const stores = [nssStore(path.join(home, '.pki', 'nssdb'), ca, 'Chromium/Chrome NSS database')];
   for (const root of [path.join(home, '.mozilla', 'firefox'), path.join(home, 'snap', 'firefox', 'common', '.mozilla', 'firefox')]) {
     let entries: string[] = [];
@@ -73,7 +73,7 @@ export function linuxStores(ca: CaIdentity, home = os.homedir()): TrustStore[] {
 }
 
 /** Debian/Ubuntu's system store (curl, Python's ssl with certifi off, wget…). Needs root. */
-export function debianSystemStore(ca: CaIdentity): TrustStore {
+function debianSystemStore(ca: CaIdentity): TrustStore {
   const target = '/usr/local/share/ca-certificates/gantry-local-ca.crt';
   return {
     label: 'system store (update-ca-certificates)',

@@ -21,9 +21,9 @@ export interface GantryOptions {
   readonly timeoutMs?: number;
 }
 
-export const LISTENING = /Listening at: http:\/\/(\[[^\]]+\]|[^\s:/]+):(\d+)/;
+const LISTENING = /Listening at: http:\/\/(\[[^\]]+\]|[^\s:/]+):(\d+)/;
 
-export function gantryServeArgs(opts: GantryOptions): string[] {
+function gantryServeArgs(opts: GantryOptions): string[] {
   const args = ['serve', '-b', '127.0.0.1:0'];
   if (opts.chdir) args.push('--chdir', opts.chdir);
   if (opts.python) args.push('--python', opts.python);

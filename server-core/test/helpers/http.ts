@@ -1,5 +1,5 @@
 // A tiny browser-like client for framework tests: a cookie jar over fetch, redirects not followed.
-export class CookieJar {
+class CookieJar {
   private readonly cookies = new Map<string, string>();
 
   /** Stores every Set-Cookie of a response (expired ones are deleted). */

@@ -3,7 +3,7 @@
 // for /pid), so a test can wait until a given worker serves.
 import { fetchRaw } from '../gateway/http-client.js';
 
-export interface LoadResult {
+interface LoadResult {
   readonly ok: number;
   readonly failed: string[];
   /** Distinct bodies seen. */

@@ -23,7 +23,7 @@ import { freePort } from './free-port.js';
 
 export { freePort };
 
-export function nginxConfig(prefix: string, port: number, fastcgi: string, clientMaxBodySize = '64m', mount = ''): string {
+function nginxConfig(prefix: string, port: number, fastcgi: string, clientMaxBodySize = '64m', mount = ''): string {
   // At the root, SCRIPT_NAME is "" and PATH_INFO the whole path; under a mount, nginx splits the path.
   const location = mount
     ? `location ${mount}/ {

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 export const SERVER_CORE_DIR = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const REPO_ROOT = resolve(SERVER_CORE_DIR, '..');
 export const GANTRY_BIN = join(SERVER_CORE_DIR, 'bin', 'gantry.js');
-export const GANTRY_DIST_CLI = join(SERVER_CORE_DIR, 'dist', 'cli', 'main.js');
+const GANTRY_DIST_CLI = join(SERVER_CORE_DIR, 'dist', 'cli', 'main.js');
 export const WORKER_LAUNCHER = join(REPO_ROOT, 'app', 'gantry_worker.py');
 export const FIXTURE_PROJECTS = join(SERVER_CORE_DIR, 'test', 'fixtures', 'projects');
 

@@ -2,7 +2,7 @@
 // says it is ready: no sleeps, only events, each wait bounded by a deadline that fails loudly.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
-export interface Exit {
+interface Exit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
 }

@@ -1,7 +1,6 @@
 // requireTool: a test that needs an external program (nginx, gunicorn, wrk...) says so up front.
 // Missing on CI (CI=true) is a failure, never a silent skip; missing on a laptop skips loudly.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { findOnPath } from '../../src/which.js';
 
 export interface ToolCheck {
   /** Absolute path of the tool, or null when it is missing (only possible outside CI). */
@@ -10,22 +9,8 @@ export interface ToolCheck {
   readonly skipReason: string;
 }
 
-export function which(name: string): string | null {
-  const candidates = isAbsolute(name)
-    ? [name]
-    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
-  // nginx and friends live in sbin, which a non-root PATH may lack.
-  if (!isAbsolute(name)) candidates.push(join('/usr/sbin', name), join('/sbin', name));
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // not here; try the next one
-    }
-  }
-  return null;
-}
+/** PATH, then sbin: nginx and friends live there, and a non-root PATH may lack it. */
+const which = (name: string): string | null => findOnPath(name, process.env, ['/usr/sbin', '/sbin']);
 
 /**
  * Looks a tool up by name or absolute path. On CI a missing tool throws (the test file fails and

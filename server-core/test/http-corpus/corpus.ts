@@ -76,7 +76,7 @@ export function decodeEscapes(text: string): Buffer {
   return Buffer.from(out);
 }
 
-export function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
+function loadCase(dir: 'valid' | 'invalid', num: string): CorpusCase {
   const raw = readFileSync(join(HERE, dir, `${num}.http`), 'latin1').replace(/\n/g, '');
   const spec = JSON.parse(readFileSync(join(HERE, dir, `${num}.json`), 'utf8')) as {
     description: string;

@@ -167,7 +167,7 @@ function BootError({ message, traceback, focus }: { readonly message: string; re
 }
 
 /** The line of a traceback that says what went wrong: its last non-empty one. */
-export function lastLine(text: string): string {
+function lastLine(text: string): string {
   const lines = text.trimEnd().split('\n');
   return lines[lines.length - 1]?.trim() ?? '';
 }

@@ -7,16 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InterpreterCandidate } from '../../control/contract.js';
 import { projectVirtualenvs, venvPython } from '../../supervisor/project-virtualenvs.js';
+import { findOnPath } from '../../which.js';
 
 const isWin = process.platform === 'win32';
-
-function which(name: string, envPath = process.env.PATH ?? ''): string | null {
-  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
-    const p = path.join(dir, isWin ? `${name}.exe` : name);
-    if (existsSync(p)) return p;
-  }
-  return null;
-}
 
 const list = (dir: string): string[] => {
   try {
@@ -69,7 +62,7 @@ export async function findInterpreters(folder: string, env: NodeJS.ProcessEnv = 
     const p = venvPython(v.dir);
     if (!out.some((c) => c.path === p)) out.push({ path: p, source: v.source, reason: v.reason, exists: existsSync(p) });
   }
-  const sys = which('python3', env.PATH) ?? which('python', env.PATH);
+  const sys = findOnPath('python3', env) ?? findOnPath('python', env);
   if (sys && !out.some((c) => c.path === sys)) {
     out.push({ path: sys, source: 'system', reason: 'python3 on PATH', exists: true });
     seen.add(real(sys));

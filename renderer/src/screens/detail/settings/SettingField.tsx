@@ -17,7 +17,7 @@ export interface SettingFieldProps {
   readonly layerName: string;
 }
 
-export function originLabel(o: SettingOrigin | undefined): string {
+function originLabel(o: SettingOrigin | undefined): string {
   if (!o) return '';
   switch (o.layer) {
     case 'default':

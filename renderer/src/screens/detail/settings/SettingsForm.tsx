@@ -37,7 +37,7 @@ export interface SettingsFormProps {
 }
 
 /** Does a setting match every word of the search (label, doc, CLI flags, key, the value in effect)? */
-export function settingMatches(spec: SettingSpec, effective: unknown, search: string): boolean {
+function settingMatches(spec: SettingSpec, effective: unknown, search: string): boolean {
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
   const hay = `${spec.label} ${spec.doc} ${spec.flags.join(' ')} ${spec.key} ${showValue(effective)}`.toLowerCase();
@@ -57,7 +57,7 @@ function draftsOf(values: PartialAppSettings): Drafts {
 }
 
 /** Every problem with the drafts, by setting key, from the settings table's own schemas. */
-export function validateDrafts(drafts: Drafts): Partial<Record<SettingKey, string>> {
+function validateDrafts(drafts: Drafts): Partial<Record<SettingKey, string>> {
   const errors: Partial<Record<SettingKey, string>> = {};
   for (const spec of SETTINGS) {
     const d = drafts[spec.key as SettingKey];
