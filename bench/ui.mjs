@@ -4,7 +4,7 @@
 // the page's frames (fps, p95/p99 frame interval, share of time in long tasks) while following; and, at the max
 // rate, the app's req/s with the tab open vs no UI connected, interleaved in the same run.
 // Usage: node bench/ui.mjs [--seconds S] [--rounds N] [--json FILE]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,64 @@ const ROUNDS = Number(args.rounds);
 const BIND = `127.0.0.1:${args.port}`;
 const APP_URL = `http://${BIND}/json`;
 const PACED = path.join(ROOT, 'bench/paced.lua');
+
+/** CPU seconds (user + system) the processes have used so far (Linux /proc). */
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // exited
+    }
+  }
+  return ticks / 100;
+}
+
+/** Chromium's processes (browser, renderers, GPU, utilities): this bench's descendants whose command is chromium. */
+function chromiumPids() {
+  const children = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(d);
+    } catch {
+      // exited
+    }
+  }
+  const out = [];
+  const walk = (pid) => {
+    for (const c of children.get(pid) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(String(process.pid));
+  return out.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** wrk at `rate` for `seconds`, with the Host's CPU per request and Chromium's share of a core meanwhile. */
+async function measured(rate, seconds, hostPid) {
+  const chrome = chromiumPids();
+  const host0 = cpuSeconds([hostPid]);
+  const chrome0 = cpuSeconds(chrome);
+  const t0 = Date.now();
+  const w = await wrk(rate, seconds);
+  const wall = (Date.now() - t0) / 1000;
+  const requests = w.requests ?? w.rps * seconds;
+  return { ...w, hostUsPerReq: ((cpuSeconds([hostPid]) - host0) * 1e6) / Math.max(1, requests), chromiumCores: (cpuSeconds(chrome) - chrome0) / wall };
+}
 
 /** In the page: frame intervals and long tasks over `ms`. */
 /* global PerformanceObserver, requestAnimationFrame, document */
@@ -49,9 +107,10 @@ function measureFrames(ms) {
   });
 }
 
+// Paced: each connection waits 10 ms between requests, so ~100 req/s per connection less the response time.
 const RATES = [
-  { label: '~1k req/s', wrk: { threads: 1, connections: 10, script: PACED, delayMs: 10 } },
-  { label: '~3k req/s', wrk: { threads: 1, connections: 30, script: PACED, delayMs: 10 } },
+  { label: '~1k req/s', wrk: { threads: 1, connections: 12, script: PACED, delayMs: 10 } },
+  { label: '~3k req/s', wrk: { threads: 1, connections: 36, script: PACED, delayMs: 10 } },
   { label: 'max', wrk: { threads: 1, connections: 8 } },
 ];
 
@@ -68,43 +127,69 @@ try {
   const added = await client.call('addApp', { body: { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench UI', detect: false, settings: { app: 'hello:application', bind: [BIND], workers: 2 } } });
   const id = added.app.definition.id;
   await client.call('start', { params: { id } });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // A context per opening: closing it ends every process of the page, so "no UI" is none at all.
+  let context = null;
   let page = null;
   const openTab = async () => {
+    if (page) return; // already open
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     await page.goto(`${url}#/apps/${id}/requests`);
     await page.getByTestId('request-table').waitFor();
   };
   const closeTab = async () => {
-    await page?.close();
+    await context?.close();
+    context = null;
     page = null;
+    // "No UI" means no UI: wait until Chromium (its processes now, including the spare renderer it starts after a
+    // tab closes) has gone quiet (at most 10 s).
+    for (let i = 0; i < 20; i++) {
+      const pids = chromiumPids();
+      const before = pids.map((pid) => cpuSeconds([pid]));
+      await new Promise((r) => setTimeout(r, 500));
+      const busy = pids.reduce((n, pid, k) => n + Math.max(0, cpuSeconds([pid]) - before[k]), 0);
+      if (busy < 0.02) break;
+    }
   };
 
   // Frames while following, at each rate.
   await openTab();
   for (const rate of RATES) {
-    const load = wrk(rate, SECONDS + 2);
+    const load = measured(rate, SECONDS + 2, child.pid);
     await new Promise((r) => setTimeout(r, 1000)); // past wrk's ramp-up
     const frames = await page.evaluate(measureFrames, SECONDS * 1000);
     const w = await load;
-    results.rates.push({ rate: rate.label, rps: w.rps, ...frames });
-    console.log(`${rate.label.padEnd(10)} app ${w.rps.toFixed(0).padStart(6)} req/s | ${frames.fps.toFixed(1)} fps, p95 ${frames.p95.toFixed(1)} ms, p99 ${frames.p99.toFixed(1)} ms, long tasks ${(frames.longTaskShare * 100).toFixed(1)} %${frames.sampled ? ` | ${frames.sampled}` : ''}`);
+    results.rates.push({ rate: rate.label, rps: w.rps, hostUsPerReq: w.hostUsPerReq, chromiumCores: w.chromiumCores, ...frames });
+    console.log(`${rate.label.padEnd(10)} app ${w.rps.toFixed(0).padStart(6)} req/s | ${frames.fps.toFixed(1)} fps, p95 ${frames.p95.toFixed(1)} ms, p99 ${frames.p99.toFixed(1)} ms, long tasks ${(frames.longTaskShare * 100).toFixed(1)} % | Chromium ${(w.chromiumCores * 100).toFixed(0)} % of a core${frames.sampled ? ` | ${frames.sampled}` : ''}`);
   }
 
   // Throughput with the tab open vs no UI connected, interleaved.
   const max = RATES.at(-1);
+  const fmt = (m) => `${m.rps.toFixed(0)} req/s, Host ${m.hostUsPerReq.toFixed(0)} µs CPU/req, Chromium ${(m.chromiumCores * 100).toFixed(0)} % of a core`;
   for (let round = 0; round < ROUNDS; round++) {
-    await closeTab();
-    const closed = await wrk(max, SECONDS);
-    await openTab();
-    const open = await wrk(max, SECONDS);
-    results.throughput.push({ closed: closed.rps, open: open.rps });
-    console.log(`round ${round + 1}: no UI ${closed.rps.toFixed(0)} req/s, Requests tab open ${open.rps.toFixed(0)} req/s (ratio ${(open.rps / closed.rps).toFixed(2)})`);
+    // Alternate which goes first, so a drift in the box's load favours neither.
+    let closed;
+    let open;
+    if (round % 2 === 0) {
+      await closeTab();
+      closed = await measured(max, SECONDS, child.pid);
+      await openTab();
+      open = await measured(max, SECONDS, child.pid);
+    } else {
+      await openTab();
+      open = await measured(max, SECONDS, child.pid);
+      await closeTab();
+      closed = await measured(max, SECONDS, child.pid);
+    }
+    results.throughput.push({ closed: closed.rps, open: open.rps, closedHostUsPerReq: closed.hostUsPerReq, openHostUsPerReq: open.hostUsPerReq, openChromiumCores: open.chromiumCores });
+    console.log(`round ${round + 1}: no UI ${fmt(closed)} | Requests tab open ${fmt(open)} | ratio ${(open.rps / closed.rps).toFixed(2)}`);
   }
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratio = median(results.throughput.map((t) => t.open)) / median(results.throughput.map((t) => t.closed));
   results.ratio = ratio;
-  console.log(`throughput ratio (median open / median closed): ${ratio.toFixed(3)}`);
+  results.ratioOfRounds = median(results.throughput.map((t) => t.open / t.closed));
+  console.log(`throughput ratio (median open / median closed): ${ratio.toFixed(3)}; median of the rounds' ratios: ${results.ratioOfRounds.toFixed(3)}`);
+  console.log(`Host CPU per request: no UI ${median(results.throughput.map((t) => t.closedHostUsPerReq)).toFixed(0)} µs, tab open ${median(results.throughput.map((t) => t.openHostUsPerReq)).toFixed(0)} µs; Chromium ${(median(results.throughput.map((t) => t.openChromiumCores)) * 100).toFixed(0)} % of a core`);
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2));
 } finally {
   await browser.close();

@@ -1,9 +1,10 @@
 // Subscribes to the control API's event stream (GET /api/events) and hands out parsed envelopes.
 // Filters (apps, types) go in the query; the token goes in a header like every other call. A batched stream
 // (the live tables) gets one `batch` frame per interval: its events are handed out one by one, in order, and
-// its access counts (what happened, what matched, what was sent) go to onBatch.
+// its access counts (what happened, what matched, what was sent) go to onBatch. Access entries may come by column
+// (columns=1, control/access-columns.ts): they are handed out as envelopes like the rest.
 import type { ApiClient } from '../../../server-core/src/control/client';
-import { buildQuery, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
+import { buildQuery, decodeAccessColumns, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
 import { openEventStream, type StreamState } from './event-stream';
 
 export type BatchQuery = Omit<EventsQuery, 'token' | 'apps' | 'types' | 'lastEventId' | 'batch'>;
@@ -45,6 +46,7 @@ export function subscribeLiveEvents(client: ApiClient, options: LiveEventsOption
       if (m.event !== 'batch') return options.onEvent(parsed as SseEnvelope);
       const batch = parsed as SseBatch;
       for (const e of batch.events) if (KNOWN.has(e.type)) options.onEvent(e);
+      if (batch.accessColumns) for (const r of decodeAccessColumns(batch.accessColumns)) options.onEvent({ id: r.id, type: 'access', appId: r.appId, time: r.data.time, data: r.data });
       if (batch.access) options.onBatch?.(batch.access);
     },
   });

@@ -10,8 +10,14 @@ import { RowStore } from './row-store';
 
 export const TABLE_CAP = 10_000;
 const HISTORY_LIMIT = 2000;
-/** Access entries per second a table can show; above it the server samples (ordinary requests only). */
+/**
+ * Access entries per second a table can hold on to; above it the server samples (ordinary requests only). What the
+ * browser pays is mostly the updates (LIVE_UPDATE_MS), not the rows: 1,000 a second cost the same Chromium CPU as
+ * 200 (docs/performance.md), and a burst stays whole in the table.
+ */
 export const SHOWABLE_RATE = 1000;
+/** Least time between two updates of a live table under sustained traffic (see RowStoreOptions.minIntervalMs). */
+export const LIVE_UPDATE_MS = 200;
 
 export interface LiveMeta {
   readonly stream: StreamState;
@@ -84,8 +90,8 @@ function sameFilter(a: AccessView['filter'], b: AccessView['filter']): boolean {
 }
 
 export class AppLiveData {
-  readonly access = new RowStore<AccessRecord>({ cap: TABLE_CAP });
-  readonly output = new RowStore<OutputRecord>({ cap: TABLE_CAP });
+  readonly access = new RowStore<AccessRecord>({ cap: TABLE_CAP, minIntervalMs: LIVE_UPDATE_MS });
+  readonly output = new RowStore<OutputRecord>({ cap: TABLE_CAP, minIntervalMs: LIVE_UPDATE_MS });
   readonly meta = new (class extends ExternalStore<LiveMeta> {
     update(p: Partial<LiveMeta>) {
       this.set({ ...this.state, ...p });
@@ -100,8 +106,11 @@ export class AppLiveData {
     readonly appId: string,
   ) {}
 
-  // Until a Requests table says what it shows, the stream only counts access entries.
+  // Until a Requests table says what it shows, the stream only counts access entries; until the Output tab is
+  // shown, no output is sent.
   private accessView: AccessView = { mode: 'count', filter: {} };
+  private outputShown = false;
+  private outputGeneration = 0;
   private stream: LiveEvents | null = null;
   private accessGeneration = 0;
   private window = { start: 0, seen: 0, sent: 0 };
@@ -125,24 +134,46 @@ export class AppLiveData {
     if (before.mode === view.mode && sameFilter(before.filter, view.filter)) return;
     this.accessView = view;
     if (!this.stream) return;
-    const resume = this.stream.lastEventId();
-    this.stream();
     const reload = view.mode === 'rows' && this.meta.getSnapshot().loaded;
     if (reload) {
       this.accessGate = new Gate(this.access, true);
       this.accessGeneration++; // a page of older rows still loading belongs to the old view
       this.meta.update({ olderAccess: null, loadingOlder: false }); // the reload brings the new view's cursor
     }
-    this.subscribe(resume);
+    this.resubscribe();
     if (reload) void this.reloadAccess();
     if (view.mode === 'rows') this.meta.update({ live: { ...this.meta.getSnapshot().live, unshown: 0 } });
+  }
+
+  /**
+   * Tells the stream whether the Output tab is on screen. Hidden, no output is sent (nor serialised); shown again,
+   * the output log is fetched again as history, so it is whole.
+   */
+  setOutputShown(shown: boolean): void {
+    if (this.outputShown === shown) return;
+    this.outputShown = shown;
+    if (!this.stream) return;
+    const reload = shown && this.meta.getSnapshot().loaded;
+    if (reload) {
+      this.outputGate = new Gate(this.output, true);
+      this.outputGeneration++;
+    }
+    this.resubscribe();
+    if (reload) void this.reloadOutput();
+  }
+
+  /** The same stream with other settings, resumed where the last one was (nothing lost, nothing repeated). */
+  private resubscribe(): void {
+    const resume = this.stream!.lastEventId();
+    this.stream!();
+    this.subscribe(resume);
   }
 
   private subscribe(lastEventId: string | null): void {
     this.stream = subscribeLiveEvents(this.client, {
       apps: [this.appId],
-      types: ['access', 'output', 'app-event', 'dropped'],
-      batch: { maxRate: SHOWABLE_RATE, access: this.accessView.mode, ...this.accessView.filter },
+      types: this.outputShown ? ['access', 'output', 'app-event', 'dropped'] : ['access', 'app-event', 'dropped'],
+      batch: { maxRate: SHOWABLE_RATE, access: this.accessView.mode, columns: '1', ...this.accessView.filter },
       lastEventId,
       onState: (stream) => this.meta.update({ stream }),
       onEvent: (env) => this.apply(env),
@@ -182,6 +213,18 @@ export class AppLiveData {
       this.meta.update({ olderAccess: page.nextBefore });
     } catch (e) {
       this.accessGate.open([]);
+      this.meta.update({ error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private async reloadOutput(): Promise<void> {
+    const generation = this.outputGeneration;
+    try {
+      const page = await this.client.call('output', { params: { id: this.appId }, query: { limit: HISTORY_LIMIT } });
+      if (generation !== this.outputGeneration) return;
+      this.outputGate.open(page.items.slice().reverse());
+    } catch (e) {
+      this.outputGate.open([]);
       this.meta.update({ error: e instanceof Error ? e.message : String(e) });
     }
   }

@@ -1,5 +1,5 @@
 // Row batching per frame, capping, pause, prepend: the live table's data under load.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RowStore, type Scheduler } from './row-store';
 
 /** A scheduler the test drives by hand: `frame()` runs what the store asked for. */
@@ -132,5 +132,32 @@ describe('RowStore.holdFrom', () => {
     const released = store.getSnapshot();
     expect(released.rows).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
     expect(released.pending).toBe(0);
+  });
+});
+
+describe('RowStore under sustained traffic', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('shows a row after a quiet spell at the next frame, then updates at most once per minIntervalMs', () => {
+    vi.useFakeTimers();
+    const f = manualFrames();
+    const store = new RowStore<number>({ cap: 100, schedule: f.schedule, minIntervalMs: 200, now: () => Date.now() });
+    let renders = 0;
+    store.subscribe(() => renders++);
+    store.push([1]);
+    f.frame();
+    expect(store.getSnapshot().rows).toEqual([1]); // no wait after quiet
+    store.push([2]);
+    f.frame();
+    expect(store.getSnapshot().rows).toEqual([1]); // too soon: waits for the interval, not the next frame
+    vi.advanceTimersByTime(150);
+    store.push([3]);
+    vi.advanceTimersByTime(49);
+    f.frame();
+    expect(store.getSnapshot().rows).toEqual([1]);
+    vi.advanceTimersByTime(1);
+    f.frame();
+    expect(store.getSnapshot().rows).toEqual([1, 2, 3]);
+    expect(renders).toBe(2);
   });
 });

@@ -29,6 +29,14 @@ export const frameScheduler: Scheduler = (flush) => {
 export interface RowStoreOptions {
   readonly cap: number;
   readonly schedule?: Scheduler;
+  /**
+   * Least time between two updates (ms). A row after a quiet spell shows at the next frame; under sustained
+   * traffic the table moves a few times a second instead of every frame: each update repaints the whole viewport,
+   * and on a small machine that painting is CPU the app being watched does not get.
+   */
+  readonly minIntervalMs?: number;
+  /** Clock for minIntervalMs (tests). */
+  readonly now?: () => number;
 }
 
 export class RowStore<T> {
@@ -44,10 +52,15 @@ export class RowStore<T> {
   private readonly listeners = new Set<() => void>();
   readonly cap: number;
   private readonly schedule: Scheduler;
+  private readonly minIntervalMs: number;
+  private readonly now: () => number;
+  private lastUpdate = -Infinity;
 
   constructor(options: RowStoreOptions) {
     this.cap = Math.max(1, options.cap);
     this.schedule = options.schedule ?? frameScheduler;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.now = options.now ?? (() => performance.now());
     this.snapshot = this.makeSnapshot();
   }
 
@@ -61,12 +74,25 @@ export class RowStore<T> {
       this.pending.splice(0, excess);
       this.skipped += excess;
     }
-    // Paused or not, at most one update per frame: while paused it only refreshes the "N new" count.
-    this.cancel ??= this.schedule(() => {
+    // Paused or not, at most one update per frame (and per minIntervalMs): while paused it only refreshes the
+    // "N new" count.
+    this.cancel ??= this.scheduleUpdate(() => {
       this.cancel = null;
+      this.lastUpdate = this.now();
       if (this.paused) this.publish();
       else this.flush();
     });
+  }
+
+  private scheduleUpdate(update: () => void): () => void {
+    const wait = this.lastUpdate + this.minIntervalMs - this.now();
+    if (wait <= 0) return this.schedule(update);
+    let cancelFrame: (() => void) | null = null;
+    const timer = setTimeout(() => (cancelFrame = this.schedule(update)), wait);
+    return () => {
+      clearTimeout(timer);
+      cancelFrame?.();
+    };
   }
 
   /** Replaces everything (e.g. the history page loaded when the table opens). */

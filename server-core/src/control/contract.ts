@@ -2,8 +2,11 @@
 // as zod schemas and inferred types. The server validates with these (control/routes.ts); the one client is built
 // from them (control/client.ts). What is saved on disk is not here but in config/app-definition.ts (the wire carries
 // definitions, so the names the renderer needs are re-exported). Bundled into the browser: runtime imports are zod,
-// settings.ts (zod plus the zod-free table in settings-table.ts and rules.ts, which `gantry serve` uses alone) and
-// app-definition.ts (zod and settings.ts) — nothing else.
+// settings.ts (zod plus the zod-free table in settings-table.ts and rules.ts, which `gantry serve` uses alone),
+// app-definition.ts (zod and settings.ts) and access-columns.ts (dependency-free) — nothing else.
+import type { AccessColumns } from './access-columns.js';
+// The compact wire form of a batch's access entries is part of the contract: both sides use its codec.
+export { decodeAccessColumns, encodeAccessColumns, type AccessColumns } from './access-columns.js';
 import { z } from 'zod';
 import { appIdSchema, envNameSchema, profileNameSchema, type AppDefinition } from '../config/app-definition.js';
 import { partialSettingsSchema, withoutReservedKeys, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
@@ -211,6 +214,8 @@ export const eventsQuerySchema = z.strictObject({
   method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
   path: z.string().max(500).optional(),
   minDurationMs: z.coerce.number().min(0).optional(),
+  /** Batched streams: '1' sends access entries by column (SseBatch.accessColumns, control/access-columns.ts). */
+  columns: z.enum(['0', '1']).optional(),
 });
 export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 
@@ -525,7 +530,10 @@ export interface SseDataMap {
  * for access entries the true counts beside what was sent (sampling and server-side filters).
  */
 export interface SseBatch {
+  /** In order; with `columns=1`, without the access entries (those are in accessColumns). */
   readonly events: readonly SseEnvelope[];
+  /** With `columns=1`: the interval's access entries, compactly (decodeAccessColumns gives them back). */
+  readonly accessColumns?: AccessColumns;
   readonly access?: {
     /** Access entries that happened in this interval (for the subscribed apps). */
     readonly seen: number;

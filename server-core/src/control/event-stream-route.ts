@@ -1,5 +1,6 @@
-// GET /api/events wired to the Host's event hub: the subscriber cap, resuming after Last-Event-ID (replay and
-// subscription in one synchronous block, so nothing slips between them), heartbeats, and the end of a stream. What
+// GET /api/events wired to the Host's event hub: the subscriber cap, resuming after Last-Event-ID (the client reads
+// the hub's ring from there; start and subscription in one synchronous block, so nothing slips between them),
+// heartbeats, and the end of a stream. What
 // one subscriber is sent, batched or not, is SseClient's (sse.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Host } from '../host/host.js';
@@ -13,9 +14,10 @@ export const DEFAULT_SSE_MAX_CLIENTS = 64;
 
 export interface EventStreamOptions {
   readonly heartbeatMs?: number;
-  /** Frames one SSE client may have queued before the oldest are dropped. */
-  readonly sseMaxBuffered?: number;
-  /** Bytes one SSE client may leave unread before it is disconnected (it resumes with Last-Event-ID). */
+  /**
+   * Bytes of events one SSE client may leave behind a full socket before it is disconnected (it resumes with
+   * Last-Event-ID).
+   */
   readonly sseMaxBufferedBytes?: number;
   /** Most event-stream subscribers at once; more get 503 GANTRY_ERR_TOO_MANY_STREAMS. */
   readonly sseMaxClients?: number;
@@ -41,21 +43,17 @@ export function registerEventStream(app: FastifyInstance, host: Host, options: E
     const res = reply.raw;
     res.writeHead(200, { 'content-type': ROUTES.stream.produces, 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', ...corsFor(req) });
     res.socket?.setNoDelay(true);
-    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path } = query;
-    const client = new SseClient(res, {
-      maxBuffered: options.sseMaxBuffered,
+    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path, columns } = query;
+    const client = new SseClient(res, host.hub, {
       maxBufferedBytes: options.sseMaxBufferedBytes,
       apps: query.apps,
       types: query.types,
-      batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, intervalMs: options.sseBatchMs } : undefined,
+      batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, intervalMs: options.sseBatchMs } : undefined,
     });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);
-    // Replay and subscription happen in one synchronous block, so no event can slip between them.
-    if (lastId !== undefined) {
-      const { events, missed } = host.hub.since(lastId);
-      if (missed) client.send({ id: missed.toId, type: 'dropped', appId: null, time: Date.now(), data: { count: missed.toId - missed.fromId + 1, fromId: missed.fromId, toId: missed.toId, reason: 'resume-gap' } });
-      client.replay(events);
-    }
+    // The replay (read from the ring as the socket takes it) and the subscription start in one synchronous block,
+    // so no event can slip between them.
+    client.start(lastId);
     const unsubscribe = host.hub.subscribe((e) => client.send(e));
     const heartbeat = setInterval(() => client.comment('hb'), options.heartbeatMs ?? 15_000);
     const end = (): void => {

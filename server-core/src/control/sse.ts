@@ -1,15 +1,20 @@
 // One server-sent-events client: ordered frames with ids, heartbeats, and a budget. Two shapes:
-// - plain (the default): one frame per event. A client that reads slower than events arrive loses the oldest
-//   buffered ones and is told so with a 'dropped' event, rather than making the server hold an ever-growing queue.
+// - plain (the default): one frame per event, the frames of each short interval in one write.
 // - batched (?batch=1, the UI): the events of one frame-sized interval go out as one `batch` frame; access entries
-//   the client filters out (or only counts: a paused or hidden table) are never serialised; above the rate the client can show, access entries are sampled —
-//   errors, slow requests and requests that wrote output always pass — with the true counts in the frame.
-// Either way, a client that stops reading past its byte budget is disconnected: it resumes with Last-Event-ID.
+//   the client filters out (or only counts: a paused or hidden table) are never serialised; above the rate the
+//   client can show, access entries are sampled — errors, slow requests and requests that wrote output always
+//   pass — with the true counts in the frame.
+// Nothing is queued per client. A client reads the Host's ring through a cursor: live events go straight out while
+// its socket takes them; once the socket is full it stops looking at events at all (a stalled subscriber costs an
+// app nothing per request) and, when the socket drains, catches up from the ring as fast as the socket takes it.
+// A client that stops reading while more than its byte budget piles up (or that falls off the ring) is
+// disconnected: it resumes with Last-Event-ID.
 import { accessFilter } from '../logging/access-filter.js';
+import { encodeAccessColumns } from './access-columns.js';
 import type { AccessRecord, EventsQuery, SseBatch, SseEnvelope, SseType } from './contract.js';
 
 export interface SseSink {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   once(event: 'drain', listener: () => void): unknown;
   /** Bytes the socket already holds (node's writableLength). */
   readonly writableLength?: number;
@@ -17,10 +22,14 @@ export interface SseSink {
   destroy?(): unknown;
 }
 
+/** Where a client reads events from when it is behind: the Host's EventHub. */
+export interface SseSource {
+  readonly latestId: number;
+  since(afterId: number, limit?: number): { events: readonly SseEnvelope[]; missed: { fromId: number; toId: number } | null };
+}
+
 export interface SseClientOptions {
-  /** Most frames held while the socket is not writable (plain streams). */
-  readonly maxBuffered?: number;
-  /** Most bytes held for a client that does not read before it is disconnected. */
+  /** Most bytes of events a client that does not read may leave behind before it is disconnected. */
   readonly maxBufferedBytes?: number;
   readonly apps?: readonly string[];
   readonly types?: readonly SseType[];
@@ -30,15 +39,20 @@ export interface SseClientOptions {
    */
   readonly coalesceMs?: number;
   /** Batched stream settings (see eventsQuerySchema). */
-  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path'> & { readonly intervalMs?: number };
+  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns'> & { readonly intervalMs?: number };
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const DEFAULT_BATCH_MS = 50;
-/** A batch this big goes out at once rather than waiting for the interval (a replay, a burst). */
+const DEFAULT_COALESCE_MS = 50;
+/** A batch (or a plain stream's coalesced write) this big goes out at once rather than waiting (a replay, a burst). */
 const MAX_BATCH_BYTES = 64 * 1024;
-/** Live events queued behind a replay the client is not reading. */
-const MAX_BACKLOG = 50_000;
+/** Events read from the ring at a time while catching up. */
+const PULL_CHUNK = 512;
+/** How often a client whose socket is full is checked against its budget. */
+const STALL_CHECK_MS = 250;
+/** `id: N\nevent: T\ndata: ` and the blank line around an event's JSON. */
+const FRAME_OVERHEAD = 40;
 
 // One event goes to every connected client: serialise it once.
 const serialised = new WeakMap<SseEnvelope, string>();
@@ -53,29 +67,82 @@ export function formatFrame(e: SseEnvelope, withId = true): string {
   return `${withId ? `id: ${e.id}\n` : ''}event: ${e.type}\ndata: ${envelopeJson(e)}\n\n`;
 }
 
+/**
+ * An event's size on the wire, for a budget: exact when some client already serialised it, else estimated from its
+ * strings — serialising every event only to measure what a stalled client is not reading was most of what the
+ * stalled client still cost.
+ */
+function approxBytes(e: SseEnvelope): number {
+  const json = serialised.get(e);
+  if (json !== undefined) return json.length;
+  switch (e.type) {
+    case 'access': {
+      const a = e.data;
+      return 420 + a.path.length + a.query.length + a.userAgent.length + a.referer.length + a.requestId.length + a.remoteAddr.length;
+    }
+    case 'output':
+      return 220 + e.data.text.length;
+    case 'notice':
+      return 160 + e.data.message.length;
+    default:
+      return envelopeJson(e).length;
+  }
+}
+
+/**
+ * Plain clients with the same filters get the same events in the same interval (live delivery is one synchronous
+ * pass over every client): the bytes of that write are made once and handed to each socket. Framing, joining and
+ * encoding per client was most of what many subscribers cost, and the garbage it left.
+ */
+let lastChunk: { readonly key: string; readonly first: SseEnvelope; readonly last: SseEnvelope; readonly count: number; readonly bytes: Buffer } | null = null;
+
+function sharedChunk(key: string, events: readonly SseEnvelope[]): Buffer {
+  const first = events[0]!;
+  const last = events[events.length - 1]!;
+  const c = lastChunk;
+  // Ids are dense and in order, so the same first and last event, count and filters mean the same events. (A
+  // client's own `dropped` notice is an object of its own: never shared.)
+  if (c && c.key === key && c.first === first && c.last === last && c.count === events.length) return c.bytes;
+  let text = '';
+  for (const e of events) text += formatFrame(e, e.type !== 'dropped');
+  const bytes = Buffer.from(text);
+  lastChunk = { key, first, last, count: events.length, bytes };
+  return bytes;
+}
+
 export class SseClient {
-  private readonly buffer: { id: number; frame: string }[] = [];
-  private bufferedBytes = 0;
-  private waitingForDrain = false;
-  private dropped: { count: number; fromId: number; toId: number } | null = null;
   private closed = false;
-  readonly maxBuffered: number;
+  private waitingForDrain = false;
+  /** The last event this client has dealt with (sent, batched, filtered out or counted). */
+  private cursor = 0;
+  /** True while the client must read from the ring rather than take live events (a resume, a full socket). */
+  private behind = true;
+  private resuming = false;
+  /** The id the client can resume after: the last event in a frame handed to the socket. */
+  private writtenId = 0;
   readonly maxBufferedBytes: number;
   /** Set when the client was disconnected for not reading: the id it can resume after. */
   overBudgetAt: number | null = null;
-  private lastQueuedId = 0;
-  private backlog: SseEnvelope[] = [];
-  private backlogAt = 0;
+  // While the socket is full: what has piled up since (checked on a timer, not per event).
+  private stallTimer: ReturnType<typeof setInterval> | null = null;
+  private owedBytes = 0;
+  private owedScanned = 0;
+
+  // Plain streams: frames coalesced into one write.
   private readonly coalesceMs: number;
-  private outgoing: string[] = [];
+  private readonly filterKey: string;
+  private outgoing: SseEnvelope[] = [];
   private outgoingBytes = 0;
+  private outgoingLastId = 0;
   private outgoingTimer: ReturnType<typeof setTimeout> | null = null;
 
   // Batched streams.
   private readonly batched: boolean;
   private pending: string[] = [];
   private pendingBytes = 0;
-  private pendingLastId = 0;
+  /** columns=1: the interval's access entries, encoded by column at the flush (after sampling: at most maxRate/s). */
+  private readonly columns: boolean;
+  private pendingAccess: { id: number; appId: string | null; data: AccessRecord }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly intervalMs: number;
   private readonly accessFilter: ((a: AccessRecord) => boolean) | null;
@@ -92,16 +159,32 @@ export class SseClient {
   private withOutput = new Set<string>();
   private withOutputOld = new Set<string>();
 
-  constructor(private readonly sink: SseSink, private readonly options: SseClientOptions = {}) {
-    this.maxBuffered = options.maxBuffered ?? 2000;
+  constructor(
+    private readonly sink: SseSink,
+    private readonly source: SseSource,
+    private readonly options: SseClientOptions = {},
+  ) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    this.coalesceMs = options.coalesceMs ?? 16;
+    this.coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
+    this.filterKey = `${options.apps?.join(',') ?? '*'}|${options.types?.join(',') ?? '*'}`;
     this.batched = options.batch !== undefined;
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
     this.accessFilter = options.batch ? accessFilter(options.batch) : null;
     this.countOnly = options.batch?.access === 'count';
+    this.columns = options.batch?.columns === '1';
     this.maxRate = options.batch?.maxRate ?? 1000;
     this.slowMs = options.batch?.slowMs ?? 500;
+  }
+
+  /**
+   * Starts after `afterId` (a resume: what the ring holds after it goes out first, as the socket takes it, and a
+   * `dropped` frame says what the ring no longer holds) or, without one, at the next event. Call it, then
+   * subscribe `send` to the source, in one synchronous block so no event slips between them.
+   */
+  start(afterId?: number): void {
+    this.cursor = this.writtenId = afterId ?? this.source.latestId;
+    this.resuming = afterId !== undefined;
+    this.pump();
   }
 
   wants(e: SseEnvelope): boolean {
@@ -111,43 +194,20 @@ export class SseClient {
     return true;
   }
 
-  /**
-   * Replays events (a resume): they go out as the socket takes them, never more than the budget at once, and
-   * live events wait behind them so the order holds.
-   */
-  replay(events: readonly SseEnvelope[]): void {
-    for (const e of events) this.backlog.push(e);
-    this.pump();
-  }
-
+  /** A live event. Ignored while the client is behind: it reads the ring when its socket has room. */
   send(e: SseEnvelope): void {
-    if (this.closed) return;
-    if (this.backlogAt < this.backlog.length) {
-      this.backlog.push(e);
-      if (this.backlog.length - this.backlogAt > MAX_BACKLOG) this.disconnect();
-      return;
+    if (this.closed || this.behind) return;
+    if (e.id !== this.cursor + 1) {
+      // Not the next one (a restarted numbering, a missed publish): read from the ring, which knows.
+      this.behind = true;
+      return this.pump();
     }
-    this.deliver(e);
-  }
-
-  private pump(): void {
-    while (this.backlogAt < this.backlog.length && !this.waitingForDrain && !this.closed) this.deliver(this.backlog[this.backlogAt++]!);
-    if (this.backlogAt >= this.backlog.length) {
-      this.backlog = [];
-      this.backlogAt = 0;
-    }
-  }
-
-  private deliver(e: SseEnvelope): void {
-    if (this.batched) return this.sendBatched(e);
-    if (!this.wants(e)) return;
-    // A per-client notice (dropped) has no id of its own, so the client's Last-Event-ID stays on real events.
-    this.enqueue(e.id, formatFrame(e, e.type !== 'dropped'));
+    this.consume(e);
   }
 
   comment(text: string): void {
     if (this.closed) return;
-    // Heartbeats are only useful when the pipe is idle; skip when frames are queued.
+    // Heartbeats are only useful when the pipe is idle; skip when the socket is full.
     if (!this.waitingForDrain) this.write(`: ${text}\n\n`);
   }
 
@@ -158,19 +218,52 @@ export class SseClient {
 
   close(): void {
     this.closed = true;
-    this.buffer.length = 0;
-    this.backlog = [];
     this.pending = [];
+    this.pendingAccess = [];
     this.outgoing = [];
     this.outgoingBytes = 0;
     if (this.timer) clearTimeout(this.timer);
     if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
+    if (this.stallTimer) clearInterval(this.stallTimer);
     this.timer = null;
     this.outgoingTimer = null;
+    this.stallTimer = null;
   }
 
-  get buffered(): number {
-    return this.buffer.length;
+  /** Reads from the ring until caught up (then takes live events again) or the socket is full. */
+  private pump(): void {
+    while (!this.closed && !this.waitingForDrain) {
+      const { events, missed } = this.source.since(this.cursor, PULL_CHUNK);
+      if (missed) {
+        this.consume({ id: missed.toId, type: 'dropped', appId: null, time: Date.now(), data: { count: missed.toId - missed.fromId + 1, fromId: missed.fromId, toId: missed.toId, reason: this.resuming ? 'resume-gap' : 'slow-client' } });
+        this.cursor = missed.toId;
+        continue;
+      }
+      if (events.length === 0) {
+        this.behind = false;
+        this.resuming = false;
+        return;
+      }
+      for (const e of events) {
+        this.consume(e);
+        if (this.closed || this.waitingForDrain) break;
+      }
+    }
+    this.behind = true;
+  }
+
+  private consume(e: SseEnvelope): void {
+    if (e.type !== 'dropped') this.cursor = e.id;
+    if (this.batched) return this.sendBatched(e);
+    if (!this.wants(e)) return;
+    this.enqueue(e);
+  }
+
+  /** What this client would be sent for `e` (sampling aside): what counts against its budget while it does not read. */
+  private wouldSend(e: SseEnvelope): boolean {
+    if (!this.wants(e)) return false;
+    if (!this.batched || e.type !== 'access') return true;
+    return !this.countOnly && (!this.accessFilter || this.accessFilter(e.data));
   }
 
   private sendBatched(e: SseEnvelope): void {
@@ -191,11 +284,19 @@ export class SseClient {
       if (this.countOnly) return this.scheduleBatch();
       if (!this.passesSampling(e.data)) return;
       this.counts.sent++;
+      if (this.columns) {
+        this.pendingAccess.push({ id: e.id, appId: e.appId, data: e.data });
+        this.pendingBytes += 200;
+        if (this.pendingBytes >= MAX_BATCH_BYTES) {
+          if (this.timer) clearTimeout(this.timer);
+          return this.flushBatch();
+        }
+        return this.scheduleBatch();
+      }
     }
     const json = envelopeJson(e);
     this.pending.push(json);
     this.pendingBytes += json.length;
-    if (e.type !== 'dropped') this.pendingLastId = e.id;
     if (this.pendingBytes >= MAX_BATCH_BYTES) {
       if (this.timer) clearTimeout(this.timer);
       return this.flushBatch();
@@ -234,74 +335,80 @@ export class SseClient {
     this.counts = { seen: 0, matched: 0, sent: 0 };
     if (this.pending.length === 0 && seen === 0) return;
     // Hand-joined: each envelope's JSON was made once for every client.
-    const data = `{"events":[${this.pending.join(',')}],"access":${JSON.stringify(counts)}}`;
+    const columns = this.pendingAccess.length > 0 ? `,"accessColumns":${JSON.stringify(encodeAccessColumns(this.pendingAccess))}` : '';
+    const data = `{"events":[${this.pending.join(',')}],"access":${JSON.stringify(counts)}${columns}}`;
     this.pending = [];
+    this.pendingAccess = [];
     this.pendingBytes = 0;
-    this.enqueue(this.pendingLastId, `${this.pendingLastId > 0 ? `id: ${this.pendingLastId}\n` : ''}event: batch\ndata: ${data}\n\n`);
+    // The id is the last event dealt with (sent, filtered out or counted): a resume after it repeats nothing.
+    this.writtenId = this.cursor;
+    this.write(`id: ${this.cursor}\nevent: batch\ndata: ${data}\n\n`);
   }
 
-  private enqueue(id: number, frame: string): void {
-    this.lastQueuedId = Math.max(this.lastQueuedId, id);
-    if (!this.waitingForDrain && this.buffer.length === 0) {
-      if (this.batched || this.coalesceMs <= 0) return this.write(frame);
-      this.outgoing.push(frame);
-      this.outgoingBytes += frame.length;
-      // A burst goes out once it is worth a write; past that the socket's back-pressure decides as before.
-      if (this.outgoingBytes >= MAX_BATCH_BYTES) {
-        if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
-        return this.writeOutgoing();
-      }
-      this.outgoingTimer ??= setTimeout(this.writeOutgoing, this.coalesceMs);
-      return;
+  private enqueue(e: SseEnvelope): void {
+    // A per-client notice (dropped) has no id of its own, so the client's Last-Event-ID stays on real events.
+    if (e.type !== 'dropped') this.outgoingLastId = e.id;
+    this.outgoing.push(e);
+    // Sizes are estimated from what is already serialised; a burst (or a catch-up) goes out once it is worth a write.
+    this.outgoingBytes += (serialised.get(e)?.length ?? 512) + FRAME_OVERHEAD;
+    if (this.outgoingBytes >= MAX_BATCH_BYTES || this.coalesceMs <= 0) {
+      if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
+      return this.writeOutgoing();
     }
-    this.buffer.push({ id, frame });
-    this.bufferedBytes += frame.length;
-    if (this.bufferedBytes + (this.sink.writableLength ?? 0) > this.maxBufferedBytes) return this.disconnect();
-    if (!this.batched && this.buffer.length > this.maxBuffered) {
-      const lost = this.buffer.shift()!;
-      this.bufferedBytes -= lost.frame.length;
-      this.dropped = this.dropped ? { count: this.dropped.count + 1, fromId: this.dropped.fromId, toId: lost.id } : { count: 1, fromId: lost.id, toId: lost.id };
-    }
+    this.outgoingTimer ??= setTimeout(this.writeOutgoing, this.coalesceMs);
   }
 
   private readonly writeOutgoing = (): void => {
     this.outgoingTimer = null;
     if (this.closed || this.outgoing.length === 0) return;
-    const chunk = this.outgoing.length === 1 ? this.outgoing[0]! : this.outgoing.join('');
+    const chunk = sharedChunk(this.filterKey, this.outgoing);
     this.outgoing = [];
     this.outgoingBytes = 0;
+    if (this.outgoingLastId > 0) this.writtenId = this.outgoingLastId;
     this.write(chunk);
+  };
+
+  private write(chunk: string | Uint8Array): void {
+    if (!this.sink.write(chunk) && !this.waitingForDrain) {
+      this.waitingForDrain = true;
+      this.behind = true;
+      this.sink.once('drain', this.onDrain);
+      this.owedBytes = 0;
+      this.owedScanned = this.cursor;
+      this.stallTimer ??= setInterval(this.checkStall, STALL_CHECK_MS);
+      this.stallTimer.unref?.();
+    }
+  }
+
+  private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
+    if (this.stallTimer) clearInterval(this.stallTimer);
+    this.stallTimer = null;
+    if (!this.closed) this.pump();
+  };
+
+  /**
+   * The socket is full: add up what this client would be sent since (each event's JSON is shared by all clients),
+   * and disconnect it once that passes its budget, or once the ring no longer holds where it is.
+   */
+  private readonly checkStall = (): void => {
+    if (this.closed || !this.waitingForDrain) return;
+    if (this.source.since(this.cursor, 0).missed) return this.disconnect();
+    const budget = this.maxBufferedBytes - (this.sink.writableLength ?? 0);
+    for (;;) {
+      const { events } = this.source.since(this.owedScanned, PULL_CHUNK);
+      if (events.length === 0) break;
+      for (const e of events) if (this.wouldSend(e)) this.owedBytes += approxBytes(e) + FRAME_OVERHEAD;
+      this.owedScanned = events[events.length - 1]!.id;
+      if (this.owedBytes > budget) return this.disconnect();
+    }
+    if (this.owedBytes > budget) this.disconnect();
   };
 
   /** A client that does not read: stop holding anything for it; it reconnects with its Last-Event-ID. */
   private disconnect(): void {
-    const resumeAfter = this.buffer[0] ? this.buffer[0].id - 1 : this.lastQueuedId;
-    this.overBudgetAt = resumeAfter;
+    this.overBudgetAt = this.writtenId;
     this.close();
     this.sink.destroy?.();
-  }
-
-  private write(chunk: string): void {
-    if (!this.sink.write(chunk) && !this.waitingForDrain) {
-      this.waitingForDrain = true;
-      this.sink.once('drain', () => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.waitingForDrain = false;
-    if (this.closed) return;
-    if (this.dropped) {
-      const d = this.dropped;
-      this.dropped = null;
-      const notice: SseEnvelope = { id: d.toId, type: 'dropped', appId: null, time: Date.now(), data: { ...d, reason: 'slow-client' } };
-      this.write(formatFrame(notice, false));
-    }
-    while (this.buffer.length > 0 && !this.waitingForDrain) {
-      const next = this.buffer.shift()!;
-      this.bufferedBytes -= next.frame.length;
-      this.write(next.frame);
-    }
-    this.pump();
   }
 }

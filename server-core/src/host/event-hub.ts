@@ -36,10 +36,14 @@ export class EventHub {
     return this.ring.latestSeq;
   }
 
-  /** Events with id > afterId still held, and how many between were lost to the ring's bound. */
-  since(afterId: number): { events: SseEnvelope[]; missed: { fromId: number; toId: number } | null } {
+  /**
+   * Events with id > afterId still held (at most `limit`), and how many between were lost to the ring's bound. An
+   * event-stream client reads from here whenever it is behind (a resume, a socket that was full), so nothing is
+   * queued per client.
+   */
+  since(afterId: number, limit = Infinity): { events: SseEnvelope[]; missed: { fromId: number; toId: number } | null } {
     // An id from the future (a previous server instance numbered it) gets everything held: Ring.since.
-    const { items, missed } = this.ring.since(afterId);
+    const { items, missed } = this.ring.since(afterId, limit);
     return { events: items, missed: missed && { fromId: missed.fromSeq, toId: missed.toSeq } };
   }
 }

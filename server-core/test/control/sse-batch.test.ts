@@ -5,16 +5,18 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccessRecord, SseBatch, SseEnvelope } from '../../src/control/contract.js';
-import { SseClient } from '../../src/control/sse.js';
+import { SseClient, type SseClientOptions } from '../../src/control/sse.js';
+import { decodeAccessColumns } from '../../src/control/access-columns.js';
+import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { startHarness, type Harness } from './api-client.js';
-import { openSse } from './sse-reader.js';
+import { openSse, untilAccepted } from './sse-reader.js';
 
 class Sink extends EventEmitter {
   readonly writes: string[] = [];
-  write(chunk: string): boolean {
-    this.writes.push(chunk);
+  write(chunk: string | Uint8Array): boolean {
+    this.writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
     return true;
   }
   batches(): SseBatch[] {
@@ -23,11 +25,19 @@ class Sink extends EventEmitter {
 }
 
 let seq = 0;
-const accessEnv = (over: Partial<AccessRecord> = {}): SseEnvelope => {
+const accessData = (over: Partial<AccessRecord> = {}): AccessRecord => {
   seq++;
-  const data = { seq, time: Date.now(), app: 'web', requestId: `r${seq}`, method: 'GET', path: '/x', query: '', protocol: 'HTTP/1.1', status: 200, bytes: 2, durationMs: 1, workerPid: 1, remoteAddr: '127.0.0.1', userAgent: '', referer: '', ...over } as AccessRecord;
-  return { id: seq, type: 'access', appId: 'web', time: Date.now(), data };
+  return { seq, time: Date.now(), app: 'web', requestId: `r${seq}`, method: 'GET', path: '/x', query: '', protocol: 'HTTP/1.1', status: 200, bytes: 2, durationMs: 1, workerPid: 1, remoteAddr: '127.0.0.1', userAgent: '', referer: '', ...over } as AccessRecord;
 };
+
+/** A client reading a real EventHub, as the events route wires it. */
+function wired(sink: Sink, options: SseClientOptions): { hub: EventHub; client: SseClient; access: (over?: Partial<AccessRecord>) => SseEnvelope } {
+  const hub = new EventHub();
+  const client = new SseClient(sink, hub, options);
+  client.start();
+  hub.subscribe((e) => client.send(e));
+  return { hub, client, access: (over) => hub.publish('access', 'web', accessData(over)) };
+}
 
 describe('SseClient, batched', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -35,9 +45,8 @@ describe('SseClient, batched', () => {
 
   it('sends one frame per interval, in order, with the id of its last event', () => {
     const sink = new Sink();
-    const client = new SseClient(sink, { batch: { intervalMs: 50 } });
-    const sent = [accessEnv(), accessEnv(), accessEnv()];
-    for (const e of sent) client.send(e);
+    const { access } = wired(sink, { batch: { intervalMs: 50 } });
+    const sent = [access(), access(), access()];
     expect(sink.writes).toEqual([]);
     vi.advanceTimersByTime(50);
     expect(sink.writes).toHaveLength(1);
@@ -49,8 +58,8 @@ describe('SseClient, batched', () => {
 
   it('never serialises what the client filters out, and counts it', () => {
     const sink = new Sink();
-    const client = new SseClient(sink, { batch: { status: ['5xx'], intervalMs: 50 } });
-    for (let i = 0; i < 10; i++) client.send(accessEnv({ status: i === 4 ? 503 : 200 }));
+    const { access } = wired(sink, { batch: { status: ['5xx'], intervalMs: 50 } });
+    for (let i = 0; i < 10; i++) access({ status: i === 4 ? 503 : 200 });
     vi.advanceTimersByTime(50);
     const [b] = sink.batches();
     expect(b!.events.map((e) => (e.data as AccessRecord).status)).toEqual([503]);
@@ -59,8 +68,8 @@ describe('SseClient, batched', () => {
 
   it('a paused or hidden table gets the counts and no entries', () => {
     const sink = new Sink();
-    const client = new SseClient(sink, { batch: { access: 'count', intervalMs: 50 } });
-    for (let i = 0; i < 10; i++) client.send(accessEnv());
+    const { access } = wired(sink, { batch: { access: 'count', intervalMs: 50 } });
+    for (let i = 0; i < 10; i++) access();
     vi.advanceTimersByTime(50);
     const [b] = sink.batches();
     expect(b!.events).toEqual([]);
@@ -69,24 +78,24 @@ describe('SseClient, batched', () => {
 
   it('above the rate the client can show, samples ordinary requests; errors, slow ones and ones with output all arrive', () => {
     const sink = new Sink();
-    const client = new SseClient(sink, { batch: { maxRate: 100, slowMs: 500, intervalMs: 50 } });
+    const { hub, access } = wired(sink, { batch: { maxRate: 100, slowMs: 500, intervalMs: 50 } });
     // One second at 1,000 req/s sets the rate.
     for (let ms = 0; ms < 1000; ms++) {
-      client.send(accessEnv());
+      access();
       vi.advanceTimersByTime(1);
     }
     sink.writes.length = 0;
     const special: string[] = [];
     for (let ms = 0; ms < 1000; ms++) {
-      let e: SseEnvelope;
-      if (ms % 100 === 1) e = accessEnv({ status: 500 });
-      else if (ms % 100 === 2) e = accessEnv({ durationMs: 900 });
+      let data: AccessRecord;
+      if (ms % 100 === 1) data = accessData({ status: 500 });
+      else if (ms % 100 === 2) data = accessData({ durationMs: 900 });
       else if (ms % 100 === 3) {
-        e = accessEnv();
-        client.send({ id: ++seq, type: 'output', appId: 'web', time: 0, data: { seq, time: 0, app: 'web', source: 'stderr', level: 'info', workerId: 1, workerPid: 1, requestId: (e.data as AccessRecord).requestId, text: 'hi' } } as SseEnvelope);
-      } else e = accessEnv();
-      if (ms % 100 >= 1 && ms % 100 <= 3) special.push((e.data as AccessRecord).requestId);
-      client.send(e);
+        data = accessData();
+        hub.publish('output', 'web', { seq: ++seq, time: 0, app: 'web', source: 'stderr', level: 'info', workerId: 1, workerPid: 1, requestId: data.requestId, text: 'hi' });
+      } else data = accessData();
+      if (ms % 100 >= 1 && ms % 100 <= 3) special.push(data.requestId);
+      hub.publish('access', 'web', data);
       vi.advanceTimersByTime(1);
     }
     vi.advanceTimersByTime(50);
@@ -108,9 +117,8 @@ describe('SseClient, plain', () => {
 
   it('frames of one short interval go out in one write, in order (a write per event per subscriber was a syscall each)', () => {
     const sink = new Sink();
-    const client = new SseClient(sink, { coalesceMs: 16 });
-    const sent = [accessEnv(), accessEnv(), accessEnv()];
-    for (const e of sent) client.send(e);
+    const { access } = wired(sink, { coalesceMs: 16 });
+    const sent = [access(), access(), access()];
     expect(sink.writes).toEqual([]);
     vi.advanceTimersByTime(16);
     expect(sink.writes).toHaveLength(1);
@@ -148,6 +156,19 @@ describe('the batched stream over HTTP', () => {
     await resumed.close();
   });
 
+  it('columns=1 carries the same requests, in order, by column', async () => {
+    const stream = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1&columns=1`, auth());
+    for (let i = 0; i < 10; i++) await fetch(`${appUrl}c/${i}?q=${i}`);
+    const rows = (frames: { event: string; data: SseBatch }[]) => frames.filter((f) => f.event === 'batch').flatMap((f) => (f.data.accessColumns ? decodeAccessColumns(f.data.accessColumns) : []));
+    const frames = await stream.until((f) => rows(f).length >= 10);
+    expect(frames.flatMap((f) => (f.event === 'batch' ? f.data.events : []))).toEqual([]);
+    const got = rows(frames);
+    expect(got.map((r) => `${r.data.path}?${r.data.query}`)).toEqual(Array.from({ length: 10 }, (_, i) => `/c/${i}?q=${i}`));
+    expect(got.every((r) => r.appId === 'web' && r.data.status === 200 && r.data.method === 'GET')).toBe(true);
+    expect(got.map((r) => r.id)).toEqual([...got.map((r) => r.id)].sort((a, b) => a - b));
+    await stream.close();
+  });
+
   it('refuses subscribers past the cap with a stable code', async () => {
     const open = await Promise.all([0, 1, 2].map(() => openSse(`${h.server.url}/api/events?types=notice`, auth())));
     const refused = await fetch(`${h.server.url}/api/events?types=notice`, { headers: auth() });
@@ -164,8 +185,12 @@ describe('the batched stream over HTTP', () => {
     const first = h.host.hub.latestId + 1;
     // ~32 MB: far past the socket buffers and the 256 KB budget.
     for (let i = 0; i < 2000; i++) last = h.host.hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: big, time: i }).id;
+    // The cap's three slots: this one and two readers. A fourth is accepted once the server drops the stalled one.
+    const others = await Promise.all([0, 1].map(() => openSse(`${h.server.url}/api/events?types=status`, auth())));
+    const fourth = await untilAccepted(`${h.server.url}/api/events?types=status`, auth());
+    for (const s of [...others, fourth]) await s.close();
     stalled.resume();
-    // The server ends the connection (the reader sees the end, not a timeout).
+    // The server ended the connection (the reader sees the end, not a timeout).
     const how = await stalled.until(() => false).then(() => 'still open', (e: Error) => e.message);
     expect(how).toMatch(/stream ended/);
     const frames = stalled.frames;

@@ -83,3 +83,18 @@ export async function openSse(url: string, headers: Record<string, string> = {},
     resume: () => resume(),
   };
 }
+
+/** Waits (on the server's answer, not on time) until one more event stream is accepted. */
+export async function untilAccepted(url: string, headers: Record<string, string>, deadlineMs = 15_000): Promise<SseReader> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const res = await fetch(url, { headers });
+    if (res.status === 200) {
+      await res.body?.cancel();
+      return openSse(url, headers);
+    }
+    await res.arrayBuffer();
+    if (Date.now() > until) throw new Error(`no stream accepted within ${deadlineMs} ms (last answer ${res.status})`);
+    await new Promise((r) => setImmediate(r));
+  }
+}

@@ -6,6 +6,7 @@ import type { AppSummary } from '../../../api/contract';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
 import { compileOutputFilters, initialOutputFilters, LEVELS, outputWorkerPids, saveOutputFilters, SOURCES, type OutputFilters } from '../../../state/output-filters';
+import { usePageVisible } from '../../../hooks/use-page-visible';
 import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
 import { OutputLog } from './OutputLog';
@@ -18,6 +19,10 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
   const data = useAppLiveData();
   const meta = useStore(data.meta);
   const appId = app.definition.id;
+  // Output is streamed only while this tab is on screen (and the page is visible).
+  const visible = usePageVisible();
+  useEffect(() => data.setOutputShown(visible), [data, visible]);
+  useEffect(() => () => data.setOutputShown(false), [data]);
   const [filters, setFilters] = useState<OutputFilters>(() => initialOutputFilters(appId, query));
   useEffect(() => saveOutputFilters(appId, filters), [appId, filters]);
   const predicate = useMemo(() => compileOutputFilters(filters), [filters]);
