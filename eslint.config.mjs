@@ -9,7 +9,32 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const NODE_GLOBALS = Object.fromEntries(
-  ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'structuredClone', 'performance', 'fetch', 'AbortController', 'TextEncoder', 'TextDecoder', 'globalThis', '__dirname', '__filename', 'require', 'module', 'exports'].map((g) => [g, 'readonly']),
+  [
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'clearImmediate',
+    'queueMicrotask',
+    'structuredClone',
+    'performance',
+    'fetch',
+    'AbortController',
+    'TextEncoder',
+    'TextDecoder',
+    'globalThis',
+    '__dirname',
+    '__filename',
+    'require',
+    'module',
+    'exports',
+  ].map((g) => [g, 'readonly']),
 );
 
 // React's own hook rules, as the plugin recommends them, with exhaustive-deps an error (a warning would not fail
@@ -39,13 +64,25 @@ const electronBan = {
 // `import('electron')` and `require('electron')` escape no-restricted-imports; catch them too.
 const electronDynamicBan = [
   'error',
-  { selector: "ImportExpression[source.value=/^electron(\\u002F|$)/]", message: 'Only main/ may use Electron.' },
+  { selector: 'ImportExpression[source.value=/^electron(\\u002F|$)/]', message: 'Only main/ may use Electron.' },
   { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\u002F|$)/]", message: 'Only main/ may use Electron.' },
 ];
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.tmp/**', 'build/**', 'app/**', 'protocol/**', 'bench/results/**', '**/test-results/**', '**/playwright-report/**', '**/coverage/**', 'release/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.tmp/**',
+      'build/**',
+      'app/**',
+      'protocol/**',
+      'bench/results/**',
+      '**/test-results/**',
+      '**/playwright-report/**',
+      '**/coverage/**',
+      'release/**',
+    ],
   },
   {
     // A disable comment for a rule that reports nothing here is stale: it hides nothing and misleads the reader.
@@ -118,9 +155,11 @@ export default tseslint.config(
               // Values only from the contract, the settings table (they import nothing but zod), the control API's
               // client, its error and its SSE parser (fetch and streams, nothing of Node's) and assertNever (imports
               // nothing); types from anywhere.
-              regex: '^\\.{1,2}/(.*/)?server-core/(?!src/control/(contract|client|api-error|sse-parser)(\\.[jt]s)?$|src/config/settings(\\.[jt]s)?$|src/assert-never(\\.[jt]s)?$)',
+              regex:
+                '^\\.{1,2}/(.*/)?server-core/(?!src/control/(contract|client|api-error|sse-parser)(\\.[jt]s)?$|src/config/settings(\\.[jt]s)?$|src/assert-never(\\.[jt]s)?$)',
               allowTypeImports: true,
-              message: 'The renderer talks to server-core only through the control API: import values from server-core/src/control/{contract,client,api-error,sse-parser}.ts or src/config/settings.ts, anything else as `import type`.',
+              message:
+                'The renderer talks to server-core only through the control API: import values from server-core/src/control/{contract,client,api-error,sse-parser}.ts or src/config/settings.ts, anything else as `import type`.',
             },
             {
               regex: '^@gantry/server-core(?!/contract$)',
@@ -146,7 +185,9 @@ export default tseslint.config(
   reactHooksConfig,
   {
     files: ['renderer/**/*.{ts,tsx}'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', EventSource: 'readonly' } },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', EventSource: 'readonly' },
+    },
   },
   {
     files: ['main/**'],
@@ -155,8 +196,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^\\.{1,2}/(.*/)?server-core/', message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".' },
-            { regex: '^@gantry/server-core/.', message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".' },
+            {
+              regex: '^\\.{1,2}/(.*/)?server-core/',
+              message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".',
+            },
+            {
+              regex: '^@gantry/server-core/.',
+              message: 'main/ uses server-core only through its public entry: import from "@gantry/server-core".',
+            },
             { regex: '^\\.{1,2}/(.*/)?renderer/', message: 'main/ does not import the renderer; it serves renderer/dist as files.' },
           ],
         },

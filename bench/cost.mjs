@@ -37,7 +37,12 @@ function procStat(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), utime: Number(f[11]), stime: Number(f[12]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) };
+    return {
+      ppid: Number(f[1]),
+      utime: Number(f[11]),
+      stime: Number(f[12]),
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    };
   } catch {
     return null;
   }
@@ -71,7 +76,13 @@ function sample(pids) {
 const server = await startServer(o.server, o.app, { workers: Number(o.workers), threads: Number(o.threads), gthreadThreads: 4 });
 const url = `http://127.0.0.1:${server.port}${o.path}`;
 try {
-  await runWrk({ url, threads: Math.min(2, Number(o.connections)), connections: Number(o.connections), durationS: 1, script: o.script ?? null });
+  await runWrk({
+    url,
+    threads: Math.min(2, Number(o.connections)),
+    connections: Number(o.connections),
+    durationS: 1,
+    script: o.script ?? null,
+  });
   for (let r = 0; r < Number(o.repeat); r++) {
     const pids = [server.pid, ...descendants(server.pid)];
     const before = sample(pids);
@@ -96,12 +107,27 @@ try {
         'ivcsw/req': ((a.invol - b.invol) / n).toFixed(2),
       });
     }
-    rows.push({ role: 'wrk', pid: 0, 'cpu us/req': ((res.wrkCpuS * 1e6) / n).toFixed(1), 'user us': '', 'sys us': '', 'vcsw/req': '', 'ivcsw/req': '' });
-    console.log(`${o.server} ${o.app} c=${o.connections}: ${res.rps.toFixed(0)} req/s, p50 ${res.p50}ms p99 ${res.p99}ms, server cpu ${total.toFixed(1)} us/req`);
+    rows.push({
+      role: 'wrk',
+      pid: 0,
+      'cpu us/req': ((res.wrkCpuS * 1e6) / n).toFixed(1),
+      'user us': '',
+      'sys us': '',
+      'vcsw/req': '',
+      'ivcsw/req': '',
+    });
+    console.log(
+      `${o.server} ${o.app} c=${o.connections}: ${res.rps.toFixed(0)} req/s, p50 ${res.p50}ms p99 ${res.p99}ms, server cpu ${total.toFixed(1)} us/req`,
+    );
     if (o.brief) {
       const w = rows.filter((r) => r.role !== 'leader' && r.role !== 'wrk').reduce((a, r) => a + Number(r['cpu us/req']), 0);
       const g = rows.find((r) => r.role === 'leader');
-      console.log(`  leader ${g['cpu us/req']} (sys ${g['sys us']}, ivcsw ${g['ivcsw/req']}) workers ${w.toFixed(1)} (vcsw ${rows.filter((r) => r.role !== 'leader' && r.role !== 'wrk').map((r) => r['vcsw/req']).join('/')}) wrk ${rows.at(-1)['cpu us/req']}`);
+      console.log(
+        `  leader ${g['cpu us/req']} (sys ${g['sys us']}, ivcsw ${g['ivcsw/req']}) workers ${w.toFixed(1)} (vcsw ${rows
+          .filter((r) => r.role !== 'leader' && r.role !== 'wrk')
+          .map((r) => r['vcsw/req'])
+          .join('/')}) wrk ${rows.at(-1)['cpu us/req']}`,
+      );
     } else console.table(rows);
   }
 } finally {

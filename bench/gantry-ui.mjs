@@ -12,7 +12,19 @@ import { createApiClient } from '../server-core/dist/control/client.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function startGantryUi(home) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), process.env.GANTRY_BIN ?? path.join(ROOT, 'server-core/bin/gantry.js'), 'ui', '--port', '0', '--home', home], { env: { ...process.env, GANTRY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      process.env.GANTRY_BIN ?? path.join(ROOT, 'server-core/bin/gantry.js'),
+      'ui',
+      '--port',
+      '0',
+      '--home',
+      home,
+    ],
+    { env: { ...process.env, GANTRY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const on = (b) => {

@@ -28,7 +28,25 @@ function get(port) {
 }
 
 for (let round = 1; round <= Number(values.rounds); round++) {
-  const p = spawn(process.execPath, [GANTRY, 'serve', '--chdir', APPS_DIR, '--python', SYSTEM_PYTHON, '-b', '127.0.0.1:0', '-w', '2', '--gateway-processes', '2', 'bench_apps:hello'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(
+    process.execPath,
+    [
+      GANTRY,
+      'serve',
+      '--chdir',
+      APPS_DIR,
+      '--python',
+      SYSTEM_PYTHON,
+      '-b',
+      '127.0.0.1:0',
+      '-w',
+      '2',
+      '--gateway-processes',
+      '2',
+      'bench_apps:hello',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   p.stdout.on('data', (d) => (out += d));
   p.stderr.on('data', (d) => (out += d));
@@ -63,7 +81,9 @@ for (let round = 1; round <= Number(values.rounds); round++) {
   while (ok < after + 500) await new Promise((r) => setImmediate(r));
   running = false;
   await Promise.all(loops);
-  console.log(`round ${round}: killed pid ${gateway}; ${ok} ok, ${failed.length} failed${failed.length ? ` (${[...new Set(failed)].join(', ')})` : ''}`);
+  console.log(
+    `round ${round}: killed pid ${gateway}; ${ok} ok, ${failed.length} failed${failed.length ? ` (${[...new Set(failed)].join(', ')})` : ''}`,
+  );
   p.kill('SIGTERM');
   await once(p, 'exit');
 }

@@ -96,7 +96,16 @@ export async function measureApp({ app, path }, { requests = 20, workers = 2 } =
       return { pid, ...m, aboveBareKB: m.rssKB - bare.rssKB };
     });
     const worst = Math.max(...workerMem.map((w) => w.aboveBareKB));
-    return { app, requests, gateway, workers: workerMem, bare, worstAboveBareKB: worst, targetMB: WORKER_TARGET_MB, withinTarget: worst <= WORKER_TARGET_MB * 1024 };
+    return {
+      app,
+      requests,
+      gateway,
+      workers: workerMem,
+      bare,
+      worstAboveBareKB: worst,
+      targetMB: WORKER_TARGET_MB,
+      withinTarget: worst <= WORKER_TARGET_MB * 1024,
+    };
   } finally {
     await server.stop();
   }
@@ -119,7 +128,9 @@ const signedMb = (kb) => `${kb >= 0 ? '+' : ''}${(kb / 1024).toFixed(2)}`;
 
 /** The memory section's lines, for this script and for `npm run bench`. */
 export function formatMemory(results) {
-  const lines = [`Idle memory after ${results.find((r) => r.requests)?.requests ?? 0} requests, gantry serve -w 2: VmRSS MB (anon = RssAnon) from /proc/PID/status; worker target: RSS <= bare interpreter with the app imported + ${WORKER_TARGET_MB} MB`];
+  const lines = [
+    `Idle memory after ${results.find((r) => r.requests)?.requests ?? 0} requests, gantry serve -w 2: VmRSS MB (anon = RssAnon) from /proc/PID/status; worker target: RSS <= bare interpreter with the app imported + ${WORKER_TARGET_MB} MB`,
+  ];
   const header = ['app', 'gateway', 'workers', 'workers anon', `bare ${SYSTEM_PYTHON} + app (anon)`, 'worker - bare', 'target'];
   const rows = results.map((r) => {
     if (r.error || r.skipped) return [r.app, '-', '-', '-', '-', '-', r.error ? `error: ${r.error}` : `skipped: ${r.skipped}`];
@@ -153,15 +164,21 @@ async function main() {
     return 0;
   }
   const apps = opts.apps
-    ? opts.apps.split(',').filter(Boolean).map((s) => {
-        const [app, path] = s.split('=');
-        return { app, path: path ?? DEFAULT_APPS.find((d) => d.app === app)?.path ?? '/' };
-      })
+    ? opts.apps
+        .split(',')
+        .filter(Boolean)
+        .map((s) => {
+          const [app, path] = s.split('=');
+          return { app, path: path ?? DEFAULT_APPS.find((d) => d.app === app)?.path ?? '/' };
+        })
     : DEFAULT_APPS;
   const results = await measureAll(apps, { requests: Number(opts.requests) });
   console.log(formatMemory(results));
   if (opts.json) {
-    writeFileSync(opts.json, JSON.stringify({ version: 1, date: new Date().toISOString(), python: SYSTEM_PYTHON, results }, null, 2) + '\n');
+    writeFileSync(
+      opts.json,
+      JSON.stringify({ version: 1, date: new Date().toISOString(), python: SYSTEM_PYTHON, results }, null, 2) + '\n',
+    );
     console.log(`\nwrote ${opts.json}`);
   }
   return results.some((r) => r.error) ? 1 : 0;

@@ -11,13 +11,18 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '50' }, rounds: { type: 'string', default: '3' }, dist: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { mb: { type: 'string', default: '50' }, rounds: { type: 'string', default: '3' }, dist: { type: 'string' } },
+});
 const dist = values.dist ? pathToFileURL(values.dist.replace(/\/?$/, '/')) : new URL('../server-core/dist/', import.meta.url);
 const { defaultSettings, mergeSettings } = await import(new URL('config/settings.js', dist).href);
 const { createAppRuntime } = await import(new URL('runtime/app-runtime.js', dist).href);
 const chdir = fileURLToPath(new URL('../server-core/test/fixtures/apps/', import.meta.url));
 
-const runtime = createAppRuntime(mergeSettings(defaultSettings(), { app: 'basic:application', chdir, bind: ['127.0.0.1:0'], python: 'python3', workers: 2 }), {});
+const runtime = createAppRuntime(
+  mergeSettings(defaultSettings(), { app: 'basic:application', chdir, bind: ['127.0.0.1:0'], python: 'python3', workers: 2 }),
+  {},
+);
 runtime.on('output', () => {});
 await runtime.start();
 const url = runtime.status().urls[0];
@@ -51,7 +56,9 @@ async function round(label, path) {
   running = false;
   await pinger;
   loop.disable();
-  console.log(`${label}: ${ms.toFixed(0)} ms (status ${status}), ${pings} pings, slowest ${slowest.toFixed(1)} ms; event loop max ${(loop.max / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`);
+  console.log(
+    `${label}: ${ms.toFixed(0)} ms (status ${status}), ${pings} pings, slowest ${slowest.toFixed(1)} ms; event loop max ${(loop.max / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`,
+  );
   return ms;
 }
 

@@ -26,7 +26,13 @@ const { createHost } = await import(path.join(here, '..', 'server-core', 'dist',
 const home = mkdtempSync(path.join(tmpdir(), 'gantry-bench-router-'));
 const host = await createHost({ home, demoFolder: null, router: { httpPort: 0, httpsPort: 0 } });
 try {
-  await host.addApp({ folder: path.join(here, 'apps'), name: 'bench', settings: { app: 'bench_apps:hello', bind: ['127.0.0.1:0'], workers: Number(o.workers), python: '/usr/bin/python3' }, detect: false, importPyproject: false });
+  await host.addApp({
+    folder: path.join(here, 'apps'),
+    name: 'bench',
+    settings: { app: 'bench_apps:hello', bind: ['127.0.0.1:0'], workers: Number(o.workers), python: '/usr/bin/python3' },
+    detect: false,
+    importPyproject: false,
+  });
   const status = await host.start('bench', 'staging');
   const own = status.urls[0];
   const routerPort = host.router.address.http;
@@ -45,12 +51,16 @@ try {
     const b = await measured({ ...common, url: routed, headers: [`Host: bench.localhost:${routerPort}`] });
     if (b.errors.non2xx > 0) throw new Error(`router answered ${b.errors.non2xx} non-2xx responses (is the Host header routed?)`);
     rows.push({ own: a.rps, router: b.rps, ownCpu: a.cpuUs, routerCpu: b.cpuUs });
-    console.log(`round ${i + 1}: own bind ${a.rps.toFixed(0)} req/s, ${a.cpuUs.toFixed(1)} µs CPU/req (p99 ${a.p99} ms); router ${b.rps.toFixed(0)} req/s, ${b.cpuUs.toFixed(1)} µs CPU/req (p99 ${b.p99} ms)`);
+    console.log(
+      `round ${i + 1}: own bind ${a.rps.toFixed(0)} req/s, ${a.cpuUs.toFixed(1)} µs CPU/req (p99 ${a.p99} ms); router ${b.rps.toFixed(0)} req/s, ${b.cpuUs.toFixed(1)} µs CPU/req (p99 ${b.p99} ms)`,
+    );
   }
   const sum = (k) => rows.reduce((t, r) => t + r[k], 0);
   const ratio = sum('router') / sum('own');
   const cpu = sum('routerCpu') / sum('ownCpu');
-  console.log(`router / own bind: throughput ${(ratio * 100).toFixed(1)} % (${ratio >= 0.9 ? 'within' : 'NOT within'} 10 %), gateway CPU per request ${(cpu * 100).toFixed(1)} % (${cpu <= 1.1 ? 'within' : 'NOT within'} 10 %)`);
+  console.log(
+    `router / own bind: throughput ${(ratio * 100).toFixed(1)} % (${ratio >= 0.9 ? 'within' : 'NOT within'} 10 %), gateway CPU per request ${(cpu * 100).toFixed(1)} % (${cpu <= 1.1 ? 'within' : 'NOT within'} 10 %)`,
+  );
 } finally {
   await host.close();
   rmSync(home, { recursive: true, force: true });

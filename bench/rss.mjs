@@ -65,7 +65,11 @@ export function sampler(leaderPid, everyMs = 250) {
   let peak = snapshot(leaderPid);
   const timer = setInterval(() => {
     const s = snapshot(leaderPid);
-    peak = { leaderMB: Math.max(peak.leaderMB, s.leaderMB), totalMB: Math.max(peak.totalMB, s.totalMB), processes: Math.max(peak.processes, s.processes) };
+    peak = {
+      leaderMB: Math.max(peak.leaderMB, s.leaderMB),
+      totalMB: Math.max(peak.totalMB, s.totalMB),
+      processes: Math.max(peak.processes, s.processes),
+    };
   }, everyMs);
   return {
     stop() {

@@ -42,7 +42,8 @@ const WORKLOADS = {
     script: join(BENCH_DIR, 'post10k.lua'),
     shape: { workers: WORKERS, threads: 1, gthreadThreads: 4 },
     connections: 64,
-    check: async (url) => expectBody(await fetch(url, { method: 'POST', body: ECHO_BODY, headers: { 'content-type': 'application/octet-stream' } }), ECHO_BODY),
+    check: async (url) =>
+      expectBody(await fetch(url, { method: 'POST', body: ECHO_BODY, headers: { 'content-type': 'application/octet-stream' } }), ECHO_BODY),
   },
   'sleep-10ms': {
     label: '10 ms sleep, 2x32 threads',
@@ -51,7 +52,7 @@ const WORKLOADS = {
     // gunicorn sync has no threads: it cannot run this shape.
     shape: { workers: WORKERS, threads: 32, gthreadThreads: 32 },
     connections: 256,
-    ideal: (WORKERS * 32) / 0.010,
+    ideal: (WORKERS * 32) / 0.01,
     check: async (url) => expectBody(await fetch(url), HELLO),
   },
   'download-100m': {
@@ -153,7 +154,9 @@ for (const wk of workloadKeys) {
       Object.assign(row, r);
       if (w.payloadBytes) row.mbPerS = (r.rps * w.payloadBytes) / 1e6;
       if (w.ideal) row.ofIdeal = r.rps / w.ideal;
-      console.error(`[${wk}] ${sk}: ${r.rps.toFixed(0)} req/s, p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}${errorsText(r.errors) ? `, errors ${errorsText(r.errors)}` : ''}`);
+      console.error(
+        `[${wk}] ${sk}: ${r.rps.toFixed(0)} req/s, p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}${errorsText(r.errors) ? `, errors ${errorsText(r.errors)}` : ''}`,
+      );
     } catch (e) {
       row.error = e.message.split('\n')[0];
       console.error(`[${wk}] ${sk}: FAILED: ${e.message}`);
@@ -166,7 +169,9 @@ for (const wk of workloadKeys) {
 
 function errorsText(e) {
   if (!e) return '';
-  const parts = Object.entries(e).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  const parts = Object.entries(e)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
   return parts.join(', ');
 }
 
@@ -190,12 +195,27 @@ const rows = results.map((r) => {
   // as a read error although the response arrived. Not a failed request.
   if (r.server === 'uwsgi' && r.errors?.read) notes.push('read errors = uWSGI closing each connection');
   const note = notes.join('; ');
-  return [WORKLOADS[r.workload].label, SERVERS[r.server].label, r.rps ? r.rps.toFixed(r.rps < 100 ? 1 : 0) : '-', r.mbPerS ? r.mbPerS.toFixed(0) : '', fmtMs(r.p50), fmtMs(r.p99), errorsText(r.errors) || (r.rps ? '0' : '-'), rss, ratio, note];
+  return [
+    WORKLOADS[r.workload].label,
+    SERVERS[r.server].label,
+    r.rps ? r.rps.toFixed(r.rps < 100 ? 1 : 0) : '-',
+    r.mbPerS ? r.mbPerS.toFixed(0) : '',
+    fmtMs(r.p50),
+    fmtMs(r.p99),
+    errorsText(r.errors) || (r.rps ? '0' : '-'),
+    rss,
+    ratio,
+    note,
+  ];
 });
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-console.log(`\nGantry benchmark: ${WORKERS} workers each, wrk -t2 (-t1 for 1 connection), ${durationS}s runs after ${warmupS}s warm-up, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
-console.log('RSS: peak resident MB during the measured run, of the leader (gantry gateway / gunicorn arbiter / uWSGI master) and of all its processes.');
+console.log(
+  `\nGantry benchmark: ${WORKERS} workers each, wrk -t2 (-t1 for 1 connection), ${durationS}s runs after ${warmupS}s warm-up, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`,
+);
+console.log(
+  'RSS: peak resident MB during the measured run, of the leader (gantry gateway / gunicorn arbiter / uWSGI master) and of all its processes.',
+);
 console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const r of rows) console.log(line(r));
@@ -208,23 +228,37 @@ if (serverKeys.includes('gantry') && !SERVERS.gantry.available()) {
 }
 
 if (opts.json) {
-  const python = spawnSync(SYSTEM_PYTHON, ['-c', 'import sys, gunicorn, flask; print(sys.version.split()[0], gunicorn.__version__, flask.__version__)'], { encoding: 'utf8' }).stdout?.trim().split(' ') ?? [];
+  const python =
+    spawnSync(
+      SYSTEM_PYTHON,
+      ['-c', 'import sys, gunicorn, flask; print(sys.version.split()[0], gunicorn.__version__, flask.__version__)'],
+      { encoding: 'utf8' },
+    )
+      .stdout?.trim()
+      .split(' ') ?? [];
   const uwsgi = spawnSync('uwsgi', ['--version'], { encoding: 'utf8' }).stdout?.trim();
-  writeFileSync(opts.json, JSON.stringify({
-    version: 1,
-    date: new Date().toISOString(),
-    cores: os.availableParallelism(),
-    cpu: os.cpus()[0]?.model ?? null,
-    node: process.version,
-    python: python[0] ?? null,
-    gunicorn: python[1] ?? null,
-    flask: python[2] ?? null,
-    uwsgi: uwsgi ?? null,
-    durationS,
-    warmupS,
-    results,
-    memory,
-  }, null, 2) + '\n');
+  writeFileSync(
+    opts.json,
+    JSON.stringify(
+      {
+        version: 1,
+        date: new Date().toISOString(),
+        cores: os.availableParallelism(),
+        cpu: os.cpus()[0]?.model ?? null,
+        node: process.version,
+        python: python[0] ?? null,
+        gunicorn: python[1] ?? null,
+        flask: python[2] ?? null,
+        uwsgi: uwsgi ?? null,
+        durationS,
+        warmupS,
+        results,
+        memory,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`\nwrote ${opts.json}`);
 }
 process.exit(results.some((r) => r.error) || memory?.some((m) => m.error) ? 1 : 0);

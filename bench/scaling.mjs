@@ -71,7 +71,15 @@ async function measure(server, shape) {
       } else workers += us;
     }
     const n = r.requests;
-    return { server, ...shape, rps: r.rps, p99: r.p99, gatewayUsPerReq: gateway / n, workerUsPerReq: workers / n, busiestGatewayCore: busiest };
+    return {
+      server,
+      ...shape,
+      rps: r.rps,
+      p99: r.p99,
+      gatewayUsPerReq: gateway / n,
+      workerUsPerReq: workers / n,
+      busiestGatewayCore: busiest,
+    };
   } finally {
     await s.stop();
   }
@@ -89,10 +97,18 @@ for (const workers of o.workers.split(',').map(Number)) {
 
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 console.log(`hello world, wrk -t2 -c${o.connections} -d${o.duration}s, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
-console.log('| server | workers | gateway processes | req/s | p99 ms | gateway µs/req | workers µs/req | busiest gateway process, % of a core |');
+console.log(
+  '| server | workers | gateway processes | req/s | p99 ms | gateway µs/req | workers µs/req | busiest gateway process, % of a core |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const gantry = r.server === 'gantry';
-  console.log(`| ${r.server} | ${r.workers} | ${gantry ? r.gatewayProcesses : '-'} | ${fmt(r.rps, 0)} | ${fmt(r.p99, 2)} | ${gantry ? fmt(r.gatewayUsPerReq) : '-'} | ${fmt(r.workerUsPerReq)} | ${gantry ? fmt(r.busiestGatewayCore * 100, 0) : '-'} |`);
+  console.log(
+    `| ${r.server} | ${r.workers} | ${gantry ? r.gatewayProcesses : '-'} | ${fmt(r.rps, 0)} | ${fmt(r.p99, 2)} | ${gantry ? fmt(r.gatewayUsPerReq) : '-'} | ${fmt(r.workerUsPerReq)} | ${gantry ? fmt(r.busiestGatewayCore * 100, 0) : '-'} |`,
+  );
 }
-if (o.json) writeFileSync(o.json, JSON.stringify({ cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? null, node: process.version, rows }, null, 2));
+if (o.json)
+  writeFileSync(
+    o.json,
+    JSON.stringify({ cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? null, node: process.version, rows }, null, 2),
+  );

@@ -24,7 +24,23 @@ export const SERVERS = {
     // shape.gatewayProcesses: the multi-core gateway (bench/scaling.mjs).
     command: (app, { workers, threads, gatewayProcesses = 1 }) => [
       process.execPath,
-      [GANTRY_BIN, 'serve', '-b', '127.0.0.1:0', '-w', String(workers), '--threads', String(threads), '--gateway-processes', String(gatewayProcesses), '--chdir', APPS_DIR, '--python', SYSTEM_PYTHON, app],
+      [
+        GANTRY_BIN,
+        'serve',
+        '-b',
+        '127.0.0.1:0',
+        '-w',
+        String(workers),
+        '--threads',
+        String(threads),
+        '--gateway-processes',
+        String(gatewayProcesses),
+        '--chdir',
+        APPS_DIR,
+        '--python',
+        SYSTEM_PYTHON,
+        app,
+      ],
     ],
     ready: /Listening at: http:\/\/[^\s:]+:(\d+)/,
     stopSignal: 'SIGTERM',
@@ -48,7 +64,21 @@ export const SERVERS = {
     available: () => pythonModule('gunicorn'),
     command: (app, { workers, threads, gthreadThreads }) => [
       SYSTEM_PYTHON,
-      ['-m', 'gunicorn', '-b', '127.0.0.1:0', '-w', String(workers), '-k', 'gthread', '--threads', String(threads > 1 ? threads : gthreadThreads), '--chdir', APPS_DIR, app],
+      [
+        '-m',
+        'gunicorn',
+        '-b',
+        '127.0.0.1:0',
+        '-w',
+        String(workers),
+        '-k',
+        'gthread',
+        '--threads',
+        String(threads > 1 ? threads : gthreadThreads),
+        '--chdir',
+        APPS_DIR,
+        app,
+      ],
     ],
     ready: /Listening at: http:\/\/[^\s:]+:(\d+)/,
     bootedLine: /Booting worker with pid/g,
@@ -59,8 +89,24 @@ export const SERVERS = {
     available: () => (which('uwsgi') ? null : 'uwsgi not installed (apt-get install uwsgi uwsgi-plugin-python3)'),
     command: (app, { workers, threads }) => {
       const [module, callable] = app.split(':');
-      const args = ['--plugin', 'python3', '--http-socket', '127.0.0.1:0', '--master', '--processes', String(workers), '--chdir', APPS_DIR,
-        '--module', `${module}:${callable}`, '--need-app', '--die-on-term', '--disable-logging', '--listen', '1024'];
+      const args = [
+        '--plugin',
+        'python3',
+        '--http-socket',
+        '127.0.0.1:0',
+        '--master',
+        '--processes',
+        String(workers),
+        '--chdir',
+        APPS_DIR,
+        '--module',
+        `${module}:${callable}`,
+        '--need-app',
+        '--die-on-term',
+        '--disable-logging',
+        '--listen',
+        '1024',
+      ];
       if (threads > 1) args.push('--threads', String(threads));
       return ['uwsgi', args];
     },
@@ -107,7 +153,13 @@ export function startServer(key, app, shape, { timeoutMs = 60_000 } = {}) {
         // Keep draining output so a chatty server never blocks on a full pipe.
         child.stdout.resume();
         child.stderr.resume();
-        resolve({ key, port: Number(m[1]), pid: child.pid, stop: () => stopServer(child, spec.stopSignal, exit, () => exited), output: () => out });
+        resolve({
+          key,
+          port: Number(m[1]),
+          pid: child.pid,
+          stop: () => stopServer(child, spec.stopSignal, exit, () => exited),
+          output: () => out,
+        });
       }
     };
     const onData = (d) => {

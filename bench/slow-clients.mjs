@@ -13,13 +13,33 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' }, mb: { type: 'string', default: '1024' }, stream: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '300' },
+    rounds: { type: 'string', default: '3' },
+    mb: { type: 'string', default: '1024' },
+    stream: { type: 'boolean', default: false },
+  },
+});
 const REQUESTS = Number(values.requests);
 const MB = Number(values.mb);
 const bin = fileURLToPath(new URL('../server-core/bin/gantry.js', import.meta.url));
 const chdir = fileURLToPath(new URL('../server-core/test/fixtures/apps/', import.meta.url));
 
-const args = [bin, 'serve', '-b', '127.0.0.1:0', '-w', '2', '--chdir', chdir, '--python', 'python3', ...(values.stream ? ['--stream-request-body'] : []), 'basic:application'];
+const args = [
+  bin,
+  'serve',
+  '-b',
+  '127.0.0.1:0',
+  '-w',
+  '2',
+  '--chdir',
+  chdir,
+  '--python',
+  'python3',
+  ...(values.stream ? ['--stream-request-body'] : []),
+  'basic:application',
+];
 const gantry = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 let out = '';
 const port = await new Promise((resolve, reject) => {
@@ -62,7 +82,9 @@ async function latencies(label) {
   }
   ms.sort((a, b) => a - b);
   const q = (p) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
-  console.log(`${label}: ${REQUESTS} GET /, p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms, max ${ms.at(-1).toFixed(2)} ms${failed ? `, ${failed} not 200` : ''}`);
+  console.log(
+    `${label}: ${REQUESTS} GET /, p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms, max ${ms.at(-1).toFixed(2)} ms${failed ? `, ${failed} not 200` : ''}`,
+  );
   return { p50: q(0.5), p99: q(0.99), max: ms.at(-1) };
 }
 
@@ -136,15 +158,21 @@ try {
     await new Promise((r) => setTimeout(r, 1500));
     const during = await latencies(`round ${round} beside two 1 byte/s uploads`);
     for (const stop of stops) stop();
-    console.log(`round ${round}: delay added by two 1 byte/s uploaders: p50 ${(during.p50 - before.p50).toFixed(2)} ms, p99 ${(during.p99 - before.p99).toFixed(2)} ms, max ${(during.max - before.max).toFixed(2)} ms`);
+    console.log(
+      `round ${round}: delay added by two 1 byte/s uploaders: p50 ${(during.p50 - before.p50).toFixed(2)} ms, p99 ${(during.p99 - before.p99).toFixed(2)} ms, max ${(during.max - before.max).toFixed(2)} ms`,
+    );
   }
 
   const idle = rssMb();
   console.log(`gateway RSS idle: ${idle.toFixed(1)} MB`);
   const up = await peakRss(upload);
-  console.log(`upload ${MB} MiB: ${up.result.status} "${up.result.text}" in ${(up.result.ms / 1000).toFixed(1)} s (${((MB * 1.048576) / (up.result.ms / 1000)).toFixed(0)} MB/s); gateway RSS peak ${up.peak.toFixed(1)} MB (+${(up.peak - idle).toFixed(1)})`);
+  console.log(
+    `upload ${MB} MiB: ${up.result.status} "${up.result.text}" in ${(up.result.ms / 1000).toFixed(1)} s (${((MB * 1.048576) / (up.result.ms / 1000)).toFixed(0)} MB/s); gateway RSS peak ${up.peak.toFixed(1)} MB (+${(up.peak - idle).toFixed(1)})`,
+  );
   const down = await peakRss(() => stuckDownload(5000));
-  console.log(`download ${MB} MiB to a client that never reads, watched 5 s: gateway RSS peak ${down.peak.toFixed(1)} MB (+${(down.peak - idle).toFixed(1)}); slowest GET / meanwhile ${down.result.toFixed(1)} ms`);
+  console.log(
+    `download ${MB} MiB to a client that never reads, watched 5 s: gateway RSS peak ${down.peak.toFixed(1)} MB (+${(down.peak - idle).toFixed(1)}); slowest GET / meanwhile ${down.result.toFixed(1)} ms`,
+  );
 } finally {
   gantry.kill('SIGTERM');
 }

@@ -16,7 +16,15 @@ import { startGantryUi } from './gantry-ui.mjs';
 import { runWrk } from './wrk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, subscribers: { type: 'string', default: '0,100,500' }, port: { type: 'string', default: '23202' }, json: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    subscribers: { type: 'string', default: '0,100,500' },
+    port: { type: 'string', default: '23202' },
+    json: { type: 'string' },
+  },
+});
 const SETTINGS = args.subscribers.split(',').map(Number);
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-stalled-'));
 const { child, url, token, client } = await startGantryUi(home);
@@ -35,25 +43,36 @@ async function stall(n) {
   let ok = 0;
   let refused = 0;
   await Promise.all(
-    Array.from({ length: n }, () => new Promise((resolve) => {
-      const s = net.connect(Number(u.port), '127.0.0.1', () => {
-        s.write(`GET /api/events HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`);
-      });
-      sockets.push(s);
-      s.once('data', (b) => {
-        if (/^HTTP\/1\.1 200/.test(b.toString())) ok++;
-        else refused++;
-        s.pause(); // from here on, never read
-        resolve();
-      });
-      s.once('error', () => resolve());
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve) => {
+          const s = net.connect(Number(u.port), '127.0.0.1', () => {
+            s.write(`GET /api/events HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`);
+          });
+          sockets.push(s);
+          s.once('data', (b) => {
+            if (/^HTTP\/1\.1 200/.test(b.toString())) ok++;
+            else refused++;
+            s.pause(); // from here on, never read
+            resolve();
+          });
+          s.once('error', () => resolve());
+        }),
+    ),
   );
   return { sockets, ok, refused };
 }
 
 try {
-  const added = await client.call('addApp', { body: { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench stalled', detect: false, settings: { app: 'hello:application', bind: [`127.0.0.1:${args.port}`], workers: 2 } } });
+  const added = await client.call('addApp', {
+    body: {
+      folder: path.join(ROOT, 'app/examples/hello'),
+      name: 'Bench stalled',
+      detect: false,
+      settings: { app: 'hello:application', bind: [`127.0.0.1:${args.port}`], workers: 2 },
+    },
+  });
   await client.call('start', { params: { id: added.app.definition.id } });
   const target = `http://127.0.0.1:${args.port}/json`;
   await runWrk({ url: target, threads: 1, connections: 8, durationS: 1 }); // warm up
@@ -74,7 +93,9 @@ try {
       }
       for (const s of sockets) s.destroy();
       rows[n].push({ first: windows[0], steady: windows[1], accepted: ok, refused });
-      line.push(`${n} stalled (${ok} held, ${refused} refused): first ${windows[0].rps.toFixed(0)} req/s, ${windows[0].usPerReq.toFixed(0)} µs CPU/req; then ${windows[1].rps.toFixed(0)} req/s, ${windows[1].usPerReq.toFixed(0)} µs CPU/req`);
+      line.push(
+        `${n} stalled (${ok} held, ${refused} refused): first ${windows[0].rps.toFixed(0)} req/s, ${windows[0].usPerReq.toFixed(0)} µs CPU/req; then ${windows[1].rps.toFixed(0)} req/s, ${windows[1].usPerReq.toFixed(0)} µs CPU/req`,
+      );
     }
     console.log(`round ${round + 1}: ${line.join(' | ')}`);
   }
@@ -83,13 +104,24 @@ try {
   for (const win of ['first', 'steady']) {
     const base = median(rows[SETTINGS[0]].map((r) => r[win].rps));
     for (const n of SETTINGS) {
-      const s = { window: win, subscribers: n, rps: median(rows[n].map((r) => r[win].rps)), usPerReq: median(rows[n].map((r) => r[win].usPerReq)) };
+      const s = {
+        window: win,
+        subscribers: n,
+        rps: median(rows[n].map((r) => r[win].rps)),
+        usPerReq: median(rows[n].map((r) => r[win].usPerReq)),
+      };
       s.ratio = s.rps / base;
       summary.push(s);
-      console.log(`${win === 'first' ? `first ${args.seconds} s` : `the next ${args.seconds} s`}: ${String(n).padStart(4)} attempted stalled: median ${s.rps.toFixed(0)} req/s, Host ${s.usPerReq.toFixed(0)} µs CPU/req, throughput ratio ${s.ratio.toFixed(3)}`);
+      console.log(
+        `${win === 'first' ? `first ${args.seconds} s` : `the next ${args.seconds} s`}: ${String(n).padStart(4)} attempted stalled: median ${s.rps.toFixed(0)} req/s, Host ${s.usPerReq.toFixed(0)} µs CPU/req, throughput ratio ${s.ratio.toFixed(3)}`,
+      );
     }
   }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: { cpus: os.cpus().length }, seconds: Number(args.seconds), rows, summary }, null, 2));
+  if (args.json)
+    writeFileSync(
+      args.json,
+      JSON.stringify({ machine: { cpus: os.cpus().length }, seconds: Number(args.seconds), rows, summary }, null, 2),
+    );
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

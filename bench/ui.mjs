@@ -14,7 +14,14 @@ import { startGantryUi } from './gantry-ui.mjs';
 import { runWrk } from './wrk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' }, json: { type: 'string' }, port: { type: 'string', default: '23201' } } });
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '3' },
+    json: { type: 'string' },
+    port: { type: 'string', default: '23201' },
+  },
+});
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(args.rounds);
 const BIND = `127.0.0.1:${args.port}`;
@@ -76,7 +83,11 @@ async function measured(rate, seconds, hostPid) {
   const w = await wrk(rate, seconds);
   const wall = (Date.now() - t0) / 1000;
   const requests = w.requests ?? w.rps * seconds;
-  return { ...w, hostUsPerReq: ((cpuSeconds([hostPid]) - host0) * 1e6) / Math.max(1, requests), chromiumCores: (cpuSeconds(chrome) - chrome0) / wall };
+  return {
+    ...w,
+    hostUsPerReq: ((cpuSeconds([hostPid]) - host0) * 1e6) / Math.max(1, requests),
+    chromiumCores: (cpuSeconds(chrome) - chrome0) / wall,
+  };
 }
 
 /** In the page: frame intervals and long tasks over `ms`. */
@@ -100,7 +111,14 @@ function measureFrames(ms) {
         const sorted = intervals.slice(1).sort((a, b) => a - b);
         const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
         const following = document.querySelector('[data-testid="request-table"]')?.getAttribute('data-following');
-        resolve({ fps: (sorted.length * 1000) / (t - start), p95: q(0.95), p99: q(0.99), longTaskShare: long / (t - start), following, sampled: document.querySelector('[data-testid="sampled"]')?.textContent ?? null });
+        resolve({
+          fps: (sorted.length * 1000) / (t - start),
+          p95: q(0.95),
+          p99: q(0.99),
+          longTaskShare: long / (t - start),
+          following,
+          sampled: document.querySelector('[data-testid="sampled"]')?.textContent ?? null,
+        });
       }
     };
     requestAnimationFrame(tick);
@@ -116,15 +134,32 @@ const RATES = [
 
 function wrk(rate, seconds) {
   const o = rate.wrk;
-  return runWrk({ url: o.delayMs ? `${APP_URL}` : APP_URL, threads: o.threads, connections: o.connections, durationS: seconds, script: o.script ?? null, extra: o.delayMs ? ['--', String(o.delayMs)] : [] });
+  return runWrk({
+    url: o.delayMs ? `${APP_URL}` : APP_URL,
+    threads: o.threads,
+    connections: o.connections,
+    durationS: seconds,
+    script: o.script ?? null,
+    extra: o.delayMs ? ['--', String(o.delayMs)] : [],
+  });
 }
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-ui-'));
 const { child, url, client } = await startGantryUi(home);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, seconds: SECONDS, rates: [], throughput: [] };
 try {
-  const added = await client.call('addApp', { body: { folder: path.join(ROOT, 'app/examples/hello'), name: 'Bench UI', detect: false, settings: { app: 'hello:application', bind: [BIND], workers: 2 } } });
+  const added = await client.call('addApp', {
+    body: {
+      folder: path.join(ROOT, 'app/examples/hello'),
+      name: 'Bench UI',
+      detect: false,
+      settings: { app: 'hello:application', bind: [BIND], workers: 2 },
+    },
+  });
   const id = added.app.definition.id;
   await client.call('start', { params: { id } });
   // A context per opening: closing it ends every process of the page, so "no UI" is none at all.
@@ -160,12 +195,15 @@ try {
     const frames = await page.evaluate(measureFrames, SECONDS * 1000);
     const w = await load;
     results.rates.push({ rate: rate.label, rps: w.rps, hostUsPerReq: w.hostUsPerReq, chromiumCores: w.chromiumCores, ...frames });
-    console.log(`${rate.label.padEnd(10)} app ${w.rps.toFixed(0).padStart(6)} req/s | ${frames.fps.toFixed(1)} fps, p95 ${frames.p95.toFixed(1)} ms, p99 ${frames.p99.toFixed(1)} ms, long tasks ${(frames.longTaskShare * 100).toFixed(1)} % | Chromium ${(w.chromiumCores * 100).toFixed(0)} % of a core${frames.sampled ? ` | ${frames.sampled}` : ''}`);
+    console.log(
+      `${rate.label.padEnd(10)} app ${w.rps.toFixed(0).padStart(6)} req/s | ${frames.fps.toFixed(1)} fps, p95 ${frames.p95.toFixed(1)} ms, p99 ${frames.p99.toFixed(1)} ms, long tasks ${(frames.longTaskShare * 100).toFixed(1)} % | Chromium ${(w.chromiumCores * 100).toFixed(0)} % of a core${frames.sampled ? ` | ${frames.sampled}` : ''}`,
+    );
   }
 
   // Throughput with the tab open vs no UI connected, interleaved.
   const max = RATES.at(-1);
-  const fmt = (m) => `${m.rps.toFixed(0)} req/s, Host ${m.hostUsPerReq.toFixed(0)} µs CPU/req, Chromium ${(m.chromiumCores * 100).toFixed(0)} % of a core`;
+  const fmt = (m) =>
+    `${m.rps.toFixed(0)} req/s, Host ${m.hostUsPerReq.toFixed(0)} µs CPU/req, Chromium ${(m.chromiumCores * 100).toFixed(0)} % of a core`;
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first, so a drift in the box's load favours neither.
     let closed;
@@ -181,15 +219,25 @@ try {
       await closeTab();
       closed = await measured(max, SECONDS, child.pid);
     }
-    results.throughput.push({ closed: closed.rps, open: open.rps, closedHostUsPerReq: closed.hostUsPerReq, openHostUsPerReq: open.hostUsPerReq, openChromiumCores: open.chromiumCores });
+    results.throughput.push({
+      closed: closed.rps,
+      open: open.rps,
+      closedHostUsPerReq: closed.hostUsPerReq,
+      openHostUsPerReq: open.hostUsPerReq,
+      openChromiumCores: open.chromiumCores,
+    });
     console.log(`round ${round + 1}: no UI ${fmt(closed)} | Requests tab open ${fmt(open)} | ratio ${(open.rps / closed.rps).toFixed(2)}`);
   }
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratio = median(results.throughput.map((t) => t.open)) / median(results.throughput.map((t) => t.closed));
   results.ratio = ratio;
   results.ratioOfRounds = median(results.throughput.map((t) => t.open / t.closed));
-  console.log(`throughput ratio (median open / median closed): ${ratio.toFixed(3)}; median of the rounds' ratios: ${results.ratioOfRounds.toFixed(3)}`);
-  console.log(`Host CPU per request: no UI ${median(results.throughput.map((t) => t.closedHostUsPerReq)).toFixed(0)} µs, tab open ${median(results.throughput.map((t) => t.openHostUsPerReq)).toFixed(0)} µs; Chromium ${(median(results.throughput.map((t) => t.openChromiumCores)) * 100).toFixed(0)} % of a core`);
+  console.log(
+    `throughput ratio (median open / median closed): ${ratio.toFixed(3)}; median of the rounds' ratios: ${results.ratioOfRounds.toFixed(3)}`,
+  );
+  console.log(
+    `Host CPU per request: no UI ${median(results.throughput.map((t) => t.closedHostUsPerReq)).toFixed(0)} µs, tab open ${median(results.throughput.map((t) => t.openHostUsPerReq)).toFixed(0)} µs; Chromium ${(median(results.throughput.map((t) => t.openChromiumCores)) * 100).toFixed(0)} % of a core`,
+  );
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2));
 } finally {
   await browser.close();

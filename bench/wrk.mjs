@@ -48,7 +48,8 @@ export function runWrk({ url, threads = 2, connections = 64, durationS = 10, scr
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.once('error', reject);
-    child.once('close', (code) => { // after stdout is fully read, unlike 'exit'
+    child.once('close', (code) => {
+      // after stdout is fully read, unlike 'exit'
       if (code !== 0) return reject(new Error(`wrk exited ${code}:\n${out}`));
       try {
         resolve({ ...parseWrk(out), command: `wrk ${args.join(' ')}` });

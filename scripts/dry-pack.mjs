@@ -25,6 +25,9 @@ const electronVersion = JSON.parse(readFileSync(require.resolve('electron/packag
 
 // A config file of its own (an object would be merged over electron-builder.yml, fuses included).
 const configFile = path.join(standIn, 'electron-builder.dry.json');
-writeFileSync(configFile, JSON.stringify({ ...config, electronDist: standIn, electronVersion, directories: { ...config.directories, output: out } }));
+writeFileSync(
+  configFile,
+  JSON.stringify({ ...config, electronDist: standIn, electronVersion, directories: { ...config.directories, output: out } }),
+);
 await builder.build({ projectDir: root, targets: builder.Platform.LINUX.createTarget('dir', builder.Arch.x64), config: configFile });
 process.stdout.write(`dry pack: ${path.join(out, 'linux-unpacked')}\n`);

@@ -43,12 +43,24 @@ function build(ws) {
   const dir = path.join(root, ws);
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
   if (!pkg.scripts?.build) return;
-  const inputs = Math.max(...['src', 'package.json', 'index.html', 'public'].map((f) => newest(path.join(dir, f))), ...readdirSync(dir).filter((f) => /^(tsconfig.*|vite\.config\..*)$/.test(f)).map((f) => newest(path.join(dir, f))));
+  const inputs = Math.max(
+    ...['src', 'package.json', 'index.html', 'public'].map((f) => newest(path.join(dir, f))),
+    ...readdirSync(dir)
+      .filter((f) => /^(tsconfig.*|vite\.config\..*)$/.test(f))
+      .map((f) => newest(path.join(dir, f))),
+  );
   const outputs = newestOutput(path.join(dir, 'dist'));
   if (outputs > 0 && outputs >= inputs) return;
-  const r = spawnSync('npm', ['run', 'build', '--silent', '-w', ws], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+  const r = spawnSync('npm', ['run', 'build', '--silent', '-w', ws], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: process.platform === 'win32',
+  });
   if (r.status !== 0) {
-    process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}\ngantry: building ${ws} failed (exit ${r.status ?? r.signal}); fix the errors above and run npm start again.\n`);
+    process.stderr.write(
+      `${r.stdout ?? ''}${r.stderr ?? ''}\ngantry: building ${ws} failed (exit ${r.status ?? r.signal}); fix the errors above and run npm start again.\n`,
+    );
     process.exit(1);
   }
 }

@@ -15,7 +15,9 @@ test.describe.serial('exporting an app', () => {
   test.beforeAll(async ({ gantry }) => {
     dir = mkdtempSync(path.join(tmpdir(), 'gantry-e2e-export-'));
     cpSync(FIXTURE, path.join(dir, 'shop'), { recursive: true });
-    const r = await gantry.api.call('addApp', { body: { folder: path.join(dir, 'shop'), name: 'Shop export', detect: false, settings: { python: '/usr/bin/python3' } } });
+    const r = await gantry.api.call('addApp', {
+      body: { folder: path.join(dir, 'shop'), name: 'Shop export', detect: false, settings: { python: '/usr/bin/python3' } },
+    });
     id = r.app.definition.id;
   });
   test.afterAll(async ({ gantry }) => {

@@ -151,7 +151,10 @@ test.describe.serial('hosting the demo app', () => {
     // After a reload the first history page holds only the newest 2,000; the remembered filter still finds
     // the two older 404s, because filtering fetches the rest of the server's buffer.
     await page.reload();
-    await expect(page.getByRole('group', { name: 'Status class' }).getByRole('button', { name: '4xx' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByRole('group', { name: 'Status class' }).getByRole('button', { name: '4xx' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     await expect(detail.requestRows()).toHaveCount(2);
     await expect(page.getByTestId('table-rows')).toHaveText(/^2 of \d[\d,]* rows in the table match$/);
 
@@ -164,7 +167,9 @@ test.describe.serial('hosting the demo app', () => {
   test('opens a request to see its headers and timing', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     // A request that carries credentials: the drawer shows its headers with those masked.
-    const sent = await fetch(`${appUrl}/json?from=e2e`, { headers: { Cookie: 'sessionid=e2e-cookie-value', Authorization: 'Bearer e2e-token-value', 'X-Trace': 'visible-e2e' } });
+    const sent = await fetch(`${appUrl}/json?from=e2e`, {
+      headers: { Cookie: 'sessionid=e2e-cookie-value', Authorization: 'Bearer e2e-token-value', 'X-Trace': 'visible-e2e' },
+    });
     await sent.arrayBuffer();
     const row = detail.rowsWithPath('/json').filter({ hasText: 'from=e2e' });
     await expect(row).toHaveCount(1);
@@ -174,7 +179,8 @@ test.describe.serial('hosting the demo app', () => {
     await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText(requestId!);
     await expect(detail.drawer.getByRole('heading', { name: 'Timing' })).toBeVisible();
     // Where the time went: queue, app, first byte, transfer, as numbers and as one bar.
-    for (const what of ['Queue wait', 'Time in the app', 'Time to first byte', 'Transfer']) await expect(detail.drawer.getByText(what, { exact: true })).toBeVisible();
+    for (const what of ['Queue wait', 'Time in the app', 'Time to first byte', 'Transfer'])
+      await expect(detail.drawer.getByText(what, { exact: true })).toBeVisible();
     await expect(detail.drawer.getByTestId('timing-waterfall')).toBeVisible();
     await shot('06a-request-drawer-timing');
     const reqHeaders = detail.drawer.getByTestId('request-headers');
@@ -192,7 +198,9 @@ test.describe.serial('hosting the demo app', () => {
     await detail.requestTable.focus();
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
-    await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText((await detail.requestRows().last().getAttribute('data-request-id'))!);
+    await expect(detail.drawer.getByTestId('drawer-request-id')).toHaveText(
+      (await detail.requestRows().last().getAttribute('data-request-id'))!,
+    );
     await page.keyboard.press('Escape');
     await expect(detail.drawer).toBeHidden();
   });
@@ -225,12 +233,18 @@ test.describe.serial('hosting the demo app', () => {
     await errorLevel.click();
   });
 
-  test('takes requests out: a curl command that really replays, id/URL/traceback copies, NDJSON/CSV/HAR exports', async ({ ui: page, shot }) => {
+  test('takes requests out: a curl command that really replays, id/URL/traceback copies, NDJSON/CSV/HAR exports', async ({
+    ui: page,
+    shot,
+  }) => {
     const detail = new AppDetailPage(page);
     await detail.tab('Requests');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
     const quoted = `it's "$HOME" \`id\` $(id)`;
-    const sent = await fetch(`${appUrl}/json?from=curl-e2e&x=a%20b`, { method: 'PUT', headers: { 'X-Quote': quoted, Authorization: 'Bearer curl-secret-token' } });
+    const sent = await fetch(`${appUrl}/json?from=curl-e2e&x=a%20b`, {
+      method: 'PUT',
+      headers: { 'X-Quote': quoted, Authorization: 'Bearer curl-secret-token' },
+    });
     await sent.arrayBuffer();
     const row = detail.rowsWithPath('/json').filter({ hasText: 'from=curl-e2e' });
     await expect(row).toHaveCount(1);
@@ -247,7 +261,9 @@ test.describe.serial('hosting the demo app', () => {
     await expect(detail.drawer.getByTestId('copy-curl')).toHaveText('Copy as curl ✓');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(cmd);
     await detail.drawer.getByTestId('copy-id').click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await detail.drawer.getByTestId('drawer-request-id').textContent());
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      await detail.drawer.getByTestId('drawer-request-id').textContent(),
+    );
     await detail.drawer.getByTestId('copy-url').click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${new URL(appUrl).origin}/json?from=curl-e2e&x=a%20b`);
 
@@ -277,12 +293,21 @@ test.describe.serial('hosting the demo app', () => {
       const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
       return readFileSync((await dl.path())!, 'utf8');
     };
-    const ndjson = (await saved('export-ndjson')).trimEnd().split('\n').map((l) => JSON.parse(l) as { method: string; query: string });
+    const ndjson = (await saved('export-ndjson'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { method: string; query: string });
     expect(ndjson.map((e) => e.method)).toEqual(['PUT', 'PUT']);
     const csv = (await saved('export-csv')).trimEnd().split('\r\n');
     expect(csv).toHaveLength(3);
     expect(csv[0]).toMatch(/^time,requestId,method,path,query,status/);
-    const har = JSON.parse(await saved('export-har')) as { log: { version: string; creator: { name: string }; entries: { request: { method: string; url: string; headers: { name: string; value: string }[] }; timings: { wait: number } }[] } };
+    const har = JSON.parse(await saved('export-har')) as {
+      log: {
+        version: string;
+        creator: { name: string };
+        entries: { request: { method: string; url: string; headers: { name: string; value: string }[] }; timings: { wait: number } }[];
+      };
+    };
     expect(har.log.version).toBe('1.2');
     expect(har.log.creator.name).toBe('Gantry');
     expect(har.log.entries).toHaveLength(2);
@@ -296,7 +321,8 @@ test.describe.serial('hosting the demo app', () => {
   test('the Routes view groups requests by route pattern and links to the slowest of each', async ({ ui: page, shot }) => {
     const detail = new AppDetailPage(page);
     await detail.tab('Requests');
-    for (const url of ['/slow?ms=40', '/slow?ms=160', '/slow?ms=20', '/missing/1', '/missing/22', '/missing/333']) await send(`${appUrl}${url}`);
+    for (const url of ['/slow?ms=40', '/slow?ms=160', '/slow?ms=20', '/missing/1', '/missing/22', '/missing/333'])
+      await send(`${appUrl}${url}`);
     await page.getByTestId('show-routes').click();
     const view = page.getByTestId('routes-view');
     await expect(view.getByTestId('routes-window')).toContainText(/Over the [\d,]+ requests in Gantry’s history/);
@@ -467,7 +493,7 @@ test.describe.serial('hosting the demo app', () => {
     await shot('15-launch-failed');
   });
 
-  test('saves an app\'s settings into its pyproject.toml', async ({ ui: page }) => {
+  test("saves an app's settings into its pyproject.toml", async ({ ui: page }) => {
     const overview = new OverviewPage(page);
     await overview.openApp('Broken e2e');
     await new AppDetailPage(page).tab('Settings');

@@ -84,7 +84,11 @@ test.describe('the live viewer under load', () => {
     expect(rate, 'the app served at least 500 req/s while the screen was sampled').toBeGreaterThanOrEqual(500);
   });
 
-  test('above what the table holds on to (1,000 req/s), it says "Showing 1 in N" beside the true rate; below, it shows every request', async ({ ui: page, gantry, shot }) => {
+  test('above what the table holds on to (1,000 req/s), it says "Showing 1 in N" beside the true rate; below, it shows every request', async ({
+    ui: page,
+    gantry,
+    shot,
+  }) => {
     await loadOn('/', 8);
     if (!page.url().includes(`/apps/${appId}/requests`)) await page.goto(`${gantry.url}#/apps/${appId}/requests`);
     const sampled = page.getByTestId('sampled');
@@ -135,7 +139,9 @@ test.describe('the live viewer under load', () => {
     await loadOn('/log', 2);
     if (!page.url().includes(`/apps/${appId}/`)) await page.goto(`${gantry.url}#/apps/${appId}/requests`);
     // Output is already arriving when the tab opens.
-    await expect.poll(async () => (await gantry.api.call('output', { params: { id: appId }, query: { limit: 50 } })).items.length).toBeGreaterThan(20);
+    await expect
+      .poll(async () => (await gantry.api.call('output', { params: { id: appId }, query: { limit: 50 } })).items.length)
+      .toBeGreaterThan(20);
     await page.getByRole('tab', { name: 'Output' }).click();
     const log = page.getByTestId('output-log');
     await expect(log.locator('.out-line').first()).toBeVisible();

@@ -11,10 +11,17 @@ import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { OverviewPage } from '../pages/overview-page';
 
 const GANTRY = path.join(REPO_ROOT, 'server-core/bin/gantry.js');
-const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+};
 
 test.describe.serial('local HTTPS for the demo app', () => {
-  test('the card shows https://demo.localhost; Chromium with the CA installed loads it trusted, over HTTP/2', async ({ ui: page, gantry, shot }) => {
+  test('the card shows https://demo.localhost; Chromium with the CA installed loads it trusted, over HTTP/2', async ({
+    ui: page,
+    gantry,
+    shot,
+  }) => {
     let { apps } = await gantry.api.call('listApps');
     if (!apps.some((a) => a.definition.origin === 'demo')) {
       await gantry.api.call('addDemo');
@@ -48,7 +55,9 @@ test.describe.serial('local HTTPS for the demo app', () => {
         const security = await response!.securityDetails();
         expect(security?.protocol).toMatch(/TLS 1\.[23]/);
         expect(security?.subjectName).toBe('demo.localhost');
-        expect(await tab.evaluate(async () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol)).toBe('h2');
+        expect(
+          await tab.evaluate(async () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol),
+        ).toBe('h2');
         await tab.screenshot({ path: path.join(REPO_ROOT, 'e2e/test-results/screens/21-demo-over-https.png') });
       } finally {
         await trusted.close();

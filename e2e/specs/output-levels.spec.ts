@@ -60,7 +60,13 @@ test('stderr lines show the level they state, and a traceback is one entry', asy
 
 test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, shot }) => {
   const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Py logging two', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29102'] }, profiles: { dev: { workers: 2 } } },
+    body: {
+      folder: FOLDER,
+      name: 'Py logging two',
+      detect: false,
+      settings: { app: 'pylogging:application', bind: ['127.0.0.1:29102'] },
+      profiles: { dev: { workers: 2 } },
+    },
   });
   const appId = added.app.definition.id;
   await gantry.api.call('start', { params: { id: appId } });

@@ -37,7 +37,9 @@ test('another local server the browser visits receives nothing that opens Gantry
     if (req.url === '/') {
       // Its page also asks for itself with credentials, as an app's own scripts would.
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!doctype html><title>other</title><img src="/pixel.png"><script>fetch('/probe', {credentials: 'include'}).then(() => document.title = 'probed')</script>`);
+      res.end(
+        `<!doctype html><title>other</title><img src="/pixel.png"><script>fetch('/probe', {credentials: 'include'}).then(() => document.title = 'probed')</script>`,
+      );
     } else {
       res.writeHead(204);
       res.end();

@@ -11,8 +11,18 @@ import { AddAppPage } from '../pages/add-app-page';
 import { addApp, demoCopy, freePort, startproject, SYSTEM_PYTHON } from '../support/projects';
 
 test.describe.serial('every screen tells the truth', () => {
-  test('an arrow key on a running app\'s profile proposes the switch; only the confirmation restarts it', async ({ ui: page, gantry, shot }) => {
-    const id = await addApp(gantry.api, { folder: demoCopy(), name: 'Profiles e2e', settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] }, activeProfile: 'dev', detect: false });
+  test("an arrow key on a running app's profile proposes the switch; only the confirmation restarts it", async ({
+    ui: page,
+    gantry,
+    shot,
+  }) => {
+    const id = await addApp(gantry.api, {
+      folder: demoCopy(),
+      name: 'Profiles e2e',
+      settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] },
+      activeProfile: 'dev',
+      detect: false,
+    });
     const started = await gantry.api.call('start', { params: { id }, body: { profile: 'dev' } });
     expect(started.state, JSON.stringify(started)).toBe('running');
     const startedAt = async () => (await gantry.api.call('status', { params: { id } })).startedAt;
@@ -64,12 +74,21 @@ test.describe.serial('every screen tells the truth', () => {
     await overview.expectState('Profiles e2e', 'stopped');
   });
 
-  test('launching a fresh startproject on staging shows check --deploy warnings and what Django really runs with', async ({ ui: page, gantry, shot }) => {
+  test('launching a fresh startproject on staging shows check --deploy warnings and what Django really runs with', async ({
+    ui: page,
+    gantry,
+    shot,
+  }) => {
     const folder = startproject();
     await addApp(gantry.api, {
       folder,
       name: 'Django e2e',
-      settings: { python: SYSTEM_PYTHON, app: 'mysite.wsgi:application', env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' }, bind: [`127.0.0.1:${await freePort()}`] },
+      settings: {
+        python: SYSTEM_PYTHON,
+        app: 'mysite.wsgi:application',
+        env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' },
+        bind: [`127.0.0.1:${await freePort()}`],
+      },
       detect: false,
     });
     const overview = new OverviewPage(page);
@@ -83,7 +102,11 @@ test.describe.serial('every screen tells the truth', () => {
     const snapshot = () =>
       card.evaluate((el) => {
         const start = [...el.querySelectorAll('button')].find((b) => b.textContent === 'Start')!;
-        return { launching: el.querySelector('[data-testid="launch-panel"]')?.getAttribute('data-state') === 'running', startDisabled: start.disabled, startBg: getComputedStyle(start).backgroundColor };
+        return {
+          launching: el.querySelector('[data-testid="launch-panel"]')?.getAttribute('data-state') === 'running',
+          startDisabled: start.disabled,
+          startBg: getComputedStyle(start).backgroundColor,
+        };
       });
     await expect.poll(async () => (await snapshot()).launching).toBe(true);
     const during = await snapshot();
@@ -116,7 +139,12 @@ test.describe.serial('every screen tells the truth', () => {
   });
 
   test('a skipped launch step says why', async ({ ui: page, gantry }) => {
-    await addApp(gantry.api, { folder: demoCopy(), name: 'Plain e2e', settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] }, detect: false });
+    await addApp(gantry.api, {
+      folder: demoCopy(),
+      name: 'Plain e2e',
+      settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] },
+      detect: false,
+    });
     const overview = new OverviewPage(page);
     await overview.open();
     await overview.press('Plain e2e', 'Launch staging');
@@ -129,11 +157,23 @@ test.describe.serial('every screen tells the truth', () => {
     await overview.expectState('Plain e2e', 'stopped');
   });
 
-  test('"Show the traceback" on a failed app lands on the boot failure, its last line in sight, no filter remembered', async ({ ui: page, gantry, shot }) => {
+  test('"Show the traceback" on a failed app lands on the boot failure, its last line in sight, no filter remembered', async ({
+    ui: page,
+    gantry,
+    shot,
+  }) => {
     // A module that raises at import: a traceback of several lines, whose last says what went wrong.
     const folder = demoCopy();
-    writeFileSync(path.join(folder, 'broken.py'), 'import json\n\n\ndef connect():\n    raise RuntimeError("DATABASE_URL is not set")\n\n\nconnect()\n');
-    const id = await addApp(gantry.api, { folder, name: 'Boot fail e2e', settings: { app: 'broken:application', bind: [`127.0.0.1:${await freePort()}`] }, detect: false });
+    writeFileSync(
+      path.join(folder, 'broken.py'),
+      'import json\n\n\ndef connect():\n    raise RuntimeError("DATABASE_URL is not set")\n\n\nconnect()\n',
+    );
+    const id = await addApp(gantry.api, {
+      folder,
+      name: 'Boot fail e2e',
+      settings: { app: 'broken:application', bind: [`127.0.0.1:${await freePort()}`] },
+      detect: false,
+    });
     // The start fails (the import raises); the screens must say why.
     await expect(gantry.api.call('start', { params: { id } })).rejects.toMatchObject({ code: 'GANTRY_ERR_APP_IMPORT' });
     const overview = new OverviewPage(page);
@@ -161,13 +201,23 @@ test.describe.serial('every screen tells the truth', () => {
     await shot('22b-project-folder');
     await page.getByRole('button', { name: 'Project folder' }).click();
     // The Output tab opened with no filter, and none was remembered.
-    await expect(page.getByRole('group', { name: 'Level' }).getByRole('button', { name: 'error' })).toHaveAttribute('aria-pressed', 'false');
+    await expect(page.getByRole('group', { name: 'Level' }).getByRole('button', { name: 'error' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
     await new AppDetailPage(page).tab('Requests');
     await new AppDetailPage(page).tab('Output');
-    await expect(page.getByRole('group', { name: 'Level' }).getByRole('button', { name: 'error' })).toHaveAttribute('aria-pressed', 'false');
+    await expect(page.getByRole('group', { name: 'Level' }).getByRole('button', { name: 'error' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
   });
 
-  test('Add app asks before running anything from a new folder, then lists each interpreter with whether the app imports', async ({ ui: page, gantry, shot }) => {
+  test('Add app asks before running anything from a new folder, then lists each interpreter with whether the app imports', async ({
+    ui: page,
+    gantry,
+    shot,
+  }) => {
     const folder = startproject();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
     const add = new AddAppPage(page);
@@ -217,9 +267,19 @@ test.describe.serial('every screen tells the truth', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps' }).click();
   });
 
-  test('a new, unsaved profile shows what it would inherit; after a reload the new workers have no restarts', async ({ ui: page, gantry, shot }) => {
+  test('a new, unsaved profile shows what it would inherit; after a reload the new workers have no restarts', async ({
+    ui: page,
+    gantry,
+    shot,
+  }) => {
     const folder = demoCopy();
-    const id = await addApp(gantry.api, { folder, name: 'Inherit e2e', settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] }, profiles: { dev: { workers: 2 } }, detect: false });
+    const id = await addApp(gantry.api, {
+      folder,
+      name: 'Inherit e2e',
+      settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] },
+      profiles: { dev: { workers: 2 } },
+      detect: false,
+    });
     await gantry.api.call('start', { params: { id }, body: { profile: 'dev' } });
     const overview = new OverviewPage(page);
     await overview.open();

@@ -12,7 +12,12 @@ import { send } from '../support/traffic';
 test.describe.serial('accessibility', () => {
   let id = '';
   test('the overview, with a launch panel and a failed app', async ({ ui: page, gantry }) => {
-    id = await addApp(gantry.api, { folder: demoCopy(), name: 'A11y e2e', settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] }, detect: false });
+    id = await addApp(gantry.api, {
+      folder: demoCopy(),
+      name: 'A11y e2e',
+      settings: { app: 'hello:application', bind: [`127.0.0.1:${await freePort()}`] },
+      detect: false,
+    });
     const overview = new OverviewPage(page);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Add app' }).click();
     await overview.open();

@@ -19,11 +19,16 @@ interface Gantry {
   readonly api: ApiClient;
 }
 
-export const test = base.extend<{ shot: (name: string) => Promise<void>; pageErrors: void }, { gantry: Gantry; electronPage: Page | null; ui: Page; errors: string[] }>({
+export const test = base.extend<
+  { shot: (name: string) => Promise<void>; pageErrors: void },
+  { gantry: Gantry; electronPage: Page | null; ui: Page; errors: string[] }
+>({
   gantry: [
     async ({ electronPage }, use) => {
       // In Electron the window's preload knows where the API is; in a browser the global setup told us.
-      const bridge = electronPage ? await electronPage.evaluate(() => (window as unknown as { gantry: { api: { url: string; token: string } } }).gantry.api) : null;
+      const bridge = electronPage
+        ? await electronPage.evaluate(() => (window as unknown as { gantry: { api: { url: string; token: string } } }).gantry.api)
+        : null;
       const url = bridge ? `${bridge.url}/#token=${bridge.token}` : process.env.GANTRY_E2E_URL;
       if (!url) throw new Error('GANTRY_E2E_URL is not set: the global setup did not start gantry ui');
       const u = new URL(url);
@@ -36,7 +41,10 @@ export const test = base.extend<{ shot: (name: string) => Promise<void>; pageErr
     async ({}, use) => {
       if (process.env.GANTRY_E2E_ELECTRON !== '1') return use(null);
       const home = mkdtempSync(path.join(tmpdir(), 'gantry-e2e-electron-'));
-      const app = await _electron.launch({ args: [path.join(REPO_ROOT, 'main/dist/main.js'), '--gantry-home', home, '--no-sandbox'], env: { ...process.env, GANTRY_HOME: home } });
+      const app = await _electron.launch({
+        args: [path.join(REPO_ROOT, 'main/dist/main.js'), '--gantry-home', home, '--no-sandbox'],
+        env: { ...process.env, GANTRY_HOME: home },
+      });
       const win = await app.firstWindow();
       await use(win);
       await app.close();

@@ -13,11 +13,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Each run's screenshots replace the last run's, so what is there is what this build looks like.
   rmSync(path.join(root, 'e2e', 'test-results', 'screens'), { recursive: true, force: true });
   const home = mkdtempSync(path.join(tmpdir(), 'gantry-e2e-'));
-  const child = spawn(process.execPath, [path.join(root, 'server-core/bin/gantry.js'), 'ui', '--port', '0', '--home', home, '--sites-http', '0', '--sites-https', '0'], {
-    cwd: root,
-    env: { ...process.env, GANTRY_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'server-core/bin/gantry.js'), 'ui', '--port', '0', '--home', home, '--sites-http', '0', '--sites-https', '0'],
+    {
+      cwd: root,
+      env: { ...process.env, GANTRY_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gantry ui printed no URL within 30 s:\n${log}`)), 30_000);

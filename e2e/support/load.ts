@@ -7,8 +7,15 @@ export interface Load {
   stop(): Promise<{ readonly requests: number; readonly rate: number; readonly output: string }>;
 }
 
-export function startWrk(url: string, options: { readonly connections?: number; readonly threads?: number; readonly seconds?: number } = {}): Load {
-  const child: ChildProcess = spawn('wrk', ['-t', String(options.threads ?? 1), '-c', String(options.connections ?? 4), '-d', `${options.seconds ?? 120}s`, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWrk(
+  url: string,
+  options: { readonly connections?: number; readonly threads?: number; readonly seconds?: number } = {},
+): Load {
+  const child: ChildProcess = spawn(
+    'wrk',
+    ['-t', String(options.threads ?? 1), '-c', String(options.connections ?? 4), '-d', `${options.seconds ?? 120}s`, url],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (output += b.toString()));

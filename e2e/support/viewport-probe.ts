@@ -42,7 +42,8 @@ export function sampleViewport(spec: ProbeSpec): Promise<ViewportSample[]> {
   const start = performance.now();
   const measure = (): ViewportSample => {
     const el = document.querySelector<HTMLElement>(spec.scroller);
-    if (!el) return { t: performance.now() - start, covered: false, gapPx: -1, topId: null, topOffset: 0, newestInView: false, rowsInDom: 0 };
+    if (!el)
+      return { t: performance.now() - start, covered: false, gapPx: -1, topId: null, topOffset: 0, newestInView: false, rowsInDom: 0 };
     const box = el.getBoundingClientRect();
     const top = box.top + el.clientTop + spec.headerPx;
     const bottom = box.top + el.clientTop + el.clientHeight;
@@ -50,7 +51,12 @@ export function sampleViewport(spec: ProbeSpec): Promise<ViewportSample[]> {
     for (const row of el.querySelectorAll<HTMLElement>(spec.rows)) {
       const r = row.getBoundingClientRect();
       if (r.bottom <= top || r.top >= bottom) continue;
-      spans.push([Math.max(top, r.top), Math.min(bottom, r.bottom), row.getAttribute(spec.idAttr) ?? '', Number(row.getAttribute(spec.indexAttr))]);
+      spans.push([
+        Math.max(top, r.top),
+        Math.min(bottom, r.bottom),
+        row.getAttribute(spec.idAttr) ?? '',
+        Number(row.getAttribute(spec.indexAttr)),
+      ]);
     }
     spans.sort((a, b) => a[0] - b[0]);
     let reach = top;
@@ -67,10 +73,20 @@ export function sampleViewport(spec: ProbeSpec): Promise<ViewportSample[]> {
       firstTop = row ? row.getBoundingClientRect().top - top : 0;
     }
     const countEl = spec.countText ? document.querySelector(spec.countText) : null;
-    const lastIndex = spec.lastIndexAttr ? Number(el.getAttribute(spec.lastIndexAttr)) : Number((countEl?.textContent ?? '').replace(/[,\u202f\u00a0 ]/g, '').match(/^\d+/)?.[0] ?? NaN) - 1;
+    const lastIndex = spec.lastIndexAttr
+      ? Number(el.getAttribute(spec.lastIndexAttr))
+      : Number((countEl?.textContent ?? '').replace(/[,\u202f\u00a0 ]/g, '').match(/^\d+/)?.[0] ?? NaN) - 1;
     const newest = spans.find((s) => s[3] === lastIndex);
     const newestInView = newest !== undefined && Math.abs(newest[1] - bottom) <= 1.5;
-    return { t: performance.now() - start, covered: gap <= 1, gapPx: Math.round(gap), topId: first?.[2] ?? null, topOffset: Math.round(firstTop), newestInView, rowsInDom: spans.length };
+    return {
+      t: performance.now() - start,
+      covered: gap <= 1,
+      gapPx: Math.round(gap),
+      topId: first?.[2] ?? null,
+      topOffset: Math.round(firstTop),
+      newestInView,
+      rowsInDom: spans.length,
+    };
   };
   return new Promise((resolve) => {
     const timer = setInterval(() => {

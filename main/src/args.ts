@@ -17,7 +17,12 @@ export function parseDesktopArgs(argv: readonly string[], cwd: string = process.
     args: [...argv],
     strict: false,
     allowPositionals: true,
-    options: { 'gantry-home': { type: 'string' }, minimised: { type: 'boolean' }, minimized: { type: 'boolean' }, hidden: { type: 'boolean' } },
+    options: {
+      'gantry-home': { type: 'string' },
+      minimised: { type: 'boolean' },
+      minimized: { type: 'boolean' },
+      hidden: { type: 'boolean' },
+    },
   });
   const home = values['gantry-home'];
   return {

@@ -18,7 +18,10 @@ export function realDesktopServices(options: DesktopServicesOptions): DesktopSer
   return {
     async chooseFolder() {
       const win = options.window();
-      const props = { title: 'Choose a project folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const props = {
+        title: 'Choose a project folder',
+        properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[],
+      };
       const result = win ? await dialog.showOpenDialog(win, props) : await dialog.showOpenDialog(props);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },

@@ -24,7 +24,10 @@ import type { CreateDesktopCore, DesktopAppStatus, DesktopCore, DesktopHost } fr
  */
 export type CoreHost = Pick<Host, 'token' | 'start' | 'stop' | 'close'> & {
   readonly hub: Pick<Host['hub'], 'subscribe'>;
-  listApps(): readonly { readonly definition: Pick<AppDefinition, 'id' | 'name' | 'folder'>; readonly status: Pick<AppStatusView, 'state' | 'urls' | 'healthy'> }[];
+  listApps(): readonly {
+    readonly definition: Pick<AppDefinition, 'id' | 'name' | 'folder'>;
+    readonly status: Pick<AppStatusView, 'state' | 'urls' | 'healthy'>;
+  }[];
   workers(id: string): readonly Pick<WorkerSnapshot, 'pid'>[];
 };
 
@@ -72,7 +75,14 @@ export function desktopHost(host: CoreHost): DesktopHost {
   };
   return {
     list: (): DesktopAppStatus[] =>
-      host.listApps().map((a) => ({ id: a.definition.id, name: a.definition.name, folder: a.definition.folder, state: a.status.state, healthy: a.status.healthy, urls: a.status.urls })),
+      host.listApps().map((a) => ({
+        id: a.definition.id,
+        name: a.definition.name,
+        folder: a.definition.folder,
+        state: a.status.state,
+        healthy: a.status.healthy,
+        urls: a.status.urls,
+      })),
     start: async (id) => void (await host.start(id)),
     stop: async (id) => void (await host.stop(id, true)),
     stopAll: async () => {
@@ -103,12 +113,20 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
     const { createHost, startControlServer } = core;
     const running = await core.readRuntimeFile(options.home);
     if (running !== null && running.pid !== process.pid) {
-      throw new Error(`Gantry is already running for ${options.home} (pid ${running.pid}, ${running.url}); stop it first, or use another --gantry-home`);
+      throw new Error(
+        `Gantry is already running for ${options.home} (pid ${running.pid}, ${running.url}); stop it first, or use another --gantry-home`,
+      );
     }
     const demo = path.join(options.workerDir, 'examples', 'hello');
     // createHost locks the folder (another Gantry on it is refused, naming itself): this names us in that lock.
     // The router for https://NAME.localhost on the same unprivileged ports as `gantry ui` (cli/ui.ts).
-    const host = await createHost({ home: options.home, lockOwner: 'Gantry desktop', stopTimeoutMs: HOST_STOP_TIMEOUT_MS, router: { httpPort: 8480, httpsPort: 8443 }, ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}) });
+    const host = await createHost({
+      home: options.home,
+      lockOwner: 'Gantry desktop',
+      stopTimeoutMs: HOST_STOP_TIMEOUT_MS,
+      router: { httpPort: 8480, httpsPort: 8443 },
+      ...(existsSync(path.join(demo, 'hello.py')) ? { demoFolder: demo } : {}),
+    });
     let server: ControlServer;
     try {
       server = await startControlServer({ host, port: 0, rendererDir, allowedOrigins: options.allowedOrigins });
@@ -117,7 +135,7 @@ export function makeCreateDesktopCore(entry: () => CoreEntry, rendererDir: strin
       throw e;
     }
     const url = server.url.replace(/\/+$/, '');
-        await core.writeRuntimeFile(options.home, { url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
+    await core.writeRuntimeFile(options.home, { url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
     const close = async (): Promise<void> => {
       await core.removeRuntimeFile(options.home).catch(() => undefined);
       await server.close();

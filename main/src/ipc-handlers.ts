@@ -8,7 +8,9 @@ import { assertTrustedSender } from './sender-check.js';
 
 export const BOOTSTRAP_CHANNEL: GantryBootstrapChannel = 'gantry:bootstrap';
 
-type Runners = { readonly [C in GantryIpcChannel]: (deps: IpcDeps, ...args: GantryIpcContract[C]['args']) => Promise<GantryIpcContract[C]['result']> };
+type Runners = {
+  readonly [C in GantryIpcChannel]: (deps: IpcDeps, ...args: GantryIpcContract[C]['args']) => Promise<GantryIpcContract[C]['result']>;
+};
 
 const runners: Runners = {
   'gantry:choose-folder': (d) => d.services.chooseFolder(),
@@ -23,7 +25,8 @@ const runners: Runners = {
 function appFolderOf(deps: IpcDeps, channel: GantryIpcChannel, appId: string): string {
   const folder = deps.appFolder(appId);
   if (folder === null) throw new IpcArgumentError(channel, 'no registered app has this id');
-  if (!path.isAbsolute(folder) && !path.win32.isAbsolute(folder)) throw new IpcArgumentError(channel, 'the app\'s folder is not an absolute path');
+  if (!path.isAbsolute(folder) && !path.win32.isAbsolute(folder))
+    throw new IpcArgumentError(channel, "the app's folder is not an absolute path");
   return folder;
 }
 

@@ -29,7 +29,12 @@ function autostartDir(env: NodeJS.ProcessEnv, homedir: string): string {
 }
 
 /** Writes or removes ~/.config/autostart/gantry.desktop. `command` is the executable and its arguments. */
-export async function setLinuxAutostart(enabled: boolean, command: readonly string[], env: NodeJS.ProcessEnv, homedir: string): Promise<void> {
+export async function setLinuxAutostart(
+  enabled: boolean,
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+  homedir: string,
+): Promise<void> {
   const dir = autostartDir(env, homedir);
   const file = path.join(dir, AUTOSTART_FILE);
   if (!enabled) {

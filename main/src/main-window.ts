@@ -32,7 +32,14 @@ export interface MainWindow {
 }
 
 export function createMainWindow(options: MainWindowOptions): MainWindow {
-  const win = new BrowserWindow(windowOptions({ preloadPath: options.preloadPath, bounds: options.state?.bounds ?? null, show: options.show, iconPath: options.iconPath }));
+  const win = new BrowserWindow(
+    windowOptions({
+      preloadPath: options.preloadPath,
+      bounds: options.state?.bounds ?? null,
+      show: options.show,
+      iconPath: options.iconPath,
+    }),
+  );
   const contents = win.webContents;
 
   const refuse = (event: { preventDefault(): void }, url: string): void => {
@@ -66,7 +73,9 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     if (win.isDestroyed() || win.isMinimized()) return writing;
     const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
     // Writes run one after another, so an older state never lands after a newer one.
-    writing = writing.then(() => saveWindowState(options.configDir, state)).catch((e: unknown) => options.log(`gantry: could not save window state: ${String(e)}`));
+    writing = writing
+      .then(() => saveWindowState(options.configDir, state))
+      .catch((e: unknown) => options.log(`gantry: could not save window state: ${String(e)}`));
     return writing;
   };
   const saveSoon = (): void => {

@@ -61,12 +61,19 @@ const quitTarget = (c: DesktopCore): StoppableHost => ({
   },
   killAll: () => c.host.killAll(),
 });
-const quit = new QuitController(() => (core ? quitTarget(core) : null), (code) => app.exit(Math.max(code, exitCode)), undefined, log);
+const quit = new QuitController(
+  () => (core ? quitTarget(core) : null),
+  (code) => app.exit(Math.max(code, exitCode)),
+  undefined,
+  log,
+);
 
 // Must run before 'ready', in one call: gantry:// behaves like https (standard: relative URLs and a real origin;
 // secure: a secure context) and may serve the bundle's `<script type="module" crossorigin>` (corsEnabled), the
 // same privileges VS Code gives its vscode-file:// scheme. No bypassCSP: our own CSP header applies.
-protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+]);
 
 if (!app.requestSingleInstanceLock()) {
   // Another Gantry owns this home; it shows its window (second-instance below) and we leave quietly.
@@ -121,7 +128,10 @@ function openWindow(show: boolean, state: Parameters<typeof createMainWindow>[0]
       // Once per run: a tray icon is easy to miss (some Linux desktops hide them), so say where Gantry went.
       if (toldAboutTray) return;
       toldAboutTray = true;
-      services?.notify('Gantry is still running', 'Your apps keep serving. Reopen Gantry from its tray icon or by starting it again; quit from the tray menu.');
+      services?.notify(
+        'Gantry is still running',
+        'Your apps keep serving. Reopen Gantry from its tray icon or by starting it again; quit from the tray menu.',
+      );
     },
     log,
   });
@@ -136,8 +146,12 @@ async function boot(): Promise<void> {
   // The token stays out of logs; tests and scripts get it from window.gantry.api or GANTRY_HOME/ui.json.
   log(`gantry: control API on ${api.url} (home ${home})`);
 
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl || contents.getURL())));
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl || contents.getURL())),
+  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin),
+  );
   protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(paths.rendererDir, api.url, request.url));
 
   services = realDesktopServices({ window: () => window, onNotificationClick: showWindow });
@@ -160,7 +174,12 @@ async function boot(): Promise<void> {
     tray = createTray({
       iconsDir: paths.iconsDir,
       platform: process.platform,
-      input: () => ({ apps: core?.host.list() ?? [], startAtLogin: prefs.startAtLogin, startMinimised: prefs.startMinimised, loginItemSupported: true }),
+      input: () => ({
+        apps: core?.host.list() ?? [],
+        startAtLogin: prefs.startAtLogin,
+        startMinimised: prefs.startMinimised,
+        loginItemSupported: true,
+      }),
       dispatch: (action) => void runTrayAction(action),
       onClick: showWindow,
     });
@@ -216,7 +235,12 @@ async function updatePrefs(next: DesktopPrefs): Promise<void> {
     // An AppImage's executable is the mount point's binary; APPIMAGE is the file the user actually has.
     const exe = process.env.APPIMAGE ?? process.execPath;
     // Unpackaged (npm start): electron plus the main/ folder, whichever way this run was launched.
-    await setLinuxAutostart(prefs.startAtLogin, app.isPackaged ? [exe, '--minimised'] : [exe, path.dirname(distDir), '--minimised'], process.env, os.homedir());
+    await setLinuxAutostart(
+      prefs.startAtLogin,
+      app.isPackaged ? [exe, '--minimised'] : [exe, path.dirname(distDir), '--minimised'],
+      process.env,
+      os.homedir(),
+    );
   } else {
     app.setLoginItemSettings({ openAtLogin: prefs.startAtLogin, openAsHidden: true, args: ['--minimised'] });
   }

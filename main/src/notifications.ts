@@ -12,11 +12,17 @@ export function notificationFor(app: { readonly name: string }, event: HostAppEv
     case 'worker-exit': {
       if (event.exit.reason !== 'crashed') return null;
       const how = event.exit.signal !== null ? `signal ${event.exit.signal}` : `exit code ${event.exit.code ?? '?'}`;
-      return { title: `${app.name}: a worker crashed`, body: `Worker ${event.workerId} (pid ${event.pid}) ended with ${how}; it is being restarted.` };
+      return {
+        title: `${app.name}: a worker crashed`,
+        body: `Worker ${event.workerId} (pid ${event.pid}) ended with ${how}; it is being restarted.`,
+      };
     }
     case 'timeout': {
       const seconds = (event.durationMs / 1000).toFixed(1);
-      return { title: `${app.name}: request timed out`, body: `${event.method} ${event.path} ran for ${seconds} s; worker ${event.workerPid} was replaced.` };
+      return {
+        title: `${app.name}: request timed out`,
+        body: `${event.method} ${event.path} ran for ${seconds} s; worker ${event.workerPid} was replaced.`,
+      };
     }
     case 'boot-error': {
       return { title: `${app.name} failed to start`, body: event.error.message };

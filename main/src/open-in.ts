@@ -25,7 +25,15 @@ export type Which = (name: string) => string | null;
 const KNOWN_EDITORS: readonly string[] = ['code', 'codium', 'cursor', 'zed', 'subl', 'mate', 'kate', 'gedit'];
 
 /** Linux terminals, after Debian's alternatives link: each opens in its working directory. */
-const KNOWN_TERMINALS: readonly string[] = ['x-terminal-emulator', 'gnome-terminal', 'konsole', 'xfce4-terminal', 'kitty', 'alacritty', 'xterm'];
+const KNOWN_TERMINALS: readonly string[] = [
+  'x-terminal-emulator',
+  'gnome-terminal',
+  'konsole',
+  'xfce4-terminal',
+  'kitty',
+  'alacritty',
+  'xterm',
+];
 
 /**
  * $VISUAL, then $EDITOR (split on spaces, as git does for simple values like "code -w"), then the first known editor

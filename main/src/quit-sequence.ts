@@ -19,23 +19,40 @@ export interface QuitLimits {
 const DEFAULT_QUIT_LIMITS: QuitLimits = { gracefulMs: 10_000, forceMs: 3_000 };
 
 /** graceful: everything stopped in time. forced: killAll ran and finished. abandoned: even killAll overran. */
-export type QuitOutcome = { readonly kind: 'graceful' } | { readonly kind: 'forced'; readonly reason: string } | { readonly kind: 'abandoned'; readonly reason: string };
+export type QuitOutcome =
+  | { readonly kind: 'graceful' }
+  | { readonly kind: 'forced'; readonly reason: string }
+  | { readonly kind: 'abandoned'; readonly reason: string };
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** Resolves with the promise's outcome, or TIMED_OUT after `ms`; the timer never keeps the process alive. */
 function settledWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T> | typeof TIMED_OUT> {
-  const settled = promise.then((value): Settled<T> => ({ ok: true, value }), (error: unknown): Settled<T> => ({ ok: false, error }));
+  const settled = promise.then(
+    (value): Settled<T> => ({ ok: true, value }),
+    (error: unknown): Settled<T> => ({ ok: false, error }),
+  );
   return within(settled, ms, { unref: true });
 }
 
 export async function stopEverything(host: StoppableHost, limits: QuitLimits = DEFAULT_QUIT_LIMITS): Promise<QuitOutcome> {
-  const graceful = await settledWithin(Promise.resolve().then(() => host.stopAll()), limits.gracefulMs);
+  const graceful = await settledWithin(
+    Promise.resolve().then(() => host.stopAll()),
+    limits.gracefulMs,
+  );
   if (graceful !== TIMED_OUT && graceful.ok) return { kind: 'graceful' };
-  const reason = graceful === TIMED_OUT ? `graceful stop took longer than ${limits.gracefulMs} ms` : `graceful stop failed: ${String(graceful.error)}`;
-  const forced = await settledWithin(Promise.resolve().then(() => host.killAll()), limits.forceMs);
+  const reason =
+    graceful === TIMED_OUT ? `graceful stop took longer than ${limits.gracefulMs} ms` : `graceful stop failed: ${String(graceful.error)}`;
+  const forced = await settledWithin(
+    Promise.resolve().then(() => host.killAll()),
+    limits.forceMs,
+  );
   if (forced !== TIMED_OUT && forced.ok) return { kind: 'forced', reason };
-  return { kind: 'abandoned', reason: forced === TIMED_OUT ? `${reason}; kill took longer than ${limits.forceMs} ms` : `${reason}; kill failed: ${String(forced.error)}` };
+  return {
+    kind: 'abandoned',
+    reason:
+      forced === TIMED_OUT ? `${reason}; kill took longer than ${limits.forceMs} ms` : `${reason}; kill failed: ${String(forced.error)}`,
+  };
 }
 
 /**

@@ -51,7 +51,11 @@ function responseHeaders(file: string, apiOrigin: string): Record<string, string
 
 /** The protocol handler's body: a Response for any request, 404 for anything outside the renderer's files. */
 export async function serveRendererRequest(root: string, apiOrigin: string, requestUrl: string): Promise<Response> {
-  const notFound = (): Response => new Response('Not found', { status: 404, headers: { ...responseHeaders('404.txt', apiOrigin), 'content-type': 'text/plain; charset=utf-8' } });
+  const notFound = (): Response =>
+    new Response('Not found', {
+      status: 404,
+      headers: { ...responseHeaders('404.txt', apiOrigin), 'content-type': 'text/plain; charset=utf-8' },
+    });
   const file = resolveRendererFile(root, requestUrl);
   if (file === null) return notFound();
   try {

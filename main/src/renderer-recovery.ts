@@ -10,7 +10,11 @@ const RECOVERABLE: ReadonlySet<string> = new Set(['crashed', 'oom', 'killed', 'a
 /**
  * Decides whether to reload now. `recent` holds the times of earlier reloads; the returned list is what to keep.
  */
-export function reloadDecision(reason: string, recent: readonly number[], now: number): { readonly reload: boolean; readonly recent: readonly number[] } {
+export function reloadDecision(
+  reason: string,
+  recent: readonly number[],
+  now: number,
+): { readonly reload: boolean; readonly recent: readonly number[] } {
   const kept = recent.filter((t) => now - t < RELOAD_WINDOW_MS);
   if (!RECOVERABLE.has(reason) || kept.length >= MAX_RELOADS) return { reload: false, recent: kept };
   return { reload: true, recent: [...kept, now] };

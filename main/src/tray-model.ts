@@ -87,11 +87,15 @@ function trayTooltip(apps: readonly DesktopAppStatus[]): string {
 }
 
 export function trayModel(input: TrayModelInput): TrayModel {
-  const items: TrayItem[] = [{ type: 'action', label: 'Show Gantry', enabled: true, action: { kind: 'show-window' } }, { type: 'separator' }];
+  const items: TrayItem[] = [
+    { type: 'action', label: 'Show Gantry', enabled: true, action: { kind: 'show-window' } },
+    { type: 'separator' },
+  ];
   if (input.apps.length === 0) items.push({ type: 'label', label: 'No apps yet' });
   else for (const app of input.apps) items.push(appItem(app));
   items.push({ type: 'separator' });
-  if (input.loginItemSupported) items.push({ type: 'checkbox', label: 'Start at login', checked: input.startAtLogin, action: { kind: 'toggle-start-at-login' } });
+  if (input.loginItemSupported)
+    items.push({ type: 'checkbox', label: 'Start at login', checked: input.startAtLogin, action: { kind: 'toggle-start-at-login' } });
   items.push({ type: 'checkbox', label: 'Start minimised', checked: input.startMinimised, action: { kind: 'toggle-start-minimised' } });
   items.push({ type: 'separator' });
   items.push({ type: 'action', label: 'Quit Gantry', enabled: true, action: { kind: 'quit' } });

@@ -17,8 +17,11 @@ const repo = path.resolve(import.meta.dirname, '..', '..');
 /** Runs the gantry CLI without blocking this process: the API it talks to lives here. */
 function gantry(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repo, 'server-core', 'bin', 'gantry.js'), ...args], { env, timeout: 30_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [path.join(repo, 'server-core', 'bin', 'gantry.js'), ...args],
+      { env, timeout: 30_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
 }
@@ -29,10 +32,18 @@ describe('with the real server-core', () => {
 
   beforeAll(async () => {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-main-core-'));
-    desktop = await createDesktopCoreFor(path.join(repo, 'renderer', 'dist'))({ home, workerDir: path.join(repo, 'app'), allowedOrigins: [RENDERER_ORIGIN] });
+    desktop = await createDesktopCoreFor(path.join(repo, 'renderer', 'dist'))({
+      home,
+      workerDir: path.join(repo, 'app'),
+      allowedOrigins: [RENDERER_ORIGIN],
+    });
   });
   afterAll(async () => {
-    if (desktop) await stopEverything({ stopAll: () => desktop.host.stopAll().then(() => desktop.api.close()), killAll: () => desktop.host.killAll() }, { gracefulMs: 15_000, forceMs: 3_000 });
+    if (desktop)
+      await stopEverything(
+        { stopAll: () => desktop.host.stopAll().then(() => desktop.api.close()), killAll: () => desktop.host.killAll() },
+        { gracefulMs: 15_000, forceMs: 3_000 },
+      );
     if (home) await fs.rm(home, { recursive: true, force: true });
   });
 
@@ -42,13 +53,18 @@ describe('with the real server-core', () => {
     const ok = await fetch(health, { headers: { authorization: `Bearer ${desktop.api.token}`, origin: RENDERER_ORIGIN } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe(RENDERER_ORIGIN);
-    const preflight = await fetch(health, { method: 'OPTIONS', headers: { origin: RENDERER_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const preflight = await fetch(health, {
+      method: 'OPTIONS',
+      headers: { origin: RENDERER_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
     expect(preflight.status).toBeLessThan(300);
     expect((await fetch(health, { headers: { origin: RENDERER_ORIGIN } })).status).toBe(401);
-    expect((await fetch(health, { headers: { authorization: `Bearer ${desktop.api.token}`, origin: 'https://evil.example' } })).status).toBe(403);
+    expect(
+      (await fetch(health, { headers: { authorization: `Bearer ${desktop.api.token}`, origin: 'https://evil.example' } })).status,
+    ).toBe(403);
   });
 
-  it('registers ui.json as `gantry ui` does: `gantry apps` finds the desktop\'s API, a second `gantry ui` on the home is refused', async () => {
+  it("registers ui.json as `gantry ui` does: `gantry apps` finds the desktop's API, a second `gantry ui` on the home is refused", async () => {
     const info = JSON.parse(await fs.readFile(path.join(home, 'ui.json'), 'utf8')) as { url: string; token: string; pid: number };
     expect(info).toMatchObject({ url: desktop.api.url, token: desktop.api.token, pid: process.pid });
     const env = { ...process.env, GANTRY_HOME: home };
@@ -71,7 +87,9 @@ describe('with the real server-core', () => {
     await desktop.host.start(demo.id);
     const running = desktop.host.list().find((a) => a.id === demo.id)!;
     expect(running.state).toBe('running');
-    const { workers } = await createApiClient({ baseUrl: desktop.api.url, token: desktop.api.token }).call('workers', { params: { id: demo.id } });
+    const { workers } = await createApiClient({ baseUrl: desktop.api.url, token: desktop.api.token }).call('workers', {
+      params: { id: demo.id },
+    });
     const pids = workers.map((w) => w.pid).filter((p): p is number => p !== null);
     expect(pids.length).toBeGreaterThan(0);
     const outcome = await stopEverything(desktop.host, { gracefulMs: 15_000, forceMs: 3_000 });

@@ -10,16 +10,34 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const mainDir = path.resolve(import.meta.dirname, '..');
 type Entry = { kind: string; [k: string]: any };
 
-function runMain(env: Record<string, string>, extraArgs: string[] = []): { code: number | null; journal: Entry[]; stderr: string; home: string } {
+function runMain(
+  env: Record<string, string>,
+  extraArgs: string[] = [],
+): { code: number | null; journal: Entry[]; stderr: string; home: string } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-smoke-'));
   const journal = path.join(home, 'journal.jsonl');
   fs.writeFileSync(journal, '');
-  const r = spawnSync(process.execPath, ['--import', path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'), path.join(mainDir, 'dist', 'main.js'), '--gantry-home', home, ...extraArgs], {
-    env: { ...process.env, GANTRY_HOME: '', FAKE_ELECTRON_JOURNAL: journal, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  const lines = fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Entry);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'),
+      path.join(mainDir, 'dist', 'main.js'),
+      '--gantry-home',
+      home,
+      ...extraArgs,
+    ],
+    {
+      env: { ...process.env, GANTRY_HOME: '', FAKE_ELECTRON_JOURNAL: journal, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
+  const lines = fs
+    .readFileSync(journal, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Entry);
   return { code: r.status, journal: lines, stderr: r.stderr, home };
 }
 
@@ -27,7 +45,10 @@ const find = (j: Entry[], kind: string) => j.find((e) => e.kind === kind);
 const index = (j: Entry[], kind: string) => j.findIndex((e) => e.kind === kind);
 
 beforeAll(() => {
-  const r = spawnSync(process.execPath, [path.resolve(mainDir, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: mainDir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.resolve(mainDir, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: mainDir,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`main build failed:\n${r.stdout}${r.stderr}`);
 }, 60_000);
 
@@ -46,8 +67,16 @@ describe('main.js with a stand-in Electron and server-core', () => {
   });
 
   it('does the before-ready work before ready, in the right order', () => {
-    expect(find(j(), 'app.setPath')).toEqual({ kind: 'app.setPath', name: 'userData', value: path.join(run.home, 'electron'), ready: false });
-    expect(find(j(), 'protocol.registerSchemesAsPrivileged')).toMatchObject({ ready: false, list: [{ scheme: 'gantry', privileges: { standard: true, secure: true, corsEnabled: true } }] });
+    expect(find(j(), 'app.setPath')).toEqual({
+      kind: 'app.setPath',
+      name: 'userData',
+      value: path.join(run.home, 'electron'),
+      ready: false,
+    });
+    expect(find(j(), 'protocol.registerSchemesAsPrivileged')).toMatchObject({
+      ready: false,
+      list: [{ scheme: 'gantry', privileges: { standard: true, secure: true, corsEnabled: true } }],
+    });
     expect(find(j(), 'protocol.registerSchemesAsPrivileged')!.list[0].privileges.bypassCSP).toBeUndefined();
     expect(find(j(), 'app.requestSingleInstanceLock')).toMatchObject({ ready: false });
     expect(find(j(), 'protocol.handle')).toMatchObject({ scheme: 'gantry', ready: true });
@@ -58,7 +87,13 @@ describe('main.js with a stand-in Electron and server-core', () => {
     const windows = j().filter((e) => e.kind === 'BrowserWindow.new');
     expect(windows).toHaveLength(1);
     const web = windows[0]!.options.webPreferences;
-    expect(web).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: path.join(mainDir, 'dist', 'preload.cjs') });
+    expect(web).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: path.join(mainDir, 'dist', 'preload.cjs'),
+    });
     expect(fs.existsSync(web.preload)).toBe(true);
     expect(find(j(), 'BrowserWindow.loadURL')).toEqual({ kind: 'BrowserWindow.loadURL', url: 'gantry://ui/index.html' });
     expect(find(j(), 'BrowserWindow.show')).toBeDefined();
@@ -90,13 +125,27 @@ describe('main.js with a stand-in Electron and server-core', () => {
       revealFromStranger: { ok: false, code: 'GANTRY_ERR_IPC_SENDER' },
       terminalForPath: { ok: false, code: 'GANTRY_ERR_IPC_ARGUMENT' },
       editorFromStranger: { ok: false, code: 'GANTRY_ERR_IPC_SENDER' },
-      channels: ['gantry:choose-folder', 'gantry:notify', 'gantry:open-editor', 'gantry:open-external', 'gantry:open-terminal', 'gantry:reveal-file'],
+      channels: [
+        'gantry:choose-folder',
+        'gantry:notify',
+        'gantry:open-editor',
+        'gantry:open-external',
+        'gantry:open-terminal',
+        'gantry:reveal-file',
+      ],
     });
   });
 
   it('locks navigation and sends http(s) links to the system browser', () => {
-    expect(find(j(), 'navigation')).toEqual({ kind: 'navigation', prevented: true, open: { action: 'deny' }, openFile: { action: 'deny' } });
-    const opened = j().filter((e) => e.kind === 'shell.openExternal').map((e) => e.url);
+    expect(find(j(), 'navigation')).toEqual({
+      kind: 'navigation',
+      prevented: true,
+      open: { action: 'deny' },
+      openFile: { action: 'deny' },
+    });
+    const opened = j()
+      .filter((e) => e.kind === 'shell.openExternal')
+      .map((e) => e.url);
     expect(opened).toEqual(['https://docs.python.org/3/', 'https://flask.palletsprojects.com/']);
     expect(find(j(), 'permissions')).toEqual({ kind: 'permissions', clipboard: true, camera: false });
   });
@@ -104,13 +153,21 @@ describe('main.js with a stand-in Electron and server-core', () => {
   it('keeps the tray in step with the Host and notifies a crash', () => {
     expect(find(j(), 'tray.before')).toEqual({ kind: 'tray.before', tooltip: 'Gantry — 0 of 1 running', label: '○ Blog — stopped' });
     expect(find(j(), 'tray.after')).toEqual({ kind: 'tray.after', tooltip: 'Gantry — 1 of 1 running', label: '● Blog — running' });
-    expect(find(j(), 'notification')).toEqual({ kind: 'notification', title: 'Blog: a worker crashed', body: 'Worker 1 (pid 4242) ended with signal SIGSEGV; it is being restarted.' });
+    expect(find(j(), 'notification')).toEqual({
+      kind: 'notification',
+      title: 'Blog: a worker crashed',
+      body: 'Worker 1 (pid 4242) ended with signal SIGSEGV; it is being restarted.',
+    });
   });
 
   it('hides the window on close (the tray keeps the apps reachable) and saves its bounds', () => {
     expect(find(j(), 'window.close')).toEqual({ kind: 'window.close', prevented: true });
     expect(find(j(), 'BrowserWindow.hide')).toBeDefined();
-    expect(j().filter((e) => e.kind === 'notification').map((e) => e.title)).toEqual(['Blog: a worker crashed', 'Gantry is still running']);
+    expect(
+      j()
+        .filter((e) => e.kind === 'notification')
+        .map((e) => e.title),
+    ).toEqual(['Blog: a worker crashed', 'Gantry is still running']);
     const saved = JSON.parse(fs.readFileSync(path.join(run.home, 'window-state.json'), 'utf8'));
     expect(saved).toMatchObject({ bounds: { x: 10, y: 20, width: 1000, height: 700 }, maximized: false });
   });
@@ -159,12 +216,26 @@ describe('main.js when the Host cannot be created', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-smoke-j-'));
     const journal = path.join(home, 'journal.jsonl');
     fs.writeFileSync(journal, '');
-    const r = spawnSync(process.execPath, ['--import', path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'), path.join(mainDir, 'dist', 'main.js'), '--gantry-home', bad], {
-      env: { ...process.env, FAKE_ELECTRON_JOURNAL: journal, FAKE_CORE: '' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    const lines = fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Entry);
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'),
+        path.join(mainDir, 'dist', 'main.js'),
+        '--gantry-home',
+        bad,
+      ],
+      {
+        env: { ...process.env, FAKE_ELECTRON_JOURNAL: journal, FAKE_CORE: '' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    const lines = fs
+      .readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Entry);
     expect(r.status).toBe(1);
     expect(find(lines, 'dialog.showErrorBox')).toMatchObject({ title: 'Gantry could not start' });
     expect(find(lines, 'BrowserWindow.new')).toBeUndefined();

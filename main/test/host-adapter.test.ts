@@ -8,7 +8,17 @@ import { desktopHost, HOST_STOP_TIMEOUT_MS, makeCreateDesktopCore, type CoreEntr
 import { stopEverything } from '../src/quit-sequence.js';
 
 /** What Host.start / Host.stop resolve with; the adapter ignores it. */
-const stoppedView = (appId: string): AppStatusView => ({ appId, state: 'stopped', profile: null, urls: [], healthy: false, generation: 0, error: null, startedAt: null, scaled: null });
+const stoppedView = (appId: string): AppStatusView => ({
+  appId,
+  state: 'stopped',
+  profile: null,
+  urls: [],
+  healthy: false,
+  generation: 0,
+  error: null,
+  startedAt: null,
+  scaled: null,
+});
 
 /** A hub envelope as EventHub.publish numbers it. */
 let seq = 0;
@@ -29,7 +39,10 @@ function fakeHost(overrides: Partial<CoreHost> = {}) {
       },
     },
     listApps: () => [
-      { definition: { id: 'blog', name: 'Blog', folder: '/srv/blog' }, status: { state: 'running', urls: ['http://127.0.0.1:8000'], healthy: true } },
+      {
+        definition: { id: 'blog', name: 'Blog', folder: '/srv/blog' },
+        status: { state: 'running', urls: ['http://127.0.0.1:8000'], healthy: true },
+      },
       { definition: { id: 'shop', name: 'Shop', folder: '/srv/shop' }, status: { state: 'failed', urls: [], healthy: false } },
     ],
     start: async (id) => (calls.push(`start ${id}`), stoppedView(id)),
@@ -71,7 +84,17 @@ describe('desktopHost', () => {
     f.emit({ type: 'status', appId: 'blog', data: stoppedView('blog') });
     f.emit({ type: 'apps-changed', appId: null, data: { appIds: [] } });
     f.emit({ type: 'notice', appId: null, data: { code: 'GANTRY_ERR_LOG_WRITE', message: 'disk full', time: 0 } });
-    const timeout = { seq: 1, type: 'timeout', time: 0, requestId: 'r', method: 'GET', path: '/slow', durationMs: 30_000, workerPid: 7, stack: '' } as const;
+    const timeout = {
+      seq: 1,
+      type: 'timeout',
+      time: 0,
+      requestId: 'r',
+      method: 'GET',
+      path: '/slow',
+      durationMs: 30_000,
+      workerPid: 7,
+      stack: '',
+    } as const;
     const bootError = { seq: 2, type: 'boot-error', time: 0, error: { code: 'GANTRY_ERR_APP_IMPORT', message: 'no module' } } as const;
     f.emit({ type: 'app-event', appId: 'blog', data: timeout });
     f.emit({ type: 'app-event', appId: 'gone', data: bootError });
@@ -87,7 +110,9 @@ describe('desktopHost', () => {
 
   it('stopAll closes the Host; killAll SIGKILLs every worker pid seen, even after the Host forgot them', async () => {
     // A real process stands in for a worker stuck past the graceful limit.
-    const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000); console.log("up")'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000); console.log("up")'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await once(child.stdout!, 'data');
     let running = true;
     const f = fakeHost({
@@ -111,14 +136,23 @@ describe('makeCreateDesktopCore', () => {
     const seen: unknown[] = [];
     const entry: CoreEntry = {
       createHost: async (o) => (seen.push(['createHost', o]), f.host),
-      startControlServer: async (o) => (seen.push(['startControlServer', { ...o, host: o.host === f.host }]), { url: 'http://127.0.0.1:5123/', port: 5123, token: 'tok', close: async () => {} }),
+      startControlServer: async (o) => (
+        seen.push(['startControlServer', { ...o, host: o.host === f.host }]),
+        { url: 'http://127.0.0.1:5123/', port: 5123, token: 'tok', close: async () => {} }
+      ),
       ...noRuntimeFile,
     };
-    const core = await makeCreateDesktopCore(() => entry, '/r/dist')({ home: '/h', workerDir: '/nonexistent', allowedOrigins: ['gantry://ui'] });
+    const core = await makeCreateDesktopCore(
+      () => entry,
+      '/r/dist',
+    )({ home: '/h', workerDir: '/nonexistent', allowedOrigins: ['gantry://ui'] });
     expect(core.api.url).toBe('http://127.0.0.1:5123');
     expect(core.api.token).toBe('tok');
     expect(seen).toEqual([
-      ['createHost', { home: '/h', lockOwner: 'Gantry desktop', stopTimeoutMs: HOST_STOP_TIMEOUT_MS, router: { httpPort: 8480, httpsPort: 8443 } }],
+      [
+        'createHost',
+        { home: '/h', lockOwner: 'Gantry desktop', stopTimeoutMs: HOST_STOP_TIMEOUT_MS, router: { httpPort: 8480, httpsPort: 8443 } },
+      ],
       ['startControlServer', { host: true, port: 0, rendererDir: '/r/dist', allowedOrigins: ['gantry://ui'] }],
     ]);
   });
@@ -132,7 +166,9 @@ describe('makeCreateDesktopCore', () => {
       },
       ...noRuntimeFile,
     };
-    await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow('EADDRINUSE');
+    await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow(
+      'EADDRINUSE',
+    );
     expect(f.calls).toEqual(['close']);
   });
 
@@ -141,9 +177,15 @@ describe('makeCreateDesktopCore', () => {
     const files: string[] = [];
     const entry: CoreEntry = {
       createHost: async () => f.host,
-      startControlServer: async () => ({ url: 'http://127.0.0.1:5123', port: 5123, token: 'tok', close: async () => void files.push('server closed') }),
+      startControlServer: async () => ({
+        url: 'http://127.0.0.1:5123',
+        port: 5123,
+        token: 'tok',
+        close: async () => void files.push('server closed'),
+      }),
       readRuntimeFile: async () => null,
-      writeRuntimeFile: async (home, info) => void files.push(`write ${home} ${info.url} ${info.port} ${info.token} ${info.pid === process.pid}`),
+      writeRuntimeFile: async (home, info) =>
+        void files.push(`write ${home} ${info.url} ${info.port} ${info.token} ${info.pid === process.pid}`),
       removeRuntimeFile: async (home) => void files.push(`remove ${home}`),
     };
     const core = await makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] });
@@ -160,7 +202,9 @@ describe('makeCreateDesktopCore', () => {
       ...noRuntimeFile,
       readRuntimeFile: async () => ({ url: 'http://127.0.0.1:4000', port: 4000, token: 'x', pid: 999_999, startedAt: 0 }),
     };
-    await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow(/already running for \/h \(pid 999999, http:\/\/127\.0\.0\.1:4000\)/);
+    await expect(makeCreateDesktopCore(() => entry, '/r')({ home: '/h', workerDir: '/w', allowedOrigins: [] })).rejects.toThrow(
+      /already running for \/h \(pid 999999, http:\/\/127\.0\.0\.1:4000\)/,
+    );
     expect(created).toBe(false);
   });
 });

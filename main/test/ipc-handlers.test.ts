@@ -45,7 +45,8 @@ function setup() {
     bootstrap: () => ({ api: { url: 'http://127.0.0.1:5000', token: 'tok' } }),
     appFolder: (id) => (Object.hasOwn(folders, id) ? folders[id]! : null),
   });
-  const call = (channel: string, args: unknown[], event: IpcEventLike = fromWindow()) => Promise.resolve().then(() => handlers.get(channel)!(event, ...args));
+  const call = (channel: string, args: unknown[], event: IpcEventLike = fromWindow()) =>
+    Promise.resolve().then(() => handlers.get(channel)!(event, ...args));
   return { handlers, syncHandlers, calls, call, dispose, setTrusted: (id: number | null) => (trusted = id) };
 }
 
@@ -59,7 +60,14 @@ function fromWindow(overrides: { id?: number; url?: string; parent?: unknown; fr
 describe('IPC handlers', () => {
   it('registers exactly the six named channels plus the bootstrap, and removes them all', () => {
     const s = setup();
-    expect([...s.handlers.keys()].sort()).toEqual(['gantry:choose-folder', 'gantry:notify', 'gantry:open-editor', 'gantry:open-external', 'gantry:open-terminal', 'gantry:reveal-file']);
+    expect([...s.handlers.keys()].sort()).toEqual([
+      'gantry:choose-folder',
+      'gantry:notify',
+      'gantry:open-editor',
+      'gantry:open-external',
+      'gantry:open-terminal',
+      'gantry:reveal-file',
+    ]);
     expect([...s.handlers.keys()].sort()).toEqual([...IPC_CHANNELS].sort());
     expect([...s.syncHandlers.keys()]).toEqual([BOOTSTRAP_CHANNEL]);
     s.dispose();
@@ -75,7 +83,14 @@ describe('IPC handlers', () => {
     await s.call('gantry:reveal-file', ['/var/log/gantry/access.log']);
     await s.call('gantry:open-terminal', ['blog']);
     await s.call('gantry:open-editor', ['blog']);
-    expect(s.calls).toEqual(['chooseFolder', 'notify Crash worker 2 died', 'openExternal https://docs.python.org/3/', 'revealFile /var/log/gantry/access.log', 'openTerminal /srv/blog', 'openEditor /srv/blog']);
+    expect(s.calls).toEqual([
+      'chooseFolder',
+      'notify Crash worker 2 died',
+      'openExternal https://docs.python.org/3/',
+      'revealFile /var/log/gantry/access.log',
+      'openTerminal /srv/blog',
+      'openEditor /srv/blog',
+    ]);
   });
 
   describe('sender checks (nothing runs when refused)', () => {
@@ -92,7 +107,16 @@ describe('IPC handlers', () => {
       it(`refuses ${what}`, async () => {
         const s = setup();
         for (const channel of IPC_CHANNELS) {
-          const args = channel === 'gantry:notify' ? ['a', 'b'] : channel === 'gantry:choose-folder' ? [] : channel === 'gantry:reveal-file' ? ['/x'] : channel === 'gantry:open-terminal' || channel === 'gantry:open-editor' ? ['blog'] : ['https://a.example/'];
+          const args =
+            channel === 'gantry:notify'
+              ? ['a', 'b']
+              : channel === 'gantry:choose-folder'
+                ? []
+                : channel === 'gantry:reveal-file'
+                  ? ['/x']
+                  : channel === 'gantry:open-terminal' || channel === 'gantry:open-editor'
+                    ? ['blog']
+                    : ['https://a.example/'];
           await expect(s.call(channel, args, event)).rejects.toMatchObject({ code: 'GANTRY_ERR_IPC_SENDER' });
         }
         expect(s.calls).toEqual([]);

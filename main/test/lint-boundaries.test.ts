@@ -32,7 +32,11 @@ const cases: [file: string, code: string, allowed: boolean][] = [
   ['renderer/src/x.ts', "import { createApiClient } from '../../server-core/src/control/client';\nexport const c = createApiClient;", true],
   ['renderer/src/x.ts', "import { readSse } from '../../server-core/src/control/sse-parser';\nexport const r = readSse;", true],
   ['renderer/src/x.ts', "import { ApiError } from '../../server-core/src/control/api-error';\nexport const e = ApiError;", true],
-  ['renderer/src/x.ts', "import { startControlServer } from '../../server-core/src/control/server';\nexport const s = startControlServer;", false],
+  [
+    'renderer/src/x.ts',
+    "import { startControlServer } from '../../server-core/src/control/server';\nexport const s = startControlServer;",
+    false,
+  ],
   ['renderer/src/x.ts', "import { assertNever } from '../../server-core/src/errors';\nexport const a = assertNever;", false],
   ['renderer/src/x.ts', "import { Host } from '../../server-core/src/host/host';\nexport const h = Host;", false],
   ['renderer/src/x.ts', "export * from '../../server-core/src/host/host';", false],
@@ -55,7 +59,11 @@ describe('import boundaries', () => {
     it(`${allowed ? 'allows' : 'refuses'} in ${file}: ${code.split('\n')[0]}`, async () => {
       const found = await problems(file, code);
       if (allowed) expect(found).toEqual([]);
-      else expect(found.some((r) => r === '@typescript-eslint/no-restricted-imports' || r === 'no-restricted-syntax'), found.join(', ')).toBe(true);
+      else
+        expect(
+          found.some((r) => r === '@typescript-eslint/no-restricted-imports' || r === 'no-restricted-syntax'),
+          found.join(', '),
+        ).toBe(true);
     });
   }
 });
@@ -63,17 +71,21 @@ describe('import boundaries', () => {
 // React's hook rules run on the renderer (the plugin is installed; its rule names are no longer placeholders).
 describe('react hooks', () => {
   it('refuses a hook called conditionally', async () => {
-    const code = "import { useState } from 'react';\nexport function C({ on }: { on: boolean }) {\n  if (on) useState(0);\n  return null;\n}\n";
+    const code =
+      "import { useState } from 'react';\nexport function C({ on }: { on: boolean }) {\n  if (on) useState(0);\n  return null;\n}\n";
     expect(await problems('renderer/src/x.tsx', code)).toContain('react-hooks/rules-of-hooks');
   });
 
   it('refuses an effect that reads a value missing from its dependencies', async () => {
-    const code = "import { useEffect } from 'react';\nexport function C({ n }: { n: number }) {\n  useEffect(() => {\n    document.title = String(n);\n  }, []);\n  return null;\n}\n";
+    const code =
+      "import { useEffect } from 'react';\nexport function C({ n }: { n: number }) {\n  useEffect(() => {\n    document.title = String(n);\n  }, []);\n  return null;\n}\n";
     expect(await problems('renderer/src/x.tsx', code)).toContain('react-hooks/exhaustive-deps');
   });
 
   it('refuses a disable comment for a rule that reports nothing', async () => {
-    const code = "export const n = 1; // eslint-disable-line react-hooks/exhaustive-deps\n";
-    expect(await problems('renderer/src/x.ts', code)).toContain('Unused eslint-disable directive (no problems were reported from \'react-hooks/exhaustive-deps\').');
+    const code = 'export const n = 1; // eslint-disable-line react-hooks/exhaustive-deps\n';
+    expect(await problems('renderer/src/x.ts', code)).toContain(
+      "Unused eslint-disable directive (no problems were reported from 'react-hooks/exhaustive-deps').",
+    );
   });
 });

@@ -6,12 +6,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editorCommand, launchDetached, terminalCommand, whichOnPath, type Which } from '../src/open-in.js';
 
-const only = (...names: string[]): Which => (name) => (names.includes(name) ? `/usr/bin/${name}` : null);
+const only =
+  (...names: string[]): Which =>
+  (name) =>
+    names.includes(name) ? `/usr/bin/${name}` : null;
 const F = '/srv/blog';
 
 describe('editorCommand', () => {
   it('prefers $VISUAL, then $EDITOR, with their own arguments, the folder last', () => {
-    expect(editorCommand(F, { VISUAL: 'code -n', EDITOR: 'vim' }, only('code', 'vim'))).toEqual({ command: '/usr/bin/code', args: ['-n', F], cwd: F });
+    expect(editorCommand(F, { VISUAL: 'code -n', EDITOR: 'vim' }, only('code', 'vim'))).toEqual({
+      command: '/usr/bin/code',
+      args: ['-n', F],
+      cwd: F,
+    });
     expect(editorCommand(F, { EDITOR: 'subl' }, only('subl', 'code'))).toEqual({ command: '/usr/bin/subl', args: [F], cwd: F });
   });
 
@@ -27,9 +34,21 @@ describe('editorCommand', () => {
 describe('terminalCommand', () => {
   it('uses the platform default', () => {
     expect(terminalCommand(F, 'darwin', only())).toEqual({ command: 'open', args: ['-a', 'Terminal', F], cwd: F });
-    expect(terminalCommand('C:\\site', 'win32', only())).toEqual({ command: 'cmd.exe', args: ['/c', 'start', '', 'cmd.exe'], cwd: 'C:\\site' });
-    expect(terminalCommand('C:\\site', 'win32', only('wt.exe'))).toEqual({ command: '/usr/bin/wt.exe', args: ['-d', 'C:\\site'], cwd: 'C:\\site' });
-    expect(terminalCommand(F, 'linux', only('xterm', 'x-terminal-emulator'))).toEqual({ command: '/usr/bin/x-terminal-emulator', args: [], cwd: F });
+    expect(terminalCommand('C:\\site', 'win32', only())).toEqual({
+      command: 'cmd.exe',
+      args: ['/c', 'start', '', 'cmd.exe'],
+      cwd: 'C:\\site',
+    });
+    expect(terminalCommand('C:\\site', 'win32', only('wt.exe'))).toEqual({
+      command: '/usr/bin/wt.exe',
+      args: ['-d', 'C:\\site'],
+      cwd: 'C:\\site',
+    });
+    expect(terminalCommand(F, 'linux', only('xterm', 'x-terminal-emulator'))).toEqual({
+      command: '/usr/bin/x-terminal-emulator',
+      args: [],
+      cwd: F,
+    });
     expect(terminalCommand(F, 'linux', only('konsole'))).toEqual({ command: '/usr/bin/konsole', args: [], cwd: F });
   });
 
@@ -67,6 +86,8 @@ describe('launchDetached', () => {
   });
 
   it('rejects when the command cannot start', async () => {
-    await expect(launchDetached({ command: '/nonexistent/terminal', args: [], cwd: tmpdir() })).rejects.toMatchObject({ code: 'GANTRY_ERR_OPEN_IN' });
+    await expect(launchDetached({ command: '/nonexistent/terminal', args: [], cwd: tmpdir() })).rejects.toMatchObject({
+      code: 'GANTRY_ERR_OPEN_IN',
+    });
   });
 });

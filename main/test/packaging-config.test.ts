@@ -11,7 +11,9 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 // electron-builder's own config loader pieces (dependencies of the electron-builder devDependency).
 const requireFromBuilder = createRequire(createRequire(path.join(root, 'main', 'package.json')).resolve('electron-builder/package.json'));
 const yaml = requireFromBuilder('js-yaml') as { load(text: string): any };
-const { validateConfiguration } = requireFromBuilder('app-builder-lib/out/util/config/config.js') as { validateConfiguration(c: unknown, log: unknown): Promise<void> };
+const { validateConfiguration } = requireFromBuilder('app-builder-lib/out/util/config/config.js') as {
+  validateConfiguration(c: unknown, log: unknown): Promise<void>;
+};
 const { DebugLogger } = requireFromBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 
 const config = yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8'));
@@ -53,6 +55,11 @@ describe('electron-builder.yml', () => {
   });
 
   it('hardens the packaged binary with fuses', () => {
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true, grantFileProtocolExtraPrivileges: false });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
   });
 });

@@ -27,7 +27,10 @@ type Bridge = import('../src/preload-api.js').GantryBridge;
 
 const source = readFileSync(new URL('../src/preload.cts', import.meta.url), 'utf8');
 // Compiled as the build compiles it (NodeNext: a .cts file becomes CommonJS), not with looser options.
-const compiled = ts.transpileModule(source, { fileName: 'preload.cts', compilerOptions: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+const compiled = ts.transpileModule(source, {
+  fileName: 'preload.cts',
+  compilerOptions: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 },
+}).outputText;
 
 /**
  * Runs the preload the way Electron's sandboxed renderer does: wrapped in a function whose `require` knows
@@ -54,7 +57,16 @@ describe('preload', () => {
   it('exposes one key, window.gantry, with exactly the documented names', async () => {
     const bridge = await loadPreload();
     expect([...exposed.keys()]).toEqual(['gantry']);
-    expect(Object.keys(bridge).sort()).toEqual(['api', 'chooseFolder', 'notify', 'openEditor', 'openExternal', 'openTerminal', 'platform', 'revealFile']);
+    expect(Object.keys(bridge).sort()).toEqual([
+      'api',
+      'chooseFolder',
+      'notify',
+      'openEditor',
+      'openExternal',
+      'openTerminal',
+      'platform',
+      'revealFile',
+    ]);
     expect(Object.keys(bridge.api).sort()).toEqual(['token', 'url']);
   });
 

@@ -19,7 +19,10 @@ function fakeHost(stop: () => Promise<void>, kill: () => Promise<void>) {
 
 describe('stopEverything', () => {
   it('graceful: a Host that stops in time is not killed', async () => {
-    const { host, calls } = fakeHost(async () => {}, async () => {});
+    const { host, calls } = fakeHost(
+      async () => {},
+      async () => {},
+    );
     expect(await stopEverything(host, limits)).toEqual({ kind: 'graceful' });
     expect(calls).toEqual(['stopAll']);
   });
@@ -36,7 +39,10 @@ describe('stopEverything', () => {
   });
 
   it('forced: a stop that fails goes straight to kill', async () => {
-    const { host, calls } = fakeHost(() => Promise.reject(new Error('boom')), async () => {});
+    const { host, calls } = fakeHost(
+      () => Promise.reject(new Error('boom')),
+      async () => {},
+    );
     const outcome = await stopEverything(host, { gracefulMs: 60_000, forceMs: 100 });
     expect(outcome).toMatchObject({ kind: 'forced', reason: expect.stringContaining('boom') });
     expect(calls).toEqual(['stopAll', 'killAll']);
@@ -63,9 +69,16 @@ describe('stopEverything', () => {
 
 describe('QuitController', () => {
   it('runs once however often quit is asked for, then exits', async () => {
-    const { host, calls } = fakeHost(async () => {}, async () => {});
+    const { host, calls } = fakeHost(
+      async () => {},
+      async () => {},
+    );
     const exits: number[] = [];
-    const q = new QuitController(() => host, (code) => exits.push(code), limits);
+    const q = new QuitController(
+      () => host,
+      (code) => exits.push(code),
+      limits,
+    );
     expect(q.done).toBe(false);
     const [a, b, c] = [q.request(), q.request(), q.request()];
     expect(q.inProgress).toBe(true);
@@ -80,7 +93,12 @@ describe('QuitController', () => {
     const { host } = fakeHost(never, never);
     const exits: number[] = [];
     const lines: string[] = [];
-    const q = new QuitController(() => host, (code) => exits.push(code), limits, (l) => lines.push(l));
+    const q = new QuitController(
+      () => host,
+      (code) => exits.push(code),
+      limits,
+      (l) => lines.push(l),
+    );
     await q.request();
     expect(exits).toEqual([1]);
     expect(lines.join('\n')).toMatch(/abandoned: graceful stop took longer than 150 ms; kill took longer than 100 ms/);
@@ -88,7 +106,11 @@ describe('QuitController', () => {
 
   it('exits at once when the Host never started', async () => {
     const exits: number[] = [];
-    await new QuitController(() => null, (code) => exits.push(code), limits).request();
+    await new QuitController(
+      () => null,
+      (code) => exits.push(code),
+      limits,
+    ).request();
     expect(exits).toEqual([0]);
   });
 });
@@ -101,7 +123,11 @@ describe('no Python process survives', () => {
 
   it('a worker that ignores SIGTERM is killed after the graceful limit', async () => {
     // Stands in for a Python worker stuck in a request that ignores the graceful stop signal.
-    child = spawn('python3', ['-c', 'import signal, sys, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(600)\n'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(
+      'python3',
+      ['-c', 'import signal, sys, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(600)\n'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await once(child.stdout!, 'data');
     const proc = child;
     const exited = once(proc, 'exit');

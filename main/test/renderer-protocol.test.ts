@@ -54,7 +54,14 @@ describe('resolveRendererFile', () => {
   });
 
   it('never leaves the renderer folder', () => {
-    for (const url of ['gantry://ui/../secret.txt', 'gantry://ui/%2e%2e/secret.txt', 'gantry://ui/assets/%2e%2e/%2e%2e/secret.txt', 'gantry://ui/..%2fsecret.txt', 'gantry://ui/..%5csecret.txt', 'gantry://ui/a%00.js']) {
+    for (const url of [
+      'gantry://ui/../secret.txt',
+      'gantry://ui/%2e%2e/secret.txt',
+      'gantry://ui/assets/%2e%2e/%2e%2e/secret.txt',
+      'gantry://ui/..%2fsecret.txt',
+      'gantry://ui/..%5csecret.txt',
+      'gantry://ui/a%00.js',
+    ]) {
       const file = resolveRendererFile(root, url);
       expect(file === null || file.startsWith(root + path.sep), url).toBe(true);
     }

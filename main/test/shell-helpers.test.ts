@@ -17,11 +17,21 @@ import { trayModel, type TrayAction } from '../src/tray-model.js';
 
 describe('navigation guard', () => {
   it('denies every navigation; http(s) goes to the system browser', () => {
-    expect(decideNavigation('https://flask.palletsprojects.com/')).toEqual({ action: 'deny', openExternally: 'https://flask.palletsprojects.com/' });
+    expect(decideNavigation('https://flask.palletsprojects.com/')).toEqual({
+      action: 'deny',
+      openExternally: 'https://flask.palletsprojects.com/',
+    });
     expect(decideNavigation('http://127.0.0.1:8000/')).toEqual({ action: 'deny', openExternally: 'http://127.0.0.1:8000/' });
   });
   it('drops everything else', () => {
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'gantry://ui/index.html', 'data:text/html,hi', 'vscode://x', 'https://u:p@example.org/']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'gantry://ui/index.html',
+      'data:text/html,hi',
+      'vscode://x',
+      'https://u:p@example.org/',
+    ]) {
       expect(decideNavigation(url), url).toEqual({ action: 'deny', openExternally: null });
     }
   });
@@ -30,21 +40,52 @@ describe('navigation guard', () => {
 describe('notifications', () => {
   const app = { name: 'blog' };
   it('for crashes, timeouts and boot errors', () => {
-    expect(notificationFor(app, { type: 'worker-exit', time: 1, workerId: 2, pid: 4121, respawnInMs: 100, exit: { reason: 'crashed', code: null, signal: 'SIGSEGV', stderrTail: [], at: 1 } })).toEqual({
+    expect(
+      notificationFor(app, {
+        type: 'worker-exit',
+        time: 1,
+        workerId: 2,
+        pid: 4121,
+        respawnInMs: 100,
+        exit: { reason: 'crashed', code: null, signal: 'SIGSEGV', stderrTail: [], at: 1 },
+      }),
+    ).toEqual({
       title: 'blog: a worker crashed',
       body: 'Worker 2 (pid 4121) ended with signal SIGSEGV; it is being restarted.',
     });
-    expect(notificationFor(app, { type: 'timeout', time: 1, requestId: 'r1', method: 'GET', path: '/slow', durationMs: 30_050, workerPid: 77, stack: '' })).toEqual({
+    expect(
+      notificationFor(app, {
+        type: 'timeout',
+        time: 1,
+        requestId: 'r1',
+        method: 'GET',
+        path: '/slow',
+        durationMs: 30_050,
+        workerPid: 77,
+        stack: '',
+      }),
+    ).toEqual({
       title: 'blog: request timed out',
       body: 'GET /slow ran for 30.1 s; worker 77 was replaced.',
     });
-    expect(notificationFor(app, { type: 'boot-error', time: 1, error: { code: 'GANTRY_ERR_APP_IMPORT', message: "No module named 'blog'" } })).toEqual({
+    expect(
+      notificationFor(app, { type: 'boot-error', time: 1, error: { code: 'GANTRY_ERR_APP_IMPORT', message: "No module named 'blog'" } }),
+    ).toEqual({
       title: 'blog failed to start',
       body: "No module named 'blog'",
     });
   });
   it('not for routine events', () => {
-    expect(notificationFor(app, { type: 'worker-exit', time: 1, workerId: 1, pid: 1, respawnInMs: 0, exit: { reason: 'max-requests', code: 0, signal: null, stderrTail: [], at: 1 } })).toBeNull();
+    expect(
+      notificationFor(app, {
+        type: 'worker-exit',
+        time: 1,
+        workerId: 1,
+        pid: 1,
+        respawnInMs: 0,
+        exit: { reason: 'max-requests', code: 0, signal: null, stderrTail: [], at: 1 },
+      }),
+    ).toBeNull();
     expect(notificationFor(app, { type: 'reload', time: 1, phase: 'done', generation: 2, mode: 'rolling' })).toBeNull();
     expect(notificationFor(app, { type: 'scale', time: 1, from: 2, to: 3 })).toBeNull();
   });
@@ -52,10 +93,19 @@ describe('notifications', () => {
 
 describe('desktop args', () => {
   it('reads --gantry-home in both spellings, resolved against the cwd, and --minimised', () => {
-    expect(parseDesktopArgs(['/usr/bin/electron', 'main', '--gantry-home', 'tmp/h'], '/w')).toEqual({ gantryHome: '/w/tmp/h', minimised: false });
+    expect(parseDesktopArgs(['/usr/bin/electron', 'main', '--gantry-home', 'tmp/h'], '/w')).toEqual({
+      gantryHome: '/w/tmp/h',
+      minimised: false,
+    });
     expect(parseDesktopArgs(['gantry', '--gantry-home=/x', '--minimised'], '/w')).toEqual({ gantryHome: '/x', minimised: true });
-    expect(parseDesktopArgs(['gantry', '--no-sandbox', '--enable-logging', '--hidden'], '/w')).toEqual({ gantryHome: null, minimised: true });
-    expect(parseDesktopArgs(['gantry', '--js-flags=--max-old-space-size=512', '--minimized', '--gantry-home'], '/w')).toEqual({ gantryHome: null, minimised: true });
+    expect(parseDesktopArgs(['gantry', '--no-sandbox', '--enable-logging', '--hidden'], '/w')).toEqual({
+      gantryHome: null,
+      minimised: true,
+    });
+    expect(parseDesktopArgs(['gantry', '--js-flags=--max-old-space-size=512', '--minimized', '--gantry-home'], '/w')).toEqual({
+      gantryHome: null,
+      minimised: true,
+    });
   });
   it('resolves the home: flag, then GANTRY_HOME, then the platform default (server-core’s rule)', () => {
     const none = { gantryHome: null, minimised: false };
@@ -103,7 +153,12 @@ describe('desktop preferences', () => {
 describe('resource paths', () => {
   it('checkout: beside the sources', () => {
     const p = resourcePaths('/repo/main/dist', false, '/ignored');
-    expect(p).toEqual({ rendererDir: '/repo/renderer/dist', workerDir: '/repo/app', iconsDir: '/repo/build/icons', preloadPath: '/repo/main/dist/preload.cjs' });
+    expect(p).toEqual({
+      rendererDir: '/repo/renderer/dist',
+      workerDir: '/repo/app',
+      iconsDir: '/repo/build/icons',
+      preloadPath: '/repo/main/dist/preload.cjs',
+    });
   });
   it('packaged: under resources, outside the asar (matches electron-builder.yml)', () => {
     const p = resourcePaths('/opt/Gantry/resources/app.asar/dist', true, '/opt/Gantry/resources');
@@ -117,11 +172,29 @@ describe('resource paths', () => {
 describe('tray menu template', () => {
   it('mirrors the model and dispatches each item’s action on click', () => {
     const dispatched: TrayAction[] = [];
-    const model = trayModel({ apps: [{ id: 'blog', name: 'Blog', folder: '/srv/blog', state: 'stopped', healthy: false, urls: [] }], startAtLogin: false, startMinimised: true, loginItemSupported: true });
+    const model = trayModel({
+      apps: [{ id: 'blog', name: 'Blog', folder: '/srv/blog', state: 'stopped', healthy: false, urls: [] }],
+      startAtLogin: false,
+      startMinimised: true,
+      loginItemSupported: true,
+    });
     const template = menuTemplate(model.items, (a) => dispatched.push(a));
-    expect(template.map((t) => t.type ?? t.label)).toEqual(['Show Gantry', 'separator', '○ Blog — stopped', 'separator', 'checkbox', 'checkbox', 'separator', 'Quit Gantry']);
+    expect(template.map((t) => t.type ?? t.label)).toEqual([
+      'Show Gantry',
+      'separator',
+      '○ Blog — stopped',
+      'separator',
+      'checkbox',
+      'checkbox',
+      'separator',
+      'Quit Gantry',
+    ]);
     const sub = template[2]!.submenu as { label?: string; enabled?: boolean; click?: () => void }[];
-    expect(sub.map((s) => [s.label, s.enabled])).toEqual([['Start', true], ['Stop', false], ['Open in browser', false]]);
+    expect(sub.map((s) => [s.label, s.enabled])).toEqual([
+      ['Start', true],
+      ['Stop', false],
+      ['Open in browser', false],
+    ]);
     sub[0]!.click!();
     (template[0]!.click as () => void)();
     (template.at(-1)!.click as () => void)();
@@ -135,7 +208,18 @@ describe('permissions', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', 'gantry://ui/index.html')).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'gantry://ui')).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'display-capture']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+      'hid',
+      'serial',
+      'usb',
+      'display-capture',
+    ]) {
       expect(isPermissionAllowed(p, 'gantry://ui/index.html'), p).toBe(false);
     }
   });

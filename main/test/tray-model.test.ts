@@ -21,14 +21,25 @@ function submenu(items: readonly TrayItem[], labelStart: string): readonly TrayI
 }
 
 function actions(items: readonly TrayItem[]): Record<string, boolean> {
-  return Object.fromEntries(items.filter((i) => i.type === 'action').map((i) => [i.label.startsWith('Open') ? 'Open' : i.label, i.type === 'action' && i.enabled]));
+  return Object.fromEntries(
+    items.filter((i) => i.type === 'action').map((i) => [i.label.startsWith('Open') ? 'Open' : i.label, i.type === 'action' && i.enabled]),
+  );
 }
 
 describe('tray model', () => {
   it('with no apps: show, a hint, preferences and quit', () => {
     const m = trayModel({ ...base, apps: [] });
     expect(m.tooltip).toBe('Gantry — no apps');
-    expect(m.items.map((i) => (i.type === 'separator' ? '---' : i.label))).toEqual(['Show Gantry', '---', 'No apps yet', '---', 'Start at login', 'Start minimised', '---', 'Quit Gantry']);
+    expect(m.items.map((i) => (i.type === 'separator' ? '---' : i.label))).toEqual([
+      'Show Gantry',
+      '---',
+      'No apps yet',
+      '---',
+      'Start at login',
+      'Start minimised',
+      '---',
+      'Quit Gantry',
+    ]);
   });
 
   it('lists every app in order with its state', () => {
@@ -55,9 +66,21 @@ describe('tray model', () => {
   });
 
   it('starting and reloading can be stopped; stopping can do nothing', () => {
-    expect(actions(submenu(trayModel({ ...base, apps: [app('a', 'starting')] }).items, 'A —'))).toEqual({ Start: false, Stop: true, Open: false });
-    expect(actions(submenu(trayModel({ ...base, apps: [app('a', 'reloading')] }).items, 'A —'))).toEqual({ Start: false, Stop: true, Open: false });
-    expect(actions(submenu(trayModel({ ...base, apps: [app('a', 'stopping')] }).items, 'A —'))).toEqual({ Start: false, Stop: false, Open: false });
+    expect(actions(submenu(trayModel({ ...base, apps: [app('a', 'starting')] }).items, 'A —'))).toEqual({
+      Start: false,
+      Stop: true,
+      Open: false,
+    });
+    expect(actions(submenu(trayModel({ ...base, apps: [app('a', 'reloading')] }).items, 'A —'))).toEqual({
+      Start: false,
+      Stop: true,
+      Open: false,
+    });
+    expect(actions(submenu(trayModel({ ...base, apps: [app('a', 'stopping')] }).items, 'A —'))).toEqual({
+      Start: false,
+      Stop: false,
+      Open: false,
+    });
   });
 
   it('a running app whose health check fails is not shown as green', () => {

@@ -31,7 +31,14 @@ describe('window options', () => {
   });
 
   it('sets every security flag explicitly (no reliance on defaults)', () => {
-    for (const key of ['contextIsolation', 'sandbox', 'nodeIntegration', 'webSecurity', 'allowRunningInsecureContent', 'webviewTag'] as const) {
+    for (const key of [
+      'contextIsolation',
+      'sandbox',
+      'nodeIntegration',
+      'webSecurity',
+      'allowRunningInsecureContent',
+      'webviewTag',
+    ] as const) {
       expect(Object.hasOwn(web, key), key).toBe(true);
     }
   });

@@ -32,7 +32,14 @@ describe('window state file', () => {
   });
 
   it('ignores a corrupt or foreign file instead of failing', async () => {
-    for (const text of ['{', '[]', 'null', '{"version":2,"bounds":{"x":0,"y":0,"width":10,"height":10}}', '{"version":1,"bounds":{"x":"0","y":0,"width":10,"height":10}}', '{"version":1,"bounds":{"x":0,"y":0,"width":0,"height":10}}']) {
+    for (const text of [
+      '{',
+      '[]',
+      'null',
+      '{"version":2,"bounds":{"x":0,"y":0,"width":10,"height":10}}',
+      '{"version":1,"bounds":{"x":"0","y":0,"width":10,"height":10}}',
+      '{"version":1,"bounds":{"x":0,"y":0,"width":0,"height":10}}',
+    ]) {
       await fs.writeFile(path.join(dir, WINDOW_STATE_FILE), text);
       expect(await loadWindowState(dir), text).toBeNull();
     }
@@ -40,7 +47,11 @@ describe('window state file', () => {
 
   it('writes atomically: no temp files left, the previous content replaced whole', async () => {
     await saveWindowState(dir, { bounds: { x: 1, y: 1, width: 801, height: 601 }, maximized: false });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => saveWindowState(dir, { bounds: { x: i, y: i, width: 800 + i, height: 600 + i }, maximized: false })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        saveWindowState(dir, { bounds: { x: i, y: i, width: 800 + i, height: 600 + i }, maximized: false }),
+      ),
+    );
     expect(await fs.readdir(dir)).toEqual([WINDOW_STATE_FILE]);
     const parsed = parseWindowState(await fs.readFile(path.join(dir, WINDOW_STATE_FILE), 'utf8'));
     expect(parsed).not.toBeNull();
@@ -70,10 +81,25 @@ describe('fitToScreens', () => {
   it('finds the second monitor and clamps the size to it', () => {
     const second = { x: 1920, y: 0, width: 1280, height: 720 };
     expect(fitToScreens({ x: 1920, y: 0, width: 1900, height: 1000 }, [screen, second])).toBeNull(); // less than half on it
-    expect(fitToScreens({ x: 1950, y: 10, width: 1200, height: 700 }, [screen, second])).toEqual({ x: 1950, y: 10, width: 1200, height: 700 });
-    expect(fitToScreens({ x: 0, y: 0, width: 2400, height: 1300 }, [{ x: 0, y: 0, width: 2560, height: 1440 }])).toEqual({ x: 0, y: 0, width: 2400, height: 1300 });
+    expect(fitToScreens({ x: 1950, y: 10, width: 1200, height: 700 }, [screen, second])).toEqual({
+      x: 1950,
+      y: 10,
+      width: 1200,
+      height: 700,
+    });
+    expect(fitToScreens({ x: 0, y: 0, width: 2400, height: 1300 }, [{ x: 0, y: 0, width: 2560, height: 1440 }])).toEqual({
+      x: 0,
+      y: 0,
+      width: 2400,
+      height: 1300,
+    });
     // A window saved on a bigger monitor comes back no larger than the laptop screen it now opens on.
-    expect(fitToScreens({ x: 0, y: 0, width: 1900, height: 1070 }, [{ x: 0, y: 0, width: 1366, height: 768 }])).toEqual({ x: 0, y: 0, width: 1366, height: 768 });
+    expect(fitToScreens({ x: 0, y: 0, width: 1900, height: 1070 }, [{ x: 0, y: 0, width: 1366, height: 768 }])).toEqual({
+      x: 0,
+      y: 0,
+      width: 1366,
+      height: 768,
+    });
   });
 
   it('is null with no screens', () => {

@@ -13,11 +13,14 @@ import path from 'node:path';
  */
 export function electronBinary({ env, platform, electronDir, exists, readText }) {
   if (env.GANTRY_NO_ELECTRON === '1') return { ok: false, reason: 'GANTRY_NO_ELECTRON=1', fetchable: false };
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { ok: false, reason: 'headless: neither DISPLAY nor WAYLAND_DISPLAY is set', fetchable: false };
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return { ok: false, reason: 'headless: neither DISPLAY nor WAYLAND_DISPLAY is set', fetchable: false };
   if (electronDir === null) return { ok: false, reason: 'the electron package is not installed', fetchable: false };
   if (env.ELECTRON_OVERRIDE_DIST_PATH) {
     const bin = path.join(env.ELECTRON_OVERRIDE_DIST_PATH, executableName(platform));
-    return exists(bin) ? { ok: true, binary: bin } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no ${executableName(platform)}`, fetchable: false };
+    return exists(bin)
+      ? { ok: true, binary: bin }
+      : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no ${executableName(platform)}`, fetchable: false };
   }
   const skip = Boolean(env.ELECTRON_SKIP_BINARY_DOWNLOAD) && env.ELECTRON_SKIP_BINARY_DOWNLOAD !== '0';
   // electron/index.js reads path.txt (written by its install script) and resolves dist/<that>; same here.

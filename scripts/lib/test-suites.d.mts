@@ -1,7 +1,22 @@
 // Types for test-suites.mjs (imported by server-core/test/scripts/test-all.test.ts).
-export interface NotRun { readonly name: string; readonly kind: 'skipped' | 'todo' | 'did not run'; readonly platform: boolean }
-export interface Counts { readonly passed: number; readonly failed: number; readonly notRun: readonly NotRun[] }
-export interface Tally { passed: number; failed: number; skipped: number; todo: number; didNotRun: number; failedOnCi: NotRun[] }
+export interface NotRun {
+  readonly name: string;
+  readonly kind: 'skipped' | 'todo' | 'did not run';
+  readonly platform: boolean;
+}
+export interface Counts {
+  readonly passed: number;
+  readonly failed: number;
+  readonly notRun: readonly NotRun[];
+}
+export interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+  todo: number;
+  didNotRun: number;
+  failedOnCi: NotRun[];
+}
 export interface Suite {
   readonly name: string;
   readonly cmd: readonly string[];

@@ -58,7 +58,8 @@ export function readPlaywright(r) {
         else if (t.status === 'unexpected') failed += 1;
         else if ((t.results ?? []).some((x) => x.status === 'interrupted')) failed += 1;
         // As Playwright's own summary: a skip nobody asked for (no results, or not expected) "did not run".
-        else if (!(t.results ?? []).length || t.expectedStatus !== 'skipped') notRun.push({ name: fullName, kind: 'did not run', platform: false });
+        else if (!(t.results ?? []).length || t.expectedStatus !== 'skipped')
+          notRun.push({ name: fullName, kind: 'did not run', platform: false });
         else notRun.push({ name: fullName, kind: 'skipped', platform: marked });
       }
     }
@@ -70,7 +71,11 @@ export function readPlaywright(r) {
 
 /** app/tests/run.py --json: {passed, failed, skips: [{name, reason}]}. */
 export function readPython(r) {
-  const notRun = (r.skips ?? []).map((s) => ({ name: `${s.name} (${s.reason})`, kind: 'skipped', platform: PY_PLATFORM_MARK.test(s.reason ?? '') }));
+  const notRun = (r.skips ?? []).map((s) => ({
+    name: `${s.name} (${s.reason})`,
+    kind: 'skipped',
+    platform: PY_PLATFORM_MARK.test(s.reason ?? ''),
+  }));
   return { passed: r.passed, failed: r.failed, notRun };
 }
 

@@ -36,6 +36,16 @@ export async function runTool(file: string, args: readonly string[], opts: RunOp
     ...(opts.env ? { env: opts.env } : {}),
   });
   const spawnCode = (r as { code?: unknown }).code;
-  const error = r.failed && r.exitCode === undefined && !r.timedOut ? `${typeof spawnCode === 'string' ? `${spawnCode}: ` : ''}${r.originalMessage ?? r.shortMessage}` : null;
-  return { code: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), all: String(r.all ?? ''), timedOut: r.timedOut, error };
+  const error =
+    r.failed && r.exitCode === undefined && !r.timedOut
+      ? `${typeof spawnCode === 'string' ? `${spawnCode}: ` : ''}${r.originalMessage ?? r.shortMessage}`
+      : null;
+  return {
+    code: r.exitCode ?? null,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    all: String(r.all ?? ''),
+    timedOut: r.timedOut,
+    error,
+  };
 }

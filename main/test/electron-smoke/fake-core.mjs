@@ -55,7 +55,11 @@ export async function writeFileAtomic(target, data) {
 }
 
 export function contentTypeOf(file) {
-  return { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
+  return (
+    { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }[
+      file.slice(file.lastIndexOf('.'))
+    ] ?? 'application/octet-stream'
+  );
 }
 
 // Pure helpers with no Host or Python behind them: the real ones, so the smoke test runs what ships.

@@ -16,18 +16,35 @@ class FakeApp extends EventEmitter {
     super();
     this.#ready = new Promise((r) => setTimeout(r, 10));
   }
-  setName(name) { note('app.setName', { name }); }
+  setName(name) {
+    note('app.setName', { name });
+  }
   setAppUserModelId() {}
-  setPath(name, value) { note('app.setPath', { name, value, ready: readyFired }); }
-  getAppPath() { return process.cwd(); }
+  setPath(name, value) {
+    note('app.setPath', { name, value, ready: readyFired });
+  }
+  getAppPath() {
+    return process.cwd();
+  }
   requestSingleInstanceLock() {
     note('app.requestSingleInstanceLock', { ready: readyFired });
     return process.env.FAKE_SECOND_INSTANCE !== '1';
   }
-  whenReady() { return this.#ready.then(() => { readyFired = true; }); }
-  setLoginItemSettings(s) { note('app.setLoginItemSettings', s); }
+  whenReady() {
+    return this.#ready.then(() => {
+      readyFired = true;
+    });
+  }
+  setLoginItemSettings(s) {
+    note('app.setLoginItemSettings', s);
+  }
   quit() {
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('before-quit', event);
     note('app.quit', { prevented: event.defaultPrevented });
   }
@@ -42,43 +59,78 @@ export const app = new FakeApp();
 const privileged = [];
 const handlers = new Map();
 export const protocol = {
-  registerSchemesAsPrivileged(list) { privileged.push(...list); note('protocol.registerSchemesAsPrivileged', { list, ready: readyFired }); },
-  handle(scheme, fn) { handlers.set(scheme, fn); note('protocol.handle', { scheme, ready: readyFired }); },
+  registerSchemesAsPrivileged(list) {
+    privileged.push(...list);
+    note('protocol.registerSchemesAsPrivileged', { list, ready: readyFired });
+  },
+  handle(scheme, fn) {
+    handlers.set(scheme, fn);
+    note('protocol.handle', { scheme, ready: readyFired });
+  },
 };
 
 const permission = {};
 export const session = {
   defaultSession: {
-    setPermissionRequestHandler(fn) { permission.request = fn; },
-    setPermissionCheckHandler(fn) { permission.check = fn; },
+    setPermissionRequestHandler(fn) {
+      permission.request = fn;
+    },
+    setPermissionCheckHandler(fn) {
+      permission.check = fn;
+    },
   },
 };
 
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 
 export const shell = {
-  async openExternal(url) { note('shell.openExternal', { url }); },
-  showItemInFolder(p) { note('shell.showItemInFolder', { path: p }); },
+  async openExternal(url) {
+    note('shell.openExternal', { url });
+  },
+  showItemInFolder(p) {
+    note('shell.showItemInFolder', { path: p });
+  },
 };
 
 export const dialog = {
-  async showOpenDialog() { return { canceled: false, filePaths: ['/home/me/site'] }; },
-  showErrorBox(title, content) { note('dialog.showErrorBox', { title, content }); },
+  async showOpenDialog() {
+    return { canceled: false, filePaths: ['/home/me/site'] };
+  },
+  showErrorBox(title, content) {
+    note('dialog.showErrorBox', { title, content });
+  },
 };
 
 const invokeHandlers = new Map();
 const onHandlers = new Map();
 export const ipcMain = {
-  handle(ch, fn) { invokeHandlers.set(ch, fn); },
-  removeHandler(ch) { invokeHandlers.delete(ch); },
-  on(ch, fn) { onHandlers.set(ch, fn); return this; },
-  removeAllListeners(ch) { onHandlers.delete(ch); return this; },
+  handle(ch, fn) {
+    invokeHandlers.set(ch, fn);
+  },
+  removeHandler(ch) {
+    invokeHandlers.delete(ch);
+  },
+  on(ch, fn) {
+    onHandlers.set(ch, fn);
+    return this;
+  },
+  removeAllListeners(ch) {
+    onHandlers.delete(ch);
+    return this;
+  },
 };
 
 export class Notification extends EventEmitter {
-  static isSupported() { return true; }
-  constructor(opts) { super(); this.opts = opts; }
-  show() { note('notification', { title: this.opts.title, body: this.opts.body }); }
+  static isSupported() {
+    return true;
+  }
+  constructor(opts) {
+    super();
+    this.opts = opts;
+  }
+  show() {
+    note('notification', { title: this.opts.title, body: this.opts.body });
+  }
 }
 
 export const nativeImage = {
@@ -89,9 +141,17 @@ export const Menu = { buildFromTemplate: (template) => template };
 
 let tray = null;
 export class Tray extends EventEmitter {
-  constructor(image) { super(); tray = this; note('tray.new', { icon: image.path }); }
-  setToolTip(t) { this.tooltip = t; }
-  setContextMenu(m) { this.menu = m; }
+  constructor(image) {
+    super();
+    tray = this;
+    note('tray.new', { icon: image.path });
+  }
+  setToolTip(t) {
+    this.tooltip = t;
+  }
+  setContextMenu(m) {
+    this.menu = m;
+  }
   destroy() {}
 }
 
@@ -106,7 +166,9 @@ export class BrowserWindow extends EventEmitter {
     wc.id = nextId++;
     wc.url = '';
     wc.getURL = () => wc.url;
-    wc.setWindowOpenHandler = (fn) => { wc.openHandler = fn; };
+    wc.setWindowOpenHandler = (fn) => {
+      wc.openHandler = fn;
+    };
     this.webContents = wc;
     windows.push(this);
     app.emit('web-contents-created', {}, wc);
@@ -119,15 +181,27 @@ export class BrowserWindow extends EventEmitter {
     const run = process.env.FAKE_SCENARIO === 'real-host' ? realHostScenario : scenario;
     if (windows.length === 1) setTimeout(() => void run(this).catch((e) => note('scenario.error', { message: String(e?.stack ?? e) })), 20);
   }
-  show() { note('BrowserWindow.show'); }
-  hide() { note('BrowserWindow.hide'); }
+  show() {
+    note('BrowserWindow.show');
+  }
+  hide() {
+    note('BrowserWindow.hide');
+  }
   focus() {}
   restore() {}
   maximize() {}
-  isDestroyed() { return this.destroyed; }
-  isMinimized() { return false; }
-  isMaximized() { return false; }
-  getNormalBounds() { return { x: 10, y: 20, width: 1000, height: 700 }; }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isMinimized() {
+    return false;
+  }
+  isMaximized() {
+    return false;
+  }
+  getNormalBounds() {
+    return { x: 10, y: 20, width: 1000, height: 700 };
+  }
 }
 
 /** What a page and a user do once the window is up. */
@@ -149,18 +223,31 @@ async function scenario(win) {
   note('api.health', { status: health.status, body: await health.json() });
   // 3. IPC: valid, invalid arguments, wrong sender.
   const ev = { sender: { id: win.webContents.id }, senderFrame: frame };
-  const outcome = async (p) => p.then((v) => ({ ok: true, value: v ?? null }), (e) => ({ ok: false, code: e.code }));
+  const outcome = async (p) =>
+    p.then(
+      (v) => ({ ok: true, value: v ?? null }),
+      (e) => ({ ok: false, code: e.code }),
+    );
   note('ipc', {
     chooseFolder: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:choose-folder')(ev))),
     openExternalFile: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:open-external')(ev, 'file:///etc/passwd'))),
-    revealFromStranger: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:reveal-file')({ ...ev, sender: { id: 999 } }, '/tmp'))),
+    revealFromStranger: await outcome(
+      Promise.resolve().then(() => invokeHandlers.get('gantry:reveal-file')({ ...ev, sender: { id: 999 } }, '/tmp')),
+    ),
     // A path is not an app id: main looks the folder up in the real Host, and no app has this id.
     terminalForPath: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:open-terminal')(ev, '/etc'))),
-    editorFromStranger: await outcome(Promise.resolve().then(() => invokeHandlers.get('gantry:open-editor')({ ...ev, sender: { id: 999 } }, 'x'))),
+    editorFromStranger: await outcome(
+      Promise.resolve().then(() => invokeHandlers.get('gantry:open-editor')({ ...ev, sender: { id: 999 } }, 'x')),
+    ),
     channels: [...invokeHandlers.keys()].sort(),
   });
   // 4. Navigation and new windows.
-  const nav = { prevented: false, preventDefault() { this.prevented = true; } };
+  const nav = {
+    prevented: false,
+    preventDefault() {
+      this.prevented = true;
+    },
+  };
   win.webContents.emit('will-navigate', nav, 'https://docs.python.org/3/');
   const open = win.webContents.openHandler({ url: 'https://flask.palletsprojects.com/' });
   const openFile = win.webContents.openHandler({ url: 'file:///etc/passwd' });
@@ -177,7 +264,12 @@ async function scenario(win) {
   await tick(400); // the tray coalesces updates for 200 ms
   note('tray.after', { tooltip: tray.tooltip, label: tray.menu.find((i) => i.submenu).label });
   // 7. Closing the window hides it (a tray exists); then quit.
-  const close = { prevented: false, preventDefault() { this.prevented = true; } };
+  const close = {
+    prevented: false,
+    preventDefault() {
+      this.prevented = true;
+    },
+  };
   win.emit('close', close);
   note('window.close', { prevented: close.prevented });
   app.quit();

@@ -22,12 +22,19 @@ describe('the token in a gantry ui link', () => {
   });
 });
 
-describe('the page\'s words for what the user must fix', () => {
-  const refusal = (p: Promise<unknown>): Promise<ApiError> => p.then(() => Promise.reject(new Error('answered')), (e: ApiError) => e);
+describe("the page's words for what the user must fix", () => {
+  const refusal = (p: Promise<unknown>): Promise<ApiError> =>
+    p.then(
+      () => Promise.reject(new Error('answered')),
+      (e: ApiError) => e,
+    );
 
   it('a refused token points at the printed link; no answer asks whether gantry ui still runs', async () => {
-    const answer401: typeof fetch = async () => new Response(JSON.stringify({ code: 'GANTRY_ERR_UNAUTHORIZED', message: 'missing or wrong control API token' }), { status: 401 });
-    const refused = await refusal(createApiClient({ baseUrl: '', token: 'x' }, { hints: CONNECTION_HINTS, fetch: answer401 }).call('listApps'));
+    const answer401: typeof fetch = async () =>
+      new Response(JSON.stringify({ code: 'GANTRY_ERR_UNAUTHORIZED', message: 'missing or wrong control API token' }), { status: 401 });
+    const refused = await refusal(
+      createApiClient({ baseUrl: '', token: 'x' }, { hints: CONNECTION_HINTS, fetch: answer401 }).call('listApps'),
+    );
     expect([refused.code, refused.message]).toEqual(['GANTRY_ERR_UNAUTHORIZED', CONNECTION_HINTS.unauthorized]);
     const down: typeof fetch = async () => Promise.reject(new TypeError('fetch failed'));
     const gone = await refusal(createApiClient({ baseUrl: '', token: 'x' }, { hints: CONNECTION_HINTS, fetch: down }).call('listApps'));

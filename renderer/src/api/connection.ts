@@ -8,7 +8,8 @@ import { preload } from './preload';
 /** What the client says when it cannot get in, in the words of someone looking at this window. */
 export const CONNECTION_HINTS: ClientHints = {
   unreachable: 'Cannot reach Gantry: is `gantry ui` still running?',
-  unauthorized: 'Gantry refused the request: the access token is missing or wrong. Open the address that `gantry ui` printed (it ends in #token=…).',
+  unauthorized:
+    'Gantry refused the request: the access token is missing or wrong. Open the address that `gantry ui` printed (it ends in #token=…).',
 };
 
 const STORAGE_KEY = 'gantry.token';

@@ -29,7 +29,8 @@ function fakeServer() {
 }
 
 // setImmediate is not faked: it lets fetch and stream promises settle.
-const tick = () => new Promise((r) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(() => r(undefined)));
+const tick = () =>
+  new Promise((r) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(() => r(undefined)));
 
 describe('backoffDelay', () => {
   it('doubles from the initial delay up to the maximum', () => {
@@ -46,7 +47,14 @@ describe('openEventStream', () => {
     const server = fakeServer();
     const got: string[] = [];
     const states: StreamState[] = [];
-    const s = openEventStream({ url: 'http://x/api/events', headers: { authorization: 'Bearer t' }, fetch: server.fetchImpl as never, onMessage: (m) => got.push(m.data), onState: (st) => states.push(st), initialDelayMs: 100 });
+    const s = openEventStream({
+      url: 'http://x/api/events',
+      headers: { authorization: 'Bearer t' },
+      fetch: server.fetchImpl as never,
+      onMessage: (m) => got.push(m.data),
+      onState: (st) => states.push(st),
+      initialDelayMs: 100,
+    });
     await tick();
     expect(server.calls[0]!.headers['last-event-id']).toBeUndefined();
     expect(server.calls[0]!.headers.authorization).toBe('Bearer t');
@@ -70,7 +78,14 @@ describe('openEventStream', () => {
     const server = fakeServer();
     server.setStatus(503);
     const delays: number[] = [];
-    const s = openEventStream({ url: 'u', fetch: server.fetchImpl as never, onMessage: () => {}, onState: (st, d) => st === 'reconnecting' && delays.push(d!.delayMs!), initialDelayMs: 100, maxDelayMs: 1000 });
+    const s = openEventStream({
+      url: 'u',
+      fetch: server.fetchImpl as never,
+      onMessage: () => {},
+      onState: (st, d) => st === 'reconnecting' && delays.push(d!.delayMs!),
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+    });
     await tick();
     for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(1300);
     expect(delays.length).toBeGreaterThanOrEqual(4);

@@ -10,7 +10,10 @@ export interface EventStreamOptions {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly onMessage: (message: SseMessage) => void;
-  readonly onState?: (state: StreamState, detail?: { readonly attempt: number; readonly delayMs?: number; readonly error?: string }) => void;
+  readonly onState?: (
+    state: StreamState,
+    detail?: { readonly attempt: number; readonly delayMs?: number; readonly error?: string },
+  ) => void;
   /** Resume point from an earlier stream (e.g. after re-subscribing with other filters). */
   readonly lastEventId?: string | null;
   readonly initialDelayMs?: number;

@@ -46,7 +46,9 @@ export function subscribeLiveEvents(client: ApiClient, options: LiveEventsOption
       if (m.event !== 'batch') return options.onEvent(parsed as SseEnvelope);
       const batch = parsed as SseBatch;
       for (const e of batch.events) if (KNOWN.has(e.type)) options.onEvent(e);
-      if (batch.accessColumns) for (const r of decodeAccessColumns(batch.accessColumns)) options.onEvent({ id: r.id, type: 'access', appId: r.appId, time: r.data.time, data: r.data });
+      if (batch.accessColumns)
+        for (const r of decodeAccessColumns(batch.accessColumns))
+          options.onEvent({ id: r.id, type: 'access', appId: r.appId, time: r.data.time, data: r.data });
       if (batch.access) options.onBatch?.(batch.access);
     },
   });

@@ -16,7 +16,12 @@ export function Shell() {
   const { stream, apps } = useStore(live.apps);
   const current = route;
   const appName = current.name === 'app' ? (apps.find((a) => a.definition.id === current.id)?.definition.name ?? current.id) : null;
-  const title = current.name === 'overview' ? 'Apps' : current.name === 'add' ? 'Add an app' : `${appName} · ${current.tab[0]!.toUpperCase()}${current.tab.slice(1)}`;
+  const title =
+    current.name === 'overview'
+      ? 'Apps'
+      : current.name === 'add'
+        ? 'Add an app'
+        : `${appName} · ${current.tab[0]!.toUpperCase()}${current.tab.slice(1)}`;
   // Screen readers and the window list say where you are.
   useEffect(() => {
     document.title = `${title} — Gantry`;
@@ -45,7 +50,9 @@ export function Shell() {
 
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <a className="brand" href={href({ name: 'overview' })} aria-label="Gantry, all apps">
           <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">

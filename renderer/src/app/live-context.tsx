@@ -20,7 +20,10 @@ export function LiveProvider({ children }: { readonly children: ReactNode }) {
     const apps = new AppsStore(client);
     const name = (id: string) => apps.getSnapshot().apps.find((a) => a.definition.id === id)?.definition.name ?? id;
     const notify = preload()?.notify;
-    return { apps, notices: new NoticesStore(name, notify ? (t, b) => void Promise.resolve(notify(t, b)).catch(() => undefined) : undefined) };
+    return {
+      apps,
+      notices: new NoticesStore(name, notify ? (t, b) => void Promise.resolve(notify(t, b)).catch(() => undefined) : undefined),
+    };
   }, [client]);
 
   useEffect(() => {

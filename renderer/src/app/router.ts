@@ -12,7 +12,13 @@ export type Tab = (typeof TABS)[number];
 export type Route =
   | { readonly name: 'overview' }
   | { readonly name: 'add' }
-  | { readonly name: 'app'; readonly id: string; readonly tab: Tab; readonly requestId?: string; readonly query?: Readonly<Record<string, string>> };
+  | {
+      readonly name: 'app';
+      readonly id: string;
+      readonly tab: Tab;
+      readonly requestId?: string;
+      readonly query?: Readonly<Record<string, string>>;
+    };
 
 export function parseRoute(hash: string): Route {
   // A link may still carry the token before its route (`#token=T#/apps/x`): the route is what follows it.

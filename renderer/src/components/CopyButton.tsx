@@ -7,7 +7,13 @@ export function CopyButton({ text, label, testId }: { readonly text: string; rea
   const { copied, copy, reset } = useCopy();
   useEffect(reset, [text, reset]);
   return (
-    <button type="button" className="btn btn-sm" data-testid={testId} onClick={() => void copy(text)} title={copied === 'no' ? 'Could not copy: select the text by hand.' : undefined}>
+    <button
+      type="button"
+      className="btn btn-sm"
+      data-testid={testId}
+      onClick={() => void copy(text)}
+      title={copied === 'no' ? 'Could not copy: select the text by hand.' : undefined}
+    >
       {copied === 'yes' ? `${label} ✓` : copied === 'no' ? `${label} (not allowed)` : label}
     </button>
   );

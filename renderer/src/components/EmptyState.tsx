@@ -1,5 +1,13 @@
 // The first thing a new user sees: what Gantry does, and the two ways to get going (their folder, or the demo).
-export function EmptyState({ onAddDemo, busy, error }: { readonly onAddDemo: () => void; readonly busy: boolean; readonly error: string | null }) {
+export function EmptyState({
+  onAddDemo,
+  busy,
+  error,
+}: {
+  readonly onAddDemo: () => void;
+  readonly busy: boolean;
+  readonly error: string | null;
+}) {
   return (
     <section className="empty card" aria-labelledby="empty-title" data-testid="empty-state">
       <svg className="empty-art" width="56" height="56" viewBox="0 0 24 24" aria-hidden="true">
@@ -8,8 +16,8 @@ export function EmptyState({ onAddDemo, busy, error }: { readonly onAddDemo: () 
       </svg>
       <h2 id="empty-title">Host your first Python web app</h2>
       <p>
-        Point Gantry at a project folder with a WSGI app (Flask, Django, or any <code>MODULE:CALLABLE</code>). It finds the virtualenv and the entry
-        point, runs it on a port with as many workers as you like, and shows every request live.
+        Point Gantry at a project folder with a WSGI app (Flask, Django, or any <code>MODULE:CALLABLE</code>). It finds the virtualenv and
+        the entry point, runs it on a port with as many workers as you like, and shows every request live.
       </p>
       <ol className="empty-steps">
         <li>Add a folder, check what Gantry detected, pick a port.</li>

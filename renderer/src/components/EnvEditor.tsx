@@ -68,8 +68,19 @@ export function EnvEditor({ rows, onChange, error, idPrefix }: EnvEditorProps) {
               onFocus={(e) => r.value === SECRET_MASK && e.target.select()}
               onChange={(e) => update(i, { value: e.target.value })}
             />
-            <input type="checkbox" className="checkbox" aria-label={`Variable ${i + 1} is secret`} checked={r.secret} onChange={(e) => update(i, { secret: e.target.checked })} />
-            <button type="button" className="btn btn-sm btn-ghost" aria-label={`Remove variable ${r.key || i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+            <input
+              type="checkbox"
+              className="checkbox"
+              aria-label={`Variable ${i + 1} is secret`}
+              checked={r.secret}
+              onChange={(e) => update(i, { secret: e.target.checked })}
+            />
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              aria-label={`Remove variable ${r.key || i + 1}`}
+              onClick={() => onChange(rows.filter((_, j) => j !== i))}
+            >
               ✕
             </button>
             {bad && <span className="field-error env-row-error">Names are letters, digits and _, not starting with a digit.</span>}

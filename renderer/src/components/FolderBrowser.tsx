@@ -29,7 +29,13 @@ export function FolderBrowser({ start, onChoose, onClose }: FolderBrowserProps) 
   return (
     <div className="folder-browser card" role="dialog" aria-label="Choose a project folder" data-testid="folder-browser">
       <div className="folder-browser-head">
-        <button type="button" className="btn btn-sm" disabled={!listing?.parent} onClick={() => listing?.parent && setPath(listing.parent)} aria-label="Parent folder">
+        <button
+          type="button"
+          className="btn btn-sm"
+          disabled={!listing?.parent}
+          onClick={() => listing?.parent && setPath(listing.parent)}
+          aria-label="Parent folder"
+        >
           ↑ Up
         </button>
         <code className="folder-browser-path" title={listing?.path}>
@@ -52,8 +58,21 @@ export function FolderBrowser({ start, onChoose, onClose }: FolderBrowserProps) 
         {listing?.dirs.map((d) => (
           <li key={d.path}>
             <button type="button" className="folder-item" onClick={() => setPath(d.path)} onDoubleClick={() => onChoose(d.path)}>
-              <svg className={`folder-icon${d.looksLikeProject ? ' is-project' : ''}`} width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-                <path d="M1.5 3.5h5l1.5 1.5h6.5v8h-13z" fill="currentColor" fillOpacity="0.18" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />
+              <svg
+                className={`folder-icon${d.looksLikeProject ? ' is-project' : ''}`}
+                width="16"
+                height="16"
+                viewBox="0 0 16 16"
+                aria-hidden="true"
+              >
+                <path
+                  d="M1.5 3.5h5l1.5 1.5h6.5v8h-13z"
+                  fill="currentColor"
+                  fillOpacity="0.18"
+                  stroke="currentColor"
+                  strokeWidth="1.2"
+                  strokeLinejoin="round"
+                />
               </svg>
               <span className="folder-name">{d.name}</span>
               {d.looksLikeProject && (

@@ -17,7 +17,10 @@ export interface PortFieldProps {
   readonly error?: string | undefined;
 }
 
-type Check = { readonly state: 'idle' | 'checking' } | { readonly state: 'done'; readonly result: PortCheckResult } | { readonly state: 'error'; readonly message: string };
+type Check =
+  | { readonly state: 'idle' | 'checking' }
+  | { readonly state: 'done'; readonly result: PortCheckResult }
+  | { readonly state: 'error'; readonly message: string };
 
 export function validPort(port: string): boolean {
   return /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
@@ -63,7 +66,14 @@ export function PortField({ id, host, port, onChange, appId, error }: PortFieldP
           aria-invalid={invalid || usable === false || !!error}
           aria-describedby={`${id}-status`}
         />
-        <span id={`${id}-status`} className="port-status" role="status" aria-live="polite" data-testid="port-status" data-free={usable === null ? undefined : String(usable)}>
+        <span
+          id={`${id}-status`}
+          className="port-status"
+          role="status"
+          aria-live="polite"
+          data-testid="port-status"
+          data-free={usable === null ? undefined : String(usable)}
+        >
           {error ? (
             <span className="field-error">{error}</span>
           ) : invalid ? (

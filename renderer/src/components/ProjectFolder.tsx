@@ -20,11 +20,23 @@ export function ProjectFolder({ appId, folder }: { readonly appId: string; reado
   };
   return (
     <span className="project-folder">
-      <button type="button" className="btn btn-sm btn-ghost" aria-expanded={open} aria-controls="project-folder-panel" onClick={() => (setOpen(!open), reset(), setFailed(null))}>
+      <button
+        type="button"
+        className="btn btn-sm btn-ghost"
+        aria-expanded={open}
+        aria-controls="project-folder-panel"
+        onClick={() => (setOpen(!open), reset(), setFailed(null))}
+      >
         Project folder
       </button>
       {open && (
-        <span id="project-folder-panel" className="project-folder-panel card" role="group" aria-label="Project folder" data-testid="project-folder">
+        <span
+          id="project-folder-panel"
+          className="project-folder-panel card"
+          role="group"
+          aria-label="Project folder"
+          data-testid="project-folder"
+        >
           <code className="project-folder-path" data-testid="project-folder-path">
             {folder}
           </code>

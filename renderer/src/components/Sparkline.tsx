@@ -17,14 +17,27 @@ export function Sparkline({ values: raw, width = 160, height = 36, label, slots 
   const offset = Math.max(0, slots - values.length);
   const xy = values.map((v, i) => [((offset + i) * step).toFixed(1), (height - 2 - (v / max) * (height - 4)).toFixed(1)] as const);
   const pts = xy.map(([x, y]) => `${x},${y}`);
-  const area = pts.length > 1 ? `M${pts[0]} L${pts.slice(1).join(' L')} L${((offset + values.length - 1) * step).toFixed(1)},${height} L${(offset * step).toFixed(1)},${height} Z` : '';
+  const area =
+    pts.length > 1
+      ? `M${pts[0]} L${pts.slice(1).join(' L')} L${((offset + values.length - 1) * step).toFixed(1)},${height} L${(offset * step).toFixed(1)},${height} Z`
+      : '';
   return (
-    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} preserveAspectRatio="none">
+    <svg
+      className="sparkline"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={label}
+      preserveAspectRatio="none"
+    >
       <line x1="0" y1={height - 0.5} x2={width} y2={height - 0.5} className="sparkline-base" />
       {area && <path d={area} className="sparkline-area" />}
       {pts.length > 1 && <polyline points={pts.join(' ')} className="sparkline-line" />}
       {/* One sample has no line yet: a dot (a zero-length round-capped line stays round when the SVG is stretched). */}
-      {xy.length === 1 && <line x1={xy[0]![0]} y1={xy[0]![1]} x2={xy[0]![0]} y2={xy[0]![1]} className="sparkline-dot" data-testid="sparkline-dot" />}
+      {xy.length === 1 && (
+        <line x1={xy[0]![0]} y1={xy[0]![1]} x2={xy[0]![0]} y2={xy[0]![1]} className="sparkline-dot" data-testid="sparkline-dot" />
+      )}
     </svg>
   );
 }

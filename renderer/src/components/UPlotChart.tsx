@@ -53,18 +53,40 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, ti
       legend: { show: true, live: true },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       // x from the samples themselves: for a lone sample uPlot widens its min/max to a whole day before asking.
-      scales: { x: { time: true, range: (u) => xRange(u.data[0][0], u.data[0][u.data[0].length - 1]) }, y: { range: (_u, min, max) => yRange(min, max) } },
+      scales: {
+        x: { time: true, range: (u) => xRange(u.data[0][0], u.data[0][u.data[0].length - 1]) },
+        y: { range: (_u, min, max) => yRange(min, max) },
+      },
       axes: [
         { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 56, values: (_u, vals) => vals.map((v) => tickFmt(v)), ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}) },
+        {
+          stroke: axisColor,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          size: 56,
+          values: (_u, vals) => vals.map((v) => tickFmt(v)),
+          ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}),
+        },
       ],
       series: [
         { label: 'time' },
         ...series.map((s) => {
           const stroke = cssColor(el, s.color);
           // Points only where no line can show the value: the first sample, or one between gaps.
-          const points = { show: false, size: 7, fill: stroke, filter: (u: uPlot, i: number) => isolatedPoints(u.data[i] as (number | null)[]) };
-          return { label: s.label, stroke, width: 1.5, fill: s.fill ? `${stroke}22` : undefined, points, value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmt(v)}${unit ? ` ${unit}` : ''}`) };
+          const points = {
+            show: false,
+            size: 7,
+            fill: stroke,
+            filter: (u: uPlot, i: number) => isolatedPoints(u.data[i] as (number | null)[]),
+          };
+          return {
+            label: s.label,
+            stroke,
+            width: 1.5,
+            fill: s.fill ? `${stroke}22` : undefined,
+            points,
+            value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmt(v)}${unit ? ` ${unit}` : ''}`),
+          };
         }),
       ],
     };

@@ -4,7 +4,18 @@
 // measured after layout and, if a height was off, planned again before paint.
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
-import { anchorAt, FOLLOW, rowAnchor, fixedGeometry, measuredGeometry, planWindow, revealRow, type Anchor, type Geometry, type WindowPlan } from '../state/live-window';
+import {
+  anchorAt,
+  FOLLOW,
+  rowAnchor,
+  fixedGeometry,
+  measuredGeometry,
+  planWindow,
+  revealRow,
+  type Anchor,
+  type Geometry,
+  type WindowPlan,
+} from '../state/live-window';
 
 export interface LiveWindowOptions {
   /** Stable, ascending key of each row. */
@@ -39,7 +50,10 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
   const heights = useRef(new Map<number, number>());
   const written = useRef<number | null>(null);
 
-  const geometry = rowHeight !== undefined ? fixedGeometry(keys.length, rowHeight, padTop) : measuredGeometry(keys.length, (i) => heights.current.get(keys[i]!) ?? estimate, padTop);
+  const geometry =
+    rowHeight !== undefined
+      ? fixedGeometry(keys.length, rowHeight, padTop)
+      : measuredGeometry(keys.length, (i) => heights.current.get(keys[i]!) ?? estimate, padTop);
   // Until the viewport is measured, plan for a tall one so the first paint is not empty.
   const plan = planWindow(anchor.current, keys, geometry, viewport || 2000, overscanPx);
   const latest = useRef({ plan, keys, geometry, viewport });

@@ -86,7 +86,12 @@ export class Gate<T extends Seqd> {
 }
 
 function sameFilter(a: AccessView['filter'], b: AccessView['filter']): boolean {
-  return (a.status ?? []).join() === (b.status ?? []).join() && (a.method ?? []).join() === (b.method ?? []).join() && (a.path ?? '') === (b.path ?? '') && (a.minDurationMs ?? 0) === (b.minDurationMs ?? 0);
+  return (
+    (a.status ?? []).join() === (b.status ?? []).join() &&
+    (a.method ?? []).join() === (b.method ?? []).join() &&
+    (a.path ?? '') === (b.path ?? '') &&
+    (a.minDurationMs ?? 0) === (b.minDurationMs ?? 0)
+  );
 }
 
 export class AppLiveData {
@@ -96,7 +101,16 @@ export class AppLiveData {
     update(p: Partial<LiveMeta>) {
       this.set({ ...this.state, ...p });
     }
-  })({ stream: 'connecting', loaded: false, error: null, missed: 0, events: [], olderAccess: null, loadingOlder: false, live: { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 } });
+  })({
+    stream: 'connecting',
+    loaded: false,
+    error: null,
+    missed: 0,
+    events: [],
+    olderAccess: null,
+    loadingOlder: false,
+    live: { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 },
+  });
 
   private accessGate = new Gate(this.access);
   private outputGate = new Gate(this.output);
@@ -255,7 +269,10 @@ export class AppLiveData {
     this.meta.update({ loadingOlder: true });
     const generation = this.accessGeneration;
     try {
-      const page = await this.client.call('access', { params: { id: this.appId }, query: { before: olderAccess, limit, ...this.accessView.filter } });
+      const page = await this.client.call('access', {
+        params: { id: this.appId },
+        query: { before: olderAccess, limit, ...this.accessView.filter },
+      });
       if (generation !== this.accessGeneration) {
         this.meta.update({ loadingOlder: false });
         return 0;

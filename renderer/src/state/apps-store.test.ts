@@ -5,7 +5,18 @@ import type { LaunchProgress, MetricsSnapshot } from '../api/contract';
 import { AppsStore, recentErrorRate } from './apps-store';
 
 const store = () => new AppsStore({} as ApiClient);
-const progress = (p: Partial<LaunchProgress>): LaunchProgress => ({ launchId: 'L1', appId: 'a', profile: 'staging', index: 0, kind: 'step', step: 'interpreter', status: 'running', output: '', url: null, ...p });
+const progress = (p: Partial<LaunchProgress>): LaunchProgress => ({
+  launchId: 'L1',
+  appId: 'a',
+  profile: 'staging',
+  index: 0,
+  kind: 'step',
+  step: 'interpreter',
+  status: 'running',
+  output: '',
+  url: null,
+  ...p,
+});
 
 describe('AppsStore launches', () => {
   it('shows one row per step (index = its position), updated from running to its outcome', () => {
@@ -24,7 +35,16 @@ describe('AppsStore launches', () => {
 
   it('ignores progress of an older launch of the same app', () => {
     const s = store();
-    s.applyLaunchResult({ launchId: 'L2', appId: 'a', profile: 'staging', state: 'running', steps: [], url: null, failedStep: null, error: null });
+    s.applyLaunchResult({
+      launchId: 'L2',
+      appId: 'a',
+      profile: 'staging',
+      state: 'running',
+      steps: [],
+      url: null,
+      failedStep: null,
+      error: null,
+    });
     s.applyLaunchProgress(progress({ launchId: 'L1', kind: 'done', status: 'ok', url: 'http://old' }));
     expect(s.getSnapshot().launches.a!.state).toBe('running');
   });
@@ -32,8 +52,18 @@ describe('AppsStore launches', () => {
 
 describe('recentErrorRate', () => {
   const m = (total2xx: number, total5xx: number): MetricsSnapshot => ({
-    time: 0, requests: total2xx + total5xx, rate: 0, latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
-    statusClasses: { '1xx': 0, '2xx': total2xx, '3xx': 0, '4xx': 0, '5xx': total5xx }, inFlight: 0, queueDepth: 0, workersBusy: 0, workersTotal: 1, restarts: 0, uptimeSeconds: 0, workerRssBytes: {},
+    time: 0,
+    requests: total2xx + total5xx,
+    rate: 0,
+    latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+    statusClasses: { '1xx': 0, '2xx': total2xx, '3xx': 0, '4xx': 0, '5xx': total5xx },
+    inFlight: 0,
+    queueDepth: 0,
+    workersBusy: 0,
+    workersTotal: 1,
+    restarts: 0,
+    uptimeSeconds: 0,
+    workerRssBytes: {},
   });
   it('is the share of 5xx over the window, and survives a counter reset', () => {
     expect(recentErrorRate([])).toBeNull();

@@ -162,7 +162,15 @@ export class AppsStore extends ExternalStore<AppsState> {
 
   failLaunch(appId: string, message: string): void {
     const cur = this.state.launches[appId];
-    this.setLaunch(appId, { launchId: cur?.launchId ?? null, profile: cur?.profile ?? 'staging', steps: cur?.steps ?? [], url: null, failedStep: cur?.failedStep ?? null, state: 'failed', error: message });
+    this.setLaunch(appId, {
+      launchId: cur?.launchId ?? null,
+      profile: cur?.profile ?? 'staging',
+      steps: cur?.steps ?? [],
+      url: null,
+      failedStep: cur?.failedStep ?? null,
+      state: 'failed',
+      error: message,
+    });
   }
 
   dismissLaunch(appId: string): void {
@@ -175,11 +183,26 @@ export class AppsStore extends ExternalStore<AppsState> {
     const cur = this.state.launches[p.appId];
     // A progress event of an older launch of this app is stale.
     if (cur?.launchId && cur.launchId !== p.launchId) return;
-    const base: LaunchView = cur ?? { launchId: p.launchId, profile: p.profile, state: 'running', steps: [], url: null, failedStep: null, error: null };
+    const base: LaunchView = cur ?? {
+      launchId: p.launchId,
+      profile: p.profile,
+      state: 'running',
+      steps: [],
+      url: null,
+      failedStep: null,
+      error: null,
+    };
     if (p.kind === 'done') {
       const failed = p.status === 'failed';
       const failedStep = failed ? (base.steps.find((s) => s.status === 'failed')?.step ?? null) : null;
-      this.setLaunch(p.appId, { ...base, launchId: p.launchId, state: failed ? 'failed' : 'ok', url: p.url ?? base.url, failedStep, error: failed ? p.output || base.error : null });
+      this.setLaunch(p.appId, {
+        ...base,
+        launchId: p.launchId,
+        state: failed ? 'failed' : 'ok',
+        url: p.url ?? base.url,
+        failedStep,
+        error: failed ? p.output || base.error : null,
+      });
       return;
     }
     if (!p.step) return;
@@ -188,8 +211,17 @@ export class AppsStore extends ExternalStore<AppsState> {
     const steps = base.steps.slice();
     const at = steps.findIndex((s) => s.step === p.step);
     const prev = at === -1 ? undefined : steps[at];
-    const status = p.status === 'failed' || p.status === 'ok' || p.status === 'warning' || p.status === 'running' || p.status === 'skipped' ? p.status : 'running';
-    const row = { step: p.step, status, output: p.output || prev?.output || '', startedAt: prev?.startedAt ?? Date.now(), endedAt: status === 'running' ? null : Date.now() };
+    const status =
+      p.status === 'failed' || p.status === 'ok' || p.status === 'warning' || p.status === 'running' || p.status === 'skipped'
+        ? p.status
+        : 'running';
+    const row = {
+      step: p.step,
+      status,
+      output: p.output || prev?.output || '',
+      startedAt: prev?.startedAt ?? Date.now(),
+      endedAt: status === 'running' ? null : Date.now(),
+    };
     if (at === -1) steps.push(row);
     else steps[at] = row;
     this.setLaunch(p.appId, { ...base, launchId: p.launchId, steps });
@@ -205,7 +237,8 @@ export function recentCounts(samples: readonly MetricsSnapshot[]): { total: numb
   if (samples.length === 0) return null;
   const last = samples[samples.length - 1]!;
   const first = samples.length > 1 ? samples[0]! : null;
-  const total = (m: MetricsSnapshot) => m.statusClasses['1xx'] + m.statusClasses['2xx'] + m.statusClasses['3xx'] + m.statusClasses['4xx'] + m.statusClasses['5xx'];
+  const total = (m: MetricsSnapshot) =>
+    m.statusClasses['1xx'] + m.statusClasses['2xx'] + m.statusClasses['3xx'] + m.statusClasses['4xx'] + m.statusClasses['5xx'];
   // Counters restart with the app: if they went down, count from zero.
   const base = first && total(first) <= total(last) ? first : null;
   return { total: total(last) - (base ? total(base) : 0), errors: last.statusClasses['5xx'] - (base ? base.statusClasses['5xx'] : 0) };

@@ -5,7 +5,11 @@ import { EMPTY_OUTPUT_FILTERS, initialOutputFilters, loadOutputFilters, outputWo
 
 function memoryStorage() {
   const store = new Map<string, string>();
-  const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) } as unknown as Storage;
+  const storage = {
+    getItem: (k: string) => store.get(k) ?? null,
+    setItem: (k: string, v: string) => void store.set(k, v),
+    removeItem: (k: string) => void store.delete(k),
+  } as unknown as Storage;
   return { store, storage };
 }
 
@@ -13,7 +17,13 @@ describe('output filters per app', () => {
   it('remembers levels, sources and search per app; not a link’s pid; ignores junk', () => {
     const { store, storage } = memoryStorage();
     saveOutputFilters('one', { levels: ['error', 'critical'], sources: ['stderr'], pid: 4121, search: 'Traceback', regex: false }, storage);
-    expect(loadOutputFilters('one', storage)).toEqual({ levels: ['error', 'critical'], sources: ['stderr'], pid: null, search: 'Traceback', regex: false });
+    expect(loadOutputFilters('one', storage)).toEqual({
+      levels: ['error', 'critical'],
+      sources: ['stderr'],
+      pid: null,
+      search: 'Traceback',
+      regex: false,
+    });
     expect(loadOutputFilters('two', storage)).toEqual(EMPTY_OUTPUT_FILTERS);
     store.set('gantry.output.filters.three', '{"levels":["loud","info"],"sources":[3,"gantry"],"search":7}');
     expect(loadOutputFilters('three', storage)).toEqual({ ...EMPTY_OUTPUT_FILTERS, levels: ['info'], sources: ['gantry'] });
@@ -27,7 +37,13 @@ describe('output filters per app', () => {
     const { storage } = memoryStorage();
     saveOutputFilters('a', { ...EMPTY_OUTPUT_FILTERS, sources: ['stdout'], search: 'hello' }, storage);
     expect(initialOutputFilters('a', {}, storage)).toMatchObject({ sources: ['stdout'], search: 'hello' });
-    expect(initialOutputFilters('a', { level: 'error', pid: '77' }, storage)).toEqual({ levels: ['error', 'critical'], sources: [], pid: 77, search: '', regex: false });
+    expect(initialOutputFilters('a', { level: 'error', pid: '77' }, storage)).toEqual({
+      levels: ['error', 'critical'],
+      sources: [],
+      pid: 77,
+      search: '',
+      regex: false,
+    });
   });
 });
 

@@ -53,9 +53,18 @@ export function outputWorkerPids(rows: readonly Pick<OutputRecord, 'workerPid'>[
 const key = (appId: string) => `gantry.output.filters.${appId}`;
 
 /** The filters to open the tab with: a link's (?level=, ?pid=, ?q=) when it has any, else the app's remembered ones. */
-export function initialOutputFilters(appId: string, query: Readonly<Record<string, string>>, storage: Storage | null = safeLocal()): OutputFilters {
+export function initialOutputFilters(
+  appId: string,
+  query: Readonly<Record<string, string>>,
+  storage: Storage | null = safeLocal(),
+): OutputFilters {
   if (query.level !== undefined || query.pid !== undefined || query.q !== undefined) {
-    return { ...EMPTY_OUTPUT_FILTERS, levels: levelsFrom(query.level), pid: query.pid && /^\d+$/.test(query.pid) ? Number(query.pid) : null, search: query.q ?? '' };
+    return {
+      ...EMPTY_OUTPUT_FILTERS,
+      levels: levelsFrom(query.level),
+      pid: query.pid && /^\d+$/.test(query.pid) ? Number(query.pid) : null,
+      search: query.q ?? '',
+    };
   }
   return loadOutputFilters(appId, storage);
 }

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { continuesPrevious } from './output-grouping';
 
-const l = (over: Partial<Parameters<typeof continuesPrevious>[1]> = {}) => ({ time: 1000, level: 'error' as const, source: 'stderr' as const, workerPid: 7, requestId: 'r1', ...over });
+const l = (over: Partial<Parameters<typeof continuesPrevious>[1]> = {}) => ({
+  time: 1000,
+  level: 'error' as const,
+  source: 'stderr' as const,
+  workerPid: 7,
+  requestId: 'r1',
+  ...over,
+});
 
 describe('continuesPrevious', () => {
   it('groups lines of one traceback and starts a new group when anything differs', () => {

@@ -24,6 +24,10 @@ describe('output search', () => {
       { text: ' out', match: false },
     ]);
     expect(highlightParts('abc', searchPattern('x*', true))).toEqual([{ text: 'abc', match: false }]);
-    expect(highlightParts('id=42 id=7', searchPattern('\\d+', true)).filter((p) => p.match).map((p) => p.text)).toEqual(['42', '7']);
+    expect(
+      highlightParts('id=42 id=7', searchPattern('\\d+', true))
+        .filter((p) => p.match)
+        .map((p) => p.text),
+    ).toEqual(['42', '7']);
   });
 });

@@ -2,7 +2,10 @@
 // where it matches in a line so the matches can be highlighted.
 
 /** What the search box holds: nothing, a pattern, or a regular expression that does not compile (its message). */
-export type SearchPattern = { readonly kind: 'none' } | { readonly kind: 'ok'; readonly re: RegExp; readonly all: readonly RegExp[] } | { readonly kind: 'invalid'; readonly message: string };
+export type SearchPattern =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ok'; readonly re: RegExp; readonly all: readonly RegExp[] }
+  | { readonly kind: 'invalid'; readonly message: string };
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -19,12 +19,14 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function sh(command: string): Promise<string> {
-  return new Promise((resolve, reject) => execFile('/bin/sh', ['-c', command], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))));
+  return new Promise((resolve, reject) =>
+    execFile('/bin/sh', ['-c', command], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+  );
 }
 
 describe('curl command', () => {
   it('quotes for a POSIX shell: quotes, $, backticks, spaces, newlines stay literal', async () => {
-    for (const s of [`it's`, '$HOME `id` $(id)', 'a b\tc', 'x\ny', '\'\'', '']) expect(await sh(`printf %s ${shellQuote(s)}`)).toBe(s);
+    for (const s of [`it's`, '$HOME `id` $(id)', 'a b\tc', 'x\ny', "''", '']) expect(await sh(`printf %s ${shellQuote(s)}`)).toBe(s);
   });
 
   it('sends the same method, path, query and headers (masked stay masked) when run with curl', async () => {
@@ -33,7 +35,14 @@ describe('curl command', () => {
         method: 'DELETE',
         path: "/items/42/it's",
         query: 'q=a%20b&x=$(id)',
-        requestHeaders: { Host: 'example:1', 'X-Note': `it's "$HOME" \`id\``, Authorization: 'Bearer ••••', Cookie: '••••', 'Content-Length': '12', Accept: '*/*' },
+        requestHeaders: {
+          Host: 'example:1',
+          'X-Note': `it's "$HOME" \`id\``,
+          Authorization: 'Bearer ••••',
+          Cookie: '••••',
+          'Content-Length': '12',
+          Accept: '*/*',
+        },
       },
       base,
     );

@@ -8,7 +8,24 @@ export function toNdjson(rows: readonly AccessEntry[]): string {
   return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 }
 
-export const CSV_COLUMNS = ['time', 'requestId', 'method', 'path', 'query', 'status', 'durationMs', 'bytes', 'workerPid', 'remoteAddr', 'userAgent', 'referer', 'queueMs', 'appMs', 'ttfbMs', 'transferMs'] as const;
+export const CSV_COLUMNS = [
+  'time',
+  'requestId',
+  'method',
+  'path',
+  'query',
+  'status',
+  'durationMs',
+  'bytes',
+  'workerPid',
+  'remoteAddr',
+  'userAgent',
+  'referer',
+  'queueMs',
+  'appMs',
+  'ttfbMs',
+  'transferMs',
+] as const;
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. Values are kept literal. */
 function csvField(v: string | number | null | undefined): string {
@@ -20,7 +37,24 @@ export function toCsv(rows: readonly AccessEntry[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     const t = r.timing;
-    const cells = [new Date(r.time).toISOString(), r.requestId, r.method, r.path, r.query, r.status, r.durationMs, r.bytes, r.workerPid, r.remoteAddr, r.userAgent, r.referer, t?.queueMs, t?.appMs, t?.ttfbMs, t?.transferMs];
+    const cells = [
+      new Date(r.time).toISOString(),
+      r.requestId,
+      r.method,
+      r.path,
+      r.query,
+      r.status,
+      r.durationMs,
+      r.bytes,
+      r.workerPid,
+      r.remoteAddr,
+      r.userAgent,
+      r.referer,
+      t?.queueMs,
+      t?.appMs,
+      t?.ttfbMs,
+      t?.transferMs,
+    ];
     lines.push(cells.map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -53,7 +87,11 @@ function headerValue(h: Readonly<Record<string, string>> | undefined, name: stri
 }
 
 /** The requests of `entries` that still hold headers, as a HAR 1.2 log; the others are counted, not invented. */
-export function toHar(entries: readonly AccessEntry[], baseUrl: string, creatorVersion: string): { har: unknown; included: number; skipped: number } {
+export function toHar(
+  entries: readonly AccessEntry[],
+  baseUrl: string,
+  creatorVersion: string,
+): { har: unknown; included: number; skipped: number } {
   const kept = entries.filter((e) => e.requestHeaders !== undefined || e.responseHeaders !== undefined);
   const ms = (n: number) => Math.round(n * 1000) / 1000;
   const har = {
@@ -64,7 +102,9 @@ export function toHar(entries: readonly AccessEntry[], baseUrl: string, creatorV
         const t = e.timing;
         // Gantry sees the request from arrival: queue wait is HAR's "blocked", the app's time is "wait", the
         // body is "receive". Without timing (static files) the whole duration is "wait".
-        const timings = t ? { blocked: ms(t.queueMs), dns: -1, connect: -1, ssl: -1, send: 0, wait: ms(t.appMs), receive: ms(t.transferMs) } : { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: ms(e.durationMs), receive: 0 };
+        const timings = t
+          ? { blocked: ms(t.queueMs), dns: -1, connect: -1, ssl: -1, send: 0, wait: ms(t.appMs), receive: ms(t.transferMs) }
+          : { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: ms(e.durationMs), receive: 0 };
         const time = ms([timings.blocked, timings.send, timings.wait, timings.receive].filter((x) => x > 0).reduce((a, b) => a + b, 0));
         const httpVersion = e.protocol || 'HTTP/1.1';
         return {

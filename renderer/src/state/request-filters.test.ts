@@ -8,8 +8,22 @@ import { RowStore } from './row-store';
 let seq = 0;
 function row(over: Partial<AccessRecord>): AccessRecord {
   return {
-    seq: seq++, time: 0, app: 'a', requestId: `r${seq}`, method: 'GET', path: '/', query: '', protocol: 'HTTP/1.1', status: 200, bytes: 10,
-    durationMs: 5, workerPid: 100, remoteAddr: '127.0.0.1', userAgent: 'curl/8', referer: '', ...over,
+    seq: seq++,
+    time: 0,
+    app: 'a',
+    requestId: `r${seq}`,
+    method: 'GET',
+    path: '/',
+    query: '',
+    protocol: 'HTTP/1.1',
+    status: 200,
+    bytes: 10,
+    durationMs: 5,
+    workerPid: 100,
+    remoteAddr: '127.0.0.1',
+    userAgent: 'curl/8',
+    referer: '',
+    ...over,
   };
 }
 
@@ -49,7 +63,11 @@ describe('request filters', () => {
 
   it('remembers filters per app and ignores junk in storage', () => {
     const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) } as unknown as Storage;
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    } as unknown as Storage;
     saveFilters('one', { ...EMPTY_FILTERS, statusClasses: ['5xx'], path: '/api' }, storage);
     expect(loadFilters('one', storage)).toMatchObject({ statusClasses: ['5xx'], path: '/api' });
     expect(loadFilters('two', storage)).toEqual(EMPTY_FILTERS);
@@ -104,4 +122,3 @@ describe('FilteredView over a capped RowStore', () => {
     expect(next.seqs.map((q) => store.getSnapshot().rows[q - store.getSnapshot().dropped])).toEqual([6, 8, 10, 12]);
   });
 });
-

@@ -31,7 +31,10 @@ export function isFiltering(f: RequestFilters): boolean {
   return f.statusClasses.length > 0 || f.methods.length > 0 || f.path.trim() !== '' || f.minDurationMs > 0 || f.search.trim() !== '';
 }
 
-type Row = Pick<AccessRecord, 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'requestId' | 'remoteAddr' | 'userAgent' | 'workerPid'>;
+type Row = Pick<
+  AccessRecord,
+  'method' | 'path' | 'query' | 'status' | 'durationMs' | 'requestId' | 'remoteAddr' | 'userAgent' | 'workerPid'
+>;
 
 /** Builds the predicate once per filter change; it runs for every row of every batch. */
 export function compileFilters(f: RequestFilters): (row: Row) => boolean {
@@ -49,7 +52,8 @@ export function compileFilters(f: RequestFilters): (row: Row) => boolean {
       if (!target.includes(path)) return false;
     }
     if (terms.length > 0) {
-      const hay = `${row.method} ${row.path}?${row.query} ${row.status} ${row.requestId} ${row.remoteAddr} ${row.userAgent} ${row.workerPid ?? ''}`.toLowerCase();
+      const hay =
+        `${row.method} ${row.path}?${row.query} ${row.status} ${row.requestId} ${row.remoteAddr} ${row.userAgent} ${row.workerPid ?? ''}`.toLowerCase();
       for (const t of terms) if (!hay.includes(t)) return false;
     }
     return true;
@@ -63,7 +67,9 @@ export function loadFilters(appId: string, storage: Storage | null = safeLocal()
   if (!v || typeof v !== 'object') return EMPTY_FILTERS;
   // Stored data may come from an older build: keep only what still makes sense.
   return {
-    statusClasses: Array.isArray(v.statusClasses) ? v.statusClasses.filter((c): c is StatusClass => (STATUS_CLASSES as readonly string[]).includes(c)) : [],
+    statusClasses: Array.isArray(v.statusClasses)
+      ? v.statusClasses.filter((c): c is StatusClass => (STATUS_CLASSES as readonly string[]).includes(c))
+      : [],
     methods: Array.isArray(v.methods) ? v.methods.filter((m) => typeof m === 'string' && /^[A-Za-z]+$/.test(m)) : [],
     path: typeof v.path === 'string' ? v.path : '',
     minDurationMs: typeof v.minDurationMs === 'number' && Number.isFinite(v.minDurationMs) && v.minDurationMs > 0 ? v.minDurationMs : 0,

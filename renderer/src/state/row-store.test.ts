@@ -101,7 +101,7 @@ describe('RowStore batching', () => {
     expect(store.getSnapshot().rows).toEqual(['b', 'c', 'd']);
   });
 
-  it('prepends older rows within the cap, keeping the shown rows\' sequence numbers', () => {
+  it("prepends older rows within the cap, keeping the shown rows' sequence numbers", () => {
     const f = manualFrames();
     const store = new RowStore<number>({ cap: 6, schedule: f.schedule });
     store.push([10, 11, 12]);
@@ -114,7 +114,6 @@ describe('RowStore batching', () => {
     expect(store.prepend([1])).toBe(0);
   });
 });
-
 
 describe('RowStore.holdFrom', () => {
   it('the cap trims rows above the held row but never the held row: new rows wait until it is released', () => {

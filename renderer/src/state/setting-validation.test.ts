@@ -15,7 +15,8 @@ describe('validateSetting', () => {
 });
 
 describe('fieldOfError', () => {
-  const err = (field: string) => new ApiError(400, { code: 'GANTRY_ERR_INVALID_CONFIG', message: 'bad', details: { field, reason: 'r' } }, 'x');
+  const err = (field: string) =>
+    new ApiError(400, { code: 'GANTRY_ERR_INVALID_CONFIG', message: 'bad', details: { field, reason: 'r' } }, 'x');
   it('maps API field paths to form fields', () => {
     expect(fieldOfError(err('settings.workers'))).toBe('workers');
     expect(fieldOfError(err('body.settings.bind.0'))).toBe('bind');

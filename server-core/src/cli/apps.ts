@@ -28,7 +28,10 @@ common options: --home DIR (config folder), --json (machine-readable output)
 `;
 
 class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -88,7 +91,11 @@ async function api<T>(run: () => Promise<T>): Promise<T> {
  * Follows the event stream, handing each launch progress event of one app to onEvent until it returns true. Resolves
  * once the stream is open, so no progress of a launch started after it is missed.
  */
-async function followLaunch(client: ApiClient, appId: string, onEvent: (p: LaunchProgress) => boolean): Promise<{ done: Promise<void>; stop(): void }> {
+async function followLaunch(
+  client: ApiClient,
+  appId: string,
+  onEvent: (p: LaunchProgress) => boolean,
+): Promise<{ done: Promise<void>; stop(): void }> {
   const ac = new AbortController();
   const messages = await api(() => client.stream({ apps: [appId], types: ['launch'] }, { signal: ac.signal }));
   const done = (async () => {
@@ -106,7 +113,16 @@ async function followLaunch(client: ApiClient, appId: string, onEvent: (p: Launc
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function print(json: boolean, data: unknown, text: () => string): void {
@@ -123,7 +139,15 @@ async function run(argv: readonly string[]): Promise<number> {
   const home = (o.flags.get('--home') as string | undefined) ?? defaultGantryHome();
   const info = await readRuntimeFile(home);
   if (!info) throw new CliError(`gantry ui is not running for ${home} (no ${path.join(home, 'ui.json')}); start it with \`gantry ui\``);
-  const client = createApiClient({ baseUrl: info.url, token: info.token }, { hints: { unreachable: `cannot reach gantry ui at ${info.url}: is it still running?`, unauthorized: `gantry ui at ${info.url} refused the token in ${path.join(home, 'ui.json')}: is another \`gantry ui\` using this folder?` } });
+  const client = createApiClient(
+    { baseUrl: info.url, token: info.token },
+    {
+      hints: {
+        unreachable: `cannot reach gantry ui at ${info.url}: is it still running?`,
+        unauthorized: `gantry ui at ${info.url} refused the token in ${path.join(home, 'ui.json')}: is another \`gantry ui\` using this folder?`,
+      },
+    },
+  );
   const json = o.flags.has('--json');
   const profile = o.flags.get('--profile') as string | undefined;
   const id = (): string => {
@@ -138,7 +162,16 @@ async function run(argv: readonly string[]): Promise<number> {
       print(json, apps, () =>
         apps.length === 0
           ? 'no apps yet: gantry apps add FOLDER\n'
-          : table([['ID', 'NAME', 'STATE', 'PROFILE', 'URL'], ...apps.map((a) => [a.definition.id, a.definition.name, a.status.state + (a.status.healthy ? '' : a.status.state === 'running' ? ' (unhealthy)' : ''), a.status.profile ?? a.definition.activeProfile, a.status.urls[0] ?? a.definition.settings.bind?.[0] ?? ''])]),
+          : table([
+              ['ID', 'NAME', 'STATE', 'PROFILE', 'URL'],
+              ...apps.map((a) => [
+                a.definition.id,
+                a.definition.name,
+                a.status.state + (a.status.healthy ? '' : a.status.state === 'running' ? ' (unhealthy)' : ''),
+                a.status.profile ?? a.definition.activeProfile,
+                a.status.urls[0] ?? a.definition.settings.bind?.[0] ?? '',
+              ]),
+            ]),
       );
       return 0;
     }
@@ -164,7 +197,9 @@ async function run(argv: readonly string[]): Promise<number> {
       };
       const r = await api(() => client.call('addApp', { body }));
       print(json, r, () => {
-        const lines = [`added ${r.app.definition.id} (${r.app.definition.name}): ${r.app.effective.settings.app} on ${r.app.effective.settings.bind.join(' ')}`];
+        const lines = [
+          `added ${r.app.definition.id} (${r.app.definition.name}): ${r.app.effective.settings.app} on ${r.app.effective.settings.bind.join(' ')}`,
+        ];
         const v = r.detection?.verification;
         if (v && !v.ok) lines.push(`warning: the entry point does not import:\n${v.error}`);
         return lines.join('\n') + '\n';
@@ -175,8 +210,15 @@ async function run(argv: readonly string[]): Promise<number> {
       const app = await api(() => client.call('getApp', { params: { id: id() } }));
       print(json, app, () => {
         const e = app.effective;
-        const rows = Object.entries(e.settings).map(([k, v]) => [k, JSON.stringify(v), (e.origins as Record<string, { layer: string }>)[k]!.layer]);
-        return `${app.definition.name} (${app.definition.id}) — ${app.status.state}${app.status.urls[0] ? ` at ${app.status.urls[0]}` : ''}\nfolder: ${app.definition.folder}\nprofile: ${e.profile} (profiles: ${app.profiles.join(', ')})\n\n` + table([['SETTING', 'VALUE', 'FROM'], ...rows]);
+        const rows = Object.entries(e.settings).map(([k, v]) => [
+          k,
+          JSON.stringify(v),
+          (e.origins as Record<string, { layer: string }>)[k]!.layer,
+        ]);
+        return (
+          `${app.definition.name} (${app.definition.id}) — ${app.status.state}${app.status.urls[0] ? ` at ${app.status.urls[0]}` : ''}\nfolder: ${app.definition.folder}\nprofile: ${e.profile} (profiles: ${app.profiles.join(', ')})\n\n` +
+          table([['SETTING', 'VALUE', 'FROM'], ...rows])
+        );
       });
       return 0;
     }
@@ -198,12 +240,17 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'launch': {
       const appId = id();
-      const follow = json ? null : await followLaunch(client, appId, (p) => {
-        // Failed and warning steps show their output; a skipped one says why.
-        if (p.kind === 'step' && p.status !== 'running') process.stdout.write(`  ${p.status === 'ok' ? '✓' : p.status === 'skipped' ? '-' : p.status === 'warning' ? '⚠' : '✗'} ${p.step}${(p.status === 'failed' || p.status === 'warning' || p.status === 'skipped') && p.output ? `\n${p.output.replace(/^/gm, '      ')}` : ''}\n`);
-        else if (p.kind === 'step' && process.stdout.isTTY) process.stdout.write(`  … ${p.step}\r`);
-        return p.kind === 'done';
-      });
+      const follow = json
+        ? null
+        : await followLaunch(client, appId, (p) => {
+            // Failed and warning steps show their output; a skipped one says why.
+            if (p.kind === 'step' && p.status !== 'running')
+              process.stdout.write(
+                `  ${p.status === 'ok' ? '✓' : p.status === 'skipped' ? '-' : p.status === 'warning' ? '⚠' : '✗'} ${p.step}${(p.status === 'failed' || p.status === 'warning' || p.status === 'skipped') && p.output ? `\n${p.output.replace(/^/gm, '      ')}` : ''}\n`,
+              );
+            else if (p.kind === 'step' && process.stdout.isTTY) process.stdout.write(`  … ${p.step}\r`);
+            return p.kind === 'done';
+          });
       const r = await api(() => client.call('launch', { params: { id: appId }, body: { profile: profile ?? 'staging', wait: true } }));
       if (follow) {
         // The answer can overtake the last progress events on the stream; let them print (bounded).
@@ -211,7 +258,9 @@ async function run(argv: readonly string[]): Promise<number> {
         await follow.done;
         clearTimeout(grace);
       }
-      print(json, r, () => (r.state === 'ok' ? `launched ${appId} (${r.profile}): ${r.url}\n` : `launch failed at ${r.failedStep}: ${r.error?.message ?? ''}\n`));
+      print(json, r, () =>
+        r.state === 'ok' ? `launched ${appId} (${r.profile}): ${r.url}\n` : `launch failed at ${r.failedStep}: ${r.error?.message ?? ''}\n`,
+      );
       return r.state === 'ok' ? 0 : 1;
     }
     case 'logs': {
@@ -219,7 +268,17 @@ async function run(argv: readonly string[]): Promise<number> {
       const q = { status: o.flags.get('--status') as string | undefined, path: o.flags.get('--path') as string | undefined, limit };
       const page = await api(() => client.call('access', { params: { id: id() }, query: q }));
       print(json, page.items, () =>
-        table([['TIME', 'METHOD', 'PATH', 'STATUS', 'MS', 'REQUEST ID'], ...page.items.map((e) => [new Date(e.time).toISOString(), e.method, e.path + (e.query ? `?${e.query}` : ''), String(e.status), e.durationMs.toFixed(1), e.requestId])]),
+        table([
+          ['TIME', 'METHOD', 'PATH', 'STATUS', 'MS', 'REQUEST ID'],
+          ...page.items.map((e) => [
+            new Date(e.time).toISOString(),
+            e.method,
+            e.path + (e.query ? `?${e.query}` : ''),
+            String(e.status),
+            e.durationMs.toFixed(1),
+            e.requestId,
+          ]),
+        ]),
       );
       return 0;
     }

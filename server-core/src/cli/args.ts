@@ -99,7 +99,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     used.set(spec.key, name);
     if (spec.kind === 'list') {
       const list = (values[spec.key] as string[] | undefined) ?? [];
-      const items = COMMA_LISTS.has(spec.key) ? text.split(',').map((s) => s.trim()).filter((s) => s !== '') : [text];
+      const items = COMMA_LISTS.has(spec.key)
+        ? text
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : [text];
       list.push(...items);
       values[spec.key] = list;
     } else if (spec.kind === 'map') {

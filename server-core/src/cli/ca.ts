@@ -32,7 +32,9 @@ export async function runCa(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (unknown !== undefined || !['path', 'install', 'uninstall', 'status'].includes(verb ?? '')) {
-    process.stderr.write(`${USAGE}gantry: error: ${unknown !== undefined ? `unknown option ${unknown}` : verb === undefined ? 'a subcommand is required' : `unknown subcommand ${verb}`}\n`);
+    process.stderr.write(
+      `${USAGE}gantry: error: ${unknown !== undefined ? `unknown option ${unknown}` : verb === undefined ? 'a subcommand is required' : `unknown subcommand ${verb}`}\n`,
+    );
     return 2;
   }
   let ca;
@@ -47,7 +49,15 @@ export async function runCa(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const x = new X509Certificate(ca.certPem);
-  const id: CaIdentity = { certPath: ca.certPath, nickname: x.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? 'Gantry local CA', sha1: x.fingerprint.replace(/:/g, '') };
+  const id: CaIdentity = {
+    certPath: ca.certPath,
+    nickname:
+      x.subject
+        .split('\n')
+        .find((l) => l.startsWith('CN='))
+        ?.slice(3) ?? 'Gantry local CA',
+    sha1: x.fingerprint.replace(/:/g, ''),
+  };
   const stores = storesFor(process.platform, id);
   const isRoot = process.getuid?.() === 0;
   let failed = 0;
@@ -70,7 +80,9 @@ export async function runCa(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${store.label}${store.untested ? ' (untested on this platform)' : ''}:\n`);
     for (const c of commands) {
       if (c.needsRoot && !(system && isRoot)) {
-        process.stdout.write(`  needs root, run it yourself${system ? '' : ' (or gantry ca install --system as root)'}: ${showCommand(c)}\n`);
+        process.stdout.write(
+          `  needs root, run it yourself${system ? '' : ' (or gantry ca install --system as root)'}: ${showCommand(c)}\n`,
+        );
         continue;
       }
       process.stdout.write(`  $ ${showCommand({ ...c, needsRoot: false })}\n`);

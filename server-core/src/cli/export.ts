@@ -2,7 +2,15 @@
 // Compose, Kubernetes). APP is a project folder (its [tool.gantry], read here) or the id of an app of a running
 // `gantry ui` (asked through its control API, so the worker memory it measured sizes the Kubernetes pods).
 import path from 'node:path';
-import { buildPath, EXPORT_TARGETS, exportBodySchema, ROUTES, type ExportBody, type ExportResult, type ExportTarget } from '../control/contract.js';
+import {
+  buildPath,
+  EXPORT_TARGETS,
+  exportBodySchema,
+  ROUTES,
+  type ExportBody,
+  type ExportResult,
+  type ExportTarget,
+} from '../control/contract.js';
 import { exportApp, writeExport } from '../export/index.js';
 import { DEFAULT_EXPORT_PROFILE, inputFromFolder } from '../export/source.js';
 import { isFolder } from '../config/folder-check.js';
@@ -34,12 +42,36 @@ const USAGE = `usage: gantry export APP --to TARGET [options]
 class UsageError extends Error {}
 
 const VALUE = new Map<string, string>([
-  ['--to', 'target'], ['--profile', 'profile'], ['-o', 'output'], ['--output', 'output'], ['--server', 'server'], ['--home', 'home'],
-  ['--user', 'user'], ['--nginx-group', 'nginxGroup'], ['--gantry-bin', 'gantryCommand'], ['--listen', 'nginxListen'], ['--server-name', 'serverName'], ['--image', 'image'],
-  ['--replicas', 'replicas'], ['--ingress-host', 'ingressHost'], ['--port', 'containerPort'], ['--metrics-port', 'metricsPort'],
+  ['--to', 'target'],
+  ['--profile', 'profile'],
+  ['-o', 'output'],
+  ['--output', 'output'],
+  ['--server', 'server'],
+  ['--home', 'home'],
+  ['--user', 'user'],
+  ['--nginx-group', 'nginxGroup'],
+  ['--gantry-bin', 'gantryCommand'],
+  ['--listen', 'nginxListen'],
+  ['--server-name', 'serverName'],
+  ['--image', 'image'],
+  ['--replicas', 'replicas'],
+  ['--ingress-host', 'ingressHost'],
+  ['--port', 'containerPort'],
+  ['--metrics-port', 'metricsPort'],
 ]);
 const NUMBERS = new Set(['replicas', 'containerPort', 'metricsPort']);
-const OPTION_KEYS = new Set(['user', 'nginxGroup', 'gantryCommand', 'nginxListen', 'serverName', 'image', 'replicas', 'ingressHost', 'containerPort', 'metricsPort']);
+const OPTION_KEYS = new Set([
+  'user',
+  'nginxGroup',
+  'gantryCommand',
+  'nginxListen',
+  'serverName',
+  'image',
+  'replicas',
+  'ingressHost',
+  'containerPort',
+  'metricsPort',
+]);
 
 interface Parsed {
   readonly app: string;
@@ -69,7 +101,10 @@ export function parseExportArgs(argv: readonly string[]): Parsed | 'help' {
       values[key] = v;
     } else positionals.push(a);
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'which app? (a project folder or an app id)' : `unexpected arguments: ${positionals.slice(1).join(' ')}`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'which app? (a project folder or an app id)' : `unexpected arguments: ${positionals.slice(1).join(' ')}`,
+    );
   if (!values.target) throw new UsageError(`--to is required: ${EXPORT_TARGETS.join(', ')}`);
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) if (OPTION_KEYS.has(k)) options[k] = NUMBERS.has(k) ? Number(v) : v;
@@ -125,7 +160,11 @@ export async function runExport(argv: readonly string[]): Promise<number> {
   try {
     if (await isFolder(app)) {
       const input = await inputFromFolder(path.resolve(app), body.profile ?? DEFAULT_EXPORT_PROFILE);
-      result = exportApp(body.target as ExportTarget, input, { ...body.options, server: body.server ?? 'gantry', includeSecrets: body.includeSecrets ?? false });
+      result = exportApp(body.target as ExportTarget, input, {
+        ...body.options,
+        server: body.server ?? 'gantry',
+        includeSecrets: body.includeSecrets ?? false,
+      });
     } else {
       result = await fromHost(app, body, parsed.home);
     }
@@ -142,7 +181,8 @@ export async function runExport(argv: readonly string[]): Promise<number> {
     throw e;
   }
   if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else if (result.writtenTo !== null) process.stdout.write(result.files.map((f) => `wrote ${path.join(result.writtenTo!, f.path)}\n`).join(''));
+  else if (result.writtenTo !== null)
+    process.stdout.write(result.files.map((f) => `wrote ${path.join(result.writtenTo!, f.path)}\n`).join(''));
   else process.stdout.write(result.files.map((f) => `==> ${f.path} <==\n${f.content}`).join('\n'));
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
   return 0;

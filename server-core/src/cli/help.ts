@@ -21,7 +21,12 @@ function defaultText(spec: SettingSpec): string {
 }
 
 export function serveHelp(): string {
-  const lines = ['usage: gantry serve [OPTIONS] MODULE:CALLABLE', '', 'Serve a WSGI app: an HTTP gateway in front of Python worker processes.', ''];
+  const lines = [
+    'usage: gantry serve [OPTIONS] MODULE:CALLABLE',
+    '',
+    'Serve a WSGI app: an HTTP gateway in front of Python worker processes.',
+    '',
+  ];
   const bySection = new Map<SettingSection, SettingSpec[]>();
   for (const spec of SETTINGS as readonly SettingSpec[]) {
     if (spec.flags.length === 0) continue;

@@ -26,7 +26,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'apps':
     case 'export':
     case 'ca': {
-      const run = await lazy(`./${command}.js`, command === 'ui' ? 'runUi' : command === 'apps' ? 'runApps' : command === 'ca' ? 'runCa' : 'runExport');
+      const run = await lazy(
+        `./${command}.js`,
+        command === 'ui' ? 'runUi' : command === 'apps' ? 'runApps' : command === 'ca' ? 'runCa' : 'runExport',
+      );
       if (run === null) {
         process.stderr.write(`gantry: error: "${command}" is not available in this build\n`);
         return 2;

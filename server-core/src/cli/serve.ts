@@ -1,7 +1,16 @@
 // `gantry serve [OPTIONS] MODULE:CALLABLE`: one app in the foreground, gunicorn-style. Logs go to the
 // error log (stderr by default) and the access log; signals are queued by their handlers and acted on one
 // at a time by a small loop, as gunicorn's arbiter does.
-import { crossSettingProblem, defaultSettings, formatBind, mergeSettings, parseBind, settingSpec, type AppSettings, type SettingKey } from '../config/settings-table.js';
+import {
+  crossSettingProblem,
+  defaultSettings,
+  formatBind,
+  mergeSettings,
+  parseBind,
+  settingSpec,
+  type AppSettings,
+  type SettingKey,
+} from '../config/settings-table.js';
 import { isGantryError, type SerializedError } from '../errors.js';
 import { compileAccessFormat } from '../logging/access-log-format.js';
 import { ErrorLog } from '../logging/error-log.js';
@@ -27,14 +36,19 @@ export function settingsFromArgs(argv: readonly string[]): { settings: AppSettin
   if (parsed.positionals.length > 1) throw new ArgsError('', `unexpected arguments: ${parsed.positionals.slice(1).join(' ')}`);
   if (parsed.positionals.length === 1) {
     const app = parsed.positionals[0]!;
-    if (!/^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(.*\))?)?$/.test(app)) throw new ArgsError('MODULE:CALLABLE', `must be MODULE or MODULE:CALLABLE, not ${JSON.stringify(app)}`);
+    if (!/^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(.*\))?)?$/.test(app))
+      throw new ArgsError('MODULE:CALLABLE', `must be MODULE or MODULE:CALLABLE, not ${JSON.stringify(app)}`);
     partial.app = app;
   } else if (!parsed.help && !parsed.version) {
     throw new ArgsError('', 'the app to serve is required: gantry serve [OPTIONS] MODULE:CALLABLE');
   }
   const settings = mergeSettings(defaultSettings(), partial);
   const cross = crossSettingProblem(settings);
-  if (cross) throw new ArgsError(settingSpec(cross.field as SettingKey).flags.at(-1) ?? cross.field, cross.reason.replace('workers (', '--workers ('));
+  if (cross)
+    throw new ArgsError(
+      settingSpec(cross.field as SettingKey).flags.at(-1) ?? cross.field,
+      cross.reason.replace('workers (', '--workers ('),
+    );
   return { settings, help: parsed.help, version: parsed.version };
 }
 
@@ -76,7 +90,12 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   }
   try {
     // Trouble writing the access log is told on the error log (and the error log's own on stderr).
-    accessFile = settings.accessLogfile === '' ? null : new LogFile(settings.accessLogfile, process.stdout, { onTrouble: (t) => errorLog.log(t.kind === 'failed' ? 'error' : 'warning', describeLogTrouble(t)) });
+    accessFile =
+      settings.accessLogfile === ''
+        ? null
+        : new LogFile(settings.accessLogfile, process.stdout, {
+            onTrouble: (t) => errorLog.log(t.kind === 'failed' ? 'error' : 'warning', describeLogTrouble(t)),
+          });
   } catch (err) {
     process.stderr.write(`gantry: error: --access-logfile: cannot open ${settings.accessLogfile}: ${(err as Error).message}\n`);
     await errorLog.close();
@@ -147,7 +166,10 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   wake = null;
   for (const url of runtime.status().urls) errorLog.log('info', `Listening at: ${url} (${process.pid})`);
   const gateways = settings.gatewayProcesses > 1 ? `, ${settings.gatewayProcesses} gateway processes` : '';
-  errorLog.log('info', `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s)${gateways})`);
+  errorLog.log(
+    'info',
+    `Using worker: fastcgi (${runtime.python ?? 'python'}, ${settings.workers} worker(s) × ${settings.threads} thread(s)${gateways})`,
+  );
 
   let failed = false;
   runtime.on('event', (e) => {
@@ -216,7 +238,10 @@ function reportAppError(log: ErrorLog, err: Pick<SerializedError, 'code' | 'mess
   const traceback = typeof err.details?.traceback === 'string' ? err.details.traceback : '';
   log.log('error', `${err.code}: ${err.message}`);
   if (traceback.trim() !== '') log.log('error', traceback.trimEnd());
-  log.log('info', err.code === 'GANTRY_ERR_PORT_IN_USE' || err.code === 'GANTRY_ERR_BIND' ? 'Reason: could not listen.' : 'Reason: App failed to load.');
+  log.log(
+    'info',
+    err.code === 'GANTRY_ERR_PORT_IN_USE' || err.code === 'GANTRY_ERR_BIND' ? 'Reason: could not listen.' : 'Reason: App failed to load.',
+  );
   return exitCodeFor(err.code);
 }
 

@@ -33,7 +33,8 @@ export interface UiArgs {
 }
 
 const PORT = /^\d+$/;
-const badPort = (flag: string, v: string): string | null => (PORT.test(v) && Number(v) <= 65535 ? null : `${flag}: must be a port number, not ${JSON.stringify(v)}`);
+const badPort = (flag: string, v: string): string | null =>
+  PORT.test(v) && Number(v) <= 65535 ? null : `${flag}: must be a port number, not ${JSON.stringify(v)}`;
 
 /** `gantry ui`'s flags (node:util's parseArgs); 'help', or an error message for the usage line. */
 export function parseUiArgs(argv: readonly string[]): UiArgs | 'help' | string {
@@ -80,7 +81,12 @@ export function parseUiArgs(argv: readonly string[]): UiArgs | 'help' | string {
 }
 
 function openBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => undefined); // no browser opener: the printed URL is enough
@@ -111,7 +117,9 @@ export async function runUi(argv: readonly string[]): Promise<number> {
     const running = await readRuntimeFile(home);
     const where = running ? `; its UI is at ${running.url}` : '';
     const holder = e.details?.holder as LockHolder | undefined;
-    process.stderr.write(`gantry ui: error: ${e.code}: Gantry is already running for ${home}: ${holder ? describeHolder(holder) : e.message}${where}\n`);
+    process.stderr.write(
+      `gantry ui: error: ${e.code}: Gantry is already running for ${home}: ${holder ? describeHolder(holder) : e.message}${where}\n`,
+    );
     return 1;
   }
   for (const n of host.notices) process.stderr.write(`gantry ui: ${n.code}: ${n.message}\n`);
@@ -121,7 +129,9 @@ export async function runUi(argv: readonly string[]): Promise<number> {
   } catch (e) {
     await host.close();
     const err = e as NodeJS.ErrnoException;
-    process.stderr.write(`gantry ui: error: cannot listen on 127.0.0.1:${args.port}: ${err.code === 'EADDRINUSE' ? 'GANTRY_ERR_PORT_IN_USE' : err.message}\n`);
+    process.stderr.write(
+      `gantry ui: error: cannot listen on 127.0.0.1:${args.port}: ${err.code === 'EADDRINUSE' ? 'GANTRY_ERR_PORT_IN_USE' : err.message}\n`,
+    );
     return 1;
   }
   await writeRuntimeFile(home, { url: server.url, port: server.port, token: server.token, pid: process.pid, startedAt: Date.now() });
@@ -155,7 +165,10 @@ export async function runUi(argv: readonly string[]): Promise<number> {
     };
     // Announced only once a signal can stop it cleanly (a script may stop it the moment it reads the URL).
     process.stdout.write(`Gantry UI: ${url}\n`);
-    if (host.router) process.stdout.write(`Local sites: http://NAME.localhost:${host.router.address.http}/ and https://NAME.localhost:${host.router.address.https}/ (trust the CA once: gantry ca install)\n`);
+    if (host.router)
+      process.stdout.write(
+        `Local sites: http://NAME.localhost:${host.router.address.http}/ and https://NAME.localhost:${host.router.address.https}/ (trust the CA once: gantry ca install)\n`,
+      );
     if (args.open) openBrowser(url);
   });
 }

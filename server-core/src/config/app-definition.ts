@@ -71,4 +71,3 @@ export const configDocumentSchema = z.strictObject({
   apps: z.array(appDefinitionSchema),
 });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
-

@@ -141,7 +141,9 @@ export function checkRule(rule: Rule, value: unknown): RuleIssue | null {
     case 'boolean':
       return typeof value === 'boolean' ? null : invalidType('boolean', value);
     case 'enum':
-      return def.options.includes(value as string) ? null : { path: [], reason: `must be one of ${def.options.map((o) => JSON.stringify(o)).join('|')}` };
+      return def.options.includes(value as string)
+        ? null
+        : { path: [], reason: `must be one of ${def.options.map((o) => JSON.stringify(o)).join('|')}` };
     case 'array': {
       if (!Array.isArray(value)) return invalidType('array', value);
       for (let i = 0; i < value.length; i++) {

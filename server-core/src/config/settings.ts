@@ -5,14 +5,7 @@ import { z } from 'zod';
 import type { Check, Infer, Rule } from './rules.js';
 import { SETTINGS as TABLE, entryPointRule, type SettingKey, type TableSpec } from './settings-table.js';
 
-export {
-  DEFAULT_ACCESS_LOG_FORMAT,
-  defaultSettings,
-  formatBind,
-  mergeSettings,
-  parseBind,
-  settingApplies,
-} from './settings-table.js';
+export { DEFAULT_ACCESS_LOG_FORMAT, defaultSettings, formatBind, mergeSettings, parseBind, settingApplies } from './settings-table.js';
 export type { AppSettings, Bind, PartialAppSettings, SettingApplies, SettingKey } from './settings-table.js';
 
 /** One row of the settings table, its rule as a zod schema. */
@@ -65,7 +58,9 @@ export function zodOf<R extends Rule>(rule: R): z.ZodType<Infer<R>> {
 }
 
 type Table = typeof TABLE;
-type Zodded<T> = T extends { readonly schema: infer R extends Rule } ? Omit<T, 'schema' | 'default'> & { readonly schema: z.ZodType<Infer<R>>; readonly default: Infer<R> } : never;
+type Zodded<T> = T extends { readonly schema: infer R extends Rule }
+  ? Omit<T, 'schema' | 'default'> & { readonly schema: z.ZodType<Infer<R>>; readonly default: Infer<R> }
+  : never;
 
 type ZoddedTable<T extends readonly unknown[]> = { readonly [I in keyof T]: Zodded<T[I]> };
 

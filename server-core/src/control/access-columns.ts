@@ -23,7 +23,9 @@ export interface AccessColumns {
 
 const micro = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-export function encodeAccessColumns(rows: readonly { readonly id: number; readonly appId: string | null; readonly data: AccessRecord }[]): AccessColumns {
+export function encodeAccessColumns(
+  rows: readonly { readonly id: number; readonly appId: string | null; readonly data: AccessRecord }[],
+): AccessColumns {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const str = (s: string | null | undefined): Cell => {

@@ -4,7 +4,18 @@
 // parser. Environment-neutral (fetch, ReadableStream): it runs in Node 20 and is bundled into the renderer, so it
 // imports only the contract and its own folder's neutral modules.
 import { ApiError } from './api-error.js';
-import { buildPath, buildQuery, ROUTES, type BodyOf, type CallRouteName, type ErrorBody, type ParamsOf, type QueryOf, type ResponseOf, type RouteName } from './contract.js';
+import {
+  buildPath,
+  buildQuery,
+  ROUTES,
+  type BodyOf,
+  type CallRouteName,
+  type ErrorBody,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+  type RouteName,
+} from './contract.js';
 import { readSse, type SseMessage } from './sse-parser.js';
 
 /** Where the API is and the token it wants (from `ui.json`, the Electron preload, or the page's `#token=`). */
@@ -89,19 +100,28 @@ export function createApiClient(connection: ApiConnection, options: ApiClientOpt
   const base = connection.baseUrl.replace(/\/+$/, '');
   const headers = (): Record<string, string> => (connection.token ? { authorization: `Bearer ${connection.token}` } : {});
 
-  async function request(method: string, path: string, init: { body?: string; headers?: Readonly<Record<string, string>>; signal?: AbortSignal | undefined }): Promise<Response> {
+  async function request(
+    method: string,
+    path: string,
+    init: { body?: string; headers?: Readonly<Record<string, string>>; signal?: AbortSignal | undefined },
+  ): Promise<Response> {
     try {
       return await doFetch(base + path, { method, headers: { ...headers(), ...init.headers }, body: init.body, signal: init.signal });
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw e;
-      throw new ApiError(0, null, hints.unreachable ?? `cannot reach Gantry at ${base || 'this page'}: ${(e as Error)?.message ?? String(e)}`);
+      throw new ApiError(
+        0,
+        null,
+        hints.unreachable ?? `cannot reach Gantry at ${base || 'this page'}: ${(e as Error)?.message ?? String(e)}`,
+      );
     }
   }
 
   function refusal(status: number, data: unknown, what: string): ApiError {
     const body = data && typeof data === 'object' ? (data as Partial<ErrorBody>) : null;
     // The one failure a user must fix by hand: say how, in the caller's words.
-    if (status === 401 && hints.unauthorized) return new ApiError(401, { code: 'GANTRY_ERR_UNAUTHORIZED', message: hints.unauthorized }, '');
+    if (status === 401 && hints.unauthorized)
+      return new ApiError(401, { code: 'GANTRY_ERR_UNAUTHORIZED', message: hints.unauthorized }, '');
     return new ApiError(status, body, `${what} failed with ${status}`);
   }
 
@@ -111,7 +131,12 @@ export function createApiClient(connection: ApiConnection, options: ApiClientOpt
     url: (path) => base + path,
     async call(name, args) {
       const spec = ROUTES[name];
-      const a = (args ?? {}) as { params?: Record<string, string | number>; query?: Record<string, unknown>; body?: unknown; signal?: AbortSignal };
+      const a = (args ?? {}) as {
+        params?: Record<string, string | number>;
+        query?: Record<string, unknown>;
+        body?: unknown;
+        signal?: AbortSignal;
+      };
       const path = buildPath(spec.path, a.params ?? {}) + buildQuery(a.query);
       const hasBody = 'body' in spec;
       const res = await request(spec.method, path, {

@@ -9,16 +9,45 @@ import type { AccessColumns } from './access-columns.js';
 export { decodeAccessColumns, encodeAccessColumns, type AccessColumns } from './access-columns.js';
 import { z } from 'zod';
 import { appIdSchema, envNameSchema, profileNameSchema, type AppDefinition } from '../config/app-definition.js';
-import { partialSettingsSchema, withoutReservedKeys, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
+import {
+  partialSettingsSchema,
+  withoutReservedKeys,
+  type AppSettings,
+  type PartialAppSettings,
+  type SettingKey,
+} from '../config/settings.js';
 import type { ErrorCode } from '../errors.js';
 import type { RouteStat } from '../logging/route-stats.js';
 import type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../runtime/types.js';
 
-export { SETTINGS, partialSettingsSchema, appSettingsSchema, defaultSettings, parseBind, formatBind, settingApplies, settingSpec } from '../config/settings.js';
+export {
+  SETTINGS,
+  partialSettingsSchema,
+  appSettingsSchema,
+  defaultSettings,
+  parseBind,
+  formatBind,
+  settingApplies,
+  settingSpec,
+} from '../config/settings.js';
 export type { AppSettings, PartialAppSettings, SettingKey, SettingSpec, SettingApplies, Bind } from '../config/settings.js';
 export { profileNameSchema, isSecretEnvKey } from '../config/app-definition.js';
 export type { AppDefinition } from '../config/app-definition.js';
-export type { AccessEntry, AppEvent, AppState, MetricsSnapshot, OutputLine, ReloadMode, WorkerSnapshot, WorkerState, ExitReason, CurrentRequest, LatencySummary, LogLevel, RequestTiming } from '../runtime/types.js';
+export type {
+  AccessEntry,
+  AppEvent,
+  AppState,
+  MetricsSnapshot,
+  OutputLine,
+  ReloadMode,
+  WorkerSnapshot,
+  WorkerState,
+  ExitReason,
+  CurrentRequest,
+  LatencySummary,
+  LogLevel,
+  RequestTiming,
+} from '../runtime/types.js';
 export type { ErrorCode, SerializedError } from '../errors.js';
 export type { RouteStat } from '../logging/route-stats.js';
 
@@ -112,14 +141,36 @@ export const exportBodySchema = z.strictObject({
   /** Deployment choices the settings cannot know; each has a default (docs/deploy.md). */
   options: z
     .strictObject({
-      user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system user name').optional(),
-      nginxGroup: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system group name').optional(),
-      gantryCommand: z.string().regex(/^\/\S+$/, 'must be an absolute path').optional(),
-      nginxListen: z.string().regex(/^[\w.:\[\] ]+$/, 'must be an nginx listen value, e.g. 80 or 127.0.0.1:8080').optional(),
-      serverName: z.string().regex(/^[\w.* -]+$/, 'must be nginx server names').optional(),
-      image: z.string().regex(/^[\w./:@-]*$/, 'must be an image reference').optional(),
+      user: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system user name')
+        .optional(),
+      nginxGroup: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a system group name')
+        .optional(),
+      gantryCommand: z
+        .string()
+        .regex(/^\/\S+$/, 'must be an absolute path')
+        .optional(),
+      nginxListen: z
+        .string()
+        .regex(/^[\w.:\[\] ]+$/, 'must be an nginx listen value, e.g. 80 or 127.0.0.1:8080')
+        .optional(),
+      serverName: z
+        .string()
+        .regex(/^[\w.* -]+$/, 'must be nginx server names')
+        .optional(),
+      image: z
+        .string()
+        .regex(/^[\w./:@-]*$/, 'must be an image reference')
+        .optional(),
       replicas: z.number().int().min(1).max(1000).optional(),
-      ingressHost: z.string().regex(/^[a-z0-9*.-]+$/, 'must be a host name').nullable().optional(),
+      ingressHost: z
+        .string()
+        .regex(/^[a-z0-9*.-]+$/, 'must be a host name')
+        .nullable()
+        .optional(),
       containerPort: z.number().int().min(1).max(65535).optional(),
       metricsPort: z.number().int().min(1).max(65535).optional(),
     })
@@ -146,9 +197,12 @@ export interface ExportResult {
 }
 
 /** A list in a query string: `a,b` or repeated `k=a&k=b` (both accepted). */
-const csv = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((x) => x.trim()).filter((x) => x.length > 0));
+const csv = z.union([z.string(), z.array(z.string())]).transform((v) =>
+  (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
 const limitSchema = z.coerce.number().int().min(1).max(5000);
 const seqSchema = z.coerce.number().int().min(0);
 
@@ -228,7 +282,9 @@ export interface ErrorBody {
   readonly details?: { readonly field?: string; readonly reason?: string } & Record<string, unknown>;
 }
 
-export interface OkBody { readonly ok: true }
+export interface OkBody {
+  readonly ok: true;
+}
 
 export interface HealthBody {
   readonly ok: true;
@@ -360,7 +416,8 @@ export interface MetricsView {
   readonly history: readonly MetricsSnapshot[];
 }
 
-export type InterpreterSource = 'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'pyenv' | 'system';
+export type InterpreterSource =
+  'configured' | 'VIRTUAL_ENV' | '.venv' | 'venv' | 'env' | 'pyvenv.cfg' | 'poetry' | 'pipenv' | 'uv' | 'pyenv' | 'system';
 export interface InterpreterCandidate {
   readonly path: string;
   readonly source: InterpreterSource;
@@ -399,7 +456,11 @@ export interface DetectionResult {
   readonly candidates: readonly EntryCandidate[];
   readonly verification: ImportVerification | null;
   /** `[tool.gantry]` from pyproject.toml, validated; null when absent. */
-  readonly pyproject: { readonly settings: PartialAppSettings; readonly profiles: Readonly<Record<string, PartialAppSettings>>; readonly errors: readonly string[] } | null;
+  readonly pyproject: {
+    readonly settings: PartialAppSettings;
+    readonly profiles: Readonly<Record<string, PartialAppSettings>>;
+    readonly errors: readonly string[];
+  } | null;
   /** What adding the folder would set: app, python, env. */
   readonly suggested: PartialAppSettings;
   readonly framework: Framework | null;
@@ -546,7 +607,15 @@ export interface SseBatch {
   };
 }
 
-export type SseEnvelope = { [T in SseType]: { readonly id: number; readonly type: T; readonly appId: string | null; readonly time: number; readonly data: SseDataMap[T] } }[SseType];
+export type SseEnvelope = {
+  [T in SseType]: {
+    readonly id: number;
+    readonly type: T;
+    readonly appId: string | null;
+    readonly time: number;
+    readonly data: SseDataMap[T];
+  };
+}[SseType];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Route table
@@ -570,43 +639,203 @@ function route<R>() {
 
 export const ROUTES = {
   health: route<HealthBody>()({ method: 'GET', path: '/api/health', summary: 'Liveness, versions and the config folder.' }),
-  notices: route<{ notices: readonly Notice[] }>()({ method: 'GET', path: '/api/notices', summary: 'Host notices (e.g. a corrupt config was set aside).' }),
-  listApps: route<{ apps: readonly AppSummary[] }>()({ method: 'GET', path: '/api/apps', summary: 'Every app with its status and metrics.' }),
-  addApp: route<AddAppResponse>()({ method: 'POST', path: '/api/apps', summary: 'Add an app from a folder (detects, imports [tool.gantry]).', body: addAppBodySchema }),
+  notices: route<{ notices: readonly Notice[] }>()({
+    method: 'GET',
+    path: '/api/notices',
+    summary: 'Host notices (e.g. a corrupt config was set aside).',
+  }),
+  listApps: route<{ apps: readonly AppSummary[] }>()({
+    method: 'GET',
+    path: '/api/apps',
+    summary: 'Every app with its status and metrics.',
+  }),
+  addApp: route<AddAppResponse>()({
+    method: 'POST',
+    path: '/api/apps',
+    summary: 'Add an app from a folder (detects, imports [tool.gantry]).',
+    body: addAppBodySchema,
+  }),
   addDemo: route<AddAppResponse>()({ method: 'POST', path: '/api/apps/demo', summary: 'Add the bundled demo app "Hello (demo)".' }),
-  getApp: route<AppView>()({ method: 'GET', path: '/api/apps/:id', summary: 'One app: definition, status, metrics, effective settings.', params: appIdParamsSchema }),
-  updateApp: route<UpdateAppResponse>()({ method: 'PATCH', path: '/api/apps/:id', summary: 'Change an app; fields present replace the stored ones. A running app takes live settings at once.', params: appIdParamsSchema, body: updateAppBodySchema }),
+  getApp: route<AppView>()({
+    method: 'GET',
+    path: '/api/apps/:id',
+    summary: 'One app: definition, status, metrics, effective settings.',
+    params: appIdParamsSchema,
+  }),
+  updateApp: route<UpdateAppResponse>()({
+    method: 'PATCH',
+    path: '/api/apps/:id',
+    summary: 'Change an app; fields present replace the stored ones. A running app takes live settings at once.',
+    params: appIdParamsSchema,
+    body: updateAppBodySchema,
+  }),
   removeApp: route<OkBody>()({ method: 'DELETE', path: '/api/apps/:id', summary: 'Stop and remove an app.', params: appIdParamsSchema }),
-  effective: route<EffectiveSettings>()({ method: 'GET', path: '/api/apps/:id/effective', summary: 'Settings in effect for a profile, with where each came from.', params: appIdParamsSchema, query: profileQuerySchema }),
-  saveToProject: route<SaveToProjectResult>()({ method: 'POST', path: '/api/apps/:id/save-to-project', summary: 'Write the app\'s settings to [tool.gantry] in pyproject.toml.', params: appIdParamsSchema, body: saveToProjectBodySchema }),
-  exportApp: route<ExportResult>()({ method: 'POST', path: '/api/apps/:id/export', summary: 'Render a profile as systemd/nginx/Compose/Kubernetes/Dockerfile files (optionally written to deploy/).', params: appIdParamsSchema, body: exportBodySchema }),
-  start: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/start', summary: 'Start with a profile (default: the active one).', params: appIdParamsSchema, body: startBodySchema }),
-  stop: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/stop', summary: 'Stop (graceful by default).', params: appIdParamsSchema, body: stopBodySchema }),
-  restart: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/restart', summary: 'Stop then start, optionally with another profile.', params: appIdParamsSchema, body: startBodySchema }),
-  reload: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/reload', summary: 'Zero-downtime reload (generation or rolling) with the current settings.', params: appIdParamsSchema, body: reloadBodySchema }),
-  scale: route<AppStatusView>()({ method: 'POST', path: '/api/apps/:id/scale', summary: 'Set the number of workers live (kept by reloads; the saved setting is unchanged).', params: appIdParamsSchema, body: scaleBodySchema }),
-  restartWorker: route<OkBody>()({ method: 'POST', path: '/api/apps/:id/workers/:workerId/restart', summary: 'Restart one worker.', params: workerParamsSchema }),
-  launch: route<LaunchResult>()({ method: 'POST', path: '/api/apps/:id/launch', summary: 'Preflight, start and health-check a profile (default staging).', params: appIdParamsSchema, body: launchBodySchema }),
-  getLaunch: route<LaunchResult>()({ method: 'GET', path: '/api/launches/:launchId', summary: 'A launch\'s steps so far.', params: launchParamsSchema }),
-  status: route<AppStatusView>()({ method: 'GET', path: '/api/apps/:id/status', summary: 'State, URLs, health.', params: appIdParamsSchema }),
-  workers: route<{ workers: readonly WorkerSnapshot[] }>()({ method: 'GET', path: '/api/apps/:id/workers', summary: 'Worker table.', params: appIdParamsSchema }),
-  metrics: route<MetricsView>()({ method: 'GET', path: '/api/apps/:id/metrics', summary: 'Current metrics, with per-second history when history=1.', params: appIdParamsSchema, query: metricsQuerySchema }),
-  access: route<Page<AccessRecord>>()({ method: 'GET', path: '/api/apps/:id/access', summary: 'Access log, filtered, paged (newest first; `after` tails oldest first).', params: appIdParamsSchema, query: accessQuerySchema }),
-  routes: route<RoutesView>()({ method: 'GET', path: '/api/apps/:id/routes', summary: 'Requests grouped by method and route pattern over the access history: count, error rate, p50/p95/p99, slowest.', params: appIdParamsSchema }),
-  request: route<RequestDetail>()({ method: 'GET', path: '/api/apps/:id/requests/:requestId', summary: 'One request\'s access entry and the output lines it produced.', params: requestParamsSchema }),
-  output: route<Page<OutputRecord>>()({ method: 'GET', path: '/api/apps/:id/output', summary: 'App output and Gantry lines, filtered, paged.', params: appIdParamsSchema, query: outputQuerySchema }),
-  events: route<Page<EventRecord>>()({ method: 'GET', path: '/api/apps/:id/events', summary: 'App events (crash, timeout, reload, recycle, scale, state, port conflict).', params: appIdParamsSchema, query: pageQuerySchema }),
-  detect: route<DetectionResult>()({ method: 'POST', path: '/api/detect', summary: 'Detect interpreter and entry point of a folder; verify by importing.', body: detectBodySchema }),
-  checkPort: route<PortCheckResult>()({ method: 'POST', path: '/api/ports/check', summary: 'Is a bind free, who holds it, which port is free next.', body: portCheckBodySchema }),
-  fsList: route<FsListing>()({ method: 'GET', path: '/api/fs', summary: 'Sub-folders of a folder (default: home), for the browser\'s folder picker.', query: fsListQuerySchema }),
-  stream: route<never>()({ method: 'GET', path: '/api/events', summary: 'Server-sent events (see SseEnvelope); token may be passed as ?token=.', query: eventsQuerySchema, produces: 'text/event-stream; charset=utf-8' }),
-  prometheus: route<string>()({ method: 'GET', path: '/metrics', summary: 'Prometheus text for every running app.', produces: 'text/plain; version=0.0.4; charset=utf-8' }),
+  effective: route<EffectiveSettings>()({
+    method: 'GET',
+    path: '/api/apps/:id/effective',
+    summary: 'Settings in effect for a profile, with where each came from.',
+    params: appIdParamsSchema,
+    query: profileQuerySchema,
+  }),
+  saveToProject: route<SaveToProjectResult>()({
+    method: 'POST',
+    path: '/api/apps/:id/save-to-project',
+    summary: "Write the app's settings to [tool.gantry] in pyproject.toml.",
+    params: appIdParamsSchema,
+    body: saveToProjectBodySchema,
+  }),
+  exportApp: route<ExportResult>()({
+    method: 'POST',
+    path: '/api/apps/:id/export',
+    summary: 'Render a profile as systemd/nginx/Compose/Kubernetes/Dockerfile files (optionally written to deploy/).',
+    params: appIdParamsSchema,
+    body: exportBodySchema,
+  }),
+  start: route<AppStatusView>()({
+    method: 'POST',
+    path: '/api/apps/:id/start',
+    summary: 'Start with a profile (default: the active one).',
+    params: appIdParamsSchema,
+    body: startBodySchema,
+  }),
+  stop: route<AppStatusView>()({
+    method: 'POST',
+    path: '/api/apps/:id/stop',
+    summary: 'Stop (graceful by default).',
+    params: appIdParamsSchema,
+    body: stopBodySchema,
+  }),
+  restart: route<AppStatusView>()({
+    method: 'POST',
+    path: '/api/apps/:id/restart',
+    summary: 'Stop then start, optionally with another profile.',
+    params: appIdParamsSchema,
+    body: startBodySchema,
+  }),
+  reload: route<AppStatusView>()({
+    method: 'POST',
+    path: '/api/apps/:id/reload',
+    summary: 'Zero-downtime reload (generation or rolling) with the current settings.',
+    params: appIdParamsSchema,
+    body: reloadBodySchema,
+  }),
+  scale: route<AppStatusView>()({
+    method: 'POST',
+    path: '/api/apps/:id/scale',
+    summary: 'Set the number of workers live (kept by reloads; the saved setting is unchanged).',
+    params: appIdParamsSchema,
+    body: scaleBodySchema,
+  }),
+  restartWorker: route<OkBody>()({
+    method: 'POST',
+    path: '/api/apps/:id/workers/:workerId/restart',
+    summary: 'Restart one worker.',
+    params: workerParamsSchema,
+  }),
+  launch: route<LaunchResult>()({
+    method: 'POST',
+    path: '/api/apps/:id/launch',
+    summary: 'Preflight, start and health-check a profile (default staging).',
+    params: appIdParamsSchema,
+    body: launchBodySchema,
+  }),
+  getLaunch: route<LaunchResult>()({
+    method: 'GET',
+    path: '/api/launches/:launchId',
+    summary: "A launch's steps so far.",
+    params: launchParamsSchema,
+  }),
+  status: route<AppStatusView>()({
+    method: 'GET',
+    path: '/api/apps/:id/status',
+    summary: 'State, URLs, health.',
+    params: appIdParamsSchema,
+  }),
+  workers: route<{ workers: readonly WorkerSnapshot[] }>()({
+    method: 'GET',
+    path: '/api/apps/:id/workers',
+    summary: 'Worker table.',
+    params: appIdParamsSchema,
+  }),
+  metrics: route<MetricsView>()({
+    method: 'GET',
+    path: '/api/apps/:id/metrics',
+    summary: 'Current metrics, with per-second history when history=1.',
+    params: appIdParamsSchema,
+    query: metricsQuerySchema,
+  }),
+  access: route<Page<AccessRecord>>()({
+    method: 'GET',
+    path: '/api/apps/:id/access',
+    summary: 'Access log, filtered, paged (newest first; `after` tails oldest first).',
+    params: appIdParamsSchema,
+    query: accessQuerySchema,
+  }),
+  routes: route<RoutesView>()({
+    method: 'GET',
+    path: '/api/apps/:id/routes',
+    summary: 'Requests grouped by method and route pattern over the access history: count, error rate, p50/p95/p99, slowest.',
+    params: appIdParamsSchema,
+  }),
+  request: route<RequestDetail>()({
+    method: 'GET',
+    path: '/api/apps/:id/requests/:requestId',
+    summary: "One request's access entry and the output lines it produced.",
+    params: requestParamsSchema,
+  }),
+  output: route<Page<OutputRecord>>()({
+    method: 'GET',
+    path: '/api/apps/:id/output',
+    summary: 'App output and Gantry lines, filtered, paged.',
+    params: appIdParamsSchema,
+    query: outputQuerySchema,
+  }),
+  events: route<Page<EventRecord>>()({
+    method: 'GET',
+    path: '/api/apps/:id/events',
+    summary: 'App events (crash, timeout, reload, recycle, scale, state, port conflict).',
+    params: appIdParamsSchema,
+    query: pageQuerySchema,
+  }),
+  detect: route<DetectionResult>()({
+    method: 'POST',
+    path: '/api/detect',
+    summary: 'Detect interpreter and entry point of a folder; verify by importing.',
+    body: detectBodySchema,
+  }),
+  checkPort: route<PortCheckResult>()({
+    method: 'POST',
+    path: '/api/ports/check',
+    summary: 'Is a bind free, who holds it, which port is free next.',
+    body: portCheckBodySchema,
+  }),
+  fsList: route<FsListing>()({
+    method: 'GET',
+    path: '/api/fs',
+    summary: "Sub-folders of a folder (default: home), for the browser's folder picker.",
+    query: fsListQuerySchema,
+  }),
+  stream: route<never>()({
+    method: 'GET',
+    path: '/api/events',
+    summary: 'Server-sent events (see SseEnvelope); token may be passed as ?token=.',
+    query: eventsQuerySchema,
+    produces: 'text/event-stream; charset=utf-8',
+  }),
+  prometheus: route<string>()({
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Prometheus text for every running app.',
+    produces: 'text/plain; version=0.0.4; charset=utf-8',
+  }),
 } as const;
 
 export type Routes = typeof ROUTES;
 export type RouteName = keyof Routes;
 /** Routes that hold the connection open and answer with a stream of events rather than one body. */
-export type StreamRouteName = { [N in RouteName]: Routes[N] extends { readonly produces: `text/event-stream${string}` } ? N : never }[RouteName];
+export type StreamRouteName = {
+  [N in RouteName]: Routes[N] extends { readonly produces: `text/event-stream${string}` } ? N : never;
+}[RouteName];
 /** Routes that answer once, with a body. */
 export type CallRouteName = Exclude<RouteName, StreamRouteName>;
 export type ResponseOf<N extends RouteName> = NonNullable<Routes[N]['__response']>;

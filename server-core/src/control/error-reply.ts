@@ -14,7 +14,14 @@ export function errorReply(e: unknown): { status: number; body: ErrorBody } {
   const fe = e as { statusCode?: number; message?: string; code?: string };
   if (!(e instanceof GantryError) && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // fastify's own refusals: bad JSON, wrong content type, body too large.
-    return { status: fe.statusCode, body: { code: 'GANTRY_ERR_INVALID_CONFIG', message: fe.message ?? 'bad request', details: { field: 'body', reason: fe.message ?? fe.code ?? 'bad request' } } };
+    return {
+      status: fe.statusCode,
+      body: {
+        code: 'GANTRY_ERR_INVALID_CONFIG',
+        message: fe.message ?? 'bad request',
+        details: { field: 'body', reason: fe.message ?? fe.code ?? 'bad request' },
+      },
+    };
   }
   const body = serializeError(e);
   return { status: ERRORS[body.code].status, body: body as ErrorBody };

@@ -30,7 +30,12 @@ export interface EventStreams {
   endAll(): void;
 }
 
-export function registerEventStream(app: FastifyInstance, host: Host, options: EventStreamOptions, corsFor: (req: FastifyRequest) => Record<string, string>): EventStreams {
+export function registerEventStream(
+  app: FastifyInstance,
+  host: Host,
+  options: EventStreamOptions,
+  corsFor: (req: FastifyRequest) => Record<string, string>,
+): EventStreams {
   const streams = new Set<() => void>();
   app.get(ROUTES.stream.path, (req, reply) => {
     const query = parseInput(ROUTES.stream.query, req.query, 'query')!;
@@ -41,14 +46,23 @@ export function registerEventStream(app: FastifyInstance, host: Host, options: E
     const lastId = typeof headerId === 'string' && /^\d+$/.test(headerId) ? Number(headerId) : query.lastEventId;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': ROUTES.stream.produces, 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', ...corsFor(req) });
+    res.writeHead(200, {
+      'content-type': ROUTES.stream.produces,
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...corsFor(req),
+    });
     res.socket?.setNoDelay(true);
     const { batch, maxRate, slowMs, access, status, method, minDurationMs, path, columns } = query;
     const client = new SseClient(res, host.hub, {
       maxBufferedBytes: options.sseMaxBufferedBytes,
       apps: query.apps,
       types: query.types,
-      batch: batch === '1' ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, intervalMs: options.sseBatchMs } : undefined,
+      batch:
+        batch === '1'
+          ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, intervalMs: options.sseBatchMs }
+          : undefined,
     });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);
     // The replay (read from the ring as the socket takes it) and the subscription start in one synchronous block,

@@ -55,7 +55,11 @@ export function routeHandlers(host: Host): RouteHandlers {
     request: ({ params }) => host.request(params.id, params.requestId),
     output: ({ params, query }) => host.output(params.id, query),
     events: ({ params, query }) => host.events(params.id, query),
-    detect: ({ body }) => host.detect(body.folder, body.verify ?? true, { ...(body.trust ? { trust: true } : {}), ...(body.python ? { python: body.python } : {}) }),
+    detect: ({ body }) =>
+      host.detect(body.folder, body.verify ?? true, {
+        ...(body.trust ? { trust: true } : {}),
+        ...(body.python ? { python: body.python } : {}),
+      }),
     checkPort: ({ body }) => host.checkPort(body.bind, body.appId),
     fsList: ({ query }) => host.listFolder(query.path),
     prometheus: () => host.prometheus(),
@@ -63,7 +67,11 @@ export function routeHandlers(host: Host): RouteHandlers {
 }
 
 /** A request's params, query or body through its schema: a 400 naming the field when it does not parse. */
-export function parseInput<S extends z.ZodType>(schema: S | undefined, value: unknown, where: 'params' | 'query' | 'body'): z.output<S> | undefined {
+export function parseInput<S extends z.ZodType>(
+  schema: S | undefined,
+  value: unknown,
+  where: 'params' | 'query' | 'body',
+): z.output<S> | undefined {
   if (!schema) return undefined;
   const r = schema.safeParse(value ?? {});
   if (!r.success) throw invalid(r.error, where === 'body' ? '' : where);

@@ -13,7 +13,8 @@ export interface Gate {
   readonly extraOrigins: readonly string[];
 }
 
-export type Verdict = { ok: true } | { ok: false; status: 401 | 403; code: 'GANTRY_ERR_UNAUTHORIZED' | 'GANTRY_ERR_FORBIDDEN_ORIGIN'; message: string };
+export type Verdict =
+  { ok: true } | { ok: false; status: 401 | 403; code: 'GANTRY_ERR_UNAUTHORIZED' | 'GANTRY_ERR_FORBIDDEN_ORIGIN'; message: string };
 
 export function ownHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -27,7 +28,12 @@ export function checkHostAndOrigin(gate: Gate, headers: IncomingHttpHeaders): Ve
   const port = gate.port();
   const host = (headers.host ?? '').toLowerCase();
   if (!ownHosts(port).includes(host)) {
-    return { ok: false, status: 403, code: 'GANTRY_ERR_FORBIDDEN_ORIGIN', message: `Host "${host}" is not this control API (expected 127.0.0.1:${port} or localhost:${port})` };
+    return {
+      ok: false,
+      status: 403,
+      code: 'GANTRY_ERR_FORBIDDEN_ORIGIN',
+      message: `Host "${host}" is not this control API (expected 127.0.0.1:${port} or localhost:${port})`,
+    };
   }
   const origin = headers.origin;
   if (origin !== undefined && !ownOrigins(port).includes(origin.toLowerCase()) && !gate.extraOrigins.includes(origin)) {

@@ -43,7 +43,9 @@ export async function startControlServer(options: ControlServerOptions): Promise
     // Refusals fastify makes before routing (a malformed URL) answer in the API's error shape too.
     frameworkErrors: (error, _req, reply) => {
       const r = reply as unknown as FastifyReply;
-      void r.code(400).send({ code: 'GANTRY_ERR_INVALID_CONFIG', message: error.message, details: { field: 'url', reason: error.message } });
+      void r
+        .code(400)
+        .send({ code: 'GANTRY_ERR_INVALID_CONFIG', message: error.message, details: { field: 'url', reason: error.message } });
     },
   });
 
@@ -68,7 +70,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
       // CORS preflight from an allowed extra origin (the Electron window); carries no token by design.
       return reply
         .code(204)
-        .headers({ 'access-control-allow-methods': 'GET, POST, PATCH, DELETE', 'access-control-allow-headers': 'authorization, content-type, last-event-id', 'access-control-max-age': '600' })
+        .headers({
+          'access-control-allow-methods': 'GET, POST, PATCH, DELETE',
+          'access-control-allow-headers': 'authorization, content-type, last-event-id',
+          'access-control-max-age': '600',
+        })
         .send();
     }
     // Decide by the route the router matched, not by the URL's spelling: the router decodes (/%61pi/apps is
@@ -77,7 +83,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
     const route = req.routeOptions.url;
     const url = req.url.split('?')[0]!;
     if (route !== undefined || url.toLowerCase().startsWith('/api')) {
-      const queryToken = req.method === 'GET' && route === ROUTES.stream.path ? ((req.query as { token?: unknown }).token as string | undefined) ?? null : null;
+      const queryToken =
+        req.method === 'GET' && route === ROUTES.stream.path
+          ? (((req.query as { token?: unknown }).token as string | undefined) ?? null)
+          : null;
       const tv = checkToken(gate, req.headers, queryToken);
       if (!tv.ok) return refuse(reply, tv.status, tv.code, tv.message);
       reply.header('cache-control', 'no-store');

@@ -92,7 +92,10 @@ export function createSseParser(options: SseParserOptions = {}): SseParser {
  * The messages of a text/event-stream body, as they complete. Reading starts at the first `next()` (so a caller
  * can hold a stream unread) and stops when the body ends, the consumer breaks out, or the request is aborted.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>, parser: SseParser = createSseParser()): AsyncGenerator<SseMessage, void, undefined> {
+export async function* readSse(
+  body: ReadableStream<Uint8Array>,
+  parser: SseParser = createSseParser(),
+): AsyncGenerator<SseMessage, void, undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   try {

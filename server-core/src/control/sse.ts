@@ -39,7 +39,9 @@ export interface SseClientOptions {
    */
   readonly coalesceMs?: number;
   /** Batched stream settings (see eventsQuerySchema). */
-  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns'> & { readonly intervalMs?: number };
+  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns'> & {
+    readonly intervalMs?: number;
+  };
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -94,7 +96,13 @@ function approxBytes(e: SseEnvelope): number {
  * pass over every client): the bytes of that write are made once and handed to each socket. Framing, joining and
  * encoding per client was most of what many subscribers cost, and the garbage it left.
  */
-let lastChunk: { readonly key: string; readonly first: SseEnvelope; readonly last: SseEnvelope; readonly count: number; readonly bytes: Buffer } | null = null;
+let lastChunk: {
+  readonly key: string;
+  readonly first: SseEnvelope;
+  readonly last: SseEnvelope;
+  readonly count: number;
+  readonly bytes: Buffer;
+} | null = null;
 
 function sharedChunk(key: string, events: readonly SseEnvelope[]): Buffer {
   const first = events[0]!;
@@ -235,7 +243,18 @@ export class SseClient {
     while (!this.closed && !this.waitingForDrain) {
       const { events, missed } = this.source.since(this.cursor, PULL_CHUNK);
       if (missed) {
-        this.consume({ id: missed.toId, type: 'dropped', appId: null, time: Date.now(), data: { count: missed.toId - missed.fromId + 1, fromId: missed.fromId, toId: missed.toId, reason: this.resuming ? 'resume-gap' : 'slow-client' } });
+        this.consume({
+          id: missed.toId,
+          type: 'dropped',
+          appId: null,
+          time: Date.now(),
+          data: {
+            count: missed.toId - missed.fromId + 1,
+            fromId: missed.fromId,
+            toId: missed.toId,
+            reason: this.resuming ? 'resume-gap' : 'slow-client',
+          },
+        });
         this.cursor = missed.toId;
         continue;
       }
@@ -319,7 +338,8 @@ export class SseClient {
     }
     this.windowMatched++;
     if (this.oneIn === 1) return true;
-    if (a.status >= 400 || a.durationMs >= this.slowMs || this.withOutput.has(a.requestId) || this.withOutputOld.has(a.requestId)) return true;
+    if (a.status >= 400 || a.durationMs >= this.slowMs || this.withOutput.has(a.requestId) || this.withOutputOld.has(a.requestId))
+      return true;
     if (++this.skip >= this.oneIn) {
       this.skip = 0;
       return true;

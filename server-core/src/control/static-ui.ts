@@ -81,7 +81,11 @@ export function registerUi(app: FastifyInstance, gate: Gate, rendererDir: string
     const found = await lookupStatic(rendererDir, url);
     if (found.kind === 'missing') return refuse(reply, 404, 'GANTRY_ERR_NOT_FOUND', `no file ${url}`);
     reply.header('content-security-policy', csp);
-    if (found.kind === 'index') return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await indexHtml(rendererDir));
+    if (found.kind === 'index')
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(await indexHtml(rendererDir));
     return reply.type(found.type).header('cache-control', 'no-cache').send(found.body);
   });
 }

@@ -7,9 +7,28 @@ import { defaultSettings, SETTINGS, type AppSettings, type SettingKey, type Tabl
 
 /** Settings gunicorn has with the same meaning (and the same flag), per docs.gunicorn.org/en/stable/settings.html. */
 const GUNICORN_KEYS: ReadonlySet<SettingKey> = new Set<SettingKey>([
-  'name', 'chdir', 'pythonpath', 'bind', 'backlog', 'keepAlive', 'forwardedAllowIps', 'workers', 'threads', 'timeout',
-  'gracefulTimeout', 'maxRequests', 'maxRequestsJitter', 'accessLogfile', 'accessLogformat', 'errorLogfile', 'logLevel',
-  'limitRequestLine', 'limitRequestFields', 'limitRequestFieldSize', 'reload', 'reloadExtraFiles',
+  'name',
+  'chdir',
+  'pythonpath',
+  'bind',
+  'backlog',
+  'keepAlive',
+  'forwardedAllowIps',
+  'workers',
+  'threads',
+  'timeout',
+  'gracefulTimeout',
+  'maxRequests',
+  'maxRequestsJitter',
+  'accessLogfile',
+  'accessLogformat',
+  'errorLogfile',
+  'logLevel',
+  'limitRequestLine',
+  'limitRequestFields',
+  'limitRequestFieldSize',
+  'reload',
+  'reloadExtraFiles',
 ]);
 
 /** Never flags here: the entry point is positional and env goes to the env file. */
@@ -62,7 +81,8 @@ function flagsFor(spec: TableSpec, value: unknown, def: unknown): string[] {
 export function gantryServeLine(s: AppSettings, gantry: readonly string[]): CommandLine {
   const defaults = defaultSettings() as Record<string, unknown>;
   const args: string[] = [];
-  for (const spec of SETTINGS as readonly TableSpec[]) args.push(...flagsFor(spec, (s as Record<string, unknown>)[spec.key], defaults[spec.key]));
+  for (const spec of SETTINGS as readonly TableSpec[])
+    args.push(...flagsFor(spec, (s as Record<string, unknown>)[spec.key], defaults[spec.key]));
   return { argv: [...gantry, 'serve', ...args, s.app], unsupported: [] };
 }
 
@@ -98,5 +118,8 @@ export function unsupportedNotes(cl: CommandLine): string[] {
     limitRequestBody: '; the nginx export enforces it (client_max_body_size)',
     headerTimeout: '; the nginx export enforces it (client_header_timeout)',
   };
-  return cl.unsupported.map((u) => `gunicorn has no equivalent of Gantry's ${u.flag} (${JSON.stringify(u.value)}): not in the exported command line${instead[u.key] ?? ''}`);
+  return cl.unsupported.map(
+    (u) =>
+      `gunicorn has no equivalent of Gantry's ${u.flag} (${JSON.stringify(u.value)}): not in the exported command line${instead[u.key] ?? ''}`,
+  );
 }

@@ -39,7 +39,9 @@ export function containerSettings(input: ExportInput, o: ExportOptions): Contain
   const newMetrics = `0.0.0.0:${o.metricsPort}`;
   if (s.metricsBind !== newMetrics) {
     out.metricsBind = newMetrics;
-    changes.push(`metrics-bind ${s.metricsBind || '(off)'} -> ${newMetrics} (${HEALTH_PATH} for health checks, ${METRICS_PATH} for Prometheus)`);
+    changes.push(
+      `metrics-bind ${s.metricsBind || '(off)'} -> ${newMetrics} (${HEALTH_PATH} for health checks, ${METRICS_PATH} for Prometheus)`,
+    );
   }
   for (const key of ['accessLogfile', 'errorLogfile'] as const) {
     if (s[key] !== '' && s[key] !== '-') {

@@ -31,11 +31,19 @@ function envValue(v: string): string {
 
 export function renderEnvFile(input: ExportInput, includeSecrets: boolean, header: string): string {
   const { plain, secret } = splitEnv(input, includeSecrets);
-  const lines = [`# ${header}`, `# Environment of ${input.name} (profile ${input.profile}). One KEY=VALUE a line; the app's workers inherit it.`];
+  const lines = [
+    `# ${header}`,
+    `# Environment of ${input.name} (profile ${input.profile}). One KEY=VALUE a line; the app's workers inherit it.`,
+  ];
   if (plain.length === 0 && secret.length === 0) lines.push('# (the profile sets no environment variables)');
   for (const [k, v] of plain) lines.push(`${k}=${envValue(v)}`);
   if (secret.length > 0) {
-    lines.push('', includeSecrets ? '# Secrets (included on request: keep this file out of version control, mode 0600).' : `# Secrets: set the real values here on the server (they were not exported). Keep this file mode 0600.`);
+    lines.push(
+      '',
+      includeSecrets
+        ? '# Secrets (included on request: keep this file out of version control, mode 0600).'
+        : `# Secrets: set the real values here on the server (they were not exported). Keep this file mode 0600.`,
+    );
     for (const [k, v] of secret) lines.push(`${k}=${envValue(v)}`);
   }
   return lines.join('\n') + '\n';

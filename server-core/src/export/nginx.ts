@@ -36,7 +36,10 @@ export function renderNginx(input: ExportInput, o: ExportOptions): Rendered {
   if (s.bind.length > 1) notes.push(`the app has ${s.bind.length} binds; nginx proxies to ${upstreamServer(bind)}`);
   const peer = nginxPeer(bind);
   const trusted = peer === null || createProxyTrust(s.forwardedAllowIps).isTrusted(peer);
-  if (!trusted) notes.push(`the app does not trust ${peer} (--forwarded-allow-ips ${s.forwardedAllowIps.join(',')}): it will see nginx's address as the client's; add ${peer} to trust nginx`);
+  if (!trusted)
+    notes.push(
+      `the app does not trust ${peer} (--forwarded-allow-ips ${s.forwardedAllowIps.join(',')}): it will see nginx's address as the client's; add ${peer} to trust nginx`,
+    );
   const up = `gantry_${input.appId.replace(/-/g, '_')}`;
   // Header buffers: room for the longest request line or header field the app itself accepts.
   const headerKb = Math.ceil(Math.max(s.limitRequestLine === 0 ? 8190 : s.limitRequestLine, s.limitRequestFieldSize) / 1024) + 1;
@@ -44,16 +47,18 @@ export function renderNginx(input: ExportInput, o: ExportOptions): Rendered {
   const readTimeout = s.timeout === 0 ? 3600 : Math.ceil(s.timeout) + 5;
   const keepAlive = s.keepAlive >= 2 ? Math.floor(s.keepAlive) - 1 : 0;
 
-  const statics = Object.keys(s.static).sort().map((url) => {
-    const dir = path.resolve(s.chdir, s.static[url]!);
-    return [
-      `    # --static ${url}=${s.static[url]}: served by nginx from the folder, never reaching the app.`,
-      `    location ^~ ${locationPrefix(url)} {`,
-      `        alias ${dir}/;`,
-      '        access_log off;',
-      '    }',
-    ].join('\n');
-  });
+  const statics = Object.keys(s.static)
+    .sort()
+    .map((url) => {
+      const dir = path.resolve(s.chdir, s.static[url]!);
+      return [
+        `    # --static ${url}=${s.static[url]}: served by nginx from the folder, never reaching the app.`,
+        `    location ^~ ${locationPrefix(url)} {`,
+        `        alias ${dir}/;`,
+        '        access_log off;',
+        '    }',
+      ].join('\n');
+    });
 
   const forwarding = trusted
     ? [
@@ -71,7 +76,11 @@ export function renderNginx(input: ExportInput, o: ExportOptions): Rendered {
     `upstream ${up} {`,
     `    server ${upstreamServer(bind)};`,
     ...(keepAlive > 0
-      ? [`    # Reused connections; closed by nginx before the app's --keep-alive (${s.keepAlive}s) would close them.`, '    keepalive 16;', `    keepalive_timeout ${keepAlive}s;`]
+      ? [
+          `    # Reused connections; closed by nginx before the app's --keep-alive (${s.keepAlive}s) would close them.`,
+          '    keepalive 16;',
+          `    keepalive_timeout ${keepAlive}s;`,
+        ]
       : []),
     '}',
     '',

@@ -21,7 +21,12 @@ async function projectFiles(folder: string): Promise<string[]> {
   return names.filter((n) => PROJECT_FILES.test(n)).sort();
 }
 
-export async function buildExportInput(def: AppDefinition, profile: string, r: Resolved, workerRssBytes: number | null): Promise<ExportInput> {
+export async function buildExportInput(
+  def: AppDefinition,
+  profile: string,
+  r: Resolved,
+  workerRssBytes: number | null,
+): Promise<ExportInput> {
   return {
     appId: def.id,
     name: def.name,
@@ -38,9 +43,14 @@ export async function buildExportInput(def: AppDefinition, profile: string, r: R
 async function definitionFromFolder(folderIn: string): Promise<AppDefinition> {
   const folder = path.resolve(folderIn);
   const st = await fs.stat(folder).catch(() => null);
-  if (!st?.isDirectory()) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
+  if (!st?.isDirectory())
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
   const pyproject = await readPyprojectGantry(folder);
-  if (pyproject && pyproject.errors.length > 0) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `pyproject.toml: ${pyproject.errors[0]}`, { field: 'tool.gantry', reason: pyproject.errors[0] });
+  if (pyproject && pyproject.errors.length > 0)
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `pyproject.toml: ${pyproject.errors[0]}`, {
+      field: 'tool.gantry',
+      reason: pyproject.errors[0],
+    });
   const detection = await detectProject(folder, { verify: false, python: pyproject?.settings.python });
   const name = pyproject?.settings.name || pyproject?.projectName || path.basename(folder);
   return validateDefinition({
@@ -60,6 +70,10 @@ async function definitionFromFolder(folderIn: string): Promise<AppDefinition> {
 
 export async function inputFromFolder(folder: string, profile: string): Promise<ExportInput> {
   const def = await definitionFromFolder(folder);
-  if (!hasProfile(def, profile)) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `profile: no profile named ${profile} (profiles: ${profileNames(def).join(', ')})`, { field: 'profile', reason: `no profile named ${profile}` });
+  if (!hasProfile(def, profile))
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `profile: no profile named ${profile} (profiles: ${profileNames(def).join(', ')})`, {
+      field: 'profile',
+      reason: `no profile named ${profile}`,
+    });
   return buildExportInput(def, profile, await resolveForApp(def, profile), null);
 }

@@ -50,9 +50,14 @@ export function renderSystemd(input: ExportInput, o: ExportOptions): Rendered {
   const cl = commandLine(s, o.server, [o.gantryCommand]);
   const notes = unsupportedNotes(cl);
   const unixDirs = s.bind.map((b) => parseBind(b)).flatMap((b) => (b?.kind === 'unix' ? [path.dirname(b.path)] : []));
-  const runtimeDirs = [...new Set(unixDirs.filter((d) => d.startsWith('/run/') && d.split('/').length === 3).map((d) => d.slice(5)))].sort();
+  const runtimeDirs = [
+    ...new Set(unixDirs.filter((d) => d.startsWith('/run/') && d.split('/').length === 3).map((d) => d.slice(5))),
+  ].sort();
   const inHome = /^\/(home|root)(\/|$)/.test(s.chdir);
-  if (s.reload) notes.push(`profile ${input.profile} turns on --reload (file watching): meant for development, not a server; export another profile (e.g. --profile staging)`);
+  if (s.reload)
+    notes.push(
+      `profile ${input.profile} turns on --reload (file watching): meant for development, not a server; export another profile (e.g. --profile staging)`,
+    );
   if (o.user === 'root') notes.push('the service runs as root: create a system user for it (useradd --system gantry) and pass --user');
 
   const lines = [
@@ -94,7 +99,11 @@ export function renderSystemd(input: ExportInput, o: ExportOptions): Rendered {
     '# Exit 3 (a worker cannot boot) and 4 (the app does not import) will not fix themselves: no restart loop.',
     'RestartPreventExitStatus=3 4',
     ...(runtimeDirs.length > 0
-      ? [`# The Unix socket's folder, created for the service; 0750 so nginx (group ${o.nginxGroup}) can reach the socket.`, ...runtimeDirs.map((d) => `RuntimeDirectory=${d}`), 'RuntimeDirectoryMode=0750']
+      ? [
+          `# The Unix socket's folder, created for the service; 0750 so nginx (group ${o.nginxGroup}) can reach the socket.`,
+          ...runtimeDirs.map((d) => `RuntimeDirectory=${d}`),
+          'RuntimeDirectoryMode=0750',
+        ]
       : []),
     '',
     '# Hardening that a WSGI app does not notice. Not set on purpose: MemoryDenyWriteExecute (breaks cffi/ctypes',
@@ -119,7 +128,15 @@ export function renderSystemd(input: ExportInput, o: ExportOptions): Rendered {
   return {
     files: [
       { path: `${input.appId}.service`, content: lines.join('\n') + '\n', summary: 'systemd unit' },
-      { path: `${input.appId}.env`, content: renderEnvFile(input, o.includeSecrets, `EnvironmentFile for ${input.appId}.service: install as ${envFilePath(input)}, mode 0600.`), summary: 'environment file (secrets as placeholders)' },
+      {
+        path: `${input.appId}.env`,
+        content: renderEnvFile(
+          input,
+          o.includeSecrets,
+          `EnvironmentFile for ${input.appId}.service: install as ${envFilePath(input)}, mode 0600.`,
+        ),
+        summary: 'environment file (secrets as placeholders)',
+      },
     ],
     notes,
   };

@@ -14,7 +14,10 @@ export function yamlDoc(header: readonly string[], value: unknown, comments: Rea
     if (!isMap(parent)) throw new Error(`no map at ${at.slice(0, -1).join('.')}`);
     const pair = parent.items.find((p) => (p.key as { value?: unknown }).value === at[at.length - 1]);
     if (!pair) throw new Error(`no key ${at.join('.')}`);
-    (pair.key as Node).commentBefore = text.split('\n').map((l) => ` ${l}`).join('\n');
+    (pair.key as Node).commentBefore = text
+      .split('\n')
+      .map((l) => ` ${l}`)
+      .join('\n');
   }
   return doc.toString({ lineWidth: 0 });
 }

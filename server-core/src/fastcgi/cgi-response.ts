@@ -25,7 +25,16 @@ const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 /** RFC 9110 §8.6: 1*DIGIT, nothing else (no sign, no list, no spaces inside). */
 const DIGITS = /^[0-9]+$/;
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailers', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+]);
 const MAX_HEAD = 1 << 20;
 
 export class CgiResponseParser {

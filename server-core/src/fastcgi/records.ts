@@ -42,7 +42,14 @@ export function paddingFor(contentLength: number): number {
 }
 
 /** Writes one record header at `offset`; returns the offset after it. */
-export function writeHeader(buf: Buffer, offset: number, type: number, requestId: number, contentLength: number, paddingLength: number): number {
+export function writeHeader(
+  buf: Buffer,
+  offset: number,
+  type: number,
+  requestId: number,
+  contentLength: number,
+  paddingLength: number,
+): number {
   buf[offset] = FCGI_VERSION_1;
   buf[offset + 1] = type;
   buf[offset + 2] = (requestId >> 8) & 0xff;

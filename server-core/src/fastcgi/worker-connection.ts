@@ -103,7 +103,9 @@ export class WorkerConnection {
   private state: ConnState = 'new';
   private readonly reqs = new Map<number, InFlight>();
   private paused = 0;
-  private readonly decoder = new RecordDecoder((r) => this.onRecord(r), { streamTypes: [RecordType.STDOUT, RecordType.STDERR, RecordType.GANTRY_STDOUT] });
+  private readonly decoder = new RecordDecoder((r) => this.onRecord(r), {
+    streamTypes: [RecordType.STDOUT, RecordType.STDERR, RecordType.GANTRY_STDOUT],
+  });
   /** Where the next read goes: reused until a sink holds a view into it after its read. */
   private readBuf: Buffer | null = null;
   /** Requests (and their sinks) given body pieces during the current read, flushed once it is handled. */
@@ -175,7 +177,17 @@ export class WorkerConnection {
   begin(encodeHead: (id: number) => Buffer, sink: ResponseSink, owner: unknown = sink): number {
     if (this.state !== 'open' || this.socket === null) throw new Error(`connection not open (${this.state})`);
     const id = this.allocateId();
-    this.reqs.set(id, { id, owner, sink, parser: new CgiResponseParser(), headSent: false, stderr: null, stdout: null, paused: false, flushing: false });
+    this.reqs.set(id, {
+      id,
+      owner,
+      sink,
+      parser: new CgiResponseParser(),
+      headSent: false,
+      stderr: null,
+      stdout: null,
+      paused: false,
+      flushing: false,
+    });
     // Requests pipelined to this worker in the same event-loop turn (several HTTP connections read in one
     // poll, or several END_REQUESTs read at once each freeing a slot) leave in one writev: one syscall and
     // at most one wake-up of the worker instead of one each.
@@ -333,7 +345,12 @@ export class WorkerConnection {
         this.unpause(r);
         endOutput(r);
         if (sink !== null) {
-          if (r.parser.head === null) sink.fail(protocolStatus === ProtocolStatus.OVERLOADED ? new WorkerOverloadedError() : new Error('worker ended the request without a response'));
+          if (r.parser.head === null)
+            sink.fail(
+              protocolStatus === ProtocolStatus.OVERLOADED
+                ? new WorkerOverloadedError()
+                : new Error('worker ended the request without a response'),
+            );
           else sink.end(appStatus);
         }
         this.onRequestEnd?.(this, r.owner);

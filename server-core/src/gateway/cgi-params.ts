@@ -31,7 +31,13 @@ export interface ConnectionFacts {
   readonly https: boolean;
 }
 
-export function buildParams(req: IncomingMessage, target: SplitTarget, requestId: string, facts: ConnectionFacts, hostOverride?: string): ParamList {
+export function buildParams(
+  req: IncomingMessage,
+  target: SplitTarget,
+  requestId: string,
+  facts: ConnectionFacts,
+  hostOverride?: string,
+): ParamList {
   const names: string[] = [
     'REQUEST_METHOD',
     'REQUEST_URI',

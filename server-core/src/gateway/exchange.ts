@@ -7,7 +7,13 @@ import type { Readable } from 'node:stream';
 import { ERRORS } from '../errors.js';
 import type { CgiHead } from '../fastcgi/cgi-response.js';
 import type { ParamList, RequestHeadEncoder } from '../fastcgi/request-head.js';
-import { Flushed, WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink, type WorkerConnection } from '../fastcgi/worker-connection.js';
+import {
+  Flushed,
+  WorkerNeverStartedError,
+  WorkerOverloadedError,
+  type ResponseSink,
+  type WorkerConnection,
+} from '../fastcgi/worker-connection.js';
 import type { AccessEntry, LogLevel, OutputLine } from '../runtime/types.js';
 import type { DispatchJob, DispatchTarget } from './dispatch-target.js';
 import { MAX_ATTEMPTS, type Dispatcher } from './dispatcher.js';
@@ -105,21 +111,25 @@ export class Exchange implements DispatchJob, ResponseSink {
       this.continueSent = true;
       this.res.writeContinue();
     }
-    this.stopSpool = spoolRequestBody(this.req, { limit: this.ctx.limitRequestBody, pool: this.ctx.bodyMemory, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 }, (failure, body, error) => {
-      this.stopSpool = null;
-      if (this.done) return body?.dispose();
-      if (failure === 'too-large') return this.respondError(413, 'request body too large', [], true);
-      if (failure === 'timeout') return this.respondError(408, 'request body timeout', [], true);
-      if (failure === 'disk') {
-        this.stderr(`[gantry] could not keep the request body: ${error?.message ?? 'write failed'}`);
-        return this.respondError(503, 'request body could not be buffered', ['Retry-After', '1'], true);
-      }
-      if (failure !== null || body === null) return; // the client left: onClose logs it
-      this.spooled = body;
-      this.bodySource = body.stream();
-      this.queued = true;
-      this.ctx.dispatcher.dispatch(this);
-    });
+    this.stopSpool = spoolRequestBody(
+      this.req,
+      { limit: this.ctx.limitRequestBody, pool: this.ctx.bodyMemory, idleTimeoutMs: (this.ctx.bodyTimeout ?? 0) * 1000 },
+      (failure, body, error) => {
+        this.stopSpool = null;
+        if (this.done) return body?.dispose();
+        if (failure === 'too-large') return this.respondError(413, 'request body too large', [], true);
+        if (failure === 'timeout') return this.respondError(408, 'request body timeout', [], true);
+        if (failure === 'disk') {
+          this.stderr(`[gantry] could not keep the request body: ${error?.message ?? 'write failed'}`);
+          return this.respondError(503, 'request body could not be buffered', ['Retry-After', '1'], true);
+        }
+        if (failure !== null || body === null) return; // the client left: onClose logs it
+        this.spooled = body;
+        this.bodySource = body.stream();
+        this.queued = true;
+        this.ctx.dispatcher.dispatch(this);
+      },
+    );
   }
 
   // --- DispatchJob -------------------------------------------------------------------------------
@@ -156,7 +166,10 @@ export class Exchange implements DispatchJob, ResponseSink {
       return;
     }
     this.bodyTimer = null;
-    this.stderr(`[gantry] request body timeout: the client sent nothing for ${this.ctx.bodyTimeout} s after ${this.bodyBytes} body bytes; the request was aborted`, 'warning');
+    this.stderr(
+      `[gantry] request body timeout: the client sent nothing for ${this.ctx.bodyTimeout} s after ${this.bodyBytes} body bytes; the request was aborted`,
+      'warning',
+    );
     this.done = true;
     this.conn?.abort(this.reqId);
     this.detach();
@@ -172,7 +185,12 @@ export class Exchange implements DispatchJob, ResponseSink {
     const retry = code === 'GANTRY_ERR_WORKER_CRASH' ? [] : ['Retry-After', String(retryAfterS)];
     // No worker: the connection closes too, so the client's retry is a new connection, which the primary of a
     // multi-process gateway deals to a process that has a worker (runtime/sharded-runtime.ts nextReceiver).
-    this.respondError(ERRORS[code].status, code, retry, code === 'GANTRY_ERR_NO_WORKERS' || (code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody));
+    this.respondError(
+      ERRORS[code].status,
+      code,
+      retry,
+      code === 'GANTRY_ERR_NO_WORKERS' || (code !== 'GANTRY_ERR_WORKER_CRASH' && this.hasBody),
+    );
   }
 
   timedOut(): void {
@@ -246,7 +264,9 @@ export class Exchange implements DispatchJob, ResponseSink {
    * be read as the next response on this connection), the app stops, and the connection closes after.
    */
   private overrun(last: Buffer): void {
-    this.stderr(`[gantry] app error: the app sent more than its Content-Length (${this.declaredLength}); the rest was dropped and the connection closed`);
+    this.stderr(
+      `[gantry] app error: the app sent more than its Content-Length (${this.declaredLength}); the rest was dropped and the connection closed`,
+    );
     if (last.length > 0) {
       this.sentBytes += last.length;
       this.res.write(last);
@@ -316,7 +336,10 @@ export class Exchange implements DispatchJob, ResponseSink {
     // framed by chunks or by the close: the client must be able to tell it is incomplete.
     const short = this.declaredLength >= 0 ? this.sentBytes < this.declaredLength : appStatus !== 0;
     if (this.bodyAllowed && short) {
-      if (appStatus === 0) this.stderr(`[gantry] app error: the app sent ${this.sentBytes} of the ${this.declaredLength} bytes its Content-Length promised; the connection was closed`);
+      if (appStatus === 0)
+        this.stderr(
+          `[gantry] app error: the app sent ${this.sentBytes} of the ${this.declaredLength} bytes its Content-Length promised; the connection was closed`,
+        );
       this.cut();
       return;
     }
@@ -366,7 +389,10 @@ export class Exchange implements DispatchJob, ResponseSink {
     // Nothing reached the app when the worker refused it (stopping), when it died with this request still
     // waiting behind another one pipelined on its connection, or closed the connection without a word while
     // we were retiring it (a graceful stop finishes only what it has read): retry elsewhere.
-    const neverRan = error instanceof WorkerOverloadedError || error instanceof WorkerNeverStartedError || (target !== null && target.draining && this.responseHeaders === null);
+    const neverRan =
+      error instanceof WorkerOverloadedError ||
+      error instanceof WorkerNeverStartedError ||
+      (target !== null && target.draining && this.responseHeaders === null);
     if (neverRan && this.bodyBytes === 0 && target !== null && this.attempts < MAX_ATTEMPTS) {
       this.ctx.dispatcher.removeTarget(target);
       this.detach();
@@ -483,7 +509,16 @@ export class Exchange implements DispatchJob, ResponseSink {
         status,
         bytes: this.sentBytes,
         durationMs: end - this.t0,
-        ...(this.tRun > 0 && this.tHead >= this.tRun ? { timing: { queueMs: this.tRun - this.t0, appMs: this.tHead - this.tRun, ttfbMs: this.tHead - this.t0, transferMs: end - this.tHead } } : {}),
+        ...(this.tRun > 0 && this.tHead >= this.tRun
+          ? {
+              timing: {
+                queueMs: this.tRun - this.t0,
+                appMs: this.tHead - this.tRun,
+                ttfbMs: this.tHead - this.t0,
+                transferMs: end - this.tHead,
+              },
+            }
+          : {}),
         workerPid: this.target?.info.pid ?? null,
         workerId: this.target?.info.workerId ?? null,
         truncated: this.truncated,

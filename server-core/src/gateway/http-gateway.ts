@@ -26,7 +26,9 @@ const SERVER_SOFTWARE = 'gantry/0.1.0';
 export type PreHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean;
 
 /** What a trusted proxy says about the original request (proxy-headers.ts), or null to use the peer. */
-export type ProxyResolver = (req: IncomingMessage) => { readonly remoteAddr?: string; readonly scheme?: string; readonly host?: string } | null;
+export type ProxyResolver = (
+  req: IncomingMessage,
+) => { readonly remoteAddr?: string; readonly scheme?: string; readonly host?: string } | null;
 
 export interface GatewaySettings extends TlsSettings {
   readonly bind: readonly string[];
@@ -190,7 +192,8 @@ export class HttpGateway {
     this.settings.bind.forEach((text, i) => {
       const bind = parseBind(text);
       const address = addresses[i];
-      if (bind === null || address === undefined) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `invalid bind ${text}`, { field: 'bind', value: text });
+      if (bind === null || address === undefined)
+        throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `invalid bind ${text}`, { field: 'bind', value: text });
       const { server, state } = this.createListener(bind);
       state.facts = factsFor(bind, address.port);
       // node:http starts tracking connections (header timeouts, closeIdleConnections) on 'listening'.
@@ -223,7 +226,12 @@ export class HttpGateway {
    * A request the Host's router accepted (runtime/types.ts AppRuntime.route): handled as one arriving on a
    * bind of this app, with the router listener's TLS-ness and port for HTTPS and SERVER_PORT.
    */
-  serveRouted(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, via: { readonly tls: boolean; readonly port: number }): void {
+  serveRouted(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    via: { readonly tls: boolean; readonly port: number },
+  ): void {
     const key = `${via.tls ? 's' : ''}${via.port}`;
     let state = this.routedStates.get(key);
     if (state === undefined) {
@@ -252,7 +260,16 @@ export class HttpGateway {
     try {
       this.onRequest(state, req, res, expectContinue);
     } catch (err) {
-      this.ctx.output({ time: Date.now(), app: this.ctx.appName, source: 'gantry', level: 'error', workerId: null, workerPid: null, requestId: null, text: `internal error handling ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+      this.ctx.output({
+        time: Date.now(),
+        app: this.ctx.appName,
+        source: 'gantry',
+        level: 'error',
+        workerId: null,
+        workerPid: null,
+        requestId: null,
+        text: `internal error handling ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      });
       if (!res.headersSent) sendError(res, 500, 'internal error', '-', [], true);
       else res.destroy();
     }
@@ -276,7 +293,11 @@ export class HttpGateway {
     if (this.proxy !== null) {
       const p = this.proxy(req);
       if (p !== null) {
-        facts = { ...facts, remoteAddr: p.remoteAddr ?? facts.remoteAddr, https: p.scheme === undefined ? state.tls : p.scheme === 'https' };
+        facts = {
+          ...facts,
+          remoteAddr: p.remoteAddr ?? facts.remoteAddr,
+          https: p.scheme === undefined ? state.tls : p.scheme === 'https',
+        };
         hostOverride = p.host;
       }
     }
@@ -298,7 +319,19 @@ export class HttpGateway {
         }
         const target = splitTarget(req.url ?? '/');
         const params = buildParams(req, target, requestId, facts, hostOverride);
-        new Exchange(this.ctx, req, res, state.encoder, params, requestId, req.method ?? 'GET', target.path, target.query, head.hasBody, expectContinue).start();
+        new Exchange(
+          this.ctx,
+          req,
+          res,
+          state.encoder,
+          params,
+          requestId,
+          req.method ?? 'GET',
+          target.path,
+          target.query,
+          head.hasBody,
+          expectContinue,
+        ).start();
       },
     });
     // After a limit error the connection's framing can no longer be trusted; after the client's

@@ -17,8 +17,19 @@ export function listenOn(server: Server, bind: Bind, backlog: number): Promise<B
   return new Promise<BoundAddress>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.close();
-      if (err.code === 'EADDRINUSE') reject(new GantryError('GANTRY_ERR_PORT_IN_USE', `${formatBind(bind)} is already in use`, { bind: formatBind(bind) }, { cause: err }));
-      else reject(new GantryError('GANTRY_ERR_BIND', `cannot listen on ${formatBind(bind)}: ${err.message}`, { bind: formatBind(bind), errno: err.code }, { cause: err }));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new GantryError('GANTRY_ERR_PORT_IN_USE', `${formatBind(bind)} is already in use`, { bind: formatBind(bind) }, { cause: err }),
+        );
+      else
+        reject(
+          new GantryError(
+            'GANTRY_ERR_BIND',
+            `cannot listen on ${formatBind(bind)}: ${err.message}`,
+            { bind: formatBind(bind), errno: err.code },
+            { cause: err },
+          ),
+        );
     };
     server.once('error', onError);
     const done = (): void => {

@@ -40,10 +40,12 @@ export function startAppMetricsServer(bind: string, runtime: Pick<AppRuntime, 'p
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const bind = typeof options.bind === 'string' ? parseBind(options.bind) : options.bind;
-  if (bind === null) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `metrics-bind is not an address: ${String(options.bind)}`, { field: 'metricsBind' });
+  if (bind === null)
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `metrics-bind is not an address: ${String(options.bind)}`, { field: 'metricsBind' });
   const server = createServer((req, res) => {
     handle(options, req, res).catch((err: unknown) => {
-      if (!res.headersSent) json(res, 500, { status: 'error', reason: err instanceof Error ? err.message : String(err) }, req.method === 'HEAD');
+      if (!res.headersSent)
+        json(res, 500, { status: 'error', reason: err instanceof Error ? err.message : String(err) }, req.method === 'HEAD');
       else res.destroy();
     });
   });
@@ -68,7 +70,12 @@ function listen(server: Server, bind: Bind): Promise<void> {
       reject(
         err.code === 'EADDRINUSE'
           ? new GantryError('GANTRY_ERR_PORT_IN_USE', `metrics address ${where} is already in use`, { bind: where }, { cause: err })
-          : new GantryError('GANTRY_ERR_BIND', `cannot listen on metrics address ${where}: ${err.message}`, { bind: where, errno: err.code }, { cause: err }),
+          : new GantryError(
+              'GANTRY_ERR_BIND',
+              `cannot listen on metrics address ${where}: ${err.message}`,
+              { bind: where, errno: err.code },
+              { cause: err },
+            ),
       );
     };
     server.once('error', onError);

@@ -36,7 +36,10 @@ export interface ProxyTrust {
 }
 
 export function createProxyTrust(forwardedAllowIps: readonly string[]): ProxyTrust {
-  const entries = forwardedAllowIps.flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+  const entries = forwardedAllowIps
+    .flatMap((e) => e.split(','))
+    .map((e) => e.trim())
+    .filter(Boolean);
   const all = entries.includes('*');
   // node:net's BlockList is the one CIDR matcher (issue #15): exact addresses and networks, v4 and v6.
   const allowed = new BlockList();
@@ -169,7 +172,10 @@ function parseForwardedElement(el: string): Record<string, string> | null {
 
 // Commas inside quoted Forwarded values (there are none in valid for/proto/host) are not worth a tokenizer.
 function splitList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function lastOf(value: string): string {

@@ -41,7 +41,11 @@ let files = 0;
  * Reads `req` to its end; `done` gets the body, or why there is none. Returns a function that stops
  * the read (the client's response is settled elsewhere) and frees what was kept.
  */
-export function spoolRequestBody(req: IncomingMessage, opts: SpoolOptions, done: (failure: SpoolFailure | null, body: SpooledBody | null, error?: Error) => void): () => void {
+export function spoolRequestBody(
+  req: IncomingMessage,
+  opts: SpoolOptions,
+  done: (failure: SpoolFailure | null, body: SpooledBody | null, error?: Error) => void,
+): () => void {
   const memoryLimit = opts.memoryLimit ?? SPOOL_MEMORY_LIMIT;
   const pool = opts.pool;
   let chunks: Buffer[] = [];

@@ -16,7 +16,12 @@ export interface RequestLimits {
   readonly body: number;
 }
 
-export function limitsFrom(s: { limitRequestLine: number; limitRequestFields: number; limitRequestFieldSize: number; limitRequestBody: number }): RequestLimits {
+export function limitsFrom(s: {
+  limitRequestLine: number;
+  limitRequestFields: number;
+  limitRequestFieldSize: number;
+  limitRequestBody: number;
+}): RequestLimits {
   return {
     requestLine: s.limitRequestLine === 0 ? MAX_REQUEST_LINE : s.limitRequestLine,
     fields: s.limitRequestFields === 0 ? MAX_HEADERS : s.limitRequestFields,
@@ -55,7 +60,8 @@ export function inspectRequest(req: IncomingMessage, limits: RequestLimits): Hea
 /** The first limit this request breaks, or null. */
 function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadFacts): LimitViolation | null {
   // HTTP/2 arrives only by ALPN (node:http2's request has a stream); "HTTP/2.0" in an HTTP/1 request line is refused.
-  if (req.httpVersionMajor !== 1 && !(req.httpVersionMajor === 2 && 'stream' in req)) return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
+  if (req.httpVersionMajor !== 1 && !(req.httpVersionMajor === 2 && 'stream' in req))
+    return { status: 505, message: `HTTP/${req.httpVersion} is not supported` };
   const url = req.url ?? '';
   // METHOD SP target SP HTTP/x.y
   const lineLength = (req.method?.length ?? 0) + 1 + url.length + 9;
@@ -71,26 +77,30 @@ function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadF
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
-    if (fieldSize > 0 && name.length + 2 + value.length > fieldSize) return { status: 431, message: `header field ${name} longer than ${fieldSize} bytes` };
+    if (fieldSize > 0 && name.length + 2 + value.length > fieldSize)
+      return { status: 431, message: `header field ${name} longer than ${fieldSize} bytes` };
     const n = name.length;
     if (n === 14 && name.toLowerCase() === 'content-length') {
       if (contentLength !== undefined && contentLength !== value) return { status: 400, message: 'conflicting Content-Length headers' };
       contentLength = value;
-    } else if (n === 17 && name.toLowerCase() === 'transfer-encoding') transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+    } else if (n === 17 && name.toLowerCase() === 'transfer-encoding')
+      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
     else if (n === 12 && facts !== undefined && name.toLowerCase() === 'x-request-id') facts.requestId = value;
     else if (n === 4 && name.toLowerCase() === 'host') hosts++;
   }
   if (hosts > 1) return { status: 400, message: 'more than one Host header' };
   if (facts !== undefined) facts.hasBody = transferEncoding !== undefined || (contentLength !== undefined && contentLength !== '0');
   // Request smuggling: a body framed two ways is refused outright (RFC 9112 §6.3 allows rejecting it).
-  if (contentLength !== undefined && transferEncoding !== undefined) return { status: 400, message: 'both Content-Length and Transfer-Encoding' };
+  if (contentLength !== undefined && transferEncoding !== undefined)
+    return { status: 400, message: 'both Content-Length and Transfer-Encoding' };
   if (transferEncoding !== undefined) {
     const problem = checkTransferEncoding(transferEncoding, req.httpVersionMinor);
     if (problem !== null) return problem;
   }
   if (contentLength !== undefined) {
     if (!/^\d+$/.test(contentLength)) return { status: 400, message: 'invalid Content-Length' };
-    if (limits.body > 0 && Number(contentLength) > limits.body) return { status: 413, message: `request body larger than ${limits.body} bytes` };
+    if (limits.body > 0 && Number(contentLength) > limits.body)
+      return { status: 413, message: `request body larger than ${limits.body} bytes` };
   }
   return null;
 }
@@ -102,9 +112,13 @@ function checkRequest(req: IncomingMessage, limits: RequestLimits, facts?: HeadF
  */
 function checkTransferEncoding(value: string, minor: number): LimitViolation | null {
   if (minor === 0) return { status: 400, message: 'Transfer-Encoding in an HTTP/1.0 request' };
-  const codings = value.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  const codings = value
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '');
   if (codings.length === 1 && codings[0] === 'chunked') return null;
-  if (codings.some((c) => c !== 'chunked')) return { status: 501, message: `Transfer-Encoding ${JSON.stringify(value.slice(0, 100))} is not supported (only chunked)` };
+  if (codings.some((c) => c !== 'chunked'))
+    return { status: 501, message: `Transfer-Encoding ${JSON.stringify(value.slice(0, 100))} is not supported (only chunked)` };
   return { status: 400, message: 'chunked applied more than once' };
 }
 
@@ -131,7 +145,8 @@ export function statusForParserError(err: NodeJS.ErrnoException & { rawPacket?: 
       const packet = err.rawPacket;
       if (packet) {
         const eol = packet.indexOf('\n');
-        if (eol === -1 ? packet.length > limits.requestLine : eol - 1 > limits.requestLine) return { status: 414, message: `request line longer than ${limits.requestLine} bytes` };
+        if (eol === -1 ? packet.length > limits.requestLine : eol - 1 > limits.requestLine)
+          return { status: 414, message: `request line longer than ${limits.requestLine} bytes` };
       }
       return { status: 431, message: 'request header fields too large' };
     }

@@ -54,7 +54,10 @@ export function loadTlsSettings(s: TlsSettings): SecureOptions | null {
     // Fails here, with the reason, when the key does not match the certificate or either is not PEM.
     createSecureContext(context);
   } catch (e) {
-    throw new GantryError('GANTRY_ERR_TLS_FILES', `the certificate and key cannot be used: ${(e as Error).message}`, { certfile: s.certfile, keyfile: s.keyfile });
+    throw new GantryError('GANTRY_ERR_TLS_FILES', `the certificate and key cannot be used: ${(e as Error).message}`, {
+      certfile: s.certfile,
+      keyfile: s.keyfile,
+    });
   }
   return { context, http2: s.http2 === true };
 }
@@ -65,7 +68,11 @@ export function loadTlsSettings(s: TlsSettings): SecureOptions | null {
  * requiring one (cert_reqs defaults to CERT_NONE); we do the same: requestCert only when CAs are given.
  */
 export function createSecureListener(opts: SecureOptions, http1: HttpsServerOptions): Server {
-  const tls = { ...opts.context, ...(opts.context.ca ? { requestCert: true, rejectUnauthorized: false } : {}), ...(opts.SNICallback ? { SNICallback: opts.SNICallback } : {}) };
+  const tls = {
+    ...opts.context,
+    ...(opts.context.ca ? { requestCert: true, rejectUnauthorized: false } : {}),
+    ...(opts.SNICallback ? { SNICallback: opts.SNICallback } : {}),
+  };
   if (!opts.http2) return createHttpsServer({ ...http1, ...tls }) as unknown as Server;
   const server = createSecureServer({ ...tls, allowHTTP1: true, maxSessionInvalidFrames: 1000 });
   return withClosers(server);

@@ -44,7 +44,7 @@ export function createStaticHandler(map: StaticMap, options: StaticHandlerOption
     // Match on the raw path: a prefix spelled with escapes is not ours, and the app gets it.
     for (const mount of mounts) {
       const p = mount.prefix;
-      if (rawPath === p || (rawPath.startsWith(p) && rawPath.charCodeAt(p.length) === 47 /* / */)) {
+      if (rawPath === p || (rawPath.startsWith(p) && rawPath.charCodeAt(p.length) === 47) /* / */) {
         serve(mount, rawPath.slice(p.length), rawPath, url, req, res, options.dotfiles === true).catch((err) => {
           options.onError?.(err, req);
           if (!res.headersSent) sendText(res, 500, 'Internal Server Error\n', req.method === 'HEAD');
@@ -80,7 +80,15 @@ export function safeSegments(rest: string, dotfiles = false): string[] | 400 | 4
   return out;
 }
 
-async function serve(mount: Mount, rest: string, rawPath: string, url: string, req: IncomingMessage, res: ServerResponse, dotfiles: boolean): Promise<void> {
+async function serve(
+  mount: Mount,
+  rest: string,
+  rawPath: string,
+  url: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  dotfiles: boolean,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const head = method === 'HEAD';
   if (method !== 'GET' && !head) {

@@ -36,7 +36,11 @@ function openLog(path: string, field: 'accessLogfile' | 'errorLogfile', onTroubl
  * Opens what the settings ask for and subscribes it to the runtime; a log file that cannot be opened or a metrics
  * bind that fails throws. `onTrouble` hears when a log file cannot be written, and when it can again.
  */
-export async function openAppLogSinks(runtime: AppRuntime, s: AppSettings, onTrouble: (t: LogTrouble) => void = () => undefined): Promise<AppLogSinks> {
+export async function openAppLogSinks(
+  runtime: AppRuntime,
+  s: AppSettings,
+  onTrouble: (t: LogTrouble) => void = () => undefined,
+): Promise<AppLogSinks> {
   const unsubscribe: Array<() => void> = [];
   const files: Array<{ reopen(): void; close(): Promise<void> }> = [];
   if (isFile(s.accessLogfile)) {

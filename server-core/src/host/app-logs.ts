@@ -14,8 +14,13 @@ export interface LogCapacities {
   /** Byte budget of the output ring (logging/line-splitter.ts outputLineBytes). */
   readonly outputBytes: number;
 }
-export const DEFAULT_CAPACITIES: LogCapacities = { access: 10_000, output: 5_000, events: 1_000, metrics: 600, outputBytes: 8 * 1024 * 1024 };
-
+export const DEFAULT_CAPACITIES: LogCapacities = {
+  access: 10_000,
+  output: 5_000,
+  events: 1_000,
+  metrics: 600,
+  outputBytes: 8 * 1024 * 1024,
+};
 
 export class AppLogs {
   readonly access: Ring<AccessRecord>;
@@ -48,7 +53,15 @@ export class AppLogs {
     return this.access.page(matches ?? (() => true), f);
   }
 
-  queryOutput(f: { requestId?: string; source?: string[]; level?: string[]; search?: string; before?: number; after?: number; limit?: number }) {
+  queryOutput(f: {
+    requestId?: string;
+    source?: string[];
+    level?: string[];
+    search?: string;
+    before?: number;
+    after?: number;
+    limit?: number;
+  }) {
     const needle = f.search?.toLowerCase();
     return this.output.page(
       (l) =>

@@ -146,7 +146,17 @@ export class AppSlot {
   statusView(): AppStatusView {
     const rt = this.runtime;
     if (!rt) {
-      return { appId: this.id, state: this.lastError ? 'failed' : 'stopped', profile: null, urls: [], healthy: false, generation: 0, error: this.lastError, startedAt: null, scaled: null };
+      return {
+        appId: this.id,
+        state: this.lastError ? 'failed' : 'stopped',
+        profile: null,
+        urls: [],
+        healthy: false,
+        generation: 0,
+        error: this.lastError,
+        startedAt: null,
+        scaled: null,
+      };
     }
     const s = rt.status();
     const running = s.state !== 'stopped' && s.state !== 'failed';
@@ -166,7 +176,10 @@ export class AppSlot {
   // ---- history queries (validated here too: the Host is also driven without the HTTP layer) ----------------
 
   metricsView(history: boolean): MetricsView {
-    return { current: this.runtime && this.isActive() ? this.runtime.metrics() : null, history: history ? this.logs.metrics.toArray() : [] };
+    return {
+      current: this.runtime && this.isActive() ? this.runtime.metrics() : null,
+      history: history ? this.logs.metrics.toArray() : [],
+    };
   }
 
   accessPage(query: AccessQuery): Page<AccessRecord> {
@@ -208,7 +221,8 @@ export class AppSlot {
       .toArray()
       .reverse()
       .find((e) => e.type === 'timeout' && e.requestId === requestId);
-    const timeout = event?.type === 'timeout' ? { time: event.time, durationMs: event.durationMs, workerPid: event.workerPid, stack: event.stack } : null;
+    const timeout =
+      event?.type === 'timeout' ? { time: event.time, durationMs: event.durationMs, workerPid: event.workerPid, stack: event.stack } : null;
     return { entry, output, timeout };
   }
 }

@@ -62,7 +62,14 @@ export class ConfigStore {
     return {
       doc: usedLastGood ? doc : { ...doc, demoOffered: true },
       fresh: false,
-      notices: [{ code: 'GANTRY_ERR_CONFIG_CORRUPT', message, time: Date.now(), details: { file: this.file, setAside: aside, reason: main.reason, usedLastGood, future: main.future } }],
+      notices: [
+        {
+          code: 'GANTRY_ERR_CONFIG_CORRUPT',
+          message,
+          time: Date.now(),
+          details: { file: this.file, setAside: aside, reason: main.reason, usedLastGood, future: main.future },
+        },
+      ],
     };
   }
 
@@ -71,7 +78,12 @@ export class ConfigStore {
     const parsed = configDocumentSchema.safeParse(doc);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return Promise.reject(new GantryError('GANTRY_ERR_INVALID_CONFIG', `config document invalid: ${issue.message}`, { field: issue.path.join('.'), reason: issue.message }));
+      return Promise.reject(
+        new GantryError('GANTRY_ERR_INVALID_CONFIG', `config document invalid: ${issue.message}`, {
+          field: issue.path.join('.'),
+          reason: issue.message,
+        }),
+      );
     }
     const text = JSON.stringify(parsed.data, null, 2) + '\n';
     const run = this.chain.then(async () => {
@@ -82,7 +94,10 @@ export class ConfigStore {
         // A full disk is the user's to fix: said as such, never a 500 bug. The write is atomic, so the file
         // still holds the previous document, and the Host keeps its previous definitions.
         const cause = (e as NodeJS.ErrnoException).code ?? 'EIO';
-        throw new GantryError('GANTRY_ERR_CONFIG_WRITE', `cannot save ${this.file}: ${(e as Error).message}; nothing was changed`, { file: this.file, cause });
+        throw new GantryError('GANTRY_ERR_CONFIG_WRITE', `cannot save ${this.file}: ${(e as Error).message}; nothing was changed`, {
+          file: this.file,
+          cause,
+        });
       }
       // last-good mirrors the newest document that was validated and written whole. Not written (the disk
       // filled in between): it stays the previous good document, which is still a good one, and the save stands.
@@ -97,7 +112,15 @@ export class ConfigStore {
 async function setAside(file: string, future: boolean): Promise<string> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   let aside = `${file}.${future ? 'future' : 'corrupt'}-${stamp}`;
-  for (let n = 2; await fs.lstat(aside).then(() => true, () => false); n++) aside = `${file}.${future ? 'future' : 'corrupt'}-${stamp}-${n}`;
+  for (
+    let n = 2;
+    await fs.lstat(aside).then(
+      () => true,
+      () => false,
+    );
+    n++
+  )
+    aside = `${file}.${future ? 'future' : 'corrupt'}-${stamp}-${n}`;
   await fs.rename(file, aside);
   return aside;
 }

@@ -2,7 +2,14 @@
 // and the checks that make a definition acceptable (valid settings per profile, no port claimed twice).
 import path from 'node:path';
 import type { z } from 'zod';
-import { appSettingsSchema, defaultSettings, mergeSettings, parseBind, type AppSettings, type PartialAppSettings } from '../config/settings.js';
+import {
+  appSettingsSchema,
+  defaultSettings,
+  mergeSettings,
+  parseBind,
+  type AppSettings,
+  type PartialAppSettings,
+} from '../config/settings.js';
 import { crossSettingProblem } from '../config/settings-table.js';
 import type { UpdateAppBody } from '../control/contract.js';
 import { appDefinitionSchema, BUILTIN_PROFILES, type AppDefinition } from '../config/app-definition.js';
@@ -15,11 +22,19 @@ export function invalid(error: z.ZodError, prefix = ''): GantryError {
   // An unknown key is named itself, not its parent object.
   const extra = issue.code === 'unrecognized_keys' ? [String(issue.keys[0])] : [];
   const field = [prefix, ...issue.path.map(String), ...extra].filter((p) => p !== '').join('.');
-  return new GantryError('GANTRY_ERR_INVALID_CONFIG', `${field || 'body'}: ${issue.message}`, { field: field || 'body', reason: issue.message });
+  return new GantryError('GANTRY_ERR_INVALID_CONFIG', `${field || 'body'}: ${issue.message}`, {
+    field: field || 'body',
+    reason: issue.message,
+  });
 }
 
 export function slugify(name: string): string {
-  const s = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50);
+  const s = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50);
   return s || 'app';
 }
 
@@ -31,7 +46,13 @@ export function uniqueId(base: string, taken: ReadonlySet<string>): string {
 /** Settings of a profile without reading files (no .env): enough for binds and validation. */
 export function staticSettings(def: AppDefinition, profile: string): AppSettings {
   const builtin = (BUILTIN_PROFILES as Record<string, PartialAppSettings | undefined>)[profile] ?? {};
-  return mergeSettings(defaultSettings(), { chdir: path.resolve(def.folder, def.settings.chdir ?? '.') }, def.settings, builtin, def.profiles[profile] ?? {});
+  return mergeSettings(
+    defaultSettings(),
+    { chdir: path.resolve(def.folder, def.settings.chdir ?? '.') },
+    def.settings,
+    builtin,
+    def.profiles[profile] ?? {},
+  );
 }
 
 export function tcpPorts(settings: AppSettings): number[] {
@@ -49,14 +70,21 @@ export function validateDefinition(def: AppDefinition): AppDefinition {
   if (!parsed.success) throw invalid(parsed.error);
   const profiles = new Set(['dev', 'staging', ...Object.keys(def.profiles)]);
   if (!profiles.has(def.activeProfile)) {
-    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `activeProfile: no profile named ${def.activeProfile}`, { field: 'activeProfile', reason: `no profile named ${def.activeProfile}` });
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `activeProfile: no profile named ${def.activeProfile}`, {
+      field: 'activeProfile',
+      reason: `no profile named ${def.activeProfile}`,
+    });
   }
   for (const p of profiles) {
     const full = appSettingsSchema.safeParse(staticSettings(def, p));
     const prefix = def.profiles[p] ? `profiles.${p}` : 'settings';
     if (!full.success) throw invalid(full.error, prefix);
     const cross = crossSettingProblem(full.data);
-    if (cross) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${prefix}.${cross.field}: ${cross.reason}`, { field: `${prefix}.${cross.field}`, reason: cross.reason });
+    if (cross)
+      throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${prefix}.${cross.field}: ${cross.reason}`, {
+        field: `${prefix}.${cross.field}`,
+        reason: cross.reason,
+      });
   }
   return parsed.data;
 }
@@ -69,7 +97,12 @@ export function checkPortClaims(def: AppDefinition, others: readonly AppDefiniti
     const theirs = new Set(tcpPorts(staticSettings(o, o.activeProfile)));
     const clash = mine.find((p) => theirs.has(p));
     if (clash !== undefined) {
-      throw new GantryError('GANTRY_ERR_PORT_IN_USE', `port ${clash} is already claimed by app "${o.name}"`, { field: 'settings.bind', reason: `port ${clash} is claimed by ${o.id}`, port: clash, claimedBy: o.id });
+      throw new GantryError('GANTRY_ERR_PORT_IN_USE', `port ${clash} is already claimed by app "${o.name}"`, {
+        field: 'settings.bind',
+        reason: `port ${clash} is claimed by ${o.id}`,
+        port: clash,
+        claimedBy: o.id,
+      });
     }
   }
 }

@@ -57,7 +57,13 @@ print('GANTRY-DJANGO ' + json.dumps({
 export type DjangoProbe = { ok: true; facts: DjangoFacts } | { ok: false; output: string };
 
 /** Loads the project's settings with `python` and `env` (as a worker would) and reports the facts above. */
-export async function probeDjango(python: string, folder: string, env: NodeJS.ProcessEnv, hosts: readonly string[], timeoutMs: number): Promise<DjangoProbe> {
+export async function probeDjango(
+  python: string,
+  folder: string,
+  env: NodeJS.ProcessEnv,
+  hosts: readonly string[],
+  timeoutMs: number,
+): Promise<DjangoProbe> {
   const r = await run(python, ['-c', PROBE, folder, ...hosts], { cwd: folder, env, timeoutMs });
   const line = /^GANTRY-DJANGO (.*)$/m.exec(r.stdout)?.[1];
   if (r.code !== 0 || !line) return { ok: false, output: (r.stdout + r.stderr).trim() || r.error || `exited with ${r.code}` };
@@ -79,7 +85,9 @@ export function judgeDjango(f: DjangoFacts, env: Readonly<Record<string, string 
   const file = f.settingsFile ?? `${f.settingsModule.replace(/\./g, '/')}.py`;
   if (f.debug) {
     const set = env.DJANGO_DEBUG !== undefined ? `The ${profile} profile sets DJANGO_DEBUG=${env.DJANGO_DEBUG}, but ` : '';
-    const why = f.readsDebugEnv ? `${file} still ends up with DEBUG = True (check how it parses DJANGO_DEBUG)` : `${file} sets DEBUG = True and never reads DJANGO_DEBUG`;
+    const why = f.readsDebugEnv
+      ? `${file} still ends up with DEBUG = True (check how it parses DJANGO_DEBUG)`
+      : `${file} sets DEBUG = True and never reads DJANGO_DEBUG`;
     out.push({
       severity: 'warning',
       text: `DEBUG is on. ${set}${why}, so an error page shows tracebacks and settings to anyone. Make DEBUG come from the environment, e.g. DEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True".`,

@@ -4,7 +4,14 @@
 import path from 'node:path';
 import { SECRET_MASK, type EffectiveSettings, type SettingOrigin } from '../control/contract.js';
 import { BUILTIN_PROFILES, BUILTIN_PROFILE_NAMES, isSecretEnvKey, type AppDefinition } from '../config/app-definition.js';
-import { defaultSettings, mergeSettings, SETTINGS, type AppSettings, type PartialAppSettings, type SettingKey } from '../config/settings.js';
+import {
+  defaultSettings,
+  mergeSettings,
+  SETTINGS,
+  type AppSettings,
+  type PartialAppSettings,
+  type SettingKey,
+} from '../config/settings.js';
 import { findInterpreters } from './detect/interpreter.js';
 import { readDotenv } from './dotenv.js';
 
@@ -82,7 +89,9 @@ function maskEnv(env: Readonly<Record<string, string>>, secretKeys: readonly str
 }
 
 function maskPartial(s: PartialAppSettings, marked: readonly string[]): PartialAppSettings {
-  return s.env ? { ...s, env: Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, isSecretEnvKey(k, marked) ? SECRET_MASK : v])) } : s;
+  return s.env
+    ? { ...s, env: Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, isSecretEnvKey(k, marked) ? SECRET_MASK : v])) }
+    : s;
 }
 
 /** The definition as the API shows it: secret env values masked in base settings and every profile. */

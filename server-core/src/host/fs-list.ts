@@ -16,7 +16,10 @@ export async function listFolder(input?: string): Promise<FsListing> {
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (e) {
-    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `cannot list ${dir}: ${(e as Error).message}`, { field: 'path', reason: (e as NodeJS.ErrnoException).code ?? 'unreadable' });
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `cannot list ${dir}: ${(e as Error).message}`, {
+      field: 'path',
+      reason: (e as NodeJS.ErrnoException).code ?? 'unreadable',
+    });
   }
   const names = entries
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))

@@ -102,7 +102,11 @@ export async function lockHome(home: string, what: string): Promise<HomeLock> {
     }
     const holder = await readHolder(file);
     if (holder && holderAlive(holder)) {
-      throw new GantryError('GANTRY_ERR_HOME_LOCKED', `another Gantry already runs for ${home}: ${describeHolder(holder)}`, { home, file, holder });
+      throw new GantryError('GANTRY_ERR_HOME_LOCKED', `another Gantry already runs for ${home}: ${describeHolder(holder)}`, {
+        home,
+        file,
+        holder,
+      });
     }
     if (!holder) {
       // Unreadable: either being written right now by a starting holder, or left empty by one that died at once.
@@ -116,7 +120,11 @@ export async function lockHome(home: string, what: string): Promise<HomeLock> {
     await takeOver(file, holder);
   }
   const holder = await readHolder(file);
-  throw new GantryError('GANTRY_ERR_HOME_LOCKED', `could not take the lock ${file}${holder ? ` held by ${describeHolder(holder)}` : ''}`, { home, file, holder });
+  throw new GantryError('GANTRY_ERR_HOME_LOCKED', `could not take the lock ${file}${holder ? ` held by ${describeHolder(holder)}` : ''}`, {
+    home,
+    file,
+    holder,
+  });
 }
 
 /**

@@ -128,7 +128,14 @@ export class Host {
     if (options.router) await host.siteTable.startRouter(home, options.router, (n) => host.notice(n));
     if (loaded.fresh && !host.demoOffered) {
       const folder = options.demoFolder === undefined ? defaultDemoFolder() : options.demoFolder;
-      if (folder) await host.addDemo(folder).catch((e: unknown) => host.notice({ code: 'GANTRY_ERR_INVALID_CONFIG', message: `the demo app could not be added: ${(e as Error).message}`, time: Date.now() }));
+      if (folder)
+        await host.addDemo(folder).catch((e: unknown) =>
+          host.notice({
+            code: 'GANTRY_ERR_INVALID_CONFIG',
+            message: `the demo app could not be added: ${(e as Error).message}`,
+            time: Date.now(),
+          }),
+        );
     }
     return host;
   }
@@ -217,7 +224,8 @@ export class Host {
 
   /** Adds the bundled demo app (again, if it was removed). */
   async addDemo(folder = this.options.demoFolder ?? defaultDemoFolder()): Promise<AddAppResponse> {
-    if (!folder) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'the demo app is not installed', { field: 'folder', reason: 'missing' });
+    if (!folder)
+      throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'the demo app is not installed', { field: 'folder', reason: 'missing' });
     this.demoOffered = true;
     const id = uniqueId(DEMO_APP_ID, new Set(this.slots.keys()));
     const body = { folder, id, name: DEMO_APP_NAME, settings: { app: DEMO_ENTRY }, importPyproject: false, detect: false };
@@ -234,7 +242,10 @@ export class Host {
       if (!parsed.success) throw invalid(parsed.error);
       const slot = this.slot(id);
       if (parsed.data.folder !== undefined && !(await isFolder(parsed.data.folder))) {
-        throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${parsed.data.folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
+        throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${parsed.data.folder} is not a folder`, {
+          field: 'folder',
+          reason: 'not a folder',
+        });
       }
       const name = parsed.data.name;
       if (name !== undefined && this.definitions().some((d) => d.id !== id && d.name.toLowerCase() === name.toLowerCase())) {
@@ -253,7 +264,12 @@ export class Host {
         slot.def = prev; // the last good definition stays in effect
         throw e;
       }
-      const applied = runningProfile && before ? await slot.serial(async () => applySaved(slot, runningProfile, before.settings, (await this.resolve(slot.def, runningProfile)).settings)) : null;
+      const applied =
+        runningProfile && before
+          ? await slot.serial(async () =>
+              applySaved(slot, runningProfile, before.settings, (await this.resolve(slot.def, runningProfile)).settings),
+            )
+          : null;
       return { ...(await this.getApp(id)), applied };
     });
   }
@@ -287,9 +303,16 @@ export class Host {
   async exportApp(id: string, body: ExportBody): Promise<ExportResult> {
     const slot = this.slot(id);
     const p = this.profileOf(slot, body.profile ?? DEFAULT_EXPORT_PROFILE);
-    const rss = this.workers(id).reduce<number | null>((m, w) => (w.rssBytes !== null && (m === null || w.rssBytes > m) ? w.rssBytes : m), null);
+    const rss = this.workers(id).reduce<number | null>(
+      (m, w) => (w.rssBytes !== null && (m === null || w.rssBytes > m) ? w.rssBytes : m),
+      null,
+    );
     const input = await buildExportInput(slot.def, p, await this.resolve(slot.def, p), rss);
-    const result = exportApp(body.target, input, { ...body.options, server: body.server ?? 'gantry', includeSecrets: body.includeSecrets ?? false });
+    const result = exportApp(body.target, input, {
+      ...body.options,
+      server: body.server ?? 'gantry',
+      includeSecrets: body.includeSecrets ?? false,
+    });
     return body.write ? writeExport(deployFolder(slot.def.folder, body.target), result) : result;
   }
 
@@ -299,7 +322,11 @@ export class Host {
 
   private profileOf(slot: AppSlot, profile?: string): string {
     const p = profile ?? slot.def.activeProfile;
-    if (!hasProfile(slot.def, p)) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `profile: no profile named ${p}`, { field: 'profile', reason: `no profile named ${p}` });
+    if (!hasProfile(slot.def, p))
+      throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `profile: no profile named ${p}`, {
+        field: 'profile',
+        reason: `no profile named ${p}`,
+      });
     return p;
   }
 
@@ -315,7 +342,10 @@ export class Host {
     return slot.serial(async () => {
       if (slot.isActive()) {
         if (slot.profile === p) return slot.statusView();
-        throw new GantryError('GANTRY_ERR_APP_STATE', `${id} is running with profile ${slot.profile}; restart it to switch to ${p}`, { state: slot.runtime?.status().state, profile: slot.profile });
+        throw new GantryError('GANTRY_ERR_APP_STATE', `${id} is running with profile ${slot.profile}; restart it to switch to ${p}`, {
+          state: slot.runtime?.status().state,
+          profile: slot.profile,
+        });
       }
       const { settings } = await this.resolve(slot.def, p);
       await this.startWith(slot, p, settings);
@@ -406,12 +436,14 @@ export class Host {
 
   async restartWorker(id: string, workerId: number): Promise<void> {
     const rt = this.activeRuntime(this.slot(id));
-    if (!rt.workers().some((w) => w.id === workerId)) throw new GantryError('GANTRY_ERR_APP_STATE', `no worker ${workerId}`, { field: 'workerId', reason: 'unknown worker' });
+    if (!rt.workers().some((w) => w.id === workerId))
+      throw new GantryError('GANTRY_ERR_APP_STATE', `no worker ${workerId}`, { field: 'workerId', reason: 'unknown worker' });
     await rt.restartWorker(workerId);
   }
 
   private activeRuntime(slot: AppSlot): AppRuntime {
-    if (!slot.runtime || !slot.isActive()) throw new GantryError('GANTRY_ERR_APP_STATE', `${slot.id} is not running`, { state: slot.statusView().state });
+    if (!slot.runtime || !slot.isActive())
+      throw new GantryError('GANTRY_ERR_APP_STATE', `${slot.id} is not running`, { state: slot.statusView().state });
     return slot.runtime;
   }
 
@@ -486,7 +518,11 @@ export class Host {
   /** Detection for the Add screen: runs nothing from a folder the user has not trusted (`trust` trusts it now). */
   async detect(folder: string, verify = true, opts: { trust?: boolean; python?: string } = {}): Promise<DetectionResult> {
     if (opts.trust) await this.trusted.trust(folder);
-    return detectProject(folder, { verify, trusted: await this.trusted.isTrusted(folder), ...(opts.python ? { python: opts.python } : {}) });
+    return detectProject(folder, {
+      verify,
+      trusted: await this.trusted.isTrusted(folder),
+      ...(opts.python ? { python: opts.python } : {}),
+    });
   }
 
   checkPort(bindText: string, appId?: string): Promise<PortCheckResult> {
@@ -500,13 +536,19 @@ export class Host {
   prometheus(): string {
     const texts = [...this.slots.values()].filter((s) => s.runtime && s.isActive()).map((s) => s.runtime!.prometheus());
     const running = texts.length;
-    texts.unshift(`# HELP gantry_host_apps Apps known to the host.\n# TYPE gantry_host_apps gauge\ngantry_host_apps ${this.slots.size}\n# HELP gantry_host_apps_running Apps running now.\n# TYPE gantry_host_apps_running gauge\ngantry_host_apps_running ${running}\n`);
+    texts.unshift(
+      `# HELP gantry_host_apps Apps known to the host.\n# TYPE gantry_host_apps gauge\ngantry_host_apps ${this.slots.size}\n# HELP gantry_host_apps_running Apps running now.\n# TYPE gantry_host_apps_running gauge\ngantry_host_apps_running ${running}\n`,
+    );
     return mergePrometheus(texts);
   }
 
   /** Stops every running app now, without waiting for in-flight requests (the desktop's last resort on quit). */
   async killAll(): Promise<void> {
-    await Promise.all([...this.slots.values()].map((s) => (s.runtime && s.isActive() ? s.runtime.stop({ graceful: false }).catch(() => undefined) : undefined)));
+    await Promise.all(
+      [...this.slots.values()].map((s) =>
+        s.runtime && s.isActive() ? s.runtime.stop({ graceful: false }).catch(() => undefined) : undefined,
+      ),
+    );
   }
 
   /** Stops every app (bounded) and stops sampling. */
@@ -528,7 +570,6 @@ export class Host {
     if ((await within(rt.stop({ graceful: true }), ms)) === TIMED_OUT) await rt.stop({ graceful: false });
   }
 }
-
 
 export function createHost(options: HostOptions = {}): Promise<Host> {
   return Host.create(options);

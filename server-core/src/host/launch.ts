@@ -2,7 +2,15 @@
 // Each step is reported as it runs; the first failed step ends the launch with its output.
 import path from 'node:path';
 import { parseBind, type AppSettings } from '../config/settings.js';
-import { describePortHolder, type ErrorBody, type LaunchProgress, type LaunchResult, type LaunchStep, type LaunchStepName, type PortHolder } from '../control/contract.js';
+import {
+  describePortHolder,
+  type ErrorBody,
+  type LaunchProgress,
+  type LaunchResult,
+  type LaunchStep,
+  type LaunchStepName,
+  type PortHolder,
+} from '../control/contract.js';
 import { GantryError, isGantryError, serializeError } from '../errors.js';
 import type { AppStatus, WorkerSnapshot } from '../runtime/types.js';
 import { verifyImport, run } from './detect/verify.js';
@@ -38,9 +46,18 @@ type StepOutcome = { status: 'ok' | 'warning' | 'failed' | 'skipped'; output: st
 export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) => void): Promise<LaunchResult> {
   const steps: LaunchStep[] = [];
   const result = (state: LaunchResult['state'], extra: Partial<LaunchResult> = {}): LaunchResult => ({
-    launchId: ctx.launchId, appId: ctx.appId, profile: ctx.profile, state, steps: steps.slice(), url: null, failedStep: null, error: null, ...extra,
+    launchId: ctx.launchId,
+    appId: ctx.appId,
+    profile: ctx.profile,
+    state,
+    steps: steps.slice(),
+    url: null,
+    failedStep: null,
+    error: null,
+    ...extra,
   });
-  const progress = (p: Omit<LaunchProgress, 'launchId' | 'appId' | 'profile'>): void => ctx.emit({ launchId: ctx.launchId, appId: ctx.appId, profile: ctx.profile, ...p });
+  const progress = (p: Omit<LaunchProgress, 'launchId' | 'appId' | 'profile'>): void =>
+    ctx.emit({ launchId: ctx.launchId, appId: ctx.appId, profile: ctx.profile, ...p });
 
   const step = async (name: LaunchStepName, fn: () => Promise<StepOutcome>): Promise<StepOutcome> => {
     const startedAt = Date.now();
@@ -59,7 +76,11 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
     return out;
   };
   const fail = (name: LaunchStepName, out: StepOutcome): LaunchResult => {
-    const error = out.error ?? { code: 'GANTRY_ERR_PREFLIGHT' as const, message: `launch step "${name}" failed`, details: { step: name, output: out.output } };
+    const error = out.error ?? {
+      code: 'GANTRY_ERR_PREFLIGHT' as const,
+      message: `launch step "${name}" failed`,
+      details: { step: name, output: out.output },
+    };
     progress({ index: steps.length, kind: 'done', step: name, status: 'failed', output: out.output, url: null });
     return result('failed', { failedStep: name, error });
   };
@@ -73,21 +94,34 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
   const python = settings.python || 'python3';
   const folder = path.resolve(settings.chdir);
   const env = { ...process.env, ...settings.env, PYTHONDONTWRITEBYTECODE: '1' } as NodeJS.ProcessEnv;
-  if (settings.pythonpath.length > 0) env.PYTHONPATH = [...settings.pythonpath.map((p) => path.resolve(folder, p)), env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  if (settings.pythonpath.length > 0)
+    env.PYTHONPATH = [...settings.pythonpath.map((p) => path.resolve(folder, p)), env.PYTHONPATH].filter(Boolean).join(path.delimiter);
   const stepTimeout = ctx.stepTimeoutMs ?? 120_000;
 
   let out = await step('interpreter', async () => {
     const r = await run(python, ['-c', 'import sys; print(sys.executable); print(sys.version)'], { cwd: folder, env, timeoutMs: 20_000 });
     const text = (r.stdout + r.stderr).trim() || r.error || '';
     if (r.code === 0) return { status: 'ok', output: text };
-    return { status: 'failed', output: r.error ?? text, error: { code: 'GANTRY_ERR_PYTHON_NOT_FOUND', message: `${python} does not run`, details: { field: 'python', reason: r.error ?? text } } };
+    return {
+      status: 'failed',
+      output: r.error ?? text,
+      error: {
+        code: 'GANTRY_ERR_PYTHON_NOT_FOUND',
+        message: `${python} does not run`,
+        details: { field: 'python', reason: r.error ?? text },
+      },
+    };
   });
   if (out.status === 'failed') return fail('interpreter', out);
 
   out = await step('import', async () => {
     const v = await verifyImport(python, folder, settings.app, env as Record<string, string>, 60_000);
     if (v.ok) return { status: 'ok', output: `${settings.app} imported in ${v.durationMs} ms` };
-    return { status: 'failed', output: v.error ?? '', error: { code: 'GANTRY_ERR_APP_IMPORT', message: `importing ${settings.app} failed`, details: { output: v.error ?? '' } } };
+    return {
+      status: 'failed',
+      output: v.error ?? '',
+      error: { code: 'GANTRY_ERR_APP_IMPORT', message: `importing ${settings.app} failed`, details: { output: v.error ?? '' } },
+    };
   });
   if (out.status === 'failed') return fail('import', out);
 
@@ -109,9 +143,20 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
       if (claim || (probe && !probe.free)) {
         const holder: PortHolder | null = claim ? null : await findPortHolder(bind.port);
         const suggestion = await nextFreePort(bind.host, bind.port);
-        const who = claim ? `app ${claim}` : (describePortHolder(holder) ?? (probe && !probe.free && probe.code !== 'EADDRINUSE' ? probe.message : 'another process (the OS did not say which)'));
+        const who = claim
+          ? `app ${claim}`
+          : (describePortHolder(holder) ??
+            (probe && !probe.free && probe.code !== 'EADDRINUSE' ? probe.message : 'another process (the OS did not say which)'));
         lines.push(`${b}: in use by ${who}${suggestion ? `; port ${suggestion} is free` : ''}`);
-        return { status: 'failed', output: lines.join('\n'), error: { code: 'GANTRY_ERR_PORT_IN_USE', message: `${b} is in use`, details: { field: 'bind', reason: `in use by ${who}`, bind: b, holder, claimedBy: claim, suggestion } } };
+        return {
+          status: 'failed',
+          output: lines.join('\n'),
+          error: {
+            code: 'GANTRY_ERR_PORT_IN_USE',
+            message: `${b} is in use`,
+            details: { field: 'bind', reason: `in use by ${who}`, bind: b, holder, claimedBy: claim, suggestion },
+          },
+        };
       }
       lines.push(`${b}: free`);
     }
@@ -140,7 +185,16 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
     const findings = judgeDjango(probe.facts, env, ctx.profile);
     const mark = { ok: '✓', warning: '⚠', failed: '✕' } as const;
     const output = findings.map((f) => `${mark[f.severity]} ${f.text}`).join('\n');
-    if (findings.some((f) => f.severity === 'failed')) return { status: 'failed', output, error: { code: 'GANTRY_ERR_PREFLIGHT', message: findings.find((f) => f.severity === 'failed')!.text, details: { step: 'django-settings', output } } };
+    if (findings.some((f) => f.severity === 'failed'))
+      return {
+        status: 'failed',
+        output,
+        error: {
+          code: 'GANTRY_ERR_PREFLIGHT',
+          message: findings.find((f) => f.severity === 'failed')!.text,
+          details: { step: 'django-settings', output },
+        },
+      };
     return { status: findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok', output };
   });
   if (out.status === 'failed') return fail('django-settings', out);
@@ -149,7 +203,8 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
   out = await step('collectstatic', async () => {
     if (!isDjango) return { status: 'skipped', output: 'Not a Django project (no manage.py in the folder): no static files to collect.' };
     const f = facts as DjangoFacts | null;
-    if (f && !f.staticfiles) return { status: 'skipped', output: 'django.contrib.staticfiles is not in INSTALLED_APPS: Django has no static files to collect.' };
+    if (f && !f.staticfiles)
+      return { status: 'skipped', output: 'django.contrib.staticfiles is not in INSTALLED_APPS: Django has no static files to collect.' };
     if (f && !f.staticUrl) return { status: 'skipped', output: 'STATIC_URL is not set: Django has no URL to serve static files from.' };
     // STATIC_ROOT is pointed at the launch's staging folder, so the project's own tree is not written to.
     const script = [
@@ -161,11 +216,16 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
       "call_command('collectstatic', interactive=False, verbosity=1)",
       "print('GANTRY-STATIC-URL ' + str(settings.STATIC_URL))",
     ].join('\n');
-    const r = await run(python, ['-c', script, ctx.stagingDir], { cwd: folder, env: { ...env, PYTHONPATH: [folder, env.PYTHONPATH].filter(Boolean).join(path.delimiter) }, timeoutMs: stepTimeout });
+    const r = await run(python, ['-c', script, ctx.stagingDir], {
+      cwd: folder,
+      env: { ...env, PYTHONPATH: [folder, env.PYTHONPATH].filter(Boolean).join(path.delimiter) },
+      timeoutMs: stepTimeout,
+    });
     const text = (r.stdout + r.stderr).replace(/^GANTRY-STATIC-URL .*$/m, '').trim();
     if (r.code !== 0) return { status: 'failed', output: text || r.error || `exited with ${r.code}` };
     const url = /GANTRY-STATIC-URL (\S+)/.exec(r.stdout)?.[1] ?? '/static/';
-    if (/^https?:\/\//.test(url)) return { status: 'ok', output: `${text}\nSTATIC_URL is ${url}, another server: Gantry does not serve it.`.trim() };
+    if (/^https?:\/\//.test(url))
+      return { status: 'ok', output: `${text}\nSTATIC_URL is ${url}, another server: Gantry does not serve it.`.trim() };
     const prefix = '/' + url.replace(/^\/+|\/+$/g, '');
     const staticMap = Object.fromEntries(Object.entries(settings.static).filter(([k]) => k.replace(/\/+$/, '') !== prefix));
     staticMap[prefix] = ctx.stagingDir;
@@ -188,7 +248,12 @@ export async function runLaunch(ctx: LaunchContext, onUpdate: (r: LaunchResult) 
     let last = 'waiting for workers';
     while (Date.now() < deadline) {
       const s = ctx.status();
-      if (s?.state === 'failed' || s?.state === 'stopped') return { status: 'failed', output: `app ${s.state}: ${s.error?.message ?? ''}`.trim(), error: s.error ? { code: s.error.code, message: s.error.message, details: s.error.details } : undefined };
+      if (s?.state === 'failed' || s?.state === 'stopped')
+        return {
+          status: 'failed',
+          output: `app ${s.state}: ${s.error?.message ?? ''}`.trim(),
+          error: s.error ? { code: s.error.code, message: s.error.message, details: s.error.details } : undefined,
+        };
       const ready = s?.state === 'running' && ctx.workers().some((w) => w.state === 'idle' || w.state === 'busy');
       if (ready) {
         if (!target) return { status: 'ok', output: 'workers ready (no TCP bind to probe)' };
@@ -240,5 +305,3 @@ function describe(e: unknown): string {
   }
   return e instanceof Error ? e.message : String(e);
 }
-
-

@@ -28,20 +28,31 @@ export async function buildNewApp(input: AddAppBody, origin: AppDefinition['orig
   const body = parsed.data;
   const folder = path.resolve(body.folder);
   const st = await fs.stat(folder).catch(() => null);
-  if (!st?.isDirectory()) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
+  if (!st?.isDirectory())
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `folder: ${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
 
   const pyproject = body.importPyproject === false ? null : await readPyprojectGantry(folder);
-  const detection = body.detect === false ? null : await detectProject(folder, { verify: true, python: body.settings?.python ?? pyproject?.settings.python });
-  const notices: Notice[] = (pyproject?.errors ?? []).map((e) => ({ code: 'GANTRY_ERR_INVALID_CONFIG', message: `pyproject.toml ignored: ${e}`, time: Date.now() }));
+  const detection =
+    body.detect === false
+      ? null
+      : await detectProject(folder, { verify: true, python: body.settings?.python ?? pyproject?.settings.python });
+  const notices: Notice[] = (pyproject?.errors ?? []).map((e) => ({
+    code: 'GANTRY_ERR_INVALID_CONFIG',
+    message: `pyproject.toml ignored: ${e}`,
+    time: Date.now(),
+  }));
 
   // Names are unique too: they label the app in logs and Prometheus series. A chosen name that is taken is an
   // error; a derived one (folder, project name) gets a number.
   const names = new Set(existing.map((d) => d.name.toLowerCase()));
-  if (body.name && names.has(body.name.toLowerCase())) throw new GantryError('GANTRY_ERR_APP_EXISTS', `an app named "${body.name}" exists`, { field: 'name', reason: 'taken' });
+  if (body.name && names.has(body.name.toLowerCase()))
+    throw new GantryError('GANTRY_ERR_APP_EXISTS', `an app named "${body.name}" exists`, { field: 'name', reason: 'taken' });
   let name = body.name ?? pyproject?.settings.name ?? pyproject?.projectName ?? path.basename(folder);
-  for (let i = 2; names.has(name.toLowerCase()); i++) name = `${body.name ?? pyproject?.settings.name ?? pyproject?.projectName ?? path.basename(folder)} (${i})`;
+  for (let i = 2; names.has(name.toLowerCase()); i++)
+    name = `${body.name ?? pyproject?.settings.name ?? pyproject?.projectName ?? path.basename(folder)} (${i})`;
   const taken = new Set(existing.map((d) => d.id));
-  if (body.id && taken.has(body.id)) throw new GantryError('GANTRY_ERR_APP_EXISTS', `an app with id ${body.id} exists`, { field: 'id', reason: 'taken' });
+  if (body.id && taken.has(body.id))
+    throw new GantryError('GANTRY_ERR_APP_EXISTS', `an app with id ${body.id} exists`, { field: 'id', reason: 'taken' });
   const now = Date.now();
   const def: AppDefinition = {
     id: body.id ?? uniqueId(slugify(name), taken),

@@ -25,7 +25,12 @@ export function runningClaim(slots: Iterable<AppSlot>, port: number, exceptId: s
 }
 
 /** The first TCP bind of settings that is taken, with who holds it and a free port to use instead. */
-export async function findBindConflict(slots: Iterable<AppSlot>, defs: readonly AppDefinition[], appId: string, settings: AppSettings): Promise<PortConflict | null> {
+export async function findBindConflict(
+  slots: Iterable<AppSlot>,
+  defs: readonly AppDefinition[],
+  appId: string,
+  settings: AppSettings,
+): Promise<PortConflict | null> {
   for (const b of settings.bind) {
     const bind = parseBind(b);
     if (bind?.kind !== 'tcp' || bind.port === 0) continue;
@@ -50,14 +55,26 @@ export function conflictError(c: PortConflict): GantryError {
 }
 
 /** The check behind POST /api/ports/check: appId's own claim and own running listener do not count. */
-export async function checkPort(slots: ReadonlyMap<string, AppSlot>, defs: readonly AppDefinition[], bindText: string, appId?: string): Promise<PortCheckResult> {
+export async function checkPort(
+  slots: ReadonlyMap<string, AppSlot>,
+  defs: readonly AppDefinition[],
+  bindText: string,
+  appId?: string,
+): Promise<PortCheckResult> {
   const bind = parseBind(bindText);
   if (!bind) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', 'bind: must be HOST:PORT', { field: 'bind', reason: 'must be HOST:PORT' });
   if (bind.kind !== 'tcp') {
     const own = appId !== undefined ? slots.get(appId) : undefined;
     const ownRunning = Boolean(own?.isActive() && own.runtime?.status().settings.bind.includes(bindText));
     const probe = ownRunning ? ({ free: true } as const) : await explainUnixBind(bind.path);
-    return { bind: bindText, free: probe.free, holder: null, claimedBy: null, suggestion: null, ...(probe.free ? {} : { reason: probe.reason }) };
+    return {
+      bind: bindText,
+      free: probe.free,
+      holder: null,
+      claimedBy: null,
+      suggestion: null,
+      ...(probe.free ? {} : { reason: probe.reason }),
+    };
   }
   const claims = claimedPorts(defs, appId);
   const claimedBy = claims.get(bind.port) ?? runningClaim(slots.values(), bind.port, appId ?? '');
@@ -68,7 +85,8 @@ export async function checkPort(slots: ReadonlyMap<string, AppSlot>, defs: reado
   // Only a port in use has a holder to look for, and a port to suggest instead on the same address.
   const inUse = !probe.free && probe.code === 'EADDRINUSE';
   const holder = inUse ? await findPortHolder(bind.port) : null;
-  const suggestion = (free && !claimedBy) || (!probe.free && !inUse) ? null : await nextFreePort(bind.host, bind.port, new Set(claims.keys()));
+  const suggestion =
+    (free && !claimedBy) || (!probe.free && !inUse) ? null : await nextFreePort(bind.host, bind.port, new Set(claims.keys()));
   const reason = !free && !probe.free ? probe.reason : claimedBy ? `claimed by app ${claimedBy}` : undefined;
   return { bind: bindText, free, holder, claimedBy: claimedBy ?? null, suggestion, ...(reason ? { reason } : {}) };
 }

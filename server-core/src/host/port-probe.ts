@@ -56,10 +56,13 @@ export type HttpProbeResult = { readonly ok: true; readonly status: number } | {
 /** One GET / to the app (any status counts as answering); an error or no answer within timeoutMs is not ok. */
 export function httpProbe(host: string, port: number, timeoutMs = 5000): Promise<HttpProbeResult> {
   return new Promise((resolve) => {
-    const req = http.get({ host: loopbackFor(host), port, path: '/', timeout: timeoutMs, headers: { 'user-agent': 'gantry-health' } }, (res) => {
-      res.resume();
-      resolve({ ok: true, status: res.statusCode ?? 0 });
-    });
+    const req = http.get(
+      { host: loopbackFor(host), port, path: '/', timeout: timeoutMs, headers: { 'user-agent': 'gantry-health' } },
+      (res) => {
+        res.resume();
+        resolve({ ok: true, status: res.statusCode ?? 0 });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (e) => resolve({ ok: false, error: e.message }));
   });

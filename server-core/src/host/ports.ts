@@ -63,11 +63,17 @@ export async function explainBind(host: string, port: number): Promise<{ free: t
 export async function explainUnixBind(file: string): Promise<{ free: true } | { free: false; code: string; reason: string }> {
   const st = await fs.lstat(file).catch((e: NodeJS.ErrnoException) => e);
   if (st instanceof Error) {
-    if ((st as NodeJS.ErrnoException).code !== 'ENOENT') return { free: false, code: (st as NodeJS.ErrnoException).code ?? 'ERROR', reason: st.message };
+    if ((st as NodeJS.ErrnoException).code !== 'ENOENT')
+      return { free: false, code: (st as NodeJS.ErrnoException).code ?? 'ERROR', reason: st.message };
     const dir = await fs.stat(path.dirname(file)).catch(() => null);
     return dir?.isDirectory() ? { free: true } : { free: false, code: 'ENOENT', reason: `the folder ${path.dirname(file)} does not exist` };
   }
-  if (!st.isSocket()) return { free: false, code: 'EEXIST', reason: `${file} is a ${st.isDirectory() ? 'folder' : 'file'}, not a socket; it is not replaced` };
+  if (!st.isSocket())
+    return {
+      free: false,
+      code: 'EEXIST',
+      reason: `${file} is a ${st.isDirectory() ? 'folder' : 'file'}, not a socket; it is not replaced`,
+    };
   const live = await new Promise<boolean>((resolve) => {
     const c = net.connect({ path: file });
     c.once('connect', () => (c.destroy(), resolve(true)));
@@ -77,7 +83,12 @@ export async function explainUnixBind(file: string): Promise<{ free: true } | { 
 }
 
 /** The first port after `from` (within `span`) that is free on host and not in `exclude`; null if none. */
-export async function nextFreePort(host: string, from: number, exclude: ReadonlySet<number> = new Set(), span = 200): Promise<number | null> {
+export async function nextFreePort(
+  host: string,
+  from: number,
+  exclude: ReadonlySet<number> = new Set(),
+  span = 200,
+): Promise<number | null> {
   for (let p = from + 1; p <= Math.min(65535, from + span); p++) {
     if (exclude.has(p)) continue;
     if ((await probeBind(host, p)).free) return p;

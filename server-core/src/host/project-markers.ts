@@ -5,11 +5,22 @@ import path from 'node:path';
 
 /** Files whose presence alone marks a Python project. */
 const PROJECT_FILES: readonly string[] = [
-  'manage.py', 'wsgi.py', 'app.py', 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Pipfile', 'poetry.lock', 'uv.lock', 'Procfile',
+  'manage.py',
+  'wsgi.py',
+  'app.py',
+  'pyproject.toml',
+  'setup.py',
+  'setup.cfg',
+  'requirements.txt',
+  'Pipfile',
+  'poetry.lock',
+  'uv.lock',
+  'Procfile',
 ];
 
 /** Source that defines or builds a WSGI callable: `def f(environ, start_response)`, Flask(…), get_wsgi_application(), create_app(), `application = …`. */
-const WSGI_SOURCE = /^\s*def\s+\w+\s*\(\s*environ\s*,\s*start_response\b|\bFlask\s*\(|\bget_wsgi_application\s*\(|^def\s+create_app\s*\(|^application\s*=/m;
+const WSGI_SOURCE =
+  /^\s*def\s+\w+\s*\(\s*environ\s*,\s*start_response\b|\bFlask\s*\(|\bget_wsgi_application\s*\(|^def\s+create_app\s*\(|^application\s*=/m;
 
 const MAX_PY_FILES = 12;
 const PEEK_BYTES = 64 * 1024;
@@ -29,7 +40,10 @@ export async function lookAtFolder(dir: string): Promise<ProjectLook> {
   }
   const marker = PROJECT_FILES.find((m) => names.includes(m));
   if (marker) return { looksLikeProject: true, reason: marker };
-  const py = names.filter((n) => n.endsWith('.py')).sort().slice(0, MAX_PY_FILES);
+  const py = names
+    .filter((n) => n.endsWith('.py'))
+    .sort()
+    .slice(0, MAX_PY_FILES);
   for (const name of py) {
     if (WSGI_SOURCE.test(await peek(path.join(dir, name)))) return { looksLikeProject: true, reason: `${name} defines a WSGI app` };
   }

@@ -46,9 +46,16 @@ export async function readPyprojectGantry(folder: string): Promise<PyprojectGant
   try {
     doc = parse(text) as Record<string, unknown>;
   } catch (e) {
-    return { settings: {}, profiles: {}, secretEnvKeys: [], errors: [`pyproject.toml: ${(e as Error).message.split('\n')[0]}`], projectName: null };
+    return {
+      settings: {},
+      profiles: {},
+      secretEnvKeys: [],
+      errors: [`pyproject.toml: ${(e as Error).message.split('\n')[0]}`],
+      projectName: null,
+    };
   }
-  const projectName = typeof (doc.project as { name?: unknown } | undefined)?.name === 'string' ? ((doc.project as { name: string }).name) : null;
+  const projectName =
+    typeof (doc.project as { name?: unknown } | undefined)?.name === 'string' ? (doc.project as { name: string }).name : null;
   const gantry = (doc.tool as Record<string, unknown> | undefined)?.gantry as Record<string, unknown> | undefined;
   if (!gantry || typeof gantry !== 'object') return null;
   const errors: string[] = [];
@@ -91,7 +98,8 @@ export async function writePyprojectGantry(
   let commentsPreserved = true;
   try {
     const check = parse(spliced) as { tool?: { gantry?: unknown } };
-    if (JSON.stringify(check.tool?.gantry) !== JSON.stringify((parse(section) as { tool: { gantry: unknown } }).tool.gantry)) throw new Error('mismatch');
+    if (JSON.stringify(check.tool?.gantry) !== JSON.stringify((parse(section) as { tool: { gantry: unknown } }).tool.gantry))
+      throw new Error('mismatch');
   } catch {
     // The file spells tool.gantry in a way the text splice cannot handle: re-serialise the whole document.
     const doc = text ? (parse(text) as Record<string, unknown>) : {};

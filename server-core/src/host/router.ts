@@ -75,12 +75,18 @@ export class SiteRouter {
       },
       { keepAlive: true, noDelay: true },
     );
-    for (const [server, tls] of [[http, false], [https, true]] as const) {
+    for (const [server, tls] of [
+      [http, false],
+      [https, true],
+    ] as const) {
       server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, false, tls));
       server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, true, tls));
     }
     try {
-      this.ports = { http: await listen(http, this.options.host, this.options.httpPort), https: await listen(https, this.options.host, this.options.httpsPort) };
+      this.ports = {
+        http: await listen(http, this.options.host, this.options.httpPort),
+        https: await listen(https, this.options.host, this.options.httpsPort),
+      };
     } catch (err) {
       http.close();
       https.close();
@@ -97,20 +103,40 @@ export class SiteRouter {
     const sites = this.options.sites();
     const site = sites.find((s) => s.names.includes(name));
     if (site === undefined) {
-      page(res, 404, 'No local site by that name', `<p>Nothing here is called <b>${esc(name || '(no Host header)')}</b>.</p>${this.siteList(sites, tls)}`);
+      page(
+        res,
+        404,
+        'No local site by that name',
+        `<p>Nothing here is called <b>${esc(name || '(no Host header)')}</b>.</p>${this.siteList(sites, tls)}`,
+      );
       return;
     }
     if (!tls && site.requireHttps) {
       const location = `https://${name}${this.ports.https === 443 ? '' : `:${this.ports.https}`}${req.url ?? '/'}`;
-      res.writeHead(308, { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(location) + 1 });
+      res.writeHead(308, {
+        Location: location,
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(location) + 1,
+      });
       res.end(location + '\n');
       return;
     }
     const port = tls ? this.ports.https : this.ports.http;
     const runtime = site.runtime;
     if (runtime !== null && isRoutable(runtime) && runtime.route(req, res, expectContinue, { tls, port })) return;
-    const why = runtime === null ? 'is stopped' : !isRoutable(runtime) ? 'runs its gateway in separate processes (gateway processes > 1), which the router cannot reach in-process; use its own bind' : 'is not running';
-    page(res, 503, `${site.appName} ${why.startsWith('is') ? why : 'cannot be reached here'}`, `<p>The app <b>${esc(site.appName)}</b> (${esc(site.appId)}) ${esc(why)}. Start it in Gantry and reload this page.</p>`, ['Retry-After', '5']);
+    const why =
+      runtime === null
+        ? 'is stopped'
+        : !isRoutable(runtime)
+          ? 'runs its gateway in separate processes (gateway processes > 1), which the router cannot reach in-process; use its own bind'
+          : 'is not running';
+    page(
+      res,
+      503,
+      `${site.appName} ${why.startsWith('is') ? why : 'cannot be reached here'}`,
+      `<p>The app <b>${esc(site.appName)}</b> (${esc(site.appId)}) ${esc(why)}. Start it in Gantry and reload this page.</p>`,
+      ['Retry-After', '5'],
+    );
   }
 
   private siteList(sites: readonly Site[], tls: boolean): string {
@@ -151,8 +177,18 @@ function listen(server: Server, host: string, port: number): Promise<number> {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new GantryError('GANTRY_ERR_PORT_IN_USE', `the router's port ${host}:${port} is already in use`, { bind: `${host}:${port}` }, { cause: err })
-          : new GantryError('GANTRY_ERR_BIND', `the router cannot listen on ${host}:${port}: ${err.message}`, { bind: `${host}:${port}`, errno: err.code }, { cause: err }),
+          ? new GantryError(
+              'GANTRY_ERR_PORT_IN_USE',
+              `the router's port ${host}:${port} is already in use`,
+              { bind: `${host}:${port}` },
+              { cause: err },
+            )
+          : new GantryError(
+              'GANTRY_ERR_BIND',
+              `the router cannot listen on ${host}:${port}: ${err.message}`,
+              { bind: `${host}:${port}`, errno: err.code },
+              { cause: err },
+            ),
       );
     });
     server.listen({ host, port }, () => resolve((server.address() as AddressInfo).port));

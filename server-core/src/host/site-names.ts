@@ -5,7 +5,13 @@ import { GantryError } from '../errors.js';
 
 /** A DNS label from an app's name: "My Shop" → "my-shop" (RFC 1123: letters, digits, inner hyphens, ≤ 63). */
 function siteLabel(appName: string): string {
-  const s = appName.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const s = appName
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return s || 'app';
 }
 
@@ -21,14 +27,27 @@ export function siteNamesOf(appName: string, settings: Pick<AppSettings, 'siteAl
 }
 
 /** Refuses names that are not local (outside .localhost and `suffixes`) or that another app already has. */
-export function checkSiteNames(appId: string, names: readonly string[], others: ReadonlyMap<string, readonly string[]>, suffixes: readonly string[] = ['localhost']): void {
+export function checkSiteNames(
+  appId: string,
+  names: readonly string[],
+  others: ReadonlyMap<string, readonly string[]>,
+  suffixes: readonly string[] = ['localhost'],
+): void {
   for (const n of names) {
     if (!suffixes.some((s) => n === s || n.endsWith('.' + s)) || n === 'localhost') {
-      throw new GantryError('GANTRY_ERR_SITE_NAME', `"${n}" is not a local site name: use NAME.localhost${suffixes.length > 1 ? ` or a name under ${suffixes.slice(1).join(', ')}` : ''}`, { field: 'siteAliases', name: n });
+      throw new GantryError(
+        'GANTRY_ERR_SITE_NAME',
+        `"${n}" is not a local site name: use NAME.localhost${suffixes.length > 1 ? ` or a name under ${suffixes.slice(1).join(', ')}` : ''}`,
+        { field: 'siteAliases', name: n },
+      );
     }
     for (const [id, theirs] of others) {
       if (id !== appId && theirs.includes(n)) {
-        throw new GantryError('GANTRY_ERR_SITE_NAME', `the site name ${n} is already used by app ${id}; rename one of the apps or change its aliases`, { field: 'siteAliases', name: n, app: id });
+        throw new GantryError(
+          'GANTRY_ERR_SITE_NAME',
+          `the site name ${n} is already used by app ${id}; rename one of the apps or change its aliases`,
+          { field: 'siteAliases', name: n, app: id },
+        );
       }
     }
   }

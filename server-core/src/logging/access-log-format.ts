@@ -176,7 +176,12 @@ function formatAccessJson(e: AccessEntry): string {
     ...(e.remoteUser ? { user: e.remoteUser } : {}),
     ...(e.truncated ? { truncated: true } : {}),
     ...(e.timing
-      ? { queue_ms: ms3(e.timing.queueMs), app_ms: ms3(e.timing.appMs), ttfb_ms: ms3(e.timing.ttfbMs), transfer_ms: ms3(e.timing.transferMs) }
+      ? {
+          queue_ms: ms3(e.timing.queueMs),
+          app_ms: ms3(e.timing.appMs),
+          ttfb_ms: ms3(e.timing.ttfbMs),
+          transfer_ms: ms3(e.timing.transferMs),
+        }
       : {}),
   });
 }

@@ -42,7 +42,14 @@ export class ErrorLog {
     }
     // The app's stderr is filtered as before its lines carried the level they state (stderr-entries.ts): as
     // 'error' inside a request and 'info' outside one, so an app's DEBUG lines still reach the file.
-    const gate: LogLevel = line.source === 'stderr' ? (line.requestId === null ? 'info' : 'error') : line.level === 'error' && line.requestId === null ? 'info' : line.level;
+    const gate: LogLevel =
+      line.source === 'stderr'
+        ? line.requestId === null
+          ? 'info'
+          : 'error'
+        : line.level === 'error' && line.requestId === null
+          ? 'info'
+          : line.level;
     if (!this.enabled(gate)) return;
     const origin = `[worker ${line.workerId ?? '?'} pid ${line.workerPid ?? '?'}]`;
     const rid = line.requestId !== null ? ` [${line.requestId}]` : '';
@@ -60,10 +67,14 @@ export class ErrorLog {
         this.log('debug', `Worker ${e.workerId} (pid:${e.pid}) exited (${e.exit.reason})`);
         return;
       case 'timeout':
-        this.log('critical', `WORKER TIMEOUT (pid:${e.workerPid}) ${e.method} ${e.path} request ${e.requestId} after ${(e.durationMs / 1000).toFixed(1)}s`);
+        this.log(
+          'critical',
+          `WORKER TIMEOUT (pid:${e.workerPid}) ${e.method} ${e.path} request ${e.requestId} after ${(e.durationMs / 1000).toFixed(1)}s`,
+        );
         return;
       case 'reload':
-        if (e.phase === 'failed') this.log('error', `Reload to generation ${e.generation} failed, the old workers keep serving: ${e.error?.message ?? ''}`);
+        if (e.phase === 'failed')
+          this.log('error', `Reload to generation ${e.generation} failed, the old workers keep serving: ${e.error?.message ?? ''}`);
         else this.log('info', `Reload ${e.phase} (generation ${e.generation}, ${e.mode})`);
         return;
       case 'scale':

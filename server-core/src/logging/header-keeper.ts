@@ -78,7 +78,25 @@ export class HeaderKeeper {
 export const HEADER_MASK = '••••';
 
 /** Headers whose values are credentials or session state, masked wherever the API shows them. */
-const SENSITIVE_NAMES = new Set(['cookie', 'set-cookie', 'set-cookie2', 'authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-refresh-token', 'x-csrf-token', 'x-csrftoken', 'x-xsrf-token', 'x-amz-security-token', 'x-goog-api-key', 'x-session-id']);
+const SENSITIVE_NAMES = new Set([
+  'cookie',
+  'set-cookie',
+  'set-cookie2',
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'x-auth-token',
+  'x-access-token',
+  'x-refresh-token',
+  'x-csrf-token',
+  'x-csrftoken',
+  'x-xsrf-token',
+  'x-amz-security-token',
+  'x-goog-api-key',
+  'x-session-id',
+]);
 const SENSITIVE_PATTERN = /token|secret|passw|api[-_]?key|session|credential|signature/i;
 
 export function isSensitiveHeader(name: string): boolean {

@@ -120,8 +120,17 @@ export class LogFile {
   private fail(err: NodeJS.ErrnoException): void {
     if (!this.failure) {
       const [firstMs = 250, maxMs = 30_000] = this.options.retryMs ?? [];
-      this.failure = { since: Date.now(), lost: 0, backoff: new Backoff({ immediate: 0, firstMs, maxMs, resetAfterMs: Infinity }), timer: null };
-      this.report({ kind: 'failed', path: this.path, error: err.code && !err.message.startsWith(err.code) ? `${err.code}: ${err.message}` : err.message });
+      this.failure = {
+        since: Date.now(),
+        lost: 0,
+        backoff: new Backoff({ immediate: 0, firstMs, maxMs, resetAfterMs: Infinity }),
+        timer: null,
+      };
+      this.report({
+        kind: 'failed',
+        path: this.path,
+        error: err.code && !err.message.startsWith(err.code) ? `${err.code}: ${err.message}` : err.message,
+      });
     }
     this.trimHeld();
     this.settle();

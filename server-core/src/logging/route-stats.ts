@@ -37,7 +37,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function routeStats(entries: Iterable<AccessEntry>): RouteStat[] {
-  const groups = new Map<string, { method: string; pattern: string; durations: number[]; errors: number; client: number; slowest: AccessEntry }>();
+  const groups = new Map<
+    string,
+    { method: string; pattern: string; durations: number[]; errors: number; client: number; slowest: AccessEntry }
+  >();
   for (const e of entries) {
     const pattern = routePattern(e.path);
     const key = `${e.method} ${pattern}`;

@@ -5,7 +5,14 @@ import type { LogLevel } from '../runtime/types.js';
 import { IDLE_FLUSH_MS } from './line-splitter.js';
 
 const NAMES: Readonly<Record<string, LogLevel>> = {
-  DEBUG: 'debug', INFO: 'info', WARNING: 'warning', WARN: 'warning', ERROR: 'error', CRITICAL: 'critical', FATAL: 'critical', EXCEPTION: 'error',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARNING: 'warning',
+  WARN: 'warning',
+  ERROR: 'error',
+  CRITICAL: 'critical',
+  FATAL: 'critical',
+  EXCEPTION: 'error',
 };
 /** logging.BASIC_FORMAT `%(levelname)s:%(name)s:%(message)s`, and `WARNING: …` / `ERROR …` prefixes. */
 const PREFIX = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)(?::|\s)/;
@@ -84,7 +91,11 @@ export class StderrEntries {
     if (this.ended) {
       // A chained traceback goes on with a blank line, its "During handling…" / "The above exception…"
       // sentence, and a new head; anything else ends the entry.
-      if (line === '' || /^(During handling of the above exception|The above exception was the direct cause)/.test(line) || TRACEBACK_HEAD.test(line)) {
+      if (
+        line === '' ||
+        /^(During handling of the above exception|The above exception was the direct cause)/.test(line) ||
+        TRACEBACK_HEAD.test(line)
+      ) {
         this.ended = false;
         this.add(line);
         return;

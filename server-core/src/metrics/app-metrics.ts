@@ -157,14 +157,28 @@ export class AppMetrics {
       app: this.app,
       requestsByClass: { ...this.classes },
       truncated: this.truncated,
-      duration: { bounds: this.buckets.bounds, counts: Array.from(this.buckets.counts), sumSeconds: this.buckets.sum, count: this.buckets.count },
+      duration: {
+        bounds: this.buckets.bounds,
+        counts: Array.from(this.buckets.counts),
+        sumSeconds: this.buckets.sum,
+        count: this.buckets.count,
+      },
       inFlight: this.inFlight,
       queueDepth: this.queueDepth,
       workersByState: byState,
-      workers: [...slots].sort((a, b) => a - b).map((id) => {
-        const w = live.get(id);
-        return { id, pid: w?.pid ?? null, rssBytes: w?.rssBytes ?? null, cpuPercent: w?.cpuPercent ?? null, requests: this.perWorker.get(id)?.requests ?? 0, truncated: this.perWorker.get(id)?.truncated ?? 0 };
-      }),
+      workers: [...slots]
+        .sort((a, b) => a - b)
+        .map((id) => {
+          const w = live.get(id);
+          return {
+            id,
+            pid: w?.pid ?? null,
+            rssBytes: w?.rssBytes ?? null,
+            cpuPercent: w?.cpuPercent ?? null,
+            requests: this.perWorker.get(id)?.requests ?? 0,
+            truncated: this.perWorker.get(id)?.truncated ?? 0,
+          };
+        }),
       restartsByReason: { ...this.restarts },
       uptimeSeconds: (this.now() - this.startedAt) / 1000,
     };

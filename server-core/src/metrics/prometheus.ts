@@ -101,8 +101,18 @@ const FAMILIES: readonly Family[] = [
       return out;
     },
   },
-  { name: 'gantry_in_flight', type: 'gauge', help: 'Requests being handled by a worker now.', samples: (a) => [['', { app: a.app }, a.inFlight]] },
-  { name: 'gantry_queue_depth', type: 'gauge', help: 'Requests waiting for a free worker.', samples: (a) => [['', { app: a.app }, a.queueDepth]] },
+  {
+    name: 'gantry_in_flight',
+    type: 'gauge',
+    help: 'Requests being handled by a worker now.',
+    samples: (a) => [['', { app: a.app }, a.inFlight]],
+  },
+  {
+    name: 'gantry_queue_depth',
+    type: 'gauge',
+    help: 'Requests waiting for a free worker.',
+    samples: (a) => [['', { app: a.app }, a.queueDepth]],
+  },
   {
     name: 'gantry_workers',
     type: 'gauge',
@@ -113,13 +123,15 @@ const FAMILIES: readonly Family[] = [
     name: 'gantry_worker_rss_bytes',
     type: 'gauge',
     help: 'Resident memory of each worker process.',
-    samples: (a) => a.workers.filter((w) => w.rssBytes !== null).map((w) => ['', { app: a.app, worker: String(w.id) }, w.rssBytes!] as const),
+    samples: (a) =>
+      a.workers.filter((w) => w.rssBytes !== null).map((w) => ['', { app: a.app, worker: String(w.id) }, w.rssBytes!] as const),
   },
   {
     name: 'gantry_worker_cpu_percent',
     type: 'gauge',
     help: 'CPU use of each worker process between the last two samples (100 = one core).',
-    samples: (a) => a.workers.filter((w) => w.cpuPercent !== null).map((w) => ['', { app: a.app, worker: String(w.id) }, w.cpuPercent!] as const),
+    samples: (a) =>
+      a.workers.filter((w) => w.cpuPercent !== null).map((w) => ['', { app: a.app, worker: String(w.id) }, w.cpuPercent!] as const),
   },
   {
     name: 'gantry_worker_requests_total',
@@ -139,7 +151,12 @@ const FAMILIES: readonly Family[] = [
     help: 'Worker replacements, by reason (crashed, timeout, max-requests, max-worker-rss, reload, ...).',
     samples: (a) => Object.entries(a.restartsByReason).map(([reason, n]) => ['', { app: a.app, reason }, n] as const),
   },
-  { name: 'gantry_uptime_seconds', type: 'gauge', help: 'Seconds since the app started.', samples: (a) => [['', { app: a.app }, a.uptimeSeconds]] },
+  {
+    name: 'gantry_uptime_seconds',
+    type: 'gauge',
+    help: 'Seconds since the app started.',
+    samples: (a) => [['', { app: a.app }, a.uptimeSeconds]],
+  },
 ];
 
 /** The whole exposition, ending in a newline as the format requires. */

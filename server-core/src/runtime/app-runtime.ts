@@ -120,7 +120,15 @@ class Runtime implements LocalAppRuntime, Routable {
     const state = this.arbiter?.state ?? this.ownState;
     const urls = this.gateway?.urls ?? [];
     const healthy = state === 'running' && this.dispatcher.accepting().length > 0 && (this.gateway?.accepting ?? false);
-    return { name: this.name, state, urls, healthy, generation: this.arbiter?.generation ?? 0, error: this.arbiter?.error ?? this.ownError, settings: this.settings };
+    return {
+      name: this.name,
+      state,
+      urls,
+      healthy,
+      generation: this.arbiter?.generation ?? 0,
+      error: this.arbiter?.error ?? this.ownError,
+      settings: this.settings,
+    };
   }
 
   route(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, via: RoutedVia): boolean {
@@ -170,8 +178,7 @@ class Runtime implements LocalAppRuntime, Routable {
       if (this.options.adoptedListeners) {
         await gateway.loadTls();
         gateway.adopt(this.options.adoptedListeners);
-      }
-      else await gateway.listen();
+      } else await gateway.listen();
     } catch (err) {
       this.fail(err);
       throw err;
@@ -221,7 +228,11 @@ class Runtime implements LocalAppRuntime, Routable {
 
   private preHandlers(s: AppSettings, cwd: string): PreHandler[] {
     if (Object.keys(s.static).length === 0) return [];
-    const serve = createStaticHandler(s.static, { cwd, dotfiles: s.staticDotfiles, onError: (err) => this.telemetry.say('error', `static file error: ${String(err)}`) });
+    const serve = createStaticHandler(s.static, {
+      cwd,
+      dotfiles: s.staticDotfiles,
+      onError: (err) => this.telemetry.say('error', `static file error: ${String(err)}`),
+    });
     return [
       (req: IncomingMessage, res: ServerResponse, requestId: string) => {
         if (!serve(req, res)) return false;
@@ -232,7 +243,19 @@ class Runtime implements LocalAppRuntime, Routable {
         res.once('finish', () => {
           const len = Number(res.getHeader('content-length') ?? 0);
           const responseHeaders = flatResponseHeaders(res.getHeaders());
-          this.ctx.access(buildAccessEntry(this.name, req, { time, requestId, status: res.statusCode, bytes: len, durationMs: performance.now() - t0, responseHeaders, includeHeaders: this.ctx.includeHeaders }), req.rawHeaders, responseHeaders);
+          this.ctx.access(
+            buildAccessEntry(this.name, req, {
+              time,
+              requestId,
+              status: res.statusCode,
+              bytes: len,
+              durationMs: performance.now() - t0,
+              responseHeaders,
+              includeHeaders: this.ctx.includeHeaders,
+            }),
+            req.rawHeaders,
+            responseHeaders,
+          );
         });
         return true;
       },
@@ -247,7 +270,11 @@ class Runtime implements LocalAppRuntime, Routable {
       extraFiles: this.settings.reloadExtraFiles,
       onChange: (paths) => {
         void (async () => {
-          const check = await checkSyntax(python, paths.filter((p) => p.endsWith('.py')), { cwd });
+          const check = await checkSyntax(
+            python,
+            paths.filter((p) => p.endsWith('.py')),
+            { cwd },
+          );
           if (!check.ok) return say('error', `Not reloading, syntax error:\n${check.output}`);
           say('info', `Reloading: ${paths.length} file(s) changed`);
           await this.reload().catch((err: unknown) => say('error', `Reload failed: ${err instanceof Error ? err.message : String(err)}`));
@@ -334,7 +361,8 @@ class Runtime implements LocalAppRuntime, Routable {
 
   private requireRunning(): Arbiter {
     const a = this.arbiter;
-    if (!a || (a.state !== 'running' && a.state !== 'reloading')) throw new GantryError('GANTRY_ERR_APP_STATE', `app is ${a?.state ?? 'stopped'}`);
+    if (!a || (a.state !== 'running' && a.state !== 'reloading'))
+      throw new GantryError('GANTRY_ERR_APP_STATE', `app is ${a?.state ?? 'stopped'}`);
     return a;
   }
 }
@@ -355,7 +383,11 @@ function proxyResolver(allowIps: readonly string[], allowHost: boolean): ProxyRe
     }
     if (!forwarded) return null;
     // Forwarded headers that name no protocol leave the scheme the connection's own (https on a TLS bind).
-    const client = trust.resolveClient(req.socket.remoteAddress, req.headers, (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+    const client = trust.resolveClient(
+      req.socket.remoteAddress,
+      req.headers,
+      (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+    );
     if (!client.trusted) return null;
     // The forwarded host replaces HTTP_HOST only when the user asked for it (--forwarded-allow-host).
     return { remoteAddr: client.remoteAddr, scheme: client.scheme, ...(allowHost && client.host !== null ? { host: client.host } : {}) };

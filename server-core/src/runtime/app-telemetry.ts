@@ -44,7 +44,8 @@ export class AppTelemetry {
 
   /** A finished request, with the raw header arrays when the drawer may show them. Hot path. */
   access(entry: AccessEntry, rawRequestHeaders?: readonly string[] | null, rawResponseHeaders?: readonly string[] | null): void {
-    if (this.headers !== null && (rawRequestHeaders != null || rawResponseHeaders != null)) this.headers.keep(entry, rawRequestHeaders ?? undefined, rawResponseHeaders);
+    if (this.headers !== null && (rawRequestHeaders != null || rawResponseHeaders != null))
+      this.headers.keep(entry, rawRequestHeaders ?? undefined, rawResponseHeaders);
     this.registry.record(entry.status, entry.durationMs, entry.workerId ?? null, entry.truncated === true);
     this.bus.emitAccess(entry);
   }
@@ -55,7 +56,16 @@ export class AppTelemetry {
 
   /** A line Gantry itself says about the app. */
   say(level: OutputLine['level'], text: string): void {
-    this.bus.emitOutput({ time: Date.now(), app: this.app(), source: 'gantry', level, workerId: null, workerPid: null, requestId: null, text });
+    this.bus.emitOutput({
+      time: Date.now(),
+      app: this.app(),
+      source: 'gantry',
+      level,
+      workerId: null,
+      workerPid: null,
+      requestId: null,
+      text,
+    });
   }
 
   event(event: AppEvent): void {

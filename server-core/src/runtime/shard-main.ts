@@ -51,7 +51,15 @@ function pushStatus(): void {
   if (runtime === null) return;
   const st = runtime.status();
   const m = runtime.metrics();
-  send({ t: 'status', state: st.state, healthy: st.healthy, error: st.error, workers: runtime.workers(), inFlight: m.inFlight, queueDepth: m.queueDepth });
+  send({
+    t: 'status',
+    state: st.state,
+    healthy: st.healthy,
+    error: st.error,
+    workers: runtime.workers(),
+    inFlight: m.inFlight,
+    queueDepth: m.queueDepth,
+  });
 }
 
 let arrived: Array<{ listener: number; socket: Socket | undefined }> = [];
@@ -83,7 +91,12 @@ function arrive(listener: number, socket: Socket | undefined): void {
 
 async function start(init: ShardInit): Promise<void> {
   process.title = `gantry: gateway ${init.index + 1}/${init.count} (${init.settings.name || init.settings.app})`;
-  const rt = createAppRuntime(init.settings, { workerScript: init.workerScript, baseEnv: init.baseEnv, processStats: init.processStats, adoptedListeners: init.listeners });
+  const rt = createAppRuntime(init.settings, {
+    workerScript: init.workerScript,
+    baseEnv: init.baseEnv,
+    processStats: init.processStats,
+    adoptedListeners: init.listeners,
+  });
   runtime = rt;
   rt.on('access', (entry: AccessEntry) => {
     // The entry's header reference (a symbol property) does not cross the process boundary by itself.

@@ -7,11 +7,22 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { GantryError } from '../errors.js';
 import { TIMED_OUT, within } from '../within.js';
-import { fromWireAccess, globalWorkerId, type FromShard, type ShardInit, type ShardItem, type ShardOp, type ShardStatus, type ToShard } from './shard-protocol.js';
+import {
+  fromWireAccess,
+  globalWorkerId,
+  type FromShard,
+  type ShardInit,
+  type ShardItem,
+  type ShardOp,
+  type ShardStatus,
+  type ToShard,
+} from './shard-protocol.js';
 import type { AccessEntry, AppEvent, OutputLine } from './types.js';
 
 /** The gateway process's entry: beside this module when compiled; from dist/ when this runs as TypeScript (tests). */
-const SHARD_MAIN = import.meta.url.endsWith('.ts') ? fileURLToPath(new URL('../../dist/runtime/shard-main.js', import.meta.url)) : fileURLToPath(new URL('./shard-main.js', import.meta.url));
+const SHARD_MAIN = import.meta.url.endsWith('.ts')
+  ? fileURLToPath(new URL('../../dist/runtime/shard-main.js', import.meta.url))
+  : fileURLToPath(new URL('./shard-main.js', import.meta.url));
 
 /** How long a gateway process may take to exit after its stop was answered (or not), before SIGKILL. */
 const EXIT_GRACE_MS = 5_000;
@@ -97,7 +108,8 @@ export class ShardProcess {
 
   /** One operation, answered by the process's reply. */
   call(op: ShardOp): Promise<void> {
-    if (!this.child.connected) return Promise.reject(new GantryError('GANTRY_ERR_APP_STATE', `gateway process ${this.index + 1} is not running`));
+    if (!this.child.connected)
+      return Promise.reject(new GantryError('GANTRY_ERR_APP_STATE', `gateway process ${this.index + 1} is not running`));
     const id = this.nextCallId++;
     return new Promise<void>((resolve, reject) => {
       this.calls.set(id, { resolve, reject });

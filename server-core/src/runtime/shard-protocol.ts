@@ -69,7 +69,29 @@ export type WireAccess = readonly [
 ];
 
 export function toWireAccess(e: AccessEntry, rawReq: readonly string[] | null, rawRes: readonly string[] | null): WireAccess {
-  return [e.time, e.requestId, e.method, e.path, e.query, e.protocol, e.status, e.bytes, e.durationMs, e.workerPid, e.workerId ?? null, e.remoteAddr, e.userAgent, e.referer, e.remoteUser ?? null, e.requestHeaders ?? null, e.responseHeaders ?? null, rawReq, rawRes, e.truncated === true, e.timing ? [e.timing.queueMs, e.timing.appMs, e.timing.ttfbMs, e.timing.transferMs] : null];
+  return [
+    e.time,
+    e.requestId,
+    e.method,
+    e.path,
+    e.query,
+    e.protocol,
+    e.status,
+    e.bytes,
+    e.durationMs,
+    e.workerPid,
+    e.workerId ?? null,
+    e.remoteAddr,
+    e.userAgent,
+    e.referer,
+    e.remoteUser ?? null,
+    e.requestHeaders ?? null,
+    e.responseHeaders ?? null,
+    rawReq,
+    rawRes,
+    e.truncated === true,
+    e.timing ? [e.timing.queueMs, e.timing.appMs, e.timing.ttfbMs, e.timing.transferMs] : null,
+  ];
 }
 
 /** The entry back, with the app's name and the worker id mapped (global) by the caller. */
@@ -99,10 +121,7 @@ export function fromWireAccess(w: WireAccess, app: string, workerId: number | nu
 }
 
 /** One item of a batch: an access entry, an output line, or an event. */
-export type ShardItem =
-  | readonly ['a', WireAccess]
-  | readonly ['o', OutputLine]
-  | readonly ['e', AppEvent];
+export type ShardItem = readonly ['a', WireAccess] | readonly ['o', OutputLine] | readonly ['e', AppEvent];
 
 export interface ShardStatus {
   readonly state: AppState;

@@ -48,7 +48,11 @@ export class ShardedRuntime implements LocalAppRuntime {
   ) {
     this.settings = settings;
     this.count = settings.gatewayProcesses;
-    this.telemetry = new AppTelemetry(() => this.name, () => this.gauges(), options.requestHeaders !== false);
+    this.telemetry = new AppTelemetry(
+      () => this.name,
+      () => this.gauges(),
+      options.requestHeaders !== false,
+    );
   }
 
   private get name(): string {
@@ -56,8 +60,19 @@ export class ShardedRuntime implements LocalAppRuntime {
   }
 
   status(): AppStatus {
-    const live = (this.dealer?.listening ?? false) && this.slots.length === this.count && this.slots.every((s) => s.proc !== null && s.proc.ready && s.proc.status?.healthy === true);
-    return { name: this.name, state: this.state, urls: this.state === 'stopped' || this.state === 'failed' ? [] : this.urls, healthy: this.state === 'running' && live, generation: this.generation, error: this.error, settings: this.settings };
+    const live =
+      (this.dealer?.listening ?? false) &&
+      this.slots.length === this.count &&
+      this.slots.every((s) => s.proc !== null && s.proc.ready && s.proc.status?.healthy === true);
+    return {
+      name: this.name,
+      state: this.state,
+      urls: this.state === 'stopped' || this.state === 'failed' ? [] : this.urls,
+      healthy: this.state === 'running' && live,
+      generation: this.generation,
+      error: this.error,
+      settings: this.settings,
+    };
   }
 
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
@@ -65,10 +80,15 @@ export class ShardedRuntime implements LocalAppRuntime {
   }
 
   async start(): Promise<void> {
-    if (this.state !== 'stopped' && this.state !== 'failed') throw new GantryError('GANTRY_ERR_APP_STATE', `cannot start while ${this.state}`);
+    if (this.state !== 'stopped' && this.state !== 'failed')
+      throw new GantryError('GANTRY_ERR_APP_STATE', `cannot start while ${this.state}`);
     const s = this.settings;
     if (s.workers < this.count) {
-      const err = new GantryError('GANTRY_ERR_INVALID_CONFIG', `workers: must be at least gatewayProcesses (${this.count}), each gateway process needs a worker`, { field: 'workers' });
+      const err = new GantryError(
+        'GANTRY_ERR_INVALID_CONFIG',
+        `workers: must be at least gatewayProcesses (${this.count}), each gateway process needs a worker`,
+        { field: 'workers' },
+      );
       this.setState('failed', err.toJSON());
       throw err;
     }
@@ -94,7 +114,12 @@ export class ShardedRuntime implements LocalAppRuntime {
       await dealer.close();
       throw new GantryError('GANTRY_ERR_APP_STATE', 'stopped while starting');
     }
-    this.slots = Array.from({ length: this.count }, (_, index) => ({ index, proc: null, backoff: new Backoff(GATEWAY_PROCESS_BACKOFF), respawnTimer: null }));
+    this.slots = Array.from({ length: this.count }, (_, index) => ({
+      index,
+      proc: null,
+      backoff: new Backoff(GATEWAY_PROCESS_BACKOFF),
+      respawnTimer: null,
+    }));
     try {
       const started = await Promise.all(this.slots.map((slot) => this.fork(slot)));
       this.python = started[0]!.python;
@@ -160,7 +185,10 @@ export class ShardedRuntime implements LocalAppRuntime {
   async scale(workers: number): Promise<void> {
     this.requireRunning();
     checkWorkerCount(workers);
-    if (workers < this.count) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `workers: must be at least gatewayProcesses (${this.count})`, { field: 'workers' });
+    if (workers < this.count)
+      throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `workers: must be at least gatewayProcesses (${this.count})`, {
+        field: 'workers',
+      });
     const from = this.settings.workers;
     this.settings = { ...this.settings, workers };
     await this.callAll((index) => ({ op: 'scale', workers: shareOf(workers, index, this.count) }));
@@ -178,7 +206,8 @@ export class ShardedRuntime implements LocalAppRuntime {
   async restartWorker(workerId: number): Promise<void> {
     this.requireRunning();
     const proc = this.slots[shardOf(workerId, this.count)]?.proc;
-    if (!Number.isInteger(workerId) || workerId < 1 || proc == null) throw new GantryError('GANTRY_ERR_APP_STATE', `no running worker ${workerId}`);
+    if (!Number.isInteger(workerId) || workerId < 1 || proc == null)
+      throw new GantryError('GANTRY_ERR_APP_STATE', `no running worker ${workerId}`);
     await proc.call({ op: 'restartWorker', workerId: localWorkerId(workerId, this.count) });
   }
 
@@ -208,7 +237,13 @@ export class ShardedRuntime implements LocalAppRuntime {
 
   /** A shard's settings: its share of the workers and of the queue, one gateway, no metrics listener. */
   private shardSettings(s: AppSettings, index: number): AppSettings {
-    return { ...s, workers: shareOf(s.workers, index, this.count), maxQueue: Math.ceil(s.maxQueue / this.count), gatewayProcesses: 1, metricsBind: '' };
+    return {
+      ...s,
+      workers: shareOf(s.workers, index, this.count),
+      maxQueue: Math.ceil(s.maxQueue / this.count),
+      gatewayProcesses: 1,
+      metricsBind: '',
+    };
   }
 
   /** Starts the slot's gateway process; resolves once it takes connections. */
@@ -292,7 +327,13 @@ export class ShardedRuntime implements LocalAppRuntime {
 
   /** The same call on every gateway process; the first failure is the answer, after all have settled. */
   private async callAll(op: (index: number) => ShardOp): Promise<void> {
-    const results = await Promise.allSettled(this.slots.map((slot) => slot.proc?.call(op(slot.index)) ?? Promise.reject(new GantryError('GANTRY_ERR_APP_STATE', `gateway process ${slot.index + 1} is not running`))));
+    const results = await Promise.allSettled(
+      this.slots.map(
+        (slot) =>
+          slot.proc?.call(op(slot.index)) ??
+          Promise.reject(new GantryError('GANTRY_ERR_APP_STATE', `gateway process ${slot.index + 1} is not running`)),
+      ),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

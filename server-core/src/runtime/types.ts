@@ -97,10 +97,33 @@ export interface OutputLine {
 
 export type AppEvent =
   | { readonly type: 'state'; readonly time: number; readonly state: AppState; readonly error?: SerializedError }
-  | { readonly type: 'worker-exit'; readonly time: number; readonly workerId: number; readonly pid: number; readonly exit: ExitReason; readonly respawnInMs: number | null }
+  | {
+      readonly type: 'worker-exit';
+      readonly time: number;
+      readonly workerId: number;
+      readonly pid: number;
+      readonly exit: ExitReason;
+      readonly respawnInMs: number | null;
+    }
   | { readonly type: 'boot-error'; readonly time: number; readonly error: SerializedError }
-  | { readonly type: 'timeout'; readonly time: number; readonly requestId: string; readonly method: string; readonly path: string; readonly durationMs: number; readonly workerPid: number; readonly stack: string }
-  | { readonly type: 'reload'; readonly time: number; readonly phase: 'started' | 'done' | 'failed'; readonly generation: number; readonly mode: ReloadMode; readonly error?: SerializedError }
+  | {
+      readonly type: 'timeout';
+      readonly time: number;
+      readonly requestId: string;
+      readonly method: string;
+      readonly path: string;
+      readonly durationMs: number;
+      readonly workerPid: number;
+      readonly stack: string;
+    }
+  | {
+      readonly type: 'reload';
+      readonly time: number;
+      readonly phase: 'started' | 'done' | 'failed';
+      readonly generation: number;
+      readonly mode: ReloadMode;
+      readonly error?: SerializedError;
+    }
   | { readonly type: 'recycle'; readonly time: number; readonly workerId: number; readonly pid: number; readonly reason: string }
   | { readonly type: 'scale'; readonly time: number; readonly from: number; readonly to: number };
 
@@ -117,7 +140,13 @@ export interface MetricsSnapshot {
   /** Requests per second over the last few seconds. */
   readonly rate: number;
   readonly latencyMs: LatencySummary;
-  readonly statusClasses: { readonly '1xx': number; readonly '2xx': number; readonly '3xx': number; readonly '4xx': number; readonly '5xx': number };
+  readonly statusClasses: {
+    readonly '1xx': number;
+    readonly '2xx': number;
+    readonly '3xx': number;
+    readonly '4xx': number;
+    readonly '5xx': number;
+  };
   readonly inFlight: number;
   readonly queueDepth: number;
   readonly workersBusy: number;

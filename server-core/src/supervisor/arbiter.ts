@@ -55,7 +55,6 @@ const BOOT_OUTPUT_BYTES = 1024 * 1024;
 /** How long a worker may take to import the app and say ready (at least the request timeout). */
 const BOOT_TIMEOUT_MS = 60_000;
 
-
 export class Arbiter {
   settings: AppSettings;
   state: AppState = 'stopped';
@@ -239,7 +238,11 @@ export class Arbiter {
     const bootLimit = Math.max(BOOT_TIMEOUT_MS, this.settings.timeout * 1000);
     for (const r of this.workers.values()) {
       if (r.state === 'starting' && r.retiring === null && now - r.startedAt > bootLimit) {
-        r.bootError = { type: 'boot_error', code: 'GANTRY_ERR_WORKER_BOOT', message: `worker ${r.id} did not become ready within ${Math.round(bootLimit / 1000)} s` };
+        r.bootError = {
+          type: 'boot_error',
+          code: 'GANTRY_ERR_WORKER_BOOT',
+          message: `worker ${r.id} did not become ready within ${Math.round(bootLimit / 1000)} s`,
+        };
         this.say('error', r.bootError.message, r);
         void r.proc.kill();
       }
@@ -253,10 +256,23 @@ export class Arbiter {
       if (!rec || rec.retiring === 'timeout') continue;
       rec.retiring = 'timeout';
       this.opts.dispatcher.removeTarget(target);
-      this.say('error', `WORKER TIMEOUT (pid:${rec.proc.pid}) request ${job.requestId} ${job.method} ${job.path} after ${(durationMs / 1000).toFixed(1)}s`, rec);
+      this.say(
+        'error',
+        `WORKER TIMEOUT (pid:${rec.proc.pid}) request ${job.requestId} ${job.method} ${job.path} after ${(durationMs / 1000).toFixed(1)}s`,
+        rec,
+      );
       void (async () => {
         const stack = await rec.proc.dumpStacks();
-        this.opts.event({ type: 'timeout', time: Date.now(), requestId: job.requestId, method: job.method, path: job.path, durationMs, workerPid: rec.proc.pid, stack });
+        this.opts.event({
+          type: 'timeout',
+          time: Date.now(),
+          requestId: job.requestId,
+          method: job.method,
+          path: job.path,
+          durationMs,
+          workerPid: rec.proc.pid,
+          stack,
+        });
         for (const line of stack.split('\n')) if (line.trim() !== '') this.say('error', line, rec);
         await rec.proc.kill();
       })();
@@ -355,7 +371,8 @@ export class Arbiter {
           if (source === 'stderr' && rec.bootOutput !== null) {
             // Held until the worker is ready or fails (a traceback printed twice otherwise): bounded.
             bootBytes += outputLineBytes({ text });
-            if (rec.bootOutput.length < BOOT_OUTPUT_LINES && bootBytes <= BOOT_OUTPUT_BYTES) rec.bootOutput.push({ time: Date.now(), text, level });
+            if (rec.bootOutput.length < BOOT_OUTPUT_LINES && bootBytes <= BOOT_OUTPUT_BYTES)
+              rec.bootOutput.push({ time: Date.now(), text, level });
             return;
           }
           this.workerOutput(rec, source, text, level, Date.now());
@@ -365,11 +382,27 @@ export class Arbiter {
     );
     const jitter = s.maxRequestsJitter > 0 ? Math.floor(Math.random() * (s.maxRequestsJitter + 1)) : 0;
     rec = {
-      uid, id, generation, threads: s.threads, socketPath, proc, startedAt: Date.now(), policy, autoAdd,
-      state: 'starting', target: null, retiring: null, replaceReason: null,
+      uid,
+      id,
+      generation,
+      threads: s.threads,
+      socketPath,
+      proc,
+      startedAt: Date.now(),
+      policy,
+      autoAdd,
+      state: 'starting',
+      target: null,
+      retiring: null,
+      replaceReason: null,
       maxRequests: s.maxRequests > 0 ? s.maxRequests + jitter : 0,
-      bootError: null, bootOutput: [], rssBytes: null, cpuPercent: null,
-      ready: ready.promise, resolveReady: ready.resolve, rejectReady: ready.reject,
+      bootError: null,
+      bootOutput: [],
+      rssBytes: null,
+      cpuPercent: null,
+      ready: ready.promise,
+      resolveReady: ready.resolve,
+      rejectReady: ready.reject,
     };
     this.workers.set(uid, rec);
     this.say('info', `Booting worker with pid: ${proc.pid}`, rec);
@@ -390,7 +423,12 @@ export class Arbiter {
     this.flushBootOutput(rec);
     if (rec.retiring !== null) return;
     rec.state = 'idle';
-    rec.target = new DispatchTarget(rec.socketPath, rec.threads, { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation }, rec.threads === 1 ? pipelineDepth(this.settings.pipelineDepth) : 1);
+    rec.target = new DispatchTarget(
+      rec.socketPath,
+      rec.threads,
+      { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation },
+      rec.threads === 1 ? pipelineDepth(this.settings.pipelineDepth) : 1,
+    );
     if (rec.maxRequests > 0) {
       rec.target.onRequestDone = (t) => {
         if (t.requests === rec.maxRequests) this.wake();
@@ -437,7 +475,11 @@ export class Arbiter {
       const delay = cleanExit ? 0 : slot.backoff.next(Date.now() - rec.startedAt);
       respawnInMs = rec.policy === 'fail-app' || wasReady ? delay : null;
       if (respawnInMs !== null) slot.respawnAt = Date.now() + respawnInMs;
-      this.say('warning', `Worker (pid:${rec.proc.pid}) exited with ${signal ?? `code ${code}`}${respawnInMs ? `; restarting in ${respawnInMs} ms` : ''}`, rec);
+      this.say(
+        'warning',
+        `Worker (pid:${rec.proc.pid}) exited with ${signal ?? `code ${code}`}${respawnInMs ? `; restarting in ${respawnInMs} ms` : ''}`,
+        rec,
+      );
       if (respawnInMs !== null && respawnInMs > 0) setTimeout(() => this.wake(), respawnInMs).unref();
     } else if (rec.retiring !== null && rec.retiring !== 'stop' && rec.retiring !== 'reload-failed' && !replacedByReload) {
       slot.restarts++;
@@ -504,7 +546,15 @@ export class Arbiter {
   }
 
   private say(level: OutputLine['level'], text: string, rec: WorkerRecord | null): void {
-    this.opts.output({ time: Date.now(), app: this.opts.appName, source: 'gantry', level, workerId: rec?.id ?? null, workerPid: rec?.proc.pid ?? null, requestId: null, text });
+    this.opts.output({
+      time: Date.now(),
+      app: this.opts.appName,
+      source: 'gantry',
+      level,
+      workerId: rec?.id ?? null,
+      workerPid: rec?.proc.pid ?? null,
+      requestId: null,
+      text,
+    });
   }
 }
-

@@ -15,5 +15,9 @@ export function bootFailure(rec: WorkerRecord, code: number | null, signal: stri
     const known = (BOOT_CODES.has(m.code) ? m.code : 'GANTRY_ERR_WORKER_BOOT') as ErrorCode;
     return new GantryError(known, m.message, { traceback: m.traceback ?? tail, exitCode: code, workerId: rec.id });
   }
-  return new GantryError(bootCode ?? 'GANTRY_ERR_WORKER_BOOT', `worker ${rec.id} exited before it was ready (${signal ?? `code ${code}`})`, { traceback: tail, exitCode: code, signal, workerId: rec.id });
+  return new GantryError(
+    bootCode ?? 'GANTRY_ERR_WORKER_BOOT',
+    `worker ${rec.id} exited before it was ready (${signal ?? `code ${code}`})`,
+    { traceback: tail, exitCode: code, signal, workerId: rec.id },
+  );
 }

@@ -32,8 +32,23 @@ export interface ProjectWatcher {
 
 /** Folders never worth watching: VCS, caches, dependencies, virtualenvs (also any folder with a pyvenv.cfg). */
 const IGNORED_DIRS: ReadonlySet<string> = new Set([
-  '.git', '.hg', '.svn', '__pycache__', 'node_modules', 'site-packages', 'dist-packages', '.venv', 'venv',
-  '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs', '.idea', '.vscode',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  'node_modules',
+  'site-packages',
+  'dist-packages',
+  '.venv',
+  'venv',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.eggs',
+  '.idea',
+  '.vscode',
 ]);
 
 const GLOB_CHARS = /[*?{[]/;
@@ -124,7 +139,7 @@ export async function watchProject(options: ProjectWatchOptions): Promise<Projec
   watcher.on('all', (event, path) => {
     if (event !== 'add' && event !== 'change' && event !== 'unlink') return;
     const abs = resolve(path);
-    if (!wanted(abs) || (venvParent(abs, venvCache))) return;
+    if (!wanted(abs) || venvParent(abs, venvCache)) return;
     pending.add(abs);
     if (timer !== null) clearTimeout(timer);
     timer = setTimeout(flush, debounceMs); // restart the quiet period: one callback per burst
@@ -173,6 +188,7 @@ export async function checkSyntax(
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const output = r.all.trim();
-  if (r.code === null) return { ok: false, output: output || (r.error ?? `python did not finish within ${options.timeoutMs ?? 15_000} ms`) }; // did not run (ENOENT, timeout)
+  if (r.code === null)
+    return { ok: false, output: output || (r.error ?? `python did not finish within ${options.timeoutMs ?? 15_000} ms`) }; // did not run (ENOENT, timeout)
   return { ok: r.code === 0, output };
 }

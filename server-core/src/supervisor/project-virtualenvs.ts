@@ -58,7 +58,8 @@ export function projectVirtualenvs(folder: string, env: NodeJS.ProcessEnv): Proj
   const poetry = has('poetry.lock') || /^\[tool\.poetry\]/m.test(pyproject);
   if (has('.venv')) {
     if (poetry) add(path.join(folder, '.venv'), 'poetry', 'Poetry in-project virtualenv (.venv beside poetry.lock)');
-    else if (has('uv.lock') || /^\[tool\.uv\]/m.test(pyproject)) add(path.join(folder, '.venv'), 'uv', 'uv project virtualenv (.venv beside uv.lock)');
+    else if (has('uv.lock') || /^\[tool\.uv\]/m.test(pyproject))
+      add(path.join(folder, '.venv'), 'uv', 'uv project virtualenv (.venv beside uv.lock)');
     else add(path.join(folder, '.venv'), '.venv', 'virtualenv in .venv/');
   }
   if (has('venv')) add(path.join(folder, 'venv'), 'venv', 'virtualenv in venv/');
@@ -71,11 +72,16 @@ export function projectVirtualenvs(folder: string, env: NodeJS.ProcessEnv): Proj
     // not a readable folder: nothing inside it
   }
   for (const e of entries) {
-    if (e.isDirectory() && existsSync(path.join(folder, e.name, 'pyvenv.cfg'))) add(path.join(folder, e.name), 'pyvenv.cfg', `${e.name}/pyvenv.cfg marks a virtualenv`);
+    if (e.isDirectory() && existsSync(path.join(folder, e.name, 'pyvenv.cfg')))
+      add(path.join(folder, e.name), 'pyvenv.cfg', `${e.name}/pyvenv.cfg marks a virtualenv`);
   }
-  if (poetry) for (const dir of poetryVirtualenvs(folder, pyproject, env)) add(dir, 'poetry', "Poetry's virtualenv for this project, in Poetry's cache");
-  if (has('Pipfile')) for (const dir of pipenvVirtualenvs(folder, env)) add(dir, 'pipenv', "Pipenv's virtualenv for this project, in its $WORKON_HOME");
-  if (env.VIRTUAL_ENV && path.isAbsolute(env.VIRTUAL_ENV)) add(env.VIRTUAL_ENV, 'VIRTUAL_ENV', '$VIRTUAL_ENV is set (an activated virtualenv)');
+  if (poetry)
+    for (const dir of poetryVirtualenvs(folder, pyproject, env))
+      add(dir, 'poetry', "Poetry's virtualenv for this project, in Poetry's cache");
+  if (has('Pipfile'))
+    for (const dir of pipenvVirtualenvs(folder, env)) add(dir, 'pipenv', "Pipenv's virtualenv for this project, in its $WORKON_HOME");
+  if (env.VIRTUAL_ENV && path.isAbsolute(env.VIRTUAL_ENV))
+    add(env.VIRTUAL_ENV, 'VIRTUAL_ENV', '$VIRTUAL_ENV is set (an activated virtualenv)');
   return out;
 }
 
@@ -141,7 +147,10 @@ function pipenvVirtualenvs(folder: string, env: NodeJS.ProcessEnv = process.env)
   const home = env.HOME ?? os.homedir();
   const dir = env.WORKON_HOME || path.join(home, '.local', 'share', 'virtualenvs');
   const here = [path.resolve(folder), realOr(folder)];
-  const base = path.basename(path.resolve(folder)).replace(/[ &$`!*@"()[\]\\\r\n\t]/g, '_').slice(0, 42);
+  const base = path
+    .basename(path.resolve(folder))
+    .replace(/[ &$`!*@"()[\]\\\r\n\t]/g, '_')
+    .slice(0, 42);
   const out: string[] = [];
   for (const e of list(dir)) {
     if (!e.startsWith(`${base}-`)) continue;

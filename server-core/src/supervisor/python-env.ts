@@ -25,5 +25,9 @@ export function findPython(python: string, projectDir: string, env: NodeJS.Proce
   }
   const fallback = findOnPath('python3', env);
   if (fallback !== null) return { path: fallback, source: 'PATH' };
-  throw new GantryError('GANTRY_ERR_PYTHON_NOT_FOUND', "No Python interpreter found: no virtualenv for the project (.venv/, venv/, Poetry's, Pipenv's, $VIRTUAL_ENV) and no python3 on PATH; pass --python PATH", {});
+  throw new GantryError(
+    'GANTRY_ERR_PYTHON_NOT_FOUND',
+    "No Python interpreter found: no virtualenv for the project (.venv/, venv/, Poetry's, Pipenv's, $VIRTUAL_ENV) and no python3 on PATH; pass --python PATH",
+    {},
+  );
 }

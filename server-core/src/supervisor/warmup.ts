@@ -14,8 +14,32 @@ const encoder = new RequestHeadEncoder([
 /** Resolves with the status the worker answered, rejects if it could not answer within `timeoutMs`. */
 export function warmupRequest(socketPath: string, path: string, timeoutMs: number): Promise<number> {
   const q = path.indexOf('?');
-  const names = ['REQUEST_METHOD', 'REQUEST_URI', 'PATH_INFO', 'QUERY_STRING', 'SERVER_PROTOCOL', 'SERVER_NAME', 'SERVER_PORT', 'REMOTE_ADDR', 'HTTP_HOST', 'HTTP_X_REQUEST_ID', 'HTTP_USER_AGENT'];
-  const values = ['GET', path, decodeURIComponent(q === -1 ? path : path.slice(0, q)), q === -1 ? '' : path.slice(q + 1), 'HTTP/1.1', 'localhost', '80', '127.0.0.1', 'localhost', newRequestId(), 'gantry-warmup'];
+  const names = [
+    'REQUEST_METHOD',
+    'REQUEST_URI',
+    'PATH_INFO',
+    'QUERY_STRING',
+    'SERVER_PROTOCOL',
+    'SERVER_NAME',
+    'SERVER_PORT',
+    'REMOTE_ADDR',
+    'HTTP_HOST',
+    'HTTP_X_REQUEST_ID',
+    'HTTP_USER_AGENT',
+  ];
+  const values = [
+    'GET',
+    path,
+    decodeURIComponent(q === -1 ? path : path.slice(0, q)),
+    q === -1 ? '' : path.slice(q + 1),
+    'HTTP/1.1',
+    'localhost',
+    '80',
+    '127.0.0.1',
+    'localhost',
+    newRequestId(),
+    'gantry-warmup',
+  ];
   return new Promise((resolve, reject) => {
     const conn = new WorkerConnection(socketPath);
     let status = 0;

@@ -19,7 +19,19 @@ export interface LaunchSpec {
 /** `uid` makes each process's socket unique, so a replacement never collides with a draining worker. */
 export function launchSpec(s: AppSettings, ctx: LaunchContext, id: number, uid: number): LaunchSpec {
   const socketPath = join(ctx.socketDir, `w${id}-${uid}.sock`);
-  const args = ['--app', s.app, '--listen', `unix:${socketPath}`, '--chdir', ctx.cwd, '--threads', String(s.threads), '--worker-id', String(id), '--request-stdout'];
+  const args = [
+    '--app',
+    s.app,
+    '--listen',
+    `unix:${socketPath}`,
+    '--chdir',
+    ctx.cwd,
+    '--threads',
+    String(s.threads),
+    '--worker-id',
+    String(id),
+    '--request-stdout',
+  ];
   for (const p of s.pythonpath) args.push('--pythonpath', p);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.baseEnv)) if (v !== undefined) env[k] = v;

@@ -47,7 +47,6 @@ export interface WorkerLaunch {
   readonly lifelineDir?: string;
 }
 
-
 let fifos = 0;
 
 /** Makes FIFOs in `dir` (one mkfifo for all), opens each with `open`, unlinks them; null where FIFOs are not available. */
@@ -112,7 +111,12 @@ const OUTPUT_READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
 /** Calls `onLine` per line read from `fd` (which it owns and closes); `closed` once it is drained. */
 function eachLineOfFd(fd: number, onLine: (line: string) => void, closed: () => void): void {
   const lines = new LineSplitter(onLine);
-  const socket = new Socket({ fd, readable: true, writable: false, onread: { buffer: OUTPUT_READ_BUFFER, callback: (n: number, buf: Buffer) => void lines.push(buf.subarray(0, n)) } } as ConstructorParameters<typeof Socket>[0]);
+  const socket = new Socket({
+    fd,
+    readable: true,
+    writable: false,
+    onread: { buffer: OUTPUT_READ_BUFFER, callback: (n: number, buf: Buffer) => void lines.push(buf.subarray(0, n)) },
+  } as ConstructorParameters<typeof Socket>[0]);
   socket.on('end', () => lines.end());
   socket.on('close', () => {
     lines.end();
@@ -165,9 +169,18 @@ export class WorkerProcess {
 
   private lifeline: number | null = null;
 
-  constructor(launch: WorkerLaunch, private readonly hooks: WorkerProcessHooks) {
+  constructor(
+    launch: WorkerLaunch,
+    private readonly hooks: WorkerProcessHooks,
+  ) {
     installExitHook();
-    const fds = launch.lifelineDir ? withFifos(launch.lifelineDir, 3, ([l, o, e], opened) => ({ life: openLifeline(l!, opened), out: openOutput(o!, opened), err: openOutput(e!, opened) })) : null;
+    const fds = launch.lifelineDir
+      ? withFifos(launch.lifelineDir, 3, ([l, o, e], opened) => ({
+          life: openLifeline(l!, opened),
+          out: openOutput(o!, opened),
+          err: openOutput(e!, opened),
+        }))
+      : null;
     const life = fds?.life ?? null;
     this.lifeline = life?.keepFd ?? null;
     // node:child_process rather than execa: execa's module graph alone is ~13 MB of the gateway's RSS.

@@ -59,8 +59,28 @@ export function deferred(): { promise: Promise<void>; resolve(): void; reject(er
 
 /** The plain-data view of a worker for the UI and the control API. */
 export function snapshotOf(r: WorkerRecord, slot: SlotHistory): WorkerSnapshot {
-  const current = r.target ? [...r.target.active.keys()].map((j) => ({ requestId: j.requestId, method: j.method, path: j.path, startedAt: j.startedAt })) : [];
+  const current = r.target
+    ? [...r.target.active.keys()].map((j) => ({ requestId: j.requestId, method: j.method, path: j.path, startedAt: j.startedAt }))
+    : [];
   const state: WorkerState =
-    r.retiring !== null ? (r.retiring === 'reload' || r.retiring === 'recycle' ? 'draining' : 'stopping') : r.state === 'idle' && current.length > 0 ? 'busy' : r.state;
-  return { id: r.id, pid: r.proc.pid, generation: r.generation, state, current, requests: r.target?.requests ?? 0, rssBytes: r.rssBytes, cpuPercent: r.cpuPercent, startedAt: r.startedAt, restarts: slot.restarts, lastExit: slot.lastExit };
+    r.retiring !== null
+      ? r.retiring === 'reload' || r.retiring === 'recycle'
+        ? 'draining'
+        : 'stopping'
+      : r.state === 'idle' && current.length > 0
+        ? 'busy'
+        : r.state;
+  return {
+    id: r.id,
+    pid: r.proc.pid,
+    generation: r.generation,
+    state,
+    current,
+    requests: r.target?.requests ?? 0,
+    rssBytes: r.rssBytes,
+    cpuPercent: r.cpuPercent,
+    startedAt: r.startedAt,
+    restarts: slot.restarts,
+    lastExit: slot.lastExit,
+  };
 }

@@ -46,6 +46,11 @@ export class LeafStore {
     const names = name === 'localhost' ? ['localhost', '127.0.0.1', '::1'] : [name];
     const leaf = await issueLeaf(this.ca, names);
     const certPem = leaf.certPem + this.ca.certPem;
-    return { context: createSecureContext({ cert: certPem, key: leaf.keyPem }), notAfter: leaf.notAfter.getTime(), certPem, keyPem: leaf.keyPem };
+    return {
+      context: createSecureContext({ cert: certPem, key: leaf.keyPem }),
+      notAfter: leaf.notAfter.getTime(),
+      certPem,
+      keyPem: leaf.keyPem,
+    };
   }
 }

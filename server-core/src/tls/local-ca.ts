@@ -45,7 +45,11 @@ const PUBLIC_SUFFIXES = new Set(['com', 'net', 'org', 'io', 'dev', 'app', 'edu',
 function checkSuffix(suffix: string): string {
   const s = suffix.replace(/^\./, '').toLowerCase();
   if (!SUFFIX_RE.test(s) || PUBLIC_SUFFIXES.has(s)) {
-    throw new GantryError('GANTRY_ERR_TLS_NAME', `"${suffix}" cannot be a local suffix (it must be a DNS name that is not a public top-level domain, e.g. test or internal)`, { suffix });
+    throw new GantryError(
+      'GANTRY_ERR_TLS_NAME',
+      `"${suffix}" cannot be a local suffix (it must be a DNS name that is not a public top-level domain, e.g. test or internal)`,
+      { suffix },
+    );
   }
   return s;
 }
@@ -95,12 +99,20 @@ async function createLocalCa(home: string, extraSuffixes: readonly string[]): Pr
     ...suffixes.map((s) => new GeneralSubtree({ base: new GeneralName({ dNSName: s }) })),
     ...BUILTIN_IP.map((ip) => new GeneralSubtree({ base: new GeneralName({ iPAddress: ip }) })),
   ]);
-  const nameConstraints = new x509.Extension(id_ce_nameConstraints, true, AsnConvert.serialize(new NameConstraints({ permittedSubtrees: permitted })));
+  const nameConstraints = new x509.Extension(
+    id_ce_nameConstraints,
+    true,
+    AsnConvert.serialize(new NameConstraints({ permittedSubtrees: permitted })),
+  );
   const now = new Date();
   const user = process.env.USER ?? process.env.USERNAME ?? 'user';
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: [{ O: ['Gantry local CA'] }, { OU: [`${user}@${(await import('node:os')).hostname()}`] }, { CN: [`Gantry local CA ${now.toISOString().slice(0, 10)}`] }],
+    name: [
+      { O: ['Gantry local CA'] },
+      { OU: [`${user}@${(await import('node:os')).hostname()}`] },
+      { CN: [`Gantry local CA ${now.toISOString().slice(0, 10)}`] },
+    ],
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + CA_YEARS * 365 * 86_400_000),
     signingAlgorithm: ALG,
@@ -139,11 +151,20 @@ export interface Leaf {
 export const LEAF_DAYS = 90;
 
 /** Issues a server certificate for `names` (DNS names and loopback IPs), all within the CA's constraints. */
-export async function issueLeaf(ca: LocalCa, names: readonly string[], days = LEAF_DAYS, opts: { unchecked?: boolean } = {}): Promise<Leaf> {
+export async function issueLeaf(
+  ca: LocalCa,
+  names: readonly string[],
+  days = LEAF_DAYS,
+  opts: { unchecked?: boolean } = {},
+): Promise<Leaf> {
   if (names.length === 0) throw new GantryError('GANTRY_ERR_TLS_NAME', 'a certificate needs at least one name');
   for (const n of names) {
     if (!opts.unchecked && !caMaySign(ca, n)) {
-      throw new GantryError('GANTRY_ERR_TLS_NAME', `the local CA cannot sign for "${n}": it is constrained to ${ca.suffixes.join(', ')}, their subdomains and the loopback addresses`, { name: n });
+      throw new GantryError(
+        'GANTRY_ERR_TLS_NAME',
+        `the local CA cannot sign for "${n}": it is constrained to ${ca.suffixes.join(', ')}, their subdomains and the loopback addresses`,
+        { name: n },
+      );
     }
   }
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -162,7 +183,10 @@ export async function issueLeaf(ca: LocalCa, names: readonly string[], days = LE
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-      new x509.SubjectAlternativeNameExtension(names.map((n) => (isIpLiteral(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })), false),
+      new x509.SubjectAlternativeNameExtension(
+        names.map((n) => (isIpLiteral(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
+        false,
+      ),
       await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey, false),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],

@@ -35,7 +35,9 @@ export interface CaIdentity {
 
 /** A shell-safe rendering of a command, for showing it before it runs. */
 export function showCommand(c: Command): string {
-  return (c.needsRoot ? ['sudo', ...c.argv] : c.argv).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return (c.needsRoot ? ['sudo', ...c.argv] : c.argv)
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }
 
 export function nssStore(dir: string, ca: CaIdentity, label: string, present = existsSync(path.join(dir, 'cert9.db'))): TrustStore {
@@ -43,7 +45,12 @@ export function nssStore(dir: string, ca: CaIdentity, label: string, present = e
   return {
     label: `${label} ${dir}`,
     install: [
-      ...(present ? [] : [{ argv: ['mkdir', '-p', '-m', '0700', dir], needsRoot: false }, { argv: ['certutil', '-N', '-d', db, '--empty-password'], needsRoot: false }]),
+      ...(present
+        ? []
+        : [
+            { argv: ['mkdir', '-p', '-m', '0700', dir], needsRoot: false },
+            { argv: ['certutil', '-N', '-d', db, '--empty-password'], needsRoot: false },
+          ]),
       // C,, : a trusted CA for TLS servers only (not e-mail, not code signing).
       { argv: ['certutil', '-A', '-d', db, '-t', 'C,,', '-n', ca.nickname, '-i', ca.certPath], needsRoot: false },
     ],

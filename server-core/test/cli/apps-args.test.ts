@@ -4,7 +4,20 @@ import { splitAppsArgs } from '../../src/cli/apps.js';
 
 describe('gantry apps arguments', () => {
   it('takes its own flags in each spelling and leaves the rest in order', () => {
-    const o = splitAppsArgs(['/p', 'hello:app', '--id', 'h2', '--name=Hello again', '-w', '2', '--no-detect', '-e', 'X=1', '--json', '--threads=4']);
+    const o = splitAppsArgs([
+      '/p',
+      'hello:app',
+      '--id',
+      'h2',
+      '--name=Hello again',
+      '-w',
+      '2',
+      '--no-detect',
+      '-e',
+      'X=1',
+      '--json',
+      '--threads=4',
+    ]);
     expect(Object.fromEntries(o.flags)).toEqual({ '--id': 'h2', '--name': 'Hello again', '--no-detect': true, '--json': true });
     expect(o.rest).toEqual(['/p', 'hello:app', '-w', '2', '-e', 'X=1', '--threads=4']);
     expect(o.positionals).toEqual(['/p', 'hello:app', '2', 'X=1']);
@@ -14,6 +27,11 @@ describe('gantry apps arguments', () => {
     expect(splitAppsArgs(['-h']).flags.get('-h')).toBe(true);
     expect(splitAppsArgs(['--help']).flags.get('--help')).toBe(true);
     expect(() => splitAppsArgs(['list', '--home'])).toThrow('--home: needs a value');
-    expect(splitAppsArgs(['logs', 'x', '--limit', '5', '--status=500']).flags).toEqual(new Map([['--limit', '5'], ['--status', '500']]));
+    expect(splitAppsArgs(['logs', 'x', '--limit', '5', '--status=500']).flags).toEqual(
+      new Map([
+        ['--limit', '5'],
+        ['--status', '500'],
+      ]),
+    );
   });
 });

@@ -18,13 +18,35 @@ function argsError(argv: string[]): ArgsError {
 
 describe('parseArgs', () => {
   it('takes gunicorn spellings in both value forms, short flags glued or not', () => {
-    const r = parseArgs(['-w', '4', '--threads=8', '-b127.0.0.1:9000', '--bind', 'unix:/tmp/x.sock', '-t', '2.5', '--keep-alive=5', 'mod:app']);
+    const r = parseArgs([
+      '-w',
+      '4',
+      '--threads=8',
+      '-b127.0.0.1:9000',
+      '--bind',
+      'unix:/tmp/x.sock',
+      '-t',
+      '2.5',
+      '--keep-alive=5',
+      'mod:app',
+    ]);
     expect(r.settings).toMatchObject({ workers: 4, threads: 8, bind: ['127.0.0.1:9000', 'unix:/tmp/x.sock'], timeout: 2.5, keepAlive: 5 });
     expect(r.positionals).toEqual(['mod:app']);
   });
 
   it('accumulates maps and lists, splitting pythonpath and forwarded-allow-ips on commas', () => {
-    const r = parseArgs(['-e', 'A=1', '--env=B=x=y', '--pythonpath', 'a,b', '--pythonpath=c', '--forwarded-allow-ips', '10.0.0.1, 10.0.0.2', '--static', '/s=public']);
+    const r = parseArgs([
+      '-e',
+      'A=1',
+      '--env=B=x=y',
+      '--pythonpath',
+      'a,b',
+      '--pythonpath=c',
+      '--forwarded-allow-ips',
+      '10.0.0.1, 10.0.0.2',
+      '--static',
+      '/s=public',
+    ]);
     expect(r.settings.env).toEqual({ A: '1', B: 'x=y' });
     expect(r.settings.pythonpath).toEqual(['a', 'b', 'c']);
     expect(r.settings.forwardedAllowIps).toEqual(['10.0.0.1', '10.0.0.2']);

@@ -25,7 +25,20 @@ async function serve(extra: readonly string[] = []): Promise<number> {
   s.proc = await startProcess({
     name: 'gantry',
     command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', ...extra, 'basic:application'],
+    args: [
+      GANTRY_BIN,
+      'serve',
+      '--chdir',
+      FIXTURE_APPS,
+      '--python',
+      'python3',
+      '-b',
+      '127.0.0.1:0',
+      '-w',
+      '1',
+      ...extra,
+      'basic:application',
+    ],
     ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 30_000,
   });
@@ -92,7 +105,10 @@ describe('memory held by request bodies being buffered', () => {
 
   it('--body-buffer-memory sets that cap: past it, bodies wait in their temporary file (0: every body does)', async () => {
     const n = 8;
-    for (const [cap, inMemory] of [[2 * MiB, 2], [0, 0]] as const) {
+    for (const [cap, inMemory] of [
+      [2 * MiB, 2],
+      [0, 0],
+    ] as const) {
       const port = await serve(['--body-buffer-memory', String(cap)]);
       const pid = s.proc!.pid;
       for (let i = 0; i < n; i++) await stalledUpload(port, MiB);

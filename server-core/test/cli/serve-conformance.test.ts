@@ -29,7 +29,13 @@ beforeAll(() => {
 });
 
 async function serve(args: string[], ready: RegExp = LISTENING): Promise<StartedProcess> {
-  const p = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready, timeoutMs: 30_000 });
+  const p = await startProcess({
+    name: 'gantry',
+    command: process.execPath,
+    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args],
+    ready,
+    timeoutMs: 30_000,
+  });
   procs.push(p);
   return p;
 }
@@ -56,7 +62,9 @@ function parsePrometheus(text: string): Map<string, number> {
       continue;
     }
     if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$/.exec(
+      line,
+    );
     expect(m, `not a Prometheus sample line: ${JSON.stringify(line)}`).not.toBeNull();
     const family = m![1]!.replace(/_(bucket|sum|count)$/, '');
     expect(typed.has(family) || typed.has(m![1]!), `sample ${m![1]} before its # TYPE`).toBe(true);
@@ -138,10 +146,14 @@ describe('metrics and health through gantry serve', () => {
     expect((await fetchRaw(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     // The access entry (and its count) is recorded when the response ends; wait on the count itself.
     let samples = new Map<string, number>();
-    await until(async () => {
-      samples = parsePrometheus((await fetchRaw(`${metricsUrl}/metrics`)).text());
-      return requests2xx(samples) === before + 7;
-    }, 10_000, '7 more 2xx in /metrics');
+    await until(
+      async () => {
+        samples = parsePrometheus((await fetchRaw(`${metricsUrl}/metrics`)).text());
+        return requests2xx(samples) === before + 7;
+      },
+      10_000,
+      '7 more 2xx in /metrics',
+    );
     const k4 = [...samples.keys()].find((k) => k.startsWith('gantry_requests_total{') && k.includes('status_class="4xx"'))!;
     expect(samples.get(k4)).toBe(1);
     const idle = [...samples.entries()].filter(([k]) => k.startsWith('gantry_workers{')).reduce((n, [, v]) => n + v, 0);
@@ -237,22 +249,39 @@ describe('static files and proxy headers through gantry serve', () => {
     expect(on['wsgi.url_scheme']).toBe('https');
     // The host a client (or a proxy passing it on) names is not the server's unless the user says so.
     expect(on.HTTP_HOST).toBe(`127.0.0.1:${trusted}`);
-    const fwd = JSON.parse((await fetchRaw(`http://127.0.0.1:${trusted}/environ`, { headers: { Forwarded: 'for="[2001:db8::1]:4711";proto=https;host=fwd.example' } })).text()) as Record<string, string>;
+    const fwd = JSON.parse(
+      (
+        await fetchRaw(`http://127.0.0.1:${trusted}/environ`, {
+          headers: { Forwarded: 'for="[2001:db8::1]:4711";proto=https;host=fwd.example' },
+        })
+      ).text(),
+    ) as Record<string, string>;
     expect(fwd.REMOTE_ADDR).toBe('2001:db8::1');
     expect(fwd['wsgi.url_scheme']).toBe('https');
     expect(fwd.HTTP_HOST).toBe(`127.0.0.1:${trusted}`);
     const hostOn = await portOf(await serve(['-w', '1', '--forwarded-allow-host', APP]));
-    expect((JSON.parse((await fetchRaw(`http://127.0.0.1:${hostOn}/environ`, { headers: spoof })).text()) as Record<string, string>).HTTP_HOST).toBe('shop.example');
-    expect((JSON.parse((await fetchRaw(`http://127.0.0.1:${hostOn}/environ`, { headers: { Forwarded: 'for=192.0.2.1;host=fwd.example' } })).text()) as Record<string, string>).HTTP_HOST).toBe('fwd.example');
+    expect(
+      (JSON.parse((await fetchRaw(`http://127.0.0.1:${hostOn}/environ`, { headers: spoof })).text()) as Record<string, string>).HTTP_HOST,
+    ).toBe('shop.example');
+    expect(
+      (
+        JSON.parse(
+          (await fetchRaw(`http://127.0.0.1:${hostOn}/environ`, { headers: { Forwarded: 'for=192.0.2.1;host=fwd.example' } })).text(),
+        ) as Record<string, string>
+      ).HTTP_HOST,
+    ).toBe('fwd.example');
 
     const untrusted = await portOf(await serve(['-w', '1', '--forwarded-allow-ips', '10.9.9.9', APP]));
-    const off = JSON.parse((await fetchRaw(`http://127.0.0.1:${untrusted}/environ`, { headers: { ...spoof, Forwarded: 'for=198.51.100.1;proto=https' } })).text()) as Record<string, string>;
+    const off = JSON.parse(
+      (
+        await fetchRaw(`http://127.0.0.1:${untrusted}/environ`, { headers: { ...spoof, Forwarded: 'for=198.51.100.1;proto=https' } })
+      ).text(),
+    ) as Record<string, string>;
     expect(off.REMOTE_ADDR).toBe('127.0.0.1');
     expect(off['wsgi.url_scheme']).toBe('http');
     expect(off.HTTP_HOST).toBe(`127.0.0.1:${untrusted}`);
   });
 });
-
 
 describe('connections and the worker channel through gantry serve', () => {
   it('--keep-alive: an idle kept-alive connection is closed by the server after that many seconds', async () => {

@@ -21,7 +21,20 @@ async function loadedBy(args: string[]): Promise<string[]> {
   s.proc = await startProcess({
     name: 'gantry',
     command: process.execPath,
-    args: ['--import', HOOK, GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args, 'basic:application'],
+    args: [
+      '--import',
+      HOOK,
+      GANTRY_BIN,
+      'serve',
+      '--chdir',
+      FIXTURE_APPS,
+      '--python',
+      'python3',
+      '-b',
+      '127.0.0.1:0',
+      ...args,
+      'basic:application',
+    ],
     env: { ...process.env, GANTRY_TEST_MODULE_LOG: log },
     ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 30_000,
@@ -41,29 +54,49 @@ describe('gantry serve footprint', () => {
   it('no module a gateway process loads imports zod or config/settings.ts at run time (types are fine)', () => {
     const src = join(SERVER_CORE_DIR, 'src');
     const dirs = ['cli', 'config', 'errors.ts', 'fastcgi', 'gateway', 'logging', 'metrics', 'runtime', 'supervisor'];
-    const files = dirs.flatMap((d) => (d.endsWith('.ts') ? [join(src, d)] : readdirSync(join(src, d), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(src, d, f))));
+    const files = dirs.flatMap((d) =>
+      d.endsWith('.ts')
+        ? [join(src, d)]
+        : readdirSync(join(src, d), { recursive: true, encoding: 'utf8' })
+            .filter((f) => f.endsWith('.ts'))
+            .map((f) => join(src, d, f)),
+    );
     // The subcommands that are the control plane, and the control plane's modules in config/: the one that adds zod to
     // the table, and the on-disk app definition format the Host reads (the next test checks serve never loads them).
     const exempt = new Set(['cli/ui.ts', 'cli/apps.ts', 'config/settings.ts', 'config/app-definition.ts']);
     const offenders = files
       .filter((f) => !exempt.has(relative(src, f)))
-      .flatMap((f) => runtimeImports(readFileSync(f, 'utf8')).filter((i) => i === 'zod' || i.startsWith('zod/') || /(^|\/)config\/settings\.js$|^\.\/settings\.js$/.test(i)).map((i) => `${relative(src, f)}: ${i}`));
+      .flatMap((f) =>
+        runtimeImports(readFileSync(f, 'utf8'))
+          .filter((i) => i === 'zod' || i.startsWith('zod/') || /(^|\/)config\/settings\.js$|^\.\/settings\.js$/.test(i))
+          .map((i) => `${relative(src, f)}: ${i}`),
+      );
     expect(files.length).toBeGreaterThan(40);
     expect(offenders).toEqual([]);
   });
 
   it('loads no package (zod, fastify, execa, chokidar) and nothing of the control plane', async () => {
     const urls = await loadedBy(['-w', '2']);
-    expect(urls.some((u) => u.endsWith('/dist/cli/serve.js')), 'the hook saw the CLI').toBe(true);
+    expect(
+      urls.some((u) => u.endsWith('/dist/cli/serve.js')),
+      'the hook saw the CLI',
+    ).toBe(true);
     expect(urls.some((u) => u.endsWith('/dist/config/settings-table.js'))).toBe(true);
     expect([...new Set(urls.map(packageOf).filter((p) => p !== null))]).toEqual([]);
     const ours = urls.map((u) => /\/dist\/(.*)\.js$/.exec(u)?.[1]).filter((p): p is string => p !== undefined);
-    expect(ours.filter((p) => /^(control|host|docs)\/|^config\/(settings|app-definition)$|^supervisor\/file-watcher$|^gateway\/metrics-server$/.test(p))).toEqual([]);
+    expect(
+      ours.filter((p) =>
+        /^(control|host|docs)\/|^config\/(settings|app-definition)$|^supervisor\/file-watcher$|^gateway\/metrics-server$/.test(p),
+      ),
+    ).toEqual([]);
   });
 
   it('with --gateway-processes 2, neither the primary nor the gateway processes load zod', async () => {
     const urls = await loadedBy(['-w', '2', '--gateway-processes', '2']);
-    expect(urls.some((u) => u.endsWith('/dist/runtime/shard-main.js')), 'the hook saw a gateway process').toBe(true);
+    expect(
+      urls.some((u) => u.endsWith('/dist/runtime/shard-main.js')),
+      'the hook saw a gateway process',
+    ).toBe(true);
     expect([...new Set(urls.map(packageOf).filter((p) => p !== null))]).toEqual([]);
   });
 

@@ -19,7 +19,13 @@ const APP = 'conformance:application';
 const s = cliScope();
 
 async function serve(args: string[]): Promise<{ p: StartedProcess; url: string }> {
-  s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready: LISTENING, timeoutMs: 30_000 });
+  s.proc = await startProcess({
+    name: 'gantry',
+    command: process.execPath,
+    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args],
+    ready: LISTENING,
+    timeoutMs: 30_000,
+  });
   return { p: s.proc, url: `http://127.0.0.1:${s.proc.ready[1]}` };
 }
 
@@ -54,15 +60,20 @@ describe('gantry serve --gateway-processes', () => {
     for (const gp of ['1', '2']) {
       const log = join(s.tmp.path, `access-${gp}.log`);
       const { p, url } = await serve(['-w', '2', '--gateway-processes', gp, '--access-logfile', log, '--access-logformat', 'json', APP]);
-      for (let i = 0; i < 4; i++) expect((await fetchRaw(`${url}/pid`, { headers: { 'X-Request-ID': `json-${gp}-${i}` } })).status).toBe(200);
+      for (let i = 0; i < 4; i++)
+        expect((await fetchRaw(`${url}/pid`, { headers: { 'X-Request-ID': `json-${gp}-${i}` } })).status).toBe(200);
       process.kill(p.pid, 'SIGTERM');
       expect((await p.exited).code).toBe(0);
       s.proc = null;
-      const entries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const entries = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(entries.length).toBe(4);
       for (const e of entries) {
         // The per-request timing (queue → app → first byte → transfer) must cross the gateway-process boundary.
-        for (const k of ['queue_ms', 'app_ms', 'ttfb_ms', 'transfer_ms']) expect(typeof e[k], `${k} with --gateway-processes ${gp}`).toBe('number');
+        for (const k of ['queue_ms', 'app_ms', 'ttfb_ms', 'transfer_ms'])
+          expect(typeof e[k], `${k} with --gateway-processes ${gp}`).toBe('number');
         expect(e['ttfb_ms'] as number).toBeGreaterThanOrEqual(e['app_ms'] as number);
       }
       keysBy.push(Object.keys(entries[0]!).sort());
@@ -73,7 +84,17 @@ describe('gantry serve --gateway-processes', () => {
   it('N gateway processes each own their share of the workers; every worker serves; one access line per request', async () => {
     s.tmp = await makeTempDir();
     const log = join(s.tmp.path, 'access.log');
-    const { p, url } = await serve(['-w', '4', '--gateway-processes', '2', '--access-logfile', log, '--access-logformat', '%({x-request-id}i)s %(s)s', APP]);
+    const { p, url } = await serve([
+      '-w',
+      '4',
+      '--gateway-processes',
+      '2',
+      '--access-logfile',
+      log,
+      '--access-logformat',
+      '%({x-request-id}i)s %(s)s',
+      APP,
+    ]);
     expect(p.output()).toMatch(/4 worker\(s\) × 1 thread\(s\), 2 gateway processes/);
     expect(p.output().match(/Listening at:/g)?.length).toBe(1);
     const gateways = gatewayPids(p.pid);
@@ -116,7 +137,7 @@ describe('gantry serve --gateway-processes', () => {
     process.kill(first!, 'SIGKILL');
     await p.waitForOutput(/gateway process \d \(pid \d+\) exited \(signal SIGKILL\); starting a new one/, 10_000);
     await p.waitForOutput(/gateway process \d is back/, 20_000);
-    await until(() => oldWorkers.every((x) => !alive(x)), 10_000, 'the dead gateway\'s worker to exit');
+    await until(() => oldWorkers.every((x) => !alive(x)), 10_000, "the dead gateway's worker to exit");
     const fresh = workerPids(p.output()).slice(2);
     expect(fresh.length).toBe(1);
     await until(() => load.seen().has(String(fresh[0])), 15_000, 'the new share serving');
@@ -191,7 +212,27 @@ describe('gantry serve --gateway-processes', () => {
   }, 60_000);
 
   it('a broken import: the traceback once, exit 4, nothing left running', async () => {
-    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '2', '--gateway-processes', '2', 'no_such_module_here:app'], ready: /Starting gantry/, timeoutMs: 30_000 });
+    s.proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [
+        GANTRY_BIN,
+        'serve',
+        '--chdir',
+        FIXTURE_APPS,
+        '--python',
+        'python3',
+        '-b',
+        '127.0.0.1:0',
+        '-w',
+        '2',
+        '--gateway-processes',
+        '2',
+        'no_such_module_here:app',
+      ],
+      ready: /Starting gantry/,
+      timeoutMs: 30_000,
+    });
     const exit = await s.proc.exited;
     expect(exit.code).toBe(4);
     expect(s.proc.output()).toMatch(/GANTRY_ERR_APP_IMPORT: ModuleNotFoundError: No module named 'no_such_module_here'/);
@@ -202,7 +243,13 @@ describe('gantry serve --gateway-processes', () => {
   }, 60_000);
 
   it('more gateway processes than workers is a usage error naming the flag', async () => {
-    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '-w', '2', '--gateway-processes', '3', APP], ready: /usage: gantry serve/, timeoutMs: 10_000 });
+    s.proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [GANTRY_BIN, 'serve', '-w', '2', '--gateway-processes', '3', APP],
+      ready: /usage: gantry serve/,
+      timeoutMs: 10_000,
+    });
     const exit = await s.proc.exited;
     expect(exit.code).toBe(2);
     expect(s.proc.output()).toMatch(/--gateway-processes: must not exceed --workers \(2\)/);

@@ -18,7 +18,21 @@ async function serve(headerTimeout: string): Promise<number> {
   s.proc = await startProcess({
     name: 'gantry',
     command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', '--header-timeout', headerTimeout, 'basic:application'],
+    args: [
+      GANTRY_BIN,
+      'serve',
+      '--chdir',
+      FIXTURE_APPS,
+      '--python',
+      'python3',
+      '-b',
+      '127.0.0.1:0',
+      '-w',
+      '1',
+      '--header-timeout',
+      headerTimeout,
+      'basic:application',
+    ],
     ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 30_000,
   });

@@ -27,7 +27,21 @@ beforeAll(async () => {
   proc = await startProcess({
     name: 'gantry',
     command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', '--limit-request-body', '0', 'conformance:application'],
+    args: [
+      GANTRY_BIN,
+      'serve',
+      '--chdir',
+      FIXTURE_APPS,
+      '--python',
+      'python3',
+      '-b',
+      '127.0.0.1:0',
+      '-w',
+      '1',
+      '--limit-request-body',
+      '0',
+      'conformance:application',
+    ],
     ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 30_000,
   });

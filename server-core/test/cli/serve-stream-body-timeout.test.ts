@@ -21,7 +21,25 @@ async function serve(extra: readonly string[], accessFormat = '%(s)s %(r)s'): Pr
   s.proc = await startProcess({
     name: 'gantry',
     command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '--stream-request-body', '--body-timeout', '1', '--access-logfile', '-', '--access-logformat', accessFormat, ...extra, 'basic:application'],
+    args: [
+      GANTRY_BIN,
+      'serve',
+      '--chdir',
+      FIXTURE_APPS,
+      '--python',
+      'python3',
+      '-b',
+      '127.0.0.1:0',
+      '--stream-request-body',
+      '--body-timeout',
+      '1',
+      '--access-logfile',
+      '-',
+      '--access-logformat',
+      accessFormat,
+      ...extra,
+      'basic:application',
+    ],
     ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 30_000,
   });
@@ -61,7 +79,11 @@ describe('--body-timeout with --stream-request-body', () => {
       expect(s.proc!.output()).not.toMatch(/upload-report: read \d+ bytes, then end/);
       await s.proc!.waitForOutput(/^408 POST \/upload-report HTTP\/1\.1$/m, 10_000);
       // Every worker is free: as many requests at once as there are workers all run.
-      const rs = await Promise.all(Array.from({ length: gatewayProcesses * 2 }, () => fetchRaw(`http://127.0.0.1:${port}/count`, { method: 'POST', body: Buffer.alloc(10) })));
+      const rs = await Promise.all(
+        Array.from({ length: gatewayProcesses * 2 }, () =>
+          fetchRaw(`http://127.0.0.1:${port}/count`, { method: 'POST', body: Buffer.alloc(10) }),
+        ),
+      );
       expect(rs.map((r) => r.text())).toEqual(rs.map(() => '10'));
     }, 60_000);
   }
@@ -84,7 +106,10 @@ describe('--body-timeout with --stream-request-body', () => {
     expect(got!.text).not.toMatch(/\r\n0\r\n\r\n$/);
     await s.proc!.waitForOutput(/upload-report: read \d+ bytes, then ClientDisconnected/, 10_000);
     await s.proc!.waitForOutput(/request body timeout: the client sent nothing for 1 s after 5 body bytes/, 10_000);
-    const entry = JSON.parse((await s.proc!.waitForOutput(/^\{.*"path":"\/upload-report".*\}$/m, 10_000))[0]) as { status: number; truncated?: boolean };
+    const entry = JSON.parse((await s.proc!.waitForOutput(/^\{.*"path":"\/upload-report".*\}$/m, 10_000))[0]) as {
+      status: number;
+      truncated?: boolean;
+    };
     expect(entry).toMatchObject({ status: 200, truncated: true });
     expect((await fetchRaw(`http://127.0.0.1:${port}/count`, { method: 'POST', body: Buffer.alloc(3) })).text()).toBe('3');
   }, 60_000);

@@ -19,7 +19,13 @@ const APP = 'conformance:application';
 const s = cliScope();
 
 async function serve(args: string[], chdir = FIXTURE_APPS): Promise<{ p: StartedProcess; url: string }> {
-  s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', chdir, '--python', 'python3', '-b', '127.0.0.1:0', ...args], ready: LISTENING, timeoutMs: 30_000 });
+  s.proc = await startProcess({
+    name: 'gantry',
+    command: process.execPath,
+    args: [GANTRY_BIN, 'serve', '--chdir', chdir, '--python', 'python3', '-b', '127.0.0.1:0', ...args],
+    ready: LISTENING,
+    timeoutMs: 30_000,
+  });
   return { p: s.proc, url: `http://127.0.0.1:${s.proc.ready[1]}` };
 }
 
@@ -148,7 +154,10 @@ describe('HUP reload, in flight and into a broken app', () => {
   it('HUP into code that no longer imports: the old workers keep serving and the error is shown', async () => {
     s.tmp = await makeTempDir();
     const mod = join(s.tmp.path, 'hupapp.py');
-    writeFileSync(mod, `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'good']\n`);
+    writeFileSync(
+      mod,
+      `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'good']\n`,
+    );
     const { p, url } = await serve(['-w', '2', 'hupapp:application'], s.tmp.path);
     const old = workerPids(p.output());
     const load = loadLoop(`${url}/`);
@@ -293,7 +302,27 @@ describe('more exit paths and log files', () => {
   it('TERM while the workers are still importing: exit 0 at once, no worker left', async () => {
     s.tmp = await makeTempDir();
     const gate = join(s.tmp.path, 'never');
-    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '2', '-e', `CONFORMANCE_GATE=${gate}`, APP], ready: /Booting worker with pid: \d+[\s\S]*Booting worker with pid: \d+/, timeoutMs: 30_000 });
+    s.proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [
+        GANTRY_BIN,
+        'serve',
+        '--chdir',
+        FIXTURE_APPS,
+        '--python',
+        'python3',
+        '-b',
+        '127.0.0.1:0',
+        '-w',
+        '2',
+        '-e',
+        `CONFORMANCE_GATE=${gate}`,
+        APP,
+      ],
+      ready: /Booting worker with pid: \d+[\s\S]*Booting worker with pid: \d+/,
+      timeoutMs: 30_000,
+    });
     const p = s.proc;
     const pids = workerPids(p.output());
     expect(pids.length).toBe(2);
@@ -307,7 +336,10 @@ describe('more exit paths and log files', () => {
   it('a worker whose respawn can no longer import the app: the app fails once with the traceback, gantry exits 4, nothing left', async () => {
     s.tmp = await makeTempDir();
     const mod = join(s.tmp.path, 'laterbroken.py');
-    writeFileSync(mod, `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'ok']\n`);
+    writeFileSync(
+      mod,
+      `def application(environ, start_response):\n    start_response('200 OK', [('Content-Type', 'text/plain')])\n    return [b'ok']\n`,
+    );
     const { p, url } = await serve(['-w', '2', 'laterbroken:application'], s.tmp.path);
     const pids = workerPids(p.output());
     expect((await fetchRaw(`${url}/`)).status).toBe(200);
@@ -317,7 +349,7 @@ describe('more exit paths and log files', () => {
     expect(exit.code).toBe(4);
     expect(p.output().match(/Traceback \(most recent call last\)/g)?.length).toBe(1);
     expect(p.output()).toMatch(/GANTRY_ERR_APP_IMPORT: ImportError: broken since start/);
-    expect(p.output()).toContain("Reason: App failed to load.");
+    expect(p.output()).toContain('Reason: App failed to load.');
     await until(() => workerPids(p.output()).every((x) => !alive(x)), 10_000, 'every worker gone');
   }, 60_000);
 
@@ -325,16 +357,44 @@ describe('more exit paths and log files', () => {
     s.tmp = await makeTempDir();
     const errorLog = join(s.tmp.path, 'error.log');
     // --error-logfile takes the "Listening at" line away from stderr: wait for it in the file instead.
-    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', '--error-logfile', errorLog, APP], ready: /^/, timeoutMs: 30_000 }); // started; readiness is read from the file
+    s.proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [
+        GANTRY_BIN,
+        'serve',
+        '--chdir',
+        FIXTURE_APPS,
+        '--python',
+        'python3',
+        '-b',
+        '127.0.0.1:0',
+        '-w',
+        '1',
+        '--error-logfile',
+        errorLog,
+        APP,
+      ],
+      ready: /^/,
+      timeoutMs: 30_000,
+    }); // started; readiness is read from the file
     const p = s.proc;
-    await until(() => existsSync(errorLog) && /Listening at: http:\/\/127\.0\.0\.1:\d+/.test(readFileSync(errorLog, 'utf8')), 30_000, 'Listening in the error log');
+    await until(
+      () => existsSync(errorLog) && /Listening at: http:\/\/127\.0\.0\.1:\d+/.test(readFileSync(errorLog, 'utf8')),
+      30_000,
+      'Listening in the error log',
+    );
     const url = `http://127.0.0.1:${/Listening at: http:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(errorLog, 'utf8'))![1]}`;
     renameSync(errorLog, `${errorLog}.1`);
     process.kill(p.pid, 'SIGUSR1');
     // As gunicorn, "Handling signal: usr1" is the old file's last line; then the file is reopened.
     await until(() => readFileSync(`${errorLog}.1`, 'utf8').includes('Handling signal: usr1'), 10_000, 'usr1 line');
     expect((await fetchRaw(`${url}/rid?t=after-usr1`, { headers: { 'X-Request-ID': 'usr1-rid' } })).status).toBe(200);
-    await until(() => existsSync(errorLog) && readFileSync(errorLog, 'utf8').includes('[usr1-rid] stderr-mark after-usr1'), 10_000, 'app stderr in the reopened file');
+    await until(
+      () => existsSync(errorLog) && readFileSync(errorLog, 'utf8').includes('[usr1-rid] stderr-mark after-usr1'),
+      10_000,
+      'app stderr in the reopened file',
+    );
     expect(readFileSync(`${errorLog}.1`, 'utf8')).toContain('Listening at');
     expect(readFileSync(`${errorLog}.1`, 'utf8')).not.toContain('after-usr1');
   }, 60_000);

@@ -20,7 +20,13 @@ function workerPids(output: string): number[] {
 }
 
 async function serve(args: string[], ready = LISTENING): Promise<StartedProcess> {
-  return startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', ...args], ready, timeoutMs: 30_000 });
+  return startProcess({
+    name: 'gantry',
+    command: process.execPath,
+    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', ...args],
+    ready,
+    timeoutMs: 30_000,
+  });
 }
 
 describe('gantry serve', () => {
@@ -35,7 +41,9 @@ describe('gantry serve', () => {
     const r = await fetchRaw(`http://127.0.0.1:${port}/`, { headers: { 'User-Agent': 'cli-test' } });
     expect(r.status).toBe(200);
     await until(() => readFileSync(accessLog, 'utf8').includes('"GET / HTTP/1.1" 200 12 "-" "cli-test"'), 10_000, 'access line');
-    expect(readFileSync(accessLog, 'utf8')).toMatch(/^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "GET \/ HTTP\/1\.1" 200 12 "-" "cli-test"\n/);
+    expect(readFileSync(accessLog, 'utf8')).toMatch(
+      /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "GET \/ HTTP\/1\.1" 200 12 "-" "cli-test"\n/,
+    );
 
     process.kill(p.pid, 'SIGHUP');
     await p.waitForOutput(/Reload done \(generation 2/, 30_000);
@@ -55,7 +63,13 @@ describe('gantry serve', () => {
   });
 
   it('prints the traceback once and exits 4 when the app cannot be imported, without respawning', async () => {
-    const p = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '-b', '127.0.0.1:0', '-w', '3', 'broken:application'], ready: /Reason: App failed to load/, timeoutMs: 30_000 });
+    const p = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '-b', '127.0.0.1:0', '-w', '3', 'broken:application'],
+      ready: /Reason: App failed to load/,
+      timeoutMs: 30_000,
+    });
     s.proc = p;
     const exit = await p.exited;
     expect(exit.code).toBe(4);
@@ -68,7 +82,13 @@ describe('gantry serve', () => {
   });
 
   it('exits 2 naming the flag for a bad value', async () => {
-    const p = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--workers', '0', 'basic:application'], ready: /error/, timeoutMs: 30_000 });
+    const p = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: [GANTRY_BIN, 'serve', '--workers', '0', 'basic:application'],
+      ready: /error/,
+      timeoutMs: 30_000,
+    });
     s.proc = p;
     expect((await p.exited).code).toBe(2);
     expect(p.output()).toContain('gantry: error: --workers: must be at least 1');
@@ -99,7 +119,10 @@ describe('gantry serve', () => {
   it('serves /metrics and /healthz on --metrics-bind, reopens the access log on USR1, stops fast on QUIT', async () => {
     s.tmp = await makeTempDir();
     const accessLog = join(s.tmp.path, 'access.log');
-    s.proc = await serve(['-b', '127.0.0.1:0', '--metrics-bind', '127.0.0.1:0', '--access-logfile', accessLog, 'basic:application'], /Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/);
+    s.proc = await serve(
+      ['-b', '127.0.0.1:0', '--metrics-bind', '127.0.0.1:0', '--access-logfile', accessLog, 'basic:application'],
+      /Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/,
+    );
     const p = s.proc;
     const port = Number((await p.waitForOutput(LISTENING))[1]);
     const metricsUrl = p.ready[1]!;
@@ -114,7 +137,11 @@ describe('gantry serve', () => {
     process.kill(p.pid, 'SIGUSR1');
     await p.waitForOutput(/Handling signal: usr1/, 10_000);
     expect((await fetchRaw(`http://127.0.0.1:${port}/pid`)).status).toBe(200);
-    await until(() => existsSync(accessLog) && readFileSync(accessLog, 'utf8').includes('"GET /pid HTTP/1.1" 200'), 10_000, 'line in the reopened log');
+    await until(
+      () => existsSync(accessLog) && readFileSync(accessLog, 'utf8').includes('"GET /pid HTTP/1.1" 200'),
+      10_000,
+      'line in the reopened log',
+    );
     expect(readFileSync(`${accessLog}.1`, 'utf8')).not.toContain('/pid');
 
     const pids = workerPids(p.output());

@@ -18,8 +18,57 @@ function reasonOf(error: z.ZodError): { path: PropertyKey[]; reason: string } {
   return { path: i.path, reason };
 }
 
-const STRINGS = ['', 'x', 'app', 'mod:app', 'mod.sub:make_app()', '1bad', 'a b', '/static', '/a b', 'A_1', '9', '127.0.0.1:8000', '[::1]:80', ':8000', '8000', 'host:99999', 'unix:', 'unix:/tmp/s', 'h:', 'generation', 'rolling', 'debug', 'loud', 'json', 'x'.repeat(101)];
-const NUMBERS = [0, 1, -1, 1.5, 2, 16, 17, 64, 65, 512, 513, 1024, 1025, 8190, 8191, 32768, 32769, 2 ** 53, -(2 ** 53), 2 ** 60, Number.NaN, Number.POSITIVE_INFINITY];
+const STRINGS = [
+  '',
+  'x',
+  'app',
+  'mod:app',
+  'mod.sub:make_app()',
+  '1bad',
+  'a b',
+  '/static',
+  '/a b',
+  'A_1',
+  '9',
+  '127.0.0.1:8000',
+  '[::1]:80',
+  ':8000',
+  '8000',
+  'host:99999',
+  'unix:',
+  'unix:/tmp/s',
+  'h:',
+  'generation',
+  'rolling',
+  'debug',
+  'loud',
+  'json',
+  'x'.repeat(101),
+];
+const NUMBERS = [
+  0,
+  1,
+  -1,
+  1.5,
+  2,
+  16,
+  17,
+  64,
+  65,
+  512,
+  513,
+  1024,
+  1025,
+  8190,
+  8191,
+  32768,
+  32769,
+  2 ** 53,
+  -(2 ** 53),
+  2 ** 60,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+];
 const OTHERS: unknown[] = [undefined, null, true, false, [], {}, ['a'], { a: 1 }];
 
 function samples(): unknown[] {
@@ -48,8 +97,16 @@ describe('settings rules and their zod schemas', () => {
   });
 
   it('builds refinements, enums and nested rules', () => {
-    const short = r.string().min(1).refine((s) => !s.includes(' '), 'must have no spaces');
-    for (const v of ['ab', 'a b', '', 3]) expect(checkRule(short, v)?.reason, String(v)).toBe(zodOf(short).safeParse(v).error?.issues[0]?.message.replace(/^Too small.*/, 'must be at least 1'));
+    const short = r
+      .string()
+      .min(1)
+      .refine((s) => !s.includes(' '), 'must have no spaces');
+    for (const v of ['ab', 'a b', '', 3])
+      expect(checkRule(short, v)?.reason, String(v)).toBe(
+        zodOf(short)
+          .safeParse(v)
+          .error?.issues[0]?.message.replace(/^Too small.*/, 'must be at least 1'),
+      );
     const names = r.array(r.string().max(2)).min(2);
     expect(checkRule(names, ['ab', 'abc'])).toEqual({ path: [1], reason: 'must be at most 2' });
     expect(checkRule(names, ['ab'])).toEqual({ path: [], reason: 'must be at least 2' });

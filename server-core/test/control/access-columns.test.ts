@@ -30,11 +30,22 @@ describe('access entries by column', () => {
   it('round-trips every field the table shows, times to the microsecond, absent fields absent', () => {
     const rows = [
       { id: 10, appId: 'web', data: entry(1) },
-      { id: 12, appId: 'web', data: entry(2, { status: 500, truncated: true, remoteUser: 'ann', timing: undefined, workerId: null, workerPid: null }) },
+      {
+        id: 12,
+        appId: 'web',
+        data: entry(2, { status: 500, truncated: true, remoteUser: 'ann', timing: undefined, workerId: null, workerPid: null }),
+      },
     ];
     const back = decodeAccessColumns(JSON.parse(JSON.stringify(encodeAccessColumns(rows))));
-    expect(back.map((r) => [r.id, r.appId])).toEqual([[10, 'web'], [12, 'web']]);
-    expect(back[0]!.data).toEqual({ ...entry(1), durationMs: 0.387, timing: { queueMs: 0.01, appMs: 0.268, ttfbMs: 0.278, transferMs: 0.109 } });
+    expect(back.map((r) => [r.id, r.appId])).toEqual([
+      [10, 'web'],
+      [12, 'web'],
+    ]);
+    expect(back[0]!.data).toEqual({
+      ...entry(1),
+      durationMs: 0.387,
+      timing: { queueMs: 0.01, appMs: 0.268, ttfbMs: 0.278, transferMs: 0.109 },
+    });
     const { timing: _t, workerId: _w, workerPid: _p, ...rest } = entry(2, { status: 500, truncated: true, remoteUser: 'ann' });
     expect(back[1]!.data).toEqual({ ...rest, durationMs: 0.387 });
   });
@@ -43,7 +54,9 @@ describe('access entries by column', () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, appId: 'web', data: entry(i + 1) }));
     const columns = JSON.stringify(encodeAccessColumns(rows));
     expect(columns.split(UA).length - 1).toBe(1);
-    const envelopes = JSON.stringify(rows.map((r): SseEnvelope => ({ id: r.id, type: 'access', appId: r.appId, time: r.data.time, data: r.data })));
+    const envelopes = JSON.stringify(
+      rows.map((r): SseEnvelope => ({ id: r.id, type: 'access', appId: r.appId, time: r.data.time, data: r.data })),
+    );
     expect(columns.length).toBeLessThan(envelopes.length / 2);
   });
 });

@@ -14,7 +14,12 @@ export interface Harness {
   readonly server: ControlServer;
   readonly client: ApiClient;
   /** Any request with the token; a string body is sent as it is (as JSON unless headers say otherwise). */
-  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -29,7 +34,9 @@ export async function startHarness(opts: Partial<HostOptions> = {}, serverOpts: 
     server,
     client,
     api: <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      typeof body === 'string' ? client.send<T>(method, path, { text: body, headers: { 'content-type': 'application/json', ...headers } }) : client.send<T>(method, path, { json: body, headers }),
+      typeof body === 'string'
+        ? client.send<T>(method, path, { text: body, headers: { 'content-type': 'application/json', ...headers } })
+        : client.send<T>(method, path, { json: body, headers }),
     async close() {
       await server.close();
       await host.close();

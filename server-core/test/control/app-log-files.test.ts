@@ -27,7 +27,16 @@ describe('log files and metrics listener of a Host app', () => {
     const errors = join(h.home.path, 'error.log');
     const metricsPort = await freePort();
     const def = (await h.api('GET', '/api/apps/hello-demo')).body.definition;
-    const patched = await h.api('PATCH', '/api/apps/hello-demo', { settings: { ...def.settings, accessLogfile: access, accessLogformat: '%(m)s %(U)s %(s)s', errorLogfile: errors, logLevel: 'debug', metricsBind: `127.0.0.1:${metricsPort}` } });
+    const patched = await h.api('PATCH', '/api/apps/hello-demo', {
+      settings: {
+        ...def.settings,
+        accessLogfile: access,
+        accessLogformat: '%(m)s %(U)s %(s)s',
+        errorLogfile: errors,
+        logLevel: 'debug',
+        metricsBind: `127.0.0.1:${metricsPort}`,
+      },
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
@@ -51,7 +60,15 @@ describe('log files and metrics listener of a Host app', () => {
 
     const stopped = await h.api('POST', '/api/apps/hello-demo/stop');
     expect(stopped.status).toBe(200);
-    await until(async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then(() => false, () => true)), 10_000, 'the metrics listener to close');
+    await until(
+      async () =>
+        await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      10_000,
+      'the metrics listener to close',
+    );
     const lines = read(access);
     expect((await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' })).status).toBe(200);
     // Started again: the same files are appended to, the listener is back.
@@ -64,7 +81,9 @@ describe('log files and metrics listener of a Host app', () => {
 
   it('a log file that cannot be opened refuses the start (400 naming the setting); a full disk is a Host notice, then its recovery', async () => {
     const def = (await h.api('GET', '/api/apps/hello-demo')).body.definition;
-    await h.api('PATCH', '/api/apps/hello-demo', { settings: { ...def.settings, accessLogfile: '/nonexistent-gantry-dir/a.log', errorLogfile: '-', metricsBind: '' } });
+    await h.api('PATCH', '/api/apps/hello-demo', {
+      settings: { ...def.settings, accessLogfile: '/nonexistent-gantry-dir/a.log', errorLogfile: '-', metricsBind: '' },
+    });
     const refused = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 'GANTRY_ERR_INVALID_CONFIG', details: { field: 'accessLogfile' } });
@@ -73,12 +92,15 @@ describe('log files and metrics listener of a Host app', () => {
     // The disk is full: the log path leads to /dev/full (a real ENOSPC on every write).
     const link = join(h.home.path, 'full.log');
     symlinkSync('/dev/full', link);
-    await h.api('PATCH', '/api/apps/hello-demo', { settings: { ...def.settings, accessLogfile: link, errorLogfile: '-', metricsBind: '' } });
+    await h.api('PATCH', '/api/apps/hello-demo', {
+      settings: { ...def.settings, accessLogfile: link, errorLogfile: '-', metricsBind: '' },
+    });
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const url: string = started.body.urls[0];
     expect((await fetch(new URL('/', url))).status).toBe(200);
-    const notices = async () => (await h.api('GET', '/api/notices')).body.notices.filter((n: { code: string }) => n.code === 'GANTRY_ERR_LOG_WRITE');
+    const notices = async () =>
+      (await h.api('GET', '/api/notices')).body.notices.filter((n: { code: string }) => n.code === 'GANTRY_ERR_LOG_WRITE');
     await until(async () => (await notices()).length === 1, 10_000, 'the log-write notice');
     expect((await notices())[0]).toMatchObject({ details: { appId: 'hello-demo', kind: 'failed', path: link } });
     expect((await notices())[0].message).toMatch(/ENOSPC/);

@@ -56,7 +56,13 @@ describe('apps CRUD', () => {
     const add = await h.api('POST', '/api/apps', { folder: project.path, detect: false });
     expect(add.status).toBe(200);
     const app = add.body.app;
-    expect(app.definition).toMatchObject({ id: 'tomlsite', name: 'tomlsite', origin: 'pyproject', activeProfile: 'dev', settings: { app: 'site_app:application', workers: 2, maxRequests: 500 } });
+    expect(app.definition).toMatchObject({
+      id: 'tomlsite',
+      name: 'tomlsite',
+      origin: 'pyproject',
+      activeProfile: 'dev',
+      settings: { app: 'site_app:application', workers: 2, maxRequests: 500 },
+    });
     expect(app.definition.settings.bind).toHaveLength(1); // a port of its own was assigned
     expect(app.profiles).toEqual(['dev', 'staging']);
     expect(app.status).toMatchObject({ appId: 'tomlsite', state: 'stopped', healthy: false });
@@ -123,14 +129,25 @@ describe('profiles and effective settings', () => {
   it('dev and staging differ as documented, and every value says where it came from', async () => {
     await writeFile(join(project.path, '.env'), 'FROM_DOTENV=1\nAPI_TOKEN=abc123\n');
     await writeFile(join(project.path, '.env.staging'), 'STAGE_ONLY=yes\n');
-    await h.api('POST', '/api/apps', { folder: project.path, detect: false, settings: { env: { DATABASE_PASSWORD: 'hunter2', PLAIN: 'visible' } }, profiles: { staging: { workers: 6 } } });
+    await h.api('POST', '/api/apps', {
+      folder: project.path,
+      detect: false,
+      settings: { env: { DATABASE_PASSWORD: 'hunter2', PLAIN: 'visible' } },
+      profiles: { staging: { workers: 6 } },
+    });
 
     const dev = (await h.api('GET', '/api/apps/tomlsite/effective?profile=dev')).body;
     expect(dev.settings).toMatchObject({ reload: true, workers: 1, timeout: 30 });
     expect(dev.origins.reload).toEqual({ layer: 'profile', profile: 'dev', builtin: true });
     expect(dev.origins.timeout).toEqual({ layer: 'default' });
     expect(dev.origins.maxRequests).toEqual({ layer: 'app' });
-    expect(dev.settings.env).toMatchObject({ FROM_DOTENV: '1', API_TOKEN: SECRET_MASK, DATABASE_PASSWORD: SECRET_MASK, PLAIN: 'visible', GREETING: 'from pyproject' });
+    expect(dev.settings.env).toMatchObject({
+      FROM_DOTENV: '1',
+      API_TOKEN: SECRET_MASK,
+      DATABASE_PASSWORD: SECRET_MASK,
+      PLAIN: 'visible',
+      GREETING: 'from pyproject',
+    });
     expect(dev.envOrigins.FROM_DOTENV).toEqual({ layer: 'env-file', file: '.env' });
     expect(dev.settings.env.STAGE_ONLY).toBeUndefined();
     expect(dev.secretEnvKeys.sort()).toEqual(['API_TOKEN', 'DATABASE_PASSWORD']);
@@ -152,7 +169,12 @@ describe('profiles and effective settings', () => {
   });
 
   it('secrets are masked everywhere, and sending the mask back keeps the stored value', async () => {
-    const add = await h.api('POST', '/api/apps', { folder: project.path, detect: false, settings: { env: { SECRET_KEY: 's3cret', MY_VALUE: 'v' } }, secretEnvKeys: ['MY_VALUE'] });
+    const add = await h.api('POST', '/api/apps', {
+      folder: project.path,
+      detect: false,
+      settings: { env: { SECRET_KEY: 's3cret', MY_VALUE: 'v' } },
+      secretEnvKeys: ['MY_VALUE'],
+    });
     expect(add.body.app.definition.settings.env).toMatchObject({ SECRET_KEY: SECRET_MASK, MY_VALUE: SECRET_MASK });
     const listed = JSON.stringify((await h.api('GET', '/api/apps')).body);
     expect(listed).not.toContain('s3cret');
@@ -168,9 +190,17 @@ describe('profiles and effective settings', () => {
   });
 
   it('save to project writes [tool.gantry] back', async () => {
-    await h.api('POST', '/api/apps', { folder: project.path, detect: false, settings: { workers: 7, env: { API_TOKEN: 'tok-value', MODE: 'x' } } });
+    await h.api('POST', '/api/apps', {
+      folder: project.path,
+      detect: false,
+      settings: { workers: 7, env: { API_TOKEN: 'tok-value', MODE: 'x' } },
+    });
     const r = await h.api('POST', '/api/apps/tomlsite/save-to-project', {});
-    expect(r.body).toMatchObject({ path: join(project.path, 'pyproject.toml'), commentsPreserved: true, omittedSecretEnvKeys: ['API_TOKEN'] });
+    expect(r.body).toMatchObject({
+      path: join(project.path, 'pyproject.toml'),
+      commentsPreserved: true,
+      omittedSecretEnvKeys: ['API_TOKEN'],
+    });
     const text = await readFile(join(project.path, 'pyproject.toml'), 'utf8');
     expect(text).toContain('workers = 7');
     expect(text).toContain('MODE = "x"');
@@ -208,7 +238,10 @@ describe('ports', () => {
       expect(start.body).toMatchObject({ code: 'GANTRY_ERR_PORT_IN_USE', details: { holder: { pid: process.pid } } });
       const events = await h.api('GET', '/api/apps/tomlsite/events');
       expect(events.body.items[0]).toMatchObject({ type: 'port-conflict', bind: `127.0.0.1:${port}`, holder: { pid: process.pid } });
-      expect((await h.api('GET', '/api/apps/tomlsite/status')).body).toMatchObject({ state: 'failed', error: { code: 'GANTRY_ERR_PORT_IN_USE' } });
+      expect((await h.api('GET', '/api/apps/tomlsite/status')).body).toMatchObject({
+        state: 'failed',
+        error: { code: 'GANTRY_ERR_PORT_IN_USE' },
+      });
     } finally {
       await new Promise((r) => squatter.close(r));
     }
@@ -225,14 +258,24 @@ describe('detection through the API', () => {
     // Not trusted yet: only read. What checking it would run is listed, and nothing ran.
     const asked = await h.api('POST', '/api/detect', { folder: fixture('venv') });
     expect(asked.status).toBe(200);
-    expect(asked.body).toMatchObject({ interpreter: { source: '.venv' }, candidates: [{ app: 'wsgi:application' }], verification: null, trust: { trusted: false } });
+    expect(asked.body).toMatchObject({
+      interpreter: { source: '.venv' },
+      candidates: [{ app: 'wsgi:application' }],
+      verification: null,
+      trust: { trusted: false },
+    });
     expect(asked.body.trust.wouldRun.join('\n')).toMatch(/\.venv\/bin\/python, the folder's own virtualenv interpreter/);
     expect(asked.body.trust.wouldRun.join('\n')).toContain('the top level of wsgi.py');
     expect(asked.body.interpreters.every((c: any) => c.imports === undefined)).toBe(true);
 
     const ok = await h.api('POST', '/api/detect', { folder: fixture('venv'), trust: true });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ interpreter: { source: '.venv' }, candidates: [{ app: 'wsgi:application' }], verification: { ok: true }, trust: { trusted: true, wouldRun: [] } });
+    expect(ok.body).toMatchObject({
+      interpreter: { source: '.venv' },
+      candidates: [{ app: 'wsgi:application' }],
+      verification: { ok: true },
+      trust: { trusted: true, wouldRun: [] },
+    });
     // Each interpreter found says whether the app imports with it; Debian's python3 is among them.
     expect(ok.body.interpreters[0]).toMatchObject({ source: '.venv', imports: { ok: true } });
     expect(ok.body.interpreters.some((c: any) => c.path.startsWith('/usr/bin/python3') && c.imports)).toBe(true);
@@ -244,7 +287,9 @@ describe('detection through the API', () => {
     await cp(join(fixture('venv'), '.venv'), join(project.path, 'broken', '.venv'), { recursive: true, verbatimSymlinks: true });
     const bad = await h.api('POST', '/api/detect', { folder: join(project.path, 'broken'), trust: true });
     expect(bad.body.verification.ok).toBe(false);
-    expect(bad.body.verification.error).toMatch(/Traceback \(most recent call last\):[\s\S]*ModuleNotFoundError: No module named 'gantry_fixture_missing_module'$/);
+    expect(bad.body.verification.error).toMatch(
+      /Traceback \(most recent call last\):[\s\S]*ModuleNotFoundError: No module named 'gantry_fixture_missing_module'$/,
+    );
 
     const notFolder = await h.api('POST', '/api/detect', { folder: join(project.path, 'nope') });
     expect(notFolder.status).toBe(400);

@@ -27,7 +27,10 @@ afterAll(async () => {
 async function addApp(id: string, entry: string): Promise<string> {
   const folder = join(work.path, id);
   await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, 'ok.py'), 'def application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n');
+  await writeFile(
+    join(folder, 'ok.py'),
+    'def application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n',
+  );
   const r = await ui.api('POST', '/api/apps', { folder, id, settings: { app: entry, python: '/usr/bin/python3' }, detect: false });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return folder;
@@ -98,7 +101,12 @@ describe('clear errors', () => {
 describe('gantry serve', () => {
   it('names a missing --chdir folder and exits 1 before starting anything, as gunicorn does', async () => {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, [GANTRY_BIN, 'serve', '--chdir', '/nonexistent-gantry-folder', '-b', '127.0.0.1:0', 'hello:application'], { timeout: 30_000 }, (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }));
+      execFile(
+        process.execPath,
+        [GANTRY_BIN, 'serve', '--chdir', '/nonexistent-gantry-folder', '-b', '127.0.0.1:0', 'hello:application'],
+        { timeout: 30_000 },
+        (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+      );
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('gantry: error: --chdir: /nonexistent-gantry-folder does not exist');

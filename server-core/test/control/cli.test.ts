@@ -26,7 +26,13 @@ describe('gantry ui + gantry apps', () => {
   beforeAll(async () => {
     assertGantryBuilt();
     home = await makeTempDir('gantry-cli-');
-    ui = await startProcess({ name: 'gantry ui', command: process.execPath, env, args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'], ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})\n/ });
+    ui = await startProcess({
+      name: 'gantry ui',
+      command: process.execPath,
+      env,
+      args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'],
+      ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})\n/,
+    });
     url = ui.ready[1]!;
   });
   afterAll(async () => {
@@ -63,7 +69,22 @@ describe('gantry ui + gantry apps', () => {
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/hello-demo\s+Hello \(demo\)\s+stopped/);
 
-    const add = await gantry(home, 'apps', 'add', join(REPO_ROOT, 'app', 'examples', 'hello'), 'hello:application', '--id', 'hello2', '--name', 'Hello again', '-w', '2', '--no-detect', '-e', 'X=1');
+    const add = await gantry(
+      home,
+      'apps',
+      'add',
+      join(REPO_ROOT, 'app', 'examples', 'hello'),
+      'hello:application',
+      '--id',
+      'hello2',
+      '--name',
+      'Hello again',
+      '-w',
+      '2',
+      '--no-detect',
+      '-e',
+      'X=1',
+    );
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toMatch(/^added hello2 \(Hello again\)/);
 
@@ -92,7 +113,10 @@ describe('gantry ui + gantry apps', () => {
     expect(launch.stdout).toMatch(/launched hello2 \(staging\): http:\/\/127\.0\.0\.1:\d+/);
 
     const running = await gantry(home, 'apps', 'list', '--json');
-    expect(JSON.parse(running.stdout).map((a: any) => [a.definition.id, a.status.state, a.status.profile])).toEqual([['hello-demo', 'running', 'dev'], ['hello2', 'running', 'staging']]);
+    expect(JSON.parse(running.stdout).map((a: any) => [a.definition.id, a.status.state, a.status.profile])).toEqual([
+      ['hello-demo', 'running', 'dev'],
+      ['hello2', 'running', 'staging'],
+    ]);
 
     expect((await gantry(home, 'apps', 'stop', 'hello2')).stdout).toContain('hello2: stopped');
     const unknown = await gantry(home, 'apps', 'start', 'nope');
@@ -110,7 +134,9 @@ describe('gantry ui + gantry apps', () => {
     await writeFile(join(stale.path, 'ui.json'), JSON.stringify({ ...info, token: '0'.repeat(64) }));
     const refused = await gantry(stale, 'apps', 'list');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`GANTRY_ERR_UNAUTHORIZED: gantry ui at ${info.url} refused the token in ${join(stale.path, 'ui.json')}`);
+    expect(refused.stderr).toContain(
+      `GANTRY_ERR_UNAUTHORIZED: gantry ui at ${info.url} refused the token in ${join(stale.path, 'ui.json')}`,
+    );
     await stale.remove();
   });
 

@@ -48,10 +48,12 @@ describe('call', () => {
     expect(errorMessage(bad)).toContain(bad.reason!);
   });
 
-  it('says how to get in when the token is wrong: the API\'s words, or the caller\'s', async () => {
+  it("says how to get in when the token is wrong: the API's words, or the caller's", async () => {
     const plain = await refusal(createApiClient({ baseUrl: h.server.url, token: 'wrong' }).call('listApps'));
     expect([plain.status, plain.code]).toEqual([401, 'GANTRY_ERR_UNAUTHORIZED']);
-    const hinted = await refusal(createApiClient({ baseUrl: h.server.url, token: 'wrong' }, { hints: { unauthorized: 'open the printed link' } }).call('listApps'));
+    const hinted = await refusal(
+      createApiClient({ baseUrl: h.server.url, token: 'wrong' }, { hints: { unauthorized: 'open the printed link' } }).call('listApps'),
+    );
     expect([hinted.code, hinted.message]).toEqual(['GANTRY_ERR_UNAUTHORIZED', 'open the printed link']);
   });
 
@@ -69,7 +71,7 @@ describe('call', () => {
 });
 
 describe('stream', () => {
-  it('delivers the event stream\'s envelopes, filtered by the query', async () => {
+  it("delivers the event stream's envelopes, filtered by the query", async () => {
     const ac = new AbortController();
     const messages = await h.client.stream({ types: ['apps-changed'] }, { signal: ac.signal });
     await h.client.call('addApp', { body: { folder, id: 'streamed', detect: false } });
@@ -103,7 +105,10 @@ describe('stream', () => {
 
 describe('send', () => {
   it('answers any request whatever its status, with the token', async () => {
-    const r = await h.client.send<{ code: string }>('POST', '/api/apps', { text: '{not json', headers: { 'content-type': 'application/json' } });
+    const r = await h.client.send<{ code: string }>('POST', '/api/apps', {
+      text: '{not json',
+      headers: { 'content-type': 'application/json' },
+    });
     expect([r.status, r.body.code]).toEqual([400, 'GANTRY_ERR_INVALID_CONFIG']);
     const prom = await h.client.send<string>('GET', '/metrics');
     expect(prom.status).toBe(200);

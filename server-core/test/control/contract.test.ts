@@ -14,7 +14,9 @@ const runtimeImports = (src: string): string[] =>
 describe('contract', () => {
   it('imports only zod, the settings table, the app definition and the access-columns codec at run time (browser-safe)', async () => {
     const contract = await readFile(join(SERVER_CORE_DIR, 'src/control/contract.ts'), 'utf8');
-    expect(new Set(runtimeImports(contract))).toEqual(new Set(['zod', '../config/settings.js', '../config/app-definition.js', './access-columns.js']));
+    expect(new Set(runtimeImports(contract))).toEqual(
+      new Set(['zod', '../config/settings.js', '../config/app-definition.js', './access-columns.js']),
+    );
     const definitions = await readFile(join(SERVER_CORE_DIR, 'src/config/app-definition.ts'), 'utf8');
     expect(new Set(runtimeImports(definitions))).toEqual(new Set(['zod', './settings.js']));
     const settings = await readFile(join(SERVER_CORE_DIR, 'src/config/settings.ts'), 'utf8');
@@ -22,7 +24,8 @@ describe('contract', () => {
     // The table is what `gantry serve` loads: no zod, and nothing that needs node.
     const table = await readFile(join(SERVER_CORE_DIR, 'src/config/settings-table.ts'), 'utf8');
     expect(new Set(runtimeImports(table))).toEqual(new Set(['../errors.js', './rules.js']));
-    for (const file of ['src/config/rules.ts', 'src/errors.ts', 'src/control/access-columns.ts']) expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, file), 'utf8')), file).toEqual([]);
+    for (const file of ['src/config/rules.ts', 'src/errors.ts', 'src/control/access-columns.ts'])
+      expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, file), 'utf8')), file).toEqual([]);
   });
 
   it('the client, its error and the SSE parser import only each other and the contract at run time (browser-safe)', async () => {
@@ -43,7 +46,11 @@ describe('contract', () => {
     expect(buildPath(ROUTES.request.path, { id: 'a', requestId: 'x/y' })).toBe('/api/apps/a/requests/x%2Fy');
     const q = buildQuery({ status: ['4xx', '5xx'], path: 'a b', limit: 5, method: undefined });
     expect(q).toBe('?status=4xx%2C5xx&path=a%20b&limit=5');
-    expect(accessQuerySchema.parse(Object.fromEntries(new URLSearchParams(q.slice(1))))).toEqual({ status: ['4xx', '5xx'], path: 'a b', limit: 5 });
+    expect(accessQuerySchema.parse(Object.fromEntries(new URLSearchParams(q.slice(1))))).toEqual({
+      status: ['4xx', '5xx'],
+      path: 'a b',
+      limit: 5,
+    });
     expect(addAppBodySchema.safeParse({ folder: '/x', settings: { workers: 2 } }).success).toBe(true);
   });
 });

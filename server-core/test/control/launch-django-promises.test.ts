@@ -20,7 +20,11 @@ describe('staging launch of a startproject Django site', () => {
     mkdirSync(folder);
     execFileSync(SYSTEM_PYTHON, ['-m', 'django', 'startproject', 'mysite', folder]);
     h = await startHarness({});
-    const add = await h.api('POST', '/api/apps', { folder, id: 'site', settings: { python: SYSTEM_PYTHON, bind: [`127.0.0.1:${await freePort()}`] } });
+    const add = await h.api('POST', '/api/apps', {
+      folder,
+      id: 'site',
+      settings: { python: SYSTEM_PYTHON, bind: [`127.0.0.1:${await freePort()}`] },
+    });
     expect(add.status, JSON.stringify(add.body)).toBe(200);
   });
   afterAll(async () => {
@@ -36,7 +40,9 @@ describe('staging launch of a startproject Django site', () => {
     expect(steps['django-check'].status).toBe('warning');
     expect(steps['django-check'].output).toContain('security.W018');
     expect(steps['django-settings'].status).toBe('warning');
-    expect(steps['django-settings'].output).toMatch(/DEBUG is on\. The staging profile sets DJANGO_DEBUG=False, but .*settings\.py sets DEBUG = True and never reads DJANGO_DEBUG/);
+    expect(steps['django-settings'].output).toMatch(
+      /DEBUG is on\. The staging profile sets DJANGO_DEBUG=False, but .*settings\.py sets DEBUG = True and never reads DJANGO_DEBUG/,
+    );
     expect(steps['django-settings'].output).toContain('SECRET_KEY is the one startproject wrote');
     expect(steps['django-settings'].output).toContain('only because DEBUG is on');
     expect(steps.collectstatic.status).toBe('ok');
@@ -47,7 +53,10 @@ describe('staging launch of a startproject Django site', () => {
 
   it('with DEBUG off and ALLOWED_HOSTS empty, stops before starting: Django would answer 400 to every request', async () => {
     const settingsPy = join(folder, 'mysite', 'settings.py');
-    writeFileSync(settingsPy, readFileSync(settingsPy, 'utf8').replace('DEBUG = True', 'import os\nDEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"'));
+    writeFileSync(
+      settingsPy,
+      readFileSync(settingsPy, 'utf8').replace('DEBUG = True', 'import os\nDEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"'),
+    );
     const r = await h.api('POST', '/api/apps/site/launch', { profile: 'staging' });
     expect(r.body).toMatchObject({ state: 'failed', failedStep: 'django-settings', error: { code: 'GANTRY_ERR_PREFLIGHT' } });
     const out = r.body.steps.find((s: any) => s.step === 'django-settings').output;

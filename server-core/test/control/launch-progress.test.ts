@@ -15,7 +15,9 @@ beforeEach(async () => {
   h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) });
   project = await makeTempDir('gantry-project-');
   await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });
-  expect((await h.api('POST', '/api/apps', { folder: project.path, id: 'site', detect: false, settings: { python: SYSTEM_PYTHON } })).status).toBe(200);
+  expect(
+    (await h.api('POST', '/api/apps', { folder: project.path, id: 'site', detect: false, settings: { python: SYSTEM_PYTHON } })).status,
+  ).toBe(200);
 });
 afterEach(async () => {
   await h.close();

@@ -19,7 +19,12 @@ const runtimes: FakeRuntime[] = [];
 beforeEach(async () => {
   h = await startHarness({
     createRuntime: (s) => {
-      const rt = createFakeRuntime(s, s.app.startsWith('broken') ? { failStart: new GantryError('GANTRY_ERR_APP_IMPORT', 'import failed', { traceback: 'Traceback…' }) } : {});
+      const rt = createFakeRuntime(
+        s,
+        s.app.startsWith('broken')
+          ? { failStart: new GantryError('GANTRY_ERR_APP_IMPORT', 'import failed', { traceback: 'Traceback…' }) }
+          : {},
+      );
       runtimes.push(rt);
       return rt;
     },
@@ -63,7 +68,13 @@ describe('lifecycle per profile', () => {
   });
 
   it('a failed start leaves the app failed with its error, and status says so', async () => {
-    await h.api('POST', '/api/apps', { folder: project.path, id: 'bad', detect: false, importPyproject: false, settings: { app: 'broken:app' } });
+    await h.api('POST', '/api/apps', {
+      folder: project.path,
+      id: 'bad',
+      detect: false,
+      importPyproject: false,
+      settings: { app: 'broken:app' },
+    });
     const r = await h.api('POST', '/api/apps/bad/start', {});
     expect(r.status).toBe(422); // the user's to fix, not a server fault
     expect(r.body).toMatchObject({ code: 'GANTRY_ERR_APP_IMPORT', details: { traceback: 'Traceback…' } });
@@ -99,7 +110,11 @@ describe('launch', () => {
       const def = (await h.api('GET', '/api/apps/site')).body.definition;
       await h.api('PATCH', '/api/apps/site', { settings: { ...def.settings, bind: [`127.0.0.1:${port}`] } });
       const r = await h.api('POST', '/api/apps/site/launch', {});
-      expect(r.body).toMatchObject({ state: 'failed', failedStep: 'ports', error: { code: 'GANTRY_ERR_PORT_IN_USE', details: { holder: { pid: process.pid } } } });
+      expect(r.body).toMatchObject({
+        state: 'failed',
+        failedStep: 'ports',
+        error: { code: 'GANTRY_ERR_PORT_IN_USE', details: { holder: { pid: process.pid } } },
+      });
       expect(r.body.steps.map((s: any) => s.step)).toEqual(['interpreter', 'import', 'ports']);
       expect(r.body.steps[2].output).toContain(`pid ${process.pid}`);
       expect(r.body.error.details.suggestion).toBeGreaterThan(port);
@@ -119,7 +134,14 @@ describe('launch', () => {
     const result = await h.api('GET', `/api/launches/${r.body.launchId}`);
     expect(result.body).toMatchObject({ state: 'ok', url: done.url, failedStep: null });
     expect(result.body.steps.map((s: any) => [s.step, s.status])).toEqual([
-      ['interpreter', 'ok'], ['import', 'ok'], ['ports', 'ok'], ['django-check', 'skipped'], ['django-settings', 'skipped'], ['collectstatic', 'skipped'], ['start', 'ok'], ['health', 'ok'],
+      ['interpreter', 'ok'],
+      ['import', 'ok'],
+      ['ports', 'ok'],
+      ['django-check', 'skipped'],
+      ['django-settings', 'skipped'],
+      ['collectstatic', 'skipped'],
+      ['start', 'ok'],
+      ['health', 'ok'],
     ]);
     expect((await h.api('GET', '/api/launches/nope')).status).toBe(404);
     await stream.close();

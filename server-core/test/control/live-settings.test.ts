@@ -25,7 +25,17 @@ describe('control plane (fake runtime with update)', () => {
     });
     project = await makeTempDir('gantry-project-');
     await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });
-    expect((await h.api('POST', '/api/apps', { folder: project.path, id: 'site', detect: false, settings: { python: SYSTEM_PYTHON, workers: 2 }, profiles: { dev: { workers: 2 } } })).status).toBe(200);
+    expect(
+      (
+        await h.api('POST', '/api/apps', {
+          folder: project.path,
+          id: 'site',
+          detect: false,
+          settings: { python: SYSTEM_PYTHON, workers: 2 },
+          profiles: { dev: { workers: 2 } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await h.api('POST', '/api/apps/site/start', { profile: 'dev' })).status).toBe(200);
   });
   afterEach(async () => {
@@ -49,7 +59,9 @@ describe('control plane (fake runtime with update)', () => {
   it('saving applies live keys now and says which wait for a reload or a restart', async () => {
     await h.api('POST', '/api/apps/site/scale', { workers: 5 });
     const base = await settings();
-    const saved = await h.api('PATCH', '/api/apps/site', { settings: { ...base, timeout: 5, maxRequests: 100, env: { GREETING: 'hi' }, bind: ['127.0.0.1:0'] } });
+    const saved = await h.api('PATCH', '/api/apps/site', {
+      settings: { ...base, timeout: 5, maxRequests: 100, env: { GREETING: 'hi' }, bind: ['127.0.0.1:0'] },
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.applied).toEqual({ profile: 'dev', live: ['timeout', 'maxRequests'], reload: ['env'], restart: ['bind'] });
     expect(updates).toEqual([{ timeout: 5, maxRequests: 100 }]);
@@ -97,7 +109,9 @@ describe('real workers', () => {
     await h.api('POST', '/api/apps/hello-demo/scale', { workers: 2 });
     const r = await h.api('POST', '/api/apps/hello-demo/reload', { mode: 'generation' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const live = (await h.api('GET', '/api/apps/hello-demo/workers')).body.workers.filter((w: { state: string }) => w.state === 'idle' || w.state === 'busy' || w.state === 'starting');
+    const live = (await h.api('GET', '/api/apps/hello-demo/workers')).body.workers.filter(
+      (w: { state: string }) => w.state === 'idle' || w.state === 'busy' || w.state === 'starting',
+    );
     expect(live).toHaveLength(2);
   });
 });

@@ -3,22 +3,65 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../src/control/contract.js';
-import { HEADER_MASK, HEADERS_REF, HeaderKeeper, headersToView, isSensitiveHeader, withHeaderView } from '../../src/logging/header-keeper.js';
+import {
+  HEADER_MASK,
+  HEADERS_REF,
+  HeaderKeeper,
+  headersToView,
+  isSensitiveHeader,
+  withHeaderView,
+} from '../../src/logging/header-keeper.js';
 import type { AccessEntry } from '../../src/runtime/types.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startHarness, type Harness } from './api-client.js';
 import { openSse } from './sse-reader.js';
 
 const entry = (requestId: string): AccessEntry => ({
-  time: 0, app: 'a', requestId, method: 'GET', path: '/', query: '', protocol: 'HTTP/1.1', status: 200, bytes: 0, durationMs: 1, workerPid: 1, remoteAddr: '127.0.0.1', userAgent: '', referer: '',
+  time: 0,
+  app: 'a',
+  requestId,
+  method: 'GET',
+  path: '/',
+  query: '',
+  protocol: 'HTTP/1.1',
+  status: 200,
+  bytes: 0,
+  durationMs: 1,
+  workerPid: 1,
+  remoteAddr: '127.0.0.1',
+  userAgent: '',
+  referer: '',
 });
 
 describe('header keeper', () => {
   it('masks credentials (same mask as secret env values), keeps the rest, joins repeats, trims huge values', () => {
     expect(HEADER_MASK).toBe(SECRET_MASK);
-    for (const n of ['Cookie', 'set-cookie', 'Authorization', 'Proxy-Authorization', 'X-Api-Key', 'X-CSRF-Token', 'X-Session-Id', 'X-Auth-Token']) expect(isSensitiveHeader(n), n).toBe(true);
+    for (const n of [
+      'Cookie',
+      'set-cookie',
+      'Authorization',
+      'Proxy-Authorization',
+      'X-Api-Key',
+      'X-CSRF-Token',
+      'X-Session-Id',
+      'X-Auth-Token',
+    ])
+      expect(isSensitiveHeader(n), n).toBe(true);
     for (const n of ['Content-Type', 'User-Agent', 'X-Request-ID', 'Accept', 'Sec-Fetch-Mode']) expect(isSensitiveHeader(n), n).toBe(false);
-    const view = headersToView(['Host', 'x', 'Authorization', 'Bearer abc.def', 'Cookie', 'sid=1', 'Accept', 'a', 'accept', 'b', 'X-Long', 'y'.repeat(5000)]);
+    const view = headersToView([
+      'Host',
+      'x',
+      'Authorization',
+      'Bearer abc.def',
+      'Cookie',
+      'sid=1',
+      'Accept',
+      'a',
+      'accept',
+      'b',
+      'X-Long',
+      'y'.repeat(5000),
+    ]);
     expect(view).toMatchObject({ Host: 'x', Authorization: `Bearer ${SECRET_MASK}`, Cookie: SECRET_MASK, Accept: 'a, b' });
     expect(view['X-Long']).toMatch(/… \(5000 characters\)$/);
     expect(JSON.stringify(view)).not.toContain('abc.def');
@@ -42,8 +85,34 @@ describe('header keeper', () => {
 
   it('is bounded by bytes, not by a count: the whole access history of typical requests, a few huge ones', () => {
     // A typical browser request: ~700 characters of request headers, ~200 of response headers.
-    const req = ['Host', '127.0.0.1:8000', 'User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36', 'Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8', 'Accept-Language', 'en-GB,en;q=0.9', 'Accept-Encoding', 'gzip, deflate, br', 'Cookie', `sid=${'c'.repeat(200)}`, 'Referer', 'http://127.0.0.1:8000/items/42', 'Sec-Fetch-Mode', 'navigate'];
-    const res = ['Content-Type', 'text/html; charset=utf-8', 'Content-Length', '5120', 'X-Request-ID', 'r'.repeat(26), 'Date', 'Fri, 04 Dec 2026 18:00:00 GMT'];
+    const req = [
+      'Host',
+      '127.0.0.1:8000',
+      'User-Agent',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+      'Accept',
+      'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+      'Accept-Language',
+      'en-GB,en;q=0.9',
+      'Accept-Encoding',
+      'gzip, deflate, br',
+      'Cookie',
+      `sid=${'c'.repeat(200)}`,
+      'Referer',
+      'http://127.0.0.1:8000/items/42',
+      'Sec-Fetch-Mode',
+      'navigate',
+    ];
+    const res = [
+      'Content-Type',
+      'text/html; charset=utf-8',
+      'Content-Length',
+      '5120',
+      'X-Request-ID',
+      'r'.repeat(26),
+      'Date',
+      'Fri, 04 Dec 2026 18:00:00 GMT',
+    ];
     const keeper = new HeaderKeeper();
     const typical = Array.from({ length: 10_000 }, (_, i) => entry(`t${i}`));
     for (const e of typical) keeper.keep(e, req, res);
@@ -98,7 +167,12 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const res = await fetch(new URL('/json?x=1', started.body.urls[0]), {
-      headers: { Cookie: 'sessionid=s3cr3t-cookie', Authorization: 'Basic dXNlcjpodW50ZXIy', 'X-Api-Key': 'k3y-value', 'X-Trace': 'visible' },
+      headers: {
+        Cookie: 'sessionid=s3cr3t-cookie',
+        Authorization: 'Basic dXNlcjpodW50ZXIy',
+        'X-Api-Key': 'k3y-value',
+        'X-Trace': 'visible',
+      },
     });
     await res.text();
     const requestId = res.headers.get('x-request-id')!;
@@ -107,7 +181,12 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
 
     const detail = await h.api('GET', `/api/apps/hello-demo/requests/${encodeURIComponent(requestId)}`);
     const e = detail.body.entry;
-    expect(e.requestHeaders).toMatchObject({ Cookie: SECRET_MASK, Authorization: `Basic ${SECRET_MASK}`, 'X-Api-Key': SECRET_MASK, 'X-Trace': 'visible' });
+    expect(e.requestHeaders).toMatchObject({
+      Cookie: SECRET_MASK,
+      Authorization: `Basic ${SECRET_MASK}`,
+      'X-Api-Key': SECRET_MASK,
+      'X-Trace': 'visible',
+    });
     expect(Object.keys(e.responseHeaders).map((k) => k.toLowerCase())).toEqual(expect.arrayContaining(['content-type', 'x-request-id']));
     const text = JSON.stringify(detail.body);
     for (const secret of ['s3cr3t-cookie', 'dXNlcjpodW50ZXIy', 'k3y-value']) expect(text).not.toContain(secret);

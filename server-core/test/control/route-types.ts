@@ -9,7 +9,11 @@ declare const status: AppStatusView;
 declare const complete: RouteHandlers;
 
 // The right shape compiles: params and body as the schemas parse them, the route's response type out.
-export const scale: RouteHandler<'scale'> = ({ params, body }) => ({ ...status, appId: params.id, scaled: { workers: body.workers, saved: 1 } });
+export const scale: RouteHandler<'scale'> = ({ params, body }) => ({
+  ...status,
+  appId: params.id,
+  scaled: { workers: body.workers, saved: 1 },
+});
 export const restartWorker: RouteHandler<'restartWorker'> = ({ params }) => (params.workerId satisfies number, { ok: true });
 
 // @ts-expect-error a wrong response shape: `stop` answers an AppStatusView, not { ok }.

@@ -8,7 +8,20 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import { startHarness, type Harness } from './api-client.js';
 
 const entry = (i: number, method: string, path: string, status: number, durationMs: number): AccessEntry => ({
-  time: i, app: 'a', requestId: `r${i}`, method, path, query: '', protocol: 'HTTP/1.1', status, bytes: 0, durationMs, workerPid: 1, remoteAddr: '127.0.0.1', userAgent: '', referer: '',
+  time: i,
+  app: 'a',
+  requestId: `r${i}`,
+  method,
+  path,
+  query: '',
+  protocol: 'HTTP/1.1',
+  status,
+  bytes: 0,
+  durationMs,
+  workerPid: 1,
+  remoteAddr: '127.0.0.1',
+  userAgent: '',
+  referer: '',
 });
 
 describe('route patterns', () => {
@@ -30,7 +43,17 @@ describe('route patterns', () => {
     const stats = routeStats(entries);
     expect(stats.map((s) => `${s.method} ${s.pattern}`)).toEqual(['POST /items', 'GET /items/{id}', 'GET /']);
     const items = stats[1]!;
-    expect(items).toEqual({ method: 'GET', pattern: '/items/{id}', count: 100, errorRate: 0.1, clientErrorRate: 0.1, p50Ms: 50, p95Ms: 95, p99Ms: 99, slowest: { requestId: 'r100', durationMs: 100 } });
+    expect(items).toEqual({
+      method: 'GET',
+      pattern: '/items/{id}',
+      count: 100,
+      errorRate: 0.1,
+      clientErrorRate: 0.1,
+      p50Ms: 50,
+      p95Ms: 95,
+      p99Ms: 99,
+      slowest: { requestId: 'r100', durationMs: 100 },
+    });
     expect(stats[0]).toMatchObject({ count: 1, p50Ms: 500, p99Ms: 500, slowest: { requestId: 'r101' } });
   });
 });
@@ -58,7 +81,9 @@ describe('GET /api/apps/:id/routes with real workers', () => {
     // The slowest is the entry with the longest duration in the history (not necessarily ms=30: a cold worker's
     // first request can take longer under load).
     const list = await h.api('GET', '/api/apps/hello-demo/access?path=/slow');
-    const longest = (list.body.items as { requestId: string; durationMs: number }[]).reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
+    const longest = (list.body.items as { requestId: string; durationMs: number }[]).reduce((a, b) =>
+      b.durationMs > a.durationMs ? b : a,
+    );
     expect(slow.slowest).toEqual({ requestId: longest.requestId, durationMs: longest.durationMs });
     expect(slow.p99Ms).toBe(longest.durationMs);
     const missing = r.body.routes.find((x: { pattern: string }) => x.pattern === '/missing/{id}');

@@ -22,9 +22,18 @@ describe('demo app with real workers', () => {
 
   it('is offered on first run, starts, serves, streams and pages its log', async () => {
     const list = await h.api('GET', '/api/apps');
-    expect(list.body.apps.map((a: any) => a.definition)).toEqual([expect.objectContaining({ id: 'hello-demo', name: 'Hello (demo)', origin: 'demo', settings: expect.objectContaining({ app: 'hello:application' }) })]);
+    expect(list.body.apps.map((a: any) => a.definition)).toEqual([
+      expect.objectContaining({
+        id: 'hello-demo',
+        name: 'Hello (demo)',
+        origin: 'demo',
+        settings: expect.objectContaining({ app: 'hello:application' }),
+      }),
+    ]);
 
-    const stream = await openSse(`${h.server.url}/api/events?apps=hello-demo&types=access,output,status`, { authorization: `Bearer ${h.server.token}` });
+    const stream = await openSse(`${h.server.url}/api/events?apps=hello-demo&types=access,output,status`, {
+      authorization: `Bearer ${h.server.token}`,
+    });
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     expect(started.body).toMatchObject({ state: 'running', profile: 'dev' });
@@ -51,7 +60,9 @@ describe('demo app with real workers', () => {
     const requestId = errors.body.items[0].requestId;
     if (boomId) expect(requestId).toBe(boomId);
     // The traceback lines carry the request id.
-    await stream.until((f) => f.some((x) => x.event === 'output' && x.data.data.requestId === requestId && /RuntimeError/.test(x.data.data.text)));
+    await stream.until((f) =>
+      f.some((x) => x.event === 'output' && x.data.data.requestId === requestId && /RuntimeError/.test(x.data.data.text)),
+    );
     const detail = await h.api('GET', `/api/apps/hello-demo/requests/${encodeURIComponent(requestId)}`);
     expect(detail.body.entry).toMatchObject({ path: '/error', status: 500 });
     expect(detail.body.output.map((l: any) => l.text).join('\n')).toContain('RuntimeError: This is /error');
@@ -68,10 +79,16 @@ describe('demo app with real workers', () => {
     const m = await h.api('GET', '/api/apps/hello-demo/metrics?history=1');
     expect(m.body.current.requests).toBeGreaterThanOrEqual(5);
     // The memory chart's past: the Host's per-second samples keep each worker's resident memory.
-    await until(async () => {
-      const hist = (await h.api('GET', '/api/apps/hello-demo/metrics?history=1')).body.history as { workerRssBytes: Record<string, number> }[];
-      return hist.some((s) => (s.workerRssBytes['1'] ?? 0) > 1e6 && (s.workerRssBytes['2'] ?? 0) > 1e6);
-    }, 10_000, 'a history sample with both workers\' memory');
+    await until(
+      async () => {
+        const hist = (await h.api('GET', '/api/apps/hello-demo/metrics?history=1')).body.history as {
+          workerRssBytes: Record<string, number>;
+        }[];
+        return hist.some((s) => (s.workerRssBytes['1'] ?? 0) > 1e6 && (s.workerRssBytes['2'] ?? 0) > 1e6);
+      },
+      10_000,
+      "a history sample with both workers' memory",
+    );
     const prom = await h.client.send<string>('GET', '/metrics');
     const text = prom.body;
     expect(prom.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -115,16 +132,28 @@ describe('launch staging', () => {
   });
 
   it('a failing preflight stops at the import step with its traceback, events in order', async () => {
-    const add = await h.api('POST', '/api/apps', { folder: resolve(SERVER_CORE_DIR, 'test/fixtures/detect/broken'), id: 'broken', detect: false, settings: { app: 'app:app', python: SYSTEM_PYTHON } });
+    const add = await h.api('POST', '/api/apps', {
+      folder: resolve(SERVER_CORE_DIR, 'test/fixtures/detect/broken'),
+      id: 'broken',
+      detect: false,
+      settings: { app: 'app:app', python: SYSTEM_PYTHON },
+    });
     expect(add.status, JSON.stringify(add.body)).toBe(200);
     const stream = await openSse(`${h.server.url}/api/events?types=launch&apps=broken`, { authorization: `Bearer ${h.server.token}` });
     const r = await h.api('POST', '/api/apps/broken/launch', {});
     expect(r.body).toMatchObject({ state: 'failed', failedStep: 'import', url: null, error: { code: 'GANTRY_ERR_APP_IMPORT' } });
-    expect(r.body.steps.map((s: any) => [s.step, s.status])).toEqual([['interpreter', 'ok'], ['import', 'failed']]);
+    expect(r.body.steps.map((s: any) => [s.step, s.status])).toEqual([
+      ['interpreter', 'ok'],
+      ['import', 'failed'],
+    ]);
     expect(r.body.steps[1].output).toContain("No module named 'gantry_fixture_missing_module'");
     const frames = await stream.until((f) => f.some((x) => x.data.data.kind === 'done'));
     expect(frames.map((x) => [x.data.data.index, x.data.data.step, x.data.data.status])).toEqual([
-      [0, 'interpreter', 'running'], [0, 'interpreter', 'ok'], [1, 'import', 'running'], [1, 'import', 'failed'], [2, 'import', 'failed'],
+      [0, 'interpreter', 'running'],
+      [0, 'interpreter', 'ok'],
+      [1, 'import', 'running'],
+      [1, 'import', 'failed'],
+      [2, 'import', 'failed'],
     ]);
     expect((await h.api('GET', '/api/apps/broken/status')).body.state).toBe('stopped');
     expect((await h.api('GET', `/api/launches/${r.body.launchId}`)).body.state).toBe('failed');
@@ -145,14 +174,28 @@ describe('launch staging', () => {
   it('a Django project passes check --deploy and collectstatic, starts healthy and returns its URL', async () => {
     const folder = join(work.path, 'djangosite');
     await cp(fixtureProject('djangosite'), folder, { recursive: true });
-    const add = await h.api('POST', '/api/apps', { folder, id: 'django', settings: { python: SYSTEM_PYTHON, static: { '/static': 'static' } } });
+    const add = await h.api('POST', '/api/apps', {
+      folder,
+      id: 'django',
+      settings: { python: SYSTEM_PYTHON, static: { '/static': 'static' } },
+    });
     expect(add.status, JSON.stringify(add.body)).toBe(200);
-    expect(add.body.app.definition.settings).toMatchObject({ app: 'mysite.wsgi:application', env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' } });
+    expect(add.body.app.definition.settings).toMatchObject({
+      app: 'mysite.wsgi:application',
+      env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' },
+    });
     const stream = await openSse(`${h.server.url}/api/events?types=launch`, { authorization: `Bearer ${h.server.token}` });
     const r = await h.api('POST', '/api/apps/django/launch', { profile: 'staging' });
     expect(r.body.state, JSON.stringify(r.body.steps)).toBe('ok');
     expect(r.body.steps.map((s: any) => [s.step, s.status])).toEqual([
-      ['interpreter', 'ok'], ['import', 'ok'], ['ports', 'ok'], ['django-check', 'warning'], ['django-settings', 'ok'], ['collectstatic', 'ok'], ['start', 'ok'], ['health', 'ok'],
+      ['interpreter', 'ok'],
+      ['import', 'ok'],
+      ['ports', 'ok'],
+      ['django-check', 'warning'],
+      ['django-settings', 'ok'],
+      ['collectstatic', 'ok'],
+      ['start', 'ok'],
+      ['health', 'ok'],
     ]);
     // check --deploy exits 0 with security warnings: passed with warnings, shown (not a green ✓ over them).
     expect(r.body.steps[3].output).toContain('security.W');

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './api-client.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
-function raw(port: number, path: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function raw(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method, headers, setHost: false, agent: false }, (res) => {
       let body = '';
@@ -92,7 +97,12 @@ describe('Host and Origin', () => {
     const electron = await raw(h.server.port, '/api/apps', { ...base, origin: 'gantry://ui' });
     expect(electron.status).toBe(200);
     expect(electron.headers['access-control-allow-origin']).toBe('gantry://ui');
-    const preflight = await raw(h.server.port, '/api/apps', { host: base.host, origin: 'gantry://ui', 'access-control-request-method': 'POST' }, 'OPTIONS');
+    const preflight = await raw(
+      h.server.port,
+      '/api/apps',
+      { host: base.host, origin: 'gantry://ui', 'access-control-request-method': 'POST' },
+      'OPTIONS',
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
   });
@@ -127,7 +137,10 @@ describe('the UI page', () => {
     for (const cookie of [`gantry_session=${derived}`, `gantry_session=${h.server.token}`, `token=${h.server.token}`]) {
       expect((await raw(h.server.port, '/api/apps', { host, cookie })).status, cookie).toBe(401);
     }
-    expect((await raw(h.server.port, '/api/apps', { host, authorization: `Basic ${Buffer.from(`x:${h.server.token}`).toString('base64')}` })).status).toBe(401);
+    expect(
+      (await raw(h.server.port, '/api/apps', { host, authorization: `Basic ${Buffer.from(`x:${h.server.token}`).toString('base64')}` }))
+        .status,
+    ).toBe(401);
     expect((await raw(h.server.port, '/assets/%2e%2e/%2e%2e/secret.txt', { host })).status).toBe(404);
   });
 

@@ -27,11 +27,31 @@ class Sink extends EventEmitter {
 let seq = 0;
 const accessData = (over: Partial<AccessRecord> = {}): AccessRecord => {
   seq++;
-  return { seq, time: Date.now(), app: 'web', requestId: `r${seq}`, method: 'GET', path: '/x', query: '', protocol: 'HTTP/1.1', status: 200, bytes: 2, durationMs: 1, workerPid: 1, remoteAddr: '127.0.0.1', userAgent: '', referer: '', ...over } as AccessRecord;
+  return {
+    seq,
+    time: Date.now(),
+    app: 'web',
+    requestId: `r${seq}`,
+    method: 'GET',
+    path: '/x',
+    query: '',
+    protocol: 'HTTP/1.1',
+    status: 200,
+    bytes: 2,
+    durationMs: 1,
+    workerPid: 1,
+    remoteAddr: '127.0.0.1',
+    userAgent: '',
+    referer: '',
+    ...over,
+  } as AccessRecord;
 };
 
 /** A client reading a real EventHub, as the events route wires it. */
-function wired(sink: Sink, options: SseClientOptions): { hub: EventHub; client: SseClient; access: (over?: Partial<AccessRecord>) => SseEnvelope } {
+function wired(
+  sink: Sink,
+  options: SseClientOptions,
+): { hub: EventHub; client: SseClient; access: (over?: Partial<AccessRecord>) => SseEnvelope } {
   const hub = new EventHub();
   const client = new SseClient(sink, hub, options);
   client.start();
@@ -92,7 +112,17 @@ describe('SseClient, batched', () => {
       else if (ms % 100 === 2) data = accessData({ durationMs: 900 });
       else if (ms % 100 === 3) {
         data = accessData();
-        hub.publish('output', 'web', { seq: ++seq, time: 0, app: 'web', source: 'stderr', level: 'info', workerId: 1, workerPid: 1, requestId: data.requestId, text: 'hi' });
+        hub.publish('output', 'web', {
+          seq: ++seq,
+          time: 0,
+          app: 'web',
+          source: 'stderr',
+          level: 'info',
+          workerId: 1,
+          workerPid: 1,
+          requestId: data.requestId,
+          text: 'hi',
+        });
       } else data = accessData();
       if (ms % 100 >= 1 && ms % 100 <= 3) special.push(data.requestId);
       hub.publish('access', 'web', data);
@@ -133,7 +163,13 @@ describe('the batched stream over HTTP', () => {
   beforeEach(async () => {
     h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 });
     project = await makeTempDir('gantry-project-');
-    await h.api('POST', '/api/apps', { folder: project.path, id: 'web', detect: false, importPyproject: false, settings: { app: 'x:application' } });
+    await h.api('POST', '/api/apps', {
+      folder: project.path,
+      id: 'web',
+      detect: false,
+      importPyproject: false,
+      settings: { app: 'x:application' },
+    });
     appUrl = (await h.api('POST', '/api/apps/web/start', {})).body.urls[0];
   });
   afterEach(async () => {
@@ -141,7 +177,10 @@ describe('the batched stream over HTTP', () => {
     await project.remove();
   });
   const auth = () => ({ authorization: `Bearer ${h.server.token}` });
-  const paths = (frames: { event: string; data: SseBatch }[]) => frames.filter((f) => f.event === 'batch').flatMap((f) => f.data.events.filter((e) => e.type === 'access').map((e) => (e.data as AccessRecord).path));
+  const paths = (frames: { event: string; data: SseBatch }[]) =>
+    frames
+      .filter((f) => f.event === 'batch')
+      .flatMap((f) => f.data.events.filter((e) => e.type === 'access').map((e) => (e.data as AccessRecord).path));
 
   it('carries real requests in order, and resumes after the last batch id', async () => {
     const stream = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1`, auth());
@@ -159,7 +198,8 @@ describe('the batched stream over HTTP', () => {
   it('columns=1 carries the same requests, in order, by column', async () => {
     const stream = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1&columns=1`, auth());
     for (let i = 0; i < 10; i++) await fetch(`${appUrl}c/${i}?q=${i}`);
-    const rows = (frames: { event: string; data: SseBatch }[]) => frames.filter((f) => f.event === 'batch').flatMap((f) => (f.data.accessColumns ? decodeAccessColumns(f.data.accessColumns) : []));
+    const rows = (frames: { event: string; data: SseBatch }[]) =>
+      frames.filter((f) => f.event === 'batch').flatMap((f) => (f.data.accessColumns ? decodeAccessColumns(f.data.accessColumns) : []));
     const frames = await stream.until((f) => rows(f).length >= 10);
     expect(frames.flatMap((f) => (f.event === 'batch' ? f.data.events : []))).toEqual([]);
     const got = rows(frames);
@@ -191,7 +231,12 @@ describe('the batched stream over HTTP', () => {
     for (const s of [...others, fourth]) await s.close();
     stalled.resume();
     // The server ended the connection (the reader sees the end, not a timeout).
-    const how = await stalled.until(() => false).then(() => 'still open', (e: Error) => e.message);
+    const how = await stalled
+      .until(() => false)
+      .then(
+        () => 'still open',
+        (e: Error) => e.message,
+      );
     expect(how).toMatch(/stream ended/);
     const frames = stalled.frames;
     const ids = frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));

@@ -17,8 +17,20 @@ let appUrl: string;
 beforeEach(async () => {
   h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) }, { heartbeatMs: 50 });
   project = await makeTempDir('gantry-project-');
-  await h.api('POST', '/api/apps', { folder: project.path, id: 'web', detect: false, importPyproject: false, settings: { app: 'x:application' } });
-  await h.api('POST', '/api/apps', { folder: project.path, id: 'other', detect: false, importPyproject: false, settings: { app: 'x:application' } });
+  await h.api('POST', '/api/apps', {
+    folder: project.path,
+    id: 'web',
+    detect: false,
+    importPyproject: false,
+    settings: { app: 'x:application' },
+  });
+  await h.api('POST', '/api/apps', {
+    folder: project.path,
+    id: 'other',
+    detect: false,
+    importPyproject: false,
+    settings: { app: 'x:application' },
+  });
   const started = await h.api('POST', '/api/apps/web/start', {});
   expect(started.body.state).toBe('running');
   appUrl = started.body.urls[0];
@@ -123,12 +135,18 @@ describe('a subscriber that stops reading', () => {
       const first = h2.host.hub.latestId + 1;
       let last = 0;
       // 10,000 notices of ~2 KB: 20 MB, past what loopback socket buffers hold and the budget, each far smaller than it.
-      for (let i = 0; i < 10_000; i++) last = h2.host.hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i} ${'y'.repeat(2000)}`, time: i }).id;
+      for (let i = 0; i < 10_000; i++)
+        last = h2.host.hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i} ${'y'.repeat(2000)}`, time: i }).id;
       // The only slot is taken until the server drops the stalled client.
       const next = await untilAccepted(url, auth);
       await next.close();
       stalled.resume();
-      const how = await stalled.until(() => false).then(() => 'still open', (e: Error) => e.message);
+      const how = await stalled
+        .until(() => false)
+        .then(
+          () => 'still open',
+          (e: Error) => e.message,
+        );
       expect(how).toMatch(/stream ended/);
       const ids = stalled.frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));
       expect(stalled.frames.filter((f) => f.event === 'dropped')).toEqual([]);
@@ -137,7 +155,9 @@ describe('a subscriber that stops reading', () => {
       const lastSeen = ids.at(-1) ?? first - 1;
       const resumed = await openSse(url, { ...auth, 'last-event-id': String(lastSeen) });
       const rest = await resumed.until((f) => f.some((x) => Number(x.id) === last));
-      expect(rest.filter((f) => f.event === 'notice').map((f) => Number(f.id))).toEqual(Array.from({ length: last - lastSeen }, (_, i) => lastSeen + 1 + i));
+      expect(rest.filter((f) => f.event === 'notice').map((f) => Number(f.id))).toEqual(
+        Array.from({ length: last - lastSeen }, (_, i) => lastSeen + 1 + i),
+      );
       await resumed.close();
       await stalled.close();
     } finally {
@@ -171,7 +191,10 @@ describe('SseClient back-pressure', () => {
     expect(sink.writes).toHaveLength(1);
     sink.writable = true;
     sink.emit('drain');
-    const ids = sink.writes.join('').match(/^id: \d+$/gm)!.map((l) => Number(l.slice(4)));
+    const ids = sink.writes
+      .join('')
+      .match(/^id: \d+$/gm)!
+      .map((l) => Number(l.slice(4)));
     expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     notice(1001); // live again
     expect(sink.writes.at(-1)).toMatch(/^id: 1001\n/);

@@ -49,16 +49,21 @@ async function until(what: string, ms: number, check: () => Promise<boolean>): P
   }
 }
 
-const status = async (id: string): Promise<{ state: string; profile: string | null }> => (await ui.api('GET', `/api/apps/${id}/status`)).body;
+const status = async (id: string): Promise<{ state: string; profile: string | null }> =>
+  (await ui.api('GET', `/api/apps/${id}/status`)).body;
 const workerCount = async (id: string): Promise<number> => ((await ui.api('GET', `/api/apps/${id}/workers`)).body.workers ?? []).length;
 
 /** When, during the restart to staging (4 workers), the stop is sent. */
 const MOMENTS: ReadonlyArray<[string, (id: string) => Promise<void>]> = [
   ['with the restart', async () => undefined],
-  ['while the new workers boot', async (id) => until('the staging runtime to be starting', 20_000, async () => {
-    const s = await status(id);
-    return s.profile === 'staging';
-  })],
+  [
+    'while the new workers boot',
+    async (id) =>
+      until('the staging runtime to be starting', 20_000, async () => {
+        const s = await status(id);
+        return s.profile === 'staging';
+      }),
+  ],
   ['once all new workers are there', async (id) => until('4 workers', 20_000, async () => (await workerCount(id)) === 4)],
 ];
 
@@ -67,7 +72,10 @@ describe('stop racing a profile restart', () => {
     const folder = join(work.path, 'site');
     await mkdir(folder, { recursive: true });
     // Boots take a moment, so every phase of the restart is wide enough to land a stop in.
-    await writeFile(join(folder, 'app.py'), 'import time\ntime.sleep(0.3)\n\ndef application(environ, start_response):\n    start_response("200 OK", [("Content-Type", "text/plain")])\n    return [b"ok"]\n');
+    await writeFile(
+      join(folder, 'app.py'),
+      'import time\ntime.sleep(0.3)\n\ndef application(environ, start_response):\n    start_response("200 OK", [("Content-Type", "text/plain")])\n    return [b"ok"]\n',
+    );
     const port = await freePort();
     const add = await ui.api('POST', '/api/apps', {
       folder,
@@ -89,7 +97,9 @@ describe('stop racing a profile restart', () => {
         const stop = await ui.api('POST', '/api/apps/site/stop', {});
         const ms = performance.now() - t0;
         const restarted = await restart;
-        console.log(`stop sent ${when}: answered in ${ms.toFixed(0)} ms; restart answered ${restarted.status} ${restarted.body.state ?? restarted.body.code}`);
+        console.log(
+          `stop sent ${when}: answered in ${ms.toFixed(0)} ms; restart answered ${restarted.status} ${restarted.body.state ?? restarted.body.code}`,
+        );
         expect(stop.status, JSON.stringify(stop.body)).toBe(200);
         expect(ms, `stop sent ${when} took ${ms.toFixed(0)} ms`).toBeLessThan(15_000);
         expect((await status('site')).state, `stop sent ${when}`).toBe('stopped');
@@ -104,17 +114,33 @@ describe('stop racing a profile restart', () => {
       const folder = join(work.path, id);
       await mkdir(folder, { recursive: true });
       // An import that takes 40 s (a database that does not answer at import time).
-      await writeFile(join(folder, 'app.py'), 'import time\ntime.sleep(40)\n\ndef application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n');
+      await writeFile(
+        join(folder, 'app.py'),
+        'import time\ntime.sleep(40)\n\ndef application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n',
+      );
       const port = await freePort();
-      const add = await ui.api('POST', '/api/apps', { folder, id, detect: false, settings: { app: 'app:application', python: SYSTEM_PYTHON, bind: [`127.0.0.1:${port}`] }, profiles: { dev: { workers: 2, gatewayProcesses, reload: false } }, activeProfile: 'dev' });
+      const add = await ui.api('POST', '/api/apps', {
+        folder,
+        id,
+        detect: false,
+        settings: { app: 'app:application', python: SYSTEM_PYTHON, bind: [`127.0.0.1:${port}`] },
+        profiles: { dev: { workers: 2, gatewayProcesses, reload: false } },
+        activeProfile: 'dev',
+      });
       expect(add.status, JSON.stringify(add.body)).toBe(200);
       const start = ui.api('POST', `/api/apps/${id}/start`, {});
-      await until('the workers to be importing', 20_000, async () => (await status(id)).state === 'starting' && processesIn(folder).length >= 2);
+      await until(
+        'the workers to be importing',
+        20_000,
+        async () => (await status(id)).state === 'starting' && processesIn(folder).length >= 2,
+      );
       const t0 = performance.now();
       const stop = await ui.api('POST', `/api/apps/${id}/stop`, {});
       const ms = performance.now() - t0;
       const started = await start;
-      console.log(`stop during a 40 s import (${gatewayProcesses} gateway processes): answered in ${ms.toFixed(0)} ms; the start answered ${started.status} ${started.body.code ?? started.body.state} ${started.body.message ?? ""}`);
+      console.log(
+        `stop during a 40 s import (${gatewayProcesses} gateway processes): answered in ${ms.toFixed(0)} ms; the start answered ${started.status} ${started.body.code ?? started.body.state} ${started.body.message ?? ''}`,
+      );
       expect(stop.status, JSON.stringify(stop.body)).toBe(200);
       expect(ms).toBeLessThan(15_000);
       expect((await status(id)).state).toBe('stopped');

@@ -13,7 +13,14 @@ import { GUNICORN_CORPUS_DIFFERENCES } from './corpus-differences.js';
 describe('HTTP corpus: gunicorn vs Gantry', () => {
   let server: HttpServer;
   beforeAll(async () => {
-    server = await startGunicorn({ app: 'environ_echo:application', chdir: fixtureProject('echo'), workers: 2, threads: 2, workerClass: 'gthread', args: ['--keep-alive', '30'] });
+    server = await startGunicorn({
+      app: 'environ_echo:application',
+      chdir: fixtureProject('echo'),
+      workers: 2,
+      threads: 2,
+      workerClass: 'gthread',
+      args: ['--keep-alive', '30'],
+    });
   });
   afterAll(async () => {
     await server?.stop();

@@ -45,7 +45,7 @@ export const DIFFERENCES: readonly Difference[] = [
   },
   {
     keys: ['GATEWAY_INTERFACE'],
-    why: 'Gantry sets the CGI/1.1 meta-variable (as nginx\'s fastcgi_params does); gunicorn does not set it.',
+    why: "Gantry sets the CGI/1.1 meta-variable (as nginx's fastcgi_params does); gunicorn does not set it.",
     check: (g, t) => {
       expect(g.GATEWAY_INTERFACE).toBeUndefined();
       expect(t.GATEWAY_INTERFACE).toBe('CGI/1.1');
@@ -53,7 +53,7 @@ export const DIFFERENCES: readonly Difference[] = [
   },
   {
     keys: ['HTTP_X_REQUEST_ID'],
-    why: 'Gantry always passes a request id (the client\'s X-Request-ID, or one it made) so app output can be tied to its access-log entry; gunicorn passes the header only when the client sent one.',
+    why: "Gantry always passes a request id (the client's X-Request-ID, or one it made) so app output can be tied to its access-log entry; gunicorn passes the header only when the client sent one.",
     check: (g, t, ctx) => {
       const sent = header(ctx, 'X-Request-ID');
       expect(g.HTTP_X_REQUEST_ID).toBe(sent);
@@ -63,7 +63,7 @@ export const DIFFERENCES: readonly Difference[] = [
   },
   {
     keys: ['REQUEST_URI'],
-    why: 'The raw request target is RAW_URI in both (compared as any key); Gantry also passes it as REQUEST_URI, the CGI/nginx name (protocol/WORKER.md), as werkzeug\'s server does.',
+    why: "The raw request target is RAW_URI in both (compared as any key); Gantry also passes it as REQUEST_URI, the CGI/nginx name (protocol/WORKER.md), as werkzeug's server does.",
     check: (g, t) => {
       expect(typeof t.RAW_URI).toBe('string');
       expect(t.REQUEST_URI).toBe(t.RAW_URI);

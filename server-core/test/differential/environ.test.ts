@@ -20,7 +20,10 @@ interface Echo {
 
 function headersOf(raw: string): Array<[string, string]> {
   const head = raw.slice(raw.indexOf('\r\n') + 2, raw.indexOf('\r\n\r\n'));
-  return head.split('\r\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
+  return head
+    .split('\r\n')
+    .filter(Boolean)
+    .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
 }
 
 async function echo(port: number, raw: string): Promise<{ status: number; echo: Echo | null }> {
@@ -42,7 +45,12 @@ describe.skipIf(!gunicornTool.path).each(CONFIGS)('environ: $name', ({ workers, 
     const chdir = fixtureProject('echo');
     [gunicorn, gantry] = await Promise.all([
       startGunicorn({ app: 'environ_echo:application', chdir, workers, threads, workerClass }),
-      startGantry({ app: 'environ_echo:application', chdir, python: SYSTEM_PYTHON, args: ['-w', String(workers), '--threads', String(threads)] }),
+      startGantry({
+        app: 'environ_echo:application',
+        chdir,
+        python: SYSTEM_PYTHON,
+        args: ['-w', String(workers), '--threads', String(threads)],
+      }),
     ]);
   });
   afterAll(async () => {
@@ -68,7 +76,9 @@ describe.skipIf(!gunicornTool.path).each(CONFIGS)('environ: $name', ({ workers, 
       expect(te).toEqual(ge);
       expect(t.echo!.body).toBe(g.echo!.body);
       // Objects (wsgi.input, wsgi.errors, wsgi.file_wrapper): the same keys; their types are each server's own.
-      const gObjects = Object.keys(g.echo!.objects).filter((k) => !OBJECT_ONLY_GUNICORN.includes(k)).sort();
+      const gObjects = Object.keys(g.echo!.objects)
+        .filter((k) => !OBJECT_ONLY_GUNICORN.includes(k))
+        .sort();
       expect(Object.keys(t.echo!.objects).sort()).toEqual(gObjects);
     });
   }

@@ -16,7 +16,10 @@ const gunicornTool = await requirePythonModule(SYSTEM_PYTHON, 'gunicorn', 'apt-g
 const OWN = new Set(['date', 'server', 'x-request-id', 'connection', 'keep-alive']);
 
 function endToEnd(r: RawResponse): string[] {
-  return r.headers.map(([k, v]) => `${k.toLowerCase()}: ${v}`).filter((h) => !OWN.has(h.slice(0, h.indexOf(':')))).sort();
+  return r.headers
+    .map(([k, v]) => `${k.toLowerCase()}: ${v}`)
+    .filter((h) => !OWN.has(h.slice(0, h.indexOf(':'))))
+    .sort();
 }
 
 async function exchange(port: number, target: string): Promise<{ response: RawResponse; closed: boolean }> {
@@ -38,7 +41,14 @@ describe.skipIf(!gunicornTool.path)('hop-by-hop headers from the app: Gantry vs 
   let gantry: HttpServer;
   beforeAll(async () => {
     [gunicorn, gantry] = await Promise.all([
-      startGunicorn({ app: 'conformance:application', chdir: FIXTURE_APPS, workers: 1, threads: 2, workerClass: 'gthread', args: ['--keep-alive', '30'] }),
+      startGunicorn({
+        app: 'conformance:application',
+        chdir: FIXTURE_APPS,
+        workers: 1,
+        threads: 2,
+        workerClass: 'gthread',
+        args: ['--keep-alive', '30'],
+      }),
       startGantry({ app: 'conformance:application', chdir: FIXTURE_APPS, python: SYSTEM_PYTHON, args: ['-w', '1', '--keep-alive', '30'] }),
     ]);
   });
@@ -47,7 +57,10 @@ describe.skipIf(!gunicornTool.path)('hop-by-hop headers from the app: Gantry vs 
   });
 
   it('Connection: keep-alive, Keep-Alive, Upgrade, Trailers, Proxy-Authenticate: dropped by both, same end-to-end headers, connection kept', async () => {
-    const [g, t] = await Promise.all([exchange(gunicorn.port, '/hop?connection=keep-alive'), exchange(gantry.port, '/hop?connection=keep-alive')]);
+    const [g, t] = await Promise.all([
+      exchange(gunicorn.port, '/hop?connection=keep-alive'),
+      exchange(gantry.port, '/hop?connection=keep-alive'),
+    ]);
     expect(t.response.status).toBe(g.response.status);
     expect(g.response.status).toBe(200);
     expect(endToEnd(t.response)).toEqual(endToEnd(g.response));

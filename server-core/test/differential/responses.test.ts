@@ -30,7 +30,10 @@ const CASES: ReadonlyArray<{ name: string; raw: string; method?: string }> = [
   { name: '500 from an exception', raw: `GET /error HTTP/1.1\r\n${H}\r\n` },
   { name: '301 redirect', raw: `GET /redirect?to=/json&code=301 HTTP/1.1\r\n${H}\r\n` },
   { name: 'two Set-Cookie headers', raw: `GET /cookie/set?value=rye HTTP/1.1\r\n${H}\r\n` },
-  { name: 'form POST -> 302 + session cookie', raw: `POST /form HTTP/1.1\r\n${H}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 8\r\n\r\nname=Ada` },
+  {
+    name: 'form POST -> 302 + session cookie',
+    raw: `POST /form HTTP/1.1\r\n${H}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 8\r\n\r\nname=Ada`,
+  },
   { name: 'generator response, HTTP/1.1 (chunked)', raw: `GET /stream?lines=3 HTTP/1.1\r\n${H}\r\n` },
   { name: 'generator response, HTTP/1.0', raw: `GET /stream?lines=3 HTTP/1.0\r\nHost: differential.test\r\n\r\n` },
   { name: 'send_file download', raw: `GET /download?size=100000 HTTP/1.1\r\n${H}\r\n` },
@@ -46,7 +49,12 @@ function comparable(r: RawResponse): Record<string, string[]> {
     let value = v;
     if (name === 'set-cookie') value = v.replace(/^session=[^;]*/, 'session=<signed>');
     // Flask builds Allow from a set: its order changes with each process's hash seed, not the server.
-    if (name === 'allow') value = v.split(',').map((m) => m.trim()).sort().join(', ');
+    if (name === 'allow')
+      value = v
+        .split(',')
+        .map((m) => m.trim())
+        .sort()
+        .join(', ');
     (out[name] ??= []).push(value);
   }
   return out;

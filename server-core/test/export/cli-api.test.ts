@@ -40,7 +40,8 @@ describe('gantry export on a folder', () => {
       for (const f of files) {
         if ((await stat(join(tmp.path, `${target}-a`, f))).isDirectory()) continue;
         expect(await readFile(join(tmp.path, `${target}-b`, f), 'utf8'), f).toBe(await readFile(join(tmp.path, `${target}-a`, f), 'utf8'));
-        if (f.endsWith('.env') || f.endsWith('secret.yaml')) expect((await stat(join(tmp.path, `${target}-a`, f))).mode & 0o777).toBe(0o600);
+        if (f.endsWith('.env') || f.endsWith('secret.yaml'))
+          expect((await stat(join(tmp.path, `${target}-a`, f))).mode & 0o777).toBe(0o600);
       }
       expect(b.code).toBe(0);
     }
@@ -107,7 +108,7 @@ describe.skipIf(!flask.path)('POST /api/apps/:id/export and gantry export ID', (
     expect(JSON.stringify(after.body)).not.toContain('dev-only-secret');
   });
 
-  it('writes into the project\'s deploy/TARGET/ when asked', async () => {
+  it("writes into the project's deploy/TARGET/ when asked", async () => {
     const r = await h.api<ExportResult>('POST', `/api/apps/${id}/export`, { target: 'systemd', write: true });
     expect(r.status).toBe(200);
     expect(r.body.writtenTo).toBe(join(tmp.path, 'project', 'deploy', 'systemd'));
@@ -122,7 +123,13 @@ describe.skipIf(!flask.path)('POST /api/apps/:id/export and gantry export ID', (
   });
 
   it('gantry export ID asks the running Host', async () => {
-    await writeRuntimeFile(h.home.path, { url: h.server.url, port: h.server.port, token: h.server.token, pid: process.pid, startedAt: Date.now() });
+    await writeRuntimeFile(h.home.path, {
+      url: h.server.url,
+      port: h.server.port,
+      token: h.server.token,
+      pid: process.pid,
+      startedAt: Date.now(),
+    });
     const r = await gantry(id, '--to', 'nginx', '--home', h.home.path, '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as ExportResult;

@@ -30,13 +30,26 @@ function parseDockerfile(text: string) {
   return {
     ins,
     cmd: cmd.getJSONStrings().map((s) => s.getJSONValue()),
-    workdir: ins.filter((i) => i.getKeyword() === 'WORKDIR').at(-1)!.getArgumentsContent()!,
-    user: ins.filter((i) => i.getKeyword() === 'USER').at(-1)?.getArgumentsContent() ?? 'root',
-    copies: ins.filter((i) => i.getKeyword() === 'COPY').map((i) => {
-      const from = (i as ModifiableInstruction).getFlags().find((f) => f.getName() === 'from')?.getValue() ?? null;
-      const rest = i.getArguments().map((a) => a.getValue());
-      return { from, sources: rest.slice(0, -1), dest: rest.at(-1)! };
-    }),
+    workdir: ins
+      .filter((i) => i.getKeyword() === 'WORKDIR')
+      .at(-1)!
+      .getArgumentsContent()!,
+    user:
+      ins
+        .filter((i) => i.getKeyword() === 'USER')
+        .at(-1)
+        ?.getArgumentsContent() ?? 'root',
+    copies: ins
+      .filter((i) => i.getKeyword() === 'COPY')
+      .map((i) => {
+        const from =
+          (i as ModifiableInstruction)
+            .getFlags()
+            .find((f) => f.getName() === 'from')
+            ?.getValue() ?? null;
+        const rest = i.getArguments().map((a) => a.getValue());
+        return { from, sources: rest.slice(0, -1), dest: rest.at(-1)! };
+      }),
   };
 }
 
@@ -85,16 +98,32 @@ describe.skipIf(!flask.path)('the Dockerfile CMD, run outside a container', () =
     // The staging profile at log level info, so the "Listening at" line says when it is ready.
     const project = await copyProject(FLASK_FACTORY, tmp.path);
     const toml = join(project, 'pyproject.toml');
-    await writeFile(toml, (await readFile(toml, 'utf8')).replace('[tool.gantry.profiles.staging]\n', '[tool.gantry.profiles.staging]\nlog-level = "info"\n'));
+    await writeFile(
+      toml,
+      (await readFile(toml, 'utf8')).replace('[tool.gantry.profiles.staging]\n', '[tool.gantry.profiles.staging]\nlog-level = "info"\n'),
+    );
     const [port, metricsPort] = [await freePort(), await freePort()];
     const r = exportApp('dockerfile', await exportInput(project), { containerPort: port, metricsPort });
     const df = parseDockerfile(r.files.find((f) => f.path === 'Dockerfile')!.content);
     // The image's folders are these files here: the project, Gantry's checkout, Debian's Python with Flask.
     const here = (arg: string): string =>
-      arg === `${CONTAINER_VENV}/bin/python` ? SYSTEM_PYTHON : arg.startsWith(CONTAINER_GANTRY_DIR) ? REPO_ROOT + arg.slice(CONTAINER_GANTRY_DIR.length) : arg === CONTAINER_APP_DIR ? project : arg;
+      arg === `${CONTAINER_VENV}/bin/python`
+        ? SYSTEM_PYTHON
+        : arg.startsWith(CONTAINER_GANTRY_DIR)
+          ? REPO_ROOT + arg.slice(CONTAINER_GANTRY_DIR.length)
+          : arg === CONTAINER_APP_DIR
+            ? project
+            : arg;
     const argv = df.cmd.map(here);
     expect(argv[0]).toBe('node');
-    proc = await startProcess({ name: 'cmd', command: process.execPath, args: argv.slice(1), cwd: here(df.workdir), ready: /Listening at: /, timeoutMs: 30_000 });
+    proc = await startProcess({
+      name: 'cmd',
+      command: process.execPath,
+      args: argv.slice(1),
+      cwd: here(df.workdir),
+      ready: /Listening at: /,
+      timeoutMs: 30_000,
+    });
     expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(await page.text()).toMatch(/hello from the shop/);
@@ -132,7 +161,9 @@ describe('Compose', () => {
   for (const [name, folder] of Object.entries(ALL_PROJECTS)) {
     it(`validates against the Compose specification schema: ${name}`, async () => {
       const r = exportApp('compose', await exportInput(folder));
-      const doc = parseYaml(r.files.find((f) => f.path === 'compose.yaml')!.content) as { services: Record<string, Record<string, unknown>> };
+      const doc = parseYaml(r.files.find((f) => f.path === 'compose.yaml')!.content) as {
+        services: Record<string, Record<string, unknown>>;
+      };
       expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
       const svc = Object.values(doc.services)[0]!;
       expect((svc.healthcheck as { test: string[] }).test.join(' ')).toContain('/healthz');
@@ -145,7 +176,10 @@ describe('Compose', () => {
 
   it('has static volumes for an app with static maps, and the schema can fail', async () => {
     const r = exportApp('compose', await exportInput(FLASK_FACTORY));
-    const doc = parseYaml(r.files.find((f) => f.path === 'compose.yaml')!.content) as { services: Record<string, { volumes: string[] }>; volumes: object };
+    const doc = parseYaml(r.files.find((f) => f.path === 'compose.yaml')!.content) as {
+      services: Record<string, { volumes: string[] }>;
+      volumes: object;
+    };
     expect(doc.services.flaskfactory!.volumes).toEqual(['static:/app/shop/static']);
     expect(Object.keys(doc.volumes)).toEqual(['static']);
     expect(validate({ services: { x: { image: 'a', restart: 'unless-stopped', bogus: 1 } } })).toBe(false);

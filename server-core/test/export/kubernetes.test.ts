@@ -22,7 +22,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'networking.k8s.io/v1/Ingress': Ingress,
 };
 
-function manifests(files: readonly { path: string; content: string }[]): Map<string, { apiVersion: string; kind: string } & Record<string, unknown>> {
+function manifests(
+  files: readonly { path: string; content: string }[],
+): Map<string, { apiVersion: string; kind: string } & Record<string, unknown>> {
   const out = new Map<string, { apiVersion: string; kind: string } & Record<string, unknown>>();
   for (const f of files) {
     if (!f.path.endsWith('.yaml') || f.path.endsWith('kustomization.yaml') || f.path.endsWith('prometheus-scrape.yaml')) continue;
@@ -38,9 +40,20 @@ function manifests(files: readonly { path: string; content: string }[]): Map<str
 describe('kubernetes export', () => {
   for (const [name, folder] of Object.entries(ALL_PROJECTS)) {
     it(`validates against the Kubernetes schemas and hangs together: ${name}`, async () => {
-      const r = exportApp('kubernetes', await exportInput(folder), { ingressHost: `${name}.example.com`, image: `registry.example.com/${name}:1.0` });
+      const r = exportApp('kubernetes', await exportInput(folder), {
+        ingressHost: `${name}.example.com`,
+        image: `registry.example.com/${name}:1.0`,
+      });
       const objs = manifests(r.files);
-      expect([...objs.keys()].sort()).toEqual(['configmap.yaml', 'deployment.yaml', 'hpa.yaml', 'ingress.yaml', 'pdb.yaml', 'secret.yaml', 'service.yaml']);
+      expect([...objs.keys()].sort()).toEqual([
+        'configmap.yaml',
+        'deployment.yaml',
+        'hpa.yaml',
+        'ingress.yaml',
+        'pdb.yaml',
+        'secret.yaml',
+        'service.yaml',
+      ]);
       for (const [file, obj] of objs) {
         const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
         expect(Model, `${file}: ${obj.apiVersion} ${obj.kind}`).toBeDefined();
@@ -73,11 +86,17 @@ describe('kubernetes export', () => {
       const graceful = Number(args.includes('--graceful-timeout') ? args[args.indexOf('--graceful-timeout') + 1] : 30);
       expect(dep.spec!.template.spec!.terminationGracePeriodSeconds!).toBeGreaterThanOrEqual(graceful + 5);
       expect(c.lifecycle!.preStop!.exec!.command).toEqual(['sleep', '5']);
-      expect(dep.spec!.template.metadata!.annotations!['prometheus.io/port']).toBe(String(c.ports!.find((p) => p.name === 'metrics')!.containerPort));
+      expect(dep.spec!.template.metadata!.annotations!['prometheus.io/port']).toBe(
+        String(c.ports!.find((p) => p.name === 'metrics')!.containerPort),
+      );
       // envFrom names the ConfigMap and Secret that are exported.
-      expect(c.envFrom!.map((e) => e.configMapRef?.name ?? e.secretRef?.name).sort()).toEqual([objs.get('configmap.yaml')!.metadata, objs.get('secret.yaml')!.metadata].map((m) => (m as { name: string }).name).sort());
+      expect(c.envFrom!.map((e) => e.configMapRef?.name ?? e.secretRef?.name).sort()).toEqual(
+        [objs.get('configmap.yaml')!.metadata, objs.get('secret.yaml')!.metadata].map((m) => (m as { name: string }).name).sort(),
+      );
       // kustomization lists exactly the manifests.
-      const kust = parseAllDocuments(r.files.find((f) => f.path === 'kubernetes/kustomization.yaml')!.content)[0]!.toJS() as { resources: string[] };
+      const kust = parseAllDocuments(r.files.find((f) => f.path === 'kubernetes/kustomization.yaml')!.content)[0]!.toJS() as {
+        resources: string[];
+      };
       expect([...kust.resources].sort()).toEqual([...objs.keys()].sort());
     });
   }
@@ -91,6 +110,11 @@ describe('kubernetes export', () => {
   });
 
   it('rejects what the schemas reject (the check can fail)', () => {
-    expect(() => new Deployment({ metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'a', ports: [{ containerPort: 'x' as never }] }] } } } }).validate()).toThrow(/containerPort/);
+    expect(() =>
+      new Deployment({
+        metadata: { name: 'x' },
+        spec: { selector: {}, template: { spec: { containers: [{ name: 'a', ports: [{ containerPort: 'x' as never }] }] } } },
+      }).validate(),
+    ).toThrow(/containerPort/);
   });
 });

@@ -28,7 +28,11 @@ describe('the exported command line', () => {
   }
 
   it('keeps settings that are hard to quote through systemd quoting', async () => {
-    const s = mergeSettings(defaultSettings(), { accessLogformat: '%(h)s "%(r)s" $HOME \\ 100%', static: { '/a%b': 'dir with space' }, app: 'm:f("x y")' });
+    const s = mergeSettings(defaultSettings(), {
+      accessLogformat: '%(h)s "%(r)s" $HOME \\ 100%',
+      static: { '/a%b': 'dir with space' },
+      app: 'm:f("x y")',
+    });
     const argv = gantryServeLine(s, ['/usr/bin/gantry']).argv;
     const line = argv.map(systemdQuote).join(' ');
     expect(systemdSplit(line)).toEqual(argv);
@@ -55,7 +59,7 @@ describe('the exported command line', () => {
 });
 
 describe('the interpreter', () => {
-  it('is the project\'s virtualenv when it has one (systemd runs that python, gunicorn that venv\'s gunicorn)', async () => {
+  it("is the project's virtualenv when it has one (systemd runs that python, gunicorn that venv's gunicorn)", async () => {
     const tmp = await makeTempDir('gantry-export-venv-');
     try {
       const project = await copyProject(FLASK_FACTORY, tmp.path);
@@ -65,7 +69,9 @@ describe('the interpreter', () => {
       expect(input.settings.python).toBe(join(project, '.venv', 'bin', 'python'));
       const unit = exportApp('systemd', input).files[0]!.content;
       expect(unit).toContain(`--python ${join(project, '.venv', 'bin', 'python')} `);
-      expect(exportApp('systemd', input, { server: 'gunicorn' }).files[0]!.content).toContain(`ExecStart=${join(project, '.venv', 'bin', 'gunicorn')} `);
+      expect(exportApp('systemd', input, { server: 'gunicorn' }).files[0]!.content).toContain(
+        `ExecStart=${join(project, '.venv', 'bin', 'gunicorn')} `,
+      );
     } finally {
       await tmp.remove();
     }
@@ -73,7 +79,7 @@ describe('the interpreter', () => {
 });
 
 describe('a Unix-socket bind', () => {
-  it('lets nginx\'s group reach the socket: the service runs in that group with UMask 0007, its /run folder 0750', async () => {
+  it("lets nginx's group reach the socket: the service runs in that group with UMask 0007, its /run folder 0750", async () => {
     const input = await exportInput(FLASK_FACTORY);
     const unix = { ...input, settings: { ...input.settings, bind: ['unix:/run/shop/gantry.sock'] } };
     const unit = exportApp('systemd', unix, { nginxGroup: 'nginx' }).files[0]!.content;
@@ -99,7 +105,8 @@ describe('every target', () => {
       if (target !== 'nginx' && target !== 'dockerfile') expect(all).toMatch(/SHOP_SECRET_KEY[=:] ?CHANGE_ME/);
       // ...unless asked for.
       const withSecrets = exportApp(target, await exportInput(FLASK_FACTORY), { includeSecrets: true });
-      if (target !== 'nginx' && target !== 'dockerfile') expect(withSecrets.files.map((f) => f.content).join('\n')).toContain('dev-only-secret');
+      if (target !== 'nginx' && target !== 'dockerfile')
+        expect(withSecrets.files.map((f) => f.content).join('\n')).toContain('dev-only-secret');
     });
 
     it(`${target}: one setting changed, a minimal diff`, async () => {

@@ -68,7 +68,10 @@ describe.skipIf(!systemdAnalyze.path || !nginx.path)('exported units and sites p
         await mkdir(dir);
         const unit = join(dir, r.files[0]!.path);
         await writeFile(unit, r.files[0]!.content);
-        const v = spawnSync(systemdAnalyze.path!, ['verify', unit], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } });
+        const v = spawnSync(systemdAnalyze.path!, ['verify', unit], {
+          encoding: 'utf8',
+          env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' },
+        });
         // verify exits 0 on mere warnings (an unknown value is "ignoring"): any output at all is a failure here.
         expect(v.stderr + v.stdout, 'systemd-analyze output').toBe('');
         expect(v.status).toBe(0);
@@ -82,7 +85,10 @@ describe.skipIf(!systemdAnalyze.path || !nginx.path)('exported units and sites p
       await mkdir(dir);
       const unit = exportApp('systemd', input, { gantryCommand: GANTRY_BIN });
       await writeFile(join(dir, unit.files[0]!.path), unit.files[0]!.content);
-      const v = spawnSync(systemdAnalyze.path!, ['verify', join(dir, unit.files[0]!.path)], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } });
+      const v = spawnSync(systemdAnalyze.path!, ['verify', join(dir, unit.files[0]!.path)], {
+        encoding: 'utf8',
+        env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' },
+      });
       expect(v.stderr + v.stdout, 'systemd-analyze output').toBe('');
       const site = exportApp('nginx', input, { nginxListen: '127.0.0.1:1' });
       expect(site.files[0]!.content).toContain(`server unix:/run/${base.appId}/gantry.sock;`);
@@ -120,13 +126,26 @@ async function runExported(project: string, dir: string, limitBody: number): Pro
   const env: Record<string, string> = {};
   for (const line of unit.files[1]!.content.split('\n')) {
     const m = /^([A-Za-z_]\w*)=(.*)$/.exec(line);
-    if (m) env[m[1]!] = m[2]!.startsWith('"') ? JSON.parse(m[2]!) as string : m[2]!;
+    if (m) env[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
   }
-  const gantry = await startProcess({ name: 'gantry', command: execStart[0]!, args: execStart.slice(1), cwd, env: { ...process.env, ...env }, ready: /Listening at: /, timeoutMs: 30_000 });
+  const gantry = await startProcess({
+    name: 'gantry',
+    command: execStart[0]!,
+    args: execStart.slice(1),
+    cwd,
+    env: { ...process.env, ...env },
+    ready: /Listening at: /,
+    timeoutMs: 30_000,
+  });
   const port = await freePort();
   const site = exportApp('nginx', input, { nginxListen: `127.0.0.1:${port}` });
   const { conf } = await nginxPrefix(join(dir, 'nginx'), site.files[0]!.content);
-  const ngx = await startProcess({ name: 'nginx', command: nginx.path!, args: ['-p', join(dir, 'nginx'), '-c', conf, '-e', 'stderr'], ready: /start worker process \d+/ });
+  const ngx = await startProcess({
+    name: 'nginx',
+    command: nginx.path!,
+    args: ['-p', join(dir, 'nginx'), '-c', conf, '-e', 'stderr'],
+    ready: /start worker process \d+/,
+  });
   return { gantry, nginx: ngx, url: `http://127.0.0.1:${port}`, port };
 }
 
@@ -137,13 +156,28 @@ interface Answer {
 }
 
 /** One request from a chosen loopback address (all of 127/8 is this machine), so "the client" differs from nginx. */
-function send(port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer; from?: string } = {}): Promise<Answer> {
+function send(
+  port: number,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: Buffer; from?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers, localAddress: opts.from ?? '127.0.0.1', agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        localAddress: opts.from ?? '127.0.0.1',
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -152,7 +186,13 @@ function send(port: number, path: string, opts: { method?: string; headers?: Rec
 /** A spoofing client: every forwarding header the app might read, with lies in them. */
 const LIES = { 'x-forwarded-for': '6.6.6.6', 'x-forwarded-proto': 'https', forwarded: 'for=6.6.6.6;proto=https', 'x-forwarded-ssl': 'on' };
 
-async function checkThroughNginx(run: Running, staticPath: string, staticText: RegExp, dynamic: { path: string; text: RegExp }, limit: number): Promise<void> {
+async function checkThroughNginx(
+  run: Running,
+  staticPath: string,
+  staticText: RegExp,
+  dynamic: { path: string; text: RegExp },
+  limit: number,
+): Promise<void> {
   const page = await send(run.port, dynamic.path);
   expect(page.status).toBe(200);
   expect(page.body).toMatch(dynamic.text);
@@ -161,7 +201,11 @@ async function checkThroughNginx(run: Running, staticPath: string, staticText: R
   expect(css.status).toBe(200);
   expect(css.body).toMatch(staticText);
 
-  const who = JSON.parse((await send(run.port, '/whoami', { from: '127.0.0.5', headers: LIES })).body) as { remote_addr: string; scheme: string; host: string };
+  const who = JSON.parse((await send(run.port, '/whoami', { from: '127.0.0.5', headers: LIES })).body) as {
+    remote_addr: string;
+    scheme: string;
+    host: string;
+  };
   expect(who.remote_addr).toBe('127.0.0.5');
   expect(who.scheme).toBe('http');
   expect(who.host).toBe(`127.0.0.1:${run.port}`);
@@ -192,17 +236,31 @@ describe.skipIf(!nginx.path || !flask.path || !django.path)('through nginx, as e
     // The staging profile, on a Unix socket, with Debian's interpreter, the access log on stdout and the
     // "Listening at" line (info) that says it is ready.
     const toml = await readFile(join(project, 'pyproject.toml'), 'utf8');
-    await writeFile(join(project, 'pyproject.toml'), toml.replace('[tool.gantry.profiles.staging]\n', `[tool.gantry.profiles.staging]\nbind = ["unix:${dir}/shop.sock"]\npython = "${SYSTEM_PYTHON}"\naccess-logfile = "-"\nlog-level = "info"\n`));
+    await writeFile(
+      join(project, 'pyproject.toml'),
+      toml.replace(
+        '[tool.gantry.profiles.staging]\n',
+        `[tool.gantry.profiles.staging]\nbind = ["unix:${dir}/shop.sock"]\npython = "${SYSTEM_PYTHON}"\naccess-logfile = "-"\nlog-level = "info"\n`,
+      ),
+    );
     const run = await runExported(project, dir, 65536);
     running.push(run);
     await checkThroughNginx(run, '/static/shop.css', /served by nginx/, { path: '/', text: /hello from the shop/ }, 65536);
     // The env file reached the app: its placeholder secret is set.
     expect(JSON.parse((await send(run.port, '/whoami')).body).secret_set).toBe(true);
     // The limit is Gantry's: one byte over is refused by nginx (413, and the app never sees it); at the limit it passes.
-    const over = await send(run.port, '/upload', { method: 'POST', body: Buffer.alloc(65537, 97), headers: { 'content-type': 'application/octet-stream' } });
+    const over = await send(run.port, '/upload', {
+      method: 'POST',
+      body: Buffer.alloc(65537, 97),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expect(over.status).toBe(413);
     expect(over.headers.server).toMatch(/nginx/);
-    const at = await send(run.port, '/upload', { method: 'POST', body: Buffer.alloc(65536, 97), headers: { 'content-type': 'application/octet-stream' } });
+    const at = await send(run.port, '/upload', {
+      method: 'POST',
+      body: Buffer.alloc(65536, 97),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expect(at.status).toBe(200);
     expect(JSON.parse(at.body).received).toBe(65536);
     expect(run.gantry.output()).not.toMatch(/"POST \/upload HTTP\/1\.[01]" 413/);
@@ -213,7 +271,13 @@ describe.skipIf(!nginx.path || !flask.path || !django.path)('through nginx, as e
     const project = await copyProject(DJANGO_STATIC, dir);
     const appPort = await freePort();
     const toml = await readFile(join(project, 'pyproject.toml'), 'utf8');
-    await writeFile(join(project, 'pyproject.toml'), toml.replace('[tool.gantry.profiles.staging]\n', `[tool.gantry.profiles.staging]\nbind = ["127.0.0.1:${appPort}"]\npython = "${SYSTEM_PYTHON}"\naccess-logfile = "-"\nlog-level = "info"\nlimit-request-body = 1000\n`));
+    await writeFile(
+      join(project, 'pyproject.toml'),
+      toml.replace(
+        '[tool.gantry.profiles.staging]\n',
+        `[tool.gantry.profiles.staging]\nbind = ["127.0.0.1:${appPort}"]\npython = "${SYSTEM_PYTHON}"\naccess-logfile = "-"\nlog-level = "info"\nlimit-request-body = 1000\n`,
+      ),
+    );
     const collect = spawnSync(SYSTEM_PYTHON, ['manage.py', 'collectstatic', '--noinput'], { cwd: project, encoding: 'utf8' });
     expect(collect.status, collect.stderr).toBe(0);
     const run = await runExported(project, dir, 1000);

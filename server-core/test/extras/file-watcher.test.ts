@@ -40,7 +40,8 @@ function project(): string {
   mkdirSync(join(dir, 'pkg'));
   writeFileSync(join(dir, 'app.py'), 'x = 1\n');
   writeFileSync(join(dir, 'pkg', 'mod.py'), 'y = 2\n');
-  for (const d of ['.venv/lib', '__pycache__', 'node_modules/m', '.git', 'myenv/lib', 'templates/emails']) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ['.venv/lib', '__pycache__', 'node_modules/m', '.git', 'myenv/lib', 'templates/emails'])
+    mkdirSync(join(dir, d), { recursive: true });
   writeFileSync(join(dir, 'myenv', 'pyvenv.cfg'), 'home = /usr/bin\n');
   return dir;
 }
@@ -74,7 +75,15 @@ describe('watchProject', () => {
     const b = batches();
     await watching(root, b);
     const next = b.next();
-    for (const p of ['.venv/lib/x.py', '__pycache__/x.py', 'node_modules/m/x.py', '.git/x.py', 'myenv/lib/x.py', 'notes.txt', 'templates/emails/a.html']) {
+    for (const p of [
+      '.venv/lib/x.py',
+      '__pycache__/x.py',
+      'node_modules/m/x.py',
+      '.git/x.py',
+      'myenv/lib/x.py',
+      'notes.txt',
+      'templates/emails/a.html',
+    ]) {
       writeFileSync(join(root, p), 'junk = 1\n');
     }
     writeFileSync(join(root, 'sentinel.py'), 's = 1\n');

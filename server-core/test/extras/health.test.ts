@@ -73,7 +73,13 @@ describe('metrics server', () => {
   });
 
   it('a plain false gives a generic reason; a throwing provider gives 500', async () => {
-    const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => { throw new Error('boom'); }, health: () => false });
+    const ms = await startMetricsServer({
+      bind: '127.0.0.1:0',
+      metrics: () => {
+        throw new Error('boom');
+      },
+      health: () => false,
+    });
     cleanups.push(() => ms.close());
     const r = await get(`${ms.url}/healthz`);
     expect(r.status).toBe(503);

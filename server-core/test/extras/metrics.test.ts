@@ -19,7 +19,7 @@ function exact(sorted: readonly number[], q: number): number {
 // A deterministic PRNG so a failure can be reproduced.
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('LatencyHistogram', () => {
@@ -36,7 +36,11 @@ describe('LatencyHistogram', () => {
     }
     const sorted = [...data].sort((a, b) => a - b);
     const s = h.summary();
-    for (const [q, got] of [[0.5, s.p50], [0.95, s.p95], [0.99, s.p99]] as const) {
+    for (const [q, got] of [
+      [0.5, s.p50],
+      [0.95, s.p95],
+      [0.99, s.p99],
+    ] as const) {
       const want = exact(sorted, q);
       expect(Math.abs(got - want) / want, `p${q * 100}: got ${got}, want ${want}`).toBeLessThan(0.025);
     }
@@ -116,7 +120,19 @@ describe('RateMeter', () => {
 });
 
 function worker(id: number, state: WorkerSnapshot['state'], rssBytes: number | null = null): WorkerSnapshot {
-  return { id, pid: 1000 + id, generation: 1, state, current: [], requests: 0, rssBytes, cpuPercent: rssBytes === null ? null : 12.5, startedAt: 0, restarts: 0, lastExit: null };
+  return {
+    id,
+    pid: 1000 + id,
+    generation: 1,
+    state,
+    current: [],
+    requests: 0,
+    rssBytes,
+    cpuPercent: rssBytes === null ? null : 12.5,
+    startedAt: 0,
+    restarts: 0,
+    lastExit: null,
+  };
 }
 
 describe('AppMetrics', () => {
@@ -153,7 +169,7 @@ describe('AppMetrics', () => {
     expect(m.worker(2)).toBeUndefined();
   });
 
-  it('snapshot keeps each slot\'s resident memory, from its newest process during a reload, never an exited one', () => {
+  it("snapshot keeps each slot's resident memory, from its newest process during a reload, never an exited one", () => {
     const m = new AppMetrics({ app: 'shop', now: clock().now });
     expect(m.snapshot().workerRssBytes).toEqual({});
     const newer = { ...worker(1, 'idle', 70e6), generation: 2, pid: 2001 };
@@ -247,7 +263,10 @@ describe('Prometheus text', () => {
     expect(find('gantry_worker_requests_total', { app: nasty, worker: '1' })[0]!.value).toBe(6);
     expect(find('gantry_worker_restarts_total', { app: nasty, reason: 'max-worker-rss' })[0]!.value).toBe(1);
     // Families are contiguous: every sample of a family sits between its TYPE line and the next TYPE line.
-    const order = text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => /^(\w+?)(?:_bucket|_sum|_count)?[{ ]/.exec(l)![1]);
+    const order = text
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => /^(\w+?)(?:_bucket|_sum|_count)?[{ ]/.exec(l)![1]);
     const seen = new Set<string>();
     let prev = '';
     for (const fam of order) {

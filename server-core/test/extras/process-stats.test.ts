@@ -13,7 +13,9 @@ function burn(ms: number): void {
 
 async function startChild(): Promise<ChildProcess> {
   // The child prints once it is running, so we sample a live process, not one still exec'ing.
-  const child = spawn(process.execPath, ['-e', 'process.stdout.write("up\\n"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['-e', 'process.stdout.write("up\\n"); setInterval(() => {}, 1000)'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await once(child.stdout!, 'data');
   return child;
 }
@@ -21,7 +23,7 @@ async function startChild(): Promise<ChildProcess> {
 const platforms: NodeJS.Platform[] = process.platform === 'linux' ? ['linux', 'darwin'] : [process.platform];
 
 describe.each(platforms)('sampler (%s code path)', (platform) => {
-  it('this process: RSS > 0 and close to node\'s own figure', async () => {
+  it("this process: RSS > 0 and close to node's own figure", async () => {
     const sampler = createProcessSampler({ platform });
     const stats = await sampler.sample([process.pid]);
     const s = stats.get(process.pid)!;
@@ -76,7 +78,7 @@ describe.runIf(process.platform === 'linux')('CPU% from /proc deltas [platform-s
     expect(cpu).toBeLessThan(own * 1.4 + 10);
   });
 
-  it('a reaped child\'s baseline is dropped once it has not been sampled for a while, without forget()', async () => {
+  it("a reaped child's baseline is dropped once it has not been sampled for a while, without forget()", async () => {
     let clock = 0;
     const sampler = createProcessSampler({ now: () => clock });
     const child = await startChild();

@@ -143,33 +143,36 @@ describe('serving', () => {
     expect((await get('/static/missing.txt')).status).toBe(404);
   });
 
-  it.runIf(process.platform === 'linux')('a client that leaves mid-download does not leak the file descriptor [platform-specific: linux]', async () => {
-    // Count descriptors open on big.bin itself (sockets come and go in this same process).
-    const fds = () =>
-      readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return readlinkSync(`/proc/self/fd/${fd}`).endsWith('big.bin');
-        } catch {
-          return false;
-        }
-      }).length;
-    const baseline = 0;
-    await new Promise<void>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/static/big.bin', agent: false }, (res) => {
-        res.once('data', () => {
-          expect(fds()).toBe(1); // the server is streaming from it now
-          req.destroy();
-          resolve();
+  it.runIf(process.platform === 'linux')(
+    'a client that leaves mid-download does not leak the file descriptor [platform-specific: linux]',
+    async () => {
+      // Count descriptors open on big.bin itself (sockets come and go in this same process).
+      const fds = () =>
+        readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`).endsWith('big.bin');
+          } catch {
+            return false;
+          }
+        }).length;
+      const baseline = 0;
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/static/big.bin', agent: false }, (res) => {
+          res.once('data', () => {
+            expect(fds()).toBe(1); // the server is streaming from it now
+            req.destroy();
+            resolve();
+          });
         });
+        req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+        req.end();
       });
-      req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
-      req.end();
-    });
-    // Wait on the state itself (the fd count), bounded, rather than on a fixed delay.
-    const deadline = performance.now() + 5000;
-    while (fds() > baseline && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(fds()).toBeLessThanOrEqual(baseline);
-  });
+      // Wait on the state itself (the fd count), bounded, rather than on a fixed delay.
+      const deadline = performance.now() + 5000;
+      while (fds() > baseline && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(fds()).toBeLessThanOrEqual(baseline);
+    },
+  );
 
   it('streams a large file whole', async () => {
     const r = await get('/static/big.bin');

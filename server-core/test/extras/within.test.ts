@@ -32,7 +32,12 @@ describe('Host.close bound', () => {
     // Host.boundedStop used its own unclamped timer: a bound of 2^31 ms fired after 1 ms and killed the app.
     const calls: boolean[] = [];
     let finish!: () => void;
-    const rt = { stop: (o: { graceful: boolean }) => { calls.push(o.graceful); return o.graceful ? new Promise<void>((r) => (finish = r)) : Promise.resolve(); } };
+    const rt = {
+      stop: (o: { graceful: boolean }) => {
+        calls.push(o.graceful);
+        return o.graceful ? new Promise<void>((r) => (finish = r)) : Promise.resolve();
+      },
+    };
     const bounded = (Host.prototype as unknown as { boundedStop(this: unknown, rt: unknown, ms: number): Promise<void> }).boundedStop;
     const done = bounded.call({}, rt, MAX_TIMER_MS * 2);
     await new Promise<void>((r) => setTimeout(r, 20));

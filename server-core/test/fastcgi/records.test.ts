@@ -37,7 +37,9 @@ interface Vector {
   streams?: Array<{ type: number; requestId: number; pairs?: Array<[string, string]>; contentHex?: string }>;
 }
 
-const vectors = (JSON.parse(readFileSync(new URL('../../../protocol/fastcgi-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }).vectors;
+const vectors = (
+  JSON.parse(readFileSync(new URL('../../../protocol/fastcgi-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
+).vectors;
 
 function decodeAll(bytes: Buffer, chunkSize = bytes.length): FcgiRecord[] {
   const out: FcgiRecord[] = [];
@@ -63,17 +65,22 @@ describe('FastCGI vectors', () => {
       const bytes = Buffer.from(v.hex, 'hex');
       for (const size of [bytes.length, 1, 7]) {
         const got = decodeAll(bytes, size);
-        expect(got.map((r) => [r.type, r.requestId, r.content.toString('hex')])).toEqual(v.records.map((r) => [r.type, r.requestId, r.contentHex]));
+        expect(got.map((r) => [r.type, r.requestId, r.content.toString('hex')])).toEqual(
+          v.records.map((r) => [r.type, r.requestId, r.contentHex]),
+        );
       }
       for (const [i, r] of v.records.entries()) {
         const content = Buffer.from(r.contentHex, 'hex');
         if (r.role !== undefined) expect(decodeBeginRequest(content)).toEqual({ role: r.role, flags: r.flags });
-        if (r.appStatus !== undefined) expect(decodeEndRequest(content)).toEqual({ appStatus: r.appStatus, protocolStatus: r.protocolStatus });
+        if (r.appStatus !== undefined)
+          expect(decodeEndRequest(content)).toEqual({ appStatus: r.appStatus, protocolStatus: r.protocolStatus });
         if (r.pairs) expect(decodeNameValuePairs(content)).toEqual(r.pairs);
         void i;
       }
       for (const s of v.streams ?? []) {
-        const content = Buffer.concat(v.records.filter((r) => r.type === s.type && r.requestId === s.requestId).map((r) => Buffer.from(r.contentHex, 'hex')));
+        const content = Buffer.concat(
+          v.records.filter((r) => r.type === s.type && r.requestId === s.requestId).map((r) => Buffer.from(r.contentHex, 'hex')),
+        );
         if (s.pairs) expect(decodeNameValuePairs(content)).toEqual(s.pairs);
         if (s.contentHex) expect(content.toString('hex')).toBe(s.contentHex);
       }
@@ -109,7 +116,12 @@ describe('FastCGI vectors', () => {
   }
 
   it('name-value pairs round-trip with 1- and 4-byte lengths and latin-1 bytes', () => {
-    const pairs: Array<[string, string]> = [['A', ''], ['N'.repeat(127), 'v'.repeat(128)], ['PATH_INFO', '/caf\u00e9'], ['X', 'y'.repeat(70000)]];
+    const pairs: Array<[string, string]> = [
+      ['A', ''],
+      ['N'.repeat(127), 'v'.repeat(128)],
+      ['PATH_INFO', '/caf\u00e9'],
+      ['X', 'y'.repeat(70000)],
+    ];
     expect(decodeNameValuePairs(encodeNameValuePairs(pairs))).toEqual(pairs);
   });
 
@@ -122,14 +134,22 @@ describe('FastCGI vectors', () => {
 });
 
 describe('RequestHeadEncoder', () => {
-  const encoder = new RequestHeadEncoder([['SCRIPT_NAME', ''], ['GATEWAY_INTERFACE', 'CGI/1.1']]);
+  const encoder = new RequestHeadEncoder([
+    ['SCRIPT_NAME', ''],
+    ['GATEWAY_INTERFACE', 'CGI/1.1'],
+  ]);
 
   it('writes BEGIN + PARAMS + empty PARAMS + empty STDIN in one buffer', () => {
     const buf = encoder.encode(1, { names: ['REQUEST_METHOD', 'PATH_INFO'], values: ['GET', '/caf\u00e9'] }, true);
     const recs = decodeAll(buf);
     expect(recs.map((r) => r.type)).toEqual([RecordType.BEGIN_REQUEST, RecordType.PARAMS, RecordType.PARAMS, RecordType.STDIN]);
     expect(decodeBeginRequest(recs[0]!.content)).toEqual({ role: 1, flags: 1 });
-    expect(decodeNameValuePairs(recs[1]!.content)).toEqual([['SCRIPT_NAME', ''], ['GATEWAY_INTERFACE', 'CGI/1.1'], ['REQUEST_METHOD', 'GET'], ['PATH_INFO', '/caf\u00e9']]);
+    expect(decodeNameValuePairs(recs[1]!.content)).toEqual([
+      ['SCRIPT_NAME', ''],
+      ['GATEWAY_INTERFACE', 'CGI/1.1'],
+      ['REQUEST_METHOD', 'GET'],
+      ['PATH_INFO', '/caf\u00e9'],
+    ]);
     expect(recs[2]!.content.length).toBe(0);
     expect(recs[3]!.content.length).toBe(0);
     expect(buf.length % 8).toBe(0);
@@ -140,7 +160,15 @@ describe('RequestHeadEncoder', () => {
     const buf = encoder.encode(1, params, false);
     const expected = Buffer.concat([
       encodeBeginRequest(1),
-      encodeStream(RecordType.PARAMS, 1, encodeNameValuePairs([['SCRIPT_NAME', ''], ['GATEWAY_INTERFACE', 'CGI/1.1'], ['HTTP_COOKIE', 'a=1']])),
+      encodeStream(
+        RecordType.PARAMS,
+        1,
+        encodeNameValuePairs([
+          ['SCRIPT_NAME', ''],
+          ['GATEWAY_INTERFACE', 'CGI/1.1'],
+          ['HTTP_COOKIE', 'a=1'],
+        ]),
+      ),
       encodeRecord(RecordType.PARAMS, 1),
     ]);
     expect(buf.toString('hex')).toBe(expected.toString('hex'));
@@ -172,7 +200,9 @@ describe('RecordDecoder with streamTypes', () => {
     ]);
     for (const size of [1, 7, 4096, 65536, bytes.length]) {
       const got: FcgiRecord[] = [];
-      const d = new RecordDecoder((r) => got.push({ ...r, content: Buffer.from(r.content) }), { streamTypes: [RecordType.STDOUT, RecordType.STDERR] });
+      const d = new RecordDecoder((r) => got.push({ ...r, content: Buffer.from(r.content) }), {
+        streamTypes: [RecordType.STDOUT, RecordType.STDERR],
+      });
       for (let i = 0; i < bytes.length; i += size) d.push(bytes.subarray(i, i + size));
       expect(d.buffered).toBe(0);
       const of = (t: number) => Buffer.concat(got.filter((r) => r.type === t).map((r) => r.content));

@@ -7,7 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CgiHead } from '../../src/fastcgi/cgi-response.js';
 import { RequestHeadEncoder } from '../../src/fastcgi/request-head.js';
 import { ProtocolStatus, RecordDecoder, RecordType, encodeEndRequest, encodeStream, type FcgiRecord } from '../../src/fastcgi/records.js';
-import { Flushed, READ_SIZE, WorkerConnection, WorkerNeverStartedError, WorkerOverloadedError, type ResponseSink } from '../../src/fastcgi/worker-connection.js';
+import {
+  Flushed,
+  READ_SIZE,
+  WorkerConnection,
+  WorkerNeverStartedError,
+  WorkerOverloadedError,
+  type ResponseSink,
+} from '../../src/fastcgi/worker-connection.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
 class Collect implements ResponseSink {
@@ -79,7 +86,13 @@ function connected(): Promise<WorkerConnection> {
 }
 
 function respond(sock: Socket, id: number, text: string, extra?: Buffer): void {
-  sock.write(Buffer.concat([encodeStream(RecordType.STDOUT, id, Buffer.from(`Status: 200 OK\r\nContent-Type: text/plain\r\n\r\n${text}`)), extra ?? Buffer.alloc(0), encodeEndRequest(id, 0, 0)]));
+  sock.write(
+    Buffer.concat([
+      encodeStream(RecordType.STDOUT, id, Buffer.from(`Status: 200 OK\r\nContent-Type: text/plain\r\n\r\n${text}`)),
+      extra ?? Buffer.alloc(0),
+      encodeEndRequest(id, 0, 0),
+    ]),
+  );
 }
 
 describe('WorkerConnection', () => {
@@ -95,7 +108,10 @@ describe('WorkerConnection', () => {
         respond(sock, 1, 'first');
       }
     };
-    const ids = [c.begin((id) => encoder.encode(id, { names: ['PATH_INFO'], values: ['/a'] }, true), a), c.begin((id) => encoder.encode(id, { names: ['PATH_INFO'], values: ['/b'] }, true), b)];
+    const ids = [
+      c.begin((id) => encoder.encode(id, { names: ['PATH_INFO'], values: ['/a'] }, true), a),
+      c.begin((id) => encoder.encode(id, { names: ['PATH_INFO'], values: ['/b'] }, true), b),
+    ];
     expect(ids).toEqual([1, 2]);
     expect(c.load).toBe(2);
     await Promise.all([a.done(), b.done()]);
@@ -113,7 +129,12 @@ describe('WorkerConnection', () => {
       if (r.type !== RecordType.STDIN || r.content.length !== 0) return;
       const out = (t: string): Buffer => encodeStream(RecordType.GANTRY_STDOUT, r.requestId, Buffer.from(t));
       const err = (t: string): Buffer => encodeStream(RecordType.STDERR, r.requestId, Buffer.from(t));
-      respond(sock, r.requestId, 'ok', Buffer.concat([out('printed one\nprin'), err('WARNING:x:careful\n'), out('ted two\n'), out('no newline at the end')]));
+      respond(
+        sock,
+        r.requestId,
+        'ok',
+        Buffer.concat([out('printed one\nprin'), err('WARNING:x:careful\n'), out('ted two\n'), out('no newline at the end')]),
+      );
     };
     c.begin((id) => encoder.encode(id, { names: [], values: [] }, true), s);
     await s.done();
@@ -236,7 +257,10 @@ describe('WorkerConnection read buffer', () => {
     onRecord = (r, sock) => {
       if (r.type !== RecordType.STDIN || r.content.length !== 0) return;
       // Head, then the body in 65535-byte records, written in odd slices so records and headers straddle reads.
-      const all = Buffer.concat([encodeStream(RecordType.STDOUT, r.requestId, Buffer.concat([Buffer.from('Status: 200 OK\r\n\r\n'), body])), encodeEndRequest(r.requestId, 0, 0)]);
+      const all = Buffer.concat([
+        encodeStream(RecordType.STDOUT, r.requestId, Buffer.concat([Buffer.from('Status: 200 OK\r\n\r\n'), body])),
+        encodeEndRequest(r.requestId, 0, 0),
+      ]);
       let at = 0;
       const next = (): void => {
         if (at >= all.length) return;
@@ -271,7 +295,9 @@ describe('WorkerConnection read buffer', () => {
     onRecord = (r, s) => {
       if (r.type !== RecordType.STDIN || r.content.length !== 0) return;
       sock = s;
-      sock.write(encodeStream(RecordType.STDOUT, r.requestId, Buffer.concat([Buffer.from('Status: 200 OK\r\n\r\n'), body.subarray(0, READ_SIZE)])));
+      sock.write(
+        encodeStream(RecordType.STDOUT, r.requestId, Buffer.concat([Buffer.from('Status: 200 OK\r\n\r\n'), body.subarray(0, READ_SIZE)])),
+      );
     };
     const id = c.begin((i) => encoder.encode(i, { names: [], values: [] }, true), k);
     await expect.poll(() => Buffer.concat(got).length, { timeout: 5000 }).toBe(READ_SIZE);

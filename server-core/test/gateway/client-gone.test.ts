@@ -60,7 +60,12 @@ describe('a client that left', () => {
       expect(await half.reply).toBe('200 ok');
       await until(() => lines.some((l) => l.text === 'ran-half'), 5000, 'the half-closed request run');
       expect(lines.some((l) => l.text === 'ran-gone')).toBe(false);
-      expect(a.access.filter((e) => e.path === '/spew').map((e) => e.status).sort()).toEqual([200, 499]);
+      expect(
+        a.access
+          .filter((e) => e.path === '/spew')
+          .map((e) => e.status)
+          .sort(),
+      ).toEqual([200, 499]);
     }, 30_000);
   }
 

@@ -18,7 +18,25 @@ describe('requests dropped behind a closing response get no access entry', () =>
   beforeAll(async () => {
     mkdirSync(join(dir, 'pub'));
     writeFileSync(join(dir, 'pub', 'a.txt'), 'static text');
-    server = await startGantry({ app: 'misbehave:application', chdir: APPS, python: SYSTEM_PYTHON, args: ['-w', '2', '--threads', '2', '--keep-alive', '30', '--static', `/files=${join(dir, 'pub')}`, '--access-logfile', '-', '--access-logformat', 'json'] });
+    server = await startGantry({
+      app: 'misbehave:application',
+      chdir: APPS,
+      python: SYSTEM_PYTHON,
+      args: [
+        '-w',
+        '2',
+        '--threads',
+        '2',
+        '--keep-alive',
+        '30',
+        '--static',
+        `/files=${join(dir, 'pub')}`,
+        '--access-logfile',
+        '-',
+        '--access-logformat',
+        'json',
+      ],
+    });
   });
   afterAll(async () => {
     expect((await server?.stop())?.code).toBe(0);
@@ -34,8 +52,9 @@ describe('requests dropped behind a closing response get no access entry', () =>
   });
   const closers: Record<string, (rid: string) => string> = {
     // Known to close as soon as it is parsed.
-    'the client\'s Connection: close': (rid) => `GET /ok HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Request-ID: ${rid}\r\n\r\n`,
-    'a gateway refusal': (rid) => `POST /refused-${rid} HTTP/1.0\r\nHost: t\r\nTransfer-Encoding: chunked\r\nX-Request-ID: ${rid}\r\n\r\n0\r\n\r\n`,
+    "the client's Connection: close": (rid) => `GET /ok HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Request-ID: ${rid}\r\n\r\n`,
+    'a gateway refusal': (rid) =>
+      `POST /refused-${rid} HTTP/1.0\r\nHost: t\r\nTransfer-Encoding: chunked\r\nX-Request-ID: ${rid}\r\n\r\n0\r\n\r\n`,
     // Known to close only when the app's response ends short.
     'a cut response': (rid) => `GET /under/list HTTP/1.1\r\nHost: t\r\nX-Request-ID: ${rid}\r\n\r\n`,
   };

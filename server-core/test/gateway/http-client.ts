@@ -8,7 +8,10 @@ export interface Reply {
   text(): string;
 }
 
-export function fetchRaw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: false } = {}): Promise<Reply> {
+export function fetchRaw(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: false } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: opts.agent ?? false }, (res) => {
       const chunks: Buffer[] = [];

@@ -102,7 +102,11 @@ describe('HTTP/1.1 behaviour', () => {
   });
 
   it('HEAD gets the headers and no body; 204 and 304 have no body', async () => {
-    const { responses } = await rawExchange(app.port, 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /status?code=204 HTTP/1.1\r\nHost: x\r\n\r\nGET /status?code=304 HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n', { methods: ['HEAD', 'GET', 'GET', 'GET'], expect: 4 });
+    const { responses } = await rawExchange(
+      app.port,
+      'HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /status?code=204 HTTP/1.1\r\nHost: x\r\n\r\nGET /status?code=304 HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n',
+      { methods: ['HEAD', 'GET', 'GET', 'GET'], expect: 4 },
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 204, 304, 200]);
     expect(responses[0]!.header('content-length')).toBe('12');
     expect(responses[0]!.body.length).toBe(0);
@@ -124,7 +128,10 @@ describe('HTTP/1.1 behaviour', () => {
   });
 
   it('gives the app PATH_INFO as percent-decoded bytes in latin-1, and the CGI variables', async () => {
-    const r = await rawExchange(app.port, 'GET /environ/caf%C3%A9%20x?a=%20b HTTP/1.1\r\nHost: example.com:8080\r\nCookie: a=1\r\nCookie: b=2\r\nX-Dup: 1\r\nX-Dup: 2\r\nWeird_Header: no\r\n\r\n');
+    const r = await rawExchange(
+      app.port,
+      'GET /environ/caf%C3%A9%20x?a=%20b HTTP/1.1\r\nHost: example.com:8080\r\nCookie: a=1\r\nCookie: b=2\r\nX-Dup: 1\r\nX-Dup: 2\r\nWeird_Header: no\r\n\r\n',
+    );
     const env = JSON.parse(r.responses[0]!.body.toString()) as Record<string, string>;
     expect(env.PATH_INFO).toBe('/environ/caf\u00c3\u00a9 x');
     expect(env.QUERY_STRING).toBe('a=%20b');
@@ -161,7 +168,15 @@ describe('HTTP/1.1 behaviour', () => {
     await until(() => seen.includes('line for the log'), 5000, 'stderr line');
     off();
     const entry = app.access.find((e) => e.requestId === 'err-7');
-    expect(entry).toMatchObject({ method: 'GET', path: '/stderr', query: 'x=1', status: 200, bytes: 2, userAgent: 'tester', protocol: 'HTTP/1.1' });
+    expect(entry).toMatchObject({
+      method: 'GET',
+      path: '/stderr',
+      query: 'x=1',
+      status: 200,
+      bytes: 2,
+      userAgent: 'tester',
+      protocol: 'HTTP/1.1',
+    });
     expect(entry!.workerPid).toBeGreaterThan(0);
   });
 });

@@ -31,7 +31,7 @@ async function stillServing(): Promise<void> {
 }
 
 describe('limits', () => {
-  it('414 for a request line over the limit (ours, and past node\'s own head limit)', async () => {
+  it("414 for a request line over the limit (ours, and past node's own head limit)", async () => {
     for (const len of [300, 100_000]) {
       const { responses, closed } = await sendUntilClosed(`GET /${'a'.repeat(len)} HTTP/1.1\r\nHost: x\r\n\r\n`);
       expect(responses[0]!.status).toBe(414);
@@ -59,7 +59,8 @@ describe('limits', () => {
   });
 
   it('400 for Content-Length together with Transfer-Encoding (smuggling), connection closed', async () => {
-    const smuggle = 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /pid HTTP/1.1\r\nHost: x\r\n\r\n';
+    const smuggle =
+      'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /pid HTTP/1.1\r\nHost: x\r\n\r\n';
     const { responses, closed } = await sendUntilClosed(smuggle);
     expect(responses[0]!.status).toBe(400);
     expect(responses.length).toBe(1);
@@ -76,7 +77,13 @@ describe('limits', () => {
   });
 
   it('400 for garbage, a missing or doubled Host, duplicate conflicting Content-Length', async () => {
-    for (const bad of ['NOT HTTP AT ALL\r\n\r\n', 'GET / HTTP/1.1\r\n\r\n', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx', 'GET / HTTP/1.1\r\nBad Header: x\r\n\r\n']) {
+    for (const bad of [
+      'NOT HTTP AT ALL\r\n\r\n',
+      'GET / HTTP/1.1\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+      'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx',
+      'GET / HTTP/1.1\r\nBad Header: x\r\n\r\n',
+    ]) {
       const { responses, closed } = await sendUntilClosed(bad);
       expect(responses[0]?.status, bad).toBe(400);
       expect(closed).toBe(true);

@@ -25,8 +25,17 @@ describe('PATH_INFO', () => {
 
 describe('CGI response head', () => {
   it('reads Status, keeps headers in order, drops hop-by-hop ones', () => {
-    const h = parseHead('Status: 404 Not Here\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nTransfer-Encoding: chunked\r\nConnection: close');
-    expect(h).toEqual({ status: 404, reason: 'Not Here', headers: ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'], close: true, contentLength: -1, invalid: null });
+    const h = parseHead(
+      'Status: 404 Not Here\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nTransfer-Encoding: chunked\r\nConnection: close',
+    );
+    expect(h).toEqual({
+      status: 404,
+      reason: 'Not Here',
+      headers: ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'],
+      close: true,
+      contentLength: -1,
+      invalid: null,
+    });
     expect(parseHead('Location: /x').status).toBe(302);
     expect(parseHead('Content-Type: a/b').status).toBe(200);
     expect(() => parseHead('garbage')).toThrow();
@@ -38,7 +47,8 @@ describe('CGI response head', () => {
     expect(invalid('Status: 099 Low')).toMatch(/status 099/);
     expect(invalid('Status: 600 High')).toMatch(/status 600/);
     expect(invalid('Status: 200\r\nContent-Length: 2')).toBeNull();
-    for (const v of ['abc', '+5', '-5', '5, 5', '5 5', '0x5', '', '99999999999999999999']) expect(invalid(`Content-Length: ${v}`), v).toMatch(/Content-Length/);
+    for (const v of ['abc', '+5', '-5', '5, 5', '5 5', '0x5', '', '99999999999999999999'])
+      expect(invalid(`Content-Length: ${v}`), v).toMatch(/Content-Length/);
     expect(invalid('Content-Length: 5\r\nContent-Length: 6')).toMatch(/two different/);
     expect(invalid('Bad Name: x')).toMatch(/not a valid token/);
     expect(invalid('X-A\t: x')).toMatch(/not a valid token/);
@@ -46,9 +56,16 @@ describe('CGI response head', () => {
   });
 
   it('folds repeats of one Content-Length into one, and drops it from 204 and 304', () => {
-    expect(parseHead('Content-Length: 5\r\nX: y\r\nContent-Length: 5')).toMatchObject({ headers: ['Content-Length', '5', 'X', 'y'], contentLength: 5, invalid: null });
+    expect(parseHead('Content-Length: 5\r\nX: y\r\nContent-Length: 5')).toMatchObject({
+      headers: ['Content-Length', '5', 'X', 'y'],
+      contentLength: 5,
+      invalid: null,
+    });
     expect(parseHead('Status: 204 No Content\r\nContent-Length: 5')).toMatchObject({ headers: [], contentLength: -1 });
-    expect(parseHead('Status: 304 Not Modified\r\nETag: "x"\r\nContent-Length: 5')).toMatchObject({ headers: ['ETag', '"x"'], contentLength: -1 });
+    expect(parseHead('Status: 304 Not Modified\r\nETag: "x"\r\nContent-Length: 5')).toMatchObject({
+      headers: ['ETag', '"x"'],
+      contentLength: -1,
+    });
   });
 
   it('waits for the blank line across chunks and returns the body after it', () => {

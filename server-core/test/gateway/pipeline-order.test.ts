@@ -18,9 +18,15 @@ describe.each([
 ])('pipelined unsafe requests run one at a time (%s)', (_label, args) => {
   let server: HttpServer;
   const dir = mkdtempSync(join(tmpdir(), 'gantry-order-'));
-  const calls = (): string[] => (existsSync(join(dir, 'called')) ? readFileSync(join(dir, 'called'), 'latin1').split('\n').filter(Boolean) : []);
+  const calls = (): string[] =>
+    existsSync(join(dir, 'called')) ? readFileSync(join(dir, 'called'), 'latin1').split('\n').filter(Boolean) : [];
   beforeAll(async () => {
-    server = await startGantry({ app: 'misbehave:application', chdir: APPS, python: SYSTEM_PYTHON, args: [...args, '--keep-alive', '30', '-e', `MISBEHAVE_MARKS=${dir}`] });
+    server = await startGantry({
+      app: 'misbehave:application',
+      chdir: APPS,
+      python: SYSTEM_PYTHON,
+      args: [...args, '--keep-alive', '30', '-e', `MISBEHAVE_MARKS=${dir}`],
+    });
   });
   afterAll(async () => {
     expect((await server?.stop())?.code).toBe(0);
@@ -32,7 +38,9 @@ describe.each([
     const tag = method.toLowerCase();
     const c = await RawConnection.connect(server.port);
     try {
-      await c.write(`${method} /block?gate=${gate}&t=${tag} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\nGET /after-${tag} HTTP/1.1\r\nHost: t\r\n\r\n`);
+      await c.write(
+        `${method} /block?gate=${gate}&t=${tag} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\nGET /after-${tag} HTTP/1.1\r\nHost: t\r\n\r\n`,
+      );
       await waitUntil(() => calls().some((l) => l.startsWith(`${method} /block`)));
       // Another client, served while the POST still holds its worker.
       const w = await RawConnection.connect(server.port);
@@ -42,7 +50,9 @@ describe.each([
       writeFileSync(gate, '');
       const { responses } = await c.responses(2, [method, 'GET']);
       expect(responses.map((r) => r.body.toString())).toEqual(['blocked', `ok /after-${tag}`]);
-      const order = calls().filter((l) => l.includes(`-${tag}`) || l.includes(`t=${tag}`)).map((l) => l.split(' ')[1]!.split('?')[0]);
+      const order = calls()
+        .filter((l) => l.includes(`-${tag}`) || l.includes(`t=${tag}`))
+        .map((l) => l.split(' ')[1]!.split('?')[0]);
       expect(order).toEqual(['/block', `/witness-${tag}`, `/after-${tag}`]);
     } finally {
       c.destroy();

@@ -26,7 +26,9 @@ async function probe(server: HttpServer, path: string, method = 'GET'): Promise<
   const rid = `rf-${process.pid}-${++seq}`;
   const c = await RawConnection.connect(server.port);
   try {
-    await c.write(`${method} ${path} HTTP/1.1\r\nHost: t\r\nX-Request-ID: ${rid}\r\n\r\nGET /ok HTTP/1.1\r\nHost: t\r\nX-Request-ID: ${rid}-next\r\n\r\n`);
+    await c.write(
+      `${method} ${path} HTTP/1.1\r\nHost: t\r\nX-Request-ID: ${rid}\r\n\r\nGET /ok HTTP/1.1\r\nHost: t\r\nX-Request-ID: ${rid}-next\r\n\r\n`,
+    );
     const methods = [method, 'GET'];
     // Bytes that do not parse as responses (a framing slip) settle nothing: the close or the deadline does.
     const answered = (x: RawConnection): boolean => {
@@ -67,7 +69,12 @@ describe.each([
 ])('response framing (%s)', (_label, args) => {
   let server: HttpServer;
   beforeAll(async () => {
-    server = await startGantry({ app: 'misbehave:application', chdir: APPS, python: SYSTEM_PYTHON, args: [...args, '--keep-alive', '30', '--access-logfile', '-', '--access-logformat', 'json', '--metrics-bind', '127.0.0.1:0'] });
+    server = await startGantry({
+      app: 'misbehave:application',
+      chdir: APPS,
+      python: SYSTEM_PYTHON,
+      args: [...args, '--keep-alive', '30', '--access-logfile', '-', '--access-logformat', 'json', '--metrics-bind', '127.0.0.1:0'],
+    });
   });
   afterAll(async () => {
     expect((await server?.stop())?.code).toBe(0);
@@ -79,32 +86,38 @@ describe.each([
   };
 
   describe('the app sends more than its Content-Length', () => {
-    it.each(['/over/list', '/over/gen', '/over/write', '/over/file'])('%s: exactly the declared bytes, then the close; the extra never reaches the client', async (path) => {
-      const o = await probe(server, path);
-      expect(o.responses).toHaveLength(1);
-      expect(o.responses[0]!.status).toBe(200);
-      expect(o.responses[0]!.header('content-length')).toBe('5');
-      expect(o.responses[0]!.body.toString()).toBe('hello');
-      expect(o.raw.endsWith('\r\n\r\nhello')).toBe(true);
-      expect(o.raw).not.toContain('EXTRA');
-      expect(o.closed).toBe(true);
-      await server.waitForOutput(new RegExp(`\\[${o.rid}\\].*app error: .*more than its Content-Length \\(5\\)`), 10_000);
-    });
+    it.each(['/over/list', '/over/gen', '/over/write', '/over/file'])(
+      '%s: exactly the declared bytes, then the close; the extra never reaches the client',
+      async (path) => {
+        const o = await probe(server, path);
+        expect(o.responses).toHaveLength(1);
+        expect(o.responses[0]!.status).toBe(200);
+        expect(o.responses[0]!.header('content-length')).toBe('5');
+        expect(o.responses[0]!.body.toString()).toBe('hello');
+        expect(o.raw.endsWith('\r\n\r\nhello')).toBe(true);
+        expect(o.raw).not.toContain('EXTRA');
+        expect(o.closed).toBe(true);
+        await server.waitForOutput(new RegExp(`\\[${o.rid}\\].*app error: .*more than its Content-Length \\(5\\)`), 10_000);
+      },
+    );
   });
 
   describe('the app sends less than its Content-Length', () => {
-    it.each(['/under/list', '/under/gen', '/under/write', '/under/file'])('%s: the short body, then the close; logged as truncated', async (path) => {
-      const o = await probe(server, path);
-      // Not one complete response: the client can tell.
-      expect(o.responses).toHaveLength(0);
-      expect(o.raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-      expect(o.raw).toMatch(/\r\nContent-Length: 10\r\n/i);
-      expect(o.raw.endsWith('\r\n\r\nhello')).toBe(true);
-      expect(o.closed).toBe(true);
-      const entry = await accessEntry(o.rid);
-      expect(entry.truncated).toBe(true);
-      expect(entry.bytes).toBe(5);
-    });
+    it.each(['/under/list', '/under/gen', '/under/write', '/under/file'])(
+      '%s: the short body, then the close; logged as truncated',
+      async (path) => {
+        const o = await probe(server, path);
+        // Not one complete response: the client can tell.
+        expect(o.responses).toHaveLength(0);
+        expect(o.raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        expect(o.raw).toMatch(/\r\nContent-Length: 10\r\n/i);
+        expect(o.raw.endsWith('\r\n\r\nhello')).toBe(true);
+        expect(o.closed).toBe(true);
+        const entry = await accessEntry(o.rid);
+        expect(entry.truncated).toBe(true);
+        expect(entry.bytes).toBe(5);
+      },
+    );
   });
 
   it('the metrics count the truncated responses', async () => {
@@ -116,13 +129,25 @@ describe.each([
     const count = Number(/^gantry_responses_truncated_total\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0);
     expect(count).toBeGreaterThan(0);
     // Per worker too: the slots' counts add up to the app's.
-    const perWorker = [...text.matchAll(/^gantry_worker_responses_truncated_total\{[^}]*worker="\d+"[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
+    const perWorker = [...text.matchAll(/^gantry_worker_responses_truncated_total\{[^}]*worker="\d+"[^}]*\} (\d+)$/gm)].map((m) =>
+      Number(m[1]),
+    );
     expect(perWorker.length).toBeGreaterThan(0);
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(count);
   });
 
   describe('a Content-Length that is not one valid non-negative integer', () => {
-    it.each(['/cl/garbage', '/cl/plus', '/cl/minus', '/cl/list', '/cl/two-differing', '/cl/space-inside', '/cl/hex', '/cl/empty', '/cl/huge'])('%s: 500, never forwarded; the next request is answered', async (path) => {
+    it.each([
+      '/cl/garbage',
+      '/cl/plus',
+      '/cl/minus',
+      '/cl/list',
+      '/cl/two-differing',
+      '/cl/space-inside',
+      '/cl/hex',
+      '/cl/empty',
+      '/cl/huge',
+    ])('%s: 500, never forwarded; the next request is answered', async (path) => {
       const o = await probe(server, path);
       expectAppError500(o);
       expect(o.raw).not.toContain('hello');
@@ -139,13 +164,19 @@ describe.each([
   });
 
   describe('statuses', () => {
-    it.each(['/status/100', '/status/101', '/status/099', '/status/600'])('%s as the final status: 500 with the reason in that request\'s output', async (path) => {
-      const o = await probe(server, path);
-      expectAppError500(o);
-      await server.waitForOutput(new RegExp(`\\[${o.rid}\\].*app error: .*status`), 10_000);
-    });
+    it.each(['/status/100', '/status/101', '/status/099', '/status/600'])(
+      "%s as the final status: 500 with the reason in that request's output",
+      async (path) => {
+        const o = await probe(server, path);
+        expectAppError500(o);
+        await server.waitForOutput(new RegExp(`\\[${o.rid}\\].*app error: .*status`), 10_000);
+      },
+    );
 
-    it.each([['/status/noreason', 200, 'OK'], ['/status/201noreason', 201, 'Created']] as const)('%s: a status without a reason phrase is accepted, as gunicorn does', async (path, status, reason) => {
+    it.each([
+      ['/status/noreason', 200, 'OK'],
+      ['/status/201noreason', 201, 'Created'],
+    ] as const)('%s: a status without a reason phrase is accepted, as gunicorn does', async (path, status, reason) => {
       const o = await probe(server, path);
       expect(o.responses[0]!.status).toBe(status);
       expect(o.responses[0]!.reason).toBe(reason);
@@ -163,7 +194,14 @@ describe.each([
   });
 
   describe('header names and values no HTTP/1.1 message may carry', () => {
-    it.each(['/header/name-space', '/header/name-paren', '/header/name-nonascii', '/header/value-nul', '/header/value-del', '/header/name-empty-ish'])('%s: 500, the worker keeps serving', async (path) => {
+    it.each([
+      '/header/name-space',
+      '/header/name-paren',
+      '/header/name-nonascii',
+      '/header/value-nul',
+      '/header/value-del',
+      '/header/name-empty-ish',
+    ])('%s: 500, the worker keeps serving', async (path) => {
       const o = await probe(server, path);
       expectAppError500(o);
       await server.waitForOutput(new RegExp(`\\[${o.rid}\\].*(app error|application error)`), 10_000);
@@ -171,10 +209,13 @@ describe.each([
   });
 
   describe('exceptions', () => {
-    it.each(['/raise/before-start', '/raise/after-start', '/raise/iter', '/raise/first-next', '/raise/after-empty'])('%s (before any body byte): 500', async (path) => {
-      const o = await probe(server, path);
-      expectAppError500(o);
-    });
+    it.each(['/raise/before-start', '/raise/after-start', '/raise/iter', '/raise/first-next', '/raise/after-empty'])(
+      '%s (before any body byte): 500',
+      async (path) => {
+        const o = await probe(server, path);
+        expectAppError500(o);
+      },
+    );
 
     it('after bytes of a chunked response: the stream is cut without its last chunk', async () => {
       const o = await probe(server, '/raise/after-bytes-chunked');

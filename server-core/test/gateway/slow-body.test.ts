@@ -24,7 +24,11 @@ function spoolFiles(): number {
 }
 
 /** Sends a POST head and `sent` of its `total` body bytes, then nothing; resolves with what came back once the server closed. */
-async function stalledPost(port: number, total: number, sent: number): Promise<{ socket: Socket; closed: Promise<{ text: string; ms: number }> }> {
+async function stalledPost(
+  port: number,
+  total: number,
+  sent: number,
+): Promise<{ socket: Socket; closed: Promise<{ text: string; ms: number }> }> {
   const socket = connect(port, '127.0.0.1');
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
@@ -35,7 +39,9 @@ async function stalledPost(port: number, total: number, sent: number): Promise<{
   await new Promise<void>((resolve) => socket.write(Buffer.alloc(sent, 'b'), () => resolve()));
   const t0 = performance.now();
   // The server ending its side is what releases the connection (the client would otherwise wait forever).
-  const closed = new Promise<{ text: string; ms: number }>((resolve) => socket.once('end', () => resolve({ text: Buffer.concat(chunks).toString('latin1'), ms: performance.now() - t0 })));
+  const closed = new Promise<{ text: string; ms: number }>((resolve) =>
+    socket.once('end', () => resolve({ text: Buffer.concat(chunks).toString('latin1'), ms: performance.now() - t0 })),
+  );
   return { socket, closed };
 }
 
@@ -68,19 +74,19 @@ async function slowPost(port: number, path: string, total: number): Promise<{ fi
 
 describe('request bodies', () => {
   for (const gatewayProcesses of [1, 2]) {
-  it(`two clients sending a byte now and then do not hold the only worker (of each of ${gatewayProcesses} gateway processes)`, async () => {
-    app = await startApp({ workers: gatewayProcesses, gatewayProcesses });
-    const a = app;
-    const slow = [await slowPost(a.port, '/count', 10), await slowPost(a.port, '/count', 10)];
-    // Give the gateway every chance to hand them to the worker (it must not): one round trip each.
-    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
-    const t0 = performance.now();
-    const r = await Promise.race([fetchRaw(`${a.url}/pid`), new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))]);
-    expect(r?.status).toBe(200);
-    console.log(`a normal request beside two stalled uploads: ${(performance.now() - t0).toFixed(1)} ms`);
-    expect(await slow[0]!.finish()).toBe('200 10');
-    expect(await slow[1]!.finish()).toBe('200 10');
-  }, 30_000);
+    it(`two clients sending a byte now and then do not hold the only worker (of each of ${gatewayProcesses} gateway processes)`, async () => {
+      app = await startApp({ workers: gatewayProcesses, gatewayProcesses });
+      const a = app;
+      const slow = [await slowPost(a.port, '/count', 10), await slowPost(a.port, '/count', 10)];
+      // Give the gateway every chance to hand them to the worker (it must not): one round trip each.
+      expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+      const t0 = performance.now();
+      const r = await Promise.race([fetchRaw(`${a.url}/pid`), new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))]);
+      expect(r?.status).toBe(200);
+      console.log(`a normal request beside two stalled uploads: ${(performance.now() - t0).toFixed(1)} ms`);
+      expect(await slow[0]!.finish()).toBe('200 10');
+      expect(await slow[1]!.finish()).toBe('200 10');
+    }, 30_000);
   }
 
   it('time spent waiting for the body does not count toward --timeout', async () => {
@@ -104,7 +110,11 @@ describe('request bodies', () => {
     // Past --limit-request-body while buffering: 413 before any worker sees it.
     await app.stop();
     app = await startApp({ workers: 1, limitRequestBody: 1000 });
-    const big = await fetchRaw(`${app.url}/count`, { method: 'POST', headers: { 'Transfer-Encoding': 'chunked' }, body: Buffer.alloc(5000) });
+    const big = await fetchRaw(`${app.url}/count`, {
+      method: 'POST',
+      headers: { 'Transfer-Encoding': 'chunked' },
+      body: Buffer.alloc(5000),
+    });
     expect(big.status).toBe(413);
   }, 30_000);
 
@@ -143,7 +153,11 @@ describe('request bodies', () => {
       expect(text).toMatch(/\r\nconnection: close\r\n/i);
       console.log(`stalled upload answered 408 and closed ${ms.toFixed(0)} ms after its last byte`);
     }
-    await until(() => spoolFiles() === filesBefore && bodyMemory.used === memoryBefore, 5_000, 'the temporary file and the memory to be released');
+    await until(
+      () => spoolFiles() === filesBefore && bodyMemory.used === memoryBefore,
+      5_000,
+      'the temporary file and the memory to be released',
+    );
     await until(() => a.access.filter((e) => e.status === 408).length === 2, 5_000, 'two 408 access entries');
     // The worker never saw them and is free.
     expect((await fetchRaw(`${a.url}/count`, { method: 'POST', body: Buffer.alloc(10) })).text()).toBe('10');
@@ -159,17 +173,17 @@ describe('request bodies', () => {
   }, 30_000);
 
   for (const pipelineDepth of [1, 4]) {
-  it(`with --stream-request-body, time spent queued behind a busy worker does not count toward --body-timeout (pipeline depth ${pipelineDepth})`, async () => {
-    app = await startApp({ workers: 1, pipelineDepth, streamRequestBody: true, bodyTimeout: 1 });
-    const a = app;
-    const busy = fetchRaw(`${a.url}/slow?ms=2500`);
-    await until(() => a.runtime.workers().some((w) => w.current.length > 0), 10_000, '/slow to run');
-    // A whole body sent at once, then queued for 2.5 s, longer than --body-timeout: nobody read it meanwhile.
-    const queued = fetchRaw(`${a.url}/upload-report`, { method: 'POST', body: Buffer.from('0123456789') });
-    expect((await busy).status).toBe(200);
-    const r = await queued;
-    expect(`${r.status} ${r.text()}`).toBe('200 10');
-  }, 30_000);
+    it(`with --stream-request-body, time spent queued behind a busy worker does not count toward --body-timeout (pipeline depth ${pipelineDepth})`, async () => {
+      app = await startApp({ workers: 1, pipelineDepth, streamRequestBody: true, bodyTimeout: 1 });
+      const a = app;
+      const busy = fetchRaw(`${a.url}/slow?ms=2500`);
+      await until(() => a.runtime.workers().some((w) => w.current.length > 0), 10_000, '/slow to run');
+      // A whole body sent at once, then queued for 2.5 s, longer than --body-timeout: nobody read it meanwhile.
+      const queued = fetchRaw(`${a.url}/upload-report`, { method: 'POST', body: Buffer.from('0123456789') });
+      expect((await busy).status).toBe(200);
+      const r = await queued;
+      expect(`${r.status} ${r.text()}`).toBe('200 10');
+    }, 30_000);
   }
 
   it('with --stream-request-body, time the worker is not reading (its socket full) does not count toward --body-timeout', async () => {

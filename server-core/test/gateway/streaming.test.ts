@@ -106,7 +106,9 @@ while True:
 body = data.split(b'\\r\\n\\r\\n', 1)[1]
 print(len(body), hashlib.sha256(body).hexdigest())
 `;
-    const out = await new Promise<string>((resolve, reject) => execFile('python3', ['-c', client], { timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('python3', ['-c', client], { timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
     expect(out.trim()).toBe(`${size * n} ${want.digest('hex')}`);
   }, 60_000);
 

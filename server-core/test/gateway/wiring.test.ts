@@ -24,7 +24,12 @@ async function environ(a: Running, headers: Record<string, string>): Promise<Rec
 describe('proxy headers', () => {
   it('honours X-Forwarded-For/Proto from a trusted peer (loopback by default), never X-Forwarded-Host unless asked', async () => {
     app = await startApp();
-    const env = await environ(app, { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example', Forwarded: 'for=203.0.113.7;host=fwd.example' });
+    const env = await environ(app, {
+      'X-Forwarded-For': '203.0.113.7',
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'shop.example',
+      Forwarded: 'for=203.0.113.7;host=fwd.example',
+    });
     expect(env.REMOTE_ADDR).toBe('203.0.113.7');
     expect(env['wsgi.url_scheme']).toBe('http');
     expect(env.HTTP_HOST).toBe(new URL(app.url).host);
@@ -33,7 +38,7 @@ describe('proxy headers', () => {
     expect(xf.HTTP_HOST).toBe(new URL(app.url).host);
   });
 
-  it('--forwarded-allow-host: a trusted proxy\'s X-Forwarded-Host / Forwarded host= become HTTP_HOST', async () => {
+  it("--forwarded-allow-host: a trusted proxy's X-Forwarded-Host / Forwarded host= become HTTP_HOST", async () => {
     app = await startApp({ forwardedAllowHost: true });
     expect((await environ(app, { 'X-Forwarded-Host': 'shop.example' })).HTTP_HOST).toBe('shop.example');
     expect((await environ(app, { Forwarded: 'for=203.0.113.7;host=fwd.example' })).HTTP_HOST).toBe('fwd.example');
@@ -53,8 +58,13 @@ describe('proxy headers', () => {
     await raw.write('GET /environ HTTP/1.1\r\nHost: a\r\nHost: b\r\nX-Forwarded-For: 198.51.100.9\r\nX-Request-ID: ra-refused\r\n\r\n');
     expect((await raw.responses(1)).responses[0]!.status).toBe(400);
     raw.destroy();
-    await until(() => ['ra-app', 'ra-static', 'ra-refused'].every((id) => app!.access.some((e) => e.requestId === id)), 5000, 'access entries');
-    for (const id of ['ra-app', 'ra-static', 'ra-refused']) expect(app.access.find((e) => e.requestId === id)?.remoteAddr, id).toBe('198.51.100.9');
+    await until(
+      () => ['ra-app', 'ra-static', 'ra-refused'].every((id) => app!.access.some((e) => e.requestId === id)),
+      5000,
+      'access entries',
+    );
+    for (const id of ['ra-app', 'ra-static', 'ra-refused'])
+      expect(app.access.find((e) => e.requestId === id)?.remoteAddr, id).toBe('198.51.100.9');
   });
 
   it('ignores them from a peer that is not trusted', async () => {

@@ -16,9 +16,10 @@ export interface Ui {
 /** `fileSizeLimit`: no file it writes may grow past this many bytes (prlimit's RLIMIT_FSIZE: a write past it fails with EFBIG, as on a full disk). */
 export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env, opts: { fileSizeLimit?: number } = {}): Promise<Ui> {
   const args = [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home];
-  const child = opts.fileSizeLimit === undefined
-    ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('prlimit', [`--fsize=${opts.fileSizeLimit}`, process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child =
+    opts.fileSizeLimit === undefined
+      ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('prlimit', [`--fsize=${opts.fileSizeLimit}`, process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (b: Buffer): void => {
     out += b.toString();
@@ -43,7 +44,10 @@ export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env
     token,
     output: () => out,
     // A string body goes as it is (JSON the contract would refuse, e.g. a `__proto__` key).
-    api: (method, path, body) => (typeof body === 'string' ? client.send(method, path, { text: body, headers: { 'content-type': 'application/json' } }) : client.send(method, path, { json: body })),
+    api: (method, path, body) =>
+      typeof body === 'string'
+        ? client.send(method, path, { text: body, headers: { 'content-type': 'application/json' } })
+        : client.send(method, path, { json: body }),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -52,4 +56,3 @@ export async function startUi(home: string, env: NodeJS.ProcessEnv = process.env
     },
   };
 }
-

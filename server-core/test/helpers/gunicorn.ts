@@ -14,12 +14,18 @@ export interface GunicornOptions {
 
 export async function startGunicorn(opts: GunicornOptions): Promise<HttpServer> {
   const args = [
-    '-m', 'gunicorn',
-    '-b', '127.0.0.1:0',
-    '--chdir', opts.chdir,
-    '-k', opts.workerClass ?? 'sync',
-    '-w', String(opts.workers ?? 1),
-    '--threads', String(opts.threads ?? 1),
+    '-m',
+    'gunicorn',
+    '-b',
+    '127.0.0.1:0',
+    '--chdir',
+    opts.chdir,
+    '-k',
+    opts.workerClass ?? 'sync',
+    '-w',
+    String(opts.workers ?? 1),
+    '--threads',
+    String(opts.threads ?? 1),
     ...(opts.args ?? []),
     opts.app,
   ];

@@ -9,14 +9,26 @@ const b = (s: string) => Buffer.from(s, 'latin1');
 
 describe('parseResponses', () => {
   it('splits pipelined Content-Length responses and keeps the rest', () => {
-    const { responses, rest } = parseResponses(b('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\nHTTP/1.1 2'));
-    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[200, 'hi'], [404, '']]);
+    const { responses, rest } = parseResponses(
+      b('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\nHTTP/1.1 2'),
+    );
+    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([
+      [200, 'hi'],
+      [404, ''],
+    ]);
     expect(rest.toString()).toBe('HTTP/1.1 2');
   });
 
   it('decodes chunked bodies with extensions and trailers', () => {
-    const { responses } = parseResponses(b('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n'));
-    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[200, 'abcde'], [204, '']]);
+    const { responses } = parseResponses(
+      b(
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n',
+      ),
+    );
+    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([
+      [200, 'abcde'],
+      [204, ''],
+    ]);
   });
 
   it('waits for an incomplete chunked body', () => {
@@ -28,7 +40,11 @@ describe('parseResponses', () => {
       b('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
       ['HEAD', 'GET'],
     );
-    expect(responses.map((r) => [r.status, r.body.length])).toEqual([[100, 0], [200, 0], [200, 2]]);
+    expect(responses.map((r) => [r.status, r.body.length])).toEqual([
+      [100, 0],
+      [200, 0],
+      [200, 2],
+    ]);
   });
 
   it('reads a close-delimited body only once the connection closed', () => {

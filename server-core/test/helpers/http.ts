@@ -9,7 +9,8 @@ class CookieJar {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
+      const expired =
+        attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
         attrs.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=').slice(1).join('=')) < Date.now());
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);

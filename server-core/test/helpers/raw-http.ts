@@ -80,7 +80,8 @@ export function parseResponses(buf: Buffer, methods: readonly string[] = [], clo
       end = p;
     } else if (get('content-length') !== undefined) {
       const len = Number(get('content-length'));
-      if (!/^\d+$/.test(get('content-length')!)) throw new Error(`invalid Content-Length in response: ${JSON.stringify(get('content-length'))}`);
+      if (!/^\d+$/.test(get('content-length')!))
+        throw new Error(`invalid Content-Length in response: ${JSON.stringify(get('content-length'))}`);
       if (buf.length < bodyStart + len) break;
       body = buf.subarray(bodyStart, bodyStart + len);
       end = bodyStart + len;
@@ -182,7 +183,11 @@ export class RawConnection {
   }
 
   /** Waits for `count` final (non-1xx) responses, or for the close that ends fewer of them. */
-  async responses(count: number, methods: readonly string[] = [], timeoutMs = 10_000): Promise<{ responses: RawResponse[]; closed: boolean }> {
+  async responses(
+    count: number,
+    methods: readonly string[] = [],
+    timeoutMs = 10_000,
+  ): Promise<{ responses: RawResponse[]; closed: boolean }> {
     const finals = () => parseResponses(this.received, methods, this.closed).responses.filter((r) => r.status >= 200).length;
     await this.waitFor((c) => c.closed || finals() >= count, timeoutMs, `${count} response(s)`);
     return { responses: parseResponses(this.received, methods, this.closed).responses, closed: this.closed };

@@ -10,7 +10,17 @@ import { startUi, type Ui } from '../helpers/gantry-ui.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 
 const def = (id: string, name: string, folder: string): AppDefinition => ({
-  id, name, folder, settings: { app: 'hello:application', bind: [`127.0.0.1:${21500 + id.length}`] }, profiles: {}, activeProfile: 'dev', secretEnvKeys: [], dotenv: true, origin: 'user', createdAt: 1, updatedAt: 1,
+  id,
+  name,
+  folder,
+  settings: { app: 'hello:application', bind: [`127.0.0.1:${21500 + id.length}`] },
+  profiles: {},
+  activeProfile: 'dev',
+  secretEnvKeys: [],
+  dotenv: true,
+  origin: 'user',
+  createdAt: 1,
+  updatedAt: 1,
 });
 const doc = (apps: AppDefinition[], schemaVersion = 1) => JSON.stringify({ schemaVersion, demoOffered: true, apps }, null, 2) + '\n';
 
@@ -34,7 +44,9 @@ describe('config round trip', () => {
       await writeFile(join(home.path, 'apps.json'), bad);
       await writeFile(join(home.path, 'apps.json.last-good'), doc([def('good', 'Good', home.path)]));
       ui = await startUi(home.path);
-      const notices = (await ui.api('GET', '/api/notices')).body.notices.filter((n: { code: string }) => n.code === 'GANTRY_ERR_CONFIG_CORRUPT');
+      const notices = (await ui.api('GET', '/api/notices')).body.notices.filter(
+        (n: { code: string }) => n.code === 'GANTRY_ERR_CONFIG_CORRUPT',
+      );
       expect(notices).toHaveLength(1);
       expect(notices[0].message).toMatch(/duplicate/);
       expect((await ui.api('GET', '/api/apps')).body.apps.map((a: { definition: AppDefinition }) => a.definition.id)).toEqual(['good']);
@@ -64,13 +76,15 @@ describe('config round trip', () => {
     expect((await readdir(dotfiles)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('a newer Gantry\'s file (main and last good) is set aside and never overwritten', async () => {
+  it("a newer Gantry's file (main and last good) is set aside and never overwritten", async () => {
     home = await makeTempDir('gantry-rt-');
     const future = doc([{ ...def('shop', 'Shop', home.path), settings: { app: 'x:y', newThing: 1 } as never }], 2);
     await writeFile(join(home.path, 'apps.json'), future);
     await writeFile(join(home.path, 'apps.json.last-good'), future);
     ui = await startUi(home.path);
-    const notices = (await ui.api('GET', '/api/notices')).body.notices.filter((n: { code: string }) => n.code === 'GANTRY_ERR_CONFIG_CORRUPT');
+    const notices = (await ui.api('GET', '/api/notices')).body.notices.filter(
+      (n: { code: string }) => n.code === 'GANTRY_ERR_CONFIG_CORRUPT',
+    );
     expect(notices).toHaveLength(1);
     expect(notices[0].details.future).toBe(true);
     expect((await ui.api('POST', '/api/apps/demo')).status).toBe(200); // a save
@@ -87,7 +101,9 @@ describe('config round trip', () => {
     await writeFile(join(home.path, 'apps.json'), future);
     await writeFile(join(home.path, 'apps.json.last-good'), good);
     ui = await startUi(home.path);
-    expect((await ui.api('GET', '/api/apps')).body.apps.map((a: { definition?: { id: string }; id?: string }) => a.definition?.id ?? a.id)).toContain('blog');
+    expect(
+      (await ui.api('GET', '/api/apps')).body.apps.map((a: { definition?: { id: string }; id?: string }) => a.definition?.id ?? a.id),
+    ).toContain('blog');
     expect((await ui.api('PATCH', '/api/apps/blog', { name: 'Blog renamed' })).status).toBe(200); // a save
     expect((await ui.api('PATCH', '/api/apps/blog', { name: 'Blog renamed again' })).status).toBe(200); // and another
     const files = await readdir(home.path);
@@ -97,7 +113,10 @@ describe('config round trip', () => {
     for (const f of ['apps.json', 'apps.json.last-good']) {
       const d = JSON.parse(await readFile(join(home.path, f), 'utf8'));
       expect(d.schemaVersion, f).toBe(1);
-      expect(d.apps.map((a: AppDefinition) => a.id), f).toEqual(['blog']);
+      expect(
+        d.apps.map((a: AppDefinition) => a.id),
+        f,
+      ).toEqual(['blog']);
     }
   });
 });

@@ -10,7 +10,17 @@ import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import type { AppDefinition } from '../../src/config/app-definition.js';
 
 const def = (id: string, folder: string): AppDefinition => ({
-  id, name: id, folder, settings: { app: 'hello:application', bind: ['127.0.0.1:18001'] }, profiles: {}, activeProfile: 'dev', secretEnvKeys: [], dotenv: true, origin: 'user', createdAt: 1, updatedAt: 1,
+  id,
+  name: id,
+  folder,
+  settings: { app: 'hello:application', bind: ['127.0.0.1:18001'] },
+  profiles: {},
+  activeProfile: 'dev',
+  secretEnvKeys: [],
+  dotenv: true,
+  origin: 'user',
+  createdAt: 1,
+  updatedAt: 1,
 });
 
 let home: TempDir;
@@ -42,7 +52,10 @@ describe('ConfigStore', () => {
   it('refuses to save an invalid document, naming the field', async () => {
     const store = new ConfigStore(home.path);
     const bad = { ...emptyConfig(), apps: [{ ...def('one', home.path), settings: { workers: 0 } }] };
-    await expect(store.save(bad)).rejects.toMatchObject({ code: 'GANTRY_ERR_INVALID_CONFIG', details: { field: 'apps.0.settings.workers' } });
+    await expect(store.save(bad)).rejects.toMatchObject({
+      code: 'GANTRY_ERR_INVALID_CONFIG',
+      details: { field: 'apps.0.settings.workers' },
+    });
   });
 
   it('sets a corrupt file aside, loads the last good copy and says so', async () => {

@@ -24,18 +24,30 @@ describe('a config save that cannot be written', () => {
     // 64 KiB: the token, lock and a few small apps fit; a definition with a 100 KB env value does not.
     ui = await startUi(home.path, process.env, { fileSizeLimit: 64 * 1024 });
     const folder = join(home.path);
-    const add = await ui.api('POST', '/api/apps', { folder, id: 'site', detect: false, settings: { app: 'app:application', python: SYSTEM_PYTHON, bind: ['127.0.0.1:24250'] } });
+    const add = await ui.api('POST', '/api/apps', {
+      folder,
+      id: 'site',
+      detect: false,
+      settings: { app: 'app:application', python: SYSTEM_PYTHON, bind: ['127.0.0.1:24250'] },
+    });
     expect(add.status, JSON.stringify(add.body)).toBe(200);
     const saved = await readFile(join(home.path, 'apps.json'), 'utf8');
 
-    const big = await ui.api('PATCH', '/api/apps/site', { settings: { app: 'app:application', python: SYSTEM_PYTHON, bind: ['127.0.0.1:24250'], env: { BIG: 'x'.repeat(100_000) } } });
+    const big = await ui.api('PATCH', '/api/apps/site', {
+      settings: { app: 'app:application', python: SYSTEM_PYTHON, bind: ['127.0.0.1:24250'], env: { BIG: 'x'.repeat(100_000) } },
+    });
     expect(big.status, JSON.stringify(big.body).slice(0, 500)).toBe(507);
     expect(big.body.code).toBe('GANTRY_ERR_CONFIG_WRITE');
     expect(big.body.message).toMatch(/apps\.json/);
     expect(big.body.details).toMatchObject({ file: join(home.path, 'apps.json'), cause: 'EFBIG' });
     expect(big.body.stack).toBeUndefined();
     expect(ui.output()).not.toMatch(/internal error/);
-    const added = await ui.api('POST', '/api/apps', { folder, id: 'other', detect: false, settings: { app: 'app:application', bind: ['127.0.0.1:24251'], env: { BIG: 'y'.repeat(100_000) } } });
+    const added = await ui.api('POST', '/api/apps', {
+      folder,
+      id: 'other',
+      detect: false,
+      settings: { app: 'app:application', bind: ['127.0.0.1:24251'], env: { BIG: 'y'.repeat(100_000) } },
+    });
     expect(added.body.code).toBe('GANTRY_ERR_CONFIG_WRITE');
 
     // Nothing changed: not in memory, not on disk, and no temporary file is left behind.
@@ -46,6 +58,8 @@ describe('a config save that cannot be written', () => {
 
     const small = await ui.api('PATCH', '/api/apps/site', { name: 'Site renamed' });
     expect(small.status, JSON.stringify(small.body)).toBe(200);
-    expect(JSON.parse(await readFile(join(home.path, 'apps.json'), 'utf8')).apps.find((a: { id: string }) => a.id === 'site').name).toBe('Site renamed');
+    expect(JSON.parse(await readFile(join(home.path, 'apps.json'), 'utf8')).apps.find((a: { id: string }) => a.id === 'site').name).toBe(
+      'Site renamed',
+    );
   }, 60_000);
 });

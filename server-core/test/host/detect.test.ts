@@ -21,7 +21,11 @@ describe('entry points', () => {
   it('Django: manage.py -> settings -> WSGI_APPLICATION, verified by importing', async () => {
     const r = await detectProject(fixture('django-basic'), { python: SYSTEM_PYTHON });
     expect(r.framework).toBe('django');
-    expect(r.candidates[0]).toMatchObject({ app: 'mysite.wsgi:application', framework: 'django', env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' } });
+    expect(r.candidates[0]).toMatchObject({
+      app: 'mysite.wsgi:application',
+      framework: 'django',
+      env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' },
+    });
     expect(r.candidates[0]!.reason).toContain('WSGI_APPLICATION');
     expect(r.django).toMatchObject({ settingsModule: 'mysite.settings' });
     expect(r.suggested).toMatchObject({ app: 'mysite.wsgi:application', env: { DJANGO_SETTINGS_MODULE: 'mysite.settings' } });
@@ -72,7 +76,11 @@ describe('entry points', () => {
   it('pyproject [tool.gantry] ranks first and its settings and profiles are read', async () => {
     const r = await detectProject(fixture('pyproject'), { python: SYSTEM_PYTHON });
     expect(r.candidates[0]).toMatchObject({ app: 'site_app:application', framework: 'pyproject' });
-    expect(r.pyproject).toMatchObject({ settings: { app: 'site_app:application', workers: 2, maxRequests: 500, env: { GREETING: 'from pyproject' } }, profiles: { staging: { workers: 3 } }, errors: [] });
+    expect(r.pyproject).toMatchObject({
+      settings: { app: 'site_app:application', workers: 2, maxRequests: 500, env: { GREETING: 'from pyproject' } },
+      profiles: { staging: { workers: 3 } },
+      errors: [],
+    });
     expect(r.verification?.ok).toBe(true);
   });
 
@@ -85,7 +93,10 @@ describe('entry points', () => {
   });
 
   it('refuses a path that is not a folder', async () => {
-    await expect(detectProject(join(fixture('flask-app'), 'app.py'))).rejects.toMatchObject({ code: 'GANTRY_ERR_INVALID_CONFIG', details: { field: 'folder' } });
+    await expect(detectProject(join(fixture('flask-app'), 'app.py'))).rejects.toMatchObject({
+      code: 'GANTRY_ERR_INVALID_CONFIG',
+      details: { field: 'folder' },
+    });
   });
 });
 
@@ -119,15 +130,27 @@ describe('interpreter', () => {
     temps.push(t);
     const project = join(t.path, 'My Site');
     await mkdir(project);
-    await writeFile(join(project, 'pyproject.toml'), '[build-system]\nrequires = []\n\n[tool.poetry]\nname = "My-Site"\nversion = "0.1.0"\n');
+    await writeFile(
+      join(project, 'pyproject.toml'),
+      '[build-system]\nrequires = []\n\n[tool.poetry]\nname = "My-Site"\nversion = "0.1.0"\n',
+    );
     await writeFile(join(project, 'poetry.lock'), '');
     // Poetry's EnvManager.generate_env_name, run by Python: an independent check of the TypeScript recipe.
-    const envName = execFileSync('python3', ['-c', [
-      'import base64, hashlib, os, re, sys',
-      'name = re.sub(r\'[ $`!*@"\\\\\\r\\n\\t]\', "_", sys.argv[1].lower())[:42]',
-      'cwd = os.path.normcase(os.path.realpath(sys.argv[2]))',
-      'print(name + "-" + base64.urlsafe_b64encode(hashlib.sha256(cwd.encode()).digest()).decode()[:8])',
-    ].join('\n'), 'My-Site', project], { encoding: 'utf8' }).trim();
+    const envName = execFileSync(
+      'python3',
+      [
+        '-c',
+        [
+          'import base64, hashlib, os, re, sys',
+          'name = re.sub(r\'[ $`!*@"\\\\\\r\\n\\t]\', "_", sys.argv[1].lower())[:42]',
+          'cwd = os.path.normcase(os.path.realpath(sys.argv[2]))',
+          'print(name + "-" + base64.urlsafe_b64encode(hashlib.sha256(cwd.encode()).digest()).decode()[:8])',
+        ].join('\n'),
+        'My-Site',
+        project,
+      ],
+      { encoding: 'utf8' },
+    ).trim();
     // The default place on Linux: $XDG_CACHE_HOME/pypoetry/virtualenvs, else ~/.cache/pypoetry/virtualenvs.
     const cache = join(t.path, 'home', '.cache', 'pypoetry', 'virtualenvs');
     for (const name of [`${envName}-py3.9`, `${envName}-py3.11`, 'my-site-AAAAAAAA-py3.11']) {
@@ -142,14 +165,19 @@ describe('interpreter', () => {
     expect(poetry[0]!.reason).toBe("Poetry's virtualenv for this project, in Poetry's cache");
     const moved = join(t.path, 'poetry-cache');
     await cp(cache, moved, { recursive: true, verbatimSymlinks: true });
-    expect((await findInterpreters(project, { PATH: '', HOME: '/nonexistent', POETRY_VIRTUALENVS_PATH: moved }))[0]!.path).toBe(join(moved, `${envName}-py3.11`, 'bin', 'python'));
+    expect((await findInterpreters(project, { PATH: '', HOME: '/nonexistent', POETRY_VIRTUALENVS_PATH: moved }))[0]!.path).toBe(
+      join(moved, `${envName}-py3.11`, 'bin', 'python'),
+    );
 
     // Pipenv: <folder name, sanitised>-<hash>, and the project's path in .project; a namesake elsewhere is not it.
     const pipProject = join(t.path, 'shop');
     await mkdir(pipProject);
     await writeFile(join(pipProject, 'Pipfile'), '[packages]\nflask = "*"\n');
     const workon = join(t.path, 'workon');
-    for (const [name, owner] of [['shop-Xk2p9QaB', pipProject], ['shop-Zz00Zz00', join(t.path, 'other', 'shop')]] as const) {
+    for (const [name, owner] of [
+      ['shop-Xk2p9QaB', pipProject],
+      ['shop-Zz00Zz00', join(t.path, 'other', 'shop')],
+    ] as const) {
       await mkdir(join(workon, name, 'bin'), { recursive: true });
       await symlink('/usr/bin/python3', join(workon, name, 'bin', 'python'));
       await writeFile(join(workon, name, '.project'), owner);
@@ -169,8 +197,8 @@ function own<T extends { source: string; reason: string }>(list: readonly T[]): 
   return list.filter((c) => c.source !== 'pyenv' && !c.reason.startsWith('system Python in'));
 }
 
-describe('the machine\'s other Pythons', () => {
-  it('lists pyenv versions and the system Pythons after the project\'s own, one entry per real file', async () => {
+describe("the machine's other Pythons", () => {
+  it("lists pyenv versions and the system Pythons after the project's own, one entry per real file", async () => {
     const t = await makeTempDir();
     try {
       const root = join(t.path, 'pyenv');

@@ -5,7 +5,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseBind, type AppSettings } from '../../src/config/settings.js';
 import { GantryError } from '../../src/errors.js';
-import type { AccessEntry, AppEvent, AppRuntime, AppRuntimeEvents, AppState, MetricsSnapshot, OutputLine, WorkerSnapshot } from '../../src/runtime/types.js';
+import type {
+  AccessEntry,
+  AppEvent,
+  AppRuntime,
+  AppRuntimeEvents,
+  AppState,
+  MetricsSnapshot,
+  OutputLine,
+  WorkerSnapshot,
+} from '../../src/runtime/types.js';
 
 export interface FakeRuntime extends AppRuntime {
   readonly settings: AppSettings;
@@ -32,7 +41,15 @@ export function createFakeRuntime(settings: AppSettings, opts: { failStart?: Gan
     get settings() {
       return current;
     },
-    status: () => ({ name: current.name, state, urls: state === 'running' ? urls() : [], healthy: state === 'running', generation: 1, error: error?.toJSON() ?? null, settings: current }),
+    status: () => ({
+      name: current.name,
+      state,
+      urls: state === 'running' ? urls() : [],
+      healthy: state === 'running',
+      generation: 1,
+      error: error?.toJSON() ?? null,
+      settings: current,
+    }),
     async start() {
       setState('starting');
       if (opts.failStart) {
@@ -48,21 +65,44 @@ export function createFakeRuntime(settings: AppSettings, opts: { failStart?: Gan
           const requestId = String(req.headers['x-request-id'] ?? `req-${++requests}`);
           const path = (req.url ?? '/').split('?')[0]!;
           if (path === '/boom') {
-            const line: OutputLine = { time: Date.now(), app: current.name, source: 'stderr', level: 'error', workerId: 1, workerPid: process.pid, requestId, text: 'Traceback: boom' };
+            const line: OutputLine = {
+              time: Date.now(),
+              app: current.name,
+              source: 'stderr',
+              level: 'error',
+              workerId: 1,
+              workerPid: process.pid,
+              requestId,
+              text: 'Traceback: boom',
+            };
             emit('output', line);
           }
           const status = path === '/boom' ? 500 : path === '/missing' ? 404 : 200;
           res.writeHead(status, { 'content-type': 'text/plain' });
           res.end(`hello ${current.env.GREETING ?? ''}`, () => {
             const entry: AccessEntry = {
-              time: started, app: current.name, requestId, method: req.method ?? 'GET', path, query: (req.url ?? '').split('?')[1] ?? '', protocol: 'HTTP/1.1',
-              status, bytes: 6, durationMs: Number(req.headers['x-fake-duration'] ?? Date.now() - started), workerPid: process.pid, remoteAddr: '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? ''), referer: '',
+              time: started,
+              app: current.name,
+              requestId,
+              method: req.method ?? 'GET',
+              path,
+              query: (req.url ?? '').split('?')[1] ?? '',
+              protocol: 'HTTP/1.1',
+              status,
+              bytes: 6,
+              durationMs: Number(req.headers['x-fake-duration'] ?? Date.now() - started),
+              workerPid: process.pid,
+              remoteAddr: '127.0.0.1',
+              userAgent: String(req.headers['user-agent'] ?? ''),
+              referer: '',
             };
             emit('access', entry);
           });
         });
         await new Promise<void>((resolve, reject) => {
-          server.once('error', (e: NodeJS.ErrnoException) => reject(new GantryError(e.code === 'EADDRINUSE' ? 'GANTRY_ERR_PORT_IN_USE' : 'GANTRY_ERR_BIND', e.message)));
+          server.once('error', (e: NodeJS.ErrnoException) =>
+            reject(new GantryError(e.code === 'EADDRINUSE' ? 'GANTRY_ERR_PORT_IN_USE' : 'GANTRY_ERR_BIND', e.message)),
+          );
           server.listen({ host: bind.host, port: bind.port, exclusive: true }, () => resolve());
         });
         servers.push(server);
@@ -72,7 +112,15 @@ export function createFakeRuntime(settings: AppSettings, opts: { failStart?: Gan
     async stop() {
       if (state === 'stopped') return;
       setState('stopping');
-      await Promise.all(servers.map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); })));
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise((r) => {
+              s.closeAllConnections();
+              s.close(r);
+            }),
+        ),
+      );
       servers = [];
       setState('stopped');
     },
@@ -87,13 +135,36 @@ export function createFakeRuntime(settings: AppSettings, opts: { failStart?: Gan
     async restartWorker() {},
     workers: (): WorkerSnapshot[] =>
       state === 'running'
-        ? Array.from({ length: workersCount }, (_, i) => ({ id: i + 1, pid: process.pid, generation: 1, state: 'idle', current: [], requests: 0, rssBytes: null, cpuPercent: null, startedAt: Date.now(), restarts: 0, lastExit: null }))
+        ? Array.from({ length: workersCount }, (_, i) => ({
+            id: i + 1,
+            pid: process.pid,
+            generation: 1,
+            state: 'idle',
+            current: [],
+            requests: 0,
+            rssBytes: null,
+            cpuPercent: null,
+            startedAt: Date.now(),
+            restarts: 0,
+            lastExit: null,
+          }))
         : [],
     metrics: (): MetricsSnapshot => ({
-      time: Date.now(), requests, rate: 0, latencyMs: { p50: 1, p95: 2, p99: 3, max: 4 }, statusClasses: { '1xx': 0, '2xx': requests, '3xx': 0, '4xx': 0, '5xx': 0 },
-      inFlight: 0, queueDepth: 0, workersBusy: 0, workersTotal: workersCount, restarts: 0, uptimeSeconds: 1, workerRssBytes: {},
+      time: Date.now(),
+      requests,
+      rate: 0,
+      latencyMs: { p50: 1, p95: 2, p99: 3, max: 4 },
+      statusClasses: { '1xx': 0, '2xx': requests, '3xx': 0, '4xx': 0, '5xx': 0 },
+      inFlight: 0,
+      queueDepth: 0,
+      workersBusy: 0,
+      workersTotal: workersCount,
+      restarts: 0,
+      uptimeSeconds: 1,
+      workerRssBytes: {},
     }),
-    prometheus: () => `# HELP gantry_requests_total Requests.\n# TYPE gantry_requests_total counter\ngantry_requests_total{app="${current.name}"} ${requests}\n`,
+    prometheus: () =>
+      `# HELP gantry_requests_total Requests.\n# TYPE gantry_requests_total counter\ngantry_requests_total{app="${current.name}"} ${requests}\n`,
     on(event, listener) {
       (listeners[event] as Set<typeof listener>).add(listener);
       return () => (listeners[event] as Set<typeof listener>).delete(listener);

@@ -39,7 +39,16 @@ describe('GET /api/fs looksLikeProject', () => {
     const listing = await listFolder(root.path);
     const marked = Object.fromEntries(listing.dirs.map((d) => [d.name, d.looksLikeProject]));
     expect(marked).toEqual({
-      assigned: true, 'bare-wsgi': true, django: true, docs: false, empty: false, factory: true, flask: true, poetry: true, req: true, scripts: false,
+      assigned: true,
+      'bare-wsgi': true,
+      django: true,
+      docs: false,
+      empty: false,
+      factory: true,
+      flask: true,
+      poetry: true,
+      req: true,
+      scripts: false,
     });
     expect(listing.dirs.find((d) => d.name === 'django')!.projectHint).toBe('manage.py');
   });

@@ -18,7 +18,10 @@ interface Run {
 }
 
 function gantryUi(home: string): Run {
-  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const outcome = new Promise<{ url: string } | { code: number | null; output: string }>((resolve) => {
     const onData = (b: Buffer): void => {

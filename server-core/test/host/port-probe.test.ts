@@ -31,7 +31,7 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-describe('http probe (the staging launch\'s last step)', () => {
+describe("http probe (the staging launch's last step)", () => {
   it('any status counts as answering; a wildcard host is reached on loopback', async () => {
     const seen: string[] = [];
     const server = createHttpServer((req, res) => {
@@ -54,7 +54,15 @@ describe('http probe (the staging launch\'s last step)', () => {
   });
 
   it('maps wildcard binds to loopback, in one place', () => {
-    expect(['0.0.0.0', '::', '[::]', '', '10.0.0.5', '::1', '[::1]'].map(loopbackFor)).toEqual(['127.0.0.1', '::1', '::1', '127.0.0.1', '10.0.0.5', '::1', '::1']);
+    expect(['0.0.0.0', '::', '[::]', '', '10.0.0.5', '::1', '[::1]'].map(loopbackFor)).toEqual([
+      '127.0.0.1',
+      '::1',
+      '::1',
+      '127.0.0.1',
+      '10.0.0.5',
+      '::1',
+      '::1',
+    ]);
   });
 });
 

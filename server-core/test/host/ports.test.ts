@@ -63,7 +63,18 @@ describe('ports', () => {
     if (!setpriv.path) return ctx.skip();
     assertGantryBuilt();
     // A listener owned by nobody (65534).
-    const listener = spawn(setpriv.path, ['--reuid=65534', '--regid=65534', '--clear-groups', SYSTEM_PYTHON, '-c', 'import socket, sys\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen()\nprint(s.getsockname()[1], flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const listener = spawn(
+      setpriv.path,
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        SYSTEM_PYTHON,
+        '-c',
+        'import socket, sys\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen()\nprint(s.getsockname()[1], flush=True)\nsys.stdin.read()',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     let dir: string | null = null;
     try {
       const port = await new Promise<number>((resolve, reject) => {
@@ -81,7 +92,9 @@ describe('ports', () => {
       copyFileSync(join(SERVER_CORE_DIR, 'dist', 'host', 'ports.js'), join(dir, 'ports.mjs'));
       chmodSync(join(dir, 'ports.mjs'), 0o644);
       const script = `import(${JSON.stringify(join(dir, 'ports.mjs'))}).then(async (m) => console.log(JSON.stringify(await m.findPortHolder(${port}))))`;
-      const looked = spawnSync(setpriv.path, ['--reuid=65533', '--regid=65533', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+      const looked = spawnSync(setpriv.path, ['--reuid=65533', '--regid=65533', '--clear-groups', process.execPath, '-e', script], {
+        encoding: 'utf8',
+      });
       expect(looked.status, looked.stderr).toBe(0);
       const holder = JSON.parse(looked.stdout);
       expect(holder).toEqual({ pid: null, command: null, user: 'nobody' });

@@ -17,7 +17,12 @@ afterEach(() => t.remove());
 describe('pyproject [tool.gantry]', () => {
   it('reads settings (kebab-case accepted), env and profiles, and the project name', async () => {
     const r = await readPyprojectGantry(t.path);
-    expect(r).toMatchObject({ projectName: 'tomlsite', settings: { app: 'site_app:application', workers: 2, maxRequests: 500, env: { GREETING: 'from pyproject' } }, profiles: { staging: { workers: 3 } }, errors: [] });
+    expect(r).toMatchObject({
+      projectName: 'tomlsite',
+      settings: { app: 'site_app:application', workers: 2, maxRequests: 500, env: { GREETING: 'from pyproject' } },
+      profiles: { staging: { workers: 3 } },
+      errors: [],
+    });
   });
 
   it('reports invalid keys instead of importing them', async () => {
@@ -29,7 +34,10 @@ describe('pyproject [tool.gantry]', () => {
   });
 
   it('writes back only the [tool.gantry] sections, keeping other content and comments', async () => {
-    const res = await writePyprojectGantry(t.path, { settings: { app: 'site_app:application', workers: 5, env: { A: '1' } }, profiles: { dev: { reload: true } } });
+    const res = await writePyprojectGantry(t.path, {
+      settings: { app: 'site_app:application', workers: 5, env: { A: '1' } },
+      profiles: { dev: { reload: true } },
+    });
     expect(res.commentsPreserved).toBe(true);
     const text = await readFile(join(t.path, 'pyproject.toml'), 'utf8');
     expect(text).toContain('# A project that carries its Gantry settings.');

@@ -10,11 +10,17 @@ describe('runTool', () => {
   });
 
   it('a program that is not there: no code, the reason', async () => {
-    expect(await runTool('/nonexistent/tool', [])).toMatchObject({ code: null, timedOut: false, error: expect.stringMatching(/^ENOENT: /) });
+    expect(await runTool('/nonexistent/tool', [])).toMatchObject({
+      code: null,
+      timedOut: false,
+      error: expect.stringMatching(/^ENOENT: /),
+    });
   });
 
   it('past its timeout it is killed, keeping what it wrote', async () => {
-    const r = await runTool('python3', ['-c', 'import sys, time; sys.stderr.write("started\\n"); sys.stderr.flush(); time.sleep(60)'], { timeoutMs: 10_000 }); // room for a slow start on a loaded machine
+    const r = await runTool('python3', ['-c', 'import sys, time; sys.stderr.write("started\\n"); sys.stderr.flush(); time.sleep(60)'], {
+      timeoutMs: 10_000,
+    }); // room for a slow start on a loaded machine
     expect(r).toMatchObject({ code: null, timedOut: true, error: null, stderr: 'started\n' });
   });
 });

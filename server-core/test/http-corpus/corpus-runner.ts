@@ -16,7 +16,8 @@ function mismatch(r: RawResponse | undefined, e: ExpectedResponse): string | nul
   for (const [k, v] of Object.entries(e.headers ?? {})) {
     if ((r.header(k) ?? '').toLowerCase() !== v.toLowerCase()) return `header ${k}: ${r.header(k)}, expected ${v}`;
   }
-  if (e.wireBodyLength !== undefined && r.body.length !== e.wireBodyLength) return `${r.body.length} body bytes on the wire, expected ${e.wireBodyLength}`;
+  if (e.wireBodyLength !== undefined && r.body.length !== e.wireBodyLength)
+    return `${r.body.length} body bytes on the wire, expected ${e.wireBodyLength}`;
   if (e.environ || e.body !== undefined || e.bodyLength !== undefined) {
     if (!isEcho(r)) return `not an echo response (content-type ${r.header('content-type')})`;
     const echo = JSON.parse(r.body.toString('utf8')) as Echo;
@@ -24,8 +25,10 @@ function mismatch(r: RawResponse | undefined, e: ExpectedResponse): string | nul
       const got = echo.environ[k];
       if (v === null ? got !== undefined : got !== v) return `environ ${k} = ${JSON.stringify(got)}, expected ${JSON.stringify(v)}`;
     }
-    if (e.body !== undefined && echo.body !== e.body) return `app read body ${JSON.stringify(echo.body.slice(0, 100))}, expected ${JSON.stringify(e.body.slice(0, 100))}`;
-    if (e.bodyLength !== undefined && echo.body_length !== e.bodyLength) return `app read ${echo.body_length} bytes, expected ${e.bodyLength}`;
+    if (e.body !== undefined && echo.body !== e.body)
+      return `app read body ${JSON.stringify(echo.body.slice(0, 100))}, expected ${JSON.stringify(e.body.slice(0, 100))}`;
+    if (e.bodyLength !== undefined && echo.body_length !== e.bodyLength)
+      return `app read ${echo.body_length} bytes, expected ${e.bodyLength}`;
   }
   return null;
 }
@@ -39,7 +42,8 @@ export function judge(c: CorpusCase, finals: RawResponse[], closed: boolean): { 
   const why: string[] = [];
   for (const [i, o] of c.outcomes.entries()) {
     const problems: string[] = [];
-    if (finals.length !== o.responses.length) problems.push(`${finals.length} responses (${finals.map((r) => r.status).join(', ')}), expected ${o.responses.length}`);
+    if (finals.length !== o.responses.length)
+      problems.push(`${finals.length} responses (${finals.map((r) => r.status).join(', ')}), expected ${o.responses.length}`);
     o.responses.forEach((e, j) => {
       const m = mismatch(finals[j], e);
       if (m) problems.push(`response ${j + 1}: ${m}`);
@@ -53,11 +57,18 @@ export function judge(c: CorpusCase, finals: RawResponse[], closed: boolean): { 
 }
 
 function statusesMatch(o: Outcome, finals: readonly RawResponse[]): boolean {
-  return o.responses.length === finals.length && o.responses.every((e, i) => (Array.isArray(e.status) ? e.status : [e.status]).includes(finals[i]!.status));
+  return (
+    o.responses.length === finals.length &&
+    o.responses.every((e, i) => (Array.isArray(e.status) ? e.status : [e.status]).includes(finals[i]!.status))
+  );
 }
 
 /** Sends one case to the server on `port` and collects what came back; `waitMs` bounds each wait for responses. */
-export async function exchange(port: number, c: CorpusCase, waitMs = 10_000): Promise<{ finals: RawResponse[]; closed: boolean; interim: RawResponse[] }> {
+export async function exchange(
+  port: number,
+  c: CorpusCase,
+  waitMs = 10_000,
+): Promise<{ finals: RawResponse[]; closed: boolean; interim: RawResponse[] }> {
   const conn = await RawConnection.connect(port);
   try {
     if (c.interaction === 'vanish') {
@@ -107,4 +118,3 @@ export async function exchange(port: number, c: CorpusCase, waitMs = 10_000): Pr
     conn.destroy();
   }
 }
-

@@ -24,7 +24,12 @@ interface Echo {
 const REFERENCE = process.env.GANTRY_CORPUS_REFERENCE === 'gunicorn';
 
 // Every rule must hold with one gateway process and with several (connections dealt to gateway processes).
-const CONFIGS: ReadonlyArray<readonly [string, readonly string[]]> = REFERENCE ? [['gunicorn', []]] : [['one gateway process', []], ['--gateway-processes 2', ['--gateway-processes', '2']]];
+const CONFIGS: ReadonlyArray<readonly [string, readonly string[]]> = REFERENCE
+  ? [['gunicorn', []]]
+  : [
+      ['one gateway process', []],
+      ['--gateway-processes 2', ['--gateway-processes', '2']],
+    ];
 
 for (const [label, extraArgs] of CONFIGS) {
   describe(label, () => {
@@ -35,11 +40,20 @@ for (const [label, extraArgs] of CONFIGS) {
     function appCalls(): string[] {
       if (!existsSync(CALLS)) return [];
       // The probes this test adds itself are not the case's requests.
-      return readFileSync(CALLS, 'latin1').split('\n').filter((l) => l !== '' && !/ \/(__same_connection|health\/)/.test(l));
+      return readFileSync(CALLS, 'latin1')
+        .split('\n')
+        .filter((l) => l !== '' && !/ \/(__same_connection|health\/)/.test(l));
     }
     beforeAll(async () => {
       if (REFERENCE) {
-        server = await startGunicorn({ app: 'environ_echo:application', chdir: fixtureProject('echo'), workers: 2, threads: 2, workerClass: 'gthread', args: ['--keep-alive', '30'] });
+        server = await startGunicorn({
+          app: 'environ_echo:application',
+          chdir: fixtureProject('echo'),
+          workers: 2,
+          threads: 2,
+          workerClass: 'gthread',
+          args: ['--keep-alive', '30'],
+        });
         return;
       }
       server = await startGantry({
@@ -48,7 +62,21 @@ for (const [label, extraArgs] of CONFIGS) {
         python: SYSTEM_PYTHON,
         // A long keep-alive: a close seen here is the server's decision, not an idle timeout.
         // Short header timeout and a 1 MiB body limit so invalid/039-041 can test them quickly.
-        args: ['-w', '2', '--threads', '2', '--keep-alive', '30', '--header-timeout', '2', '--limit-request-body', '1048576', '-e', `ECHO_CALLS=${CALLS}`, ...extraArgs],
+        args: [
+          '-w',
+          '2',
+          '--threads',
+          '2',
+          '--keep-alive',
+          '30',
+          '--header-timeout',
+          '2',
+          '--limit-request-body',
+          '1048576',
+          '-e',
+          `ECHO_CALLS=${CALLS}`,
+          ...extraArgs,
+        ],
       });
     });
     afterAll(async () => {
@@ -62,7 +90,10 @@ for (const [label, extraArgs] of CONFIGS) {
       try {
         await conn.write(`GET /health/${tag} HTTP/1.1\r\nHost: corpus\r\nConnection: close\r\n\r\n`);
         const { responses } = await conn.responses(1, [], 10_000);
-        expect(responses.map((r) => r.status), 'a normal request after the case').toEqual([200]);
+        expect(
+          responses.map((r) => r.status),
+          'a normal request after the case',
+        ).toEqual([200]);
         expect((JSON.parse(responses[0]!.body.toString()) as Echo).environ.PATH_INFO).toBe(`/health/${tag}`);
       } finally {
         conn.destroy();
@@ -76,7 +107,11 @@ for (const [label, extraArgs] of CONFIGS) {
             const callsBefore = appCalls().length;
             const { finals, closed, interim } = await exchange(server.port, c);
             if (c.interaction === 'expect-100') expect(interim.map((r) => r.status)).toEqual([100]);
-            if (c.interim) expect(interim.map((r) => r.status), 'interim responses').toEqual(c.interim);
+            if (c.interim)
+              expect(
+                interim.map((r) => r.status),
+                'interim responses',
+              ).toEqual(c.interim);
             const verdict = judge(c, finals, closed);
             expect(verdict.why, `${c.id} (${c.description})`).toEqual([]);
             expect(verdict.ok).toBe(true);

@@ -21,13 +21,22 @@ function request(conn: number, i: number): { raw: Buffer; path: string; body: st
     const part = body.slice(p, p + 4000);
     pieces.push(`${part.length.toString(16)}\r\n${part}\r\n`);
   }
-  return { raw: Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ka\r\nTransfer-Encoding: chunked\r\n\r\n${pieces.join('')}0\r\n\r\n`, 'latin1'), path, body };
+  return {
+    raw: Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ka\r\nTransfer-Encoding: chunked\r\n\r\n${pieces.join('')}0\r\n\r\n`, 'latin1'),
+    path,
+    body,
+  };
 }
 
 describe('keep-alive: 10 connections x 60 requests', () => {
   let server: HttpServer;
   beforeAll(async () => {
-    server = await startGantry({ app: 'environ_echo:application', chdir: fixtureProject('echo'), python: SYSTEM_PYTHON, args: ['-w', '2', '--threads', '2', '--keep-alive', '30'] });
+    server = await startGantry({
+      app: 'environ_echo:application',
+      chdir: fixtureProject('echo'),
+      python: SYSTEM_PYTHON,
+      args: ['-w', '2', '--threads', '2', '--keep-alive', '30'],
+    });
   });
   afterAll(async () => {
     expect((await server?.stop())?.code).toBe(0);
@@ -49,7 +58,9 @@ describe('keep-alive: 10 connections x 60 requests', () => {
             for (const [k, expected] of [a, b].entries()) {
               const r = responses[answered + k]!;
               const echo = JSON.parse(r.body.toString('utf8')) as { environ: { PATH_INFO: string }; body: string };
-              seen.push(r.status === 200 && echo.environ.PATH_INFO === expected.path && echo.body === expected.body ? 'ok' : `bad ${expected.path}`);
+              seen.push(
+                r.status === 200 && echo.environ.PATH_INFO === expected.path && echo.body === expected.body ? 'ok' : `bad ${expected.path}`,
+              );
             }
             answered += 2;
           }

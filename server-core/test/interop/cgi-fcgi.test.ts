@@ -22,7 +22,15 @@ interface CgiResponse {
 function cgiRequest(sock: string, vars: Record<string, string>, body: Buffer = Buffer.alloc(0)): Promise<CgiResponse> {
   return new Promise((resolve, reject) => {
     const child = spawn(cgiFcgi.path!, ['-bind', '-connect', sock], {
-      env: { SERVER_PROTOCOL: 'HTTP/1.1', SERVER_NAME: 'localhost', SERVER_PORT: '80', REMOTE_ADDR: '127.0.0.1', SCRIPT_NAME: '', QUERY_STRING: '', ...vars },
+      env: {
+        SERVER_PROTOCOL: 'HTTP/1.1',
+        SERVER_NAME: 'localhost',
+        SERVER_PORT: '80',
+        REMOTE_ADDR: '127.0.0.1',
+        SCRIPT_NAME: '',
+        QUERY_STRING: '',
+        ...vars,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -56,7 +64,13 @@ describe.skipIf(!cgiFcgi.path)('cgi-fcgi (libfcgi) -> gantry worker -> environ e
   beforeAll(async () => {
     tmp = await makeTempDir('gantry-cgifcgi-');
     sock = join(tmp.path, 'w.sock');
-    worker = await startWorker({ python: SYSTEM_PYTHON, app: 'environ_echo:application', chdir: fixtureProject('echo'), listen: `unix:${sock}`, threads: 2 });
+    worker = await startWorker({
+      python: SYSTEM_PYTHON,
+      app: 'environ_echo:application',
+      chdir: fixtureProject('echo'),
+      listen: `unix:${sock}`,
+      threads: 2,
+    });
   });
   afterAll(async () => {
     const exit = await worker?.stop();
@@ -65,7 +79,13 @@ describe.skipIf(!cgiFcgi.path)('cgi-fcgi (libfcgi) -> gantry worker -> environ e
   });
 
   it('answers a GET with the CGI variables as the WSGI environ', async () => {
-    const res = await cgiRequest(sock, { REQUEST_METHOD: 'GET', PATH_INFO: '/caf\u00e9/x', QUERY_STRING: 'a=1&b=%20', HTTP_HOST: 'example.test', HTTP_X_CUSTOM: 'yes' });
+    const res = await cgiRequest(sock, {
+      REQUEST_METHOD: 'GET',
+      PATH_INFO: '/caf\u00e9/x',
+      QUERY_STRING: 'a=1&b=%20',
+      HTTP_HOST: 'example.test',
+      HTTP_X_CUSTOM: 'yes',
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
     const echo = JSON.parse(res.body.toString()) as { environ: Record<string, unknown>; body: string };
@@ -82,7 +102,11 @@ describe.skipIf(!cgiFcgi.path)('cgi-fcgi (libfcgi) -> gantry worker -> environ e
 
   it('streams a 1 MB POST body through FCGI_STDIN intact', async () => {
     const body = Buffer.alloc(1024 * 1024, 'q');
-    const res = await cgiRequest(sock, { REQUEST_METHOD: 'POST', PATH_INFO: '/up', CONTENT_TYPE: 'application/octet-stream', CONTENT_LENGTH: String(body.length) }, body);
+    const res = await cgiRequest(
+      sock,
+      { REQUEST_METHOD: 'POST', PATH_INFO: '/up', CONTENT_TYPE: 'application/octet-stream', CONTENT_LENGTH: String(body.length) },
+      body,
+    );
     expect(res.status).toBe(200);
     const echo = JSON.parse(res.body.toString()) as { body_length: number; environ: Record<string, unknown> };
     expect(echo.body_length).toBe(body.length);
@@ -94,7 +118,9 @@ describe.skipIf(!cgiFcgi.path)('cgi-fcgi (libfcgi) -> gantry worker -> environ e
       const res = await cgiRequest(sock, { REQUEST_METHOD: 'GET', PATH_INFO: `/seq/${i}` });
       expect(res.status).toBe(200);
     }
-    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => cgiRequest(sock, { REQUEST_METHOD: 'GET', PATH_INFO: `/par/${i}` })));
+    const all = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => cgiRequest(sock, { REQUEST_METHOD: 'GET', PATH_INFO: `/par/${i}` })),
+    );
     expect(all.map((r) => (JSON.parse(r.body.toString()) as { environ: { PATH_INFO: string } }).environ.PATH_INFO)).toEqual(
       Array.from({ length: 10 }, (_, i) => `/par/${i}`),
     );

@@ -24,7 +24,13 @@ describe.skipIf(skip)('nginx fastcgi_pass -> gantry worker -> Flask', () => {
   beforeAll(async () => {
     tmp = await makeTempDir('gantry-nginx-');
     const sock = join(tmp.path, 'w1.sock');
-    worker = await startWorker({ python: SYSTEM_PYTHON, app: 'flaskapp:app', chdir: fixtureProject('flaskapp'), listen: `unix:${sock}`, threads: 4 });
+    worker = await startWorker({
+      python: SYSTEM_PYTHON,
+      app: 'flaskapp:app',
+      chdir: fixtureProject('flaskapp'),
+      listen: `unix:${sock}`,
+      threads: 4,
+    });
     nginx = await startNginx({ nginx: nginxTool.path!, prefix: join(tmp.path, 'nginx'), fastcgi: `unix:${sock}` });
   });
   afterAll(async () => {
@@ -138,7 +144,11 @@ describe.skipIf(skip)('nginx fastcgi_pass -> gantry worker -> Flask', () => {
   });
 
   it('handles concurrent requests over kept-alive FastCGI connections', async () => {
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${nginx.url}/api/items?limit=${i}`).then(async (r) => [r.status, ((await r.json()) as { count: number }).count])));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(`${nginx.url}/api/items?limit=${i}`).then(async (r) => [r.status, ((await r.json()) as { count: number }).count]),
+      ),
+    );
     expect(results).toEqual(Array.from({ length: 40 }, (_, i) => [200, i]));
   });
 });
@@ -153,7 +163,13 @@ describe.skipIf(skip)('nginx fastcgi_pass under a mount prefix (/shop)', () => {
   beforeAll(async () => {
     tmp = await makeTempDir('gantry-nginx-mount-');
     const sock = join(tmp.path, 'w1.sock');
-    worker = await startWorker({ python: SYSTEM_PYTHON, app: 'flaskapp:app', chdir: fixtureProject('flaskapp'), listen: `unix:${sock}`, threads: 2 });
+    worker = await startWorker({
+      python: SYSTEM_PYTHON,
+      app: 'flaskapp:app',
+      chdir: fixtureProject('flaskapp'),
+      listen: `unix:${sock}`,
+      threads: 2,
+    });
     nginx = await startNginx({ nginx: nginxTool.path!, prefix: join(tmp.path, 'nginx'), fastcgi: `unix:${sock}`, mount: '/shop' });
   });
   afterAll(async () => {

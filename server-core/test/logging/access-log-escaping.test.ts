@@ -21,7 +21,8 @@ const REQUESTS = [
     raw: 'GET /a%22b%0A127.0.0.1%20-%20-%20[01/Jan/2026:00:00:00%20+0000]%20%22GET%20/forged%20HTTP/1.1%22%20200%202%20%22-%22%20%22x%22?q=%22%5C HTTP/1.1\r\nHost: x\r\nUser-Agent: ua" 200 1 "-" "forged\r\nReferer: back\\slash"\tand tab\r\nX-Note: latin\x85one\r\nConnection: close\r\n\r\n',
     // The entry's path is the path as sent (percent-encoding kept); the Basic-auth user below is decoded bytes.
     path: '/a%22b%0A127.0.0.1%20-%20-%20[01/Jan/2026:00:00:00%20+0000]%20%22GET%20/forged%20HTTP/1.1%22%20200%202%20%22-%22%20%22x%22',
-    rawUri: '/a%22b%0A127.0.0.1%20-%20-%20[01/Jan/2026:00:00:00%20+0000]%20%22GET%20/forged%20HTTP/1.1%22%20200%202%20%22-%22%20%22x%22?q=%22%5C',
+    rawUri:
+      '/a%22b%0A127.0.0.1%20-%20-%20[01/Jan/2026:00:00:00%20+0000]%20%22GET%20/forged%20HTTP/1.1%22%20200%202%20%22-%22%20%22x%22?q=%22%5C',
     ua: 'ua" 200 1 "-" "forged',
     referer: 'back\\slash"\tand tab',
     note: 'latin\x85one',
@@ -45,7 +46,27 @@ function unescape(v: string): string {
 async function serveAndSend(format: string) {
   s.tmp = await makeTempDir();
   const log = join(s.tmp.path, 'access.log');
-  s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '--access-logfile', log, '--access-logformat', format, 'basic:application'], ready: LISTENING, timeoutMs: 30_000 });
+  s.proc = await startProcess({
+    name: 'gantry',
+    command: process.execPath,
+    args: [
+      GANTRY_BIN,
+      'serve',
+      '--chdir',
+      FIXTURE_APPS,
+      '--python',
+      'python3',
+      '-b',
+      '127.0.0.1:0',
+      '--access-logfile',
+      log,
+      '--access-logformat',
+      format,
+      'basic:application',
+    ],
+    ready: LISTENING,
+    timeoutMs: 30_000,
+  });
   const port = Number(s.proc.ready[1]);
   for (const r of REQUESTS) {
     const { responses } = await rawExchange(port, Buffer.from(r.raw, 'latin1'));

@@ -31,16 +31,24 @@ const entry: AccessEntry = {
 describe('access log format', () => {
   it("matches gunicorn's default output exactly", () => {
     // gunicorn: 127.0.0.1 - - [24/Nov/2026:01:02:03 +0000] "GET /search?q=1&r=2 HTTP/1.1" 200 1234 "-" "curl/8.5.0"
-    expect(compileAccessFormat(DEFAULT_ACCESS_LOG_FORMAT)(entry)).toBe('127.0.0.1 - - [24/Nov/2026:01:02:03 +0000] "GET /search?q=1&r=2 HTTP/1.1" 200 1234 "-" "curl/8.5.0"');
+    expect(compileAccessFormat(DEFAULT_ACCESS_LOG_FORMAT)(entry)).toBe(
+      '127.0.0.1 - - [24/Nov/2026:01:02:03 +0000] "GET /search?q=1&r=2 HTTP/1.1" 200 1234 "-" "curl/8.5.0"',
+    );
   });
 
   it('renders every atom', () => {
-    const f = compileAccessFormat('%(h)s|%(l)s|%(u)s|%(r)s|%(s)s|%(m)s|%(U)s|%(q)s|%(H)s|%(b)s|%(B)s|%(f)s|%(a)s|%(T)s|%(M)s|%(D)s|%(L)s|%(p)s|%%');
-    expect(f(entry)).toBe(`127.0.0.1|-|-|GET /search?q=1&r=2 HTTP/1.1|200|GET|/search|q=1&r=2|HTTP/1.1|1234|1234|-|curl/8.5.0|1|1523|1523456|1.523456|<${process.pid}>|%`);
+    const f = compileAccessFormat(
+      '%(h)s|%(l)s|%(u)s|%(r)s|%(s)s|%(m)s|%(U)s|%(q)s|%(H)s|%(b)s|%(B)s|%(f)s|%(a)s|%(T)s|%(M)s|%(D)s|%(L)s|%(p)s|%%',
+    );
+    expect(f(entry)).toBe(
+      `127.0.0.1|-|-|GET /search?q=1&r=2 HTTP/1.1|200|GET|/search|q=1&r=2|HTTP/1.1|1234|1234|-|curl/8.5.0|1|1523|1523456|1.523456|<${process.pid}>|%`,
+    );
   });
 
   it('reads request/response headers and environ variables, "-" when missing', () => {
-    const f = compileAccessFormat('%({X-Forwarded-For}i)s %({content-type}o)s %({x-missing}i)s %({REMOTE_ADDR}e)s %({HTTP_HOST}e)s %({NOPE}e)s');
+    const f = compileAccessFormat(
+      '%({X-Forwarded-For}i)s %({content-type}o)s %({x-missing}i)s %({REMOTE_ADDR}e)s %({HTTP_HOST}e)s %({NOPE}e)s',
+    );
     expect(f(entry)).toBe('10.1.1.1 text/html - 127.0.0.1 example.com -');
     expect(formatNeedsHeaders('%({x}i)s')).toBe(true);
     expect(formatNeedsHeaders(DEFAULT_ACCESS_LOG_FORMAT)).toBe(false);
@@ -55,12 +63,25 @@ describe('access log format', () => {
     const line = compileAccessFormat('json')(nasty);
     expect(line).not.toContain('\n');
     const parsed = JSON.parse(line) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ path: '/a"b\nc', user_agent: 'x\u0000y\u001b[31m', referer: '\\', status: 200, bytes: 1234, request_id: 'abc-1', time: '2026-11-24T01:02:03.000Z' });
+    expect(parsed).toMatchObject({
+      path: '/a"b\nc',
+      user_agent: 'x\u0000y\u001b[31m',
+      referer: '\\',
+      status: 200,
+      bytes: 1234,
+      request_id: 'abc-1',
+      time: '2026-11-24T01:02:03.000Z',
+    });
   });
 
   it('json mode carries where the time went, when the request reached a worker', () => {
     const timed = { ...entry, timing: { queueMs: 0.5, appMs: 12.25, ttfbMs: 12.75, transferMs: 0.1234567 } };
-    expect(JSON.parse(compileAccessFormat('json')(timed))).toMatchObject({ queue_ms: 0.5, app_ms: 12.25, ttfb_ms: 12.75, transfer_ms: 0.123 });
+    expect(JSON.parse(compileAccessFormat('json')(timed))).toMatchObject({
+      queue_ms: 0.5,
+      app_ms: 12.25,
+      ttfb_ms: 12.75,
+      transfer_ms: 0.123,
+    });
     expect(JSON.parse(compileAccessFormat('json')(entry))).not.toHaveProperty('queue_ms');
   });
 

@@ -15,7 +15,18 @@ import { FIXTURE_APPS, until } from '../runtime/harness.js';
 
 const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const s = cliScope();
-const serveArgs = (...more: string[]) => [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...more, 'basic:application'];
+const serveArgs = (...more: string[]) => [
+  GANTRY_BIN,
+  'serve',
+  '--chdir',
+  FIXTURE_APPS,
+  '--python',
+  'python3',
+  '-b',
+  '127.0.0.1:0',
+  ...more,
+  'basic:application',
+];
 
 function runToEnd(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -52,7 +63,13 @@ describe('log files under faults', () => {
     const link = join(s.tmp.path, 'access.log');
     const real = join(s.tmp.path, 'access-real.log');
     symlinkSync('/dev/full', link);
-    s.proc = await startProcess({ name: 'gantry', command: process.execPath, args: serveArgs('--access-logfile', link), ready: LISTENING, timeoutMs: 30_000 });
+    s.proc = await startProcess({
+      name: 'gantry',
+      command: process.execPath,
+      args: serveArgs('--access-logfile', link),
+      ready: LISTENING,
+      timeoutMs: 30_000,
+    });
     const p = s.proc;
     const port = Number(p.ready[1]);
 
@@ -63,12 +80,17 @@ describe('log files under faults', () => {
     // More than the hold buffer (1 MiB) while the disk is full: 8 KB user agents, 160 requests.
     const ua = 'u'.repeat(8000);
     const total = 1 + 160;
-    for (let i = 0; i < 160; i++) expect((await fetchRaw(`http://127.0.0.1:${port}/held-${i}`, { headers: { "user-agent": ua } })).status).toBeGreaterThan(0);
+    for (let i = 0; i < 160; i++)
+      expect((await fetchRaw(`http://127.0.0.1:${port}/held-${i}`, { headers: { 'user-agent': ua } })).status).toBeGreaterThan(0);
 
     // The disk has room again: the same path now leads to a writable file. No signal is sent.
     symlinkSync(real, `${link}.new`);
     renameSync(`${link}.new`, link);
-    await until(() => /writing the log file .* again after [\d.]+ s; \d+ line\(s\) were lost/.test(p.output()), 60_000, 'the recovery on the error log');
+    await until(
+      () => /writing the log file .* again after [\d.]+ s; \d+ line\(s\) were lost/.test(p.output()),
+      60_000,
+      'the recovery on the error log',
+    );
     const lost = Number(/; (\d+) line\(s\) were lost/.exec(p.output())![1]);
     await until(() => lines(real).some((l) => l.includes('/held-159')), 10_000, 'the last held line');
     const written = lines(real);

@@ -18,7 +18,17 @@ afterEach(async () => {
   await tmp.remove();
 });
 
-const line = (over: Partial<OutputLine> = {}): OutputLine => ({ time: Date.UTC(2026, 10, 24, 1, 2, 3), app: 'a', source: 'stderr', level: 'error', workerId: 3, workerPid: 4121, requestId: null, text: 'hello', ...over });
+const line = (over: Partial<OutputLine> = {}): OutputLine => ({
+  time: Date.UTC(2026, 10, 24, 1, 2, 3),
+  app: 'a',
+  source: 'stderr',
+  level: 'error',
+  workerId: 3,
+  workerPid: 4121,
+  requestId: null,
+  text: 'hello',
+  ...over,
+});
 
 describe('LogBus', () => {
   it('fans out; unsubscribe works; a throwing subscriber does not stop the others', async () => {

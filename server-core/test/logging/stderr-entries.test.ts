@@ -62,7 +62,10 @@ describe('StderrEntries', () => {
     const chained = [...TB, '', 'During handling of the above exception, another exception occurred:', '', ...TB];
     for (const l of [...chained, 'next']) s.push(l);
     s.end();
-    expect(entries).toEqual([['error', chained.join('\n')], ['info', 'next']]);
+    expect(entries).toEqual([
+      ['error', chained.join('\n')],
+      ['info', 'next'],
+    ]);
   });
 
   it('emits a traceback cut short when the stream ends', () => {

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('stderr levels from a real worker', () => {
-  it('gives each logging line its level and keeps logger.exception\'s traceback in one entry', async () => {
+  it("gives each logging line its level and keeps logger.exception's traceback in one entry", async () => {
     const r = await fetchRaw(`${app.url}/log`, { headers: { 'X-Request-ID': 'log-1' } });
     expect(r.status).toBe(200);
     const mine = (): OutputLine[] => lines.filter((l) => l.requestId === 'log-1');

@@ -34,7 +34,15 @@ describe.skipIf(!django.path)('Django fixture under gantry serve', () => {
     };
     manage(env, 'migrate', '--noinput', '-v', '0');
     manage(env, 'collectstatic', '--noinput', '-v', '0');
-    manage({ ...env, DJANGO_SUPERUSER_PASSWORD: ADMIN_PASSWORD }, 'createsuperuser', '--noinput', '--username', 'admin', '--email', 'admin@example.com');
+    manage(
+      { ...env, DJANGO_SUPERUSER_PASSWORD: ADMIN_PASSWORD },
+      'createsuperuser',
+      '--noinput',
+      '--username',
+      'admin',
+      '--email',
+      'admin@example.com',
+    );
     // The collected static files are served by the gateway (--static), as a deployment would.
     server = await serveApp({ app: 'mysite.wsgi:application', chdir: PROJECT, env, staticMap: { '/static': join(tmp.path, 'static') } });
   });
@@ -86,7 +94,10 @@ describe.skipIf(!django.path)('Django fixture under gantry serve', () => {
     it('POST with the cookie but a wrong token -> 403', async () => {
       const b = browser(server.url);
       await (await b.fetch('/guestbook/')).text();
-      const res = await b.fetch('/guestbook/', { method: 'POST', body: new URLSearchParams({ csrfmiddlewaretoken: 'x'.repeat(64), name: 'Mallory' }) });
+      const res = await b.fetch('/guestbook/', {
+        method: 'POST',
+        body: new URLSearchParams({ csrfmiddlewaretoken: 'x'.repeat(64), name: 'Mallory' }),
+      });
       expect(res.status).toBe(403);
       await res.arrayBuffer();
     });
@@ -150,7 +161,10 @@ describe.skipIf(!django.path)('Django fixture under gantry serve', () => {
     it('a wrong password re-renders the form (200) without a session', async () => {
       const b = browser(server.url);
       const token = hiddenInput(await (await b.fetch('/admin/login/')).text(), 'csrfmiddlewaretoken')!;
-      const res = await b.fetch('/admin/login/', { method: 'POST', body: new URLSearchParams({ csrfmiddlewaretoken: token, username: 'admin', password: 'wrong' }) });
+      const res = await b.fetch('/admin/login/', {
+        method: 'POST',
+        body: new URLSearchParams({ csrfmiddlewaretoken: token, username: 'admin', password: 'wrong' }),
+      });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('errornote');
       expect(b.jar.get('sessionid')).toBeUndefined();

@@ -15,7 +15,12 @@ describe.skipIf(!flask.path)('gantry serve --static beside the Flask fixture', (
   beforeAll(async () => {
     const project = fixtureProject('flaskapp');
     // Flask has no /assets route: a 200 there can only come from the gateway.
-    server = await startGantry({ app: 'flaskapp:app', chdir: project, python: SYSTEM_PYTHON, args: ['--static', `/assets=${join(project, 'static')}`] });
+    server = await startGantry({
+      app: 'flaskapp:app',
+      chdir: project,
+      python: SYSTEM_PYTHON,
+      args: ['--static', `/assets=${join(project, 'static')}`],
+    });
   });
   afterAll(async () => {
     const exit = await server?.stop();
@@ -37,7 +42,10 @@ describe.skipIf(!flask.path)('gantry serve --static beside the Flask fixture', (
     const validator = first.headers.get('etag') ?? first.headers.get('last-modified');
     expect(validator).toBeTruthy();
     const header = first.headers.get('etag') ? `If-None-Match: ${validator}` : `If-Modified-Since: ${validator}`;
-    const { responses } = await rawExchange(server.port, `GET /assets/style.css HTTP/1.1\r\nHost: x\r\n${header}\r\nConnection: close\r\n\r\n`);
+    const { responses } = await rawExchange(
+      server.port,
+      `GET /assets/style.css HTTP/1.1\r\nHost: x\r\n${header}\r\nConnection: close\r\n\r\n`,
+    );
     expect(responses.map((r) => [r.status, r.body.length])).toEqual([[304, 0]]);
   });
 
@@ -47,17 +55,15 @@ describe.skipIf(!flask.path)('gantry serve --static beside the Flask fixture', (
     await res.arrayBuffer();
   });
 
-  it.each([
-    '/assets/../flaskapp.py',
-    '/assets/%2e%2e/flaskapp.py',
-    '/assets/..%2fflaskapp.py',
-    '/assets/%2e%2e%2fflaskapp.py',
-  ])('never serves a file outside the mapped folder: %s', async (path) => {
-    const { responses } = await rawExchange(server.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    expect(responses).toHaveLength(1);
-    expect(responses[0]!.body.toString('latin1')).not.toContain('from flask import');
-    expect([200, 400, 403, 404]).toContain(responses[0]!.status);
-  });
+  it.each(['/assets/../flaskapp.py', '/assets/%2e%2e/flaskapp.py', '/assets/..%2fflaskapp.py', '/assets/%2e%2e%2fflaskapp.py'])(
+    'never serves a file outside the mapped folder: %s',
+    async (path) => {
+      const { responses } = await rawExchange(server.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(responses).toHaveLength(1);
+      expect(responses[0]!.body.toString('latin1')).not.toContain('from flask import');
+      expect([200, 400, 403, 404]).toContain(responses[0]!.status);
+    },
+  );
 
   it('everything else still reaches Flask (its own /static and routes)', async () => {
     const own = await fetch(`${server.url}/static/style.css`);

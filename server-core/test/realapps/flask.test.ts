@@ -156,14 +156,21 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       await first.arrayBuffer();
       const etag = first.headers.get('etag');
       expect(etag).toBeTruthy();
-      const { responses } = await rawExchange(server.port, `GET /static/style.css HTTP/1.1\r\nHost: x\r\nIf-None-Match: ${etag}\r\nConnection: close\r\n\r\n`);
+      const { responses } = await rawExchange(
+        server.port,
+        `GET /static/style.css HTTP/1.1\r\nHost: x\r\nIf-None-Match: ${etag}\r\nConnection: close\r\n\r\n`,
+      );
       expect(responses).toHaveLength(1);
       expect(responses[0]!.status).toBe(304);
       expect(responses[0]!.body.length).toBe(0);
     });
 
     it('HEAD gives the headers of GET and no body', async () => {
-      const { responses, received } = await rawExchange(server.port, 'HEAD /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { methods: ['HEAD'] });
+      const { responses, received } = await rawExchange(
+        server.port,
+        'HEAD /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        { methods: ['HEAD'] },
+      );
       expect(responses).toHaveLength(1);
       expect(responses[0]!.status).toBe(200);
       expect(responses[0]!.header('content-type')).toMatch(/^text\/css/);
@@ -177,11 +184,21 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       const res = await fetch(`${server.url}/api/items?limit=2`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/json');
-      expect(await res.json()).toEqual({ count: 2, items: [{ id: 0, name: 'item 0' }, { id: 1, name: 'item 1' }] });
+      expect(await res.json()).toEqual({
+        count: 2,
+        items: [
+          { id: 0, name: 'item 0' },
+          { id: 1, name: 'item 1' },
+        ],
+      });
     });
 
-    it('POST JSON is echoed; non-JSON gets the app\'s 415', async () => {
-      const ok = await fetch(`${server.url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: [1, 'é', null] }) });
+    it("POST JSON is echoed; non-JSON gets the app's 415", async () => {
+      const ok = await fetch(`${server.url}/api/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ a: [1, 'é', null] }),
+      });
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ received: { a: [1, 'é', null] }, method: 'POST' });
       const bad = await fetch(`${server.url}/api/echo`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'nope' });
@@ -294,7 +311,7 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
   });
 
   describe('errors', () => {
-    it('unknown URL -> the app\'s 404 page', async () => {
+    it("unknown URL -> the app's 404 page", async () => {
       const res = await fetch(`${server.url}/does/not/exist`);
       expect(res.status).toBe(404);
       expect(await res.text()).toContain('<h1 id="not-found">Not found</h1>');
@@ -331,7 +348,11 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
         const set = await b.fetch(`/cookie/set?value=v${i}`);
         await set.arrayBuffer();
         const [post, cookies] = await Promise.all([
-          b.fetch(`/api/echo?n=${i}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i, pad: 'x'.repeat(i * 37) }) }),
+          b.fetch(`/api/echo?n=${i}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ i, pad: 'x'.repeat(i * 37) }),
+          }),
           b.fetch('/cookie/get'),
         ]);
         const echoed = (await post.json()) as { received: { i: number; pad: string } };
@@ -356,7 +377,7 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
       await server.waitForOutput(new RegExp(`\\[${esc}\\] .*noisy logger ${tag}`), 10_000);
     });
 
-    it('a view\'s traceback is logged with its request id', async () => {
+    it("a view's traceback is logged with its request id", async () => {
       const res = await fetch(`${server.url}/error`);
       expect(res.status).toBe(500);
       await res.arrayBuffer();
@@ -367,7 +388,9 @@ describe.skipIf(!flask.path)('Flask fixture under gantry serve', () => {
 
   it('serves 50 concurrent requests correctly', async () => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => fetch(`${server.url}/api/items?limit=${i % 7}`).then(async (r) => [r.status, ((await r.json()) as { count: number }).count])),
+      Array.from({ length: 50 }, (_, i) =>
+        fetch(`${server.url}/api/items?limit=${i % 7}`).then(async (r) => [r.status, ((await r.json()) as { count: number }).count]),
+      ),
     );
     expect(results).toEqual(Array.from({ length: 50 }, (_, i) => [200, i % 7]));
   });

@@ -30,6 +30,12 @@ export function serveApp(opts: ServeOptions): Promise<HttpServer> {
     chdir: opts.chdir,
     python: SYSTEM_PYTHON,
     env: opts.env,
-    args: ['-w', String(workers), '--threads', String(threads), ...Object.entries(opts.staticMap ?? {}).flatMap(([url, dir]) => ['--static', `${url}=${dir}`])],
+    args: [
+      '-w',
+      String(workers),
+      '--threads',
+      String(threads),
+      ...Object.entries(opts.staticMap ?? {}).flatMap(([url, dir]) => ['--static', `${url}=${dir}`]),
+    ],
   });
 }

@@ -19,7 +19,14 @@ export interface Running {
 }
 
 export function fixtureSettings(overrides: PartialAppSettings = {}): AppSettings {
-  return mergeSettings(defaultSettings(), { app: 'basic:application', chdir: FIXTURE_APPS, bind: ['127.0.0.1:0'], python: 'python3', gracefulTimeout: 5, ...overrides });
+  return mergeSettings(defaultSettings(), {
+    app: 'basic:application',
+    chdir: FIXTURE_APPS,
+    bind: ['127.0.0.1:0'],
+    python: 'python3',
+    gracefulTimeout: 5,
+    ...overrides,
+  });
 }
 
 export async function startApp(overrides: PartialAppSettings = {}): Promise<Running> {

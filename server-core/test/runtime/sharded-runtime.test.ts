@@ -58,7 +58,11 @@ describe('createAppRuntime with gatewayProcesses 2', () => {
     const pids = new Set(rt.workers().map((w) => w.pid));
     expect(pids.size).toBe(4);
 
-    const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => fetchRaw(`${app!.url}/pid`, { headers: { 'X-Request-ID': `sh-${i}`, 'X-Secret-Token': 'hunter2', 'X-Plain': 'visible' } })));
+    const replies = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        fetchRaw(`${app!.url}/pid`, { headers: { 'X-Request-ID': `sh-${i}`, 'X-Secret-Token': 'hunter2', 'X-Plain': 'visible' } }),
+      ),
+    );
     for (const r of replies) expect(pids.has(Number(r.text()))).toBe(true);
     await until(() => app!.access.length >= 16, 5_000, 'access entries');
     const entry = app.access.find((a) => a.requestId === 'sh-3')!;
@@ -84,7 +88,11 @@ describe('createAppRuntime with gatewayProcesses 2', () => {
     await until(() => rt.workers().length === 2, 10_000, 'worker snapshots');
     const before = rt.workers().find((w) => w.id === 2)!.pid!;
     await rt.restartWorker(2);
-    await until(() => rt.workers().some((w) => w.id === 2 && w.pid !== before && w.state !== 'exited' && w.state !== 'stopping'), 15_000, 'worker 2 replaced');
+    await until(
+      () => rt.workers().some((w) => w.id === 2 && w.pid !== before && w.state !== 'exited' && w.state !== 'stopping'),
+      15_000,
+      'worker 2 replaced',
+    );
     expect(rt.workers().find((w) => w.id === 1)?.restarts ?? 0).toBe(0);
     await expect(rt.restartWorker(7)).rejects.toMatchObject({ code: 'GANTRY_ERR_APP_STATE' });
   }, 60_000);
@@ -107,7 +115,9 @@ describe('createAppRuntime with gatewayProcesses 2', () => {
 
     const taken = await startApp({ app: 'conformance:application', workers: 1 });
     try {
-      await expect(startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2, bind: [`127.0.0.1:${taken.port}`] })).rejects.toMatchObject({ code: 'GANTRY_ERR_PORT_IN_USE' });
+      await expect(
+        startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2, bind: [`127.0.0.1:${taken.port}`] }),
+      ).rejects.toMatchObject({ code: 'GANTRY_ERR_PORT_IN_USE' });
     } finally {
       await taken.stop();
     }

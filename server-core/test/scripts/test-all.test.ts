@@ -42,13 +42,19 @@ function fakeSuites(tag: string): Suite[] {
     { name: 'exit-0', cmd: [process.execPath, '-e', 'process.exit(0)'] },
     { name: 'exit-1', cmd: [process.execPath, '-e', 'process.exit(1)'] },
     { name: 'no-config', needs: [join(FAKES, 'no-such.config.ts')], cmd: [process.execPath, '-e', 'process.exit(0)'] },
-    { name: 'no-report', cmd: [process.execPath, '-e', 'process.exit(0)'], report: report('never-written'), read: () => ({ passed: 5, failed: 0, notRun: [] }) },
+    {
+      name: 'no-report',
+      cmd: [process.execPath, '-e', 'process.exit(0)'],
+      report: report('never-written'),
+      read: () => ({ passed: 5, failed: 0, notRun: [] }),
+    },
   ];
 }
 
 function run(tag: string, ci: boolean) {
   const out: string[] = [];
-  const silent = (cmd: string, args: readonly string[], o: any) => spawnSync(cmd, args, { ...o, stdio: 'ignore', env: { ...o.env, CI: ci ? 'true' : '' } });
+  const silent = (cmd: string, args: readonly string[], o: any) =>
+    spawnSync(cmd, args, { ...o, stdio: 'ignore', env: { ...o.env, CI: ci ? 'true' : '' } });
   const result = runSuites(fakeSuites(tag), { ci, log: (l) => out.push(l), spawn: silent as any });
   return { ...result, out };
 }
@@ -76,7 +82,9 @@ describe('test-all counting', () => {
       'python: 1 passed, 3 failed, 1 skipped, 0 todo, 0 did not run',
       'vitest: 1 passed, 4 failed, 1 skipped, 0 todo, 0 did not run',
     ]);
-    expect(r.out).toContain('python: skipped on CI, counted as failed (not marked platform-specific): test_skipped (test_outcomes.Outcomes.test_skipped) (no reason to run)');
+    expect(r.out).toContain(
+      'python: skipped on CI, counted as failed (not marked platform-specific): test_skipped (test_outcomes.Outcomes.test_skipped) (no reason to run)',
+    );
     expect(r.out.some((l) => /^vitest: todo on CI, counted as failed .*is todo$/.test(l))).toBe(true);
     expect(r.out.at(-1)).toBe('3 passed, 10 failed, 2 skipped');
   });
@@ -93,7 +101,10 @@ describe('test-all counting', () => {
     expect(tally(counts, false)).toMatchObject({ passed: 1, failed: 1, skipped: 2, todo: 0, didNotRun: 1 });
     const onCi = tally(counts, true);
     expect(onCi).toMatchObject({ passed: 1, failed: 3, skipped: 1, didNotRun: 0 });
-    expect(onCi.failedOnCi.map((n) => n.name)).toEqual(['outcomes.fake.ts › is skipped', 'outcomes.fake.ts › a story › second step did not run']);
+    expect(onCi.failedOnCi.map((n) => n.name)).toEqual([
+      'outcomes.fake.ts › is skipped',
+      'outcomes.fake.ts › a story › second step did not run',
+    ]);
   });
 
   it('an unknown suite name is a failure, not an empty green run', () => {

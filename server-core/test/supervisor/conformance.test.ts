@@ -64,7 +64,11 @@ describe('metrics snapshot', () => {
     for (let i = 0; i < 10; i++) await fetchRaw(`${a.url}/`);
     await fetchRaw(`${a.url}/nope`);
     // RSS and CPU are sampled every 2 s; CPU needs two samples.
-    await until(() => a.runtime.workers().every((w) => w.rssBytes !== null && w.rssBytes > 0 && w.cpuPercent !== null), 15_000, 'RSS and CPU sampled');
+    await until(
+      () => a.runtime.workers().every((w) => w.rssBytes !== null && w.rssBytes > 0 && w.cpuPercent !== null),
+      15_000,
+      'RSS and CPU sampled',
+    );
     const slow = fetchRaw(`${a.url}/slow?ms=1500`);
     await until(() => a.runtime.metrics().inFlight === 1, 10_000, 'one request in flight');
     const m = a.runtime.metrics();

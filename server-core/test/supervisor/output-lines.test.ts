@@ -66,7 +66,9 @@ describe('worker output', () => {
       loopDelay.disable();
       const stallMs = loopDelay.max / 1e6;
       expect(spew.status).toBe(200);
-      console.log(`spew ${to}: 50 MiB in ${spewMs.toFixed(0)} ms; ${n} pings meanwhile, median ${p50.toFixed(1)} ms, slowest ${maxMs.toFixed(1)} ms; longest event-loop stall ${stallMs.toFixed(1)} ms`);
+      console.log(
+        `spew ${to}: 50 MiB in ${spewMs.toFixed(0)} ms; ${n} pings meanwhile, median ${p50.toFixed(1)} ms, slowest ${maxMs.toFixed(1)} ms; longest event-loop stall ${stallMs.toFixed(1)} ms`,
+      );
       await until(() => lines.some((l) => l.text.startsWith('xxxx')), 5000, 'the cut line');
       const long = lines.filter((l) => l.text.startsWith('xxxx'));
       expect(long).toHaveLength(1);

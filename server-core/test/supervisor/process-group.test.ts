@@ -29,10 +29,14 @@ async function forkChild(url: string, ignoreTerm = false): Promise<number> {
   const pid = Number(r.text());
   children.push(pid);
   if (ignoreTerm) {
-    await until(() => {
-      const m = /SigIgn:\s+([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m !== null && (BigInt(`0x${m[1]}`) & (1n << 14n)) !== 0n;
-    }, 10_000, 'the child to ignore SIGTERM');
+    await until(
+      () => {
+        const m = /SigIgn:\s+([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return m !== null && (BigInt(`0x${m[1]}`) & (1n << 14n)) !== 0n;
+      },
+      10_000,
+      'the child to ignore SIGTERM',
+    );
   }
   expect(alive(pid)).toBe(true);
   return pid;
@@ -85,13 +89,18 @@ describe.skipIf(process.platform !== 'linux')("a worker's children [platform-spe
     await until(() => !alive(polite) && !alive(stubborn), 10_000, 'the children gone');
   }, 40_000);
 
-  it("are stopped when gantry ui exits on TERM with the app running, even one that ignores SIGTERM", async () => {
+  it('are stopped when gantry ui exits on TERM with the app running, even one that ignores SIGTERM', async () => {
     assertGantryBuilt();
     const home = await makeTempDir('gantry-pgroup-');
     const ui = await startUi(home.path);
     try {
       const port = await freePort();
-      const add = await ui.api('POST', '/api/apps', { folder: FIXTURE_APPS, id: 'fixture', detect: false, settings: { app: 'basic:application', python: 'python3', bind: [`127.0.0.1:${port}`] } });
+      const add = await ui.api('POST', '/api/apps', {
+        folder: FIXTURE_APPS,
+        id: 'fixture',
+        detect: false,
+        settings: { app: 'basic:application', python: 'python3', bind: [`127.0.0.1:${port}`] },
+      });
       expect(add.status, JSON.stringify(add.body)).toBe(200);
       const started = await ui.api('POST', '/api/apps/fixture/start', { profile: 'staging' });
       expect(started.body.state, JSON.stringify(started.body)).toBe('running');

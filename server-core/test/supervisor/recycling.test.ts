@@ -45,7 +45,9 @@ describe('recycling', () => {
     });
     await Promise.all(loops);
     const base = 10;
-    console.log(`--max-worker-rss 100 under load: at most ${most} x 10 MB leaked in one worker (about ${base + most * 10} MB), ${recycles(a).length} recycles`);
+    console.log(
+      `--max-worker-rss 100 under load: at most ${most} x 10 MB leaked in one worker (about ${base + most * 10} MB), ${recycles(a).length} recycles`,
+    );
     expect(recycles(a).length).toBeGreaterThan(0);
     // Over budget from the 9th leak on; a few more may land before the next sample (every 100 ms once near it).
     expect(most).toBeLessThanOrEqual(20);

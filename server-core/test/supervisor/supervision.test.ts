@@ -188,7 +188,10 @@ describe('supervision', () => {
     expect(a.events.filter((e) => e.type === 'reload' && e.phase === 'done').length).toBe(2);
     await until(() => [...first, ...second].every((p) => !alive(p)), 10_000, 'old generations gone');
     // The new workers were not restarted, and the old generation's exits are not theirs.
-    expect(a.runtime.workers().map((w) => [w.restarts, w.lastExit])).toEqual([[0, null], [0, null]]);
+    expect(a.runtime.workers().map((w) => [w.restarts, w.lastExit])).toEqual([
+      [0, null],
+      [0, null],
+    ]);
   });
 
   it('a reload into a broken app keeps the old generation serving', async () => {

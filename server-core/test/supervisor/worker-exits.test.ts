@@ -16,7 +16,8 @@ describe('crash back-off', () => {
   it('answers 503 with Retry-After at once while the only worker is in back-off', async () => {
     app = await startApp({ workers: 1 });
     const a = app;
-    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> => a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
+    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> =>
+      a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
     // Crash the worker until its restart waits at least 1.6 s (supervisor/backoff.ts: 0, 0, 0.1, 0.2, … s).
     while ((exits().at(-1)?.respawnInMs ?? 0) < 1600) {
       await until(() => a.runtime.workers().some((w) => w.state === 'idle'), 15_000, 'a ready worker');
@@ -27,7 +28,9 @@ describe('crash back-off', () => {
     const t0 = performance.now();
     const r = await fetchRaw(`${a.url}/`);
     const ms = performance.now() - t0;
-    console.log(`request during a ${exits().at(-1)!.respawnInMs} ms back-off: ${r.status} after ${ms.toFixed(1)} ms, Retry-After ${r.headers['retry-after']}`);
+    console.log(
+      `request during a ${exits().at(-1)!.respawnInMs} ms back-off: ${r.status} after ${ms.toFixed(1)} ms, Retry-After ${r.headers['retry-after']}`,
+    );
     expect(r.status).toBe(503);
     expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(r.text()).toContain('GANTRY_ERR_NO_WORKERS');
@@ -41,7 +44,8 @@ describe('crash back-off with several workers', () => {
   it('answers 503 with Retry-After once every worker is in back-off; serves again as soon as one is back', async () => {
     app = await startApp({ workers: 2 });
     const a = app;
-    const lastExit = (id: number) => a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit' && e.workerId === id).at(-1);
+    const lastExit = (id: number) =>
+      a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit' && e.workerId === id).at(-1);
     // Crash both workers, one right after the other, until each waits at least 1.6 s before its restart.
     while ((lastExit(1)?.respawnInMs ?? 0) < 1600 || (lastExit(2)?.respawnInMs ?? 0) < 1600) {
       await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length === 2, 15_000, 'both workers ready');
@@ -53,7 +57,9 @@ describe('crash back-off with several workers', () => {
     const t0 = performance.now();
     const r = await fetchRaw(`${a.url}/`);
     const ms = performance.now() - t0;
-    console.log(`request while both workers are in back-off: ${r.status} after ${ms.toFixed(1)} ms, Retry-After ${r.headers['retry-after']}`);
+    console.log(
+      `request while both workers are in back-off: ${r.status} after ${ms.toFixed(1)} ms, Retry-After ${r.headers['retry-after']}`,
+    );
     expect(r.status).toBe(503);
     expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // As soon as one is back, it serves.
@@ -66,7 +72,8 @@ describe('crash back-off with 2 gateway processes', () => {
   it('new connections go to the gateway process that has a worker, not to the one whose only worker is in back-off', async () => {
     app = await startApp({ workers: 2, gatewayProcesses: 2 });
     const a = app;
-    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> => a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
+    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> =>
+      a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
     // Crash whichever worker answers until one waits at least 1.6 s before its restart.
     while ((exits().at(-1)?.respawnInMs ?? 0) < 1600) {
       await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length === 2, 15_000, 'both workers ready');
@@ -91,7 +98,8 @@ describe('crash back-off with 2 gateway processes', () => {
       pids.push((await c.responses(1)).responses[0]!.body.toString());
     }
     expect(new Set(pids).size).toBe(2);
-    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> => a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
+    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> =>
+      a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
     while ((exits().at(-1)?.respawnInMs ?? 0) < 1600) {
       await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length === 2, 15_000, 'both workers ready');
       const n = exits().length;
@@ -115,7 +123,7 @@ describe('crash back-off with 2 gateway processes', () => {
 });
 
 describe('a worker killed by a fatal signal', () => {
-  it("shows the Python stack faulthandler wrote, with its exit and in the output", async () => {
+  it('shows the Python stack faulthandler wrote, with its exit and in the output', async () => {
     app = await startApp({ workers: 1 });
     const a = app;
     expect((await fetchRaw(`${a.url}/segv`)).status).toBe(502);

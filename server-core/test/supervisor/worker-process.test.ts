@@ -19,12 +19,15 @@ describe('WorkerProcess exit', () => {
     tmp = await makeTempDir();
     const script = join(tmp.path, 'late.py');
     // The process exits with 4 at once; a child it leaves holding stderr writes 0.3 s later, then exits.
-    writeFileSync(script, [
-      'import subprocess, sys',
-      'subprocess.Popen([sys.executable, "-c", "import sys, time; time.sleep(0.3); sys.stderr.write(\\"late line\\\\n\\")"])',
-      'sys.exit(4)',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      script,
+      [
+        'import subprocess, sys',
+        'subprocess.Popen([sys.executable, "-c", "import sys, time; time.sleep(0.3); sys.stderr.write(\\"late line\\\\n\\")"])',
+        'sys.exit(4)',
+        '',
+      ].join('\n'),
+    );
     const events: string[] = [];
     await new Promise<void>((resolve) => {
       new WorkerProcess(
@@ -50,12 +53,21 @@ describe('WorkerProcess control messages', () => {
     tmp = await makeTempDir();
     const script = join(tmp.path, 'chatty.py');
     // fd 3 is the control channel (protocol/WORKER.md); 'request_error' was once sent and silently dropped.
-    writeFileSync(script, ['import os', 'os.write(3, b\'{"type": "request_error", "request_id": "r1"}\\n\')', 'raise SystemExit(4)', ''].join('\n'));
+    writeFileSync(
+      script,
+      ['import os', 'os.write(3, b\'{"type": "request_error", "request_id": "r1"}\\n\')', 'raise SystemExit(4)', ''].join('\n'),
+    );
     const lines: string[] = [];
     await new Promise<void>((resolve) => {
       new WorkerProcess(
         { python: SYSTEM_PYTHON, script, args: [], cwd: tmp!.path, env: process.env as Record<string, string> },
-        { ready: () => {}, bootError: () => {}, stopping: () => {}, output: (source, text, level) => lines.push(`${source} ${level}: ${text}`), exit: () => resolve() },
+        {
+          ready: () => {},
+          bootError: () => {},
+          stopping: () => {},
+          output: (source, text, level) => lines.push(`${source} ${level}: ${text}`),
+          exit: () => resolve(),
+        },
       );
     });
     expect(lines).toEqual(['stderr error: [gantry] unknown control message from worker: {"type": "request_error", "request_id": "r1"}']);

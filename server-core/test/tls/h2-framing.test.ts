@@ -45,14 +45,16 @@ function h2Get(session: ClientHttp2Session, path: string, rid: string): Promise<
     });
     // 'close' comes after 'end' or after the reset; an RST_STREAM from the server surfaces as an error.
     req.on('error', () => undefined);
-    req.on('close', () => resolve({ status, headers, body: Buffer.concat(chunks).toString('latin1'), ended: ended && req.rstCode === 0, rstCode: req.rstCode }));
+    req.on('close', () =>
+      resolve({ status, headers, body: Buffer.concat(chunks).toString('latin1'), ended: ended && req.rstCode === 0, rstCode: req.rstCode }),
+    );
     req.on('aborted', () => undefined);
     req.end();
     req.setTimeout(15_000, () => reject(new Error(`no answer to ${path} over h2`)));
   });
 }
 
-describe.skipIf(!curl.path)('the app\'s Content-Length over HTTP/2', () => {
+describe.skipIf(!curl.path)("the app's Content-Length over HTTP/2", () => {
   let tmp: TempDir;
   let proc: StartedProcess;
   let ca: string;
@@ -66,7 +68,28 @@ describe.skipIf(!curl.path)('the app\'s Content-Length over HTTP/2', () => {
     proc = await startProcess({
       name: 'gantry serve --http2',
       command: process.execPath,
-      args: [GANTRY_BIN, 'serve', '--chdir', APPS, '--python', SYSTEM_PYTHON, '-b', '127.0.0.1:0', '-w', '2', '--certfile', cert, '--keyfile', key, '--http2', '--access-logfile', '-', '--access-logformat', 'json', 'misbehave:application'],
+      args: [
+        GANTRY_BIN,
+        'serve',
+        '--chdir',
+        APPS,
+        '--python',
+        SYSTEM_PYTHON,
+        '-b',
+        '127.0.0.1:0',
+        '-w',
+        '2',
+        '--certfile',
+        cert,
+        '--keyfile',
+        key,
+        '--http2',
+        '--access-logfile',
+        '-',
+        '--access-logformat',
+        'json',
+        'misbehave:application',
+      ],
       ready: LISTENING,
       timeoutMs: 30_000,
     });
@@ -90,34 +113,40 @@ describe.skipIf(!curl.path)('the app\'s Content-Length over HTTP/2', () => {
     return JSON.parse(m[0]) as Record<string, unknown>;
   };
 
-  it.each(['/over/list', '/over/gen', '/over/write', '/over/file'])('%s: exactly the declared 5 bytes reach the client, the extra never', async (path) => {
-    const id = rid();
-    const o = await h2Get(session, path, id);
-    expect(o.status).toBe(200);
-    expect(o.headers['content-length']).toBe('5');
-    expect(o.body).toBe('hello');
-    expect(o.body).not.toContain('EXTRA');
-    await proc.waitForOutput(new RegExp(`\\[${id}\\].*app error: .*more than its Content-Length \\(5\\)`), 10_000);
-    // The shared connection still serves the next stream.
-    const ok = await h2Get(session, '/ok', rid());
-    expect([ok.status, ok.body, ok.ended]).toEqual([200, 'ok /ok', true]);
-  });
+  it.each(['/over/list', '/over/gen', '/over/write', '/over/file'])(
+    '%s: exactly the declared 5 bytes reach the client, the extra never',
+    async (path) => {
+      const id = rid();
+      const o = await h2Get(session, path, id);
+      expect(o.status).toBe(200);
+      expect(o.headers['content-length']).toBe('5');
+      expect(o.body).toBe('hello');
+      expect(o.body).not.toContain('EXTRA');
+      await proc.waitForOutput(new RegExp(`\\[${id}\\].*app error: .*more than its Content-Length \\(5\\)`), 10_000);
+      // The shared connection still serves the next stream.
+      const ok = await h2Get(session, '/ok', rid());
+      expect([ok.status, ok.body, ok.ended]).toEqual([200, 'ok /ok', true]);
+    },
+  );
 
-  it.each(['/under/list', '/under/gen', '/under/write', '/under/file'])('%s: the short body, then the stream is reset (never a clean end); the access entry says truncated', async (path) => {
-    const id = rid();
-    const o = await h2Get(session, path, id);
-    expect(o.status).toBe(200);
-    expect(o.headers['content-length']).toBe('10');
-    expect(o.body).toBe('hello');
-    expect(o.ended).toBe(false);
-    expect(o.rstCode).not.toBe(0);
-    const entry = await accessEntry(id);
-    expect(entry.truncated).toBe(true);
-    expect(entry.bytes).toBe(5);
-    // Only the stream was reset: the connection the other streams share goes on.
-    const ok = await h2Get(session, '/ok', rid());
-    expect([ok.status, ok.body, ok.ended]).toEqual([200, 'ok /ok', true]);
-  });
+  it.each(['/under/list', '/under/gen', '/under/write', '/under/file'])(
+    '%s: the short body, then the stream is reset (never a clean end); the access entry says truncated',
+    async (path) => {
+      const id = rid();
+      const o = await h2Get(session, path, id);
+      expect(o.status).toBe(200);
+      expect(o.headers['content-length']).toBe('10');
+      expect(o.body).toBe('hello');
+      expect(o.ended).toBe(false);
+      expect(o.rstCode).not.toBe(0);
+      const entry = await accessEntry(id);
+      expect(entry.truncated).toBe(true);
+      expect(entry.bytes).toBe(5);
+      // Only the stream was reset: the connection the other streams share goes on.
+      const ok = await h2Get(session, '/ok', rid());
+      expect([ok.status, ok.body, ok.ended]).toEqual([200, 'ok /ok', true]);
+    },
+  );
 
   it('curl --http2 --cacert: an over-long body gives exactly the declared bytes; a short one is an error to curl', async () => {
     const over = await run(curl.path!, ['-sS', '--http2', '--cacert', ca, `https://localhost:${port}/over/list`]);

@@ -29,7 +29,9 @@ describe.skipIf(!openssl.path)('local CA', () => {
     const ca = await ensureLocalCa(tmp.path);
     expect(statSync(ca.keyPath).mode & 0o777).toBe(0o600);
     const text = execFileSync(openssl.path!, ['x509', '-in', ca.certPath, '-noout', '-text'], { encoding: 'utf8' });
-    expect(text).toMatch(/X509v3 Name Constraints: critical\s+Permitted:\s+DNS:localhost\s+IP:127\.0\.0\.0\/255\.0\.0\.0\s+IP:0:0:0:0:0:0:0:1\/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF/);
+    expect(text).toMatch(
+      /X509v3 Name Constraints: critical\s+Permitted:\s+DNS:localhost\s+IP:127\.0\.0\.0\/255\.0\.0\.0\s+IP:0:0:0:0:0:0:0:1\/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF/,
+    );
     expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
     const again = await ensureLocalCa(tmp.path);
     expect(again.certPem).toBe(ca.certPem);

@@ -24,7 +24,13 @@ const s = cliScope();
 const LISTENING = /Listening at: https:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 
 async function serve(args: string[], ready = LISTENING): Promise<StartedProcess> {
-  return startProcess({ name: 'gantry', command: process.execPath, args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args, 'conformance:application'], ready, timeoutMs: 30_000 });
+  return startProcess({
+    name: 'gantry',
+    command: process.execPath,
+    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args, 'conformance:application'],
+    ready,
+    timeoutMs: 30_000,
+  });
 }
 
 async function curlJson(args: string[]): Promise<{ head: string; body: Record<string, string> }> {
@@ -47,12 +53,34 @@ describe.skipIf(!curl.path || !nghttp.path || !python.path)('gantry serve over T
 
     const h2 = await curlJson(['--cacert', f.ca, '--http2', `https://localhost:${port}/environ?a=1`]);
     expect(h2.head).toMatch(/^HTTP\/2 200/);
-    expect(h2.body).toMatchObject({ SERVER_PROTOCOL: 'HTTP/2', REQUEST_METHOD: 'GET', PATH_INFO: '/environ', QUERY_STRING: 'a=1', HTTP_HOST: `localhost:${port}`, SERVER_NAME: 'localhost', SERVER_PORT: port, HTTPS: 'on', 'wsgi.url_scheme': 'https' });
+    expect(h2.body).toMatchObject({
+      SERVER_PROTOCOL: 'HTTP/2',
+      REQUEST_METHOD: 'GET',
+      PATH_INFO: '/environ',
+      QUERY_STRING: 'a=1',
+      HTTP_HOST: `localhost:${port}`,
+      SERVER_NAME: 'localhost',
+      SERVER_PORT: port,
+      HTTPS: 'on',
+      'wsgi.url_scheme': 'https',
+    });
     expect(Object.keys(h2.body).filter((k) => k.includes(':'))).toEqual([]);
 
-    const h1 = await curlJson(['--cacert', f.ca, '--http1.1', `https://demo.localhost:${port}/environ`, '--resolve', `demo.localhost:${port}:127.0.0.1`]);
+    const h1 = await curlJson([
+      '--cacert',
+      f.ca,
+      '--http1.1',
+      `https://demo.localhost:${port}/environ`,
+      '--resolve',
+      `demo.localhost:${port}:127.0.0.1`,
+    ]);
     expect(h1.head).toMatch(/^HTTP\/1\.1 200 OK/);
-    expect(h1.body).toMatchObject({ SERVER_PROTOCOL: 'HTTP/1.1', HTTP_HOST: `demo.localhost:${port}`, HTTPS: 'on', 'wsgi.url_scheme': 'https' });
+    expect(h1.body).toMatchObject({
+      SERVER_PROTOCOL: 'HTTP/1.1',
+      HTTP_HOST: `demo.localhost:${port}`,
+      HTTPS: 'on',
+      'wsgi.url_scheme': 'https',
+    });
 
     // Hop-by-hop fields the app sets cannot go out over HTTP/2 (RFC 9113 §8.2.2); the rest does.
     const hop = await run(curl.path!, ['-sS', '-D', '-', '-o', '/dev/null', '--cacert', f.ca, '--http2', `https://localhost:${port}/hop`]);
@@ -66,7 +94,9 @@ describe.skipIf(!curl.path || !nghttp.path || !python.path)('gantry serve over T
     expect(ng.stdout).toMatch(/:status: 200/);
 
     // Python's ssl client verifies the chain and the name with the CA file only.
-    const py = await run(python.path!, ['-c', `
+    const py = await run(python.path!, [
+      '-c',
+      `
 import http.client, ssl, sys
 ctx = ssl.create_default_context(cafile=sys.argv[1])
 c = http.client.HTTPSConnection('demo.localhost', int(sys.argv[2]), context=ctx)
@@ -74,7 +104,10 @@ c.sock = ctx.wrap_socket(__import__('socket').create_connection(('127.0.0.1', in
 c.request('GET', '/')
 r = c.getresponse()
 print(r.status, r.read().decode().strip(), c.sock.version())
-`, f.ca, port]);
+`,
+      f.ca,
+      port,
+    ]);
     expect(py.stdout).toMatch(/^200 hello conformance TLSv1\.[23]/);
 
     // Without the CA, curl refuses the certificate (nothing here is "insecure").
@@ -94,7 +127,21 @@ print(r.status, r.read().decode().strip(), c.sock.version())
     const other = await ensureLocalCa(join(s.tmp.path, 'other'));
     const wrongKey = join(s.tmp.path, 'wrong.pem');
     writeFileSync(wrongKey, (await issueLeaf(other, ['localhost'])).keyPem);
-    const bad = spawn(process.execPath, [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '--certfile', f.cert, '--keyfile', wrongKey, 'conformance:application']);
+    const bad = spawn(process.execPath, [
+      GANTRY_BIN,
+      'serve',
+      '--chdir',
+      FIXTURE_APPS,
+      '--python',
+      'python3',
+      '-b',
+      '127.0.0.1:0',
+      '--certfile',
+      f.cert,
+      '--keyfile',
+      wrongKey,
+      'conformance:application',
+    ]);
     let err = '';
     bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));
@@ -115,7 +162,17 @@ print(r.status, r.read().decode().strip(), c.sock.version())
     const port = s.proc.ready[1]!;
     const upload = join(s.tmp.path, 'up.bin');
     writeFileSync(upload, Buffer.alloc(48 << 20, 7));
-    const up = await run(curl.path!, ['-sS', '--cacert', f.ca, '--http2', '--data-binary', `@${upload}`, '-H', 'Content-Type: application/octet-stream', `https://localhost:${port}/count`]);
+    const up = await run(curl.path!, [
+      '-sS',
+      '--cacert',
+      f.ca,
+      '--http2',
+      '--data-binary',
+      `@${upload}`,
+      '-H',
+      'Content-Type: application/octet-stream',
+      `https://localhost:${port}/count`,
+    ]);
     expect(up.stdout).toBe(String(48 << 20));
 
     const before = rssKiB(s.proc.pid);
@@ -123,7 +180,17 @@ print(r.status, r.read().decode().strip(), c.sock.version())
     const hash = createHash('sha256');
     let bytes = 0;
     // curl reads slower than node can encrypt only if flow control holds the worker back; sample while it runs.
-    const child = spawn(curl.path!, ['-sS', '--cacert', f.ca, '--http2', '-w', '%{http_version}', `https://localhost:${port}/big?mb=1024`, '-o', '-']);
+    const child = spawn(curl.path!, [
+      '-sS',
+      '--cacert',
+      f.ca,
+      '--http2',
+      '-w',
+      '%{http_version}',
+      `https://localhost:${port}/big?mb=1024`,
+      '-o',
+      '-',
+    ]);
     child.stdout.on('data', (d: Buffer) => {
       bytes += d.length;
       if ((bytes & 0xffffff) < d.length) peak = Math.max(peak, rssKiB(s.proc!.pid));

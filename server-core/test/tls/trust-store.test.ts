@@ -12,7 +12,11 @@ import { requireTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
 const certutil = requireTool('certutil', 'apt libnss3-tools');
-const ca = { certPath: '/home/u/.config/gantry/ca/rootCA.pem', nickname: 'Gantry local CA 2026-12-04', sha1: 'ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12' };
+const ca = {
+  certPath: '/home/u/.config/gantry/ca/rootCA.pem',
+  nickname: 'Gantry local CA 2026-12-04',
+  sha1: 'ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12',
+};
 let tmp: TempDir | null = null;
 afterEach(async () => {
   await tmp?.remove();
@@ -27,15 +31,23 @@ describe('trust-store commands', () => {
       ['certutil', '-N', '-d', 'sql:/home/u/.pki/nssdb', '--empty-password'],
       ['certutil', '-A', '-d', 'sql:/home/u/.pki/nssdb', '-t', 'C,,', '-n', 'Gantry local CA 2026-12-04', '-i', ca.certPath],
     ]);
-    expect(s.uninstall.map((c) => c.argv)).toEqual([['certutil', '-D', '-d', 'sql:/home/u/.pki/nssdb', '-n', 'Gantry local CA 2026-12-04']]);
-    expect(showCommand(s.install[2]!)).toBe(`certutil -A -d sql:/home/u/.pki/nssdb -t C,, -n 'Gantry local CA 2026-12-04' -i ${ca.certPath}`);
+    expect(s.uninstall.map((c) => c.argv)).toEqual([
+      ['certutil', '-D', '-d', 'sql:/home/u/.pki/nssdb', '-n', 'Gantry local CA 2026-12-04'],
+    ]);
+    expect(showCommand(s.install[2]!)).toBe(
+      `certutil -A -d sql:/home/u/.pki/nssdb -t C,, -n 'Gantry local CA 2026-12-04' -i ${ca.certPath}`,
+    );
   });
 
   it('macOS (untested there): security add-trusted-cert into the login keychain for SSL; delete by SHA-1', () => {
     const s = macosStore(ca, '/Users/u');
     expect(s.untested).toBe(true);
-    expect(s.install.map((c) => c.argv)).toEqual([['security', 'add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-k', '/Users/u/Library/Keychains/login.keychain-db', ca.certPath]]);
-    expect(s.uninstall.map((c) => c.argv)).toEqual([['security', 'delete-certificate', '-Z', ca.sha1.toUpperCase(), '/Users/u/Library/Keychains/login.keychain-db']]);
+    expect(s.install.map((c) => c.argv)).toEqual([
+      ['security', 'add-trusted-cert', '-r', 'trustRoot', '-p', 'ssl', '-k', '/Users/u/Library/Keychains/login.keychain-db', ca.certPath],
+    ]);
+    expect(s.uninstall.map((c) => c.argv)).toEqual([
+      ['security', 'delete-certificate', '-Z', ca.sha1.toUpperCase(), '/Users/u/Library/Keychains/login.keychain-db'],
+    ]);
     expect(storesFor('darwin', ca, '/Users/u').map((x) => x.label)).toEqual([s.label]);
   });
 
@@ -50,7 +62,10 @@ describe('trust-store commands', () => {
   it('Linux: the system store needs root and is shown with sudo, never run by Gantry', () => {
     const sys = storesFor('linux', ca, '/nonexistent').at(-1)!;
     expect(sys.install.every((c) => c.needsRoot)).toBe(true);
-    expect(sys.install.map(showCommand)).toEqual([`sudo install -m 0644 ${ca.certPath} /usr/local/share/ca-certificates/gantry-local-ca.crt`, 'sudo update-ca-certificates']);
+    expect(sys.install.map(showCommand)).toEqual([
+      `sudo install -m 0644 ${ca.certPath} /usr/local/share/ca-certificates/gantry-local-ca.crt`,
+      'sudo update-ca-certificates',
+    ]);
   });
 });
 
@@ -68,7 +83,9 @@ describe.skipIf(!certutil.path)('gantry ca with a real NSS database', () => {
     expect(path).toBe(join(tmp.path, 'gantry', 'ca', 'rootCA.pem'));
     const installed = await gantry('install');
     expect(installed.stdout).toContain(`$ certutil -N -d sql:${join(home, '.pki', 'nssdb')} --empty-password`);
-    expect(installed.stdout).toMatch(new RegExp(`\\$ certutil -A -d sql:${join(home, '.pki', 'nssdb')} -t C,, -n 'Gantry local CA [\\d-]+' -i ${path}`));
+    expect(installed.stdout).toMatch(
+      new RegExp(`\\$ certutil -A -d sql:${join(home, '.pki', 'nssdb')} -t C,, -n 'Gantry local CA [\\d-]+' -i ${path}`),
+    );
     expect(installed.stdout).toContain(`sql:${profile}`);
     expect(installed.stdout).toMatch(/needs root, run it yourself \(or gantry ca install --system as root\): sudo update-ca-certificates/);
 

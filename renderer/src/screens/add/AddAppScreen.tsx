@@ -23,7 +23,12 @@ function isPathPython(d: DetectionResult | null, python: string): boolean {
 }
 
 function baseName(folder: string): string {
-  return folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? folder;
+  return (
+    folder
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? folder
+  );
 }
 
 export function AddAppScreen() {
@@ -59,7 +64,8 @@ export function AddAppScreen() {
     };
   }, []);
   // A message goes away as soon as its field is touched; the next submit checks again.
-  const clearError = (key: string) => setFieldErrors((e) => (e[key] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
+  const clearError = (key: string) =>
+    setFieldErrors((e) => (e[key] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
 
   // Suggest a free port up front so the common case needs no typing.
   useEffect(() => {
@@ -85,7 +91,9 @@ export function AddAppScreen() {
     setDetectError(null);
     if (!again) setDetection(null);
     try {
-      const d = await client.call('detect', { body: { folder: p, verify: true, ...(opts.trust ? { trust: true } : {}), ...(opts.python ? { python: opts.python } : {}) } });
+      const d = await client.call('detect', {
+        body: { folder: p, verify: true, ...(opts.trust ? { trust: true } : {}), ...(opts.python ? { python: opts.python } : {}) },
+      });
       if (seq !== detectSeq.current || !alive.current) return;
       setDetection(d);
       setPython(d.interpreter?.path ?? '');
@@ -235,7 +243,8 @@ export function AddAppScreen() {
               </button>
             </div>
             <p id="folder-hint" className="field-hint">
-              The folder with your <code>manage.py</code>, <code>app.py</code>, <code>wsgi.py</code>, <code>pyproject.toml</code>, or a <code>.py</code> file that defines a WSGI app.
+              The folder with your <code>manage.py</code>, <code>app.py</code>, <code>wsgi.py</code>, <code>pyproject.toml</code>, or a{' '}
+              <code>.py</code> file that defines a WSGI app.
             </p>
             {fieldErrors.folder && <p className="field-error">{fieldErrors.folder}</p>}
           </div>
@@ -313,7 +322,13 @@ export function AddAppScreen() {
               <label className="field-label" htmlFor="profile">
                 Profile
               </label>
-              <select id="profile" className="select" value={profile} onChange={(e) => setProfile(e.target.value as 'dev' | 'staging')} aria-describedby="profile-hint">
+              <select
+                id="profile"
+                className="select"
+                value={profile}
+                onChange={(e) => setProfile(e.target.value as 'dev' | 'staging')}
+                aria-describedby="profile-hint"
+              >
                 <option value="dev">dev (reload, debug)</option>
                 <option value="staging">staging (production-like)</option>
               </select>
@@ -321,8 +336,22 @@ export function AddAppScreen() {
                 Workers and threads below are saved in this profile. Switch profiles any time from the app&apos;s card.
               </p>
             </div>
-            <NumberField id="workers" label="Workers" hint="Processes serving requests side by side." value={workers} onChange={(v) => (setWorkers(v), clearError('workers'))} error={fieldErrors.workers} />
-            <NumberField id="threads" label="Threads" hint="Requests one worker handles at once." value={threads} onChange={(v) => (setThreads(v), clearError('threads'))} error={fieldErrors.threads} />
+            <NumberField
+              id="workers"
+              label="Workers"
+              hint="Processes serving requests side by side."
+              value={workers}
+              onChange={(v) => (setWorkers(v), clearError('workers'))}
+              error={fieldErrors.workers}
+            />
+            <NumberField
+              id="threads"
+              label="Threads"
+              hint="Requests one worker handles at once."
+              value={threads}
+              onChange={(v) => (setThreads(v), clearError('threads'))}
+              error={fieldErrors.threads}
+            />
           </div>
           <div className="field">
             <span className="field-label" id="env-label">

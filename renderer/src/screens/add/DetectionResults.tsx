@@ -27,7 +27,17 @@ function lastLine(text: string | null): string {
   return lines[lines.length - 1]?.trim() ?? '';
 }
 
-export function DetectionResults({ detection: d, entry, onEntry, entryError, python, onPython, onCheckPython, onTrust, busy }: DetectionResultsProps) {
+export function DetectionResults({
+  detection: d,
+  entry,
+  onEntry,
+  entryError,
+  python,
+  onPython,
+  onCheckPython,
+  onTrust,
+  busy,
+}: DetectionResultsProps) {
   const known = d.candidates.some((c) => c.app === entry);
   const chosen = d.interpreters.find((c) => c.path === python);
   const verification = chosen?.imports ?? (d.verification && d.verification.python === python ? d.verification : null);
@@ -57,8 +67,21 @@ export function DetectionResults({ detection: d, entry, onEntry, entryError, pyt
         <legend className="field-label">Interpreter</legend>
         {d.interpreters.length === 0 && <p className="field-error">No Python interpreter found; type a path below.</p>}
         {byOutcome(d.interpreters).map((c) => (
-          <label key={c.path} className="entry-option" data-interpreter={c.path} data-imports={c.imports ? String(c.imports.ok) : 'unchecked'}>
-            <input type="radio" name="python" className="checkbox" value={c.path} checked={python === c.path} onChange={() => onPython(c.path)} disabled={!c.exists} />
+          <label
+            key={c.path}
+            className="entry-option"
+            data-interpreter={c.path}
+            data-imports={c.imports ? String(c.imports.ok) : 'unchecked'}
+          >
+            <input
+              type="radio"
+              name="python"
+              className="checkbox"
+              value={c.path}
+              checked={python === c.path}
+              onChange={() => onPython(c.path)}
+              disabled={!c.exists}
+            />
             <span>
               <code className="entry-app">{c.path}</code>
               {c.imports?.pythonVersion && <span className="muted"> · Python {c.imports.pythonVersion}</span>} <ImportBadge c={c} />
@@ -71,7 +94,13 @@ export function DetectionResults({ detection: d, entry, onEntry, entryError, pyt
           </label>
         ))}
         <label className="entry-option">
-          <input type="radio" name="python" className="checkbox" checked={!chosen && python !== ''} onChange={() => typed && onPython(typed)} />
+          <input
+            type="radio"
+            name="python"
+            className="checkbox"
+            checked={!chosen && python !== ''}
+            onChange={() => typed && onPython(typed)}
+          />
           <span className="entry-custom">
             <span>Path:</span>
             <input
@@ -102,7 +131,9 @@ export function DetectionResults({ detection: d, entry, onEntry, entryError, pyt
         <div className="detect-line">
           <span className="detect-key">pyproject.toml</span>
           <span>
-            [tool.gantry] found: its settings{Object.keys(d.pyproject.profiles).length ? ` and profiles (${Object.keys(d.pyproject.profiles).join(', ')})` : ''} will be imported.
+            [tool.gantry] found: its settings
+            {Object.keys(d.pyproject.profiles).length ? ` and profiles (${Object.keys(d.pyproject.profiles).join(', ')})` : ''} will be
+            imported.
             {d.pyproject.errors.map((e) => (
               <span key={e} className="field-error">
                 {' '}
@@ -169,11 +200,18 @@ export function DetectionResults({ detection: d, entry, onEntry, entryError, pyt
 
 function ImportBadge({ c }: { readonly c: InterpreterCandidate }) {
   if (!c.imports) return <span className="badge plain tone-neutral">not checked</span>;
-  return c.imports.ok ? <span className="badge plain tone-ok">imports the app</span> : <span className="badge plain tone-err">does not import it</span>;
+  return c.imports.ok ? (
+    <span className="badge plain tone-ok">imports the app</span>
+  ) : (
+    <span className="badge plain tone-err">does not import it</span>
+  );
 }
 
 /** The ones the app imports with first, then the unchecked, then those it does not import with (found order kept). */
 function byOutcome(list: readonly InterpreterCandidate[]): InterpreterCandidate[] {
   const rank = (c: InterpreterCandidate) => (!c.exists ? 3 : !c.imports ? 1 : c.imports.ok ? 0 : 2);
-  return list.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((x) => x.c);
+  return list
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map((x) => x.c);
 }

@@ -22,7 +22,14 @@ import { SettingsTab } from './settings/SettingsTab';
 import { ExportTab } from './export/ExportTab';
 import './detail.css';
 
-const TAB_LABELS: Record<Tab, string> = { requests: 'Requests', output: 'Output', workers: 'Workers', metrics: 'Metrics', settings: 'Settings', export: 'Export' };
+const TAB_LABELS: Record<Tab, string> = {
+  requests: 'Requests',
+  output: 'Output',
+  workers: 'Workers',
+  metrics: 'Metrics',
+  settings: 'Settings',
+  export: 'Export',
+};
 
 const LiveDataContext = createContext<AppLiveData | null>(null);
 export function useAppLiveData(): AppLiveData {
@@ -66,7 +73,8 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
   const onTabKey = (e: KeyboardEvent<HTMLElement>) => {
     // Arrow keys move between tabs, as in any tab list.
     const i = TABS.indexOf(route.tab);
-    const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : null;
+    const next =
+      e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : null;
     if (next) {
       e.preventDefault();
       navigate({ name: 'app', id: def.id, tab: next });
@@ -76,7 +84,13 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
 
   return (
     <LiveDataContext.Provider value={data}>
-      <div className="detail" data-screen="detail" data-app={def.id} data-state={status.state} data-healthy={status.healthy ? 'true' : 'false'}>
+      <div
+        className="detail"
+        data-screen="detail"
+        data-app={def.id}
+        data-state={status.state}
+        data-healthy={status.healthy ? 'true' : 'false'}
+      >
         <header className="detail-head">
           <div className="detail-title">
             <a href="#/" className="faint detail-back" aria-label="All apps">
@@ -88,7 +102,15 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
             <span className="detail-urls">{running && status.urls.map((u) => <ExternalLink key={u} href={u} className="mono" />)}</span>
           </div>
           <div className="detail-actions">
-            <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} running={running} workers={app.metrics?.workersTotal ?? null} onChange={(p) => void actions.switchProfile(p, running)} />
+            <ProfileSwitch
+              appName={def.name}
+              profiles={app.profiles}
+              value={profile}
+              disabled={busy || launching}
+              running={running}
+              workers={app.metrics?.workersTotal ?? null}
+              onChange={(p) => void actions.switchProfile(p, running)}
+            />
             <div className="btn-group">
               <LifecycleButtons state={status.state} profile={profile} actions={actions} launching={launching} />
               <button type="button" className="btn" disabled={busy || launching} onClick={() => void actions.launch('staging')}>
@@ -98,7 +120,14 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
           </div>
         </header>
         {(actions.error || (status.state === 'failed' && status.error)) && (
-          <BootError key={status.startedAt ?? 0} message={actions.error ?? status.error?.message ?? ''} traceback={status.state === 'failed' && typeof status.error?.details?.traceback === 'string' ? status.error.details.traceback : null} focus={route.query?.show === 'boot-error'} />
+          <BootError
+            key={status.startedAt ?? 0}
+            message={actions.error ?? status.error?.message ?? ''}
+            traceback={
+              status.state === 'failed' && typeof status.error?.details?.traceback === 'string' ? status.error.details.traceback : null
+            }
+            focus={route.query?.show === 'boot-error'}
+          />
         )}
         {launch && (
           <div className="detail-launch card">
@@ -138,7 +167,15 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
  * The app's error: the message, the traceback's last line (what went wrong) in plain sight, and the traceback
  * scrolled to its end. A "Show the traceback" link lands here (focus moves to it).
  */
-function BootError({ message, traceback, focus }: { readonly message: string; readonly traceback: string | null; readonly focus: boolean }) {
+function BootError({
+  message,
+  traceback,
+  focus,
+}: {
+  readonly message: string;
+  readonly traceback: string | null;
+  readonly focus: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (focus) box.current?.focus();

@@ -32,14 +32,28 @@ export function AppCard({ app, history, launch }: AppCardProps) {
   const launching = launch?.state === 'running';
 
   return (
-    <article className="app-card card" aria-labelledby={`app-${def.id}-name`} data-app={def.id} data-state={status.state} data-healthy={status.healthy ? 'true' : 'false'}>
+    <article
+      className="app-card card"
+      aria-labelledby={`app-${def.id}-name`}
+      data-app={def.id}
+      data-state={status.state}
+      data-healthy={status.healthy ? 'true' : 'false'}
+    >
       <header className="app-card-head">
         <h2 id={`app-${def.id}-name`} className="app-card-name">
           <a href={href({ name: 'app', id: def.id, tab: 'requests' })}>{def.name}</a>
         </h2>
         <StatusBadge state={status.state} healthy={status.healthy} />
         <span className="spacer" />
-        <ProfileSwitch appName={def.name} profiles={app.profiles} value={profile} disabled={busy || launching} running={running} workers={metrics?.workersTotal ?? null} onChange={(p) => void actions.switchProfile(p, running)} />
+        <ProfileSwitch
+          appName={def.name}
+          profiles={app.profiles}
+          value={profile}
+          disabled={busy || launching}
+          running={running}
+          workers={metrics?.workersTotal ?? null}
+          onChange={(p) => void actions.switchProfile(p, running)}
+        />
       </header>
 
       <div className="app-card-urls">
@@ -98,7 +112,13 @@ export function AppCard({ app, history, launch }: AppCardProps) {
           )}
         </div>
         <span className="spacer" />
-        <button type="button" className="btn" disabled={busy || launching} onClick={() => void actions.launch('staging')} title="Preflight checks, then start with the staging profile">
+        <button
+          type="button"
+          className="btn"
+          disabled={busy || launching}
+          onClick={() => void actions.launch('staging')}
+          title="Preflight checks, then start with the staging profile"
+        >
           {launching && <span className="spinner" aria-hidden="true" />}Launch staging
         </button>
       </footer>

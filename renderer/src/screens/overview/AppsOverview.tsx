@@ -57,7 +57,9 @@ export function AppsOverview() {
           </button>
         </div>
       )}
-      {state.loaded && !state.error && state.apps.length === 0 && <EmptyState onAddDemo={() => void addDemo()} busy={demoBusy} error={demoError} />}
+      {state.loaded && !state.error && state.apps.length === 0 && (
+        <EmptyState onAddDemo={() => void addDemo()} busy={demoBusy} error={demoError} />
+      )}
       <div className="app-grid">
         {state.apps.map((a) => (
           <AppCard key={a.definition.id} app={a} history={state.history[a.definition.id] ?? []} launch={state.launches[a.definition.id]} />

@@ -54,7 +54,12 @@ export function LaunchPanel({ appId, launch }: { readonly appId: string; readonl
         <strong>Launch {launch.profile}</strong>
         <span className="spacer" />
         {launch.state !== 'running' && (
-          <button type="button" className="btn btn-sm btn-ghost" onClick={() => apps.dismissLaunch(appId)} aria-label="Close launch progress">
+          <button
+            type="button"
+            className="btn btn-sm btn-ghost"
+            onClick={() => apps.dismissLaunch(appId)}
+            aria-label="Close launch progress"
+          >
             ✕
           </button>
         )}
@@ -64,12 +69,17 @@ export function LaunchPanel({ appId, launch }: { readonly appId: string; readonl
           <li key={`${s.step}-${i}`} className="launch-step" data-step={s.step} data-status={s.status}>
             <StepIcon status={s.status} />
             <span>{STEP_LABELS[s.step] ?? s.step}</span>
-            {s.endedAt !== null && s.startedAt > 0 && s.status !== 'skipped' ? <span className="faint">{stepTime(s.endedAt - s.startedAt)}</span> : <span />}
+            {s.endedAt !== null && s.startedAt > 0 && s.status !== 'skipped' ? (
+              <span className="faint">{stepTime(s.endedAt - s.startedAt)}</span>
+            ) : (
+              <span />
+            )}
             {s.status === 'skipped' && s.output && <span className="launch-why faint">{s.output}</span>}
             {s.step === 'django-settings' && s.status !== 'running' && s.status !== 'skipped' && s.output ? (
               <Findings text={s.output} />
             ) : (
-              (s.status === 'failed' || s.status === 'warning') && s.output && <StepOutput text={s.output} label={`Output of ${STEP_LABELS[s.step] ?? s.step}`} />
+              (s.status === 'failed' || s.status === 'warning') &&
+              s.output && <StepOutput text={s.output} label={`Output of ${STEP_LABELS[s.step] ?? s.step}`} />
             )}
           </li>
         ))}
@@ -91,7 +101,9 @@ export function LaunchPanel({ appId, launch }: { readonly appId: string; readonl
             <p className="field-error">
               {launch.failedStep ? `Stopped at “${STEP_LABELS[launch.failedStep] ?? launch.failedStep}”.` : 'The launch failed.'}
             </p>
-            {launch.error && !launch.steps.some((s) => s.status === 'failed' && s.output) && <StepOutput text={launch.error} label="Launch error" />}
+            {launch.error && !launch.steps.some((s) => s.status === 'failed' && s.output) && (
+              <StepOutput text={launch.error} label="Launch error" />
+            )}
           </div>
         )}
       </div>

@@ -19,13 +19,23 @@ export function LifecycleButtons({ state, profile, actions, launching = false }:
   const spinner = (action: string) => actions.busy === action && <span className="spinner" aria-hidden="true" />;
   return (
     <>
-      <button type="button" className="btn btn-primary" disabled={!allowed.start || busy || launching} onClick={() => void actions.run('start', profile)}>
+      <button
+        type="button"
+        className="btn btn-primary"
+        disabled={!allowed.start || busy || launching}
+        onClick={() => void actions.run('start', profile)}
+      >
         {spinner('start')}Start
       </button>
       <button type="button" className="btn" disabled={!allowed.stop || busy} onClick={() => void actions.run('stop')}>
         {spinner('stop')}Stop
       </button>
-      <button type="button" className="btn" disabled={!allowed.restart || busy || launching} onClick={() => void actions.run('restart', profile)}>
+      <button
+        type="button"
+        className="btn"
+        disabled={!allowed.restart || busy || launching}
+        onClick={() => void actions.run('restart', profile)}
+      >
         {spinner('restart')}Restart
       </button>
     </>

@@ -8,7 +8,9 @@ afterEach(cleanup);
 
 function show(running: boolean) {
   const onChange = vi.fn();
-  render(<ProfileSwitch appName="Site" profiles={['dev', 'staging', 'qa']} value="dev" running={running} workers={3} onChange={onChange} />);
+  render(
+    <ProfileSwitch appName="Site" profiles={['dev', 'staging', 'qa']} value="dev" running={running} workers={3} onChange={onChange} />,
+  );
   return { onChange, select: screen.getByLabelText('Profile for Site') as HTMLSelectElement };
 }
 

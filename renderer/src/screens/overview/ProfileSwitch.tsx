@@ -63,9 +63,16 @@ export function ProfileSwitch({ appName, profiles, value, disabled, running, wor
         ))}
       </select>
       {pending !== null && (
-        <span className="profile-confirm card" role="group" aria-label={`Switch ${appName} to ${pending}`} data-testid="profile-confirm" onKeyDown={(e) => e.key === 'Escape' && (e.preventDefault(), cancel())}>
+        <span
+          className="profile-confirm card"
+          role="group"
+          aria-label={`Switch ${appName} to ${pending}`}
+          data-testid="profile-confirm"
+          onKeyDown={(e) => e.key === 'Escape' && (e.preventDefault(), cancel())}
+        >
           <span id={`${id}-confirm-text`} className="profile-confirm-text">
-            Switching restarts <strong>{appName}</strong>: {what} (requests in flight finish first) and start again with profile <strong>{pending}</strong>.
+            Switching restarts <strong>{appName}</strong>: {what} (requests in flight finish first) and start again with profile{' '}
+            <strong>{pending}</strong>.
           </span>
           <span className="row">
             <button type="button" className="btn btn-sm" onClick={cancel}>

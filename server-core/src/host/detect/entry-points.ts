@@ -13,7 +13,10 @@ export interface DjangoInfo {
   readonly managePy: string;
 }
 
-export async function findEntryPoints(folder: string, pyprojectApp?: string): Promise<{ candidates: EntryCandidate[]; django: DjangoInfo | null }> {
+export async function findEntryPoints(
+  folder: string,
+  pyprojectApp?: string,
+): Promise<{ candidates: EntryCandidate[]; django: DjangoInfo | null }> {
   const found: EntryCandidate[] = [];
   const add = (c: EntryCandidate): void => {
     if (!entryPointSchema.safeParse(c.app).success) return;
@@ -22,7 +25,15 @@ export async function findEntryPoints(folder: string, pyprojectApp?: string): Pr
     else if (found[prev]!.score < c.score) found[prev] = { ...c, reason: `${c.reason}; ${found[prev]!.reason}` };
   };
 
-  if (pyprojectApp) add({ app: pyprojectApp, framework: 'pyproject', reason: '[tool.gantry] app in pyproject.toml', score: 110, env: {}, file: 'pyproject.toml' });
+  if (pyprojectApp)
+    add({
+      app: pyprojectApp,
+      framework: 'pyproject',
+      reason: '[tool.gantry] app in pyproject.toml',
+      score: 110,
+      env: {},
+      file: 'pyproject.toml',
+    });
 
   const procfile = await read(path.join(folder, 'Procfile'));
   if (procfile) for (const c of procfileCandidates(procfile)) add(c);
@@ -36,7 +47,15 @@ export async function findEntryPoints(folder: string, pyprojectApp?: string): Pr
       break;
     }
   }
-  if (flaskApp?.spec.includes(':')) add({ app: flaskApp.spec, framework: 'flask', reason: `${flaskApp.file} sets FLASK_APP=${flaskApp.spec}`, score: 92, env: {}, file: flaskApp.file });
+  if (flaskApp?.spec.includes(':'))
+    add({
+      app: flaskApp.spec,
+      framework: 'flask',
+      reason: `${flaskApp.file} sets FLASK_APP=${flaskApp.spec}`,
+      score: 92,
+      env: {},
+      file: flaskApp.file,
+    });
 
   const django = await djangoCandidates(folder, add);
   await flaskAndWsgiCandidates(folder, add);
@@ -44,14 +63,59 @@ export async function findEntryPoints(folder: string, pyprojectApp?: string): Pr
     // FLASK_APP=module: Flask looks inside for its app; so do we, ranking what the scan found in it first.
     const mod = flaskApp.spec;
     const inModule = found.filter((c) => c.app.split(':')[0] === mod);
-    for (const c of inModule) found[found.indexOf(c)] = { ...c, score: c.score + 10, reason: `${flaskApp.file} sets FLASK_APP=${mod}; ${c.reason}` };
-    if (inModule.length === 0) add({ app: `${mod}:app`, framework: 'flask', reason: `${flaskApp.file} sets FLASK_APP=${mod}`, score: 88, env: {}, file: flaskApp.file });
+    for (const c of inModule)
+      found[found.indexOf(c)] = { ...c, score: c.score + 10, reason: `${flaskApp.file} sets FLASK_APP=${mod}; ${c.reason}` };
+    if (inModule.length === 0)
+      add({
+        app: `${mod}:app`,
+        framework: 'flask',
+        reason: `${flaskApp.file} sets FLASK_APP=${mod}`,
+        score: 88,
+        env: {},
+        file: flaskApp.file,
+      });
   }
   found.sort((a, b) => b.score - a.score);
   return { candidates: found, django };
 }
 
-const GUNICORN_VALUE_OPTS = new Set(['-b', '--bind', '-w', '--workers', '-k', '--worker-class', '-c', '--config', '--chdir', '-t', '--timeout', '--threads', '--log-level', '--access-logfile', '--error-logfile', '--log-file', '-e', '--env', '--pythonpath', '-n', '--name', '--max-requests', '--max-requests-jitter', '--graceful-timeout', '--keep-alive', '-u', '--user', '-g', '--group', '--worker-connections', '--access-logformat', '--forwarded-allow-ips', '--backlog', '-p', '--pid']);
+const GUNICORN_VALUE_OPTS = new Set([
+  '-b',
+  '--bind',
+  '-w',
+  '--workers',
+  '-k',
+  '--worker-class',
+  '-c',
+  '--config',
+  '--chdir',
+  '-t',
+  '--timeout',
+  '--threads',
+  '--log-level',
+  '--access-logfile',
+  '--error-logfile',
+  '--log-file',
+  '-e',
+  '--env',
+  '--pythonpath',
+  '-n',
+  '--name',
+  '--max-requests',
+  '--max-requests-jitter',
+  '--graceful-timeout',
+  '--keep-alive',
+  '-u',
+  '--user',
+  '-g',
+  '--group',
+  '--worker-connections',
+  '--access-logformat',
+  '--forwarded-allow-ips',
+  '--backlog',
+  '-p',
+  '--pid',
+]);
 
 export function procfileCandidates(text: string): EntryCandidate[] {
   const out: EntryCandidate[] = [];
@@ -77,7 +141,15 @@ export function procfileCandidates(text: string): EntryCandidate[] {
         app ??= t;
       }
       if (app) {
-        out.push({ app: app.includes(':') ? app : `${app}:application`, framework: 'procfile', reason: `Procfile web: gunicorn ${app}`, score: 95, env: {}, file: 'Procfile', ...(Object.keys(settings).length > 0 ? { settings } : {}) });
+        out.push({
+          app: app.includes(':') ? app : `${app}:application`,
+          framework: 'procfile',
+          reason: `Procfile web: gunicorn ${app}`,
+          score: 95,
+          env: {},
+          file: 'Procfile',
+          ...(Object.keys(settings).length > 0 ? { settings } : {}),
+        });
       }
     }
     const ui = tokens.findIndex((t) => /(^|\/)uwsgi$/.test(t));
@@ -88,7 +160,14 @@ export function procfileCandidates(text: string): EntryCandidate[] {
         const inline = /^--(?:module|wsgi)=(.+)$/.exec(t);
         const mod = inline ? inline[1] : t === '--module' || t === '--wsgi' || t === '-w' ? rest[i + 1] : undefined;
         if (mod) {
-          out.push({ app: mod.includes(':') ? mod : `${mod}:application`, framework: 'procfile', reason: `Procfile web: uwsgi --module ${mod}`, score: 95, env: {}, file: 'Procfile' });
+          out.push({
+            app: mod.includes(':') ? mod : `${mod}:application`,
+            framework: 'procfile',
+            reason: `Procfile web: uwsgi --module ${mod}`,
+            score: 95,
+            env: {},
+            file: 'Procfile',
+          });
           break;
         }
       }
@@ -109,14 +188,28 @@ async function djangoCandidates(folder: string, add: (c: EntryCandidate) => void
   const wsgiApp = settings ? /^WSGI_APPLICATION\s*=\s*['"]([\w.]+)['"]/m.exec(settings)?.[1] : undefined;
   if (wsgiApp) {
     const at = wsgiApp.lastIndexOf('.');
-    add({ app: `${wsgiApp.slice(0, at)}:${wsgiApp.slice(at + 1)}`, framework: 'django', reason: `manage.py -> ${sm} -> WSGI_APPLICATION = '${wsgiApp}'`, score: 100, env, file: path.relative(folder, settingsFile) });
+    add({
+      app: `${wsgiApp.slice(0, at)}:${wsgiApp.slice(at + 1)}`,
+      framework: 'django',
+      reason: `manage.py -> ${sm} -> WSGI_APPLICATION = '${wsgiApp}'`,
+      score: 100,
+      env,
+      file: path.relative(folder, settingsFile),
+    });
   }
   const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isDirectory()) continue;
     const wsgi = await read(path.join(folder, e.name, 'wsgi.py'));
     if (wsgi && /\bapplication\s*=/.test(wsgi)) {
-      add({ app: `${e.name}.wsgi:application`, framework: 'django', reason: `manage.py (DJANGO_SETTINGS_MODULE=${sm}) and ${e.name}/wsgi.py defines application`, score: 80, env, file: `${e.name}/wsgi.py` });
+      add({
+        app: `${e.name}.wsgi:application`,
+        framework: 'django',
+        reason: `manage.py (DJANGO_SETTINGS_MODULE=${sm}) and ${e.name}/wsgi.py defines application`,
+        score: 80,
+        env,
+        file: `${e.name}/wsgi.py`,
+      });
     }
   }
   return { settingsModule: sm, managePy: managePath };
@@ -126,7 +219,9 @@ const FLASK_FILES = ['wsgi.py', 'app.py', 'application.py', 'main.py', 'server.p
 
 async function flaskAndWsgiCandidates(folder: string, add: (c: EntryCandidate) => void): Promise<void> {
   const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
-  const pyFiles = entries.filter((e) => e.isFile() && /^[A-Za-z_]\w*\.py$/.test(e.name) && e.name !== 'manage.py' && e.name !== 'setup.py').map((e) => e.name);
+  const pyFiles = entries
+    .filter((e) => e.isFile() && /^[A-Za-z_]\w*\.py$/.test(e.name) && e.name !== 'manage.py' && e.name !== 'setup.py')
+    .map((e) => e.name);
   // Conventional names first, then any other top-level module.
   pyFiles.sort((a, b) => rank(a) - rank(b));
   for (const file of pyFiles) {
@@ -135,15 +230,48 @@ async function flaskAndWsgiCandidates(folder: string, add: (c: EntryCandidate) =
     const mod = file.slice(0, -3);
     const bonus = FLASK_FILES.includes(file) ? 5 - FLASK_FILES.indexOf(file) : 0;
     const flaskObj = /^(\w+)\s*=\s*(?:flask\.)?Flask\(/m.exec(text)?.[1];
-    if (flaskObj) add({ app: `${mod}:${flaskObj}`, framework: 'flask', reason: `${file} creates a Flask app object "${flaskObj}"`, score: 85 + bonus, env: {}, file });
-    if (/^def\s+create_app\s*\(/m.test(text)) add({ app: `${mod}:create_app()`, framework: 'flask', reason: `${file} defines a create_app() factory`, score: 82 + bonus, env: {}, file });
+    if (flaskObj)
+      add({
+        app: `${mod}:${flaskObj}`,
+        framework: 'flask',
+        reason: `${file} creates a Flask app object "${flaskObj}"`,
+        score: 85 + bonus,
+        env: {},
+        file,
+      });
+    if (/^def\s+create_app\s*\(/m.test(text))
+      add({
+        app: `${mod}:create_app()`,
+        framework: 'flask',
+        reason: `${file} defines a create_app() factory`,
+        score: 82 + bonus,
+        env: {},
+        file,
+      });
     const importsApp = /^from\s+([\w.]+)\s+import\s+(?:create_app|app)\b/m.exec(text);
     if (/^(?:application|app)\s*=/m.test(text) && importsApp && !flaskObj) {
       const name = /^application\s*=/m.test(text) ? 'application' : 'app';
-      add({ app: `${mod}:${name}`, framework: 'flask', reason: `${file} imports from ${importsApp[1]} and defines "${name}"`, score: 84 + bonus, env: {}, file });
+      add({
+        app: `${mod}:${name}`,
+        framework: 'flask',
+        reason: `${file} imports from ${importsApp[1]} and defines "${name}"`,
+        score: 84 + bonus,
+        env: {},
+        file,
+      });
     }
-    if (/^def\s+application\s*\(\s*environ\s*,\s*start_response/m.test(text) || (/^application\s*=/m.test(text) && !importsApp && !flaskObj)) {
-      add({ app: `${mod}:application`, framework: 'wsgi', reason: `${file} defines a WSGI callable "application"`, score: 60 + bonus, env: {}, file });
+    if (
+      /^def\s+application\s*\(\s*environ\s*,\s*start_response/m.test(text) ||
+      (/^application\s*=/m.test(text) && !importsApp && !flaskObj)
+    ) {
+      add({
+        app: `${mod}:application`,
+        framework: 'wsgi',
+        reason: `${file} defines a WSGI callable "application"`,
+        score: 60 + bonus,
+        env: {},
+        file,
+      });
     }
   }
 }

@@ -27,7 +27,8 @@ const PARALLEL_CHECKS = 4;
 export async function detectProject(folderIn: string, opts: DetectOptions = {}): Promise<DetectionResult> {
   const folder = path.resolve(folderIn);
   const st = await fs.stat(folder).catch(() => null);
-  if (!st?.isDirectory()) throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
+  if (!st?.isDirectory())
+    throw new GantryError('GANTRY_ERR_INVALID_CONFIG', `${folder} is not a folder`, { field: 'folder', reason: 'not a folder' });
   const trusted = opts.trusted !== false;
 
   const pyproject = await readPyprojectGantry(folder);
@@ -74,7 +75,12 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
   };
 }
 
-async function checkEach(list: readonly InterpreterCandidate[], folder: string, best: EntryCandidate, timeoutMs?: number): Promise<InterpreterCandidate[]> {
+async function checkEach(
+  list: readonly InterpreterCandidate[],
+  folder: string,
+  best: EntryCandidate,
+  timeoutMs?: number,
+): Promise<InterpreterCandidate[]> {
   // A candidate that moves the project root (gunicorn --chdir) is imported from there.
   const where = best.settings?.chdir ? path.resolve(folder, best.settings.chdir) : folder;
   const out = list.slice();
@@ -92,7 +98,12 @@ async function checkEach(list: readonly InterpreterCandidate[], folder: string, 
 }
 
 /** What checking an untrusted folder would run, in words. */
-function wouldRun(folder: string, interpreters: readonly InterpreterCandidate[], best: EntryCandidate | undefined, pyprojectPython: string | undefined): string[] {
+function wouldRun(
+  folder: string,
+  interpreters: readonly InterpreterCandidate[],
+  best: EntryCandidate | undefined,
+  pyprojectPython: string | undefined,
+): string[] {
   const out: string[] = [];
   for (const c of interpreters) {
     if (!c.exists) continue;
@@ -103,7 +114,9 @@ function wouldRun(folder: string, interpreters: readonly InterpreterCandidate[],
   }
   if (best) {
     const mod = best.app.split(':')[0]!;
-    out.push(`the top level of ${best.file && best.file.endsWith('.py') ? best.file : `module ${mod}`} and everything it imports (importing ${best.app}), once with each interpreter listed`);
+    out.push(
+      `the top level of ${best.file && best.file.endsWith('.py') ? best.file : `module ${mod}`} and everything it imports (importing ${best.app}), once with each interpreter listed`,
+    );
   }
   return out;
 }

@@ -41,7 +41,9 @@ function systemPythons(): Array<{ path: string; reason: string }> {
   if (isWin) return [];
   const out: Array<{ path: string; reason: string }> = [];
   for (const dir of ['/usr/local/bin', '/opt/homebrew/bin', '/usr/bin']) {
-    const names = list(dir).filter((n) => /^python3(\.\d+)?$/.test(n)).sort((a, b) => (a === 'python3' ? -1 : b === 'python3' ? 1 : byVersion(a, b)));
+    const names = list(dir)
+      .filter((n) => /^python3(\.\d+)?$/.test(n))
+      .sort((a, b) => (a === 'python3' ? -1 : b === 'python3' ? 1 : byVersion(a, b)));
     for (const n of names) out.push({ path: path.join(dir, n), reason: `system Python in ${dir}` });
   }
   return out;
@@ -67,7 +69,8 @@ export async function findInterpreters(folder: string, env: NodeJS.ProcessEnv = 
     out.push({ path: sys, source: 'system', reason: 'python3 on PATH', exists: true });
     seen.add(real(sys));
   }
-  for (const c of pyenvPythons(env)) if (!out.some((o) => o.path === c.path)) out.push({ path: c.path, source: 'pyenv', reason: c.reason, exists: true });
+  for (const c of pyenvPythons(env))
+    if (!out.some((o) => o.path === c.path)) out.push({ path: c.path, source: 'pyenv', reason: c.reason, exists: true });
   // The system's: one entry per real file (python3 and python3.13 are often the same binary).
   for (const c of systemPythons()) {
     const r = real(c.path);

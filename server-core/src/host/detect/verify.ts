@@ -32,7 +32,13 @@ if not callable(obj):
 /** Kept under this name for the launch's steps (launch.ts); the helper itself is ../../subprocess.ts. */
 export { runTool as run } from '../../subprocess.js';
 
-export async function verifyImport(python: string, folder: string, app: string, env: Readonly<Record<string, string>> = {}, timeoutMs = 20_000): Promise<ImportVerification & { pythonVersion: string | null }> {
+export async function verifyImport(
+  python: string,
+  folder: string,
+  app: string,
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 20_000,
+): Promise<ImportVerification & { pythonVersion: string | null }> {
   const started = Date.now();
   const r = await runTool(python, ['-c', SCRIPT, folder, app], { cwd: folder, env: { ...env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs });
   const pythonVersion = /GANTRY-PYTHON (\S+)/.exec(r.stdout)?.[1] ?? null;

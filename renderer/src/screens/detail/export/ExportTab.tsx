@@ -84,20 +84,41 @@ export function ExportTab({ app }: { readonly app: AppSummary }) {
         </label>
         <label className="field">
           <span className="field-label">Command line</span>
-          <select className="select" aria-label="Export command line" value={server} onChange={(e) => setServer(e.target.value as 'gantry' | 'gunicorn')}>
+          <select
+            className="select"
+            aria-label="Export command line"
+            value={server}
+            onChange={(e) => setServer(e.target.value as 'gantry' | 'gunicorn')}
+          >
             <option value="gantry">gantry serve</option>
             <option value="gunicorn">gunicorn</option>
           </select>
         </label>
         <span className="toolbar-sep" aria-hidden="true" />
         <div className="btn-group">
-          <button type="button" className="btn" disabled={!file} onClick={() => file && download(file.path.split('/').at(-1)!, file.content, 'text/plain')}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!file}
+            onClick={() => file && download(file.path.split('/').at(-1)!, file.content, 'text/plain')}
+          >
             Download file
           </button>
-          <button type="button" className="btn" disabled={!result} onClick={() => result && download(`${folder}.zip`, zipFiles(folder, result.files), 'application/zip')}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!result}
+            onClick={() => result && download(`${folder}.zip`, zipFiles(folder, result.files), 'application/zip')}
+          >
             Download all (.zip)
           </button>
-          <button type="button" className="btn btn-primary" disabled={!result || busy} onClick={() => void write()} title={`Write the files into ${app.definition.folder}/deploy/${target}/`}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!result || busy}
+            onClick={() => void write()}
+            title={`Write the files into ${app.definition.folder}/deploy/${target}/`}
+          >
             {busy && <span className="spinner" aria-hidden="true" />}Write to deploy/{target}/
           </button>
         </div>

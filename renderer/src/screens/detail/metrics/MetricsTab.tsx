@@ -62,7 +62,12 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
       )}
       {!running && samples.length === 0 && <p className="muted">The app is not running. Start it and send some requests to see charts.</p>}
       <div className="chart-grid">
-        <UPlotChart title="Requests per second" unit="req/s" series={[{ label: 'req/s', color: '--chart-1', fill: true }]} data={[s.x, s.rate] as uPlot.AlignedData} />
+        <UPlotChart
+          title="Requests per second"
+          unit="req/s"
+          series={[{ label: 'req/s', color: '--chart-1', fill: true }]}
+          data={[s.x, s.rate] as uPlot.AlignedData}
+        />
         <UPlotChart
           title="Latency"
           unit="ms"

@@ -42,7 +42,11 @@ export function metricsSeries(samples: readonly MetricsSnapshot[]) {
 }
 
 /** MB per worker slot, from the same samples as the other charts (so it has their history too). */
-export function memorySeries(samples: readonly Pick<MetricsSnapshot, 'time' | 'workerRssBytes'>[]): { x: number[]; ids: number[]; values: (number | null)[][] } {
+export function memorySeries(samples: readonly Pick<MetricsSnapshot, 'time' | 'workerRssBytes'>[]): {
+  x: number[];
+  ids: number[];
+  values: (number | null)[][];
+} {
   // A sample from a server before workerRssBytes existed has none: a gap, not a crash.
   const rss = (s: Pick<MetricsSnapshot, 'workerRssBytes'>): Readonly<Record<number, number>> => s.workerRssBytes ?? {};
   const ids = [...new Set(samples.flatMap((s) => Object.keys(rss(s)).map(Number)))].sort((a, b) => a - b);

@@ -29,7 +29,9 @@ export function EventsPanel({ appId, events }: { readonly appId: string; readonl
                 <pre className="codeblock">{e.exit.stderrTail.join('\n')}</pre>
               </details>
             )}
-            {e.type === 'boot-error' && typeof e.error.details?.traceback === 'string' && <pre className="codeblock">{e.error.details.traceback}</pre>}
+            {e.type === 'boot-error' && typeof e.error.details?.traceback === 'string' && (
+              <pre className="codeblock">{e.error.details.traceback}</pre>
+            )}
           </li>
         ))}
       </ol>
@@ -40,7 +42,12 @@ export function EventsPanel({ appId, events }: { readonly appId: string; readonl
 function EventSummary({ appId, e }: { readonly appId: string; readonly e: EventRecord }) {
   switch (e.type) {
     case 'state':
-      return <span>State: {e.state}{e.error ? ` — ${e.error.message}` : ''}</span>;
+      return (
+        <span>
+          State: {e.state}
+          {e.error ? ` — ${e.error.message}` : ''}
+        </span>
+      );
     case 'worker-exit':
       return (
         <span className={e.exit.reason === 'crashed' ? 'tone-err-text' : undefined}>
@@ -79,7 +86,8 @@ function EventSummary({ appId, e }: { readonly appId: string; readonly e: EventR
     case 'port-conflict':
       return (
         <span className="tone-warn-text">
-          {e.bind} was taken{e.claimedBy ? ` by app ${e.claimedBy}` : describePortHolder(e.holder) ? ` by ${describePortHolder(e.holder)}` : ''}
+          {e.bind} was taken
+          {e.claimedBy ? ` by app ${e.claimedBy}` : describePortHolder(e.holder) ? ` by ${describePortHolder(e.holder)}` : ''}
           {e.suggestion !== null ? `; ${e.suggestion} is free` : ''}
         </span>
       );

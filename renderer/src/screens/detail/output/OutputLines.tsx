@@ -13,7 +13,9 @@ export function OutputLines({ lines }: { readonly lines: readonly OutputRecord[]
           <div key={l.seq} className={`out-line lvl-${l.level} src-${l.source}${cont ? ' out-cont' : ''}`} data-level={l.level}>
             <span className="out-time">{cont ? '' : fmtClock(l.time)}</span>
             <span className={`out-level lvl-${l.level}`}>{cont ? '' : l.level}</span>
-            <span className="out-src faint" data-testid="out-stream">{cont ? '' : l.source}</span>
+            <span className="out-src faint" data-testid="out-stream">
+              {cont ? '' : l.source}
+            </span>
             <span className="out-text">{l.text}</span>
           </div>
         );

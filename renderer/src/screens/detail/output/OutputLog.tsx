@@ -12,7 +12,23 @@ import { highlightParts, type SearchPattern } from '../../../state/output-search
 
 const EST = 20;
 
-export function OutputLog({ appId, view, emptyText, onHold, wrap = true, pattern, current = null }: { readonly appId: string; readonly view: FilteredRows<OutputRecord>; readonly emptyText: string; readonly onHold?: (seq: number | null) => void; readonly wrap?: boolean; readonly pattern?: SearchPattern; readonly current?: number | null }) {
+export function OutputLog({
+  appId,
+  view,
+  emptyText,
+  onHold,
+  wrap = true,
+  pattern,
+  current = null,
+}: {
+  readonly appId: string;
+  readonly view: FilteredRows<OutputRecord>;
+  readonly emptyText: string;
+  readonly onHold?: (seq: number | null) => void;
+  readonly wrap?: boolean;
+  readonly pattern?: SearchPattern;
+  readonly current?: number | null;
+}) {
   const { rows, seqs } = view;
   const win = useLiveWindow({ keys: seqs, estimate: EST, overscanPx: 300, onHold });
   const { plan } = win;
@@ -31,22 +47,47 @@ export function OutputLog({ appId, view, emptyText, onHold, wrap = true, pattern
 
   return (
     <div className="output-log-wrap">
-      <div ref={win.scrollRef} className={`output-log${wrap ? '' : ' no-wrap'}`} onScroll={win.onScroll} onWheel={win.onWheel} role="log" aria-label="App output" tabIndex={0} data-testid="output-log" data-following={win.following ? 'true' : 'false'}>
+      <div
+        ref={win.scrollRef}
+        className={`output-log${wrap ? '' : ' no-wrap'}`}
+        onScroll={win.onScroll}
+        onWheel={win.onWheel}
+        role="log"
+        aria-label="App output"
+        tabIndex={0}
+        data-testid="output-log"
+        data-following={win.following ? 'true' : 'false'}
+      >
         <div style={{ height: plan.total, position: 'relative' }}>
           {items.map((index) => {
             const l = rows[index]!;
             const cont = continuesPrevious(rows[index - 1], l);
             return (
-              <div key={seqs[index]} data-key={seqs[index]} data-index={index} data-seq={l.seq} className={`out-line lvl-${l.level} src-${l.source}${cont ? ' out-cont' : ''}${seqs[index] === current ? ' out-current' : ''}`} aria-current={seqs[index] === current ? 'true' : undefined} style={{ transform: `translateY(${win.geometry.top(index)}px)` }} data-level={l.level}>
+              <div
+                key={seqs[index]}
+                data-key={seqs[index]}
+                data-index={index}
+                data-seq={l.seq}
+                className={`out-line lvl-${l.level} src-${l.source}${cont ? ' out-cont' : ''}${seqs[index] === current ? ' out-current' : ''}`}
+                aria-current={seqs[index] === current ? 'true' : undefined}
+                style={{ transform: `translateY(${win.geometry.top(index)}px)` }}
+                data-level={l.level}
+              >
                 <span className="out-time">{cont ? '' : fmtClock(l.time)}</span>
                 <span className={`out-level lvl-${l.level}`}>{cont ? '' : l.level}</span>
                 <span className="out-src faint" title={l.workerPid ? `worker ${l.workerId ?? '?'} pid ${l.workerPid}` : l.source}>
                   {cont ? '' : l.source === 'gantry' ? 'gantry' : l.workerPid ? `${l.source} ${l.workerPid}` : l.source}
                 </span>
                 <span className="out-text">
-                  {pattern && pattern.kind === 'ok' ? highlightParts(l.text, pattern).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text)) : l.text}
+                  {pattern && pattern.kind === 'ok'
+                    ? highlightParts(l.text, pattern).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text))
+                    : l.text}
                   {l.requestId && !cont && (
-                    <a className="out-req" href={href({ name: 'app', id: appId, tab: 'requests', requestId: l.requestId })} title="Show the request that wrote this line">
+                    <a
+                      className="out-req"
+                      href={href({ name: 'app', id: appId, tab: 'requests', requestId: l.requestId })}
+                      title="Show the request that wrote this line"
+                    >
                       request {l.requestId}
                     </a>
                   )}

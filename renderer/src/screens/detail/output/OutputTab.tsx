@@ -5,7 +5,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
-import { compileOutputFilters, initialOutputFilters, LEVELS, outputWorkerPids, saveOutputFilters, SOURCES, type OutputFilters } from '../../../state/output-filters';
+import {
+  compileOutputFilters,
+  initialOutputFilters,
+  LEVELS,
+  outputWorkerPids,
+  saveOutputFilters,
+  SOURCES,
+  type OutputFilters,
+} from '../../../state/output-filters';
 import { usePageVisible } from '../../../hooks/use-page-visible';
 import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
@@ -51,19 +59,36 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         </button>
         <div className="btn-group" role="group" aria-label="Level">
           {LEVELS.map((l) => (
-            <button key={l} type="button" className="btn btn-sm" aria-pressed={filters.levels.includes(l)} onClick={() => setFilters({ ...filters, levels: toggle(filters.levels, l) })}>
+            <button
+              key={l}
+              type="button"
+              className="btn btn-sm"
+              aria-pressed={filters.levels.includes(l)}
+              onClick={() => setFilters({ ...filters, levels: toggle(filters.levels, l) })}
+            >
               <span className={`lvl-${l}`}>{l}</span>
             </button>
           ))}
         </div>
         <div className="btn-group" role="group" aria-label="Source">
           {SOURCES.map((s) => (
-            <button key={s} type="button" className="btn btn-sm" aria-pressed={filters.sources.includes(s)} onClick={() => setFilters({ ...filters, sources: toggle(filters.sources, s) })}>
+            <button
+              key={s}
+              type="button"
+              className="btn btn-sm"
+              aria-pressed={filters.sources.includes(s)}
+              onClick={() => setFilters({ ...filters, sources: toggle(filters.sources, s) })}
+            >
               {s}
             </button>
           ))}
         </div>
-        <select className="select input-sm" aria-label="Worker" value={filters.pid ?? ''} onChange={(e) => setFilters({ ...filters, pid: e.target.value === '' ? null : Number(e.target.value) })}>
+        <select
+          className="select input-sm"
+          aria-label="Worker"
+          value={filters.pid ?? ''}
+          onChange={(e) => setFilters({ ...filters, pid: e.target.value === '' ? null : Number(e.target.value) })}
+        >
           <option value="">All workers</option>
           {pids.map((p) => (
             <option key={p} value={p}>
@@ -71,14 +96,44 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
             </option>
           ))}
         </select>
-        <input className="input input-sm f-search" type="search" aria-label="Search output" placeholder={filters.regex ? 'Regular expression…' : 'Search output…'} aria-invalid={pattern.kind === 'invalid'} title={pattern.kind === 'invalid' ? pattern.message : undefined} value={filters.search} onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
-        <button type="button" className="btn btn-sm" aria-pressed={filters.regex} aria-label="Regular expression" title="Search with a regular expression" onClick={() => setFilters({ ...filters, regex: !filters.regex })}>
+        <input
+          className="input input-sm f-search"
+          type="search"
+          aria-label="Search output"
+          placeholder={filters.regex ? 'Regular expression…' : 'Search output…'}
+          aria-invalid={pattern.kind === 'invalid'}
+          title={pattern.kind === 'invalid' ? pattern.message : undefined}
+          value={filters.search}
+          onChange={(e) => setFilters({ ...filters, search: e.target.value })}
+        />
+        <button
+          type="button"
+          className="btn btn-sm"
+          aria-pressed={filters.regex}
+          aria-label="Regular expression"
+          title="Search with a regular expression"
+          onClick={() => setFilters({ ...filters, regex: !filters.regex })}
+        >
           .*
         </button>
-        <button type="button" className="btn btn-sm" aria-label="Previous match" title="Previous match" disabled={pattern.kind !== 'ok'} onClick={() => step(-1)}>
+        <button
+          type="button"
+          className="btn btn-sm"
+          aria-label="Previous match"
+          title="Previous match"
+          disabled={pattern.kind !== 'ok'}
+          onClick={() => step(-1)}
+        >
           ↑
         </button>
-        <button type="button" className="btn btn-sm" aria-label="Next match" title="Next match" disabled={pattern.kind !== 'ok'} onClick={() => step(1)}>
+        <button
+          type="button"
+          className="btn btn-sm"
+          aria-label="Next match"
+          title="Next match"
+          disabled={pattern.kind !== 'ok'}
+          onClick={() => step(1)}
+        >
           ↓
         </button>
         <button type="button" className="btn btn-sm" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines">
@@ -88,12 +143,29 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         <span className="faint req-count">
           {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
         </span>
-        <button type="button" className="btn btn-sm" disabled={view.rows.length === 0} data-testid="download-output" title="Download the lines shown (after the filters) as a text file" onClick={() => download(`${appId}-output-${new Date().toISOString().replace(/[:.]/g, '-')}.log`, outputLogText(view.rows), 'text/plain')}>
+        <button
+          type="button"
+          className="btn btn-sm"
+          disabled={view.rows.length === 0}
+          data-testid="download-output"
+          title="Download the lines shown (after the filters) as a text file"
+          onClick={() =>
+            download(`${appId}-output-${new Date().toISOString().replace(/[:.]/g, '-')}.log`, outputLogText(view.rows), 'text/plain')
+          }
+        >
           Download
         </button>
       </div>
       <div className="output-body">
-        <OutputLog appId={app.definition.id} view={view} wrap={wrap} pattern={pattern} current={current} onHold={hold} emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'} />
+        <OutputLog
+          appId={app.definition.id}
+          view={view}
+          wrap={wrap}
+          pattern={pattern}
+          current={current}
+          onHold={hold}
+          emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'}
+        />
         <EventsPanel appId={app.definition.id} events={meta.events} />
       </div>
     </div>

@@ -28,7 +28,10 @@ export function ExportMenu({ appId, rows, serverFilter, baseUrl }: ExportMenuPro
       let before: number | undefined;
       // Newest first, page by page, until every wanted request is found or the server's history ends.
       for (;;) {
-        const page = await client.call('access', { params: { id: appId }, query: { ...serverFilter, headers: '1', limit: 5000, ...(before !== undefined ? { before } : {}) } });
+        const page = await client.call('access', {
+          params: { id: appId },
+          query: { ...serverFilter, headers: '1', limit: 5000, ...(before !== undefined ? { before } : {}) },
+        });
         for (const e of page.items) if (wanted.has(e.requestId)) found.set(e.requestId, e);
         if (page.nextBefore === null || found.size === wanted.size) break;
         before = page.nextBefore;
@@ -37,7 +40,9 @@ export function ExportMenu({ appId, rows, serverFilter, baseUrl }: ExportMenuPro
       const { version } = await client.call('health', {});
       const { har: log, included, skipped } = toHar(entries, baseUrl ?? 'http://127.0.0.1/', version);
       download(name('har'), JSON.stringify(log, null, 2), 'application/json');
-      setNote(`HAR: ${included.toLocaleString()} requests${skipped ? `; ${skipped.toLocaleString()} left out (headers no longer kept)` : ''}.`);
+      setNote(
+        `HAR: ${included.toLocaleString()} requests${skipped ? `; ${skipped.toLocaleString()} left out (headers no longer kept)` : ''}.`,
+      );
     } catch (e) {
       setNote(`Could not export: ${errorMessage(e)}`);
     }
@@ -46,10 +51,22 @@ export function ExportMenu({ appId, rows, serverFilter, baseUrl }: ExportMenuPro
   return (
     <span className="row req-export" role="group" aria-label="Export the rows shown">
       <span className="faint">Export</span>
-      <button type="button" className="btn btn-sm" disabled={rows.length === 0} data-testid="export-ndjson" onClick={() => (download(name('ndjson'), toNdjson(rows), 'application/x-ndjson'), setNote(''))}>
+      <button
+        type="button"
+        className="btn btn-sm"
+        disabled={rows.length === 0}
+        data-testid="export-ndjson"
+        onClick={() => (download(name('ndjson'), toNdjson(rows), 'application/x-ndjson'), setNote(''))}
+      >
         NDJSON
       </button>
-      <button type="button" className="btn btn-sm" disabled={rows.length === 0} data-testid="export-csv" onClick={() => (download(name('csv'), toCsv(rows), 'text/csv'), setNote(''))}>
+      <button
+        type="button"
+        className="btn btn-sm"
+        disabled={rows.length === 0}
+        data-testid="export-csv"
+        onClick={() => (download(name('csv'), toCsv(rows), 'text/csv'), setNote(''))}
+      >
         CSV
       </button>
       <button type="button" className="btn btn-sm" disabled={rows.length === 0} data-testid="export-har" onClick={() => void har()}>

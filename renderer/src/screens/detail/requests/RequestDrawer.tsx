@@ -54,7 +54,8 @@ export function RequestDrawer({ appId, requestId, row, baseUrl, onClose }: Reque
       title={
         e ? (
           <h2 className="drawer-req-title">
-            <span className={`s${statusClass(e.status)}`}>{e.status}</span> <TruncatedBadge entry={e} /> {e.method} <span className="mono">{e.path}</span>
+            <span className={`s${statusClass(e.status)}`}>{e.status}</span> <TruncatedBadge entry={e} /> {e.method}{' '}
+            <span className="mono">{e.path}</span>
           </h2>
         ) : (
           <h2>Request {requestId}</h2>
@@ -66,7 +67,9 @@ export function RequestDrawer({ appId, requestId, row, baseUrl, onClose }: Reque
           {error}
         </p>
       )}
-      {detail && !detail.entry && !row && <p className="muted">This request is no longer in Gantry&apos;s memory (only the most recent ones are kept).</p>}
+      {detail && !detail.entry && !row && (
+        <p className="muted">This request is no longer in Gantry&apos;s memory (only the most recent ones are kept).</p>
+      )}
       {e && <TakeOut entry={e} baseUrl={baseUrl} output={output.map((l) => l.text).join('\n')} headersLoaded={detail !== null} />}
       {e && (
         <section>
@@ -131,13 +134,21 @@ export function RequestDrawer({ appId, requestId, row, baseUrl, onClose }: Reque
       {detail?.timeout && (
         <section data-testid="timeout-stack">
           <h3 className="tone-err-text">Stopped after the timeout ({fmtDuration(detail.timeout.durationMs)})</h3>
-          <p className="muted">Worker pid {detail.timeout.workerPid} was in this stack when Gantry stopped it at {fmtClock(detail.timeout.time)}:</p>
+          <p className="muted">
+            Worker pid {detail.timeout.workerPid} was in this stack when Gantry stopped it at {fmtClock(detail.timeout.time)}:
+          </p>
           <pre className="codeblock timeout-stack">{detail.timeout.stack || '(the worker did not answer with a stack)'}</pre>
         </section>
       )}
       <section data-testid="request-output">
         <h3>Output from this request {output.length > 0 && <span className="faint">({output.length} lines)</span>}</h3>
-        {detail === null && !error ? <p className="muted">Loading…</p> : output.length === 0 ? <p className="muted">The app wrote nothing to stderr or stdout while handling it.</p> : <OutputLines lines={output} />}
+        {detail === null && !error ? (
+          <p className="muted">Loading…</p>
+        ) : output.length === 0 ? (
+          <p className="muted">The app wrote nothing to stderr or stdout while handling it.</p>
+        ) : (
+          <OutputLines lines={output} />
+        )}
       </section>
       {e && (
         <>
@@ -150,7 +161,17 @@ export function RequestDrawer({ appId, requestId, row, baseUrl, onClose }: Reque
 }
 
 /** Copy the request as curl, its id, URL and output (the traceback, when it raised). */
-function TakeOut({ entry, baseUrl, output, headersLoaded }: { readonly entry: AccessRecord; readonly baseUrl: string | null; readonly output: string; readonly headersLoaded: boolean }) {
+function TakeOut({
+  entry,
+  baseUrl,
+  output,
+  headersLoaded,
+}: {
+  readonly entry: AccessRecord;
+  readonly baseUrl: string | null;
+  readonly output: string;
+  readonly headersLoaded: boolean;
+}) {
   const host = entry.requestHeaders && Object.entries(entry.requestHeaders).find(([k]) => k.toLowerCase() === 'host')?.[1];
   const base = baseUrl ?? (host ? `http://${host}/` : null);
   const curl = base ? curlCommand(entry, base) : null;
@@ -160,11 +181,20 @@ function TakeOut({ entry, baseUrl, output, headersLoaded }: { readonly entry: Ac
         {curl && <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />}
         <CopyButton text={entry.requestId} label="Copy ID" testId="copy-id" />
         {base && <CopyButton text={requestUrl(entry, base)} label="Copy URL" testId="copy-url" />}
-        {output && <CopyButton text={output} label={/Traceback \(most recent call last\)/.test(output) ? 'Copy traceback' : 'Copy output'} testId="copy-output" />}
+        {output && (
+          <CopyButton
+            text={output}
+            label={/Traceback \(most recent call last\)/.test(output) ? 'Copy traceback' : 'Copy output'}
+            testId="copy-output"
+          />
+        )}
       </div>
       {curl && (
         <details>
-          <summary className="faint">curl command{headersLoaded ? '' : ' (headers loading…)'}{entry.method !== 'GET' && entry.method !== 'HEAD' ? ' · the body is not recorded' : ''}</summary>
+          <summary className="faint">
+            curl command{headersLoaded ? '' : ' (headers loading…)'}
+            {entry.method !== 'GET' && entry.method !== 'HEAD' ? ' · the body is not recorded' : ''}
+          </summary>
           <pre className="codeblock curl-command" data-testid="curl-command">
             {curl}
           </pre>
@@ -183,15 +213,35 @@ function Waterfall({ timing, total }: { readonly timing: RequestTiming; readonly
   ];
   const whole = Math.max(total, 0.001);
   return (
-    <div className="waterfall" data-testid="timing-waterfall" role="img" aria-label={parts.map((p) => `${p.label} ${fmtDuration(p.ms)}`).join(', ')}>
+    <div
+      className="waterfall"
+      data-testid="timing-waterfall"
+      role="img"
+      aria-label={parts.map((p) => `${p.label} ${fmtDuration(p.ms)}`).join(', ')}
+    >
       {parts.map((p) => (
-        <span key={p.key} className={`wf-${p.key}`} style={{ width: `${Math.max(0.5, (p.ms / whole) * 100)}%` }} title={`${p.label}: ${fmtDuration(p.ms)}`} />
+        <span
+          key={p.key}
+          className={`wf-${p.key}`}
+          style={{ width: `${Math.max(0.5, (p.ms / whole) * 100)}%` }}
+          title={`${p.label}: ${fmtDuration(p.ms)}`}
+        />
       ))}
     </div>
   );
 }
 
-function Headers({ title, headers, loading, testId }: { readonly title: string; readonly headers: Readonly<Record<string, string>> | undefined; readonly loading: boolean; readonly testId: string }) {
+function Headers({
+  title,
+  headers,
+  loading,
+  testId,
+}: {
+  readonly title: string;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  readonly loading: boolean;
+  readonly testId: string;
+}) {
   const entries = Object.entries(headers ?? {});
   return (
     <section data-testid={testId}>

@@ -10,11 +10,31 @@ afterEach(cleanup);
 
 const NOT_SAMPLED: LiveCounts = { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 };
 
-function Harness({ onPause = () => {}, paused = false, pending = 0, live = NOT_SAMPLED }: { onPause?: (p: boolean) => void; paused?: boolean; pending?: number; live?: LiveCounts }) {
+function Harness({
+  onPause = () => {},
+  paused = false,
+  pending = 0,
+  live = NOT_SAMPLED,
+}: {
+  onPause?: (p: boolean) => void;
+  paused?: boolean;
+  pending?: number;
+  live?: LiveCounts;
+}) {
   const [f, setF] = useState<RequestFilters>(EMPTY_FILTERS);
   return (
     <>
-      <RequestFiltersBar filters={f} onChange={setF} paused={paused} pending={pending} onPause={onPause} shown={3} total={10} served={123456} live={live} />
+      <RequestFiltersBar
+        filters={f}
+        onChange={setF}
+        paused={paused}
+        pending={pending}
+        onPause={onPause}
+        shown={3}
+        total={10}
+        served={123456}
+        live={live}
+      />
       <output data-testid="state">{JSON.stringify(f)}</output>
     </>
   );

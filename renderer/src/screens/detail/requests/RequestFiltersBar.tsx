@@ -18,7 +18,18 @@ export interface RequestFiltersBarProps {
   readonly children?: ReactNode;
 }
 
-export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPause, shown, total, served, live, children }: RequestFiltersBarProps) {
+export function RequestFiltersBar({
+  filters: f,
+  onChange,
+  paused,
+  pending,
+  onPause,
+  shown,
+  total,
+  served,
+  live,
+  children,
+}: RequestFiltersBarProps) {
   const toggleClass = (c: StatusClass) =>
     onChange({ ...f, statusClasses: f.statusClasses.includes(c) ? f.statusClasses.filter((x) => x !== c) : [...f.statusClasses, c] });
   return (
@@ -28,7 +39,13 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
       </button>
       <div className="btn-group status-toggles" role="group" aria-label="Status class">
         {STATUS_CLASSES.map((c) => (
-          <button key={c} type="button" className="btn btn-sm status-toggle" aria-pressed={f.statusClasses.includes(c)} onClick={() => toggleClass(c)}>
+          <button
+            key={c}
+            type="button"
+            className="btn btn-sm status-toggle"
+            aria-pressed={f.statusClasses.includes(c)}
+            onClick={() => toggleClass(c)}
+          >
             <span className={`s${c}`}>{c}</span>
           </button>
         ))}
@@ -36,7 +53,12 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
       <label className="visually-hidden" htmlFor="f-method">
         Method
       </label>
-      <select id="f-method" className="select select-sm" value={f.methods[0] ?? ''} onChange={(e) => onChange({ ...f, methods: e.target.value ? [e.target.value] : [] })}>
+      <select
+        id="f-method"
+        className="select select-sm"
+        value={f.methods[0] ?? ''}
+        onChange={(e) => onChange({ ...f, methods: e.target.value ? [e.target.value] : [] })}
+      >
         <option value="">All methods</option>
         {METHODS.map((m) => (
           <option key={m} value={m}>
@@ -44,7 +66,13 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
           </option>
         ))}
       </select>
-      <input className="input input-sm input-mono f-path" aria-label="Path contains" placeholder="/path contains…" value={f.path} onChange={(e) => onChange({ ...f, path: e.target.value })} />
+      <input
+        className="input input-sm input-mono f-path"
+        aria-label="Path contains"
+        placeholder="/path contains…"
+        value={f.path}
+        onChange={(e) => onChange({ ...f, path: e.target.value })}
+      />
       <span className="row f-min">
         <label htmlFor="f-min" className="faint">
           ≥
@@ -61,27 +89,42 @@ export function RequestFiltersBar({ filters: f, onChange, paused, pending, onPau
         />
         <span className="faint">ms</span>
       </span>
-      <input className="input input-sm f-search" type="search" aria-label="Search requests" placeholder="Search id, status, agent…" value={f.search} onChange={(e) => onChange({ ...f, search: e.target.value })} />
+      <input
+        className="input input-sm f-search"
+        type="search"
+        aria-label="Search requests"
+        placeholder="Search id, status, agent…"
+        value={f.search}
+        onChange={(e) => onChange({ ...f, search: e.target.value })}
+      />
       {isFiltering(f) && (
-        <button type="button" className="btn btn-sm btn-ghost" onClick={() => onChange({ statusClasses: [], methods: [], path: '', minDurationMs: 0, search: '' })}>
+        <button
+          type="button"
+          className="btn btn-sm btn-ghost"
+          onClick={() => onChange({ statusClasses: [], methods: [], path: '', minDurationMs: 0, search: '' })}
+        >
           Clear
         </button>
       )}
       {children}
       <span className="spacer" />
       {live.sampleOneIn > 1 && !paused && (
-        <span className="req-sampled" data-testid="sampled" title="Above what a screen can show, ordinary requests are sampled; every error, slow request and request with output is still shown.">
+        <span
+          className="req-sampled"
+          data-testid="sampled"
+          title="Above what a screen can show, ordinary requests are sampled; every error, slow request and request with output is still shown."
+        >
           Showing 1 in {live.sampleOneIn} · {live.seenPerSec.toLocaleString()} req/s, {live.sentPerSec.toLocaleString()}/s shown
         </span>
       )}
       {/* Not a live region: under load it changes many times a second, and a screen reader would read each one. */}
       <span className="faint req-count" data-testid="request-count">
-        {served !== null && (
-          <span data-testid="served">
-            {served.toLocaleString()} served ·{' '}
-          </span>
-        )}
-        <span data-testid="table-rows">{isFiltering(f) ? `${shown.toLocaleString()} of ${total.toLocaleString()} rows in the table match` : `${total.toLocaleString()} ${total === 1 ? 'row' : 'rows'} in the table`}</span>
+        {served !== null && <span data-testid="served">{served.toLocaleString()} served · </span>}
+        <span data-testid="table-rows">
+          {isFiltering(f)
+            ? `${shown.toLocaleString()} of ${total.toLocaleString()} rows in the table match`
+            : `${total.toLocaleString()} ${total === 1 ? 'row' : 'rows'} in the table`}
+        </span>
       </span>
     </div>
   );

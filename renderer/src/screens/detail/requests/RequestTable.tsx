@@ -53,7 +53,14 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
     const cur = active < 0 ? rows.length - 1 : active;
-    const moves: Record<string, number> = { ArrowDown: cur + 1, ArrowUp: cur - 1, PageDown: cur + page, PageUp: cur - page, Home: 0, End: rows.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: cur + 1,
+      ArrowUp: cur - 1,
+      PageDown: cur + page,
+      PageUp: cur - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
     if (e.key in moves) {
       e.preventDefault();
       moveActive(moves[e.key]!);

@@ -31,7 +31,10 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   // Tell the stream what this table shows: nothing is serialised for a paused or hidden table (it gets counts),
   // and the filters the server can apply are applied there.
   const visible = usePageVisible();
-  const serverFilter = useDebounced(useMemo(() => toServerFilter(filters), [filters]), 300);
+  const serverFilter = useDebounced(
+    useMemo(() => toServerFilter(filters), [filters]),
+    300,
+  );
   const mode = snapshot.paused || !visible ? 'count' : 'rows';
   useEffect(() => data.setAccessView({ mode, filter: serverFilter }), [data, mode, serverFilter]);
   useEffect(() => () => data.setAccessView({ mode: 'count', filter: {} }), [data]);
@@ -47,7 +50,10 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   const openId = useCallback((id: string) => navigate({ name: 'app', id: appId, tab: 'requests', requestId: id }), [appId]);
   const open = useCallback((r: AccessRecord) => openId(r.requestId), [openId]);
   const close = useCallback(() => navigate({ name: 'app', id: appId, tab: 'requests' }), [appId]);
-  const selectedRow = useMemo(() => (requestId ? (snapshot.rows.findLast((r) => r.requestId === requestId) ?? null) : null), [snapshot.rows, requestId]);
+  const selectedRow = useMemo(
+    () => (requestId ? (snapshot.rows.findLast((r) => r.requestId === requestId) ?? null) : null),
+    [snapshot.rows, requestId],
+  );
 
   const running = app.status.state === 'running' || app.status.state === 'reloading';
   const emptyText = !meta.loaded
@@ -75,7 +81,13 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
           <button type="button" className="btn btn-sm" aria-pressed={shownAs === 'table'} onClick={() => setShownAs('table')}>
             Requests
           </button>
-          <button type="button" className="btn btn-sm" aria-pressed={shownAs === 'routes'} onClick={() => setShownAs('routes')} data-testid="show-routes">
+          <button
+            type="button"
+            className="btn btn-sm"
+            aria-pressed={shownAs === 'routes'}
+            onClick={() => setShownAs('routes')}
+            data-testid="show-routes"
+          >
             Routes
           </button>
         </span>
@@ -86,7 +98,8 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
           {meta.stream === 'reconnecting' && 'Live updates interrupted; reconnecting… '}
           {meta.error && `Could not load history: ${meta.error}. `}
           {meta.missed > 0 && `${meta.missed.toLocaleString()} live events were missed (the UI fell behind or reconnected late). `}
-          {snapshot.skipped > 0 && `${snapshot.skipped.toLocaleString()} requests arrived while paused beyond the ${data.access.cap.toLocaleString()} kept.`}
+          {snapshot.skipped > 0 &&
+            `${snapshot.skipped.toLocaleString()} requests arrived while paused beyond the ${data.access.cap.toLocaleString()} kept.`}
         </p>
       )}
       {shownAs === 'routes' ? (
@@ -102,7 +115,15 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
           onHold={hold}
         />
       )}
-      {requestId && <RequestDrawer appId={appId} requestId={requestId} row={selectedRow} baseUrl={running ? (app.status.urls[0] ?? null) : null} onClose={close} />}
+      {requestId && (
+        <RequestDrawer
+          appId={appId}
+          requestId={requestId}
+          row={selectedRow}
+          baseUrl={running ? (app.status.urls[0] ?? null) : null}
+          onClose={close}
+        />
+      )}
     </div>
   );
 }

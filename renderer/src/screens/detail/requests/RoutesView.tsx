@@ -11,7 +11,12 @@ function pct(x: number): string {
 export function RoutesView({ appId, onOpen }: { readonly appId: string; readonly onOpen: (requestId: string) => void }) {
   const client = useApi();
   const { data, error } = usePoll((signal) => client.call('routes', { params: { id: appId }, signal }), 2000);
-  if (error) return <p className="field-error routes-empty" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p className="field-error routes-empty" role="alert">
+        {error}
+      </p>
+    );
   if (!data) return <p className="muted routes-empty">Loading…</p>;
   const w = data.window;
   return (
@@ -27,12 +32,24 @@ export function RoutesView({ appId, onOpen }: { readonly appId: string; readonly
             <tr>
               <th scope="col">Method</th>
               <th scope="col">Route</th>
-              <th scope="col" className="num">Requests</th>
-              <th scope="col" className="num" title="Share of 5xx responses">5xx</th>
-              <th scope="col" className="num" title="Share of 4xx responses">4xx</th>
-              <th scope="col" className="num">p50</th>
-              <th scope="col" className="num">p95</th>
-              <th scope="col" className="num">p99</th>
+              <th scope="col" className="num">
+                Requests
+              </th>
+              <th scope="col" className="num" title="Share of 5xx responses">
+                5xx
+              </th>
+              <th scope="col" className="num" title="Share of 4xx responses">
+                4xx
+              </th>
+              <th scope="col" className="num">
+                p50
+              </th>
+              <th scope="col" className="num">
+                p95
+              </th>
+              <th scope="col" className="num">
+                p99
+              </th>
               <th scope="col">Slowest</th>
             </tr>
           </thead>
@@ -48,7 +65,13 @@ export function RoutesView({ appId, onOpen }: { readonly appId: string; readonly
                 <td className="num">{fmtDuration(r.p95Ms)}</td>
                 <td className="num">{fmtDuration(r.p99Ms)}</td>
                 <td>
-                  <button type="button" className="btn btn-sm btn-ghost" data-testid="route-slowest" onClick={() => onOpen(r.slowest.requestId)} title={`Open request ${r.slowest.requestId}`}>
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-ghost"
+                    data-testid="route-slowest"
+                    onClick={() => onOpen(r.slowest.requestId)}
+                    title={`Open request ${r.slowest.requestId}`}
+                  >
                     {fmtDuration(r.slowest.durationMs)} →
                   </button>
                 </td>

@@ -15,8 +15,22 @@ globalThis.ResizeObserver ??= class {
 } as unknown as typeof ResizeObserver;
 
 const row = (over: Partial<AccessRecord>): AccessRecord => ({
-  seq: 1, time: 0, app: 'a', requestId: 'r1', method: 'GET', path: '/under', query: '', protocol: 'HTTP/1.1', status: 200,
-  bytes: 5, durationMs: 1, workerPid: 42, remoteAddr: '127.0.0.1', userAgent: '', referer: '', ...over,
+  seq: 1,
+  time: 0,
+  app: 'a',
+  requestId: 'r1',
+  method: 'GET',
+  path: '/under',
+  query: '',
+  protocol: 'HTTP/1.1',
+  status: 200,
+  bytes: 5,
+  durationMs: 1,
+  workerPid: 42,
+  remoteAddr: '127.0.0.1',
+  userAgent: '',
+  referer: '',
+  ...over,
 });
 
 describe('the truncated mark', () => {

@@ -25,7 +25,10 @@ export function ApplyToRunning({ id, profile, running, applied }: ApplyToRunning
   const act = async (kind: 'reload' | 'restart') => {
     setState(kind === 'reload' ? 'reloading' : 'restarting');
     try {
-      const status = kind === 'reload' ? await client.call('reload', { params: { id }, body: { mode: 'generation' } }) : await client.call('restart', { params: { id }, body: { profile } });
+      const status =
+        kind === 'reload'
+          ? await client.call('reload', { params: { id }, body: { mode: 'generation' } })
+          : await client.call('restart', { params: { id }, body: { profile } });
       apps.patchStatus(status);
       setState(kind === 'reload' ? 'reloaded' : 'restarted');
     } catch (e) {
@@ -53,7 +56,8 @@ export function ApplyToRunning({ id, profile, running, applied }: ApplyToRunning
       )}
       {perWorker.length > 0 && !needsRestart && reload.length === 0 && (
         <span className="muted">
-          {labels(perWorker)} count{perWorker.length === 1 ? 's' : ''} for workers started from now; a reload applies {perWorker.length === 1 ? 'it' : 'them'} to all.
+          {labels(perWorker)} count{perWorker.length === 1 ? 's' : ''} for workers started from now; a reload applies{' '}
+          {perWorker.length === 1 ? 'it' : 'them'} to all.
         </span>
       )}
       {reload.length > 0 && !needsRestart && (
@@ -70,11 +74,23 @@ export function ApplyToRunning({ id, profile, running, applied }: ApplyToRunning
       {waiting && running && (
         <>
           {!needsRestart && (
-            <button type="button" className="btn btn-sm btn-primary" onClick={() => void act('reload')} disabled={busy} title="Start new workers with the saved settings, switch to them, drain the old ones: no request is dropped">
+            <button
+              type="button"
+              className="btn btn-sm btn-primary"
+              onClick={() => void act('reload')}
+              disabled={busy}
+              title="Start new workers with the saved settings, switch to them, drain the old ones: no request is dropped"
+            >
               {state === 'reloading' && <span className="spinner" aria-hidden="true" />}Reload now
             </button>
           )}
-          <button type="button" className="btn btn-sm" onClick={() => void act('restart')} disabled={busy} title="Stop the app and start it again">
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => void act('restart')}
+            disabled={busy}
+            title="Stop the app and start it again"
+          >
             {state === 'restarting' && <span className="spinner" aria-hidden="true" />}Restart now
           </button>
         </>

@@ -48,10 +48,26 @@ export function SettingField({ spec, draft, effective, origin, error, onChange, 
       </button>
     );
   } else if (spec.kind === 'bool') {
-    input = <input id={id} type="checkbox" className="checkbox" checked={draft === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />;
+    input = (
+      <input
+        id={id}
+        type="checkbox"
+        className="checkbox"
+        checked={draft === true}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-describedby={describedBy}
+      />
+    );
   } else if (options) {
     input = (
-      <select id={id} className="select" value={String(draft)} onChange={(e) => onChange(e.target.value)} aria-invalid={!!error} aria-describedby={describedBy}>
+      <select
+        id={id}
+        className="select"
+        value={String(draft)}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={!!error}
+        aria-describedby={describedBy}
+      >
         {options.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -107,7 +123,12 @@ export function SettingField({ spec, draft, effective, origin, error, onChange, 
         <div className="row">
           {input}
           {set && (
-            <button type="button" className="btn btn-sm btn-ghost" onClick={() => onChange(undefined)} title={`Stop setting ${spec.label} in ${layerName}; inherit it`}>
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              onClick={() => onChange(undefined)}
+              title={`Stop setting ${spec.label} in ${layerName}; inherit it`}
+            >
               Inherit
             </button>
           )}

@@ -24,7 +24,15 @@ describe('SettingsForm validation display', () => {
 
   it('puts the API’s 400 message beside the field it names', async () => {
     const onSave = vi.fn(async () => {
-      throw new ApiError(400, { code: 'GANTRY_ERR_INVALID_CONFIG', message: 'profiles.dev.threads: too many threads for this machine', details: { field: 'profiles.dev.threads', reason: 'too many threads for this machine' } }, 'x');
+      throw new ApiError(
+        400,
+        {
+          code: 'GANTRY_ERR_INVALID_CONFIG',
+          message: 'profiles.dev.threads: too many threads for this machine',
+          details: { field: 'profiles.dev.threads', reason: 'too many threads for this machine' },
+        },
+        'x',
+      );
     });
     render(<SettingsForm layer="dev" values={{ workers: 2, threads: 1 }} secretEnvKeys={[]} effective={null} onSave={onSave} />);
     fireEvent.change(within(row('threads')).getByLabelText('Threads'), { target: { value: '64' } });
@@ -36,7 +44,15 @@ describe('SettingsForm validation display', () => {
 
   it('masks secret env values and sends the mask back unchanged', async () => {
     const onSave = vi.fn(async () => {});
-    render(<SettingsForm layer="base" values={{ env: { API_TOKEN: '••••', GREETING: 'hi' } }} secretEnvKeys={[]} effective={null} onSave={onSave} />);
+    render(
+      <SettingsForm
+        layer="base"
+        values={{ env: { API_TOKEN: '••••', GREETING: 'hi' } }}
+        secretEnvKeys={[]}
+        effective={null}
+        onSave={onSave}
+      />,
+    );
     const value = screen.getByLabelText('Variable 1 value') as HTMLInputElement;
     expect(value.type).toBe('password');
     expect((screen.getByLabelText('Variable 2 value') as HTMLInputElement).type).toBe('text');

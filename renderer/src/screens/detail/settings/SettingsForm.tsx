@@ -137,14 +137,14 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
   const formId = `settings-form-${layer}`;
   const envSpec = SETTINGS.find((x) => x.key === 'env');
   const envVisible = !envSpec || settingMatches(envSpec, eff?.env, search);
-  const visibleSections = SECTIONS.filter((sec) => SETTINGS.some((x) => x.section === sec.key && (x.key === 'env' ? envVisible : settingMatches(x, eff?.[x.key], search))));
+  const visibleSections = SECTIONS.filter((sec) =>
+    SETTINGS.some((x) => x.section === sec.key && (x.key === 'env' ? envVisible : settingMatches(x, eff?.[x.key], search))),
+  );
   const saveBar = (
     <div className="settings-savebar">
       <div role="status" aria-live="polite" className="settings-status">
         {formError && <span className="field-error">{formError}</span>}
-        {!formError && saved && (
-          <span className="row">{afterSave ?? <span className="field-ok">Saved.</span>}</span>
-        )}
+        {!formError && saved && <span className="row">{afterSave ?? <span className="field-ok">Saved.</span>}</span>}
         {!formError && !saved && dirty && <span className="muted">Unsaved changes</span>}
       </div>
       <span className="spacer" />
@@ -196,7 +196,10 @@ export function SettingsForm({ layer, values, secretEnvKeys, effective, onSave, 
             <div className="set-row set-env" data-setting="env">
               <div className="set-label">
                 <span className="field-label">Environment</span>
-                <p className="field-hint">Variables for the workers. Names containing SECRET, TOKEN, PASSWORD or KEY are masked everywhere; tick Secret to mask others.</p>
+                <p className="field-hint">
+                  Variables for the workers. Names containing SECRET, TOKEN, PASSWORD or KEY are masked everywhere; tick Secret to mask
+                  others.
+                </p>
               </div>
               <div className="set-input">
                 {envSet ? (

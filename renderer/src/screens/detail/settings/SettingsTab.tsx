@@ -4,7 +4,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import { errorMessage } from '../../../../../server-core/src/control/api-error';
-import { profileNameSchema, type AppSummary, type AppView, type EffectiveSettings, type PartialAppSettings, type SaveToProjectResult, type SettingsApplication } from '../../../api/contract';
+import {
+  profileNameSchema,
+  type AppSummary,
+  type AppView,
+  type EffectiveSettings,
+  type PartialAppSettings,
+  type SaveToProjectResult,
+  type SettingsApplication,
+} from '../../../api/contract';
 import { ApplyToRunning } from './ApplyToRunning';
 import { RemoveApp } from './RemoveApp';
 import { SECTIONS as SETTING_SECTIONS, SettingsForm } from './SettingsForm';
@@ -24,7 +32,11 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
   const [footer, setFooter] = useState<HTMLDivElement | null>(null);
   // Each save gets a fresh "apply" line (its own Reload now / Restart now state).
   const [applied, setApplied] = useState<{ seq: number; value: SettingsApplication | null }>({ seq: 0, value: null });
-  const [project, setProject] = useState<{ busy: boolean; result: SaveToProjectResult | null; error: string | null }>({ busy: false, result: null, error: null });
+  const [project, setProject] = useState<{ busy: boolean; result: SaveToProjectResult | null; error: string | null }>({
+    busy: false,
+    result: null,
+    error: null,
+  });
 
   const load = useCallback(async () => {
     try {
@@ -52,13 +64,17 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
 
   const def = view?.definition;
   const running = app.status.state === 'running' || app.status.state === 'reloading';
-  const profiles = useMemo(() => [...new Set([...(view?.profiles ?? app.profiles), ...Object.keys(def?.profiles ?? {}), ...extraProfiles])], [view, app.profiles, def, extraProfiles]);
+  const profiles = useMemo(
+    () => [...new Set([...(view?.profiles ?? app.profiles), ...Object.keys(def?.profiles ?? {}), ...extraProfiles])],
+    [view, app.profiles, def, extraProfiles],
+  );
   const values: PartialAppSettings = useMemo(() => (layer === 'base' ? (def?.settings ?? {}) : (def?.profiles[layer] ?? {})), [def, layer]);
 
   const save = async (v: PartialAppSettings, secretEnvKeys: string[]) => {
     if (!def) return;
     const secrets = [...new Set([...def.secretEnvKeys, ...secretEnvKeys])];
-    const body = layer === 'base' ? { settings: v, secretEnvKeys: secrets } : { profiles: { ...def.profiles, [layer]: v }, secretEnvKeys: secrets };
+    const body =
+      layer === 'base' ? { settings: v, secretEnvKeys: secrets } : { profiles: { ...def.profiles, [layer]: v }, secretEnvKeys: secrets };
     const updated = await client.call('updateApp', { params: { id }, body });
     setApplied((a) => ({ seq: a.seq + 1, value: updated.applied }));
     setView(updated);
@@ -72,12 +88,19 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
     setLayer(name);
     setNewProfile('');
   };
-  const newProfileError = newProfile && !profileNameSchema.safeParse(newProfile.trim()).success ? 'Lowercase letters, digits, _ and -, starting with a letter.' : null;
+  const newProfileError =
+    newProfile && !profileNameSchema.safeParse(newProfile.trim()).success
+      ? 'Lowercase letters, digits, _ and -, starting with a letter.'
+      : null;
 
   const saveToProject = async () => {
     setProject({ busy: true, result: null, error: null });
     try {
-      setProject({ busy: false, result: await client.call('saveToProject', { params: { id }, body: { includeProfiles: true } }), error: null });
+      setProject({
+        busy: false,
+        result: await client.call('saveToProject', { params: { id }, body: { includeProfiles: true } }),
+        error: null,
+      });
     } catch (e) {
       setProject({ busy: false, result: null, error: errorMessage(e) });
     }
@@ -95,23 +118,48 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
               </button>
             ))}
             <span className="row new-profile">
-              <input className="input input-sm" aria-label="New profile name" placeholder="new profile" value={newProfile} onChange={(e) => setNewProfile(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addProfile())} aria-invalid={!!newProfileError} />
+              <input
+                className="input input-sm"
+                aria-label="New profile name"
+                placeholder="new profile"
+                value={newProfile}
+                onChange={(e) => setNewProfile(e.target.value)}
+                onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addProfile())}
+                aria-invalid={!!newProfileError}
+              />
               <button type="button" className="btn btn-sm" onClick={addProfile} disabled={!newProfile || !!newProfileError}>
                 + Add
               </button>
             </span>
           </div>
           <span className="spacer" />
-          <button type="button" className="btn" onClick={() => void saveToProject()} disabled={project.busy} title="Write [tool.gantry] into the project's pyproject.toml">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void saveToProject()}
+            disabled={project.busy}
+            title="Write [tool.gantry] into the project's pyproject.toml"
+          >
             {project.busy && <span className="spinner" aria-hidden="true" />}Save to pyproject.toml
           </button>
         </div>
         {newProfileError && <p className="field-error">{newProfileError}</p>}
         <div className="settings-find row">
-          <input className="input input-sm settings-search" type="search" aria-label="Search settings" placeholder="Search settings (name, flag, value)…" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <input
+            className="input input-sm settings-search"
+            type="search"
+            aria-label="Search settings"
+            placeholder="Search settings (name, flag, value)…"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
           <nav className="settings-sections" aria-label="Setting sections">
             {SETTING_SECTIONS.map((sec) => (
-              <a key={sec.key} href={`#/apps/${encodeURIComponent(id)}/settings`} onClick={(e) => (e.preventDefault(), document.getElementById(`settings-${sec.key}`)?.scrollIntoView({ block: 'start' }))}>
+              <a
+                key={sec.key}
+                href={`#/apps/${encodeURIComponent(id)}/settings`}
+                onClick={(e) => (e.preventDefault(), document.getElementById(`settings-${sec.key}`)?.scrollIntoView({ block: 'start' }))}
+              >
                 {sec.title}
               </a>
             ))}
@@ -121,7 +169,10 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
           {project.result && (
             <p className="field-ok">
               Written to <code>{project.result.path}</code>
-              {!project.result.commentsPreserved && <span className="tone-warn-text"> (the file was rewritten whole; its comments were lost)</span>}.
+              {!project.result.commentsPreserved && (
+                <span className="tone-warn-text"> (the file was rewritten whole; its comments were lost)</span>
+              )}
+              .
             </p>
           )}
           {project.error && <p className="field-error">{project.error}</p>}
@@ -138,7 +189,27 @@ export function SettingsTab({ app }: { readonly app: AppSummary }) {
             {loadError}
           </p>
         )}
-        {def && <SettingsForm key={layer} search={search} layer={layer} values={values} secretEnvKeys={def.secretEnvKeys} effective={effective} onSave={save} footer={footer} afterSave={<ApplyToRunning key={applied.seq} id={id} profile={app.status.profile ?? def.activeProfile} running={running} applied={applied.value} />} />}
+        {def && (
+          <SettingsForm
+            key={layer}
+            search={search}
+            layer={layer}
+            values={values}
+            secretEnvKeys={def.secretEnvKeys}
+            effective={effective}
+            onSave={save}
+            footer={footer}
+            afterSave={
+              <ApplyToRunning
+                key={applied.seq}
+                id={id}
+                profile={app.status.profile ?? def.activeProfile}
+                running={running}
+                applied={applied.value}
+              />
+            }
+          />
+        )}
         {def && <RemoveApp id={id} name={def.name} />}
       </div>
       <div ref={setFooter} className="settings-footer" />

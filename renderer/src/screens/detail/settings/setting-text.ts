@@ -11,7 +11,11 @@ export function toDraft(spec: Pick<SettingSpec, 'kind'>, value: unknown): Draft 
     case 'list':
       return Array.isArray(value) ? value.join('\n') : '';
     case 'map':
-      return value && typeof value === 'object' ? Object.entries(value as Record<string, string>).map(([k, v]) => `${k}=${v}`).join('\n') : '';
+      return value && typeof value === 'object'
+        ? Object.entries(value as Record<string, string>)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n')
+        : '';
     case 'int':
     case 'number':
       return typeof value === 'number' ? String(value) : '';
@@ -38,7 +42,13 @@ export function fromDraft(spec: Pick<SettingSpec, 'kind'>, draft: Draft): Parsed
       return { ok: true, value: n };
     }
     case 'list':
-      return { ok: true, value: text.split(/\n|,/).map((s) => s.trim()).filter(Boolean) };
+      return {
+        ok: true,
+        value: text
+          .split(/\n|,/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
     case 'map': {
       const out: Record<string, string> = {};
       for (const [i, line] of text.split('\n').entries()) {

@@ -10,7 +10,14 @@ import { fmtBytes, fmtUptime } from '../../../format';
 import { usePoll } from './use-poll';
 import './workers.css';
 
-const STATE_TONE: Record<WorkerState, string> = { starting: 'info', idle: 'ok', busy: 'warn', draining: 'neutral', stopping: 'neutral', exited: 'err' };
+const STATE_TONE: Record<WorkerState, string> = {
+  starting: 'info',
+  idle: 'ok',
+  busy: 'warn',
+  draining: 'neutral',
+  stopping: 'neutral',
+  exited: 'err',
+};
 
 export function WorkersTab({ app }: { readonly app: AppSummary }) {
   const client = useApi();
@@ -43,22 +50,46 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
       <div className="tab-toolbar" role="toolbar" aria-label="Worker controls">
         <div className="row scale-ctl" role="group" aria-label="Number of workers">
           <span className="field-label">Workers</span>
-          <button type="button" className="btn btn-icon" aria-label="One worker fewer" disabled={!running || busy !== null || target <= 1} onClick={() => void scale(target - 1)}>
+          <button
+            type="button"
+            className="btn btn-icon"
+            aria-label="One worker fewer"
+            disabled={!running || busy !== null || target <= 1}
+            onClick={() => void scale(target - 1)}
+          >
             −
           </button>
           <output className="scale-count" aria-live="polite" data-testid="worker-target">
             {target}
           </output>
-          <button type="button" className="btn btn-icon" aria-label="One worker more" disabled={!running || busy !== null || target >= 512} onClick={() => void scale(target + 1)}>
+          <button
+            type="button"
+            className="btn btn-icon"
+            aria-label="One worker more"
+            disabled={!running || busy !== null || target >= 512}
+            onClick={() => void scale(target + 1)}
+          >
             +
           </button>
           {busy === 'scale' && <span className="spinner" aria-label="Scaling" />}
         </div>
         <span className="toolbar-sep" aria-hidden="true" />
-        <button type="button" className="btn" disabled={!running || busy !== null} onClick={() => void act('reload', () => client.call('reload', { params: { id }, body: { mode: 'generation' } }))} title="Start a new generation of workers, switch to it, then drain the old one">
+        <button
+          type="button"
+          className="btn"
+          disabled={!running || busy !== null}
+          onClick={() => void act('reload', () => client.call('reload', { params: { id }, body: { mode: 'generation' } }))}
+          title="Start a new generation of workers, switch to it, then drain the old one"
+        >
           {busy === 'reload' && <span className="spinner" aria-hidden="true" />}Reload (graceful)
         </button>
-        <button type="button" className="btn" disabled={!running || busy !== null} onClick={() => void act('rolling', () => client.call('reload', { params: { id }, body: { mode: 'rolling' } }))} title="Replace workers one at a time">
+        <button
+          type="button"
+          className="btn"
+          disabled={!running || busy !== null}
+          onClick={() => void act('rolling', () => client.call('reload', { params: { id }, body: { mode: 'rolling' } }))}
+          title="Replace workers one at a time"
+        >
           {busy === 'rolling' && <span className="spinner" aria-hidden="true" />}Reload (rolling)
         </button>
       </div>
@@ -66,7 +97,8 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
         <p className="scale-note muted" data-testid="scale-note">
           {app.status.scaled ? (
             <>
-              Running <strong>{app.status.scaled.workers}</strong> workers, scaled live; the saved setting is {app.status.scaled.saved}. Reloads keep {app.status.scaled.workers}; a restart goes back to {app.status.scaled.saved}. To keep it, set Workers in{' '}
+              Running <strong>{app.status.scaled.workers}</strong> workers, scaled live; the saved setting is {app.status.scaled.saved}.
+              Reloads keep {app.status.scaled.workers}; a restart goes back to {app.status.scaled.saved}. To keep it, set Workers in{' '}
               <a href={href({ name: 'app', id, tab: 'settings' })}>Settings</a>.
             </>
           ) : (
@@ -84,30 +116,37 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
           <p className="muted">The app is not running. Start it to see its workers.</p>
         ) : (
           <div className="card table-card">
-          <table className="table workers-table" data-testid="workers-table">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>PID</th>
-                <th>State</th>
-                <th>Current request</th>
-                <th className="num">Served</th>
-                <th className="num">Memory</th>
-                <th className="num">CPU</th>
-                <th className="num">Uptime</th>
-                <th className="num">Restarts</th>
-                <th>Last exit</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {workers.map((w) => (
-                <WorkerRow key={`${w.id}-${w.generation}`} appId={id} w={w} disabled={!running || busy !== null} onRestart={() => void act(`w${w.id}`, () => client.call('restartWorker', { params: { id, workerId: w.id } }))} restarting={busy === `w${w.id}`} />
-              ))}
-            </tbody>
-          </table>
+            <table className="table workers-table" data-testid="workers-table">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>PID</th>
+                  <th>State</th>
+                  <th>Current request</th>
+                  <th className="num">Served</th>
+                  <th className="num">Memory</th>
+                  <th className="num">CPU</th>
+                  <th className="num">Uptime</th>
+                  <th className="num">Restarts</th>
+                  <th>Last exit</th>
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {workers.map((w) => (
+                  <WorkerRow
+                    key={`${w.id}-${w.generation}`}
+                    appId={id}
+                    w={w}
+                    disabled={!running || busy !== null}
+                    onRestart={() => void act(`w${w.id}`, () => client.call('restartWorker', { params: { id, workerId: w.id } }))}
+                    restarting={busy === `w${w.id}`}
+                  />
+                ))}
+              </tbody>
+            </table>
           </div>
         )}
       </div>
@@ -115,7 +154,19 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
   );
 }
 
-function WorkerRow({ appId, w, disabled, onRestart, restarting }: { appId: string; w: WorkerSnapshot; disabled: boolean; onRestart: () => void; restarting: boolean }) {
+function WorkerRow({
+  appId,
+  w,
+  disabled,
+  onRestart,
+  restarting,
+}: {
+  appId: string;
+  w: WorkerSnapshot;
+  disabled: boolean;
+  onRestart: () => void;
+  restarting: boolean;
+}) {
   const now = Date.now();
   return (
     <tr data-worker={w.id} data-state={w.state}>
@@ -155,7 +206,13 @@ function WorkerRow({ appId, w, disabled, onRestart, restarting }: { appId: strin
         )}
       </td>
       <td>
-        <button type="button" className="btn btn-sm" disabled={disabled || w.state === 'exited'} onClick={onRestart} aria-label={`Restart worker ${w.id}`}>
+        <button
+          type="button"
+          className="btn btn-sm"
+          disabled={disabled || w.state === 'exited'}
+          onClick={onRestart}
+          aria-label={`Restart worker ${w.id}`}
+        >
           {restarting && <span className="spinner" aria-hidden="true" />}Restart
         </button>
       </td>

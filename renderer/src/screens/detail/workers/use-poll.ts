@@ -2,7 +2,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../../../server-core/src/control/api-error';
 
-export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, ms: number): { data: T | null; error: string | null; refresh: () => void } {
+export function usePoll<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  ms: number,
+): { data: T | null; error: string | null; refresh: () => void } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loadRef = useRef(load);
