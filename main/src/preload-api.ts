@@ -2,7 +2,7 @@
 // Types only: the renderer imports these (`import type`) and the preload and main are checked against them.
 
 /** Where the renderer finds the control API. The renderer sends `token` on every call, as in browser mode. */
-export interface GantryApiAddress {
+interface GantryApiAddress {
   /** e.g. "http://127.0.0.1:43817" — no trailing slash. */
   readonly url: string;
   readonly token: string;

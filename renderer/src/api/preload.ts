@@ -1,10 +1,7 @@
 // What the Electron preload exposes as `window.gantry`: main/src/preload-api.ts's GantryBridge, imported as a
 // type (never mirrored: a copy had already lost a channel). Every member is treated as optional: in a browser
 // (`gantry ui`) there is no bridge at all.
-import type { GantryApiAddress, GantryBridge } from '../../../main/src/preload-api';
-
-/** As the bridge spells it: `url`, not `baseUrl`. */
-export type BridgeApiAddress = GantryApiAddress;
+import type { GantryBridge } from '../../../main/src/preload-api';
 
 /** `window.gantry`: the preload's bridge, every member optional (in a browser there is no bridge at all). */
 export type GantryPreload = Partial<GantryBridge>;

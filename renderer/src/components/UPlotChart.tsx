@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { fmtTick, isolatedPoints, xRange, yRange } from './chart-scales';
 
-export interface ChartSeries {
+interface ChartSeries {
   readonly label: string;
   /** A CSS variable name (e.g. --chart-1) or a colour. */
   readonly color: string;

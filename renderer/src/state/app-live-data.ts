@@ -8,16 +8,16 @@ import { subscribeLiveEvents, type BatchQuery, type LiveEvents } from '../api/li
 import { ExternalStore } from './external-store';
 import { RowStore } from './row-store';
 
-export const TABLE_CAP = 10_000;
+const TABLE_CAP = 10_000;
 const HISTORY_LIMIT = 2000;
 /**
  * Access entries per second a table can hold on to; above it the server samples (ordinary requests only). What the
  * browser pays is mostly the updates (LIVE_UPDATE_MS), not the rows: 1,000 a second cost the same Chromium CPU as
  * 200 (docs/performance.md), and a burst stays whole in the table.
  */
-export const SHOWABLE_RATE = 1000;
+const SHOWABLE_RATE = 1000;
 /** Least time between two updates of a live table under sustained traffic (see RowStoreOptions.minIntervalMs). */
-export const LIVE_UPDATE_MS = 200;
+const LIVE_UPDATE_MS = 200;
 
 export interface LiveMeta {
   readonly stream: StreamState;

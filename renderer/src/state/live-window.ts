@@ -53,7 +53,7 @@ export function measuredGeometry(count: number, height: (i: number) => number, p
 }
 
 /** First index whose key is >= key, in an ascending key list. */
-export function lowerBound(keys: readonly number[], key: number): number {
+function lowerBound(keys: readonly number[], key: number): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {

@@ -6,7 +6,7 @@ import { recall, remember, safeLocal } from './remembered';
 
 export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 export const SOURCES = ['stdout', 'stderr', 'gantry'] as const;
-export type Source = (typeof SOURCES)[number];
+type Source = (typeof SOURCES)[number];
 
 export interface OutputFilters {
   /** Empty: every level. */
@@ -21,7 +21,7 @@ export interface OutputFilters {
 export const EMPTY_OUTPUT_FILTERS: OutputFilters = { levels: [], sources: [], pid: null, search: '', regex: false };
 
 /** "error" from a link means "error and worse". */
-export function levelsFrom(min: string | undefined): LogLevel[] {
+function levelsFrom(min: string | undefined): LogLevel[] {
   const i = LEVELS.indexOf(min as LogLevel);
   return i === -1 ? [] : LEVELS.slice(i);
 }

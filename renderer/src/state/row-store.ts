@@ -17,7 +17,7 @@ export interface RowSnapshot<T> {
 export type Scheduler = (flush: () => void) => () => void;
 
 /** requestAnimationFrame when there is a document, else a timer (tests, background). */
-export const frameScheduler: Scheduler = (flush) => {
+const frameScheduler: Scheduler = (flush) => {
   if (typeof requestAnimationFrame === 'function') {
     const id = requestAnimationFrame(flush);
     return () => cancelAnimationFrame(id);

@@ -19,7 +19,7 @@ export const envNameSchema = z
   .refine((k) => !isReservedKey(k), RESERVED_KEY_REASON);
 
 /** Env names treated as secret even when not marked. */
-export const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
 
 export function isSecretEnvKey(name: string, marked: readonly string[] = []): boolean {
   return marked.includes(name) || SECRET_NAME_PATTERN.test(name);

@@ -10,7 +10,7 @@ import { parseInput } from './routes.js';
 import { SseClient } from './sse.js';
 
 /** Default cap on event-stream subscribers: far more windows than a person opens, few enough to cost nothing. */
-export const DEFAULT_SSE_MAX_CLIENTS = 64;
+const DEFAULT_SSE_MAX_CLIENTS = 64;
 
 export interface EventStreamOptions {
   readonly heartbeatMs?: number;

@@ -12,7 +12,7 @@ import { CONTRACT_VERSION, ROUTES, type CallRouteName, type ResponseOf, type Rou
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** A route's inputs as its schemas parse them (defaults and coercions applied); undefined where it has none. */
-export interface RouteInput<N extends RouteName> {
+interface RouteInput<N extends RouteName> {
   readonly params: Routes[N] extends { readonly params: infer P } ? Parsed<P> : undefined;
   readonly query: Routes[N] extends { readonly query: infer Q } ? Parsed<Q> : undefined;
   readonly body: Routes[N] extends { readonly body: infer B } ? Parsed<B> : undefined;

@@ -16,11 +16,11 @@ export interface Gate {
 export type Verdict =
   { ok: true } | { ok: false; status: 401 | 403; code: 'GANTRY_ERR_UNAUTHORIZED' | 'GANTRY_ERR_FORBIDDEN_ORIGIN'; message: string };
 
-export function ownHosts(port: number): string[] {
+function ownHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
 }
 
-export function ownOrigins(port: number): string[] {
+function ownOrigins(port: number): string[] {
   return ownHosts(port).map((h) => `http://${h}`);
 }
 
@@ -42,7 +42,7 @@ export function checkHostAndOrigin(gate: Gate, headers: IncomingHttpHeaders): Ve
   return { ok: true };
 }
 
-export function bearer(headers: IncomingHttpHeaders): string | null {
+function bearer(headers: IncomingHttpHeaders): string | null {
   const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
   return m ? m[1]! : null;
 }

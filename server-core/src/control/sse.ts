@@ -44,7 +44,7 @@ export interface SseClientOptions {
   };
 }
 
-export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const DEFAULT_BATCH_MS = 50;
 const DEFAULT_COALESCE_MS = 50;
 /** A batch (or a plain stream's coalesced write) this big goes out at once rather than waiting (a replay, a burst). */
@@ -59,13 +59,13 @@ const FRAME_OVERHEAD = 40;
 // One event goes to every connected client: serialise it once.
 const serialised = new WeakMap<SseEnvelope, string>();
 
-export function envelopeJson(e: SseEnvelope): string {
+function envelopeJson(e: SseEnvelope): string {
   let json = serialised.get(e);
   if (json === undefined) serialised.set(e, (json = JSON.stringify(e)));
   return json;
 }
 
-export function formatFrame(e: SseEnvelope, withId = true): string {
+function formatFrame(e: SseEnvelope, withId = true): string {
   return `${withId ? `id: ${e.id}\n` : ''}event: ${e.type}\ndata: ${envelopeJson(e)}\n\n`;
 }
 

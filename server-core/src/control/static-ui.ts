@@ -15,10 +15,10 @@ export function defaultRendererDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'renderer', 'dist');
 }
 
-export type StaticFile = { kind: 'file'; body: Buffer; type: string } | { kind: 'index' } | { kind: 'missing' };
+type StaticFile = { kind: 'file'; body: Buffer; type: string } | { kind: 'index' } | { kind: 'missing' };
 
 /** Resolves a URL path inside dir; `index` for the page itself and for client-side routes (no extension). */
-export async function lookupStatic(dir: string, urlPath: string): Promise<StaticFile> {
+async function lookupStatic(dir: string, urlPath: string): Promise<StaticFile> {
   let clean: string;
   try {
     clean = decodeURIComponent(urlPath.split('?')[0]!);
@@ -42,12 +42,12 @@ export async function lookupStatic(dir: string, urlPath: string): Promise<Static
   return { kind: 'missing' };
 }
 
-export async function indexHtml(dir: string): Promise<string> {
+async function indexHtml(dir: string): Promise<string> {
   const file = path.join(dir, 'index.html');
   return existsSync(file) ? fs.readFile(file, 'utf8') : PLACEHOLDER;
 }
 
-export const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gantry</title></head>
+const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gantry</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto">
 <h1>Gantry</h1><p>The control API is running. The UI is not built yet: run <code>npm run build -w renderer</code>.</p>
 <p>Meanwhile, <code>gantry apps list</code> drives the same API.</p></body></html>`;

@@ -11,7 +11,7 @@ import { timerMs } from '../timer-ms.js';
 import type { BodyMemoryPool } from './body-memory-pool.js';
 
 /** What a body may take in memory before it goes to a temporary file (nginx's client_body_buffer_size is 8-16 KiB). */
-export const SPOOL_MEMORY_LIMIT = 1024 * 1024;
+const SPOOL_MEMORY_LIMIT = 1024 * 1024;
 
 export type SpoolFailure = 'too-large' | 'client-gone' | 'disk' | 'timeout';
 

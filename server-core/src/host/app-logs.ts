@@ -14,7 +14,7 @@ export interface LogCapacities {
   /** Byte budget of the output ring (logging/line-splitter.ts outputLineBytes). */
   readonly outputBytes: number;
 }
-export const DEFAULT_CAPACITIES: LogCapacities = {
+const DEFAULT_CAPACITIES: LogCapacities = {
   access: 10_000,
   output: 5_000,
   events: 1_000,

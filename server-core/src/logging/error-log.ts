@@ -3,7 +3,7 @@
 import type { AppEvent, LogLevel, OutputLine } from '../runtime/types.js';
 import type { LogFile } from './log-file.js';
 
-export const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
+const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);

@@ -24,7 +24,7 @@ type WithRef = { [HEADERS_REF]?: HeaderRef };
  * plain ones). 16 MB holds the headers of the whole 10,000-entry access history for typical browser traffic
  * (about 1 KB each, overheads included). The entry cap is only a backstop against header-less floods.
  */
-export const DEFAULT_HEADER_BUDGET = { entries: 100_000, bytes: 16 * 1024 * 1024 } as const;
+const DEFAULT_HEADER_BUDGET = { entries: 100_000, bytes: 16 * 1024 * 1024 } as const;
 
 /** What V8 spends beyond the characters: a record and two arrays per entry, a string header per name and value. */
 const REF_OVERHEAD = 64;
@@ -105,7 +105,7 @@ export function isSensitiveHeader(name: string): boolean {
 }
 
 /** Longest value shown; longer ones are cut with a note of their length. */
-export const MAX_SHOWN_VALUE = 2048;
+const MAX_SHOWN_VALUE = 2048;
 
 function shown(name: string, value: string): string {
   if (isSensitiveHeader(name)) {

@@ -115,7 +115,7 @@ export class LatencyHistogram {
 }
 
 /** Prometheus' default buckets (seconds): what Grafana dashboards expect for request durations. */
-export const DEFAULT_DURATION_BUCKETS_S: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const DEFAULT_DURATION_BUCKETS_S: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Cumulative since start (Prometheus counters never go down). counts[i] is non-cumulative; the last is +Inf. */
 export class FixedBuckets {

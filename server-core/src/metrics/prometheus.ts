@@ -7,9 +7,9 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
 export const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
-export const WORKER_STATES: readonly WorkerState[] = ['starting', 'idle', 'busy', 'draining', 'stopping', 'exited'];
+const WORKER_STATES: readonly WorkerState[] = ['starting', 'idle', 'busy', 'draining', 'stopping', 'exited'];
 
-export interface WorkerExposition {
+interface WorkerExposition {
   readonly id: number;
   readonly pid: number | null;
   readonly rssBytes: number | null;
@@ -50,7 +50,7 @@ function escapeHelp(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
-export function formatValue(v: number): string {
+function formatValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';

@@ -55,7 +55,7 @@ export interface LocalAppRuntime extends AppRuntime {
   adopt?(index: number, socket: Socket): void;
 }
 
-export const DEFAULT_WORKER_SCRIPT = fileURLToPath(new URL('../../../app/gantry_worker.py', import.meta.url));
+const DEFAULT_WORKER_SCRIPT = fileURLToPath(new URL('../../../app/gantry_worker.py', import.meta.url));
 
 export function createAppRuntime(settings: AppSettings, options: AppRuntimeOptions = {}): LocalAppRuntime {
   const valid = parseAppSettings(settings);

@@ -25,7 +25,7 @@ export interface ShardInit {
 }
 
 /** A connection the primary accepted on listener `listener`; the socket is the message's handle. */
-export interface ShardConnection {
+interface ShardConnection {
   readonly t: 'conn';
   readonly listener: number;
 }
