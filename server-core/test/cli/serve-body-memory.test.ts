@@ -6,8 +6,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/config/settings.js';
-import { GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess } from '../helpers/process.js';
+import { startGantry } from '../helpers/gantry.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS, until } from '../runtime/harness.js';
@@ -22,27 +21,9 @@ const MiB = 1024 * 1024;
 const BODY_MEMORY_TOTAL = defaultSettings().bodyBufferMemory;
 
 async function serve(extra: readonly string[] = []): Promise<number> {
-  s.proc = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [
-      GANTRY_BIN,
-      'serve',
-      '--chdir',
-      FIXTURE_APPS,
-      '--python',
-      'python3',
-      '-b',
-      '127.0.0.1:0',
-      '-w',
-      '1',
-      ...extra,
-      'basic:application',
-    ],
-    ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
-    timeoutMs: 30_000,
-  });
-  return Number(s.proc.ready[1]);
+  const p = await startGantry({ chdir: FIXTURE_APPS, python: 'python3', args: ['-w', '1', ...extra], app: 'basic:application' });
+  s.proc = p;
+  return p.port;
 }
 
 /** Temporary body files process `pid` holds open (unlinked at once, so only /proc sees them). */

@@ -3,8 +3,7 @@
 // waited for well past that time, and served once its head is complete.
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess } from '../helpers/process.js';
+import { startGantry } from '../helpers/gantry.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
 
@@ -15,28 +14,14 @@ afterEach(() => {
 });
 
 async function serve(headerTimeout: string): Promise<number> {
-  s.proc = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [
-      GANTRY_BIN,
-      'serve',
-      '--chdir',
-      FIXTURE_APPS,
-      '--python',
-      'python3',
-      '-b',
-      '127.0.0.1:0',
-      '-w',
-      '1',
-      '--header-timeout',
-      headerTimeout,
-      'basic:application',
-    ],
-    ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
-    timeoutMs: 30_000,
+  const p = await startGantry({
+    chdir: FIXTURE_APPS,
+    python: 'python3',
+    args: ['-w', '1', '--header-timeout', headerTimeout],
+    app: 'basic:application',
   });
-  return Number(s.proc.ready[1]);
+  s.proc = p;
+  return p.port;
 }
 
 /** Opens a connection and sends the start of a head; `closed` settles with what came back when the server closes. */

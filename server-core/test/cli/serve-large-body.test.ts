@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { startGantry, type HttpServer } from '../helpers/gantry.js';
 import { fetchRaw, uploadGenerated } from '../gateway/http-client.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
 
@@ -20,32 +19,16 @@ function peakRss(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-let proc: StartedProcess;
+let proc: HttpServer;
 let url: string;
 beforeAll(async () => {
-  assertGantryBuilt();
-  proc = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [
-      GANTRY_BIN,
-      'serve',
-      '--chdir',
-      FIXTURE_APPS,
-      '--python',
-      'python3',
-      '-b',
-      '127.0.0.1:0',
-      '-w',
-      '1',
-      '--limit-request-body',
-      '0',
-      'conformance:application',
-    ],
-    ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
-    timeoutMs: 30_000,
+  proc = await startGantry({
+    chdir: FIXTURE_APPS,
+    python: 'python3',
+    args: ['-w', '1', '--limit-request-body', '0'],
+    app: 'conformance:application',
   });
-  url = `http://127.0.0.1:${proc.ready[1]}`;
+  url = proc.url;
   // Warm up both directions so the baseline includes the steady-state buffers.
   expect((await fetchRaw(`${url}/big?mb=8`)).body.length).toBe(8 * MB);
   expect((await fetchRaw(`${url}/count`, { method: 'POST', body: Buffer.alloc(8 * MB) })).text()).toBe(String(8 * MB));

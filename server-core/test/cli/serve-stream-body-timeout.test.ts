@@ -5,8 +5,7 @@
 // log says so. Through a real `gantry serve`, real workers and a raw socket client.
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess } from '../helpers/process.js';
+import { startGantry } from '../helpers/gantry.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
@@ -18,32 +17,14 @@ afterEach(() => {
 });
 
 async function serve(extra: readonly string[], accessFormat = '%(s)s %(r)s'): Promise<number> {
-  s.proc = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [
-      GANTRY_BIN,
-      'serve',
-      '--chdir',
-      FIXTURE_APPS,
-      '--python',
-      'python3',
-      '-b',
-      '127.0.0.1:0',
-      '--stream-request-body',
-      '--body-timeout',
-      '1',
-      '--access-logfile',
-      '-',
-      '--access-logformat',
-      accessFormat,
-      ...extra,
-      'basic:application',
-    ],
-    ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
-    timeoutMs: 30_000,
+  const p = await startGantry({
+    chdir: FIXTURE_APPS,
+    python: 'python3',
+    args: ['--stream-request-body', '--body-timeout', '1', '--access-logfile', '-', '--access-logformat', accessFormat, ...extra],
+    app: 'basic:application',
   });
-  return Number(s.proc.ready[1]);
+  s.proc = p;
+  return p.port;
 }
 
 /** Sends `head`, then `body`, then nothing; resolves with all the server sent once it closed (or null at the deadline). */

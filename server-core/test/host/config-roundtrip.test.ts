@@ -3,11 +3,9 @@
 // symlink, and a file from a newer Gantry never gets its last good copy overwritten.
 import { lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../../src/config/app-definition.js';
-import { assertGantryBuilt } from '../helpers/paths.js';
-import { startUi, type Ui } from '../helpers/gantry-ui.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { uiScope } from '../helpers/ui-scope.js';
 
 const def = (id: string, name: string, folder: string): AppDefinition => ({
   id,
@@ -24,14 +22,7 @@ const def = (id: string, name: string, folder: string): AppDefinition => ({
 });
 const doc = (apps: AppDefinition[], schemaVersion = 1) => JSON.stringify({ schemaVersion, demoOffered: true, apps }, null, 2) + '\n';
 
-let home: TempDir;
-let ui: Ui | null = null;
-beforeAll(() => assertGantryBuilt());
-afterEach(async () => {
-  await ui?.stop();
-  ui = null;
-  await home.remove();
-});
+const s = uiScope();
 
 describe('config round trip', () => {
   for (const [what, apps] of [
@@ -39,11 +30,11 @@ describe('config round trip', () => {
     ['duplicate names', (f: string) => [def('shop', 'Shop', f), def('shop2', 'Shop', f)]],
   ] as const) {
     it(`${what}: the file is corrupt — set aside, the last good copy used, a notice shown; nothing dropped at the next save`, async () => {
-      home = await makeTempDir('gantry-rt-');
+      const home = await s.tempDir('gantry-rt-');
       const bad = doc(apps(home.path));
       await writeFile(join(home.path, 'apps.json'), bad);
       await writeFile(join(home.path, 'apps.json.last-good'), doc([def('good', 'Good', home.path)]));
-      ui = await startUi(home.path);
+      const ui = await s.startUi(home.path);
       const notices = (await ui.api('GET', '/api/notices')).body.notices.filter(
         (n: { code: string }) => n.code === 'GANTRY_ERR_CONFIG_CORRUPT',
       );
@@ -60,14 +51,14 @@ describe('config round trip', () => {
   }
 
   it('a symlinked apps.json stays a symlink; its target gets the new document, atomically', async () => {
-    home = await makeTempDir('gantry-rt-');
+    const home = await s.tempDir('gantry-rt-');
     const dotfiles = join(home.path, 'dotfiles');
     await mkdir(dotfiles);
     const gantryHome = join(home.path, 'home');
     await mkdir(gantryHome);
     await writeFile(join(dotfiles, 'gantry-apps.json'), doc([def('shop', 'Shop', home.path)]));
     await symlink('../dotfiles/gantry-apps.json', join(gantryHome, 'apps.json'));
-    ui = await startUi(gantryHome);
+    const ui = await s.startUi(gantryHome);
     expect((await ui.api('PATCH', '/api/apps/shop', { name: 'Shop renamed' })).status).toBe(200);
     const link = await lstat(join(gantryHome, 'apps.json'));
     expect(link.isSymbolicLink()).toBe(true);
@@ -77,11 +68,11 @@ describe('config round trip', () => {
   });
 
   it("a newer Gantry's file (main and last good) is set aside and never overwritten", async () => {
-    home = await makeTempDir('gantry-rt-');
+    const home = await s.tempDir('gantry-rt-');
     const future = doc([{ ...def('shop', 'Shop', home.path), settings: { app: 'x:y', newThing: 1 } as never }], 2);
     await writeFile(join(home.path, 'apps.json'), future);
     await writeFile(join(home.path, 'apps.json.last-good'), future);
-    ui = await startUi(home.path);
+    const ui = await s.startUi(home.path);
     const notices = (await ui.api('GET', '/api/notices')).body.notices.filter(
       (n: { code: string }) => n.code === 'GANTRY_ERR_CONFIG_CORRUPT',
     );
@@ -95,12 +86,12 @@ describe('config round trip', () => {
   });
 
   it("a newer Gantry's main file beside a good last copy: the app list comes from the last good copy, which is never replaced by the newer file", async () => {
-    home = await makeTempDir('gantry-rt-');
+    const home = await s.tempDir('gantry-rt-');
     const future = doc([{ ...def('shop', 'Shop', home.path), settings: { app: 'x:y', newThing: 1 } as never }], 2);
     const good = doc([def('blog', 'Blog', home.path)]);
     await writeFile(join(home.path, 'apps.json'), future);
     await writeFile(join(home.path, 'apps.json.last-good'), good);
-    ui = await startUi(home.path);
+    const ui = await s.startUi(home.path);
     expect(
       (await ui.api('GET', '/api/apps')).body.apps.map((a: { definition?: { id: string }; id?: string }) => a.definition?.id ?? a.id),
     ).toContain('blog');

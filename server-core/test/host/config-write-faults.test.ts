@@ -4,25 +4,17 @@
 // that fits works.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { startUi, type Ui } from '../helpers/gantry-ui.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { describe, expect, it } from 'vitest';
+import { SYSTEM_PYTHON } from '../helpers/paths.js';
+import { uiScope } from '../helpers/ui-scope.js';
 
-let home: TempDir;
-let ui: Ui | null = null;
-beforeAll(() => assertGantryBuilt());
-afterEach(async () => {
-  await ui?.stop();
-  ui = null;
-  await home.remove();
-});
+const s = uiScope();
 
 describe('a config save that cannot be written', () => {
   it('is GANTRY_ERR_CONFIG_WRITE, changes nothing, and the next save that fits works', async () => {
-    home = await makeTempDir('gantry-cfgw-');
+    const home = await s.tempDir('gantry-cfgw-');
     // 64 KiB: the token, lock and a few small apps fit; a definition with a 100 KB env value does not.
-    ui = await startUi(home.path, process.env, { fileSizeLimit: 64 * 1024 });
+    const ui = await s.startUi(home.path, process.env, { fileSizeLimit: 64 * 1024 });
     const folder = join(home.path);
     const add = await ui.api('POST', '/api/apps', {
       folder,

@@ -4,14 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess } from '../helpers/process.js';
+import { startGantry } from '../helpers/gantry.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 import { rawExchange } from '../helpers/raw-http.js';
 import { FIXTURE_APPS, until } from '../runtime/harness.js';
 
-const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const s = cliScope();
 
 // Each request: the raw bytes, and what the log must say it was.
@@ -46,28 +44,14 @@ function unescape(v: string): string {
 async function serveAndSend(format: string) {
   s.tmp = await makeTempDir();
   const log = join(s.tmp.path, 'access.log');
-  s.proc = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [
-      GANTRY_BIN,
-      'serve',
-      '--chdir',
-      FIXTURE_APPS,
-      '--python',
-      'python3',
-      '-b',
-      '127.0.0.1:0',
-      '--access-logfile',
-      log,
-      '--access-logformat',
-      format,
-      'basic:application',
-    ],
-    ready: LISTENING,
-    timeoutMs: 30_000,
+  const p = await startGantry({
+    chdir: FIXTURE_APPS,
+    python: 'python3',
+    args: ['--access-logfile', log, '--access-logformat', format],
+    app: 'basic:application',
   });
-  const port = Number(s.proc.ready[1]);
+  s.proc = p;
+  const port = p.port;
   for (const r of REQUESTS) {
     const { responses } = await rawExchange(port, Buffer.from(r.raw, 'latin1'));
     expect(responses[0]?.status).toBeGreaterThanOrEqual(200);
