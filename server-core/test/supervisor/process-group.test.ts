@@ -4,15 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchRaw } from '../gateway/http-client.js';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { assertGantryBuilt } from '../helpers/paths.js';
+import { startGantry, type HttpServer } from '../helpers/gantry.js';
 import { FIXTURE_APPS, alive, startApp, until, type Running } from '../runtime/harness.js';
 import { startUi } from '../helpers/gantry-ui.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 import { freePort } from '../helpers/free-port.js';
 
 let app: Running | null = null;
-let proc: StartedProcess | null = null;
+let proc: HttpServer | null = null;
 const children: number[] = [];
 afterEach(async () => {
   await app?.stop();
@@ -60,30 +60,16 @@ describe.skipIf(process.platform !== 'linux')("a worker's children [platform-spe
   }, 30_000);
 
   it('are stopped when gantry is killed -9', async () => {
-    assertGantryBuilt();
-    proc = await startProcess({
-      name: 'gantry',
-      command: process.execPath,
-      args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', 'basic:application'],
-      ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
-      timeoutMs: 30_000,
-    });
-    const child = await forkChild(`http://127.0.0.1:${proc.ready[1]}`, true);
+    proc = await startGantry({ chdir: FIXTURE_APPS, python: 'python3', args: ['-w', '1'], app: 'basic:application' });
+    const child = await forkChild(proc.url, true);
     process.kill(proc.pid, 'SIGKILL');
     await until(() => !alive(child), 10_000, 'the child gone');
   }, 30_000);
 
   it('are stopped when gantry serve exits on TERM, even one that ignores SIGTERM', async () => {
-    assertGantryBuilt();
-    proc = await startProcess({
-      name: 'gantry',
-      command: process.execPath,
-      args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', '-w', '1', 'basic:application'],
-      ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
-      timeoutMs: 30_000,
-    });
-    const polite = await forkChild(`http://127.0.0.1:${proc.ready[1]}`);
-    const stubborn = await forkChild(`http://127.0.0.1:${proc.ready[1]}`, true);
+    proc = await startGantry({ chdir: FIXTURE_APPS, python: 'python3', args: ['-w', '1'], app: 'basic:application' });
+    const polite = await forkChild(proc.url);
+    const stubborn = await forkChild(proc.url, true);
     const exit = await proc.stop({ signal: 'SIGTERM', timeoutMs: 20_000 });
     expect(exit.code).toBe(0);
     await until(() => !alive(polite) && !alive(stubborn), 10_000, 'the children gone');

@@ -12,24 +12,34 @@ afterEach(async () => {
   app = null;
 });
 
+type WorkerExit = Extract<AppEvent, { type: 'worker-exit' }>;
+const exitsOf = (a: Running): WorkerExit[] => a.events.filter((e): e is WorkerExit => e.type === 'worker-exit');
+
+/**
+ * Crashes whichever worker answers, once `ready` workers are idle each time, until a restart waits at least
+ * `minMs` (supervisor/backoff.ts: 0, 0, 0.1, 0.2, … s). Returns that last exit.
+ */
+async function crashIntoBackoff(a: Running, ready: number, minMs = 1600): Promise<WorkerExit> {
+  while ((exitsOf(a).at(-1)?.respawnInMs ?? 0) < minMs) {
+    await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length >= ready, 15_000, `${ready} ready worker(s)`);
+    const n = exitsOf(a).length;
+    expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
+    await until(() => exitsOf(a).length > n, 5000, 'the exit');
+  }
+  return exitsOf(a).at(-1)!;
+}
+
 describe('crash back-off', () => {
   it('answers 503 with Retry-After at once while the only worker is in back-off', async () => {
     app = await startApp({ workers: 1 });
     const a = app;
-    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> =>
-      a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
-    // Crash the worker until its restart waits at least 1.6 s (supervisor/backoff.ts: 0, 0, 0.1, 0.2, … s).
-    while ((exits().at(-1)?.respawnInMs ?? 0) < 1600) {
-      await until(() => a.runtime.workers().some((w) => w.state === 'idle'), 15_000, 'a ready worker');
-      const n = exits().length;
-      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
-      await until(() => exits().length > n, 5000, 'the exit');
-    }
+    // Crash the worker until its restart waits at least 1.6 s.
+    const last = await crashIntoBackoff(a, 1);
     const t0 = performance.now();
     const r = await fetchRaw(`${a.url}/`);
     const ms = performance.now() - t0;
     console.log(
-      `request during a ${exits().at(-1)!.respawnInMs} ms back-off: ${r.status} after ${ms.toFixed(1)} ms, Retry-After ${r.headers['retry-after']}`,
+      `request during a ${last.respawnInMs} ms back-off: ${r.status} after ${ms.toFixed(1)} ms, Retry-After ${r.headers['retry-after']}`,
     );
     expect(r.status).toBe(503);
     expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
@@ -72,15 +82,8 @@ describe('crash back-off with 2 gateway processes', () => {
   it('new connections go to the gateway process that has a worker, not to the one whose only worker is in back-off', async () => {
     app = await startApp({ workers: 2, gatewayProcesses: 2 });
     const a = app;
-    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> =>
-      a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
     // Crash whichever worker answers until one waits at least 1.6 s before its restart.
-    while ((exits().at(-1)?.respawnInMs ?? 0) < 1600) {
-      await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length === 2, 15_000, 'both workers ready');
-      const n = exits().length;
-      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
-      await until(() => exits().length > n, 5000, 'the exit');
-    }
+    await crashIntoBackoff(a, 2);
     // Each request on a new connection: every one is dealt to the gateway process whose worker serves.
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await fetchRaw(`${a.url}/`)).status);
@@ -98,14 +101,7 @@ describe('crash back-off with 2 gateway processes', () => {
       pids.push((await c.responses(1)).responses[0]!.body.toString());
     }
     expect(new Set(pids).size).toBe(2);
-    const exits = (): Array<Extract<AppEvent, { type: 'worker-exit' }>> =>
-      a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit');
-    while ((exits().at(-1)?.respawnInMs ?? 0) < 1600) {
-      await until(() => a.runtime.workers().filter((w) => w.state === 'idle').length === 2, 15_000, 'both workers ready');
-      const n = exits().length;
-      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
-      await until(() => exits().length > n, 5000, 'the exit');
-    }
+    await crashIntoBackoff(a, 2);
     const seconds = await Promise.all(
       conns.map(async (c) => {
         await c.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -128,7 +124,7 @@ describe('a worker killed by a fatal signal', () => {
     const a = app;
     expect((await fetchRaw(`${a.url}/segv`)).status).toBe(502);
     await until(() => a.events.some((e) => e.type === 'worker-exit'), 10_000, 'the exit');
-    const exit = a.events.find((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit')!.exit;
+    const exit = exitsOf(a)[0]!.exit;
     expect(exit.signal).toBe('SIGSEGV');
     const tail = exit.stderrTail.join('\n');
     expect(tail).toContain('Fatal Python error: Segmentation fault');
