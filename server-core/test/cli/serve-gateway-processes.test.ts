@@ -6,27 +6,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchRaw } from '../gateway/http-client.js';
-import { GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { spawnGantry, startGantry } from '../helpers/gantry.js';
+import type { StartedProcess } from '../helpers/process.js';
 import { bootedWorkerPids, loadLoop } from '../helpers/load-loop.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
 
-const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const APP = 'conformance:application';
 
 const s = cliScope();
 
 async function serve(args: string[]): Promise<{ p: StartedProcess; url: string }> {
-  s.proc = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args],
-    ready: LISTENING,
-    timeoutMs: 30_000,
-  });
-  return { p: s.proc, url: `http://127.0.0.1:${s.proc.ready[1]}` };
+  const p = await startGantry({ chdir: FIXTURE_APPS, python: 'python3', args: args.slice(0, -1), app: args.at(-1)! }); // the app is the last argument
+  s.proc = p;
+  return { p, url: p.url };
 }
 
 const workerPids = bootedWorkerPids;
@@ -212,26 +206,12 @@ describe('gantry serve --gateway-processes', () => {
   }, 60_000);
 
   it('a broken import: the traceback once, exit 4, nothing left running', async () => {
-    s.proc = await startProcess({
-      name: 'gantry',
-      command: process.execPath,
-      args: [
-        GANTRY_BIN,
-        'serve',
-        '--chdir',
-        FIXTURE_APPS,
-        '--python',
-        'python3',
-        '-b',
-        '127.0.0.1:0',
-        '-w',
-        '2',
-        '--gateway-processes',
-        '2',
-        'no_such_module_here:app',
-      ],
+    s.proc = await spawnGantry({
+      chdir: FIXTURE_APPS,
+      python: 'python3',
+      args: ['-w', '2', '--gateway-processes', '2'],
+      app: 'no_such_module_here:app',
       ready: /Starting gantry/,
-      timeoutMs: 30_000,
     });
     const exit = await s.proc.exited;
     expect(exit.code).toBe(4);
@@ -243,10 +223,9 @@ describe('gantry serve --gateway-processes', () => {
   }, 60_000);
 
   it('more gateway processes than workers is a usage error naming the flag', async () => {
-    s.proc = await startProcess({
-      name: 'gantry',
-      command: process.execPath,
-      args: [GANTRY_BIN, 'serve', '-w', '2', '--gateway-processes', '3', APP],
+    s.proc = await spawnGantry({
+      args: ['-w', '2', '--gateway-processes', '3'],
+      app: APP,
       ready: /usage: gantry serve/,
       timeoutMs: 10_000,
     });

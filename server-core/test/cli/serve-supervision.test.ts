@@ -5,28 +5,22 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { spawnGantry, startGantry } from '../helpers/gantry.js';
+import type { StartedProcess } from '../helpers/process.js';
 import { bootedWorkerPids, loadLoop } from '../helpers/load-loop.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS, alive, until } from '../runtime/harness.js';
 
-const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const APP = 'conformance:application';
 
 const s = cliScope();
 
 async function serve(args: string[], chdir = FIXTURE_APPS): Promise<{ p: StartedProcess; url: string }> {
-  s.proc = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', chdir, '--python', 'python3', '-b', '127.0.0.1:0', ...args],
-    ready: LISTENING,
-    timeoutMs: 30_000,
-  });
-  return { p: s.proc, url: `http://127.0.0.1:${s.proc.ready[1]}` };
+  const p = await startGantry({ chdir, python: 'python3', args: args.slice(0, -1), app: args.at(-1)! }); // the app is the last argument
+  s.proc = p;
+  return { p, url: p.url };
 }
 
 const workerPids = bootedWorkerPids;
@@ -302,26 +296,13 @@ describe('more exit paths and log files', () => {
   it('TERM while the workers are still importing: exit 0 at once, no worker left', async () => {
     s.tmp = await makeTempDir();
     const gate = join(s.tmp.path, 'never');
-    s.proc = await startProcess({
-      name: 'gantry',
-      command: process.execPath,
-      args: [
-        GANTRY_BIN,
-        'serve',
-        '--chdir',
-        FIXTURE_APPS,
-        '--python',
-        'python3',
-        '-b',
-        '127.0.0.1:0',
-        '-w',
-        '2',
-        '-e',
-        `CONFORMANCE_GATE=${gate}`,
-        APP,
-      ],
+    s.proc = await spawnGantry({
+      chdir: FIXTURE_APPS,
+      python: 'python3',
+      env: { CONFORMANCE_GATE: gate },
+      args: ['-w', '2'],
+      app: APP,
       ready: /Booting worker with pid: \d+[\s\S]*Booting worker with pid: \d+/,
-      timeoutMs: 30_000,
     });
     const p = s.proc;
     const pids = workerPids(p.output());
@@ -357,27 +338,14 @@ describe('more exit paths and log files', () => {
     s.tmp = await makeTempDir();
     const errorLog = join(s.tmp.path, 'error.log');
     // --error-logfile takes the "Listening at" line away from stderr: wait for it in the file instead.
-    s.proc = await startProcess({
-      name: 'gantry',
-      command: process.execPath,
-      args: [
-        GANTRY_BIN,
-        'serve',
-        '--chdir',
-        FIXTURE_APPS,
-        '--python',
-        'python3',
-        '-b',
-        '127.0.0.1:0',
-        '-w',
-        '1',
-        '--error-logfile',
-        errorLog,
-        APP,
-      ],
+    s.proc = await spawnGantry({
+      chdir: FIXTURE_APPS,
+      python: 'python3',
+      args: ['-w', '1', '--error-logfile', errorLog],
+      app: APP,
       ready: /^/,
-      timeoutMs: 30_000,
-    }); // started; readiness is read from the file
+    });
+    // started; readiness is read from the file
     const p = s.proc;
     await until(
       () => existsSync(errorLog) && /Listening at: http:\/\/127\.0\.0\.1:\d+/.test(readFileSync(errorLog, 'utf8')),

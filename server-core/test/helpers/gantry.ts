@@ -33,15 +33,22 @@ function gantryServeArgs(opts: GantryOptions): string[] {
 }
 
 export async function startGantry(opts: GantryOptions): Promise<HttpServer> {
+  return withAddress(await spawnGantry({ ...opts, ready: LISTENING }));
+}
+
+/**
+ * `gantry serve`, waited on until its output matches `ready`: for the runs that never print "Listening at" on
+ * stderr (a failed import, a usage error, workers still importing, the log sent to a file).
+ */
+export async function spawnGantry(opts: GantryOptions & { readonly ready: RegExp }): Promise<StartedProcess> {
   assertGantryBuilt();
-  const proc = await startProcess({
+  return startProcess({
     name: 'gantry serve',
     command: process.execPath,
     args: [GANTRY_BIN, ...gantryServeArgs(opts)],
-    ready: LISTENING,
+    ready: opts.ready,
     timeoutMs: opts.timeoutMs ?? 30_000,
   });
-  return withAddress(proc);
 }
 
 export function withAddress(proc: StartedProcess): HttpServer {
