@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GANTRY_BIN, SERVER_CORE_DIR } from '../helpers/paths.js';
+import { SERVER_CORE_DIR } from '../helpers/paths.js';
+import { gantryServeArgv } from '../helpers/gantry.js';
 import { startProcess, type StartedProcess } from '../helpers/process.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { makeTempDir } from '../helpers/tempdir.js';
@@ -21,20 +22,7 @@ async function loadedBy(args: string[]): Promise<string[]> {
   s.proc = await startProcess({
     name: 'gantry',
     command: process.execPath,
-    args: [
-      '--import',
-      HOOK,
-      GANTRY_BIN,
-      'serve',
-      '--chdir',
-      FIXTURE_APPS,
-      '--python',
-      'python3',
-      '-b',
-      '127.0.0.1:0',
-      ...args,
-      'basic:application',
-    ],
+    args: ['--import', HOOK, ...gantryServeArgv({ chdir: FIXTURE_APPS, python: 'python3', args, app: 'basic:application' })],
     env: { ...process.env, GANTRY_TEST_MODULE_LOG: log },
     ready: /Listening at: http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 30_000,

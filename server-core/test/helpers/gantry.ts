@@ -32,6 +32,11 @@ function gantryServeArgs(opts: GantryOptions): string[] {
   return args;
 }
 
+/** node's arguments for `gantry serve` (GANTRY_BIN first), for a test that spawns it itself or adds node flags. */
+export function gantryServeArgv(opts: GantryOptions): string[] {
+  return [GANTRY_BIN, ...gantryServeArgs(opts)];
+}
+
 export async function startGantry(opts: GantryOptions): Promise<HttpServer> {
   return withAddress(await spawnGantry({ ...opts, ready: LISTENING }));
 }
@@ -45,7 +50,7 @@ export async function spawnGantry(opts: GantryOptions & { readonly ready: RegExp
   return startProcess({
     name: 'gantry serve',
     command: process.execPath,
-    args: [GANTRY_BIN, ...gantryServeArgs(opts)],
+    args: gantryServeArgv(opts),
     ready: opts.ready,
     timeoutMs: opts.timeoutMs ?? 30_000,
   });

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GANTRY_BIN } from '../helpers/paths.js';
+import { gantryServeArgv } from '../helpers/gantry.js';
 import { startProcess } from '../helpers/process.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { makeTempDir } from '../helpers/tempdir.js';
@@ -15,18 +15,7 @@ import { FIXTURE_APPS, until } from '../runtime/harness.js';
 
 const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const s = cliScope();
-const serveArgs = (...more: string[]) => [
-  GANTRY_BIN,
-  'serve',
-  '--chdir',
-  FIXTURE_APPS,
-  '--python',
-  'python3',
-  '-b',
-  '127.0.0.1:0',
-  ...more,
-  'basic:application',
-];
+const serveArgs = (...more: string[]) => gantryServeArgv({ chdir: FIXTURE_APPS, python: 'python3', args: more, app: 'basic:application' });
 
 function runToEnd(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {

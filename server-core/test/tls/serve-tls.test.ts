@@ -10,7 +10,8 @@ import { ensureLocalCa, issueLeaf } from '../../src/tls/local-ca.js';
 import { tlsFiles } from '../helpers/tls-files.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import type { StartedProcess } from '../helpers/process.js';
+import { gantryServeArgv, spawnGantry } from '../helpers/gantry.js';
 import { makeTempDir } from '../helpers/tempdir.js';
 import { requireTool } from '../helpers/tools.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
@@ -24,13 +25,7 @@ const s = cliScope();
 const LISTENING = /Listening at: https:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 
 async function serve(args: string[], ready = LISTENING): Promise<StartedProcess> {
-  return startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args, 'conformance:application'],
-    ready,
-    timeoutMs: 30_000,
-  });
+  return spawnGantry({ chdir: FIXTURE_APPS, python: 'python3', args, app: 'conformance:application', ready });
 }
 
 async function curlJson(args: string[]): Promise<{ head: string; body: Record<string, string> }> {
@@ -127,21 +122,15 @@ print(r.status, r.read().decode().strip(), c.sock.version())
     const other = await ensureLocalCa(join(s.tmp.path, 'other'));
     const wrongKey = join(s.tmp.path, 'wrong.pem');
     writeFileSync(wrongKey, (await issueLeaf(other, ['localhost'])).keyPem);
-    const bad = spawn(process.execPath, [
-      GANTRY_BIN,
-      'serve',
-      '--chdir',
-      FIXTURE_APPS,
-      '--python',
-      'python3',
-      '-b',
-      '127.0.0.1:0',
-      '--certfile',
-      f.cert,
-      '--keyfile',
-      wrongKey,
-      'conformance:application',
-    ]);
+    const bad = spawn(
+      process.execPath,
+      gantryServeArgv({
+        chdir: FIXTURE_APPS,
+        python: 'python3',
+        args: ['--certfile', f.cert, '--keyfile', wrongKey],
+        app: 'conformance:application',
+      }),
+    );
     let err = '';
     bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));
