@@ -6,20 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../../src/config/app-definition.js';
 import { uiScope } from '../helpers/ui-scope.js';
+import { savedApp } from '../helpers/saved-app.js';
 
-const def = (id: string, name: string, folder: string): AppDefinition => ({
-  id,
-  name,
-  folder,
-  settings: { app: 'hello:application', bind: [`127.0.0.1:${21500 + id.length}`] },
-  profiles: {},
-  activeProfile: 'dev',
-  secretEnvKeys: [],
-  dotenv: true,
-  origin: 'user',
-  createdAt: 1,
-  updatedAt: 1,
-});
+const def = (id: string, name: string, folder: string): AppDefinition =>
+  savedApp(id, folder, { name, settings: { app: 'hello:application', bind: [`127.0.0.1:${21500 + id.length}`] } });
 const doc = (apps: AppDefinition[], schemaVersion = 1) => JSON.stringify({ schemaVersion, demoOffered: true, apps }, null, 2) + '\n';
 
 const s = uiScope();

@@ -7,21 +7,11 @@ import { ConfigStore, emptyConfig } from '../../src/host/config-store.js';
 import { loadOrCreateToken } from '../../src/host/token.js';
 import { createHost } from '../../src/host/host.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { savedApp } from '../helpers/saved-app.js';
 import type { AppDefinition } from '../../src/config/app-definition.js';
 
-const def = (id: string, folder: string): AppDefinition => ({
-  id,
-  name: id,
-  folder,
-  settings: { app: 'hello:application', bind: ['127.0.0.1:18001'] },
-  profiles: {},
-  activeProfile: 'dev',
-  secretEnvKeys: [],
-  dotenv: true,
-  origin: 'user',
-  createdAt: 1,
-  updatedAt: 1,
-});
+const def = (id: string, folder: string): AppDefinition =>
+  savedApp(id, folder, { settings: { app: 'hello:application', bind: ['127.0.0.1:18001'] } });
 
 let home: TempDir;
 beforeEach(async () => {
