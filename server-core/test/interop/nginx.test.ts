@@ -16,22 +16,32 @@ const nginxTool = requireTool('nginx', 'apt-get install nginx-light');
 const flask = await requirePythonModule(SYSTEM_PYTHON, 'flask', 'apt-get install python3-flask');
 const skip = !nginxTool.path || !flask.path;
 
+/** The Flask fixture in a gantry worker on a Unix socket in a fresh temp folder, and nginx in front of it. */
+async function flaskBehindNginx(
+  tmpPrefix: string,
+  threads: number,
+  more: { mount?: string } = {},
+): Promise<{ tmp: TempDir; worker: StartedProcess; nginx: NginxServer }> {
+  const tmp = await makeTempDir(tmpPrefix);
+  const sock = join(tmp.path, 'w1.sock');
+  const worker = await startWorker({
+    python: SYSTEM_PYTHON,
+    app: 'flaskapp:app',
+    chdir: fixtureProject('flaskapp'),
+    listen: `unix:${sock}`,
+    threads,
+  });
+  const nginx = await startNginx({ nginx: nginxTool.path!, prefix: join(tmp.path, 'nginx'), fastcgi: `unix:${sock}`, ...more });
+  return { tmp, worker, nginx };
+}
+
 describe.skipIf(skip)('nginx fastcgi_pass -> gantry worker -> Flask', () => {
   let tmp: TempDir;
   let worker: StartedProcess;
   let nginx: NginxServer;
 
   beforeAll(async () => {
-    tmp = await makeTempDir('gantry-nginx-');
-    const sock = join(tmp.path, 'w1.sock');
-    worker = await startWorker({
-      python: SYSTEM_PYTHON,
-      app: 'flaskapp:app',
-      chdir: fixtureProject('flaskapp'),
-      listen: `unix:${sock}`,
-      threads: 4,
-    });
-    nginx = await startNginx({ nginx: nginxTool.path!, prefix: join(tmp.path, 'nginx'), fastcgi: `unix:${sock}` });
+    ({ tmp, worker, nginx } = await flaskBehindNginx('gantry-nginx-', 4));
   });
   afterAll(async () => {
     const stops = [nginx?.stop(), worker?.stop()];
@@ -161,16 +171,7 @@ describe.skipIf(skip)('nginx fastcgi_pass under a mount prefix (/shop)', () => {
   let nginx: NginxServer;
 
   beforeAll(async () => {
-    tmp = await makeTempDir('gantry-nginx-mount-');
-    const sock = join(tmp.path, 'w1.sock');
-    worker = await startWorker({
-      python: SYSTEM_PYTHON,
-      app: 'flaskapp:app',
-      chdir: fixtureProject('flaskapp'),
-      listen: `unix:${sock}`,
-      threads: 2,
-    });
-    nginx = await startNginx({ nginx: nginxTool.path!, prefix: join(tmp.path, 'nginx'), fastcgi: `unix:${sock}`, mount: '/shop' });
+    ({ tmp, worker, nginx } = await flaskBehindNginx('gantry-nginx-mount-', 2, { mount: '/shop' }));
   });
   afterAll(async () => {
     const results = await Promise.allSettled([nginx?.stop(), worker?.stop()]);
