@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlsFiles } from '../helpers/tls-files.js';
-import { GANTRY_BIN, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
+import type { StartedProcess } from '../helpers/process.js';
+import { spawnGantry } from '../helpers/gantry.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -65,33 +66,12 @@ describe.skipIf(!curl.path)("the app's Content-Length over HTTP/2", () => {
     tmp = await makeTempDir();
     const { ca: caPath, cert, key } = await tlsFiles(tmp.path, ['localhost', '127.0.0.1']);
     ca = caPath;
-    proc = await startProcess({
-      name: 'gantry serve --http2',
-      command: process.execPath,
-      args: [
-        GANTRY_BIN,
-        'serve',
-        '--chdir',
-        APPS,
-        '--python',
-        SYSTEM_PYTHON,
-        '-b',
-        '127.0.0.1:0',
-        '-w',
-        '2',
-        '--certfile',
-        cert,
-        '--keyfile',
-        key,
-        '--http2',
-        '--access-logfile',
-        '-',
-        '--access-logformat',
-        'json',
-        'misbehave:application',
-      ],
+    proc = await spawnGantry({
+      chdir: APPS,
+      python: SYSTEM_PYTHON,
+      args: ['-w', '2', '--certfile', cert, '--keyfile', key, '--http2', '--access-logfile', '-', '--access-logformat', 'json'],
+      app: 'misbehave:application',
       ready: LISTENING,
-      timeoutMs: 30_000,
     });
     port = proc.ready[1]!;
     session = connect(`https://localhost:${port}`, { ca: readFileSync(ca) });

@@ -6,8 +6,9 @@ import { connect, type ClientHttp2Session } from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tlsFiles } from '../helpers/tls-files.js';
-import { GANTRY_BIN, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { SYSTEM_PYTHON } from '../helpers/paths.js';
+import type { StartedProcess } from '../helpers/process.js';
+import { spawnGantry } from '../helpers/gantry.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
 
@@ -57,32 +58,12 @@ describe.each([
   const serve = async (): Promise<{ port: string; ca: Buffer }> => {
     tmp = await makeTempDir();
     const { ca: caPath, cert, key } = await tlsFiles(tmp.path, ['localhost', '127.0.0.1']);
-    proc = await startProcess({
-      name: 'gantry serve --http2',
-      command: process.execPath,
-      args: [
-        GANTRY_BIN,
-        'serve',
-        '--chdir',
-        FIXTURE_APPS,
-        '--python',
-        SYSTEM_PYTHON,
-        '-b',
-        '127.0.0.1:0',
-        '-w',
-        '2',
-        ...extra,
-        '--graceful-timeout',
-        String(GRACEFUL_S),
-        '--certfile',
-        cert,
-        '--keyfile',
-        key,
-        '--http2',
-        'conformance:application',
-      ],
+    proc = await spawnGantry({
+      chdir: FIXTURE_APPS,
+      python: SYSTEM_PYTHON,
+      args: ['-w', '2', ...extra, '--graceful-timeout', String(GRACEFUL_S), '--certfile', cert, '--keyfile', key, '--http2'],
+      app: 'conformance:application',
       ready: LISTENING,
-      timeoutMs: 30_000,
     });
     return { port: proc.ready[1]!, ca: readFileSync(caPath) };
   };
