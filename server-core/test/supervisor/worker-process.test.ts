@@ -14,6 +14,26 @@ afterEach(async () => {
   tmp = null;
 });
 
+/** Runs `script` as a worker to its end: what it printed (`SOURCE LEVEL: text`), then `exit CODE`, in the order reported. */
+function runToExit(script: string): Promise<string[]> {
+  const events: string[] = [];
+  return new Promise((resolve) => {
+    new WorkerProcess(
+      { python: SYSTEM_PYTHON, script, args: [], cwd: tmp!.path, env: process.env as Record<string, string> },
+      {
+        ready: () => {},
+        bootError: () => {},
+        stopping: () => {},
+        output: (source, text, level) => events.push(`${source} ${level}: ${text}`),
+        exit: (code) => {
+          events.push(`exit ${code}`);
+          resolve(events);
+        },
+      },
+    );
+  });
+}
+
 describe('WorkerProcess exit', () => {
   it('comes after every line written to stderr before the pipes closed', async () => {
     tmp = await makeTempDir();
@@ -28,23 +48,8 @@ describe('WorkerProcess exit', () => {
         '',
       ].join('\n'),
     );
-    const events: string[] = [];
-    await new Promise<void>((resolve) => {
-      new WorkerProcess(
-        { python: SYSTEM_PYTHON, script, args: [], cwd: tmp!.path, env: process.env as Record<string, string> },
-        {
-          ready: () => {},
-          bootError: () => {},
-          stopping: () => {},
-          output: (source, text) => events.push(`${source}: ${text}`),
-          exit: (code) => {
-            events.push(`exit ${code}`);
-            resolve();
-          },
-        },
-      );
-    });
-    expect(events).toEqual(['stderr: late line', 'exit 4']);
+    const events = await runToExit(script);
+    expect(events).toEqual(['stderr info: late line', 'exit 4']);
   });
 });
 
@@ -57,19 +62,10 @@ describe('WorkerProcess control messages', () => {
       script,
       ['import os', 'os.write(3, b\'{"type": "request_error", "request_id": "r1"}\\n\')', 'raise SystemExit(4)', ''].join('\n'),
     );
-    const lines: string[] = [];
-    await new Promise<void>((resolve) => {
-      new WorkerProcess(
-        { python: SYSTEM_PYTHON, script, args: [], cwd: tmp!.path, env: process.env as Record<string, string> },
-        {
-          ready: () => {},
-          bootError: () => {},
-          stopping: () => {},
-          output: (source, text, level) => lines.push(`${source} ${level}: ${text}`),
-          exit: () => resolve(),
-        },
-      );
-    });
-    expect(lines).toEqual(['stderr error: [gantry] unknown control message from worker: {"type": "request_error", "request_id": "r1"}']);
+    const lines = await runToExit(script);
+    expect(lines).toEqual([
+      'stderr error: [gantry] unknown control message from worker: {"type": "request_error", "request_id": "r1"}',
+      'exit 4',
+    ]);
   });
 });
