@@ -4,24 +4,19 @@
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
-import { startUi, type Ui } from '../helpers/gantry-ui.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GANTRY_BIN } from '../helpers/paths.js';
+import type { Ui } from '../helpers/gantry-ui.js';
+import type { TempDir } from '../helpers/tempdir.js';
+import { uiScope } from '../helpers/ui-scope.js';
 
-let home: TempDir;
+const s = uiScope('file');
 let work: TempDir;
 let ui: Ui;
 beforeAll(async () => {
-  assertGantryBuilt();
-  home = await makeTempDir('gantry-errors-');
-  work = await makeTempDir('gantry-errors-work-');
-  ui = await startUi(home.path, { ...process.env, GANTRY_FIRST_PORT: String(21600 + Math.floor(Math.random() * 300)) });
-});
-afterAll(async () => {
-  await ui?.stop();
-  await home.remove();
-  await work.remove();
+  const home = await s.tempDir('gantry-errors-');
+  work = await s.tempDir('gantry-errors-work-');
+  ui = await s.startUi(home.path, { ...process.env, GANTRY_FIRST_PORT: String(21600 + Math.floor(Math.random() * 300)) });
 });
 
 async function addApp(id: string, entry: string): Promise<string> {

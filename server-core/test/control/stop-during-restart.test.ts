@@ -5,10 +5,11 @@
 // workers are still importing a slow app stops it then, not once the boot is over.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { startUi, type Ui } from '../helpers/gantry-ui.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_PYTHON } from '../helpers/paths.js';
+import type { Ui } from '../helpers/gantry-ui.js';
+import type { TempDir } from '../helpers/tempdir.js';
+import { uiScope } from '../helpers/ui-scope.js';
 import { freePort } from '../helpers/free-port.js';
 import { readdirSync, readlinkSync } from 'node:fs';
 
@@ -26,19 +27,13 @@ function processesIn(folder: string): number[] {
   return out;
 }
 
-let home: TempDir;
+const s = uiScope('file');
 let work: TempDir;
 let ui: Ui;
 beforeAll(async () => {
-  assertGantryBuilt();
-  home = await makeTempDir('gantry-race-');
-  work = await makeTempDir('gantry-race-work-');
-  ui = await startUi(home.path);
-});
-afterAll(async () => {
-  await ui?.stop();
-  await home?.remove();
-  await work?.remove();
+  const home = await s.tempDir('gantry-race-');
+  work = await s.tempDir('gantry-race-work-');
+  ui = await s.startUi(home.path);
 });
 
 async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {

@@ -1,7 +1,7 @@
-// Per-file scaffolding of the tests that start a real `gantry ui` (one per test): the built CLI is required, and
-// after each test the `gantry ui` it started is stopped and its temp folders removed. The `gantry serve` tests'
+// Scaffolding of the tests that start a real `gantry ui`: the built CLI is required, and after each test (or, with
+// 'file', after the file's last) the `gantry ui` it started is stopped and its temp folders removed. The `gantry serve` tests'
 // counterpart is cli-scope.ts.
-import { afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startUi, type Ui } from './gantry-ui.js';
 import { assertGantryBuilt } from './paths.js';
 import { makeTempDir, type TempDir } from './tempdir.js';
@@ -13,13 +13,14 @@ export interface UiScope {
   startUi(...args: Parameters<typeof startUi>): Promise<Ui>;
 }
 
-export function uiScope(): UiScope {
+/** `each`: one `gantry ui` per test; `file`: one started in `beforeAll`, shared by the file's tests. */
+export function uiScope(per: 'each' | 'file' = 'each'): UiScope {
   const uis: Ui[] = [];
   const dirs: TempDir[] = [];
   beforeAll(() => {
     assertGantryBuilt();
   });
-  afterEach(async () => {
+  (per === 'each' ? afterEach : afterAll)(async () => {
     for (const ui of uis.splice(0)) await ui.stop();
     for (const dir of dirs.splice(0)) await dir.remove();
   });
