@@ -65,4 +65,6 @@ test('following, the newest row stays at the bottom in the very frame the toolba
     expect(f.gapPx, `${name}: ${JSON.stringify(f)}`).toBe(0);
   }
   await gantry.api.call('stop', { params: { id: appId } });
+  // Leave the shared UI as it was (and let the test run again on the same `gantry ui`).
+  await gantry.api.call('removeApp', { params: { id: appId } });
 });
