@@ -5,11 +5,10 @@
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { startWrk, type Load } from '../support/load';
+import { freePort } from '../support/projects';
 import { sampleViewport, type ProbeSpec, type ViewportSample } from '../support/viewport-probe';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
-const BIND = '127.0.0.1:23101';
-const APP_URL = `http://${BIND}`;
 
 const REQUESTS: Omit<ProbeSpec, 'everyMs' | 'forMs'> = {
   scroller: '[data-testid="request-table"]',
@@ -36,24 +35,30 @@ function summary(samples: readonly ViewportSample[]): string {
 // Not serial: each test brings the app and the load it needs, so one failing does not hide the others.
 test.describe('the live viewer under load', () => {
   let appId = '';
+  // A free port (not a fixed one), so a CI run and a developer's run on one machine do not collide.
+  let appUrl = '';
   let load: Load | null = null;
   let target = '';
   const loadOn = async (urlPath: string, connections: number): Promise<void> => {
     if (load && target === urlPath) return;
     await load?.stop();
     target = urlPath;
-    load = startWrk(`${APP_URL}${urlPath}`, { connections });
+    load = startWrk(`${appUrl}${urlPath}`, { connections });
   };
 
   test.beforeAll(async ({ gantry }) => {
     const list = await gantry.api.call('listApps');
     const existing = list.apps.find((a) => a.definition.name === 'Live viewer');
     if (existing) {
+      // Made by an earlier worker of this run (a failed test restarts the worker): keep its port.
       appId = existing.definition.id;
+      appUrl = `http://${existing.definition.settings.bind![0]!}`;
       return;
     }
+    const bind = `127.0.0.1:${await freePort()}`;
+    appUrl = `http://${bind}`;
     const added = await gantry.api.call('addApp', {
-      body: { folder: FOLDER, name: 'Live viewer', detect: false, settings: { app: 'chatty:application', bind: [BIND], workers: 2 } },
+      body: { folder: FOLDER, name: 'Live viewer', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 2 } },
     });
     appId = added.app.definition.id;
     await gantry.api.call('start', { params: { id: appId } });

@@ -67,7 +67,11 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
       setWidth(el.clientWidth);
     };
     measure();
-    const ro = new ResizeObserver(measure);
+    // The layout above the list changes height (a toolbar wrapping a line, a notice): observers run after
+    // layout and before paint, so re-plan synchronously here. A state update left to React's scheduler
+    // would render after this frame is painted, with the rows planned for the old viewport (a blank
+    // strip, or the newest row hidden below the bottom while following).
+    const ro = new ResizeObserver(() => flushSync(measure));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -118,7 +122,9 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
     }
     written.current = null;
     const { plan: p, keys: k, geometry: g } = latest.current;
-    const next = anchorAt(st, p.maxOffset, k, g);
+    // At the bottom the element can truly scroll to is following, also when the browser clamped the offset
+    // for a viewport that grew before the plan caught up with it.
+    const next = anchorAt(st, Math.min(p.maxOffset, el.scrollHeight - el.clientHeight), k, g);
     if (next.kind === 'follow' && anchor.current.kind === 'follow') return;
     anchor.current = next;
     // Render the rows for where the reader scrolled before the browser paints there.

@@ -1,7 +1,7 @@
 // Request filters (predicate, persistence) and the incremental filtered view over a capped store.
 import { describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../api/contract';
-import { compileFilters, EMPTY_FILTERS, isFiltering, loadFilters, saveFilters, statusClass } from './request-filters';
+import { compileFilters, EMPTY_FILTERS, isFiltering, loadFilters, saveFilters, statusClass, timeBound } from './request-filters';
 import { FilteredView } from './filtered-view';
 import { RowStore } from './row-store';
 
@@ -61,6 +61,27 @@ describe('request filters', () => {
     expect(pick({ search: 'items 204' })).toEqual(['/api/items/3']);
   });
 
+  it('keeps the rows since a time, or between two times (both ends included), read as local clock times', () => {
+    const at = (local: string) => new Date(local).getTime();
+    const timed = [
+      row({ path: '/a', time: at('2026-12-04T10:00:00.000') }),
+      row({ path: '/b', time: at('2026-12-04T10:00:30.500') }),
+      row({ path: '/c', time: at('2026-12-04T10:01:00.999') }),
+      row({ path: '/d', time: at('2026-12-04T10:02:00.000') }),
+    ];
+    const within = (f: Partial<typeof EMPTY_FILTERS>) => timed.filter(compileFilters({ ...EMPTY_FILTERS, ...f })).map((r) => r.path);
+    expect(within({ since: '2026-12-04T10:00:30' })).toEqual(['/b', '/c', '/d']);
+    // "Until" takes in the whole second it names, as the inputs step in seconds.
+    expect(within({ since: '2026-12-04T10:00:30', until: '2026-12-04T10:01:00' })).toEqual(['/b', '/c']);
+    expect(within({ until: '2026-12-04T10:00' })).toEqual(['/a', '/b']);
+    expect(isFiltering({ ...EMPTY_FILTERS, since: '2026-12-04T10:00' })).toBe(true);
+    // A half-typed or impossible time filters nothing rather than everything.
+    expect(within({ since: 'not a time' })).toEqual(['/a', '/b', '/c', '/d']);
+    expect(timeBound('')).toBeNull();
+    expect(timeBound('2026-12-04T10:00', 'end')).toBe(at('2026-12-04T10:00:00') + 59_999);
+    expect(timeBound('2026-12-04T10:00:30.000', 'end')).toBe(at('2026-12-04T10:00:30') + 999);
+  });
+
   it('remembers filters per app and ignores junk in storage', () => {
     const store = new Map<string, string>();
     const storage = {
@@ -71,7 +92,7 @@ describe('request filters', () => {
     saveFilters('one', { ...EMPTY_FILTERS, statusClasses: ['5xx'], path: '/api' }, storage);
     expect(loadFilters('one', storage)).toMatchObject({ statusClasses: ['5xx'], path: '/api' });
     expect(loadFilters('two', storage)).toEqual(EMPTY_FILTERS);
-    store.set('gantry.requests.filters.three', '{"statusClasses":["9xx","2xx"],"minDurationMs":"x","methods":[1,"GET"]}');
+    store.set('gantry.requests.filters.three', '{"statusClasses":["9xx","2xx"],"minDurationMs":"x","methods":[1,"GET"],"since":5}');
     expect(loadFilters('three', storage)).toEqual({ ...EMPTY_FILTERS, statusClasses: ['2xx'], methods: ['GET'] });
     store.set('gantry.requests.filters.four', 'not json');
     expect(loadFilters('four', storage)).toEqual(EMPTY_FILTERS);

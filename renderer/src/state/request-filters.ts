@@ -18,9 +18,21 @@ export interface RequestFilters {
   readonly minDurationMs: number;
   /** Free text over path, query, request id, status, remote address, user agent, worker pid. */
   readonly search: string;
+  /** A local clock time as a datetime-local input holds it ('2026-12-04T10:00:30'); '' for no bound. */
+  readonly since: string;
+  /** Same form; the whole minute or second it names is included. */
+  readonly until: string;
 }
 
-export const EMPTY_FILTERS: RequestFilters = { statusClasses: [], methods: [], path: '', minDurationMs: 0, search: '' };
+export const EMPTY_FILTERS: RequestFilters = {
+  statusClasses: [],
+  methods: [],
+  path: '',
+  minDurationMs: 0,
+  search: '',
+  since: '',
+  until: '',
+};
 
 export function statusClass(status: number): StatusClass {
   const c = Math.floor(status / 100);
@@ -28,12 +40,38 @@ export function statusClass(status: number): StatusClass {
 }
 
 export function isFiltering(f: RequestFilters): boolean {
-  return f.statusClasses.length > 0 || f.methods.length > 0 || f.path.trim() !== '' || f.minDurationMs > 0 || f.search.trim() !== '';
+  return (
+    f.statusClasses.length > 0 ||
+    f.methods.length > 0 ||
+    f.path.trim() !== '' ||
+    f.minDurationMs > 0 ||
+    f.search.trim() !== '' ||
+    timeBound(f.since) !== null ||
+    timeBound(f.until) !== null
+  );
+}
+
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+
+/**
+ * A datetime-local value as epoch milliseconds in this machine's time zone (the zone the table's Time column
+ * shows): its first millisecond, or with 'end' its last (the inputs name whole minutes or seconds). Null for
+ * '' or anything that is not such a time, so a half-typed value filters nothing.
+ */
+export function timeBound(value: string, side: 'start' | 'end' = 'start'): number | null {
+  const m = LOCAL_TIME.exec(value.trim());
+  if (!m) return null;
+  // The inputs step in whole seconds; milliseconds (some browsers write '.000') are not a finer bound.
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x)));
+  const t = new Date(y!, mo! - 1, d!, h!, mi!, s ?? 0).getTime();
+  if (!Number.isFinite(t)) return null;
+  if (side === 'start') return t;
+  return t + (s !== undefined ? 1000 : 60_000) - 1;
 }
 
 type Row = Pick<
   AccessRecord,
-  'method' | 'path' | 'query' | 'status' | 'durationMs' | 'requestId' | 'remoteAddr' | 'userAgent' | 'workerPid'
+  'time' | 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'requestId' | 'remoteAddr' | 'userAgent' | 'workerPid'
 >;
 
 /** Builds the predicate once per filter change; it runs for every row of every batch. */
@@ -43,7 +81,12 @@ export function compileFilters(f: RequestFilters): (row: Row) => boolean {
   const path = f.path.trim().toLowerCase();
   const min = f.minDurationMs > 0 ? f.minDurationMs : 0;
   const terms = f.search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  // Renderer-side: over the rows the table holds (the stream is not told the range; see docs/desktop.md).
+  const since = timeBound(f.since);
+  const until = timeBound(f.until, 'end');
   return (row) => {
+    if (since !== null && row.time < since) return false;
+    if (until !== null && row.time > until) return false;
     if (classes && !classes.has(statusClass(row.status))) return false;
     if (methods && !methods.has(row.method.toUpperCase())) return false;
     if (min > 0 && row.durationMs < min) return false;
@@ -74,6 +117,8 @@ export function loadFilters(appId: string, storage: Storage | null = safeLocal()
     path: typeof v.path === 'string' ? v.path : '',
     minDurationMs: typeof v.minDurationMs === 'number' && Number.isFinite(v.minDurationMs) && v.minDurationMs > 0 ? v.minDurationMs : 0,
     search: typeof v.search === 'string' ? v.search : '',
+    since: typeof v.since === 'string' ? v.since : '',
+    until: typeof v.until === 'string' ? v.until : '',
   };
 }
 

@@ -42,7 +42,7 @@ function Harness({
 const state = () => JSON.parse(screen.getByTestId('state').textContent!) as RequestFilters;
 
 describe('RequestFiltersBar', () => {
-  it('toggles status classes, sets method, path, minimum duration and search', () => {
+  it('toggles status classes, sets method, path, minimum duration, search and the time range', () => {
     render(<Harness />);
     const group = screen.getByRole('group', { name: 'Status class' });
     fireEvent.click(group.querySelector('button:nth-child(4)')!); // 4xx
@@ -55,7 +55,19 @@ describe('RequestFiltersBar', () => {
     fireEvent.change(screen.getByLabelText('Path contains'), { target: { value: '/api' } });
     fireEvent.change(screen.getByLabelText('Minimum duration in milliseconds'), { target: { value: '250' } });
     fireEvent.change(screen.getByLabelText('Search requests'), { target: { value: 'abc' } });
-    expect(state()).toEqual({ statusClasses: ['5xx'], methods: ['POST'], path: '/api', minDurationMs: 250, search: 'abc' });
+    fireEvent.change(screen.getByLabelText('Since'), { target: { value: '2026-12-04T10:00:30' } });
+    fireEvent.change(screen.getByLabelText('until'), { target: { value: '2026-12-04T10:05:10' } });
+    // jsdom writes the value with milliseconds (Chromium, with step=1, to the second): the filter reads either.
+    const seconds = (v: string) => v.replace(/\.000$/, '');
+    expect({ ...state(), since: seconds(state().since), until: seconds(state().until) }).toEqual({
+      statusClasses: ['5xx'],
+      methods: ['POST'],
+      path: '/api',
+      minDurationMs: 250,
+      search: 'abc',
+      since: '2026-12-04T10:00:30',
+      until: '2026-12-04T10:05:10',
+    });
     expect(screen.getByTestId('table-rows').textContent).toBe('3 of 10 rows in the table match');
     fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
     expect(state()).toEqual(EMPTY_FILTERS);

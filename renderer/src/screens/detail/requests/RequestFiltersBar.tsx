@@ -1,7 +1,16 @@
-// The Requests toolbar: pause/resume, status-class toggles, method, path, minimum duration and search.
+// The Requests toolbar: pause/resume, status-class toggles, method, path, minimum duration, search and a time
+// range (since / until, local clock times like the Time column).
 import type { ReactNode } from 'react';
 import type { LiveCounts } from '../../../state/app-live-data';
-import { METHODS, STATUS_CLASSES, isFiltering, type RequestFilters, type StatusClass } from '../../../state/request-filters';
+import {
+  EMPTY_FILTERS,
+  METHODS,
+  STATUS_CLASSES,
+  isFiltering,
+  timeBound,
+  type RequestFilters,
+  type StatusClass,
+} from '../../../state/request-filters';
 
 export interface RequestFiltersBarProps {
   readonly filters: RequestFilters;
@@ -97,12 +106,34 @@ export function RequestFiltersBar({
         value={f.search}
         onChange={(e) => onChange({ ...f, search: e.target.value })}
       />
+      <span className="row f-time" role="group" aria-label="Time range">
+        <label htmlFor="f-since" className="faint">
+          Since
+        </label>
+        <input
+          id="f-since"
+          className="input input-sm f-time-input"
+          type="datetime-local"
+          step={1}
+          value={f.since}
+          aria-invalid={f.since !== '' && timeBound(f.since) === null}
+          onChange={(e) => onChange({ ...f, since: e.target.value })}
+        />
+        <label htmlFor="f-until" className="faint">
+          until
+        </label>
+        <input
+          id="f-until"
+          className="input input-sm f-time-input"
+          type="datetime-local"
+          step={1}
+          value={f.until}
+          aria-invalid={f.until !== '' && timeBound(f.until) === null}
+          onChange={(e) => onChange({ ...f, until: e.target.value })}
+        />
+      </span>
       {isFiltering(f) && (
-        <button
-          type="button"
-          className="btn btn-sm btn-ghost"
-          onClick={() => onChange({ statusClasses: [], methods: [], path: '', minDurationMs: 0, search: '' })}
-        >
+        <button type="button" className="btn btn-sm btn-ghost" onClick={() => onChange(EMPTY_FILTERS)}>
           Clear
         </button>
       )}
