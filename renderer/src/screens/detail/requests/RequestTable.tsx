@@ -10,7 +10,7 @@ import type { FilteredRows } from '../../../state/filtered-view';
 import { statusClass } from '../../../state/request-filters';
 import { TruncatedBadge } from './TruncatedBadge';
 
-export const ROW_HEIGHT = 28;
+const ROW_HEIGHT = 28;
 
 export interface RequestTableProps {
   readonly view: FilteredRows<AccessRecord>;
@@ -168,7 +168,7 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
 }
 
 /** How many sequence numbers in the (ascending) list are greater than `seq`. */
-export function countAfter(seqs: readonly number[], seq: number): number {
+function countAfter(seqs: readonly number[], seq: number): number {
   let lo = 0;
   let hi = seqs.length;
   while (lo < hi) {
