@@ -145,13 +145,7 @@ export class LogFile {
     const f = this.failure;
     if (!f || this.closed) return;
     f.timer = null;
-    try {
-      const fd = openSync(this.path, 'a', 0o644);
-      this.closeFd();
-      this.fd = fd;
-    } catch (err) {
-      return this.fail(err as NodeJS.ErrnoException);
-    }
+    if (!this.openAgain()) return;
     if (this.pending === '') return this.recovered();
     this.writeBatch();
   }
@@ -212,12 +206,19 @@ export class LogFile {
 
   private swapFd(): void {
     this.reopenWanted = false;
+    this.openAgain();
+  }
+
+  /** The one reopen, after a failure and on USR1: the old fd stays until the new one is open. */
+  private openAgain(): boolean {
     try {
       const fd = openSync(this.path, 'a', 0o644);
       this.closeFd();
       this.fd = fd;
+      return true;
     } catch (err) {
       this.fail(err as NodeJS.ErrnoException);
+      return false;
     }
   }
 
