@@ -6,13 +6,65 @@ import type uPlot from 'uplot';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import type { AppSummary, MetricsSnapshot } from '../../../api/contract';
-import { UPlotChart } from '../../../components/UPlotChart';
+import { UPlotChart, type UPlotChartProps } from '../../../components/UPlotChart';
 import { fmtMsTick } from '../../../components/chart-scales';
 import { fmtDuration, fmtRate } from '../../../format';
 import { memorySeries, metricsSeries } from './series';
 import './metrics.css';
 
 const KEEP = 600; // ten minutes of one-per-second samples
+
+type Column = Exclude<keyof ReturnType<typeof metricsSeries>, 'x'>;
+type Chart = Omit<UPlotChartProps, 'series' | 'data'> & {
+  readonly lines: readonly (UPlotChartProps['series'][number] & { readonly of: Column })[];
+};
+
+const wholeNumber = (v: number) => `${Math.round(v)}`;
+
+// The charts drawn from the per-second history, in the order they stand on the tab; each line names its column.
+const CHARTS: readonly Chart[] = [
+  { title: 'Requests per second', unit: 'req/s', lines: [{ label: 'req/s', color: '--chart-1', fill: true, of: 'rate' }] },
+  {
+    title: 'Latency',
+    unit: 'ms',
+    tick: fmtMsTick,
+    lines: [
+      { label: 'p50', color: '--chart-4', of: 'p50' },
+      { label: 'p95', color: '--chart-2', of: 'p95' },
+      { label: 'p99', color: '--chart-5', of: 'p99' },
+    ],
+  },
+  {
+    title: 'Responses per second by status class',
+    unit: '/s',
+    lines: [
+      { label: '2xx', color: '--s2xx', of: 'c2' },
+      { label: '3xx', color: '--s3xx', of: 'c3' },
+      { label: '4xx', color: '--s4xx', of: 'c4' },
+      { label: '5xx', color: '--s5xx', of: 'c5' },
+    ],
+  },
+  {
+    title: 'Queue depth and in flight',
+    unit: '',
+    integer: true,
+    format: wholeNumber,
+    lines: [
+      { label: 'queued', color: '--chart-5', of: 'queue' },
+      { label: 'in flight', color: '--chart-1', of: 'inFlight' },
+    ],
+  },
+  {
+    title: 'Workers',
+    unit: '',
+    integer: true,
+    format: wholeNumber,
+    lines: [
+      { label: 'busy', color: '--chart-2', of: 'busy' },
+      { label: 'serving', color: '--chart-4', of: 'serving' },
+    ],
+  },
+];
 
 export function MetricsTab({ app }: { readonly app: AppSummary }) {
   const client = useApi();
@@ -62,56 +114,14 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
       )}
       {!running && samples.length === 0 && <p className="muted">The app is not running. Start it and send some requests to see charts.</p>}
       <div className="chart-grid">
-        <UPlotChart
-          title="Requests per second"
-          unit="req/s"
-          series={[{ label: 'req/s', color: '--chart-1', fill: true }]}
-          data={[s.x, s.rate] as uPlot.AlignedData}
-        />
-        <UPlotChart
-          title="Latency"
-          unit="ms"
-          tick={fmtMsTick}
-          series={[
-            { label: 'p50', color: '--chart-4' },
-            { label: 'p95', color: '--chart-2' },
-            { label: 'p99', color: '--chart-5' },
-          ]}
-          data={[s.x, s.p50, s.p95, s.p99] as uPlot.AlignedData}
-        />
-        <UPlotChart
-          title="Responses per second by status class"
-          unit="/s"
-          series={[
-            { label: '2xx', color: '--s2xx' },
-            { label: '3xx', color: '--s3xx' },
-            { label: '4xx', color: '--s4xx' },
-            { label: '5xx', color: '--s5xx' },
-          ]}
-          data={[s.x, s.c2, s.c3, s.c4, s.c5] as uPlot.AlignedData}
-        />
-        <UPlotChart
-          title="Queue depth and in flight"
-          unit=""
-          integer
-          format={(v) => `${Math.round(v)}`}
-          series={[
-            { label: 'queued', color: '--chart-5' },
-            { label: 'in flight', color: '--chart-1' },
-          ]}
-          data={[s.x, s.queue, s.inFlight] as uPlot.AlignedData}
-        />
-        <UPlotChart
-          title="Workers"
-          unit=""
-          integer
-          format={(v) => `${Math.round(v)}`}
-          series={[
-            { label: 'busy', color: '--chart-2' },
-            { label: 'serving', color: '--chart-4' },
-          ]}
-          data={[s.x, s.busy, s.serving] as uPlot.AlignedData}
-        />
+        {CHARTS.map(({ lines, ...chart }) => (
+          <UPlotChart
+            key={chart.title}
+            {...chart}
+            series={lines.map(({ of: _, ...line }) => line)}
+            data={[s.x, ...lines.map((line) => s[line.of])] as uPlot.AlignedData}
+          />
+        ))}
         <UPlotChart
           title="Memory per worker"
           unit="MB"
