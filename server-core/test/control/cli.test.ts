@@ -2,10 +2,11 @@
 import { execFile } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, GANTRY_BIN, REPO_ROOT } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Ui } from '../helpers/gantry-ui.js';
+import { GANTRY_BIN, REPO_ROOT } from '../helpers/paths.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { uiScope } from '../helpers/ui-scope.js';
 
 // New apps get ports from a range away from the 8000s other test suites use.
 const env = { ...process.env, GANTRY_FIRST_PORT: String(20000 + 100 * Math.floor(Math.random() * 300)) };
@@ -19,28 +20,19 @@ function gantry(home: TempDir, ...args: string[]): Promise<{ code: number; stdou
 }
 
 describe('gantry ui + gantry apps', () => {
+  const scope = uiScope('file');
   let home: TempDir;
-  let ui: StartedProcess;
+  let ui: Ui;
   let url: string;
 
   beforeAll(async () => {
-    assertGantryBuilt();
-    home = await makeTempDir('gantry-cli-');
-    ui = await startProcess({
-      name: 'gantry ui',
-      command: process.execPath,
-      env,
-      args: [GANTRY_BIN, 'ui', '--home', home.path, '--port', '0'],
-      ready: /Gantry UI: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})\n/,
-    });
-    url = ui.ready[1]!;
-  });
-  afterAll(async () => {
-    await ui?.stop({ timeoutMs: 20_000 });
-    await home.remove();
+    home = await scope.tempDir('gantry-cli-');
+    ui = await scope.startUi(home.path, env);
+    url = `${ui.url}/#token=${ui.token}`;
   });
 
   it('prints the UI URL with the token in its fragment, and the page answers to it', async () => {
+    expect(ui.output()).toMatch(/Gantry UI: http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}\n/);
     const u = new URL(url);
     const res = await fetch(url);
     expect(res.status).toBe(200);
@@ -141,8 +133,8 @@ describe('gantry ui + gantry apps', () => {
   });
 
   it('stops every app and removes its runtime file on SIGTERM', async () => {
-    const exit = await ui.stop({ signal: 'SIGTERM', timeoutMs: 20_000 });
-    expect(exit.code).toBe(0);
+    await ui.stop(); // SIGTERM
+    expect(ui.child.exitCode).toBe(0);
     await expect(stat(join(home.path, 'ui.json'))).rejects.toMatchObject({ code: 'ENOENT' });
     const after = await gantry(home, 'apps', 'list');
     expect(after.code).toBe(1);
