@@ -1,5 +1,6 @@
 // A test harness: a real Host (temp GANTRY_HOME) behind a real control API, and the control API's own client
 // (src/control/client.ts): `client.call` for typed calls, `api` for any request (what the contract would refuse).
+import { afterAll, beforeAll } from 'vitest';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { createHost, type Host, type HostOptions } from '../../src/host/host.js';
 import { startControlServer, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
@@ -42,5 +43,37 @@ export async function startHarness(opts: Partial<HostOptions> = {}, serverOpts: 
       await host.close();
       await home.remove();
     },
+  };
+}
+
+/**
+ * A Harness started in the enclosing `beforeAll` and closed in its `afterAll`, shared by the tests there. The object
+ * is there at once (so a test file names it as a `const`); what it holds is there from the tests on.
+ */
+export function harnessScope(opts: Partial<HostOptions> = {}, serverOpts: Partial<ControlServerOptions> = {}): Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(opts, serverOpts);
+  });
+  afterAll(() => h?.close());
+  const started = (): Harness => {
+    if (!h) throw new Error('harnessScope: the harness is started in beforeAll; use it from a test');
+    return h;
+  };
+  return {
+    get home() {
+      return started().home;
+    },
+    get host() {
+      return started().host;
+    },
+    get server() {
+      return started().server;
+    },
+    get client() {
+      return started().client;
+    },
+    api: (method, path, body, headers) => started().api(method, path, body, headers),
+    close: () => started().close(),
   };
 }

@@ -4,23 +4,17 @@
 import { freePort } from '../helpers/free-port.js';
 import { readFileSync, existsSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_APP } from '../helpers/paths.js';
 import { until } from '../runtime/harness.js';
-import { startHarness, type Harness } from './api-client.js';
-
-const DEMO = join(REPO_ROOT, 'app', 'examples', 'hello');
+import { harnessScope } from './api-client.js';
 
 function read(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
 
 describe('log files and metrics listener of a Host app', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ demoFolder: DEMO });
-  });
-  afterAll(() => h.close());
+  const h = harnessScope({ demoFolder: DEMO_APP });
 
   it('writes the access and error logs, serves /metrics and /healthz, and stops with the app', async () => {
     const access = join(h.home.path, 'access.log');

@@ -5,20 +5,14 @@ import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost } from '../../src/host/host.js';
-import { fixtureProject, REPO_ROOT, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
+import { DEMO_APP, fixtureProject, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { harnessScope, startHarness, type Harness } from './api-client.js';
 import { until } from '../runtime/harness.js';
 import { openSse } from './sse-reader.js';
 
-const DEMO = join(REPO_ROOT, 'app', 'examples', 'hello');
-
 describe('demo app with real workers', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ demoFolder: DEMO });
-  });
-  afterAll(() => h.close());
+  const h = harnessScope({ demoFolder: DEMO_APP });
 
   it('is offered on first run, starts, serves, streams and pages its log', async () => {
     const list = await h.api('GET', '/api/apps');
@@ -95,7 +89,7 @@ describe('demo app with real workers', () => {
     expect(text).toContain('gantry_host_apps_running 1');
     expect(text.split('\n').filter((l) => l.startsWith('# TYPE gantry_host_apps ')).length).toBe(1);
     // A second running app: the merged text still declares each family once.
-    await h.api('POST', '/api/apps', { folder: DEMO, id: 'hello-two', settings: { app: 'hello:application' }, detect: false });
+    await h.api('POST', '/api/apps', { folder: DEMO_APP, id: 'hello-two', settings: { app: 'hello:application' }, detect: false });
     expect((await h.api('POST', '/api/apps/hello-two/start', {})).body.state).toBe('running');
     const both = await h.client.call('prometheus');
     const types = both.split('\n').filter((l) => l.startsWith('# TYPE '));
@@ -113,7 +107,7 @@ describe('demo app with real workers', () => {
   it('removing the demo sticks across restarts', async () => {
     expect((await h.api('DELETE', '/api/apps/hello-demo')).status).toBe(200);
     await h.host.close(); // one Host per config folder: the restart comes after the stop
-    const again = await createHost({ home: h.home.path, demoFolder: DEMO });
+    const again = await createHost({ home: h.home.path, demoFolder: DEMO_APP });
     expect(again.listApps()).toEqual([]);
     await again.close();
   });

@@ -10,7 +10,8 @@ import { startHarness, type Harness } from '../control/api-client.js';
 import { assertGantryBuilt, GANTRY_BIN, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { requirePythonModule } from '../helpers/tools.js';
-import { copyProject, DEMO_APP, FLASK_FACTORY } from './fixtures.js';
+import { copyProject, FLASK_FACTORY } from './fixtures.js';
+import { DEMO_APP } from '../helpers/paths.js';
 
 const flask = await requirePythonModule(SYSTEM_PYTHON, 'flask', 'apt-get install python3-flask');
 

@@ -4,9 +4,8 @@ import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputFromFolder } from '../../src/export/source.js';
 import type { ExportInput } from '../../src/export/types.js';
-import { FIXTURE_PROJECTS, REPO_ROOT } from '../helpers/paths.js';
+import { DEMO_APP, FIXTURE_PROJECTS } from '../helpers/paths.js';
 
-export const DEMO_APP = join(REPO_ROOT, 'app', 'examples', 'hello');
 export const FLASK_FACTORY = join(FIXTURE_PROJECTS, 'flaskfactory');
 export const DJANGO_STATIC = join(FIXTURE_PROJECTS, 'djangostatic');
 export const ALL_PROJECTS = { demo: DEMO_APP, flask: FLASK_FACTORY, django: DJANGO_STATIC } as const;

@@ -7,6 +7,8 @@ export const SERVER_CORE_DIR = resolve(fileURLToPath(new URL('../..', import.met
 export const REPO_ROOT = resolve(SERVER_CORE_DIR, '..');
 export const GANTRY_BIN = join(SERVER_CORE_DIR, 'bin', 'gantry.js');
 const GANTRY_DIST_CLI = join(SERVER_CORE_DIR, 'dist', 'cli', 'main.js');
+/** The demo app the Host offers on first run. */
+export const DEMO_APP = join(REPO_ROOT, 'app', 'examples', 'hello');
 export const WORKER_LAUNCHER = join(REPO_ROOT, 'app', 'gantry_worker.py');
 export const FIXTURE_PROJECTS = join(SERVER_CORE_DIR, 'test', 'fixtures', 'projects');
 
