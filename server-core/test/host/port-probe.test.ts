@@ -54,15 +54,17 @@ describe("http probe (the staging launch's last step)", () => {
   });
 
   it('maps wildcard binds to loopback, in one place', () => {
-    expect(['0.0.0.0', '::', '[::]', '', '10.0.0.5', '::1', '[::1]'].map(loopbackFor)).toEqual([
-      '127.0.0.1',
-      '::1',
-      '::1',
-      '127.0.0.1',
-      '10.0.0.5',
-      '::1',
-      '::1',
-    ]);
+    // bind host -> the host a probe connects to
+    const want: Record<string, string> = {
+      '0.0.0.0': '127.0.0.1',
+      '::': '::1',
+      '[::]': '::1',
+      '': '127.0.0.1',
+      '10.0.0.5': '10.0.0.5',
+      '::1': '::1',
+      '[::1]': '::1',
+    };
+    expect(Object.fromEntries(Object.keys(want).map((bind) => [bind, loopbackFor(bind)]))).toEqual(want);
   });
 });
 
