@@ -1,20 +1,16 @@
 // Site certificates on demand: one per name, reused while fresh, reissued when a third of their life is
 // left; names outside the CA's constraints get no certificate at all.
 import { X509Certificate } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeafStore } from '../../src/tls/leaf-store.js';
 import { ensureLocalCa, LEAF_DAYS } from '../../src/tls/local-ca.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await tmp?.remove();
-  tmp = null;
-});
+const tempDir = tempDirPerTest();
 
 describe('LeafStore', () => {
   it('issues per name, reuses while fresh, renews before expiry, refuses non-local names', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const ca = await ensureLocalCa(tmp.path);
     let now = Date.now();
     const store = new LeafStore(ca, () => now);
