@@ -19,7 +19,8 @@ type Chart = Omit<UPlotChartProps, 'series' | 'data'> & {
   readonly lines: readonly (UPlotChartProps['series'][number] & { readonly of: Column })[];
 };
 
-const wholeNumber = (v: number) => `${Math.round(v)}`;
+// Counts (queue depth, workers): no unit, whole numbers on the axis and in the legend.
+const COUNTS = { unit: '', integer: true, format: (v: number) => `${Math.round(v)}` } as const;
 
 // The charts drawn from the per-second history, in the order they stand on the tab; each line names its column.
 const CHARTS: readonly Chart[] = [
@@ -46,9 +47,7 @@ const CHARTS: readonly Chart[] = [
   },
   {
     title: 'Queue depth and in flight',
-    unit: '',
-    integer: true,
-    format: wholeNumber,
+    ...COUNTS,
     lines: [
       { label: 'queued', color: '--chart-5', of: 'queue' },
       { label: 'in flight', color: '--chart-1', of: 'inFlight' },
@@ -56,9 +55,7 @@ const CHARTS: readonly Chart[] = [
   },
   {
     title: 'Workers',
-    unit: '',
-    integer: true,
-    format: wholeNumber,
+    ...COUNTS,
     lines: [
       { label: 'busy', color: '--chart-2', of: 'busy' },
       { label: 'serving', color: '--chart-4', of: 'serving' },
