@@ -3,18 +3,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
 import { caMaySign, ensureLocalCa, issueLeaf, loadLocalCa } from '../../src/tls/local-ca.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 import { requireTool } from '../helpers/tools.js';
 
 const openssl = requireTool('openssl', 'apt openssl');
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await tmp?.remove();
-  tmp = null;
-});
+const tempDir = tempDirPerTest();
 
 function verify(caPath: string, certPem: string, dir: string): { ok: boolean; out: string } {
   const leafPath = join(dir, `leaf-${Math.random().toString(36).slice(2)}.pem`);
@@ -25,7 +21,7 @@ function verify(caPath: string, certPem: string, dir: string): { ok: boolean; ou
 
 describe.skipIf(!openssl.path)('local CA', () => {
   it('is created once under GANTRY_HOME with a 0600 key, a critical name constraint, and reloads the same', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const ca = await ensureLocalCa(tmp.path);
     expect(statSync(ca.keyPath).mode & 0o777).toBe(0o600);
     const text = execFileSync(openssl.path!, ['x509', '-in', ca.certPath, '-noout', '-text'], { encoding: 'utf8' });
@@ -38,7 +34,7 @@ describe.skipIf(!openssl.path)('local CA', () => {
   });
 
   it('signs leaves for demo.localhost, localhost and loopback IPs that openssl verifies', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const ca = await ensureLocalCa(tmp.path);
     const leaf = await issueLeaf(ca, ['demo.localhost', 'localhost', '127.0.0.1', '::1']);
     const v = verify(ca.certPath, leaf.certPem, tmp.path);
@@ -55,7 +51,7 @@ describe.skipIf(!openssl.path)('local CA', () => {
   });
 
   it('a certificate for example.com signed by the CA key is rejected by openssl verify', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const ca = await ensureLocalCa(tmp.path);
     // Gantry refuses to issue it …
     await expect(issueLeaf(ca, ['example.com'])).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_TLS_NAME'));
@@ -69,7 +65,7 @@ describe.skipIf(!openssl.path)('local CA', () => {
   });
 
   it('user-added local suffixes are part of the constraints; public TLDs cannot be added', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     await expect(ensureLocalCa(tmp.path, ['com'])).rejects.toSatisfy((e: unknown) => isGantryError(e, 'GANTRY_ERR_TLS_NAME'));
     const ca = await ensureLocalCa(tmp.path, ['test']);
     expect(ca.suffixes).toEqual(['localhost', 'test']);

@@ -4,10 +4,10 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { macosStore, nssStore, showCommand, storesFor, windowsStore } from '../../src/tls/trust-store.js';
 import { GANTRY_BIN } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 import { requireTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
@@ -17,11 +17,7 @@ const ca = {
   nickname: 'Gantry local CA 2026-12-04',
   sha1: 'ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12',
 };
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await tmp?.remove();
-  tmp = null;
-});
+const tempDir = tempDirPerTest();
 
 describe('trust-store commands', () => {
   it('NSS: certutil add/delete/list with trust C,, (TLS servers only), a new database first when there is none', () => {
@@ -71,7 +67,7 @@ describe('trust-store commands', () => {
 
 describe.skipIf(!certutil.path)('gantry ca with a real NSS database', () => {
   it('install shows each command, then trusts the CA in ~/.pki/nssdb and Firefox profiles; status and uninstall follow', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const home = join(tmp.path, 'home');
     const profile = join(home, '.mozilla', 'firefox', 'abcd.default-release');
     mkdirSync(profile, { recursive: true });
