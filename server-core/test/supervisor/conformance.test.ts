@@ -1,16 +1,12 @@
 // Issue 3 behaviours with no other real-process test: crash back-off growing over real crashes, threads
 // per worker changed at the next reload, and the typed per-app/per-worker metrics snapshot (RSS, CPU,
 // uptime, busy/idle, restarts by reason) as the UI reads it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { fixtureSettings, startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, fixtureSettings, until, type Running } from '../runtime/harness.js';
 
-let app: Running | null = null;
-afterEach(async () => {
-  await app?.stop();
-  app = null;
-});
+const startApp = appPerTest();
 
 type WorkerExit = Extract<AppEvent, { type: 'worker-exit' }>;
 
@@ -25,8 +21,7 @@ function liveWorker(a: Running): number | null {
 
 describe('crash restart back-off (real crashes)', () => {
   it('restarts at once after the first crash, then waits 0.1 s doubling; the reason is kept per worker', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     for (let i = 1; i <= 4; i++) {
       await until(() => liveWorker(a) !== null, 15_000, `worker up before crash ${i}`);
       const pid = liveWorker(a)!;
@@ -46,8 +41,7 @@ describe('crash restart back-off (real crashes)', () => {
 
 describe('threads per worker', () => {
   it('a reload with a new --threads value takes effect in the new generation', async () => {
-    app = await startApp({ workers: 1, threads: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1, threads: 1 });
     await a.runtime.reload({ settings: fixtureSettings({ workers: 1, threads: 3 }) });
     expect(a.runtime.status().settings.threads).toBe(3);
     const inflight = Array.from({ length: 3 }, () => fetchRaw(`${a.url}/slow?ms=1500`));
@@ -59,8 +53,7 @@ describe('threads per worker', () => {
 
 describe('metrics snapshot', () => {
   it('per app: requests, rate, latency, status classes, in-flight, queue, busy/total, uptime; per worker: RSS, CPU, requests, uptime', async () => {
-    app = await startApp({ workers: 2, maxWorkerRss: 4096 });
-    const a = app;
+    const a = await startApp({ workers: 2, maxWorkerRss: 4096 });
     for (let i = 0; i < 10; i++) await fetchRaw(`${a.url}/`);
     await fetchRaw(`${a.url}/nope`);
     // RSS and CPU are sampled every 2 s; CPU needs two samples.

@@ -2,17 +2,13 @@
 // nor grow a buffer; long lines are cut with a marker; a progress bar's \r ends a line; an unterminated line
 // shows after a short quiet time; the runtime's output ring is bounded in bytes.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, truncationMarker } from '../../src/logging/line-splitter.js';
 import type { OutputLine } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, until, type Running } from '../runtime/harness.js';
 
-let app: Running | null = null;
-afterEach(async () => {
-  await app?.stop();
-  app = null;
-});
+const startApp = appPerTest();
 
 /** GET / back to back until stopped; the longest any one took. */
 function pingLoop(url: string): { stop(): Promise<{ n: number; maxMs: number; p50: number }> } {
@@ -52,8 +48,7 @@ const MIB = 1024 * 1024;
 describe('worker output', () => {
   for (const to of ['fd', 'stderr'] as const) {
     it(`50 MiB without a newline on ${to === 'fd' ? 'fd 2' : 'sys.stderr (FCGI_STDERR)'} is one cut line and does not stall another request`, async () => {
-      app = await startApp({ workers: 2 });
-      const a = app;
+      const a = await startApp({ workers: 2 });
       const lines = collect(a);
       // This process is the gateway: its event loop's longest pause is the stall every request saw.
       const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -82,7 +77,7 @@ describe('worker output', () => {
   }
 
   it("ends a line at a progress bar's \\r and cuts each long one", async () => {
-    app = await startApp({ workers: 1 });
+    const app = await startApp({ workers: 1 });
     const lines = collect(app);
     // 4 blocks of 65535 x and a \r each, on fd 2 and on stdout.
     expect((await fetchRaw(`${app.url}/spew?mb=0.25&ch=cr&to=fd`)).status).toBe(200);
@@ -93,7 +88,7 @@ describe('worker output', () => {
   });
 
   it('shows an unterminated line after a short quiet time, while the worker lives on', async () => {
-    app = await startApp({ workers: 1 });
+    const app = await startApp({ workers: 1 });
     const lines = collect(app);
     expect((await fetchRaw(`${app.url}/spew?mb=0&to=fd&end=loading...`)).status).toBe(200);
     await until(() => lines.some((l) => l.text === 'loading...'), 5000, 'the unterminated line');

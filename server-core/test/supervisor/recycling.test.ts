@@ -1,16 +1,12 @@
 // Recycling by memory and by age (rolling: a replacement is ready before the old worker goes), threads
 // per worker, and warm-up requests gating a reload.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
 import type { AppEvent } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { fixtureSettings, startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, fixtureSettings, until, type Running } from '../runtime/harness.js';
 
-let app: Running | null = null;
-afterEach(async () => {
-  await app?.stop();
-  app = null;
-});
+const startApp = appPerTest();
 
 function recycles(a: Running): Array<Extract<AppEvent, { type: 'recycle' }>> {
   return a.events.filter((e): e is Extract<AppEvent, { type: 'recycle' }> => e.type === 'recycle');
@@ -18,8 +14,7 @@ function recycles(a: Running): Array<Extract<AppEvent, { type: 'recycle' }>> {
 
 describe('recycling', () => {
   it('recycles a worker whose memory passes --max-worker-rss', async () => {
-    app = await startApp({ workers: 1, maxWorkerRss: 80 });
-    const a = app;
+    const a = await startApp({ workers: 1, maxWorkerRss: 80 });
     const pid = a.runtime.workers()[0]!.pid;
     expect((await fetchRaw(`${a.url}/leak?mb=120`)).status).toBe(200);
     await until(() => recycles(a).length > 0, 20_000, 'rss recycle');
@@ -30,8 +25,7 @@ describe('recycling', () => {
 
   it('holds --max-worker-rss under load: a worker growing fast is caught and gets no more requests', async () => {
     // 100 MB budget; every request leaks 10 MB into the worker that serves it and answers how many it holds.
-    app = await startApp({ workers: 2, maxWorkerRss: 100 });
-    const a = app;
+    const a = await startApp({ workers: 2, maxWorkerRss: 100 });
     let most = 0;
     let sent = 0;
     const loops = Array.from({ length: 2 }, async () => {
@@ -54,8 +48,7 @@ describe('recycling', () => {
   }, 120_000);
 
   it('recycles a worker older than --max-worker-lifetime', async () => {
-    app = await startApp({ workers: 1, maxWorkerLifetime: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1, maxWorkerLifetime: 1 });
     await until(() => recycles(a).some((e) => e.reason === 'max-worker-lifetime'), 15_000, 'lifetime recycle');
     expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
   });
@@ -63,8 +56,7 @@ describe('recycling', () => {
 
 describe('threads and warm-up', () => {
   it('runs up to --threads requests at once in one worker', async () => {
-    app = await startApp({ workers: 1, threads: 4 });
-    const a = app;
+    const a = await startApp({ workers: 1, threads: 4 });
     const inflight = Array.from({ length: 4 }, () => fetchRaw(`${a.url}/slow?ms=1500`));
     await until(() => (a.runtime.workers()[0]?.current.length ?? 0) === 4, 10_000, '4 requests in one worker');
     expect(a.runtime.metrics().queueDepth).toBe(0);
@@ -72,8 +64,7 @@ describe('threads and warm-up', () => {
   });
 
   it('a reload whose new workers fail the warm-up request keeps the old generation', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     const before = a.runtime.workers()[0]!.pid;
     let error: unknown;
     await a.runtime.reload({ settings: fixtureSettings({ workers: 1, warmupPath: '/error' }) }).catch((e: unknown) => (error = e));

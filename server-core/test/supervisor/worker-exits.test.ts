@@ -1,16 +1,12 @@
 // How a worker's exit reaches clients and the log: while every worker waits out a crash back-off, requests get
 // 503 with the back-off as Retry-After at once; a worker killed by a fatal signal shows its Python stack.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, until, type Running } from '../runtime/harness.js';
 import { RawConnection } from '../helpers/raw-http.js';
 
-let app: Running | null = null;
-afterEach(async () => {
-  await app?.stop();
-  app = null;
-});
+const startApp = appPerTest();
 
 type WorkerExit = Extract<AppEvent, { type: 'worker-exit' }>;
 const exitsOf = (a: Running): WorkerExit[] => a.events.filter((e): e is WorkerExit => e.type === 'worker-exit');
@@ -31,8 +27,7 @@ async function crashIntoBackoff(a: Running, ready: number, minMs = 1600): Promis
 
 describe('crash back-off', () => {
   it('answers 503 with Retry-After at once while the only worker is in back-off', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     // Crash the worker until its restart waits at least 1.6 s.
     const last = await crashIntoBackoff(a, 1);
     const t0 = performance.now();
@@ -52,8 +47,7 @@ describe('crash back-off', () => {
 
 describe('crash back-off with several workers', () => {
   it('answers 503 with Retry-After once every worker is in back-off; serves again as soon as one is back', async () => {
-    app = await startApp({ workers: 2 });
-    const a = app;
+    const a = await startApp({ workers: 2 });
     const lastExit = (id: number) =>
       a.events.filter((e): e is Extract<AppEvent, { type: 'worker-exit' }> => e.type === 'worker-exit' && e.workerId === id).at(-1);
     // Crash both workers, one right after the other, until each waits at least 1.6 s before its restart.
@@ -80,8 +74,7 @@ describe('crash back-off with several workers', () => {
 
 describe('crash back-off with 2 gateway processes', () => {
   it('new connections go to the gateway process that has a worker, not to the one whose only worker is in back-off', async () => {
-    app = await startApp({ workers: 2, gatewayProcesses: 2 });
-    const a = app;
+    const a = await startApp({ workers: 2, gatewayProcesses: 2 });
     // Crash whichever worker answers until one waits at least 1.6 s before its restart.
     await crashIntoBackoff(a, 2);
     // Each request on a new connection: every one is dealt to the gateway process whose worker serves.
@@ -91,8 +84,7 @@ describe('crash back-off with 2 gateway processes', () => {
   }, 90_000);
 
   it('a kept-alive connection refused 503 by a gateway process in back-off is closed, so the client comes back to one that serves', async () => {
-    app = await startApp({ workers: 2, gatewayProcesses: 2, keepAlive: 120 });
-    const a = app;
+    const a = await startApp({ workers: 2, gatewayProcesses: 2, keepAlive: 120 });
     // Two kept-alive connections, dealt one to each gateway process (each has one worker: two pids).
     const conns = [await RawConnection.connect(a.port), await RawConnection.connect(a.port)];
     const pids: string[] = [];
@@ -120,8 +112,7 @@ describe('crash back-off with 2 gateway processes', () => {
 
 describe('a worker killed by a fatal signal', () => {
   it('shows the Python stack faulthandler wrote, with its exit and in the output', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     expect((await fetchRaw(`${a.url}/segv`)).status).toBe(502);
     await until(() => a.events.some((e) => e.type === 'worker-exit'), 10_000, 'the exit');
     const exit = exitsOf(a)[0]!.exit;
