@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawConnection } from '../helpers/raw-http.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, startApp, until, type Running } from '../runtime/harness.js';
 import { fetchRaw, uploadGenerated } from './http-client.js';
 
 const MB = 1 << 20;
@@ -125,15 +125,10 @@ print(len(body), hashlib.sha256(body).hexdigest())
 });
 
 describe('client going away', () => {
-  let app: Running | null = null;
-  afterEach(async () => {
-    await app?.stop();
-    app = null;
-  });
+  const startAppForTest = appPerTest();
 
   it('aborts the worker request when the client leaves mid-download, freeing the worker', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startAppForTest({ workers: 1 });
     await new Promise<void>((resolve, reject) => {
       const req = request(`${a.url}/big?mb=500`, { agent: false }, (res) => {
         res.once('data', () => {
@@ -156,14 +151,10 @@ describe('client going away', () => {
 });
 
 describe('worker connection reuse', () => {
-  let app: Running | null = null;
-  afterEach(async () => {
-    await app?.stop();
-    app = null;
-  });
+  const startAppForTest = appPerTest();
 
   it('a body the app never reads does not stall the keep-alive connection', async () => {
-    app = await startApp({ workers: 1, limitRequestBody: 0 });
+    const app = await startAppForTest({ workers: 1, limitRequestBody: 0 });
     const c = await RawConnection.connect(app.port);
     try {
       const size = 8 * MB;
@@ -180,7 +171,7 @@ describe('worker connection reuse', () => {
   });
 
   it('a worker connection paused by a slow client reads again for the next request', async () => {
-    app = await startApp({ workers: 1, threads: 2 });
+    const app = await startAppForTest({ workers: 1, threads: 2 });
     const c = await RawConnection.connect(app.port);
     try {
       const big = Array.from({ length: 20 }, (_, i) => `X-Big-${i}: ${'b'.repeat(4000)}\r\n`).join('');
@@ -196,15 +187,10 @@ describe('worker connection reuse', () => {
 });
 
 describe('queue', () => {
-  let app: Running | null = null;
-  afterEach(async () => {
-    await app?.stop();
-    app = null;
-  });
+  const startAppForTest = appPerTest();
 
   it('queues up to max-queue, then answers 503 with Retry-After', async () => {
-    app = await startApp({ workers: 1, maxQueue: 1 });
-    const a = app;
+    const a = await startAppForTest({ workers: 1, maxQueue: 1 });
     const first = fetchRaw(`${a.url}/slow?ms=1500`);
     await until(() => a.runtime.metrics().inFlight === 1, 10_000, 'first request in flight');
     const second = fetchRaw(`${a.url}/pid`);
