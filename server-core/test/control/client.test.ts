@@ -2,22 +2,16 @@
 // a real control server: typed calls, refusals revived as ApiError with their code and field, the transport's
 // failures in the caller's words, and the event stream read with the one SSE parser.
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError, errorMessage } from '../../src/control/api-error.js';
 import { createApiClient } from '../../src/control/client.js';
 import type { SseEnvelope } from '../../src/control/contract.js';
 import { freePort } from '../helpers/free-port.js';
 import { SERVER_CORE_DIR } from '../helpers/paths.js';
-import { startHarness, type Harness } from './api-client.js';
+import { harnessScope } from './api-client.js';
 
 const folder = resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject');
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessScope();
 
 /** The error a promise rejects with. */
 async function refusal(p: Promise<unknown>): Promise<ApiError> {

@@ -3,10 +3,10 @@
 // Every route it declares is documented in docs/control-api.md and served by the control API.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildPath, buildQuery, ROUTES, accessQuerySchema, addAppBodySchema } from '../../src/control/contract.js';
 import { REPO_ROOT, SERVER_CORE_DIR } from '../helpers/paths.js';
-import { startHarness, type Harness } from './api-client.js';
+import { harnessScope } from './api-client.js';
 
 const runtimeImports = (src: string): string[] =>
   [...src.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
@@ -56,11 +56,7 @@ describe('contract', () => {
 });
 
 describe('every contract route is served', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
+  const h = harnessScope();
 
   it('health names the versions and the config folder', async () => {
     const r = await h.api('GET', '/api/health');

@@ -1,7 +1,6 @@
 // Request and response headers of each request, for the UI's request drawer: kept by reference on the request
 // path, turned into objects only when one request is read through the API, credentials masked, bounded.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../src/control/contract.js';
 import {
   HEADER_MASK,
@@ -12,8 +11,8 @@ import {
   withHeaderView,
 } from '../../src/logging/header-keeper.js';
 import type { AccessEntry } from '../../src/runtime/types.js';
-import { REPO_ROOT } from '../helpers/paths.js';
-import { startHarness, type Harness } from './api-client.js';
+import { DEMO_APP } from '../helpers/paths.js';
+import { harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 
 const entry = (requestId: string): AccessEntry => ({
@@ -141,11 +140,7 @@ describe('header keeper', () => {
 });
 
 describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ demoFolder: join(REPO_ROOT, 'app', 'examples', 'hello') });
-  });
-  afterAll(() => h.close());
+  const h = harnessScope({ demoFolder: DEMO_APP });
 
   it('the access entry says where the time went: queue, app, first byte, transfer', async () => {
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });

@@ -1,11 +1,10 @@
 // The Routes view: requests grouped by method + route pattern over the access history, with count, error rates,
 // nearest-rank percentiles and the slowest request of each.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routePattern, routeStats } from '../../src/logging/route-stats.js';
 import type { AccessEntry } from '../../src/runtime/types.js';
-import { REPO_ROOT } from '../helpers/paths.js';
-import { startHarness, type Harness } from './api-client.js';
+import { DEMO_APP } from '../helpers/paths.js';
+import { harnessScope } from './api-client.js';
 
 const entry = (i: number, method: string, path: string, status: number, durationMs: number): AccessEntry => ({
   time: i,
@@ -59,11 +58,7 @@ describe('route patterns', () => {
 });
 
 describe('GET /api/apps/:id/routes with real workers', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ demoFolder: join(REPO_ROOT, 'app', 'examples', 'hello') });
-  });
-  afterAll(() => h.close());
+  const h = harnessScope({ demoFolder: DEMO_APP });
 
   it('groups the access history and says over what window', async () => {
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
