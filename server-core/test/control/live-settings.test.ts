@@ -1,13 +1,13 @@
 // Saved settings and the running app: live settings (timeouts, recycling limits, workers) reach it at once,
 // the rest is reported as waiting for a reload or a restart; a live scale survives a reload, not a restart.
 import { cp } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PartialAppSettings } from '../../src/config/settings.js';
 import { createFakeRuntime, type FakeRuntime } from '../host/fake-runtime.js';
-import { REPO_ROOT, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
+import { DEMO_APP, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { harnessScope, startHarness, type Harness } from './api-client.js';
 
 describe('control plane (fake runtime with update)', () => {
   let h: Harness;
@@ -84,15 +84,13 @@ describe('control plane (fake runtime with update)', () => {
 });
 
 describe('real workers', () => {
-  let h: Harness;
+  const h = harnessScope({ demoFolder: DEMO_APP });
   let url: string;
   beforeAll(async () => {
-    h = await startHarness({ demoFolder: join(REPO_ROOT, 'app', 'examples', 'hello') });
     const started = await h.api('POST', '/api/apps/hello-demo/start', { profile: 'dev' });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     url = started.body.urls[0];
   });
-  afterAll(() => h.close());
 
   it('a saved timeout applies to the running app without a reload', async () => {
     const base = (await h.api('GET', '/api/apps/hello-demo')).body.definition.settings;
