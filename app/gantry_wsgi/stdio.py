@@ -17,8 +17,9 @@ def set_current(req):
     _local.req = req
 
 
-class StderrRouter(object):
-    """Stands in for sys.stderr; looks up the request running on this thread at each write."""
+class _Router(object):
+    """Stands in for a sys stream: at each write, looks up the request running on this thread and hands
+    the text to it (`_to_request`); with none, to the original stream."""
 
     def __init__(self, fallback):
         self._fallback = fallback
@@ -27,36 +28,7 @@ class StderrRouter(object):
         req = getattr(_local, 'req', None)
         if req is None:
             return self._fallback.write(s)
-        req.write_stderr(s)
-        return len(s)
-
-    def writelines(self, lines):
-        for line in lines:
-            self.write(line)
-
-    def flush(self):
-        if getattr(_local, 'req', None) is None:
-            self._fallback.flush()
-
-    def __getattr__(self, name):
-        return getattr(self._fallback, name)
-
-
-class StdoutRouter(object):
-    """Stands in for sys.stdout with --request-stdout: text written while a request runs on this thread
-    goes to that request (held until a line ends, flush() or the request ends), the rest to fd 1."""
-
-    def __init__(self, fallback):
-        self._fallback = fallback
-
-    def write(self, s):
-        req = getattr(_local, 'req', None)
-        if req is None:
-            return self._fallback.write(s)
-        if type(s) is not str and not isinstance(s, str):
-            # As the real text stream says it: print() to a text file takes str.
-            raise TypeError('write() argument must be str, not %s' % type(s).__name__)
-        req.write_stdout(s)
+        self._to_request(req, s)
         return len(s)
 
     def writelines(self, lines):
@@ -68,10 +40,34 @@ class StdoutRouter(object):
         if req is None:
             self._fallback.flush()
         else:
-            req.flush_stdout()
+            self._flush_request(req)
 
     def __getattr__(self, name):
         return getattr(self._fallback, name)
+
+
+class StderrRouter(_Router):
+    """sys.stderr: text written while a request runs is that request's FCGI_STDERR."""
+
+    def _to_request(self, req, s):
+        req.write_stderr(s)
+
+    def _flush_request(self, req):
+        pass
+
+
+class StdoutRouter(_Router):
+    """sys.stdout with --request-stdout: text written while a request runs goes to that request (held
+    until a line ends, flush() or the request ends), the rest to fd 1."""
+
+    def _to_request(self, req, s):
+        if not isinstance(s, str):
+            # As the real text stream says it: print() to a text file takes str.
+            raise TypeError('write() argument must be str, not %s' % type(s).__name__)
+        req.write_stdout(s)
+
+    def _flush_request(self, req):
+        req.flush_stdout()
 
 
 def install(request_stdout=False):
