@@ -11,7 +11,7 @@ import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { startHarness, type Harness } from './api-client.js';
-import { openSse, untilAccepted } from './sse-reader.js';
+import { openSse, untilAccepted, howItEnds } from './sse-reader.js';
 
 class Sink extends EventEmitter {
   readonly writes: string[] = [];
@@ -231,12 +231,7 @@ describe('the batched stream over HTTP', () => {
     for (const s of [...others, fourth]) await s.close();
     stalled.resume();
     // The server ended the connection (the reader sees the end, not a timeout).
-    const how = await stalled
-      .until(() => false)
-      .then(
-        () => 'still open',
-        (e: Error) => e.message,
-      );
+    const how = await howItEnds(stalled);
     expect(how).toMatch(/stream ended/);
     const frames = stalled.frames;
     const ids = frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));

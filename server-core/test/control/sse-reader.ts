@@ -84,6 +84,16 @@ export async function openSse(url: string, headers: Record<string, string> = {},
   };
 }
 
+/** Reads the stream to its end: "stream ended …" when the server ends it, the timeout's message when it does not. */
+export function howItEnds(reader: SseReader): Promise<string> {
+  return reader
+    .until(() => false)
+    .then(
+      () => 'still open',
+      (e: Error) => e.message,
+    );
+}
+
 /** Waits (on the server's answer, not on time) until one more event stream is accepted. */
 export async function untilAccepted(url: string, headers: Record<string, string>, deadlineMs = 15_000): Promise<SseReader> {
   const until = Date.now() + deadlineMs;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { startHarness, type Harness } from './api-client.js';
-import { openSse, untilAccepted, type Frame, type SseReader } from './sse-reader.js';
+import { openSse, untilAccepted, howItEnds, type Frame, type SseReader } from './sse-reader.js';
 import { SseClient } from '../../src/control/sse.js';
 import { EventHub } from '../../src/host/event-hub.js';
 
@@ -141,12 +141,7 @@ describe('a subscriber that stops reading', () => {
       const next = await untilAccepted(url, auth);
       await next.close();
       stalled.resume();
-      const how = await stalled
-        .until(() => false)
-        .then(
-          () => 'still open',
-          (e: Error) => e.message,
-        );
+      const how = await howItEnds(stalled);
       expect(how).toMatch(/stream ended/);
       const ids = stalled.frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));
       expect(stalled.frames.filter((f) => f.event === 'dropped')).toEqual([]);
