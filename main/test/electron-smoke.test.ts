@@ -10,9 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const mainDir = path.resolve(import.meta.dirname, '..');
 type Entry = { kind: string; [k: string]: any };
 
+/** Runs dist/main.js under the fake Electron; the journal (and, unless `gantryHome` names another, the home) is a new temp folder. */
 function runMain(
   env: Record<string, string>,
   extraArgs: string[] = [],
+  gantryHome?: string,
 ): { code: number | null; journal: Entry[]; stderr: string; home: string } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-smoke-'));
   const journal = path.join(home, 'journal.jsonl');
@@ -24,7 +26,7 @@ function runMain(
       path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'),
       path.join(mainDir, 'dist', 'main.js'),
       '--gantry-home',
-      home,
+      gantryHome ?? home,
       ...extraArgs,
     ],
     {
@@ -213,30 +215,9 @@ describe('main.js when the Host cannot be created', () => {
     // The stand-in core is left out: the real entry is used, and a home that is a file cannot hold a config.
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-smoke-bad-')), 'not-a-dir');
     fs.writeFileSync(bad, 'x');
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-smoke-j-'));
-    const journal = path.join(home, 'journal.jsonl');
-    fs.writeFileSync(journal, '');
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        path.join(mainDir, 'test', 'electron-smoke', 'register.mjs'),
-        path.join(mainDir, 'dist', 'main.js'),
-        '--gantry-home',
-        bad,
-      ],
-      {
-        env: { ...process.env, FAKE_ELECTRON_JOURNAL: journal, FAKE_CORE: '' },
-        encoding: 'utf8',
-        timeout: 30_000,
-      },
-    );
-    const lines = fs
-      .readFileSync(journal, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Entry);
-    expect(r.status).toBe(1);
+    const r = runMain({ FAKE_CORE: '' }, [], bad);
+    const lines = r.journal;
+    expect(r.code).toBe(1);
     expect(find(lines, 'dialog.showErrorBox')).toMatchObject({ title: 'Gantry could not start' });
     expect(find(lines, 'BrowserWindow.new')).toBeUndefined();
     expect(r.stderr).toContain('gantry: could not start:');
