@@ -272,6 +272,13 @@ export class SseClient {
   }
 
   private consume(e: SseEnvelope): void {
+    // A metrics sample starts a batch: the access counts beside it then all came after it, so the sample's count
+    // plus those counts is the number of requests served, exactly, at every batch (renderer state/served-count.ts).
+    // The batch before it goes out first, with the id of the last event before the sample (a resume repeats it).
+    if (this.batched && e.type === 'metrics' && this.wants(e) && (this.counts.seen > 0 || this.pending.length > 0)) {
+      if (this.timer) clearTimeout(this.timer);
+      this.flushBatch();
+    }
     if (e.type !== 'dropped') this.cursor = e.id;
     if (this.batched) return this.sendBatched(e);
     if (!this.wants(e)) return;

@@ -96,6 +96,37 @@ describe('SseClient, batched', () => {
     expect(b!.access).toMatchObject({ seen: 10, matched: 10, sent: 0 });
   });
 
+  it('a metrics sample starts a batch: the access counts beside it all came after it, so sample + counts is the count served', () => {
+    const sink = new Sink();
+    const { hub, access } = wired(sink, { batch: { access: 'count', intervalMs: 50 } });
+    let served = 0;
+    const serve = () => (served++, access());
+    const sample = () => hub.publish('metrics', 'web', { time: Date.now(), requests: served } as never);
+    serve();
+    serve();
+    const third = serve();
+    const sampled = sample();
+    serve();
+    serve();
+    vi.advanceTimersByTime(50);
+    const [before, withSample] = sink.batches();
+    expect(before!.events).toEqual([]);
+    expect(before!.access).toMatchObject({ seen: 3 });
+    // The first frame's id is the last access before the sample, so a resume after it still gets the sample.
+    expect(sink.writes[0]).toMatch(new RegExp(`^id: ${third.id}\n`));
+    expect(sink.writes[1]).toMatch(new RegExp(`^id: ${sampled.id + 2}\n`));
+    expect(withSample!.events.map((e) => e.type)).toEqual(['metrics']);
+    const m = withSample!.events[0]!.data as { requests: number };
+    expect(m.requests + withSample!.access!.seen).toBe(served);
+    // A sample with nothing before it in the interval goes out with what follows, no extra frame.
+    sink.writes.length = 0;
+    sample();
+    serve();
+    vi.advanceTimersByTime(50);
+    expect(sink.batches()).toHaveLength(1);
+    expect((sink.batches()[0]!.events[0]!.data as { requests: number }).requests + sink.batches()[0]!.access!.seen).toBe(served);
+  });
+
   it('above the rate the client can show, samples ordinary requests; errors, slow ones and ones with output all arrive', () => {
     const sink = new Sink();
     const { hub, access } = wired(sink, { batch: { maxRate: 100, slowMs: 500, intervalMs: 50 } });

@@ -20,8 +20,8 @@ export interface RequestFiltersBarProps {
   readonly onPause: (paused: boolean) => void;
   readonly shown: number;
   readonly total: number;
-  /** Requests the app has served (its metrics), beside what the table holds. */
-  readonly served: number | null;
+  /** Requests the app has served (ServedCount), beside what the table holds. */
+  readonly served?: ReactNode;
   readonly live: LiveCounts;
   /** More controls for the rows shown (export), after the filters. */
   readonly children?: ReactNode;
@@ -150,7 +150,7 @@ export function RequestFiltersBar({
       )}
       {/* Not a live region: under load it changes many times a second, and a screen reader would read each one. */}
       <span className="faint req-count" data-testid="request-count">
-        {served !== null && <span data-testid="served">{served.toLocaleString()} served · </span>}
+        {served}
         <span data-testid="table-rows">
           {isFiltering(f)
             ? `${shown.toLocaleString()} of ${total.toLocaleString()} rows in the table match`

@@ -9,12 +9,14 @@ import { compileFilters, isFiltering, loadFilters, saveFilters, type RequestFilt
 import { useDebounced } from '../../../hooks/use-debounced';
 import { usePageVisible } from '../../../hooks/use-page-visible';
 import type { AccessView } from '../../../state/app-live-data';
+import { rowsSince } from '../../../state/served-count';
 import { useAppLiveData } from '../AppDetail';
 import { ExportMenu } from './ExportMenu';
 import { RequestDrawer } from './RequestDrawer';
 import { RequestFiltersBar } from './RequestFiltersBar';
 import { RequestTable } from './RequestTable';
 import { RoutesView } from './RoutesView';
+import { ServedCount } from './ServedCount';
 import './requests.css';
 
 export function RequestsTab({ app, requestId }: { readonly app: AppSummary; readonly requestId: string | null }) {
@@ -27,6 +29,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   const predicate = useMemo(() => compileFilters(filters), [filters]);
   const { view, snapshot } = useFilteredRows(data.access, predicate);
   const full = snapshot.rows.length + snapshot.pending >= data.access.cap;
+  const rowsThisRun = useMemo(() => rowsSince(snapshot.rows, app.status.startedAt), [snapshot.rows, app.status.startedAt]);
 
   // Tell the stream what this table shows: nothing is serialised for a paused or hidden table (it gets counts),
   // and the filters the server can apply are applied there.
@@ -74,7 +77,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         onPause={(p) => data.access.setPaused(p)}
         shown={view.rows.length}
         total={snapshot.rows.length}
-        served={app.metrics?.requests ?? null}
+        served={<ServedCount tally={data.served} metrics={app.metrics} startedAt={app.status.startedAt} rowsThisRun={rowsThisRun} />}
         live={meta.live}
       >
         <span className="btn-group req-view-toggle" role="group" aria-label="Show">
