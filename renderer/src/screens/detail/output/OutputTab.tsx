@@ -3,6 +3,7 @@
 // Filters are remembered per app, unless a link (a crash notice) brings its own.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
+import { TimeRangeFields } from '../../../components/TimeRangeFields';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
 import {
@@ -139,6 +140,7 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         <button type="button" className="btn btn-sm" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines">
           Wrap
         </button>
+        <TimeRangeFields idPrefix="o" range={filters} onChange={(r) => setFilters({ ...filters, since: r.since, until: r.until })} />
         <span className="spacer" />
         <span className="faint req-count">
           {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
