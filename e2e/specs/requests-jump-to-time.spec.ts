@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { localSecond, sendAcrossSeconds } from '../support/clock';
 import { freePort } from '../support/projects';
-import { send } from '../support/traffic';
+import { burst, send } from '../support/traffic';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 const HEADER_PX = 28;
@@ -77,6 +77,46 @@ test('jump to a time: the first request at or after it is at the top of the view
     await page.getByTestId('jump-go').click();
     await expect(page.getByRole('status').filter({ hasText: 'No request at or after' })).toBeVisible();
     expect(await placeOf(page, target.requestId)).toEqual({ inView: true, offset: 0 });
+  } finally {
+    await gantry.api.call('stop', { params: { id: appId } });
+    await gantry.api.call('removeApp', { params: { id: appId } });
+  }
+});
+
+test('jump to a time older than the rows the table opened with: the older history is loaded, then the jump lands', async ({
+  ui: page,
+  gantry,
+  shot,
+}) => {
+  const bind = `127.0.0.1:${await freePort()}`;
+  const added = await gantry.api.call('addApp', {
+    body: { folder: FOLDER, name: 'Jump back', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 1 } },
+  });
+  const appId = added.app.definition.id;
+  try {
+    await gantry.api.call('start', { params: { id: appId } });
+    await expect
+      .poll(async () => (await gantry.api.call('getApp', { params: { id: appId } })).status.state, { timeout: 45_000 })
+      .toBe('running');
+    // A second boundary among the first requests, then more than the table's first page (2,000) after them.
+    const { firstFullSecond, sent: early } = await sendAcrossSeconds(`http://${bind}/`, 1, 600);
+    await burst(`http://${bind}/?later`, 2100, 4);
+    const total = early + 2100;
+    const log = (await gantry.api.call('access', { params: { id: appId }, query: { limit: 5000 } })).items.slice().reverse();
+    expect(log).toHaveLength(total);
+    const target = log.find((r) => r.time >= firstFullSecond)!;
+    expect(log.length - log.indexOf(target), 'the target is older than the first page').toBeGreaterThan(2000);
+
+    await page.goto(`${gantry.url}#/apps/${appId}/requests`);
+    await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
+    const table = page.getByTestId('request-table');
+    await expect(table).toHaveAttribute('aria-rowcount', '2001');
+    await page.getByLabel('Jump to', { exact: true }).fill(localSecond(firstFullSecond));
+    await page.getByTestId('jump-go').click();
+    await expect(table.locator(`[data-request-id="${target.requestId}"]`)).toHaveAttribute('data-jump-target', 'true');
+    expect(await placeOf(page, target.requestId)).toEqual({ inView: true, offset: 0 });
+    await expect(table).toHaveAttribute('aria-rowcount', String(total + 1));
+    await shot('requests-jump-to-older');
   } finally {
     await gantry.api.call('stop', { params: { id: appId } });
     await gantry.api.call('removeApp', { params: { id: appId } });
