@@ -1,6 +1,6 @@
 // "Since" and "until" in the Output toolbar keep the lines written in the range (local clock times, as in the
 // Requests toolbar), checked on screen — the count of lines and the times of the lines painted — against the
-// times the output log recorded.
+// times the output log recorded. "Jump to" puts the first line at or after a time at the top of the log.
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { localSecond, sendAcrossSeconds } from '../support/clock';
@@ -8,7 +8,11 @@ import { freePort } from '../support/projects';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 
-test('since / until in the Output tab keep the lines in the time range, with the other filters', async ({ ui: page, gantry, shot }) => {
+test('since / until in the Output tab keep the lines in the time range, with the other filters; jump to a time scrolls there', async ({
+  ui: page,
+  gantry,
+  shot,
+}) => {
   const bind = `127.0.0.1:${await freePort()}`;
   const added = await gantry.api.call('addApp', {
     body: { folder: FOLDER, name: 'Output range', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 1 } },
@@ -63,6 +67,28 @@ test('since / until in the Output tab keep the lines in the time range, with the
     await expect(count).toHaveText(`0 of ${all.length.toLocaleString('en-US')} lines`);
     await expect(log.getByText('No line matches these filters.')).toBeVisible();
     await page.getByLabel('until').fill('');
+
+    // Jump to the middle second: its first line goes to the top of the log, marked; the log stops following.
+    const first = all
+      .slice()
+      .reverse()
+      .find((l) => l.time >= firstFullSecond)!;
+    await expect(log).toHaveAttribute('data-following', 'true');
+    await page.getByLabel('Jump to', { exact: true }).fill(localSecond(firstFullSecond));
+    await page.getByTestId('jump-go').click();
+    await expect(log).toHaveAttribute('data-following', 'false');
+    const line = log.locator(`.out-line[data-seq="${first.seq}"]`);
+    await expect(line).toHaveAttribute('data-jump-target', 'true');
+    const place = await line.evaluate((el) => {
+      const scroller = el.closest<HTMLElement>('[data-testid="output-log"]')!;
+      const box = scroller.getBoundingClientRect();
+      const top = box.top + scroller.clientTop;
+      const r = el.getBoundingClientRect();
+      return { inView: r.top >= top - 0.5 && r.bottom <= top + scroller.clientHeight + 0.5, offset: Math.round(r.top - top) || 0 };
+    });
+    expect(place, 'the first line of that second is painted at the top of the log').toEqual({ inView: true, offset: 0 });
+    await expect(count).toHaveText(`${all.length.toLocaleString('en-US')} of ${all.length.toLocaleString('en-US')} lines`);
+    await shot('output-jump-to-time');
   } finally {
     await gantry.api.call('stop', { params: { id: appId } });
     await gantry.api.call('removeApp', { params: { id: appId } });

@@ -22,7 +22,7 @@ function placeOf(page: Page, requestId: string) {
       const top = box.top + scroller.clientTop + headerPx;
       const bottom = box.top + scroller.clientTop + scroller.clientHeight;
       const r = row.getBoundingClientRect();
-      return { inView: r.top >= top - 0.5 && r.bottom <= bottom + 0.5, offset: Math.round(r.top - top) };
+      return { inView: r.top >= top - 0.5 && r.bottom <= bottom + 0.5, offset: Math.round(r.top - top) || 0 };
     },
     { id: requestId, headerPx: HEADER_PX },
   );

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AccessRecord, AppSummary } from '../../../api/contract';
 import { navigate } from '../../../app/router';
+import { JumpToTime } from '../../../components/JumpToTime';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
 import { compileFilters, isFiltering, loadFilters, saveFilters, type RequestFilters } from '../../../state/request-filters';
@@ -14,7 +15,6 @@ import { firstAtOrAfter } from '../../../state/time-range';
 import { fmtClock } from '../../../format';
 import { useAppLiveData } from '../AppDetail';
 import { ExportMenu } from './ExportMenu';
-import { JumpToTime } from './JumpToTime';
 import { RequestDrawer } from './RequestDrawer';
 import { RequestFiltersBar } from './RequestFiltersBar';
 import { RequestTable } from './RequestTable';
@@ -105,7 +105,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         total={snapshot.rows.length}
         served={<ServedCount tally={data.served} metrics={app.metrics} startedAt={app.status.startedAt} rowsThisRun={rowsThisRun} />}
         live={meta.live}
-        jump={shownAs === 'table' ? <JumpToTime onJump={(t) => void jump(t)} /> : null}
+        jump={shownAs === 'table' ? <JumpToTime id="f-jump" onJump={(t) => void jump(t)} /> : null}
       >
         <span className="btn-group req-view-toggle" role="group" aria-label="Show">
           <button type="button" className="btn btn-sm" aria-pressed={shownAs === 'table'} onClick={() => setShownAs('table')}>

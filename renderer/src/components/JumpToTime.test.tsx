@@ -8,7 +8,7 @@ afterEach(cleanup);
 describe('JumpToTime', () => {
   it('asks for the jump with the time as epoch ms (local clock), by Go or Enter; not before a whole time is typed', () => {
     const onJump = vi.fn();
-    render(<JumpToTime onJump={onJump} />);
+    render(<JumpToTime id="f-jump" onJump={onJump} />);
     const input = screen.getByLabelText('Jump to');
     const go = screen.getByRole('button', { name: 'Go' });
     expect(go).toHaveProperty('disabled', true);
