@@ -55,6 +55,14 @@ export class AppDetailPage {
   async clearFilters(): Promise<void> {
     await this.page.getByRole('toolbar', { name: 'Request filters' }).getByRole('button', { name: 'Clear' }).click();
   }
+  /** Opens "Time ▾" (since / until / jump to), in the Requests or the Output toolbar, unless it is open. */
+  async openTime(): Promise<void> {
+    await openPopover(this.page.getByTestId('time-button'));
+  }
+  /** Opens "Export ▾" in the Requests toolbar, unless it is open. */
+  async openExport(): Promise<void> {
+    await openPopover(this.page.getByTestId('export-button'));
+  }
   get drawer(): Locator {
     return this.page.getByTestId('request-drawer');
   }
@@ -71,4 +79,9 @@ export class AppDetailPage {
   setting(key: string): Locator {
     return this.page.locator(`[data-setting="${key}"]`);
   }
+}
+
+async function openPopover(button: Locator): Promise<void> {
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
 }

@@ -293,6 +293,8 @@ test.describe.serial('hosting the demo app', () => {
       const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
       return readFileSync((await dl.path())!, 'utf8');
     };
+    await detail.openExport();
+    await expect(page.getByRole('group', { name: 'Export the rows shown' })).toContainText('The 2 rows shown, as:');
     const ndjson = (await saved('export-ndjson'))
       .trimEnd()
       .split('\n')

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { localSecond, sendAcrossSeconds } from '../support/clock';
 import { freePort } from '../support/projects';
+import { AppDetailPage } from '../pages/app-detail-page';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 
@@ -45,6 +46,8 @@ test('since / until in the Output tab keep the lines in the time range, with the
     const inRange = all.filter((l) => l.time >= from && l.time <= to);
     expect(inRange.length, 'some lines fall in the second, and some outside it').toBeGreaterThan(0);
     expect(inRange.length).toBeLessThan(all.length);
+    const detail = new AppDetailPage(page);
+    await detail.openTime();
     await page.getByLabel('Since').fill(localSecond(from));
     await page.getByLabel('until').fill(localSecond(from));
     await expect(count).toHaveText(`${inRange.length.toLocaleString('en-US')} of ${all.length.toLocaleString('en-US')} lines`);
@@ -62,6 +65,7 @@ test('since / until in the Output tab keep the lines in the time range, with the
     await page.getByLabel('Search output').fill('');
 
     // An empty range says so.
+    await detail.openTime();
     await page.getByLabel('Since').fill('');
     await page.getByLabel('until').fill(localSecond(Math.min(...all.map((l) => l.time)) - 1000));
     await expect(count).toHaveText(`0 of ${all.length.toLocaleString('en-US')} lines`);
@@ -74,6 +78,7 @@ test('since / until in the Output tab keep the lines in the time range, with the
       .reverse()
       .find((l) => l.time >= firstFullSecond)!;
     await expect(log).toHaveAttribute('data-following', 'true');
+    await detail.openTime();
     await page.getByLabel('Jump to', { exact: true }).fill(localSecond(firstFullSecond));
     await page.getByTestId('jump-go').click();
     await expect(log).toHaveAttribute('data-following', 'false');

@@ -7,6 +7,7 @@ import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { localSecond, sendAcrossSeconds } from '../support/clock';
 import { freePort } from '../support/projects';
 import { burst, send } from '../support/traffic';
+import { AppDetailPage } from '../pages/app-detail-page';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 const HEADER_PX = 28;
@@ -55,6 +56,7 @@ test('jump to a time: the first request at or after it is at the top of the view
     const target = log.find((r) => r.time >= firstFullSecond)!;
     expect(log.indexOf(target), 'the target is well above the newest rows').toBeLessThan(sent - 60);
 
+    await new AppDetailPage(page).openTime();
     await page.getByLabel('Jump to', { exact: true }).fill(localSecond(firstFullSecond));
     await page.getByTestId('jump-go').click();
     await expect(table).toHaveAttribute('data-following', 'false');
@@ -73,6 +75,7 @@ test('jump to a time: the first request at or after it is at the top of the view
     await expect(table).toHaveAttribute('data-following', 'false');
 
     // A time after every request: the table says so and stays where it is.
+    await new AppDetailPage(page).openTime();
     await page.getByLabel('Jump to', { exact: true }).fill(localSecond(Date.now() + 3_600_000));
     await page.getByTestId('jump-go').click();
     await expect(page.getByRole('status').filter({ hasText: 'No request at or after' })).toBeVisible();
@@ -111,6 +114,7 @@ test('jump to a time older than the rows the table opened with: the older histor
     await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
     const table = page.getByTestId('request-table');
     await expect(table).toHaveAttribute('aria-rowcount', '2001');
+    await new AppDetailPage(page).openTime();
     await page.getByLabel('Jump to', { exact: true }).fill(localSecond(firstFullSecond));
     await page.getByTestId('jump-go').click();
     await expect(table.locator(`[data-request-id="${target.requestId}"]`)).toHaveAttribute('data-jump-target', 'true');

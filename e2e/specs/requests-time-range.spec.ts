@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { localSecond } from '../support/clock';
 import { freePort } from '../support/projects';
+import { AppDetailPage } from '../pages/app-detail-page';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 
@@ -26,6 +27,8 @@ test('since / until keep the rows in the time range, and Clear brings every row 
     const newest = Math.max(...times);
     const since = localSecond(newest); // the newest row's second: at least that row, never the ones before it
     const expected = times.filter((t) => t >= Math.floor(newest / 1000) * 1000).length;
+    const detail = new AppDetailPage(page);
+    await detail.openTime();
     await page.getByLabel('Since').fill(since);
     await expect(table).toHaveAttribute('aria-rowcount', String(expected + 1));
     await expect(page.getByTestId('table-rows')).toHaveText(`${expected} of 12 rows in the table match`);
@@ -33,6 +36,7 @@ test('since / until keep the rows in the time range, and Clear brings every row 
 
     // Until a second before the oldest row: nothing in range, and the table says so.
     const oldest = Math.min(...times);
+    await detail.openTime();
     await page.getByLabel('Since').fill('');
     await page.getByLabel('until').fill(localSecond(oldest - 1000));
     await expect(table).toHaveAttribute('aria-rowcount', '1');
@@ -40,6 +44,8 @@ test('since / until keep the rows in the time range, and Clear brings every row 
 
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect(table).toHaveAttribute('aria-rowcount', '13');
+    await expect(page.getByTestId('time-button')).toHaveText('Time ▾');
+    await detail.openTime();
     await expect(page.getByLabel('until')).toHaveValue('');
   } finally {
     await gantry.api.call('stop', { params: { id: appId } });

@@ -1,7 +1,7 @@
 // @vitest-environment node
 // Times typed in the logs' toolbars, read as local clock times (the zone the Time columns show).
 import { describe, expect, it } from 'vitest';
-import { compileTimeRange, firstAtOrAfter, hasTimeRange, isBadTime, timeBound } from './time-range';
+import { compileTimeRange, firstAtOrAfter, hasTimeRange, isBadTime, timeBound, timeRangeLabel } from './time-range';
 
 const at = (local: string) => new Date(local).getTime();
 
@@ -36,5 +36,17 @@ describe('time-range', () => {
     expect(firstAtOrAfter([], 0)).toBe(-1);
     // Among the rows the filters leave.
     expect(firstAtOrAfter(rows, 20, (r) => r.time !== 20)).toBe(2);
+  });
+
+  it('names the range in force in a few characters: clock times today, the date too on another day', () => {
+    const today = at('2026-12-04T15:00:00');
+    expect(timeRangeLabel('', '', today)).toBeNull();
+    expect(timeRangeLabel('2026-12-04T10:00:30', '', today)).toBe('Since 10:00:30');
+    expect(timeRangeLabel('', '2026-12-04T10:05', today)).toBe('Until 10:05');
+    expect(timeRangeLabel('2026-12-04T10:00:30.000', '2026-12-04T10:05:10', today)).toBe('10:00:30 – 10:05:10');
+    expect(timeRangeLabel('2026-12-03T23:59:59', '', today)).toBe('Since Dec 3, 23:59:59');
+    // A half-typed bound filters nothing, so the label does not claim it.
+    expect(timeRangeLabel('2026-12-04T1', '2026-12-04T10:05', today)).toBe('Until 10:05');
+    expect(timeRangeLabel('x', '', today)).toBeNull();
   });
 });

@@ -45,3 +45,29 @@ export function firstAtOrAfter<T extends { readonly time: number }>(rows: readon
   for (let i = 0; i < rows.length; i++) if (rows[i]!.time >= time && (!keep || keep(rows[i]!))) return i;
   return -1;
 }
+
+/**
+ * The range in force, in a few characters, for the button that holds the range fields ("Since 10:00:30",
+ * "10:00:30 – 10:05:10", "Until Dec 3, 23:59"): clock times as typed, with the date when it is not `now`'s day.
+ * Null when no bound is a time (a half-typed one filters nothing, so it is not named).
+ */
+export function timeRangeLabel(since: string, until: string, now: number = Date.now()): string | null {
+  const from = boundLabel(since, now);
+  const to = boundLabel(until, now);
+  if (from && to) return `${from} – ${to}`;
+  if (from) return `Since ${from}`;
+  if (to) return `Until ${to}`;
+  return null;
+}
+
+function boundLabel(value: string, now: number): string | null {
+  const t = timeBound(value);
+  if (t === null) return null;
+  const clock = LOCAL_TIME.exec(value.trim())!.slice(4, 7).filter((x) => x !== undefined).join(':');
+  const d = new Date(t);
+  const n = new Date(now);
+  if (d.getFullYear() === n.getFullYear() && d.getMonth() === n.getMonth() && d.getDate() === n.getDate()) return clock;
+  const sameYear = d.getFullYear() === n.getFullYear();
+  const day = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) });
+  return `${day}, ${clock}`;
+}

@@ -3,8 +3,7 @@
 // Filters are remembered per app, unless a link (a crash notice) brings its own.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
-import { JumpToTime } from '../../../components/JumpToTime';
-import { TimeRangeFields } from '../../../components/TimeRangeFields';
+import { TimePopover } from '../../../components/TimePopover';
 import { fmtClock } from '../../../format';
 import { firstAtOrAfter } from '../../../state/time-range';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
@@ -153,8 +152,12 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         <button type="button" className="btn btn-sm" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines">
           Wrap
         </button>
-        <TimeRangeFields idPrefix="o" range={filters} onChange={(r) => setFilters({ ...filters, since: r.since, until: r.until })} />
-        <JumpToTime id="o-jump" onJump={jump} />
+        <TimePopover
+          idPrefix="o"
+          range={filters}
+          onChange={(r) => setFilters({ ...filters, since: r.since, until: r.until })}
+          onJump={jump}
+        />
         {jumpNote && (
           <span className="faint" role="status">
             {jumpNote}

@@ -1,6 +1,7 @@
-// Export the rows the table shows (after its filters) as NDJSON, CSV or HAR 1.2. HAR needs headers, which
+// "Export ▾" in the Requests toolbar: the rows the table shows (after its filters) as NDJSON, CSV or HAR 1.2. HAR needs headers, which
 // lists do not carry: it reads the same requests again with `headers=1` and keeps those that still hold them.
 import { useState } from 'react';
+import { Popover } from '../../../components/Popover';
 import { useApi } from '../../../app/api-context';
 import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import type { AccessEntry, AccessQuery, AccessRecord } from '../../../api/contract';
@@ -49,34 +50,44 @@ export function ExportMenu({ appId, rows, serverFilter, baseUrl }: ExportMenuPro
   };
 
   return (
-    <span className="row req-export" role="group" aria-label="Export the rows shown">
-      <span className="faint">Export</span>
-      <button
-        type="button"
-        className="btn btn-sm"
-        disabled={rows.length === 0}
-        data-testid="export-ndjson"
-        onClick={() => (download(name('ndjson'), toNdjson(rows), 'application/x-ndjson'), setNote(''))}
-      >
-        NDJSON
-      </button>
-      <button
-        type="button"
-        className="btn btn-sm"
-        disabled={rows.length === 0}
-        data-testid="export-csv"
-        onClick={() => (download(name('csv'), toCsv(rows), 'text/csv'), setNote(''))}
-      >
-        CSV
-      </button>
-      <button type="button" className="btn btn-sm" disabled={rows.length === 0} data-testid="export-har" onClick={() => void har()}>
-        HAR
-      </button>
-      {note && (
-        <span className="faint" role="status" data-testid="export-note">
-          {note}
-        </span>
+    <Popover id="req-export-panel" label="Export" panelLabel="Export the rows shown" align="start" testId="export-button">
+      {() => (
+        <div className="req-export">
+          <p className="faint">
+            {rows.length === 0
+              ? 'No row is shown: nothing to export.'
+              : `The ${rows.length === 1 ? 'row' : `${rows.length.toLocaleString()} rows`} shown, as:`}
+          </p>
+          <div className="row">
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={rows.length === 0}
+              data-testid="export-ndjson"
+              onClick={() => (download(name('ndjson'), toNdjson(rows), 'application/x-ndjson'), setNote(''))}
+            >
+              NDJSON
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={rows.length === 0}
+              data-testid="export-csv"
+              onClick={() => (download(name('csv'), toCsv(rows), 'text/csv'), setNote(''))}
+            >
+              CSV
+            </button>
+            <button type="button" className="btn btn-sm" disabled={rows.length === 0} data-testid="export-har" onClick={() => void har()}>
+              HAR
+            </button>
+          </div>
+          {note && (
+            <p className="faint" role="status" data-testid="export-note">
+              {note}
+            </p>
+          )}
+        </div>
       )}
-    </span>
+    </Popover>
   );
 }

@@ -67,6 +67,7 @@ describe('RequestFiltersBar', () => {
     fireEvent.change(screen.getByLabelText('Path contains'), { target: { value: '/api' } });
     fireEvent.change(screen.getByLabelText('Minimum duration in milliseconds'), { target: { value: '250' } });
     fireEvent.change(screen.getByLabelText('Search requests'), { target: { value: 'abc' } });
+    fireEvent.click(screen.getByTestId('time-button'));
     fireEvent.change(screen.getByLabelText('Since'), { target: { value: '2026-12-04T10:00:30' } });
     fireEvent.change(screen.getByLabelText('until'), { target: { value: '2026-12-04T10:05:10' } });
     // jsdom writes the value with milliseconds (Chromium, with step=1, to the second): the filter reads either.

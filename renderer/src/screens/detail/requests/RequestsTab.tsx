@@ -3,7 +3,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AccessRecord, AppSummary } from '../../../api/contract';
 import { navigate } from '../../../app/router';
-import { JumpToTime } from '../../../components/JumpToTime';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
 import { compileFilters, isFiltering, loadFilters, saveFilters, type RequestFilters } from '../../../state/request-filters';
@@ -105,7 +104,7 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
         total={snapshot.rows.length}
         served={<ServedCount tally={data.served} metrics={app.metrics} startedAt={app.status.startedAt} rowsThisRun={rowsThisRun} />}
         live={meta.live}
-        jump={shownAs === 'table' ? <JumpToTime id="f-jump" onJump={(t) => void jump(t)} /> : null}
+        onJump={shownAs === 'table' ? (t) => void jump(t) : undefined}
       >
         <span className="btn-group req-view-toggle" role="group" aria-label="Show">
           <button type="button" className="btn btn-sm" aria-pressed={shownAs === 'table'} onClick={() => setShownAs('table')}>
