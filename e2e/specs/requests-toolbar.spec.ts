@@ -31,7 +31,14 @@ async function layoutOf(page: Page): Promise<Layout> {
       .map((el) => {
         const r = el.getBoundingClientRect();
         const what = el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40) ?? el.tagName;
-        return { what, top: Math.round(r.top), left: Math.round(r.left), width: Math.round(r.width), right: r.right, mid: (r.top + r.bottom) / 2 };
+        return {
+          what,
+          top: Math.round(r.top),
+          left: Math.round(r.left),
+          width: Math.round(r.width),
+          right: r.right,
+          mid: (r.top + r.bottom) / 2,
+        };
       });
     const outside = controls.filter((c) => c.right > document.documentElement.clientWidth || c.left < 0 || c.width < 24).map((c) => c.what);
     const mids = controls.map((c) => c.mid).sort((a, b) => a - b);
@@ -93,7 +100,9 @@ test('the Requests toolbar takes at most two lines at 1280 and 1024 px, and the 
     await expect(time).toHaveAttribute('aria-expanded', 'true');
     const since = page.getByLabel('Since');
     await expect(since).toBeFocused();
-    const oldest = Math.min(...(await gantry.api.call('access', { params: { id: appId }, query: { limit: 100 } })).items.map((r) => r.time));
+    const oldest = Math.min(
+      ...(await gantry.api.call('access', { params: { id: appId }, query: { limit: 100 } })).items.map((r) => r.time),
+    );
     await since.fill(localSecond(oldest));
     await expect(page.getByLabel('Jump to', { exact: true })).toBeVisible();
     await shot('requests-toolbar-time-open');

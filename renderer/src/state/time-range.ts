@@ -63,7 +63,10 @@ export function timeRangeLabel(since: string, until: string, now: number = Date.
 function boundLabel(value: string, now: number): string | null {
   const t = timeBound(value);
   if (t === null) return null;
-  const clock = LOCAL_TIME.exec(value.trim())!.slice(4, 7).filter((x) => x !== undefined).join(':');
+  const clock = LOCAL_TIME.exec(value.trim())!
+    .slice(4, 7)
+    .filter((x) => x !== undefined)
+    .join(':');
   const d = new Date(t);
   const n = new Date(now);
   if (d.getFullYear() === n.getFullYear() && d.getMonth() === n.getMonth() && d.getDate() === n.getDate()) return clock;
