@@ -62,6 +62,27 @@ test('the Metrics tab opens on history from before it was opened, memory include
   await expect.poll(async () => (await line()).count, { timeout: 10_000 }).toBeGreaterThan(10);
   expect((await line()).extent).toBeGreaterThanOrEqual(0.05);
   await shot('metrics-history');
+
+  // With the pointer away from the charts, every legend reads the newest sample (its time, each value with its
+  // unit), not the dashes it showed whenever the cursor was elsewhere while the charts held data.
+  await page.mouse.move(0, 0);
+  const units: Record<string, RegExp> = {
+    'Requests per second': /^[\d.]+ req\/s$/,
+    Latency: /^[\d.]+ ms$/,
+    'Responses per second by status class': /^[\d.]+ \/s$/,
+    'Queue depth and in flight': /^\d+$/,
+    Workers: /^\d+$/,
+    'Memory per worker': /^\d+ MB$/,
+  };
+  for (const title of CHARTS) {
+    const values = page
+      .locator('figure.chart', { has: page.locator('figcaption', { hasText: new RegExp(`^${title}$`) }) })
+      .locator('.u-legend .u-value');
+    await expect(values.first(), title).toHaveText(/^\d\d:\d\d:\d\d$/);
+    const all = await values.allTextContents();
+    expect(all.length, title).toBeGreaterThan(1);
+    for (const v of all.slice(1)) expect(v, `${title}: ${all.join(', ')}`).toMatch(units[title]!);
+  }
   await memory.scrollIntoViewIfNeeded();
   await shot('metrics-history-memory');
 

@@ -52,6 +52,16 @@ test.describe.serial('accessibility', () => {
     const count = page.getByTestId('request-count');
     expect(await count.evaluate((el) => el.closest('[aria-live]:not([aria-live="off"])') === null)).toBe(true);
     await expectAccessible(page, 'requests');
+    // The toolbar's popovers, open: labelled fields, reachable from the keyboard, Escape gives focus back.
+    await detail.openTime();
+    await expect(page.getByLabel('Since')).toBeFocused();
+    await expectAccessible(page, 'requests, Time open');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('time-button')).toBeFocused();
+    await detail.openExport();
+    await expectAccessible(page, 'requests, Export open');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('export-button')).toBeFocused();
     await detail.rowsWithPath('/error').click();
     await expect(detail.drawer).toBeVisible();
     await expectAccessible(page, 'request drawer');

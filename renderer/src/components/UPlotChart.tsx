@@ -4,7 +4,8 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { fmtTick, isolatedPoints, xRange, yRange } from './chart-scales';
+import { fmtClock } from '../format';
+import { fmtTick, isolatedPoints, legendValue, xRange, yRange } from './chart-scales';
 
 interface ChartSeries {
   readonly label: string;
@@ -69,7 +70,14 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, ti
         },
       ],
       series: [
-        { label: 'time' },
+        // With the cursor away the legend reads the newest sample (its time and values), not dashes.
+        {
+          label: 'time',
+          value: (u: uPlot, _v: number | null, _s: number, idx: number | null) => {
+            const t = legendValue(u.data[0], idx);
+            return t === null ? '–' : fmtClock(t * 1000).slice(0, 8);
+          },
+        },
         ...series.map((s) => {
           const stroke = cssColor(el, s.color);
           // Points only where no line can show the value: the first sample, or one between gaps.
@@ -85,7 +93,10 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, ti
             width: 1.5,
             fill: s.fill ? `${stroke}22` : undefined,
             points,
-            value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmt(v)}${unit ? ` ${unit}` : ''}`),
+            value: (u: uPlot, _v: number | null, si: number, idx: number | null) => {
+              const v = legendValue(u.data[si] as (number | null)[], idx);
+              return v === null ? '–' : `${fmt(v)}${unit ? ` ${unit}` : ''}`;
+            },
           };
         }),
       ],

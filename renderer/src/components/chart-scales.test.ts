@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtMsTick, fmtTick, isolatedPoints, MIN_SPAN_S, niceCeil, xRange, yRange } from './chart-scales';
+import { fmtMsTick, fmtTick, isolatedPoints, legendValue, MIN_SPAN_S, niceCeil, xRange, yRange } from './chart-scales';
 
 describe('niceCeil', () => {
   it('rounds up to 1, 2, 2.5 or 5 times a power of ten', () => {
@@ -77,7 +77,18 @@ describe('tick labels', () => {
   it('are short at every magnitude', () => {
     expect([0, 0.25, 1.5, 12, 250, 1200, 12_000, 2_500_000].map(fmtTick)).toEqual(['0', '0.25', '1.5', '12', '250', '1.2k', '12k', '2.5M']);
   });
-  it('give latency in ms, and in seconds from 1 000 ms', () => {
-    expect([0, 0.5, 42, 999, 1000, 1500, 12_345].map(fmtMsTick)).toEqual(['0', '0.5', '42', '999', '1s', '1.5s', '12.35s']);
+  it('give latency with its unit: ms, and seconds from 1 000 ms (an axis of "400" and "1.5s" read as two scales)', () => {
+    expect([0, 0.5, 42, 999, 1000, 1500, 12_345].map(fmtMsTick)).toEqual(['0', '0.5 ms', '42 ms', '999 ms', '1 s', '1.5 s', '12.35 s']);
+  });
+});
+
+describe('legendValue', () => {
+  it('is the value under the cursor, or with the cursor away the newest value (not a dash while there is data)', () => {
+    const ys = [1, 2, null, 4, null];
+    expect(legendValue(ys, 1)).toBe(2);
+    expect(legendValue(ys, 2)).toBeNull();
+    expect(legendValue(ys, null)).toBe(4);
+    expect(legendValue([null, null], null)).toBeNull();
+    expect(legendValue([], null)).toBeNull();
   });
 });

@@ -69,8 +69,19 @@ export function fmtTick(v: number): string {
   return `${+v.toFixed(2)}`;
 }
 
-/** A latency tick, given in ms: seconds from 1 000 ms on (1.5s, not 1500 or 1.5k). */
+/** A latency tick, given in ms, with its unit: seconds from 1 000 ms on (1.5 s, not 1500 or 1.5k). */
 export function fmtMsTick(ms: number): string {
   if (!Number.isFinite(ms)) return '';
-  return Math.abs(ms) >= 1000 ? `${+(ms / 1000).toFixed(2)}s` : `${+ms.toFixed(2)}`;
+  if (ms === 0) return '0';
+  return Math.abs(ms) >= 1000 ? `${+(ms / 1000).toFixed(2)} s` : `${+ms.toFixed(2)} ms`;
+}
+
+/**
+ * What a chart's legend shows for a series: the value under the cursor, or with the cursor away (idx null) the
+ * newest value drawn, so the legend reads the current numbers instead of a dash while there is data.
+ */
+export function legendValue(ys: ArrayLike<number | null | undefined>, idx: number | null | undefined): number | null {
+  if (idx !== null && idx !== undefined) return finite(ys[idx]) ? ys[idx] : null;
+  for (let i = ys.length - 1; i >= 0; i--) if (finite(ys[i])) return ys[i] as number;
+  return null;
 }

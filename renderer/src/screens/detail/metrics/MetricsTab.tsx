@@ -7,7 +7,7 @@ import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import type { AppSummary, MetricsSnapshot } from '../../../api/contract';
 import { UPlotChart, type UPlotChartProps } from '../../../components/UPlotChart';
-import { fmtMsTick } from '../../../components/chart-scales';
+import { fmtMsTick, fmtTick } from '../../../components/chart-scales';
 import { fmtDuration, fmtRate } from '../../../format';
 import { memorySeries, metricsSeries } from './series';
 import './metrics.css';
@@ -123,6 +123,7 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
           title="Memory per worker"
           unit="MB"
           format={(v) => `${v.toFixed(0)}`}
+          tick={(v) => `${fmtTick(v)} MB`}
           series={m.ids.map((wid, i) => ({ label: `worker ${wid}`, color: `--chart-${(i % 5) + 1}` }))}
           data={[m.x, ...m.values] as uPlot.AlignedData}
         />
