@@ -1,6 +1,6 @@
 // The Workers tab: every worker process with what it is doing, and the controls to scale, reload
 // (graceful: a whole new generation; rolling: one at a time) and restart a single worker.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import { href } from '../../../app/router';
@@ -28,7 +28,11 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const running = app.status.state === 'running' || app.status.state === 'reloading';
   const workers = data?.workers ?? [];
-  const target = app.metrics?.workersTotal ?? workers.filter((w) => w.state !== 'exited').length;
+  // How many are up (serving or starting) and how many the app wants: while workers exit and wait out their
+  // back-off these differ, and the count wanted (scaled live, else the setting in effect) is what +/- change.
+  const up = app.metrics?.workersTotal ?? workers.filter((w) => w.state !== 'exited').length;
+  const wanted = useWantedWorkers(id, running ? app.status.profile : null);
+  const target = app.status.scaled?.workers ?? wanted ?? up;
 
   const act = async (key: string, fn: () => Promise<unknown>) => {
     setBusy(key);
@@ -71,6 +75,11 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
           >
             +
           </button>
+          {running && up !== target && (
+            <span className="faint" data-testid="workers-up">
+              {up} up
+            </span>
+          )}
           {busy === 'scale' && <span className="spinner" aria-label="Scaling" />}
         </div>
         <span className="toolbar-sep" aria-hidden="true" />
@@ -135,6 +144,14 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
                 </tr>
               </thead>
               <tbody>
+                {running && data !== null && workers.length === 0 && (
+                  <tr>
+                    <td colSpan={11} className="muted" data-testid="no-workers">
+                      No worker is up: each one exited, and Gantry starts it again after a back-off that grows with each exit.{' '}
+                      <a href={href({ name: 'app', id, tab: 'output' })}>Output</a> shows why they exited.
+                    </td>
+                  </tr>
+                )}
                 {workers.map((w) => (
                   <WorkerRow
                     key={`${w.id}-${w.generation}`}
@@ -152,6 +169,25 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
       </div>
     </div>
   );
+}
+
+/** The workers setting in effect for the profile the app runs with (null while unknown or stopped). */
+function useWantedWorkers(id: string, profile: string | null): number | null {
+  const client = useApi();
+  const [wanted, setWanted] = useState<number | null>(null);
+  useEffect(() => {
+    setWanted(null);
+    if (profile === null) return;
+    let cancelled = false;
+    client.call('effective', { params: { id }, query: { profile } }).then(
+      (e) => !cancelled && setWanted(e.settings.workers ?? null),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, id, profile]);
+  return wanted;
 }
 
 function WorkerRow({
