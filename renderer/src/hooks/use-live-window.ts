@@ -37,6 +37,14 @@ export interface LiveWindow {
   readonly onScroll: () => void;
   /** Wheel up while following leaves the tail at once (a tail moving every frame would pull it back). */
   readonly onWheel: (e: { readonly deltaY: number }) => void;
+  /**
+   * A press in the list while following holds the rows on screen where they are, so the row under the pointer is
+   * still there on release (following at hundreds of rows a second, it had moved away and the click hit no row);
+   * the click that ends the press (after the row's own handler) goes back to following, unless the reader
+   * scrolled in between.
+   */
+  readonly onPointerDown: (e: { readonly button: number }) => void;
+  readonly onClick: () => void;
   follow(): void;
   reveal(index: number): void;
   /** Puts row `index` at the top of the visible area and holds it there (leaves following): a jump to a time. */
@@ -133,12 +141,29 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
     flushSync(rerender);
   }, []);
 
-  const onWheel = useCallback((e: { readonly deltaY: number }) => {
-    const el = scrollRef.current;
-    if (!el || e.deltaY >= 0 || anchor.current.kind !== 'follow') return;
-    // Hold the rows on screen now; the browser's own scroll then moves from here (onScroll takes it up).
+  // Hold the rows on screen now (leave following); a scroll that follows moves from here (onScroll takes it up).
+  const holdHere = useCallback(() => {
+    if (!scrollRef.current || anchor.current.kind !== 'follow') return;
     const { plan: p, keys: k, geometry: g } = latest.current;
     anchor.current = rowAnchor(p.offset, k, g);
+  }, []);
+  const onWheel = useCallback((e: { readonly deltaY: number }) => e.deltaY < 0 && holdHere(), [holdHere]);
+  const pressHold = useRef<Anchor | null>(null);
+  const onPointerDown = useCallback(
+    (e: { readonly button: number }) => {
+      if (e.button !== 0 || anchor.current.kind !== 'follow') return;
+      holdHere();
+      pressHold.current = anchor.current;
+    },
+    [holdHere],
+  );
+  const onClick = useCallback(() => {
+    const held = pressHold.current;
+    pressHold.current = null;
+    if (held !== null && anchor.current === held) {
+      anchor.current = FOLLOW;
+      rerender();
+    }
   }, []);
 
   const follow = useCallback(() => {
@@ -159,5 +184,5 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
     rerender();
   }, []);
 
-  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, follow, reveal, showAtTop };
+  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, onPointerDown, onClick, follow, reveal, showAtTop };
 }

@@ -61,6 +61,8 @@ export function OutputLog({
         className={`output-log${wrap ? '' : ' no-wrap'}`}
         onScroll={win.onScroll}
         onWheel={win.onWheel}
+        onPointerDown={win.onPointerDown}
+        onClick={win.onClick}
         role="log"
         aria-label="App output"
         tabIndex={0}

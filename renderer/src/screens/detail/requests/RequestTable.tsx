@@ -107,6 +107,8 @@ export function RequestTable({
         className="req-scroll"
         onScroll={win.onScroll}
         onWheel={win.onWheel}
+        onPointerDown={win.onPointerDown}
+        onClick={win.onClick}
         role="grid"
         aria-label="Requests"
         aria-rowcount={rows.length + 1}
