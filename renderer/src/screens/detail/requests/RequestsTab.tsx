@@ -84,13 +84,17 @@ export function RequestsTab({ app, requestId }: { readonly app: AppSummary; read
   );
 
   const running = app.status.state === 'running' || app.status.state === 'reloading';
+  // Paused, requests wait behind "Resume (N new)": the empty table says so rather than that none came.
+  const waiting = snapshot.paused ? snapshot.pending + meta.live.unshown : 0;
   const emptyText = !meta.loaded
     ? 'Loading…'
-    : isFiltering(filters) && snapshot.rows.length > 0
-      ? 'No request matches these filters.'
-      : running
-        ? `Waiting for requests. Open ${app.status.urls[0] ?? 'the app'} to send one.`
-        : 'No requests yet. Start the app, then open its URL.';
+    : waiting > 0
+      ? `${waiting.toLocaleString()} ${waiting === 1 ? 'request' : 'requests'} arrived while paused: Resume shows them.`
+      : isFiltering(filters) && snapshot.rows.length > 0
+        ? 'No request matches these filters.'
+        : running
+          ? `Waiting for requests. Open ${app.status.urls[0] ?? 'the app'} to send one.`
+          : 'No requests yet. Start the app, then open its URL.';
 
   return (
     <div className="requests-tab" data-loaded={meta.loaded ? 'true' : 'false'}>
