@@ -215,7 +215,17 @@ describe('the batched stream over HTTP', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect((await refused.json()).code).toBe('GANTRY_ERR_TOO_MANY_STREAMS');
+    // Refused before any other work: the query is not even looked at, and the connection is not kept (a storm of
+    // over-cap subscribers leaves no sockets behind on the server).
+    const early = await fetch(`${h.server.url}/api/events?batch=7`, { headers: auth() });
+    expect(early.status).toBe(503);
+    expect(early.headers.get('connection')).toBe('close');
+    await early.arrayBuffer();
     for (const s of open) await s.close();
+    // Under the cap, the same bad query is a 400 naming the field.
+    const bad = await fetch(`${h.server.url}/api/events?batch=7`, { headers: auth() });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).details.field).toMatch(/batch/);
   });
 
   it('disconnects a client that does not read once past its byte budget; it resumes where it was', async () => {
