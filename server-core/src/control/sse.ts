@@ -135,6 +135,8 @@ export class SseClient {
   private stallTimer: ReturnType<typeof setInterval> | null = null;
   private owedBytes = 0;
   private owedScanned = 0;
+  /** The latest event when the client connected: what it resumes through before that is not held against it. */
+  private startedAtId = 0;
 
   // Plain streams: frames coalesced into one write.
   private readonly coalesceMs: number;
@@ -190,6 +192,7 @@ export class SseClient {
    * subscribe `send` to the source, in one synchronous block so no event slips between them.
    */
   start(afterId?: number): void {
+    this.startedAtId = this.source.latestId;
     this.cursor = this.writtenId = afterId ?? this.source.latestId;
     this.resuming = afterId !== undefined;
     this.pump();
@@ -369,8 +372,9 @@ export class SseClient {
     // A per-client notice (dropped) has no id of its own, so the client's Last-Event-ID stays on real events.
     if (e.type !== 'dropped') this.outgoingLastId = e.id;
     this.outgoing.push(e);
-    // Sizes are estimated from what is already serialised; a burst (or a catch-up) goes out once it is worth a write.
-    this.outgoingBytes += (serialised.get(e)?.length ?? 512) + FRAME_OVERHEAD;
+    // A burst (or a catch-up) goes out once it is worth a write. Sized like the budget sizes it: a flat guess for events
+    // nobody serialised yet let a catch-up through big events put megabytes into one write, past the budget at once.
+    this.outgoingBytes += approxBytes(e) + FRAME_OVERHEAD;
     if (this.outgoingBytes >= MAX_BATCH_BYTES || this.coalesceMs <= 0) {
       if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
       return this.writeOutgoing();
@@ -394,7 +398,10 @@ export class SseClient {
       this.behind = true;
       this.sink.once('drain', this.onDrain);
       this.owedBytes = 0;
-      this.owedScanned = this.cursor;
+      // What was published while it was connected and it has not been sent counts; not the backlog a resuming client
+      // asked for (bounded by the ring: falling off it drops the client anyway). Counting that dropped a reading
+      // client that resumed more than its budget behind as soon as its socket filled once.
+      this.owedScanned = Math.max(this.cursor, this.startedAtId);
       this.stallTimer ??= setInterval(this.checkStall, STALL_CHECK_MS);
       this.stallTimer.unref?.();
     }

@@ -249,7 +249,7 @@ describe('the batched stream over HTTP', () => {
     expect(ids).toEqual(ids.map((_, i) => ids[0]! + i)); // nothing skipped silently: a prefix, then the end
     // What was unread in the socket when it was cut is lost to this connection; the resume brings it back.
     const lastSeen = ids.at(-1) ?? first - 1;
-    const resumed = await openSse(`${h.server.url}/api/events?types=notice`, { ...auth(), 'last-event-id': String(lastSeen) });
+    const resumed = await untilAccepted(`${h.server.url}/api/events?types=notice`, { ...auth(), 'last-event-id': String(lastSeen) });
     const rest = await resumed.until((f) => f.some((x) => Number(x.id) === last));
     const restIds = rest.filter((f) => f.event === 'notice').map((f) => Number(f.id));
     expect(restIds[0]).toBe(lastSeen + 1);

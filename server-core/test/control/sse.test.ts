@@ -148,7 +148,7 @@ describe('a subscriber that stops reading', () => {
       expect(ids.length).toBeLessThan(10_000);
       expect(ids).toEqual(ids.map((_, i) => first + i)); // a prefix, then the end: nothing skipped silently
       const lastSeen = ids.at(-1) ?? first - 1;
-      const resumed = await openSse(url, { ...auth, 'last-event-id': String(lastSeen) });
+      const resumed = await untilAccepted(url, { ...auth, 'last-event-id': String(lastSeen) });
       const rest = await resumed.until((f) => f.some((x) => Number(x.id) === last));
       expect(rest.filter((f) => f.event === 'notice').map((f) => Number(f.id))).toEqual(
         Array.from({ length: last - lastSeen }, (_, i) => lastSeen + 1 + i),
@@ -193,5 +193,60 @@ describe('SseClient back-pressure', () => {
     expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     notice(1001); // live again
     expect(sink.writes.at(-1)).toMatch(/^id: 1001\n/);
+  });
+
+  // A sink whose socket holds what it was handed once full (writableLength), and that can be cut (destroy).
+  class HoldingSink extends SlowSink {
+    held = 0;
+    destroyed = false;
+    get writableLength(): number {
+      return this.held;
+    }
+    override write(chunk: string | Uint8Array): boolean {
+      if (!this.writable) this.held += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      return super.write(chunk);
+    }
+    destroy(): void {
+      this.destroyed = true;
+    }
+  }
+
+  it('a client resuming through more than its budget is not dropped for that backlog while it reads', () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new EventHub();
+      const big = 'z'.repeat(16 * 1024);
+      // 2 MB published before the client connects: 8 times its budget.
+      for (let i = 0; i < 128; i++) hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: big, time: i });
+      const sink = new HoldingSink();
+      const client = new SseClient(sink, hub, { coalesceMs: 0, maxBufferedBytes: 256 * 1024 });
+      sink.writable = false; // the first write fills the socket
+      client.start(0);
+      hub.subscribe((e) => client.send(e));
+      // One write's worth is handed over, not megabytes (a flat size guess for unserialised events put 1.9 MB in one write).
+      expect(sink.held).toBeLessThan(128 * 1024);
+      vi.advanceTimersByTime(1000); // budget checks while the socket is full
+      expect(sink.destroyed).toBe(false);
+      // It reads: the rest of the backlog follows, in order.
+      while (!sink.destroyed && sink.writable === false) {
+        sink.held = 0;
+        sink.emit('drain');
+        if ((sink.writes.join('').match(/^id: /gm) ?? []).length >= 128) break;
+        vi.advanceTimersByTime(300);
+      }
+      expect(sink.destroyed).toBe(false);
+      const ids = sink.writes
+        .join('')
+        .match(/^id: \d+$/gm)!
+        .map((l) => Number(l.slice(4)));
+      expect(ids).toEqual(Array.from({ length: 128 }, (_, i) => i + 1));
+      // What is published while it is connected and left unread still counts: past the budget, it is dropped.
+      for (let i = 0; i < 32; i++) hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: big, time: i });
+      vi.advanceTimersByTime(1000);
+      expect(sink.destroyed).toBe(true);
+      expect(client.overBudgetAt).toBe(128);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
