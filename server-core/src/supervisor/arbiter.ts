@@ -55,8 +55,19 @@ const WATCH_EVERY_MS = 100;
 const BOOT_OUTPUT_LINES = 500;
 const BOOT_OUTPUT_BYTES = 1024 * 1024;
 
-/** How long a worker may take to import the app and say ready (at least the request timeout). */
+/** How long a worker may take to import the app and say ready, at least: the boot timeout is this or --timeout. */
 const BOOT_TIMEOUT_MS = 60_000;
+
+/**
+ * GANTRY_BOOT_TIMEOUT (seconds) replaces the 60 s floor (the boot timeout is then it or --timeout, whichever is
+ * longer): a test of a worker that never becomes ready need not wait a minute, and an app known to import for longer
+ * need not raise --timeout for every request.
+ */
+function bootTimeoutFloorMs(): number {
+  const env = process.env.GANTRY_BOOT_TIMEOUT;
+  const s = env === undefined || env.trim() === '' ? NaN : Number(env);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : BOOT_TIMEOUT_MS;
+}
 
 export class Arbiter {
   settings: AppSettings;
@@ -238,7 +249,7 @@ export class Arbiter {
   private murderWorkers(): void {
     const now = Date.now();
     // A worker that never says ready (an import that hangs) is a boot failure, not a wait forever.
-    const bootLimit = Math.max(BOOT_TIMEOUT_MS, this.settings.timeout * 1000);
+    const bootLimit = Math.max(bootTimeoutFloorMs(), this.settings.timeout * 1000);
     for (const r of this.workers.values()) {
       if (r.state === 'starting' && r.retiring === null && now - r.startedAt > bootLimit) {
         r.bootError = {
