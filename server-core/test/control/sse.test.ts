@@ -211,6 +211,49 @@ describe('SseClient back-pressure', () => {
     }
   }
 
+  it('plain subscribers with the same filters share each interval: one pass per event, the same bytes to each', () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new EventHub();
+      const sinks = [new SlowSink(), new SlowSink(), new SlowSink()];
+      const clients = sinks.map((sink) => new SseClient(sink, hub, { coalesceMs: 50, types: ['notice'] }));
+      for (const c of clients) {
+        c.start();
+        hub.subscribe((e) => c.send(e));
+      }
+      const spies = clients.map((c) => vi.spyOn(c, 'wants'));
+      const notice = (i: number) => hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i}`, time: 0 });
+      const ids = (sink: SlowSink) => (sink.writes.join('').match(/^id: \d+$/gm) ?? []).map((l) => Number(l.slice(4)));
+      for (let i = 1; i <= 100; i++) {
+        notice(i);
+        hub.publish('status', null, { apps: [] } as never); // filtered out, once for all
+      }
+      vi.advanceTimersByTime(60);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled(); // no per-subscriber work per event
+      const odd = Array.from({ length: 100 }, (_, i) => 2 * i + 1);
+      for (const sink of sinks) expect(ids(sink)).toEqual(odd);
+      expect(sinks[1]!.writes).toEqual(sinks[0]!.writes);
+      // One subscriber's socket fills: it leaves, the others go on; once it drains it catches up, in order, once.
+      sinks[2]!.writable = false;
+      notice(101);
+      vi.advanceTimersByTime(60);
+      for (let i = 102; i <= 150; i++) notice(i);
+      vi.advanceTimersByTime(60);
+      const all = [...odd, 201, ...Array.from({ length: 49 }, (_, i) => 202 + i)];
+      expect(ids(sinks[0]!)).toEqual(all);
+      expect(ids(sinks[2]!)).toEqual([...odd, 201]);
+      sinks[2]!.writable = true;
+      sinks[2]!.emit('drain');
+      vi.advanceTimersByTime(60);
+      expect(ids(sinks[2]!)).toEqual(all);
+      notice(151); // and it is live with the others again
+      vi.advanceTimersByTime(60);
+      for (const sink of sinks) expect(ids(sink).at(-1)).toBe(251);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a client resuming through more than its budget is not dropped for that backlog while it reads', () => {
     vi.useFakeTimers();
     try {
