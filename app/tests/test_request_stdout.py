@@ -74,6 +74,26 @@ class _RequestStdout(object):
         self.assertEqual(r.out, b'')
 
 
+    def test_output_written_past_sys_stdout_goes_to_its_request(self):
+        # os.write to fds 1 and 2 and what a subprocess prints, while this request is the only one running.
+        t = token()
+        r = self.w.request('/fd', query='t=' + t)
+        self.assertEqual(r.body, ('fd ' + t).encode())
+        self.assertEqual(r.out, ('fd-out %s\necho %s\nlast %s' % (t, t, t)).encode())
+        self.assertEqual(r.stderr, ('fd-err %s\nsh-err %s\n' % (t, t)).encode())
+        self.assertNotIn('fd-out ' + t, self.worker_stdout_settled())
+        self.assertNotIn(('sh-err ' + t).encode(), self.w.stderr.text().encode())
+
+    def test_a_child_that_outlives_its_request_writes_as_the_worker(self):
+        t = token()
+        self.assertEqual(self.w.request('/spawn', query='t=' + t).body, b'spawned')
+        # The child prints while /release runs alone: it is still not /release's output.
+        r = self.w.request('/release', query='t=' + t)
+        self.assertEqual(r.body, b'released')
+        self.assertEqual(r.out, b'')
+        self.assertTrue(self.w.stdout.wait_for(('late ' + t).encode()), self.w.stdout.text())
+
+
 class RequestStdoutInlineTest(_RequestStdout, unittest.TestCase):
     threads = 1
 
@@ -100,6 +120,25 @@ class RequestStdoutThreadedTest(_RequestStdout, unittest.TestCase):
             self.assertEqual(r.out.decode().splitlines(), ['%s %d' % (tag, i) for i in range(n)])
 
 
+    def test_fd_output_with_two_requests_running_is_the_workers(self):
+        # Which of two running requests wrote to fd 1 cannot be told: neither gets the line.
+        key, tags = token(), [token(), token()]
+        results = {}
+
+        def one(tag):
+            results[tag] = self.w.request('/fd-together', query='t=%s&p=2&k=%s' % (tag, key))
+
+        threads = [threading.Thread(target=one, args=(tag,)) for tag in tags]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        for tag in tags:
+            self.assertEqual(results[tag].body, b'together')
+            self.assertEqual(results[tag].out, b'')
+            self.assertTrue(self.w.stdout.wait_for(('together ' + tag).encode()), self.w.stdout.text())
+
+
 class WithoutTheFlagTest(unittest.TestCase):
     """The default (and what nginx or cgi-fcgi get): print() goes to fd 1, no GANTRY_STDOUT record."""
 
@@ -117,6 +156,14 @@ class WithoutTheFlagTest(unittest.TestCase):
         self.assertEqual(r.body, ('body-' + t).encode())
         self.assertEqual([rt for rt, _ in r.records if rt == STDOUT_TYPE], [])
         self.assertTrue(self.w.stdout.wait_for(('partial %s' % t).encode()), self.w.stdout.text())
+
+    def test_fd_output_stays_on_fds_1_and_2(self):
+        t = token()
+        r = self.w.request('/fd', query='t=' + t)
+        self.assertEqual(r.body, ('fd ' + t).encode())
+        self.assertEqual(r.stderr, b'')
+        self.assertTrue(self.w.stdout.wait_for(('echo %s' % t).encode()), self.w.stdout.text())
+        self.assertTrue(self.w.stderr.wait_for(('sh-err %s' % t).encode()), self.w.stderr.text())
 
 
 if __name__ == '__main__':
