@@ -201,10 +201,12 @@ class FdCapture(object):
                         if fd in self._current or fd in self._retired:
                             self._read(fd)
         except BaseException:
-            # Whatever broke the reader, fds 1 and 2 must keep reaching the supervisor.
-            self.stop()
+            # Whatever broke the reader, fds 1 and 2 must keep reaching the supervisor: say why there,
+            # then put them back.
             import traceback
-            traceback.print_exc(file=sys.__stderr__)
+            self.pass_on(2, ('[gantry worker pid %d] fd 1/2 reader failed, output is no longer attributed:\n%s'
+                             % (os.getpid(), traceback.format_exc())).encode('utf-8', 'backslashreplace'))
+            self.stop()
 
     def stop(self):
         """Puts the original fds 1 and 2 back, passing on what the pipes still hold (the worker is leaving,

@@ -97,6 +97,12 @@ def install(request_stdout=False):
         sys.stdout = StdoutRouter(sys.stdout)
 
 
+def stop_fd_capture():
+    """The worker is leaving: what fds 1 and 2 still hold in its pipes goes to the supervisor first."""
+    if fd_capture is not None:
+        fd_capture.stop()
+
+
 class ErrorStream(object):
     """wsgi.errors for one request: text written here becomes that request's FCGI_STDERR."""
 

@@ -1,11 +1,14 @@
 # --request-stdout: what the app writes to sys.stdout while a request runs is that request's output
 # (GANTRY_STDOUT records), line by line, per thread; the worker's own stdout (fd 1) keeps what is
 # written outside any request. Without the flag nothing changes (a foreign peer never sees the type).
+import os
+import subprocess
+import sys
 import threading
 import unittest
 import uuid
 
-from harness import Worker, fastcgi, params_for
+from harness import APP_DIR, Worker, fastcgi, params_for
 
 STDOUT_TYPE = fastcgi.GANTRY_STDOUT
 
@@ -164,6 +167,43 @@ class WithoutTheFlagTest(unittest.TestCase):
         self.assertEqual(r.stderr, b'')
         self.assertTrue(self.w.stdout.wait_for(('echo %s' % t).encode()), self.w.stdout.text())
         self.assertTrue(self.w.stderr.wait_for(('sh-err %s' % t).encode()), self.w.stderr.text())
+
+
+class FdOutputReachesTheSupervisorTest(unittest.TestCase):
+    """fds 1 and 2 are the worker's own pipes with --request-stdout: what they hold still reaches the
+    original fds when the worker leaves, and when the thread reading them fails."""
+
+    def test_what_a_failed_import_wrote_to_fd_2_reaches_stderr(self):
+        w = Worker('fd_broken_import:application', args=['--request-stdout'], wait_ready=False)
+        try:
+            msg = w.wait_message('boot_error')
+            self.assertEqual(w.wait_exit(), 4)
+            self.assertEqual(msg['code'], 'GANTRY_ERR_APP_IMPORT')
+            self.assertTrue(w.stderr.wait_for(b'FD-LAST-WORDS before the import failed'), w.stderr.text())
+            self.assertTrue(w.stderr.wait_for(b'deliberately broken after writing to fd 2'), w.stderr.text())
+        finally:
+            w.close()
+
+    def test_a_failing_reader_puts_the_original_fds_back(self):
+        script = '\n'.join((
+            'import os, sys, time',
+            'from gantry_wsgi.fdcapture import FdCapture',
+            'cap = FdCapture()',
+            'def boom(timeout):',
+            '    raise RuntimeError("reader broke")',
+            'cap._reader.poll = boom',
+            'cap.start()',
+            'while cap._live:',
+            '    time.sleep(0.001)',
+            'os.write(1, b"fd 1 after the reader failed\\n")',
+            'os.write(2, b"fd 2 after the reader failed\\n")',
+        ))
+        p = subprocess.run([sys.executable, '-c', script], cwd=APP_DIR, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=20, env=dict(os.environ, PYTHONPATH=APP_DIR))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, b'fd 1 after the reader failed\n')
+        self.assertIn(b'RuntimeError: reader broke', p.stderr)
+        self.assertTrue(p.stderr.endswith(b'fd 2 after the reader failed\n'), p.stderr)
 
 
 if __name__ == '__main__':
