@@ -192,7 +192,7 @@ def main(argv):
             if path in sys.path:
                 sys.path.remove(path)
             sys.path.insert(0, path)
-        stdio.install(args.request_stdout)
+        stdio.install(args.request_stdout, args.threads)
         from .server import Server, bind
         listener = bind(args.listen)
         from .loader import load_app

@@ -52,6 +52,10 @@ class _Poller(object):
             except OSError:
                 pass
 
+    def poll_now(self):
+        """The fds with something to read, without waiting, as (fd, events) pairs: one syscall."""
+        return self._ep.poll(0) if self._ep is not None else self._p.poll(0)
+
     def unregister(self, fd):
         try:
             (self._ep or self._p).unregister(fd)
@@ -87,7 +91,9 @@ def _text_stream(fd, like):
 
 
 class FdCapture(object):
-    def __init__(self):
+    def __init__(self, one_at_a_time=False):
+        # --threads 1: requests run one after another (never two at once), so entering needs no lock.
+        self._single = one_at_a_time
         self._lock = Lock()
         self._running = set()
         self._solo = None  # the request running, when exactly one is
@@ -99,6 +105,7 @@ class FdCapture(object):
         self._reader = _Poller()
         self._reader.watch_wakeups()
         self._ready = _Poller()  # the request path's own (a poll() object takes one waiter at a time)
+        self._ready_now = self._ready.poll_now
         self._install_pipes()
 
     # --- setup ---
@@ -133,33 +140,47 @@ class FdCapture(object):
 
     # --- requests ---
     def enter(self, req):
+        if self._single:
+            self._solo = req
+            if self.spawned:
+                # Started while no request ran (a thread of the app, or at import): not this request's.
+                with self._lock:
+                    if self._live:
+                        self._install_pipes()
+            return
         with self._lock:
             running = self._running
             running.add(req)
             if len(running) == 1:
                 self._solo = req
                 if self.spawned and self._live:
-                    # Started while no request ran (a thread of the app, or at import): not this request's.
                     self._install_pipes()
             else:
                 self._solo = None
 
     def leave(self, req):
-        """Before the request's END_REQUEST: what its pipes hold now is read (and attributed) first."""
+        """Before the request's END_REQUEST: what its pipes hold now is read (and attributed) first. Under
+        the lock, so a chunk the reader thread is passing to this request has left before END_REQUEST does."""
         with self._lock:
-            running = self._running
-            if req not in running:
+            if self._single:
+                if self._solo is not req:
+                    return
+            elif req not in self._running:
                 return
             if self._live:
-                fds = self._ready.poll(0)
-                if fds:
-                    for fd in fds:
+                ready = self._ready_now()
+                if ready:
+                    for fd, _ in ready:
                         while self._read(fd):
                             pass
                 if self.spawned:
                     self._install_pipes()
-            running.discard(req)
-            self._solo = next(iter(running)) if len(running) == 1 else None
+            if self._single:
+                self._solo = None
+            else:
+                running = self._running
+                running.discard(req)
+                self._solo = next(iter(running)) if len(running) == 1 else None
 
     def pass_on(self, stream, data):
         """Output no request takes: to the original fd 1 or 2 (the supervisor's)."""

@@ -75,11 +75,11 @@ class StdoutRouter(_Router):
 fd_capture = None
 
 
-def install(request_stdout=False):
+def install(request_stdout=False, threads=1):
     global fd_capture
     if request_stdout and fd_capture is None:
         from .fdcapture import FdCapture
-        fd_capture = FdCapture()
+        fd_capture = FdCapture(one_at_a_time=threads == 1)
         # Text written outside any request, and the worker's own lines, go to the original fds
         # directly: not through the pipes, where they would be taken for a running request's output.
         out, err = fd_capture.streams()
