@@ -161,12 +161,10 @@ class FdCapture(object):
     def leave(self, req):
         """Before the request's END_REQUEST: what its pipes hold now is read (and attributed) first. Under
         the lock, so a chunk the reader thread is passing to this request has left before END_REQUEST does."""
+        # Checked once before locking: a request that has left (or never entered) never comes back.
+        if req is not self._solo and req not in self._running:
+            return
         with self._lock:
-            if self._single:
-                if self._solo is not req:
-                    return
-            elif req not in self._running:
-                return
             if self._live:
                 ready = self._ready_now()
                 if ready:
