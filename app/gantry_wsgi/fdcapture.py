@@ -21,6 +21,8 @@ import sys
 from .lowlevel import Lock, start_thread
 
 _READ_SIZE = 65536
+# At most this many reads per pipe when a request ends (1 MiB): what is still coming after that is the worker's.
+_DRAIN_READS = 16
 # sys.audit events after which a new process may hold fds 1 and 2 (PEP 578).
 _SPAWN_EVENTS = frozenset(('os.fork', 'os.forkpty', 'os.posix_spawn', 'os.system', 'subprocess.Popen'))
 
@@ -169,8 +171,10 @@ class FdCapture(object):
                 ready = self._ready_now()
                 if ready:
                     for fd, _ in ready:
-                        while self._read(fd):
-                            pass
+                        # Bounded: a child still writing as fast as we read must not hold the request.
+                        for _ in range(_DRAIN_READS):
+                            if not self._read(fd):
+                                break
                 if self.spawned:
                     self._install_pipes()
             if self._single:

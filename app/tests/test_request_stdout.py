@@ -87,6 +87,11 @@ class _RequestStdout(object):
         self.assertNotIn('fd-out ' + t, self.worker_stdout_settled())
         self.assertNotIn(('sh-err ' + t).encode(), self.w.stderr.text().encode())
 
+    def test_a_subprocess_writing_more_than_a_pipe_holds_is_all_its_requests(self):
+        r = self.w.request('/fd-big', query='n=40000')
+        self.assertEqual(r.body, b'big')
+        self.assertEqual(r.out, b'fd-line\n' * 40000)
+
     def test_a_child_that_outlives_its_request_writes_as_the_worker(self):
         t = token()
         self.assertEqual(self.w.request('/spawn', query='t=' + t).body, b'spawned')
