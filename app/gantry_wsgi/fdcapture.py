@@ -18,7 +18,7 @@ import os
 import select
 import sys
 
-from .lowlevel import Lock, start_thread
+from .lowlevel import Condition, Lock, start_thread
 
 _READ_SIZE = 65536
 # At most this many reads per pipe when a request ends (1 MiB): what is still coming after that is the worker's.
@@ -97,6 +97,8 @@ class FdCapture(object):
         # --threads 1: requests run one after another (never two at once), so entering needs no lock.
         self._single = one_at_a_time
         self._lock = Lock()
+        self._sending = None  # the request the reader thread is sending output to, outside the lock
+        self._sent = Condition(self._lock)
         self._running = set()
         self._solo = None  # the request running, when exactly one is
         self.spawned = False  # a process may have been started that holds the current pipes
@@ -161,19 +163,20 @@ class FdCapture(object):
                 self._solo = None
 
     def leave(self, req):
-        """Before the request's END_REQUEST: what its pipes hold now is read (and attributed) first. Under
-        the lock, so a chunk the reader thread is passing to this request has left before END_REQUEST does."""
+        """Before the request's END_REQUEST: what its pipes hold now is read first, and sent as its output."""
         # Checked once before locking: a request that has left (or never entered) never comes back.
         if req is not self._solo and req not in self._running:
             return
+        mine = None
         with self._lock:
             if self._live:
                 ready = self._ready_now()
                 if ready:
+                    mine = []
                     for fd, _ in ready:
                         # Bounded: a child still writing as fast as we read must not hold the request.
                         for _ in range(_DRAIN_READS):
-                            if not self._read(fd):
+                            if not self._take(fd, mine):
                                 break
                 if self.spawned:
                     self._install_pipes()
@@ -183,14 +186,21 @@ class FdCapture(object):
                 running = self._running
                 running.discard(req)
                 self._solo = next(iter(running)) if len(running) == 1 else None
+            # A chunk the reader thread read earlier for this request leaves before these (and END_REQUEST).
+            while self._sending is req:
+                self._sent.wait()
+        if mine:
+            for stream, data in mine:
+                req.write_fd(stream, data)
 
     def pass_on(self, stream, data):
         """Output no request takes: to the original fd 1 or 2 (the supervisor's)."""
         _write_all(self.original[stream], data)
 
     # --- reading ---
-    def _read(self, fd):
-        """One read of fd, passed on; False once it has nothing more for now. Under the lock."""
+    def _take(self, fd, mine):
+        """One read of fd, under the lock: what the request running alone gets is appended to `mine` as
+        (stream, data), the rest passed on. False once fd has nothing more for now."""
         try:
             data = os.read(fd, _READ_SIZE)
         except BlockingIOError:
@@ -206,9 +216,8 @@ class FdCapture(object):
             self._reader.unregister(fd)
             os.close(fd)
             return False
-        solo = self._solo
-        if stream is not None and solo is not None:
-            solo.write_fd(stream, data)
+        if stream is not None and self._solo is not None:
+            mine.append((stream, data))
         else:
             _write_all(self.original[stream or self._retired.get(fd, 2)], data)
         return True
@@ -219,10 +228,23 @@ class FdCapture(object):
             lock = self._lock
             while self._live:
                 fds = poll(-1)
+                mine = []
                 with lock:
                     for fd in fds:
                         if fd in self._current or fd in self._retired:
-                            self._read(fd)
+                            self._take(fd, mine)
+                    req = self._sending = self._solo if mine else None
+                if req is None:
+                    continue
+                # Sent outside the lock: a request whose client reads slowly holds up no other request's
+                # start or end, only its own (leave() waits for this).
+                try:
+                    for stream, data in mine:
+                        req.write_fd(stream, data)
+                finally:
+                    with lock:
+                        self._sending = None
+                        self._sent.notify_all()
         except BaseException:
             # Whatever broke the reader, fds 1 and 2 must keep reaching the supervisor: say why there,
             # then put them back.

@@ -179,8 +179,10 @@ class Request(object):
             # Aborted: its streams are closed, as for a late sys.stderr write.
             stdio.fd_capture.pass_on(stream, data)
         elif stream == 1:
-            # A print()'s line held so far was written first.
-            self.flush_stdout()
+            if stdio.current_request() is self:
+                # On the request's own thread (its end): a print()'s line held so far was written first.
+                # Not from the reader thread, which would race this thread's print() for the held text.
+                self.flush_stdout()
             self.conn.send(_encode_stream(_GANTRY_STDOUT, self.id, data))
         else:
             self.stderr_used = True
