@@ -54,9 +54,10 @@ class _Poller(object):
             except OSError:
                 pass
 
-    def poll_now(self):
-        """The fds with something to read, without waiting, as (fd, events) pairs: one syscall."""
-        return self._ep.poll(0) if self._ep is not None else self._p.poll(0)
+    def raw_poll(self):
+        """The epoll/poll object's own poll: raw_poll()(0) gives the fds with something to read, without
+        waiting, as (fd, events) pairs, in one syscall and no Python frame (the request path's call)."""
+        return (self._ep or self._p).poll
 
     def unregister(self, fd):
         try:
@@ -109,7 +110,7 @@ class FdCapture(object):
         self._reader = _Poller()
         self._reader.watch_wakeups()
         self._ready = _Poller()  # the request path's own (a poll() object takes one waiter at a time)
-        self._ready_now = self._ready.poll_now
+        self._ready_now = self._ready.raw_poll()
         self._install_pipes()
 
     # --- setup ---
@@ -170,7 +171,7 @@ class FdCapture(object):
         mine = None
         with self._lock:
             if self._live:
-                ready = self._ready_now()
+                ready = self._ready_now(0)
                 if ready:
                     mine = []
                     for fd, _ in ready:
