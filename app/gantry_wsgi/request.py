@@ -175,8 +175,9 @@ class Request(object):
 
     def write_fd(self, stream, data):
         """Bytes written to fd 1 or 2 while this request ran alone (fdcapture.FdCapture)."""
-        if self.finished:
-            # Aborted: its streams are closed, as for a late sys.stderr write.
+        if self.finished or self.aborted:
+            # Its streams are closed, or the gateway has let the request go (it drops what an aborted
+            # request sends): the worker's output, as before fd capture, so it is not lost.
             stdio.fd_capture.pass_on(stream, data)
         elif stream == 1:
             if stdio.current_request() is self:

@@ -92,6 +92,22 @@ class _RequestStdout(object):
         self.assertEqual(r.body, b'big')
         self.assertEqual(r.out, b'fd-line\n' * 40000)
 
+    def test_fd_output_after_the_gateway_aborted_the_request_is_the_workers(self):
+        # The gateway drops what an aborted request sends: the line must reach the worker's fd 2 instead.
+        t = token()
+        c = self.w.connect()
+        try:
+            c.begin(1, params_for('/fd-after-abort', method='POST', query='t=' + t, body=b'0123456789'))
+            r = c.responses[1]
+            c.wait(lambda: ('waiting-' + t).encode() in r.out)
+            c.abort(1)
+            r = c.wait_end(1)
+        finally:
+            c.close()
+        self.assertEqual(r.app_status, 1)
+        self.assertNotIn(b'after-abort', bytes(r.stderr))
+        self.assertTrue(self.w.stderr.wait_for(('after-abort %s ClientDisconnected' % t).encode()), self.w.stderr.text())
+
     def test_a_child_that_outlives_its_request_writes_as_the_worker(self):
         t = token()
         self.assertEqual(self.w.request('/spawn', query='t=' + t).body, b'spawned')
