@@ -4,13 +4,14 @@
 // the page's frames (fps, p95/p99 frame interval, share of time in long tasks) while following; and, at the max
 // rate, the app's req/s with the tab open vs no UI connected, interleaved in the same run.
 // Usage: node bench/ui.mjs [--seconds S] [--rounds N] [--json FILE]
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import { startGantryUi } from './gantry-ui.mjs';
+import { chromiumPids, cpuSeconds } from './proc-cpu.mjs';
 import { runWrk } from './wrk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,52 +28,6 @@ const ROUNDS = Number(args.rounds);
 const BIND = `127.0.0.1:${args.port}`;
 const APP_URL = `http://${BIND}/json`;
 const PACED = path.join(ROOT, 'bench/paced.lua');
-
-/** CPU seconds (user + system) the processes have used so far (Linux /proc). */
-function cpuSeconds(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // exited
-    }
-  }
-  return ticks / 100;
-}
-
-/** Chromium's processes (browser, renderers, GPU, utilities): this bench's descendants whose command is chromium. */
-function chromiumPids() {
-  const children = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(d);
-    } catch {
-      // exited
-    }
-  }
-  const out = [];
-  const walk = (pid) => {
-    for (const c of children.get(pid) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(String(process.pid));
-  return out.filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom');
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** wrk at `rate` for `seconds`, with the Host's CPU per request and Chromium's share of a core meanwhile. */
 async function measured(rate, seconds, hostPid) {
