@@ -22,8 +22,27 @@ export function cpuSeconds(pids) {
   return ticks / 100;
 }
 
+/** CPU seconds of this process's children that have exited and been waited for (wrk after a run). */
+export function reapedChildrenCpuSeconds() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
 /** Chromium's processes (browser, renderers, GPU, utilities): descendants of `root` whose command is chromium. */
 export function chromiumPids(root = process.pid) {
+  // By the executable, not the command line: a Host whose --home path says "chromium" is not Chromium.
+  return descendantPids(root).filter((pid) => {
+    try {
+      return path.basename(readlinkSync(`/proc/${pid}/exe`)).startsWith('chrom');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Every live descendant of `root` (children, their children…). */
+export function descendantPids(root) {
   const children = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -44,14 +63,7 @@ export function chromiumPids(root = process.pid) {
     }
   };
   walk(String(root));
-  // By the executable, not the command line: a Host whose --home path says "chromium" is not Chromium.
-  return out.filter((pid) => {
-    try {
-      return path.basename(readlinkSync(`/proc/${pid}/exe`)).startsWith('chrom');
-    } catch {
-      return false;
-    }
-  });
+  return out;
 }
 
 /** A Chromium process's kind from its command line: renderer, gpu-process, utility, zygote… or browser. */
