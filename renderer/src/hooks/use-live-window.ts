@@ -45,6 +45,8 @@ export interface LiveWindow {
   readonly onWheel: (e: { readonly deltaY: number }) => void;
   follow(): void;
   reveal(index: number): void;
+  /** Puts row `index` at the top of the visible area and holds it there (leaves following): a jump to a time. */
+  showAtTop(index: number): void;
 }
 
 export function useLiveWindow({
@@ -170,5 +172,12 @@ export function useLiveWindow({
     rerender();
   }, []);
 
-  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, follow, reveal };
+  const showAtTop = useCallback((index: number) => {
+    const { keys: k } = latest.current;
+    if (index < 0 || index >= k.length) return;
+    anchor.current = { kind: 'row', key: k[index]!, delta: 0 };
+    rerender();
+  }, []);
+
+  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, follow, reveal, showAtTop };
 }

@@ -13,17 +13,20 @@ export interface RequestRowProps {
   readonly top: number;
   readonly active: boolean;
   readonly selected: boolean;
+  /** The row a jump to a time landed on (marked until the next jump). */
+  readonly target: boolean;
   readonly onPick: (index: number, seq: number, row: AccessRecord) => void;
 }
 
-export const RequestRow = memo(function RequestRow({ row: r, seq, index, top, active, selected, onPick }: RequestRowProps) {
+export const RequestRow = memo(function RequestRow({ row: r, seq, index, top, active, selected, target, onPick }: RequestRowProps) {
   return (
     <div
       id={`req-${seq}`}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      className={`req-row${active ? ' is-active' : ''}${selected ? ' is-selected' : ''}`}
+      className={`req-row${active ? ' is-active' : ''}${selected ? ' is-selected' : ''}${target ? ' is-target' : ''}`}
+      data-jump-target={target ? 'true' : undefined}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onPick(index, seq, r)}
       data-request-id={r.requestId}

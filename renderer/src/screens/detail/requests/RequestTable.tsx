@@ -20,11 +20,22 @@ export interface RequestTableProps {
   readonly onLoadOlder?: () => void;
   /** The first row in view while scrolled up (null while following): the store keeps it from the cap. */
   readonly onHold?: (seq: number | null) => void;
+  /** A jump to a time: this row (by seq) goes to the top of the view, highlighted; `n` tells two jumps apart. */
+  readonly jumpTo?: { readonly seq: number; readonly n: number } | null;
 }
 
 const COLUMNS = ['Time', 'Method', 'Path', 'Status', 'Duration', 'Size', 'Worker', 'Request ID'] as const;
 
-export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'none', onLoadOlder, onHold }: RequestTableProps) {
+export function RequestTable({
+  view,
+  selectedId,
+  onOpen,
+  emptyText,
+  older = 'none',
+  onLoadOlder,
+  onHold,
+  jumpTo = null,
+}: RequestTableProps) {
   const { rows, seqs } = view;
   // Following, 5 rows above the viewport: one wheel notch (≤ 120 px) up is painted before the table re-renders.
   const win = useLiveWindow({
@@ -56,6 +67,20 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
     },
     [onOpen],
   );
+
+  // A jump: the row at the top and the keyboard cursor on it (so the arrows go on from there). Only when a jump is
+  // asked for, not on every new row: the rows are read through a ref.
+  const { showAtTop } = win;
+  const seqsRef = useRef(seqs);
+  seqsRef.current = seqs;
+  useEffect(() => {
+    if (!jumpTo) return;
+    const i = seqsRef.current.indexOf(jumpTo.seq);
+    if (i === -1) return;
+    setActive(i);
+    activeSeq.current = jumpTo.seq;
+    showAtTop(i);
+  }, [jumpTo, showAtTop]);
 
   const moveActive = (i: number) => {
     if (rows.length === 0) return;
@@ -124,6 +149,7 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
               top={index * ROW_HEIGHT}
               active={index === active}
               selected={rows[index]!.requestId === selectedId}
+              target={seqs[index] === jumpTo?.seq}
               onPick={pick}
             />
           ))}
