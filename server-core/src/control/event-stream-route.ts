@@ -61,14 +61,14 @@ export function registerEventStream(
       ...corsFor(req),
     });
     res.socket?.setNoDelay(true);
-    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path, columns } = query;
+    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path, columns, minIntervalMs } = query;
     const client = new SseClient(res, host.hub, {
       maxBufferedBytes: options.sseMaxBufferedBytes,
       apps: query.apps,
       types: query.types,
       batch:
         batch === '1'
-          ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, intervalMs: options.sseBatchMs }
+          ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, minIntervalMs, intervalMs: options.sseBatchMs }
           : undefined,
     });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);

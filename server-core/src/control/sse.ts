@@ -41,7 +41,10 @@ export interface SseClientOptions {
    */
   readonly coalesceMs?: number;
   /** Batched stream settings (see eventsQuerySchema). */
-  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns'> & {
+  readonly batch?: Pick<
+    EventsQuery,
+    'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns' | 'minIntervalMs'
+  > & {
     readonly intervalMs?: number;
   };
 }
@@ -271,6 +274,9 @@ export class SseClient {
   private pendingAccess: { id: number; appId: string | null; data: AccessRecord }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly intervalMs: number;
+  /** Least time between two batches under sustained traffic (EventsQuery.minIntervalMs), and when the last went. */
+  private readonly minIntervalMs: number;
+  private lastBatchAt = -Infinity;
   private readonly accessFilter: ((a: AccessRecord) => boolean) | null;
   private readonly countOnly: boolean;
   private readonly maxRate: number;
@@ -299,6 +305,7 @@ export class SseClient {
     this.filterKey = `${options.apps?.join(',') ?? '*'}|${options.types?.join(',') ?? '*'}`;
     this.batched = options.batch !== undefined;
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
+    this.minIntervalMs = options.batch?.minIntervalMs ?? 0;
     this.accessFilter = options.batch ? accessFilter(options.batch) : null;
     this.countOnly = options.batch?.access === 'count';
     this.columns = options.batch?.columns === '1';
@@ -466,7 +473,9 @@ export class SseClient {
   }
 
   private scheduleBatch(): void {
-    this.timer ??= setTimeout(() => this.flushBatch(), this.intervalMs);
+    if (this.timer) return;
+    const wait = Math.max(this.intervalMs, this.lastBatchAt + this.minIntervalMs - Date.now());
+    this.timer = setTimeout(() => this.flushBatch(), wait);
   }
 
   private passesSampling(a: AccessRecord): boolean {
@@ -511,6 +520,7 @@ export class SseClient {
     this.pendingBytes = 0;
     // The id is the last event dealt with (sent, filtered out or counted): a resume after it repeats nothing.
     this.writtenId = this.cursor;
+    this.lastBatchAt = Date.now();
     this.write(`id: ${this.cursor}\nevent: batch\ndata: ${data}\n\n`);
   }
 
