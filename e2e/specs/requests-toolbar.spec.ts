@@ -121,6 +121,8 @@ test('the Requests toolbar takes at most two lines at 1280 and 1024 px, and the 
     await page.getByTestId('pause').click();
     await expect(table).toHaveAttribute('aria-rowcount', '46');
   } finally {
+    // Off the app's screen first: a call still in flight for a removed app would 404 in the next spec's step.
+    await page.goto(`${gantry.url}#/`);
     await page.setViewportSize({ width: 1280, height: 800 });
     await gantry.api.call('stop', { params: { id: appId } });
     await gantry.api.call('removeApp', { params: { id: appId } });
