@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { fmtClock } from '../format';
-import { fmtTick, isolatedPoints, legendValue, xRange, yRange } from './chart-scales';
+import { fmtClockTick, fmtTick, isolatedPoints, legendValue, xRange, yRange } from './chart-scales';
 
 interface ChartSeries {
   readonly label: string;
@@ -59,7 +59,12 @@ export function UPlotChart({ title, series, data, unit, height = 200, format, ti
         y: { range: (_u, min, max) => yRange(min, max) },
       },
       axes: [
-        { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        {
+          stroke: axisColor,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          values: (_u, splits, _axis, _space, incr) => splits.map((v) => fmtClockTick(v, incr)),
+        },
         {
           stroke: axisColor,
           grid: { stroke: grid, width: 1 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtMsTick, fmtTick, isolatedPoints, legendValue, MIN_SPAN_S, niceCeil, xRange, yRange } from './chart-scales';
+import { fmtClockTick, fmtMsTick, fmtTick, isolatedPoints, legendValue, MIN_SPAN_S, niceCeil, xRange, yRange } from './chart-scales';
 
 describe('niceCeil', () => {
   it('rounds up to 1, 2, 2.5 or 5 times a power of ten', () => {
@@ -90,5 +90,14 @@ describe('legendValue', () => {
     expect(legendValue(ys, null)).toBe(4);
     expect(legendValue([null, null], null)).toBeNull();
     expect(legendValue([], null)).toBeNull();
+  });
+});
+
+describe('fmtClockTick', () => {
+  it('labels the time axis on the 24-hour local clock the legend and the tables use, to the second when ticks are', () => {
+    const t = new Date(2026, 11, 5, 0, 27, 30).getTime() / 1000;
+    expect(fmtClockTick(t, 10)).toBe('00:27:30');
+    expect(fmtClockTick(t - 30, 60)).toBe('00:27');
+    expect(fmtClockTick(new Date(2026, 11, 5, 13, 5, 0).getTime() / 1000, 300)).toBe('13:05');
   });
 });

@@ -85,3 +85,14 @@ export function legendValue(ys: ArrayLike<number | null | undefined>, idx: numbe
   for (let i = ys.length - 1; i >= 0; i--) if (finite(ys[i])) return ys[i] as number;
   return null;
 }
+
+/**
+ * A time-axis tick (epoch seconds) on the 24-hour local clock, like the legend and the Time columns (uPlot's
+ * default, "12:28am", read as another clock beside them): to the second when the ticks are less than a minute apart.
+ */
+export function fmtClockTick(seconds: number, incrSeconds: number): string {
+  const d = new Date(seconds * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const hm = `${p(d.getHours())}:${p(d.getMinutes())}`;
+  return incrSeconds < 60 ? `${hm}:${p(d.getSeconds())}` : hm;
+}
