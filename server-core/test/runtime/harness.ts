@@ -1,7 +1,7 @@
 // Starts a real AppRuntime (gateway + Python workers) on a fixture app, on port 0, for integration tests.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { perTest } from '../helpers/per-test.js';
 import { defaultSettings, mergeSettings, type AppSettings, type PartialAppSettings } from '../../src/config/settings.js';
 import { createAppRuntime, type LocalAppRuntime } from '../../src/runtime/app-runtime.js';
 import type { AccessEntry, AppEvent, OutputLine } from '../../src/runtime/types.js';
@@ -45,15 +45,7 @@ export async function startApp(overrides: PartialAppSettings = {}): Promise<Runn
 
 /** For a file's tests: the returned function starts an app (as startApp), stopped after the test that started it. */
 export function appPerTest(): (overrides?: PartialAppSettings) => Promise<Running> {
-  const started: Running[] = [];
-  afterEach(async () => {
-    for (const app of started.splice(0)) await app.stop();
-  });
-  return async (overrides) => {
-    const app = await startApp(overrides);
-    started.push(app);
-    return app;
-  };
+  return perTest(startApp, (app) => app.stop());
 }
 
 /** Resolves when `predicate` holds, checking on each runtime event and every 20 ms; rejects at the deadline. */
