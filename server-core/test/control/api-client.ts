@@ -1,6 +1,7 @@
 // A test harness: a real Host (temp GANTRY_HOME) behind a real control API, and the control API's own client
 // (src/control/client.ts): `client.call` for typed calls, `api` for any request (what the contract would refuse).
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { perTest } from '../helpers/per-test.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { createHost, type Host, type HostOptions } from '../../src/host/host.js';
 import { startControlServer, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
@@ -46,18 +47,31 @@ export async function startHarness(opts: Partial<HostOptions> = {}, serverOpts: 
   };
 }
 
+/** For a file's tests: the returned function starts a Harness (as startHarness), closed after the test that started it. */
+export function harnessPerTest(): typeof startHarness {
+  return perTest(startHarness, (h) => h.close());
+}
+
 /**
- * A Harness started in the enclosing `beforeAll` and closed in its `afterAll`, shared by the tests there. The object
- * is there at once (so a test file names it as a `const`); what it holds is there from the tests on.
+ * A Harness started before the enclosing block's tests and closed after them (`file`, the default: shared by the
+ * tests there), or one of its own for each test (`each`: started before it, closed after it). The object is there at
+ * once (so a test file names it as a `const`); what it holds is there from the tests on.
  */
-export function harnessScope(opts: Partial<HostOptions> = {}, serverOpts: Partial<ControlServerOptions> = {}): Harness {
+export function harnessScope(
+  opts: Partial<HostOptions> = {},
+  serverOpts: Partial<ControlServerOptions> = {},
+  per: 'file' | 'each' = 'file',
+): Harness {
   let h: Harness | undefined;
-  beforeAll(async () => {
+  (per === 'each' ? beforeEach : beforeAll)(async () => {
     h = await startHarness(opts, serverOpts);
   });
-  afterAll(() => h?.close());
+  (per === 'each' ? afterEach : afterAll)(async () => {
+    await h?.close();
+    h = undefined;
+  });
   const started = (): Harness => {
-    if (!h) throw new Error('harnessScope: the harness is started in beforeAll; use it from a test');
+    if (!h) throw new Error('harnessScope: the harness is started before the tests; use it from a test');
     return h;
   };
   return {

@@ -9,8 +9,8 @@ import { SseClient, type SseClientOptions } from '../../src/control/sse.js';
 import { decodeAccessColumns } from '../../src/control/access-columns.js';
 import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { tempDirEachTest } from '../helpers/tempdir.js';
+import { harnessScope } from './api-client.js';
 import { openSse, untilAccepted, howItEnds } from './sse-reader.js';
 
 class Sink extends EventEmitter {
@@ -157,12 +157,10 @@ describe('SseClient, plain', () => {
 });
 
 describe('the batched stream over HTTP', () => {
-  let h: Harness;
-  let project: TempDir;
+  const project = tempDirEachTest('gantry-project-');
+  const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 }, 'each');
   let appUrl: string;
   beforeEach(async () => {
-    h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 });
-    project = await makeTempDir('gantry-project-');
     await h.api('POST', '/api/apps', {
       folder: project.path,
       id: 'web',
@@ -171,10 +169,6 @@ describe('the batched stream over HTTP', () => {
       settings: { app: 'x:application' },
     });
     appUrl = (await h.api('POST', '/api/apps/web/start', {})).body.urls[0];
-  });
-  afterEach(async () => {
-    await h.close();
-    await project.remove();
   });
   const auth = () => ({ authorization: `Bearer ${h.server.token}` });
   const paths = (frames: { event: string; data: SseBatch }[]) =>

@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fetchRaw } from './http-client.js';
 import { parseResponses } from '../helpers/raw-http.js';
-import { appPerTest, until, type Running } from '../runtime/harness.js';
+import { appPerTest, until } from '../runtime/harness.js';
 import { cleanupPerTest } from '../helpers/per-test.js';
 import type { ExchangeContext } from '../../src/gateway/exchange.js';
 

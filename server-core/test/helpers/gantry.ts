@@ -67,7 +67,14 @@ export function withAddress(proc: StartedProcess): HttpServer {
   return { ...proc, host, port, url: `http://${urlHost}:${port}` };
 }
 
+const kill = (p: StartedProcess): Promise<unknown> => p.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
+
 /** For a file's tests: startGantry, killed (with its process group) after the test that started it. */
-export function gantryPerTest(): (opts: GantryOptions) => Promise<HttpServer> {
-  return perTest(startGantry, (p) => p.stop({ signal: 'SIGKILL', timeoutMs: 2000 }));
+export function gantryPerTest(): typeof startGantry {
+  return perTest(startGantry, kill);
+}
+
+/** For a file's tests: spawnGantry, killed (with its process group) after the test that started it. */
+export function spawnGantryPerTest(): typeof spawnGantry {
+  return perTest(spawnGantry, kill);
 }
