@@ -57,7 +57,7 @@ describe('AppRuntime', () => {
     await until(() => app.access.some((e) => e.requestId === 'kept-1'), 5000, 'access entry');
     expect(withHeaderView(app.access.find((e) => e.requestId === 'kept-1')!).requestHeaders).toMatchObject({ 'X-Probe': 'yes' });
 
-    const bare = createAppRuntime(fixtureSettings({ workers: 1 }), { processStats: false, requestHeaders: false });
+    const bare = createAppRuntime(fixtureSettings({ workers: 1 }), { processStats: false, requestHeaders: 'none' });
     const seen: AccessEntry[] = [];
     bare.on('access', (e) => seen.push(e));
     await bare.start();
