@@ -46,7 +46,11 @@ function flatBytes(flat: readonly string[] | null | undefined): number {
 export type HeaderKeeping = 'keep' | 'forward' | 'none';
 
 /** Hot path: puts the raw arrays on the entry by reference (no copy), and returns the record that holds them. */
-export function attachHeaders(entry: AccessEntry, req: readonly string[] | null | undefined, res: readonly string[] | null | undefined): HeaderRef {
+export function attachHeaders(
+  entry: AccessEntry,
+  req: readonly string[] | null | undefined,
+  res: readonly string[] | null | undefined,
+): HeaderRef {
   const ref: HeaderRef = { req: req ?? null, res: res ?? null, bytes: REF_OVERHEAD + flatBytes(req) + flatBytes(res) };
   (entry as WithRef)[HEADERS_REF] = ref;
   return ref;

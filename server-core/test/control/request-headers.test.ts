@@ -160,7 +160,13 @@ describe("a runtime's request headers: kept, forwarded, or dropped", () => {
     ];
     expect(seen('keep')).toEqual({ raw: both, held: 2 });
     expect(seen('forward')).toEqual({ raw: both, held: 0 });
-    expect(seen('none')).toEqual({ raw: [{ req: null, res: null }, { req: null, res: null }], held: 0 });
+    expect(seen('none')).toEqual({
+      raw: [
+        { req: null, res: null },
+        { req: null, res: null },
+      ],
+      held: 0,
+    });
   });
 });
 
@@ -241,7 +247,9 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
     // One connection per request, so the primary deals them to both gateway processes (each has one worker).
     const ids = Array.from({ length: 8 }, (_, i) => `gp-${i}`);
     for (const id of ids) {
-      const r = await fetchRaw(`${started.body.urls[0]}/`, { headers: { 'X-Request-ID': id, Cookie: 'sessionid=s3cr3t-cookie', 'X-Trace': id } });
+      const r = await fetchRaw(`${started.body.urls[0]}/`, {
+        headers: { 'X-Request-ID': id, Cookie: 'sessionid=s3cr3t-cookie', 'X-Trace': id },
+      });
       expect(r.status).toBe(200);
     }
     const served = new Set<number>();
