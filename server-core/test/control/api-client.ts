@@ -1,7 +1,6 @@
 // A test harness: a real Host (temp GANTRY_HOME) behind a real control API, and the control API's own client
 // (src/control/client.ts): `client.call` for typed calls, `api` for any request (what the contract would refuse).
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { perTest } from '../helpers/per-test.js';
+import { perTest, scope } from '../helpers/per-test.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { createHost, type Host, type HostOptions } from '../../src/host/host.js';
 import { startControlServer, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
@@ -54,40 +53,18 @@ export function harnessPerTest(): typeof startHarness {
 
 /**
  * A Harness started before the enclosing block's tests and closed after them (`file`, the default: shared by the
- * tests there), or one of its own for each test (`each`: started before it, closed after it). The object is there at
- * once (so a test file names it as a `const`); what it holds is there from the tests on.
+ * tests there), or one of its own for each test (`each`). Options given as a function are read when it starts
+ * (for what a before hook made, such as a folder).
  */
 export function harnessScope(
-  opts: Partial<HostOptions> = {},
-  serverOpts: Partial<ControlServerOptions> = {},
+  opts: Partial<HostOptions> | (() => Partial<HostOptions>) = {},
+  serverOpts: Partial<ControlServerOptions> | (() => Partial<ControlServerOptions>) = {},
   per: 'file' | 'each' = 'file',
 ): Harness {
-  let h: Harness | undefined;
-  (per === 'each' ? beforeEach : beforeAll)(async () => {
-    h = await startHarness(opts, serverOpts);
-  });
-  (per === 'each' ? afterEach : afterAll)(async () => {
-    await h?.close();
-    h = undefined;
-  });
-  const started = (): Harness => {
-    if (!h) throw new Error('harnessScope: the harness is started before the tests; use it from a test');
-    return h;
-  };
-  return {
-    get home() {
-      return started().home;
-    },
-    get host() {
-      return started().host;
-    },
-    get server() {
-      return started().server;
-    },
-    get client() {
-      return started().client;
-    },
-    api: (method, path, body, headers) => started().api(method, path, body, headers),
-    close: () => started().close(),
-  };
+  const read = <O>(o: O | (() => O)): O => (typeof o === 'function' ? (o as () => O)() : o);
+  return scope(
+    () => startHarness(read(opts), read(serverOpts)),
+    (h) => h.close(),
+    per,
+  );
 }

@@ -9,13 +9,13 @@ import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { SERVER_CORE_DIR } from '../helpers/paths.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { harnessScope } from './api-client.js';
 import { SECRET_MASK } from '../../src/control/contract.js';
 
 const fixture = (name: string): string => resolve(SERVER_CORE_DIR, 'test', 'fixtures', 'detect', name);
 
-const project = tempDirEachTest('gantry-project-');
+const project = tempDirScope('gantry-project-');
 const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, {}, 'each');
 beforeEach(() => cp(fixture('pyproject'), project.path, { recursive: true }));
 

@@ -5,11 +5,11 @@ import { resolve } from 'node:path';
 import { beforeEach, expect, it } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 
-const project = tempDirEachTest('gantry-project-');
+const project = tempDirScope('gantry-project-');
 const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, {}, 'each');
 beforeEach(async () => {
   await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });

@@ -8,13 +8,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakeRuntime, type FakeRuntime } from '../host/fake-runtime.js';
 import { createHost } from '../../src/host/host.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { tempDirEachTest, tempDirPerTest } from '../helpers/tempdir.js';
+import { tempDirScope, tempDirPerTest } from '../helpers/tempdir.js';
 import { harnessPerTest, harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 import { GantryError } from '../../src/errors.js';
 
 const runtimes: FakeRuntime[] = [];
-const project = tempDirEachTest('gantry-project-');
+const project = tempDirScope('gantry-project-');
 const tempDir = tempDirPerTest();
 const startHarness = harnessPerTest();
 const h = harnessScope(

@@ -6,13 +6,13 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PartialAppSettings } from '../../src/config/settings.js';
 import { createFakeRuntime, type FakeRuntime } from '../host/fake-runtime.js';
 import { DEMO_APP, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { harnessScope } from './api-client.js';
 
 describe('control plane (fake runtime with update)', () => {
   const runtimes: FakeRuntime[] = [];
   const updates: PartialAppSettings[] = [];
-  const project = tempDirEachTest('gantry-project-');
+  const project = tempDirScope('gantry-project-');
   const h = harnessScope(
     {
       createRuntime: (s) => {

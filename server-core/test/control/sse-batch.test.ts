@@ -9,7 +9,7 @@ import { SseClient, type SseClientOptions } from '../../src/control/sse.js';
 import { decodeAccessColumns } from '../../src/control/access-columns.js';
 import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { harnessScope } from './api-client.js';
 import { openSse, untilAccepted, howItEnds } from './sse-reader.js';
 
@@ -157,7 +157,7 @@ describe('SseClient, plain', () => {
 });
 
 describe('the batched stream over HTTP', () => {
-  const project = tempDirEachTest('gantry-project-');
+  const project = tempDirScope('gantry-project-');
   const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 }, 'each');
   let appUrl: string;
   beforeEach(async () => {

@@ -3,14 +3,14 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { harnessPerTest, harnessScope } from './api-client.js';
 import { cleanupPerTest } from '../helpers/per-test.js';
 import { openSse, untilAccepted, howItEnds, type Frame, type SseReader } from './sse-reader.js';
 import { SseClient } from '../../src/control/sse.js';
 import { EventHub } from '../../src/host/event-hub.js';
 
-const project = tempDirEachTest('gantry-project-');
+const project = tempDirScope('gantry-project-');
 const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, { heartbeatMs: 50 }, 'each');
 const defer = cleanupPerTest();
 const startHarness = harnessPerTest();

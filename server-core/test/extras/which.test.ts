@@ -3,9 +3,9 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { findOnPath } from '../../src/which.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-const t = tempDirEachTest();
+const t = tempDirScope();
 beforeEach(async () => {
   for (const d of ['a', 'b', 'sbin']) await mkdir(join(t.path, d));
 });

@@ -15,7 +15,7 @@ import {
   WorkerOverloadedError,
   type ResponseSink,
 } from '../../src/fastcgi/worker-connection.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { cleanupPerTest } from '../helpers/per-test.js';
 
 class Collect implements ResponseSink {
@@ -54,7 +54,7 @@ class Collect implements ResponseSink {
 }
 
 const encoder = new RequestHeadEncoder([['SCRIPT_NAME', '']]);
-const tmp = tempDirEachTest();
+const tmp = tempDirScope();
 const defer = cleanupPerTest();
 let peer: Socket | null = null;
 const received: FcgiRecord[] = [];

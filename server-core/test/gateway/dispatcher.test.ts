@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkerConnection } from '../../src/fastcgi/worker-connection.js';
 import { DispatchTarget, type DispatchJob } from '../../src/gateway/dispatch-target.js';
 import { Dispatcher } from '../../src/gateway/dispatcher.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { cleanupPerTest } from '../helpers/per-test.js';
 
 class FakeJob implements DispatchJob {
@@ -44,7 +44,7 @@ class FakeJob implements DispatchJob {
   }
 }
 
-const tmp = tempDirEachTest();
+const tmp = tempDirScope();
 const defer = cleanupPerTest();
 
 async function fakeWorker(id: number, threads: number): Promise<DispatchTarget> {

@@ -1,8 +1,9 @@
-// Per-test teardown, in one place: what a test starts is registered as it starts and undone after that test, the
-// last started first (sockets before the app they talk to, the app before the folder it runs in). The per-test
-// helpers (`appPerTest`, `tempDirPerTest`, `gantryPerTest`, `harnessScope('each')`) are built on it; a file uses
-// `cleanupPerTest` itself only for what has no helper (a socket, a listener, a child's pid).
-import { afterEach } from 'vitest';
+// A test's teardown, in one place: what a test starts is registered as it starts and undone after that test, the
+// last started first (sockets before the app they talk to, the app before the folder it runs in); what a block's
+// tests share is started before them and undone after them (`scope`). The helpers (`appPerTest`, `appScope`,
+// `tempDirPerTest`, `tempDirScope`, `gantryPerTest`, `harnessPerTest`, `harnessScope`) are built on these; a file
+// uses them itself only for what has no helper (a socket, a listener, a child's pid, a Host).
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 export type Cleanup = () => unknown;
 
@@ -35,4 +36,28 @@ export function perTest<A extends unknown[], T>(start: (...args: A) => Promise<T
     defer(() => undo(made));
     return made;
   };
+}
+
+/**
+ * What the enclosing block's tests use, started before each of them (`each`, the default) or once before them all
+ * (`file`), and undone after. The object is there at once, so a file names it as a `const`; it stands for the
+ * started one from the tests (and later hooks) on.
+ */
+export function scope<T extends object>(start: () => Promise<T>, undo: (made: T) => unknown, per: 'each' | 'file' = 'each'): T {
+  let current: T | undefined;
+  (per === 'each' ? beforeEach : beforeAll)(async () => {
+    current = await start();
+  });
+  (per === 'each' ? afterEach : afterAll)(async () => {
+    const made = current;
+    current = undefined;
+    if (made !== undefined) await undo(made);
+  });
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (current === undefined) throw new Error(`scope: ${String(key)} is there once the tests run (started in a before hook)`);
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }

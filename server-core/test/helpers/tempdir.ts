@@ -1,10 +1,9 @@
 // One fresh temp folder per test (or per file), removed afterwards: by hand (makeTempDir), after the test that made it
-// (tempDirPerTest), or one made before each test and removed after it (tempDirEachTest).
+// (tempDirPerTest), or one for each test or for the block's tests, made before and removed after (tempDirScope).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
-import { perTest } from './per-test.js';
+import { perTest, scope } from './per-test.js';
 
 export interface TempDir {
   readonly path: string;
@@ -22,20 +21,14 @@ export function tempDirPerTest(prefix?: string): () => Promise<TempDir> {
   return () => make(prefix);
 }
 
-/** For a file whose every test works in a folder of its own: made before each test, removed after it. */
-export function tempDirEachTest(prefix?: string): { readonly path: string } {
-  let current: TempDir | null = null;
-  beforeEach(async () => {
-    current = await makeTempDir(prefix);
-  });
-  afterEach(async () => {
-    await current?.remove();
-    current = null;
-  });
-  return {
-    get path() {
-      if (!current) throw new Error('tempDirEachTest: the folder is made before each test; use it from a test');
-      return current.path;
-    },
-  };
+/**
+ * A temp folder the enclosing block's tests work in: one for each test (`each`, the default: made before it, removed
+ * after it) or one for them all (`file`: made before the first, removed after the last).
+ */
+export function tempDirScope(prefix?: string, per: 'each' | 'file' = 'each'): TempDir {
+  return scope(
+    () => makeTempDir(prefix),
+    (dir) => dir.remove(),
+    per,
+  );
 }

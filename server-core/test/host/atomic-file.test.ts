@@ -4,9 +4,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/index.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-const dir = tempDirEachTest('gantry-atomic-');
+const dir = tempDirScope('gantry-atomic-');
 
 describe('writeFileAtomic', () => {
   it('replaces the file whole, mode 0600, leaving no temp file', async () => {

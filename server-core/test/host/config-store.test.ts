@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { ConfigStore, emptyConfig } from '../../src/host/config-store.js';
 import { loadOrCreateToken } from '../../src/host/token.js';
 import { createHost } from '../../src/host/host.js';
-import { tempDirEachTest, tempDirPerTest } from '../helpers/tempdir.js';
+import { tempDirScope, tempDirPerTest } from '../helpers/tempdir.js';
 import { savedApp } from '../helpers/saved-app.js';
 import type { AppDefinition } from '../../src/config/app-definition.js';
 
 const def = (id: string, folder: string): AppDefinition =>
   savedApp(id, folder, { settings: { app: 'hello:application', bind: ['127.0.0.1:18001'] } });
 
-const home = tempDirEachTest('gantry-store-');
+const home = tempDirScope('gantry-store-');
 const tempDir = tempDirPerTest();
 
 describe('ConfigStore', () => {

@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFolder } from '../../src/host/fs-list.js';
 import { defaultDemoFolder } from '../../src/host/demo.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-const root = tempDirEachTest('gantry-fs-');
+const root = tempDirScope('gantry-fs-');
 
 async function put(rel: string, text = ''): Promise<void> {
   await mkdir(dirname(join(root.path, rel)), { recursive: true });

@@ -5,9 +5,9 @@ import { parse } from 'smol-toml';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readPyprojectGantry, writePyprojectGantry } from '../../src/host/pyproject.js';
 import { SERVER_CORE_DIR } from '../helpers/paths.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-const t = tempDirEachTest();
+const t = tempDirScope();
 beforeEach(async () => {
   await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), t.path, { recursive: true });
 });

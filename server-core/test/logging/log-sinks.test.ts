@@ -8,9 +8,9 @@ import { ErrorLog } from '../../src/logging/error-log.js';
 import { LogBus } from '../../src/logging/log-bus.js';
 import { LogFile } from '../../src/logging/log-file.js';
 import type { OutputLine } from '../../src/runtime/types.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-const tmp = tempDirEachTest();
+const tmp = tempDirScope();
 
 const line = (over: Partial<OutputLine> = {}): OutputLine => ({
   time: Date.UTC(2026, 10, 24, 1, 2, 3),

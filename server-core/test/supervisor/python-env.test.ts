@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
 import { findPython } from '../../src/supervisor/python-env.js';
-import { tempDirEachTest } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-const tmp = tempDirEachTest();
+const tmp = tempDirScope();
 
 function fakePython(dir: string): string {
   mkdirSync(join(dir, 'bin'), { recursive: true });
