@@ -46,6 +46,15 @@ export async function startHarness(opts: Partial<HostOptions> = {}, serverOpts: 
   };
 }
 
+/**
+ * Adds an app as given, without detection or a pyproject import: a folder, an id and a callable (what a fake runtime
+ * needs). The answer's status is checked here; a test of the refusals sends its own POST /api/apps.
+ */
+export async function addApp(h: Harness, folder: string, id: string, app = 'x:application'): Promise<void> {
+  const r = await h.api('POST', '/api/apps', { folder, id, detect: false, importPyproject: false, settings: { app } });
+  if (r.status !== 200) throw new Error(`POST /api/apps ${id} answered ${r.status}: ${JSON.stringify(r.body)}`);
+}
+
 /** For a file's tests: the returned function starts a Harness (as startHarness), closed after the test that started it. */
 export function harnessPerTest(): typeof startHarness {
   return perTest(startHarness, (h) => h.close());

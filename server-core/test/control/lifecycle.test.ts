@@ -9,7 +9,7 @@ import { createFakeRuntime, type FakeRuntime } from '../host/fake-runtime.js';
 import { createHost } from '../../src/host/host.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { tempDirScope, tempDirPerTest } from '../helpers/tempdir.js';
-import { harnessPerTest, harnessScope } from './api-client.js';
+import { addApp, harnessPerTest, harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 import { GantryError } from '../../src/errors.js';
 
@@ -68,13 +68,7 @@ describe('lifecycle per profile', () => {
   });
 
   it('a failed start leaves the app failed with its error, and status says so', async () => {
-    await h.api('POST', '/api/apps', {
-      folder: project.path,
-      id: 'bad',
-      detect: false,
-      importPyproject: false,
-      settings: { app: 'broken:app' },
-    });
+    await addApp(h, project.path, 'bad', 'broken:app');
     const r = await h.api('POST', '/api/apps/bad/start', {});
     expect(r.status).toBe(422); // the user's to fix, not a server fault
     expect(r.body).toMatchObject({ code: 'GANTRY_ERR_APP_IMPORT', details: { traceback: 'Traceback…' } });

@@ -10,7 +10,7 @@ import { decodeAccessColumns } from '../../src/control/access-columns.js';
 import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { tempDirScope } from '../helpers/tempdir.js';
-import { harnessScope } from './api-client.js';
+import { addApp, harnessScope } from './api-client.js';
 import { openSse, untilAccepted, howItEnds } from './sse-reader.js';
 
 class Sink extends EventEmitter {
@@ -161,13 +161,7 @@ describe('the batched stream over HTTP', () => {
   const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 }, 'each');
   let appUrl: string;
   beforeEach(async () => {
-    await h.api('POST', '/api/apps', {
-      folder: project.path,
-      id: 'web',
-      detect: false,
-      importPyproject: false,
-      settings: { app: 'x:application' },
-    });
+    await addApp(h, project.path, 'web');
     appUrl = (await h.api('POST', '/api/apps/web/start', {})).body.urls[0];
   });
   const auth = () => ({ authorization: `Bearer ${h.server.token}` });

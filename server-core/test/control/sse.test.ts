@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { tempDirScope } from '../helpers/tempdir.js';
-import { harnessPerTest, harnessScope } from './api-client.js';
+import { addApp, harnessPerTest, harnessScope } from './api-client.js';
 import { cleanupPerTest } from '../helpers/per-test.js';
 import { openSse, untilAccepted, howItEnds, type Frame, type SseReader } from './sse-reader.js';
 import { SseClient } from '../../src/control/sse.js';
@@ -17,20 +17,8 @@ const startHarness = harnessPerTest();
 let appUrl: string;
 
 beforeEach(async () => {
-  await h.api('POST', '/api/apps', {
-    folder: project.path,
-    id: 'web',
-    detect: false,
-    importPyproject: false,
-    settings: { app: 'x:application' },
-  });
-  await h.api('POST', '/api/apps', {
-    folder: project.path,
-    id: 'other',
-    detect: false,
-    importPyproject: false,
-    settings: { app: 'x:application' },
-  });
+  await addApp(h, project.path, 'web');
+  await addApp(h, project.path, 'other');
   const started = await h.api('POST', '/api/apps/web/start', {});
   expect(started.body.state).toBe('running');
   appUrl = started.body.urls[0];
