@@ -13,6 +13,7 @@ import {
 } from '../../src/logging/header-keeper.js';
 import { AppTelemetry } from '../../src/runtime/app-telemetry.js';
 import type { AccessEntry } from '../../src/runtime/types.js';
+import { accessEntry } from '../helpers/access-entry.js';
 import { DEMO_APP, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { freePort } from '../helpers/free-port.js';
 import { fetchRaw } from '../gateway/http-client.js';
@@ -20,22 +21,7 @@ import { FIXTURE_APPS } from '../runtime/harness.js';
 import { harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 
-const entry = (requestId: string): AccessEntry => ({
-  time: 0,
-  app: 'a',
-  requestId,
-  method: 'GET',
-  path: '/',
-  query: '',
-  protocol: 'HTTP/1.1',
-  status: 200,
-  bytes: 0,
-  durationMs: 1,
-  workerPid: 1,
-  remoteAddr: '127.0.0.1',
-  userAgent: '',
-  referer: '',
-});
+const entry = (requestId: string): AccessEntry => accessEntry({ requestId });
 
 describe('header keeper', () => {
   it('masks credentials (same mask as secret env values), keeps the rest, joins repeats, trims huge values', () => {
