@@ -30,7 +30,7 @@ export function fixtureSettings(overrides: PartialAppSettings = {}): AppSettings
   });
 }
 
-export async function startApp(overrides: PartialAppSettings = {}): Promise<Running> {
+async function startApp(overrides: PartialAppSettings = {}): Promise<Running> {
   const runtime = createAppRuntime(fixtureSettings(overrides), { processStats: overrides.maxWorkerRss ? true : false });
   const events: AppEvent[] = [];
   const access: AccessEntry[] = [];
@@ -43,7 +43,7 @@ export async function startApp(overrides: PartialAppSettings = {}): Promise<Runn
   return { runtime, url, port: Number(new URL(url).port), events, access, output, stop: () => runtime.stop({ graceful: false }) };
 }
 
-/** For a file's tests: the returned function starts an app (as startApp), stopped after the test that started it. */
+/** For a file's tests: the returned function starts an app (a fixture app on port 0), stopped after the test that started it. */
 export function appPerTest(): (overrides?: PartialAppSettings) => Promise<Running> {
   return perTest(startApp, (app) => app.stop());
 }
