@@ -11,6 +11,7 @@ import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { tempDirScope } from '../helpers/tempdir.js';
 import { addApp, harnessScope } from './api-client.js';
+import { accessEntry } from '../helpers/access-entry.js';
 import { openSse, untilAccepted, howItEnds } from './sse-reader.js';
 
 class Sink extends EventEmitter {
@@ -27,24 +28,7 @@ class Sink extends EventEmitter {
 let seq = 0;
 const accessData = (over: Partial<AccessRecord> = {}): AccessRecord => {
   seq++;
-  return {
-    seq,
-    time: Date.now(),
-    app: 'web',
-    requestId: `r${seq}`,
-    method: 'GET',
-    path: '/x',
-    query: '',
-    protocol: 'HTTP/1.1',
-    status: 200,
-    bytes: 2,
-    durationMs: 1,
-    workerPid: 1,
-    remoteAddr: '127.0.0.1',
-    userAgent: '',
-    referer: '',
-    ...over,
-  } as AccessRecord;
+  return { seq, ...accessEntry({ time: Date.now(), app: 'web', requestId: `r${seq}`, path: '/x', bytes: 2 }), ...over };
 };
 
 /** A client reading a real EventHub, as the events route wires it. */

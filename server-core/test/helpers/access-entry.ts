@@ -1,5 +1,5 @@
-// An access entry for tests that build their own (route statistics, the header keeper): a plain GET of / that
-// answered 200, with what a test cares about given over it.
+// An access entry for tests that build their own (route statistics, the header keeper, the event stream): a plain
+// GET of / that answered 200, with what a test cares about given over it.
 import type { AccessEntry } from '../../src/runtime/types.js';
 
 export function accessEntry(over: Partial<AccessEntry> = {}): AccessEntry {
