@@ -10,6 +10,7 @@ import sys
 
 from .control import (BootError, Control, CONTROL_FD, ERR_WORKER_BOOT, FAULT_FD, fd_is_open,
                       report_boot_error)
+from . import stdio
 from .lowlevel import SocketType, signals, sockets, start_thread
 
 USAGE = ('usage: gantry_worker.py --app MODULE[:CALLABLE|:factory(args)] --listen unix:PATH|HOST:PORT\n'
@@ -191,8 +192,7 @@ def main(argv):
             if path in sys.path:
                 sys.path.remove(path)
             sys.path.insert(0, path)
-        from . import stdio
-        stdio.install(args.request_stdout)
+        stdio.install(args.request_stdout, args.threads)
         from .server import Server, bind
         listener = bind(args.listen)
         from .loader import load_app
@@ -209,6 +209,9 @@ def main(argv):
     except BootError as err:
         report_boot_error(control, err)
         sys.stdout.flush()
+        # What the import wrote to fds 1 and 2 before failing (a C extension's last words) may still be in
+        # the worker's pipes: passed on before leaving.
+        stdio.stop_fd_capture()
         os._exit(err.exit_status)
 
     server = Server(app, listener, args.listen, args.threads, args.script_name, args.max_requests, control)

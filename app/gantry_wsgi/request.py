@@ -2,7 +2,7 @@
 # FCGI_STDOUT records, with PEP 3333's rules (exc_info, delayed headers, close() always).
 import sys
 
-from . import fastcgi
+from . import fastcgi, stdio
 from .stdio import ErrorStream, set_current
 from .wsgi_input import ClientDisconnected
 
@@ -173,6 +173,22 @@ class Request(object):
             self.out = s[nl + 1:]
             self._send_stdout(s[:nl + 1])
 
+    def write_fd(self, stream, data):
+        """Bytes written to fd 1 or 2 while this request ran alone (fdcapture.FdCapture)."""
+        if self.finished or self.aborted:
+            # Its streams are closed, or the gateway has let the request go (it drops what an aborted
+            # request sends): the worker's output, as before fd capture, so it is not lost.
+            stdio.fd_capture.pass_on(stream, data)
+        elif stream == 1:
+            if stdio.current_request() is self:
+                # On the request's own thread (its end): a print()'s line held so far was written first.
+                # Not from the reader thread, which would race this thread's print() for the held text.
+                self.flush_stdout()
+            self.conn.send(_encode_stream(_GANTRY_STDOUT, self.id, data))
+        else:
+            self.stderr_used = True
+            self.conn.send(_encode_stream(_STDERR, self.id, data))
+
     def flush_stdout(self):
         if self.out and not self.finished:
             s = self.out
@@ -196,6 +212,10 @@ class Request(object):
 
     def _tail(self, app_status):
         rid = self.id
+        cap = stdio.fd_capture
+        if cap is not None:
+            # What the app wrote to fds 1 and 2 before returning leaves before END_REQUEST.
+            cap.leave(self)
         # From here on, the request's streams are closed: later stderr goes to fd 2, and the id
         # is free for the gateway's next request before END_REQUEST even leaves.
         self.finished = True
@@ -222,6 +242,9 @@ class Request(object):
         environ['wsgi.errors'] = ErrorStream(self)
         self.head = environ['REQUEST_METHOD'] == 'HEAD'
         set_current(self)
+        cap = stdio.fd_capture
+        if cap is not None:
+            cap.enter(self)
         result = None
         try:
             try:
@@ -242,6 +265,8 @@ class Request(object):
                         self._log_exception(sys.exc_info())
         finally:
             set_current(None)
+            if cap is not None:
+                cap.leave(self)  # ended without _tail (aborted): no-op otherwise
             self.finished = True
             # environ -> wsgi.errors -> this request -> environ would make every request a
             # reference cycle left for the cyclic GC; cut it here.

@@ -5,7 +5,7 @@ import select
 import stat
 import sys
 
-from . import profiling
+from . import profiling, stdio
 from .connection import Connection
 from .control import BootError, ERR_WORKER_BOOT
 from .environ import make_base
@@ -228,4 +228,5 @@ class Server(object):
                 stream.flush()
             except Exception:
                 pass
+        stdio.stop_fd_capture()
         os._exit(0)

@@ -1,7 +1,8 @@
 # Keeps the app's own output out of the protocol socket: sys.stderr written while a request runs
 # goes to that request's FCGI_STDERR, and (with --request-stdout) sys.stdout to its GANTRY_STDOUT
 # stream; anything else goes to the original streams (fd 2, fd 1). "While a request runs" is per
-# thread: a thread the app starts, or another request's thread, writes as itself.
+# thread: a thread the app starts, or another request's thread, writes as itself. With
+# --request-stdout, what is written to fds 1 and 2 themselves is attributed too (fdcapture.py).
 import sys
 
 from .lowlevel import local
@@ -70,7 +71,21 @@ class StdoutRouter(_Router):
         req.flush_stdout()
 
 
-def install(request_stdout=False):
+# With --request-stdout: fds 1 and 2 are pipes this worker reads (fdcapture.FdCapture), else None.
+fd_capture = None
+
+
+def install(request_stdout=False, threads=1):
+    global fd_capture
+    if request_stdout and fd_capture is None:
+        from .fdcapture import FdCapture
+        fd_capture = FdCapture(one_at_a_time=threads == 1)
+        # Text written outside any request, and the worker's own lines, go to the original fds
+        # directly: not through the pipes, where they would be taken for a running request's output.
+        out, err = fd_capture.streams()
+        sys.stdout = sys.__stdout__ = out
+        sys.stderr = sys.__stderr__ = err
+        fd_capture.start()
     if not isinstance(sys.stderr, StderrRouter):
         sys.stderr = StderrRouter(sys.stderr)
     # print() lines from threads should not interleave mid-line on fd 1.
@@ -80,6 +95,12 @@ def install(request_stdout=False):
         pass
     if request_stdout and not isinstance(sys.stdout, StdoutRouter):
         sys.stdout = StdoutRouter(sys.stdout)
+
+
+def stop_fd_capture():
+    """The worker is leaving: what fds 1 and 2 still hold in its pipes goes to the supervisor first."""
+    if fd_capture is not None:
+        fd_capture.stop()
 
 
 class ErrorStream(object):

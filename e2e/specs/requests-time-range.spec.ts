@@ -2,16 +2,10 @@
 // (local clock times, like the Time column), checked on screen against the times the access log recorded.
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { localSecond } from '../support/clock';
 import { freePort } from '../support/projects';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
-
-/** A datetime-local value (to the second) for a time, in this machine's zone, as the browser's input holds it. */
-function localSecond(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
 
 test('since / until keep the rows in the time range, and Clear brings every row back', async ({ ui: page, gantry, shot }) => {
   const bind = `127.0.0.1:${await freePort()}`;

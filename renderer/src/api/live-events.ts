@@ -1,7 +1,8 @@
 // Subscribes to the control API's event stream (GET /api/events) and hands out parsed envelopes.
 // Filters (apps, types) go in the query; the token goes in a header like every other call. A batched stream
 // (the live tables) gets one `batch` frame per interval: its events are handed out one by one, in order, and
-// its access counts (what happened, what matched, what was sent) go to onBatch. Access entries may come by column
+// its access counts (what happened, what matched, what was sent) go to onBatch, after its events (a metrics sample
+// heads its batch, and the counts beside it came after it: state/served-count.ts). Access entries may come by column
 // (columns=1, control/access-columns.ts): they are handed out as envelopes like the rest.
 import type { ApiClient } from '../../../server-core/src/control/client';
 import { buildQuery, decodeAccessColumns, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';

@@ -39,6 +39,8 @@ export interface LiveWindow {
   readonly onWheel: (e: { readonly deltaY: number }) => void;
   follow(): void;
   reveal(index: number): void;
+  /** Puts row `index` at the top of the visible area and holds it there (leaves following): a jump to a time. */
+  showAtTop(index: number): void;
 }
 
 export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, overscanPx = 400, onHold }: LiveWindowOptions): LiveWindow {
@@ -150,5 +152,12 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
     rerender();
   }, []);
 
-  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, follow, reveal };
+  const showAtTop = useCallback((index: number) => {
+    const { keys: k } = latest.current;
+    if (index < 0 || index >= k.length) return;
+    anchor.current = { kind: 'row', key: k[index]!, delta: 0 };
+    rerender();
+  }, []);
+
+  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, follow, reveal, showAtTop };
 }

@@ -7,6 +7,7 @@ import type { StreamState } from '../api/event-stream';
 import { subscribeLiveEvents, type BatchQuery, type LiveEvents } from '../api/live-events';
 import { ExternalStore } from './external-store';
 import { RowStore } from './row-store';
+import { ServedTally } from './served-count';
 
 const TABLE_CAP = 10_000;
 const HISTORY_LIMIT = 2000;
@@ -112,6 +113,9 @@ export class AppLiveData {
     live: { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 },
   });
 
+  /** Requests served, exactly, as of the last batch (state/served-count.ts): its own store, so only the count repaints. */
+  readonly served = new ServedTally();
+
   private accessGate = new Gate(this.access);
   private outputGate = new Gate(this.output);
 
@@ -186,7 +190,8 @@ export class AppLiveData {
   private subscribe(lastEventId: string | null): void {
     this.stream = subscribeLiveEvents(this.client, {
       apps: [this.appId],
-      types: this.outputShown ? ['access', 'output', 'app-event', 'dropped'] : ['access', 'app-event', 'dropped'],
+      // metrics: each sample heads a batch, so it and the access counts after it say how many requests were served.
+      types: this.outputShown ? ['access', 'output', 'app-event', 'metrics', 'dropped'] : ['access', 'app-event', 'metrics', 'dropped'],
       batch: { maxRate: SHOWABLE_RATE, access: this.accessView.mode, columns: '1', ...this.accessView.filter },
       lastEventId,
       onState: (stream) => this.meta.update({ stream }),
@@ -196,6 +201,7 @@ export class AppLiveData {
   }
 
   private count(c: { seen: number; matched: number; sent: number; sampleOneIn: number }): void {
+    this.served.count(c.seen);
     const now = Date.now();
     const w = this.window;
     w.seen += c.seen;
@@ -299,6 +305,10 @@ export class AppLiveData {
         this.meta.update({ events: [...events.slice(-499), env.data] });
         break;
       }
+      case 'metrics':
+        // Handed out before its batch's counts (api/live-events.ts), which all came after it.
+        this.served.sample(env.data);
+        break;
       case 'dropped':
         this.meta.update({ missed: this.meta.getSnapshot().missed + env.data.count });
         break;

@@ -1,8 +1,9 @@
-// Filters of the Output tab: levels, sources, a worker pid (crash notices link here with ?pid=) and text, and how
-// they are remembered per app (localStorage, like the Requests tab's; the pid is a link's, not remembered).
+// Filters of the Output tab: levels, sources, a worker pid (crash notices link here with ?pid=), text and a time
+// range (state/time-range.ts, as in the Requests tab), and how they are remembered per app (localStorage, like the Requests tab's; the pid is a link's, not remembered).
 import type { LogLevel, OutputRecord } from '../api/contract';
 import { searchMatches, searchPattern } from './output-search';
 import { recall, remember, safeLocal } from './remembered';
+import { compileTimeRange, hasTimeRange } from './time-range';
 
 export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 export const SOURCES = ['stdout', 'stderr', 'gantry'] as const;
@@ -16,9 +17,12 @@ export interface OutputFilters {
   readonly search: string;
   /** The search is a regular expression (else words that must all appear). */
   readonly regex: boolean;
+  /** Local clock times as datetime-local inputs hold them; '' for no bound. */
+  readonly since: string;
+  readonly until: string;
 }
 
-export const EMPTY_OUTPUT_FILTERS: OutputFilters = { levels: [], sources: [], pid: null, search: '', regex: false };
+export const EMPTY_OUTPUT_FILTERS: OutputFilters = { levels: [], sources: [], pid: null, search: '', regex: false, since: '', until: '' };
 
 /** "error" from a link means "error and worse". */
 function levelsFrom(min: string | undefined): LogLevel[] {
@@ -30,7 +34,9 @@ export function compileOutputFilters(f: OutputFilters): (l: OutputRecord) => boo
   const levels = f.levels.length ? new Set(f.levels) : null;
   const sources = f.sources.length ? new Set<string>(f.sources) : null;
   const pattern = searchPattern(f.search, f.regex);
+  const inRange = compileTimeRange(f.since, f.until);
   return (l) => {
+    if (inRange && !inRange(l.time)) return false;
     if (levels && !levels.has(l.level)) return false;
     if (sources && !sources.has(l.source)) return false;
     if (f.pid !== null && l.workerPid !== f.pid) return false;
@@ -79,11 +85,14 @@ export function loadOutputFilters(appId: string, storage: Storage | null = safeL
     pid: null,
     search: typeof v.search === 'string' ? v.search : '',
     regex: v.regex === true,
+    since: typeof v.since === 'string' ? v.since : '',
+    until: typeof v.until === 'string' ? v.until : '',
   };
 }
 
 export function saveOutputFilters(appId: string, f: OutputFilters, storage: Storage | null = safeLocal()): void {
-  const kept = { levels: f.levels, sources: f.sources, search: f.search, regex: f.regex };
-  const worth = kept.levels.length > 0 || kept.sources.length > 0 || kept.search.trim() !== '' || kept.regex;
+  const kept = { levels: f.levels, sources: f.sources, search: f.search, regex: f.regex, since: f.since, until: f.until };
+  const worth =
+    kept.levels.length > 0 || kept.sources.length > 0 || kept.search.trim() !== '' || kept.regex || hasTimeRange(f.since, f.until);
   remember(storage, key(appId), worth ? kept : null);
 }

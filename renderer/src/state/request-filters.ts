@@ -2,6 +2,7 @@
 // (localStorage, so coming back to an app shows the same view).
 import type { AccessRecord } from '../api/contract';
 import { recall, remember, safeLocal } from './remembered';
+import { compileTimeRange, hasTimeRange } from './time-range';
 
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
@@ -18,7 +19,7 @@ export interface RequestFilters {
   readonly minDurationMs: number;
   /** Free text over path, query, request id, status, remote address, user agent, worker pid. */
   readonly search: string;
-  /** A local clock time as a datetime-local input holds it ('2026-12-04T10:00:30'); '' for no bound. */
+  /** A local clock time as a datetime-local input holds it ('2026-12-04T10:00:30'); '' for no bound (state/time-range.ts). */
   readonly since: string;
   /** Same form; the whole minute or second it names is included. */
   readonly until: string;
@@ -46,27 +47,8 @@ export function isFiltering(f: RequestFilters): boolean {
     f.path.trim() !== '' ||
     f.minDurationMs > 0 ||
     f.search.trim() !== '' ||
-    timeBound(f.since) !== null ||
-    timeBound(f.until) !== null
+    hasTimeRange(f.since, f.until)
   );
-}
-
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
-
-/**
- * A datetime-local value as epoch milliseconds in this machine's time zone (the zone the table's Time column
- * shows): its first millisecond, or with 'end' its last (the inputs name whole minutes or seconds). Null for
- * '' or anything that is not such a time, so a half-typed value filters nothing.
- */
-export function timeBound(value: string, side: 'start' | 'end' = 'start'): number | null {
-  const m = LOCAL_TIME.exec(value.trim());
-  if (!m) return null;
-  // The inputs step in whole seconds; milliseconds (some browsers write '.000') are not a finer bound.
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x)));
-  const t = new Date(y!, mo! - 1, d!, h!, mi!, s ?? 0).getTime();
-  if (!Number.isFinite(t)) return null;
-  if (side === 'start') return t;
-  return t + (s !== undefined ? 1000 : 60_000) - 1;
 }
 
 type Row = Pick<
@@ -82,11 +64,9 @@ export function compileFilters(f: RequestFilters): (row: Row) => boolean {
   const min = f.minDurationMs > 0 ? f.minDurationMs : 0;
   const terms = f.search.trim().toLowerCase().split(/\s+/).filter(Boolean);
   // Renderer-side: over the rows the table holds (the stream is not told the range; see docs/desktop.md).
-  const since = timeBound(f.since);
-  const until = timeBound(f.until, 'end');
+  const inRange = compileTimeRange(f.since, f.until);
   return (row) => {
-    if (since !== null && row.time < since) return false;
-    if (until !== null && row.time > until) return false;
+    if (inRange && !inRange(row.time)) return false;
     if (classes && !classes.has(statusClass(row.status))) return false;
     if (methods && !methods.has(row.method.toUpperCase())) return false;
     if (min > 0 && row.durationMs < min) return false;

@@ -591,7 +591,11 @@ export interface SseDataMap {
  * for access entries the true counts beside what was sent (sampling and server-side filters).
  */
 export interface SseBatch {
-  /** In order; with `columns=1`, without the access entries (those are in accessColumns). */
+  /**
+   * In order; with `columns=1`, without the access entries (those are in accessColumns). A `metrics` event is
+   * always first in its frame: the `access` counts beside it all came after the sample, so its `requests` plus the
+   * `seen` of this frame and the ones after it is the number of requests served (exactly, until the next sample).
+   */
   readonly events: readonly SseEnvelope[];
   /** With `columns=1`: the interval's access entries, compactly (decodeAccessColumns gives them back). */
   readonly accessColumns?: AccessColumns;

@@ -45,6 +45,8 @@ export interface SseClientOptions {
 }
 
 const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Sampling lets a burst of this many seconds of the client's rate through whole (the table holds 10,000 rows). */
+const BURST_SECONDS = 2;
 const DEFAULT_BATCH_MS = 50;
 const DEFAULT_COALESCE_MS = 50;
 /** A batch (or a plain stream's coalesced write) this big goes out at once rather than waiting (a replay, a burst). */
@@ -53,6 +55,8 @@ const MAX_BATCH_BYTES = 64 * 1024;
 const PULL_CHUNK = 512;
 /** How often a client whose socket is full is checked against its budget. */
 const STALL_CHECK_MS = 250;
+/** How long a subscriber over its budget may take nothing before it is cut off (a loaded box pauses readers). */
+const STALL_GRACE_MS = 1000;
 /** `id: N\nevent: T\ndata: ` and the blank line around an event's JSON. */
 const FRAME_OVERHEAD = 40;
 
@@ -135,6 +139,9 @@ export class SseClient {
   private stallTimer: ReturnType<typeof setInterval> | null = null;
   private owedBytes = 0;
   private owedScanned = 0;
+  /** The socket's unsent bytes at the last look: fewer now means the client is reading. */
+  private lastBuffered = 0;
+  private lastProgressAt = 0;
 
   // Plain streams: frames coalesced into one write.
   private readonly coalesceMs: number;
@@ -158,11 +165,15 @@ export class SseClient {
   private readonly maxRate: number;
   private readonly slowMs: number;
   private counts = { seen: 0, matched: 0, sent: 0 };
-  /** Sampling: 1 in `oneIn` ordinary entries, decided from the last second's rate. */
-  private oneIn = 1;
-  private skip = 0;
-  private windowStart = 0;
-  private windowMatched = 0;
+  /**
+   * Sampling is a token bucket: ordinary entries pass while there is allowance (refilled at maxRate/s, holding up
+   * to BURST_SECONDS of it), so a burst the table can hold arrives whole and a sustained rate above maxRate is
+   * thinned evenly. One-second windows of ordinary entries seen and passed give the "1 in N" the frame reports.
+   */
+  private allowance: number;
+  private allowanceAt = 0;
+  private window = { start: 0, ordinary: 0, passed: 0 };
+  private lastWindowOneIn = 1;
   /** Requests that wrote output recently (their access entry always passes sampling). */
   private withOutput = new Set<string>();
   private withOutputOld = new Set<string>();
@@ -181,6 +192,7 @@ export class SseClient {
     this.countOnly = options.batch?.access === 'count';
     this.columns = options.batch?.columns === '1';
     this.maxRate = options.batch?.maxRate ?? 1000;
+    this.allowance = this.maxRate * BURST_SECONDS;
     this.slowMs = options.batch?.slowMs ?? 500;
   }
 
@@ -272,6 +284,13 @@ export class SseClient {
   }
 
   private consume(e: SseEnvelope): void {
+    // A metrics sample starts a batch: the access counts beside it then all came after it, so the sample's count
+    // plus those counts is the number of requests served, exactly, at every batch (renderer state/served-count.ts).
+    // The batch before it goes out first, with the id of the last event before the sample (a resume repeats it).
+    if (this.batched && e.type === 'metrics' && this.wants(e) && (this.counts.seen > 0 || this.pending.length > 0)) {
+      if (this.timer) clearTimeout(this.timer);
+      this.flushBatch();
+    }
     if (e.type !== 'dropped') this.cursor = e.id;
     if (this.batched) return this.sendBatched(e);
     if (!this.wants(e)) return;
@@ -328,23 +347,30 @@ export class SseClient {
   }
 
   private passesSampling(a: AccessRecord): boolean {
-    const now = Date.now();
-    if (now - this.windowStart >= 1000) {
-      // The next second samples by this one's rate: 1 in ceil(rate / what the client can show).
-      const rate = (this.windowMatched * 1000) / Math.max(1000, now - this.windowStart);
-      this.oneIn = rate > this.maxRate ? Math.ceil(rate / this.maxRate) : 1;
-      this.windowStart = now;
-      this.windowMatched = 0;
-    }
-    this.windowMatched++;
-    if (this.oneIn === 1) return true;
     if (a.status >= 400 || a.durationMs >= this.slowMs || this.withOutput.has(a.requestId) || this.withOutputOld.has(a.requestId))
       return true;
-    if (++this.skip >= this.oneIn) {
-      this.skip = 0;
-      return true;
+    const now = Date.now();
+    if (now - this.window.start >= 1000) {
+      this.lastWindowOneIn = this.oneInOf(this.window);
+      this.window = { start: now, ordinary: 0, passed: 0 };
     }
-    return false;
+    this.allowance = Math.min(this.maxRate * BURST_SECONDS, this.allowance + ((now - this.allowanceAt) * this.maxRate) / 1000);
+    this.allowanceAt = now;
+    this.window.ordinary++;
+    if (this.allowance < 1) return false;
+    this.allowance--;
+    this.window.passed++;
+    return true;
+  }
+
+  private oneInOf(w: { ordinary: number; passed: number }): number {
+    return w.passed < w.ordinary ? Math.max(2, Math.round(w.ordinary / Math.max(1, w.passed))) : 1;
+  }
+
+  /** What the frame says: this second's share once it thins anything (or is half over), else the last second's. */
+  private get oneIn(): number {
+    const w = this.window;
+    return w.passed < w.ordinary || Date.now() - w.start >= 500 ? this.oneInOf(w) : this.lastWindowOneIn;
   }
 
   private flushBatch(): void {
@@ -395,6 +421,8 @@ export class SseClient {
       this.sink.once('drain', this.onDrain);
       this.owedBytes = 0;
       this.owedScanned = this.cursor;
+      this.lastBuffered = this.sink.writableLength ?? 0;
+      this.lastProgressAt = Date.now();
       this.stallTimer ??= setInterval(this.checkStall, STALL_CHECK_MS);
       this.stallTimer.unref?.();
     }
@@ -414,15 +442,20 @@ export class SseClient {
   private readonly checkStall = (): void => {
     if (this.closed || !this.waitingForDrain) return;
     if (this.source.since(this.cursor, 0).missed) return this.disconnect();
-    const budget = this.maxBufferedBytes - (this.sink.writableLength ?? 0);
+    const buffered = this.sink.writableLength ?? 0;
+    if (buffered < this.lastBuffered) this.lastProgressAt = Date.now();
+    this.lastBuffered = buffered;
+    const budget = this.maxBufferedBytes - buffered;
     for (;;) {
       const { events } = this.source.since(this.owedScanned, PULL_CHUNK);
       if (events.length === 0) break;
       for (const e of events) if (this.wouldSend(e)) this.owedBytes += approxBytes(e) + FRAME_OVERHEAD;
       this.owedScanned = events[events.length - 1]!.id;
-      if (this.owedBytes > budget) return this.disconnect();
+      if (this.owedBytes > budget) break;
     }
-    if (this.owedBytes > budget) this.disconnect();
+    // A client still taking bytes (one catching up on a backlog bigger than its budget) is kept: its socket's
+    // unsent bytes went down lately. It is cut off once it has taken nothing for STALL_GRACE_MS.
+    if (this.owedBytes > budget && Date.now() - this.lastProgressAt >= STALL_GRACE_MS) this.disconnect();
   };
 
   /** A client that does not read: stop holding anything for it; it reconnects with its Last-Event-ID. */

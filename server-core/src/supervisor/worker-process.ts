@@ -130,6 +130,8 @@ const EXIT_DRAIN_MS = 1000;
 const STDERR_TAIL = 20;
 /** How long what a worker forked has, after the worker's exit, to stop on SIGTERM before SIGKILL. */
 const GROUP_GRACE_MS = 1000;
+/** How often a stopping group is looked at (kill(-pgid, 0)): no event says it is gone. */
+const GROUP_CHECK_MS = 50;
 /** faulthandler's report of a fatal signal: a few stacks of up to 100 frames each. */
 const FATAL_REPORT_CHARS = 64 * 1024;
 
@@ -310,7 +312,7 @@ export class WorkerProcess {
   }
 
   /** The worker and everything the app forked (they share its process group, `detached` made it lead one). */
-  signalGroup(sig: NodeJS.Signals): boolean {
+  signalGroup(sig: NodeJS.Signals | 0): boolean {
     if (this.pid <= 0) return false;
     try {
       process.kill(-this.pid, sig);
@@ -326,7 +328,17 @@ export class WorkerProcess {
    */
   private stopGroup(): void {
     if (!this.signalGroup('SIGTERM')) return;
-    setTimeout(() => this.signalGroup('SIGKILL'), GROUP_GRACE_MS).unref();
+    // Not unref'd: a gantry that is exiting waits (at most GROUP_GRACE_MS) until the group is gone. It used to wait
+    // by accident, on the output FIFOs the children inherited; the worker now gives its children pipes of its own
+    // (app/gantry_wsgi/fdcapture.py), so nothing else holds the event loop while a child ignores SIGTERM.
+    const deadline = Date.now() + GROUP_GRACE_MS;
+    const check = setInterval(() => {
+      if (!this.signalGroup(0)) clearInterval(check);
+      else if (Date.now() >= deadline) {
+        this.signalGroup('SIGKILL');
+        clearInterval(check);
+      }
+    }, GROUP_CHECK_MS);
   }
 
   waitForExit(ms: number): Promise<boolean> {

@@ -22,6 +22,11 @@ export async function openSse(url: string, headers: Record<string, string> = {},
   const ac = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ac.signal });
   if (res.status !== 200) throw new Error(`SSE ${url} answered ${res.status}: ${await res.text()}`);
+  return readerOf(res, ac, opts);
+}
+
+/** A reader over a stream the server already accepted (`ac` aborts its fetch). */
+function readerOf(res: Response, ac: AbortController, opts: { paused?: boolean } = {}): SseReader {
   const frames: Frame[] = [];
   const comments: string[] = [];
   const waiters = new Set<() => void>();
@@ -98,11 +103,10 @@ export function howItEnds(reader: SseReader): Promise<string> {
 export async function untilAccepted(url: string, headers: Record<string, string>, deadlineMs = 15_000): Promise<SseReader> {
   const until = Date.now() + deadlineMs;
   for (;;) {
-    const res = await fetch(url, { headers });
-    if (res.status === 200) {
-      await res.body?.cancel();
-      return openSse(url, headers);
-    }
+    const ac = new AbortController();
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ac.signal });
+    // Read the accepted stream itself: cancelling it and opening another raced the server's count of the first.
+    if (res.status === 200) return readerOf(res, ac);
     await res.arrayBuffer();
     if (Date.now() > until) throw new Error(`no stream accepted within ${deadlineMs} ms (last answer ${res.status})`);
     await new Promise((r) => setImmediate(r));

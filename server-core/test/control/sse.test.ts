@@ -130,7 +130,8 @@ describe('a subscriber that stops reading', () => {
     expect(ids.length).toBeLessThan(10_000);
     expect(ids).toEqual(ids.map((_, i) => first + i)); // a prefix, then the end: nothing skipped silently
     const lastSeen = ids.at(-1) ?? first - 1;
-    const resumed = await openSse(url, { ...auth, 'last-event-id': String(lastSeen) });
+    // The reader closed above frees the only slot once the server sees it go: wait on its answer.
+    const resumed = await untilAccepted(url, { ...auth, 'last-event-id': String(lastSeen) });
     const rest = await resumed.until((f) => f.some((x) => Number(x.id) === last));
     expect(rest.filter((f) => f.event === 'notice').map((f) => Number(f.id))).toEqual(
       Array.from({ length: last - lastSeen }, (_, i) => lastSeen + 1 + i),
@@ -172,5 +173,42 @@ describe('SseClient back-pressure', () => {
     expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     notice(1001); // live again
     expect(sink.writes.at(-1)).toMatch(/^id: 1001\n/);
+  });
+
+  it('a client catching up a backlog larger than its budget is kept while it reads, cut off once it stops', () => {
+    // A reader resuming after 32 MB was disconnected as soon as its socket first filled, though it was reading.
+    vi.useFakeTimers();
+    try {
+      const sink = Object.assign(new SlowSink(), { writableLength: 0, destroyed: false, destroy: () => (sink.destroyed = true) });
+      const hub = new EventHub();
+      const big = (i: number) => hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `${i} ${'z'.repeat(4096)}`, time: 0 });
+      for (let i = 1; i <= 200; i++) big(i);
+      const client = new SseClient(sink, hub, { coalesceMs: 0, maxBufferedBytes: 64 * 1024 });
+      sink.writable = false; // the socket fills at the first write of the catch-up
+      sink.writableLength = 80_000;
+      client.start(0);
+      hub.subscribe((e) => client.send(e));
+      for (let tick = 0; tick < 4; tick++) {
+        sink.writableLength -= 10_000; // the client takes bytes between looks
+        vi.advanceTimersByTime(250);
+      }
+      expect(sink.destroyed).toBe(false);
+      sink.writable = true;
+      sink.writableLength = 0;
+      sink.emit('drain');
+      const ids = sink.writes
+        .join('')
+        .match(/^id: \d+$/gm)!
+        .map((l) => Number(l.slice(4)));
+      expect(ids).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      // Full again, more arrives, and the client takes nothing for a whole look: cut off.
+      sink.writable = false;
+      sink.writableLength = 20_000;
+      for (let i = 201; i <= 240; i++) big(i);
+      vi.advanceTimersByTime(1500);
+      expect(sink.destroyed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

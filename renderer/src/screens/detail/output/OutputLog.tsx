@@ -20,6 +20,7 @@ export function OutputLog({
   wrap = true,
   pattern,
   current = null,
+  jumpTo = null,
 }: {
   readonly appId: string;
   readonly view: FilteredRows<OutputRecord>;
@@ -28,6 +29,8 @@ export function OutputLog({
   readonly wrap?: boolean;
   readonly pattern?: SearchPattern;
   readonly current?: number | null;
+  /** A jump to a time: this line (by key) goes to the top of the view, marked; `n` tells two jumps apart. */
+  readonly jumpTo?: { readonly seq: number; readonly n: number } | null;
 }) {
   const { rows, seqs } = view;
   const win = useLiveWindow({ keys: seqs, estimate: EST, overscanPx: 300, onHold });
@@ -42,6 +45,12 @@ export function OutputLog({
     const i = seqsRef.current.indexOf(current);
     if (i !== -1) reveal(i);
   }, [current, reveal]);
+  const { showAtTop } = win;
+  useEffect(() => {
+    if (!jumpTo) return;
+    const i = seqsRef.current.indexOf(jumpTo.seq);
+    if (i !== -1) showAtTop(i);
+  }, [jumpTo, showAtTop]);
   const items: number[] = [];
   for (let i = plan.first; i <= plan.last; i++) items.push(i);
 
@@ -68,7 +77,8 @@ export function OutputLog({
                 data-key={seqs[index]}
                 data-index={index}
                 data-seq={l.seq}
-                className={`out-line lvl-${l.level} src-${l.source}${cont ? ' out-cont' : ''}${seqs[index] === current ? ' out-current' : ''}`}
+                className={`out-line lvl-${l.level} src-${l.source}${cont ? ' out-cont' : ''}${seqs[index] === current ? ' out-current' : ''}${seqs[index] === jumpTo?.seq ? ' out-target' : ''}`}
+                data-jump-target={seqs[index] === jumpTo?.seq ? 'true' : undefined}
                 aria-current={seqs[index] === current ? 'true' : undefined}
                 style={{ transform: `translateY(${win.geometry.top(index)}px)` }}
                 data-level={l.level}

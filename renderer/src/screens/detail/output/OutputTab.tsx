@@ -1,8 +1,12 @@
 // The Output tab: the app's stdout/stderr and Gantry's own lines, live and searchable, beside the app's
 // events (crashes, timeouts with the stack, reloads, recycles). Lines that belong to a request link to it.
 // Filters are remembered per app, unless a link (a crash notice) brings its own.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppSummary } from '../../../api/contract';
+import { JumpToTime } from '../../../components/JumpToTime';
+import { TimeRangeFields } from '../../../components/TimeRangeFields';
+import { fmtClock } from '../../../format';
+import { firstAtOrAfter } from '../../../state/time-range';
 import { useFilteredRows } from '../../../hooks/use-filtered-rows';
 import { useStore } from '../../../state/external-store';
 import {
@@ -47,6 +51,16 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
     const at = current === null ? -1 : seqs.indexOf(current);
     const next = at === -1 ? (dir === 1 ? 0 : seqs.length - 1) : Math.min(seqs.length - 1, Math.max(0, at + dir));
     setCurrent(seqs[next]!);
+  };
+  // Jump to a time: the first line at or after it (among the lines the filters leave) goes to the top of the log.
+  const [jumpTo, setJumpTo] = useState<{ seq: number; n: number } | null>(null);
+  const [jumpNote, setJumpNote] = useState<string | null>(null);
+  const jumps = useRef(0);
+  const jump = (time: number): void => {
+    const { rows, dropped } = data.output.getSnapshot();
+    const i = firstAtOrAfter(rows, time, predicate);
+    setJumpNote(i === -1 ? `No line at or after ${fmtClock(time)}` : null);
+    if (i !== -1) setJumpTo({ seq: dropped + i, n: ++jumps.current });
   };
   const hold = useCallback((seq: number | null) => data.output.holdFrom(seq), [data]);
   const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
@@ -139,6 +153,13 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         <button type="button" className="btn btn-sm" aria-pressed={wrap} onClick={() => setWrap(!wrap)} title="Wrap long lines">
           Wrap
         </button>
+        <TimeRangeFields idPrefix="o" range={filters} onChange={(r) => setFilters({ ...filters, since: r.since, until: r.until })} />
+        <JumpToTime id="o-jump" onJump={jump} />
+        {jumpNote && (
+          <span className="faint" role="status">
+            {jumpNote}
+          </span>
+        )}
         <span className="spacer" />
         <span className="faint req-count">
           {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
@@ -163,6 +184,7 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
           wrap={wrap}
           pattern={pattern}
           current={current}
+          jumpTo={jumpTo}
           onHold={hold}
           emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'}
         />

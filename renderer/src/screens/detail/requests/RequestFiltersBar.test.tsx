@@ -1,12 +1,22 @@
 // The Requests toolbar as a user drives it: toggles, inputs, Clear, pause/resume.
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveCounts } from '../../../state/app-live-data';
 import { EMPTY_FILTERS, type RequestFilters } from '../../../state/request-filters';
+import { ServedTally } from '../../../state/served-count';
 import { RequestFiltersBar } from './RequestFiltersBar';
+import { ServedCount } from './ServedCount';
 
 afterEach(cleanup);
+
+/** A live tally: a metrics sample of `requests`, then `after` counted by the stream. */
+function tallyOf(requests: number, after: number): ServedTally {
+  const t = new ServedTally();
+  t.sample({ requests, time: 2 });
+  t.count(after);
+  return t;
+}
 
 const NOT_SAMPLED: LiveCounts = { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 };
 
@@ -15,7 +25,9 @@ function Harness({
   paused = false,
   pending = 0,
   live = NOT_SAMPLED,
+  tally = tallyOf(123_000, 456),
 }: {
+  tally?: ServedTally;
   onPause?: (p: boolean) => void;
   paused?: boolean;
   pending?: number;
@@ -32,7 +44,7 @@ function Harness({
         onPause={onPause}
         shown={3}
         total={10}
-        served={123456}
+        served={<ServedCount tally={tally} metrics={null} startedAt={1} rowsThisRun={10} />}
         live={live}
       />
       <output data-testid="state">{JSON.stringify(f)}</output>
@@ -89,5 +101,17 @@ describe('RequestFiltersBar', () => {
     expect(screen.getByTestId('served').textContent).toBe('123,456 served · ');
     expect(screen.getByTestId('table-rows').textContent).toBe('10 rows in the table');
     expect(screen.getByTestId('sampled').textContent).toBe('Showing 1 in 3 · 3,000 req/s, 1,010/s shown');
+  });
+
+  it('the count served moves with each batch the stream counts, between two metrics samples', () => {
+    const tally = tallyOf(0, 0);
+    render(<Harness tally={tally} />);
+    // The rows held (10) are the floor before anything is counted.
+    expect(screen.getByTestId('served').textContent).toBe('10 served · ');
+    act(() => tally.count(12));
+    expect(screen.getByTestId('served').textContent).toBe('12 served · ');
+    // A late sample that counts fewer does not take the count back.
+    act(() => tally.sample({ requests: 11, time: 3 }));
+    expect(screen.getByTestId('served').textContent).toBe('12 served · ');
   });
 });

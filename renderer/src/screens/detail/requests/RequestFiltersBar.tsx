@@ -2,15 +2,8 @@
 // range (since / until, local clock times like the Time column).
 import type { ReactNode } from 'react';
 import type { LiveCounts } from '../../../state/app-live-data';
-import {
-  EMPTY_FILTERS,
-  METHODS,
-  STATUS_CLASSES,
-  isFiltering,
-  timeBound,
-  type RequestFilters,
-  type StatusClass,
-} from '../../../state/request-filters';
+import { TimeRangeFields } from '../../../components/TimeRangeFields';
+import { EMPTY_FILTERS, METHODS, STATUS_CLASSES, isFiltering, type RequestFilters, type StatusClass } from '../../../state/request-filters';
 
 export interface RequestFiltersBarProps {
   readonly filters: RequestFilters;
@@ -20,9 +13,11 @@ export interface RequestFiltersBarProps {
   readonly onPause: (paused: boolean) => void;
   readonly shown: number;
   readonly total: number;
-  /** Requests the app has served (its metrics), beside what the table holds. */
-  readonly served: number | null;
+  /** Requests the app has served (ServedCount), beside what the table holds. */
+  readonly served?: ReactNode;
   readonly live: LiveCounts;
+  /** Jump to a time, beside the time range (it scrolls rather than filters). */
+  readonly jump?: ReactNode;
   /** More controls for the rows shown (export), after the filters. */
   readonly children?: ReactNode;
 }
@@ -37,6 +32,7 @@ export function RequestFiltersBar({
   total,
   served,
   live,
+  jump,
   children,
 }: RequestFiltersBarProps) {
   const toggleClass = (c: StatusClass) =>
@@ -106,32 +102,8 @@ export function RequestFiltersBar({
         value={f.search}
         onChange={(e) => onChange({ ...f, search: e.target.value })}
       />
-      <span className="row f-time" role="group" aria-label="Time range">
-        <label htmlFor="f-since" className="faint">
-          Since
-        </label>
-        <input
-          id="f-since"
-          className="input input-sm f-time-input"
-          type="datetime-local"
-          step={1}
-          value={f.since}
-          aria-invalid={f.since !== '' && timeBound(f.since) === null}
-          onChange={(e) => onChange({ ...f, since: e.target.value })}
-        />
-        <label htmlFor="f-until" className="faint">
-          until
-        </label>
-        <input
-          id="f-until"
-          className="input input-sm f-time-input"
-          type="datetime-local"
-          step={1}
-          value={f.until}
-          aria-invalid={f.until !== '' && timeBound(f.until) === null}
-          onChange={(e) => onChange({ ...f, until: e.target.value })}
-        />
-      </span>
+      <TimeRangeFields idPrefix="f" range={f} onChange={(r) => onChange({ ...f, since: r.since, until: r.until })} />
+      {jump}
       {isFiltering(f) && (
         <button type="button" className="btn btn-sm btn-ghost" onClick={() => onChange(EMPTY_FILTERS)}>
           Clear
@@ -150,7 +122,7 @@ export function RequestFiltersBar({
       )}
       {/* Not a live region: under load it changes many times a second, and a screen reader would read each one. */}
       <span className="faint req-count" data-testid="request-count">
-        {served !== null && <span data-testid="served">{served.toLocaleString()} served · </span>}
+        {served}
         <span data-testid="table-rows">
           {isFiltering(f)
             ? `${shown.toLocaleString()} of ${total.toLocaleString()} rows in the table match`

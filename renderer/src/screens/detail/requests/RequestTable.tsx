@@ -22,11 +22,22 @@ export interface RequestTableProps {
   readonly onLoadOlder?: () => void;
   /** The first row in view while scrolled up (null while following): the store keeps it from the cap. */
   readonly onHold?: (seq: number | null) => void;
+  /** A jump to a time: this row (by seq) goes to the top of the view, highlighted; `n` tells two jumps apart. */
+  readonly jumpTo?: { readonly seq: number; readonly n: number } | null;
 }
 
 const COLUMNS = ['Time', 'Method', 'Path', 'Status', 'Duration', 'Size', 'Worker', 'Request ID'] as const;
 
-export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'none', onLoadOlder, onHold }: RequestTableProps) {
+export function RequestTable({
+  view,
+  selectedId,
+  onOpen,
+  emptyText,
+  older = 'none',
+  onLoadOlder,
+  onHold,
+  jumpTo = null,
+}: RequestTableProps) {
   const { rows, seqs } = view;
   const win = useLiveWindow({ keys: seqs, rowHeight: ROW_HEIGHT, padTop: ROW_HEIGHT, overscanPx: 10 * ROW_HEIGHT, onHold });
   const { scrollRef, plan, following } = win;
@@ -41,6 +52,20 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
     if (activeSeq.current === null) return;
     setActive(seqs.indexOf(activeSeq.current));
   }, [seqs]);
+
+  // A jump: the row at the top and the keyboard cursor on it (so the arrows go on from there). Only when a jump is
+  // asked for, not on every new row: the rows are read through a ref.
+  const { showAtTop } = win;
+  const seqsRef = useRef(seqs);
+  seqsRef.current = seqs;
+  useEffect(() => {
+    if (!jumpTo) return;
+    const i = seqsRef.current.indexOf(jumpTo.seq);
+    if (i === -1) return;
+    setActive(i);
+    activeSeq.current = jumpTo.seq;
+    showAtTop(i);
+  }, [jumpTo, showAtTop]);
 
   const moveActive = (i: number) => {
     if (rows.length === 0) return;
@@ -110,7 +135,8 @@ export function RequestTable({ view, selectedId, onOpen, emptyText, older = 'non
                 role="row"
                 aria-rowindex={index + 2}
                 aria-selected={r.requestId === selectedId}
-                className={`req-row${index === active ? ' is-active' : ''}${r.requestId === selectedId ? ' is-selected' : ''}`}
+                className={`req-row${index === active ? ' is-active' : ''}${r.requestId === selectedId ? ' is-selected' : ''}${seqs[index] === jumpTo?.seq ? ' is-target' : ''}`}
+                data-jump-target={seqs[index] === jumpTo?.seq ? 'true' : undefined}
                 style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
                 onClick={() => {
                   setActive(index);

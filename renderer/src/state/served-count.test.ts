@@ -1,0 +1,59 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { rowsSince, servedCount, ServedTally, type ServedInputs } from './served-count';
+
+const RUN = 1_000_000;
+const base: ServedInputs = { live: null, metrics: null, startedAt: RUN, rowsThisRun: 0 };
+
+describe('servedCount: the Requests header never says fewer served than the table holds', () => {
+  it('between two metrics samples, the live tally (sample + what the stream counted since) is the count', () => {
+    const tally = new ServedTally();
+    tally.count(5); // before any sample: nothing to add to
+    expect(tally.getSnapshot()).toBeNull();
+    tally.sample({ requests: 40, time: RUN + 10 });
+    tally.count(7);
+    tally.count(5);
+    const n = servedCount({ ...base, live: tally.getSnapshot(), metrics: { requests: 40, time: RUN + 10 }, rowsThisRun: 52 }, null);
+    expect(n).toBe(52);
+    // The next sample replaces the tally: what it already counts is not added twice.
+    tally.sample({ requests: 52, time: RUN + 1010 });
+    tally.count(1);
+    expect(servedCount({ ...base, live: tally.getSnapshot() }, null)).toBe(53);
+  });
+
+  it('before the stream carried a sample, the rows of this run are the floor (the once-a-second sample lags them)', () => {
+    expect(servedCount({ ...base, metrics: { requests: 0, time: RUN + 5 }, rowsThisRun: 12 }, null)).toBe(12);
+  });
+
+  it('never goes back within a run (a late sample, a reconnect), and counts from zero after a restart', () => {
+    const shown = { startedAt: RUN, n: 30 };
+    expect(servedCount({ ...base, metrics: { requests: 25, time: RUN + 2000 } }, shown)).toBe(30);
+    const restarted = RUN + 60_000;
+    // The last run's numbers (sampled before this start) count nothing for the new run.
+    const n = servedCount(
+      {
+        live: { sample: { requests: 500, time: RUN + 59_000 }, after: 20 },
+        metrics: { requests: 500, time: RUN + 59_000 },
+        startedAt: restarted,
+        rowsThisRun: 3,
+      },
+      shown,
+    );
+    expect(n).toBe(3);
+  });
+
+  it('a stopped app keeps the count it showed', () => {
+    expect(servedCount({ ...base, startedAt: null }, { startedAt: RUN, n: 30 })).toBe(30);
+    expect(servedCount({ ...base, startedAt: null, metrics: { requests: 9, time: 1 } }, null)).toBe(9);
+    expect(servedCount({ ...base, startedAt: null }, null)).toBeNull();
+  });
+});
+
+describe('rowsSince', () => {
+  it('counts the newest rows that belong to the run, not the earlier runs above them', () => {
+    const rows = [{ time: RUN - 50 }, { time: RUN - 1 }, { time: RUN }, { time: RUN + 3 }, { time: RUN + 2 }];
+    expect(rowsSince(rows, RUN)).toBe(3);
+    expect(rowsSince(rows, null)).toBe(0);
+    expect(rowsSince([], RUN)).toBe(0);
+  });
+});
