@@ -17,7 +17,7 @@ import { accessEntry } from '../helpers/access-entry.js';
 import { DEMO_APP, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { freePort } from '../helpers/free-port.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { FIXTURE_APPS } from '../runtime/harness.js';
+import { FIXTURE_APPS, until } from '../runtime/harness.js';
 import { harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 
@@ -240,6 +240,8 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
     }
     const served = new Set<number>();
     for (const id of ids) {
+      // Entries cross from the gateway processes in batches (within 20 ms): wait for each, not for a time.
+      await until(async () => (await h.api('GET', `/api/apps/sharded/requests/${id}`)).status === 200, 10_000, `the entry of ${id}`);
       const detail = await h.api('GET', `/api/apps/sharded/requests/${id}`);
       expect(detail.status, JSON.stringify(detail.body)).toBe(200);
       expect(detail.body.entry.requestHeaders).toMatchObject({ Cookie: SECRET_MASK, 'X-Trace': id });
