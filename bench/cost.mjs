@@ -3,7 +3,7 @@
 // leader, its workers and wrk itself, read from /proc around one wrk run. On a shared, noisy machine
 // req/s swings by ±10% from run to run; CPU per request moves far less, so it is what A/B changes use.
 // Usage: node bench/cost.mjs [--server gantry] [--app bench_apps:hello] [--path /] [-c 64] [-d 5]
-//                            [--threads 1] [--repeat 1] [--script FILE] [--env K=V]...
+//                            [--threads 1] [--repeat 1] [--script FILE] [--env K=V]... [--gantry-arg=--FLAG=V]...
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { descendants } from './rss.mjs';
@@ -23,6 +23,8 @@ const { values: o } = parseArgs({
     repeat: { type: 'string', default: '1' },
     script: { type: 'string' },
     env: { type: 'string', multiple: true, default: [] },
+    // More `gantry serve` flags, one per use (A/B of a setting): --gantry-arg=--max-worker-rss=4000
+    'gantry-arg': { type: 'string', multiple: true, default: [] },
     brief: { type: 'boolean', default: false },
   },
 });
@@ -73,7 +75,12 @@ function sample(pids) {
   return m;
 }
 
-const server = await startServer(o.server, o.app, { workers: Number(o.workers), threads: Number(o.threads), gthreadThreads: 4 });
+const server = await startServer(o.server, o.app, {
+  workers: Number(o.workers),
+  threads: Number(o.threads),
+  gthreadThreads: 4,
+  extraArgs: o['gantry-arg'],
+});
 const url = `http://127.0.0.1:${server.port}${o.path}`;
 try {
   await runWrk({

@@ -9,6 +9,7 @@ const calls = Number(values.calls);
 const dist = new URL('../server-core/dist/', import.meta.url);
 const { newRequestId } = await import(new URL('gateway/request-id.js', dist));
 const { AppMetrics } = await import(new URL('metrics/app-metrics.js', dist));
+const { rssReaders } = await import(new URL('supervisor/process-stats.js', dist));
 
 /** Best of 5 runs of `calls` calls, in ns per call (the first run also warms the JIT up). */
 function time(name, once) {
@@ -28,3 +29,15 @@ time('newRequestId()', () => {
 const metrics = new AppMetrics({ app: 'bench' });
 time('AppMetrics.record(status, ms, worker)', (i) => metrics.record(200, (i % 997) * 0.37, i & 3));
 if (last.length === 0 || metrics.snapshot().requests !== calls * 5) throw new Error('the timed calls did not run');
+// With --max-worker-rss, after every request a worker completes (Linux): one pread of /proc/PID/statm.
+const open = await rssReaders();
+if (open !== null) {
+  const reader = open(process.pid);
+  let rss = 0;
+  const saved = calls;
+  time('RssReader.read() (--max-worker-rss)', () => {
+    rss = reader.read();
+  });
+  reader.close();
+  if (!(rss > 0) || saved !== calls) throw new Error('the RSS reads did not run');
+}

@@ -21,8 +21,8 @@ export const SERVERS = {
   gantry: {
     label: 'gantry',
     available: () => (existsSync(GANTRY_DIST) ? null : `${GANTRY_DIST} missing: run \`npm run build -w server-core\``),
-    // shape.gatewayProcesses: the multi-core gateway (bench/scaling.mjs).
-    command: (app, { workers, threads, gatewayProcesses = 1 }) => [
+    // shape.gatewayProcesses: the multi-core gateway (bench/scaling.mjs); shape.extraArgs: more `gantry serve` flags (A/B runs).
+    command: (app, { workers, threads, gatewayProcesses = 1, extraArgs = [] }) => [
       process.execPath,
       [
         GANTRY_BIN,
@@ -39,6 +39,7 @@ export const SERVERS = {
         APPS_DIR,
         '--python',
         SYSTEM_PYTHON,
+        ...extraArgs,
         app,
       ],
     ],

@@ -25,6 +25,12 @@ export interface LiveWindowOptions {
   readonly estimate?: number;
   readonly padTop?: number;
   readonly overscanPx?: number;
+  /**
+   * Rows painted above the viewport while following (default overscanPx). Following a fast stream, every update
+   * brings a fresh window of rows: rows painted out of sight cost style, layout and paint for nothing, while the
+   * first frames of a wheel scroll up need only a few (the scroll then renders the full overscan before painting).
+   */
+  readonly followOverscanPx?: number;
   /** Told the key of the first row in view while scrolled up (null while following), so the store keeps it. */
   readonly onHold?: (key: number | null) => void;
 }
@@ -43,7 +49,15 @@ export interface LiveWindow {
   showAtTop(index: number): void;
 }
 
-export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, overscanPx = 400, onHold }: LiveWindowOptions): LiveWindow {
+export function useLiveWindow({
+  keys,
+  rowHeight,
+  estimate = 20,
+  padTop = 0,
+  overscanPx = 400,
+  followOverscanPx = overscanPx,
+  onHold,
+}: LiveWindowOptions): LiveWindow {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [viewport, setViewport] = useState(0);
@@ -57,7 +71,8 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
       ? fixedGeometry(keys.length, rowHeight, padTop)
       : measuredGeometry(keys.length, (i) => heights.current.get(keys[i]!) ?? estimate, padTop);
   // Until the viewport is measured, plan for a tall one so the first paint is not empty.
-  const plan = planWindow(anchor.current, keys, geometry, viewport || 2000, overscanPx);
+  const overscan = anchor.current.kind === 'follow' ? followOverscanPx : overscanPx;
+  const plan = planWindow(anchor.current, keys, geometry, viewport || 2000, overscan);
   const latest = useRef({ plan, keys, geometry, viewport });
   latest.current = { plan, keys, geometry, viewport };
 
@@ -133,13 +148,18 @@ export function useLiveWindow({ keys, rowHeight, estimate = 20, padTop = 0, over
     flushSync(rerender);
   }, []);
 
-  const onWheel = useCallback((e: { readonly deltaY: number }) => {
-    const el = scrollRef.current;
-    if (!el || e.deltaY >= 0 || anchor.current.kind !== 'follow') return;
-    // Hold the rows on screen now; the browser's own scroll then moves from here (onScroll takes it up).
-    const { plan: p, keys: k, geometry: g } = latest.current;
-    anchor.current = rowAnchor(p.offset, k, g);
-  }, []);
+  const onWheel = useCallback(
+    (e: { readonly deltaY: number }) => {
+      const el = scrollRef.current;
+      if (!el || e.deltaY >= 0 || anchor.current.kind !== 'follow') return;
+      // Hold the rows on screen now; the browser's own scroll then moves from here (onScroll takes it up).
+      const { plan: p, keys: k, geometry: g } = latest.current;
+      anchor.current = rowAnchor(p.offset, k, g);
+      // With the full overscan above, painted before the scroll moves there.
+      if (followOverscanPx < overscanPx) flushSync(rerender);
+    },
+    [followOverscanPx, overscanPx],
+  );
 
   const follow = useCallback(() => {
     anchor.current = FOLLOW;

@@ -270,6 +270,12 @@ export const eventsQuerySchema = z.strictObject({
   minDurationMs: z.coerce.number().min(0).optional(),
   /** Batched streams: '1' sends access entries by column (SseBatch.accessColumns, control/access-columns.ts). */
   columns: z.enum(['0', '1']).optional(),
+  /**
+   * Batched streams: under sustained traffic, at most one batch per this many ms (the first event after a quiet
+   * spell still goes out one interval later). A client that updates its screen at most this often (the UI: 200)
+   * gets nothing sooner than it would show, in a quarter of the messages.
+   */
+  minIntervalMs: z.coerce.number().int().min(0).max(10_000).optional(),
 });
 export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 

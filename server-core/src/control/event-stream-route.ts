@@ -38,10 +38,17 @@ export function registerEventStream(
 ): EventStreams {
   const streams = new Set<() => void>();
   app.get(ROUTES.stream.path, (req, reply) => {
-    const query = parseInput(ROUTES.stream.query, req.query, 'query')!;
+    // Over the cap: refused before any other work (a reconnect storm of subscribers must cost the apps next to
+    // nothing), after the gate's Host, Origin and token checks.
     if (streams.size >= (options.sseMaxClients ?? DEFAULT_SSE_MAX_CLIENTS)) {
-      return refuse(reply.header('retry-after', '5'), 503, 'GANTRY_ERR_TOO_MANY_STREAMS', `already serving ${streams.size} event streams`);
+      return refuse(
+        reply.headers({ 'retry-after': '5', connection: 'close' }),
+        503,
+        'GANTRY_ERR_TOO_MANY_STREAMS',
+        `already serving ${streams.size} event streams`,
+      );
     }
+    const query = parseInput(ROUTES.stream.query, req.query, 'query')!;
     const headerId = req.headers['last-event-id'];
     const lastId = typeof headerId === 'string' && /^\d+$/.test(headerId) ? Number(headerId) : query.lastEventId;
     reply.hijack();
@@ -54,14 +61,14 @@ export function registerEventStream(
       ...corsFor(req),
     });
     res.socket?.setNoDelay(true);
-    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path, columns } = query;
+    const { batch, maxRate, slowMs, access, status, method, minDurationMs, path, columns, minIntervalMs } = query;
     const client = new SseClient(res, host.hub, {
       maxBufferedBytes: options.sseMaxBufferedBytes,
       apps: query.apps,
       types: query.types,
       batch:
         batch === '1'
-          ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, intervalMs: options.sseBatchMs }
+          ? { maxRate, slowMs, access, status, method, minDurationMs, path, columns, minIntervalMs, intervalMs: options.sseBatchMs }
           : undefined,
     });
     client.raw(`retry: 2000\n: connected, latest id ${host.hub.latestId}\n\n`);

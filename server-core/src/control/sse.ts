@@ -26,6 +26,8 @@ export interface SseSink {
 export interface SseSource {
   readonly latestId: number;
   since(afterId: number, limit?: number): { events: readonly SseEnvelope[]; missed: { fromId: number; toId: number } | null };
+  /** Live events (the hub's own subscription): lets plain clients with the same filters share one (LiveGroup). */
+  subscribe?(listener: (e: SseEnvelope) => void): () => void;
 }
 
 export interface SseClientOptions {
@@ -39,7 +41,10 @@ export interface SseClientOptions {
    */
   readonly coalesceMs?: number;
   /** Batched stream settings (see eventsQuerySchema). */
-  readonly batch?: Pick<EventsQuery, 'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns'> & {
+  readonly batch?: Pick<
+    EventsQuery,
+    'maxRate' | 'slowMs' | 'access' | 'status' | 'method' | 'minDurationMs' | 'path' | 'columns' | 'minIntervalMs'
+  > & {
     readonly intervalMs?: number;
   };
 }
@@ -122,6 +127,111 @@ function sharedChunk(key: string, events: readonly SseEnvelope[]): Buffer {
   return bytes;
 }
 
+/**
+ * Plain clients that are caught up, with the same filters and interval, take live events as one group: the group is
+ * subscribed to the source once, collects each interval's events once and hands the same bytes to every member. Per
+ * event that is one step for the group instead of one per subscriber — what 64 subscribers (reading or not, until
+ * their sockets fill) cost an app per request. A member whose socket fills, or that closes, leaves; it catches up
+ * from the ring on its own and joins again.
+ */
+class LiveGroup {
+  private readonly members = new Set<SseClient>();
+  private unsubscribe: (() => void) | null = null;
+  /** The last event the group dealt with (sent or filtered out). */
+  private seen = 0;
+  private outgoing: SseEnvelope[] = [];
+  private outgoingBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly source: SseSource & Required<Pick<SseSource, 'subscribe'>>,
+    /** Its entry in liveGroups: the filters and the interval. */
+    private readonly key: string,
+    private readonly wants: (e: SseEnvelope) => boolean,
+    private readonly coalesceMs: number,
+  ) {}
+
+  /** `client` is caught up to the latest event (nothing of it waits to be written): it takes live events from here. */
+  join(client: SseClient): void {
+    if (this.unsubscribe === null) {
+      this.seen = this.source.latestId;
+      this.unsubscribe = this.source.subscribe(this.onEvent);
+    }
+    this.members.add(client);
+  }
+
+  leave(client: SseClient): void {
+    this.members.delete(client);
+    if (this.members.size === 0) this.stop();
+  }
+
+  private stop(): void {
+    liveGroups.get(this.source)?.delete(this.key);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+  }
+
+  private readonly onEvent = (e: SseEnvelope): void => {
+    // Subscribed during this event's publication (a member caught up to it and joined): it has it already.
+    if (e.id <= this.seen) return;
+    if (e.id !== this.seen + 1) {
+      // Not the next one (a restarted numbering, a missed publish): every member reads from the ring, which knows.
+      this.flush();
+      for (const m of [...this.members]) m.leaveGroup(true);
+      return;
+    }
+    this.seen = e.id;
+    if (!this.wants(e)) return;
+    this.outgoing.push(e);
+    this.outgoingBytes += approxBytes(e) + FRAME_OVERHEAD;
+    if (this.outgoingBytes >= MAX_BATCH_BYTES) {
+      if (this.timer) clearTimeout(this.timer);
+      return this.flush();
+    }
+    this.timer ??= setTimeout(this.flush, this.coalesceMs);
+  };
+
+  private readonly flush = (): void => {
+    this.timer = null;
+    const out = this.outgoing;
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    for (const m of [...this.members]) {
+      // A member that joined during the interval has had the events up to where it joined already.
+      let from = 0;
+      while (from < out.length && out[from]!.id <= m.position) from++;
+      m.takeLive(from === 0 ? out : out.slice(from), this.seen);
+    }
+  };
+}
+
+const liveGroups = new WeakMap<SseSource, Map<string, LiveGroup>>();
+
+function liveGroup(source: SseSource, options: SseClientOptions, filterKey: string, coalesceMs: number): LiveGroup | null {
+  if (!source.subscribe || coalesceMs <= 0) return null;
+  let bySource = liveGroups.get(source);
+  if (!bySource) liveGroups.set(source, (bySource = new Map()));
+  const key = `${filterKey}|${coalesceMs}`;
+  let g = bySource.get(key);
+  if (!g) {
+    const wants = (e: SseEnvelope): boolean => wantsEvent(options, e);
+    bySource.set(key, (g = new LiveGroup(source as SseSource & Required<Pick<SseSource, 'subscribe'>>, key, wants, coalesceMs)));
+  }
+  return g;
+}
+
+/** The `apps` and `types` filters of a stream. */
+function wantsEvent(options: Pick<SseClientOptions, 'apps' | 'types'>, e: SseEnvelope): boolean {
+  if (e.type === 'dropped') return true;
+  if (options.types && !options.types.includes(e.type)) return false;
+  if (options.apps && e.appId !== null && !options.apps.includes(e.appId)) return false;
+  return true;
+}
+
 export class SseClient {
   private closed = false;
   private waitingForDrain = false;
@@ -139,6 +249,10 @@ export class SseClient {
   private stallTimer: ReturnType<typeof setInterval> | null = null;
   private owedBytes = 0;
   private owedScanned = 0;
+  /** The latest event when the client connected: what it resumes through before that is not held against it. */
+  private startedAtId = 0;
+  /** Plain streams, caught up: the group it takes live events with (null: on its own). */
+  private group: LiveGroup | null = null;
   /** The socket's unsent bytes at the last look: fewer now means the client is reading. */
   private lastBuffered = 0;
   private lastProgressAt = 0;
@@ -160,6 +274,9 @@ export class SseClient {
   private pendingAccess: { id: number; appId: string | null; data: AccessRecord }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly intervalMs: number;
+  /** Least time between two batches under sustained traffic (EventsQuery.minIntervalMs), and when the last went. */
+  private readonly minIntervalMs: number;
+  private lastBatchAt = -Infinity;
   private readonly accessFilter: ((a: AccessRecord) => boolean) | null;
   private readonly countOnly: boolean;
   private readonly maxRate: number;
@@ -188,6 +305,7 @@ export class SseClient {
     this.filterKey = `${options.apps?.join(',') ?? '*'}|${options.types?.join(',') ?? '*'}`;
     this.batched = options.batch !== undefined;
     this.intervalMs = options.batch?.intervalMs ?? DEFAULT_BATCH_MS;
+    this.minIntervalMs = options.batch?.minIntervalMs ?? 0;
     this.accessFilter = options.batch ? accessFilter(options.batch) : null;
     this.countOnly = options.batch?.access === 'count';
     this.columns = options.batch?.columns === '1';
@@ -202,21 +320,19 @@ export class SseClient {
    * subscribe `send` to the source, in one synchronous block so no event slips between them.
    */
   start(afterId?: number): void {
+    this.startedAtId = this.source.latestId;
     this.cursor = this.writtenId = afterId ?? this.source.latestId;
     this.resuming = afterId !== undefined;
     this.pump();
   }
 
   wants(e: SseEnvelope): boolean {
-    if (e.type === 'dropped') return true;
-    if (this.options.types && !this.options.types.includes(e.type)) return false;
-    if (this.options.apps && e.appId !== null && !this.options.apps.includes(e.appId)) return false;
-    return true;
+    return wantsEvent(this.options, e);
   }
 
   /** A live event. Ignored while the client is behind: it reads the ring when its socket has room. */
   send(e: SseEnvelope): void {
-    if (this.closed || this.behind) return;
+    if (this.closed || this.behind || this.group !== null) return;
     if (e.id !== this.cursor + 1) {
       // Not the next one (a restarted numbering, a missed publish): read from the ring, which knows.
       this.behind = true;
@@ -238,6 +354,7 @@ export class SseClient {
 
   close(): void {
     this.closed = true;
+    this.leaveGroup(false);
     this.pending = [];
     this.pendingAccess = [];
     this.outgoing = [];
@@ -271,8 +388,21 @@ export class SseClient {
         continue;
       }
       if (events.length === 0) {
-        this.behind = false;
         this.resuming = false;
+        if (!this.batched && this.coalesceMs > 0) {
+          const group = liveGroup(this.source, { apps: this.options.apps, types: this.options.types }, this.filterKey, this.coalesceMs);
+          if (group !== null) {
+            // What the catch-up collected goes out first, so the group's frames follow it in order.
+            if (this.outgoing.length > 0) {
+              if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
+              this.writeOutgoing();
+              if (this.closed || this.waitingForDrain) continue;
+            }
+            this.group = group;
+            group.join(this);
+          }
+        }
+        this.behind = false;
         return;
       }
       for (const e of events) {
@@ -343,7 +473,9 @@ export class SseClient {
   }
 
   private scheduleBatch(): void {
-    this.timer ??= setTimeout(() => this.flushBatch(), this.intervalMs);
+    if (this.timer) return;
+    const wait = Math.max(this.intervalMs, this.lastBatchAt + this.minIntervalMs - Date.now());
+    this.timer = setTimeout(() => this.flushBatch(), wait);
   }
 
   private passesSampling(a: AccessRecord): boolean {
@@ -388,15 +520,46 @@ export class SseClient {
     this.pendingBytes = 0;
     // The id is the last event dealt with (sent, filtered out or counted): a resume after it repeats nothing.
     this.writtenId = this.cursor;
+    this.lastBatchAt = Date.now();
     this.write(`id: ${this.cursor}\nevent: batch\ndata: ${data}\n\n`);
+  }
+
+  /** Where a group member is: the last event it has been handed (or that was filtered out for it). */
+  get position(): number {
+    return this.cursor;
+  }
+
+  /** A group's interval for this member: `events` (shared with the others, maybe none) and the last event dealt with. */
+  takeLive(events: readonly SseEnvelope[], seen: number): void {
+    if (this.closed || this.group === null) return;
+    this.cursor = seen;
+    if (events.length === 0) return;
+    this.writtenId = events[events.length - 1]!.id;
+    this.write(sharedChunk(this.filterKey, events));
+  }
+
+  /** Out of the group (closed, or its socket is full): it reads the ring from its cursor when it can. */
+  leaveGroup(catchUp: boolean): void {
+    const g = this.group;
+    if (g === null) return;
+    this.group = null;
+    g.leave(this);
+    if (catchUp && !this.closed) {
+      this.behind = true;
+      // After the publication that found the gap: a catch-up that rejoins must not do so inside it.
+      queueMicrotask(() => {
+        if (!this.closed && this.behind && !this.waitingForDrain) this.pump();
+      });
+    }
   }
 
   private enqueue(e: SseEnvelope): void {
     // A per-client notice (dropped) has no id of its own, so the client's Last-Event-ID stays on real events.
     if (e.type !== 'dropped') this.outgoingLastId = e.id;
     this.outgoing.push(e);
-    // Sizes are estimated from what is already serialised; a burst (or a catch-up) goes out once it is worth a write.
-    this.outgoingBytes += (serialised.get(e)?.length ?? 512) + FRAME_OVERHEAD;
+    // A burst (or a catch-up) goes out once it is worth a write. Sized like the budget sizes it: a flat guess for events
+    // nobody serialised yet let a catch-up through big events put megabytes into one write, past the budget at once.
+    this.outgoingBytes += approxBytes(e) + FRAME_OVERHEAD;
     if (this.outgoingBytes >= MAX_BATCH_BYTES || this.coalesceMs <= 0) {
       if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
       return this.writeOutgoing();
@@ -418,9 +581,13 @@ export class SseClient {
     if (!this.sink.write(chunk) && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.behind = true;
+      this.leaveGroup(false);
       this.sink.once('drain', this.onDrain);
       this.owedBytes = 0;
-      this.owedScanned = this.cursor;
+      // What was published while it was connected and it has not been sent counts; not the backlog a resuming client
+      // asked for (bounded by the ring: falling off it drops the client anyway). Counting that dropped a reading
+      // client that resumed more than its budget behind as soon as its socket filled once.
+      this.owedScanned = Math.max(this.cursor, this.startedAtId);
       this.lastBuffered = this.sink.writableLength ?? 0;
       this.lastProgressAt = Date.now();
       this.stallTimer ??= setInterval(this.checkStall, STALL_CHECK_MS);

@@ -1,13 +1,13 @@
 // One Host per config folder: GANTRY_HOME/host.lock, created with O_EXCL before anything in the folder is read, held
-// until the Host closes. It names its holder by pid AND the process's start time (and, on Linux, the boot), so a lock
-// left by a killed process is recognised as stale even when its pid has since been reused by another process.
-import { execFileSync } from 'node:child_process';
+// until the Host closes. It names its holder by pid AND the process's start time (process-start.ts; on Linux, the boot
+// too), so a lock left by a killed process is recognised as stale even when its pid has since been reused.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GantryError } from '../errors.js';
 import { LOCK_FILE } from './paths.js';
+import { processStartTime, sameStart } from './process-start.js';
 
 export interface LockHolder {
   readonly pid: number;
@@ -23,25 +23,6 @@ export interface HomeLock {
   readonly file: string;
   readonly holder: LockHolder;
   release(): Promise<void>;
-}
-
-/** Linux: field 22 of /proc/PID/stat (clock ticks since boot); macOS and BSDs: `ps -o lstart=`. Null if unknown. */
-function processStartTime(pid: number): string | null {
-  if (process.platform === 'linux') {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name (field 2) is in parentheses and may hold spaces or ')': split after the last ')'.
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-    } catch {
-      return null;
-    }
-  }
-  if (process.platform === 'win32') return null;
-  try {
-    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', timeout: 5000 }).trim() || null;
-  } catch {
-    return null;
-  }
 }
 
 function bootId(): string | null {
@@ -61,8 +42,8 @@ function holderAlive(holder: LockHolder): boolean {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
     // EPERM: a process with that pid exists (another user's); the start time decides.
   }
-  if (holder.processStart === null) return true; // nothing better to go on (Windows): pid alone
-  return processStartTime(holder.pid) === holder.processStart;
+  if (holder.processStart === null) return true; // written where the start time was unknown: pid alone
+  return sameStart(holder.processStart, processStartTime(holder.pid));
 }
 
 /** "gantry ui (pid 123, started 2026-…)" */

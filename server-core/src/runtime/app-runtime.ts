@@ -19,7 +19,7 @@ import { createStaticHandler } from '../gateway/static-files.js';
 import { formatNeedsHeaders } from '../logging/access-log-format.js';
 import { flatResponseHeaders, type HeaderKeeping } from '../logging/header-keeper.js';
 import { Arbiter, type ProcessStats } from '../supervisor/arbiter.js';
-import { createProcessSampler } from '../supervisor/process-stats.js';
+import { createProcessSampler, rssReaders } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
 import { AppTelemetry } from './app-telemetry.js';
 import { checkWorkerCount, parseLivePatch } from './live-settings.js';
@@ -210,6 +210,7 @@ class Runtime implements LocalAppRuntime, Routable {
             return st ? { rssBytes: st.rssBytes, cpuPercent: st.cpuPercent ?? 0 } : null;
           }
         : undefined,
+      rssReader: sampler ? ((await rssReaders()) ?? undefined) : undefined,
     });
     this.arbiter = arbiter;
     try {

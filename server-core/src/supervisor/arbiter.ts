@@ -10,6 +10,7 @@ import type { AppEvent, AppState, ExitReason, LogLevel, OutputLine, WorkerSnapsh
 import { Backoff, WORKER_BACKOFF } from './backoff.js';
 import { BOOT_EXIT_CODES, bootFailure } from './boot-failure.js';
 import { reloadGeneration, reloadRolling, type ReloadOps } from './reload-strategies.js';
+import type { RssReader } from './process-stats.js';
 import { launchSpec } from './worker-launch.js';
 import { deferred, snapshotOf, type BootFailurePolicy, type SlotHistory, type WorkerRecord } from './worker-record.js';
 import { WorkerProcess } from './worker-process.js';
@@ -32,6 +33,8 @@ export interface ArbiterOptions {
   output(line: OutputLine): void;
   /** RSS/CPU of a pid (supervisor/process-stats.ts), when available. */
   readonly processStats?: ((pid: number) => Promise<ProcessStats | null>) | undefined;
+  /** A synchronous RSS reader for a pid (supervisor/process-stats.ts), where one is cheap. */
+  readonly rssReader?: ((pid: number) => RssReader | null) | undefined;
 }
 
 /**
@@ -52,8 +55,19 @@ const WATCH_EVERY_MS = 100;
 const BOOT_OUTPUT_LINES = 500;
 const BOOT_OUTPUT_BYTES = 1024 * 1024;
 
-/** How long a worker may take to import the app and say ready (at least the request timeout). */
+/** How long a worker may take to import the app and say ready, at least: the boot timeout is this or --timeout. */
 const BOOT_TIMEOUT_MS = 60_000;
+
+/**
+ * GANTRY_BOOT_TIMEOUT (seconds) replaces the 60 s floor (the boot timeout is then it or --timeout, whichever is
+ * longer): a test of a worker that never becomes ready need not wait a minute, and an app known to import for longer
+ * need not raise --timeout for every request.
+ */
+function bootTimeoutFloorMs(): number {
+  const env = process.env.GANTRY_BOOT_TIMEOUT;
+  const s = env === undefined || env.trim() === '' ? NaN : Number(env);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : BOOT_TIMEOUT_MS;
+}
 
 export class Arbiter {
   settings: AppSettings;
@@ -235,7 +249,7 @@ export class Arbiter {
   private murderWorkers(): void {
     const now = Date.now();
     // A worker that never says ready (an import that hangs) is a boot failure, not a wait forever.
-    const bootLimit = Math.max(BOOT_TIMEOUT_MS, this.settings.timeout * 1000);
+    const bootLimit = Math.max(bootTimeoutFloorMs(), this.settings.timeout * 1000);
     for (const r of this.workers.values()) {
       if (r.state === 'starting' && r.retiring === null && now - r.startedAt > bootLimit) {
         r.bootError = {
@@ -400,6 +414,7 @@ export class Arbiter {
       bootOutput: [],
       rssBytes: null,
       cpuPercent: null,
+      rss: null,
       ready: ready.promise,
       resolveReady: ready.resolve,
       rejectReady: ready.reject,
@@ -429,19 +444,36 @@ export class Arbiter {
       { workerId: rec.id, pid: rec.proc.pid, generation: rec.generation },
       rec.threads === 1 ? pipelineDepth(this.settings.pipelineDepth) : 1,
     );
-    if (rec.maxRequests > 0) {
-      rec.target.onRequestDone = (t) => {
-        if (t.requests === rec.maxRequests) this.wake();
-      };
-    }
+    rec.rss = this.opts.rssReader?.(rec.proc.pid) ?? null;
+    rec.target.onRequestDone = (t) => this.requestDone(rec, t);
     if (rec.autoAdd) this.opts.dispatcher.addTarget(rec.target);
     rec.resolveReady();
     this.wake();
   }
 
+  /**
+   * A request finished on this worker, before its slot is offered to the next one. With --max-worker-rss the
+   * worker's RSS is read now (one pread, where cheap): a worker over budget gets no new request from this moment
+   * (it finishes those already in it) and is replaced. The 100 ms sample alone let a worker growing 10 MB a request
+   * take 8-12 more requests past its budget.
+   */
+  private requestDone(rec: WorkerRecord, t: DispatchTarget): void {
+    if (rec.maxRequests > 0 && t.requests === rec.maxRequests) this.wake();
+    const budgetMb = this.settings.maxWorkerRss;
+    if (budgetMb <= 0 || rec.rss === null) return;
+    const rss = rec.rss.read();
+    if (rss === null) return;
+    rec.rssBytes = rss;
+    if (rss > budgetMb * 1024 * 1024 && t.accepting) {
+      this.opts.dispatcher.removeTarget(t);
+      this.wake();
+    }
+  }
+
   /** A worker process exited: record why, fail its in-flight requests, decide about a respawn. */
   private reapWorker(rec: WorkerRecord, code: number | null, signal: string | null): void {
     this.workers.delete(rec.uid);
+    rec.rss?.close();
     const wasReady = rec.state !== 'starting';
     rec.state = 'exited';
     if (rec.target) this.opts.dispatcher.forget(rec.target);

@@ -5,6 +5,7 @@
 // reaped worker's entry never lingers even when nobody calls forget (the runtime samples one pid at a time).
 // Linux reads /proc/<pid>/stat and /proc/<pid>/statm (no child process per poll); elsewhere one `ps` call.
 import { execFile } from 'node:child_process';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** stdout of a short command, '' when it fails (node:child_process: execa would cost the gateway ~13 MB). */
@@ -63,6 +64,55 @@ function linuxSysconf(): Promise<{ ticks: number; pageSize: number }> {
     return { ticks: await ask('CLK_TCK', 100), pageSize: await ask('PAGESIZE', 4096) };
   })();
   return sysconf;
+}
+
+/**
+ * One worker's RSS, read synchronously where it is cheap: a descriptor on /proc/PID/statm held open and read again
+ * from offset 0 (one pread, ~3 µs), so `--max-worker-rss` can look at a worker after every request it completes,
+ * before it is given another. The descriptor stays bound to the process it was opened for (a reused pid is another
+ * process): once that one is gone, read() answers null.
+ */
+export interface RssReader {
+  read(): number | null;
+  close(): void;
+}
+
+/** Opens RssReaders (Linux); null elsewhere, where only the periodic sample (one `ps` call) knows a worker's RSS. */
+export async function rssReaders(platform: NodeJS.Platform = process.platform): Promise<((pid: number) => RssReader | null) | null> {
+  if (platform !== 'linux') return null;
+  const { pageSize } = await linuxSysconf();
+  return (pid) => {
+    let fd: number;
+    try {
+      fd = openSync(`/proc/${pid}/statm`, 'r');
+    } catch {
+      return null;
+    }
+    const buf = Buffer.alloc(128);
+    let open = true;
+    return {
+      read() {
+        if (!open) return null;
+        let n: number;
+        try {
+          n = readSync(fd, buf, 0, buf.length, 0);
+        } catch {
+          return null; // ESRCH: the process is gone
+        }
+        // "size resident shared …" in pages: the second field.
+        const text = buf.subarray(0, n);
+        const from = text.indexOf(0x20) + 1;
+        const to = text.indexOf(0x20, from);
+        const pages = from > 0 && to > from ? Number(text.toString('latin1', from, to)) : NaN;
+        return Number.isFinite(pages) ? pages * pageSize : null;
+      },
+      close() {
+        if (!open) return;
+        open = false;
+        closeSync(fd);
+      },
+    };
+  };
 }
 
 function procSampler(now: () => number): ProcessSampler {

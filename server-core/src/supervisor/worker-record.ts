@@ -2,6 +2,7 @@
 import type { DispatchTarget } from '../gateway/dispatch-target.js';
 import type { ExitReason, LogLevel, WorkerSnapshot, WorkerState } from '../runtime/types.js';
 import type { Backoff } from './backoff.js';
+import type { RssReader } from './process-stats.js';
 import type { BootErrorMessage, WorkerProcess } from './worker-process.js';
 
 /** What a boot failure of this worker means: the app fails (start, respawn) or only the caller's action fails (reload). */
@@ -32,6 +33,8 @@ export interface WorkerRecord {
   bootOutput: Array<{ time: number; text: string; level: LogLevel }> | null;
   rssBytes: number | null;
   cpuPercent: number | null;
+  /** Reads its RSS after each completed request, with --max-worker-rss (Linux; null elsewhere). */
+  rss: RssReader | null;
   readonly ready: Promise<void>;
   resolveReady(): void;
   rejectReady(err: Error): void;

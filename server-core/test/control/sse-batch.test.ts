@@ -60,6 +60,32 @@ describe('SseClient, batched', () => {
     expect(b!.access).toEqual({ seen: 3, matched: 3, sent: 3, sampleOneIn: 1 });
   });
 
+  it('with minIntervalMs, a steady stream goes out once per minIntervalMs; the first event after a quiet spell still goes after one interval', () => {
+    const sink = new Sink();
+    const { access } = wired(sink, { batch: { intervalMs: 50, minIntervalMs: 200 } });
+    const at: number[] = [];
+    const start = Date.now();
+    // 1,000 ms of one request per ms.
+    for (let ms = 0; ms < 1000; ms++) {
+      const before = sink.writes.length;
+      access();
+      vi.advanceTimersByTime(1);
+      if (sink.writes.length > before) at.push(Date.now() - start);
+    }
+    expect(at).toEqual([50, 250, 450, 650, 850]);
+    vi.advanceTimersByTime(200);
+    const batches = sink.batches();
+    expect(batches.reduce((n, b) => n + b.access.seen, 0)).toBe(1000);
+    // Quiet for a while, then one request: it goes out one interval later, not minIntervalMs later.
+    vi.advanceTimersByTime(1000);
+    sink.writes.length = 0;
+    access();
+    vi.advanceTimersByTime(49);
+    expect(sink.writes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sink.batches()).toHaveLength(1);
+  });
+
   it('never serialises what the client filters out, and counts it', () => {
     const sink = new Sink();
     const { access } = wired(sink, { batch: { status: ['5xx'], intervalMs: 50 } });
@@ -237,8 +263,8 @@ describe('the batched stream over HTTP', () => {
     await resumed.close();
   });
 
-  it('columns=1 carries the same requests, in order, by column', async () => {
-    const stream = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1&columns=1`, auth());
+  it('columns=1 carries the same requests, in order, by column (with the minIntervalMs the UI asks for)', async () => {
+    const stream = await openSse(`${h.server.url}/api/events?apps=web&types=access&batch=1&columns=1&minIntervalMs=200`, auth());
     for (let i = 0; i < 10; i++) await fetch(`${appUrl}c/${i}?q=${i}`);
     const rows = (frames: { event: string; data: SseBatch }[]) =>
       frames.filter((f) => f.event === 'batch').flatMap((f) => (f.data.accessColumns ? decodeAccessColumns(f.data.accessColumns) : []));
@@ -257,7 +283,17 @@ describe('the batched stream over HTTP', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect((await refused.json()).code).toBe('GANTRY_ERR_TOO_MANY_STREAMS');
+    // Refused before any other work: the query is not even looked at, and the connection is not kept (a storm of
+    // over-cap subscribers leaves no sockets behind on the server).
+    const early = await fetch(`${h.server.url}/api/events?batch=7`, { headers: auth() });
+    expect(early.status).toBe(503);
+    expect(early.headers.get('connection')).toBe('close');
+    await early.arrayBuffer();
     for (const s of open) await s.close();
+    // Under the cap, the same bad query is a 400 naming the field.
+    const bad = await fetch(`${h.server.url}/api/events?batch=7`, { headers: auth() });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).details.field).toMatch(/batch/);
   });
 
   it('disconnects a client that does not read once past its byte budget; it resumes where it was', async () => {

@@ -175,6 +175,104 @@ describe('SseClient back-pressure', () => {
     expect(sink.writes.at(-1)).toMatch(/^id: 1001\n/);
   });
 
+  // A sink whose socket holds what it was handed once full (writableLength), and that can be cut (destroy).
+  class HoldingSink extends SlowSink {
+    held = 0;
+    destroyed = false;
+    get writableLength(): number {
+      return this.held;
+    }
+    override write(chunk: string | Uint8Array): boolean {
+      if (!this.writable) this.held += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      return super.write(chunk);
+    }
+    destroy(): void {
+      this.destroyed = true;
+    }
+  }
+
+  it('plain subscribers with the same filters share each interval: one pass per event, the same bytes to each', () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new EventHub();
+      const sinks = [new SlowSink(), new SlowSink(), new SlowSink()];
+      const clients = sinks.map((sink) => new SseClient(sink, hub, { coalesceMs: 50, types: ['notice'] }));
+      for (const c of clients) {
+        c.start();
+        hub.subscribe((e) => c.send(e));
+      }
+      const spies = clients.map((c) => vi.spyOn(c, 'wants'));
+      const notice = (i: number) => hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i}`, time: 0 });
+      const ids = (sink: SlowSink) => (sink.writes.join('').match(/^id: \d+$/gm) ?? []).map((l) => Number(l.slice(4)));
+      for (let i = 1; i <= 100; i++) {
+        notice(i);
+        hub.publish('status', null, { apps: [] } as never); // filtered out, once for all
+      }
+      vi.advanceTimersByTime(60);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled(); // no per-subscriber work per event
+      const odd = Array.from({ length: 100 }, (_, i) => 2 * i + 1);
+      for (const sink of sinks) expect(ids(sink)).toEqual(odd);
+      expect(sinks[1]!.writes).toEqual(sinks[0]!.writes);
+      // One subscriber's socket fills: it leaves, the others go on; once it drains it catches up, in order, once.
+      sinks[2]!.writable = false;
+      notice(101);
+      vi.advanceTimersByTime(60);
+      for (let i = 102; i <= 150; i++) notice(i);
+      vi.advanceTimersByTime(60);
+      const all = [...odd, 201, ...Array.from({ length: 49 }, (_, i) => 202 + i)];
+      expect(ids(sinks[0]!)).toEqual(all);
+      expect(ids(sinks[2]!)).toEqual([...odd, 201]);
+      sinks[2]!.writable = true;
+      sinks[2]!.emit('drain');
+      vi.advanceTimersByTime(60);
+      expect(ids(sinks[2]!)).toEqual(all);
+      notice(151); // and it is live with the others again
+      vi.advanceTimersByTime(60);
+      for (const sink of sinks) expect(ids(sink).at(-1)).toBe(251);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a client resuming through more than its budget is not dropped for that backlog while it reads', () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new EventHub();
+      const big = 'z'.repeat(16 * 1024);
+      // 2 MB published before the client connects: 8 times its budget.
+      for (let i = 0; i < 128; i++) hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: big, time: i });
+      const sink = new HoldingSink();
+      const client = new SseClient(sink, hub, { coalesceMs: 0, maxBufferedBytes: 256 * 1024 });
+      sink.writable = false; // the first write fills the socket
+      client.start(0);
+      hub.subscribe((e) => client.send(e));
+      // One write's worth is handed over, not megabytes (a flat size guess for unserialised events put 1.9 MB in one write).
+      expect(sink.held).toBeLessThan(128 * 1024);
+      vi.advanceTimersByTime(1000); // budget checks while the socket is full
+      expect(sink.destroyed).toBe(false);
+      // It reads: the rest of the backlog follows, in order.
+      while (!sink.destroyed && sink.writable === false) {
+        sink.held = 0;
+        sink.emit('drain');
+        if ((sink.writes.join('').match(/^id: /gm) ?? []).length >= 128) break;
+        vi.advanceTimersByTime(300);
+      }
+      expect(sink.destroyed).toBe(false);
+      const ids = sink.writes
+        .join('')
+        .match(/^id: \d+$/gm)!
+        .map((l) => Number(l.slice(4)));
+      expect(ids).toEqual(Array.from({ length: 128 }, (_, i) => i + 1));
+      // What is published while it is connected and left unread still counts: past the budget, it is dropped.
+      for (let i = 0; i < 32; i++) hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: big, time: i });
+      vi.advanceTimersByTime(1000);
+      expect(sink.destroyed).toBe(true);
+      expect(client.overBudgetAt).toBe(128);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a client catching up a backlog larger than its budget is kept while it reads, cut off once it stops', () => {
     // A reader resuming after 32 MB was disconnected as soon as its socket first filled, though it was reading.
     vi.useFakeTimers();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { BASELINE_TTL_MS, createProcessSampler } from '../../src/supervisor/process-stats.js';
+import { BASELINE_TTL_MS, createProcessSampler, rssReaders } from '../../src/supervisor/process-stats.js';
 
 function burn(ms: number): void {
   const end = performance.now() + ms;
@@ -103,5 +103,39 @@ describe.runIf(process.platform === 'linux')('CPU% from /proc deltas [platform-s
     await sampler.sample([process.pid]);
     sampler.forget(process.pid);
     expect((await sampler.sample([process.pid])).get(process.pid)!.cpuPercent).toBeNull();
+  });
+});
+
+describe('synchronous RSS reader (--max-worker-rss after each request)', () => {
+  it.runIf(process.platform === 'linux')(
+    'follows a growing process, read after read, and answers null once it is gone [platform-specific: linux]',
+    async () => {
+      const open = (await rssReaders())!;
+      const own = open(process.pid)!;
+      const first = own.read()!;
+      expect(first).toBeGreaterThan(process.memoryUsage.rss() * 0.5);
+      const held = Buffer.alloc(64 * 1024 * 1024, 1); // touched: resident
+      expect(own.read()!).toBeGreaterThan(first + 60 * 1024 * 1024);
+      expect(held.length).toBeGreaterThan(0);
+      own.close();
+      expect(own.read()).toBeNull();
+
+      const child = await startChild();
+      try {
+        const reader = open(child.pid!)!;
+        expect(reader.read()).toBeGreaterThan(0);
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+        expect(reader.read()).toBeNull();
+        reader.close();
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+  );
+
+  it('elsewhere there is none (the periodic sample is all there is)', async () => {
+    expect(await rssReaders('darwin')).toBeNull();
+    expect(await rssReaders('win32')).toBeNull();
   });
 });

@@ -96,6 +96,38 @@ describe('supervision', () => {
     await runtime.stop();
   });
 
+  it('a worker that never finishes importing is killed at the boot timeout and fails the start (GANTRY_BOOT_TIMEOUT floor)', async () => {
+    // The floor is 60 s unless GANTRY_BOOT_TIMEOUT says otherwise; the boot timeout is the floor or --timeout,
+    // whichever is longer: here 2 s.
+    const saved = process.env.GANTRY_BOOT_TIMEOUT;
+    process.env.GANTRY_BOOT_TIMEOUT = '0.5';
+    const runtime = createAppRuntime(fixtureSettings({ app: 'hang_import:application', workers: 1, timeout: 2 }), { processStats: false });
+    try {
+      const booted: number[] = [];
+      const said: string[] = [];
+      runtime.on('output', (l) => {
+        said.push(l.text);
+        const m = /Booting worker with pid: (\d+)/.exec(l.text);
+        if (m) booted.push(Number(m[1]));
+      });
+      const t0 = performance.now();
+      let error: unknown;
+      await runtime.start().catch((e: unknown) => (error = e));
+      const tookMs = performance.now() - t0;
+      expect(isGantryError(error, 'GANTRY_ERR_WORKER_BOOT')).toBe(true);
+      expect((error as Error).message).toMatch(/did not become ready within 2 s/);
+      expect(tookMs).toBeGreaterThanOrEqual(2000); // not before the boot timeout
+      expect(runtime.status()).toMatchObject({ state: 'failed', error: { code: 'GANTRY_ERR_WORKER_BOOT' } });
+      expect(said.some((t) => /worker 1 did not become ready within 2 s/.test(t))).toBe(true);
+      expect(booted).toHaveLength(1); // a boot failure halts; it is not respawned in a loop
+      await until(() => !alive(booted[0]!), 10_000, 'the hung worker killed');
+    } finally {
+      if (saved === undefined) delete process.env.GANTRY_BOOT_TIMEOUT;
+      else process.env.GANTRY_BOOT_TIMEOUT = saved;
+      await runtime.stop();
+    }
+  });
+
   it('a respawn that hits a boot error (code broken since start) fails the app instead of looping', async () => {
     const tmp = await tempDir();
     copyFileSync(join(FIXTURE_APPS, 'basic.py'), join(tmp.path, 'basic.py'));

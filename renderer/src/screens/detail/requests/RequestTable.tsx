@@ -2,13 +2,11 @@
 // second stay smooth. Scrolling: at the bottom it follows new rows; scrolled up, it stays exactly where it
 // is — rows appended below do not move it, and when the cap trims rows above, the rows under the reader's eyes
 // do not move (the place is held as a row identity; see hooks/use-live-window.ts).
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { AccessRecord } from '../../../api/contract';
-import { fmtBytes, fmtClock, fmtDuration } from '../../../format';
 import { useLiveWindow } from '../../../hooks/use-live-window';
 import type { FilteredRows } from '../../../state/filtered-view';
-import { statusClass } from '../../../state/request-filters';
-import { TruncatedBadge } from './TruncatedBadge';
+import { RequestRow } from './RequestRow';
 
 const ROW_HEIGHT = 28;
 
@@ -39,7 +37,15 @@ export function RequestTable({
   jumpTo = null,
 }: RequestTableProps) {
   const { rows, seqs } = view;
-  const win = useLiveWindow({ keys: seqs, rowHeight: ROW_HEIGHT, padTop: ROW_HEIGHT, overscanPx: 10 * ROW_HEIGHT, onHold });
+  // Following, 5 rows above the viewport: one wheel notch (≤ 120 px) up is painted before the table re-renders.
+  const win = useLiveWindow({
+    keys: seqs,
+    rowHeight: ROW_HEIGHT,
+    padTop: ROW_HEIGHT,
+    overscanPx: 10 * ROW_HEIGHT,
+    followOverscanPx: 5 * ROW_HEIGHT,
+    onHold,
+  });
   const { scrollRef, plan, following } = win;
   const lastSeenSeq = useRef<number>(-1);
   const [active, setActive] = useState(-1);
@@ -52,6 +58,15 @@ export function RequestTable({
     if (activeSeq.current === null) return;
     setActive(seqs.indexOf(activeSeq.current));
   }, [seqs]);
+
+  const pick = useCallback(
+    (index: number, seq: number, row: AccessRecord) => {
+      setActive(index);
+      activeSeq.current = seq;
+      onOpen(row);
+    },
+    [onOpen],
+  );
 
   // A jump: the row at the top and the keyboard cursor on it (so the arrows go on from there). Only when a jump is
   // asked for, not on every new row: the rows are read through a ref.
@@ -125,56 +140,19 @@ export function RequestTable({
           ))}
         </div>
         <div className="req-body" style={{ height: plan.total - ROW_HEIGHT }}>
-          {visible.map((index) => {
-            const r = rows[index]!;
-            const cls = statusClass(r.status);
-            return (
-              <div
-                key={seqs[index]}
-                id={`req-${seqs[index]}`}
-                role="row"
-                aria-rowindex={index + 2}
-                aria-selected={r.requestId === selectedId}
-                className={`req-row${index === active ? ' is-active' : ''}${r.requestId === selectedId ? ' is-selected' : ''}${seqs[index] === jumpTo?.seq ? ' is-target' : ''}`}
-                data-jump-target={seqs[index] === jumpTo?.seq ? 'true' : undefined}
-                style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
-                onClick={() => {
-                  setActive(index);
-                  activeSeq.current = seqs[index] ?? null;
-                  onOpen(r);
-                }}
-                data-request-id={r.requestId}
-                data-status={r.status}
-              >
-                <span role="gridcell" className="req-cell c-time">
-                  {fmtClock(r.time)}
-                </span>
-                <span role="gridcell" className="req-cell c-method">
-                  {r.method}
-                </span>
-                <span role="gridcell" className="req-cell c-path" title={r.query ? `${r.path}?${r.query}` : r.path}>
-                  {r.path}
-                  {r.query && <span className="faint">?{r.query}</span>}
-                </span>
-                <span role="gridcell" className={`req-cell c-status s${cls}`}>
-                  {r.status}
-                  <TruncatedBadge entry={r} />
-                </span>
-                <span role="gridcell" className="req-cell c-duration">
-                  {fmtDuration(r.durationMs)}
-                </span>
-                <span role="gridcell" className="req-cell c-size">
-                  {fmtBytes(r.bytes)}
-                </span>
-                <span role="gridcell" className="req-cell c-worker">
-                  {r.workerPid ?? '–'}
-                </span>
-                <span role="gridcell" className="req-cell c-request-id" title={r.requestId}>
-                  {r.requestId}
-                </span>
-              </div>
-            );
-          })}
+          {visible.map((index) => (
+            <RequestRow
+              key={seqs[index]}
+              row={rows[index]!}
+              seq={seqs[index]!}
+              index={index}
+              top={index * ROW_HEIGHT}
+              active={index === active}
+              selected={rows[index]!.requestId === selectedId}
+              target={seqs[index] === jumpTo?.seq}
+              onPick={pick}
+            />
+          ))}
         </div>
         {rows.length === 0 && <p className="req-empty muted">{emptyText}</p>}
       </div>
