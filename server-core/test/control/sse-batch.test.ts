@@ -75,7 +75,7 @@ describe('SseClient, batched', () => {
     expect(at).toEqual([50, 250, 450, 650, 850]);
     vi.advanceTimersByTime(200);
     const batches = sink.batches();
-    expect(batches.reduce((n, b) => n + b.access.seen, 0)).toBe(1000);
+    expect(batches.reduce((n, b) => n + b.access!.seen, 0)).toBe(1000);
     // Quiet for a while, then one request: it goes out one interval later, not minIntervalMs later.
     vi.advanceTimersByTime(1000);
     sink.writes.length = 0;
