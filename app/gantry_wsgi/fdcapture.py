@@ -27,6 +27,11 @@ _DRAIN_READS = 16
 _SPAWN_EVENTS = frozenset(('os.fork', 'os.forkpty', 'os.posix_spawn', 'os.system', 'subprocess.Popen'))
 
 
+def supported():
+    """fds 1 and 2 can be pipes this worker polls: POSIX with epoll or poll (not Windows, whose select has neither)."""
+    return os.name == 'posix' and (hasattr(select, 'epoll') or hasattr(select, 'poll'))
+
+
 class _Poller(object):
     """epoll where there is one (registering while another thread waits is safe); poll() elsewhere, with
     a wake-up pipe so the waiting thread picks up fds registered after it began waiting."""

@@ -77,7 +77,7 @@ fd_capture = None
 
 def install(request_stdout=False, threads=1):
     global fd_capture
-    if request_stdout and fd_capture is None:
+    if request_stdout and fd_capture is None and _fd_capture_supported():
         from .fdcapture import FdCapture
         fd_capture = FdCapture(one_at_a_time=threads == 1)
         # Text written outside any request, and the worker's own lines, go to the original fds
@@ -95,6 +95,12 @@ def install(request_stdout=False, threads=1):
         pass
     if request_stdout and not isinstance(sys.stdout, StdoutRouter):
         sys.stdout = StdoutRouter(sys.stdout)
+
+
+def _fd_capture_supported():
+    from .fdcapture import supported
+
+    return supported()
 
 
 def stop_fd_capture():

@@ -226,3 +226,21 @@ class HotPathTest(unittest.TestCase):
             listener.close()
             os.close(srv._wake_r)
             os.close(srv._wake_w)
+
+
+class FdCaptureSupportTest(unittest.TestCase):
+    """fd-level capture needs POSIX pipes and poll/epoll; where there are none (Windows) the worker still
+    boots with --request-stdout and attributes what goes through sys.stdout/sys.stderr only."""
+
+    def test_without_poll_or_epoll_it_is_not_supported(self):
+        import select
+        from unittest import mock
+        from gantry_wsgi import fdcapture
+
+        self.assertTrue(fdcapture.supported())  # this box: Linux
+        with mock.patch.dict(select.__dict__):
+            for name in ('epoll', 'poll'):
+                select.__dict__.pop(name, None)
+            self.assertFalse(fdcapture.supported())
+        with mock.patch.object(os, 'name', 'nt'):
+            self.assertFalse(fdcapture.supported())

@@ -103,7 +103,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   }
   const formatAccess = compileAccessFormat(settings.accessLogformat);
   // No request drawer here: headers need not cross from gateway processes (--gateway-processes).
-  const runtime = createAppRuntime(settings, { requestHeaders: false });
+  const runtime = createAppRuntime(settings, { requestHeaders: 'none' });
   runtime.on('output', (line) => errorLog.output(line));
   if (accessFile) runtime.on('access', (entry) => accessFile.writeLine(formatAccess(entry)));
   runtime.on('event', (e) => errorLog.event(e));

@@ -38,6 +38,30 @@ function flatBytes(flat: readonly string[] | null | undefined): number {
   return bytes;
 }
 
+/**
+ * What a runtime does with each request's raw headers: `keep` them for a drawer in this process (a HeaderKeeper),
+ * only `forward` them (attached to the entry for its access listeners, kept nowhere here: a gateway process, whose
+ * primary keeps them), or `none` (`gantry serve`: no drawer anywhere).
+ */
+export type HeaderKeeping = 'keep' | 'forward' | 'none';
+
+/** Hot path: puts the raw arrays on the entry by reference (no copy), and returns the record that holds them. */
+export function attachHeaders(
+  entry: AccessEntry,
+  req: readonly string[] | null | undefined,
+  res: readonly string[] | null | undefined,
+): HeaderRef {
+  const ref: HeaderRef = { req: req ?? null, res: res ?? null, bytes: REF_OVERHEAD + flatBytes(req) + flatBytes(res) };
+  (entry as WithRef)[HEADERS_REF] = ref;
+  return ref;
+}
+
+/** The raw arrays attached to an entry (null: none attached, or evicted by the keeper), for a listener to forward. */
+export function rawHeadersOf(entry: AccessEntry): { readonly req: readonly string[] | null; readonly res: readonly string[] | null } {
+  const ref = (entry as WithRef)[HEADERS_REF];
+  return { req: ref?.req ?? null, res: ref?.res ?? null };
+}
+
 /** Keeps the headers of the latest requests (per app runtime), within a byte budget (and a backstop entry cap). */
 export class HeaderKeeper {
   // The refs themselves are tiny; what a ref that falls off lets go of is its arrays ("not recorded").
@@ -59,10 +83,8 @@ export class HeaderKeeper {
   }
 
   /** Hot path: no copying, no objects but one small record. */
-  keep(entry: AccessEntry, req: readonly string[] | undefined, res: readonly string[] | null | undefined): void {
-    const ref: HeaderRef = { req: req ?? null, res: res ?? null, bytes: REF_OVERHEAD + flatBytes(req) + flatBytes(res) };
-    (entry as WithRef)[HEADERS_REF] = ref;
-    this.refs.push(ref);
+  keep(entry: AccessEntry, req: readonly string[] | null | undefined, res: readonly string[] | null | undefined): void {
+    this.refs.push(attachHeaders(entry, req, res));
   }
 
   /** Headers still held (for tests and diagnostics). */

@@ -17,7 +17,7 @@ import { buildAccessEntry } from '../gateway/access-entry.js';
 import { createProxyTrust } from '../gateway/proxy-headers.js';
 import { createStaticHandler } from '../gateway/static-files.js';
 import { formatNeedsHeaders } from '../logging/access-log-format.js';
-import { flatResponseHeaders } from '../logging/header-keeper.js';
+import { flatResponseHeaders, type HeaderKeeping } from '../logging/header-keeper.js';
 import { Arbiter, type ProcessStats } from '../supervisor/arbiter.js';
 import { createProcessSampler, rssReaders } from '../supervisor/process-stats.js';
 import { findPython } from '../supervisor/python-env.js';
@@ -35,11 +35,11 @@ export interface AppRuntimeOptions {
   /** Sample worker RSS/CPU every 2 s (default true). */
   readonly processStats?: boolean;
   /**
-   * Keep each request's headers for the UI's request drawer (default true): up to 16 MB of them
-   * (logging/header-keeper.ts), and with several gateway processes they cross to the primary, so `gantry serve`
-   * (no drawer) turns it off.
+   * Each request's headers (logging/header-keeper.ts): `keep` (default) holds up to 16 MB of them for the UI's
+   * request drawer; `forward` only hands them to the access listeners (a gateway process: they cross to the primary,
+   * which keeps them, so they are held once); `none` for `gantry serve`, which has no drawer.
    */
-  readonly requestHeaders?: boolean;
+  readonly requestHeaders?: HeaderKeeping;
   /**
    * A gateway process of a multi-core gateway: do not listen; the primary listens on these addresses (one per
    * bind, in order) and hands connections over through adopt() (runtime/sharded-runtime.ts).
@@ -87,7 +87,7 @@ class Runtime implements LocalAppRuntime, Routable {
     const telemetry = new AppTelemetry(
       () => this.name,
       () => ({ inFlight: this.dispatcher.inFlight, queueDepth: this.dispatcher.queueDepth, workers: this.workers() }),
-      options.requestHeaders !== false,
+      options.requestHeaders ?? 'keep',
     );
     this.telemetry = telemetry;
     this.ctx = {

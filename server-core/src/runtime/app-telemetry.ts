@@ -2,7 +2,7 @@
 // app-runtime.ts, or N of them, sharded-runtime.ts): access entries (with their request headers kept for the
 // drawer, and counted into the metrics), output lines, events (worker restarts counted), the metrics snapshot and
 // Prometheus text with the gauges read fresh. Each runtime holds one and says where its gauges come from.
-import { HeaderKeeper } from '../logging/header-keeper.js';
+import { attachHeaders, HeaderKeeper, type HeaderKeeping } from '../logging/header-keeper.js';
 import { LogBus } from '../logging/log-bus.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import type { AccessEntry, AppEvent, AppRuntimeEvents, MetricsSnapshot, OutputLine, WorkerSnapshot } from './types.js';
@@ -20,17 +20,22 @@ export interface Gauges {
 export class AppTelemetry {
   private readonly bus = new LogBus();
   // Headers ride along by reference; the API turns them into (masked) objects only when a request is read.
-  private readonly headers: HeaderKeeper | null;
+  private readonly keeper: HeaderKeeper | null;
   private registry: AppMetrics;
 
   constructor(
     private readonly app: () => string,
     private readonly gauges: () => Gauges,
-    /** Keep request headers for a drawer (AppRuntimeOptions.requestHeaders); `gantry serve` has none. */
-    keepHeaders = true,
+    /** Request headers: kept here for a drawer, only passed on to the access listeners, or dropped (AppRuntimeOptions.requestHeaders). */
+    private readonly headers: HeaderKeeping = 'keep',
   ) {
-    this.headers = keepHeaders ? new HeaderKeeper() : null;
+    this.keeper = headers === 'keep' ? new HeaderKeeper() : null;
     this.registry = new AppMetrics({ app: app() });
+  }
+
+  /** Request headers this runtime holds (for tests and diagnostics): none where it only forwards them. */
+  get headersHeld(): { readonly entries: number; readonly bytes: number } {
+    return this.keeper?.held ?? { entries: 0, bytes: 0 };
   }
 
   on<E extends keyof AppRuntimeEvents>(event: E, listener: AppRuntimeEvents[E]): () => void {
@@ -44,8 +49,10 @@ export class AppTelemetry {
 
   /** A finished request, with the raw header arrays when the drawer may show them. Hot path. */
   access(entry: AccessEntry, rawRequestHeaders?: readonly string[] | null, rawResponseHeaders?: readonly string[] | null): void {
-    if (this.headers !== null && (rawRequestHeaders != null || rawResponseHeaders != null))
-      this.headers.keep(entry, rawRequestHeaders ?? undefined, rawResponseHeaders);
+    if (this.headers !== 'none' && (rawRequestHeaders != null || rawResponseHeaders != null)) {
+      if (this.keeper !== null) this.keeper.keep(entry, rawRequestHeaders, rawResponseHeaders);
+      else attachHeaders(entry, rawRequestHeaders, rawResponseHeaders);
+    }
     this.registry.record(entry.status, entry.durationMs, entry.workerId ?? null, entry.truncated === true);
     this.bus.emitAccess(entry);
   }

@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { serializeError, type SerializedError } from '../errors.js';
-import { HEADERS_REF } from '../logging/header-keeper.js';
+import { rawHeadersOf } from '../logging/header-keeper.js';
 import { createAppRuntime, type LocalAppRuntime } from './app-runtime.js';
 import { toWireAccess, type FromShard, type ShardInit, type ShardItem, type ToShard } from './shard-protocol.js';
 import type { AccessEntry } from './types.js';
@@ -17,8 +17,6 @@ setFlagsFromString('--semi-space-growth-factor=1');
 const BATCH_ITEMS = 256;
 const BATCH_MS = 20;
 const STATUS_EVERY_MS = 250;
-
-type HeaderRef = { req: readonly string[] | null; res: readonly string[] | null };
 
 let runtime: LocalAppRuntime | null = null;
 let items: ShardItem[] = [];
@@ -96,12 +94,14 @@ async function start(init: ShardInit): Promise<void> {
     baseEnv: init.baseEnv,
     processStats: init.processStats,
     adoptedListeners: init.listeners,
+    // The primary keeps the headers for the drawer; here they are only passed on, never held a second time.
+    requestHeaders: init.forwardHeaders ? 'forward' : 'none',
   });
   runtime = rt;
   rt.on('access', (entry: AccessEntry) => {
     // The entry's header reference (a symbol property) does not cross the process boundary by itself.
-    const ref = (entry as AccessEntry & { [HEADERS_REF]?: HeaderRef })[HEADERS_REF];
-    queue(['a', toWireAccess(entry, init.forwardHeaders ? (ref?.req ?? null) : null, init.forwardHeaders ? (ref?.res ?? null) : null)]);
+    const raw = rawHeadersOf(entry);
+    queue(['a', toWireAccess(entry, raw.req, raw.res)]);
   });
   rt.on('output', (line) => queue(['o', line]));
   rt.on('event', (event) => {

@@ -51,7 +51,7 @@ export class ShardedRuntime implements LocalAppRuntime {
     this.telemetry = new AppTelemetry(
       () => this.name,
       () => this.gauges(),
-      options.requestHeaders !== false,
+      options.requestHeaders ?? 'keep',
     );
   }
 
@@ -256,7 +256,7 @@ export class ShardedRuntime implements LocalAppRuntime {
       ...(this.options.workerScript !== undefined ? { workerScript: this.options.workerScript } : {}),
       ...(this.options.baseEnv !== undefined ? { baseEnv: this.options.baseEnv } : {}),
       processStats: this.options.processStats !== false,
-      forwardHeaders: this.options.requestHeaders !== false,
+      forwardHeaders: (this.options.requestHeaders ?? 'keep') !== 'none',
       listeners: this.dealer?.addresses ?? [],
     };
     const proc: ShardProcess = new ShardProcess(

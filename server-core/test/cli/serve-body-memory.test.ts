@@ -4,18 +4,16 @@
 // by the temporary files it holds open.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/config/settings.js';
 import { startGantry } from '../helpers/gantry.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS, until } from '../runtime/harness.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
 const s = cliScope();
-const sockets: Socket[] = [];
-afterEach(() => {
-  for (const c of sockets.splice(0)) c.destroy();
-});
+const defer = cleanupPerTest();
 
 const MiB = 1024 * 1024;
 const BODY_MEMORY_TOTAL = defaultSettings().bodyBufferMemory;
@@ -58,14 +56,15 @@ function inFlight(port: number): number {
   return n;
 }
 
-/** A POST that sends all of its body but the last byte, then waits. */
-async function stalledUpload(port: number, sent: number): Promise<void> {
+/** A POST that sends all of its body but the last byte, then waits (its socket is destroyed after the test). */
+async function stalledUpload(port: number, sent: number): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
+  defer(() => socket.destroy());
   socket.on('error', () => {});
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   socket.write(`POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: ${sent + 1}\r\n\r\n`);
   await new Promise<void>((resolve) => socket.write(Buffer.alloc(sent, 'u'), () => resolve()));
+  return socket;
 }
 
 describe('memory held by request bodies being buffered', () => {
@@ -92,11 +91,12 @@ describe('memory held by request bodies being buffered', () => {
     ] as const) {
       const port = await serve(['--body-buffer-memory', String(cap)]);
       const pid = s.proc!.pid;
-      for (let i = 0; i < n; i++) await stalledUpload(port, MiB);
+      const uploads: Socket[] = [];
+      for (let i = 0; i < n; i++) uploads.push(await stalledUpload(port, MiB));
       await until(() => inFlight(port) === 0, 60_000, 'the gateway to have read every upload');
       // Each body fits the 1 MiB a body may keep in memory: only the cap sends some to a file.
       expect(spoolFiles(pid)).toBeGreaterThanOrEqual(n - inMemory);
-      for (const c of sockets.splice(0)) c.destroy();
+      for (const c of uploads) c.destroy();
       await s.proc!.stop();
       s.proc = null;
     }

@@ -3,11 +3,12 @@
 // and health, static files and proxy headers over raw sockets. Waits are on output, exits and responses.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
-import { startProcess, type StartedProcess } from '../helpers/process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnGantryPerTest } from '../helpers/gantry.js';
+import { assertGantryBuilt } from '../helpers/paths.js';
+import type { StartedProcess } from '../helpers/process.js';
 import { RawConnection } from '../helpers/raw-http.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS, until } from '../runtime/harness.js';
 
@@ -15,29 +16,16 @@ const LISTENING = /Listening at: http:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
 const METRICS = /Metrics at: (http:\/\/127\.0\.0\.1:\d+)\/metrics/;
 const APP = 'conformance:application';
 
-let procs: StartedProcess[] = [];
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await Promise.all(procs.map((p) => p.stop({ signal: 'SIGKILL', timeoutMs: 2000 })));
-  procs = [];
-  await tmp?.remove();
-  tmp = null;
-});
+const tempDir = tempDirPerTest();
+const spawnGantry = spawnGantryPerTest();
 
 beforeAll(() => {
   assertGantryBuilt();
 });
 
-async function serve(args: string[], ready: RegExp = LISTENING): Promise<StartedProcess> {
-  const p = await startProcess({
-    name: 'gantry',
-    command: process.execPath,
-    args: [GANTRY_BIN, 'serve', '--chdir', FIXTURE_APPS, '--python', 'python3', '-b', '127.0.0.1:0', ...args],
-    ready,
-    timeoutMs: 30_000,
-  });
-  procs.push(p);
-  return p;
+/** `gantry serve` of the conformance app with these flags, killed after the test. */
+function serve(args: string[], ready: RegExp = LISTENING): Promise<StartedProcess> {
+  return spawnGantry({ chdir: FIXTURE_APPS, python: 'python3', args, app: APP, ready });
 }
 
 async function portOf(p: StartedProcess): Promise<number> {
@@ -80,7 +68,7 @@ function requests2xx(samples: Map<string, number>): number {
 
 describe('hop-by-hop headers from the app (gunicorn drops them)', () => {
   it('are dropped, not a 500; Connection: close is honoured by closing after the response', async () => {
-    const port = await portOf(await serve(['-w', '1', APP]));
+    const port = await portOf(await serve(['-w', '1']));
     const c = await RawConnection.connect(port);
     await c.write('GET /hop?connection=keep-alive HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n');
     const { responses, closed } = await c.responses(2);
@@ -107,7 +95,7 @@ describe('hop-by-hop headers from the app (gunicorn drops them)', () => {
 
 describe('request ids through gantry serve', () => {
   it('takes or makes X-Request-ID, gives it to the app, echoes it once, and tags stderr, wsgi.errors and tracebacks with it', async () => {
-    const p = await serve(['-w', '1', APP]);
+    const p = await serve(['-w', '1']);
     const port = await portOf(p);
     const given = await fetchRaw(`http://127.0.0.1:${port}/rid?t=given`, { headers: { 'X-Request-ID': 'conf-rid-1' } });
     expect(given.text()).toBe('conf-rid-1');
@@ -135,7 +123,7 @@ describe('request ids through gantry serve', () => {
 
 describe('metrics and health through gantry serve', () => {
   it('/metrics parses as Prometheus text and counts each request', async () => {
-    const p = await serve(['-w', '2', '--metrics-bind', '127.0.0.1:0', APP], METRICS);
+    const p = await serve(['-w', '2', '--metrics-bind', '127.0.0.1:0'], METRICS);
     const port = await portOf(p);
     const metricsUrl = p.ready[1]!;
     const first = await fetchRaw(`${metricsUrl}/metrics`);
@@ -161,10 +149,10 @@ describe('metrics and health through gantry serve', () => {
   });
 
   it('/healthz is 503 before the workers are ready and when none is (the only one died, its replacement is booting), 200 once one is', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const gate = join(tmp.path, 'gate');
     // Before ready: the worker is importing (blocked on the gate), the metrics listener already answers.
-    const p = await serve(['-w', '1', '--metrics-bind', '127.0.0.1:0', '-e', `CONFORMANCE_GATE=${gate}`, APP], METRICS);
+    const p = await serve(['-w', '1', '--metrics-bind', '127.0.0.1:0', '-e', `CONFORMANCE_GATE=${gate}`], METRICS);
     const metricsUrl = p.ready[1]!;
     await p.waitForOutput(/Booting worker with pid/, 10_000);
     const booting = await fetchRaw(`${metricsUrl}/healthz`);
@@ -192,13 +180,13 @@ describe('metrics and health through gantry serve', () => {
 
 describe('static files and proxy headers through gantry serve', () => {
   it('serves --static with validators and ranges, and no traversal spelling reaches outside DIR', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const pub = join(tmp.path, 'pub');
     mkdirSync(join(pub, 'sub'), { recursive: true });
     writeFileSync(join(pub, 'a.txt'), 'static text 0123456789');
     writeFileSync(join(pub, 'sub', 'b.css'), 'b{}');
     writeFileSync(join(tmp.path, 'secret.txt'), 'TOP SECRET');
-    const port = await portOf(await serve(['-w', '1', '--static', `/static=${pub}`, APP]));
+    const port = await portOf(await serve(['-w', '1', '--static', `/static=${pub}`]));
 
     const ok = await fetchRaw(`http://127.0.0.1:${port}/static/a.txt`);
     expect(ok.status).toBe(200);
@@ -243,7 +231,7 @@ describe('static files and proxy headers through gantry serve', () => {
 
   it('honours X-Forwarded-* and Forwarded from a trusted peer, and ignores them when the peer is not trusted', async () => {
     const spoof = { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example' };
-    const trusted = await portOf(await serve(['-w', '1', APP]));
+    const trusted = await portOf(await serve(['-w', '1']));
     const on = JSON.parse((await fetchRaw(`http://127.0.0.1:${trusted}/environ`, { headers: spoof })).text()) as Record<string, string>;
     expect(on.REMOTE_ADDR).toBe('203.0.113.7');
     expect(on['wsgi.url_scheme']).toBe('https');
@@ -259,7 +247,7 @@ describe('static files and proxy headers through gantry serve', () => {
     expect(fwd.REMOTE_ADDR).toBe('2001:db8::1');
     expect(fwd['wsgi.url_scheme']).toBe('https');
     expect(fwd.HTTP_HOST).toBe(`127.0.0.1:${trusted}`);
-    const hostOn = await portOf(await serve(['-w', '1', '--forwarded-allow-host', APP]));
+    const hostOn = await portOf(await serve(['-w', '1', '--forwarded-allow-host']));
     expect(
       (JSON.parse((await fetchRaw(`http://127.0.0.1:${hostOn}/environ`, { headers: spoof })).text()) as Record<string, string>).HTTP_HOST,
     ).toBe('shop.example');
@@ -271,7 +259,7 @@ describe('static files and proxy headers through gantry serve', () => {
       ).HTTP_HOST,
     ).toBe('fwd.example');
 
-    const untrusted = await portOf(await serve(['-w', '1', '--forwarded-allow-ips', '10.9.9.9', APP]));
+    const untrusted = await portOf(await serve(['-w', '1', '--forwarded-allow-ips', '10.9.9.9']));
     const off = JSON.parse(
       (
         await fetchRaw(`http://127.0.0.1:${untrusted}/environ`, { headers: { ...spoof, Forwarded: 'for=198.51.100.1;proto=https' } })
@@ -285,7 +273,7 @@ describe('static files and proxy headers through gantry serve', () => {
 
 describe('connections and the worker channel through gantry serve', () => {
   it('--keep-alive: an idle kept-alive connection is closed by the server after that many seconds', async () => {
-    const port = await portOf(await serve(['-w', '1', '--keep-alive', '1', APP]));
+    const port = await portOf(await serve(['-w', '1', '--keep-alive', '1']));
     const c = await RawConnection.connect(port);
     await c.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     const { responses, closed } = await c.responses(1);
@@ -297,7 +285,7 @@ describe('connections and the worker channel through gantry serve', () => {
   });
 
   it('each worker listens on a Unix socket in a private (0700) directory that is removed on stop', async () => {
-    const p = await serve(['-w', '2', APP]);
+    const p = await serve(['-w', '2']);
     await portOf(p);
     const socks = workerPids(p.output()).map((pid) => {
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');

@@ -2,16 +2,14 @@
 // after it (the slowloris defence); 0 means no limit, as documented — the same client is then still being
 // waited for well past that time, and served once its head is complete.
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startGantry } from '../helpers/gantry.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
 const s = cliScope();
-const sockets: Socket[] = [];
-afterEach(() => {
-  for (const c of sockets.splice(0)) c.destroy();
-});
+const defer = cleanupPerTest();
 
 async function serve(headerTimeout: string): Promise<number> {
   const p = await startGantry({
@@ -27,7 +25,7 @@ async function serve(headerTimeout: string): Promise<number> {
 /** Opens a connection and sends the start of a head; `closed` settles with what came back when the server closes. */
 async function partialHead(port: number): Promise<{ socket: Socket; got: () => string; closed: Promise<number> }> {
   const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
+  defer(() => socket.destroy());
   socket.on('error', () => {});
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let text = '';

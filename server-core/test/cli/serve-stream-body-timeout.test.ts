@@ -3,18 +3,16 @@
 // The worker's request is aborted (FCGI_ABORT_REQUEST: its wsgi.input read raises, never a short read that
 // would pass a truncated upload off as whole), the client gets 408 if nothing was sent yet, and the access
 // log says so. Through a real `gantry serve`, real workers and a raw socket client.
-import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import { startGantry } from '../helpers/gantry.js';
 import { cliScope } from '../helpers/cli-scope.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
 const s = cliScope();
-const sockets: Socket[] = [];
-afterEach(() => {
-  for (const c of sockets.splice(0)) c.destroy();
-});
+const defer = cleanupPerTest();
 
 async function serve(extra: readonly string[], accessFormat = '%(s)s %(r)s'): Promise<number> {
   const p = await startGantry({
@@ -30,7 +28,7 @@ async function serve(extra: readonly string[], accessFormat = '%(s)s %(r)s'): Pr
 /** Sends `head`, then `body`, then nothing; resolves with all the server sent once it closed (or null at the deadline). */
 async function stall(port: number, head: string, body: string, deadlineMs = 15_000): Promise<{ text: string; ms: number } | null> {
   const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
+  defer(() => socket.destroy());
   socket.on('error', () => {});
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const chunks: Buffer[] = [];

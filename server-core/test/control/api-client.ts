@@ -1,6 +1,6 @@
 // A test harness: a real Host (temp GANTRY_HOME) behind a real control API, and the control API's own client
 // (src/control/client.ts): `client.call` for typed calls, `api` for any request (what the contract would refuse).
-import { afterAll, beforeAll } from 'vitest';
+import { perTest, scope } from '../helpers/per-test.js';
 import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
 import { createHost, type Host, type HostOptions } from '../../src/host/host.js';
 import { startControlServer, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
@@ -47,33 +47,33 @@ export async function startHarness(opts: Partial<HostOptions> = {}, serverOpts: 
 }
 
 /**
- * A Harness started in the enclosing `beforeAll` and closed in its `afterAll`, shared by the tests there. The object
- * is there at once (so a test file names it as a `const`); what it holds is there from the tests on.
+ * Adds an app as given, without detection or a pyproject import: a folder, an id and a callable (what a fake runtime
+ * needs). The answer's status is checked here; a test of the refusals sends its own POST /api/apps.
  */
-export function harnessScope(opts: Partial<HostOptions> = {}, serverOpts: Partial<ControlServerOptions> = {}): Harness {
-  let h: Harness | undefined;
-  beforeAll(async () => {
-    h = await startHarness(opts, serverOpts);
-  });
-  afterAll(() => h?.close());
-  const started = (): Harness => {
-    if (!h) throw new Error('harnessScope: the harness is started in beforeAll; use it from a test');
-    return h;
-  };
-  return {
-    get home() {
-      return started().home;
-    },
-    get host() {
-      return started().host;
-    },
-    get server() {
-      return started().server;
-    },
-    get client() {
-      return started().client;
-    },
-    api: (method, path, body, headers) => started().api(method, path, body, headers),
-    close: () => started().close(),
-  };
+export async function addApp(h: Harness, folder: string, id: string, app = 'x:application'): Promise<void> {
+  const r = await h.api('POST', '/api/apps', { folder, id, detect: false, importPyproject: false, settings: { app } });
+  if (r.status !== 200) throw new Error(`POST /api/apps ${id} answered ${r.status}: ${JSON.stringify(r.body)}`);
+}
+
+/** For a file's tests: the returned function starts a Harness (as startHarness), closed after the test that started it. */
+export function harnessPerTest(): typeof startHarness {
+  return perTest(startHarness, (h) => h.close());
+}
+
+/**
+ * A Harness started before the enclosing block's tests and closed after them (`file`, the default: shared by the
+ * tests there), or one of its own for each test (`each`). Options given as a function are read when it starts
+ * (for what a before hook made, such as a folder).
+ */
+export function harnessScope(
+  opts: Partial<HostOptions> | (() => Partial<HostOptions>) = {},
+  serverOpts: Partial<ControlServerOptions> | (() => Partial<ControlServerOptions>) = {},
+  per: 'file' | 'each' = 'file',
+): Harness {
+  const read = <O>(o: O | (() => O)): O => (typeof o === 'function' ? (o as () => O)() : o);
+  return scope(
+    () => startHarness(read(opts), read(serverOpts)),
+    (h) => h.close(),
+    per,
+  );
 }

@@ -6,26 +6,18 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { SERVER_CORE_DIR } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { harnessScope } from './api-client.js';
 import { SECRET_MASK } from '../../src/control/contract.js';
 
 const fixture = (name: string): string => resolve(SERVER_CORE_DIR, 'test', 'fixtures', 'detect', name);
 
-let h: Harness;
-let project: TempDir;
-beforeEach(async () => {
-  h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) });
-  project = await makeTempDir('gantry-project-');
-  await cp(fixture('pyproject'), project.path, { recursive: true });
-});
-afterEach(async () => {
-  await h.close();
-  await project.remove();
-});
+const project = tempDirScope('gantry-project-');
+const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, {}, 'each');
+beforeEach(() => cp(fixture('pyproject'), project.path, { recursive: true }));
 
 describe('apps CRUD', () => {
   it('refuses invalid bodies with 400 naming the field', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ui } from '../helpers/gantry-ui.js';
 import { GANTRY_BIN, REPO_ROOT } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest, type TempDir } from '../helpers/tempdir.js';
 import { uiScope } from '../helpers/ui-scope.js';
 
 // New apps get ports from a range away from the 8000s other test suites use.
@@ -21,6 +21,7 @@ function gantry(home: TempDir, ...args: string[]): Promise<{ code: number; stdou
 
 describe('gantry ui + gantry apps', () => {
   const scope = uiScope('file');
+  const tempDir = tempDirPerTest('gantry-cli-');
   let home: TempDir;
   let ui: Ui;
   let url: string;
@@ -46,14 +47,13 @@ describe('gantry ui + gantry apps', () => {
     const second = await gantry(home, 'ui', '--port', '0');
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('already running');
-    const other = await makeTempDir('gantry-cli-');
+    const other = await tempDir();
     const port = new URL(url).port;
     const taken = await gantry(other, 'ui', '--port', port);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('GANTRY_ERR_PORT_IN_USE');
     const bad = await gantry(other, 'ui', '--port', 'x');
     expect(bad.code).toBe(2);
-    await other.remove();
   });
 
   it('lists, adds, starts, launches and stops apps through the running API', async () => {
@@ -121,7 +121,7 @@ describe('gantry ui + gantry apps', () => {
     expect(badId.code).toBe(1);
     expect(badId.stderr).toMatch(/^gantry apps: error: GANTRY_ERR_INVALID_CONFIG: .*must be lowercase letters.*\(field: id\)\n$/);
 
-    const stale = await makeTempDir('gantry-cli-');
+    const stale = await tempDir();
     const info = JSON.parse(await readFile(join(home.path, 'ui.json'), 'utf8')) as { url: string };
     await writeFile(join(stale.path, 'ui.json'), JSON.stringify({ ...info, token: '0'.repeat(64) }));
     const refused = await gantry(stale, 'apps', 'list');
@@ -129,7 +129,6 @@ describe('gantry ui + gantry apps', () => {
     expect(refused.stderr).toContain(
       `GANTRY_ERR_UNAUTHORIZED: gantry ui at ${info.url} refused the token in ${join(stale.path, 'ui.json')}`,
     );
-    await stale.remove();
   });
 
   it('stops every app and removes its runtime file on SIGTERM', async () => {

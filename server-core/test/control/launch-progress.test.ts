@@ -2,26 +2,20 @@
 // a step's "running" and its outcome share one index, equal to its place in LaunchResult.steps.
 import { cp } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 
-let h: Harness;
-let project: TempDir;
+const project = tempDirScope('gantry-project-');
+const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, {}, 'each');
 beforeEach(async () => {
-  h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) });
-  project = await makeTempDir('gantry-project-');
   await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });
   expect(
     (await h.api('POST', '/api/apps', { folder: project.path, id: 'site', detect: false, settings: { python: SYSTEM_PYTHON } })).status,
   ).toBe(200);
-});
-afterEach(async () => {
-  await h.close();
-  await project.remove();
 });
 
 it('each progress event has the index of its step in the result; done has the number of steps', async () => {

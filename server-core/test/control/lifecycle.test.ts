@@ -4,20 +4,21 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { cp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakeRuntime, type FakeRuntime } from '../host/fake-runtime.js';
 import { createHost } from '../../src/host/host.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { tempDirScope, tempDirPerTest } from '../helpers/tempdir.js';
+import { addApp, harnessPerTest, harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 import { GantryError } from '../../src/errors.js';
 
-let h: Harness;
-let project: TempDir;
 const runtimes: FakeRuntime[] = [];
-beforeEach(async () => {
-  h = await startHarness({
+const project = tempDirScope('gantry-project-');
+const tempDir = tempDirPerTest();
+const startHarness = harnessPerTest();
+const h = harnessScope(
+  {
     createRuntime: (s) => {
       const rt = createFakeRuntime(
         s,
@@ -28,16 +29,15 @@ beforeEach(async () => {
       runtimes.push(rt);
       return rt;
     },
-  });
-  project = await makeTempDir('gantry-project-');
+  },
+  {},
+  'each',
+);
+beforeEach(async () => {
+  runtimes.length = 0;
   await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });
   const add = await h.api('POST', '/api/apps', { folder: project.path, id: 'site', detect: false, settings: { python: SYSTEM_PYTHON } });
   expect(add.status).toBe(200);
-});
-afterEach(async () => {
-  runtimes.length = 0;
-  await h.close();
-  await project.remove();
 });
 
 describe('lifecycle per profile', () => {
@@ -68,13 +68,7 @@ describe('lifecycle per profile', () => {
   });
 
   it('a failed start leaves the app failed with its error, and status says so', async () => {
-    await h.api('POST', '/api/apps', {
-      folder: project.path,
-      id: 'bad',
-      detect: false,
-      importPyproject: false,
-      settings: { app: 'broken:app' },
-    });
+    await addApp(h, project.path, 'bad', 'broken:app');
     const r = await h.api('POST', '/api/apps/bad/start', {});
     expect(r.status).toBe(422); // the user's to fix, not a server fault
     expect(r.body).toMatchObject({ code: 'GANTRY_ERR_APP_IMPORT', details: { traceback: 'Traceback…' } });
@@ -165,17 +159,15 @@ describe('host', () => {
   });
 
   it('a corrupt config shows up in /api/notices', async () => {
-    const home = await makeTempDir();
+    const home = await tempDir();
     await writeFile(join(home.path, 'apps.json'), '{oops');
     const h2 = await startHarness({ home: home.path });
     const n = await h2.api('GET', '/api/notices');
     expect(n.body.notices[0]).toMatchObject({ code: 'GANTRY_ERR_CONFIG_CORRUPT', details: { usedLastGood: false } });
-    await h2.close();
-    await home.remove();
   });
 
   it('the demo is offered only once on a fresh config, and POST /api/apps/demo adds it back', async () => {
-    const home = await makeTempDir();
+    const home = await tempDir();
     const demo = resolve(SERVER_CORE_DIR, '..', 'app', 'examples', 'hello');
     const first = await createHost({ home: home.path, demoFolder: demo });
     expect(first.listApps().map((a) => a.definition.id)).toEqual(['hello-demo']);
@@ -185,7 +177,5 @@ describe('host', () => {
     expect((await h2.api('GET', '/api/apps')).body.apps).toEqual([]);
     const added = await h2.api('POST', '/api/apps/demo');
     expect(added.body.app.definition).toMatchObject({ id: 'hello-demo', name: 'Hello (demo)', origin: 'demo' });
-    await h2.close();
-    await home.remove();
   });
 });

@@ -2,28 +2,32 @@
 // the rest is reported as waiting for a reload or a restart; a live scale survives a reload, not a restart.
 import { cp } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PartialAppSettings } from '../../src/config/settings.js';
 import { createFakeRuntime, type FakeRuntime } from '../host/fake-runtime.js';
 import { DEMO_APP, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { harnessScope, startHarness, type Harness } from './api-client.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { harnessScope } from './api-client.js';
 
 describe('control plane (fake runtime with update)', () => {
-  let h: Harness;
-  let project: TempDir;
   const runtimes: FakeRuntime[] = [];
   const updates: PartialAppSettings[] = [];
-  beforeEach(async () => {
-    h = await startHarness({
+  const project = tempDirScope('gantry-project-');
+  const h = harnessScope(
+    {
       createRuntime: (s) => {
         const rt = createFakeRuntime(s);
         rt.update = async (patch) => void updates.push(patch);
         runtimes.push(rt);
         return rt;
       },
-    });
-    project = await makeTempDir('gantry-project-');
+    },
+    {},
+    'each',
+  );
+  beforeEach(async () => {
+    runtimes.length = 0;
+    updates.length = 0;
     await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });
     expect(
       (
@@ -37,12 +41,6 @@ describe('control plane (fake runtime with update)', () => {
       ).status,
     ).toBe(200);
     expect((await h.api('POST', '/api/apps/site/start', { profile: 'dev' })).status).toBe(200);
-  });
-  afterEach(async () => {
-    runtimes.length = 0;
-    updates.length = 0;
-    await h.close();
-    await project.remove();
   });
   const settings = async () => (await h.api('GET', '/api/apps/site')).body.definition.settings;
 

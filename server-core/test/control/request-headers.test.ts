@@ -8,29 +8,20 @@ import {
   HeaderKeeper,
   headersToView,
   isSensitiveHeader,
+  rawHeadersOf,
   withHeaderView,
 } from '../../src/logging/header-keeper.js';
+import { AppTelemetry } from '../../src/runtime/app-telemetry.js';
 import type { AccessEntry } from '../../src/runtime/types.js';
-import { DEMO_APP } from '../helpers/paths.js';
+import { accessEntry } from '../helpers/access-entry.js';
+import { DEMO_APP, SYSTEM_PYTHON } from '../helpers/paths.js';
+import { freePort } from '../helpers/free-port.js';
+import { fetchRaw } from '../gateway/http-client.js';
+import { FIXTURE_APPS, until } from '../runtime/harness.js';
 import { harnessScope } from './api-client.js';
 import { openSse } from './sse-reader.js';
 
-const entry = (requestId: string): AccessEntry => ({
-  time: 0,
-  app: 'a',
-  requestId,
-  method: 'GET',
-  path: '/',
-  query: '',
-  protocol: 'HTTP/1.1',
-  status: 200,
-  bytes: 0,
-  durationMs: 1,
-  workerPid: 1,
-  remoteAddr: '127.0.0.1',
-  userAgent: '',
-  referer: '',
-});
+const entry = (requestId: string): AccessEntry => accessEntry({ requestId });
 
 describe('header keeper', () => {
   it('masks credentials (same mask as secret env values), keeps the rest, joins repeats, trims huge values', () => {
@@ -139,6 +130,32 @@ describe('header keeper', () => {
   });
 });
 
+describe("a runtime's request headers: kept, forwarded, or dropped", () => {
+  it('a gateway process only forwards them: its access listeners read them, and it holds none (the primary keeps them)', () => {
+    const gauges = () => ({ inFlight: 0, queueDepth: 0, workers: [] });
+    const seen = (keeping: 'keep' | 'forward' | 'none') => {
+      const telemetry = new AppTelemetry(() => 'a', gauges, keeping);
+      const raw: ReturnType<typeof rawHeadersOf>[] = [];
+      telemetry.on('access', (e) => raw.push(rawHeadersOf(e)));
+      for (const id of ['r1', 'r2']) telemetry.access(entry(id), ['Host', id], ['Content-Type', 'text/plain']);
+      return { raw, held: telemetry.headersHeld.entries };
+    };
+    const both = [
+      { req: ['Host', 'r1'], res: ['Content-Type', 'text/plain'] },
+      { req: ['Host', 'r2'], res: ['Content-Type', 'text/plain'] },
+    ];
+    expect(seen('keep')).toEqual({ raw: both, held: 2 });
+    expect(seen('forward')).toEqual({ raw: both, held: 0 });
+    expect(seen('none')).toEqual({
+      raw: [
+        { req: null, res: null },
+        { req: null, res: null },
+      ],
+      held: 0,
+    });
+  });
+});
+
 describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
   const h = harnessScope({ demoFolder: DEMO_APP });
 
@@ -199,4 +216,43 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
     expect(JSON.stringify(withHeaders.body)).not.toContain('s3cr3t');
     expect((await h.api('GET', '/api/apps/hello-demo/access?headers=yes')).status).toBe(400);
   });
+
+  it('with two gateway processes: the drawer and the HAR export show the headers of requests either of them served', async () => {
+    const add = await h.api('POST', '/api/apps', {
+      folder: FIXTURE_APPS,
+      id: 'sharded',
+      detect: false,
+      importPyproject: false,
+      settings: { app: 'basic:application', python: SYSTEM_PYTHON, bind: [`127.0.0.1:${await freePort()}`] },
+      profiles: { dev: { workers: 2, gatewayProcesses: 2, reload: false } },
+      activeProfile: 'dev',
+    });
+    expect(add.status, JSON.stringify(add.body)).toBe(200);
+    const started = await h.api('POST', '/api/apps/sharded/start', { profile: 'dev' });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    // One connection per request, so the primary deals them to both gateway processes (each has one worker).
+    const ids = Array.from({ length: 8 }, (_, i) => `gp-${i}`);
+    for (const id of ids) {
+      const r = await fetchRaw(`${started.body.urls[0]}/`, {
+        headers: { 'X-Request-ID': id, Cookie: 'sessionid=s3cr3t-cookie', 'X-Trace': id },
+      });
+      expect(r.status).toBe(200);
+    }
+    const served = new Set<number>();
+    for (const id of ids) {
+      // Entries cross from the gateway processes in batches (within 20 ms): wait for each, not for a time.
+      await until(async () => (await h.api('GET', `/api/apps/sharded/requests/${id}`)).status === 200, 10_000, `the entry of ${id}`);
+      const detail = await h.api('GET', `/api/apps/sharded/requests/${id}`);
+      expect(detail.status, JSON.stringify(detail.body)).toBe(200);
+      expect(detail.body.entry.requestHeaders).toMatchObject({ Cookie: SECRET_MASK, 'X-Trace': id });
+      expect(detail.body.entry.responseHeaders).toMatchObject({ 'X-Request-ID': id });
+      served.add(detail.body.entry.workerId);
+      const har = await h.api('GET', `/api/apps/sharded/access?requestId=${id}&headers=1`);
+      expect(har.body.items[0].requestHeaders).toEqual(detail.body.entry.requestHeaders);
+      expect(har.body.items[0].responseHeaders).toEqual(detail.body.entry.responseHeaders);
+    }
+    expect([...served].sort()).toEqual([1, 2]);
+    expect(JSON.stringify((await h.api('GET', '/api/apps/sharded/access?headers=1')).body)).not.toContain('s3cr3t');
+    expect((await h.api('POST', '/api/apps/sharded/stop', {})).status).toBe(200);
+  }, 60_000);
 });

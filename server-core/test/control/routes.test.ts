@@ -3,25 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { routePattern, routeStats } from '../../src/logging/route-stats.js';
 import type { AccessEntry } from '../../src/runtime/types.js';
+import { accessEntry } from '../helpers/access-entry.js';
 import { DEMO_APP } from '../helpers/paths.js';
 import { harnessScope } from './api-client.js';
 
-const entry = (i: number, method: string, path: string, status: number, durationMs: number): AccessEntry => ({
-  time: i,
-  app: 'a',
-  requestId: `r${i}`,
-  method,
-  path,
-  query: '',
-  protocol: 'HTTP/1.1',
-  status,
-  bytes: 0,
-  durationMs,
-  workerPid: 1,
-  remoteAddr: '127.0.0.1',
-  userAgent: '',
-  referer: '',
-});
+const entry = (i: number, method: string, path: string, status: number, durationMs: number): AccessEntry =>
+  accessEntry({ time: i, requestId: `r${i}`, method, path, status, durationMs });
 
 describe('route patterns', () => {
   it('folds numbers, UUIDs and hex ids; keeps words', () => {

@@ -3,11 +3,11 @@
 // staging launches (a failing preflight and a passing Django one) reported step by step.
 import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHost } from '../../src/host/host.js';
 import { DEMO_APP, fixtureProject, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { harnessScope, startHarness, type Harness } from './api-client.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { harnessScope } from './api-client.js';
 import { until } from '../runtime/harness.js';
 import { openSse } from './sse-reader.js';
 
@@ -114,16 +114,8 @@ describe('demo app with real workers', () => {
 });
 
 describe('launch staging', () => {
-  let h: Harness;
-  let work: TempDir;
-  beforeAll(async () => {
-    h = await startHarness({ healthTimeoutMs: 30_000 });
-    work = await makeTempDir('gantry-launch-');
-  });
-  afterAll(async () => {
-    await h.close();
-    await work.remove();
-  });
+  const work = tempDirScope('gantry-launch-', 'file');
+  const h = harnessScope({ healthTimeoutMs: 30_000 });
 
   it('a failing preflight stops at the import step with its traceback, events in order', async () => {
     const add = await h.api('POST', '/api/apps', {

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './api-client.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { harnessPerTest, harnessScope } from './api-client.js';
+import { tempDirPerTest, tempDirScope } from '../helpers/tempdir.js';
 
 function raw(
   port: number,
@@ -26,19 +26,15 @@ function raw(
   });
 }
 
-let h: Harness;
-let ui: TempDir;
+const ui = tempDirScope('gantry-ui-', 'file');
 beforeAll(async () => {
-  ui = await makeTempDir('gantry-ui-');
   await mkdir(join(ui.path, 'assets'));
   await writeFile(join(ui.path, 'index.html'), '<!doctype html><html><head><title>UI</title></head><body>ui</body></html>');
   await writeFile(join(ui.path, 'assets', 'app.js'), 'console.log(1)');
-  h = await startHarness({}, { rendererDir: ui.path, allowedOrigins: ['gantry://ui'] });
 });
-afterAll(async () => {
-  await h.close();
-  await ui.remove();
-});
+const h = harnessScope({}, () => ({ rendererDir: ui.path, allowedOrigins: ['gantry://ui'] }));
+const tempDir = tempDirPerTest();
+const startHarness = harnessPerTest();
 
 describe('token', () => {
   it('listens on 127.0.0.1 only', () => {
@@ -145,12 +141,10 @@ describe('the UI page', () => {
   });
 
   it('serves a placeholder page when the renderer is not built', async () => {
-    const empty = await makeTempDir();
+    const empty = await tempDir();
     const h2 = await startHarness({}, { rendererDir: empty.path });
     const page = await raw(h2.server.port, '/', { host: `127.0.0.1:${h2.server.port}` });
     expect(page.status).toBe(200);
     expect(page.body).toContain('The UI is not built yet');
-    await h2.close();
-    await empty.remove();
   });
 });

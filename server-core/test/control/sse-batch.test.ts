@@ -9,8 +9,9 @@ import { SseClient, type SseClientOptions } from '../../src/control/sse.js';
 import { decodeAccessColumns } from '../../src/control/access-columns.js';
 import { EventHub } from '../../src/host/event-hub.js';
 import { createFakeRuntime } from '../host/fake-runtime.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { addApp, harnessScope } from './api-client.js';
+import { accessEntry } from '../helpers/access-entry.js';
 import { openSse, untilAccepted, howItEnds } from './sse-reader.js';
 
 class Sink extends EventEmitter {
@@ -27,24 +28,7 @@ class Sink extends EventEmitter {
 let seq = 0;
 const accessData = (over: Partial<AccessRecord> = {}): AccessRecord => {
   seq++;
-  return {
-    seq,
-    time: Date.now(),
-    app: 'web',
-    requestId: `r${seq}`,
-    method: 'GET',
-    path: '/x',
-    query: '',
-    protocol: 'HTTP/1.1',
-    status: 200,
-    bytes: 2,
-    durationMs: 1,
-    workerPid: 1,
-    remoteAddr: '127.0.0.1',
-    userAgent: '',
-    referer: '',
-    ...over,
-  } as AccessRecord;
+  return { seq, ...accessEntry({ time: Date.now(), app: 'web', requestId: `r${seq}`, path: '/x', bytes: 2 }), ...over };
 };
 
 /** A client reading a real EventHub, as the events route wires it. */
@@ -91,7 +75,7 @@ describe('SseClient, batched', () => {
     expect(at).toEqual([50, 250, 450, 650, 850]);
     vi.advanceTimersByTime(200);
     const batches = sink.batches();
-    expect(batches.reduce((n, b) => n + b.access.seen, 0)).toBe(1000);
+    expect(batches.reduce((n, b) => n + b.access!.seen, 0)).toBe(1000);
     // Quiet for a while, then one request: it goes out one interval later, not minIntervalMs later.
     vi.advanceTimersByTime(1000);
     sink.writes.length = 0;
@@ -253,24 +237,12 @@ describe('SseClient, plain', () => {
 });
 
 describe('the batched stream over HTTP', () => {
-  let h: Harness;
-  let project: TempDir;
+  const project = tempDirScope('gantry-project-');
+  const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 }, 'each');
   let appUrl: string;
   beforeEach(async () => {
-    h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) }, { sseMaxClients: 3, sseMaxBufferedBytes: 256 * 1024 });
-    project = await makeTempDir('gantry-project-');
-    await h.api('POST', '/api/apps', {
-      folder: project.path,
-      id: 'web',
-      detect: false,
-      importPyproject: false,
-      settings: { app: 'x:application' },
-    });
+    await addApp(h, project.path, 'web');
     appUrl = (await h.api('POST', '/api/apps/web/start', {})).body.urls[0];
-  });
-  afterEach(async () => {
-    await h.close();
-    await project.remove();
   });
   const auth = () => ({ authorization: `Bearer ${h.server.token}` });
   const paths = (frames: { event: string; data: SseBatch }[]) =>

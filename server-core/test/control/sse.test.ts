@@ -1,49 +1,32 @@
 // The event stream: access entries in order with ids, resume with Last-Event-ID, filters, heartbeats; a slow client
 // caught up from the Host's ring (nothing queued per client), and one that stops reading dropped past its budget.
 import { EventEmitter } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeRuntime } from '../host/fake-runtime.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { startHarness, type Harness } from './api-client.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { addApp, harnessPerTest, harnessScope } from './api-client.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 import { openSse, untilAccepted, howItEnds, type Frame, type SseReader } from './sse-reader.js';
 import { SseClient } from '../../src/control/sse.js';
 import { EventHub } from '../../src/host/event-hub.js';
 
-let h: Harness;
-let project: TempDir;
-const readers: SseReader[] = [];
+const project = tempDirScope('gantry-project-');
+const h = harnessScope({ createRuntime: (s) => createFakeRuntime(s) }, { heartbeatMs: 50 }, 'each');
+const defer = cleanupPerTest();
+const startHarness = harnessPerTest();
 let appUrl: string;
 
 beforeEach(async () => {
-  h = await startHarness({ createRuntime: (s) => createFakeRuntime(s) }, { heartbeatMs: 50 });
-  project = await makeTempDir('gantry-project-');
-  await h.api('POST', '/api/apps', {
-    folder: project.path,
-    id: 'web',
-    detect: false,
-    importPyproject: false,
-    settings: { app: 'x:application' },
-  });
-  await h.api('POST', '/api/apps', {
-    folder: project.path,
-    id: 'other',
-    detect: false,
-    importPyproject: false,
-    settings: { app: 'x:application' },
-  });
+  await addApp(h, project.path, 'web');
+  await addApp(h, project.path, 'other');
   const started = await h.api('POST', '/api/apps/web/start', {});
   expect(started.body.state).toBe('running');
   appUrl = started.body.urls[0];
 });
-afterEach(async () => {
-  for (const r of readers.splice(0)) await r.close();
-  await h.close();
-  await project.remove();
-});
 
 const sse = async (query = '', headers: Record<string, string> = {}): Promise<SseReader> => {
   const r = await openSse(`${h.server.url}/api/events${query}`, { authorization: `Bearer ${h.server.token}`, ...headers });
-  readers.push(r);
+  defer(() => r.close());
   return r;
 };
 const access = (frames: readonly Frame[]) => frames.filter((f) => f.event === 'access');
@@ -112,7 +95,7 @@ describe('SSE /api/events', () => {
 describe('a slow client over real HTTP', () => {
   it('is caught up from the ring when it reads again: every event, in order, nothing queued for it meanwhile', async () => {
     const slow = await openSse(`${h.server.url}/api/events?types=notice`, { authorization: `Bearer ${h.server.token}` }, { paused: true });
-    readers.push(slow);
+    defer(() => slow.close());
     const text = 'x'.repeat(1024);
     const first = h.host.hub.latestId + 1;
     let last = 0;
@@ -128,37 +111,33 @@ describe('a slow client over real HTTP', () => {
 describe('a subscriber that stops reading', () => {
   it('is disconnected once what it left unread passes its 8 MB budget, even when each event is small; it resumes where it was', async () => {
     const h2 = await startHarness({}, { sseMaxClients: 1 });
-    try {
-      const auth = { authorization: `Bearer ${h2.server.token}` };
-      const url = `${h2.server.url}/api/events?types=notice`;
-      const stalled = await openSse(url, auth, { paused: true });
-      const first = h2.host.hub.latestId + 1;
-      let last = 0;
-      // 10,000 notices of ~2 KB: 20 MB, past what loopback socket buffers hold and the budget, each far smaller than it.
-      for (let i = 0; i < 10_000; i++)
-        last = h2.host.hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i} ${'y'.repeat(2000)}`, time: i }).id;
-      // The only slot is taken until the server drops the stalled client.
-      const next = await untilAccepted(url, auth);
-      await next.close();
-      stalled.resume();
-      const how = await howItEnds(stalled);
-      expect(how).toMatch(/stream ended/);
-      const ids = stalled.frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));
-      expect(stalled.frames.filter((f) => f.event === 'dropped')).toEqual([]);
-      expect(ids.length).toBeLessThan(10_000);
-      expect(ids).toEqual(ids.map((_, i) => first + i)); // a prefix, then the end: nothing skipped silently
-      const lastSeen = ids.at(-1) ?? first - 1;
-      // The reader closed above frees the only slot once the server sees it go: wait on its answer.
-      const resumed = await untilAccepted(url, { ...auth, 'last-event-id': String(lastSeen) });
-      const rest = await resumed.until((f) => f.some((x) => Number(x.id) === last));
-      expect(rest.filter((f) => f.event === 'notice').map((f) => Number(f.id))).toEqual(
-        Array.from({ length: last - lastSeen }, (_, i) => lastSeen + 1 + i),
-      );
-      await resumed.close();
-      await stalled.close();
-    } finally {
-      await h2.close();
-    }
+    const auth = { authorization: `Bearer ${h2.server.token}` };
+    const url = `${h2.server.url}/api/events?types=notice`;
+    const stalled = await openSse(url, auth, { paused: true });
+    const first = h2.host.hub.latestId + 1;
+    let last = 0;
+    // 10,000 notices of ~2 KB: 20 MB, past what loopback socket buffers hold and the budget, each far smaller than it.
+    for (let i = 0; i < 10_000; i++)
+      last = h2.host.hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i} ${'y'.repeat(2000)}`, time: i }).id;
+    // The only slot is taken until the server drops the stalled client.
+    const next = await untilAccepted(url, auth);
+    await next.close();
+    stalled.resume();
+    const how = await howItEnds(stalled);
+    expect(how).toMatch(/stream ended/);
+    const ids = stalled.frames.filter((f) => f.event === 'notice').map((f) => Number(f.id));
+    expect(stalled.frames.filter((f) => f.event === 'dropped')).toEqual([]);
+    expect(ids.length).toBeLessThan(10_000);
+    expect(ids).toEqual(ids.map((_, i) => first + i)); // a prefix, then the end: nothing skipped silently
+    const lastSeen = ids.at(-1) ?? first - 1;
+    // The reader closed above frees the only slot once the server sees it go: wait on its answer.
+    const resumed = await untilAccepted(url, { ...auth, 'last-event-id': String(lastSeen) });
+    const rest = await resumed.until((f) => f.some((x) => Number(x.id) === last));
+    expect(rest.filter((f) => f.event === 'notice').map((f) => Number(f.id))).toEqual(
+      Array.from({ length: last - lastSeen }, (_, i) => lastSeen + 1 + i),
+    );
+    await resumed.close();
+    await stalled.close();
   });
 });
 

@@ -2,29 +2,14 @@
 // judged there: the cases gunicorn does not pass must be exactly the documented differences
 // (corpus-differences.ts), each with its reason. A case that starts or stops differing fails here, so
 // the list stays true.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGunicorn } from '../helpers/gunicorn.js';
-import type { HttpServer } from '../helpers/gantry.js';
-import { fixtureProject } from '../helpers/paths.js';
+import { describe, expect, it } from 'vitest';
+import { scope } from '../helpers/per-test.js';
 import { loadCorpus } from '../http-corpus/corpus.js';
-import { exchange, judge } from '../http-corpus/corpus-runner.js';
+import { exchange, judge, startReferenceGunicorn } from '../http-corpus/corpus-runner.js';
 import { GUNICORN_CORPUS_DIFFERENCES } from './corpus-differences.js';
 
 describe('HTTP corpus: gunicorn vs Gantry', () => {
-  let server: HttpServer;
-  beforeAll(async () => {
-    server = await startGunicorn({
-      app: 'environ_echo:application',
-      chdir: fixtureProject('echo'),
-      workers: 2,
-      threads: 2,
-      workerClass: 'gthread',
-      args: ['--keep-alive', '30'],
-    });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = scope(startReferenceGunicorn, (s) => s.stop(), 'file');
 
   it('gunicorn misses exactly the documented cases', async () => {
     const differing: string[] = [];

@@ -3,12 +3,12 @@
 import { execFile } from 'node:child_process';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExportResult } from '../../src/control/contract.js';
 import { writeRuntimeFile } from '../../src/host/runtime-file.js';
-import { startHarness, type Harness } from '../control/api-client.js';
+import { harnessScope } from '../control/api-client.js';
 import { assertGantryBuilt, GANTRY_BIN, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 import { requirePythonModule } from '../helpers/tools.js';
 import { copyProject, FLASK_FACTORY } from './fixtures.js';
 import { DEMO_APP } from '../helpers/paths.js';
@@ -24,12 +24,8 @@ function gantry(...args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('gantry export on a folder', () => {
-  let tmp: TempDir;
-  beforeAll(async () => {
-    assertGantryBuilt();
-    tmp = await makeTempDir('gantry-export-cli-');
-  });
-  afterAll(() => tmp?.remove());
+  const tmp = tempDirScope('gantry-export-cli-', 'file');
+  beforeAll(() => assertGantryBuilt());
 
   it('writes every target into -o DIR, the same bytes each time, env files 0600', async () => {
     for (const target of ['systemd', 'nginx', 'compose', 'kubernetes', 'dockerfile']) {
@@ -78,21 +74,15 @@ describe('gantry export on a folder', () => {
 });
 
 describe.skipIf(!flask.path)('POST /api/apps/:id/export and gantry export ID', () => {
-  let h: Harness;
-  let tmp: TempDir;
+  const tmp = tempDirScope('gantry-export-api-', 'file');
+  const h = harnessScope();
   let id: string;
   beforeAll(async () => {
     assertGantryBuilt();
-    h = await startHarness();
-    tmp = await makeTempDir('gantry-export-api-');
     const folder = await copyProject(FLASK_FACTORY, tmp.path, '');
     const added = await h.api('POST', '/api/apps', { folder, settings: { python: SYSTEM_PYTHON }, detect: false });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
     id = added.body.app.definition.id;
-  });
-  afterAll(async () => {
-    await h?.close();
-    await tmp?.remove();
   });
 
   it('previews every file; a running app sizes the pods from its measured worker memory', async () => {

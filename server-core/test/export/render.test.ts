@@ -10,7 +10,7 @@ import { defaultSettings, mergeSettings } from '../../src/config/settings-table.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 import { ALL_PROJECTS, copyProject, exportInput, FLASK_FACTORY } from './fixtures.js';
 
 describe('the exported command line', () => {
@@ -59,22 +59,19 @@ describe('the exported command line', () => {
 });
 
 describe('the interpreter', () => {
+  const tempDir = tempDirPerTest('gantry-export-venv-');
   it("is the project's virtualenv when it has one (systemd runs that python, gunicorn that venv's gunicorn)", async () => {
-    const tmp = await makeTempDir('gantry-export-venv-');
-    try {
-      const project = await copyProject(FLASK_FACTORY, tmp.path);
-      const venv = spawnSync(SYSTEM_PYTHON, ['-m', 'venv', '--without-pip', join(project, '.venv')], { encoding: 'utf8' });
-      expect(venv.status, venv.stderr).toBe(0);
-      const input = await exportInput(project);
-      expect(input.settings.python).toBe(join(project, '.venv', 'bin', 'python'));
-      const unit = exportApp('systemd', input).files[0]!.content;
-      expect(unit).toContain(`--python ${join(project, '.venv', 'bin', 'python')} `);
-      expect(exportApp('systemd', input, { server: 'gunicorn' }).files[0]!.content).toContain(
-        `ExecStart=${join(project, '.venv', 'bin', 'gunicorn')} `,
-      );
-    } finally {
-      await tmp.remove();
-    }
+    const tmp = await tempDir();
+    const project = await copyProject(FLASK_FACTORY, tmp.path);
+    const venv = spawnSync(SYSTEM_PYTHON, ['-m', 'venv', '--without-pip', join(project, '.venv')], { encoding: 'utf8' });
+    expect(venv.status, venv.stderr).toBe(0);
+    const input = await exportInput(project);
+    expect(input.settings.python).toBe(join(project, '.venv', 'bin', 'python'));
+    const unit = exportApp('systemd', input).files[0]!.content;
+    expect(unit).toContain(`--python ${join(project, '.venv', 'bin', 'python')} `);
+    expect(exportApp('systemd', input, { server: 'gunicorn' }).files[0]!.content).toContain(
+      `ExecStart=${join(project, '.venv', 'bin', 'gunicorn')} `,
+    );
   });
 });
 

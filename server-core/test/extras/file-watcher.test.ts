@@ -1,9 +1,10 @@
 // The --reload watcher on a real temp project (debounce, pruning, extra globs) and py_compile syntax checks.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSyntax, globToRegExp, watchProject, type ProjectWatcher } from '../../src/supervisor/file-watcher.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
 const PYTHON = process.env.GANTRY_TEST_PYTHON ?? 'python3';
 
@@ -29,14 +30,11 @@ function batches() {
   };
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const defer = cleanupPerTest();
 
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-watch-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'pkg'));
   writeFileSync(join(dir, 'app.py'), 'x = 1\n');
   writeFileSync(join(dir, 'pkg', 'mod.py'), 'y = 2\n');
@@ -48,7 +46,7 @@ function project(): string {
 
 async function watching(root: string, b: ReturnType<typeof batches>, extraFiles: string[] = []): Promise<ProjectWatcher> {
   const w = await watchProject({ root, extraFiles, debounceMs: 300, onChange: (p) => b.onChange(p) });
-  cleanups.push(() => w.close());
+  defer(() => w.close());
   return w;
 }
 

@@ -1,18 +1,13 @@
 // The metrics/health server, against real sockets on port 0. (Listener checks: test/host/port-probe.test.ts.)
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent, createServer, request, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { startMetricsServer } from '../../src/gateway/metrics-server.js';
 import { isGantryError } from '../../src/errors.js';
 import { AppMetrics } from '../../src/metrics/app-metrics.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const defer = cleanupPerTest();
 
 async function httpServer(status: number): Promise<{ server: Server; port: number; seen: string[] }> {
   const seen: string[] = [];
@@ -22,7 +17,7 @@ async function httpServer(status: number): Promise<{ server: Server; port: numbe
     res.end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise((r) => server.close(r)));
+  defer(() => new Promise((r) => server.close(r)));
   return { server, port: (server.address() as AddressInfo).port, seen };
 }
 
@@ -43,7 +38,7 @@ describe('metrics server', () => {
     const m = new AppMetrics({ app: 'demo' });
     m.record(200, 12, 1);
     const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => m.prometheus(), health: () => true });
-    cleanups.push(() => ms.close());
+    defer(() => ms.close());
     expect(ms.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const r = await get(`${ms.url}/metrics`);
     expect(r.status).toBe(200);
@@ -61,7 +56,7 @@ describe('metrics server', () => {
       metrics: () => '',
       health: async () => (healthy ? true : { healthy: false, reason: 'no ready workers', details: { ready: 0, wanted: 2 } }),
     });
-    cleanups.push(() => ms.close());
+    defer(() => ms.close());
     const ok = await get(`${ms.url}/healthz`);
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ status: 'ok' });
@@ -80,7 +75,7 @@ describe('metrics server', () => {
       },
       health: () => false,
     });
-    cleanups.push(() => ms.close());
+    defer(() => ms.close());
     const r = await get(`${ms.url}/healthz`);
     expect(r.status).toBe(503);
     expect(JSON.parse(r.body).reason).toBe('not healthy');
@@ -91,7 +86,7 @@ describe('metrics server', () => {
 
   it('other paths 404, other methods 405', async () => {
     const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => '', health: () => true });
-    cleanups.push(() => ms.close());
+    defer(() => ms.close());
     expect((await get(`${ms.url}/`)).status).toBe(404);
     expect((await get(`${ms.url}/metrics`, 'POST')).status).toBe(405);
   });
@@ -107,7 +102,7 @@ describe('metrics server', () => {
   it('close() does not wait for kept-alive scrapers', async () => {
     const ms = await startMetricsServer({ bind: '127.0.0.1:0', metrics: () => 'x 1\n', health: () => true });
     const agent = new Agent({ keepAlive: true });
-    cleanups.push(() => agent.destroy());
+    defer(() => agent.destroy());
     const body = await new Promise<string>((resolve, reject) => {
       const req = request(`${ms.url}/metrics`, { agent }, (res) => {
         let b = '';

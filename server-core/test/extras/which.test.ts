@@ -1,16 +1,14 @@
 // findOnPath (src/which.ts): the one PATH lookup, on real files in a temp folder.
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { findOnPath } from '../../src/which.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-let t: TempDir;
+const t = tempDirScope();
 beforeEach(async () => {
-  t = await makeTempDir();
   for (const d of ['a', 'b', 'sbin']) await mkdir(join(t.path, d));
 });
-afterEach(() => t.remove());
 
 async function tool(dir: string, name: string, mode: number): Promise<string> {
   const file = join(t.path, dir, name);

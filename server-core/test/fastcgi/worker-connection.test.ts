@@ -1,9 +1,9 @@
 // WorkerConnection against a scripted FastCGI peer: responses routed by request id (several at once),
 // stderr lines, END_REQUEST statuses (OVERLOADED → retryable), aborts and a peer that hangs up (requests
 // pipelined behind the running one → retryable).
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CgiHead } from '../../src/fastcgi/cgi-response.js';
 import { RequestHeadEncoder } from '../../src/fastcgi/request-head.js';
 import { ProtocolStatus, RecordDecoder, RecordType, encodeEndRequest, encodeStream, type FcgiRecord } from '../../src/fastcgi/records.js';
@@ -15,7 +15,8 @@ import {
   WorkerOverloadedError,
   type ResponseSink,
 } from '../../src/fastcgi/worker-connection.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
 class Collect implements ResponseSink {
   status = 0;
@@ -53,16 +54,15 @@ class Collect implements ResponseSink {
 }
 
 const encoder = new RequestHeadEncoder([['SCRIPT_NAME', '']]);
-let tmp: TempDir;
-let server: Server;
+const tmp = tempDirScope();
+const defer = cleanupPerTest();
 let peer: Socket | null = null;
 const received: FcgiRecord[] = [];
 let onRecord: (r: FcgiRecord, sock: Socket) => void = () => {};
 
 beforeEach(async () => {
-  tmp = await makeTempDir();
   received.length = 0;
-  server = createServer((sock) => {
+  const server = createServer((sock) => {
     peer = sock;
     const d = new RecordDecoder((r) => {
       const copy = { ...r, content: Buffer.from(r.content) };
@@ -73,11 +73,10 @@ beforeEach(async () => {
     sock.on('error', () => {});
   });
   await new Promise<void>((r) => server.listen(join(tmp.path, 'w.sock'), r));
-});
-afterEach(async () => {
-  peer?.destroy();
-  await new Promise((r) => server.close(r));
-  await tmp.remove();
+  defer(async () => {
+    peer?.destroy();
+    await new Promise((r) => server.close(r));
+  });
 });
 
 function connected(): Promise<WorkerConnection> {

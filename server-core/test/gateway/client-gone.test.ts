@@ -2,23 +2,19 @@
 // runs, one running is aborted (FCGI_ABORT_REQUEST) — and a client that only shut down its sending side
 // (a legitimate HTTP/1.1 half-close) still gets its response.
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutputLine } from '../../src/runtime/types.js';
 import { fetchRaw } from './http-client.js';
 import { parseResponses } from '../helpers/raw-http.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, until, type Running } from '../runtime/harness.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
-let app: Running | null = null;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await app?.stop();
-  app = null;
-});
+const startApp = appPerTest();
+const defer = cleanupPerTest();
 
 async function rawGet(port: number, path: string): Promise<{ socket: Socket; reply: Promise<string> }> {
   const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
+  defer(() => socket.destroy());
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let got = Buffer.alloc(0);
   socket.on('data', (c: Buffer) => (got = Buffer.concat([got, c])));
@@ -42,8 +38,7 @@ function waiting(a: Running): number {
 describe('a client that left', () => {
   for (const depth of [1, 4]) {
     it(`is dropped from the queue; a half-closed one is still served (pipeline depth ${depth})`, async () => {
-      app = await startApp({ workers: 1, pipelineDepth: depth });
-      const a = app;
+      const a = await startApp({ workers: 1, pipelineDepth: depth });
       const lines: OutputLine[] = [];
       a.runtime.on('output', (l) => lines.push(l));
       const busy = fetchRaw(`${a.url}/slow?ms=1500`);
@@ -70,8 +65,7 @@ describe('a client that left', () => {
   }
 
   it('is aborted while its request runs: the worker stops streaming and is free at once', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     // 200 pieces 50 ms apart: 10 s if nobody stops it.
     const running = await rawGet(a.port, '/numbered?size=10&n=200&sleep=50');
     await until(() => a.runtime.metrics().inFlight === 1, 10_000, 'the request running');

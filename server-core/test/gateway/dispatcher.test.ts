@@ -1,13 +1,14 @@
 // Dispatcher internals: least-busy choice, `threads` slots per worker, FIFO queue with a bound,
 // cancellation, refusal when there are no workers, and timeout detection. The "workers" are plain unix
 // socket servers: the dispatcher only connects, the jobs here never speak FastCGI.
-import { createServer, type Server } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkerConnection } from '../../src/fastcgi/worker-connection.js';
 import { DispatchTarget, type DispatchJob } from '../../src/gateway/dispatch-target.js';
 import { Dispatcher } from '../../src/gateway/dispatcher.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
 class FakeJob implements DispatchJob {
   startedAt = 0;
@@ -43,20 +44,13 @@ class FakeJob implements DispatchJob {
   }
 }
 
-let tmp: TempDir;
-const servers: Server[] = [];
-beforeEach(async () => {
-  tmp = await makeTempDir();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-  await tmp.remove();
-});
+const tmp = tempDirScope();
+const defer = cleanupPerTest();
 
 async function fakeWorker(id: number, threads: number): Promise<DispatchTarget> {
   const path = join(tmp.path, `w${id}.sock`);
   const server = createServer((sock) => sock.on('error', () => {}));
-  servers.push(server);
+  defer(() => new Promise((r) => server.close(r)));
   await new Promise<void>((r) => server.listen(path, r));
   return new DispatchTarget(path, threads, { workerId: id, pid: 1000 + id, generation: 1 });
 }

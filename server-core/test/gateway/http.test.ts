@@ -1,18 +1,12 @@
 // The gateway over real Python workers (fixture app under wsgiref.validate): keep-alive, pipelining,
 // chunked bodies both ways, 100-continue, HEAD, 204/304, request ids, PATH_INFO bytes, errors.
 import { createConnection } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawConnection, rawExchange } from '../helpers/raw-http.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appScope, until } from '../runtime/harness.js';
 import { fetchRaw } from './http-client.js';
 
-let app: Running;
-beforeAll(async () => {
-  app = await startApp({ workers: 2, limitRequestBody: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = appScope({ workers: 2, limitRequestBody: 1_000_000 });
 
 describe('HTTP/1.1 behaviour', () => {
   it('serves several requests on one keep-alive connection', async () => {

@@ -1,17 +1,11 @@
 // Request limits and hostile input over real workers: every bad request gets its status and the server
 // keeps serving afterwards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawConnection, parseResponses, rawExchange, type RawResponse } from '../helpers/raw-http.js';
-import { startApp, type Running } from '../runtime/harness.js';
+import { appScope } from '../runtime/harness.js';
 import { fetchRaw } from './http-client.js';
 
-let app: Running;
-beforeAll(async () => {
-  app = await startApp({ workers: 1, limitRequestLine: 200, limitRequestFields: 10, limitRequestFieldSize: 100, limitRequestBody: 1000 });
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = appScope({ workers: 1, limitRequestLine: 200, limitRequestFields: 10, limitRequestFieldSize: 100, limitRequestBody: 1000 });
 
 /** Sends raw bytes and waits for the server to close the connection, as it must after a refused request. */
 async function sendUntilClosed(data: string): Promise<{ responses: RawResponse[]; closed: boolean }> {

@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchRaw } from './http-client.js';
 import { parseResponses } from '../helpers/raw-http.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, until } from '../runtime/harness.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 import type { ExchangeContext } from '../../src/gateway/exchange.js';
 
 /** Temporary body files this process holds open (they are unlinked at once, so only /proc sees them). */
@@ -30,7 +31,7 @@ async function stalledPost(
   sent: number,
 ): Promise<{ socket: Socket; closed: Promise<{ text: string; ms: number }> }> {
   const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
+  defer(() => socket.destroy());
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const chunks: Buffer[] = [];
   socket.on('data', (c: Buffer) => chunks.push(c));
@@ -45,18 +46,13 @@ async function stalledPost(
   return { socket, closed };
 }
 
-let app: Running | null = null;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await app?.stop();
-  app = null;
-});
+const startApp = appPerTest();
+const defer = cleanupPerTest();
 
 /** A POST whose head and first body byte are sent now; the rest when the test says. */
 async function slowPost(port: number, path: string, total: number): Promise<{ finish(): Promise<string>; socket: Socket }> {
   const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
+  defer(() => socket.destroy());
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let got = Buffer.alloc(0);
   socket.on('data', (c: Buffer) => (got = Buffer.concat([got, c])));
@@ -75,8 +71,7 @@ async function slowPost(port: number, path: string, total: number): Promise<{ fi
 describe('request bodies', () => {
   for (const gatewayProcesses of [1, 2]) {
     it(`two clients sending a byte now and then do not hold the only worker (of each of ${gatewayProcesses} gateway processes)`, async () => {
-      app = await startApp({ workers: gatewayProcesses, gatewayProcesses });
-      const a = app;
+      const a = await startApp({ workers: gatewayProcesses, gatewayProcesses });
       const slow = [await slowPost(a.port, '/count', 10), await slowPost(a.port, '/count', 10)];
       // Give the gateway every chance to hand them to the worker (it must not): one round trip each.
       expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
@@ -90,8 +85,7 @@ describe('request bodies', () => {
   }
 
   it('time spent waiting for the body does not count toward --timeout', async () => {
-    app = await startApp({ workers: 1, timeout: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1, timeout: 1 });
     const slow = await slowPost(a.port, '/count', 5);
     // Wait (on state) for the arbiter's timeout checks to have run past the 1 s timeout.
     const start = Date.now();
@@ -101,7 +95,7 @@ describe('request bodies', () => {
   }, 30_000);
 
   it('a body past the memory limit goes through a temporary file and arrives intact', async () => {
-    app = await startApp({ workers: 1 });
+    const app = await startApp({ workers: 1 });
     const body = Buffer.alloc(5 * 1024 * 1024 + 17);
     for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 11)) & 0xff;
     const r = await fetchRaw(`${app.url}/echo`, { method: 'POST', body });
@@ -109,8 +103,8 @@ describe('request bodies', () => {
     expect(createHash('sha256').update(r.body).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
     // Past --limit-request-body while buffering: 413 before any worker sees it.
     await app.stop();
-    app = await startApp({ workers: 1, limitRequestBody: 1000 });
-    const big = await fetchRaw(`${app.url}/count`, {
+    const limited = await startApp({ workers: 1, limitRequestBody: 1000 });
+    const big = await fetchRaw(`${limited.url}/count`, {
       method: 'POST',
       headers: { 'Transfer-Encoding': 'chunked' },
       body: Buffer.alloc(5000),
@@ -119,8 +113,7 @@ describe('request bodies', () => {
   }, 30_000);
 
   it('a body that cannot be buffered to disk gets 503 with Retry-After and a line in the log', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = '/nonexistent/gantry-spool';
     try {
@@ -137,8 +130,7 @@ describe('request bodies', () => {
   }, 30_000);
 
   it('a client that stops sending mid-body gets 408 after --body-timeout; its socket, memory and temporary file are released', async () => {
-    app = await startApp({ workers: 1, bodyTimeout: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1, bodyTimeout: 1 });
     const filesBefore = spoolFiles();
     // White-box: the app's pool of body memory (--body-buffer-memory).
     const bodyMemory = (a.runtime as unknown as { ctx: ExchangeContext }).ctx.bodyMemory;
@@ -164,8 +156,7 @@ describe('request bodies', () => {
   }, 30_000);
 
   it('with --stream-request-body the worker reads the body as it arrives', async () => {
-    app = await startApp({ workers: 1, streamRequestBody: true });
-    const a = app;
+    const a = await startApp({ workers: 1, streamRequestBody: true });
     const slow = await slowPost(a.port, '/count', 10);
     // The request is running in the worker while its body is not all there.
     await until(() => a.runtime.workers().some((w) => w.current.length > 0), 10_000, 'the upload to reach the worker');
@@ -174,8 +165,7 @@ describe('request bodies', () => {
 
   for (const pipelineDepth of [1, 4]) {
     it(`with --stream-request-body, time spent queued behind a busy worker does not count toward --body-timeout (pipeline depth ${pipelineDepth})`, async () => {
-      app = await startApp({ workers: 1, pipelineDepth, streamRequestBody: true, bodyTimeout: 1 });
-      const a = app;
+      const a = await startApp({ workers: 1, pipelineDepth, streamRequestBody: true, bodyTimeout: 1 });
       const busy = fetchRaw(`${a.url}/slow?ms=2500`);
       await until(() => a.runtime.workers().some((w) => w.current.length > 0), 10_000, '/slow to run');
       // A whole body sent at once, then queued for 2.5 s, longer than --body-timeout: nobody read it meanwhile.
@@ -187,7 +177,7 @@ describe('request bodies', () => {
   }
 
   it('with --stream-request-body, time the worker is not reading (its socket full) does not count toward --body-timeout', async () => {
-    app = await startApp({ workers: 1, streamRequestBody: true, bodyTimeout: 1 });
+    const app = await startApp({ workers: 1, streamRequestBody: true, bodyTimeout: 1 });
     // 16 MiB sent at once to an app that reads nothing for 2.5 s: the client is not idle, we are.
     const body = Buffer.alloc(16 * 1024 * 1024, 'z');
     const r = await fetchRaw(`${app.url}/upload-report?wait=2500`, { method: 'POST', body });

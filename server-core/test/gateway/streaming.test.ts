@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawConnection } from '../helpers/raw-http.js';
-import { appPerTest, startApp, until, type Running } from '../runtime/harness.js';
+import { appPerTest, appScope, until } from '../runtime/harness.js';
 import { fetchRaw, uploadGenerated } from './http-client.js';
 
 const MB = 1 << 20;
@@ -15,13 +15,7 @@ function heap(): number {
 }
 
 describe('streaming with back-pressure', () => {
-  let app: Running;
-  beforeAll(async () => {
-    app = await startApp({ workers: 1, limitRequestBody: 0 });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = appScope({ workers: 1, limitRequestBody: 0 });
 
   it('streams 200 MB to a slow reader without buffering it', async () => {
     const base = heap();

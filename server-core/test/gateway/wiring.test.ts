@@ -2,20 +2,14 @@
 // before the app (with access entries), and --reload reacting to an edited module.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { FIXTURE_APPS, startApp, until, type Running } from '../runtime/harness.js';
+import { describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '../helpers/tempdir.js';
+import { FIXTURE_APPS, appPerTest, until, type Running } from '../runtime/harness.js';
 import { RawConnection } from '../helpers/raw-http.js';
 import { fetchRaw } from './http-client.js';
 
-let app: Running | null = null;
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await app?.stop();
-  app = null;
-  await tmp?.remove();
-  tmp = null;
-});
+const tempDir = tempDirPerTest();
+const startApp = appPerTest();
 
 async function environ(a: Running, headers: Record<string, string>): Promise<Record<string, string>> {
   return JSON.parse((await fetchRaw(`${a.url}/environ`, { headers })).text()) as Record<string, string>;
@@ -23,7 +17,7 @@ async function environ(a: Running, headers: Record<string, string>): Promise<Rec
 
 describe('proxy headers', () => {
   it('honours X-Forwarded-For/Proto from a trusted peer (loopback by default), never X-Forwarded-Host unless asked', async () => {
-    app = await startApp();
+    const app = await startApp();
     const env = await environ(app, {
       'X-Forwarded-For': '203.0.113.7',
       'X-Forwarded-Proto': 'https',
@@ -39,16 +33,16 @@ describe('proxy headers', () => {
   });
 
   it("--forwarded-allow-host: a trusted proxy's X-Forwarded-Host / Forwarded host= become HTTP_HOST", async () => {
-    app = await startApp({ forwardedAllowHost: true });
+    const app = await startApp({ forwardedAllowHost: true });
     expect((await environ(app, { 'X-Forwarded-Host': 'shop.example' })).HTTP_HOST).toBe('shop.example');
     expect((await environ(app, { Forwarded: 'for=203.0.113.7;host=fwd.example' })).HTTP_HOST).toBe('fwd.example');
   });
 
   it('the access log records the REMOTE_ADDR the app saw: app, gateway-made and static responses alike', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     mkdirSync(join(tmp.path, 'pub'));
     writeFileSync(join(tmp.path, 'pub', 'a.txt'), 'static text');
-    app = await startApp({ static: { '/files': join(tmp.path, 'pub') } });
+    const app = await startApp({ static: { '/files': join(tmp.path, 'pub') } });
     const headers = { 'X-Forwarded-For': '198.51.100.9' };
     const env = await environ(app, { ...headers, 'X-Request-ID': 'ra-app' });
     expect(env.REMOTE_ADDR).toBe('198.51.100.9');
@@ -59,7 +53,7 @@ describe('proxy headers', () => {
     expect((await raw.responses(1)).responses[0]!.status).toBe(400);
     raw.destroy();
     await until(
-      () => ['ra-app', 'ra-static', 'ra-refused'].every((id) => app!.access.some((e) => e.requestId === id)),
+      () => ['ra-app', 'ra-static', 'ra-refused'].every((id) => app.access.some((e) => e.requestId === id)),
       5000,
       'access entries',
     );
@@ -68,7 +62,7 @@ describe('proxy headers', () => {
   });
 
   it('ignores them from a peer that is not trusted', async () => {
-    app = await startApp({ forwardedAllowIps: ['10.9.9.9'] });
+    const app = await startApp({ forwardedAllowIps: ['10.9.9.9'] });
     const env = await environ(app, { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' });
     expect(env.REMOTE_ADDR).toBe('127.0.0.1');
     expect(env['wsgi.url_scheme']).toBe('http');
@@ -77,9 +71,9 @@ describe('proxy headers', () => {
 
 describe('app settings reach the workers', () => {
   it('-e variables, --pythonpath folders and --chdir', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     writeFileSync(join(tmp.path, 'elsewhere_app.py'), 'from basic import application\n');
-    app = await startApp({ app: 'elsewhere_app:application', pythonpath: [tmp.path], env: { GANTRY_TEST_VAR: 'from -e' } });
+    const app = await startApp({ app: 'elsewhere_app:application', pythonpath: [tmp.path], env: { GANTRY_TEST_VAR: 'from -e' } });
     expect((await fetchRaw(`${app.url}/osenv?name=GANTRY_TEST_VAR`)).text()).toBe('from -e');
     expect((await fetchRaw(`${app.url}/`)).text()).toBe('hello world\n');
   });
@@ -87,25 +81,25 @@ describe('app settings reach the workers', () => {
 
 describe('static files and dev reload', () => {
   it('serves --static before the app and logs the hit', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     mkdirSync(join(tmp.path, 'pub'));
     writeFileSync(join(tmp.path, 'pub', 'a.txt'), 'static text');
-    app = await startApp({ static: { '/files': join(tmp.path, 'pub') } });
+    const app = await startApp({ static: { '/files': join(tmp.path, 'pub') } });
     const r = await fetchRaw(`${app.url}/files/a.txt`, { headers: { 'X-Request-ID': 'st-1' } });
     expect(r.status).toBe(200);
     expect(r.text()).toBe('static text');
     expect(r.headers['x-request-id']).toBe('st-1');
-    await until(() => app!.access.some((e) => e.requestId === 'st-1'), 5000, 'access entry');
+    await until(() => app.access.some((e) => e.requestId === 'st-1'), 5000, 'access entry');
     expect(app.access.find((e) => e.requestId === 'st-1')).toMatchObject({ status: 200, path: '/files/a.txt', workerPid: null });
     expect((await fetchRaw(`${app.url}/`)).text()).toBe('hello world\n');
   });
 
   it('--reload: an edited module is reloaded; a syntax error keeps the old workers', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     copyFileSync(join(FIXTURE_APPS, 'basic.py'), join(tmp.path, 'basic.py'));
-    const edit = (text: string): void => writeFileSync(join(tmp!.path, 'basic.py'), text);
+    const edit = (text: string): void => writeFileSync(join(tmp.path, 'basic.py'), text);
     const original = (await import('node:fs')).readFileSync(join(FIXTURE_APPS, 'basic.py'), 'utf8');
-    app = await startApp({ chdir: tmp.path, reload: true });
+    const app = await startApp({ chdir: tmp.path, reload: true });
     const a = app;
     edit(original.replace("b'hello world\\n'", "b'hello again\\n'"));
     await until(async () => (await fetchRaw(`${a.url}/`)).text() === 'hello again\n', 20_000, 'reloaded code');

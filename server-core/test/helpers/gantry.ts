@@ -1,6 +1,7 @@
 // Start `gantry serve` on port 0 the way a user would, and parse the real port from its
 // "Listening at: http://HOST:PORT (PID)" line.
 import { assertGantryBuilt, GANTRY_BIN } from './paths.js';
+import { perTest } from './per-test.js';
 import { startProcess, type StartedProcess } from './process.js';
 
 export interface HttpServer extends StartedProcess {
@@ -64,4 +65,16 @@ export function withAddress(proc: StartedProcess): HttpServer {
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return { ...proc, host, port, url: `http://${urlHost}:${port}` };
+}
+
+const kill = (p: StartedProcess): Promise<unknown> => p.stop({ signal: 'SIGKILL', timeoutMs: 2000 });
+
+/** For a file's tests: startGantry, killed (with its process group) after the test that started it. */
+export function gantryPerTest(): typeof startGantry {
+  return perTest(startGantry, kill);
+}
+
+/** For a file's tests: spawnGantry, killed (with its process group) after the test that started it. */
+export function spawnGantryPerTest(): typeof spawnGantry {
+  return perTest(spawnGantry, kill);
 }

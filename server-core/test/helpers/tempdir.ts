@@ -1,8 +1,9 @@
-// One fresh temp folder per test (or per file), removed afterwards: by hand (makeTempDir) or after each test (tempDirPerTest).
+// One fresh temp folder per test (or per file), removed afterwards: by hand (makeTempDir), after the test that made it
+// (tempDirPerTest), or one for each test or for the block's tests, made before and removed after (tempDirScope).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { perTest, scope } from './per-test.js';
 
 export interface TempDir {
   readonly path: string;
@@ -16,13 +17,18 @@ export async function makeTempDir(prefix = 'gantry-test-'): Promise<TempDir> {
 
 /** For a file's tests: the returned function makes a temp folder, removed after the test that made it. */
 export function tempDirPerTest(prefix?: string): () => Promise<TempDir> {
-  const made: TempDir[] = [];
-  afterEach(async () => {
-    for (const dir of made.splice(0)) await dir.remove();
-  });
-  return async () => {
-    const dir = await makeTempDir(prefix);
-    made.push(dir);
-    return dir;
-  };
+  const make = perTest(makeTempDir, (dir) => dir.remove());
+  return () => make(prefix);
+}
+
+/**
+ * A temp folder the enclosing block's tests work in: one for each test (`each`, the default: made before it, removed
+ * after it) or one for them all (`file`: made before the first, removed after the last).
+ */
+export function tempDirScope(prefix?: string, per: 'each' | 'file' = 'each'): TempDir {
+  return scope(
+    () => makeTempDir(prefix),
+    (dir) => dir.remove(),
+    per,
+  );
 }

@@ -2,17 +2,11 @@
 // through the public entry, by main's window state and desktop preferences.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/index.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-let dir: TempDir;
-beforeEach(async () => {
-  dir = await makeTempDir('gantry-atomic-');
-});
-afterEach(async () => {
-  await dir.remove();
-});
+const dir = tempDirScope('gantry-atomic-');
 
 describe('writeFileAtomic', () => {
   it('replaces the file whole, mode 0600, leaving no temp file', async () => {

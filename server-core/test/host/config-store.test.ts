@@ -2,22 +2,19 @@
 // overwritten), and the per-install token file.
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigStore, emptyConfig } from '../../src/host/config-store.js';
 import { loadOrCreateToken } from '../../src/host/token.js';
 import { createHost } from '../../src/host/host.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope, tempDirPerTest } from '../helpers/tempdir.js';
 import { savedApp } from '../helpers/saved-app.js';
 import type { AppDefinition } from '../../src/config/app-definition.js';
 
 const def = (id: string, folder: string): AppDefinition =>
   savedApp(id, folder, { settings: { app: 'hello:application', bind: ['127.0.0.1:18001'] } });
 
-let home: TempDir;
-beforeEach(async () => {
-  home = await makeTempDir('gantry-store-');
-});
-afterEach(() => home.remove());
+const home = tempDirScope('gantry-store-');
+const tempDir = tempDirPerTest();
 
 describe('ConfigStore', () => {
   it('starts fresh when there is no file', async () => {
@@ -98,8 +95,7 @@ describe('token file', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(b).toBe(a);
     expect((await stat(join(home.path, 'token'))).mode & 0o777).toBe(0o600);
-    const other = await makeTempDir();
+    const other = await tempDir();
     expect(await loadOrCreateToken(other.path)).not.toBe(a);
-    await other.remove();
   });
 });

@@ -4,18 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectProject } from '../../src/host/detect/index.js';
 import { procfileCandidates } from '../../src/host/detect/entry-points.js';
 import { findInterpreters } from '../../src/host/detect/interpreter.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 
 const fixture = (name: string): string => resolve(SERVER_CORE_DIR, 'test', 'fixtures', 'detect', name);
-const temps: TempDir[] = [];
-afterEach(async () => {
-  for (const t of temps.splice(0)) await t.remove();
-});
+const tempDir = tempDirPerTest();
 
 describe('entry points', () => {
   it('Django: manage.py -> settings -> WSGI_APPLICATION, verified by importing', async () => {
@@ -110,8 +107,7 @@ describe('interpreter', () => {
   });
 
   it('names Poetry and uv in-project layouts, a pyvenv.cfg folder, $VIRTUAL_ENV, then python3 on PATH', async () => {
-    const t = await makeTempDir();
-    temps.push(t);
+    const t = await tempDir();
     await cp(fixture('venv'), join(t.path, 'poetry'), { recursive: true, verbatimSymlinks: true });
     await writeFile(join(t.path, 'poetry', 'poetry.lock'), '');
     await cp(fixture('venv'), join(t.path, 'uvproj'), { recursive: true, verbatimSymlinks: true });
@@ -126,8 +122,7 @@ describe('interpreter', () => {
   });
 
   it("finds Poetry's virtualenv in its cache (the name Poetry itself computes) and Pipenv's by its .project file", async () => {
-    const t = await makeTempDir();
-    temps.push(t);
+    const t = await tempDir();
     const project = join(t.path, 'My Site');
     await mkdir(project);
     await writeFile(
@@ -199,24 +194,20 @@ function own<T extends { source: string; reason: string }>(list: readonly T[]): 
 
 describe("the machine's other Pythons", () => {
   it("lists pyenv versions and the system Pythons after the project's own, one entry per real file", async () => {
-    const t = await makeTempDir();
-    try {
-      const root = join(t.path, 'pyenv');
-      for (const v of ['3.9.18', '3.12.1']) {
-        await mkdir(join(root, 'versions', v, 'bin'), { recursive: true });
-        await symlink('/usr/bin/python3', join(root, 'versions', v, 'bin', 'python'));
-      }
-      const list = await findInterpreters(t.path, { PATH: '', PYENV_ROOT: root });
-      expect(list.filter((c) => c.source === 'pyenv').map((c) => [c.path, c.reason])).toEqual([
-        [join(root, 'versions', '3.12.1', 'bin', 'python'), 'pyenv version 3.12.1'],
-        [join(root, 'versions', '3.9.18', 'bin', 'python'), 'pyenv version 3.9.18'],
-      ]);
-      const system = list.filter((c) => c.reason.startsWith('system Python in'));
-      expect(system.map((c) => c.path)).toContain('/usr/bin/python3');
-      const reals = system.map((c) => realpathSync(c.path));
-      expect(new Set(reals).size).toBe(reals.length);
-    } finally {
-      await t.remove();
+    const t = await tempDir();
+    const root = join(t.path, 'pyenv');
+    for (const v of ['3.9.18', '3.12.1']) {
+      await mkdir(join(root, 'versions', v, 'bin'), { recursive: true });
+      await symlink('/usr/bin/python3', join(root, 'versions', v, 'bin', 'python'));
     }
+    const list = await findInterpreters(t.path, { PATH: '', PYENV_ROOT: root });
+    expect(list.filter((c) => c.source === 'pyenv').map((c) => [c.path, c.reason])).toEqual([
+      [join(root, 'versions', '3.12.1', 'bin', 'python'), 'pyenv version 3.12.1'],
+      [join(root, 'versions', '3.9.18', 'bin', 'python'), 'pyenv version 3.9.18'],
+    ]);
+    const system = list.filter((c) => c.reason.startsWith('system Python in'));
+    expect(system.map((c) => c.path)).toContain('/usr/bin/python3');
+    const reals = system.map((c) => realpathSync(c.path));
+    expect(new Set(reals).size).toBe(reals.length);
   });
 });

@@ -2,16 +2,12 @@
 // (the bundled demo, app/examples/hello, is a single hello.py), and not any folder with Python in it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listFolder } from '../../src/host/fs-list.js';
 import { defaultDemoFolder } from '../../src/host/demo.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-let root: TempDir;
-beforeEach(async () => {
-  root = await makeTempDir('gantry-fs-');
-});
-afterEach(async () => root.remove());
+const root = tempDirScope('gantry-fs-');
 
 async function put(rel: string, text = ''): Promise<void> {
   await mkdir(dirname(join(root.path, rel)), { recursive: true });

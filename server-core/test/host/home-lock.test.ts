@@ -4,9 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assertGantryBuilt, GANTRY_BIN } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
 const env = { ...process.env, GANTRY_FIRST_PORT: String(21000 + 10 * Math.floor(Math.random() * 90)) };
 
@@ -17,6 +18,10 @@ interface Run {
   output(): string;
 }
 
+const tempDir = tempDirPerTest('gantry-lock-');
+const defer = cleanupPerTest();
+
+/** `gantry ui` on `home`, killed after the test (if it has not exited by then). */
 function gantryUi(home: string): Run {
   const child = spawn(process.execPath, [GANTRY_BIN, 'ui', '--port', '0', '--no-sites', '--home', home], {
     env,
@@ -33,7 +38,9 @@ function gantryUi(home: string): Run {
     child.stderr!.on('data', onData);
     child.on('exit', (code) => resolve({ code, output }));
   });
-  return { child, outcome, output: () => output };
+  const run = { child, outcome, output: () => output };
+  defer(() => stop(run, 'SIGKILL'));
+  return run;
 }
 
 async function stop(r: Run, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -43,21 +50,14 @@ async function stop(r: Run, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   await exited;
 }
 
-let home: TempDir;
-const started: Run[] = [];
 beforeAll(() => assertGantryBuilt());
-afterEach(async () => {
-  for (const r of started.splice(0)) await stop(r, 'SIGKILL');
-  await home?.remove();
-});
 
 describe('one Host per config folder', () => {
   it('two gantry ui started together: exactly one runs, the other exits 1 naming the holder', async () => {
-    home = await makeTempDir('gantry-lock-');
+    const home = await tempDir();
     for (let round = 0; round < 3; round++) {
       const a = gantryUi(home.path);
       const b = gantryUi(home.path);
-      started.push(a, b);
       const outcomes = await Promise.all([a.outcome, b.outcome]);
       const winners = outcomes.filter((o) => 'url' in o);
       const losers = outcomes.filter((o) => !('url' in o)) as { code: number | null; output: string }[];
@@ -76,31 +76,25 @@ describe('one Host per config folder', () => {
   });
 
   it('a lock left by a killed gantry ui is stale, even when its pid now runs another process', async () => {
-    home = await makeTempDir('gantry-lock-');
+    const home = await tempDir();
     const first = gantryUi(home.path);
-    started.push(first);
     expect('url' in (await first.outcome)).toBe(true);
     await stop(first, 'SIGKILL'); // leaves host.lock and ui.json behind
 
     // Simulate pid reuse: the files now name a live process that is not Gantry (and started at another time).
     const impostor = spawn('sleep', ['600'], { stdio: 'ignore' });
-    try {
-      for (const name of ['host.lock', 'ui.json']) {
-        const file = join(home.path, name);
-        writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), pid: impostor.pid }));
-      }
-      const second = gantryUi(home.path);
-      started.push(second);
-      const o = await second.outcome;
-      expect('url' in o, second.output()).toBe(true);
-      // And now that one holds it, for real.
-      const third = gantryUi(home.path);
-      started.push(third);
-      const refused = await third.outcome;
-      expect('code' in refused && refused.code).toBe(1);
-      expect(third.output()).toContain(`pid ${second.child.pid}`);
-    } finally {
-      impostor.kill('SIGKILL');
+    defer(() => impostor.kill('SIGKILL'));
+    for (const name of ['host.lock', 'ui.json']) {
+      const file = join(home.path, name);
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), pid: impostor.pid }));
     }
+    const second = gantryUi(home.path);
+    const o = await second.outcome;
+    expect('url' in o, second.output()).toBe(true);
+    // And now that one holds it, for real.
+    const third = gantryUi(home.path);
+    const refused = await third.outcome;
+    expect('code' in refused && refused.code).toBe(1);
+    expect(third.output()).toContain(`pid ${second.child.pid}`);
   });
 });

@@ -4,22 +4,23 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer as createHttpServer } from 'node:http';
 import { allAnswer, connectProbe, httpProbe, loopbackFor, probeTarget } from '../../src/host/port-probe.js';
 import { createFakeRuntime } from './fake-runtime.js';
-import { startHarness, type Harness } from '../control/api-client.js';
+import { harnessPerTest, type Harness } from '../control/api-client.js';
 import { SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirPerTest, type TempDir } from '../helpers/tempdir.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const defer = cleanupPerTest();
+const tempDir = tempDirPerTest('gantry-probe-');
+const projectDir = tempDirPerTest('gantry-project-');
+const startHarness = harnessPerTest();
 
 async function listen(server: net.Server, opts: net.ListenOptions): Promise<void> {
   await new Promise<void>((r) => server.listen(opts, r));
-  cleanups.push(() => new Promise((r) => server.close(r)));
+  defer(() => new Promise((r) => server.close(r)));
 }
 
 /** A port nothing listens on: bound, then closed. */
@@ -49,7 +50,7 @@ describe("http probe (the staging launch's last step)", () => {
     const held: net.Socket[] = [];
     const silent = net.createServer((s) => void held.push(s)); // accepts, never answers
     await listen(silent, { host: '127.0.0.1', port: 0 });
-    cleanups.push(async () => held.forEach((s) => s.destroy()));
+    defer(async () => held.forEach((s) => s.destroy()));
     expect(await httpProbe('127.0.0.1', (silent.address() as AddressInfo).port, 200)).toEqual({ ok: false, error: 'timed out' });
   });
 
@@ -80,8 +81,7 @@ describe('connect probe', () => {
   it('is true for a listening TCP port and a unix socket, false for a closed port and no URLs', async () => {
     const tcp = net.createServer((s) => s.destroy());
     await listen(tcp, { host: '127.0.0.1', port: 0 });
-    const dir = await makeTempDir('gantry-probe-');
-    cleanups.push(() => dir.remove());
+    const dir = await tempDir();
     const unix = net.createServer((s) => s.destroy());
     await listen(unix, { path: join(dir.path, 'app.sock') });
     const live = `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`;
@@ -99,9 +99,7 @@ describe('Host health', () => {
 
   async function addSite(createRuntime: NonNullable<Parameters<typeof startHarness>[0]>['createRuntime']): Promise<void> {
     h = await startHarness({ createRuntime });
-    cleanups.push(() => h.close());
-    project = await makeTempDir('gantry-project-');
-    cleanups.push(() => project.remove());
+    project = await projectDir();
     await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), project.path, { recursive: true });
     const add = await h.api('POST', '/api/apps', { folder: project.path, id: 'site', detect: false, settings: { python: SYSTEM_PYTHON } });
     expect(add.status).toBe(200);

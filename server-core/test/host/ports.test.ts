@@ -1,26 +1,27 @@
 // Port checks: a taken port is reported with the process holding it (ourselves here), and a free one suggested.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describePortHolder } from '../../src/control/contract.js';
 import { findPortHolder, nextFreePort, probeBind } from '../../src/host/ports.js';
 import { assertGantryBuilt, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { requireTool } from '../helpers/tools.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 
-const servers: net.Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
-});
+const defer = cleanupPerTest();
+const tempDir = tempDirPerTest('gantry-ports-');
 
-async function occupy(): Promise<number> {
+/** A loopback listener on a free port, closed after the test (or before, by `close`). */
+async function occupy(): Promise<{ port: number; close(): Promise<void> }> {
   const s = net.createServer();
-  servers.push(s);
+  const close = (): Promise<void> => new Promise((r) => s.close(() => r()));
+  defer(close);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return (s.address() as AddressInfo).port;
+  return { port: (s.address() as AddressInfo).port, close };
 }
 
 /** Root can make processes of other users; a non-root run cannot test this (CI runs as root). */
@@ -34,7 +35,7 @@ function requireRoot(): string {
 
 describe('ports', () => {
   it('a listening port is not free, and its holder is this process', async () => {
-    const port = await occupy();
+    const { port } = await occupy();
     const probe = await probeBind('127.0.0.1', port);
     expect(probe).toMatchObject({ free: false, code: 'EADDRINUSE' });
     const holder = await findPortHolder(port);
@@ -43,7 +44,7 @@ describe('ports', () => {
   });
 
   it('suggests the next free port, skipping excluded ones', async () => {
-    const port = await occupy();
+    const { port } = await occupy();
     const next = await nextFreePort('127.0.0.1', port, new Set([port + 1]));
     expect(next).not.toBeNull();
     expect(next!).toBeGreaterThan(port + 1);
@@ -51,8 +52,8 @@ describe('ports', () => {
   });
 
   it('a port nobody holds has no holder', async () => {
-    const port = await occupy();
-    await new Promise((r) => servers.pop()!.close(r));
+    const { port, close } = await occupy();
+    await close();
     expect(await findPortHolder(port)).toBeNull();
   });
 
@@ -75,33 +76,28 @@ describe('ports', () => {
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
-    let dir: string | null = null;
-    try {
-      const port = await new Promise<number>((resolve, reject) => {
-        listener.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
-        listener.once('exit', (code) => reject(new Error(`listener exited ${code}`)));
-      });
-      // Root may look into every process: pid, command and user.
-      const asRoot = await findPortHolder(port);
-      expect(asRoot).toMatchObject({ pid: listener.pid, user: 'nobody' });
-      expect(asRoot?.command).toContain('python3');
-      // Another unprivileged user may not: the user only, and the words the UI shows. That user runs a copy of
-      // the compiled module (on Linux it loads only node:*) from a folder it may read, wherever the checkout is.
-      dir = mkdtempSync(join(tmpdir(), 'gantry-ports-'));
-      chmodSync(dir, 0o755);
-      copyFileSync(join(SERVER_CORE_DIR, 'dist', 'host', 'ports.js'), join(dir, 'ports.mjs'));
-      chmodSync(join(dir, 'ports.mjs'), 0o644);
-      const script = `import(${JSON.stringify(join(dir, 'ports.mjs'))}).then(async (m) => console.log(JSON.stringify(await m.findPortHolder(${port}))))`;
-      const looked = spawnSync(setpriv.path, ['--reuid=65533', '--regid=65533', '--clear-groups', process.execPath, '-e', script], {
-        encoding: 'utf8',
-      });
-      expect(looked.status, looked.stderr).toBe(0);
-      const holder = JSON.parse(looked.stdout);
-      expect(holder).toEqual({ pid: null, command: null, user: 'nobody' });
-      expect(describePortHolder(holder)).toBe('a process of user nobody');
-    } finally {
-      listener.kill();
-      if (dir !== null) rmSync(dir, { recursive: true, force: true });
-    }
+    defer(() => listener.kill());
+    const port = await new Promise<number>((resolve, reject) => {
+      listener.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      listener.once('exit', (code) => reject(new Error(`listener exited ${code}`)));
+    });
+    // Root may look into every process: pid, command and user.
+    const asRoot = await findPortHolder(port);
+    expect(asRoot).toMatchObject({ pid: listener.pid, user: 'nobody' });
+    expect(asRoot?.command).toContain('python3');
+    // Another unprivileged user may not: the user only, and the words the UI shows. That user runs a copy of
+    // the compiled module (on Linux it loads only node:*) from a folder it may read, wherever the checkout is.
+    const dir = (await tempDir()).path;
+    chmodSync(dir, 0o755);
+    copyFileSync(join(SERVER_CORE_DIR, 'dist', 'host', 'ports.js'), join(dir, 'ports.mjs'));
+    chmodSync(join(dir, 'ports.mjs'), 0o644);
+    const script = `import(${JSON.stringify(join(dir, 'ports.mjs'))}).then(async (m) => console.log(JSON.stringify(await m.findPortHolder(${port}))))`;
+    const looked = spawnSync(setpriv.path, ['--reuid=65533', '--regid=65533', '--clear-groups', process.execPath, '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(looked.status, looked.stderr).toBe(0);
+    const holder = JSON.parse(looked.stdout);
+    expect(holder).toEqual({ pid: null, command: null, user: 'nobody' });
+    expect(describePortHolder(holder)).toBe('a process of user nobody');
   });
 });

@@ -2,17 +2,15 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readPyprojectGantry, writePyprojectGantry } from '../../src/host/pyproject.js';
 import { SERVER_CORE_DIR } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-let t: TempDir;
+const t = tempDirScope();
 beforeEach(async () => {
-  t = await makeTempDir();
   await cp(resolve(SERVER_CORE_DIR, 'test/fixtures/detect/pyproject'), t.path, { recursive: true });
 });
-afterEach(() => t.remove());
 
 describe('pyproject [tool.gantry]', () => {
   it('reads settings (kebab-case accepted), env and profiles, and the project name', async () => {

@@ -4,24 +4,19 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
-import { createHost, type Host } from '../../src/host/host.js';
+import { createHost } from '../../src/host/host.js';
 import { CA_CERT_FILE, CA_DIR } from '../../src/tls/local-ca.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { perTest } from '../helpers/per-test.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
 import { requireTool } from '../helpers/tools.js';
 import { FIXTURE_APPS, until } from '../runtime/harness.js';
 
 const run = promisify(execFile);
 const curl = requireTool('curl', 'apt curl');
-let tmp: TempDir | null = null;
-let host: Host | null = null;
-afterEach(async () => {
-  await host?.close();
-  host = null;
-  await tmp?.remove();
-  tmp = null;
-});
+const tempDir = tempDirPerTest();
+const startHost = perTest(createHost, (host) => host.close());
 
 async function get(
   url: string,
@@ -42,8 +37,8 @@ async function get(
 
 describe.skipIf(!curl.path)('named local sites', () => {
   it("routes two apps by name over both ports, in-process, with the app's access log; unknown → list; stopped → 503; collision refused", async () => {
-    tmp = await makeTempDir();
-    host = await createHost({ home: join(tmp.path, 'home'), demoFolder: null, router: { httpPort: 0, httpsPort: 0 } });
+    const tmp = await tempDir();
+    const host = await startHost({ home: join(tmp.path, 'home'), demoFolder: null, router: { httpPort: 0, httpsPort: 0 } });
     expect(host.router, JSON.stringify(host.notices)).not.toBeNull();
     const ca = join(tmp.path, 'home', CA_DIR, CA_CERT_FILE);
     const settings = { app: 'conformance:application', bind: ['127.0.0.1:0'], python: 'python3' };
@@ -108,7 +103,7 @@ describe.skipIf(!curl.path)('named local sites', () => {
 
     await until(
       async () => {
-        const page = host!.access('shop').items.map((e) => e.requestId);
+        const page = host.access('shop').items.map((e) => e.requestId);
         access.splice(0, access.length, ...page);
         return access.includes(rid);
       },
@@ -138,8 +133,8 @@ describe.skipIf(!curl.path)('named local sites', () => {
   });
 
   it('a profile with requireHttps redirects http to https on the router', async () => {
-    tmp = await makeTempDir();
-    host = await createHost({ home: join(tmp.path, 'home'), demoFolder: null, router: { httpPort: 0, httpsPort: 0 } });
+    const tmp = await tempDir();
+    const host = await startHost({ home: join(tmp.path, 'home'), demoFolder: null, router: { httpPort: 0, httpsPort: 0 } });
     const ca = join(tmp.path, 'home', CA_DIR, CA_CERT_FILE);
     await host.addApp({
       folder: FIXTURE_APPS,

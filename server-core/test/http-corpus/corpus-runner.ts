@@ -1,7 +1,22 @@
 // Runs one corpus case over a raw socket and judges what came back: shared by corpus.test.ts (Gantry)
 // and test/differential/corpus-gunicorn.test.ts (the same cases against gunicorn).
+import type { HttpServer } from '../helpers/gantry.js';
+import { startGunicorn } from '../helpers/gunicorn.js';
+import { fixtureProject } from '../helpers/paths.js';
 import { RawConnection, type RawResponse } from '../helpers/raw-http.js';
 import type { CorpusCase, ExpectedResponse, Outcome } from './corpus.js';
+
+/** The reference the corpus is checked against: gunicorn gthread (2 × 2) on the echo app, with a long keep-alive. */
+export function startReferenceGunicorn(): Promise<HttpServer> {
+  return startGunicorn({
+    app: 'environ_echo:application',
+    chdir: fixtureProject('echo'),
+    workers: 2,
+    threads: 2,
+    workerClass: 'gthread',
+    args: ['--keep-alive', '30'],
+  });
+}
 
 interface Echo {
   environ: Record<string, unknown>;

@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGantry, type HttpServer } from '../helpers/gantry.js';
-import { startGunicorn } from '../helpers/gunicorn.js';
 import { fixtureProject, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { RawConnection } from '../helpers/raw-http.js';
 import { loadCorpus } from './corpus.js';
-import { exchange, judge } from './corpus-runner.js';
+import { exchange, judge, startReferenceGunicorn } from './corpus-runner.js';
 
 interface Echo {
   environ: Record<string, unknown>;
@@ -46,14 +45,7 @@ for (const [label, extraArgs] of CONFIGS) {
     }
     beforeAll(async () => {
       if (REFERENCE) {
-        server = await startGunicorn({
-          app: 'environ_echo:application',
-          chdir: fixtureProject('echo'),
-          workers: 2,
-          threads: 2,
-          workerClass: 'gthread',
-          args: ['--keep-alive', '30'],
-        });
+        server = await startReferenceGunicorn();
         return;
       }
       server = await startGantry({

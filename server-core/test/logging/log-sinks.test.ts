@@ -3,20 +3,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorLog } from '../../src/logging/error-log.js';
 import { LogBus } from '../../src/logging/log-bus.js';
 import { LogFile } from '../../src/logging/log-file.js';
 import type { OutputLine } from '../../src/runtime/types.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-let tmp: TempDir;
-beforeEach(async () => {
-  tmp = await makeTempDir();
-});
-afterEach(async () => {
-  await tmp.remove();
-});
+const tmp = tempDirScope();
 
 const line = (over: Partial<OutputLine> = {}): OutputLine => ({
   time: Date.UTC(2026, 10, 24, 1, 2, 3),

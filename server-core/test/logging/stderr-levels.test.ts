@@ -1,20 +1,14 @@
 // A real worker running an app that logs with Python's `logging`: what reaches the output stream carries the
 // level the line states (not ERROR for all of stderr), and a traceback arrives as one entry, both for
 // output written inside a request (FCGI_STDERR, tagged with its request id) and outside one (fd 2).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OutputLine } from '../../src/runtime/types.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appScope, until } from '../runtime/harness.js';
 import { fetchRaw } from '../gateway/http-client.js';
 
-let app: Running;
+const app = appScope({ app: 'pylogging:application', workers: 1 });
 const lines: OutputLine[] = [];
-beforeAll(async () => {
-  app = await startApp({ app: 'pylogging:application', workers: 1 });
-  app.runtime.on('output', (l) => lines.push(l));
-});
-afterAll(async () => {
-  await app?.stop();
-});
+beforeAll(() => void app.runtime.on('output', (l) => lines.push(l)));
 
 describe('stderr levels from a real worker', () => {
   it("gives each logging line its level and keeps logger.exception's traceback in one entry", async () => {

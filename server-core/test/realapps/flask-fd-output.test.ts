@@ -2,10 +2,10 @@
 // past sys.stdout (a subprocess's echo, os.write to fds 1 and 2) is that request's output when it ran alone in
 // its worker, and the worker's own output, with no request, when two requests ran at once (which of them wrote
 // a byte to fd 1 cannot be known, so neither is given it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureProject, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { requirePythonModule } from '../helpers/tools.js';
-import { startHarness, type Harness } from '../control/api-client.js';
+import { harnessScope } from '../control/api-client.js';
 import { until } from '../runtime/harness.js';
 
 const flask = await requirePythonModule(SYSTEM_PYTHON, 'flask', 'apt-get install python3-flask');
@@ -17,10 +17,9 @@ interface Line {
 }
 
 describe.skipIf(!flask.path).each([1, 4])('output a Flask view writes to fds 1 and 2 (one worker, --threads %i)', (threads) => {
-  let h: Harness;
+  const h = harnessScope(); // its close stops the app
   let url: string;
   beforeAll(async () => {
-    h = await startHarness({});
     const add = await h.api('POST', '/api/apps', {
       folder: fixtureProject('flaskapp'),
       id: 'fd',
@@ -32,10 +31,6 @@ describe.skipIf(!flask.path).each([1, 4])('output a Flask view writes to fds 1 a
     const started = await h.api('POST', '/api/apps/fd/start', {});
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     url = started.body.urls[0];
-  });
-  afterAll(async () => {
-    await h?.api('POST', '/api/apps/fd/stop', {});
-    await h?.close();
   });
 
   const detailOf = async (requestId: string): Promise<{ entry: { path: string } | null; output: Line[] }> =>

@@ -1,24 +1,18 @@
 // A real Flask app on real workers (Debian's /usr/bin/python3): what a view print()s is that request's
 // output, as its stderr already was, with threads running several requests at once in one worker; what
 // a thread of the view's own prints, and what is printed at import, stays the worker's output.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OutputLine } from '../../src/runtime/types.js';
 import { fixtureProject, SYSTEM_PYTHON } from '../helpers/paths.js';
 import { requirePythonModule } from '../helpers/tools.js';
-import { startApp, until, type Running } from '../runtime/harness.js';
+import { appScope, until } from '../runtime/harness.js';
 
 const flask = await requirePythonModule(SYSTEM_PYTHON, 'flask', 'apt-get install python3-flask');
 
 describe.skipIf(!flask.path)('print() in a Flask view belongs to its request', () => {
-  let app: Running;
+  const app = appScope({ app: 'flaskapp:app', chdir: fixtureProject('flaskapp'), python: SYSTEM_PYTHON, workers: 1, threads: 4 });
   const lines: OutputLine[] = [];
-  beforeAll(async () => {
-    app = await startApp({ app: 'flaskapp:app', chdir: fixtureProject('flaskapp'), python: SYSTEM_PYTHON, workers: 1, threads: 4 });
-    app.runtime.on('output', (l) => lines.push(l));
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  beforeAll(() => void app.runtime.on('output', (l) => lines.push(l)));
 
   it('gives each of eight concurrent requests on four threads exactly its own lines, in order', async () => {
     const n = 60;

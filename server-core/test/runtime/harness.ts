@@ -1,7 +1,7 @@
 // Starts a real AppRuntime (gateway + Python workers) on a fixture app, on port 0, for integration tests.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { perTest, scope } from '../helpers/per-test.js';
 import { defaultSettings, mergeSettings, type AppSettings, type PartialAppSettings } from '../../src/config/settings.js';
 import { createAppRuntime, type LocalAppRuntime } from '../../src/runtime/app-runtime.js';
 import type { AccessEntry, AppEvent, OutputLine } from '../../src/runtime/types.js';
@@ -30,7 +30,7 @@ export function fixtureSettings(overrides: PartialAppSettings = {}): AppSettings
   });
 }
 
-export async function startApp(overrides: PartialAppSettings = {}): Promise<Running> {
+async function startApp(overrides: PartialAppSettings = {}): Promise<Running> {
   const runtime = createAppRuntime(fixtureSettings(overrides), { processStats: overrides.maxWorkerRss ? true : false });
   const events: AppEvent[] = [];
   const access: AccessEntry[] = [];
@@ -43,17 +43,18 @@ export async function startApp(overrides: PartialAppSettings = {}): Promise<Runn
   return { runtime, url, port: Number(new URL(url).port), events, access, output, stop: () => runtime.stop({ graceful: false }) };
 }
 
-/** For a file's tests: the returned function starts an app (as startApp), stopped after the test that started it. */
+/** For a file's tests: the returned function starts an app (a fixture app on port 0), stopped after the test that started it. */
 export function appPerTest(): (overrides?: PartialAppSettings) => Promise<Running> {
-  const started: Running[] = [];
-  afterEach(async () => {
-    for (const app of started.splice(0)) await app.stop();
-  });
-  return async (overrides) => {
-    const app = await startApp(overrides);
-    started.push(app);
-    return app;
-  };
+  return perTest(startApp, (app) => app.stop());
+}
+
+/** An app (as startApp) the enclosing block's tests share (`file`, the default), or one for each test (`each`). */
+export function appScope(overrides: PartialAppSettings = {}, per: 'each' | 'file' = 'file'): Running {
+  return scope(
+    () => startApp(overrides),
+    (app) => app.stop(),
+    per,
+  );
 }
 
 /** Resolves when `predicate` holds, checking on each runtime event and every 20 ms; rejects at the deadline. */

@@ -1,20 +1,14 @@
 // AppRuntime as its drivers (gantry serve, the Host) see it: status, workers, metrics and Prometheus text,
 // events, access entries and output lines, and the request headers kept for the drawer.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
 import { withHeaderView } from '../../src/logging/header-keeper.js';
 import { createAppRuntime } from '../../src/runtime/app-runtime.js';
 import type { AccessEntry } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { fixtureSettings, startApp, until, type Running } from './harness.js';
+import { appScope, fixtureSettings, until } from './harness.js';
 
-let app: Running;
-beforeAll(async () => {
-  app = await startApp({ workers: 2, name: 'demo' });
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = appScope({ workers: 2, name: 'demo' });
 
 describe('AppRuntime', () => {
   it('reports status, urls and workers', () => {
@@ -57,7 +51,7 @@ describe('AppRuntime', () => {
     await until(() => app.access.some((e) => e.requestId === 'kept-1'), 5000, 'access entry');
     expect(withHeaderView(app.access.find((e) => e.requestId === 'kept-1')!).requestHeaders).toMatchObject({ 'X-Probe': 'yes' });
 
-    const bare = createAppRuntime(fixtureSettings({ workers: 1 }), { processStats: false, requestHeaders: false });
+    const bare = createAppRuntime(fixtureSettings({ workers: 1 }), { processStats: false, requestHeaders: 'none' });
     const seen: AccessEntry[] = [];
     bare.on('access', (e) => seen.push(e));
     await bare.start();

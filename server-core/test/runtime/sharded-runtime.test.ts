@@ -3,22 +3,16 @@
 // request drawer's headers — while the requests are served by the gateway processes. Real processes.
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { withHeaderView } from '../../src/logging/header-keeper.js';
 import { globalWorkerId, localWorkerId, shardOf, shareOf } from '../../src/runtime/shard-protocol.js';
 import { fetchRaw } from '../gateway/http-client.js';
 import { assertGantryBuilt } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
-import { alive, startApp, until, type Running } from './harness.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
+import { alive, appPerTest, until } from './harness.js';
 
-let app: Running | null = null;
-let tmp: TempDir | null = null;
-afterEach(async () => {
-  await app?.stop();
-  app = null;
-  await tmp?.remove();
-  tmp = null;
-});
+const tempDir = tempDirPerTest();
+const startApp = appPerTest();
 
 beforeAll(() => {
   // The gateway processes run the compiled shard entry.
@@ -50,7 +44,7 @@ describe('worker ids across gateway processes', () => {
 
 describe('createAppRuntime with gatewayProcesses 2', () => {
   it('is healthy only once running; workers, metrics and kept headers come through the primary', async () => {
-    app = await startApp({ app: 'conformance:application', workers: 4, gatewayProcesses: 2 });
+    const app = await startApp({ app: 'conformance:application', workers: 4, gatewayProcesses: 2 });
     const rt = app.runtime;
     await until(() => rt.status().healthy, 10_000, 'healthy');
     await until(() => rt.workers().length === 4, 10_000, 'worker snapshots');
@@ -60,11 +54,11 @@ describe('createAppRuntime with gatewayProcesses 2', () => {
 
     const replies = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
-        fetchRaw(`${app!.url}/pid`, { headers: { 'X-Request-ID': `sh-${i}`, 'X-Secret-Token': 'hunter2', 'X-Plain': 'visible' } }),
+        fetchRaw(`${app.url}/pid`, { headers: { 'X-Request-ID': `sh-${i}`, 'X-Secret-Token': 'hunter2', 'X-Plain': 'visible' } }),
       ),
     );
     for (const r of replies) expect(pids.has(Number(r.text()))).toBe(true);
-    await until(() => app!.access.length >= 16, 5_000, 'access entries');
+    await until(() => app.access.length >= 16, 5_000, 'access entries');
     const entry = app.access.find((a) => a.requestId === 'sh-3')!;
     expect(entry.status).toBe(200);
     expect(rt.workers().find((w) => w.id === entry.workerId)?.pid).toBe(entry.workerPid);
@@ -79,11 +73,10 @@ describe('createAppRuntime with gatewayProcesses 2', () => {
     expect(rt.status().state).toBe('stopped');
     expect(rt.status().healthy).toBe(false);
     for (const pid of pids) expect(alive(pid!)).toBe(false);
-    app = null;
   }, 60_000);
 
   it('restartWorker(id) restarts that worker in the gateway process that owns it', async () => {
-    app = await startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2 });
+    const app = await startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2 });
     const rt = app.runtime;
     await until(() => rt.workers().length === 2, 10_000, 'worker snapshots');
     const before = rt.workers().find((w) => w.id === 2)!.pid!;
@@ -98,9 +91,9 @@ describe('createAppRuntime with gatewayProcesses 2', () => {
   }, 60_000);
 
   it('serves a unix socket bind, and a taken port fails the start with the port named', async () => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const path = join(tmp.path, 'app.sock');
-    app = await startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2, bind: [`unix:${path}`] });
+    const app = await startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2, bind: [`unix:${path}`] });
     expect(app.runtime.status().urls).toEqual([`unix:${path}`]);
     const text = await new Promise<string>((resolve, reject) => {
       const socket = createConnection(path);
@@ -114,12 +107,8 @@ describe('createAppRuntime with gatewayProcesses 2', () => {
     expect(text).toMatch(/hello conformance/);
 
     const taken = await startApp({ app: 'conformance:application', workers: 1 });
-    try {
-      await expect(
-        startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2, bind: [`127.0.0.1:${taken.port}`] }),
-      ).rejects.toMatchObject({ code: 'GANTRY_ERR_PORT_IN_USE' });
-    } finally {
-      await taken.stop();
-    }
+    await expect(
+      startApp({ app: 'conformance:application', workers: 2, gatewayProcesses: 2, bind: [`127.0.0.1:${taken.port}`] }),
+    ).rejects.toMatchObject({ code: 'GANTRY_ERR_PORT_IN_USE' });
   }, 60_000);
 });

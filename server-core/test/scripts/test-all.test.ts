@@ -4,22 +4,16 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readPlaywright, readPython, readVitest, runSuites, tally, totalLine, type Suite } from '../../../scripts/lib/test-suites.mjs';
 import { REPO_ROOT, SERVER_CORE_DIR, SYSTEM_PYTHON } from '../helpers/paths.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
 const FAKES = join(SERVER_CORE_DIR, 'test', 'scripts', 'fake-suites');
 const VITEST = join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const PLAYWRIGHT = join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
-let tmp: TempDir;
-beforeAll(async () => {
-  tmp = await makeTempDir('gantry-test-all-');
-});
-afterAll(async () => {
-  await tmp?.remove();
-});
+const tmp = tempDirScope('gantry-test-all-', 'file');
 
 function fakeSuites(tag: string): Suite[] {
   const report = (name: string) => join(tmp.path, `${tag}-${name}.json`);

@@ -4,18 +4,12 @@
 import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
 import { findPython } from '../../src/supervisor/python-env.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { tempDirScope } from '../helpers/tempdir.js';
 
-let tmp: TempDir;
-beforeEach(async () => {
-  tmp = await makeTempDir();
-});
-afterEach(async () => {
-  await tmp.remove();
-});
+const tmp = tempDirScope();
 
 function fakePython(dir: string): string {
   mkdirSync(join(dir, 'bin'), { recursive: true });

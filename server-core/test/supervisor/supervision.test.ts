@@ -2,19 +2,16 @@
 // graceful stop, reloads (generation, rolling, into a broken app), scaling and recycling.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGantryError } from '../../src/errors.js';
 import { createAppRuntime } from '../../src/runtime/app-runtime.js';
 import type { AppEvent } from '../../src/runtime/types.js';
 import { fetchRaw } from '../gateway/http-client.js';
-import { makeTempDir } from '../helpers/tempdir.js';
-import { FIXTURE_APPS, alive, fixtureSettings, startApp, until, type Running } from '../runtime/harness.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
+import { FIXTURE_APPS, alive, appPerTest, fixtureSettings, until, type Running } from '../runtime/harness.js';
 
-let app: Running | null = null;
-afterEach(async () => {
-  await app?.stop();
-  app = null;
-});
+const tempDir = tempDirPerTest();
+const startApp = appPerTest();
 
 function livePids(a: Running): number[] {
   return a.runtime
@@ -51,8 +48,7 @@ function loadLoop(url: string, concurrency = 2): { stop(): Promise<{ ok: number;
 
 describe('supervision', () => {
   it('restores the worker count after kill -9; only its in-flight request fails (502)', async () => {
-    app = await startApp({ workers: 2 });
-    const a = app;
+    const a = await startApp({ workers: 2 });
     const before = livePids(a);
     expect(before.length).toBe(2);
     const slow = fetchRaw(`${a.url}/slow?ms=3000`);
@@ -68,8 +64,7 @@ describe('supervision', () => {
   });
 
   it('respawns a worker that crashes itself and keeps its last stderr lines', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     const pid = livePids(a)[0]!;
     expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
     await until(() => livePids(a).length === 1 && livePids(a)[0] !== pid, 15_000, 'respawn');
@@ -134,28 +129,20 @@ describe('supervision', () => {
   });
 
   it('a respawn that hits a boot error (code broken since start) fails the app instead of looping', async () => {
-    const tmp = await makeTempDir();
-    try {
-      copyFileSync(join(FIXTURE_APPS, 'basic.py'), join(tmp.path, 'basic.py'));
-      app = await startApp({ workers: 1, chdir: tmp.path });
-      const a = app;
-      writeFileSync(join(tmp.path, 'basic.py'), 'import no_such_module_at_all\n');
-      expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
-      await until(() => a.runtime.status().state === 'failed', 15_000, 'failed state');
-      expect(a.runtime.status().error?.code).toBe('GANTRY_ERR_APP_IMPORT');
-      expect(a.events.filter((e) => e.type === 'boot-error').length).toBe(1);
-      expect((await fetchRaw(`${a.url}/`)).status).toBe(503);
-      expect(a.runtime.workers().filter((w) => w.pid !== null && alive(w.pid))).toEqual([]);
-    } finally {
-      await app?.stop();
-      app = null;
-      await tmp.remove();
-    }
+    const tmp = await tempDir();
+    copyFileSync(join(FIXTURE_APPS, 'basic.py'), join(tmp.path, 'basic.py'));
+    const a = await startApp({ workers: 1, chdir: tmp.path });
+    writeFileSync(join(tmp.path, 'basic.py'), 'import no_such_module_at_all\n');
+    expect((await fetchRaw(`${a.url}/crash`)).status).toBe(502);
+    await until(() => a.runtime.status().state === 'failed', 15_000, 'failed state');
+    expect(a.runtime.status().error?.code).toBe('GANTRY_ERR_APP_IMPORT');
+    expect(a.events.filter((e) => e.type === 'boot-error').length).toBe(1);
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(503);
+    expect(a.runtime.workers().filter((w) => w.pid !== null && alive(w.pid))).toEqual([]);
   });
 
   it('answers 504 past the timeout, captures the stack, logs it and replaces the worker', async () => {
-    app = await startApp({ workers: 1, timeout: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1, timeout: 1 });
     const pid = livePids(a)[0]!;
     const r = await fetchRaw(`${a.url}/hang`, { headers: { 'X-Request-ID': 'hang-1' } });
     expect(r.status).toBe(504);
@@ -171,13 +158,11 @@ describe('supervision', () => {
   });
 
   it('graceful stop lets the in-flight request finish and leaves no worker behind', async () => {
-    app = await startApp({ workers: 2 });
-    const a = app;
+    const a = await startApp({ workers: 2 });
     const pids = livePids(a);
     const slow = fetchRaw(`${a.url}/slow?ms=800`);
     await until(() => a.runtime.metrics().inFlight === 1, 10_000, 'in flight');
     await a.runtime.stop({ graceful: true });
-    app = null;
     const r = await slow;
     expect(r.status).toBe(200);
     expect(r.text()).toBe('slow done');
@@ -186,8 +171,7 @@ describe('supervision', () => {
   });
 
   it('a graceful stop is bounded by --graceful-timeout even when a request never ends', async () => {
-    app = await startApp({ workers: 1, gracefulTimeout: 1, timeout: 0 });
-    const a = app;
+    const a = await startApp({ workers: 1, gracefulTimeout: 1, timeout: 0 });
     const pid = livePids(a)[0]!;
     const hung = fetchRaw(`${a.url}/hang`).then(
       (r) => r.status,
@@ -196,15 +180,13 @@ describe('supervision', () => {
     await until(() => a.runtime.metrics().inFlight === 1, 10_000, 'in flight');
     const t0 = Date.now();
     await a.runtime.stop({ graceful: true });
-    app = null;
     expect(Date.now() - t0).toBeLessThan(4000);
     expect([502, 'cut']).toContain(await hung);
     expect(alive(pid)).toBe(false);
   });
 
   it('reloads (generation and rolling) under a steady request loop with zero failures', async () => {
-    app = await startApp({ workers: 2 });
-    const a = app;
+    const a = await startApp({ workers: 2 });
     const first = livePids(a);
     const load = loadLoop(a.url);
     await a.runtime.reload();
@@ -227,8 +209,7 @@ describe('supervision', () => {
   });
 
   it('a reload into a broken app keeps the old generation serving', async () => {
-    app = await startApp({ workers: 2 });
-    const a = app;
+    const a = await startApp({ workers: 2 });
     const before = livePids(a);
     let error: unknown;
     await a.runtime.reload({ settings: fixtureSettings({ app: 'broken:application', workers: 2 }) }).catch((e: unknown) => (error = e));
@@ -242,8 +223,7 @@ describe('supervision', () => {
   });
 
   it('scales up and down live', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     await a.runtime.scale(3);
     expect(livePids(a).length).toBe(3);
     await a.runtime.scale(1);
@@ -253,8 +233,7 @@ describe('supervision', () => {
   });
 
   it('recycles by max-requests, rolling, without a failed request', async () => {
-    app = await startApp({ workers: 1, maxRequests: 3 });
-    const a = app;
+    const a = await startApp({ workers: 1, maxRequests: 3 });
     const statuses: number[] = [];
     const pids = new Set<string>();
     // Keep the traffic going until two recycles happened (each replacement takes a moment to boot).
@@ -283,8 +262,7 @@ describe('supervision', () => {
   });
 
   it('starts again after a stop, on the same runtime', async () => {
-    app = await startApp({ workers: 1 });
-    const a = app;
+    const a = await startApp({ workers: 1 });
     await a.runtime.stop();
     expect(a.runtime.status().state).toBe('stopped');
     await a.runtime.start();
@@ -294,8 +272,7 @@ describe('supervision', () => {
   });
 
   it('restartWorker replaces one worker with a new process', async () => {
-    app = await startApp({ workers: 2 });
-    const a = app;
+    const a = await startApp({ workers: 2 });
     const before = a.runtime.workers().find((w) => w.id === 1)!.pid;
     await a.runtime.restartWorker(1);
     await until(() => a.runtime.workers().filter((w) => w.id === 1).length === 1, 10_000, 'old worker 1 gone');

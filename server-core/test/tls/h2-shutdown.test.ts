@@ -4,12 +4,13 @@
 // --graceful-timeout plus a margin, never waiting for the client to close its connection.
 import { connect, type ClientHttp2Session } from 'node:http2';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tlsFiles } from '../helpers/tls-files.js';
 import { SYSTEM_PYTHON } from '../helpers/paths.js';
 import type { StartedProcess } from '../helpers/process.js';
-import { spawnGantry } from '../helpers/gantry.js';
-import { makeTempDir, type TempDir } from '../helpers/tempdir.js';
+import { spawnGantryPerTest } from '../helpers/gantry.js';
+import { tempDirPerTest } from '../helpers/tempdir.js';
+import { cleanupPerTest } from '../helpers/per-test.js';
 import { FIXTURE_APPS } from '../runtime/harness.js';
 
 const LISTENING = /Listening at: https:\/\/127\.0\.0\.1:(\d+) \((\d+)\)/;
@@ -46,17 +47,13 @@ describe.each([
   ['single process', [] as string[]],
   ['--gateway-processes 2', ['--gateway-processes', '2']],
 ])('HTTP/2 sessions left open at SIGTERM (%s)', (_name, extra) => {
-  let tmp: TempDir | undefined;
+  const tempDir = tempDirPerTest();
+  const spawnGantry = spawnGantryPerTest();
+  const defer = cleanupPerTest();
   let proc: StartedProcess | undefined;
-  const sessions: ClientHttp2Session[] = [];
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) s.destroy();
-    await proc?.stop({ signal: 'SIGKILL' }).catch(() => undefined);
-    await tmp?.remove();
-  });
 
   const serve = async (): Promise<{ port: string; ca: Buffer }> => {
-    tmp = await makeTempDir();
+    const tmp = await tempDir();
     const { ca: caPath, cert, key } = await tlsFiles(tmp.path, ['localhost', '127.0.0.1']);
     proc = await spawnGantry({
       chdir: FIXTURE_APPS,
@@ -74,11 +71,11 @@ describe.each([
     // Several idle sessions, so that with two gateway processes each is likely to hold one.
     for (let i = 0; i < 4; i++) {
       const idle = await open(port, ca);
-      sessions.push(idle);
+      defer(() => idle.destroy());
       expect((await get(idle, '/')).status).toBe(200);
     }
     const busy = await open(port, ca);
-    sessions.push(busy);
+    defer(() => busy.destroy());
     const inFlight = get(busy, `/slow?ms=${GRACEFUL_S * 500}`);
     await proc!.waitForOutput(/slow-start/, 10_000);
 
@@ -94,7 +91,7 @@ describe.each([
   it('a request still running at the graceful deadline is cut (5xx or a reset stream) and the process exits within the bound', async () => {
     const { port, ca } = await serve();
     const busy = await open(port, ca);
-    sessions.push(busy);
+    defer(() => busy.destroy());
     // At the deadline the worker is stopped: the gateway answers 5xx, or the stream is cut; never the app's body.
     const cut = get(busy, `/slow?ms=${GRACEFUL_S * 1000 + MARGIN_MS * 2}`).then(
       (r) => (r.status >= 500 && r.body !== 'slow done' ? 'cut' : `finished ${r.status} ${r.body}`),
