@@ -25,8 +25,9 @@ test('since / until in the Output tab keep the lines in the time range, with the
     await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
     const log = page.getByTestId('output-log');
 
-    // Output across three whole seconds (each /log request writes a long line and a three-line block).
-    const { firstFullSecond } = await sendAcrossSeconds(`http://${bind}/log`, 2, 300);
+    // Output across three whole seconds (each /log request writes a long line and a three-line block; at most
+    // 1,000 requests, 4,000 lines: after merging main, 300 requests finished inside one second and spanned none).
+    const { firstFullSecond } = await sendAcrossSeconds(`http://${bind}/log`, 2, 1000);
     // Lines may still be on their way from the worker when its last response is in: read the log once the screen
     // and the server agree on it.
     const count = page.locator('.output-tab .req-count');
