@@ -478,7 +478,9 @@ export class Arbiter {
     rec.state = 'exited';
     if (rec.target) this.opts.dispatcher.forget(rec.target);
     const slot = this.slot(rec.id);
-    const bootCode = rec.bootError ? (rec.bootError.code as ErrorCode) : code !== null ? BOOT_EXIT_CODES[code] : undefined;
+    // gunicorn's exit codes 3/4 mean "failed to boot" only from a worker that never became ready: a ready one
+    // exiting 3 (the app's own sys.exit(3) in a view) crashed.
+    const bootCode = rec.bootError ? (rec.bootError.code as ErrorCode) : code !== null && !wasReady ? BOOT_EXIT_CODES[code] : undefined;
     // Exit 0 that we did not ask for is the worker's own clean stop (its max-requests, a stray signal).
     const cleanExit = wasReady && code === 0 && rec.retiring === null;
     const reason = rec.retiring ?? (bootCode ? 'boot-error' : cleanExit ? 'exited' : 'crashed');

@@ -37,6 +37,19 @@ describe('crash restart back-off (real crashes)', () => {
     expect(a.runtime.prometheus()).toMatch(/gantry_worker_restarts_total\{app="[^"]*",reason="crashed"\} 4/);
     expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
   }, 60_000);
+  it("a ready worker that exits with code 3 or 4 (gunicorn's boot codes) mid-request crashed; it did not fail to boot", async () => {
+    const a = await startApp({ workers: 1 });
+    for (const [i, code] of [3, 4].entries()) {
+      await until(() => liveWorker(a) !== null, 15_000, `worker up before exit ${code}`);
+      expect((await fetchRaw(`${a.url}/crash?code=${code}`)).status).toBe(502);
+      await until(() => exits(a).length === i + 1, 15_000, `exit ${code}`);
+      expect(exits(a)[i]!.exit).toMatchObject({ code, reason: 'crashed' });
+    }
+    // Restarted like any crash, and the app still serves.
+    await until(() => a.runtime.workers().some((x) => x.state === 'idle'), 15_000, 'replacement ready');
+    expect(a.runtime.status().state).toBe('running');
+    expect((await fetchRaw(`${a.url}/`)).status).toBe(200);
+  }, 60_000);
 });
 
 describe('threads per worker', () => {
