@@ -44,7 +44,9 @@ export function AppDetail({ route }: { readonly route: Extract<Route, { name: 'a
   const state = useStore(apps);
   const app = state.apps.find((a) => a.definition.id === route.id);
   const data = useMemo(() => new AppLiveData(client, route.id), [client, route.id]);
-  useEffect(() => data.start(), [data]);
+  // Only for an app that exists: a removed app's screen (or its URL opened again) asks for nothing that would 404.
+  const exists = app !== undefined;
+  useEffect(() => (exists ? data.start() : undefined), [data, exists]);
   const actions = useAppActions(route.id);
 
   if (!app) {
