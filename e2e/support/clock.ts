@@ -11,12 +11,20 @@ export function localSecond(ms: number): string {
 /**
  * GETs `url` one after another (each with its index as `i`) from inside one second until `seconds` more whole
  * seconds have begun, so the requests span them all. Returns the first whole second (epoch ms) they cover
- * completely and how many were sent. Stops at `max` requests, whichever comes first.
+ * completely and how many were sent. At most `max` requests: they are spread over the span (a fast box sent
+ * 600 within one second and stopped before the boundary it was there to cross).
  */
 export async function sendAcrossSeconds(url: string, seconds: number, max = 2000): Promise<{ firstFullSecond: number; sent: number }> {
   const startSecond = Math.floor(Date.now() / 1000);
+  const end = (startSecond + seconds + 1) * 1000;
+  const gapMs = (end - Date.now()) / max;
+  const t0 = Date.now();
   let sent = 0;
-  while (Math.floor(Date.now() / 1000) <= startSecond + seconds && sent < max) {
+  while (Date.now() < end) {
+    // The traffic's shape in time is what the specs test, so this is pacing, not waiting for a state.
+    const due = t0 + sent * gapMs;
+    if (Date.now() < due) await new Promise((r) => setTimeout(r, due - Date.now()));
+    if (Date.now() >= end) break;
     const r = await fetch(`${url}${url.includes('?') ? '&' : '?'}i=${sent}`);
     await r.arrayBuffer();
     if (r.status !== 200) throw new Error(`${url} answered ${r.status}`);
