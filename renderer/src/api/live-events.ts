@@ -19,6 +19,8 @@ export interface LiveEventsOptions {
   readonly onEvent: (event: SseEnvelope) => void;
   readonly onBatch?: (counts: NonNullable<SseBatch['access']>) => void;
   readonly onState?: (state: StreamState) => void;
+  /** After each frame's events and counts were all handed out (state/served-count.ts: ServedTally.settle). */
+  readonly onFrameEnd?: () => void;
 }
 
 export interface LiveEvents {
@@ -44,13 +46,17 @@ export function subscribeLiveEvents(client: ApiClient, options: LiveEventsOption
       } catch {
         return; // a malformed frame is dropped, never fatal to the stream
       }
-      if (m.event !== 'batch') return options.onEvent(parsed as SseEnvelope);
+      if (m.event !== 'batch') {
+        options.onEvent(parsed as SseEnvelope);
+        return options.onFrameEnd?.();
+      }
       const batch = parsed as SseBatch;
       for (const e of batch.events) if (KNOWN.has(e.type)) options.onEvent(e);
       if (batch.accessColumns)
         for (const r of decodeAccessColumns(batch.accessColumns))
           options.onEvent({ id: r.id, type: 'access', appId: r.appId, time: r.data.time, data: r.data });
       if (batch.access) options.onBatch?.(batch.access);
+      options.onFrameEnd?.();
     },
   });
   return Object.assign(() => stream.close(), { lastEventId: () => stream.lastEventId });

@@ -113,8 +113,8 @@ export class AppLiveData {
     live: { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 },
   });
 
-  /** Requests served, exactly, as of the last batch (state/served-count.ts): its own store, so only the count repaints. */
-  readonly served = new ServedTally();
+  /** Requests served, exactly, as of the last batch (state/served-count.ts): repainted with the table's updates. */
+  readonly served = new ServedTally(this.access);
 
   private accessGate = new Gate(this.access);
   private outputGate = new Gate(this.output);
@@ -204,6 +204,8 @@ export class AppLiveData {
       onState: (stream) => this.meta.update({ stream }),
       onEvent: (env) => this.apply(env),
       onBatch: (c) => this.count(c),
+      // After the frame's rows went to the table: the count shows with the table's update, or now if none is coming.
+      onFrameEnd: () => this.served.settle(),
     });
   }
 

@@ -64,6 +64,11 @@ export class RowStore<T> {
     this.snapshot = this.makeSnapshot();
   }
 
+  /** An update (rows shown, or the "N new" count while paused) is on its way to the subscribers. */
+  get updateScheduled(): boolean {
+    return this.cancel !== null;
+  }
+
   /** Queues rows; they appear at the next frame (or on resume when paused). */
   push(items: readonly T[]): void {
     if (items.length === 0) return;

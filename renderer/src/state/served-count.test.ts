@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
+import { RowStore, type Scheduler } from './row-store';
 import { rowsSince, servedCount, ServedTally, type ServedInputs } from './served-count';
 
 const RUN = 1_000_000;
@@ -9,15 +10,18 @@ describe('servedCount: the Requests header never says fewer served than the tabl
   it('between two metrics samples, the live tally (sample + what the stream counted since) is the count', () => {
     const tally = new ServedTally();
     tally.count(5); // before any sample: nothing to add to
+    tally.settle();
     expect(tally.getSnapshot()).toBeNull();
     tally.sample({ requests: 40, time: RUN + 10 });
     tally.count(7);
     tally.count(5);
+    tally.settle();
     const n = servedCount({ ...base, live: tally.getSnapshot(), metrics: { requests: 40, time: RUN + 10 }, rowsThisRun: 52 }, null);
     expect(n).toBe(52);
     // The next sample replaces the tally: what it already counts is not added twice.
     tally.sample({ requests: 52, time: RUN + 1010 });
     tally.count(1);
+    tally.settle();
     expect(servedCount({ ...base, live: tally.getSnapshot() }, null)).toBe(53);
   });
 
@@ -55,5 +59,70 @@ describe('rowsSince', () => {
     expect(rowsSince(rows, RUN)).toBe(3);
     expect(rowsSince(rows, null)).toBe(0);
     expect(rowsSince([], RUN)).toBe(0);
+  });
+});
+
+/** A scheduler the test drives by hand: `frame()` runs what the store asked for. */
+function manualFrames(): { schedule: Scheduler; frame: () => void } {
+  let queue: Array<() => void> = [];
+  return {
+    schedule: (fn) => {
+      queue.push(fn);
+      return () => {
+        queue = queue.filter((f) => f !== fn);
+      };
+    },
+    frame: () => {
+      const q = queue;
+      queue = [];
+      for (const f of q) f();
+    },
+  };
+}
+
+describe('ServedTally: the count repaints with the table, in one commit', () => {
+  it("a stream frame's count shows with the table update that shows its rows, not before it", () => {
+    const f = manualFrames();
+    const table = new RowStore<number>({ cap: 100, schedule: f.schedule });
+    const tally = new ServedTally(table);
+    // Both stores notify React; what matters is how many times, and what each notice shows.
+    const seen: string[] = [];
+    tally.subscribe(() => seen.push(`served ${tally.getSnapshot()?.after}`));
+    table.subscribe(() => seen.push(`rows ${table.getSnapshot().rows.length}`));
+
+    // One frame of the stream: its sample, its rows, then its counts.
+    tally.sample({ requests: 10, time: RUN });
+    table.push([1, 2, 3]);
+    tally.count(3);
+    tally.settle();
+    expect(seen).toEqual([]); // nothing repaints until the table's update
+    f.frame();
+    // One task: the count first (the tally listens to the table before React does), then the rows.
+    expect(seen).toEqual(['served 3', 'rows 3']);
+    expect(tally.getSnapshot()).toEqual({ sample: { requests: 10, time: RUN }, after: 3 });
+  });
+
+  it('with no table update coming (paused, filtered out, history loading), the count shows at the end of the frame', () => {
+    const f = manualFrames();
+    const table = new RowStore<number>({ cap: 100, schedule: f.schedule });
+    const tally = new ServedTally(table);
+    let notices = 0;
+    tally.subscribe(() => notices++);
+    tally.sample({ requests: 10, time: RUN });
+    tally.count(4);
+    expect(notices).toBe(0);
+    tally.settle();
+    expect(notices).toBe(1);
+    expect(tally.getSnapshot()?.after).toBe(4);
+
+    // Paused with rows still coming in: the "N new" update carries the count too.
+    table.setPaused(true);
+    table.push([1, 2]);
+    tally.count(2);
+    tally.settle();
+    expect(tally.getSnapshot()?.after).toBe(4);
+    f.frame();
+    expect(table.getSnapshot().pending).toBe(2);
+    expect(tally.getSnapshot()?.after).toBe(6);
   });
 });

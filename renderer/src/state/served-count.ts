@@ -17,17 +17,40 @@ export interface LiveServed {
   readonly after: number;
 }
 
-/** Fed by the live stream (AppLiveData): a sample resets the tally, each batch's `seen` adds to it. */
+/**
+ * What the tally repaints with: the table's RowStore, which updates at most a few times a second. A count that
+ * repainted on its own as each stream frame arrived cost a second React commit and layout per table update
+ * (docs/performance.md, "The served count rides the table's update").
+ */
+export interface UpdateCarrier {
+  /** An update is on its way (it will notify its subscribers). */
+  readonly updateScheduled: boolean;
+  readonly subscribe: (listener: () => void) => () => void;
+}
+
+/**
+ * Fed by the live stream (AppLiveData): a sample resets the tally, each batch's `seen` adds to it. What it counts
+ * is shown at the end of each stream frame (`settle`), or, when the carrier (the table) has an update on its way,
+ * with that update: the rows of a frame and its count reach the screen in one commit, and "N served" is never
+ * behind the rows (or the "N new") shown beside it.
+ */
 export class ServedTally extends ExternalStore<LiveServed | null> {
-  constructor() {
+  private latest: LiveServed | null = null;
+  constructor(private readonly carrier?: UpdateCarrier) {
     super(null);
+    // Subscribed before any view is: the count is set first, in the same task as the rows (one React commit).
+    carrier?.subscribe(() => this.set(this.latest));
   }
   sample(sample: MetricsSample): void {
-    this.set({ sample: { requests: sample.requests, time: sample.time }, after: 0 });
+    this.latest = { sample: { requests: sample.requests, time: sample.time }, after: 0 };
   }
   count(seen: number): void {
-    if (this.state === null || seen <= 0) return; // before the first sample there is nothing to add to
-    this.set({ sample: this.state.sample, after: this.state.after + seen });
+    if (this.latest === null || seen <= 0) return; // before the first sample there is nothing to add to
+    this.latest = { sample: this.latest.sample, after: this.latest.after + seen };
+  }
+  /** The end of a stream frame: shows what was counted now, unless the table's coming update will carry it. */
+  settle(): void {
+    if (!this.carrier?.updateScheduled) this.set(this.latest);
   }
 }
 

@@ -15,6 +15,7 @@ function tallyOf(requests: number, after: number): ServedTally {
   const t = new ServedTally();
   t.sample({ requests, time: 2 });
   t.count(after);
+  t.settle();
   return t;
 }
 
@@ -109,10 +110,16 @@ describe('RequestFiltersBar', () => {
     render(<Harness tally={tally} />);
     // The rows held (10) are the floor before anything is counted.
     expect(screen.getByTestId('served').textContent).toBe('10 served · ');
-    act(() => tally.count(12));
+    act(() => {
+      tally.count(12);
+      tally.settle();
+    });
     expect(screen.getByTestId('served').textContent).toBe('12 served · ');
     // A late sample that counts fewer does not take the count back.
-    act(() => tally.sample({ requests: 11, time: 3 }));
+    act(() => {
+      tally.sample({ requests: 11, time: 3 });
+      tally.settle();
+    });
     expect(screen.getByTestId('served').textContent).toBe('12 served · ');
   });
 });

@@ -1,5 +1,6 @@
 // "N served" in the Requests header: the live tally reconciled with the metrics sample and the rows held
-// (state/served-count.ts). It subscribes to the tally itself, so a batch repaints this count and not the table.
+// (state/served-count.ts). The tally publishes with the table's updates (one commit), or alone when the table has
+// none coming (paused, filtered out): then only this count repaints.
 import { useRef } from 'react';
 import { useStore } from '../../../state/external-store';
 import { servedCount, type MetricsSample, type ServedShown, type ServedTally } from '../../../state/served-count';
