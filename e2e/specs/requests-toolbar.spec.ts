@@ -1,7 +1,8 @@
 // The Requests toolbar is compact: at a 1280 × 800 window and at 1024 px wide its controls sit on at most two
 // lines, also in its widest state (paused with rows waiting, filters and a time range set), and the table takes
 // the rest of the window. The time range and "Jump to" live behind a "Time" button whose panel opens and closes
-// from the keyboard; closed, the button says which range is in force. Measured on screen, not in the DOM tree.
+// from the keyboard; closed, the button says which range is in force. The text inputs' placeholders fit their
+// boxes at both widths (their labels are aria-labels). Measured on screen, not in the DOM tree.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
@@ -19,6 +20,8 @@ interface Layout {
   readonly gapBelow: number;
   /** Controls cut off at the window's right edge or squeezed below a usable width. */
   readonly outside: readonly string[];
+  /** Text inputs whose placeholder does not fit in their box (measured in their own font). */
+  readonly clipped: readonly string[];
   readonly controls: readonly { readonly what: string; readonly top: number; readonly left: number; readonly width: number }[];
 }
 
@@ -41,6 +44,16 @@ async function layoutOf(page: Page): Promise<Layout> {
         };
       });
     const outside = controls.filter((c) => c.right > document.documentElement.clientWidth || c.left < 0 || c.width < 24).map((c) => c.what);
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    const clipped = [...toolbar.querySelectorAll<HTMLInputElement>('input[placeholder]')]
+      .filter((el) => el.getClientRects().length > 0 && el.placeholder.length > 0)
+      .filter((el) => {
+        const cs = getComputedStyle(el);
+        ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        return ctx.measureText(el.placeholder).width > room;
+      })
+      .map((el) => `${el.getAttribute('aria-label')}: "${el.placeholder}" in ${el.clientWidth} px`);
     const mids = controls.map((c) => c.mid).sort((a, b) => a - b);
     let lines = 0;
     let last = -Infinity;
@@ -53,6 +66,7 @@ async function layoutOf(page: Page): Promise<Layout> {
       gapAbove: Math.round(t.top - tb.bottom),
       gapBelow: Math.round(window.innerHeight - t.bottom),
       outside,
+      clipped,
       controls: controls.map(({ what, top, left, width }) => ({ what, top, left, width })),
     };
   });
@@ -79,6 +93,7 @@ test('the Requests toolbar takes at most two lines at 1280 and 1024 px, and the 
         const why = `${state} at ${width} px: ${JSON.stringify(l)}`;
         expect(l.lines, why).toBeLessThanOrEqual(2);
         expect(l.outside, why).toEqual([]);
+        expect(l.clipped, why).toEqual([]);
         expect(l.toolbarHeight, why).toBeLessThanOrEqual(96);
         expect(l.gapAbove, why).toBe(0);
         expect(l.gapBelow, why).toBe(0);

@@ -1,6 +1,7 @@
 // The Requests toolbar, on two lines at 1024 px and wider: the filters (pause/resume, status-class toggles, method,
 // path, minimum duration, search, and "Time ▾" holding since / until and jump to), then what is shown (the view,
-// export) with the counts.
+// export) with the counts. The text inputs' placeholders are short enough for their narrowest (1024 px, every
+// control shown); their names are aria-labels and the title says what each one matches.
 import type { ReactNode } from 'react';
 import type { LiveCounts } from '../../../state/app-live-data';
 import { TimePopover } from '../../../components/TimePopover';
@@ -76,7 +77,8 @@ export function RequestFiltersBar({
         <input
           className="input input-sm input-mono f-path"
           aria-label="Path contains"
-          placeholder="/path contains…"
+          placeholder="/path…"
+          title="Path (and query) contains"
           value={f.path}
           onChange={(e) => onChange({ ...f, path: e.target.value })}
         />
@@ -100,7 +102,8 @@ export function RequestFiltersBar({
           className="input input-sm f-search"
           type="search"
           aria-label="Search requests"
-          placeholder="Search id, status, agent…"
+          placeholder="Search…"
+          title="Search requests: method, path, status, id, address, user agent, worker (all words must match)"
           value={f.search}
           onChange={(e) => onChange({ ...f, search: e.target.value })}
         />
