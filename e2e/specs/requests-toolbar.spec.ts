@@ -57,7 +57,11 @@ async function layoutOf(page: Page): Promise<Layout> {
     const mids = controls.map((c) => c.mid).sort((a, b) => a - b);
     let lines = 0;
     let last = -Infinity;
-    for (const m of mids) if (m > last + 12) (lines++, (last = m));
+    for (const m of mids)
+      if (m > last + 12) {
+        lines++;
+        last = m;
+      }
     const tb = toolbar.getBoundingClientRect();
     const t = table.getBoundingClientRect();
     return {
