@@ -1,4 +1,10 @@
 // Number and time formatting used across screens, so "1.2 k/s" and "35 ms" look the same everywhere.
+import { RATE_WINDOW_SECONDS } from './api/contract';
+
+/** How the UI names the window every per-second figure averages over (the contract's), e.g. "5 s average". */
+export function rateWindowLabel(): string {
+  return `${RATE_WINDOW_SECONDS} s average`;
+}
 
 export function fmtRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return '–';

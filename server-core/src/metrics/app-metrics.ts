@@ -10,6 +10,7 @@
 import type { MetricsSnapshot, WorkerSnapshot } from '../runtime/types.js';
 import { FixedBuckets, LatencyHistogram, type LatencyHistogramOptions } from './latency-histogram.js';
 import { renderPrometheus, STATUS_CLASSES, type AppExposition, type StatusClass } from './prometheus.js';
+import { RATE_WINDOW_SECONDS } from '../control/contract.js';
 import { RateMeter } from './rate-meter.js';
 
 export interface AppMetricsOptions {
@@ -65,7 +66,7 @@ export class AppMetrics {
     const h: LatencyHistogramOptions = { now: this.now, ...(options.latencyWindowMs ? { windowMs: options.latencyWindowMs } : {}) };
     this.latency = new LatencyHistogram(h);
     this.buckets = new FixedBuckets(options.durationBucketsSeconds);
-    this.rateMeter = new RateMeter({ now: this.now, windowSeconds: options.rateWindowSeconds ?? 5 });
+    this.rateMeter = new RateMeter({ now: this.now, windowSeconds: options.rateWindowSeconds ?? RATE_WINDOW_SECONDS });
     this.startedAt = this.now();
   }
 

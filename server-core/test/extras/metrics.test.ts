@@ -5,6 +5,7 @@ import { FixedBuckets, LatencyHistogram } from '../../src/metrics/latency-histog
 import { escapeLabelValue, renderPrometheus } from '../../src/metrics/prometheus.js';
 import { RateMeter } from '../../src/metrics/rate-meter.js';
 import type { WorkerSnapshot } from '../../src/runtime/types.js';
+import { RATE_WINDOW_SECONDS } from '../../src/control/contract.js';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -116,6 +117,23 @@ describe('RateMeter', () => {
     expect(m.rate()).toBe(10);
     c.advance(10_000);
     expect(m.rate()).toBe(0);
+  });
+});
+
+describe('AppMetrics rate window', () => {
+  it("averages MetricsSnapshot.rate over the contract's RATE_WINDOW_SECONDS (the window the UI names and its other per-second series use)", () => {
+    expect(RATE_WINDOW_SECONDS).toBeGreaterThanOrEqual(2);
+    const c = clock(0);
+    const m = new AppMetrics({ app: 'a', now: c.now, wallNow: c.now });
+    // A ramp: second s answers s requests, so the reading depends on how many seconds it covers.
+    for (let s = 0; s <= 20; s++) {
+      c.advance(s * 1000 - c.now());
+      for (let k = 0; k < s; k++) m.record(200, 1, 1);
+    }
+    c.advance(500); // half-way through second 20
+    let inWindow = 0;
+    for (let s = 21 - RATE_WINDOW_SECONDS; s <= 20; s++) inWindow += s;
+    expect(m.snapshot().rate).toBeCloseTo(inWindow / (RATE_WINDOW_SECONDS - 0.5), 6);
   });
 });
 

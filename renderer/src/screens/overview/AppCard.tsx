@@ -6,7 +6,7 @@ import { ExternalLink } from '../../components/ExternalLink';
 import { SiteLinks } from '../../components/SiteLinks';
 import { Sparkline } from '../../components/Sparkline';
 import { StatusBadge } from '../../components/StatusBadge';
-import { fmtPercent, fmtRate } from '../../format';
+import { fmtPercent, fmtRate, rateWindowLabel } from '../../format';
 import { recentErrorRate, recentCounts, type LaunchView } from '../../state/apps-store';
 import { allowedActions } from '../../state/status-badge';
 import { LaunchPanel } from './LaunchPanel';
@@ -73,7 +73,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
           <dd data-testid="workers">{live ? `${metrics.workersBusy} busy / ${metrics.workersTotal}` : '–'}</dd>
         </div>
         <div>
-          <dt>Req/s</dt>
+          <dt title={`Requests per second, ${rateWindowLabel()}`}>Req/s</dt>
           <dd data-testid="rate">{live ? fmtRate(metrics.rate) : '–'}</dd>
         </div>
         <div>
