@@ -6,6 +6,11 @@ export function rateWindowLabel(): string {
   return `${RATE_WINDOW_SECONDS} s average`;
 }
 
+/** Workers up, beside the count wanted when given: "0 up" next to a count already shown, else "0 of 2 up". */
+export function fmtWorkersUp(up: number, wanted?: number): string {
+  return wanted === undefined ? `${up} up` : `${up} of ${wanted} up`;
+}
+
 export function fmtRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return '–';
   if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k`;

@@ -6,7 +6,8 @@ import { ExternalLink } from '../../components/ExternalLink';
 import { SiteLinks } from '../../components/SiteLinks';
 import { Sparkline } from '../../components/Sparkline';
 import { StatusBadge } from '../../components/StatusBadge';
-import { fmtPercent, fmtRate, rateWindowLabel } from '../../format';
+import { fmtPercent, fmtRate, fmtWorkersUp, rateWindowLabel } from '../../format';
+import { useWantedWorkers } from '../../hooks/use-wanted-workers';
 import { recentErrorRate, recentCounts, type LaunchView } from '../../state/apps-store';
 import { allowedActions } from '../../state/status-badge';
 import { LaunchPanel } from './LaunchPanel';
@@ -30,6 +31,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
   const profile = status.profile ?? def.activeProfile;
   const busy = actions.busy !== null;
   const launching = launch?.state === 'running';
+  const wanted = useWantedWorkers(app);
 
   return (
     <article
@@ -70,7 +72,13 @@ export function AppCard({ app, history, launch }: AppCardProps) {
       <dl className="app-card-stats">
         <div>
           <dt>Workers</dt>
-          <dd data-testid="workers">{live ? `${metrics.workersBusy} busy / ${metrics.workersTotal}` : '–'}</dd>
+          <dd data-testid="workers" className={live && wanted !== null && metrics.workersTotal < wanted ? 'tone-warn-text' : undefined}>
+            {!live
+              ? '–'
+              : wanted !== null && metrics.workersTotal !== wanted
+                ? fmtWorkersUp(metrics.workersTotal, wanted) // some exited (crash loop, back-off) or a scale is under way
+                : `${metrics.workersBusy} busy / ${metrics.workersTotal}`}
+          </dd>
         </div>
         <div>
           <dt title={`Requests per second, ${rateWindowLabel()}`}>Req/s</dt>
