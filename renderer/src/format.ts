@@ -25,6 +25,15 @@ export function fmtPercent(share: number | null): string {
   return `${p === 0 ? '0' : p < 0.1 ? '<0.1' : p < 10 ? p.toFixed(1) : p.toFixed(0)}%`;
 }
 
+/** From this share of 5xx responses an error rate is red; any error below it is amber (worth a look, not an alarm). */
+export const ERROR_RATE_RED = 0.01;
+
+/** The tone of a share of 5xx responses, the same wherever one is shown (tone-warn-text / tone-err-text). */
+export function errorRateTone(share: number | null): 'warn' | 'err' | null {
+  if (share === null || !(share > 0)) return null;
+  return share >= ERROR_RATE_RED ? 'err' : 'warn';
+}
+
 export function fmtDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   if (ms < 1) return `${ms.toFixed(2)} ms`;

@@ -60,3 +60,27 @@ describe('AppCard workers', () => {
     expect(screen.getByTestId('workers').textContent).toBe('1 busy / 2');
   });
 });
+
+describe('AppCard error rate', () => {
+  const withErrors = (total: number, errors: number) => [
+    snapshot(0),
+    snapshot(60_000, { statusClasses: { '1xx': 0, '2xx': total - errors, '3xx': 0, '4xx': 0, '5xx': errors } }),
+  ];
+  const errorsCell = () => screen.getByTitle(/responses were 5xx in the last minute/);
+  it('is amber, not red, for one 5xx in thousands of responses', () => {
+    const h = withErrors(5000, 1);
+    renderCard(app(h[1]!), h);
+    expect(errorsCell().textContent).toBe('<0.1%');
+    expect(errorsCell().className).toBe('tone-warn-text');
+  });
+  it('is red from 1 %', () => {
+    const h = withErrors(100, 1);
+    renderCard(app(h[1]!), h);
+    expect(errorsCell().className).toBe('tone-err-text');
+  });
+  it('has no colour without errors', () => {
+    const h = withErrors(100, 0);
+    renderCard(app(h[1]!), h);
+    expect(errorsCell().className).toBe('');
+  });
+});

@@ -6,7 +6,7 @@ import { ExternalLink } from '../../components/ExternalLink';
 import { SiteLinks } from '../../components/SiteLinks';
 import { Sparkline } from '../../components/Sparkline';
 import { StatusBadge } from '../../components/StatusBadge';
-import { fmtPercent, fmtRate, fmtWorkersUp, rateWindowLabel } from '../../format';
+import { errorRateTone, fmtPercent, fmtRate, fmtWorkersUp, rateWindowLabel } from '../../format';
 import { useWantedWorkers } from '../../hooks/use-wanted-workers';
 import { recentErrorRate, recentCounts, type LaunchView } from '../../state/apps-store';
 import { allowedActions } from '../../state/status-badge';
@@ -28,6 +28,7 @@ export function AppCard({ app, history, launch }: AppCardProps) {
   const running = status.state !== 'stopped' && status.state !== 'failed';
   const live = running && metrics;
   const errRate = recentErrorRate(history);
+  const errTone = live ? errorRateTone(errRate) : null;
   const profile = status.profile ?? def.activeProfile;
   const busy = actions.busy !== null;
   const launching = launch?.state === 'running';
@@ -85,8 +86,8 @@ export function AppCard({ app, history, launch }: AppCardProps) {
           <dd data-testid="rate">{live ? fmtRate(metrics.rate) : '–'}</dd>
         </div>
         <div>
-          <dt title="Share of 5xx responses over the last minute">Errors</dt>
-          <dd className={live && errRate && errRate > 0 ? 'tone-err-text' : undefined} title={errTitle(history)}>
+          <dt title="Share of 5xx responses over the last minute: amber for any, red from 1 %">Errors</dt>
+          <dd className={errTone ? `tone-${errTone}-text` : undefined} title={errTitle(history)}>
             {live ? fmtPercent(errRate) : '–'}
           </dd>
         </div>
