@@ -2,14 +2,15 @@
 // per-second history, memory included), drawn on the canvas, with axes in a sensible range.
 import path from 'node:path';
 import type { Locator } from '@playwright/test';
+import { RATE_WINDOW_SECONDS } from '@gantry/server-core/contract';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { burst } from '../support/traffic';
 
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
 const BIND = '127.0.0.1:24311';
 // The per-second charts name the window they average over (RATE_WINDOW_SECONDS in the contract).
-const RATE = 'Requests per second · 5 s average';
-const CLASSES = 'Responses per second by status class · 5 s average';
+const RATE = `Requests per second · ${RATE_WINDOW_SECONDS} s average`;
+const CLASSES = `Responses per second by status class · ${RATE_WINDOW_SECONDS} s average`;
 const CHARTS = [
   RATE,
   'Latency',
