@@ -135,6 +135,29 @@ describe('AppMetrics rate window', () => {
     for (let s = 21 - RATE_WINDOW_SECONDS; s <= 20; s++) inWindow += s;
     expect(m.snapshot().rate).toBeCloseTo(inWindow / (RATE_WINDOW_SECONDS - 0.5), 6);
   });
+
+  it('gives each status class its rate over the same window at the same instant: they add up to rate', () => {
+    const c = clock(0);
+    const m = new AppMetrics({ app: 'a', now: c.now, wallNow: c.now });
+    // Bursts: 80 responses in odd seconds, none in even ones; every fourth second a few 5xx and a 404.
+    for (let s = 0; s <= 20; s++) {
+      c.advance(s * 1000 - c.now());
+      if (s % 2 === 1) for (let k = 0; k < 80; k++) m.record(200, 1, 1);
+      if (s % 4 === 3) {
+        for (let k = 0; k < 4; k++) m.record(503, 1, 1);
+        m.record(404, 1, 1);
+      }
+      c.advance(700);
+      const snap = m.snapshot();
+      const r = snap.statusRates!;
+      expect(r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx']).toBeCloseTo(snap.rate, 9);
+    }
+    const r = m.snapshot().statusRates!;
+    // At 20.7 s the window holds seconds 16..20: 2xx in 17 and 19, 5xx and 404 in 19; span 4.7 s.
+    expect(r['2xx']).toBeCloseTo(160 / 4.7, 9);
+    expect(r['5xx']).toBeCloseTo(4 / 4.7, 9);
+    expect(r['4xx']).toBeCloseTo(1 / 4.7, 9);
+  });
 });
 
 function worker(id: number, state: WorkerSnapshot['state'], rssBytes: number | null = null): WorkerSnapshot {

@@ -72,6 +72,12 @@ describe('metricsSeries', () => {
     expect(s.c2[0]).toBeNull();
     expect(s.c2[2]).toBeCloseTo(80 / 2, 9);
   });
+  it("uses the server's per-class rates when the samples carry them (same window and instant as req/s, so they add up to it)", () => {
+    const rates = { '1xx': 0, '2xx': 70, '3xx': 1, '4xx': 5, '5xx': 2 };
+    const s = metricsSeries([sample(0), sample(1000, { rate: 78, statusRates: rates })]);
+    expect([s.c2[1], s.c3[1], s.c4[1], s.c5[1]]).toEqual([70, 1, 5, 2]);
+    expect(s.rate[1]).toBe(78);
+  });
   it('starts a window again after a counter reset (a restart) instead of drawing a negative or mixed rate', () => {
     const mk = (t: number, ok: number) => sample(t * 1000, { statusClasses: { '1xx': 0, '2xx': ok, '3xx': 0, '4xx': 0, '5xx': 0 } });
     const s = metricsSeries([mk(0, 0), mk(1, 500), mk(2, 1000), mk(3, 10), mk(4, 30)]);

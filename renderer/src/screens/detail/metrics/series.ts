@@ -1,7 +1,7 @@
-// Turns metrics samples into chart columns: cumulative status counters become per-second rates over the same
-// window the server averages req/s over (RATE_WINDOW_SECONDS, from the contract), so the two charts' legends
-// agree under bursty traffic; and each sample's per-worker memory becomes one column per worker slot (gaps where a
-// worker did not exist).
+// Turns metrics samples into chart columns: status classes per second are the server's statusRates (same window
+// and instant as req/s, so they add up to it), or, from an older server, the cumulative counters over the same
+// window (RATE_WINDOW_SECONDS, from the contract), so the two charts' legends agree under bursty traffic; and
+// each sample's per-worker memory becomes one column per worker slot (gaps where a worker did not exist).
 import { RATE_WINDOW_SECONDS, type MetricsSnapshot } from '../../../api/contract';
 
 const CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
@@ -40,6 +40,7 @@ export function metricsSeries(samples: readonly MetricsSnapshot[]) {
     const base = samples[from]!;
     const dt = (m.time - base.time) / 1000;
     const per = (k: '2xx' | '3xx' | '4xx' | '5xx') => {
+      if (m.statusRates) return m.statusRates[k]; // the server's: same meter, window and instant as m.rate
       if (from === i || dt <= 0) return null; // no earlier sample in this run yet: a gap, not a spike
       const d = m.statusClasses[k] - base.statusClasses[k];
       return d < 0 ? null : d / dt;
