@@ -2,15 +2,19 @@
 // per-second history, memory included), drawn on the canvas, with axes in a sensible range.
 import path from 'node:path';
 import type { Locator } from '@playwright/test';
+import { RATE_WINDOW_SECONDS } from '@gantry/server-core/contract';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { burst } from '../support/traffic';
 
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
 const BIND = '127.0.0.1:24311';
+// The per-second charts name the window they average over (RATE_WINDOW_SECONDS in the contract).
+const RATE = `Requests per second · ${RATE_WINDOW_SECONDS} s average`;
+const CLASSES = `Responses per second by status class · ${RATE_WINDOW_SECONDS} s average`;
 const CHARTS = [
-  'Requests per second',
+  RATE,
   'Latency',
-  'Responses per second by status class',
+  CLASSES,
   'Queue depth and in flight',
   'Workers',
   'Memory per worker',
@@ -67,9 +71,9 @@ test('the Metrics tab opens on history from before it was opened, memory include
   // unit), not the dashes it showed whenever the cursor was elsewhere while the charts held data.
   await page.mouse.move(0, 0);
   const units: Record<string, RegExp> = {
-    'Requests per second': /^[\d.]+ req\/s$/,
+    [RATE]: /^[\d.]+ req\/s$/,
     Latency: /^[\d.]+ ms$/,
-    'Responses per second by status class': /^[\d.]+ \/s$/,
+    [CLASSES]: /^[\d.]+ \/s$/,
     'Queue depth and in flight': /^\d+$/,
     Workers: /^\d+$/,
     'Memory per worker': /^\d+ MB$/,
@@ -96,7 +100,7 @@ test('the Metrics tab opens on history from before it was opened, memory include
   });
   await page.goto(`${gantry.url}#/apps/${appId}/requests`);
   await page.goto(`${gantry.url}#/apps/${appId}/metrics`);
-  const rate = page.locator('figure.chart', { has: page.locator('figcaption', { hasText: /^Requests per second$/ }) });
+  const rate = page.locator('figure.chart', { has: page.locator('figcaption', { hasText: RATE }) });
   await expect(rate).toHaveAttribute('data-samples', '1');
   await expect.poll(async () => (await paint(rate, ['--chart-1'])).count, { timeout: 10_000 }).toBeGreaterThan(10);
   // On a minute-wide axis ending just after it: at the right, not alone at the left of a day-long axis.

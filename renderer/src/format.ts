@@ -1,4 +1,15 @@
 // Number and time formatting used across screens, so "1.2 k/s" and "35 ms" look the same everywhere.
+import { RATE_WINDOW_SECONDS } from './api/contract';
+
+/** How the UI names the window every per-second figure averages over (the contract's), e.g. "5 s average". */
+export function rateWindowLabel(): string {
+  return `${RATE_WINDOW_SECONDS} s average`;
+}
+
+/** Workers up, beside the count wanted when given: "0 up" next to a count already shown, else "0 of 2 up". */
+export function fmtWorkersUp(up: number, wanted?: number): string {
+  return wanted === undefined ? `${up} up` : `${up} of ${wanted} up`;
+}
 
 export function fmtRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return '–';
@@ -12,6 +23,15 @@ export function fmtPercent(share: number | null): string {
   if (share === null) return '–';
   const p = share * 100;
   return `${p === 0 ? '0' : p < 0.1 ? '<0.1' : p < 10 ? p.toFixed(1) : p.toFixed(0)}%`;
+}
+
+/** From this share of 5xx responses an error rate is red; any error below it is amber (worth a look, not an alarm). */
+export const ERROR_RATE_RED = 0.01;
+
+/** The tone of a share of 5xx responses, the same wherever one is shown (tone-warn-text / tone-err-text). */
+export function errorRateTone(share: number | null): 'warn' | 'err' | null {
+  if (share === null || !(share > 0)) return null;
+  return share >= ERROR_RATE_RED ? 'err' : 'warn';
 }
 
 export function fmtDuration(ms: number): string {

@@ -10,6 +10,7 @@
 import type { MetricsSnapshot, WorkerSnapshot } from '../runtime/types.js';
 import { FixedBuckets, LatencyHistogram, type LatencyHistogramOptions } from './latency-histogram.js';
 import { renderPrometheus, STATUS_CLASSES, type AppExposition, type StatusClass } from './prometheus.js';
+import { RATE_WINDOW_SECONDS } from '../control/contract.js';
 import { RateMeter } from './rate-meter.js';
 
 export interface AppMetricsOptions {
@@ -44,6 +45,8 @@ export class AppMetrics {
   private readonly latency: LatencyHistogram;
   private readonly buckets: FixedBuckets;
   private readonly rateMeter: RateMeter;
+  /** One meter per status class, same window and clock as rateMeter: their rates add up to rate() exactly. */
+  private readonly classMeters: Record<StatusClass, RateMeter>;
   private readonly classes: Record<StatusClass, number> = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
   private readonly perWorker = new Map<number, WorkerCounters>();
   private readonly restarts: Record<string, number> = {};
@@ -65,7 +68,9 @@ export class AppMetrics {
     const h: LatencyHistogramOptions = { now: this.now, ...(options.latencyWindowMs ? { windowMs: options.latencyWindowMs } : {}) };
     this.latency = new LatencyHistogram(h);
     this.buckets = new FixedBuckets(options.durationBucketsSeconds);
-    this.rateMeter = new RateMeter({ now: this.now, windowSeconds: options.rateWindowSeconds ?? 5 });
+    const rateOptions = { now: this.now, windowSeconds: options.rateWindowSeconds ?? RATE_WINDOW_SECONDS };
+    this.rateMeter = new RateMeter(rateOptions);
+    this.classMeters = Object.fromEntries(STATUS_CLASSES.map((c) => [c, new RateMeter(rateOptions)])) as Record<StatusClass, RateMeter>;
     this.startedAt = this.now();
   }
 
@@ -73,7 +78,9 @@ export class AppMetrics {
   record(status: number, durationMs: number, workerId?: number | null, truncated = false): void {
     this.requests++;
     if (truncated) this.truncated++;
-    this.classes[statusClassOf(status)]++;
+    const cls = statusClassOf(status);
+    this.classes[cls]++;
+    this.classMeters[cls].mark();
     this.latency.record(durationMs);
     this.buckets.observe(durationMs / 1000);
     this.rateMeter.mark();
@@ -138,6 +145,13 @@ export class AppMetrics {
       rate: this.rateMeter.rate(),
       latencyMs: this.latency.summary(),
       statusClasses: { ...this.classes },
+      statusRates: {
+        '1xx': this.classMeters['1xx'].rate(),
+        '2xx': this.classMeters['2xx'].rate(),
+        '3xx': this.classMeters['3xx'].rate(),
+        '4xx': this.classMeters['4xx'].rate(),
+        '5xx': this.classMeters['5xx'].rate(),
+      },
       inFlight: this.inFlight,
       queueDepth: this.queueDepth,
       workersBusy: busy,

@@ -137,7 +137,7 @@ export interface LatencySummary {
 export interface MetricsSnapshot {
   readonly time: number;
   readonly requests: number;
-  /** Requests per second over the last few seconds. */
+  /** Requests per second averaged over the last RATE_WINDOW_SECONDS (control/contract.ts). */
   readonly rate: number;
   readonly latencyMs: LatencySummary;
   readonly statusClasses: {
@@ -147,6 +147,11 @@ export interface MetricsSnapshot {
     readonly '4xx': number;
     readonly '5xx': number;
   };
+  /**
+   * Responses per second of each status class, over the same window and at the same instant as `rate` (they add
+   * up to it), so the UI can show them beside it without mixing windows. Absent from an older server's samples.
+   */
+  readonly statusRates?: Readonly<Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>>;
   readonly inFlight: number;
   readonly queueDepth: number;
   readonly workersBusy: number;

@@ -5,6 +5,7 @@ import { FixedBuckets, LatencyHistogram } from '../../src/metrics/latency-histog
 import { escapeLabelValue, renderPrometheus } from '../../src/metrics/prometheus.js';
 import { RateMeter } from '../../src/metrics/rate-meter.js';
 import type { WorkerSnapshot } from '../../src/runtime/types.js';
+import { RATE_WINDOW_SECONDS } from '../../src/control/contract.js';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -116,6 +117,46 @@ describe('RateMeter', () => {
     expect(m.rate()).toBe(10);
     c.advance(10_000);
     expect(m.rate()).toBe(0);
+  });
+});
+
+describe('AppMetrics rate window', () => {
+  it("averages MetricsSnapshot.rate over the contract's RATE_WINDOW_SECONDS (the window the UI names and its other per-second series use)", () => {
+    expect(RATE_WINDOW_SECONDS).toBeGreaterThanOrEqual(2);
+    const c = clock(0);
+    const m = new AppMetrics({ app: 'a', now: c.now, wallNow: c.now });
+    // A ramp: second s answers s requests, so the reading depends on how many seconds it covers.
+    for (let s = 0; s <= 20; s++) {
+      c.advance(s * 1000 - c.now());
+      for (let k = 0; k < s; k++) m.record(200, 1, 1);
+    }
+    c.advance(500); // half-way through second 20
+    let inWindow = 0;
+    for (let s = 21 - RATE_WINDOW_SECONDS; s <= 20; s++) inWindow += s;
+    expect(m.snapshot().rate).toBeCloseTo(inWindow / (RATE_WINDOW_SECONDS - 0.5), 6);
+  });
+
+  it('gives each status class its rate over the same window at the same instant: they add up to rate', () => {
+    const c = clock(0);
+    const m = new AppMetrics({ app: 'a', now: c.now, wallNow: c.now });
+    // Bursts: 80 responses in odd seconds, none in even ones; every fourth second a few 5xx and a 404.
+    for (let s = 0; s <= 20; s++) {
+      c.advance(s * 1000 - c.now());
+      if (s % 2 === 1) for (let k = 0; k < 80; k++) m.record(200, 1, 1);
+      if (s % 4 === 3) {
+        for (let k = 0; k < 4; k++) m.record(503, 1, 1);
+        m.record(404, 1, 1);
+      }
+      c.advance(700);
+      const snap = m.snapshot();
+      const r = snap.statusRates!;
+      expect(r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx']).toBeCloseTo(snap.rate, 9);
+    }
+    const r = m.snapshot().statusRates!;
+    // At 20.7 s the window holds seconds 16..20: 2xx in 17 and 19, 5xx and 404 in 19; span 4.7 s.
+    expect(r['2xx']).toBeCloseTo(160 / 4.7, 9);
+    expect(r['5xx']).toBeCloseTo(4 / 4.7, 9);
+    expect(r['4xx']).toBeCloseTo(1 / 4.7, 9);
   });
 });
 

@@ -6,7 +6,8 @@ import { ExternalLink } from '../../components/ExternalLink';
 import { SiteLinks } from '../../components/SiteLinks';
 import { Sparkline } from '../../components/Sparkline';
 import { StatusBadge } from '../../components/StatusBadge';
-import { fmtPercent, fmtRate } from '../../format';
+import { errorRateTone, fmtPercent, fmtRate, fmtWorkersUp, rateWindowLabel } from '../../format';
+import { useWantedWorkers } from '../../hooks/use-wanted-workers';
 import { recentErrorRate, recentCounts, type LaunchView } from '../../state/apps-store';
 import { allowedActions } from '../../state/status-badge';
 import { LaunchPanel } from './LaunchPanel';
@@ -27,9 +28,11 @@ export function AppCard({ app, history, launch }: AppCardProps) {
   const running = status.state !== 'stopped' && status.state !== 'failed';
   const live = running && metrics;
   const errRate = recentErrorRate(history);
+  const errTone = live ? errorRateTone(errRate) : null;
   const profile = status.profile ?? def.activeProfile;
   const busy = actions.busy !== null;
   const launching = launch?.state === 'running';
+  const wanted = useWantedWorkers(app);
 
   return (
     <article
@@ -70,15 +73,21 @@ export function AppCard({ app, history, launch }: AppCardProps) {
       <dl className="app-card-stats">
         <div>
           <dt>Workers</dt>
-          <dd data-testid="workers">{live ? `${metrics.workersBusy} busy / ${metrics.workersTotal}` : '–'}</dd>
+          <dd data-testid="workers" className={live && wanted !== null && metrics.workersTotal < wanted ? 'tone-warn-text' : undefined}>
+            {!live
+              ? '–'
+              : wanted !== null && metrics.workersTotal !== wanted
+                ? fmtWorkersUp(metrics.workersTotal, wanted) // some exited (crash loop, back-off) or a scale is under way
+                : `${metrics.workersBusy} busy / ${metrics.workersTotal}`}
+          </dd>
         </div>
         <div>
-          <dt>Req/s</dt>
+          <dt title={`Requests per second, ${rateWindowLabel()}`}>Req/s</dt>
           <dd data-testid="rate">{live ? fmtRate(metrics.rate) : '–'}</dd>
         </div>
         <div>
-          <dt title="Share of 5xx responses over the last minute">Errors</dt>
-          <dd className={live && errRate && errRate > 0 ? 'tone-err-text' : undefined} title={errTitle(history)}>
+          <dt title="Share of 5xx responses over the last minute: amber for any, red from 1 %">Errors</dt>
+          <dd className={errTone ? `tone-${errTone}-text` : undefined} title={errTitle(history)}>
             {live ? fmtPercent(errRate) : '–'}
           </dd>
         </div>

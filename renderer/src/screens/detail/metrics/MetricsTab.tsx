@@ -8,7 +8,7 @@ import { useLive } from '../../../app/live-context';
 import type { AppSummary, MetricsSnapshot } from '../../../api/contract';
 import { UPlotChart, type UPlotChartProps } from '../../../components/UPlotChart';
 import { fmtMsTick, fmtTick } from '../../../components/chart-scales';
-import { fmtDuration, fmtRate } from '../../../format';
+import { fmtDuration, fmtRate, rateWindowLabel } from '../../../format';
 import { memorySeries, metricsSeries } from './series';
 import './metrics.css';
 
@@ -24,7 +24,12 @@ const COUNTS = { unit: '', integer: true, format: (v: number) => `${Math.round(v
 
 // The charts drawn from the per-second history, in the order they stand on the tab; each line names its column.
 const CHARTS: readonly Chart[] = [
-  { title: 'Requests per second', unit: 'req/s', lines: [{ label: 'req/s', color: '--chart-1', fill: true, of: 'rate' }] },
+  // Both per-second charts average over the contract's window and say so, so their legends agree side by side.
+  {
+    title: `Requests per second · ${rateWindowLabel()}`,
+    unit: 'req/s',
+    lines: [{ label: `req/s, ${rateWindowLabel()}`, color: '--chart-1', fill: true, of: 'rate' }],
+  },
   {
     title: 'Latency',
     unit: 'ms',
@@ -36,7 +41,7 @@ const CHARTS: readonly Chart[] = [
     ],
   },
   {
-    title: 'Responses per second by status class',
+    title: `Responses per second by status class · ${rateWindowLabel()}`,
     unit: '/s',
     lines: [
       { label: '2xx', color: '--s2xx', of: 'c2' },
@@ -99,7 +104,7 @@ export function MetricsTab({ app }: { readonly app: AppSummary }) {
     <div className="tab-scroll metrics-tab" data-testid="metrics" tabIndex={0} aria-label="Metrics">
       {current && (
         <dl className="metric-tiles">
-          <Tile label="Requests/s" value={fmtRate(current.rate)} />
+          <Tile label={`Requests/s, ${rateWindowLabel()}`} value={fmtRate(current.rate)} />
           <Tile label="p50" value={fmtDuration(current.latencyMs.p50)} />
           <Tile label="p95" value={fmtDuration(current.latencyMs.p95)} />
           <Tile label="p99" value={fmtDuration(current.latencyMs.p99)} />

@@ -1,6 +1,11 @@
-// Turns metrics samples into chart columns: cumulative status counters become per-second rates, and each
-// sample's per-worker memory becomes one column per worker slot (gaps where a worker did not exist).
-import type { MetricsSnapshot } from '../../../api/contract';
+// Turns metrics samples into chart columns: status classes per second are the server's statusRates (same window
+// and instant as req/s, so they add up to it), or, from an older server, the cumulative counters over the same
+// window (RATE_WINDOW_SECONDS, from the contract), so the two charts' legends agree under bursty traffic; and
+// each sample's per-worker memory becomes one column per worker slot (gaps where a worker did not exist).
+import { RATE_WINDOW_SECONDS, type MetricsSnapshot } from '../../../api/contract';
+
+const CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+const counted = (m: MetricsSnapshot) => CLASSES.reduce((n, k) => n + m.statusClasses[k], 0);
 
 export function metricsSeries(samples: readonly MetricsSnapshot[]) {
   const x: number[] = [];
@@ -16,6 +21,9 @@ export function metricsSeries(samples: readonly MetricsSnapshot[]) {
   const inFlight: number[] = [];
   const busy: number[] = [];
   const serving: number[] = [];
+  // Where the current window starts: the newest sample at least RATE_WINDOW_SECONDS old, or, before that much
+  // history exists or right after a counter reset (a restart), the oldest sample since the last reset.
+  let from = 0;
   samples.forEach((m, i) => {
     x.push(m.time / 1000);
     rate.push(m.rate);
@@ -27,11 +35,15 @@ export function metricsSeries(samples: readonly MetricsSnapshot[]) {
     busy.push(m.workersBusy);
     serving.push(m.workersTotal);
     const prev = samples[i - 1];
-    const dt = prev ? (m.time - prev.time) / 1000 : 0;
+    if (prev && counted(m) < counted(prev)) from = i; // counters went down: a new run, its window starts here
+    while (from + 1 < i && samples[from + 1]!.time <= m.time - RATE_WINDOW_SECONDS * 1000) from++;
+    const base = samples[from]!;
+    const dt = (m.time - base.time) / 1000;
     const per = (k: '2xx' | '3xx' | '4xx' | '5xx') => {
-      if (!prev || dt <= 0) return null;
-      const d = m.statusClasses[k] - prev.statusClasses[k];
-      return d < 0 ? null : d / dt; // a counter reset (restart) leaves a gap, not a negative spike
+      if (m.statusRates) return m.statusRates[k]; // the server's: same meter, window and instant as m.rate
+      if (from === i || dt <= 0) return null; // no earlier sample in this run yet: a gap, not a spike
+      const d = m.statusClasses[k] - base.statusClasses[k];
+      return d < 0 ? null : d / dt;
     };
     c2.push(per('2xx'));
     c3.push(per('3xx'));

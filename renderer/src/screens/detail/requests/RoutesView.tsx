@@ -1,7 +1,7 @@
 // "Which endpoint is slow?": the server groups its whole access history (not just the rows this table holds)
 // by method + route pattern; this shows it, slowest p95 first, each with a link to its slowest request.
 import { useApi } from '../../../app/api-context';
-import { fmtClock, fmtDuration } from '../../../format';
+import { errorRateTone, fmtClock, fmtDuration } from '../../../format';
 import { usePoll } from '../workers/use-poll';
 
 function pct(x: number): string {
@@ -35,7 +35,7 @@ export function RoutesView({ appId, onOpen }: { readonly appId: string; readonly
               <th scope="col" className="num">
                 Requests
               </th>
-              <th scope="col" className="num" title="Share of 5xx responses">
+              <th scope="col" className="num" title="Share of 5xx responses: amber for any, red from 1 %">
                 5xx
               </th>
               <th scope="col" className="num" title="Share of 4xx responses">
@@ -59,7 +59,7 @@ export function RoutesView({ appId, onOpen }: { readonly appId: string; readonly
                 <td className="c-method">{r.method}</td>
                 <td className="mono">{r.pattern}</td>
                 <td className="num">{r.count.toLocaleString()}</td>
-                <td className={`num${r.errorRate > 0 ? ' tone-err-text' : ''}`}>{pct(r.errorRate)}</td>
+                <td className={`num${errorRateTone(r.errorRate) ? ` tone-${errorRateTone(r.errorRate)}-text` : ''}`}>{pct(r.errorRate)}</td>
                 <td className="num">{pct(r.clientErrorRate)}</td>
                 <td className="num">{fmtDuration(r.p50Ms)}</td>
                 <td className="num">{fmtDuration(r.p95Ms)}</td>

@@ -1,12 +1,13 @@
 // The Workers tab: every worker process with what it is doing, and the controls to scale, reload
 // (graceful: a whole new generation; rolling: one at a time) and restart a single worker.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useApi } from '../../../app/api-context';
 import { useLive } from '../../../app/live-context';
 import { href } from '../../../app/router';
 import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import type { AppSummary, WorkerSnapshot, WorkerState } from '../../../api/contract';
-import { fmtBytes, fmtUptime } from '../../../format';
+import { fmtBytes, fmtUptime, fmtWorkersUp } from '../../../format';
+import { useWantedWorkers } from '../../../hooks/use-wanted-workers';
 import { usePoll } from './use-poll';
 import './workers.css';
 
@@ -31,8 +32,7 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
   // How many are up (serving or starting) and how many the app wants: while workers exit and wait out their
   // back-off these differ, and the count wanted (scaled live, else the setting in effect) is what +/- change.
   const up = app.metrics?.workersTotal ?? workers.filter((w) => w.state !== 'exited').length;
-  const wanted = useWantedWorkers(id, running ? app.status.profile : null);
-  const target = app.status.scaled?.workers ?? wanted ?? up;
+  const target = useWantedWorkers(app) ?? up;
 
   const act = async (key: string, fn: () => Promise<unknown>) => {
     setBusy(key);
@@ -77,7 +77,7 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
           </button>
           {running && up !== target && (
             <span className="faint" data-testid="workers-up">
-              {up} up
+              {fmtWorkersUp(up)}
             </span>
           )}
           {busy === 'scale' && <span className="spinner" aria-label="Scaling" />}
@@ -169,25 +169,6 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
       </div>
     </div>
   );
-}
-
-/** The workers setting in effect for the profile the app runs with (null while unknown or stopped). */
-function useWantedWorkers(id: string, profile: string | null): number | null {
-  const client = useApi();
-  const [wanted, setWanted] = useState<number | null>(null);
-  useEffect(() => {
-    setWanted(null);
-    if (profile === null) return;
-    let cancelled = false;
-    client.call('effective', { params: { id }, query: { profile } }).then(
-      (e) => !cancelled && setWanted(e.settings.workers ?? null),
-      () => undefined,
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [client, id, profile]);
-  return wanted;
 }
 
 function WorkerRow({

@@ -1,0 +1,86 @@
+// The overview card of a running app: how many workers are up beside how many it wants when they differ (an app
+// whose workers keep crashing reads "0 of 2 up", not "0 busy / 0"), and an error rate whose colour means something.
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../../../../server-core/src/control/client';
+import type { AppSummary, MetricsSnapshot } from '../../api/contract';
+import { ApiProvider } from '../../app/api-context';
+import { AppCard } from './AppCard';
+
+vi.mock('../../app/live-context', () => ({ useLive: () => ({ apps: { patchStatus: () => {}, refresh: async () => {} } }) }));
+
+afterEach(cleanup);
+
+const snapshot = (time: number, over: Partial<MetricsSnapshot> = {}): MetricsSnapshot => ({
+  time,
+  requests: 0,
+  rate: 0,
+  latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+  statusClasses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+  inFlight: 0,
+  queueDepth: 0,
+  workersBusy: 0,
+  workersTotal: 2,
+  restarts: 0,
+  uptimeSeconds: 0,
+  workerRssBytes: {},
+  ...over,
+});
+
+const app = (metrics: MetricsSnapshot, scaled: AppSummary['status']['scaled'] = null): AppSummary =>
+  ({
+    definition: { id: 'crashy', name: 'Crashy', folder: '/srv/crashy', activeProfile: 'dev', settings: {} },
+    status: { appId: 'crashy', state: 'running', profile: 'dev', urls: [], healthy: false, generation: 1, error: null, startedAt: 1, scaled },
+    metrics,
+    profiles: ['dev'],
+  }) as unknown as AppSummary;
+
+function renderCard(summary: AppSummary, history: readonly MetricsSnapshot[] = [summary.metrics!], wanted = 2) {
+  const call = vi.fn(async (route: string) => (route === 'effective' ? { settings: { workers: wanted } } : {}));
+  render(
+    <ApiProvider client={{ call } as unknown as ApiClient}>
+      <AppCard app={summary} history={history} launch={undefined} />
+    </ApiProvider>,
+  );
+  return call;
+}
+
+describe('AppCard workers', () => {
+  it('with every worker crashing, says none of the ones wanted is up', async () => {
+    renderCard(app(snapshot(1000, { workersTotal: 0, workersBusy: 0 })));
+    await waitFor(() => expect(screen.getByTestId('workers').textContent).toBe('0 of 2 up'));
+  });
+  it('counts wanted from a live scale when there is one', async () => {
+    renderCard(app(snapshot(1000, { workersTotal: 1 }), { workers: 4, saved: 2 }));
+    await waitFor(() => expect(screen.getByTestId('workers').textContent).toBe('1 of 4 up'));
+  });
+  it('with all wanted workers up, shows how many are busy', async () => {
+    const call = renderCard(app(snapshot(1000, { workersTotal: 2, workersBusy: 1 })));
+    await waitFor(() => expect(call).toHaveBeenCalledWith('effective', expect.anything()));
+    expect(screen.getByTestId('workers').textContent).toBe('1 busy / 2');
+  });
+});
+
+describe('AppCard error rate', () => {
+  const withErrors = (total: number, errors: number) => [
+    snapshot(0),
+    snapshot(60_000, { statusClasses: { '1xx': 0, '2xx': total - errors, '3xx': 0, '4xx': 0, '5xx': errors } }),
+  ];
+  const errorsCell = () => screen.getByTitle(/responses were 5xx in the last minute/);
+  it('is amber, not red, for one 5xx in thousands of responses', () => {
+    const h = withErrors(5000, 1);
+    renderCard(app(h[1]!), h);
+    expect(errorsCell().textContent).toBe('<0.1%');
+    expect(errorsCell().className).toBe('tone-warn-text');
+  });
+  it('is red from 1 %', () => {
+    const h = withErrors(100, 1);
+    renderCard(app(h[1]!), h);
+    expect(errorsCell().className).toBe('tone-err-text');
+  });
+  it('has no colour without errors', () => {
+    const h = withErrors(100, 0);
+    renderCard(app(h[1]!), h);
+    expect(errorsCell().className).toBe('');
+  });
+});
