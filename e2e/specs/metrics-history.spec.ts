@@ -11,14 +11,7 @@ const BIND = '127.0.0.1:24311';
 // The per-second charts name the window they average over (RATE_WINDOW_SECONDS in the contract).
 const RATE = `Requests per second · ${RATE_WINDOW_SECONDS} s average`;
 const CLASSES = `Responses per second by status class · ${RATE_WINDOW_SECONDS} s average`;
-const CHARTS = [
-  RATE,
-  'Latency',
-  CLASSES,
-  'Queue depth and in flight',
-  'Workers',
-  'Memory per worker',
-];
+const CHARTS = [RATE, 'Latency', CLASSES, 'Queue depth and in flight', 'Workers', 'Memory per worker'];
 
 test('the Metrics tab opens on history from before it was opened, memory included', async ({ ui: page, gantry, shot }) => {
   const added = await gantry.api.call('addApp', {

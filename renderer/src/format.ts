@@ -26,7 +26,7 @@ export function fmtPercent(share: number | null): string {
 }
 
 /** From this share of 5xx responses an error rate is red; any error below it is amber (worth a look, not an alarm). */
-export const ERROR_RATE_RED = 0.01;
+const ERROR_RATE_RED = 0.01;
 
 /** The tone of a share of 5xx responses, the same wherever one is shown (tone-warn-text / tone-err-text). */
 export function errorRateTone(share: number | null): 'warn' | 'err' | null {

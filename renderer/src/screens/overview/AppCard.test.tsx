@@ -30,7 +30,17 @@ const snapshot = (time: number, over: Partial<MetricsSnapshot> = {}): MetricsSna
 const app = (metrics: MetricsSnapshot, scaled: AppSummary['status']['scaled'] = null): AppSummary =>
   ({
     definition: { id: 'crashy', name: 'Crashy', folder: '/srv/crashy', activeProfile: 'dev', settings: {} },
-    status: { appId: 'crashy', state: 'running', profile: 'dev', urls: [], healthy: false, generation: 1, error: null, startedAt: 1, scaled },
+    status: {
+      appId: 'crashy',
+      state: 'running',
+      profile: 'dev',
+      urls: [],
+      healthy: false,
+      generation: 1,
+      error: null,
+      startedAt: 1,
+      scaled,
+    },
     metrics,
     profiles: ['dev'],
   }) as unknown as AppSummary;
