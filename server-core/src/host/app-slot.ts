@@ -50,6 +50,8 @@ export class AppSlot {
   private metricsTimer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   /** Whether every listener accepted a connection at the last probe: "healthy" needs it, not just "listening". */
+  /** The health last published in a status event (null: none yet). */
+  private publishedHealthy: boolean | null = null;
   private portsAnswer = false;
   private ticks = 0;
 
@@ -94,6 +96,8 @@ export class AppSlot {
         // "running" goes out together with whether its ports answer, so no one sees a transient unhealthy state.
         if (event.type === 'state' && event.state === 'running') void this.probePorts().then(() => this.publishStatus());
         else if (event.type === 'state') this.publishStatus();
+        // A worker's exit or return can change whether the app takes requests while its state stays "running".
+        else this.publishIfHealthChanged();
         // A stopped app writes no more log lines and its metrics listener goes with it.
         if (event.type === 'state' && event.state === 'stopped') void this.closeSinks();
       }),
@@ -122,7 +126,14 @@ export class AppSlot {
   }
 
   publishStatus(): void {
-    this.hub.publish('status', this.id, this.statusView());
+    const view = this.statusView();
+    this.publishedHealthy = view.healthy;
+    this.hub.publish('status', this.id, view);
+  }
+
+  /** Publishes the status when its health differs from what was last published (no green badge over no workers). */
+  private publishIfHealthChanged(): void {
+    if (this.statusView().healthy !== this.publishedHealthy) this.publishStatus();
   }
 
   /** Connects to every listener; publishes the status when the answer changed. */
@@ -138,6 +149,7 @@ export class AppSlot {
     const rt = this.runtime;
     if (!rt || rt.status().state !== 'running') return;
     if (++this.ticks % PROBE_EVERY_TICKS === 0) void this.probePorts();
+    this.publishIfHealthChanged();
     const m = rt.metrics();
     this.logs.metrics.push(m);
     this.hub.publish('metrics', this.id, m);
