@@ -15,15 +15,20 @@ test('a crash-looping app reads "0 of 2 up" on its card', async ({ ui: page, gan
     profiles: { dev: { workers: 2 } },
     detect: false,
   });
-  await gantry.api.call('start', { params: { id } });
-  const overview = new OverviewPage(page);
-  await overview.open();
-  const workers = overview.card('Crash loop').getByTestId('workers');
-  // The back-off grows with each exit, so the card settles on none up while the app still wants two.
-  await expect(workers).toHaveText('0 of 2 up', { timeout: 30_000 });
-  await expect(workers).toHaveClass(/tone-warn-text/);
-  await shot('card-crash-loop');
-  await gantry.api.call('stop', { params: { id } });
+  try {
+    await gantry.api.call('start', { params: { id } });
+    const overview = new OverviewPage(page);
+    await overview.open();
+    const workers = overview.card('Crash loop').getByTestId('workers');
+    // The back-off grows with each exit, so the card settles on none up while the app still wants two.
+    await expect(workers).toHaveText('0 of 2 up', { timeout: 30_000 });
+    await expect(workers).toHaveClass(/tone-warn-text/);
+    await shot('card-crash-loop');
+  } finally {
+    // Leave the shared UI as it was: the stories after this one start from their own apps (hosting from none).
+    await gantry.api.call('stop', { params: { id } });
+    await gantry.api.call('removeApp', { params: { id } });
+  }
 });
 
 test('the error rate is amber for one 5xx in thousands and red from 1 %', async ({ ui: page, gantry, shot }) => {
@@ -35,22 +40,26 @@ test('the error rate is amber for one 5xx in thousands and red from 1 %', async 
     profiles: { dev: { workers: 2 } },
     detect: false,
   });
-  await gantry.api.call('start', { params: { id } });
-  const overview = new OverviewPage(page);
-  await overview.open();
-  await overview.expectState('Error tones', 'running', true);
-  const errors = overview.card('Error tones').getByTitle(/responses were 5xx in the last minute/);
+  try {
+    await gantry.api.call('start', { params: { id } });
+    const overview = new OverviewPage(page);
+    await overview.open();
+    await overview.expectState('Error tones', 'running', true);
+    const errors = overview.card('Error tones').getByTitle(/responses were 5xx in the last minute/);
 
-  await burst(`http://127.0.0.1:${port}/`, 2000, 4);
-  expect(await send(`http://127.0.0.1:${port}/status?code=500`)).toEqual([500]);
-  await expect(errors).toHaveText('<0.1%', { timeout: 15_000 });
-  await expect(errors).toHaveClass('tone-warn-text');
-  await overview.card('Error tones').scrollIntoViewIfNeeded();
-  await shot('card-errors-rare');
+    await burst(`http://127.0.0.1:${port}/`, 2000, 4);
+    expect(await send(`http://127.0.0.1:${port}/status?code=500`)).toEqual([500]);
+    await expect(errors).toHaveText('<0.1%', { timeout: 15_000 });
+    await expect(errors).toHaveClass('tone-warn-text');
+    await overview.card('Error tones').scrollIntoViewIfNeeded();
+    await shot('card-errors-rare');
 
-  await send(`http://127.0.0.1:${port}/status?code=500`, 30);
-  await expect(errors).toHaveText('1.5%', { timeout: 15_000 }); // 31 of 2 031
-  await expect(errors).toHaveClass('tone-err-text');
-  await shot('card-errors-red');
-  await gantry.api.call('stop', { params: { id } });
+    await send(`http://127.0.0.1:${port}/status?code=500`, 30);
+    await expect(errors).toHaveText('1.5%', { timeout: 15_000 }); // 31 of 2 031
+    await expect(errors).toHaveClass('tone-err-text');
+    await shot('card-errors-red');
+  } finally {
+    await gantry.api.call('stop', { params: { id } });
+    await gantry.api.call('removeApp', { params: { id } });
+  }
 });

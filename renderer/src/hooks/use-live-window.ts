@@ -40,6 +40,8 @@ export interface LiveWindow {
   readonly plan: WindowPlan;
   readonly geometry: Geometry;
   readonly following: boolean;
+  /** A press that held the list is still down: show nothing new over the rows (the way back to the newest). */
+  readonly pressing: boolean;
   readonly onScroll: () => void;
   /** Wheel up while following leaves the tail at once (a tail moving every frame would pull it back). */
   readonly onWheel: (e: { readonly deltaY: number }) => void;
@@ -166,11 +168,23 @@ export function useLiveWindow({
   }, [followOverscanPx, overscanPx]);
   const onWheel = useCallback((e: { readonly deltaY: number }) => e.deltaY < 0 && holdHere(), [holdHere]);
   const pressHold = useRef<Anchor | null>(null);
+  // While the button is down, nothing new may appear under the pointer: the "↓ Latest" button of a held list sits
+  // over the newest row, and a release on it was no click on the row.
+  const pressing = useRef(false);
   const onPointerDown = useCallback(
     (e: { readonly button: number }) => {
       if (e.button !== 0 || anchor.current.kind !== 'follow') return;
+      pressing.current = true;
       holdHere();
       pressHold.current = anchor.current;
+      const release = (): void => {
+        window.removeEventListener('pointerup', release);
+        window.removeEventListener('pointercancel', release);
+        pressing.current = false;
+        rerender(); // released away from a row (no click): the held list shows its way back
+      };
+      window.addEventListener('pointerup', release);
+      window.addEventListener('pointercancel', release);
     },
     [holdHere],
   );
@@ -201,5 +215,18 @@ export function useLiveWindow({
     rerender();
   }, []);
 
-  return { scrollRef, plan, geometry, following: plan.following, onScroll, onWheel, onPointerDown, onClick, follow, reveal, showAtTop };
+  return {
+    scrollRef,
+    plan,
+    geometry,
+    following: plan.following,
+    pressing: pressing.current,
+    onScroll,
+    onWheel,
+    onPointerDown,
+    onClick,
+    follow,
+    reveal,
+    showAtTop,
+  };
 }

@@ -54,12 +54,8 @@ export type { RouteStat } from '../logging/route-stats.js';
 /** Bumped when a route or event changes incompatibly; served by GET /api/health. */
 export const CONTRACT_VERSION = 1;
 
-/**
- * Seconds MetricsSnapshot.rate averages over (the current, partial second included). Every per-second figure the
- * UI shows beside it (status classes per second) uses the same window, and the UI names it, so numbers side by
- * side agree under bursty traffic instead of mixing a 5-second average with 1-second samples.
- */
-export const RATE_WINDOW_SECONDS = 5;
+/** Seconds over which req/s and the per-status-class rates are averaged (metrics/rate-window.ts: zod-free for `gantry serve`). */
+export { RATE_WINDOW_SECONDS } from '../metrics/rate-window.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Secrets on the wire

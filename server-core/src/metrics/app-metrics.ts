@@ -10,7 +10,7 @@
 import type { MetricsSnapshot, WorkerSnapshot } from '../runtime/types.js';
 import { FixedBuckets, LatencyHistogram, type LatencyHistogramOptions } from './latency-histogram.js';
 import { renderPrometheus, STATUS_CLASSES, type AppExposition, type StatusClass } from './prometheus.js';
-import { RATE_WINDOW_SECONDS } from '../control/contract.js';
+import { RATE_WINDOW_SECONDS } from './rate-window.js';
 import { RateMeter } from './rate-meter.js';
 
 export interface AppMetricsOptions {

@@ -137,7 +137,7 @@ export interface LatencySummary {
 export interface MetricsSnapshot {
   readonly time: number;
   readonly requests: number;
-  /** Requests per second averaged over the last RATE_WINDOW_SECONDS (control/contract.ts). */
+  /** Requests per second averaged over the last RATE_WINDOW_SECONDS (metrics/rate-window.ts). */
   readonly rate: number;
   readonly latencyMs: LatencySummary;
   readonly statusClasses: {

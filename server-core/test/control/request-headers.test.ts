@@ -241,7 +241,8 @@ describe('GET /api/apps/:id/requests/:requestId with real workers', () => {
     const served = new Set<number>();
     for (const id of ids) {
       // Entries cross from the gateway processes in batches (within 20 ms): wait for each, not for a time.
-      await until(async () => (await h.api('GET', `/api/apps/sharded/requests/${id}`)).status === 200, 10_000, `the entry of ${id}`);
+      // (The drawer's route answers 200 with `entry: null` for a request it has not seen yet.)
+      await until(async () => (await h.api('GET', `/api/apps/sharded/requests/${id}`)).body.entry != null, 10_000, `the entry of ${id}`);
       const detail = await h.api('GET', `/api/apps/sharded/requests/${id}`);
       expect(detail.status, JSON.stringify(detail.body)).toBe(200);
       expect(detail.body.entry.requestHeaders).toMatchObject({ Cookie: SECRET_MASK, 'X-Trace': id });

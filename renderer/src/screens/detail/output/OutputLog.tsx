@@ -110,7 +110,7 @@ export function OutputLog({
         </div>
         {rows.length === 0 && <p className="req-empty muted">{emptyText}</p>}
       </div>
-      {!win.following && (
+      {!win.following && !win.pressing && (
         <button type="button" className="btn btn-sm req-jump" onClick={win.follow}>
           ↓ Latest
         </button>

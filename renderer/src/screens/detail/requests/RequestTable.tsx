@@ -164,7 +164,7 @@ export function RequestTable({
           {older === 'full' ? `Showing the newest ${rows.length.toLocaleString()} kept in the table` : '↑ Load older requests'}
         </button>
       )}
-      {!following && (
+      {!following && !win.pressing && (
         <button type="button" className="btn btn-sm req-jump" onClick={win.follow}>
           ↓ {unseen > 0 ? `${unseen.toLocaleString()} new` : 'Latest'}
         </button>
