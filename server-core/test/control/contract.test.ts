@@ -12,11 +12,13 @@ const runtimeImports = (src: string): string[] =>
   [...src.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
 describe('contract', () => {
-  it('imports only zod, the settings table, the app definition and the access-columns codec at run time (browser-safe)', async () => {
+  it('imports only zod, the settings table, the app definition, the access-columns codec and the rate window at run time (browser-safe)', async () => {
     const contract = await readFile(join(SERVER_CORE_DIR, 'src/control/contract.ts'), 'utf8');
     expect(new Set(runtimeImports(contract))).toEqual(
-      new Set(['zod', '../config/settings.js', '../config/app-definition.js', './access-columns.js']),
+      new Set(['zod', '../config/settings.js', '../config/app-definition.js', './access-columns.js', '../metrics/rate-window.js']),
     );
+    // The rate window is a constant with no imports of its own (gantry serve reads it without the contract).
+    expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, 'src/metrics/rate-window.ts'), 'utf8'))).toEqual([]);
     const definitions = await readFile(join(SERVER_CORE_DIR, 'src/config/app-definition.ts'), 'utf8');
     expect(new Set(runtimeImports(definitions))).toEqual(new Set(['zod', './settings.js']));
     const settings = await readFile(join(SERVER_CORE_DIR, 'src/config/settings.ts'), 'utf8');
