@@ -35,7 +35,8 @@ test('following, a click on the newest row at the bottom of the table opens its 
     await page.keyboard.press('Escape');
     await expect(table).toHaveAttribute('data-following', 'true');
   } finally {
-    await page.goto(`${gantry.url}#/`);
+    // Removed while its screen is open (which then asks for nothing more): an overview card opened first would ask
+    // for the running app's settings, and that request racing the removal answers 404 in the page.
     await gantry.api.call('stop', { params: { id: appId } });
     await gantry.api.call('removeApp', { params: { id: appId } });
   }
