@@ -109,6 +109,8 @@ class FdCapture(object):
         self._solo = None  # the request running, when exactly one is
         self.spawned = False  # a process may have been started that holds the current pipes
         self._live = True
+        # True once stop() has put fds 1 and 2 back and passed on what the pipes held (_live goes False first).
+        self.restored = False
         self.original = {1: os.dup(1), 2: os.dup(2)}  # not inheritable: children get the pipes
         self._current = {}  # read end -> 1 or 2
         self._retired = {}  # read end of a replaced pipe -> 1 or 2, read until every writer is gone
@@ -279,3 +281,4 @@ class FdCapture(object):
                     if not data:
                         break
                     _write_all(self.original[stream], data)
+            self.restored = True

@@ -214,7 +214,7 @@ class FdOutputReachesTheSupervisorTest(unittest.TestCase):
             '    raise RuntimeError("reader broke")',
             'cap._reader.poll = boom',
             'cap.start()',
-            'while cap._live:',
+            'while not cap.restored:',  # the reader's stop() has put the fds back (not only marked itself stopped)
             '    time.sleep(0.001)',
             'os.write(1, b"fd 1 after the reader failed\\n")',
             'os.write(2, b"fd 2 after the reader failed\\n")',
