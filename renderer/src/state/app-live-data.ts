@@ -6,6 +6,7 @@ import type { AccessRecord, EventRecord, OutputRecord, SseEnvelope } from '../ap
 import type { StreamState } from '../api/event-stream';
 import { subscribeLiveEvents, type BatchQuery, type LiveEvents } from '../api/live-events';
 import { ExternalStore } from './external-store';
+import { LiveCounter, NO_LIVE_COUNTS, type BatchCounts, type LiveCounts } from './live-counts';
 import { RowStore } from './row-store';
 import { ServedTally } from './served-count';
 
@@ -40,15 +41,6 @@ export interface LiveMeta {
   readonly loadingOlder: boolean;
   /** Over the last second of the stream: access entries that happened, matched the filters, were sent. */
   readonly live: LiveCounts;
-}
-
-export interface LiveCounts {
-  readonly seenPerSec: number;
-  readonly sentPerSec: number;
-  /** 1: every matching request is shown; N: about 1 in N ordinary ones (errors, slow, with output: all). */
-  readonly sampleOneIn: number;
-  /** Matching requests that happened while the table only counted (paused or hidden). */
-  readonly unshown: number;
 }
 
 /** What the Requests table wants from the stream: rows (with the filters the server can apply) or counts only. */
@@ -121,11 +113,15 @@ export class AppLiveData {
     events: [],
     olderAccess: null,
     loadingOlder: false,
-    live: { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 },
+    live: NO_LIVE_COUNTS,
   });
 
   /** Requests served, exactly, as of the last batch (state/served-count.ts): repainted with the table's updates. */
   readonly served = new ServedTally(this.access);
+
+  /** The toolbar's counts of a batch, held for the table's update (see count()). */
+  private liveCounter = new LiveCounter();
+  private heldLive: LiveCounts | null = null;
 
   private accessGate = new Gate(this.access);
   private outputGate = new Gate(this.output);
@@ -133,7 +129,15 @@ export class AppLiveData {
   constructor(
     private readonly client: ApiClient,
     readonly appId: string,
-  ) {}
+  ) {
+    // Subscribed before any view: counts held for the table's update reach the screen in the same commit as its rows.
+    this.access.subscribe(() => {
+      if (this.heldLive === null) return;
+      const live = this.heldLive;
+      this.heldLive = null;
+      this.meta.update({ live });
+    });
+  }
 
   // Until a Requests table says what it shows, the stream only counts access entries; until the Output tab is
   // shown, no output is sent.
@@ -142,7 +146,6 @@ export class AppLiveData {
   private outputGeneration = 0;
   private stream: LiveEvents | null = null;
   private accessGeneration = 0;
-  private window = { start: 0, seen: 0, sent: 0 };
 
   /** Starts the stream and loads history; returns the stop function. */
   start(): () => void {
@@ -220,27 +223,19 @@ export class AppLiveData {
     });
   }
 
-  private count(c: { seen: number; matched: number; sent: number; sampleOneIn: number }): void {
+  private count(c: BatchCounts): void {
     this.served.count(c.seen);
-    const now = Date.now();
-    const w = this.window;
-    w.seen += c.seen;
-    w.sent += c.sent;
-    const live = this.meta.getSnapshot().live;
-    const unshown = this.accessView.mode === 'count' ? live.unshown + c.matched : live.unshown;
-    if (now - w.start >= 1000 || unshown !== live.unshown || c.sampleOneIn !== live.sampleOneIn) {
-      const secs = Math.max(1, now - w.start) / 1000;
-      const rolled = now - w.start >= 1000;
-      this.meta.update({
-        live: {
-          seenPerSec: rolled ? Math.round(w.seen / secs) : live.seenPerSec,
-          sentPerSec: rolled ? Math.round(w.sent / secs) : live.sentPerSec,
-          sampleOneIn: c.sampleOneIn,
-          unshown,
-        },
-      });
-      if (rolled) this.window = { start: now, seen: 0, sent: 0 };
+    const shown = this.heldLive ?? this.meta.getSnapshot().live;
+    const u = this.liveCounter.next(shown, c, this.accessView.mode === 'count', Date.now());
+    if (!u) return;
+    // The once-a-second rates ride the table's next update when one is coming (one commit, one frame); sampling
+    // starting or stopping and the paused "N new" show at once.
+    if (!u.urgent && this.access.updateScheduled) {
+      this.heldLive = u.live;
+      return;
     }
+    this.heldLive = null;
+    this.meta.update({ live: u.live });
   }
 
   private async reloadAccess(): Promise<void> {
