@@ -8,6 +8,8 @@
 //   paused     the Requests tab, paused (the stream only counts)
 //   hidden     the Requests tab with the page hidden (visibilityState, as a minimised window: counts only)
 //   settings   the app's Settings tab (the detail screen's stream without a table)
+//   stream     no browser: a plain HTTP client reads the stream the Requests tab asks for (rows, sampled to 1,000/s,
+//              by column, batched) and throws it away: what the Host pays to serve a watcher, without Chromium
 // Per scenario: Chromium's share of a core (all processes, /proc), its busiest threads, the Host's CPU per request
 // and the app's req/s. Usage: node bench/ui-where.mjs [--scenario NAME …] [--seconds S] [--rounds N] [--port P]
 // [--json FILE] [--trace FILE] (a Chromium trace in each scenario's first round: FILE.SCENARIO.json, self time per
@@ -24,7 +26,7 @@ import { summariseTrace } from './trace-summary.mjs';
 import { runWrk } from './wrk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['none', 'idle', 'follow', 'paused', 'hidden', 'settings'];
+const ALL = ['none', 'idle', 'follow', 'paused', 'hidden', 'settings', 'stream'];
 const { values: args } = parseArgs({
   options: {
     scenario: { type: 'string', multiple: true, default: [] },
@@ -50,6 +52,20 @@ function hide() {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
+/** Reads an event stream and discards it (abort() ends it). */
+function readStream(streamUrl) {
+  const ctrl = new AbortController();
+  void fetch(streamUrl, { headers: { authorization: `Bearer ${token}` }, signal: ctrl.signal })
+    .then(async (res) => {
+      if (!res.ok) throw new Error(`events: HTTP ${res.status}`);
+      for await (const chunk of res.body) void chunk;
+    })
+    .catch((e) => {
+      if (!ctrl.signal.aborted) console.error(e);
+    });
+  return ctrl;
+}
+
 async function quiet() {
   // Until Chromium's processes have gone quiet after a context closed (at most 10 s).
   for (let i = 0; i < 20; i++) {
@@ -61,7 +77,7 @@ async function quiet() {
 }
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-uiwhere-'));
-const { child, url, client } = await startGantryUi(home);
+const { child, url, origin, token, client } = await startGantryUi(home);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -84,7 +100,9 @@ try {
       const scenario = SCENARIOS[(round + k) % SCENARIOS.length];
       let context = null;
       let page = null;
-      if (scenario !== 'none') {
+      let reader = null;
+      if (scenario === 'stream') reader = readStream(`${origin}/api/events?apps=${id}&types=access,app-event,metrics,dropped&batch=1&maxRate=1000&access=rows&columns=1&minIntervalMs=200`);
+      else if (scenario !== 'none') {
         context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         page = await context.newPage();
         const tab = scenario === 'settings' ? 'settings' : 'requests';
@@ -129,6 +147,7 @@ try {
       }
       await context?.close();
       if (context) await quiet();
+      reader?.abort();
     }
   }
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
