@@ -49,6 +49,26 @@ export interface AccessView {
   readonly filter: Pick<BatchQuery, 'status' | 'method' | 'path' | 'minDurationMs'>;
 }
 
+/**
+ * Least time between two batches of a stream that carries counts only (a paused or hidden Requests table, another
+ * tab than Requests or Output): the served count and "Resume (N new)" then repaint once a second instead of with
+ * every 200 ms batch, each a frame of Chromium's beside the app (docs/performance.md, "Watching"). The first event
+ * after a quiet spell still goes out at once.
+ */
+const COUNTS_UPDATE_MS = 1000;
+
+/** The batch settings of the screen's stream, for what its tables show. */
+export function liveBatch(view: AccessView, outputShown: boolean): BatchQuery {
+  return {
+    maxRate: SHOWABLE_RATE,
+    access: view.mode,
+    columns: '1',
+    // Batches no more often than the tables update: the same rows, in a quarter of the messages.
+    minIntervalMs: view.mode === 'count' && !outputShown ? COUNTS_UPDATE_MS : LIVE_UPDATE_MS,
+    ...view.filter,
+  };
+}
+
 type Seqd = { readonly seq: number };
 
 /**
@@ -206,14 +226,7 @@ export class AppLiveData {
       apps: [this.appId],
       // metrics: each sample heads a batch, so it and the access counts after it say how many requests were served.
       types: this.outputShown ? ['access', 'output', 'app-event', 'metrics', 'dropped'] : ['access', 'app-event', 'metrics', 'dropped'],
-      // Batches no more often than the tables update: the same rows, in a quarter of the messages.
-      batch: {
-        maxRate: SHOWABLE_RATE,
-        access: this.accessView.mode,
-        columns: '1',
-        minIntervalMs: LIVE_UPDATE_MS,
-        ...this.accessView.filter,
-      },
+      batch: liveBatch(this.accessView, this.outputShown),
       lastEventId,
       onState: (stream) => this.meta.update({ stream }),
       onEvent: (env) => this.apply(env),
