@@ -44,7 +44,7 @@ const BIND = `127.0.0.1:${args.port}`;
 
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'viz', 'toplevel'];
 
-/* global document */
+/* global document, Event */
 /** In the page: say it is hidden, as a minimised window or a background tab would (use-page-visible.ts). */
 function hide() {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
@@ -101,7 +101,10 @@ try {
       let context = null;
       let page = null;
       let reader = null;
-      if (scenario === 'stream') reader = readStream(`${origin}/api/events?apps=${id}&types=access,app-event,metrics,dropped&batch=1&maxRate=1000&access=rows&columns=1&minIntervalMs=200`);
+      if (scenario === 'stream')
+        reader = readStream(
+          `${origin}/api/events?apps=${id}&types=access,app-event,metrics,dropped&batch=1&maxRate=1000&access=rows&columns=1&minIntervalMs=200`,
+        );
       else if (scenario !== 'none') {
         context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         page = await context.newPage();
@@ -134,7 +137,13 @@ try {
       const threads = threadDelta(t0, threadTicks(pids)).slice(0, 6);
       const w = load ? await load : null;
       const rps = w ? w.rps : 0;
-      const s = { rps, chromiumCores, hostCores, hostUsPerReq: rps ? (hostCores * 1e6) / rps : 0, threads: threads.map(([n, c]) => [n, c / wall]) };
+      const s = {
+        rps,
+        chromiumCores,
+        hostCores,
+        hostUsPerReq: rps ? (hostCores * 1e6) / rps : 0,
+        threads: threads.map(([n, c]) => [n, c / wall]),
+      };
       samples.get(scenario).push(s);
       console.log(
         `round ${round + 1} ${scenario.padEnd(8)} app ${rps.toFixed(0).padStart(5)} req/s | Chromium ${(chromiumCores * 100).toFixed(1)} % of a core | Host ${(hostCores * 100).toFixed(0)} % of a core${rps ? `, ${s.hostUsPerReq.toFixed(0)} µs/req` : ''} | ${s.threads.map(([n, c]) => `${n} ${(c * 100).toFixed(1)}`).join(', ')}`,

@@ -43,6 +43,10 @@ describe("the screen's stream settings", () => {
     expect(liveBatch({ mode: 'count', filter: {} }, false).minIntervalMs).toBe(1000);
     expect(liveBatch({ mode: 'rows', filter: {} }, false).minIntervalMs).toBe(200);
     expect(liveBatch({ mode: 'count', filter: {} }, true).minIntervalMs).toBe(200);
-    expect(liveBatch({ mode: 'rows', filter: { status: ['5xx'] } }, false)).toMatchObject({ access: 'rows', status: ['5xx'], maxRate: 1000 });
+    expect(liveBatch({ mode: 'rows', filter: { status: ['5xx'] } }, false)).toMatchObject({
+      access: 'rows',
+      status: ['5xx'],
+      maxRate: 1000,
+    });
   });
 });
