@@ -229,14 +229,23 @@ export const accessQuerySchema = z.strictObject({
 });
 export type AccessQuery = z.input<typeof accessQuerySchema>;
 
+/** What the Host keeps of each app's output (host/app-logs.ts): the newest lines, within both bounds. */
+export const OUTPUT_HISTORY = { maxLines: 5_000, maxBytes: 8 * 1024 * 1024 } as const;
+
 export const outputQuerySchema = z.strictObject({
   requestId: z.string().max(200).optional(),
   source: csv.pipe(z.array(z.enum(['stdout', 'stderr', 'gantry']))).optional(),
   level: csv.pipe(z.array(z.enum(['debug', 'info', 'warning', 'error', 'critical']))).optional(),
   search: z.string().max(500).optional(),
+  /** Paging: lines with seq < before (newest first). */
   before: seqSchema.optional(),
+  /** Tail: lines with seq > after (oldest first). */
   after: seqSchema.optional(),
+  /** Only lines written at or after this time (epoch ms): what a jump to a time needs, and no more. */
+  since: z.coerce.number().min(0).optional(),
   limit: limitSchema.optional(),
+  /** At most this many bytes of lines in the page (each line's text plus 128, as the history counts it); at least one line. */
+  maxBytes: z.coerce.number().int().min(1024).max(OUTPUT_HISTORY.maxBytes).optional(),
 });
 export type OutputQuery = z.input<typeof outputQuerySchema>;
 
@@ -398,6 +407,25 @@ export interface Page<T> {
   readonly nextBefore: number | null;
   /** Highest seq seen in the buffer (for `after` tails). */
   readonly latestSeq: number;
+}
+
+/**
+ * A page of output, and what the Host still holds: a time before `oldestTime`, when `evicted` > 0, is no longer kept
+ * (the history keeps the newest `maxLines` lines within `maxBytes`), so a client can say so rather than show the
+ * oldest line kept as if it were what was asked for.
+ */
+export interface OutputPage extends Page<OutputRecord> {
+  readonly kept: {
+    /** The oldest line held (0 when none); lines with a lower seq fell off. */
+    readonly oldestSeq: number;
+    readonly oldestTime: number | null;
+    /** Lines that fell off the history since the Host started (0: everything written is still held). */
+    readonly evicted: number;
+    readonly lines: number;
+    readonly bytes: number;
+    readonly maxLines: number;
+    readonly maxBytes: number;
+  };
 }
 
 export interface RoutesView {
@@ -796,7 +824,7 @@ export const ROUTES = {
     summary: "One request's access entry and the output lines it produced.",
     params: requestParamsSchema,
   }),
-  output: route<Page<OutputRecord>>()({
+  output: route<OutputPage>()({
     method: 'GET',
     path: '/api/apps/:id/output',
     summary: 'App output and Gantry lines, filtered, paged.',
