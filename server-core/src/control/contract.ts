@@ -3,10 +3,12 @@
 // from them (control/client.ts). What is saved on disk is not here but in config/app-definition.ts (the wire carries
 // definitions, so the names the renderer needs are re-exported). Bundled into the browser: runtime imports are zod,
 // settings.ts (zod plus the zod-free table in settings-table.ts and rules.ts, which `gantry serve` uses alone),
-// app-definition.ts (zod and settings.ts) and access-columns.ts (dependency-free) — nothing else.
+// app-definition.ts (zod and settings.ts), access-columns.ts and output-columns.ts (dependency-free) — nothing else.
 import type { AccessColumns } from './access-columns.js';
-// The compact wire form of a batch's access entries is part of the contract: both sides use its codec.
+import type { OutputColumns } from './output-columns.js';
+// The compact wire form of a batch's access entries and output lines is part of the contract: both sides use its codecs.
 export { decodeAccessColumns, encodeAccessColumns, type AccessColumns } from './access-columns.js';
+export { decodeOutputColumns, encodeOutputColumns, type OutputColumns } from './output-columns.js';
 import { z } from 'zod';
 import { appIdSchema, envNameSchema, profileNameSchema, type AppDefinition } from '../config/app-definition.js';
 import {
@@ -280,7 +282,10 @@ export const eventsQuerySchema = z.strictObject({
   method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
   path: z.string().max(500).optional(),
   minDurationMs: z.coerce.number().min(0).optional(),
-  /** Batched streams: '1' sends access entries by column (SseBatch.accessColumns, control/access-columns.ts). */
+  /**
+   * Batched streams: '1' sends access entries and output lines by column (SseBatch.accessColumns, outputColumns;
+   * control/access-columns.ts, output-columns.ts).
+   */
   columns: z.enum(['0', '1']).optional(),
   /**
    * Batched streams: under sustained traffic, at most one batch per this many ms (the first event after a quiet
@@ -629,13 +634,16 @@ export interface SseDataMap {
  */
 export interface SseBatch {
   /**
-   * In order; with `columns=1`, without the access entries (those are in accessColumns). A `metrics` event is
+   * In order; with `columns=1`, without the access entries and output lines (those are in accessColumns and
+   * outputColumns). A `metrics` event is
    * always first in its frame: the `access` counts beside it all came after the sample, so its `requests` plus the
    * `seen` of this frame and the ones after it is the number of requests served (exactly, until the next sample).
    */
   readonly events: readonly SseEnvelope[];
   /** With `columns=1`: the interval's access entries, compactly (decodeAccessColumns gives them back). */
   readonly accessColumns?: AccessColumns;
+  /** With `columns=1`: the interval's output lines, in order, compactly (decodeOutputColumns gives them back). */
+  readonly outputColumns?: OutputColumns;
   readonly access?: {
     /** Access entries that happened in this interval (for the subscribed apps). */
     readonly seen: number;
