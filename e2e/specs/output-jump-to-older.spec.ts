@@ -137,6 +137,11 @@ test('jump to a time older than anything the Host still keeps: the log says so, 
     await expect(line).toHaveAttribute('data-jump-target', 'true');
     expect(await placeOf(line)).toEqual({ inView: true, offset: 0 });
     await shot('output-jump-not-kept');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await expect(note).toBeVisible();
+    expect(await placeOf(line)).toMatchObject({ inView: true });
+    await shot('output-jump-not-kept-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
   } finally {
     await gantry.api.call('stop', { params: { id: appId } });
     await gantry.api.call('removeApp', { params: { id: appId } });
