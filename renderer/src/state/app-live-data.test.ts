@@ -119,3 +119,37 @@ describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line h
     expect(small.getSnapshot().rows.map((r) => r.seq)).toEqual(range(16, 30).map((l) => l.seq));
   });
 });
+
+describe('AppLiveData.loadOutputSince, twice at once', () => {
+  it('two jumps in flight put each older line in front once', async () => {
+    const kept = Array.from({ length: 30 }, (_, i) => i + 1).map((seq): OutputRecord => ({
+      seq,
+      time: seq * 10,
+      app: 'a',
+      source: 'stdout',
+      level: 'info',
+      workerId: 1,
+      workerPid: 7,
+      requestId: null,
+      text: '',
+    }));
+    const client = {
+      call: async (_route: string, req: { query: { since: number; before?: number } }) => {
+        await Promise.resolve(); // answers come later, after both jumps asked
+        const items = kept
+          .filter((l) => l.time >= req.query.since && (req.query.before === undefined || l.seq < req.query.before))
+          .reverse();
+        return {
+          items,
+          nextBefore: null,
+          latestSeq: 30,
+          kept: { oldestSeq: 1, oldestTime: 10, evicted: 0, lines: 30, bytes: 0, maxLines: 5000, maxBytes: 1 },
+        };
+      },
+    } as unknown as ConstructorParameters<typeof AppLiveData>[0];
+    const d = new AppLiveData(client, 'a');
+    d.output.reset(kept.slice(20));
+    await Promise.all([d.loadOutputSince(100), d.loadOutputSince(50)]);
+    expect(d.output.getSnapshot().rows.map((r) => r.seq)).toEqual(kept.slice(4).map((l) => l.seq));
+  });
+});

@@ -319,7 +319,16 @@ export class AppLiveData {
    * Puts in front of the lines held the output the Host still keeps from `time` on (a jump to a time before the
    * oldest line held), a page of at most OUTPUT_PAGE_BYTES at a time, and says how far that reached.
    */
-  async loadOutputSince(time: number): Promise<OutputReach> {
+  loadOutputSince(time: number): Promise<OutputReach> {
+    // One at a time: two jumps paging back from the same oldest line would put the same lines in front twice.
+    const next = this.outputLoad.then(() => this.pageOutputBack(time));
+    this.outputLoad = next.catch(() => undefined);
+    return next;
+  }
+
+  private outputLoad: Promise<unknown> = Promise.resolve();
+
+  private async pageOutputBack(time: number): Promise<OutputReach> {
     const generation = this.outputGeneration;
     let kept: OutputPage['kept'] | null = null;
     for (;;) {
