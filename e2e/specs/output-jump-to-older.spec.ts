@@ -8,7 +8,7 @@ import type { Locator } from '@playwright/test';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
 import { localSecond, sendAcrossSeconds } from '../support/clock';
 import { freePort } from '../support/projects';
-import { burst } from '../support/traffic';
+import { burst, send } from '../support/traffic';
 import { AppDetailPage } from '../pages/app-detail-page';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
@@ -110,12 +110,14 @@ test('jump to a time older than anything the Host still keeps: the log says so, 
       .poll(async () => (await gantry.api.call('getApp', { params: { id: appId } })).status.state, { timeout: 45_000 })
       .toBe('running');
     const before = Date.now();
-    // More than the Host keeps (5,000 lines): the oldest fall off.
+    // More than the Host keeps (5,000 lines): the oldest fall off. Then one request more: its worker (the only one)
+    // writes its lines after all the others, so once they are in, nothing more is coming and the oldest kept holds.
     await burst(`http://${bind}/log?many`, 1400, 4);
+    await send(`http://${bind}/log?last`);
     await expect
       .poll(async () => {
-        const { kept } = await gantry.api.call('output', { params: { id: appId }, query: { limit: 1 } });
-        return kept.evicted > 0 && kept.lines === kept.maxLines;
+        const newest = await gantry.api.call('output', { params: { id: appId }, query: { limit: LINES_PER_REQUEST } });
+        return newest.items.at(-1)?.text.startsWith('chatty line last') === true && newest.kept.evicted > 0;
       })
       .toBe(true);
     const oldest = (await gantry.api.call('output', { params: { id: appId }, query: { since: 0, limit: 5000 } })).items.at(-1)!;
