@@ -1,6 +1,13 @@
 // Per-app history the control API pages through: access entries, output lines, events and metrics snapshots,
 // each in its own bounded ring (src/ring.ts). The runtime keeps no history; these survive restarts of the app.
-import { OUTPUT_HISTORY, type AccessRecord, type EventRecord, type HostAppEvent, type OutputPage, type OutputRecord } from '../control/contract.js';
+import {
+  OUTPUT_HISTORY,
+  type AccessRecord,
+  type EventRecord,
+  type HostAppEvent,
+  type OutputPage,
+  type OutputRecord,
+} from '../control/contract.js';
 import { accessFilter, type AccessFilter } from '../logging/access-filter.js';
 import { outputLineBytes } from '../logging/line-splitter.js';
 import { Ring } from '../ring.js';
