@@ -191,6 +191,49 @@ describe('SseClient back-pressure', () => {
     }
   }
 
+  it('64 stalled plain subscribers with the same filters have their budget added up once, and are dropped at it', () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new EventHub();
+      // Counts what the subscribers read from the ring while their sockets are full.
+      let scanned = 0;
+      const source = {
+        get latestId() {
+          return hub.latestId;
+        },
+        since(afterId: number, limit?: number) {
+          const r = hub.since(afterId, limit);
+          scanned += r.events.length;
+          return r;
+        },
+        subscribe: (l: Parameters<EventHub['subscribe']>[0]) => hub.subscribe(l),
+      };
+      const sinks = Array.from({ length: 64 }, () => new HoldingSink());
+      const clients = sinks.map((sink) => new SseClient(sink, source, { maxBufferedBytes: 200_000, types: ['notice'] }));
+      for (const c of clients) c.start();
+      const notice = (i: number) =>
+        hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i} ${'z'.repeat(900)}`, time: 0 });
+      for (const sink of sinks) sink.writable = false;
+      notice(0);
+      vi.advanceTimersByTime(60); // the group's write: every socket reports full
+      scanned = 0;
+      // ~1 KB each: 100 past the budget of 200 KB per check, 4 checks a second.
+      for (let round = 0; round < 8; round++) {
+        for (let i = 0; i < 100; i++) notice(i);
+        vi.advanceTimersByTime(250);
+      }
+      // Past the budget and a second without progress: all dropped, each resumable after the event it was handed.
+      for (let i = 0; i < 100; i++) notice(i);
+      vi.advanceTimersByTime(1250);
+      expect(sinks.filter((s) => s.destroyed)).toHaveLength(64);
+      for (const c of clients) expect(c.overBudgetAt).toBe(1);
+      // Each event was read once for all 64, not once per subscriber (64 × 900 events).
+      expect(scanned).toBeLessThan(2 * 900);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('plain subscribers with the same filters share each interval: one pass per event, the same bytes to each', () => {
     vi.useFakeTimers();
     try {
