@@ -108,6 +108,19 @@ describe('a slow client over real HTTP', () => {
   });
 });
 
+describe('the subscriber cap', () => {
+  it('holds 16 subscribers by default and refuses the 17th: each held one that never reads costs the Host the few MB the kernel takes for it', async () => {
+    const open = await Promise.all(Array.from({ length: 16 }, () => sse('?types=notice')));
+    const refused = await fetch(`${h.server.url}/api/events?types=notice`, { headers: { authorization: `Bearer ${h.server.token}` } });
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).code).toBe('GANTRY_ERR_TOO_MANY_STREAMS');
+    await open[0]!.close();
+    // A place that frees is taken again.
+    const next = await untilAccepted(`${h.server.url}/api/events?types=notice`, { authorization: `Bearer ${h.server.token}` });
+    await next.close();
+  });
+});
+
 describe('a subscriber that stops reading', () => {
   it('is disconnected once what it left unread passes its 8 MB budget, even when each event is small; it resumes where it was', async () => {
     const h2 = await startHarness({}, { sseMaxClients: 1 });
