@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What event-stream subscribers that never read cost an app: one `gantry ui` hosting the demo app (2 workers), wrk
 // against it with no subscribers vs 100 and 500 attempted stalled subscribers (raw sockets that send the request and
-// never read). The control API accepts up to its cap (64) and refuses the rest with GANTRY_ERR_TOO_MANY_STREAMS; the
+// never read). The control API accepts up to its cap (16) and refuses the rest with GANTRY_ERR_TOO_MANY_STREAMS; the
 // accepted ones are held stalled until the server drops them past their byte budget.
 //
 // On a shared box single measurements swing by ±30 %, so the verdict is made of interleaved pairs: each pair is
