@@ -13,8 +13,7 @@ import { SseClient } from './sse.js';
  * Default cap on event-stream subscribers: more windows than a person opens (the UI uses one per window, the CLI one
  * per command that follows), few enough that subscribers that never read barely cost the apps. Node can neither
  * see nor shrink a TCP socket's kernel buffer, so each held subscriber is written to like a reader until the kernel
- * refuses more (~4 MB on loopback): ~1-2 ms of Host CPU each (docs/performance.md). 64 of them cost the app ~15-20 %
- * of its throughput in the seconds after they connect; 16 cost nothing measurable.
+ * refuses more (~4 MB on loopback): ~1-2 ms of Host CPU each (docs/performance.md), so the number held is the lever.
  */
 const DEFAULT_SSE_MAX_CLIENTS = 16;
 
