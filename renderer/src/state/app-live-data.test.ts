@@ -52,50 +52,50 @@ describe("the screen's stream settings", () => {
   });
 });
 
-describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line held)', () => {
-  // A stand-in for GET /api/apps/:id/output over a history holding `kept` (oldest first): since, before, limit as
-  // the server reads them (server-core/test/control/output-history.test.ts tests the real one), `pageSize` lines a page.
-  function serverWith(kept: OutputRecord[], evicted: number, pageSize = 1000) {
-    const calls: Record<string, unknown>[] = [];
-    const client = {
-      call: async (route: string, req: { query: { since: number; before?: number; limit: number } }) => {
-        expect(route).toBe('output');
-        calls.push(req.query);
-        const q = req.query;
-        const match = kept.filter((l) => l.time >= q.since && (q.before === undefined || l.seq < q.before)).reverse();
-        const items = match.slice(0, Math.min(q.limit, pageSize));
-        return {
-          items,
-          nextBefore: match.length > items.length ? items.at(-1)!.seq : null,
-          latestSeq: kept.at(-1)?.seq ?? 0,
-          kept: {
-            oldestSeq: kept[0]?.seq ?? 0,
-            oldestTime: kept[0]?.time ?? null,
-            evicted,
-            lines: kept.length,
-            bytes: 0,
-            maxLines: 5000,
-            maxBytes: 8 << 20,
-          },
-        };
-      },
-    };
-    return { client: client as unknown as ConstructorParameters<typeof AppLiveData>[0], calls };
-  }
-  const line = (seq: number): OutputRecord => ({
-    seq,
-    time: seq * 10,
-    app: 'a',
-    source: 'stderr',
-    level: 'info',
-    workerId: 1,
-    workerPid: 7,
-    requestId: null,
-    text: `line ${seq}`,
-  });
-  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
-  const seqs = (d: AppLiveData) => d.output.getSnapshot().rows.map((r) => r.seq);
+// A stand-in for GET /api/apps/:id/output over a history holding `kept` (oldest first): since, before, limit as
+// the server reads them (server-core/test/control/output-history.test.ts tests the real one), `pageSize` lines a page.
+function serverWith(kept: OutputRecord[], evicted: number, pageSize = 1000) {
+  const calls: Record<string, unknown>[] = [];
+  const client = {
+    call: async (route: string, req: { query: { since?: number; before?: number; limit: number } }) => {
+      expect(route).toBe('output');
+      calls.push(req.query);
+      const q = req.query;
+      const match = kept.filter((l) => (q.since === undefined || l.time >= q.since) && (q.before === undefined || l.seq < q.before)).reverse();
+      const items = match.slice(0, Math.min(q.limit, pageSize));
+      return {
+        items,
+        nextBefore: match.length > items.length ? items.at(-1)!.seq : null,
+        latestSeq: kept.at(-1)?.seq ?? 0,
+        kept: {
+          oldestSeq: kept[0]?.seq ?? 0,
+          oldestTime: kept[0]?.time ?? null,
+          evicted,
+          lines: kept.length,
+          bytes: 0,
+          maxLines: 5000,
+          maxBytes: 8 << 20,
+        },
+      };
+    },
+  };
+  return { client: client as unknown as ConstructorParameters<typeof AppLiveData>[0], calls };
+}
+const line = (seq: number): OutputRecord => ({
+  seq,
+  time: seq * 10,
+  app: 'a',
+  source: 'stderr',
+  level: 'info',
+  workerId: 1,
+  workerPid: 7,
+  requestId: null,
+  text: `line ${seq}`,
+});
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
+const seqs = (d: AppLiveData) => d.output.getSnapshot().rows.map((r) => r.seq);
 
+describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line held)', () => {
   it('loads the lines from that time on in front of those held, page by page, and nothing older', async () => {
     const { client, calls } = serverWith(range(1, 30), 0, 4);
     const d = new AppLiveData(client, 'a');
@@ -130,6 +130,74 @@ describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line h
     small.reset(range(21, 30));
     expect(await d.loadOutputSince(0)).toEqual({ kind: 'full', cap: 15 });
     expect(small.getSnapshot().rows.map((r) => r.seq)).toEqual(range(16, 30).map((l) => l.seq));
+  });
+});
+
+describe('AppLiveData.loadOlderOutput (the Output tab\'s "Load older lines")', () => {
+  it('puts the page before the oldest line held in front, and says where the Host\'s history starts', async () => {
+    // The Host keeps lines 11..30 (10 fell off); the log holds 21..30; pages of 4.
+    const { client, calls } = serverWith(range(11, 30), 10, 4);
+    const d = new AppLiveData(client, 'a');
+    d.output.reset(range(21, 30));
+    expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'unknown' });
+    expect(await d.loadOlderOutput()).toBe(0); // not before the history said whether older lines are kept
+    d.meta.update({ olderOutput: { kind: 'more' } }); // as the history page (tested below) says
+    expect(await d.loadOlderOutput()).toBe(4);
+    expect(seqs(d)).toEqual(range(17, 30).map((l) => l.seq));
+    expect(calls.at(-1)).toMatchObject({ before: 21 });
+    expect(calls.at(-1)!.since).toBeUndefined();
+    expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'more' });
+    expect(await d.loadOlderOutput()).toBe(4);
+    expect(await d.loadOlderOutput()).toBe(2);
+    expect(seqs(d)[0]).toBe(11);
+    // The oldest line kept is held: the 10 written before it are gone, and there is nothing more to load.
+    expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'start', notKept: 10 });
+    expect(await d.loadOlderOutput()).toBe(0);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('counts only the lines before the oldest held as no longer kept, when held lines fell off too', async () => {
+    // The Host now keeps 25..30 (24 fell off); the log still holds 21..30, so 20 lines before it are gone.
+    const { client } = serverWith(range(25, 30), 24);
+    const d = new AppLiveData(client, 'a');
+    d.output.reset(range(21, 30));
+    d.meta.update({ olderOutput: { kind: 'more' } });
+    expect(await d.loadOlderOutput()).toBe(0);
+    expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'start', notKept: 20 });
+  });
+
+  it('the first history page says whether older lines are kept', async () => {
+    const { client } = serverWith(range(1, 30), 0, 12);
+    const d = new AppLiveData(client, 'a');
+    const events = { items: [], nextBefore: null, latestSeq: 0 };
+    const access = { items: [], nextBefore: null, latestSeq: 0 };
+    const call = (client as unknown as { call: (r: string, q: unknown) => Promise<unknown> }).call;
+    Object.assign(client, {
+      call: (route: string, req: { query: Record<string, unknown> }) =>
+        route === 'output' ? call(route, req) : Promise.resolve(route === 'events' ? events : access),
+    });
+    await d.loadHistory();
+    expect(seqs(d)).toEqual(range(19, 30).map((l) => l.seq));
+    expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'more' });
+  });
+
+  it('stops at the log cap and says so', async () => {
+    const { client } = serverWith(range(1, 30), 0);
+    const d = new AppLiveData(client, 'a');
+    const small = new RowStore<OutputRecord>({ cap: 15, schedule: () => () => {} });
+    Object.defineProperty(d, 'output', { value: small });
+    small.reset(range(21, 30));
+    d.meta.update({ olderOutput: { kind: 'more' } });
+    expect(await d.loadOlderOutput()).toBe(5);
+    expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'full', cap: 15 });
+  });
+
+  it('a jump to a time that reaches the oldest line kept leaves the same answer', async () => {
+    const { client } = serverWith(range(11, 30), 10);
+    const d = new AppLiveData(client, 'a');
+    d.output.reset(range(21, 30));
+    await d.loadOutputSince(50);
+    expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'start', notKept: 10 });
   });
 });
 

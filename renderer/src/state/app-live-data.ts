@@ -43,6 +43,28 @@ export interface LiveMeta {
   readonly loadingOlder: boolean;
   /** Over the last second of the stream: access entries that happened, matched the filters, were sent. */
   readonly live: LiveCounts;
+  /** What lies before the oldest output line held (the Output tab's "Load older lines"). */
+  readonly olderOutput: OlderOutput;
+  readonly loadingOlderOutput: boolean;
+}
+
+/**
+ * What lies before the oldest output line held: `unknown` until the history is in; `more`, the Host keeps older
+ * lines; `start`, the oldest line held is the oldest the Host keeps, and `notKept` lines written before it fell off
+ * its history; `full`, the log holds as many lines as it can.
+ */
+export type OlderOutput =
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'more' }
+  | { readonly kind: 'start'; readonly notKept: number }
+  | { readonly kind: 'full'; readonly cap: number };
+
+/** What a page's `kept` says lies before `first`, the oldest line held (seqs are per app and without gaps). */
+function olderThan(kept: OutputPage['kept'], first: OutputRecord | undefined): OlderOutput {
+  if (first === undefined) return { kind: 'start', notKept: kept.evicted };
+  if (first.seq > kept.oldestSeq) return { kind: 'more' };
+  // Lines after `first` may have fallen off too since it was loaded: they are held here, so not counted.
+  return { kind: 'start', notKept: Math.max(0, kept.evicted - (kept.oldestSeq - first.seq)) };
 }
 
 /** What the Requests table wants from the stream: rows (with the filters the server can apply) or counts only. */
@@ -148,6 +170,8 @@ export class AppLiveData {
     olderAccess: null,
     loadingOlder: false,
     live: NO_LIVE_COUNTS,
+    olderOutput: { kind: 'unknown' },
+    loadingOlderOutput: false,
   });
 
   /** Requests served, exactly, as of the last batch (state/served-count.ts): repainted with the table's updates. */
@@ -285,6 +309,7 @@ export class AppLiveData {
       const page = await this.client.call('output', { params: { id: this.appId }, query: { limit: HISTORY_LIMIT } });
       if (generation !== this.outputGeneration) return;
       this.outputGate.open(page.items.slice().reverse());
+      this.meta.update({ olderOutput: olderThan(page.kept, this.output.getSnapshot().rows[0]) });
     } catch (e) {
       this.outputGate.open([]);
       this.meta.update({ error: e instanceof Error ? e.message : String(e) });
@@ -302,7 +327,13 @@ export class AppLiveData {
       // Pages come newest first; the tables show oldest at the top.
       this.accessGate.open(access.items.slice().reverse());
       this.outputGate.open(output.items.slice().reverse());
-      this.meta.update({ loaded: true, error: null, events: events.items.slice().reverse(), olderAccess: access.nextBefore });
+      this.meta.update({
+        loaded: true,
+        error: null,
+        events: events.items.slice().reverse(),
+        olderAccess: access.nextBefore,
+        olderOutput: olderThan(output.kept, this.output.getSnapshot().rows[0]),
+      });
     } catch (e) {
       this.accessGate.open([]);
       this.outputGate.open([]);
@@ -345,23 +376,64 @@ export class AppLiveData {
     return next;
   }
 
+  /**
+   * Puts the page of output before the oldest line held in front of it (HISTORY_LIMIT lines, at most
+   * OUTPUT_PAGE_BYTES); returns how many lines were added (0: nothing older is kept, or the log is full).
+   * Queued with the jumps (loadOutputSince), so the same lines are never put in front twice.
+   */
+  loadOlderOutput(): Promise<number> {
+    const next = this.outputLoad.then(async () => {
+      if (this.meta.getSnapshot().olderOutput.kind !== 'more') return 0;
+      this.meta.update({ loadingOlderOutput: true });
+      try {
+        const r = await this.outputPageBack({ limit: HISTORY_LIMIT });
+        return r === 'stale' ? 0 : r.added;
+      } catch (e) {
+        this.meta.update({ error: e instanceof Error ? e.message : String(e) });
+        return 0;
+      } finally {
+        this.meta.update({ loadingOlderOutput: false });
+      }
+    });
+    this.outputLoad = next.catch(() => undefined);
+    return next;
+  }
+
   private outputLoad: Promise<unknown> = Promise.resolve();
 
-  private async pageOutputBack(time: number): Promise<OutputReach> {
+  /**
+   * One page of output before the oldest line held (all of it when nothing is held), put in front of the lines
+   * held; the one home of paging output back, for "Load older lines" and for jumps. Updates `olderOutput`.
+   */
+  private async outputPageBack(
+    query: { readonly since?: number; readonly limit: number },
+  ): Promise<'stale' | { readonly page: OutputPage; readonly added: number; readonly full: boolean }> {
     const generation = this.outputGeneration;
+    const first = this.output.getSnapshot().rows[0];
+    const page = await this.client.call('output', {
+      params: { id: this.appId },
+      query: { ...query, maxBytes: OUTPUT_PAGE_BYTES, ...(first ? { before: first.seq } : {}) },
+    });
+    if (generation !== this.outputGeneration) return 'stale';
+    const older = page.items.slice().reverse();
+    const added = this.output.prepend(older);
+    const full = added < older.length;
+    this.meta.update({
+      olderOutput: full ? { kind: 'full', cap: this.output.cap } : olderThan(page.kept, this.output.getSnapshot().rows[0]),
+    });
+    return { page, added, full };
+  }
+
+  private async pageOutputBack(time: number): Promise<OutputReach> {
     let kept: OutputPage['kept'] | null = null;
     for (;;) {
       const first = this.output.getSnapshot().rows[0];
       if (first !== undefined && first.time < time) return { kind: 'held' };
-      const page = await this.client.call('output', {
-        params: { id: this.appId },
-        query: { since: time, limit: 5000, maxBytes: OUTPUT_PAGE_BYTES, ...(first ? { before: first.seq } : {}) },
-      });
-      if (generation !== this.outputGeneration) return { kind: 'stale' };
-      kept = page.kept;
-      const older = page.items.slice().reverse();
-      if (this.output.prepend(older) < older.length) return { kind: 'full', cap: this.output.cap };
-      if (page.nextBefore === null) break;
+      const r = await this.outputPageBack({ since: time, limit: 5000 });
+      if (r === 'stale') return { kind: 'stale' };
+      kept = r.page.kept;
+      if (r.full) return { kind: 'full', cap: this.output.cap };
+      if (r.page.nextBefore === null) break;
     }
     // Every line kept from `time` on is held. If the oldest held is the oldest kept (or older) and lines fell off
     // before it, what was written at `time` is gone: say so, rather than land on the oldest line as if it were it.

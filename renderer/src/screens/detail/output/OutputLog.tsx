@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react';
 import type { OutputRecord } from '../../../api/contract';
 import { href } from '../../../app/router';
+import { LoadOlder, type LoadOlderState } from '../../../components/LoadOlder';
 import { fmtClock } from '../../../format';
 import { useLiveWindow } from '../../../hooks/use-live-window';
 import type { FilteredRows } from '../../../state/filtered-view';
@@ -21,6 +22,8 @@ export function OutputLog({
   pattern,
   current = null,
   jumpTo = null,
+  older = null,
+  onLoadOlder,
 }: {
   readonly appId: string;
   readonly view: FilteredRows<OutputRecord>;
@@ -31,6 +34,9 @@ export function OutputLog({
   readonly current?: number | null;
   /** A jump to a time: this line (by key) goes to the top of the view, marked; `n` tells two jumps apart. */
   readonly jumpTo?: { readonly seq: number; readonly n: number } | null;
+  /** Offered over the top of the log when the reader is there (not while following): older lines, or why none. */
+  readonly older?: LoadOlderState | null;
+  readonly onLoadOlder?: () => void;
 }) {
   const { rows, seqs } = view;
   const win = useLiveWindow({ keys: seqs, estimate: EST, overscanPx: 300, onHold });
@@ -110,6 +116,9 @@ export function OutputLog({
         </div>
         {rows.length === 0 && <p className="req-empty muted">{emptyText}</p>}
       </div>
+      {older && !win.following && plan.offset < EST && rows.length > 0 && (
+        <LoadOlder className="out-older" noun="lines" state={older} onLoad={() => onLoadOlder?.()} />
+      )}
       {!win.following && !win.pressing && (
         <button type="button" className="btn btn-sm req-jump" onClick={win.follow}>
           ↓ Latest

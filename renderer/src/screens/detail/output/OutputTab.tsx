@@ -18,7 +18,8 @@ import {
   type OutputFilters,
 } from '../../../state/output-filters';
 import { usePageVisible } from '../../../hooks/use-page-visible';
-import type { OutputReach } from '../../../state/app-live-data';
+import type { LiveMeta, OutputReach } from '../../../state/app-live-data';
+import type { LoadOlderState } from '../../../components/LoadOlder';
 import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
 import { OutputLog } from './OutputLog';
@@ -208,6 +209,8 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
           pattern={pattern}
           current={current}
           jumpTo={jumpTo}
+          older={olderState(meta)}
+          onLoadOlder={() => void data.loadOlderOutput()}
           onHold={hold}
           emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'}
         />
@@ -224,4 +227,25 @@ function notKeptNote(time: number, reach: Extract<OutputReach, { kind: 'not-kept
     `Output from ${fmtClock(time)} is no longer kept: Gantry keeps an app's newest ${reach.kept.maxLines.toLocaleString('en-US')} lines ` +
     `(at most ${mib} MiB), and the oldest kept is from ${fmtClock(reach.oldestTime)}, marked below.`
   );
+}
+
+/** What the top of the log offers: older lines the Host keeps, or where its output starts (and how much fell off). */
+function olderState(meta: LiveMeta): LoadOlderState | null {
+  if (meta.loadingOlderOutput) return { kind: 'loading' };
+  const o = meta.olderOutput;
+  switch (o.kind) {
+    case 'unknown':
+      return null;
+    case 'more':
+      return { kind: 'more' };
+    case 'full':
+      return { kind: 'end', text: `The log holds at most ${o.cap.toLocaleString('en-US')} lines: older ones are not loaded` };
+    case 'start':
+      return {
+        kind: 'end',
+        text:
+          'Start of the output the Host keeps' +
+          (o.notKept === 0 ? '' : ` (${o.notKept.toLocaleString('en-US')} older line${o.notKept === 1 ? '' : 's'} no longer kept)`),
+      };
+  }
 }

@@ -4,6 +4,7 @@
 // do not move (the place is held as a row identity; see hooks/use-live-window.ts).
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { AccessRecord } from '../../../api/contract';
+import { LoadOlder } from '../../../components/LoadOlder';
 import { useLiveWindow } from '../../../hooks/use-live-window';
 import type { FilteredRows } from '../../../state/filtered-view';
 import { RequestRow } from './RequestRow';
@@ -159,10 +160,12 @@ export function RequestTable({
         {rows.length === 0 && <p className="req-empty muted">{emptyText}</p>}
       </div>
       {atTop && older !== 'none' && rows.length > 0 && (
-        <button type="button" className="btn btn-sm req-older" onClick={onLoadOlder} disabled={older !== 'more'} data-testid="load-older">
-          {older === 'loading' ? <span className="spinner" aria-hidden="true" /> : null}
-          {older === 'full' ? `Showing the newest ${rows.length.toLocaleString()} kept in the table` : '↑ Load older requests'}
-        </button>
+        <LoadOlder
+          className="req-older"
+          noun="requests"
+          state={older === 'full' ? { kind: 'end', text: `Showing the newest ${rows.length.toLocaleString()} kept in the table` } : { kind: older }}
+          onLoad={() => onLoadOlder?.()}
+        />
       )}
       {!following && !win.pressing && (
         <button type="button" className="btn btn-sm req-jump" onClick={win.follow}>
