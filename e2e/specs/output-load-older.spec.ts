@@ -90,7 +90,7 @@ test('Output: "Load older lines" at the top puts older lines above without movin
       const now = Math.min(kept.lines, held + FIRST_PAGE);
       await expect(count).toHaveText(`${now.toLocaleString('en-US')} of ${now.toLocaleString('en-US')} lines`);
       // The line stays where it was on screen; the line written before it is now right above it.
-      expect(await placeOf(line), 'the line under the reader\'s eyes did not move').toEqual(before);
+      expect(await placeOf(line), "the line under the reader's eyes did not move").toEqual(before);
       const above = output.locator(`.out-line[data-seq="${seq - 1}"]`);
       await expect(above).toBeAttached();
       expect((await placeOf(above)).bottom, 'the older line is painted right above it').toBe(before.top);

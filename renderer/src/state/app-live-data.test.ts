@@ -61,7 +61,9 @@ function serverWith(kept: OutputRecord[], evicted: number, pageSize = 1000) {
       expect(route).toBe('output');
       calls.push(req.query);
       const q = req.query;
-      const match = kept.filter((l) => (q.since === undefined || l.time >= q.since) && (q.before === undefined || l.seq < q.before)).reverse();
+      const match = kept
+        .filter((l) => (q.since === undefined || l.time >= q.since) && (q.before === undefined || l.seq < q.before))
+        .reverse();
       const items = match.slice(0, Math.min(q.limit, pageSize));
       return {
         items,
@@ -134,7 +136,7 @@ describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line h
 });
 
 describe('AppLiveData.loadOlderOutput (the Output tab\'s "Load older lines")', () => {
-  it('puts the page before the oldest line held in front, and says where the Host\'s history starts', async () => {
+  it("puts the page before the oldest line held in front, and says where the Host's history starts", async () => {
     // The Host keeps lines 11..30 (10 fell off); the log holds 21..30; pages of 4.
     const { client, calls } = serverWith(range(11, 30), 10, 4);
     const d = new AppLiveData(client, 'a');

@@ -405,9 +405,10 @@ export class AppLiveData {
    * One page of output before the oldest line held (all of it when nothing is held), put in front of the lines
    * held; the one home of paging output back, for "Load older lines" and for jumps. Updates `olderOutput`.
    */
-  private async outputPageBack(
-    query: { readonly since?: number; readonly limit: number },
-  ): Promise<'stale' | { readonly page: OutputPage; readonly added: number; readonly full: boolean }> {
+  private async outputPageBack(query: {
+    readonly since?: number;
+    readonly limit: number;
+  }): Promise<'stale' | { readonly page: OutputPage; readonly added: number; readonly full: boolean }> {
     const generation = this.outputGeneration;
     const first = this.output.getSnapshot().rows[0];
     const page = await this.client.call('output', {

@@ -163,7 +163,11 @@ export function RequestTable({
         <LoadOlder
           className="req-older"
           noun="requests"
-          state={older === 'full' ? { kind: 'end', text: `Showing the newest ${rows.length.toLocaleString()} kept in the table` } : { kind: older }}
+          state={
+            older === 'full'
+              ? { kind: 'end', text: `Showing the newest ${rows.length.toLocaleString()} kept in the table` }
+              : { kind: older }
+          }
           onLoad={() => onLoadOlder?.()}
         />
       )}
