@@ -209,7 +209,7 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
           pattern={pattern}
           current={current}
           jumpTo={jumpTo}
-          older={olderState(meta)}
+          older={topOffer(olderState(meta), jumpNote)}
           onLoadOlder={() => void data.loadOlderOutput()}
           onHold={hold}
           emptyText={meta.loaded ? (snapshot.rows.length ? 'No line matches these filters.' : 'Nothing written yet.') : 'Loading…'}
@@ -227,6 +227,14 @@ function notKeptNote(time: number, reach: Extract<OutputReach, { kind: 'not-kept
     `Output from ${fmtClock(time)} is no longer kept: Gantry keeps an app's newest ${reach.kept.maxLines.toLocaleString('en-US')} lines ` +
     `(at most ${mib} MiB), and the oldest kept is from ${fmtClock(reach.oldestTime)}, marked below.`
   );
+}
+
+/**
+ * A jump's note under the toolbar (no longer kept, the log's cap) already says where the log starts, and the line
+ * it marks at the top is the one to read: the same said again over that line would hide it.
+ */
+function topOffer(older: LoadOlderState | null, jumpNote: string | null): LoadOlderState | null {
+  return older?.kind === 'end' && jumpNote !== null ? null : older;
 }
 
 /** What the top of the log offers: older lines the Host keeps, or where its output starts (and how much fell off). */
