@@ -168,6 +168,7 @@ export class AppSlot {
         error: this.lastError,
         startedAt: null,
         scaled: null,
+        workers: null,
       };
     }
     const s = rt.status();
@@ -182,6 +183,7 @@ export class AppSlot {
       error: s.error ?? this.lastError,
       startedAt: running ? this.startedAt : null,
       scaled: running ? this.scaled : null,
+      workers: running ? s.settings.workers : null,
     };
   }
 

@@ -24,6 +24,7 @@ const crashing = {
     error: null,
     startedAt: 1,
     scaled: null,
+    workers: 2,
   },
   metrics,
   profiles: ['dev'],
@@ -33,7 +34,6 @@ describe('WorkersTab', () => {
   it('with no worker up, shows the count wanted and up, scales from the count wanted, and explains the empty table', async () => {
     const call = vi.fn(async (route: string) => {
       if (route === 'workers') return { workers: [] };
-      if (route === 'effective') return { settings: { workers: 2 } };
       return { appId: 'crashy', state: 'running' };
     });
     render(
