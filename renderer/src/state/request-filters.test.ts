@@ -4,28 +4,10 @@ import type { AccessRecord } from '../api/contract';
 import { compileFilters, EMPTY_FILTERS, isFiltering, loadFilters, saveFilters, statusClass } from './request-filters';
 import { FilteredView } from './filtered-view';
 import { RowStore } from './row-store';
+import { sampleAccess } from '../test-support/samples';
 
 let seq = 0;
-function row(over: Partial<AccessRecord>): AccessRecord {
-  return {
-    seq: seq++,
-    time: 0,
-    app: 'a',
-    requestId: `r${seq}`,
-    method: 'GET',
-    path: '/',
-    query: '',
-    protocol: 'HTTP/1.1',
-    status: 200,
-    bytes: 10,
-    durationMs: 5,
-    workerPid: 100,
-    remoteAddr: '127.0.0.1',
-    userAgent: 'curl/8',
-    referer: '',
-    ...over,
-  };
-}
+const row = (over: Partial<AccessRecord>): AccessRecord => sampleAccess({ seq: seq++, requestId: `r${seq}`, ...over });
 
 describe('request filters', () => {
   const rows = [

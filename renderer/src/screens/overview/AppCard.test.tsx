@@ -5,46 +5,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../../../../server-core/src/control/client';
 import type { AppSummary, MetricsSnapshot } from '../../api/contract';
 import { ApiProvider } from '../../app/api-context';
+import { sampleApp, sampleMetrics } from '../../test-support/samples';
 import { AppCard } from './AppCard';
 
 vi.mock('../../app/live-context', () => ({ useLive: () => ({ apps: { patchStatus: () => {}, refresh: async () => {} } }) }));
 
 afterEach(cleanup);
 
-const snapshot = (time: number, over: Partial<MetricsSnapshot> = {}): MetricsSnapshot => ({
-  time,
-  requests: 0,
-  rate: 0,
-  latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
-  statusClasses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
-  inFlight: 0,
-  queueDepth: 0,
-  workersBusy: 0,
-  workersTotal: 2,
-  restarts: 0,
-  uptimeSeconds: 0,
-  workerRssBytes: {},
-  ...over,
-});
-
 const app = (metrics: MetricsSnapshot, scaled: AppSummary['status']['scaled'] = null): AppSummary =>
-  ({
-    definition: { id: 'crashy', name: 'Crashy', folder: '/srv/crashy', activeProfile: 'dev', settings: {} },
-    status: {
-      appId: 'crashy',
-      state: 'running',
-      profile: 'dev',
-      urls: [],
-      healthy: false,
-      generation: 1,
-      error: null,
-      startedAt: 1,
-      scaled,
-      workers: scaled?.workers ?? 2,
-    },
-    metrics,
-    profiles: ['dev'],
-  }) as unknown as AppSummary;
+  sampleApp({ metrics, status: { scaled, workers: scaled?.workers ?? 2 } });
 
 function renderCard(summary: AppSummary, history: readonly MetricsSnapshot[] = [summary.metrics!]) {
   const call = vi.fn(async () => ({}));
@@ -58,21 +27,21 @@ function renderCard(summary: AppSummary, history: readonly MetricsSnapshot[] = [
 
 describe('AppCard workers', () => {
   it('with every worker crashing, says none of the ones wanted is up', async () => {
-    renderCard(app(snapshot(1000, { workersTotal: 0, workersBusy: 0 })));
+    renderCard(app(sampleMetrics(1000, { workersTotal: 0, workersBusy: 0 })));
     await waitFor(() => expect(screen.getByTestId('workers').textContent).toBe('0 of 2 up'));
   });
   it('counts wanted from a live scale when there is one', async () => {
-    renderCard(app(snapshot(1000, { workersTotal: 1 }), { workers: 4, saved: 2 }));
+    renderCard(app(sampleMetrics(1000, { workersTotal: 1 }), { workers: 4, saved: 2 }));
     await waitFor(() => expect(screen.getByTestId('workers').textContent).toBe('1 of 4 up'));
   });
   it('with all wanted workers up, shows how many are busy', async () => {
-    renderCard(app(snapshot(1000, { workersTotal: 2, workersBusy: 1 })));
+    renderCard(app(sampleMetrics(1000, { workersTotal: 2, workersBusy: 1 })));
     await waitFor(() => expect(screen.getByTestId('workers').textContent).toBe('1 busy / 2'));
   });
   it('asks the server nothing: the count wanted comes with the status', () => {
     // Asked for when the card appeared, the settings of an app being removed at that moment answered 404: a
     // console error in the page, which no handler can take back.
-    const call = renderCard(app(snapshot(1000, { workersTotal: 0 })));
+    const call = renderCard(app(sampleMetrics(1000, { workersTotal: 0 })));
     expect(screen.getByTestId('workers').textContent).toBe('0 of 2 up');
     expect(call).not.toHaveBeenCalled();
   });
@@ -80,8 +49,8 @@ describe('AppCard workers', () => {
 
 describe('AppCard error rate', () => {
   const withErrors = (total: number, errors: number) => [
-    snapshot(0),
-    snapshot(60_000, { statusClasses: { '1xx': 0, '2xx': total - errors, '3xx': 0, '4xx': 0, '5xx': errors } }),
+    sampleMetrics(0),
+    sampleMetrics(60_000, { statusClasses: { '1xx': 0, '2xx': total - errors, '3xx': 0, '4xx': 0, '5xx': errors } }),
   ];
   const errorsCell = () => screen.getByTitle(/responses were 5xx in the last minute/);
   it('is amber, not red, for one 5xx in thousands of responses', () => {
