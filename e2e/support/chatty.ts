@@ -1,13 +1,13 @@
 // The small app the Requests and Output specs host (e2e/fixtures/chatty): added on a free port, started, its screen
-// opened; at the end of the test stopped and removed WHILE ITS SCREEN IS OPEN. That screen asks for nothing more
-// once its app is gone (app-removed-while-open.spec.ts); removed from anywhere else (the overview), a request made
-// for the app just before could be answered 404 after the removal, a console error in whichever step comes next.
+// opened; after the test stopped and removed WHILE ITS SCREEN IS OPEN, which then asks for nothing more
+// (app-removed-while-open.spec.ts). A request for the app still on its way when it is removed answers 404, a console
+// error that fails whichever step comes next, so the removal waits until nothing is.
 import type { Page } from '@playwright/test';
 import type { ApiClient } from '@gantry/server-core/client';
 import path from 'node:path';
 import { AppDetailPage } from '../pages/app-detail-page';
 import { expect, REPO_ROOT, test as base, type Gantry } from './fixtures';
-import { freePort } from './projects';
+import { addApp, freePort } from './projects';
 
 const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 
@@ -30,17 +30,14 @@ export interface ChattyOptions {
 /** Adds the chatty app on a free port and starts it; resolves once it is running. */
 export async function hostChatty(api: ApiClient, name: string, workers = 1): Promise<ChattyApp> {
   const bind = `127.0.0.1:${await freePort()}`;
-  const added = await api.call('addApp', {
-    body: { folder: FOLDER, name, detect: false, settings: { app: 'chatty:application', bind: [bind], workers } },
-  });
-  const id = added.app.definition.id;
+  const id = await addApp(api, { folder: FOLDER, name, detect: false, settings: { app: 'chatty:application', bind: [bind], workers } });
   await api.call('start', { params: { id } });
   await expect.poll(async () => (await api.call('getApp', { params: { id } })).status.state, { timeout: 45_000 }).toBe('running');
   return { id, bind, url: `http://${bind}` };
 }
 
 /** Opens the app's screen on a tab and waits for it to show the app running. */
-export async function openScreen(page: Page, gantryUrl: string, app: ChattyApp, tab: Tab = 'requests'): Promise<void> {
+export async function openScreen(page: Page, gantryUrl: string, app: { readonly id: string }, tab: Tab = 'requests'): Promise<void> {
   await page.goto(`${gantryUrl}#/apps/${app.id}/${tab}`);
   await new AppDetailPage(page).expectState('running');
 }
