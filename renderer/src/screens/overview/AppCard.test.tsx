@@ -45,6 +45,23 @@ describe('AppCard workers', () => {
     expect(screen.getByTestId('workers').textContent).toBe('0 of 2 up');
     expect(call).not.toHaveBeenCalled();
   });
+  it('follows a worker count saved while the app runs', () => {
+    // The count asked for once per profile stayed at the old setting when a new one was applied live.
+    const client = { call: vi.fn(async (route: string) => (route === 'effective' ? { settings: { workers: 2 } } : {})) };
+    const card = (workers: number) => (
+      <ApiProvider client={client as unknown as ApiClient}>
+        <AppCard
+          app={sampleApp({ metrics: sampleMetrics(1000, { workersTotal: 2 }), status: { workers } })}
+          history={[]}
+          launch={undefined}
+        />
+      </ApiProvider>
+    );
+    const { rerender } = render(card(2));
+    expect(screen.getByTestId('workers').textContent).toBe('0 busy / 2');
+    rerender(card(3)); // saved 3, applied live: the third is booting
+    expect(screen.getByTestId('workers').textContent).toBe('2 of 3 up');
+  });
 });
 
 describe('AppCard error rate', () => {
