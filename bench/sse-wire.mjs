@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The UI's event-stream wire format, measured: bytes per access entry and the cost to encode (server) and decode
-// (browser) a batch, for JSON envelopes (`?batch=1`) and by column (`?batch=1&columns=1`). Needs
-// `npm run build -w server-core`. Usage: node bench/sse-wire.mjs [--rows-per-frame 10,50] [--frames 20000]
+// The UI's event-stream wire format, measured: bytes per access entry and per output line, and the cost to encode
+// (server) and decode (browser) a batch, for JSON envelopes (`?batch=1`) and by column (`?batch=1&columns=1`).
+// Needs `npm run build -w server-core`. Usage: node bench/sse-wire.mjs [--rows-per-frame 10,50] [--frames 20000]
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,9 @@ import { parseArgs } from 'node:util';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { encodeAccessColumns, decodeAccessColumns } = await import(
   pathToFileURL(path.join(ROOT, 'server-core/dist/control/access-columns.js')).href
+);
+const { encodeOutputColumns, decodeOutputColumns } = await import(
+  pathToFileURL(path.join(ROOT, 'server-core/dist/control/output-columns.js')).href
 );
 const { values: args } = parseArgs({
   options: { 'rows-per-frame': { type: 'string', default: '10,50' }, frames: { type: 'string', default: '20000' } },
@@ -61,4 +64,45 @@ for (const n of args['rows-per-frame'].split(',').map(Number)) {
   console.log(
     `${n} rows/frame: JSON envelopes ${(Buffer.byteLength(json.out) / n).toFixed(0)} B/entry, encode ${per(json)} µs/entry, decode ${per(parseJson)} µs/entry | by column ${(Buffer.byteLength(cols.out) / n).toFixed(0)} B/entry, encode ${per(cols)} µs/entry, decode ${per(parseCols)} µs/entry`,
   );
+}
+
+// Output lines: what e2e/fixtures/chatty writes per request (a 60-word line and a three-line block), and what a
+// Flask app under Python logging's default format writes (one short line per request).
+const LONG = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+const SHAPES = {
+  chatty: (n, k) =>
+    [`chatty line i=${n} ${LONG}`, `chatty block i=${n} first`, '  second line of the block', '  third line of the block'][k % 4],
+  logging: (n) => `INFO:shop.orders:order ${n} placed for customer ${(n * 7919) % 10007} in 3.${n % 10} ms`,
+};
+let outSeq = 0;
+function outputEnvelope(shape) {
+  outSeq++;
+  const req = Math.floor(outSeq / 4);
+  const data = {
+    time: 1796417348918 + outSeq,
+    app: 'Demo',
+    source: 'stderr',
+    level: 'info',
+    workerId: 1 + (req % 2),
+    workerPid: 2083 + (req % 2),
+    requestId: `39f65b8e3940-${req.toString(36)}`,
+    text: SHAPES[shape](req, outSeq),
+    seq: outSeq,
+  };
+  return { id: outSeq * 2, type: 'output', appId: 'demo', time: data.time, data };
+}
+
+for (const shape of Object.keys(SHAPES)) {
+  for (const n of args['rows-per-frame'].split(',').map(Number)) {
+    const frames = Array.from({ length: 64 }, () => Array.from({ length: n }, () => outputEnvelope(shape)));
+    const counts = JSON.stringify({ seen: 0, matched: 0, sent: 0, sampleOneIn: 1 });
+    const json = time((i) => `{"events":[${frames[i % 64].map((e) => JSON.stringify(e)).join(',')}],"access":${counts}}`);
+    const cols = time((i) => `{"events":[],"access":${counts},"outputColumns":${JSON.stringify(encodeOutputColumns(frames[i % 64]))}}`);
+    const parseJson = time((i) => JSON.parse(json.out).events.length + i);
+    const parseCols = time((i) => decodeOutputColumns(JSON.parse(cols.out).outputColumns).length + i);
+    const per = (r) => (r.ns / FRAMES / n / 1000).toFixed(2);
+    console.log(
+      `output (${shape}), ${n} lines/frame: JSON envelopes ${(Buffer.byteLength(json.out) / n).toFixed(0)} B/line, encode ${per(json)} µs/line, decode ${per(parseJson)} µs/line | by column ${(Buffer.byteLength(cols.out) / n).toFixed(0)} B/line, encode ${per(cols)} µs/line, decode ${per(parseCols)} µs/line`,
+    );
+  }
 }

@@ -3,11 +3,13 @@
 // real worker running an app that uses Python's `logging` (server-core/test/fixtures/apps/pylogging.py).
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { freePort } from '../support/projects';
 
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
-const BIND = '127.0.0.1:29101';
 
 test('stderr lines show the level they state, and a traceback is one entry', async ({ ui: page, gantry, shot }) => {
+  // A free port, not a fixed one: other `gantry ui`s on this machine (another checkout's e2e run) may hold those.
+  const BIND = `127.0.0.1:${await freePort()}`;
   const added = await gantry.api.call('addApp', {
     body: { folder: FOLDER, name: 'Py logging', detect: false, settings: { app: 'pylogging:application', bind: [BIND], workers: 1 } },
   });
@@ -59,12 +61,13 @@ test('stderr lines show the level they state, and a traceback is one entry', asy
 });
 
 test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, shot }) => {
+  const bind = `127.0.0.1:${await freePort()}`;
   const added = await gantry.api.call('addApp', {
     body: {
       folder: FOLDER,
       name: 'Py logging two',
       detect: false,
-      settings: { app: 'pylogging:application', bind: ['127.0.0.1:29102'] },
+      settings: { app: 'pylogging:application', bind: [bind] },
       profiles: { dev: { workers: 2 } },
     },
   });
@@ -92,13 +95,14 @@ test('the worker picker shows one worker’s lines', async ({ ui: page, gantry, 
 });
 
 test('the wrap toggle puts a long line on one row, and the log keeps following', async ({ ui: page, gantry, shot }) => {
+  const bind = `127.0.0.1:${await freePort()}`;
   const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Py logging wrap', detect: false, settings: { app: 'pylogging:application', bind: ['127.0.0.1:29103'] } },
+    body: { folder: FOLDER, name: 'Py logging wrap', detect: false, settings: { app: 'pylogging:application', bind: [bind] } },
   });
   const appId = added.app.definition.id;
   await gantry.api.call('start', { params: { id: appId } });
   await page.goto(`${gantry.url}#/apps/${appId}/output`);
-  expect((await page.request.get('http://127.0.0.1:29103/long')).status()).toBe(200);
+  expect((await page.request.get(`http://${bind}/long`)).status()).toBe(200);
   const log = page.getByTestId('output-log');
   const long = log.locator('.out-line', { hasText: 'long line word0' });
   await expect(long).toBeVisible();

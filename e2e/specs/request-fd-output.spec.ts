@@ -3,11 +3,13 @@
 // A real Flask app (server-core/test/fixtures/projects/flaskapp) on Debian's /usr/bin/python3, one sync worker.
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { freePort } from '../support/projects';
 
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/projects/flaskapp');
-const BIND = '127.0.0.1:24400';
 
 test("a subprocess's and an os.write's output show in the drawer of the request that wrote them", async ({ ui: page, gantry, shot }) => {
+  // A free port, not a fixed one: other `gantry ui`s on this machine (another checkout's e2e run) may hold it.
+  const BIND = `127.0.0.1:${await freePort()}`;
   const added = await gantry.api.call('addApp', {
     body: {
       folder: FOLDER,

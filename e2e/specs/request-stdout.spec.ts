@@ -5,11 +5,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { freePort } from '../support/projects';
 
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/projects/flaskapp');
-const BIND = '127.0.0.1:24310';
 
 test("a request's print() is marked with it in Output and listed, as stdout, in its drawer", async ({ ui: page, gantry, shot }) => {
+  // A free port, not a fixed one: other `gantry ui`s on this machine (another checkout's e2e run) may hold it.
+  const BIND = `127.0.0.1:${await freePort()}`;
   const added = await gantry.api.call('addApp', {
     body: {
       folder: FOLDER,

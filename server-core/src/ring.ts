@@ -75,6 +75,11 @@ export class Ring<T> {
     return this.count;
   }
 
+  /** The oldest item held. */
+  get oldest(): T | undefined {
+    return this.count === 0 ? undefined : this.at(0);
+  }
+
   /** What the items held weigh, by `sizeOf` (0 without a byte budget). */
   get bytes(): number {
     return this.held;
@@ -105,16 +110,26 @@ export class Ring<T> {
 
   /**
    * Matching items, newest first with seq < before (or from the newest), or oldest first with seq > after (a tail);
-   * at most `limit` (default 200).
+   * at most `limit` (default 200) and, in a ring with a byte budget, at most `maxBytes` of weight (the first item
+   * always, even alone over it, so paging never stalls).
    */
-  page(match: (item: T) => boolean, opts: { readonly before?: number; readonly after?: number; readonly limit?: number }): RingPage<T> {
+  page(
+    match: (item: T) => boolean,
+    opts: { readonly before?: number; readonly after?: number; readonly limit?: number; readonly maxBytes?: number },
+  ): RingPage<T> {
     const limit = opts.limit ?? 200;
+    const maxBytes = this.sizes === null ? Infinity : (opts.maxBytes ?? Infinity);
     const out: T[] = [];
+    const full = (bytes: number, i: number): boolean => out.length >= limit || (out.length > 0 && bytes + this.sizeAt(i) > maxBytes);
+    let bytes = 0;
     const oldest = this.oldestSeq;
     if (opts.after !== undefined) {
-      for (let i = Math.max(0, opts.after + 1 - oldest); i < this.count && out.length < limit; i++) {
+      for (let i = Math.max(0, opts.after + 1 - oldest); i < this.count; i++) {
         const item = this.at(i);
-        if (match(item)) out.push(item);
+        if (!match(item)) continue;
+        if (full(bytes, i)) break;
+        out.push(item);
+        bytes += this.sizeAt(i);
       }
       return { items: out, nextBefore: null, latestSeq: this.last };
     }
@@ -123,11 +138,17 @@ export class Ring<T> {
     for (; i >= 0; i--) {
       const item = this.at(i);
       if (!match(item)) continue;
-      if (out.length >= limit) return { items: out, nextBefore: out.length > 0 ? lastSeq : null, latestSeq: this.last };
+      if (full(bytes, i)) return { items: out, nextBefore: out.length > 0 ? lastSeq : null, latestSeq: this.last };
       out.push(item);
+      bytes += this.sizeAt(i);
       lastSeq = oldest + i;
     }
     return { items: out, nextBefore: null, latestSeq: this.last };
+  }
+
+  /** What the i-th oldest item held weighs (0 without a byte budget). */
+  private sizeAt(i: number): number {
+    return this.sizes === null ? 0 : this.sizes[(this.start + i) % this.items.length]!;
   }
 
   /** The i-th oldest item held (0-based). */

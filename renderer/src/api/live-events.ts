@@ -2,10 +2,20 @@
 // Filters (apps, types) go in the query; the token goes in a header like every other call. A batched stream
 // (the live tables) gets one `batch` frame per interval: its events are handed out one by one, in order, and
 // its access counts (what happened, what matched, what was sent) go to onBatch, after its events (a metrics sample
-// heads its batch, and the counts beside it came after it: state/served-count.ts). Access entries may come by column
-// (columns=1, control/access-columns.ts): they are handed out as envelopes like the rest.
+// heads its batch, and the counts beside it came after it: state/served-count.ts). Access entries and output lines
+// may come by column (columns=1, control/access-columns.ts, output-columns.ts): they are handed out as envelopes like
+// the rest.
 import type { ApiClient } from '../../../server-core/src/control/client';
-import { buildQuery, decodeAccessColumns, SSE_TYPES, type EventsQuery, type SseBatch, type SseEnvelope, type SseType } from './contract';
+import {
+  buildQuery,
+  decodeAccessColumns,
+  decodeOutputColumns,
+  SSE_TYPES,
+  type EventsQuery,
+  type SseBatch,
+  type SseEnvelope,
+  type SseType,
+} from './contract';
 import { openEventStream, type StreamState } from './event-stream';
 
 export type BatchQuery = Omit<EventsQuery, 'token' | 'apps' | 'types' | 'lastEventId' | 'batch'>;
@@ -55,6 +65,9 @@ export function subscribeLiveEvents(client: ApiClient, options: LiveEventsOption
       if (batch.accessColumns)
         for (const r of decodeAccessColumns(batch.accessColumns))
           options.onEvent({ id: r.id, type: 'access', appId: r.appId, time: r.data.time, data: r.data });
+      if (batch.outputColumns)
+        for (const r of decodeOutputColumns(batch.outputColumns))
+          options.onEvent({ id: r.id, type: 'output', appId: r.appId, time: r.data.time, data: r.data });
       if (batch.access) options.onBatch?.(batch.access);
       options.onFrameEnd?.();
     },

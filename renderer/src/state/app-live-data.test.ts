@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { Gate } from './app-live-data';
+import type { OutputRecord } from '../api/contract';
+import { AppLiveData, Gate } from './app-live-data';
 import { RowStore } from './row-store';
 
 const row = (seq: number) => ({ seq });
@@ -35,5 +36,120 @@ describe('Gate between history and the live stream', () => {
     for (const s of [8, 9, 10, 11]) gate.push(row(s)); // the replay arrives after the history
     store.flush();
     expect(store.getSnapshot().rows.map((r) => r.seq)).toEqual([7, 8, 9, 10, 11]);
+  });
+});
+
+describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line held)', () => {
+  // A stand-in for GET /api/apps/:id/output over a history holding `kept` (oldest first): since, before, limit as
+  // the server reads them (server-core/test/control/output-history.test.ts tests the real one), `pageSize` lines a page.
+  function serverWith(kept: OutputRecord[], evicted: number, pageSize = 1000) {
+    const calls: Record<string, unknown>[] = [];
+    const client = {
+      call: async (route: string, req: { query: { since: number; before?: number; limit: number } }) => {
+        expect(route).toBe('output');
+        calls.push(req.query);
+        const q = req.query;
+        const match = kept.filter((l) => l.time >= q.since && (q.before === undefined || l.seq < q.before)).reverse();
+        const items = match.slice(0, Math.min(q.limit, pageSize));
+        return {
+          items,
+          nextBefore: match.length > items.length ? items.at(-1)!.seq : null,
+          latestSeq: kept.at(-1)?.seq ?? 0,
+          kept: {
+            oldestSeq: kept[0]?.seq ?? 0,
+            oldestTime: kept[0]?.time ?? null,
+            evicted,
+            lines: kept.length,
+            bytes: 0,
+            maxLines: 5000,
+            maxBytes: 8 << 20,
+          },
+        };
+      },
+    };
+    return { client: client as unknown as ConstructorParameters<typeof AppLiveData>[0], calls };
+  }
+  const line = (seq: number): OutputRecord => ({
+    seq,
+    time: seq * 10,
+    app: 'a',
+    source: 'stderr',
+    level: 'info',
+    workerId: 1,
+    workerPid: 7,
+    requestId: null,
+    text: `line ${seq}`,
+  });
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
+  const seqs = (d: AppLiveData) => d.output.getSnapshot().rows.map((r) => r.seq);
+
+  it('loads the lines from that time on in front of those held, page by page, and nothing older', async () => {
+    const { client, calls } = serverWith(range(1, 30), 0, 4);
+    const d = new AppLiveData(client, 'a');
+    d.output.reset(range(21, 30));
+    expect(await d.loadOutputSince(105)).toEqual({ kind: 'held' });
+    expect(seqs(d)).toEqual(range(11, 30).map((l) => l.seq));
+    expect(calls.map((q) => q.before)).toEqual([21, 17, 13]);
+    // Already held: nothing is asked.
+    expect(await d.loadOutputSince(150)).toEqual({ kind: 'held' });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('a time older than anything kept, when lines fell off, says so (and where the log starts)', async () => {
+    const { client } = serverWith(range(11, 30), 10);
+    const d = new AppLiveData(client, 'a');
+    d.output.reset(range(21, 30));
+    const reach = await d.loadOutputSince(50);
+    expect(reach).toMatchObject({ kind: 'not-kept', oldestTime: 110 });
+    expect(seqs(d)[0]).toBe(11);
+    // Nothing fell off: the app wrote nothing before its first line, which is simply where the jump lands.
+    const fresh = new AppLiveData(serverWith(range(1, 30), 0).client, 'a');
+    fresh.output.reset(range(21, 30));
+    expect(await fresh.loadOutputSince(0)).toEqual({ kind: 'held' });
+  });
+
+  it('stops at the log cap and says so', async () => {
+    const { client } = serverWith(range(1, 30), 0);
+    const d = new AppLiveData(client, 'a');
+    // A log with room for 15 lines stands in for one holding its 10,000.
+    const small = new RowStore<OutputRecord>({ cap: 15, schedule: () => () => {} });
+    Object.defineProperty(d, 'output', { value: small });
+    small.reset(range(21, 30));
+    expect(await d.loadOutputSince(0)).toEqual({ kind: 'full', cap: 15 });
+    expect(small.getSnapshot().rows.map((r) => r.seq)).toEqual(range(16, 30).map((l) => l.seq));
+  });
+});
+
+describe('AppLiveData.loadOutputSince, twice at once', () => {
+  it('two jumps in flight put each older line in front once', async () => {
+    const kept = Array.from({ length: 30 }, (_, i) => i + 1).map((seq): OutputRecord => ({
+      seq,
+      time: seq * 10,
+      app: 'a',
+      source: 'stdout',
+      level: 'info',
+      workerId: 1,
+      workerPid: 7,
+      requestId: null,
+      text: '',
+    }));
+    const client = {
+      call: async (_route: string, req: { query: { since: number; before?: number } }) => {
+        await Promise.resolve(); // answers come later, after both jumps asked
+        const items = kept
+          .filter((l) => l.time >= req.query.since && (req.query.before === undefined || l.seq < req.query.before))
+          .reverse();
+        return {
+          items,
+          nextBefore: null,
+          latestSeq: 30,
+          kept: { oldestSeq: 1, oldestTime: 10, evicted: 0, lines: 30, bytes: 0, maxLines: 5000, maxBytes: 1 },
+        };
+      },
+    } as unknown as ConstructorParameters<typeof AppLiveData>[0];
+    const d = new AppLiveData(client, 'a');
+    d.output.reset(kept.slice(20));
+    await Promise.all([d.loadOutputSince(100), d.loadOutputSince(50)]);
+    expect(d.output.getSnapshot().rows.map((r) => r.seq)).toEqual(kept.slice(4).map((l) => l.seq));
   });
 });

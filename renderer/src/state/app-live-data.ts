@@ -2,7 +2,7 @@
 // RowStore fed by the app's own event stream. The history page is loaded first; stream entries that
 // arrive meanwhile are held back and then added if newer, so nothing shows twice and nothing is lost.
 import type { ApiClient } from '../../../server-core/src/control/client';
-import type { AccessRecord, EventRecord, OutputRecord, SseEnvelope } from '../api/contract';
+import type { AccessRecord, EventRecord, OutputPage, OutputRecord, SseEnvelope } from '../api/contract';
 import type { StreamState } from '../api/event-stream';
 import { subscribeLiveEvents, type BatchQuery, type LiveEvents } from '../api/live-events';
 import { ExternalStore } from './external-store';
@@ -17,6 +17,8 @@ const HISTORY_LIMIT = 2000;
  * 200 (docs/performance.md), and a burst stays whole in the table.
  */
 const SHOWABLE_RATE = 1000;
+/** A page of older output is at most this big (its lines' text plus 128 each): a jump back loads it a page at a time. */
+const OUTPUT_PAGE_BYTES = 1024 * 1024;
 /** Least time between two updates of a live table under sustained traffic (see RowStoreOptions.minIntervalMs). */
 const LIVE_UPDATE_MS = 200;
 
@@ -49,6 +51,18 @@ export interface AccessView {
   readonly mode: 'rows' | 'count';
   readonly filter: Pick<BatchQuery, 'status' | 'method' | 'path' | 'minDurationMs'>;
 }
+
+/**
+ * How far back a jump to a time could reach in the output: `held`, every line the Host keeps from that time on is
+ * in the log now (or the log already held older lines); `not-kept`, the time is older than the oldest line kept
+ * (lines fell off the Host's history, whose bounds `kept` gives); `full`, the log holds as many lines as it can;
+ * `stale`, the log was reloaded meanwhile.
+ */
+export type OutputReach =
+  | { readonly kind: 'held' }
+  | { readonly kind: 'not-kept'; readonly oldestTime: number; readonly kept: OutputPage['kept'] }
+  | { readonly kind: 'full'; readonly cap: number }
+  | { readonly kind: 'stale' };
 
 type Seqd = { readonly seq: number };
 
@@ -299,6 +313,43 @@ export class AppLiveData {
       this.meta.update({ loadingOlder: false, error: e instanceof Error ? e.message : String(e) });
       return 0;
     }
+  }
+
+  /**
+   * Puts in front of the lines held the output the Host still keeps from `time` on (a jump to a time before the
+   * oldest line held), a page of at most OUTPUT_PAGE_BYTES at a time, and says how far that reached.
+   */
+  loadOutputSince(time: number): Promise<OutputReach> {
+    // One at a time: two jumps paging back from the same oldest line would put the same lines in front twice.
+    const next = this.outputLoad.then(() => this.pageOutputBack(time));
+    this.outputLoad = next.catch(() => undefined);
+    return next;
+  }
+
+  private outputLoad: Promise<unknown> = Promise.resolve();
+
+  private async pageOutputBack(time: number): Promise<OutputReach> {
+    const generation = this.outputGeneration;
+    let kept: OutputPage['kept'] | null = null;
+    for (;;) {
+      const first = this.output.getSnapshot().rows[0];
+      if (first !== undefined && first.time < time) return { kind: 'held' };
+      const page = await this.client.call('output', {
+        params: { id: this.appId },
+        query: { since: time, limit: 5000, maxBytes: OUTPUT_PAGE_BYTES, ...(first ? { before: first.seq } : {}) },
+      });
+      if (generation !== this.outputGeneration) return { kind: 'stale' };
+      kept = page.kept;
+      const older = page.items.slice().reverse();
+      if (this.output.prepend(older) < older.length) return { kind: 'full', cap: this.output.cap };
+      if (page.nextBefore === null) break;
+    }
+    // Every line kept from `time` on is held. If the oldest held is the oldest kept (or older) and lines fell off
+    // before it, what was written at `time` is gone: say so, rather than land on the oldest line as if it were it.
+    const first = this.output.getSnapshot().rows[0];
+    if (first !== undefined && first.time > time && kept.evicted > 0 && first.seq <= kept.oldestSeq)
+      return { kind: 'not-kept', oldestTime: first.time, kept };
+    return { kind: 'held' };
   }
 
   private apply(env: SseEnvelope): void {

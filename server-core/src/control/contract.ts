@@ -3,10 +3,12 @@
 // from them (control/client.ts). What is saved on disk is not here but in config/app-definition.ts (the wire carries
 // definitions, so the names the renderer needs are re-exported). Bundled into the browser: runtime imports are zod,
 // settings.ts (zod plus the zod-free table in settings-table.ts and rules.ts, which `gantry serve` uses alone),
-// app-definition.ts (zod and settings.ts) and access-columns.ts (dependency-free) — nothing else.
+// app-definition.ts (zod and settings.ts), access-columns.ts and output-columns.ts (dependency-free) — nothing else.
 import type { AccessColumns } from './access-columns.js';
-// The compact wire form of a batch's access entries is part of the contract: both sides use its codec.
+import type { OutputColumns } from './output-columns.js';
+// The compact wire form of a batch's access entries and output lines is part of the contract: both sides use its codecs.
 export { decodeAccessColumns, encodeAccessColumns, type AccessColumns } from './access-columns.js';
+export { decodeOutputColumns, encodeOutputColumns, type OutputColumns } from './output-columns.js';
 import { z } from 'zod';
 import { appIdSchema, envNameSchema, profileNameSchema, type AppDefinition } from '../config/app-definition.js';
 import {
@@ -229,14 +231,23 @@ export const accessQuerySchema = z.strictObject({
 });
 export type AccessQuery = z.input<typeof accessQuerySchema>;
 
+/** What the Host keeps of each app's output (host/app-logs.ts): the newest lines, within both bounds. */
+export const OUTPUT_HISTORY = { maxLines: 5_000, maxBytes: 8 * 1024 * 1024 } as const;
+
 export const outputQuerySchema = z.strictObject({
   requestId: z.string().max(200).optional(),
   source: csv.pipe(z.array(z.enum(['stdout', 'stderr', 'gantry']))).optional(),
   level: csv.pipe(z.array(z.enum(['debug', 'info', 'warning', 'error', 'critical']))).optional(),
   search: z.string().max(500).optional(),
+  /** Paging: lines with seq < before (newest first). */
   before: seqSchema.optional(),
+  /** Tail: lines with seq > after (oldest first). */
   after: seqSchema.optional(),
+  /** Only lines written at or after this time (epoch ms): what a jump to a time needs, and no more. */
+  since: z.coerce.number().min(0).optional(),
   limit: limitSchema.optional(),
+  /** At most this many bytes of lines in the page (each line's text plus 128, as the history counts it); at least one line. */
+  maxBytes: z.coerce.number().int().min(1024).max(OUTPUT_HISTORY.maxBytes).optional(),
 });
 export type OutputQuery = z.input<typeof outputQuerySchema>;
 
@@ -271,7 +282,10 @@ export const eventsQuerySchema = z.strictObject({
   method: csv.pipe(z.array(z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method'))).optional(),
   path: z.string().max(500).optional(),
   minDurationMs: z.coerce.number().min(0).optional(),
-  /** Batched streams: '1' sends access entries by column (SseBatch.accessColumns, control/access-columns.ts). */
+  /**
+   * Batched streams: '1' sends access entries and output lines by column (SseBatch.accessColumns, outputColumns;
+   * control/access-columns.ts, output-columns.ts).
+   */
   columns: z.enum(['0', '1']).optional(),
   /**
    * Batched streams: under sustained traffic, at most one batch per this many ms (the first event after a quiet
@@ -404,6 +418,25 @@ export interface Page<T> {
   readonly nextBefore: number | null;
   /** Highest seq seen in the buffer (for `after` tails). */
   readonly latestSeq: number;
+}
+
+/**
+ * A page of output, and what the Host still holds: a time before `oldestTime`, when `evicted` > 0, is no longer kept
+ * (the history keeps the newest `maxLines` lines within `maxBytes`), so a client can say so rather than show the
+ * oldest line kept as if it were what was asked for.
+ */
+export interface OutputPage extends Page<OutputRecord> {
+  readonly kept: {
+    /** The oldest line held (0 when none); lines with a lower seq fell off. */
+    readonly oldestSeq: number;
+    readonly oldestTime: number | null;
+    /** Lines that fell off the history since the Host started (0: everything written is still held). */
+    readonly evicted: number;
+    readonly lines: number;
+    readonly bytes: number;
+    readonly maxLines: number;
+    readonly maxBytes: number;
+  };
 }
 
 export interface RoutesView {
@@ -607,13 +640,16 @@ export interface SseDataMap {
  */
 export interface SseBatch {
   /**
-   * In order; with `columns=1`, without the access entries (those are in accessColumns). A `metrics` event is
+   * In order; with `columns=1`, without the access entries and output lines (those are in accessColumns and
+   * outputColumns). A `metrics` event is
    * always first in its frame: the `access` counts beside it all came after the sample, so its `requests` plus the
    * `seen` of this frame and the ones after it is the number of requests served (exactly, until the next sample).
    */
   readonly events: readonly SseEnvelope[];
   /** With `columns=1`: the interval's access entries, compactly (decodeAccessColumns gives them back). */
   readonly accessColumns?: AccessColumns;
+  /** With `columns=1`: the interval's output lines, in order, compactly (decodeOutputColumns gives them back). */
+  readonly outputColumns?: OutputColumns;
   readonly access?: {
     /** Access entries that happened in this interval (for the subscribed apps). */
     readonly seen: number;
@@ -802,7 +838,7 @@ export const ROUTES = {
     summary: "One request's access entry and the output lines it produced.",
     params: requestParamsSchema,
   }),
-  output: route<Page<OutputRecord>>()({
+  output: route<OutputPage>()({
     method: 'GET',
     path: '/api/apps/:id/output',
     summary: 'App output and Gantry lines, filtered, paged.',

@@ -11,6 +11,7 @@
 // disconnected: it resumes with Last-Event-ID.
 import { accessFilter } from '../logging/access-filter.js';
 import { encodeAccessColumns } from './access-columns.js';
+import { encodeOutputColumns, type OutputRow } from './output-columns.js';
 import type { AccessRecord, EventsQuery, SseBatch, SseEnvelope, SseType } from './contract.js';
 
 export interface SseSink {
@@ -272,6 +273,8 @@ export class SseClient {
   /** columns=1: the interval's access entries, encoded by column at the flush (after sampling: at most maxRate/s). */
   private readonly columns: boolean;
   private pendingAccess: { id: number; appId: string | null; data: AccessRecord }[] = [];
+  /** columns=1: the interval's output lines, encoded by column at the flush (output-columns.ts). */
+  private pendingOutput: OutputRow[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly intervalMs: number;
   /** Least time between two batches under sustained traffic (EventsQuery.minIntervalMs), and when the last went. */
@@ -357,6 +360,7 @@ export class SseClient {
     this.leaveGroup(false);
     this.pending = [];
     this.pendingAccess = [];
+    this.pendingOutput = [];
     this.outgoing = [];
     this.outgoingBytes = 0;
     if (this.timer) clearTimeout(this.timer);
@@ -462,6 +466,15 @@ export class SseClient {
         return this.scheduleBatch();
       }
     }
+    if (e.type === 'output' && this.columns) {
+      this.pendingOutput.push({ id: e.id, appId: e.appId, data: e.data });
+      this.pendingBytes += 40 + e.data.text.length;
+      if (this.pendingBytes >= MAX_BATCH_BYTES) {
+        if (this.timer) clearTimeout(this.timer);
+        return this.flushBatch();
+      }
+      return this.scheduleBatch();
+    }
     const json = envelopeJson(e);
     this.pending.push(json);
     this.pendingBytes += json.length;
@@ -511,12 +524,14 @@ export class SseClient {
     const { seen, matched, sent } = this.counts;
     const counts: SseBatch['access'] = { seen, matched, sent, sampleOneIn: this.oneIn };
     this.counts = { seen: 0, matched: 0, sent: 0 };
-    if (this.pending.length === 0 && seen === 0) return;
+    if (this.pending.length === 0 && seen === 0 && this.pendingOutput.length === 0) return;
     // Hand-joined: each envelope's JSON was made once for every client.
     const columns = this.pendingAccess.length > 0 ? `,"accessColumns":${JSON.stringify(encodeAccessColumns(this.pendingAccess))}` : '';
-    const data = `{"events":[${this.pending.join(',')}],"access":${JSON.stringify(counts)}${columns}}`;
+    const output = this.pendingOutput.length > 0 ? `,"outputColumns":${JSON.stringify(encodeOutputColumns(this.pendingOutput))}` : '';
+    const data = `{"events":[${this.pending.join(',')}],"access":${JSON.stringify(counts)}${columns}${output}}`;
     this.pending = [];
     this.pendingAccess = [];
+    this.pendingOutput = [];
     this.pendingBytes = 0;
     // The id is the last event dealt with (sent, filtered out or counted): a resume after it repeats nothing.
     this.writtenId = this.cursor;

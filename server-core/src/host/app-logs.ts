@@ -1,6 +1,13 @@
 // Per-app history the control API pages through: access entries, output lines, events and metrics snapshots,
 // each in its own bounded ring (src/ring.ts). The runtime keeps no history; these survive restarts of the app.
-import type { AccessRecord, EventRecord, HostAppEvent, OutputRecord } from '../control/contract.js';
+import {
+  OUTPUT_HISTORY,
+  type AccessRecord,
+  type EventRecord,
+  type HostAppEvent,
+  type OutputPage,
+  type OutputRecord,
+} from '../control/contract.js';
 import { accessFilter, type AccessFilter } from '../logging/access-filter.js';
 import { outputLineBytes } from '../logging/line-splitter.js';
 import { Ring } from '../ring.js';
@@ -16,10 +23,10 @@ export interface LogCapacities {
 }
 const DEFAULT_CAPACITIES: LogCapacities = {
   access: 10_000,
-  output: 5_000,
+  output: OUTPUT_HISTORY.maxLines,
   events: 1_000,
   metrics: 600,
-  outputBytes: 8 * 1024 * 1024,
+  outputBytes: OUTPUT_HISTORY.maxBytes,
 };
 
 export class AppLogs {
@@ -27,8 +34,10 @@ export class AppLogs {
   readonly output: Ring<OutputRecord>;
   readonly events: Ring<EventRecord>;
   readonly metrics: Ring<MetricsSnapshot>;
+  private readonly caps: LogCapacities;
 
   constructor(caps: LogCapacities = DEFAULT_CAPACITIES) {
+    this.caps = caps;
     this.access = new Ring({ capacity: caps.access });
     this.output = new Ring<OutputRecord>({ capacity: caps.output, maxBytes: caps.outputBytes, sizeOf: outputLineBytes });
     this.events = new Ring({ capacity: caps.events });
@@ -58,19 +67,36 @@ export class AppLogs {
     source?: string[];
     level?: string[];
     search?: string;
+    since?: number;
     before?: number;
     after?: number;
     limit?: number;
-  }) {
+    maxBytes?: number;
+  }): OutputPage {
     const needle = f.search?.toLowerCase();
-    return this.output.page(
+    const since = f.since;
+    const page = this.output.page(
       (l) =>
+        (since === undefined || l.time >= since) &&
         (!f.requestId || l.requestId === f.requestId) &&
         (!f.source || f.source.includes(l.source)) &&
         (!f.level || f.level.includes(l.level)) &&
         (!needle || l.text.toLowerCase().includes(needle)),
       f,
     );
+    const ring = this.output;
+    return {
+      ...page,
+      kept: {
+        oldestSeq: ring.oldestSeq,
+        oldestTime: ring.oldest?.time ?? null,
+        evicted: ring.size > 0 ? ring.oldestSeq - 1 : ring.latestSeq,
+        lines: ring.size,
+        bytes: ring.bytes,
+        maxLines: this.caps.output,
+        maxBytes: this.caps.outputBytes,
+      },
+    };
   }
 }
 

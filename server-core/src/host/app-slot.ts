@@ -12,6 +12,7 @@ import {
   type HostAppEvent,
   type MetricsView,
   type OutputQuery,
+  type OutputPage,
   type OutputRecord,
   type Page,
   type RequestDetail,
@@ -205,7 +206,7 @@ export class AppSlot {
     return headers === '1' ? { ...page, items: page.items.map((e) => withHeaderView(e)) } : page;
   }
 
-  outputPage(query: OutputQuery): Page<OutputRecord> {
+  outputPage(query: OutputQuery): OutputPage {
     const q = outputQuerySchema.safeParse(query);
     if (!q.success) throw invalid(q.error, 'query');
     return this.logs.queryOutput(q.data);
@@ -230,7 +231,7 @@ export class AppSlot {
     const found = this.logs.queryAccess({ requestId, limit: 1 }).items[0];
     // Headers are read (and masked) here only: the request path kept references, not objects.
     const entry = found ? withHeaderView(found) : null;
-    const output = this.logs.queryOutput({ requestId, limit: 5000 }).items.reverse();
+    const output = this.logs.queryOutput({ requestId, limit: 5000 }).items.slice().reverse();
     const event = this.logs.events
       .toArray()
       .reverse()

@@ -21,6 +21,7 @@ import {
   type MetricsView,
   type Notice,
   type OutputQuery,
+  type OutputPage,
   type OutputRecord,
   type Page,
   type PortCheckResult,
@@ -499,7 +500,7 @@ export class Host {
     return this.slot(id).accessPage(query);
   }
 
-  output(id: string, query: OutputQuery = {}): Page<OutputRecord> {
+  output(id: string, query: OutputQuery = {}): OutputPage {
     return this.slot(id).outputPage(query);
   }
 

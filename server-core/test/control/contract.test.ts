@@ -12,10 +12,17 @@ const runtimeImports = (src: string): string[] =>
   [...src.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
 describe('contract', () => {
-  it('imports only zod, the settings table, the app definition, the access-columns codec and the rate window at run time (browser-safe)', async () => {
+  it('imports only zod, the settings table, the app definition, the access and output column codecs and the rate window at run time (browser-safe)', async () => {
     const contract = await readFile(join(SERVER_CORE_DIR, 'src/control/contract.ts'), 'utf8');
     expect(new Set(runtimeImports(contract))).toEqual(
-      new Set(['zod', '../config/settings.js', '../config/app-definition.js', './access-columns.js', '../metrics/rate-window.js']),
+      new Set([
+        'zod',
+        '../config/settings.js',
+        '../config/app-definition.js',
+        './access-columns.js',
+        './output-columns.js',
+        '../metrics/rate-window.js',
+      ]),
     );
     // The rate window is a constant with no imports of its own (gantry serve reads it without the contract).
     expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, 'src/metrics/rate-window.ts'), 'utf8'))).toEqual([]);
@@ -26,7 +33,7 @@ describe('contract', () => {
     // The table is what `gantry serve` loads: no zod, and nothing that needs node.
     const table = await readFile(join(SERVER_CORE_DIR, 'src/config/settings-table.ts'), 'utf8');
     expect(new Set(runtimeImports(table))).toEqual(new Set(['../errors.js', './rules.js']));
-    for (const file of ['src/config/rules.ts', 'src/errors.ts', 'src/control/access-columns.ts'])
+    for (const file of ['src/config/rules.ts', 'src/errors.ts', 'src/control/access-columns.ts', 'src/control/output-columns.ts'])
       expect(runtimeImports(await readFile(join(SERVER_CORE_DIR, file), 'utf8')), file).toEqual([]);
   });
 

@@ -25,6 +25,19 @@ describe('Ring', () => {
     expect(small.toArray()).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 
+  it('pages within a byte bound (whole items, at least one), both ways, across a wrap-around; the oldest item held', () => {
+    const r = new Ring<string>({ capacity: 6, maxBytes: 1000, sizeOf: (s) => s.length });
+    for (const s of ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff', 'ggggggg', 'hhhhhhhh']) r.push(s); // holds c..h
+    expect(r.oldest).toBe('ccc');
+    const back = r.page(() => true, { maxBytes: 15 });
+    expect(back.items).toEqual(['hhhhhhhh', 'ggggggg']); // 15 bytes; 'ffffff' would make 21
+    expect(r.page(() => true, { before: back.nextBefore!, maxBytes: 11 }).items).toEqual(['ffffff', 'eeeee']);
+    expect(r.page(() => true, { after: 3, maxBytes: 8 }).items).toEqual(['dddd']); // 'eeeee' would make 9
+    expect(r.page(() => true, { maxBytes: 1 }).items).toEqual(['hhhhhhhh']); // one, even over the bound
+    expect(r.page(() => true, { maxBytes: 1000, limit: 2 }).items).toHaveLength(2);
+    expect(new Ring<string>({ capacity: 2 }).oldest).toBeUndefined();
+  });
+
   it('pages newest-first with before, tails oldest-first with after', () => {
     const r = filled(5, 8); // holds 4..8, seq = value
     const p1 = r.page(() => true, { limit: 2 });

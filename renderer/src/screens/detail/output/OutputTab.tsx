@@ -18,6 +18,7 @@ import {
   type OutputFilters,
 } from '../../../state/output-filters';
 import { usePageVisible } from '../../../hooks/use-page-visible';
+import type { OutputReach } from '../../../state/app-live-data';
 import { useAppLiveData } from '../AppDetail';
 import { EventsPanel } from './EventsPanel';
 import { OutputLog } from './OutputLog';
@@ -52,15 +53,34 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
     setCurrent(seqs[next]!);
   };
   // Jump to a time: the first line at or after it (among the lines the filters leave) goes to the top of the log.
+  // Older lines the Host still keeps are loaded first; a time older than anything kept says so.
   const [jumpTo, setJumpTo] = useState<{ seq: number; n: number } | null>(null);
   const [jumpNote, setJumpNote] = useState<string | null>(null);
   const jumps = useRef(0);
-  const jump = (time: number): void => {
-    const { rows, dropped } = data.output.getSnapshot();
-    const i = firstAtOrAfter(rows, time, predicate);
-    setJumpNote(i === -1 ? `No line at or after ${fmtClock(time)}` : null);
-    if (i !== -1) setJumpTo({ seq: dropped + i, n: ++jumps.current });
-  };
+  const predicateRef = useRef(predicate);
+  predicateRef.current = predicate;
+  const jump = useCallback(
+    async (time: number) => {
+      const n = ++jumps.current;
+      setJumpNote(null);
+      let reach: OutputReach;
+      try {
+        reach = await data.loadOutputSince(time);
+      } catch (e) {
+        reach = { kind: 'held' };
+        if (n === jumps.current) setJumpNote(`Could not load older output: ${e instanceof Error ? e.message : String(e)}.`);
+      }
+      if (n !== jumps.current || reach.kind === 'stale') return; // a later jump (or a reload) decides
+      const { rows, dropped } = data.output.getSnapshot();
+      const i = firstAtOrAfter(rows, time, predicateRef.current);
+      if (i === -1) return setJumpNote(`No line at or after ${fmtClock(time)}.`);
+      setJumpTo({ seq: dropped + i, n });
+      if (reach.kind === 'not-kept') setJumpNote(notKeptNote(time, reach));
+      else if (reach.kind === 'full')
+        setJumpNote(`The log holds at most ${reach.cap.toLocaleString()} lines: output before ${fmtClock(rows[0]!.time)} is not in it.`);
+    },
+    [data],
+  );
   const hold = useCallback((seq: number | null) => data.output.holdFrom(seq), [data]);
   const toggle = <T,>(list: readonly T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -156,13 +176,8 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
           idPrefix="o"
           range={filters}
           onChange={(r) => setFilters({ ...filters, since: r.since, until: r.until })}
-          onJump={jump}
+          onJump={(t) => void jump(t)}
         />
-        {jumpNote && (
-          <span className="faint" role="status">
-            {jumpNote}
-          </span>
-        )}
         <span className="spacer" />
         <span className="faint req-count">
           {view.rows.length.toLocaleString()} of {snapshot.rows.length.toLocaleString()} lines
@@ -180,6 +195,11 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
           Download
         </button>
       </div>
+      {jumpNote && (
+        <p className="req-note muted" role="status">
+          {jumpNote}
+        </p>
+      )}
       <div className="output-body">
         <OutputLog
           appId={app.definition.id}
@@ -194,5 +214,14 @@ export function OutputTab({ app, query }: { readonly app: AppSummary; readonly q
         <EventsPanel appId={app.definition.id} events={meta.events} />
       </div>
     </div>
+  );
+}
+
+/** What a jump to a time older than the Host's output history says: how far back it keeps, and where the log starts. */
+function notKeptNote(time: number, reach: Extract<OutputReach, { kind: 'not-kept' }>): string {
+  const mib = Math.round(reach.kept.maxBytes / (1024 * 1024));
+  return (
+    `Output from ${fmtClock(time)} is no longer kept: Gantry keeps an app's newest ${reach.kept.maxLines.toLocaleString('en-US')} lines ` +
+    `(at most ${mib} MiB), and the oldest kept is from ${fmtClock(reach.oldestTime)}, marked below.`
   );
 }
