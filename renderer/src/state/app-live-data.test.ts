@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { OutputRecord } from '../api/contract';
-import { AppLiveData, Gate } from './app-live-data';
+import { AppLiveData, Gate, liveBatch } from './app-live-data';
 import { RowStore } from './row-store';
 
 const row = (seq: number) => ({ seq });
@@ -36,6 +36,19 @@ describe('Gate between history and the live stream', () => {
     for (const s of [8, 9, 10, 11]) gate.push(row(s)); // the replay arrives after the history
     store.flush();
     expect(store.getSnapshot().rows.map((r) => r.seq)).toEqual([7, 8, 9, 10, 11]);
+  });
+});
+
+describe("the screen's stream settings", () => {
+  it('batches a counts-only stream once a second; rows (or the Output tab on screen) every 200 ms', () => {
+    expect(liveBatch({ mode: 'count', filter: {} }, false).minIntervalMs).toBe(1000);
+    expect(liveBatch({ mode: 'rows', filter: {} }, false).minIntervalMs).toBe(200);
+    expect(liveBatch({ mode: 'count', filter: {} }, true).minIntervalMs).toBe(200);
+    expect(liveBatch({ mode: 'rows', filter: { status: ['5xx'] } }, false)).toMatchObject({
+      access: 'rows',
+      status: ['5xx'],
+      maxRate: 1000,
+    });
   });
 });
 

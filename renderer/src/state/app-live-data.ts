@@ -6,6 +6,7 @@ import type { AccessRecord, EventRecord, OutputPage, OutputRecord, SseEnvelope }
 import type { StreamState } from '../api/event-stream';
 import { subscribeLiveEvents, type BatchQuery, type LiveEvents } from '../api/live-events';
 import { ExternalStore } from './external-store';
+import { LiveCounter, NO_LIVE_COUNTS, type BatchCounts, type LiveCounts } from './live-counts';
 import { RowStore } from './row-store';
 import { ServedTally } from './served-count';
 
@@ -21,6 +22,13 @@ const SHOWABLE_RATE = 1000;
 const OUTPUT_PAGE_BYTES = 1024 * 1024;
 /** Least time between two updates of a live table under sustained traffic (see RowStoreOptions.minIntervalMs). */
 const LIVE_UPDATE_MS = 200;
+/**
+ * Faster than the Requests table can show (about a screenful of rows per update and more), it updates every
+ * BUSY_UPDATE_MS instead (RowStoreOptions.busy): every update replaces all the visible rows anyway, and each costs
+ * the browser the same, so 2 updates a second instead of 5 halve what watching costs Chromium (docs/performance.md).
+ */
+const BUSY_ROWS_PER_SECOND = 100;
+const BUSY_UPDATE_MS = 500;
 
 export interface LiveMeta {
   readonly stream: StreamState;
@@ -37,19 +45,30 @@ export interface LiveMeta {
   readonly live: LiveCounts;
 }
 
-export interface LiveCounts {
-  readonly seenPerSec: number;
-  readonly sentPerSec: number;
-  /** 1: every matching request is shown; N: about 1 in N ordinary ones (errors, slow, with output: all). */
-  readonly sampleOneIn: number;
-  /** Matching requests that happened while the table only counted (paused or hidden). */
-  readonly unshown: number;
-}
-
 /** What the Requests table wants from the stream: rows (with the filters the server can apply) or counts only. */
 export interface AccessView {
   readonly mode: 'rows' | 'count';
   readonly filter: Pick<BatchQuery, 'status' | 'method' | 'path' | 'minDurationMs'>;
+}
+
+/**
+ * Least time between two batches of a stream that carries counts only (a paused or hidden Requests table, another
+ * tab than Requests or Output): the served count and "Resume (N new)" then repaint once a second instead of with
+ * every 200 ms batch, each a frame of Chromium's beside the app (docs/performance.md, "Watching"). The first event
+ * after a quiet spell still goes out at once.
+ */
+const COUNTS_UPDATE_MS = 1000;
+
+/** The batch settings of the screen's stream, for what its tables show. */
+export function liveBatch(view: AccessView, outputShown: boolean): BatchQuery {
+  return {
+    maxRate: SHOWABLE_RATE,
+    access: view.mode,
+    columns: '1',
+    // Batches no more often than the tables update: the same rows, in a quarter of the messages.
+    minIntervalMs: view.mode === 'count' && !outputShown ? COUNTS_UPDATE_MS : LIVE_UPDATE_MS,
+    ...view.filter,
+  };
 }
 
 /**
@@ -110,7 +129,11 @@ function sameFilter(a: AccessView['filter'], b: AccessView['filter']): boolean {
 }
 
 export class AppLiveData {
-  readonly access = new RowStore<AccessRecord>({ cap: TABLE_CAP, minIntervalMs: LIVE_UPDATE_MS });
+  readonly access = new RowStore<AccessRecord>({
+    cap: TABLE_CAP,
+    minIntervalMs: LIVE_UPDATE_MS,
+    busy: { rowsPerSecond: BUSY_ROWS_PER_SECOND, intervalMs: BUSY_UPDATE_MS },
+  });
   readonly output = new RowStore<OutputRecord>({ cap: TABLE_CAP, minIntervalMs: LIVE_UPDATE_MS });
   readonly meta = new (class extends ExternalStore<LiveMeta> {
     update(p: Partial<LiveMeta>) {
@@ -124,11 +147,15 @@ export class AppLiveData {
     events: [],
     olderAccess: null,
     loadingOlder: false,
-    live: { seenPerSec: 0, sentPerSec: 0, sampleOneIn: 1, unshown: 0 },
+    live: NO_LIVE_COUNTS,
   });
 
   /** Requests served, exactly, as of the last batch (state/served-count.ts): repainted with the table's updates. */
   readonly served = new ServedTally(this.access);
+
+  /** The toolbar's counts of a batch, held for the table's update (see count()). */
+  private liveCounter = new LiveCounter();
+  private heldLive: LiveCounts | null = null;
 
   private accessGate = new Gate(this.access);
   private outputGate = new Gate(this.output);
@@ -136,7 +163,15 @@ export class AppLiveData {
   constructor(
     private readonly client: ApiClient,
     readonly appId: string,
-  ) {}
+  ) {
+    // Subscribed before any view: counts held for the table's update reach the screen in the same commit as its rows.
+    this.access.subscribe(() => {
+      if (this.heldLive === null) return;
+      const live = this.heldLive;
+      this.heldLive = null;
+      this.meta.update({ live });
+    });
+  }
 
   // Until a Requests table says what it shows, the stream only counts access entries; until the Output tab is
   // shown, no output is sent.
@@ -145,7 +180,6 @@ export class AppLiveData {
   private outputGeneration = 0;
   private stream: LiveEvents | null = null;
   private accessGeneration = 0;
-  private window = { start: 0, seen: 0, sent: 0 };
 
   /** Starts the stream and loads history; returns the stop function. */
   start(): () => void {
@@ -206,14 +240,7 @@ export class AppLiveData {
       apps: [this.appId],
       // metrics: each sample heads a batch, so it and the access counts after it say how many requests were served.
       types: this.outputShown ? ['access', 'output', 'app-event', 'metrics', 'dropped'] : ['access', 'app-event', 'metrics', 'dropped'],
-      // Batches no more often than the tables update: the same rows, in a quarter of the messages.
-      batch: {
-        maxRate: SHOWABLE_RATE,
-        access: this.accessView.mode,
-        columns: '1',
-        minIntervalMs: LIVE_UPDATE_MS,
-        ...this.accessView.filter,
-      },
+      batch: liveBatch(this.accessView, this.outputShown),
       lastEventId,
       onState: (stream) => this.meta.update({ stream }),
       onEvent: (env) => this.apply(env),
@@ -223,27 +250,19 @@ export class AppLiveData {
     });
   }
 
-  private count(c: { seen: number; matched: number; sent: number; sampleOneIn: number }): void {
+  private count(c: BatchCounts): void {
     this.served.count(c.seen);
-    const now = Date.now();
-    const w = this.window;
-    w.seen += c.seen;
-    w.sent += c.sent;
-    const live = this.meta.getSnapshot().live;
-    const unshown = this.accessView.mode === 'count' ? live.unshown + c.matched : live.unshown;
-    if (now - w.start >= 1000 || unshown !== live.unshown || c.sampleOneIn !== live.sampleOneIn) {
-      const secs = Math.max(1, now - w.start) / 1000;
-      const rolled = now - w.start >= 1000;
-      this.meta.update({
-        live: {
-          seenPerSec: rolled ? Math.round(w.seen / secs) : live.seenPerSec,
-          sentPerSec: rolled ? Math.round(w.sent / secs) : live.sentPerSec,
-          sampleOneIn: c.sampleOneIn,
-          unshown,
-        },
-      });
-      if (rolled) this.window = { start: now, seen: 0, sent: 0 };
+    const shown = this.heldLive ?? this.meta.getSnapshot().live;
+    const u = this.liveCounter.next(shown, c, this.accessView.mode === 'count', Date.now());
+    if (!u) return;
+    // The once-a-second rates ride the table's next update when one is coming (one commit, one frame); sampling
+    // starting or stopping and the paused "N new" show at once.
+    if (!u.urgent && this.access.updateScheduled) {
+      this.heldLive = u.live;
+      return;
     }
+    this.heldLive = null;
+    this.meta.update({ live: u.live });
   }
 
   private async reloadAccess(): Promise<void> {

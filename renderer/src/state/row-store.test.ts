@@ -139,4 +139,37 @@ describe('RowStore under sustained traffic', () => {
     expect(store.getSnapshot().rows).toEqual([1, 2, 3]);
     expect(renders).toBe(2);
   });
+
+  it('above busy.rowsPerSecond, waits busy.intervalMs between updates; below it again, minIntervalMs', () => {
+    vi.useFakeTimers();
+    const f = manualFrames();
+    const store = new RowStore<number>({
+      cap: 10_000,
+      schedule: f.schedule,
+      minIntervalMs: 200,
+      busy: { rowsPerSecond: 100, intervalMs: 500 },
+      now: () => Date.now(),
+    });
+    const shown = () => store.getSnapshot().rows.length;
+    store.push([0]);
+    f.frame(); // after a quiet spell: at once, whatever the rate before
+    expect(shown()).toBe(1);
+    // 50 rows in the next 200 ms: 250 a second, more than the table can show.
+    store.push(Array.from({ length: 50 }, (_, i) => i + 1));
+    vi.advanceTimersByTime(200);
+    f.frame();
+    expect(shown()).toBe(51);
+    store.push([51]);
+    vi.advanceTimersByTime(499);
+    f.frame();
+    expect(shown()).toBe(51); // busy: not at 200 ms, not before 500
+    vi.advanceTimersByTime(1);
+    f.frame();
+    expect(shown()).toBe(52);
+    // One row in those 500 ms: 2 a second, so the next update is back to 200 ms.
+    store.push([52]);
+    vi.advanceTimersByTime(200);
+    f.frame();
+    expect(shown()).toBe(53);
+  });
 });

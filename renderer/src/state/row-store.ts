@@ -35,6 +35,14 @@ export interface RowStoreOptions {
    * and on a small machine that painting is CPU the app being watched does not get.
    */
   readonly minIntervalMs?: number;
+  /**
+   * Traffic faster than a table can show: when an update brought rows at `rowsPerSecond` or more (its rows over the
+   * time since the update before), the next one waits `intervalMs` instead of minIntervalMs. At that rate every
+   * update replaces all the visible rows, so no row stays readable longer at five updates a second than at two, and
+   * each update costs the browser the same (docs/performance.md: Chromium's CPU follows the updates, not the rows).
+   * Below it again, the next update is back to minIntervalMs.
+   */
+  readonly busy?: { readonly rowsPerSecond: number; readonly intervalMs: number };
   /** Clock for minIntervalMs (tests). */
   readonly now?: () => number;
 }
@@ -53,13 +61,18 @@ export class RowStore<T> {
   readonly cap: number;
   private readonly schedule: Scheduler;
   private readonly minIntervalMs: number;
+  private readonly busy: RowStoreOptions['busy'];
   private readonly now: () => number;
   private lastUpdate = -Infinity;
+  /** Least time from the last update to the next: minIntervalMs, or busy.intervalMs after a busy update. */
+  private intervalMs: number;
 
   constructor(options: RowStoreOptions) {
     this.cap = Math.max(1, options.cap);
     this.schedule = options.schedule ?? frameScheduler;
     this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.intervalMs = this.minIntervalMs;
+    this.busy = options.busy;
     this.now = options.now ?? (() => performance.now());
     this.snapshot = this.makeSnapshot();
   }
@@ -83,14 +96,25 @@ export class RowStore<T> {
     // "N new" count.
     this.cancel ??= this.scheduleUpdate(() => {
       this.cancel = null;
-      this.lastUpdate = this.now();
-      if (this.paused) this.publish();
-      else this.flush();
+      const now = this.now();
+      const sinceLast = now - this.lastUpdate;
+      this.lastUpdate = now;
+      if (this.paused) return this.publish();
+      const waiting = this.pending.length;
+      this.flush();
+      this.intervalMs = this.nextInterval(waiting - this.pending.length, sinceLast);
     });
   }
 
+  /** The wait after an update that applied `rows` rows, `sinceLast` ms after the one before (see RowStoreOptions.busy). */
+  private nextInterval(rows: number, sinceLast: number): number {
+    if (!this.busy) return this.minIntervalMs;
+    const perSecond = (rows * 1000) / Math.max(1, sinceLast);
+    return perSecond >= this.busy.rowsPerSecond ? Math.max(this.minIntervalMs, this.busy.intervalMs) : this.minIntervalMs;
+  }
+
   private scheduleUpdate(update: () => void): () => void {
-    const wait = this.lastUpdate + this.minIntervalMs - this.now();
+    const wait = this.lastUpdate + this.intervalMs - this.now();
     if (wait <= 0) return this.schedule(update);
     let cancelFrame: (() => void) | null = null;
     const timer = setTimeout(() => (cancelFrame = this.schedule(update)), wait);

@@ -47,6 +47,14 @@ describe('servedCount: the Requests header never says fewer served than the tabl
     expect(n).toBe(3);
   });
 
+  it("the apps list's sample does not move a live tally's count (it repainted the header between table updates); a stalled tally gives way", () => {
+    const live = { sample: { requests: 1000, time: RUN + 5000 }, after: 150 };
+    // The apps list's stream brought the next sample before this screen's stream did: the tally's next frame shows it.
+    expect(servedCount({ ...base, live, metrics: { requests: 1400, time: RUN + 6000 } }, null)).toBe(1150);
+    // A tally two samples behind (its stream stalled or reconnecting): the newer sample is the count.
+    expect(servedCount({ ...base, live, metrics: { requests: 2100, time: RUN + 7000 } }, null)).toBe(2100);
+  });
+
   it('a stopped app keeps the count it showed', () => {
     expect(servedCount({ ...base, startedAt: null }, { startedAt: RUN, n: 30 })).toBe(30);
     expect(servedCount({ ...base, startedAt: null, metrics: { requests: 9, time: 1 } }, null)).toBe(9);

@@ -54,6 +54,9 @@ export class ServedTally extends ExternalStore<LiveServed | null> {
   }
 }
 
+/** A live tally whose sample is this much older than the apps list's has stalled (two samples: about 2 s). */
+const STALE_TALLY_MS = 2000;
+
 export interface ServedInputs {
   /** The tally from this screen's live stream. */
   readonly live: LiveServed | null;
@@ -77,8 +80,13 @@ export function servedCount(i: ServedInputs, before: ServedShown | null): number
   const run = i.startedAt;
   let n = Math.max(i.rowsThisRun, before !== null && before.startedAt === run ? before.n : 0);
   // A sample taken before this run started counts the last run (a restart counts from zero again).
-  if (i.metrics && i.metrics.time >= run) n = Math.max(n, i.metrics.requests);
-  if (i.live && i.live.sample.time >= run) n = Math.max(n, i.live.sample.requests + i.live.after);
+  const live = i.live && i.live.sample.time >= run ? i.live : null;
+  if (live) n = Math.max(n, live.sample.requests + live.after);
+  // The apps list's sample (once a second, on its own stream) only while this screen's tally has none as recent: a
+  // live tally shows the same count with its next frame, on the table's update, where the apps list's sample
+  // arriving first repainted the header between two updates (a frame of its own each second).
+  if (i.metrics && i.metrics.time >= run && (!live || i.metrics.time - live.sample.time >= STALE_TALLY_MS))
+    n = Math.max(n, i.metrics.requests);
   return n;
 }
 

@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LiveCounts } from '../../../state/app-live-data';
+import type { LiveCounts } from '../../../state/live-counts';
 import { EMPTY_FILTERS, type RequestFilters } from '../../../state/request-filters';
 import { ServedTally } from '../../../state/served-count';
 import { RequestFiltersBar } from './RequestFiltersBar';

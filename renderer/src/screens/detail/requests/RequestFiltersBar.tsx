@@ -3,7 +3,7 @@
 // export) with the counts. The text inputs' placeholders are short enough for their narrowest (1024 px, every
 // control shown); their names are aria-labels and the title says what each one matches.
 import type { ReactNode } from 'react';
-import type { LiveCounts } from '../../../state/app-live-data';
+import type { LiveCounts } from '../../../state/live-counts';
 import { TimePopover } from '../../../components/TimePopover';
 import { EMPTY_FILTERS, METHODS, STATUS_CLASSES, isFiltering, type RequestFilters, type StatusClass } from '../../../state/request-filters';
 
