@@ -4,16 +4,18 @@ import path from 'node:path';
 import type { Locator } from '@playwright/test';
 import { RATE_WINDOW_SECONDS } from '@gantry/server-core/contract';
 import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { freePort } from '../support/projects';
 import { burst } from '../support/traffic';
 
 const FOLDER = path.join(REPO_ROOT, 'server-core/test/fixtures/apps');
-const BIND = '127.0.0.1:24311';
 // The per-second charts name the window they average over (RATE_WINDOW_SECONDS in the contract).
 const RATE = `Requests per second · ${RATE_WINDOW_SECONDS} s average`;
 const CLASSES = `Responses per second by status class · ${RATE_WINDOW_SECONDS} s average`;
 const CHARTS = [RATE, 'Latency', CLASSES, 'Queue depth and in flight', 'Workers', 'Memory per worker'];
 
 test('the Metrics tab opens on history from before it was opened, memory included', async ({ ui: page, gantry, shot }) => {
+  // A free port, not a fixed one: other checkouts' e2e runs on this machine take fixed ports too.
+  const BIND = `127.0.0.1:${await freePort()}`;
   const added = await gantry.api.call('addApp', {
     body: {
       folder: FOLDER,

@@ -9,8 +9,13 @@ import { refuse } from './error-reply.js';
 import { parseInput } from './routes.js';
 import { SseClient } from './sse.js';
 
-/** Default cap on event-stream subscribers: far more windows than a person opens, few enough to cost nothing. */
-const DEFAULT_SSE_MAX_CLIENTS = 64;
+/**
+ * Default cap on event-stream subscribers: more windows than a person opens (the UI uses one per window, the CLI one
+ * per command that follows), few enough that subscribers that never read barely cost the apps. Node can neither
+ * see nor shrink a TCP socket's kernel buffer, so each held subscriber is written to like a reader until the kernel
+ * refuses more (~4 MB on loopback): ~1-2 ms of Host CPU each (docs/performance.md), so the number held is the lever.
+ */
+const DEFAULT_SSE_MAX_CLIENTS = 16;
 
 export interface EventStreamOptions {
   readonly heartbeatMs?: number;

@@ -13,6 +13,7 @@ import { accessFilter } from '../logging/access-filter.js';
 import { encodeAccessColumns } from './access-columns.js';
 import { encodeOutputColumns, type OutputRow } from './output-columns.js';
 import type { AccessRecord, EventsQuery, SseBatch, SseEnvelope, SseType } from './contract.js';
+import { releaseTally, retainTally, type OwedTally } from './owed-tally.js';
 
 export interface SseSink {
   write(chunk: string | Uint8Array): boolean;
@@ -233,6 +234,13 @@ function wantsEvent(options: Pick<SseClientOptions, 'apps' | 'types'>, e: SseEnv
   return true;
 }
 
+/** A tally's filter (a copy: the tally outlives the subscriber that made it) and what it counts per event. */
+function tallyWants(options: Pick<SseClientOptions, 'apps' | 'types'>): (e: SseEnvelope) => boolean {
+  const filters = { apps: options.apps, types: options.types };
+  return (e) => wantsEvent(filters, e);
+}
+const tallyBytes = (e: SseEnvelope): number => approxBytes(e) + FRAME_OVERHEAD;
+
 export class SseClient {
   private closed = false;
   private waitingForDrain = false;
@@ -250,6 +258,9 @@ export class SseClient {
   private stallTimer: ReturnType<typeof setInterval> | null = null;
   private owedBytes = 0;
   private owedScanned = 0;
+  /** Plain streams: what is owed since owedFrom, added up once for every stalled subscriber with the same filters. */
+  private tally: OwedTally | null = null;
+  private owedFrom = 0;
   /** The latest event when the client connected: what it resumes through before that is not held against it. */
   private startedAtId = 0;
   /** Plain streams, caught up: the group it takes live events with (null: on its own). */
@@ -369,6 +380,12 @@ export class SseClient {
     this.timer = null;
     this.outgoingTimer = null;
     this.stallTimer = null;
+    this.dropTally();
+  }
+
+  private dropTally(): void {
+    if (this.tally) releaseTally(this.source, this.filterKey, this.tally);
+    this.tally = null;
   }
 
   /** Reads from the ring until caught up (then takes live events again) or the socket is full. */
@@ -602,7 +619,8 @@ export class SseClient {
       // What was published while it was connected and it has not been sent counts; not the backlog a resuming client
       // asked for (bounded by the ring: falling off it drops the client anyway). Counting that dropped a reading
       // client that resumed more than its budget behind as soon as its socket filled once.
-      this.owedScanned = Math.max(this.cursor, this.startedAtId);
+      this.owedScanned = this.owedFrom = Math.max(this.cursor, this.startedAtId);
+      if (!this.batched) this.tally = retainTally(this.source, this.filterKey, this.owedFrom, tallyWants(this.options), tallyBytes);
       this.lastBuffered = this.sink.writableLength ?? 0;
       this.lastProgressAt = Date.now();
       this.stallTimer ??= setInterval(this.checkStall, STALL_CHECK_MS);
@@ -614,6 +632,7 @@ export class SseClient {
     this.waitingForDrain = false;
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.stallTimer = null;
+    this.dropTally();
     if (!this.closed) this.pump();
   };
 
@@ -628,13 +647,16 @@ export class SseClient {
     if (buffered < this.lastBuffered) this.lastProgressAt = Date.now();
     this.lastBuffered = buffered;
     const budget = this.maxBufferedBytes - buffered;
-    for (;;) {
-      const { events } = this.source.since(this.owedScanned, PULL_CHUNK);
-      if (events.length === 0) break;
-      for (const e of events) if (this.wouldSend(e)) this.owedBytes += approxBytes(e) + FRAME_OVERHEAD;
-      this.owedScanned = events[events.length - 1]!.id;
-      if (this.owedBytes > budget) break;
-    }
+    const owed = this.tally?.owedSince(this.owedFrom) ?? null;
+    if (owed !== null) this.owedBytes = owed;
+    else
+      for (;;) {
+        const { events } = this.source.since(this.owedScanned, PULL_CHUNK);
+        if (events.length === 0) break;
+        for (const e of events) if (this.wouldSend(e)) this.owedBytes += approxBytes(e) + FRAME_OVERHEAD;
+        this.owedScanned = events[events.length - 1]!.id;
+        if (this.owedBytes > budget) break;
+      }
     // A client still taking bytes (one catching up on a backlog bigger than its budget) is kept: its socket's
     // unsent bytes went down lately. It is cut off once it has taken nothing for STALL_GRACE_MS.
     if (this.owedBytes > budget && Date.now() - this.lastProgressAt >= STALL_GRACE_MS) this.disconnect();

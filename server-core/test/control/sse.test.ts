@@ -108,6 +108,19 @@ describe('a slow client over real HTTP', () => {
   });
 });
 
+describe('the subscriber cap', () => {
+  it('holds 16 subscribers by default and refuses the 17th: each held one that never reads costs the Host the few MB the kernel takes for it', async () => {
+    const open = await Promise.all(Array.from({ length: 16 }, () => sse('?types=notice')));
+    const refused = await fetch(`${h.server.url}/api/events?types=notice`, { headers: { authorization: `Bearer ${h.server.token}` } });
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).code).toBe('GANTRY_ERR_TOO_MANY_STREAMS');
+    await open[0]!.close();
+    // A place that frees is taken again.
+    const next = await untilAccepted(`${h.server.url}/api/events?types=notice`, { authorization: `Bearer ${h.server.token}` });
+    await next.close();
+  });
+});
+
 describe('a subscriber that stops reading', () => {
   it('is disconnected once what it left unread passes its 8 MB budget, even when each event is small; it resumes where it was', async () => {
     const h2 = await startHarness({}, { sseMaxClients: 1 });
@@ -190,6 +203,49 @@ describe('SseClient back-pressure', () => {
       this.destroyed = true;
     }
   }
+
+  it('64 stalled plain subscribers with the same filters have their budget added up once, and are dropped at it', () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new EventHub();
+      // Counts what the subscribers read from the ring while their sockets are full.
+      let scanned = 0;
+      const source = {
+        get latestId() {
+          return hub.latestId;
+        },
+        since(afterId: number, limit?: number) {
+          const r = hub.since(afterId, limit);
+          scanned += r.events.length;
+          return r;
+        },
+        subscribe: (l: Parameters<EventHub['subscribe']>[0]) => hub.subscribe(l),
+      };
+      const sinks = Array.from({ length: 64 }, () => new HoldingSink());
+      const clients = sinks.map((sink) => new SseClient(sink, source, { maxBufferedBytes: 200_000, types: ['notice'] }));
+      for (const c of clients) c.start();
+      const notice = (i: number) =>
+        hub.publish('notice', null, { code: 'GANTRY_ERR_INTERNAL', message: `m${i} ${'z'.repeat(900)}`, time: 0 });
+      for (const sink of sinks) sink.writable = false;
+      notice(0);
+      vi.advanceTimersByTime(60); // the group's write: every socket reports full
+      scanned = 0;
+      // ~1 KB each: 100 past the budget of 200 KB per check, 4 checks a second.
+      for (let round = 0; round < 8; round++) {
+        for (let i = 0; i < 100; i++) notice(i);
+        vi.advanceTimersByTime(250);
+      }
+      // Past the budget and a second without progress: all dropped, each resumable after the event it was handed.
+      for (let i = 0; i < 100; i++) notice(i);
+      vi.advanceTimersByTime(1250);
+      expect(sinks.filter((s) => s.destroyed)).toHaveLength(64);
+      for (const c of clients) expect(c.overBudgetAt).toBe(1);
+      // Each event was read once for all 64, not once per subscriber (64 × 900 events).
+      expect(scanned).toBeLessThan(2 * 900);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   it('plain subscribers with the same filters share each interval: one pass per event, the same bytes to each', () => {
     vi.useFakeTimers();
