@@ -2,13 +2,10 @@
 // is sampled every 100 ms — never the stores behind it. Following, the viewport is covered by the newest
 // rows; scrolled up, the row under the reader's eyes stays put while the cap trims rows above; the Output
 // tab opens on its newest line and keeps following wrapped, multi-line entries.
-import path from 'node:path';
-import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { expect, test } from '../support/fixtures';
+import { hostChatty, removeWhileOpen } from '../support/chatty';
 import { startWrk, type Load } from '../support/load';
-import { freePort } from '../support/projects';
 import { sampleViewport, type ProbeSpec, type ViewportSample } from '../support/viewport-probe';
-
-const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 
 const REQUESTS: Omit<ProbeSpec, 'everyMs' | 'forMs'> = {
   scroller: '[data-testid="request-table"]',
@@ -55,18 +52,14 @@ test.describe('the live viewer under load', () => {
       appUrl = `http://${existing.definition.settings.bind![0]!}`;
       return;
     }
-    const bind = `127.0.0.1:${await freePort()}`;
-    appUrl = `http://${bind}`;
-    const added = await gantry.api.call('addApp', {
-      body: { folder: FOLDER, name: 'Live viewer', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 2 } },
-    });
-    appId = added.app.definition.id;
-    await gantry.api.call('start', { params: { id: appId } });
+    ({ id: appId, url: appUrl } = await hostChatty(gantry.api, 'Live viewer', 2));
   });
 
-  test.afterAll(async () => {
+  test.afterAll(async ({ ui: page, gantry }) => {
     await load?.stop();
     load = null;
+    // Leave the shared UI as it was: the app goes from its own screen (chatty.ts says why).
+    await removeWhileOpen(page, gantry, { id: appId });
   });
 
   test('following under a wrk load, the viewport is covered by the newest rows', async ({ ui: page, gantry, shot }) => {

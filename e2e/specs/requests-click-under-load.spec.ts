@@ -2,25 +2,15 @@
 // went down: pressing holds the table where it is (as a wheel-up does), so the row does not move away between
 // press and release, and the click then goes back to following. (Following at hundreds of rows a second, the
 // row under the pointer changed before the release and the click landed on no row at all.)
-import path from 'node:path';
-import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { expect, openScreen, test } from '../support/chatty';
 import { startWrk, type Load } from '../support/load';
-import { freePort } from '../support/projects';
 
-const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
-
-test('clicking a row while following under load opens that row, and the table keeps following', async ({ ui: page, gantry }) => {
-  const bind = `127.0.0.1:${await freePort()}`;
-  const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Click under load', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 2 } },
-  });
-  const appId = added.app.definition.id;
-  let load: Load | null = null;
+test('clicking a row while following under load opens that row, and the table keeps following', async ({ ui: page, gantry, chattyApp }) => {
+  // The load starts before the screen opens: the table opens on rows already arriving.
+  const app = await chattyApp('Click under load', { workers: 2, tab: null });
+  const load: Load = startWrk(`${app.url}/`, { connections: 4 });
   try {
-    await gantry.api.call('start', { params: { id: appId } });
-    load = startWrk(`http://${bind}/`, { connections: 4 });
-    await page.goto(`${gantry.url}#/apps/${appId}/requests`);
-    await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
+    await openScreen(page, gantry.url, app);
     const table = page.getByTestId('request-table');
     // Rows arriving and the table following them.
     await expect.poll(async () => Number(await table.getAttribute('aria-rowcount')), { timeout: 30_000 }).toBeGreaterThan(500);
@@ -49,10 +39,6 @@ test('clicking a row while following under load opens that row, and the table ke
     await page.keyboard.press('Escape');
     await expect(table).toHaveAttribute('data-following', 'true');
   } finally {
-    // Off the app's screen first: a call still in flight for a removed app would 404 in the next spec's step.
-    await page.goto(`${gantry.url}#/`);
-    await load?.stop();
-    await gantry.api.call('stop', { params: { id: appId } });
-    await gantry.api.call('removeApp', { params: { id: appId } });
+    await load.stop();
   }
 });

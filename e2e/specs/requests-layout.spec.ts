@@ -3,11 +3,7 @@
 // painted in within the same frame, so while following the newest row stays at the bottom on every painted
 // frame. Checked from a ResizeObserver made after the table's own: observers run in creation order after
 // layout and before paint, so what it measures is the frame the browser is about to paint.
-import path from 'node:path';
-import { expect, REPO_ROOT, test } from '../support/fixtures';
-import { freePort } from '../support/projects';
-
-const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
+import { expect, test } from '../support/chatty';
 
 interface Painted {
   readonly newestBottom: number;
@@ -15,15 +11,8 @@ interface Painted {
   readonly gapPx: number;
 }
 
-test('following, the newest row stays at the bottom in the very frame the toolbar grows or shrinks', async ({ ui: page, gantry }) => {
-  const bind = `127.0.0.1:${await freePort()}`;
-  const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Layout shift', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 1 } },
-  });
-  const appId = added.app.definition.id;
-  await gantry.api.call('start', { params: { id: appId } });
-  await page.goto(`${gantry.url}#/apps/${appId}/requests`);
-  await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
+test('following, the newest row stays at the bottom in the very frame the toolbar grows or shrinks', async ({ ui: page, chattyApp }) => {
+  const { bind } = await chattyApp('Layout shift');
   // More rows than the table shows, so following means scrolled to the bottom.
   for (let i = 0; i < 60; i++) expect((await page.request.get(`http://${bind}/?n=${i}`)).status()).toBe(200);
   const table = page.getByTestId('request-table');
@@ -64,7 +53,4 @@ test('following, the newest row stays at the bottom in the very frame the toolba
     expect(Math.abs(f.newestBottom - f.viewBottom), `${name}: ${JSON.stringify(f)}`).toBeLessThanOrEqual(1.5);
     expect(f.gapPx, `${name}: ${JSON.stringify(f)}`).toBe(0);
   }
-  await gantry.api.call('stop', { params: { id: appId } });
-  // Leave the shared UI as it was (and let the test run again on the same `gantry ui`).
-  await gantry.api.call('removeApp', { params: { id: appId } });
 });

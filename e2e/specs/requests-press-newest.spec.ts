@@ -2,42 +2,24 @@
 // the pointer); the "↓ Latest" button that a held list shows sits at the bottom centre of the table — over the
 // newest row's centre — and appeared between press and release, so the release landed on the button and the
 // click opened nothing (seen in CI whenever notices made the table short).
-import path from 'node:path';
-import { expect, REPO_ROOT, test } from '../support/fixtures';
-import { freePort } from '../support/projects';
+import { expect, test } from '../support/chatty';
 import { AppDetailPage } from '../pages/app-detail-page';
 
-const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
-
-test('following, a click on the newest row at the bottom of the table opens its drawer', async ({ ui: page, gantry }) => {
-  const bind = `127.0.0.1:${await freePort()}`;
-  const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Press newest', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 1 } },
-  });
-  const appId = added.app.definition.id;
-  try {
-    await gantry.api.call('start', { params: { id: appId } });
-    await page.goto(`${gantry.url}#/apps/${appId}/requests`);
-    await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
-    // More rows than the table shows: following, the newest is the bottom row of the view.
-    for (let i = 0; i < 60; i++) expect((await page.request.get(`http://${bind}/?n=${i}`)).status()).toBe(200);
-    const table = page.getByTestId('request-table');
-    await expect(table).toHaveAttribute('aria-rowcount', '61');
-    await expect(table).toHaveAttribute('data-following', 'true');
-    const newest = table.locator('[role="row"][aria-rowindex="61"]');
-    const id = await newest.getAttribute('data-request-id');
-    // Where a reader would click: the middle of the row, in its upper half (the button's place, once it shows).
-    const box = (await newest.boundingBox())!;
-    await newest.click({ position: { x: box.width / 2, y: 8 } });
-    const detail = new AppDetailPage(page);
-    await expect(detail.drawer).toBeVisible();
-    await expect(detail.drawer).toContainText(id!);
-    await page.keyboard.press('Escape');
-    await expect(table).toHaveAttribute('data-following', 'true');
-  } finally {
-    // Removed while its screen is open (which then asks for nothing more): an overview card opened first would ask
-    // for the running app's settings, and that request racing the removal answers 404 in the page.
-    await gantry.api.call('stop', { params: { id: appId } });
-    await gantry.api.call('removeApp', { params: { id: appId } });
-  }
+test('following, a click on the newest row at the bottom of the table opens its drawer', async ({ ui: page, chattyApp }) => {
+  const { bind } = await chattyApp('Press newest');
+  // More rows than the table shows: following, the newest is the bottom row of the view.
+  for (let i = 0; i < 60; i++) expect((await page.request.get(`http://${bind}/?n=${i}`)).status()).toBe(200);
+  const table = page.getByTestId('request-table');
+  await expect(table).toHaveAttribute('aria-rowcount', '61');
+  await expect(table).toHaveAttribute('data-following', 'true');
+  const newest = table.locator('[role="row"][aria-rowindex="61"]');
+  const id = await newest.getAttribute('data-request-id');
+  // Where a reader would click: the middle of the row, in its upper half (the button's place, once it shows).
+  const box = (await newest.boundingBox())!;
+  await newest.click({ position: { x: box.width / 2, y: 8 } });
+  const detail = new AppDetailPage(page);
+  await expect(detail.drawer).toBeVisible();
+  await expect(detail.drawer).toContainText(id!);
+  await page.keyboard.press('Escape');
+  await expect(table).toHaveAttribute('data-following', 'true');
 });

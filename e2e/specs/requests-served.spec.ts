@@ -1,11 +1,8 @@
 // The Requests header's "N served" is never behind the table: watched on every painted frame while requests
 // arrive in rounds, the count served is at least the rows the table shows (a count read from the once-a-second
 // metrics sample read "0 served · 12 rows in the table" after a quick dozen), and it ends on the true total.
-import path from 'node:path';
-import { expect, REPO_ROOT, test } from '../support/fixtures';
-import { freePort } from '../support/projects';
+import { expect, test } from '../support/chatty';
 
-const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 const ROUNDS = 6;
 const PER_ROUND = 5;
 
@@ -41,47 +38,35 @@ function watchHeader(target: number): Promise<FrameCheck> {
   });
 }
 
-test('the count served is never below the rows shown, on any frame, and ends on the true total', async ({ ui: page, gantry, shot }) => {
-  const bind = `127.0.0.1:${await freePort()}`;
-  const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Served count', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 1 } },
-  });
-  const appId = added.app.definition.id;
-  try {
-    await gantry.api.call('start', { params: { id: appId } });
-    await page.goto(`${gantry.url}#/apps/${appId}/requests`);
-    await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
-    await expect(page.locator('.requests-tab')).toHaveAttribute('data-loaded', 'true');
-    const table = page.getByTestId('request-table');
-    await expect(table).toHaveAttribute('aria-rowcount', '1');
+test('the count served is never below the rows shown, on any frame, and ends on the true total', async ({ ui: page, shot, chattyApp }) => {
+  const { bind } = await chattyApp('Served count');
+  await expect(page.locator('.requests-tab')).toHaveAttribute('data-loaded', 'true');
+  const table = page.getByTestId('request-table');
+  await expect(table).toHaveAttribute('aria-rowcount', '1');
 
-    const total = ROUNDS * PER_ROUND;
-    const watching = page.evaluate(watchHeader, total);
-    // Rounds that each wait for their rows on screen: the arrivals spread over more than one metrics sample.
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (let i = 0; i < PER_ROUND; i++) expect((await page.request.get(`http://${bind}/?round=${round}&i=${i}`)).status()).toBe(200);
-      await expect(table).toHaveAttribute('aria-rowcount', String(round * PER_ROUND + 1));
-    }
-    const check = await watching;
-    expect(check.behind, `${check.behind.length} of ${check.frames} frames showed fewer served than rows`).toEqual([]);
-    await expect(page.getByTestId('served')).toHaveText(`${total} served · `);
-    await expect(page.getByTestId('table-rows')).toHaveText(`${total} rows in the table`);
-    await shot('requests-served-count');
-
-    // Paused, the stream only counts: "Resume (N new)" and the count served move together, on every frame.
-    await page.getByTestId('pause').click();
-    await expect(page.getByTestId('pause')).toHaveAttribute('aria-pressed', 'true');
-    const more = total + PER_ROUND;
-    const watchingPaused = page.evaluate(watchHeader, more);
-    for (let i = 0; i < PER_ROUND; i++) expect((await page.request.get(`http://${bind}/?paused=${i}`)).status()).toBe(200);
-    await expect(page.getByTestId('pause')).toContainText(`(${PER_ROUND} new)`);
-    const paused = await watchingPaused;
-    expect(paused.behind, `${paused.behind.length} of ${paused.frames} frames showed fewer served than rows + new`).toEqual([]);
-    await expect(page.getByTestId('served')).toHaveText(`${more} served · `);
-    await shot('requests-served-paused');
-    await page.getByTestId('pause').click();
-  } finally {
-    await gantry.api.call('stop', { params: { id: appId } });
-    await gantry.api.call('removeApp', { params: { id: appId } });
+  const total = ROUNDS * PER_ROUND;
+  const watching = page.evaluate(watchHeader, total);
+  // Rounds that each wait for their rows on screen: the arrivals spread over more than one metrics sample.
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (let i = 0; i < PER_ROUND; i++) expect((await page.request.get(`http://${bind}/?round=${round}&i=${i}`)).status()).toBe(200);
+    await expect(table).toHaveAttribute('aria-rowcount', String(round * PER_ROUND + 1));
   }
+  const check = await watching;
+  expect(check.behind, `${check.behind.length} of ${check.frames} frames showed fewer served than rows`).toEqual([]);
+  await expect(page.getByTestId('served')).toHaveText(`${total} served · `);
+  await expect(page.getByTestId('table-rows')).toHaveText(`${total} rows in the table`);
+  await shot('requests-served-count');
+
+  // Paused, the stream only counts: "Resume (N new)" and the count served move together, on every frame.
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('pause')).toHaveAttribute('aria-pressed', 'true');
+  const more = total + PER_ROUND;
+  const watchingPaused = page.evaluate(watchHeader, more);
+  for (let i = 0; i < PER_ROUND; i++) expect((await page.request.get(`http://${bind}/?paused=${i}`)).status()).toBe(200);
+  await expect(page.getByTestId('pause')).toContainText(`(${PER_ROUND} new)`);
+  const paused = await watchingPaused;
+  expect(paused.behind, `${paused.behind.length} of ${paused.frames} frames showed fewer served than rows + new`).toEqual([]);
+  await expect(page.getByTestId('served')).toHaveText(`${more} served · `);
+  await shot('requests-served-paused');
+  await page.getByTestId('pause').click();
 });

@@ -3,13 +3,9 @@
 // the rest of the window. The time range and "Jump to" live behind a "Time" button whose panel opens and closes
 // from the keyboard; closed, the button says which range is in force. The text inputs' placeholders fit their
 // boxes at both widths (their labels are aria-labels). Measured on screen, not in the DOM tree.
-import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, REPO_ROOT, test } from '../support/fixtures';
+import { expect, test } from '../support/chatty';
 import { localSecond } from '../support/clock';
-import { freePort } from '../support/projects';
-
-const FOLDER = path.join(REPO_ROOT, 'e2e/fixtures/chatty');
 
 interface Layout {
   /** Lines of controls, by where each visible control's middle is. */
@@ -76,16 +72,14 @@ async function layoutOf(page: Page): Promise<Layout> {
   });
 }
 
-test('the Requests toolbar takes at most two lines at 1280 and 1024 px, and the table the rest', async ({ ui: page, gantry, shot }) => {
-  const bind = `127.0.0.1:${await freePort()}`;
-  const added = await gantry.api.call('addApp', {
-    body: { folder: FOLDER, name: 'Toolbar', detect: false, settings: { app: 'chatty:application', bind: [bind], workers: 1 } },
-  });
-  const appId = added.app.definition.id;
+test('the Requests toolbar takes at most two lines at 1280 and 1024 px, and the table the rest', async ({
+  ui: page,
+  gantry,
+  shot,
+  chattyApp,
+}) => {
+  const { id: appId, bind } = await chattyApp('Toolbar');
   try {
-    await gantry.api.call('start', { params: { id: appId } });
-    await page.goto(`${gantry.url}#/apps/${appId}/requests`);
-    await expect(page.locator('[data-screen="detail"]')).toHaveAttribute('data-state', 'running', { timeout: 45_000 });
     for (let i = 0; i < 40; i++) expect((await page.request.get(`http://${bind}/?n=${i}`)).status()).toBe(200);
     const table = page.getByTestId('request-table');
     await expect(table).toHaveAttribute('aria-rowcount', '41');
@@ -140,10 +134,7 @@ test('the Requests toolbar takes at most two lines at 1280 and 1024 px, and the 
     await page.getByTestId('pause').click();
     await expect(table).toHaveAttribute('aria-rowcount', '46');
   } finally {
-    // Off the app's screen first: a call still in flight for a removed app would 404 in the next spec's step.
-    await page.goto(`${gantry.url}#/`);
+    // The window back as the next spec expects it (the app goes with the fixture, from its own screen).
     await page.setViewportSize({ width: 1280, height: 800 });
-    await gantry.api.call('stop', { params: { id: appId } });
-    await gantry.api.call('removeApp', { params: { id: appId } });
   }
 });

@@ -12,7 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '..', '..');
 const SCREENS_DIR = path.resolve(here, '..', 'test-results', 'screens');
 
-interface Gantry {
+export interface Gantry {
   readonly url: string;
   readonly token: string;
   readonly origin: string;

@@ -18,6 +18,7 @@ const stoppedView = (appId: string): AppStatusView => ({
   error: null,
   startedAt: null,
   scaled: null,
+  workers: null,
 });
 
 /** A hub envelope as EventHub.publish numbers it. */

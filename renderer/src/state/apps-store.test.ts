@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../server-core/src/control/client';
 import type { LaunchProgress, MetricsSnapshot } from '../api/contract';
+import { sampleMetrics } from '../test-support/samples';
 import { AppsStore, recentErrorRate } from './apps-store';
 
 const store = () => new AppsStore({} as ApiClient);
@@ -51,20 +52,12 @@ describe('AppsStore launches', () => {
 });
 
 describe('recentErrorRate', () => {
-  const m = (total2xx: number, total5xx: number): MetricsSnapshot => ({
-    time: 0,
-    requests: total2xx + total5xx,
-    rate: 0,
-    latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
-    statusClasses: { '1xx': 0, '2xx': total2xx, '3xx': 0, '4xx': 0, '5xx': total5xx },
-    inFlight: 0,
-    queueDepth: 0,
-    workersBusy: 0,
-    workersTotal: 1,
-    restarts: 0,
-    uptimeSeconds: 0,
-    workerRssBytes: {},
-  });
+  const m = (total2xx: number, total5xx: number): MetricsSnapshot =>
+    sampleMetrics(0, {
+      requests: total2xx + total5xx,
+      statusClasses: { '1xx': 0, '2xx': total2xx, '3xx': 0, '4xx': 0, '5xx': total5xx },
+      workersTotal: 1,
+    });
   it('is the share of 5xx over the window, and survives a counter reset', () => {
     expect(recentErrorRate([])).toBeNull();
     expect(recentErrorRate([m(100, 0), m(190, 10)])).toBeCloseTo(0.1);

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputRecord } from '../api/contract';
+import { sampleOutput } from '../test-support/samples';
 import { outputLogText } from './output-export';
 
-const line = (over: Partial<OutputRecord>): OutputRecord => ({
-  seq: 1,
-  time: Date.UTC(2026, 11, 4, 20, 31, 53, 518),
-  app: 'a',
-  source: 'stdout',
-  level: 'info',
-  workerId: 1,
-  workerPid: 4121,
-  requestId: 'r-1',
-  text: 'printed',
-  ...over,
-});
+const line = (over: Partial<OutputRecord>): OutputRecord =>
+  sampleOutput({ time: Date.UTC(2026, 11, 4, 20, 31, 53, 518), workerPid: 4121, requestId: 'r-1', text: 'printed', ...over });
 
 describe('outputLogText', () => {
   it('writes each line with its time, level, stream, worker and request', () => {

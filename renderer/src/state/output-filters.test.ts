@@ -11,16 +11,7 @@ import {
   saveOutputFilters,
   type OutputFilters,
 } from './output-filters';
-
-function memoryStorage() {
-  const store = new Map<string, string>();
-  const storage = {
-    getItem: (k: string) => store.get(k) ?? null,
-    setItem: (k: string, v: string) => void store.set(k, v),
-    removeItem: (k: string) => void store.delete(k),
-  } as unknown as Storage;
-  return { store, storage };
-}
+import { memoryStorage } from '../test-support/memory-storage';
 
 describe('output filters per app', () => {
   it('remembers levels, sources and search per app; not a link’s pid; ignores junk', () => {

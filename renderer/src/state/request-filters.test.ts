@@ -4,28 +4,11 @@ import type { AccessRecord } from '../api/contract';
 import { compileFilters, EMPTY_FILTERS, isFiltering, loadFilters, saveFilters, statusClass } from './request-filters';
 import { FilteredView } from './filtered-view';
 import { RowStore } from './row-store';
+import { memoryStorage } from '../test-support/memory-storage';
+import { sampleAccess } from '../test-support/samples';
 
 let seq = 0;
-function row(over: Partial<AccessRecord>): AccessRecord {
-  return {
-    seq: seq++,
-    time: 0,
-    app: 'a',
-    requestId: `r${seq}`,
-    method: 'GET',
-    path: '/',
-    query: '',
-    protocol: 'HTTP/1.1',
-    status: 200,
-    bytes: 10,
-    durationMs: 5,
-    workerPid: 100,
-    remoteAddr: '127.0.0.1',
-    userAgent: 'curl/8',
-    referer: '',
-    ...over,
-  };
-}
+const row = (over: Partial<AccessRecord>): AccessRecord => sampleAccess({ seq: seq++, requestId: `r${seq}`, ...over });
 
 describe('request filters', () => {
   const rows = [
@@ -80,12 +63,7 @@ describe('request filters', () => {
   });
 
   it('remembers filters per app and ignores junk in storage', () => {
-    const store = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-      removeItem: (k: string) => void store.delete(k),
-    } as unknown as Storage;
+    const { store, storage } = memoryStorage();
     saveFilters('one', { ...EMPTY_FILTERS, statusClasses: ['5xx'], path: '/api' }, storage);
     expect(loadFilters('one', storage)).toMatchObject({ statusClasses: ['5xx'], path: '/api' });
     expect(loadFilters('two', storage)).toEqual(EMPTY_FILTERS);

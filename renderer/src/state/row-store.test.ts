@@ -1,27 +1,7 @@
 // Row batching per frame, capping, pause, prepend: the live table's data under load.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RowStore, type Scheduler } from './row-store';
-
-/** A scheduler the test drives by hand: `frame()` runs what the store asked for. */
-function manualFrames(): { schedule: Scheduler; frame: () => void; scheduled: () => number } {
-  let queue: Array<() => void> = [];
-  let count = 0;
-  return {
-    schedule: (fn) => {
-      queue.push(fn);
-      count++;
-      return () => {
-        queue = queue.filter((f) => f !== fn);
-      };
-    },
-    frame: () => {
-      const q = queue;
-      queue = [];
-      for (const f of q) f();
-    },
-    scheduled: () => count,
-  };
-}
+import { manualFrames } from '../test-support/manual-frames';
+import { RowStore } from './row-store';
 
 describe('RowStore batching', () => {
   it('applies rows pushed in one frame together, scheduling one flush', () => {

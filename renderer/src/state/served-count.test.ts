@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { RowStore, type Scheduler } from './row-store';
+import { manualFrames } from '../test-support/manual-frames';
+import { RowStore } from './row-store';
 import { rowsSince, servedCount, ServedTally, type ServedInputs } from './served-count';
 
 const RUN = 1_000_000;
@@ -69,24 +70,6 @@ describe('rowsSince', () => {
     expect(rowsSince([], RUN)).toBe(0);
   });
 });
-
-/** A scheduler the test drives by hand: `frame()` runs what the store asked for. */
-function manualFrames(): { schedule: Scheduler; frame: () => void } {
-  let queue: Array<() => void> = [];
-  return {
-    schedule: (fn) => {
-      queue.push(fn);
-      return () => {
-        queue = queue.filter((f) => f !== fn);
-      };
-    },
-    frame: () => {
-      const q = queue;
-      queue = [];
-      for (const f of q) f();
-    },
-  };
-}
 
 describe('ServedTally: the count repaints with the table, in one commit', () => {
   it("a stream frame's count shows with the table update that shows its rows, not before it", () => {

@@ -353,6 +353,12 @@ export interface AppStatusView {
    * keeps `workers`; a stop or restart goes back to `saved`; saving a new workers setting replaces both.
    */
   readonly scaled: { readonly workers: number; readonly saved: number } | null;
+  /**
+   * How many workers the running app keeps up (its setting in effect, or a live scale); null when not running.
+   * Sent with the status so a screen showing "N of M up" asks for nothing: a request of its own for an app being
+   * removed answered 404.
+   */
+  readonly workers: number | null;
 }
 
 export interface AppSummary {

@@ -169,6 +169,7 @@ export class AppSlot {
         error: this.lastError,
         startedAt: null,
         scaled: null,
+        workers: null,
       };
     }
     const s = rt.status();
@@ -183,6 +184,7 @@ export class AppSlot {
       error: s.error ?? this.lastError,
       startedAt: running ? this.startedAt : null,
       scaled: running ? this.scaled : null,
+      workers: running ? s.settings.workers : null,
     };
   }
 

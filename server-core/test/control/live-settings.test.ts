@@ -44,6 +44,13 @@ describe('control plane (fake runtime with update)', () => {
   });
   const settings = async () => (await h.api('GET', '/api/apps/site')).body.definition.settings;
 
+  it('the status says how many workers the running app keeps up: the setting in effect, a live scale, none once stopped', async () => {
+    expect((await h.api('GET', '/api/apps/site/status')).body.workers).toBe(2);
+    expect((await h.api('POST', '/api/apps/site/scale', { workers: 5 })).body.workers).toBe(5);
+    expect((await h.api('GET', '/api/apps')).body.apps[0].status.workers).toBe(5);
+    expect((await h.api('POST', '/api/apps/site/stop', {})).body.workers).toBeNull();
+  });
+
   it('a live scale is kept by a reload and dropped by a restart; the saved setting is untouched', async () => {
     const scaled = await h.api('POST', '/api/apps/site/scale', { workers: 5 });
     expect(scaled.body.scaled).toEqual({ workers: 5, saved: 2 });

@@ -131,6 +131,7 @@ export function createFakeRuntime(settings: AppSettings, opts: { failStart?: Gan
     async scale(n) {
       emit('event', { type: 'scale', time: Date.now(), from: workersCount, to: n });
       workersCount = n;
+      current = { ...current, workers: n }; // as a real runtime's settings follow a scale
     },
     async restartWorker() {},
     workers: (): WorkerSnapshot[] =>

@@ -7,7 +7,6 @@ import { SiteLinks } from '../../components/SiteLinks';
 import { Sparkline } from '../../components/Sparkline';
 import { StatusBadge } from '../../components/StatusBadge';
 import { errorRateTone, fmtPercent, fmtRate, fmtWorkersUp, rateWindowLabel } from '../../format';
-import { useWantedWorkers } from '../../hooks/use-wanted-workers';
 import { recentErrorRate, recentCounts, type LaunchView } from '../../state/apps-store';
 import { allowedActions } from '../../state/status-badge';
 import { LaunchPanel } from './LaunchPanel';
@@ -32,7 +31,8 @@ export function AppCard({ app, history, launch }: AppCardProps) {
   const profile = status.profile ?? def.activeProfile;
   const busy = actions.busy !== null;
   const launching = launch?.state === 'running';
-  const wanted = useWantedWorkers(app);
+  // With the status, not asked for: the card's own request for an app being removed would answer 404.
+  const wanted = status.workers;
 
   return (
     <article

@@ -1,31 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { RATE_WINDOW_SECONDS, type MetricsSnapshot } from '../../../api/contract';
 import { rateWindowLabel } from '../../../format';
+import { sampleMetrics } from '../../../test-support/samples';
 import { memorySeries, metricsSeries } from './series';
 
 const MB = 1024 * 1024;
-const sample = (time: number, over: Partial<MetricsSnapshot> = {}): MetricsSnapshot => ({
-  time,
-  requests: 0,
-  rate: 0,
-  latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
-  statusClasses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
-  inFlight: 0,
-  queueDepth: 0,
-  workersBusy: 0,
-  workersTotal: 2,
-  restarts: 0,
-  uptimeSeconds: 0,
-  workerRssBytes: {},
-  ...over,
-});
-
 describe('memorySeries', () => {
   it('gives each worker slot a column in MB from the same samples as the other charts, with gaps where it was not', () => {
     const m = memorySeries([
-      sample(1000, { workerRssBytes: { 1: 30 * MB } }),
-      sample(2000, { workerRssBytes: { 1: 31 * MB, 2: 40 * MB } }),
-      sample(3000, { workerRssBytes: { 2: 41 * MB } }),
+      sampleMetrics(1000, { workerRssBytes: { 1: 30 * MB } }),
+      sampleMetrics(2000, { workerRssBytes: { 1: 31 * MB, 2: 40 * MB } }),
+      sampleMetrics(3000, { workerRssBytes: { 2: 41 * MB } }),
     ]);
     expect(m).toEqual({
       x: [1, 2, 3],
@@ -37,14 +22,14 @@ describe('memorySeries', () => {
     });
   });
   it('takes a sample without the field (an older server) as a gap', () => {
-    const { workerRssBytes: _, ...old } = sample(1000);
-    expect(memorySeries([old as MetricsSnapshot, sample(2000, { workerRssBytes: { 1: MB } })]).values).toEqual([[null, 1]]);
+    const { workerRssBytes: _, ...old } = sampleMetrics(1000);
+    expect(memorySeries([old as MetricsSnapshot, sampleMetrics(2000, { workerRssBytes: { 1: MB } })]).values).toEqual([[null, 1]]);
   });
 });
 
 describe('metricsSeries', () => {
   it("has the workers chart's columns: busy and serving", () => {
-    const s = metricsSeries([sample(1000, { workersBusy: 1 }), sample(2000, { workersBusy: 2 })]);
+    const s = metricsSeries([sampleMetrics(1000, { workersBusy: 1 }), sampleMetrics(2000, { workersBusy: 2 })]);
     expect([s.busy, s.serving]).toEqual([
       [1, 2],
       [2, 2],
@@ -59,7 +44,7 @@ describe('metricsSeries', () => {
     for (let t = 0; t <= 20; t++) {
       if (t % 2 === 1) ok += 80;
       if (t % 4 === 3) bad += 4;
-      samples.push(sample(t * 1000, { statusClasses: { '1xx': 0, '2xx': ok, '3xx': 0, '4xx': 0, '5xx': bad } }));
+      samples.push(sampleMetrics(t * 1000, { statusClasses: { '1xx': 0, '2xx': ok, '3xx': 0, '4xx': 0, '5xx': bad } }));
     }
     const s = metricsSeries(samples);
     const W = RATE_WINDOW_SECONDS;
@@ -74,12 +59,12 @@ describe('metricsSeries', () => {
   });
   it("uses the server's per-class rates when the samples carry them (same window and instant as req/s, so they add up to it)", () => {
     const rates = { '1xx': 0, '2xx': 70, '3xx': 1, '4xx': 5, '5xx': 2 };
-    const s = metricsSeries([sample(0), sample(1000, { rate: 78, statusRates: rates })]);
+    const s = metricsSeries([sampleMetrics(0), sampleMetrics(1000, { rate: 78, statusRates: rates })]);
     expect([s.c2[1], s.c3[1], s.c4[1], s.c5[1]]).toEqual([70, 1, 5, 2]);
     expect(s.rate[1]).toBe(78);
   });
   it('starts a window again after a counter reset (a restart) instead of drawing a negative or mixed rate', () => {
-    const mk = (t: number, ok: number) => sample(t * 1000, { statusClasses: { '1xx': 0, '2xx': ok, '3xx': 0, '4xx': 0, '5xx': 0 } });
+    const mk = (t: number, ok: number) => sampleMetrics(t * 1000, { statusClasses: { '1xx': 0, '2xx': ok, '3xx': 0, '4xx': 0, '5xx': 0 } });
     const s = metricsSeries([mk(0, 0), mk(1, 500), mk(2, 1000), mk(3, 10), mk(4, 30)]);
     expect(s.c2[3]).toBeNull();
     expect(s.c2[4]).toBeCloseTo(20, 9);

@@ -2,6 +2,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../../../api/contract';
+import { sampleAccess } from '../../../test-support/samples';
 import { RequestTable } from './RequestTable';
 import { TruncatedBadge } from './TruncatedBadge';
 
@@ -14,24 +15,7 @@ globalThis.ResizeObserver ??= class {
   disconnect(): void {}
 } as unknown as typeof ResizeObserver;
 
-const row = (over: Partial<AccessRecord>): AccessRecord => ({
-  seq: 1,
-  time: 0,
-  app: 'a',
-  requestId: 'r1',
-  method: 'GET',
-  path: '/under',
-  query: '',
-  protocol: 'HTTP/1.1',
-  status: 200,
-  bytes: 5,
-  durationMs: 1,
-  workerPid: 42,
-  remoteAddr: '127.0.0.1',
-  userAgent: '',
-  referer: '',
-  ...over,
-});
+const row = (over: Partial<AccessRecord>): AccessRecord => sampleAccess({ path: '/under', ...over });
 
 describe('the truncated mark', () => {
   it('shows only for a truncated response, with why in its title', () => {

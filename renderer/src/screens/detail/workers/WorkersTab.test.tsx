@@ -3,37 +3,20 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../../../../../server-core/src/control/client';
-import type { AppSummary, MetricsSnapshot } from '../../../api/contract';
 import { ApiProvider } from '../../../app/api-context';
+import { sampleApp, sampleMetrics } from '../../../test-support/samples';
 import { WorkersTab } from './WorkersTab';
 
 vi.mock('../../../app/live-context', () => ({ useLive: () => ({ apps: { patchStatus: () => {} } }) }));
 
 afterEach(cleanup);
 
-const metrics = { workersTotal: 0, workersBusy: 0 } as unknown as MetricsSnapshot;
-const crashing = {
-  definition: { id: 'crashy', name: 'Crashy', settings: {} },
-  status: {
-    appId: 'crashy',
-    state: 'running',
-    profile: 'dev',
-    urls: [],
-    healthy: false,
-    generation: 1,
-    error: null,
-    startedAt: 1,
-    scaled: null,
-  },
-  metrics,
-  profiles: ['dev'],
-} as unknown as AppSummary;
+const crashing = sampleApp({ metrics: sampleMetrics(0, { workersTotal: 0 }) });
 
 describe('WorkersTab', () => {
   it('with no worker up, shows the count wanted and up, scales from the count wanted, and explains the empty table', async () => {
     const call = vi.fn(async (route: string) => {
       if (route === 'workers') return { workers: [] };
-      if (route === 'effective') return { settings: { workers: 2 } };
       return { appId: 'crashy', state: 'running' };
     });
     render(

@@ -7,7 +7,6 @@ import { href } from '../../../app/router';
 import { errorMessage } from '../../../../../server-core/src/control/api-error';
 import type { AppSummary, WorkerSnapshot, WorkerState } from '../../../api/contract';
 import { fmtBytes, fmtUptime, fmtWorkersUp } from '../../../format';
-import { useWantedWorkers } from '../../../hooks/use-wanted-workers';
 import { usePoll } from './use-poll';
 import './workers.css';
 
@@ -32,7 +31,7 @@ export function WorkersTab({ app }: { readonly app: AppSummary }) {
   // How many are up (serving or starting) and how many the app wants: while workers exit and wait out their
   // back-off these differ, and the count wanted (scaled live, else the setting in effect) is what +/- change.
   const up = app.metrics?.workersTotal ?? workers.filter((w) => w.state !== 'exited').length;
-  const target = useWantedWorkers(app) ?? up;
+  const target = app.status.workers ?? up;
 
   const act = async (key: string, fn: () => Promise<unknown>) => {
     setBusy(key);
