@@ -53,7 +53,7 @@ export interface LiveMeta {
  * lines; `start`, the oldest line held is the oldest the Host keeps, and `notKept` lines written before it fell off
  * its history; `full`, the log holds as many lines as it can.
  */
-export type OlderOutput =
+type OlderOutput =
   | { readonly kind: 'unknown' }
   | { readonly kind: 'more' }
   | { readonly kind: 'start'; readonly notKept: number }
