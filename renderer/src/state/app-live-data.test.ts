@@ -95,6 +95,19 @@ const line = (seq: number): OutputRecord => ({
   text: `line ${seq}`,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
+
+/**
+ * Live data over a server holding lines 1-30 whose log has room for 15 lines (standing in for one holding its
+ * 10,000), with 21-30 held.
+ */
+function fullLogHolding21To30() {
+  const { client } = serverWith(range(1, 30), 0);
+  const d = new AppLiveData(client, 'a');
+  const small = new RowStore<OutputRecord>({ cap: 15, schedule: () => () => {} });
+  Object.defineProperty(d, 'output', { value: small });
+  small.reset(range(21, 30));
+  return { d, small };
+}
 const seqs = (d: AppLiveData) => d.output.getSnapshot().rows.map((r) => r.seq);
 
 describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line held)', () => {
@@ -124,12 +137,7 @@ describe('AppLiveData.loadOutputSince (a jump to a time before the oldest line h
   });
 
   it('stops at the log cap and says so', async () => {
-    const { client } = serverWith(range(1, 30), 0);
-    const d = new AppLiveData(client, 'a');
-    // A log with room for 15 lines stands in for one holding its 10,000.
-    const small = new RowStore<OutputRecord>({ cap: 15, schedule: () => () => {} });
-    Object.defineProperty(d, 'output', { value: small });
-    small.reset(range(21, 30));
+    const { d, small } = fullLogHolding21To30();
     expect(await d.loadOutputSince(0)).toEqual({ kind: 'full', cap: 15 });
     expect(small.getSnapshot().rows.map((r) => r.seq)).toEqual(range(16, 30).map((l) => l.seq));
   });
@@ -184,11 +192,7 @@ describe('AppLiveData.loadOlderOutput (the Output tab\'s "Load older lines")', (
   });
 
   it('stops at the log cap and says so', async () => {
-    const { client } = serverWith(range(1, 30), 0);
-    const d = new AppLiveData(client, 'a');
-    const small = new RowStore<OutputRecord>({ cap: 15, schedule: () => () => {} });
-    Object.defineProperty(d, 'output', { value: small });
-    small.reset(range(21, 30));
+    const { d, small } = fullLogHolding21To30();
     d.meta.update({ olderOutput: { kind: 'more' } });
     expect(await d.loadOlderOutput()).toBe(5);
     expect(d.meta.getSnapshot().olderOutput).toEqual({ kind: 'full', cap: 15 });
